@@ -1,0 +1,495 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace CreditCheck.Catalog;
+
+/// <summary>Turns catalog JSON into a validated <see cref="CreditCatalog"/> and back. Validation
+/// collects every problem before refusing, so an operator fixes a file in one pass.</summary>
+internal static partial class CatalogReader
+{
+    private static readonly JsonSerializerOptions WriteOptions = new(CatalogJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep Chinese readable in files
+    };
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex CodePattern();
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*$")]
+    private static partial Regex ScenarioPattern();
+
+    public static CreditCatalog Read(string json, string? source)
+    {
+        CatalogDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(json, CatalogJsonContext.Default.CatalogDocument);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line
+                ? $" at line {line + 1}, position {e.BytePositionInLine + 1}"
+                : string.Empty;
+            throw new CatalogValidationException(source, [new CatalogProblem(e.Path ?? "$", $"Malformed JSON{where}: {FirstSentence(e.Message)}")]);
+        }
+
+        if (document is null)
+        {
+            throw new CatalogValidationException(source, [new CatalogProblem("$", "The document is empty (null).")]);
+        }
+
+        var validation = new Validation();
+        var catalog = Build(document, validation);
+        return validation.Problems.Count > 0 || catalog is null
+            ? throw new CatalogValidationException(source, validation.Problems)
+            : catalog;
+    }
+
+    public static string Write(CreditCatalog catalog)
+    {
+        var document = new CatalogDocument
+        {
+            Version = catalog.Version,
+            Edition = catalog.Edition,
+            EffectiveFrom = catalog.EffectiveFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Policy = new PolicyDocument
+            {
+                PunishmentVoidsBenefits = catalog.Policy.PunishmentVoidsBenefits,
+                ObjectionSuspendsMeasures = catalog.Policy.ObjectionSuspendsMeasures,
+            },
+            Lists = [.. catalog.Lists.Select(l => new ListDocument
+            {
+                Code = l.Code,
+                Name = l.Name,
+                Category = l.Category.ToString(),
+                Severity = l.Severity?.ToString(),
+                JointPunishment = l.JointPunishment,
+                Authority = l.Authority,
+                LegalBasis = l.LegalBasis,
+                Edition = l.Edition,
+                SubjectKinds = [.. l.SubjectKinds.Select(k => k.ToString())],
+                Duration = l.Duration,
+                EarlyExit = l.EarlyExit,
+            })],
+            Scenarios = [.. catalog.Scenarios.Select(s => new ScenarioDocument
+            {
+                Code = s.Code,
+                Name = s.Name,
+                LegalBasis = s.LegalBasis,
+                Edition = s.Edition,
+            })],
+            Measures = [.. catalog.Measures.Select(m => new MeasureDocument
+            {
+                Code = m.Code,
+                Name = m.Name,
+                Kind = m.Kind.ToString(),
+                Effect = m.Effect.ToString(),
+                Lists = [.. m.Lists],
+                Scenarios = [.. m.Scenarios],
+                LegalBasis = m.LegalBasis,
+                Edition = m.Edition,
+                ReachesRelatedPersons = m.ReachesRelatedPersons ? true : null,
+                SurvivesPunishment = m.SurvivesPunishment ? true : null,
+                Description = m.Description,
+            })],
+        };
+        return JsonSerializer.Serialize(document, WriteOptions.GetTypeInfo(typeof(CatalogDocument)));
+    }
+
+    private static CreditCatalog? Build(CatalogDocument doc, Validation v)
+    {
+        v.Unknown("$", doc.Unknown);
+        var version = v.Required("$.version", doc.Version);
+        var edition = v.Required("$.edition", doc.Edition);
+        DateOnly? effectiveFrom = null;
+        if (doc.EffectiveFrom is not null)
+        {
+            if (DateOnly.TryParseExact(doc.EffectiveFrom, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                effectiveFrom = date;
+            }
+            else
+            {
+                v.Add("$.effectiveFrom", $"'{doc.EffectiveFrom}' is not a date in the form yyyy-MM-dd.");
+            }
+        }
+
+        v.Unknown("$.policy", doc.Policy?.Unknown);
+        var policy = new CatalogPolicy
+        {
+            PunishmentVoidsBenefits = doc.Policy?.PunishmentVoidsBenefits ?? true,
+            ObjectionSuspendsMeasures = doc.Policy?.ObjectionSuspendsMeasures ?? false,
+        };
+
+        var lists = BuildLists(doc.Lists, edition, v);
+        var scenarios = BuildScenarios(doc.Scenarios, edition, v);
+        var measures = BuildMeasures(doc.Measures, edition, lists, scenarios, v);
+
+        if (v.Problems.Count > 0)
+        {
+            return null;
+        }
+
+        return new CreditCatalog
+        {
+            Version = version!,
+            Edition = edition!,
+            EffectiveFrom = effectiveFrom,
+            Policy = policy,
+            Lists = lists,
+            Scenarios = scenarios,
+            Measures = measures,
+        };
+    }
+
+    private static List<CreditList> BuildLists(List<ListDocument?>? documents, string? catalogEdition, Validation v)
+    {
+        var lists = new List<CreditList>();
+        if (documents is null || documents.Count == 0)
+        {
+            v.Add("$.lists", "At least one list is required.");
+            return lists;
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var path = $"$.lists[{i}]";
+            if (documents[i] is not { } d)
+            {
+                v.Add(path, "A list cannot be null.");
+                continue;
+            }
+
+            v.Unknown(path, d.Unknown);
+            var code = v.Code($"{path}.code", d.Code, CodePattern(), "a list code such as 'court-dishonest-debtors'");
+            if (code is not null && !seen.TryAdd(code, i))
+            {
+                v.Add($"{path}.code", $"Duplicate list code '{code}' (first at $.lists[{seen[code]}]).");
+            }
+
+            var name = v.Required($"{path}.name", d.Name);
+            var category = v.Enum<ListCategory>($"{path}.category", d.Category);
+            ListSeverity? severity = null;
+            if (d.Severity is not null)
+            {
+                severity = v.Enum<ListSeverity>($"{path}.severity", d.Severity);
+            }
+            else if (category is ListCategory.Punishment or ListCategory.Watch)
+            {
+                v.Add($"{path}.severity", "A punishment or watch list needs a severity: Serious, Focus or Sector.");
+            }
+
+            var joint = d.JointPunishment ?? false;
+            if (joint && (category != ListCategory.Punishment || severity != ListSeverity.Serious))
+            {
+                v.Add($"{path}.jointPunishment", "Joint punishment applies only to serious punishment lists (国办发〔2020〕49号).");
+            }
+
+            var authority = v.Required($"{path}.authority", d.Authority);
+            var legalBasis = v.Required($"{path}.legalBasis", d.LegalBasis);
+            var edition = d.Edition ?? catalogEdition;
+            var kinds = new List<SubjectKind>();
+            if (d.SubjectKinds is null || d.SubjectKinds.Count == 0)
+            {
+                v.Add($"{path}.subjectKinds", "Say which kinds of subject the list holds: LegalEntity, NaturalPerson.");
+            }
+            else
+            {
+                for (var k = 0; k < d.SubjectKinds.Count; k++)
+                {
+                    if (v.Enum<SubjectKind>($"{path}.subjectKinds[{k}]", d.SubjectKinds[k]) is { } kind)
+                    {
+                        kinds.Add(kind);
+                    }
+                }
+            }
+
+            if (code is null || name is null || category is null || authority is null || legalBasis is null || edition is null)
+            {
+                continue;
+            }
+
+            lists.Add(new CreditList
+            {
+                Code = code,
+                Name = name,
+                Category = category.Value,
+                Severity = severity,
+                JointPunishment = joint,
+                Authority = authority,
+                LegalBasis = legalBasis,
+                Edition = edition,
+                SubjectKinds = kinds,
+                Duration = d.Duration,
+                EarlyExit = d.EarlyExit,
+            });
+        }
+
+        return lists;
+    }
+
+    private static List<Scenario> BuildScenarios(List<ScenarioDocument?>? documents, string? catalogEdition, Validation v)
+    {
+        var scenarios = new List<Scenario>();
+        if (documents is null || documents.Count == 0)
+        {
+            v.Add("$.scenarios", "At least one scenario is required.");
+            return scenarios;
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var path = $"$.scenarios[{i}]";
+            if (documents[i] is not { } d)
+            {
+                v.Add(path, "A scenario cannot be null.");
+                continue;
+            }
+
+            v.Unknown(path, d.Unknown);
+            var code = v.Code($"{path}.code", d.Code, ScenarioPattern(), "a scenario code such as 'procurement' or 'procurement.bid'");
+            if (code is not null && !seen.TryAdd(code, i))
+            {
+                v.Add($"{path}.code", $"Duplicate scenario code '{code}' (first at $.scenarios[{seen[code]}]).");
+            }
+
+            var name = v.Required($"{path}.name", d.Name);
+            var legalBasis = v.Required($"{path}.legalBasis", d.LegalBasis);
+            if (code is null || name is null || legalBasis is null)
+            {
+                continue;
+            }
+
+            scenarios.Add(new Scenario { Code = code, Name = name, LegalBasis = legalBasis, Edition = d.Edition ?? catalogEdition ?? string.Empty });
+        }
+
+        // A sub-code needs its parent, so that fallback from an undeclared sub-code is well defined.
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            if (scenarios[i].ParentCode is { } parent && !seen.ContainsKey(parent))
+            {
+                v.Add($"$.scenarios[{seen[scenarios[i].Code]}].code", $"Scenario '{scenarios[i].Code}' has no parent '{parent}' in the catalog.");
+            }
+        }
+
+        return scenarios;
+    }
+
+    private static List<Measure> BuildMeasures(
+        List<MeasureDocument?>? documents,
+        string? catalogEdition,
+        List<CreditList> lists,
+        List<Scenario> scenarios,
+        Validation v)
+    {
+        var measures = new List<Measure>();
+        if (documents is null || documents.Count == 0)
+        {
+            v.Add("$.measures", "At least one measure is required.");
+            return measures;
+        }
+
+        var listsByCode = lists.ToDictionary(l => l.Code, StringComparer.Ordinal);
+        var scenarioCodes = scenarios.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            var path = $"$.measures[{i}]";
+            if (documents[i] is not { } d)
+            {
+                v.Add(path, "A measure cannot be null.");
+                continue;
+            }
+
+            v.Unknown(path, d.Unknown);
+            var code = v.Code($"{path}.code", d.Code, CodePattern(), "a measure code such as 'procurement-refusal'");
+            if (code is not null && !seen.TryAdd(code, i))
+            {
+                v.Add($"{path}.code", $"Duplicate measure code '{code}' (first at $.measures[{seen[code]}]).");
+            }
+
+            var name = v.Required($"{path}.name", d.Name);
+            var kind = v.Enum<MeasureKind>($"{path}.kind", d.Kind);
+            var effect = v.Enum<MeasureEffect>($"{path}.effect", d.Effect);
+            if (kind is { } k && effect is { } e && !EffectFits(k, e))
+            {
+                v.Add($"{path}.effect", $"Effect '{e}' does not fit a measure of kind '{k}'.");
+            }
+
+            var legalBasis = d.LegalBasis;
+            if (string.IsNullOrWhiteSpace(legalBasis))
+            {
+                var what = kind == MeasureKind.Benefit ? "A benefit" : "A measure";
+                v.Add($"{path}.legalBasis", $"{what} needs its legal basis (文件、条款).");
+                legalBasis = null;
+            }
+
+            var listCodes = new List<string>();
+            if (d.Lists is null || d.Lists.Count == 0)
+            {
+                v.Add($"{path}.lists", "A measure must name the lists whose entries trigger it.");
+            }
+            else
+            {
+                for (var l = 0; l < d.Lists.Count; l++)
+                {
+                    var listPath = $"{path}.lists[{l}]";
+                    if (d.Lists[l] is not { } listCode || !listsByCode.TryGetValue(listCode, out var list))
+                    {
+                        v.Add(listPath, $"Unknown list '{d.Lists[l]}'; declare it under $.lists.");
+                        continue;
+                    }
+
+                    if (kind == MeasureKind.Benefit && list.Category != ListCategory.Reward)
+                    {
+                        v.Add(listPath, $"A benefit cannot be triggered by '{listCode}', a {list.Category} list.");
+                    }
+                    else if (kind is MeasureKind.Restriction or MeasureKind.Supervision && list.Category == ListCategory.Reward)
+                    {
+                        v.Add(listPath, $"A {kind} cannot be triggered by '{listCode}', a red list.");
+                    }
+
+                    listCodes.Add(listCode);
+                }
+            }
+
+            var patterns = new List<string>();
+            if (d.Scenarios is null || d.Scenarios.Count == 0)
+            {
+                v.Add($"{path}.scenarios", "A measure must name the scenarios where it applies ('*' for all).");
+            }
+            else
+            {
+                for (var s = 0; s < d.Scenarios.Count; s++)
+                {
+                    var pattern = d.Scenarios[s];
+                    if (ScenarioMatcher.Validate(pattern, scenarioCodes) is { } problem)
+                    {
+                        v.Add($"{path}.scenarios[{s}]", problem);
+                        continue;
+                    }
+
+                    patterns.Add(pattern!);
+                }
+            }
+
+            var related = d.ReachesRelatedPersons ?? false;
+            if (related && kind == MeasureKind.Benefit)
+            {
+                v.Add($"{path}.reachesRelatedPersons", "Only punishment and supervision measures reach related persons.");
+            }
+
+            var survives = d.SurvivesPunishment ?? false;
+            if (survives && kind != MeasureKind.Benefit)
+            {
+                v.Add($"{path}.survivesPunishment", "Only a benefit can survive punishment.");
+            }
+
+            var edition = d.Edition ?? catalogEdition;
+            if (code is null || name is null || kind is null || effect is null || legalBasis is null || edition is null)
+            {
+                continue;
+            }
+
+            measures.Add(new Measure
+            {
+                Code = code,
+                Name = name,
+                Kind = kind.Value,
+                Effect = effect.Value,
+                Lists = listCodes,
+                Scenarios = patterns,
+                LegalBasis = legalBasis,
+                Edition = edition,
+                ReachesRelatedPersons = related,
+                SurvivesPunishment = survives,
+                Description = d.Description,
+            });
+        }
+
+        return measures;
+    }
+
+    private static bool EffectFits(MeasureKind kind, MeasureEffect effect) => kind switch
+    {
+        MeasureKind.Benefit => effect >= MeasureEffect.FastTrack,
+        MeasureKind.Restriction => effect is MeasureEffect.Deny or MeasureEffect.Restrict or MeasureEffect.Notify,
+        MeasureKind.Supervision => effect is MeasureEffect.Review or MeasureEffect.Notify,
+        _ => false,
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return end > 0 ? message[..end] : message;
+    }
+
+    /// <summary>Collects problems; each helper returns the value or null after recording why.</summary>
+    private sealed class Validation
+    {
+        public List<CatalogProblem> Problems { get; } = [];
+
+        public void Add(string path, string message) => Problems.Add(new CatalogProblem(path, message));
+
+        public string? Required(string path, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                Add(path, "Required; missing or empty.");
+                return null;
+            }
+
+            return value;
+        }
+
+        public string? Code(string path, string? value, Regex pattern, string example)
+        {
+            if (Required(path, value) is not { } code)
+            {
+                return null;
+            }
+
+            if (!pattern.IsMatch(code))
+            {
+                Add(path, $"'{code}' is not {example}: lower-case letters, digits and hyphens.");
+                return null;
+            }
+
+            return code;
+        }
+
+        public T? Enum<T>(string path, string? value)
+            where T : struct, Enum
+        {
+            if (Required(path, value) is not { } text)
+            {
+                return null;
+            }
+
+            if (System.Enum.TryParse<T>(text, ignoreCase: false, out var parsed) && System.Enum.IsDefined(parsed) && !char.IsAsciiDigit(text[0]))
+            {
+                return parsed;
+            }
+
+            Add(path, $"'{text}' is not one of {string.Join(", ", System.Enum.GetNames<T>())}.");
+            return null;
+        }
+
+        public void Unknown(string path, Dictionary<string, JsonElement>? unknown)
+        {
+            if (unknown is null)
+            {
+                return;
+            }
+
+            foreach (var name in unknown.Keys)
+            {
+                Add($"{path}.{name}", "Unknown property (check its spelling; names are camelCase).");
+            }
+        }
+    }
+}

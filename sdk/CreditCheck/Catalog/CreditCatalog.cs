@@ -1,0 +1,112 @@
+using System.Reflection;
+
+namespace CreditCheck.Catalog;
+
+/// <summary>
+/// The 三清单 in one validated, immutable document: lists (联合奖惩对象名单), measures (奖惩措施清单)
+/// and scenarios (服务事项清单), with a version that every decision reports.
+/// </summary>
+/// <remarks>
+/// Obtain one with <see cref="Parse(string)"/>, <see cref="LoadFileAsync"/> or <see cref="Default"/>;
+/// every path validates the whole document and throws <see cref="CatalogValidationException"/>
+/// listing every problem with its JSON path. Safe to share between threads.
+/// </remarks>
+public sealed class CreditCatalog
+{
+    private static readonly Lazy<CreditCatalog> DefaultCatalog = new(LoadDefault);
+
+    internal CreditCatalog()
+    {
+    }
+
+    /// <summary>Version of this catalog; decisions report it.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>The edition of the rules the catalog follows, e.g. 全国失信惩戒措施基础清单（2024年版）.</summary>
+    public required string Edition { get; init; }
+
+    /// <summary>From when the catalog applies, if stated.</summary>
+    public DateOnly? EffectiveFrom { get; init; }
+
+    /// <summary>Rules that apply across measures.</summary>
+    public required CatalogPolicy Policy { get; init; }
+
+    /// <summary>The lists.</summary>
+    public required IReadOnlyList<CreditList> Lists { get; init; }
+
+    /// <summary>The scenarios.</summary>
+    public required IReadOnlyList<Scenario> Scenarios { get; init; }
+
+    /// <summary>The measures.</summary>
+    public required IReadOnlyList<Measure> Measures { get; init; }
+
+    /// <summary>The catalog shipped with the SDK, built from the national lists and the 2024 basic
+    /// list of punishment measures; see <c>README.md</c> for its list and scenario codes.</summary>
+    public static CreditCatalog Default => DefaultCatalog.Value;
+
+    /// <summary>Parses and validates a catalog from JSON.</summary>
+    /// <param name="json">The catalog document.</param>
+    /// <exception cref="CatalogValidationException">The JSON is malformed or the catalog is invalid;
+    /// <see cref="CatalogValidationException.Problems"/> lists every problem.</exception>
+    public static CreditCatalog Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return CatalogReader.Read(json, source: null);
+    }
+
+    /// <summary>Reads and validates a catalog file.</summary>
+    /// <param name="path">Path of a JSON catalog.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="CatalogValidationException">The file is malformed or the catalog is invalid.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static async Task<CreditCatalog> LoadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        return CatalogReader.Read(json, path);
+    }
+
+    /// <summary>Validates a catalog without throwing.</summary>
+    /// <param name="json">The catalog document.</param>
+    /// <returns>Every problem found; empty when the catalog is valid.</returns>
+    public static IReadOnlyList<CatalogProblem> Validate(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            CatalogReader.Read(json, source: null);
+            return [];
+        }
+        catch (CatalogValidationException e)
+        {
+            return e.Problems;
+        }
+    }
+
+    /// <summary>Serializes the catalog to the JSON form <see cref="Parse"/> reads.</summary>
+    public string ToJson() => CatalogReader.Write(this);
+
+    /// <summary>The list with this code, or null.</summary>
+    /// <param name="code">A list code such as <c>court-dishonest-debtors</c>.</param>
+    public CreditList? FindList(string code) => Lists.FirstOrDefault(l => string.Equals(l.Code, code, StringComparison.Ordinal));
+
+    private static CreditCatalog LoadDefault()
+    {
+        using var stream = typeof(CreditCatalog).Assembly.GetManifestResourceStream("CreditCheck.default-catalog.json")
+            ?? throw new InvalidOperationException("The default catalog resource is missing from the CreditCheck assembly.");
+        using var reader = new StreamReader(stream);
+        return CatalogReader.Read(reader.ReadToEnd(), "default catalog");
+    }
+}
+
+/// <summary>Rules that apply across the measures of a catalog.</summary>
+public sealed class CatalogPolicy
+{
+    /// <summary>Whether an active punishment entry voids every benefit whose
+    /// <see cref="Measure.SurvivesPunishment"/> is false (国办发〔2020〕42号). Default true.</summary>
+    public bool PunishmentVoidsBenefits { get; init; } = true;
+
+    /// <summary>Whether the measures of an entry under objection (异议中) are suspended. Local policy;
+    /// default false: they still apply and the decision flags the objection.</summary>
+    public bool ObjectionSuspendsMeasures { get; init; }
+}

@@ -1,0 +1,33 @@
+namespace CreditCheck.Catalog;
+
+/// <summary>A business scenario of the 服务事项清单 where measures apply, e.g. <c>procurement.bid</c>.</summary>
+/// <remarks>Codes are hierarchical, parts separated by dots; a sub-code's parent must be declared.
+/// Immutable.</remarks>
+public sealed class Scenario
+{
+    internal Scenario()
+    {
+    }
+
+    /// <summary>Hierarchical code such as <c>licensing</c> or <c>procurement.bid</c>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>Chinese name, e.g. 政府采购.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Why credit is checked here (e.g. 国办发〔2019〕35号 凡办必查).</summary>
+    public required string LegalBasis { get; init; }
+
+    /// <summary>The edition of the source this item was taken from.</summary>
+    public required string Edition { get; init; }
+
+    /// <summary>The parent code, or null for a top-level scenario.</summary>
+    public string? ParentCode
+    {
+        get
+        {
+            var dot = Code.LastIndexOf('.');
+            return dot < 0 ? null : Code[..dot];
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using CreditCheck.Catalog;
+using CreditCheck.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck;
+
+/// <summary>The checker: asks the store, applies the catalog's rules, never crashes the host over a
+/// store failure.</summary>
+internal sealed class CreditChecker : ICreditChecker
+{
+    private readonly ICreditStore _store;
+    private readonly CreditCheckOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CreditChecker> _logger;
+    private volatile CompiledCatalog? _compiled;
+
+    // Logging is optional: a host without AddLogging gets a silent checker, not a failure.
+    public CreditChecker(ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    {
+        _store = store;
+        _options = options.Value;
+        _time = time;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CreditChecker>();
+    }
+
+    public ValueTask<CreditDecision> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ValueTask<SubjectLookup> pending;
+        try
+        {
+            pending = _store.LookupAsync(request.Subject, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ValueTask<CreditDecision>(DecideWithoutStore(request, e));
+        }
+
+        // The local paths complete synchronously: no state machine, no allocation beyond the decision.
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<CreditDecision>(Decide(request, pending.Result))
+            : AwaitLookupAsync(request, pending);
+    }
+
+    public async ValueTask<IReadOnlyList<CreditDecision>> CheckManyAsync(IReadOnlyList<CheckRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count > _options.MaxBatchSize)
+        {
+            throw new ArgumentException(
+                $"A batch holds at most {_options.MaxBatchSize} requests (CreditCheckOptions.MaxBatchSize); got {requests.Count}.",
+                nameof(requests));
+        }
+
+        var subjects = new SubjectId[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            subjects[i] = (requests[i] ?? throw new ArgumentException($"Request {i} of the batch is null.", nameof(requests))).Subject;
+        }
+
+        IReadOnlyList<SubjectLookup> lookups;
+        try
+        {
+            lookups = await _store.LookupManyAsync(subjects, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return [.. requests.Select(r => DecideWithoutStore(r, e))];
+        }
+
+        var decisions = new CreditDecision[requests.Count];
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            decisions[i] = Decide(requests[i], lookups[i]);
+        }
+
+        return decisions;
+    }
+
+    private async ValueTask<CreditDecision> AwaitLookupAsync(CheckRequest request, ValueTask<SubjectLookup> pending)
+    {
+        try
+        {
+            return Decide(request, await pending.ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return DecideWithoutStore(request, e);
+        }
+    }
+
+    private CreditDecision Decide(CheckRequest request, in SubjectLookup lookup)
+    {
+        var compiled = Compile(lookup.Catalog);
+        var now = _time.GetUtcNow();
+        var decision = DecisionEngine.Decide(compiled, request, lookup, _options.OnUnavailable, now, Guid.CreateVersion7(now));
+        if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
+        {
+            Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);
+        }
+
+        return decision;
+    }
+
+    // A store must not throw, but if one does the host still gets a decision under its policy.
+    private CreditDecision DecideWithoutStore(CheckRequest request, Exception error)
+    {
+        Log.StoreFailed(_logger, error, request.Subject.Masked);
+        var catalog = _compiled?.Source ?? throw new InvalidOperationException(
+            "The credit store failed before it delivered any catalog; no decision can be made.", error);
+        var lookup = new SubjectLookup(catalog, [], [], LookupSource.Unavailable, default, $"The store failed: {error.Message}");
+        return Decide(request, lookup);
+    }
+
+    private CompiledCatalog Compile(CreditCatalog catalog)
+    {
+        var compiled = _compiled;
+        if (compiled is not null && ReferenceEquals(compiled.Source, catalog))
+        {
+            return compiled;
+        }
+
+        compiled = new CompiledCatalog(catalog);
+        _compiled = compiled;
+        Log.CatalogCompiled(_logger, catalog.Version, catalog.Lists.Count, catalog.Measures.Count, catalog.Scenarios.Count);
+        return compiled;
+    }
+}

@@ -1,0 +1,154 @@
+using CreditCheck.Catalog;
+using CreditCheck.Stores;
+
+namespace CreditCheck;
+
+/// <summary>
+/// The answer to one check: the outcome, what triggered it, the measures to apply with their legal
+/// basis, and the data it was decided on, for the clerk, the applicant and the auditor.
+/// </summary>
+/// <remarks>
+/// Immutable and thread-safe. The subject appears only masked. Report what was executed back with
+/// <see cref="CheckId"/>. Explanations are composed on first read, so a clean check costs little.
+/// </remarks>
+public sealed class CreditDecision
+{
+    private string? _explanation;
+    private string? _explanationEnglish;
+
+    internal CreditDecision()
+    {
+    }
+
+    /// <summary>Unique, time-ordered id of this check (UUID version 7); feedback refers to it.</summary>
+    public required Guid CheckId { get; init; }
+
+    /// <summary>The subject, masked: <c>9144**********123X</c>.</summary>
+    public string Subject => SubjectId.Masked;
+
+    /// <summary>Legal entity or natural person.</summary>
+    public SubjectKind SubjectKind => SubjectId.Kind;
+
+    /// <summary>False when the subject's code was accepted with a non-conforming check character
+    /// (<see cref="SubjectIdParseMode.LenientCheckCharacter"/>).</summary>
+    public bool SubjectCheckCharacterConforms => SubjectId.CheckCharacterConforms;
+
+    /// <summary>The scenario code requested.</summary>
+    public string Scenario => Request.Scenario;
+
+    /// <summary>The declared scenario the request resolved to (itself, or its nearest declared ancestor).</summary>
+    public required Scenario ResolvedScenario { get; init; }
+
+    /// <summary>The host's transaction reference, if given.</summary>
+    public string? TransactionReference => Request.TransactionReference;
+
+    /// <summary>The checking department, if given.</summary>
+    public string? Department => Request.Department;
+
+    /// <summary>The operator, if given.</summary>
+    public string? Operator => Request.Operator;
+
+    /// <summary>What the host should do.</summary>
+    public required DecisionOutcome Outcome { get; init; }
+
+    /// <summary>Every entry found for the subject, with how each was treated (in force, expired, repaired …).</summary>
+    public required IReadOnlyList<MatchedEntry> MatchedEntries { get; init; }
+
+    /// <summary>The measures to apply, each with the entries that triggered it and its legal basis.</summary>
+    public required IReadOnlyList<AppliedMeasure> AppliedMeasures { get; init; }
+
+    /// <summary>Measures that would apply but do not, each with the reason (benefits voided by
+    /// punishment; measures suspended by an objection).</summary>
+    public required IReadOnlyList<AppliedMeasure> VoidedMeasures { get; init; }
+
+    /// <summary>Entries the store holds for the subject but could not read; the outcome is at least
+    /// <see cref="DecisionOutcome.Review"/> when there are any.</summary>
+    public required IReadOnlyList<UnreadableEntry> UnreadableEntries { get; init; }
+
+    /// <summary>Version of the catalog the decision was made on.</summary>
+    public required string CatalogVersion { get; init; }
+
+    /// <summary>The store's change sequence the decision reflects.</summary>
+    public required long Sequence { get; init; }
+
+    /// <summary>How old the data was: zero for the embedded store; for a shared store, the time since
+    /// the sequence was last confirmed current.</summary>
+    public required TimeSpan DataAge { get; init; }
+
+    /// <summary>When the decision was made.</summary>
+    public required DateTimeOffset EvaluatedAt { get; init; }
+
+    /// <summary>Which path produced it.</summary>
+    public required DecisionPath Path { get; init; }
+
+    /// <summary>Whether it was decided without current data (the store could not answer).</summary>
+    public bool IsDegraded => DegradedReason is not null;
+
+    /// <summary>Why it was decided without current data, or null.</summary>
+    public string? DegradedReason { get; init; }
+
+    /// <summary>Whether any entry in force is under objection (异议中).</summary>
+    public bool HasObjection => MatchedEntries.Any(e => e.State is EntryState.UnderObjection or EntryState.SuspendedByObjection);
+
+    /// <summary>A plain Chinese explanation for the clerk.</summary>
+    public string Explanation => _explanation ??= DecisionText.Chinese(this);
+
+    /// <summary>The same explanation in English.</summary>
+    public string ExplanationEnglish => _explanationEnglish ??= DecisionText.English(this);
+
+    internal CheckRequest Request { get; init; } = null!;
+
+    internal SubjectId SubjectId => Request.Subject;
+
+    /// <summary>Outcome and explanation, for logs (the subject is masked).</summary>
+    public override string ToString() => $"{Outcome} {Subject} @ {Scenario}: {ExplanationEnglish}";
+}
+
+/// <summary>An entry found for the subject and how the decision treated it.</summary>
+public sealed class MatchedEntry
+{
+    internal MatchedEntry()
+    {
+    }
+
+    /// <summary>The entry.</summary>
+    public required ListEntry Entry { get; init; }
+
+    /// <summary>Its list, or null when the catalog does not know the list.</summary>
+    public required CreditList? List { get; init; }
+
+    /// <summary>In force, expired, repaired …</summary>
+    public required EntryState State { get; init; }
+
+    /// <summary>The scheme of the key that found it (an older entry may be found by 组织机构代码).</summary>
+    public required IdentifierScheme MatchedBy { get; init; }
+
+    /// <summary>Whether the entry lists a person because of an enterprise (法定代表人 …).</summary>
+    public bool IsRelatedPerson => Entry.RelatedTo is not null;
+
+    /// <summary>Whether its measures apply (in force, or under objection without suspension).</summary>
+    public bool IsInForce => State is EntryState.InForce or EntryState.UnderObjection;
+}
+
+/// <summary>A measure the decision applies (or voided), the entries that triggered it, and its basis.</summary>
+public sealed class AppliedMeasure
+{
+    internal AppliedMeasure()
+    {
+    }
+
+    /// <summary>The measure.</summary>
+    public required Measure Measure { get; init; }
+
+    /// <summary>The entries that triggered it; at least one.</summary>
+    public required IReadOnlyList<MatchedEntry> TriggeredBy { get; init; }
+
+    /// <summary>The legal basis, from the catalog.</summary>
+    public string LegalBasis => Measure.LegalBasis;
+
+    /// <summary>For a voided measure, why, in Chinese; null for an applied one.</summary>
+    public string? VoidReason { get; init; }
+
+    /// <summary>For a voided measure, why, in English; null for an applied one.</summary>
+    public string? VoidReasonEnglish { get; init; }
+}

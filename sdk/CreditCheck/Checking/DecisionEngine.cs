@@ -1,0 +1,272 @@
+using CreditCheck.Catalog;
+using CreditCheck.Stores;
+
+namespace CreditCheck;
+
+/// <summary>
+/// The rules that turn a subject's entries into a decision. Pure: the same catalog, entries,
+/// scenario and time give the same outcome.
+/// </summary>
+/// <remarks>
+/// Rules, in order: an entry triggers only while <see cref="EntryStatus.Active"/> (or under
+/// objection, unless the catalog suspends measures then) and inside its validity window; a person
+/// listed because of an enterprise triggers only measures that reach related persons; an active
+/// punishment entry voids benefits unless a benefit survives punishment; the outcome is the most
+/// severe effect applied, and never better than <see cref="DecisionOutcome.Review"/> while a
+/// punishment or watch entry is in force, an entry is suspended by objection, an entry's list is
+/// unknown, or an entry could not be read.
+/// </remarks>
+internal static class DecisionEngine
+{
+    private static readonly IReadOnlyList<MatchedEntry> NoEntries = [];
+    private static readonly IReadOnlyList<AppliedMeasure> NoMeasures = [];
+
+    public static CreditDecision Decide(
+        CompiledCatalog catalog,
+        CheckRequest request,
+        in SubjectLookup lookup,
+        UnavailablePolicy policy,
+        DateTimeOffset now,
+        Guid checkId)
+    {
+        var scenario = ResolveScenario(catalog, request.Scenario);
+        var path = PathOf(lookup.Source);
+        var age = lookup.Freshness.AsOf is { } asOf && asOf < now ? now - asOf : TimeSpan.Zero;
+
+        if (lookup.Source == LookupSource.Unavailable || (lookup.Source == LookupSource.LastKnown && policy != UnavailablePolicy.LastKnown))
+        {
+            return new CreditDecision
+            {
+                CheckId = checkId,
+                Request = request,
+                ResolvedScenario = catalog.Scenario(scenario),
+                Outcome = policy == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
+                MatchedEntries = NoEntries,
+                AppliedMeasures = NoMeasures,
+                VoidedMeasures = NoMeasures,
+                UnreadableEntries = lookup.Unreadable,
+                CatalogVersion = catalog.Source.Version,
+                Sequence = lookup.Freshness.Sequence,
+                DataAge = age,
+                EvaluatedAt = now,
+                Path = DecisionPath.Policy,
+                DegradedReason = $"{lookup.Problem ?? "The store could not answer."} Policy {policy} applied.",
+            };
+        }
+
+        if (lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0)
+        {
+            return new CreditDecision
+            {
+                CheckId = checkId,
+                Request = request,
+                ResolvedScenario = catalog.Scenario(scenario),
+                Outcome = DecisionOutcome.Clear,
+                MatchedEntries = NoEntries,
+                AppliedMeasures = NoMeasures,
+                VoidedMeasures = NoMeasures,
+                UnreadableEntries = lookup.Unreadable,
+                CatalogVersion = catalog.Source.Version,
+                Sequence = lookup.Freshness.Sequence,
+                DataAge = age,
+                EvaluatedAt = now,
+                Path = path,
+                DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
+            };
+        }
+
+        return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId);
+    }
+
+    private static CreditDecision DecideListed(
+        CompiledCatalog catalog,
+        CheckRequest request,
+        in SubjectLookup lookup,
+        int scenario,
+        DecisionPath path,
+        TimeSpan age,
+        DateTimeOffset now,
+        Guid checkId)
+    {
+        var policy = catalog.Source.Policy;
+        var matched = new List<MatchedEntry>(lookup.Entries.Count);
+        var triggered = new Dictionary<Measure, List<MatchedEntry>>(ReferenceEqualityComparer.Instance);
+        var order = new List<Measure>();
+        var floor = lookup.Unreadable.Count > 0 ? DecisionOutcome.Review : DecisionOutcome.Clear;
+        MatchedEntry? punishment = null;
+        MatchedEntry? suspended = null;
+
+        foreach (var found in lookup.Entries)
+        {
+            var listKnown = catalog.TryGetList(found.Entry.ListCode, out var listIndex);
+            var list = listKnown ? catalog.List(listIndex) : null;
+            var state = StateOf(found.Entry, list, policy, now);
+            var entry = new MatchedEntry { Entry = found.Entry, List = list, State = state, MatchedBy = found.MatchedBy };
+            matched.Add(entry);
+
+            if (state is EntryState.UnknownList or EntryState.SuspendedByObjection)
+            {
+                floor = DecisionOutcome.Review;
+                suspended ??= state == EntryState.SuspendedByObjection ? entry : null;
+                if (state == EntryState.SuspendedByObjection)
+                {
+                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
+                }
+
+                continue;
+            }
+
+            if (!entry.IsInForce)
+            {
+                continue;
+            }
+
+            if (list!.Category != ListCategory.Reward && !entry.IsRelatedPerson)
+            {
+                floor = DecisionOutcome.Review;
+            }
+
+            if (list.Category == ListCategory.Punishment)
+            {
+                punishment ??= entry;
+            }
+
+            AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
+        }
+
+        var applied = new List<AppliedMeasure>(order.Count);
+        var voided = new List<AppliedMeasure>();
+        var outcome = floor;
+        foreach (var measure in order)
+        {
+            var by = triggered[measure];
+            var (reason, reasonEnglish) = VoidReason(measure, by, punishment, policy);
+            if (reason is not null)
+            {
+                voided.Add(new AppliedMeasure { Measure = measure, TriggeredBy = by, VoidReason = reason, VoidReasonEnglish = reasonEnglish });
+                continue;
+            }
+
+            applied.Add(new AppliedMeasure { Measure = measure, TriggeredBy = by });
+            var effect = OutcomeOf(measure.Effect);
+            if (effect > outcome)
+            {
+                outcome = effect;
+            }
+        }
+
+        return new CreditDecision
+        {
+            CheckId = checkId,
+            Request = request,
+            ResolvedScenario = catalog.Scenario(scenario),
+            Outcome = outcome,
+            MatchedEntries = matched,
+            AppliedMeasures = applied.Count == 0 ? NoMeasures : applied,
+            VoidedMeasures = voided.Count == 0 ? NoMeasures : voided,
+            UnreadableEntries = lookup.Unreadable,
+            CatalogVersion = catalog.Source.Version,
+            Sequence = lookup.Freshness.Sequence,
+            DataAge = age,
+            EvaluatedAt = now,
+            Path = path,
+            DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
+        };
+    }
+
+    private static void AddTriggered(Measure[] measures, MatchedEntry entry, Dictionary<Measure, List<MatchedEntry>> triggered, List<Measure> order)
+    {
+        foreach (var measure in measures)
+        {
+            if (!triggered.TryGetValue(measure, out var by))
+            {
+                triggered[measure] = by = [];
+                order.Add(measure);
+            }
+
+            by.Add(entry);
+        }
+    }
+
+    private static (string? Chinese, string? English) VoidReason(Measure measure, List<MatchedEntry> by, MatchedEntry? punishment, CatalogPolicy policy)
+    {
+        if (by.TrueForAll(e => e.State == EntryState.SuspendedByObjection))
+        {
+            return ("异议核查期间暂停适用", "suspended while the objection is verified");
+        }
+
+        if (measure.IsBenefit && punishment is not null && policy.PunishmentVoidsBenefits && !measure.SurvivesPunishment)
+        {
+            return (
+                $"存在失信记录（{punishment.List!.Name}），信用修复前不适用激励措施",
+                $"voided by punishment entry {punishment.Entry.EntryId} on {punishment.List.Code} until credit repair");
+        }
+
+        return (null, null);
+    }
+
+    private static EntryState StateOf(ListEntry entry, CreditList? list, CatalogPolicy policy, DateTimeOffset now)
+    {
+        if (list is null)
+        {
+            return EntryState.UnknownList;
+        }
+
+        switch (entry.Status)
+        {
+            case EntryStatus.Repaired:
+                return EntryState.Repaired;
+            case EntryStatus.Revoked:
+                return EntryState.Revoked;
+        }
+
+        if (entry.ValidFrom is { } from && now < from)
+        {
+            return EntryState.NotYetValid;
+        }
+
+        if (entry.ValidUntil is { } until && now >= until)
+        {
+            return EntryState.Expired;
+        }
+
+        if (entry.Status == EntryStatus.UnderObjection)
+        {
+            return policy.ObjectionSuspendsMeasures ? EntryState.SuspendedByObjection : EntryState.UnderObjection;
+        }
+
+        return EntryState.InForce;
+    }
+
+    internal static DecisionOutcome OutcomeOf(MeasureEffect effect) => effect switch
+    {
+        MeasureEffect.Deny => DecisionOutcome.Denied,
+        MeasureEffect.Restrict => DecisionOutcome.Restricted,
+        MeasureEffect.Review => DecisionOutcome.Review,
+        MeasureEffect.Notify => DecisionOutcome.Clear,
+        _ => DecisionOutcome.Benefit,
+    };
+
+    private static DecisionPath PathOf(LookupSource source) => source switch
+    {
+        LookupSource.Embedded => DecisionPath.Embedded,
+        LookupSource.LocalFilter => DecisionPath.LocalFilter,
+        LookupSource.Cache => DecisionPath.Cache,
+        LookupSource.Store => DecisionPath.Store,
+        LookupSource.LastKnown => DecisionPath.LastKnown,
+        _ => DecisionPath.Policy,
+    };
+
+    private static int ResolveScenario(CompiledCatalog catalog, string code)
+    {
+        if (catalog.TryResolveScenario(code, out var index))
+        {
+            return index;
+        }
+
+        throw new ArgumentException(
+            $"Scenario '{code}' is not in catalog {catalog.Source.Version}, nor is any ancestor of it. "
+            + $"Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",
+            nameof(code));
+    }
+}

@@ -1,0 +1,85 @@
+namespace CreditCheck;
+
+/// <summary>What the host should do, ordered from most to least favourable to the subject.</summary>
+public enum DecisionOutcome
+{
+    /// <summary>No listing applies here: proceed normally.</summary>
+    Clear = 0,
+
+    /// <summary>A red list applies: benefits such as 绿色通道 or 容缺受理 may be granted.</summary>
+    Benefit = 1,
+
+    /// <summary>Look closer (从严审核): a watch list, a listing with no measure here, unreadable data,
+    /// or a store that could not answer under <c>FailClosed</c>.</summary>
+    Review = 2,
+
+    /// <summary>Proceed with restrictions (e.g. 不适用告知承诺制).</summary>
+    Restricted = 3,
+
+    /// <summary>Refuse (e.g. 拒绝参与政府采购活动).</summary>
+    Denied = 4,
+}
+
+/// <summary>How an entry found for the subject was treated.</summary>
+public enum EntryState
+{
+    /// <summary>In force: its measures apply.</summary>
+    InForce = 1,
+
+    /// <summary>In force and under objection (异议中): measures apply unless the catalog suspends them; flagged.</summary>
+    UnderObjection = 2,
+
+    /// <summary>Under objection and the catalog suspends measures meanwhile.</summary>
+    SuspendedByObjection = 3,
+
+    /// <summary>Its validity has not begun.</summary>
+    NotYetValid = 4,
+
+    /// <summary>Its validity has ended (公示期满).</summary>
+    Expired = 5,
+
+    /// <summary>Removed by credit repair (已修复).</summary>
+    Repaired = 6,
+
+    /// <summary>Revoked (已撤销).</summary>
+    Revoked = 7,
+
+    /// <summary>Its list is not in the catalog the decision was made on.</summary>
+    UnknownList = 8,
+}
+
+/// <summary>Which path produced a decision.</summary>
+public enum DecisionPath
+{
+    /// <summary>The embedded store, authoritative.</summary>
+    Embedded = 1,
+
+    /// <summary>The local filter: not listed, no network round trip.</summary>
+    LocalFilter = 2,
+
+    /// <summary>Cached entries of a listed subject.</summary>
+    Cache = 3,
+
+    /// <summary>A read from the shared store.</summary>
+    Store = 4,
+
+    /// <summary>The last known state, because the store could not answer (degraded).</summary>
+    LastKnown = 5,
+
+    /// <summary>The unavailability policy, because the store could not answer (degraded).</summary>
+    Policy = 6,
+}
+
+/// <summary>What to decide when the store cannot answer.</summary>
+public enum UnavailablePolicy
+{
+    /// <summary>Answer <see cref="DecisionOutcome.Review"/>, flagged degraded. The default: nobody is
+    /// waved through unchecked.</summary>
+    FailClosed = 0,
+
+    /// <summary>Answer <see cref="DecisionOutcome.Clear"/>, flagged degraded.</summary>
+    FailOpen = 1,
+
+    /// <summary>Decide on the last known entries, flagged degraded; without any, as <see cref="FailClosed"/>.</summary>
+    LastKnown = 2,
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+
+namespace CreditCheck;
+
+/// <summary>Composes the plain explanations of a decision, in Chinese for the clerk and in English.</summary>
+internal static class DecisionText
+{
+    public static string Chinese(CreditDecision d)
+    {
+        var text = new StringBuilder();
+        text.Append(d.Outcome switch
+        {
+            DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
+            DecisionOutcome.Benefit => "守信主体，可适用激励措施。",
+            DecisionOutcome.Review => "需审慎核查（从严审核）。",
+            DecisionOutcome.Restricted => "失信主体，限制办理。",
+            _ => "失信主体，依法不予办理。",
+        });
+
+        if (d.DegradedReason is not null)
+        {
+            text.Append("【降级决策：信用数据不可用或非最新】");
+        }
+
+        foreach (var entry in d.MatchedEntries)
+        {
+            var list = entry.List?.Name ?? entry.Entry.ListCode;
+            text.Append(CultureInfo.InvariantCulture, $"名列“{list}”");
+            AppendSource(text, entry);
+            text.Append(entry.State switch
+            {
+                EntryState.InForce => "；",
+                EntryState.UnderObjection => "（异议中，措施照常适用）；",
+                EntryState.SuspendedByObjection => "（异议中，措施暂停适用）；",
+                EntryState.NotYetValid => "（尚未生效，不适用）；",
+                EntryState.Expired => "（已过有效期，不适用）；",
+                EntryState.Repaired => "（已信用修复，不适用）；",
+                EntryState.Revoked => "（已撤销，不适用）；",
+                _ => "（名单不在当前目录中，需人工核查）；",
+            });
+            if (entry.Entry.RelatedTo is { } related)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{RoleChinese(related.Role)}；");
+            }
+        }
+
+        foreach (var measure in d.AppliedMeasures)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"适用措施：{measure.Measure.Name}（依据：{measure.LegalBasis}）；");
+        }
+
+        foreach (var measure in d.VoidedMeasures)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"不适用：{measure.Measure.Name}（{measure.VoidReason}）；");
+        }
+
+        if (d.UnreadableEntries.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"另有{d.UnreadableEntries.Count}条名单记录无法读取，需人工核查；");
+        }
+
+        if (!d.SubjectCheckCharacterConforms)
+        {
+            text.Append("主体代码校验位不符合国家标准（按宽松模式接受）；");
+        }
+
+        return TrimSeparator(text, '；', '。');
+    }
+
+    public static string English(CreditDecision d)
+    {
+        var text = new StringBuilder();
+        text.Append(d.Outcome switch
+        {
+            DecisionOutcome.Clear => "No joint reward or punishment measure applies; proceed normally.",
+            DecisionOutcome.Benefit => "Good-credit subject: incentive measures may be granted.",
+            DecisionOutcome.Review => "Review closely before proceeding.",
+            DecisionOutcome.Restricted => "Restricted: listed subject.",
+            _ => "Denied: listed subject.",
+        });
+
+        if (d.DegradedReason is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Degraded: {d.DegradedReason}");
+        }
+
+        foreach (var entry in d.MatchedEntries)
+        {
+            var state = entry.State switch
+            {
+                EntryState.InForce => "in force",
+                EntryState.UnderObjection => "in force, under objection",
+                EntryState.SuspendedByObjection => "under objection, measures suspended",
+                EntryState.NotYetValid => "not yet valid",
+                EntryState.Expired => "expired",
+                EntryState.Repaired => "repaired",
+                EntryState.Revoked => "revoked",
+                _ => "list not in the catalog, check by hand",
+            };
+            text.Append(CultureInfo.InvariantCulture, $" Listed on {entry.Entry.ListCode} (entry {entry.Entry.EntryId}, {state})");
+            if (entry.Entry.RelatedTo is { } related)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" as {related.Role} of {related.EnterpriseName}");
+            }
+
+            text.Append('.');
+        }
+
+        foreach (var measure in d.AppliedMeasures)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Applies {measure.Measure.Code} ({measure.Measure.Name}; basis: {measure.LegalBasis}).");
+        }
+
+        foreach (var measure in d.VoidedMeasures)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Not applied: {measure.Measure.Code} ({measure.VoidReasonEnglish}).");
+        }
+
+        if (d.UnreadableEntries.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {d.UnreadableEntries.Count} stored entries could not be read; check by hand.");
+        }
+
+        if (!d.SubjectCheckCharacterConforms)
+        {
+            text.Append(" The subject's check character does not conform to the standard (accepted leniently).");
+        }
+
+        return text.ToString();
+    }
+
+    private static void AppendSource(StringBuilder text, MatchedEntry entry)
+    {
+        var parts = new[] { entry.Entry.Authority, entry.Entry.DecisionReference }.Where(p => !string.IsNullOrEmpty(p));
+        var source = string.Join("，", parts);
+        if (source.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"（{source}）");
+        }
+    }
+
+    private static string RoleChinese(RelatedRole role) => role switch
+    {
+        RelatedRole.LegalRepresentative => "法定代表人",
+        RelatedRole.PrincipalPerson => "主要负责人",
+        _ => "实际控制人",
+    };
+
+    private static string TrimSeparator(StringBuilder text, char separator, char end)
+    {
+        if (text.Length > 0 && text[^1] == separator)
+        {
+            text[^1] = end;
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,51 @@
+using CreditCheck.Stores;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck;
+
+/// <summary>Registers CreditCheck in a host's services.</summary>
+public static class CreditCheckServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="ICreditChecker"/> (singleton) with options set in code. Choose a
+    /// store next: <c>.UseInMemory(...)</c> or <c>.UseRedis(...)</c>. Calling it twice is harmless.</summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Sets <see cref="CreditCheckOptions"/>; optional.</param>
+    /// <returns>The builder.</returns>
+    public static CreditCheckBuilder AddCreditCheck(this IServiceCollection services, Action<CreditCheckOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<CreditCheckOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return AddCore(services);
+    }
+
+    /// <summary>Registers <see cref="ICreditChecker"/> with options bound from a configuration section
+    /// (conventionally <see cref="CreditCheckOptions.SectionName"/>).</summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="section">The section holding <see cref="CreditCheckOptions"/>.</param>
+    /// <returns>The builder.</returns>
+    public static CreditCheckBuilder AddCreditCheck(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<CreditCheckOptions>().Bind(section).ValidateOnStart();
+        return AddCore(services);
+    }
+
+    private static CreditCheckBuilder AddCore(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditCheckOptions>, CreditCheckOptionsValidator>());
+        services.TryAddSingleton<ICreditStore>(_ => throw new InvalidOperationException(
+            "CreditCheck has no store: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
+        services.TryAddSingleton<ICreditChecker, CreditChecker>();
+        return new CreditCheckBuilder(services);
+    }
+}

@@ -1,0 +1,189 @@
+namespace CreditCheck;
+
+/// <summary>Validation of the codes that identify legal entities: 统一社会信用代码 (GB 32100-2015),
+/// 组织机构代码 (GB 11714) and 工商注册号 (GS 15-2006). Each method returns null when the code is
+/// valid, or a message naming the first problem found.</summary>
+internal static class LegalEntityCodes
+{
+    private const string UsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    private const string UsccName = "统一社会信用代码 (unified social credit code)";
+    private const string OrgName = "组织机构代码 (organisation code)";
+    private const string RegName = "工商注册号 (registration number)";
+
+    // 3^(i-1) mod 31 for positions 1..17, GB 32100-2015 §5.
+    private static ReadOnlySpan<byte> UsccWeights => [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+    // GB 11714 §4.
+    private static ReadOnlySpan<byte> OrgWeights => [3, 7, 9, 10, 5, 8, 4, 2];
+
+    // Position 1 of a USCC: the registration authority (GB 32100-2015, annex A).
+    private const string RegistrationAuthorities = "123456789ANY";
+
+    public static string? ValidateUscc(string code, bool lenientCheck, out bool checkConforms)
+    {
+        checkConforms = false;
+        if (code.Length != 18)
+        {
+            return $"{UsccName} must have 18 characters; got {code.Length}.";
+        }
+
+        for (var i = 0; i < 18; i++)
+        {
+            if (UsccAlphabet.IndexOf(code[i], StringComparison.Ordinal) < 0)
+            {
+                return $"{UsccName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not allowed; "
+                    + "allowed are 0-9 and A-H, J-N, P-R, T-U, W-Y (never I, O, S, V, Z).";
+            }
+        }
+
+        if (RegistrationAuthorities.IndexOf(code[0], StringComparison.Ordinal) < 0)
+        {
+            return $"{UsccName}: '{code[0]}' at position 1 is not a registration authority code (expected one of 1-9, A, N, Y).";
+        }
+
+        for (var i = 2; i < 8; i++)
+        {
+            if (!char.IsAsciiDigit(code[i]))
+            {
+                return $"{UsccName}: positions 3-8 are the administrative region code and must be digits; "
+                    + $"found '{code[i]}' at position {i + 1}.";
+            }
+        }
+
+        var expected = UsccCheckCharacter(code.AsSpan(0, 17));
+        checkConforms = expected == code[17];
+        if (!checkConforms && !lenientCheck)
+        {
+            return $"{UsccName}: check character at position 18 is '{code[17]}' but the first 17 characters require '{expected}'.";
+        }
+
+        return null;
+    }
+
+    public static char UsccCheckCharacter(ReadOnlySpan<char> first17)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += UsccAlphabet.IndexOf(first17[i], StringComparison.Ordinal) * UsccWeights[i];
+        }
+
+        var check = 31 - (sum % 31);
+        return UsccAlphabet[check == 31 ? 0 : check];
+    }
+
+    public static string? ValidateOrganizationCode(string code, bool lenientCheck, out bool checkConforms)
+    {
+        checkConforms = false;
+        if (code.Length != 9)
+        {
+            return $"{OrgName} must have 9 characters (8 and a check character, often written XXXXXXXX-X); got {code.Length}.";
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            if (!char.IsAsciiDigit(code[i]) && !char.IsAsciiLetterUpper(code[i]))
+            {
+                return $"{OrgName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not allowed; allowed are 0-9 and A-Z.";
+            }
+        }
+
+        if (!char.IsAsciiDigit(code[8]) && code[8] != 'X')
+        {
+            return $"{OrgName}: check character {IdentifierText.Describe(code[8])} at position 9 is not allowed; allowed are 0-9 and X.";
+        }
+
+        var expected = OrganizationCheckCharacter(code.AsSpan(0, 8));
+        checkConforms = expected == code[8];
+        if (!checkConforms && !lenientCheck)
+        {
+            return $"{OrgName}: check character at position 9 is '{code[8]}' but the first 8 characters require '{expected}'.";
+        }
+
+        return null;
+    }
+
+    public static char OrganizationCheckCharacter(ReadOnlySpan<char> first8)
+    {
+        var sum = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            var c = first8[i];
+            var value = char.IsAsciiDigit(c) ? c - '0' : c - 'A' + 10;
+            sum += value * OrgWeights[i];
+        }
+
+        var check = 11 - (sum % 11);
+        return check switch
+        {
+            10 => 'X',
+            11 => '0',
+            _ => (char)('0' + check),
+        };
+    }
+
+    /// <summary>True when <paramref name="candidate"/> (9 characters) is an organisation code whose
+    /// check character conforms.</summary>
+    public static bool IsConformingOrganizationCode(ReadOnlySpan<char> candidate)
+    {
+        if (candidate.Length != 9)
+        {
+            return false;
+        }
+
+        foreach (var c in candidate[..8])
+        {
+            if (!char.IsAsciiDigit(c) && !char.IsAsciiLetterUpper(c))
+            {
+                return false;
+            }
+        }
+
+        return OrganizationCheckCharacter(candidate[..8]) == candidate[8];
+    }
+
+    public static string? ValidateRegistrationNumber(string code, bool lenientCheck, out bool checkConforms)
+    {
+        checkConforms = false;
+        if (code.Length != 15)
+        {
+            return $"{RegName} must have 15 digits; got {code.Length}.";
+        }
+
+        for (var i = 0; i < 15; i++)
+        {
+            if (!char.IsAsciiDigit(code[i]))
+            {
+                return $"{RegName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not a digit.";
+            }
+        }
+
+        var expected = RegistrationCheckDigit(code.AsSpan(0, 14));
+        checkConforms = expected == code[14];
+        if (!checkConforms && !lenientCheck)
+        {
+            return $"{RegName}: check digit at position 15 is '{code[14]}' but the first 14 digits require '{expected}'.";
+        }
+
+        return null;
+    }
+
+    // ISO 7064 MOD 11,10 (hybrid system), as GS 15-2006 prescribes.
+    public static char RegistrationCheckDigit(ReadOnlySpan<char> first14)
+    {
+        var product = 10;
+        foreach (var c in first14)
+        {
+            var sum = (product + (c - '0')) % 10;
+            if (sum == 0)
+            {
+                sum = 10;
+            }
+
+            product = sum * 2 % 11;
+        }
+
+        // The check digit makes the next sum equal 1 (mod 10).
+        return (char)('0' + ((11 - product) % 10));
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+
+namespace CreditCheck.ListFiles;
+
+/// <summary>Streams RFC 4180 records (quoted fields, doubled quotes, line breaks inside quotes) and
+/// keeps the line number where each record starts, for error reports.</summary>
+internal sealed class CsvRecordReader
+{
+    private readonly TextReader _reader;
+    private readonly StringBuilder _field = new();
+    private int _line = 1;
+
+    public CsvRecordReader(TextReader reader) => _reader = reader;
+
+    /// <summary>Reads the next record. False at the end of input.</summary>
+    /// <param name="fields">The fields; empty strings for empty fields.</param>
+    /// <param name="line">The 1-based line where the record starts.</param>
+    /// <param name="error">Set when the record is malformed (an unterminated quote).</param>
+    public bool TryRead(out List<string> fields, out int line, out string? error)
+    {
+        fields = [];
+        line = _line;
+        error = null;
+        var next = _reader.Read();
+        if (next < 0)
+        {
+            return false;
+        }
+
+        var quoted = false;
+        var wasQuoted = false;
+        _field.Clear();
+        while (true)
+        {
+            if (next < 0)
+            {
+                if (quoted)
+                {
+                    error = $"a quoted field that starts on line {line} is never closed";
+                }
+
+                fields.Add(_field.ToString());
+                return true;
+            }
+
+            var c = (char)next;
+            if (quoted)
+            {
+                if (c == '"')
+                {
+                    if (_reader.Peek() == '"')
+                    {
+                        _reader.Read();
+                        _field.Append('"');
+                    }
+                    else
+                    {
+                        quoted = false;
+                    }
+                }
+                else
+                {
+                    if (c == '\n')
+                    {
+                        _line++;
+                    }
+
+                    _field.Append(c);
+                }
+            }
+            else if (c == '"' && _field.Length == 0 && !wasQuoted)
+            {
+                quoted = true;
+                wasQuoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(_field.ToString());
+                _field.Clear();
+                wasQuoted = false;
+            }
+            else if (c is '\r' or '\n')
+            {
+                if (c == '\r' && _reader.Peek() == '\n')
+                {
+                    _reader.Read();
+                }
+
+                _line++;
+                fields.Add(_field.ToString());
+                return true;
+            }
+            else
+            {
+                _field.Append(c);
+            }
+
+            next = _reader.Read();
+        }
+    }
+}

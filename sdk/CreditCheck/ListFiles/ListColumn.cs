@@ -1,0 +1,59 @@
+namespace CreditCheck.ListFiles;
+
+/// <summary>The fields of a list entry that files carry, and the header names real exports use for them.</summary>
+internal enum ListColumn
+{
+    List,
+    Kind,
+    Subject,
+    Name,
+    Authority,
+    Reference,
+    ListedOn,
+    ValidFrom,
+    ValidUntil,
+    Status,
+    RelatedEnterprise,
+    RelatedEnterpriseCode,
+    RelatedRole,
+    Summary,
+    EntryId,
+}
+
+internal static class ListColumns
+{
+    /// <summary>Header names, English and as Chinese exports write them. Matching ignores case and spaces.</summary>
+    public static readonly IReadOnlyDictionary<string, ListColumn> Aliases = Build(
+        (ListColumn.List, ["list", "名单", "名单代码"]),
+        (ListColumn.Kind, ["kind", "主体类型"]),
+        (ListColumn.Subject, ["subject", "id", "统一社会信用代码", "组织机构代码", "工商注册号", "身份证号码", "证件号码", "主体代码"]),
+        (ListColumn.Name, ["name", "名称", "主体名称", "企业名称", "姓名", "被执行人姓名/名称"]),
+        (ListColumn.Authority, ["authority", "认定部门", "执行法院"]),
+        (ListColumn.Reference, ["reference", "文号", "案号", "认定文书号", "决定文书号"]),
+        (ListColumn.ListedOn, ["listedon", "列入日期", "发布时间", "发布日期"]),
+        (ListColumn.ValidFrom, ["validfrom", "有效期自", "生效日期"]),
+        (ListColumn.ValidUntil, ["validuntil", "有效期至", "移出日期", "处罚截止日期"]),
+        (ListColumn.Status, ["status", "状态"]),
+        (ListColumn.RelatedEnterprise, ["relatedenterprise", "关联企业"]),
+        (ListColumn.RelatedEnterpriseCode, ["relatedenterprisecode", "关联企业代码"]),
+        (ListColumn.RelatedRole, ["relatedrole", "关联身份", "职务"]),
+        (ListColumn.Summary, ["summary", "失信行为简况", "失信行为"]),
+        (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]));
+
+    public static string Key(string header) =>
+        new([.. header.Where(c => !char.IsWhiteSpace(c) && c != '\uFEFF').Select(char.ToLowerInvariant)]);
+
+    private static Dictionary<string, ListColumn> Build(params (ListColumn Column, string[] Names)[] columns)
+    {
+        var aliases = new Dictionary<string, ListColumn>(StringComparer.Ordinal);
+        foreach (var (column, names) in columns)
+        {
+            foreach (var name in names)
+            {
+                aliases.Add(Key(name), column);
+            }
+        }
+
+        return aliases;
+    }
+}

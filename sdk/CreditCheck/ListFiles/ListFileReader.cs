@@ -1,0 +1,336 @@
+using System.Globalization;
+using System.Text.Json;
+using CreditCheck.Stores;
+
+namespace CreditCheck.ListFiles;
+
+/// <summary>
+/// Reads list files (CSV with a header row, or JSON) into records, validating every field of every
+/// row and naming the line, column and reason of each problem. Streams: memory does not grow with
+/// the file.
+/// </summary>
+internal static class ListFileReader
+{
+    // Published dates are calendar days in China Standard Time (no daylight saving).
+    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    private static readonly string[] DateFormats =
+    [
+        "yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy/MM/dd", "yyyy年M月d日", "yyyy年MM月dd日", "yyyyMMdd", "yyyy.M.d",
+    ];
+
+    public static IEnumerable<ListFileRow> ReadCsv(TextReader reader, string source, string? defaultList, SubjectIdParseMode mode)
+    {
+        var csv = new CsvRecordReader(reader);
+        if (!csv.TryRead(out var header, out _, out var headerError))
+        {
+            yield return new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "The file is empty; a header row is expected.")]);
+            yield break;
+        }
+
+        var columns = new ListColumn?[header.Count];
+        var impliedKind = (SubjectKind?)null;
+        var problems = new List<ListFileProblem>();
+        if (headerError is not null)
+        {
+            problems.Add(new ListFileProblem(source, 1, null, headerError));
+        }
+
+        for (var i = 0; i < header.Count; i++)
+        {
+            var key = ListColumns.Key(header[i]);
+            if (ListColumns.Aliases.TryGetValue(key, out var column))
+            {
+                if (Array.IndexOf(columns, column) >= 0)
+                {
+                    problems.Add(new ListFileProblem(source, 1, header[i], $"Column '{header[i]}' repeats the {column} column."));
+                }
+
+                columns[i] = column;
+                impliedKind ??= column == ListColumn.Subject ? KindOfHeader(key) : null;
+            }
+        }
+
+        if (Array.IndexOf(columns, ListColumn.Subject) < 0)
+        {
+            problems.Add(new ListFileProblem(source, 1, null,
+                "No identifier column: expected one of 统一社会信用代码, 组织机构代码, 身份证号码, subject (header: " + string.Join(",", header) + ")."));
+        }
+
+        if (defaultList is null && Array.IndexOf(columns, ListColumn.List) < 0)
+        {
+            problems.Add(new ListFileProblem(source, 1, null, "No list column and no list given for the file."));
+        }
+
+        if (problems.Count > 0)
+        {
+            yield return new ListFileRow(1, null, problems);
+            yield break;
+        }
+
+        while (csv.TryRead(out var fields, out var line, out var error))
+        {
+            if (fields.Count == 1 && fields[0].Length == 0)
+            {
+                continue; // blank line
+            }
+
+            if (error is not null)
+            {
+                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, error)]);
+                continue;
+            }
+
+            if (fields.Count != header.Count)
+            {
+                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"The row has {fields.Count} fields; the header has {header.Count}.")]);
+                continue;
+            }
+
+            yield return Build(source, line, column => Field(columns, fields, column), c => header[Array.IndexOf(columns, c)], defaultList, impliedKind, mode);
+        }
+    }
+
+    public static IEnumerable<ListFileRow> ReadJson(string json, string source, string? defaultList, SubjectIdParseMode mode)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            return [new ListFileRow((int)(e.LineNumber ?? 0) + 1, null, [new ListFileProblem(source, (int)(e.LineNumber ?? 0) + 1, null, $"Malformed JSON: {e.Message}")])];
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            var list = defaultList;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                if (root.TryGetProperty("list", out var listProperty) && listProperty.ValueKind == JsonValueKind.String)
+                {
+                    list = listProperty.GetString();
+                }
+
+                root = root.TryGetProperty("entries", out var entries) ? entries : default;
+            }
+
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return [new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "Expected an array of entries, or an object with an \"entries\" array.")])];
+            }
+
+            var rows = new List<ListFileRow>();
+            var index = 0;
+            foreach (var item in root.EnumerateArray())
+            {
+                index++;
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    rows.Add(new ListFileRow(index, null, [new ListFileProblem(source, index, null, "An entry must be a JSON object.")]));
+                    continue;
+                }
+
+                var values = new Dictionary<ListColumn, string>();
+                var names = new Dictionary<ListColumn, string>();
+                foreach (var property in item.EnumerateObject())
+                {
+                    if (ListColumns.Aliases.TryGetValue(ListColumns.Key(property.Name), out var column))
+                    {
+                        values[column] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                        names[column] = property.Name;
+                    }
+                }
+
+                rows.Add(Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, c.ToString()), list, null, mode));
+            }
+
+            return rows;
+        }
+    }
+
+    private static ListFileRow Build(
+        string source,
+        int line,
+        Func<ListColumn, string?> get,
+        Func<ListColumn, string> name,
+        string? defaultList,
+        SubjectKind? impliedKind,
+        SubjectIdParseMode mode)
+    {
+        var problems = new List<ListFileProblem>();
+        void Problem(ListColumn column, string message) => problems.Add(new ListFileProblem(source, line, name(column), message));
+
+        var list = Text(get(ListColumn.List)) ?? defaultList;
+        if (list is null)
+        {
+            Problem(ListColumn.List, "The list code is missing.");
+        }
+        else if (defaultList is not null && !string.Equals(list, defaultList, StringComparison.Ordinal))
+        {
+            Problem(ListColumn.List, $"The row belongs to list '{list}', but the file is being loaded into '{defaultList}'.");
+        }
+
+        var kind = impliedKind;
+        if (Text(get(ListColumn.Kind)) is { } kindText)
+        {
+            kind = ParseKind(kindText);
+            if (kind is null)
+            {
+                Problem(ListColumn.Kind, $"'{kindText}' is not a subject kind (LegalEntity/法人, NaturalPerson/自然人).");
+            }
+        }
+
+        SubjectId subject = default;
+        if (Text(get(ListColumn.Subject)) is not { } subjectText)
+        {
+            Problem(ListColumn.Subject, "The identifier is missing.");
+        }
+        else if (kind is null)
+        {
+            var asEntity = SubjectId.TryParse(subjectText, SubjectKind.LegalEntity, mode, out var entity, out _);
+            var asPerson = SubjectId.TryParse(subjectText, SubjectKind.NaturalPerson, mode, out var person, out _);
+            if (asEntity == asPerson)
+            {
+                Problem(ListColumn.Kind, asEntity
+                    ? "The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column."
+                    : "The identifier is neither a valid 统一社会信用代码 nor a valid 居民身份证号码.");
+            }
+            else
+            {
+                subject = asEntity ? entity : person;
+                kind = subject.Kind;
+            }
+        }
+        else if (!SubjectId.TryParse(subjectText, kind.Value, mode, out subject, out var idError))
+        {
+            Problem(ListColumn.Subject, idError);
+        }
+
+        var listedOn = Date(ListColumn.ListedOn, endOfDay: false);
+        var validFrom = Date(ListColumn.ValidFrom, endOfDay: false) ?? listedOn;
+        var validUntil = Date(ListColumn.ValidUntil, endOfDay: true);
+
+        var status = EntryStatus.Active;
+        if (Text(get(ListColumn.Status)) is { } statusText)
+        {
+            if (ParseStatus(statusText) is { } parsed)
+            {
+                status = parsed;
+            }
+            else
+            {
+                Problem(ListColumn.Status, $"'{statusText}' is not a status (Active/有效, UnderObjection/异议中, Repaired/已修复, Revoked/已撤销).");
+            }
+        }
+
+        RelatedParty? related = null;
+        var relatedName = Text(get(ListColumn.RelatedEnterprise));
+        var relatedRole = Text(get(ListColumn.RelatedRole));
+        if (relatedName is not null || relatedRole is not null)
+        {
+            var role = relatedRole is null ? null : ParseRole(relatedRole);
+            if (role is null)
+            {
+                Problem(ListColumn.RelatedRole, $"'{relatedRole}' is not a role (LegalRepresentative/法定代表人, PrincipalPerson/主要负责人, ActualController/实际控制人).");
+            }
+            else if (relatedName is null)
+            {
+                Problem(ListColumn.RelatedEnterprise, "A related person needs the enterprise's name.");
+            }
+            else
+            {
+                related = new RelatedParty(relatedName, Text(get(ListColumn.RelatedEnterpriseCode)), role.Value);
+            }
+        }
+
+        var reference = Text(get(ListColumn.Reference));
+        var entryId = Text(get(ListColumn.EntryId)) ?? reference;
+        if (entryId is null)
+        {
+            Problem(ListColumn.EntryId, "Neither an entry id nor a reference (文号) identifies the entry.");
+        }
+
+        if (problems.Count > 0)
+        {
+            return new ListFileRow(line, null, problems);
+        }
+
+        var entry = new ListEntry
+        {
+            EntryId = entryId!,
+            ListCode = list!,
+            SubjectKind = kind!.Value,
+            SubjectName = Text(get(ListColumn.Name)),
+            Authority = Text(get(ListColumn.Authority)),
+            DecisionReference = reference,
+            Summary = Text(get(ListColumn.Summary)),
+            ListedOn = listedOn,
+            ValidFrom = validFrom,
+            ValidUntil = validUntil,
+            Status = status,
+            RelatedTo = related,
+        };
+        return new ListFileRow(line, new ListRecord(subject, entry), []);
+
+        DateTimeOffset? Date(ListColumn column, bool endOfDay)
+        {
+            if (Text(get(column)) is not { } value)
+            {
+                return null;
+            }
+
+            var datePart = value.Split(' ', 'T')[0];
+            if (!DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                Problem(column, $"'{value}' is not a date (2024-01-02, 2024/1/2, 2024年1月2日 or 20240102).");
+                return null;
+            }
+
+            // An end date is inclusive: the entry is valid through that whole day.
+            var day = endOfDay ? date.AddDays(1) : date;
+            return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaOffset);
+        }
+    }
+
+    private static string? Field(ListColumn?[] columns, List<string> fields, ListColumn column)
+    {
+        var index = Array.IndexOf(columns, column);
+        return index < 0 ? null : fields[index];
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static SubjectKind? KindOfHeader(string key) => key switch
+    {
+        "统一社会信用代码" or "组织机构代码" or "工商注册号" => SubjectKind.LegalEntity,
+        "身份证号码" => SubjectKind.NaturalPerson,
+        _ => null,
+    };
+
+    private static SubjectKind? ParseKind(string text) => text.ToLowerInvariant() switch
+    {
+        "legalentity" or "entity" or "法人" or "法人和非法人组织" or "企业" => SubjectKind.LegalEntity,
+        "naturalperson" or "person" or "自然人" or "个人" => SubjectKind.NaturalPerson,
+        _ => null,
+    };
+
+    private static EntryStatus? ParseStatus(string text) => text.ToLowerInvariant() switch
+    {
+        "active" or "有效" or "正常" or "在列" => EntryStatus.Active,
+        "underobjection" or "异议中" or "异议" => EntryStatus.UnderObjection,
+        "repaired" or "已修复" or "修复" => EntryStatus.Repaired,
+        "revoked" or "已撤销" or "撤销" => EntryStatus.Revoked,
+        _ => null,
+    };
+
+    private static RelatedRole? ParseRole(string text) => text.ToLowerInvariant() switch
+    {
+        "legalrepresentative" or "法定代表人" => RelatedRole.LegalRepresentative,
+        "principalperson" or "主要负责人" or "负责人" => RelatedRole.PrincipalPerson,
+        "actualcontroller" or "实际控制人" => RelatedRole.ActualController,
+        _ => null,
+    };
+}

@@ -1,0 +1,20 @@
+using CreditCheck.Stores;
+
+namespace CreditCheck.ListFiles;
+
+/// <summary>One row of a list file: the record it holds, or why it cannot be used.</summary>
+/// <param name="Line">1-based line (CSV) or 1-based entry index (JSON) where the row starts.</param>
+/// <param name="Record">The record, when the row is valid.</param>
+/// <param name="Problems">Every problem of the row; empty when valid.</param>
+internal sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems);
+
+/// <summary>A problem of one row of a list file.</summary>
+/// <param name="Source">The file.</param>
+/// <param name="Line">The line (CSV) or entry index (JSON).</param>
+/// <param name="Column">The column or property, or null for the whole row.</param>
+/// <param name="Message">What is wrong.</param>
+internal sealed record ListFileProblem(string Source, int Line, string? Column, string Message)
+{
+    public override string ToString() =>
+        Column is null ? $"{Source}:{Line}: {Message}" : $"{Source}:{Line}, column {Column}: {Message}";
+}

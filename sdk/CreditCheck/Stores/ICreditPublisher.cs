@@ -1,0 +1,76 @@
+using CreditCheck.Catalog;
+
+namespace CreditCheck.Stores;
+
+/// <summary>
+/// The write side of a store: what the operator tool and platform integrations use to load the
+/// catalog and the lists. Every change bumps the store's sequence, so readers see it.
+/// </summary>
+/// <remarks>Implementations validate every entry against the current catalog before writing
+/// anything and are thread-safe.</remarks>
+public interface ICreditPublisher
+{
+    /// <summary>Replaces the catalog.</summary>
+    /// <param name="catalog">A validated catalog.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The sequence of the change.</returns>
+    Task<long> PublishCatalogAsync(CreditCatalog catalog, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an entry, or replaces the entry with the same list code and entry id.</summary>
+    /// <param name="record">The subject and its entry.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The sequence of the change, or the current sequence when the entry was already stored as is.</returns>
+    /// <exception cref="ListEntryException">The entry does not fit the catalog.</exception>
+    Task<long> UpsertAsync(ListRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes an entry.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="listCode">The entry's list.</param>
+    /// <param name="entryId">The entry's id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the entry existed.</returns>
+    Task<bool> RemoveAsync(SubjectId subject, string listCode, string entryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes an entry's status: repair (修复), objection (异议), revoke (撤销) or restore.</summary>
+    /// <param name="subject">The subject.</param>
+    /// <param name="listCode">The entry's list.</param>
+    /// <param name="entryId">The entry's id.</param>
+    /// <param name="status">The new status.</param>
+    /// <param name="reason">Why (the repair decision, the objection's reference …).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Whether the entry existed.</returns>
+    Task<bool> SetStatusAsync(SubjectId subject, string listCode, string entryId, EntryStatus status, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads a whole list. In <see cref="ImportMode.Replace"/> mode, entries of the list absent
+    /// from <paramref name="records"/> are removed. Unchanged entries produce no change.</summary>
+    /// <param name="listCode">The list being loaded; every record must belong to it.</param>
+    /// <param name="records">The list's entries.</param>
+    /// <param name="mode">Merge or replace.</param>
+    /// <param name="cancellationToken">Cancels the import; nothing is changed then.</param>
+    /// <exception cref="ListEntryException">A record does not fit the catalog; nothing is written.</exception>
+    Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A subject and one of its entries, as publishers write them.</summary>
+/// <param name="Subject">The subject's id.</param>
+/// <param name="Entry">The entry.</param>
+public sealed record ListRecord(SubjectId Subject, ListEntry Entry);
+
+/// <summary>How an import treats entries of the list that the new data does not contain.</summary>
+public enum ImportMode
+{
+    /// <summary>Keep them.</summary>
+    Merge = 1,
+
+    /// <summary>Remove them: the new data is the whole list.</summary>
+    Replace = 2,
+}
+
+/// <summary>What an import changed.</summary>
+/// <param name="ListCode">The list.</param>
+/// <param name="Added">New entries.</param>
+/// <param name="Updated">Entries whose content changed.</param>
+/// <param name="Unchanged">Entries already stored as given.</param>
+/// <param name="Removed">Entries removed (replace mode).</param>
+/// <param name="Sequence">The store's sequence after the import.</param>
+public sealed record ImportSummary(string ListCode, int Added, int Updated, int Unchanged, int Removed, long Sequence);

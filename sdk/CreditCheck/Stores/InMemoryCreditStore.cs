@@ -1,0 +1,294 @@
+using System.Collections.Concurrent;
+using CreditCheck.Catalog;
+
+namespace CreditCheck.Stores;
+
+/// <summary>
+/// The embedded default store: the catalog and every entry held in this process, authoritative and
+/// answered without any I/O. Suits a single host, trials and tests; many hosts share the Redis store.
+/// </summary>
+/// <remarks>
+/// Thread-safe: lookups run lock-free against immutable per-subject arrays; writes are serialized
+/// and each bumps <see cref="Sequence"/>. An import validates every record before it changes
+/// anything, so a refused import leaves the previous data as it was.
+/// </remarks>
+public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
+{
+    private static readonly FoundEntry[] None = [];
+    private readonly ConcurrentDictionary<SubjectId, FoundEntry[]> _bySubject = new();
+    private readonly Dictionary<string, HashSet<SubjectId>> _subjectsByList = new(StringComparer.Ordinal);
+    private readonly Lock _writeLock = new();
+    private volatile CreditCatalog _catalog;
+    private long _sequence;
+    private int _organizationCodeKeys;
+    private int _entryCount;
+
+    /// <summary>Creates an empty store with a catalog.</summary>
+    /// <param name="catalog">The catalog; <see cref="CreditCatalog.Default"/> when null.</param>
+    public InMemoryCreditStore(CreditCatalog? catalog = null) => _catalog = catalog ?? CreditCatalog.Default;
+
+    /// <summary>The current catalog.</summary>
+    public CreditCatalog Catalog => _catalog;
+
+    /// <summary>The sequence of the last change.</summary>
+    public long Sequence => Interlocked.Read(ref _sequence);
+
+    /// <summary>How many entries the store holds.</summary>
+    public int EntryCount => Volatile.Read(ref _entryCount);
+
+    /// <summary>How many entries each list holds.</summary>
+    public IReadOnlyDictionary<string, int> CountByList()
+    {
+        lock (_writeLock)
+        {
+            return _subjectsByList.ToDictionary(
+                p => p.Key,
+                p => p.Value.Sum(s => _bySubject.TryGetValue(s, out var entries) ? entries.Count(e => e.Entry.ListCode == p.Key) : 0),
+                StringComparer.Ordinal);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SubjectLookup> LookupAsync(SubjectId subject, CancellationToken cancellationToken = default) =>
+        new(Lookup(subject));
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<SubjectLookup>> LookupManyAsync(IReadOnlyList<SubjectId> subjects, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        var lookups = new SubjectLookup[subjects.Count];
+        for (var i = 0; i < lookups.Length; i++)
+        {
+            lookups[i] = Lookup(subjects[i]);
+        }
+
+        return new ValueTask<IReadOnlyList<SubjectLookup>>(lookups);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> PublishCatalogAsync(CreditCatalog catalog, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        lock (_writeLock)
+        {
+            _catalog = catalog;
+            return Task.FromResult(Interlocked.Increment(ref _sequence));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<long> UpsertAsync(ListRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        lock (_writeLock)
+        {
+            if (ListEntryRules.Check(record, _catalog) is { } problem)
+            {
+                throw new ListEntryException(problem);
+            }
+
+            Put(record);
+            return Task.FromResult(Sequence);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveAsync(SubjectId subject, string listCode, string entryId, CancellationToken cancellationToken = default)
+    {
+        lock (_writeLock)
+        {
+            return Task.FromResult(Remove(subject, listCode, entryId));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> SetStatusAsync(SubjectId subject, string listCode, string entryId, EntryStatus status, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        lock (_writeLock)
+        {
+            if (Find(subject, listCode, entryId) is not { } entry)
+            {
+                return Task.FromResult(false);
+            }
+
+            Put(new ListRecord(subject, entry with { Status = status, StatusReason = reason }));
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listCode);
+        ArgumentNullException.ThrowIfNull(records);
+
+        // Validate everything before touching anything.
+        var incoming = new Dictionary<(SubjectId, string), ListRecord>();
+        var catalog = _catalog;
+        foreach (var record in records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!string.Equals(record.Entry.ListCode, listCode, StringComparison.Ordinal))
+            {
+                throw new ListEntryException($"Entry '{record.Entry.EntryId}' belongs to list '{record.Entry.ListCode}', not to '{listCode}' being imported.");
+            }
+
+            if (ListEntryRules.Check(record, catalog) is { } problem)
+            {
+                throw new ListEntryException(problem);
+            }
+
+            var key = (record.Subject, record.Entry.EntryId);
+            if (incoming.TryGetValue(key, out var earlier) && earlier.Entry != record.Entry)
+            {
+                throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content.");
+            }
+
+            incoming[key] = record;
+        }
+
+        lock (_writeLock)
+        {
+            if (!ReferenceEquals(catalog, _catalog))
+            {
+                throw new ListEntryException("The catalog changed during the import; run it again.");
+            }
+
+            int added = 0, updated = 0, unchanged = 0, removed = 0;
+            foreach (var record in incoming.Values)
+            {
+                switch (Find(record.Subject, listCode, record.Entry.EntryId))
+                {
+                    case null:
+                        added++;
+                        Put(record);
+                        break;
+                    case var existing when existing == record.Entry:
+                        unchanged++;
+                        break;
+                    default:
+                        updated++;
+                        Put(record);
+                        break;
+                }
+            }
+
+            if (mode == ImportMode.Replace && _subjectsByList.TryGetValue(listCode, out var subjects))
+            {
+                foreach (var subject in subjects.ToArray())
+                {
+                    var stale = _bySubject.GetValueOrDefault(subject, None)
+                        .Where(f => f.Entry.ListCode == listCode && !incoming.ContainsKey((subject, f.Entry.EntryId)))
+                        .Select(f => f.Entry.EntryId)
+                        .ToArray();
+                    foreach (var entryId in stale)
+                    {
+                        removed += Remove(subject, listCode, entryId) ? 1 : 0;
+                    }
+                }
+            }
+
+            return Task.FromResult(new ImportSummary(listCode, added, updated, unchanged, removed, Sequence));
+        }
+    }
+
+    private SubjectLookup Lookup(SubjectId subject)
+    {
+        var entries = _bySubject.GetValueOrDefault(subject, None);
+
+        // Older entries may be stored under the 组织机构代码 that a 统一社会信用代码 embeds.
+        if (Volatile.Read(ref _organizationCodeKeys) > 0
+            && subject.EmbeddedOrganizationCode is { } organization
+            && _bySubject.TryGetValue(organization, out var older))
+        {
+            entries = [.. entries, .. older];
+        }
+
+        return new SubjectLookup(_catalog, entries, [], LookupSource.Embedded, new StoreFreshness(Sequence, null));
+    }
+
+    private ListEntry? Find(SubjectId subject, string listCode, string entryId)
+    {
+        foreach (var found in _bySubject.GetValueOrDefault(subject, None))
+        {
+            if (found.Entry.ListCode == listCode && found.Entry.EntryId == entryId)
+            {
+                return found.Entry;
+            }
+        }
+
+        return null;
+    }
+
+    // Callers hold _writeLock. Replaces the subject's array so readers never see a partial change.
+    private void Put(ListRecord record)
+    {
+        var subject = record.Subject;
+        var current = _bySubject.GetValueOrDefault(subject, None);
+        var index = Array.FindIndex(current, f => f.Entry.ListCode == record.Entry.ListCode && f.Entry.EntryId == record.Entry.EntryId);
+        if (index >= 0 && current[index].Entry == record.Entry)
+        {
+            return;
+        }
+
+        var found = new FoundEntry(record.Entry, subject.Scheme);
+        FoundEntry[] next;
+        if (index >= 0)
+        {
+            next = [.. current];
+            next[index] = found;
+        }
+        else
+        {
+            next = [.. current, found];
+            Interlocked.Increment(ref _entryCount);
+            if (current.Length == 0 && subject.Scheme == IdentifierScheme.OrganizationCode)
+            {
+                Interlocked.Increment(ref _organizationCodeKeys);
+            }
+        }
+
+        _bySubject[subject] = next;
+        if (!_subjectsByList.TryGetValue(record.Entry.ListCode, out var subjects))
+        {
+            _subjectsByList[record.Entry.ListCode] = subjects = [];
+        }
+
+        subjects.Add(subject);
+        Interlocked.Increment(ref _sequence);
+    }
+
+    // Callers hold _writeLock.
+    private bool Remove(SubjectId subject, string listCode, string entryId)
+    {
+        var current = _bySubject.GetValueOrDefault(subject, None);
+        var next = Array.FindAll(current, f => !(f.Entry.ListCode == listCode && f.Entry.EntryId == entryId));
+        if (next.Length == current.Length)
+        {
+            return false;
+        }
+
+        if (next.Length == 0)
+        {
+            _bySubject.TryRemove(subject, out _);
+            if (subject.Scheme == IdentifierScheme.OrganizationCode)
+            {
+                Interlocked.Decrement(ref _organizationCodeKeys);
+            }
+        }
+        else
+        {
+            _bySubject[subject] = next;
+        }
+
+        if (!Array.Exists(next, f => f.Entry.ListCode == listCode))
+        {
+            _subjectsByList[listCode].Remove(subject);
+        }
+
+        Interlocked.Decrement(ref _entryCount);
+        Interlocked.Increment(ref _sequence);
+        return true;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Stores;
+
+/// <summary>Plugs the embedded in-memory store into the builder.</summary>
+public static class InMemoryStoreBuilderExtensions
+{
+    /// <summary>Uses the embedded in-memory store, seeded from <see cref="InMemoryStoreOptions.DataDirectory"/>
+    /// when set. Also registers it as <see cref="ICreditPublisher"/> so the host can change lists at run time.</summary>
+    /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
+    /// <param name="configure">Sets <see cref="InMemoryStoreOptions"/>; optional.</param>
+    /// <returns>The builder.</returns>
+    public static CreditCheckBuilder UseInMemory(this CreditCheckBuilder builder, Action<InMemoryStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<InMemoryStoreOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryStoreOptions>, InMemoryStoreOptionsValidator>());
+        builder.Services.TryAddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value;
+            var store = InMemoryStoreSeeder.Create(settings, out var files);
+            if (settings.DataDirectory is { } directory)
+            {
+                var logger = (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<InMemoryCreditStore>();
+                Log.InMemorySeeded(logger, store.EntryCount, files, directory, store.Catalog.Version);
+            }
+
+            return store;
+        });
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICreditStore>(sp => sp.GetRequiredService<InMemoryCreditStore>()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICreditPublisher>(sp => sp.GetRequiredService<InMemoryCreditStore>()));
+        return builder;
+    }
+}

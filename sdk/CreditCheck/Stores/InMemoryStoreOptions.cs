@@ -1,0 +1,22 @@
+using CreditCheck.Catalog;
+
+namespace CreditCheck.Stores;
+
+/// <summary>Options of the embedded in-memory store.</summary>
+public sealed class InMemoryStoreOptions
+{
+    /// <summary>A folder to seed the store from at start: <c>catalog.json</c> (optional; otherwise
+    /// <see cref="CatalogPath"/>, <see cref="Catalog"/> or the default catalog) and list files
+    /// <c>*.csv</c> and <c>*.json</c>. A file named after a list code (<c>wage-arrears.csv</c>) may omit
+    /// the list column. Default: none, an empty store.</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>A catalog file to use. Default: none.</summary>
+    public string? CatalogPath { get; set; }
+
+    /// <summary>A catalog to use, taking precedence over files. Default: none (the default catalog).</summary>
+    public CreditCatalog? Catalog { get; set; }
+
+    /// <summary>How identifiers in seed files are parsed. Default <see cref="SubjectIdParseMode.Strict"/>.</summary>
+    public SubjectIdParseMode IdentifierMode { get; set; } = SubjectIdParseMode.Strict;
+}

@@ -1,0 +1,50 @@
+using CreditCheck.Catalog;
+
+namespace CreditCheck.Stores;
+
+/// <summary>Checks an entry against the catalog before any store writes it.</summary>
+internal static class ListEntryRules
+{
+    /// <summary>Null when the record may be stored; otherwise what is wrong.</summary>
+    public static string? Check(ListRecord record, CreditCatalog catalog)
+    {
+        var entry = record.Entry;
+        var name = $"entry '{entry.EntryId}' of list '{entry.ListCode}'";
+        if (string.IsNullOrWhiteSpace(entry.EntryId))
+        {
+            return $"An entry of list '{entry.ListCode}' has no entry id.";
+        }
+
+        if (record.Subject.IsEmpty)
+        {
+            return $"The {name} has no subject id.";
+        }
+
+        if (record.Subject.Kind != entry.SubjectKind)
+        {
+            return $"The {name} says {entry.SubjectKind} but its subject id is a {record.Subject.Kind}.";
+        }
+
+        if (catalog.FindList(entry.ListCode) is not { } list)
+        {
+            return $"The {name} names a list that catalog {catalog.Version} does not have.";
+        }
+
+        if (!list.SubjectKinds.Contains(entry.SubjectKind))
+        {
+            return $"The {name}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.";
+        }
+
+        if (entry.ValidFrom is { } from && entry.ValidUntil is { } until && until <= from)
+        {
+            return $"The {name} ends ({until:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).";
+        }
+
+        if (entry.RelatedTo is not null && entry.SubjectKind != SubjectKind.NaturalPerson)
+        {
+            return $"The {name} names a related enterprise, but only persons are listed because of an enterprise.";
+        }
+
+        return null;
+    }
+}
