@@ -1,0 +1,361 @@
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Tests.Checking;
+
+public sealed class DecisionEngineTests
+{
+    [Fact]
+    public async Task CheckAsync_CleanSubject_IsClearWithNothingApplied()
+    {
+        var harness = new CheckerHarness();
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+        Assert.Empty(decision.MatchedEntries);
+        Assert.Empty(decision.AppliedMeasures);
+        Assert.Equal(DecisionPath.Embedded, decision.Path);
+        Assert.False(decision.IsDegraded);
+        Assert.Equal("test-1", decision.CatalogVersion);
+        Assert.Equal(CheckerHarness.Now, decision.EvaluatedAt);
+        Assert.Equal(TimeSpan.Zero, decision.DataAge);
+    }
+
+    [Fact]
+    public async Task CheckAsync_BlacklistedBidderUnderWildcard_IsDeniedWithLegalBasis()
+    {
+        var harness = new CheckerHarness();
+        var entry = await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement.bid");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        var refusal = Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "procurement-refusal");
+        Assert.Equal("财库〔2016〕125号", refusal.LegalBasis);
+        Assert.Same(entry, Assert.Single(refusal.TriggeredBy).Entry);
+        Assert.Contains("拒绝参与政府采购活动", decision.Explanation, StringComparison.Ordinal);
+        Assert.Contains("财库〔2016〕125号", decision.Explanation, StringComparison.Ordinal);
+        Assert.Contains("procurement-refusal", decision.ExplanationEnglish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_UndeclaredSubScenario_FallsBackToNearestAncestor()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement.bid.opening");
+
+        Assert.Equal("procurement.bid", decision.ResolvedScenario.Code);
+        Assert.Equal("procurement.bid.opening", decision.Scenario);
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_UnknownScenario_ThrowsNamingItAndTheKnownOnes()
+    {
+        var harness = new CheckerHarness();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await harness.CheckAsync(Subjects.Tencent, "procurment"));
+
+        Assert.Contains("'procurment'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("procurement, licensing, public-service", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ExactScenarioPattern_DoesNotReachOtherScenarios()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var licensing = await harness.CheckAsync(Subjects.Tencent, "licensing");
+        var procurement = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Contains(licensing.AppliedMeasures, m => m.Measure.Code == "no-commitment");
+        Assert.DoesNotContain(licensing.AppliedMeasures, m => m.Measure.Code == "procurement-refusal");
+        Assert.DoesNotContain(procurement.AppliedMeasures, m => m.Measure.Code == "no-commitment");
+        Assert.Equal(DecisionOutcome.Restricted, licensing.Outcome);
+    }
+
+    [Theory]
+    [InlineData(EntryStatus.Repaired, EntryState.Repaired)]
+    [InlineData(EntryStatus.Revoked, EntryState.Revoked)]
+    public async Task CheckAsync_EntryNotActive_TriggersNothingButIsShown(EntryStatus status, EntryState expected)
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors", status);
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+        Assert.Empty(decision.AppliedMeasures);
+        Assert.Equal(expected, Assert.Single(decision.MatchedEntries).State);
+    }
+
+    [Fact]
+    public async Task CheckAsync_EntryPastValidUntil_TriggersNothing()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors", until: CheckerHarness.Now.AddDays(1));
+        harness.Time.Advance(TimeSpan.FromDays(1));
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+        Assert.Equal(EntryState.Expired, Assert.Single(decision.MatchedEntries).State);
+    }
+
+    [Fact]
+    public async Task CheckAsync_EntryBeforeValidFrom_TriggersNothingUntilItStarts()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors", from: CheckerHarness.Now.AddHours(1));
+
+        var before = await harness.CheckAsync(Subjects.Tencent, "procurement");
+        harness.Time.Advance(TimeSpan.FromHours(1));
+        var after = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Clear, before.Outcome);
+        Assert.Equal(EntryState.NotYetValid, Assert.Single(before.MatchedEntries).State);
+        Assert.Equal(DecisionOutcome.Denied, after.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_UnderObjectionByDefault_StillAppliesAndIsFlagged()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors", EntryStatus.UnderObjection);
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.True(decision.HasObjection);
+        Assert.Equal(EntryState.UnderObjection, Assert.Single(decision.MatchedEntries).State);
+        Assert.Contains("异议中", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_UnderObjectionWhenCatalogSuspends_VoidsMeasuresAndAsksForReview()
+    {
+        var harness = new CheckerHarness(TestCatalog.WithPolicy(objectionSuspends: true));
+        await harness.ListAsync(Subjects.Tencent, "debtors", EntryStatus.UnderObjection);
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Empty(decision.AppliedMeasures);
+        var voided = Assert.Single(decision.VoidedMeasures, m => m.Measure.Code == "procurement-refusal");
+        Assert.Equal("suspended while the objection is verified", voided.VoidReasonEnglish);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedApplicant_GetsTheGreenChannel()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "grade-a");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.Equal("green-channel", Assert.Single(decision.AppliedMeasures).Measure.Code);
+        Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedAndBlacklisted_PunishmentVoidsTheBenefit()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "grade-a");
+        var punishment = await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "licensing");
+
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.IsBenefit);
+        var voided = Assert.Single(decision.VoidedMeasures);
+        Assert.Equal("green-channel", voided.Measure.Code);
+        Assert.Contains(punishment.EntryId, voided.VoidReasonEnglish, StringComparison.Ordinal);
+        Assert.Contains("信用修复前不适用", voided.VoidReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_CatalogLetsBenefitsStand_PunishmentDoesNotVoidThem()
+    {
+        var harness = new CheckerHarness(TestCatalog.WithPolicy(punishmentVoidsBenefits: false));
+        await harness.ListAsync(Subjects.Tencent, "grade-a");
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "licensing");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "green-channel");
+        Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RepairedPunishment_NoLongerVoidsBenefits()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "grade-a");
+        await harness.ListAsync(Subjects.Tencent, "debtors", EntryStatus.Repaired);
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_WatchListEntry_LeadsToReview()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "abnormal");
+
+        var licensing = await harness.CheckAsync(Subjects.Tencent, "licensing");
+        var procurement = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Review, licensing.Outcome);
+        Assert.Equal("strict-review", Assert.Single(licensing.AppliedMeasures).Measure.Code);
+
+        // No watch measure in procurement, yet a watch-listed subject is never answered Clear.
+        Assert.Equal(DecisionOutcome.Review, procurement.Outcome);
+        Assert.Empty(procurement.AppliedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_OnlyANotifyMeasureApplies_ListedSubjectStillNeedsReview()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "awards");
+
+        Assert.Equal("everywhere-notice", Assert.Single(decision.AppliedMeasures).Measure.Code);
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_LegalRepresentativeOfListedEnterprise_GetsOnlyMeasuresReachingRelatedPersons()
+    {
+        var harness = new CheckerHarness();
+        var related = new RelatedParty("示例失信建设工程有限公司", "9144030071526726XG", RelatedRole.LegalRepresentative);
+        await harness.ListAsync(Subjects.Person, "debtors", related: related);
+
+        var publicService = await harness.CheckAsync(Subjects.Person, "public-service");
+        var procurement = await harness.CheckAsync(Subjects.Person, "procurement");
+
+        Assert.Equal(DecisionOutcome.Restricted, publicService.Outcome);
+        Assert.Equal("high-consumption", Assert.Single(publicService.AppliedMeasures).Measure.Code);
+        Assert.True(Assert.Single(publicService.MatchedEntries).IsRelatedPerson);
+        Assert.Contains("法定代表人", publicService.Explanation, StringComparison.Ordinal);
+
+        // procurement-refusal does not reach related persons; no floor for them either.
+        Assert.Equal(DecisionOutcome.Clear, procurement.Outcome);
+        Assert.Empty(procurement.AppliedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_OlderEntryUnderOrganizationCode_IsFoundThroughTheUscc()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.TencentOrganizationCode, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Equal(IdentifierScheme.OrganizationCode, Assert.Single(decision.MatchedEntries).MatchedBy);
+    }
+
+    [Fact]
+    public async Task CheckAsync_LenientlyAcceptedCode_IsReportedInTheDecision()
+    {
+        var harness = new CheckerHarness();
+        var lenient = SubjectId.Parse("9144030071526726XA", SubjectKind.LegalEntity, SubjectIdParseMode.LenientCheckCharacter);
+
+        var decision = await harness.CheckAsync(lenient, "procurement");
+
+        Assert.False(decision.SubjectCheckCharacterConforms);
+        Assert.Contains("check character does not conform", decision.ExplanationEnglish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_Twice_GivesDistinctTimeOrderedCheckIds()
+    {
+        var harness = new CheckerHarness();
+
+        var first = await harness.CheckAsync(Subjects.Tencent, "procurement");
+        harness.Time.Advance(TimeSpan.FromMilliseconds(5));
+        var second = await harness.CheckAsync(Subjects.Tencent, "procurement");
+
+        Assert.NotEqual(first.CheckId, second.CheckId);
+        Assert.Equal(7, first.CheckId.Version);
+        Assert.True(string.CompareOrdinal(first.CheckId.ToString(), second.CheckId.ToString()) < 0);
+    }
+
+    [Fact]
+    public async Task CheckAsync_Decision_ShowsTheSubjectOnlyMasked()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Person, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.Person, "procurement");
+
+        Assert.Equal("1101**********002X", decision.Subject);
+        Assert.DoesNotContain(Subjects.Person.Value, decision.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Subjects.Person.Value, decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RequestReferences_AreCarriedIntoTheDecision()
+    {
+        var harness = new CheckerHarness();
+
+        var decision = await harness.Checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement")
+        {
+            TransactionReference = "CG-2026-001",
+            Department = "市财政局",
+            Operator = "clerk-7",
+        });
+
+        Assert.Equal("CG-2026-001", decision.TransactionReference);
+        Assert.Equal("市财政局", decision.Department);
+        Assert.Equal("clerk-7", decision.Operator);
+    }
+
+    [Fact]
+    public async Task CheckManyAsync_MixedBatch_AnswersEachInOrder()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+        await harness.ListAsync(Subjects.Alibaba, "abnormal");
+        var requests = new[] { Subjects.Huawei, Subjects.Tencent, Subjects.Alibaba }
+            .Select(s => new CheckRequest(s, "procurement.bid"))
+            .ToArray();
+
+        var decisions = await harness.Checker.CheckManyAsync(requests);
+
+        Assert.Equal(
+            [DecisionOutcome.Clear, DecisionOutcome.Denied, DecisionOutcome.Review],
+            decisions.Select(d => d.Outcome));
+        Assert.Equal(3, decisions.Select(d => d.CheckId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CheckManyAsync_BeyondMaxBatchSize_ThrowsNamingTheLimit()
+    {
+        var store = new InMemoryCreditStore(TestCatalog.Create());
+        var checker = new CreditChecker(store, Microsoft.Extensions.Options.Options.Create(new CreditCheckOptions { MaxBatchSize = 2 }), TimeProvider.System);
+        var requests = Enumerable.Repeat(new CheckRequest(Subjects.Tencent, "procurement"), 3).ToArray();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await checker.CheckManyAsync(requests));
+
+        Assert.Contains("at most 2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckRequest_DefaultSubject_IsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new CheckRequest(default, "procurement"));
+
+        Assert.Contains("SubjectId.Parse", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds everything, runs every test project, and ends with one line: "N passed, N failed".
+# Installs what the tests need on a fresh Debian machine (redis-server for the Redis tests).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET SDK (dotnet) is not on PATH; install .NET SDK 10 first." >&2
+  exit 2
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== installing redis-server (tests start their own on a free loopback port)"
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null \
+      || echo "warning: could not install redis-server; tests that need it will fail and say so" >&2
+  else
+    echo "warning: no apt-get; install redis-server yourself for the Redis tests" >&2
+  fi
+fi
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "== build (Release, warnings are errors)"
+if ! dotnet build CreditCheck.sln -c Release -warnaserror -nologo -v quiet; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  case "$name" in *.Benchmarks) continue ;; esac
+  echo "== test $name"
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" || status=1
+done
+
+echo "== sample: QuickStart"
+if dotnet run --project samples/QuickStart -c Release --no-build > "$results/quickstart.txt" 2>&1; then
+  sample_passed=1; sample_failed=0
+else
+  cat "$results/quickstart.txt"; sample_passed=0; sample_failed=1; status=1
+fi
+
+passed=$sample_passed
+failed=$sample_failed
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then status=1; failed=1; fi
+
+echo "$passed passed, $failed failed"
+exit $status
