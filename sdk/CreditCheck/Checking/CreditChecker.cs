@@ -93,9 +93,11 @@ internal sealed class CreditChecker : ICreditChecker
 
     private CreditDecision Decide(CheckRequest request, in SubjectLookup lookup)
     {
-        var compiled = Compile(lookup.Catalog);
         var now = _time.GetUtcNow();
-        var decision = DecisionEngine.Decide(compiled, request, lookup, _options.OnUnavailable, now, Guid.CreateVersion7(now));
+        var catalog = lookup.Catalog ?? _compiled?.Source;
+        var decision = catalog is null
+            ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, Guid.CreateVersion7(now))
+            : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, Guid.CreateVersion7(now));
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);
@@ -108,9 +110,7 @@ internal sealed class CreditChecker : ICreditChecker
     private CreditDecision DecideWithoutStore(CheckRequest request, Exception error)
     {
         Log.StoreFailed(_logger, error, request.Subject.Masked);
-        var catalog = _compiled?.Source ?? throw new InvalidOperationException(
-            "The credit store failed before it delivered any catalog; no decision can be made.", error);
-        var lookup = new SubjectLookup(catalog, [], [], LookupSource.Unavailable, default, $"The store failed: {error.Message}");
+        var lookup = new SubjectLookup(_compiled?.Source, [], [], LookupSource.Unavailable, default, $"The store failed: {error.Message}");
         return Decide(request, lookup);
     }
 

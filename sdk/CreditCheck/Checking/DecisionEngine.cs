@@ -78,6 +78,26 @@ internal static class DecisionEngine
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId);
     }
 
+    /// <summary>A store that never delivered a catalog cannot resolve the scenario: the policy
+    /// decides, and the decision names the scenario as requested.</summary>
+    public static CreditDecision DecideWithoutCatalog(CheckRequest request, in SubjectLookup lookup, UnavailablePolicy policy, DateTimeOffset now, Guid checkId) => new()
+    {
+        CheckId = checkId,
+        Request = request,
+        ResolvedScenario = new Scenario { Code = request.Scenario, Name = request.Scenario, LegalBasis = string.Empty, Edition = string.Empty },
+        Outcome = policy == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
+        MatchedEntries = NoEntries,
+        AppliedMeasures = NoMeasures,
+        VoidedMeasures = NoMeasures,
+        UnreadableEntries = lookup.Unreadable ?? [],
+        CatalogVersion = string.Empty,
+        Sequence = lookup.Freshness.Sequence,
+        DataAge = TimeSpan.Zero,
+        EvaluatedAt = now,
+        Path = DecisionPath.Policy,
+        DegradedReason = $"{lookup.Problem ?? "The store has no catalog yet."} Policy {policy} applied.",
+    };
+
     private static CreditDecision DecideListed(
         CompiledCatalog catalog,
         CheckRequest request,

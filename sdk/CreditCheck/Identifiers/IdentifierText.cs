@@ -32,9 +32,13 @@ internal static class IdentifierText
             {
                 >= '\uFF01' and <= '\uFF5E' => (char)(raw - 0xFEE0), // full-width ASCII block
                 '\u3000' => ' ',
+                >= '\u2010' and <= '\u2015' or '\u2212' => '-', // typographic dashes
                 _ => raw,
             };
-            if (char.IsWhiteSpace(c) || c == '-')
+
+            // Spaces, hyphens and invisible format characters (a byte-order mark leading an
+            // imported file, zero-width spaces) are not part of any identifier.
+            if (char.IsWhiteSpace(c) || c == '-' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
             {
                 continue;
             }
@@ -67,6 +71,7 @@ internal static class IdentifierText
         });
     }
 
+    /// <summary>Names a character so that an invisible or look-alike one is still recognisable.</summary>
     public static string Describe(char c) =>
-        char.IsControl(c) || char.IsWhiteSpace(c) ? $"U+{(int)c:X4}" : $"'{c}'";
+        c is >= '!' and <= '~' ? $"'{c}'" : char.IsLetterOrDigit(c) ? $"'{c}' (U+{(int)c:X4})" : $"U+{(int)c:X4}";
 }

@@ -117,6 +117,13 @@ public readonly struct SubjectId : IEquatable<SubjectId>
             return false;
         }
 
+        if (!Enum.IsDefined(kind))
+        {
+            id = default;
+            error = $"Unknown subject kind {(int)kind}; use LegalEntity or NaturalPerson.";
+            return false;
+        }
+
         error = TryParseCore(text, kind, mode, TimeProvider.System, out id);
         return error is null;
     }

@@ -9,6 +9,7 @@ internal sealed class CsvRecordReader
     private readonly TextReader _reader;
     private readonly StringBuilder _field = new();
     private int _line = 1;
+    private bool _started;
 
     public CsvRecordReader(TextReader reader) => _reader = reader;
 
@@ -22,6 +23,12 @@ internal sealed class CsvRecordReader
         line = _line;
         error = null;
         var next = _reader.Read();
+        if (next == '\uFEFF' && _line == 1 && !_started)
+        {
+            next = _reader.Read(); // a byte-order mark the caller's reader kept
+        }
+
+        _started = true;
         if (next < 0)
         {
             return false;

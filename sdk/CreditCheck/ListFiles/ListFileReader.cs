@@ -87,7 +87,7 @@ internal static class ListFileReader
                 continue;
             }
 
-            yield return Build(source, line, column => Field(columns, fields, column), c => header[Array.IndexOf(columns, c)], defaultList, impliedKind, mode);
+            yield return Build(source, line, column => Field(columns, fields, column), c => HeaderOf(header, columns, c), defaultList, impliedKind, mode);
         }
     }
 
@@ -112,6 +112,10 @@ internal static class ListFileReader
                 if (root.TryGetProperty("list", out var listProperty) && listProperty.ValueKind == JsonValueKind.String)
                 {
                     list = listProperty.GetString();
+                    if (defaultList is not null && !string.Equals(list, defaultList, StringComparison.Ordinal))
+                    {
+                        return [new ListFileRow(1, null, [new ListFileProblem(source, 1, "list", $"The file says it holds list '{list}', but it is being loaded into '{defaultList}'.")])];
+                    }
                 }
 
                 root = root.TryGetProperty("entries", out var entries) ? entries : default;
@@ -135,16 +139,19 @@ internal static class ListFileReader
 
                 var values = new Dictionary<ListColumn, string>();
                 var names = new Dictionary<ListColumn, string>();
+                SubjectKind? impliedKind = null;
                 foreach (var property in item.EnumerateObject())
                 {
-                    if (ListColumns.Aliases.TryGetValue(ListColumns.Key(property.Name), out var column))
+                    var key = ListColumns.Key(property.Name);
+                    if (property.Value.ValueKind != JsonValueKind.Null && ListColumns.Aliases.TryGetValue(key, out var column))
                     {
                         values[column] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
                         names[column] = property.Name;
+                        impliedKind ??= column == ListColumn.Subject ? KindOfHeader(key) : null;
                     }
                 }
 
-                rows.Add(Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, c.ToString()), list, null, mode));
+                rows.Add(Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, ColumnName(c)), list, impliedKind, mode));
             }
 
             return rows;
@@ -294,6 +301,15 @@ internal static class ListFileReader
             return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaOffset);
         }
     }
+
+    // A problem may concern a column the file lacks (a missing kind or entry id): name it as documented.
+    private static string HeaderOf(List<string> header, ListColumn?[] columns, ListColumn column)
+    {
+        var index = Array.IndexOf(columns, column);
+        return index >= 0 ? header[index] : ColumnName(column);
+    }
+
+    private static string ColumnName(ListColumn column) => JsonNamingPolicy.CamelCase.ConvertName(column.ToString());
 
     private static string? Field(ListColumn?[] columns, List<string> fields, ListColumn column)
     {

@@ -16,7 +16,9 @@ public interface ICreditPublisher
     /// <returns>The sequence of the change.</returns>
     Task<long> PublishCatalogAsync(CreditCatalog catalog, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds an entry, or replaces the entry with the same list code and entry id.</summary>
+    /// <summary>Adds an entry of a subject, or replaces that subject's entry with the same list code and
+    /// entry id. Entries are kept per subject: to move an entry to a corrected identifier, remove it
+    /// from the wrong subject (or re-import the list in replace mode).</summary>
     /// <param name="record">The subject and its entry.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The sequence of the change, or the current sequence when the entry was already stored as is.</returns>

@@ -26,7 +26,8 @@ public interface ICreditStore
 }
 
 /// <summary>What a store knows of one subject.</summary>
-/// <param name="Catalog">The catalog the entries are consistent with.</param>
+/// <param name="Catalog">The catalog the entries are consistent with; null only when the store has
+/// never had one (<see cref="LookupSource.Unavailable"/> before the first sync).</param>
 /// <param name="Entries">The entries found; empty for a clean subject.</param>
 /// <param name="Unreadable">Entries the store holds but could not read (corrupt data); the checker
 /// never answers <c>Clear</c> over them.</param>
@@ -35,7 +36,7 @@ public interface ICreditStore
 /// <param name="Problem">Why the answer is not current (for <see cref="LookupSource.LastKnown"/> and
 /// <see cref="LookupSource.Unavailable"/>), else null.</param>
 public readonly record struct SubjectLookup(
-    CreditCatalog Catalog,
+    CreditCatalog? Catalog,
     IReadOnlyList<FoundEntry> Entries,
     IReadOnlyList<UnreadableEntry> Unreadable,
     LookupSource Source,

@@ -195,6 +195,9 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
 
     private SubjectLookup Lookup(SubjectId subject)
     {
+        // The sequence is read first: writers change data, then bump it, so the answer never claims
+        // a sequence newer than its data.
+        var freshness = new StoreFreshness(Sequence, null);
         var entries = _bySubject.GetValueOrDefault(subject, None);
 
         // Older entries may be stored under the 组织机构代码 that a 统一社会信用代码 embeds.
@@ -205,7 +208,7 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
             entries = [.. entries, .. older];
         }
 
-        return new SubjectLookup(_catalog, entries, [], LookupSource.Embedded, new StoreFreshness(Sequence, null));
+        return new SubjectLookup(_catalog, entries, [], LookupSource.Embedded, freshness);
     }
 
     private ListEntry? Find(SubjectId subject, string listCode, string entryId)

@@ -34,14 +34,21 @@ internal static class InMemoryStoreSeeder
 
             files++;
             var defaultList = catalog.FindList(name)?.Code;
+            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             var rows = extension == ".csv"
-                ? ListFileReader.ReadCsv(new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), path, defaultList, options.IdentifierMode)
-                : ListFileReader.ReadJson(File.ReadAllText(path), path, defaultList, options.IdentifierMode);
+                ? ListFileReader.ReadCsv(reader, path, defaultList, options.IdentifierMode)
+                : ListFileReader.ReadJson(reader.ReadToEnd(), path, defaultList, options.IdentifierMode);
             foreach (var row in rows)
             {
                 if (row.Record is null)
                 {
                     problems.AddRange(row.Problems);
+                    continue;
+                }
+
+                if (ListEntryRules.Check(row.Record, catalog) is { } refusal)
+                {
+                    problems.Add(new ListFileProblem(path, row.Line, null, refusal));
                     continue;
                 }
 

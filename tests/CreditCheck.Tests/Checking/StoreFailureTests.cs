@@ -149,6 +149,36 @@ public sealed class StoreFailureTests
         });
     }
 
+    [Theory]
+    [InlineData(UnavailablePolicy.FailClosed, DecisionOutcome.Review)]
+    [InlineData(UnavailablePolicy.FailOpen, DecisionOutcome.Clear)]
+    public async Task CheckAsync_StoreNeverDeliveredACatalog_PolicyDecidesAndNamesTheRequestedScenario(UnavailablePolicy policy, DecisionOutcome expected)
+    {
+        var lookup = new SubjectLookup(null, [], [], LookupSource.Unavailable, default, "not synchronized with Redis yet");
+        var checker = Checker(StoreAnswering(lookup), policy);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement.bid"));
+
+        Assert.Equal(expected, decision.Outcome);
+        Assert.Equal("procurement.bid", decision.ResolvedScenario.Code);
+        Assert.Equal(string.Empty, decision.CatalogVersion);
+        Assert.Contains("not synchronized with Redis yet", decision.DegradedReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_StoreThrowsBeforeAnyCatalog_GetsAPolicyDecision()
+    {
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>())
+            .Returns(ValueTask.FromException<SubjectLookup>(new IOException("connection refused")));
+        var checker = Checker(store, UnavailablePolicy.FailClosed);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Contains("connection refused", decision.DegradedReason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CheckAsync_Cancelled_Throws()
     {

@@ -1,0 +1,86 @@
+using CreditCheck.ListFiles;
+
+namespace CreditCheck.Tests.ListFiles;
+
+public sealed class CsvRecordReaderTests
+{
+    private static List<(List<string> Fields, int Line, string? Error)> ReadAll(string text)
+    {
+        var reader = new CsvRecordReader(new StringReader(text));
+        var records = new List<(List<string>, int, string?)>();
+        while (reader.TryRead(out var fields, out var line, out var error))
+        {
+            records.Add((fields, line, error));
+        }
+
+        return records;
+    }
+
+    [Fact]
+    public void TryRead_EmptyInput_False()
+    {
+        Assert.Empty(ReadAll(string.Empty));
+    }
+
+    [Fact]
+    public void TryRead_PlainFields_SplitOnCommasWithEmptyFieldsKept()
+    {
+        var record = Assert.Single(ReadAll("a,,c,\n"));
+
+        Assert.Equal(["a", "", "c", ""], record.Fields);
+        Assert.Equal(1, record.Line);
+        Assert.Null(record.Error);
+    }
+
+    [Fact]
+    public void TryRead_QuotedFields_CommasDoubledQuotesAndLineBreaksKept()
+    {
+        var records = ReadAll("\"a,b\",\"say \"\"hi\"\"\",\"x\r\ny\nz\"\nnext\n");
+
+        Assert.Equal(2, records.Count);
+        Assert.Equal(["a,b", "say \"hi\"", "x\r\ny\nz"], records[0].Fields);
+        Assert.Equal(1, records[0].Line);
+        Assert.Equal(["next"], records[1].Fields);
+        Assert.Equal(4, records[1].Line);
+    }
+
+    [Fact]
+    public void TryRead_QuoteInsideUnquotedField_Literal()
+    {
+        var record = Assert.Single(ReadAll("ab\"c,d\n"));
+
+        Assert.Equal(["ab\"c", "d"], record.Fields);
+    }
+
+    [Fact]
+    public void TryRead_EmptyQuotedField_Empty()
+    {
+        var record = Assert.Single(ReadAll("\"\",x"));
+
+        Assert.Equal(["", "x"], record.Fields);
+    }
+
+    [Theory]
+    [InlineData("a\r\nb\r\nc")]
+    [InlineData("a\nb\nc\n")]
+    [InlineData("a\rb\rc\r")]
+    public void TryRead_AnyLineEnding_OneRecordPerLine(string text)
+    {
+        var records = ReadAll(text);
+
+        Assert.Equal(["a", "b", "c"], records.Select(r => Assert.Single(r.Fields)));
+        Assert.Equal([1, 2, 3], records.Select(r => r.Line));
+    }
+
+    [Fact]
+    public void TryRead_UnterminatedQuote_ErrorNamesStartLine()
+    {
+        var records = ReadAll("ok\n\"open,\nstill open\n");
+
+        Assert.Equal(2, records.Count);
+        Assert.Null(records[0].Error);
+        Assert.Equal(2, records[1].Line);
+        Assert.NotNull(records[1].Error);
+        Assert.Contains("line 2", records[1].Error, StringComparison.Ordinal);
+    }
+}
