@@ -2,7 +2,7 @@
 // Three everyday jobs: an approval for a red-listed applicant, the same approval for a blacklisted
 // one, and a procurement whose bidders are screened in one batch.
 using CreditCheck;
-using CreditCheck.Stores;
+using CreditCheck.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -13,7 +13,10 @@ await using var provider = services.BuildServiceProvider(new ServiceProviderOpti
 var checker = provider.GetRequiredService<ICreditChecker>();
 if (Console.IsOutputRedirected)
 {
-    AnsiConsole.Profile.Width = 120; // readable tables in logs and CI, not squeezed to 80 columns
+    // In logs and CI: plain text, and tables not squeezed to 80 columns.
+    AnsiConsole.Profile.Width = 120;
+    AnsiConsole.Profile.Capabilities.Ansi = false;
+    AnsiConsole.Profile.Capabilities.ColorSystem = ColorSystem.NoColors;
 }
 
 var redListed = SubjectId.Parse("91110105336900600J", SubjectKind.LegalEntity); // 示例绿色通道科技有限公司
@@ -75,12 +78,13 @@ static void Show(CreditDecision decision)
     table.AddRow("Subject", decision.Subject);
     foreach (var entry in decision.MatchedEntries)
     {
-        table.AddRow("Listed on", Markup.Escape($"{entry.List?.Name ?? entry.Entry.ListCode} — {entry.State} ({entry.Entry.DecisionReference})"));
+        table.AddRow("Listed on", Markup.Escape($"{entry.List?.Name ?? entry.Entry.ListCode} — {StateText(entry.State)}（{entry.Entry.DecisionReference}）"));
     }
 
     foreach (var measure in decision.AppliedMeasures)
     {
-        table.AddRow("[green]Applies[/]", Markup.Escape($"{measure.Measure.Name}\n依据：{measure.LegalBasis}"));
+        var label = measure.Measure.IsBenefit ? "[green]Benefit[/]" : measure.Measure.Effect == MeasureEffect.Review ? "[yellow]Review[/]" : "[red]Restriction[/]";
+        table.AddRow(label, Markup.Escape($"{measure.Measure.Name}\n依据：{measure.LegalBasis}"));
     }
 
     foreach (var measure in decision.VoidedMeasures)
@@ -91,6 +95,18 @@ static void Show(CreditDecision decision)
     table.AddRow("Check id", decision.CheckId.ToString());
     AnsiConsole.Write(table);
 }
+
+static string StateText(EntryState state) => state switch
+{
+    EntryState.InForce => "有效",
+    EntryState.UnderObjection => "异议中（措施照常适用）",
+    EntryState.SuspendedByObjection => "异议中（措施暂停）",
+    EntryState.Repaired => "已信用修复",
+    EntryState.Revoked => "已撤销",
+    EntryState.Expired => "已过有效期",
+    EntryState.NotYetValid => "尚未生效",
+    _ => "名单不在目录中",
+};
 
 static string OutcomeMarkup(DecisionOutcome outcome) => outcome switch
 {

@@ -70,6 +70,8 @@ internal sealed class MeasureDocument
     public string? LegalBasis { get; set; }
     public string? Edition { get; set; }
     public bool? ReachesRelatedPersons { get; set; }
+    public bool? RelatedPersonsOnly { get; set; }
+    public bool? JointPunishment { get; set; }
     public bool? SurvivesPunishment { get; set; }
     public string? Description { get; set; }
 

@@ -91,6 +91,8 @@ internal static partial class CatalogReader
                 LegalBasis = m.LegalBasis,
                 Edition = m.Edition,
                 ReachesRelatedPersons = m.ReachesRelatedPersons ? true : null,
+                RelatedPersonsOnly = m.RelatedPersonsOnly ? true : null,
+                JointPunishment = m.JointPunishment ? true : null,
                 SurvivesPunishment = m.SurvivesPunishment ? true : null,
                 Description = m.Description,
             })],
@@ -377,10 +379,27 @@ internal static partial class CatalogReader
                 }
             }
 
-            var related = d.ReachesRelatedPersons ?? false;
+            var relatedOnly = d.RelatedPersonsOnly ?? false;
+            var related = (d.ReachesRelatedPersons ?? false) || relatedOnly;
             if (related && kind == MeasureKind.Benefit)
             {
-                v.Add($"{path}.reachesRelatedPersons", "Only punishment and supervision measures reach related persons.");
+                v.Add($"{path}.{(relatedOnly ? "relatedPersonsOnly" : "reachesRelatedPersons")}", "Only punishment and supervision measures reach related persons.");
+            }
+
+            var joint = d.JointPunishment ?? false;
+            if (joint && kind == MeasureKind.Benefit)
+            {
+                v.Add($"{path}.jointPunishment", "A benefit is not a joint punishment.");
+            }
+            else if (joint && d.Lists is not null)
+            {
+                for (var l = 0; l < d.Lists.Count; l++)
+                {
+                    if (d.Lists[l] is { } listCode && listsByCode.TryGetValue(listCode, out var list) && !list.JointPunishment)
+                    {
+                        v.Add($"{path}.lists[{l}]", $"Joint measure cannot be triggered by '{listCode}', which carries no joint punishment (国办发〔2020〕49号: serious lists only).");
+                    }
+                }
             }
 
             var survives = d.SurvivesPunishment ?? false;
@@ -406,6 +425,8 @@ internal static partial class CatalogReader
                 LegalBasis = legalBasis,
                 Edition = edition,
                 ReachesRelatedPersons = related,
+                RelatedPersonsOnly = relatedOnly,
+                JointPunishment = joint,
                 SurvivesPunishment = survives,
                 Description = d.Description,
             });

@@ -31,11 +31,11 @@ internal sealed class CompiledCatalog
             for (var s = 0; s < scenarioCount; s++)
             {
                 var scenario = source.Scenarios[s].Code;
-                var direct = source.Measures
+                var here = source.Measures
                     .Where(m => m.Lists.Contains(listCode, StringComparer.Ordinal) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario)))
                     .ToArray();
-                _direct[(l * scenarioCount) + s] = direct;
-                _related[(l * scenarioCount) + s] = [.. direct.Where(m => m.ReachesRelatedPersons)];
+                _direct[(l * scenarioCount) + s] = [.. here.Where(m => !m.RelatedPersonsOnly)];
+                _related[(l * scenarioCount) + s] = [.. here.Where(m => m.ReachesRelatedPersons)];
             }
         }
     }

@@ -37,6 +37,15 @@ public sealed class Measure
     /// enterprise (e.g. 限制高消费).</summary>
     public bool ReachesRelatedPersons { get; init; }
 
+    /// <summary>Whether it applies only to persons listed because of an enterprise, not to the listed
+    /// subject itself (e.g. 限制担任企业法定代表人 reaches the legal representative, not the enterprise).
+    /// Implies <see cref="ReachesRelatedPersons"/>.</summary>
+    public bool RelatedPersonsOnly { get; init; }
+
+    /// <summary>Whether it is a cross-department joint punishment (联合惩戒): then every list that
+    /// triggers it must carry joint punishment (国办发〔2020〕49号: serious lists only).</summary>
+    public bool JointPunishment { get; init; }
+
     /// <summary>For a benefit only: whether it survives an active punishment entry. Punishment
     /// voids benefits unless this says otherwise.</summary>
     public bool SurvivesPunishment { get; init; }
@@ -44,6 +53,7 @@ public sealed class Measure
     /// <summary>Optional plain description for clerks.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Whether the effect is one of the benefits (<see cref="MeasureEffect.FastTrack"/> and after).</summary>
+    /// <summary>Whether it is a benefit (kind <see cref="MeasureKind.Benefit"/>; its effect is then one of
+    /// <see cref="MeasureEffect.FastTrack"/> and after).</summary>
     public bool IsBenefit => Kind == MeasureKind.Benefit;
 }

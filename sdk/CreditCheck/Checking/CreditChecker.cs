@@ -81,23 +81,32 @@ internal sealed class CreditChecker : ICreditChecker
 
     private async ValueTask<CreditDecision> AwaitLookupAsync(CheckRequest request, ValueTask<SubjectLookup> pending)
     {
+        SubjectLookup lookup;
         try
         {
-            return Decide(request, await pending.ConfigureAwait(false));
+            lookup = await pending.ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             return DecideWithoutStore(request, e);
         }
+
+        // Outside the catch: an unknown scenario is the caller's mistake, not a store failure.
+        return Decide(request, lookup);
     }
 
     private CreditDecision Decide(CheckRequest request, in SubjectLookup lookup)
     {
+        if (lookup.Entries is null || lookup.Unreadable is null)
+        {
+            return DecideWithoutStore(request, new InvalidOperationException($"The store {_store.GetType().Name} returned an empty lookup."));
+        }
+
         var now = _time.GetUtcNow();
         var catalog = lookup.Catalog ?? _compiled?.Source;
         var decision = catalog is null
-            ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, Guid.CreateVersion7(now))
-            : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, Guid.CreateVersion7(now));
+            ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, CheckIds.Next(now))
+            : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, CheckIds.Next(now));
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);

@@ -16,8 +16,13 @@ public sealed class CreditDecision
     private string? _explanation;
     private string? _explanationEnglish;
 
-    internal CreditDecision()
+    /// <summary>Creates a decision for a request. The checker makes decisions; hosts may make their own
+    /// in tests, with every required member set.</summary>
+    /// <param name="request">The request decided.</param>
+    public CreditDecision(CheckRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        Request = request;
     }
 
     /// <summary>Unique, time-ordered id of this check (UUID version 7); feedback refers to it.</summary>
@@ -96,7 +101,7 @@ public sealed class CreditDecision
     /// <summary>The same explanation in English.</summary>
     public string ExplanationEnglish => _explanationEnglish ??= DecisionText.English(this);
 
-    internal CheckRequest Request { get; init; } = null!;
+    internal CheckRequest Request { get; }
 
     internal SubjectId SubjectId => Request.Subject;
 
@@ -107,7 +112,8 @@ public sealed class CreditDecision
 /// <summary>An entry found for the subject and how the decision treated it.</summary>
 public sealed class MatchedEntry
 {
-    internal MatchedEntry()
+    /// <summary>Creates an empty instance; set every required member.</summary>
+    public MatchedEntry()
     {
     }
 
@@ -133,7 +139,8 @@ public sealed class MatchedEntry
 /// <summary>A measure the decision applies (or voided), the entries that triggered it, and its basis.</summary>
 public sealed class AppliedMeasure
 {
-    internal AppliedMeasure()
+    /// <summary>Creates an empty instance; set every required member.</summary>
+    public AppliedMeasure()
     {
     }
 

@@ -10,8 +10,9 @@ namespace CreditCheck;
 /// <remarks>
 /// Rules, in order: an entry triggers only while <see cref="EntryStatus.Active"/> (or under
 /// objection, unless the catalog suspends measures then) and inside its validity window; a person
-/// listed because of an enterprise triggers only measures that reach related persons; an active
-/// punishment entry voids benefits unless a benefit survives punishment; the outcome is the most
+/// listed because of an enterprise triggers only measures that reach related persons; a 失信 record
+/// (an entry in force on a punishment or watch list, an entry suspended by objection, on an unknown
+/// list, or unreadable) voids benefits unless a benefit survives punishment; the outcome is the most
 /// severe effect applied, and never better than <see cref="DecisionOutcome.Review"/> while a
 /// punishment or watch entry is in force, an entry is suspended by objection, an entry's list is
 /// unknown, or an entry could not be read.
@@ -35,10 +36,9 @@ internal static class DecisionEngine
 
         if (lookup.Source == LookupSource.Unavailable || (lookup.Source == LookupSource.LastKnown && policy != UnavailablePolicy.LastKnown))
         {
-            return new CreditDecision
+            return new CreditDecision(request)
             {
                 CheckId = checkId,
-                Request = request,
                 ResolvedScenario = catalog.Scenario(scenario),
                 Outcome = policy == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
                 MatchedEntries = NoEntries,
@@ -56,10 +56,9 @@ internal static class DecisionEngine
 
         if (lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0)
         {
-            return new CreditDecision
+            return new CreditDecision(request)
             {
                 CheckId = checkId,
-                Request = request,
                 ResolvedScenario = catalog.Scenario(scenario),
                 Outcome = DecisionOutcome.Clear,
                 MatchedEntries = NoEntries,
@@ -80,10 +79,9 @@ internal static class DecisionEngine
 
     /// <summary>A store that never delivered a catalog cannot resolve the scenario: the policy
     /// decides, and the decision names the scenario as requested.</summary>
-    public static CreditDecision DecideWithoutCatalog(CheckRequest request, in SubjectLookup lookup, UnavailablePolicy policy, DateTimeOffset now, Guid checkId) => new()
+    public static CreditDecision DecideWithoutCatalog(CheckRequest request, in SubjectLookup lookup, UnavailablePolicy policy, DateTimeOffset now, Guid checkId) => new(request)
     {
         CheckId = checkId,
-        Request = request,
         ResolvedScenario = new Scenario { Code = request.Scenario, Name = request.Scenario, LegalBasis = string.Empty, Edition = string.Empty },
         Outcome = policy == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
         MatchedEntries = NoEntries,
@@ -112,9 +110,17 @@ internal static class DecisionEngine
         var matched = new List<MatchedEntry>(lookup.Entries.Count);
         var triggered = new Dictionary<Measure, List<MatchedEntry>>(ReferenceEqualityComparer.Instance);
         var order = new List<Measure>();
-        var floor = lookup.Unreadable.Count > 0 ? DecisionOutcome.Review : DecisionOutcome.Clear;
-        MatchedEntry? punishment = null;
-        MatchedEntry? suspended = null;
+        var floor = DecisionOutcome.Clear;
+
+        // What voids benefits (国办发〔2020〕42号: no 告知承诺, no 容缺受理 with a 失信 record): an entry
+        // in force on a punishment or watch list, one whose measures an objection suspends, one on a
+        // list the catalog lacks, or one that could not be read. The first found is named.
+        (string Chinese, string English)? blocker = null;
+        if (lookup.Unreadable.Count > 0)
+        {
+            floor = DecisionOutcome.Review;
+            blocker = ("存在无法读取的名单记录，需人工核查", $"{lookup.Unreadable[0].Field} could not be read");
+        }
 
         foreach (var found in lookup.Entries)
         {
@@ -124,34 +130,34 @@ internal static class DecisionEngine
             var entry = new MatchedEntry { Entry = found.Entry, List = list, State = state, MatchedBy = found.MatchedBy };
             matched.Add(entry);
 
-            if (state is EntryState.UnknownList or EntryState.SuspendedByObjection)
+            switch (state)
             {
-                floor = DecisionOutcome.Review;
-                suspended ??= state == EntryState.SuspendedByObjection ? entry : null;
-                if (state == EntryState.SuspendedByObjection)
-                {
+                case EntryState.UnknownList:
+                    floor = DecisionOutcome.Review;
+                    blocker ??= ($"名单“{found.Entry.ListCode}”不在当前目录中", $"entry {found.Entry.EntryId} is on {found.Entry.ListCode}, a list the catalog lacks");
+                    continue;
+
+                case EntryState.SuspendedByObjection:
+                    floor = DecisionOutcome.Review;
+                    if (list!.Category != ListCategory.Reward)
+                    {
+                        blocker ??= ($"“{list.Name}”记录异议核查中", $"entry {found.Entry.EntryId} on {list.Code} is under objection");
+                    }
+
                     AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
-                }
+                    continue;
 
-                continue;
+                case EntryState.InForce or EntryState.UnderObjection:
+                    if (list!.Category != ListCategory.Reward)
+                    {
+                        // A listed subject is never answered Clear; a related person only by the measures that reach it.
+                        floor = entry.IsRelatedPerson ? floor : DecisionOutcome.Review;
+                        blocker ??= ($"存在失信记录（{list.Name}）", $"entry {found.Entry.EntryId} on {list.Code}");
+                    }
+
+                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
+                    continue;
             }
-
-            if (!entry.IsInForce)
-            {
-                continue;
-            }
-
-            if (list!.Category != ListCategory.Reward && !entry.IsRelatedPerson)
-            {
-                floor = DecisionOutcome.Review;
-            }
-
-            if (list.Category == ListCategory.Punishment)
-            {
-                punishment ??= entry;
-            }
-
-            AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
         }
 
         var applied = new List<AppliedMeasure>(order.Count);
@@ -160,7 +166,7 @@ internal static class DecisionEngine
         foreach (var measure in order)
         {
             var by = triggered[measure];
-            var (reason, reasonEnglish) = VoidReason(measure, by, punishment, policy);
+            var (reason, reasonEnglish) = VoidReason(measure, by, policy.PunishmentVoidsBenefits ? blocker : null);
             if (reason is not null)
             {
                 voided.Add(new AppliedMeasure { Measure = measure, TriggeredBy = by, VoidReason = reason, VoidReasonEnglish = reasonEnglish });
@@ -175,10 +181,9 @@ internal static class DecisionEngine
             }
         }
 
-        return new CreditDecision
+        return new CreditDecision(request)
         {
             CheckId = checkId,
-            Request = request,
             ResolvedScenario = catalog.Scenario(scenario),
             Outcome = outcome,
             MatchedEntries = matched,
@@ -208,18 +213,16 @@ internal static class DecisionEngine
         }
     }
 
-    private static (string? Chinese, string? English) VoidReason(Measure measure, List<MatchedEntry> by, MatchedEntry? punishment, CatalogPolicy policy)
+    private static (string? Chinese, string? English) VoidReason(Measure measure, List<MatchedEntry> by, (string Chinese, string English)? blocker)
     {
         if (by.TrueForAll(e => e.State == EntryState.SuspendedByObjection))
         {
             return ("异议核查期间暂停适用", "suspended while the objection is verified");
         }
 
-        if (measure.IsBenefit && punishment is not null && policy.PunishmentVoidsBenefits && !measure.SurvivesPunishment)
+        if (measure.IsBenefit && !measure.SurvivesPunishment && blocker is { } why)
         {
-            return (
-                $"存在失信记录（{punishment.List!.Name}），信用修复前不适用激励措施",
-                $"voided by punishment entry {punishment.Entry.EntryId} on {punishment.List.Code} until credit repair");
+            return ($"{why.Chinese}，信用修复前不适用激励措施", $"voided until credit repair: {why.English}");
         }
 
         return (null, null);

@@ -24,7 +24,7 @@ internal static class LegalEntityCodes
         checkConforms = false;
         if (code.Length != 18)
         {
-            return $"{UsccName} must have 18 characters; got {code.Length}.";
+            return $"{UsccName} must have 18 characters (older codes: a 9-character 组织机构代码 or a 15-digit 工商注册号); got {code.Length}.";
         }
 
         for (var i = 0; i < 18; i++)
@@ -39,6 +39,12 @@ internal static class LegalEntityCodes
         if (RegistrationAuthorities.IndexOf(code[0], StringComparison.Ordinal) < 0)
         {
             return $"{UsccName}: '{code[0]}' at position 1 is not a registration authority code (expected one of 1-9, A, N, Y).";
+        }
+
+        // Position 2, the entity type: under 工商 (9) only 1 企业, 2 个体工商户, 3 农民专业合作社 exist.
+        if (code[0] == '9' && code[1] is not ('1' or '2' or '3'))
+        {
+            return $"{UsccName}: '{code[1]}' at position 2 is not an entity type under registration authority 9 (expected 1 企业, 2 个体工商户 or 3 农民专业合作社).";
         }
 
         for (var i = 2; i < 8; i++)

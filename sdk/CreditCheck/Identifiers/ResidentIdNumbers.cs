@@ -69,10 +69,14 @@ internal static class ResidentIdNumbers
         }
 
         var dateText = number.AsSpan(6, 8);
-        if (!DateOnly.TryParseExact(dateText, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth)
-            || birth.Year < 1800)
+        if (!DateOnly.TryParseExact(dateText, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth))
         {
             return $"{Name}: birth date '{dateText}' at positions 7-14 is not a real date.";
+        }
+
+        if (birth.Year < 1800)
+        {
+            return $"{Name}: birth date {birth:yyyy-MM-dd} at positions 7-14 is before 1800.";
         }
 
         if (birth > today)

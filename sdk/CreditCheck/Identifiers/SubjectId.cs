@@ -72,6 +72,7 @@ public readonly struct SubjectId : IEquatable<SubjectId>
     /// <param name="kind">Whether a legal entity or a natural person is meant.</param>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="FormatException">The text is not a valid identifier of that kind.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined kind.</exception>
     public static SubjectId Parse(string text, SubjectKind kind) => Parse(text, kind, SubjectIdParseMode.Strict);
 
     /// <summary>Parses an identifier with the given strictness; see <see cref="Parse(string, SubjectKind)"/>.</summary>
@@ -80,6 +81,7 @@ public readonly struct SubjectId : IEquatable<SubjectId>
     /// <param name="mode">Whether a non-conforming check character of an organisation's code is tolerated.</param>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="FormatException">The text is not a valid identifier of that kind.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined kind.</exception>
     public static SubjectId Parse(string text, SubjectKind kind, SubjectIdParseMode mode)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -49,11 +49,6 @@ public readonly record struct SubjectLookup(
 /// be found by the 组织机构代码 embedded in a 统一社会信用代码).</param>
 public readonly record struct FoundEntry(ListEntry Entry, IdentifierScheme MatchedBy);
 
-/// <summary>An entry the store holds but could not read.</summary>
-/// <param name="Field">Where it is (entry id or storage field).</param>
-/// <param name="Reason">Why it could not be read.</param>
-public sealed record UnreadableEntry(string Field, string Reason);
-
 /// <summary>The change sequence an answer reflects.</summary>
 /// <param name="Sequence">The last change applied.</param>
 /// <param name="AsOf">When that state was last confirmed current; null for an authoritative local store.</param>

@@ -105,6 +105,11 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
     public Task<bool> SetStatusAsync(SubjectId subject, string listCode, string entryId, EntryStatus status, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown entry status.");
+        }
+
         lock (_writeLock)
         {
             if (Find(subject, listCode, entryId) is not { } entry)

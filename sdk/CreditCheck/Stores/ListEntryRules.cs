@@ -2,17 +2,27 @@ using CreditCheck.Catalog;
 
 namespace CreditCheck.Stores;
 
-/// <summary>Checks an entry against the catalog before any store writes it.</summary>
-internal static class ListEntryRules
+/// <summary>Checks an entry against the catalog before any store writes it; for store authors, so
+/// that every store refuses the same entries with the same words.</summary>
+public static class ListEntryRules
 {
-    /// <summary>Null when the record may be stored; otherwise what is wrong.</summary>
+    /// <summary>Null when the record may be stored; otherwise what is wrong, naming the entry.</summary>
+    /// <param name="record">The subject and its entry.</param>
+    /// <param name="catalog">The catalog the store holds.</param>
     public static string? Check(ListRecord record, CreditCatalog catalog)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(catalog);
         var entry = record.Entry;
         var name = $"entry '{entry.EntryId}' of list '{entry.ListCode}'";
         if (string.IsNullOrWhiteSpace(entry.EntryId))
         {
             return $"An entry of list '{entry.ListCode}' has no entry id.";
+        }
+
+        if (!Enum.IsDefined(entry.Status) || !Enum.IsDefined(entry.SubjectKind) || (entry.RelatedTo is { } party && !Enum.IsDefined(party.Role)))
+        {
+            return $"The {name} has an undefined status, subject kind or related role.";
         }
 
         if (record.Subject.IsEmpty)

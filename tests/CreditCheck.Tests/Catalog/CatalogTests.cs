@@ -57,6 +57,17 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Default_MeasuresMarkedJoint_AreTriggeredOnlyBySeriousLists()
+    {
+        var catalog = CreditCatalog.Default;
+
+        var joint = catalog.Measures.Where(m => m.JointPunishment).ToList();
+
+        Assert.NotEmpty(joint);
+        Assert.All(joint, m => Assert.All(m.Lists, l => Assert.True(catalog.FindList(l)!.JointPunishment, $"{m.Code} ← {l}")));
+    }
+
+    [Fact]
     public void Default_JointMeasures_AreNeverTriggeredByFocusOrSectorLists()
     {
         var catalog = CreditCatalog.Default;
@@ -119,6 +130,7 @@ public sealed class CatalogTests
     [InlineData("lists", 1, "jointPunishment", "true", "Joint punishment applies only to serious punishment lists")]
     [InlineData("lists", 0, "subjectKinds", "[\"Company\"]", "'Company' is not one of LegalEntity, NaturalPerson")]
     [InlineData("measures", 0, "scenarios", "[\"bidding.*\"]", "names 'bidding', which is not declared")]
+    [InlineData("measures", 4, "relatedPersonsOnly", "true", "Only punishment and supervision measures reach related persons")]
     public void Parse_RuleBroken_IsRefusedWithAPreciseMessage(string section, int index, string property, string value, string expected)
     {
         var json = JsonNode.Parse(TestCatalog.Json)!;
@@ -129,6 +141,18 @@ public sealed class CatalogTests
         var problem = Assert.Single(problems);
         Assert.StartsWith($"$.{section}[{index}].{property}", problem.Path, StringComparison.Ordinal);
         Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_JointMeasureOnAWatchList_NamesTheList()
+    {
+        var json = JsonNode.Parse(TestCatalog.Json)!;
+        json["measures"]![3]!["jointPunishment"] = true; // strict-review, triggered by 'abnormal'
+
+        var problem = Assert.Single(CreditCatalog.Validate(json.ToJsonString()));
+
+        Assert.Equal("$.measures[3].lists[0]", problem.Path);
+        Assert.Contains("Joint measure cannot be triggered by 'abnormal'", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

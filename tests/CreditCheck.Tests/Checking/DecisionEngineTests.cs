@@ -205,6 +205,35 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public async Task CheckAsync_RedListedAndOnAWatchList_TheWatchEntryVoidsTheBenefit()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "grade-a");
+        var watch = await harness.ListAsync(Subjects.Tencent, "abnormal");
+
+        var decision = await harness.CheckAsync(Subjects.Tencent, "licensing");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.IsBenefit);
+        Assert.Contains(watch.EntryId, Assert.Single(decision.VoidedMeasures).VoidReasonEnglish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RelatedPersonsOnlyMeasure_ReachesTheRepresentativeNotTheEnterprise()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+        await harness.ListAsync(Subjects.Person, "debtors", related: new RelatedParty("示例企业", "9144030071526726XG", RelatedRole.LegalRepresentative));
+
+        var enterprise = await harness.CheckAsync(Subjects.Tencent, "licensing");
+        var person = await harness.CheckAsync(Subjects.Person, "licensing");
+
+        Assert.DoesNotContain(enterprise.AppliedMeasures, m => m.Measure.Code == "rep-restriction");
+        Assert.Equal("rep-restriction", Assert.Single(person.AppliedMeasures).Measure.Code);
+        Assert.Equal(DecisionOutcome.Denied, person.Outcome);
+    }
+
+    [Fact]
     public async Task CheckAsync_WatchListEntry_LeadsToReview()
     {
         var harness = new CheckerHarness();

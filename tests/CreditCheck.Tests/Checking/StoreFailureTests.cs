@@ -98,6 +98,51 @@ public sealed class StoreFailureTests
     }
 
     [Fact]
+    public async Task CheckAsync_UnreadableEntryBesideARedList_VoidsTheBenefits()
+    {
+        var reward = new ListEntry { EntryId = "a-1", ListCode = "grade-a", SubjectKind = SubjectKind.LegalEntity };
+        var lookup = new SubjectLookup(Catalog, [new FoundEntry(reward, IdentifierScheme.UnifiedSocialCreditCode)],
+            [new UnreadableEntry("debtors/d-9", "invalid JSON")], LookupSource.Store, new StoreFreshness(3, Now), null);
+        var checker = Checker(StoreAnswering(lookup), UnavailablePolicy.FailOpen);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "licensing"));
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Empty(decision.AppliedMeasures);
+        Assert.Contains("debtors/d-9", Assert.Single(decision.VoidedMeasures).VoidReasonEnglish, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_StoreReturnsDefaultLookup_GetsAPolicyDecisionNotACrash()
+    {
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>())
+            .Returns(new ValueTask<SubjectLookup>(new SubjectLookup(Catalog, [], [], LookupSource.Store, new StoreFreshness(1, Now))), new ValueTask<SubjectLookup>(default(SubjectLookup)));
+        var checker = Checker(store, UnavailablePolicy.FailClosed);
+        await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Contains("empty lookup", decision.DegradedReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_UnknownScenarioOnAnAsynchronousStore_ThrowsWithoutBlamingTheStore()
+    {
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>())
+            .Returns(_ => new ValueTask<SubjectLookup>(Task.Run(async () =>
+            {
+                await Task.Yield();
+                return new SubjectLookup(Catalog, [], [], LookupSource.Store, new StoreFreshness(1, Now));
+            })));
+        var checker = Checker(store, UnavailablePolicy.FailOpen);
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "no-such-scenario")));
+    }
+
+    [Fact]
     public async Task CheckAsync_EntryOfAListTheCatalogLacks_AsksForReview()
     {
         var entry = Debt() with { ListCode = "provincial-extra" };

@@ -31,7 +31,7 @@ public sealed class SubjectIdPropertyTests
     /// characters, check character.</summary>
     private static Gen<string> UsccGen =>
         from authority in CharOf(IdentifierReference.RegistrationAuthorities)
-        from entityType in CharOf(IdentifierReference.UsccAlphabet)
+        from entityType in CharOf(authority == '9' ? "123" : IdentifierReference.UsccAlphabet) // GB 32100: 工商 has types 1-3
         from region in StringOf(Digits, 6)
         from body in StringOf(IdentifierReference.UsccAlphabet, 9)
         let first17 = string.Concat(authority.ToString(), entityType.ToString(), region, body)
@@ -46,7 +46,7 @@ public sealed class SubjectIdPropertyTests
     /// USCC alphabet, which lacks I, O, S, V, Z).</summary>
     private static Gen<(string Code, string OrganizationCode)> UsccWithOrganizationCodeGen =>
         from authority in CharOf(IdentifierReference.RegistrationAuthorities)
-        from entityType in CharOf(IdentifierReference.UsccAlphabet)
+        from entityType in CharOf(authority == '9' ? "123" : IdentifierReference.UsccAlphabet) // GB 32100: 工商 has types 1-3
         from region in StringOf(Digits, 6)
         from body in StringOf(IdentifierReference.UsccAlphabet, 8)
         let organizationCode = body + LegalEntityCodes.OrganizationCheckCharacter(body)

@@ -307,6 +307,29 @@ public sealed class SubjectIdTests
         Assert.Contains("registration authority", exception.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_PersonBornBefore1800_SaysSo()
+    {
+        var first17 = "11010517991231002";
+
+        var exception = ParseFails(first17 + IdentifierReference.IdCheck(first17), SubjectKind.NaturalPerson);
+
+        Assert.Contains("1799-12-31 at positions 7-14 is before 1800", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData('A')]
+    [InlineData('4')]
+    [InlineData('0')]
+    public void Parse_UsccEnterpriseAuthorityWithUnknownEntityType_MessageNamesPosition2(char entityType)
+    {
+        var first17 = "9" + entityType + Tencent[2..17];
+
+        var exception = ParseFails(first17 + IdentifierReference.UsccCheck(first17), SubjectKind.LegalEntity);
+
+        Assert.Contains($"'{entityType}' at position 2 is not an entity type", exception.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData('1')]
     [InlineData('5')]
@@ -367,7 +390,6 @@ public sealed class SubjectIdTests
     [InlineData("19001301")]
     [InlineData("19000229")]
     [InlineData("19491232")]
-    [InlineData("17991231")]
     [InlineData("00000000")]
     public void Parse_PersonImpossibleBirthDate_MessageNamesDate(string date)
     {

@@ -1,6 +1,6 @@
 using CreditCheck.Catalog;
 
-namespace CreditCheck.Stores;
+namespace CreditCheck;
 
 /// <summary>Options of the embedded in-memory store.</summary>
 public sealed class InMemoryStoreOptions

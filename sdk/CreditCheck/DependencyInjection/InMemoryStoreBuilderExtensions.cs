@@ -1,10 +1,11 @@
+using CreditCheck.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace CreditCheck.Stores;
+namespace CreditCheck;
 
 /// <summary>Plugs the embedded in-memory store into the builder.</summary>
 public static class InMemoryStoreBuilderExtensions

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace CreditCheck.Redis;
+
+/// <summary>Log messages of the Redis store and publisher, with stable event ids (2000s).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Information, "Catalog {Version} published to namespace {Namespace} at sequence {Sequence}", EventName = "CatalogPublished")]
+    public static partial void CatalogPublished(ILogger logger, string version, string @namespace, long sequence);
+
+    [LoggerMessage(2002, LogLevel.Information, "List {List} imported into {Namespace}: {Added} added, {Updated} updated, {Unchanged} unchanged, {Removed} removed; sequence {Sequence}", EventName = "ListImported")]
+    public static partial void ListImported(ILogger logger, string list, string @namespace, int added, int updated, int unchanged, int removed, long sequence);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Could not discard the staged import of {List}; the next import collects it", EventName = "DiscardFailed")]
+    public static partial void DiscardFailed(ILogger logger, Exception exception, string list);
+
+    [LoggerMessage(2101, LogLevel.Information, "Synchronized with namespace {Namespace}: sequence {Sequence}, catalog {Version}, {Subjects} filter keys ({FilterBytes} bytes)", EventName = "Synchronized")]
+    public static partial void Synchronized(ILogger logger, string @namespace, long sequence, string version, int subjects, long filterBytes);
+
+    [LoggerMessage(2102, LogLevel.Warning, "Change feed of namespace {Namespace} failed; retrying", EventName = "FeedFailed")]
+    public static partial void FeedFailed(ILogger logger, Exception exception, string @namespace);
+
+    [LoggerMessage(2103, LogLevel.Information, "Full resync of namespace {Namespace}: {Reason}", EventName = "Resync")]
+    public static partial void Resync(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(2104, LogLevel.Warning, "Redis could not answer a lookup of {Subject}: {Reason}", EventName = "LookupFailed")]
+    public static partial void LookupFailed(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(2105, LogLevel.Warning, "Namespace {Namespace} was not synchronized within {Timeout}; checks are decided by the unavailability policy until it is: {Reason}", EventName = "NotReady")]
+    public static partial void NotReady(ILogger logger, string @namespace, TimeSpan timeout, string reason);
+
+    [LoggerMessage(2106, LogLevel.Error, "An entry of {Subject} in namespace {Namespace} is unreadable: {Field}: {Reason}", EventName = "UnreadableEntry")]
+    public static partial void UnreadableEntry(ILogger logger, string subject, string @namespace, string field, string reason);
+}

@@ -1,0 +1,416 @@
+using System.Buffers.Binary;
+using CreditCheck.Catalog;
+using CreditCheck.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// The write side of the Redis store: publishes the catalog and the lists. Every change is one
+/// atomic script that also bumps the sequence, appends a change record and wakes the SDKs.
+/// </summary>
+/// <remarks>
+/// An import stages the new data under a fresh generation, invisible to readers, and switches the
+/// list to it in one step at the end; a failed, cancelled or killed import leaves the previous data
+/// live, and the next import of the list clears what it left. Re-running an import writes nothing
+/// and records no change. Thread-safe; one import per list at a time (a Redis lock enforces it
+/// across processes).
+/// </remarks>
+public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
+{
+    private static readonly TimeSpan LockLease = TimeSpan.FromMinutes(2);
+    private readonly RedisConnection _connection;
+    private readonly RedisStoreOptions _options;
+    private readonly ILogger _logger;
+
+    private RedisCreditPublisher(RedisConnection connection, RedisStoreOptions options, ILogger logger)
+    {
+        _connection = connection;
+        _options = options;
+        _logger = logger;
+    }
+
+    private RedisKeys Keys => _connection.Keys;
+
+    private string Prefix => _connection.Keys.Prefix;
+
+    private string Keep => _options.ChangeLogLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Connects, and claims the namespace for this secret or checks that it was claimed with
+    /// the same one.</summary>
+    /// <param name="options">Connection, namespace and secret.</param>
+    /// <param name="multiplexer">The host's own connection, or null to connect with <see cref="RedisStoreOptions.Configuration"/>.</param>
+    /// <param name="loggerFactory">Optional logging.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">The namespace was set up with a different secret.</exception>
+    public static async Task<RedisCreditPublisher> ConnectAsync(
+        RedisStoreOptions options,
+        ConnectionMultiplexer? multiplexer = null,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = RedisStoreOptionsValidator.Check(options, requireConfiguration: multiplexer is null);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(RedisStoreOptions), typeof(RedisStoreOptions), validation.Failures);
+        }
+
+        var connection = await RedisConnection.ConnectAsync(options, multiplexer).ConfigureAwait(false);
+        var publisher = new RedisCreditPublisher(connection, options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisCreditPublisher>());
+        try
+        {
+            await publisher.ClaimNamespaceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return publisher;
+    }
+
+    /// <summary>The catalog currently published, or null when none is.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        var json = await _connection.Database.HashGetAsync(Keys.Catalog, "json").WaitAsync(cancellationToken).ConfigureAwait(false);
+        return json.IsNullOrEmpty ? null : CreditCatalog.Parse(json!);
+    }
+
+    /// <summary>The namespace's current change sequence.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<long> GetSequenceAsync(CancellationToken cancellationToken = default)
+    {
+        var value = await _connection.Database.StringGetAsync(Keys.Sequence).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return value.IsNull ? 0 : (long)value;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> PublishCatalogAsync(CreditCatalog catalog, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var result = await Run(RedisScripts.PublishCatalog, catalog.ToJson(), catalog.Version, Keep).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Log.CatalogPublished(_logger, catalog.Version, Keys.Namespace, (long)result);
+        return (long)result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> UpsertAsync(ListRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var catalog = await RequireCatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (ListEntryRules.Check(record, catalog) is { } problem)
+        {
+            throw new ListEntryException(problem);
+        }
+
+        var (status, sequence) = await WriteAsync(record, expectedHash: string.Empty, cancellationToken).ConfigureAwait(false);
+        return status >= 0 ? sequence : throw new InvalidOperationException("The entry changed concurrently; try again.");
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RemoveAsync(SubjectId subject, string listCode, string entryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listCode);
+        ArgumentException.ThrowIfNullOrEmpty(entryId);
+        var key = _connection.SubjectKeys.StorageKey(subject);
+        var result = (RedisResult[])(await Run(RedisScripts.Remove, listCode, key, entryId, Keep).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        return (int)result[0] == 1;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> SetStatusAsync(SubjectId subject, string listCode, string entryId, EntryStatus status, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown entry status.");
+        }
+
+        var key = _connection.SubjectKeys.StorageKey(subject);
+
+        // Read, change, write back only if nobody changed the entry meanwhile (compare-and-set).
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var current = await ReadEntryAsync(key, listCode, entryId, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return false;
+            }
+
+            var changed = current.Value.Entry with { Status = status, StatusReason = reason };
+            var (result, _) = await WriteAsync(new ListRecord(subject, changed), current.Value.Hash, cancellationToken).ConfigureAwait(false);
+            if (result >= 0)
+            {
+                return true;
+            }
+
+            if (result == -2)
+            {
+                return false;
+            }
+        }
+
+        throw new InvalidOperationException($"Entry '{entryId}' of list '{listCode}' kept changing concurrently; its status was not set.");
+    }
+
+    /// <inheritdoc/>
+    public async Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listCode);
+        ArgumentNullException.ThrowIfNull(records);
+        var catalog = await RequireCatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (catalog.FindList(listCode) is null)
+        {
+            throw new ListEntryException($"List '{listCode}' is not in catalog {catalog.Version}.");
+        }
+
+        var token = Guid.NewGuid().ToString("N");
+        var lockKey = Keys.ImportLock(listCode);
+        if (!await _connection.Database.StringSetAsync(lockKey, token, LockLease, When.NotExists).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}'.");
+        }
+
+        try
+        {
+            await CollectLeftoversAsync(listCode, cancellationToken).ConfigureAwait(false);
+            return await ImportLockedAsync(listCode, records, mode, catalog, lockKey, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReleaseLockAsync(lockKey, token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the connection if the publisher opened it.</summary>
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private async Task<ImportSummary> ImportLockedAsync(
+        string listCode,
+        IEnumerable<ListRecord> records,
+        ImportMode mode,
+        CreditCatalog catalog,
+        string lockKey,
+        CancellationToken cancellationToken)
+    {
+        var modeText = mode == ImportMode.Replace ? "replace" : "merge";
+        var begin = (RedisResult[])(await Run(RedisScripts.BeginStage, listCode, modeText).ConfigureAwait(false))!;
+        var expectedVersion = (string)begin[0]!;
+        var generation = (string)begin[1]!;
+        int added = 0, updated = 0, unchanged = 0, removed = 0;
+        var committed = false;
+        try
+        {
+            var chunk = new List<RedisValue>(4 + (_options.ImportChunkSize * 5)) { Prefix, listCode, generation, modeText };
+            foreach (var record in records)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!string.Equals(record.Entry.ListCode, listCode, StringComparison.Ordinal))
+                {
+                    throw new ListEntryException($"Entry '{record.Entry.EntryId}' belongs to list '{record.Entry.ListCode}', not to '{listCode}' being imported.");
+                }
+
+                if (ListEntryRules.Check(record, catalog) is { } problem)
+                {
+                    throw new ListEntryException(problem);
+                }
+
+                var json = EntryCodec.Serialize(record.Entry);
+                chunk.Add(_connection.SubjectKeys.StorageKey(record.Subject));
+                chunk.Add(record.Entry.EntryId);
+                chunk.Add(EntryCodec.ContentHash(json));
+                chunk.Add(json);
+                chunk.Add(FingerprintBytes(record.Subject));
+                if (chunk.Count >= 4 + (_options.ImportChunkSize * 5))
+                {
+                    (added, updated, unchanged) = Add((added, updated, unchanged), await StageAsync(chunk, lockKey).ConfigureAwait(false));
+                    chunk.RemoveRange(4, chunk.Count - 4);
+                }
+            }
+
+            if (chunk.Count > 4)
+            {
+                (added, updated, unchanged) = Add((added, updated, unchanged), await StageAsync(chunk, lockKey).ConfigureAwait(false));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            removed = await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false);
+            if (added + updated + removed == 0)
+            {
+                return new ImportSummary(listCode, 0, 0, unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
+            }
+
+            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep).ConfigureAwait(false))!;
+            if ((int)result[0] != 1)
+            {
+                throw new InvalidOperationException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
+            }
+
+            committed = true;
+            var sequence = (long)result[1];
+            Log.ListImported(_logger, listCode, Keys.Namespace, added, updated, unchanged, removed, sequence);
+            await CollectAsync(Keys.Garbage(listCode), CancellationToken.None).ConfigureAwait(false);
+            return new ImportSummary(listCode, added, updated, unchanged, removed, sequence);
+        }
+        finally
+        {
+            if (!committed)
+            {
+                // Nothing was switched: drop the staged data, readers never saw it.
+                await DiscardStagingAsync(listCode).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RedisResult[]> StageAsync(List<RedisValue> chunk, string lockKey)
+    {
+        var result = (RedisResult[])(await _connection.EvaluateAsync(RedisScripts.Stage, [Keys.Sequence], [.. chunk]).ConfigureAwait(false))!;
+        await _connection.Database.KeyExpireAsync(lockKey, LockLease).ConfigureAwait(false);
+        if (result.Length > 3)
+        {
+            var first = ((string)result[3]!).Split('\t');
+            throw new ListEntryException($"Entry '{first[^1]}' appears twice in the import with different content ({result.Length - 3} such entries); nothing was imported.");
+        }
+
+        return result;
+    }
+
+    private static (int, int, int) Add((int Added, int Updated, int Unchanged) totals, RedisResult[] staged) =>
+        (totals.Added + (int)staged[0], totals.Updated + (int)staged[1], totals.Unchanged + (int)staged[2]);
+
+    private async Task<int> SweepAsync(string listCode, string mode, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        var cursor = "0";
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = (RedisResult[])(await Run(RedisScripts.Sweep, listCode, mode, cursor).ConfigureAwait(false))!;
+            cursor = (string)page[0]!;
+            removed += (int)page[1];
+        }
+        while (cursor != "0");
+
+        return removed;
+    }
+
+    private async Task CollectLeftoversAsync(string listCode, CancellationToken cancellationToken)
+    {
+        // An import that died before its commit left staged fields; one that died after it, garbage.
+        await CollectAsync(Keys.StagedFields(listCode), cancellationToken).ConfigureAwait(false);
+        await CollectAsync(Keys.Garbage(listCode), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DiscardStagingAsync(string listCode)
+    {
+        try
+        {
+            await CollectAsync(Keys.StagedFields(listCode), CancellationToken.None).ConfigureAwait(false);
+            await _connection.Database.KeyDeleteAsync([Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode)]).ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            // Staged data is invisible; the next import of the list collects it.
+            Log.DiscardFailed(_logger, e, listCode);
+        }
+    }
+
+    private async Task CollectAsync(string source, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var remaining = (long)await _connection.EvaluateAsync(RedisScripts.Collect, [Keys.Sequence], [Prefix, source, 1000]).ConfigureAwait(false);
+            if (remaining == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReleaseLockAsync(string lockKey, string token)
+    {
+        try
+        {
+            var tran = _connection.Database.CreateTransaction();
+            tran.AddCondition(Condition.StringEqual(lockKey, token));
+            _ = tran.KeyDeleteAsync(lockKey);
+            await tran.ExecuteAsync().ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The lease expires by itself.
+        }
+    }
+
+    private async Task<(int Status, long Sequence)> WriteAsync(ListRecord record, string expectedHash, CancellationToken cancellationToken)
+    {
+        var json = EntryCodec.Serialize(record.Entry);
+        var fingerprint = _connection.SubjectKeys.Fingerprint(record.Subject);
+        var result = (RedisResult[])(await Run(
+            RedisScripts.Upsert,
+            record.Entry.ListCode,
+            _connection.SubjectKeys.StorageKey(record.Subject),
+            record.Entry.EntryId,
+            EntryCodec.ContentHash(json),
+            json,
+            FingerprintBytes(record.Subject),
+            fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            expectedHash,
+            record.Subject.Scheme == IdentifierScheme.OrganizationCode ? "1" : "0",
+            Keep).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        return ((int)result[0], (long)result[1]);
+    }
+
+    private async Task<(ListEntry Entry, string Hash)?> ReadEntryAsync(string key, string listCode, string entryId, CancellationToken cancellationToken)
+    {
+        var result = (RedisResult[])(await _connection.EvaluateAsync(RedisScripts.Lookup, [Keys.Entries(key)], [Prefix]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        for (var i = 2; i + 1 < result.Length; i += 2)
+        {
+            var field = ((string)result[i]!).Split('\t');
+            if (field.Length == 3 && field[0] == listCode && field[1] == entryId)
+            {
+                var json = (string)result[i + 1]!;
+                return EntryCodec.Deserialize(json, out var error) is { } entry
+                    ? (entry, EntryCodec.ContentHash(json))
+                    : throw new InvalidOperationException($"Entry '{entryId}' of list '{listCode}' is unreadable in Redis ({error}); re-import it.");
+            }
+        }
+
+        return null;
+    }
+
+    private byte[] FingerprintBytes(SubjectId subject)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, _connection.SubjectKeys.Fingerprint(subject));
+        return bytes;
+    }
+
+    private async Task<CreditCatalog> RequireCatalogAsync(CancellationToken cancellationToken) =>
+        await GetCatalogAsync(cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"Namespace '{Keys.Namespace}' has no catalog; publish one first.");
+
+    private async Task ClaimNamespaceAsync()
+    {
+        var database = _connection.Database;
+        var mine = _connection.SubjectKeys.SecretFingerprint;
+        await database.HashSetAsync(Keys.Meta, "fingerprint", mine, When.NotExists).ConfigureAwait(false);
+        await database.HashSetAsync(Keys.Meta, "layout", "1", When.NotExists).ConfigureAwait(false);
+        var stored = (string?)await database.HashGetAsync(Keys.Meta, "fingerprint").ConfigureAwait(false);
+        if (!string.Equals(stored, mine, StringComparison.Ordinal))
+        {
+            throw new SecretMismatchException(Keys.Namespace, stored, mine);
+        }
+    }
+
+    private Task<RedisResult> Run(Script script, params RedisValue[] arguments) =>
+        _connection.EvaluateAsync(script, [Keys.Sequence], [Prefix, .. arguments]);
+}

@@ -1,0 +1,255 @@
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// The Lua scripts that keep the layout consistent: each change is one atomic script that writes the
+/// data, bumps the sequence, appends the change record, trims the log and publishes the wake-up.
+/// ARGV[1] is always the namespace prefix <c>cc:{ns}:</c>; KEYS[1] is a key of the namespace so that
+/// Redis Cluster routes the script to the namespace's slot (every key shares its hash tag).
+/// </summary>
+/// <remarks>
+/// Visibility: an entry field <c>list⇥entryId⇥generation</c> of a subject hash is visible only
+/// while the list's committed index names that generation. An import stages new fields under a new
+/// generation (invisible), then one commit script renames the staged index over the committed one:
+/// the switch is atomic, and a killed import leaves only invisible staged fields behind.
+/// </remarks>
+internal static class RedisScripts
+{
+    // Appends a change record, trims the log to ARGV[keep], publishes the sequence.
+    private const string AnnounceLua = """
+        local function announce(prefix, record, keep)
+          local seq = redis.call('INCR', prefix .. 'seq')
+          redis.call('ZADD', prefix .. 'changes', seq, '{"q":' .. seq .. ',' .. record .. '}')
+          redis.call('ZREMRANGEBYRANK', prefix .. 'changes', 0, -(tonumber(keep) + 1))
+          redis.call('PUBLISH', prefix .. 'notify', seq)
+          return seq
+        end
+        local function current(prefix)
+          return tonumber(redis.call('GET', prefix .. 'seq') or '0')
+        end
+        """;
+
+    /// <summary>KEYS: subject entry hashes. ARGV: prefix. Returns {seq, n1, field, json, …, n2, …}:
+    /// the visible fields of each subject (malformed fields are returned for the caller to report).</summary>
+    private const string LookupLua = """
+        local prefix = ARGV[1]
+        local out = { redis.call('GET', prefix .. 'seq') or '0' }
+        local start = #prefix + 3
+        for i = 1, #KEYS do
+          local subject = string.sub(KEYS[i], start)
+          local all = redis.call('HGETALL', KEYS[i])
+          local visible = {}
+          for j = 1, #all, 2 do
+            local list, entry, gen = string.match(all[j], '^([^\t]+)\t([^\t]+)\t([^\t]+)$')
+            if list then
+              local index = redis.call('HGET', prefix .. 'l:' .. list, subject .. '\t' .. entry)
+              if index and string.match(index, '^[^\t]+') == gen then
+                visible[#visible + 1] = all[j]
+                visible[#visible + 1] = all[j + 1]
+              end
+            else
+              visible[#visible + 1] = all[j]
+              visible[#visible + 1] = all[j + 1]
+            end
+          end
+          out[#out + 1] = #visible / 2
+          for j = 1, #visible do out[#out + 1] = visible[j] end
+        end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, list1, blob1, …}, atomically.</summary>
+    private const string SnapshotLua = """
+        local prefix = ARGV[1]
+        local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys')
+        local out = { redis.call('GET', prefix .. 'seq') or '0', meta[1] or '', meta[2] or '0',
+                      redis.call('HGET', prefix .. 'catalog', 'json') or '' }
+        for _, list in ipairs(redis.call('SMEMBERS', prefix .. 'lists')) do
+          out[#out + 1] = list
+          out[#out + 1] = redis.call('GET', prefix .. 'kb:' .. list) or ''
+        end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix, json, version, keep. Returns the sequence.</summary>
+    private const string PublishCatalogLua = AnnounceLua + "\n" + """
+        local prefix = ARGV[1]
+        redis.call('HSET', prefix .. 'catalog', 'json', ARGV[2], 'version', ARGV[3])
+        return announce(prefix, '"op":"catalog","v":' .. cjson.encode(ARGV[3]), ARGV[4])
+        """;
+
+    /// <summary>ARGV: prefix, list, subject, entryId, hash, json, fingerprint (8 bytes), fingerprint hex,
+    /// expected hash ('' = any), orgKey ('1' or '0'), keep. Returns {status, seq}: 1 written, 0 unchanged,
+    /// -1 the stored entry is not the expected one (a concurrent change), -2 expected an entry that is absent.</summary>
+    private const string UpsertLua = AnnounceLua + "\n" + """
+        local prefix, list, subject, entry, hash, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+        local indexKey = prefix .. 'l:' .. list
+        local indexField = subject .. '\t' .. entry
+        local index = redis.call('HGET', indexKey, indexField)
+        local gen
+        if index then
+          local stored, storedHash = string.match(index, '^([^\t]+)\t(.*)$')
+          gen = stored
+          if ARGV[9] ~= '' and storedHash ~= ARGV[9] then return { -1, current(prefix) } end
+          if storedHash == hash then return { 0, current(prefix) } end
+        elseif ARGV[9] ~= '' then
+          return { -2, current(prefix) }
+        else
+          -- A fresh generation: never reuse one that pending cleanups may still name.
+          gen = tostring(redis.call('INCR', prefix .. 'generations'))
+        end
+        redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
+        redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
+        if not index then redis.call('APPEND', prefix .. 'kb:' .. list, ARGV[7]) end
+        redis.call('SADD', prefix .. 'lists', list)
+        if ARGV[10] == '1' then redis.call('HSET', prefix .. 'meta', 'orgKeys', '1') end
+        redis.call('HINCRBY', prefix .. 'versions', list, 1)
+        return { 1, announce(prefix, '"op":"entry","l":' .. cjson.encode(list) .. ',"k":"' .. subject .. '","f":"' .. ARGV[8] .. '"', ARGV[11]) }
+        """;
+
+    /// <summary>ARGV: prefix, list, subject, entryId, keep. Returns {1 removed or 0 absent, seq}.</summary>
+    private const string RemoveLua = AnnounceLua + "\n" + """
+        local prefix, list, subject, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local indexKey = prefix .. 'l:' .. list
+        local index = redis.call('HGET', indexKey, subject .. '\t' .. entry)
+        if not index then return { 0, current(prefix) } end
+        local gen = string.match(index, '^[^\t]+')
+        redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen)
+        redis.call('HDEL', indexKey, subject .. '\t' .. entry)
+        redis.call('HINCRBY', prefix .. 'versions', list, 1)
+        return { 1, announce(prefix, '"op":"entry","l":' .. cjson.encode(list) .. ',"k":"' .. subject .. '"', ARGV[5]) }
+        """;
+
+    /// <summary>ARGV: prefix, list, mode. Clears leftovers of a staging area, seeds the staged
+    /// fingerprints with the committed ones in merge mode, and returns {list version, new generation}.</summary>
+    private const string BeginStageLua = """
+        local prefix, list, mode = ARGV[1], ARGV[2], ARGV[3]
+        redis.call('DEL', prefix .. 'stage:l:' .. list, prefix .. 'stage:kb:' .. list, prefix .. 'stage:gc:' .. list)
+        if mode == 'merge' and redis.call('EXISTS', prefix .. 'kb:' .. list) == 1 then
+          redis.call('COPY', prefix .. 'kb:' .. list, prefix .. 'stage:kb:' .. list)
+        end
+        return { redis.call('HGET', prefix .. 'versions', list) or '0', redis.call('INCR', prefix .. 'generations') }
+        """;
+
+    /// <summary>ARGV: prefix, list, generation, mode ('merge'|'replace'), then per record: subject,
+    /// entryId, hash, json, fingerprint. Stages a chunk of an import. Returns {added, updated, unchanged,
+    /// conflicting subject⇥entryId …} (an entry given twice with different content).</summary>
+    private const string StageLua = """
+        local prefix, list, gen, mode = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local indexKey = prefix .. 'l:' .. list
+        local nextIndex = prefix .. 'stage:l:' .. list
+        local nextPrints = prefix .. 'stage:kb:' .. list
+        local staged = prefix .. 'stage:fields:' .. list
+        local garbage = prefix .. 'stage:gc:' .. list
+        local added, updated, unchanged = 0, 0, 0
+        local out = {}
+        for i = 5, #ARGV, 5 do
+          local subject, entry, hash, json, print = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+          local indexField = subject .. '\t' .. entry
+          local seen = redis.call('HGET', nextIndex, indexField)
+          if seen then
+            -- The same entry twice in one import: harmless when equal, a conflict otherwise.
+            if string.match(seen, '\t(.*)$') ~= hash then out[#out + 1] = indexField end
+          else
+            local index = redis.call('HGET', indexKey, indexField)
+            local oldGen, oldHash
+            if index then oldGen, oldHash = string.match(index, '^([^\t]+)\t(.*)$') end
+            if index and oldHash == hash then
+              redis.call('HSET', nextIndex, indexField, index)
+              unchanged = unchanged + 1
+            else
+              local field = list .. '\t' .. entry .. '\t' .. gen
+              redis.call('RPUSH', staged, subject .. '\t' .. field)
+              redis.call('HSET', prefix .. 'e:' .. subject, field, json)
+              redis.call('HSET', nextIndex, indexField, gen .. '\t' .. hash)
+              if index then
+                redis.call('RPUSH', garbage, subject .. '\t' .. list .. '\t' .. entry .. '\t' .. oldGen)
+                updated = updated + 1
+              else
+                added = added + 1
+              end
+            end
+            if mode == 'replace' or not index then redis.call('APPEND', nextPrints, print) end
+          end
+        end
+        table.insert(out, 1, unchanged)
+        table.insert(out, 1, updated)
+        table.insert(out, 1, added)
+        return out
+        """;
+
+    /// <summary>ARGV: prefix, list, mode, cursor. Scans one page of the committed index and carries
+    /// entries the import did not mention into the staged index (merge) or marks them for removal
+    /// (replace). Returns {next cursor, number removed}. The committed index does not change during
+    /// an import (the lock and the version check see to it), so the scan sees each field once.</summary>
+    private const string SweepLua = """
+        local prefix, list, mode, cursor = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local nextIndex = prefix .. 'stage:l:' .. list
+        local garbage = prefix .. 'stage:gc:' .. list
+        local page = redis.call('HSCAN', prefix .. 'l:' .. list, cursor, 'COUNT', 1000)
+        local fields = page[2]
+        local removed = 0
+        for i = 1, #fields, 2 do
+          if redis.call('HEXISTS', nextIndex, fields[i]) == 0 then
+            if mode == 'merge' then
+              redis.call('HSET', nextIndex, fields[i], fields[i + 1])
+            else
+              local subject, entry = string.match(fields[i], '^([^\t]+)\t(.*)$')
+              local gen = string.match(fields[i + 1], '^[^\t]+')
+              redis.call('RPUSH', garbage, subject .. '\t' .. list .. '\t' .. entry .. '\t' .. gen)
+              removed = removed + 1
+            end
+          end
+        end
+        return { page[1], removed }
+        """;
+
+    /// <summary>ARGV: prefix, list, expected list version, keep. Switches the list to the staged data in
+    /// one step. Returns {1, seq}, or {-1, seq} when a single-entry change hit the list meanwhile.</summary>
+    private const string CommitLua = AnnounceLua + "\n" + """
+        local prefix, list = ARGV[1], ARGV[2]
+        if (redis.call('HGET', prefix .. 'versions', list) or '0') ~= ARGV[3] then return { -1, current(prefix) } end
+        local function switch(from, to)
+          if redis.call('EXISTS', from) == 1 then redis.call('RENAME', from, to) else redis.call('DEL', to) end
+        end
+        switch(prefix .. 'stage:l:' .. list, prefix .. 'l:' .. list)
+        switch(prefix .. 'stage:kb:' .. list, prefix .. 'kb:' .. list)
+        switch(prefix .. 'stage:gc:' .. list, prefix .. 'gc:' .. list)
+        redis.call('DEL', prefix .. 'stage:fields:' .. list)
+        redis.call('SADD', prefix .. 'lists', list)
+        redis.call('HINCRBY', prefix .. 'versions', list, 1)
+        return { 1, announce(prefix, '"op":"list","l":' .. cjson.encode(list), ARGV[4]) }
+        """;
+
+    /// <summary>ARGV: prefix, source list key, max. Pops up to max "subject⇥field" items and deletes
+    /// those fields (invisible leftovers). Returns how many remain.</summary>
+    private const string CollectLua = """
+        local prefix, source, max = ARGV[1], ARGV[2], tonumber(ARGV[3])
+        for _ = 1, max do
+          local item = redis.call('LPOP', source)
+          if not item then break end
+          local subject, field = string.match(item, '^([^\t]+)\t(.*)$')
+          if subject then redis.call('HDEL', prefix .. 'e:' .. subject, field) end
+        end
+        return redis.call('LLEN', source)
+        """;
+
+    public static readonly Script Lookup = new(LookupLua);
+
+    public static readonly Script Snapshot = new(SnapshotLua);
+
+    public static readonly Script PublishCatalog = new(PublishCatalogLua);
+
+    public static readonly Script Upsert = new(UpsertLua);
+
+    public static readonly Script Remove = new(RemoveLua);
+
+    public static readonly Script BeginStage = new(BeginStageLua);
+
+    public static readonly Script Stage = new(StageLua);
+
+    public static readonly Script Sweep = new(SweepLua);
+
+    public static readonly Script Commit = new(CommitLua);
+
+    public static readonly Script Collect = new(CollectLua);
+}

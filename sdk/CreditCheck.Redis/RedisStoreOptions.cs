@@ -1,0 +1,110 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Redis;
+
+/// <summary>Options of the Redis store and publisher. Validated at start; the secret and password
+/// never appear in <see cref="ToString"/> or logs.</summary>
+public sealed class RedisStoreOptions
+{
+    /// <summary>StackExchange.Redis configuration, e.g. <c>127.0.0.1:6379,password=…</c>. Required
+    /// unless the host passes its own connection to <c>UseRedis</c>.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>The namespace: keys are <c>cc:{Namespace}:…</c>, so regions or tenants share a server.
+    /// Lower-case letters, digits, <c>-</c> and <c>_</c>, at most 64. Default <c>default</c>.</summary>
+    public string Namespace { get; set; } = "default";
+
+    /// <summary>The secret shared by publisher and SDKs (at least 16 characters): subject keys are
+    /// HMAC-SHA256 of the canonical identifier under it. A different secret fails at start.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>An ACL user to authenticate as (<c>AUTH user password</c>); null for the default user.</summary>
+    public string? User { get; set; }
+
+    /// <summary>The ACL user's password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>How long start-up waits for the first sync before the store reports not ready. Default 10 s.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the change log is polled besides the pub/sub wake-up. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a lookup waits for Redis before the unavailability policy applies. Default 2 s.</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many listed subjects' entries are cached. Default 10,000.</summary>
+    public int CacheCapacity { get; set; } = 10_000;
+
+    /// <summary>How many change records the log keeps (publisher); an SDK further behind resyncs. Default 100,000.</summary>
+    public int ChangeLogLength { get; set; } = 100_000;
+
+    /// <summary>Records per import round trip (publisher). Default 500.</summary>
+    public int ImportChunkSize { get; set; } = 500;
+
+    /// <summary>The namespace and timings; never the secret or password.</summary>
+    public override string ToString() =>
+        $"Namespace={Namespace}, User={User ?? "(default)"}, StartupTimeout={StartupTimeout}, PollInterval={PollInterval}, CacheCapacity={CacheCapacity}";
+}
+
+/// <summary>Says exactly which Redis option is wrong.</summary>
+internal sealed partial class RedisStoreOptionsValidator : IValidateOptions<RedisStoreOptions>
+{
+    [GeneratedRegex("^[a-z0-9_-]{1,64}$")]
+    private static partial Regex NamespacePattern();
+
+    public ValidateOptionsResult Validate(string? name, RedisStoreOptions options) => Check(options, requireConfiguration: false);
+
+    public static ValidateOptionsResult Check(RedisStoreOptions options, bool requireConfiguration)
+    {
+        var failures = new List<string>();
+        if (requireConfiguration && string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            failures.Add("RedisStoreOptions.Configuration is missing (e.g. \"127.0.0.1:6379\").");
+        }
+
+        if (!NamespacePattern().IsMatch(options.Namespace ?? string.Empty))
+        {
+            failures.Add($"RedisStoreOptions.Namespace '{options.Namespace}' must be 1-64 of a-z, 0-9, '-' and '_'.");
+        }
+
+        if (options.Secret is null || options.Secret.Length < 16)
+        {
+            failures.Add("RedisStoreOptions.Secret must be set and at least 16 characters long (shared by publisher and SDKs).");
+        }
+
+        if (options.User is not null && string.IsNullOrEmpty(options.Password))
+        {
+            failures.Add($"RedisStoreOptions.User '{options.User}' is set but Password is empty.");
+        }
+
+        Range(failures, nameof(options.StartupTimeout), options.StartupTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Range(failures, nameof(options.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
+        Range(failures, nameof(options.OperationTimeout), options.OperationTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        if (options.CacheCapacity is < 0 or > 10_000_000)
+        {
+            failures.Add($"RedisStoreOptions.CacheCapacity is {options.CacheCapacity}; it must be between 0 and 10000000.");
+        }
+
+        if (options.ChangeLogLength is < 100 or > 100_000_000)
+        {
+            failures.Add($"RedisStoreOptions.ChangeLogLength is {options.ChangeLogLength}; it must be between 100 and 100000000.");
+        }
+
+        if (options.ImportChunkSize is < 1 or > 10_000)
+        {
+            failures.Add($"RedisStoreOptions.ImportChunkSize is {options.ImportChunkSize}; it must be between 1 and 10000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Range(List<string> failures, string name, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add($"RedisStoreOptions.{name} is {value}; it must be between {min} and {max}.");
+        }
+    }
+}

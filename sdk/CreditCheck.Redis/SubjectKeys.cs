@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// Derives everything Redis may hold about a subject from the shared secret, so that Redis never
+/// holds a plaintext identifier: the storage key (HMAC-SHA256, truncated to 128 bits, hex), the
+/// filter fingerprint (SipHash-2-4 under a key derived from the secret) and a fingerprint of the
+/// secret itself, which publisher and SDK compare at start.
+/// </summary>
+/// <remarks>Thread-safe; holds key material, so it is never logged and has no ToString.</remarks>
+internal sealed class SubjectKeys
+{
+    private const int MaxIdLength = 32;
+    private readonly byte[] _secret;
+    private readonly SipHash _filterHash;
+
+    public SubjectKeys(ReadOnlySpan<byte> secret)
+    {
+        _secret = secret.ToArray();
+        _filterHash = new SipHash(Derive("creditcheck/filter/v1").AsSpan(0, 16));
+        SecretFingerprint = Convert.ToHexStringLower(Derive("creditcheck/fingerprint/v1").AsSpan(0, 8));
+    }
+
+    /// <summary>Identifies the secret without revealing it; stored in the namespace's meta hash.</summary>
+    public string SecretFingerprint { get; }
+
+    /// <summary>The subject's storage key: 32 hex characters.</summary>
+    public string StorageKey(SubjectId subject)
+    {
+        Span<byte> input = stackalloc byte[MaxIdLength + 1];
+        var length = Encode(subject, input);
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(_secret, input[..length], mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
+
+    /// <summary>The subject's 64-bit filter fingerprint.</summary>
+    public ulong Fingerprint(SubjectId subject)
+    {
+        Span<byte> input = stackalloc byte[MaxIdLength + 1];
+        return _filterHash.Hash(input[..Encode(subject, input)]);
+    }
+
+    private static int Encode(SubjectId subject, Span<byte> buffer)
+    {
+        var value = subject.Value;
+        if (value.Length > MaxIdLength)
+        {
+            throw new ArgumentException($"A subject id has at most {MaxIdLength} characters.", nameof(subject));
+        }
+
+        buffer[0] = (byte)subject.Kind;
+        for (var i = 0; i < value.Length; i++)
+        {
+            buffer[i + 1] = (byte)value[i]; // canonical ids are ASCII
+        }
+
+        return value.Length + 1;
+    }
+
+    private byte[] Derive(string purpose) => HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(purpose));
+}

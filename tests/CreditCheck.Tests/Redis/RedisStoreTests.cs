@@ -1,0 +1,258 @@
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreditCheck.Tests.Redis;
+
+/// <summary>The Redis store's own promises, against a real redis-server: propagation, resync,
+/// freshness, corrupt data, secrets, and staged imports.</summary>
+public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+    private static ListRecord Debt(SubjectId subject, string entryId) => new(subject, new ListEntry
+    {
+        EntryId = entryId,
+        ListCode = "debtors",
+        SubjectKind = subject.Kind,
+        ValidFrom = Start,
+        ValidUntil = Start.AddYears(10),
+    });
+
+    private static ICreditChecker Checker(ICreditStore store, CreditCheckOptions? options = null) =>
+        new CreditChecker(store, Options.Create(options ?? new CreditCheckOptions()), TimeProvider.System);
+
+    private static async Task<DecisionOutcome> EventuallyAsync(ICreditChecker checker, SubjectId subject, string scenario, DecisionOutcome expected, int timeoutMs = 5000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var outcome = (await checker.CheckAsync(new CheckRequest(subject, scenario))).Outcome;
+            if (outcome == expected || DateTime.UtcNow > deadline)
+            {
+                return outcome;
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
+    public async Task TwoSdks_ListingRepairAndCatalogChange_ReachBoth()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var first = Checker(await harness.StartStoreAsync());
+        var second = Checker(await harness.StartStoreAsync());
+        Assert.Equal(DecisionOutcome.Clear, (await first.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"))).Outcome);
+
+        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        Assert.Equal(DecisionOutcome.Denied, await EventuallyAsync(first, Subjects.Tencent, "procurement", DecisionOutcome.Denied));
+        Assert.Equal(DecisionOutcome.Denied, await EventuallyAsync(second, Subjects.Tencent, "procurement", DecisionOutcome.Denied));
+
+        await harness.Publisher.SetStatusAsync(Subjects.Tencent, "debtors", "d-1", EntryStatus.Repaired, "信用修复");
+        Assert.Equal(DecisionOutcome.Clear, await EventuallyAsync(first, Subjects.Tencent, "procurement", DecisionOutcome.Clear));
+        Assert.Equal(DecisionOutcome.Clear, await EventuallyAsync(second, Subjects.Tencent, "procurement", DecisionOutcome.Clear));
+
+        var next = global::CreditCheck.Catalog.CreditCatalog.Parse(TestCatalog.Json.Replace("\"test-1\"", "\"test-2\"", StringComparison.Ordinal));
+        await harness.Publisher.PublishCatalogAsync(next);
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        string v1, v2;
+        do
+        {
+            v1 = (await first.CheckAsync(new CheckRequest(Subjects.Huawei, "licensing"))).CatalogVersion;
+            v2 = (await second.CheckAsync(new CheckRequest(Subjects.Huawei, "licensing"))).CatalogVersion;
+        }
+        while ((v1 != "test-2" || v2 != "test-2") && DateTime.UtcNow < deadline);
+
+        Assert.Equal(("test-2", "test-2"), (v1, v2));
+    }
+
+    [Fact]
+    public async Task CleanSubject_WhenFresh_IsAnsweredLocallyWithoutARoundTrip()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var store = await harness.StartStoreAsync();
+        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
+
+        var clean = await Checker(store).CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        var listed = await Checker(store).CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+        var again = await Checker(store).CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionPath.LocalFilter, clean.Path);
+        Assert.Equal(DecisionPath.Store, listed.Path);
+        Assert.Equal(DecisionPath.Cache, again.Path);
+        Assert.Equal(DecisionOutcome.Denied, again.Outcome);
+    }
+
+    [Fact]
+    public async Task TrimmedChangeLog_StoreBehindIt_ResyncsAndSeesEveryChange()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ChangeLogLength = 100);
+        var store = await harness.StartStoreAsync();
+        store.PauseFeed(true);
+
+        var people = Enumerable.Range(0, 150).Select(SyntheticIds.Person).ToArray();
+        foreach (var person in people)
+        {
+            await harness.Publisher.UpsertAsync(Debt(person, "p"));
+        }
+
+        var sequence = await harness.Publisher.GetSequenceAsync();
+        store.PauseFeed(false);
+        await RedisHarness.WaitForAsync(store, sequence);
+
+        var lookups = await store.LookupManyAsync(people);
+        Assert.All(lookups, l => Assert.Single(l.Entries));
+    }
+
+    [Fact]
+    public async Task StaleStore_RechecksLocalNegativesInRedis()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var store = await harness.StartStoreAsync(new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300) });
+        store.PauseFeed(true);
+        await harness.Publisher.UpsertAsync(Debt(Subjects.Alibaba, "d-9"));
+        await Task.Delay(400);
+
+        var decision = await Checker(store).CheckAsync(new CheckRequest(Subjects.Alibaba, "procurement"));
+
+        Assert.Equal(DecisionPath.Store, decision.Path);
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.True(decision.DataAge < TimeSpan.FromMilliseconds(300)); // read from Redis just now
+        Assert.False(store.Status.IsFresh);
+    }
+
+    [Fact]
+    public async Task CorruptEntryInRedis_IsReportedUnreadable_NeverClear()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var store = await harness.StartStoreAsync(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen });
+        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
+
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var keys = new RedisKeys(harness.Namespace);
+        var subjectKey = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret)).StorageKey(Subjects.Tencent);
+        var field = (await direct.GetDatabase().HashKeysAsync(keys.Entries(subjectKey))).Single();
+        await direct.GetDatabase().HashSetAsync(keys.Entries(subjectKey), field, "{\"entryId\": 42, broken");
+
+        var decision = await Checker(store).CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        var unreadable = Assert.Single(decision.UnreadableEntries);
+        Assert.Equal("debtors/d-1", unreadable.Field);
+        Assert.Contains("invalid JSON", unreadable.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretMismatch_FailsTheSdkAndThePublisherAtStart()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var wrong = RedisHarness.Options(redis.Server, harness.Namespace, secret: "another-secret-0123456789");
+        await using var store = new RedisCreditStore(wrong, new CreditCheckOptions(), null, TimeProvider.System, null);
+
+        var sdkError = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => store.StartAsync());
+        var publisherError = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => RedisCreditPublisher.ConnectAsync(wrong));
+
+        Assert.Contains("different secret", sdkError.Message, StringComparison.Ordinal);
+        Assert.Contains("different secret", publisherError.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("another-secret", sdkError.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NamespaceWithoutData_StartReturnsNotReady_AndChecksAreDegradedPerPolicy()
+    {
+        var options = RedisHarness.Options(redis.Server, "empty" + Guid.NewGuid().ToString("N")[..8], o => o.StartupTimeout = TimeSpan.FromMilliseconds(300));
+        await using var store = new RedisCreditStore(options, new CreditCheckOptions(), null, TimeProvider.System, null);
+
+        await store.StartAsync();
+        var decision = await Checker(store).CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.False(store.Status.IsSynchronized);
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Equal(DecisionPath.Policy, decision.Path);
+        Assert.Contains("no data yet", decision.DegradedReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_StagedDataIsInvisibleUntilTheSwitch()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        var store = await harness.StartStoreAsync();
+        await harness.Publisher.ImportListAsync("debtors", [Debt(Subjects.Tencent, "old")], ImportMode.Replace);
+        SubjectLookup? midway = null;
+
+        IEnumerable<ListRecord> Records()
+        {
+            yield return Debt(Subjects.Alibaba, "new-1");
+            yield return Debt(Subjects.Huawei, "new-2");
+
+            // Two chunks are staged now; readers must still see only the old list.
+            midway = store.LookupAsync(Subjects.Alibaba).AsTask().GetAwaiter().GetResult();
+            yield return Debt(Subjects.Person, "new-3");
+        }
+
+        var summary = await harness.Publisher.ImportListAsync("debtors", Records(), ImportMode.Replace);
+        await RedisHarness.WaitForAsync(store, summary.Sequence);
+
+        Assert.Empty(midway!.Value.Entries);
+        Assert.Single((await store.LookupAsync(Subjects.Alibaba)).Entries);
+        Assert.Empty((await store.LookupAsync(Subjects.Tencent)).Entries);
+        Assert.Equal((3, 1), (summary.Added, summary.Removed));
+    }
+
+    [Fact]
+    public async Task Import_Abandoned_LeavesNoVisibleTraceAndTheNextImportCollectsIt()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        await harness.Publisher.ImportListAsync("debtors", [Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
+
+        static IEnumerable<ListRecord> Dies()
+        {
+            yield return Debt(Subjects.Alibaba, "half-1");
+            yield return Debt(Subjects.Huawei, "half-2");
+            throw new IOException("killed");
+        }
+
+        await Assert.ThrowsAsync<IOException>(() => harness.Publisher.ImportListAsync("debtors", Dies(), ImportMode.Replace));
+        await harness.Publisher.ImportListAsync("debtors", [Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
+
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var server = direct.GetServer(direct.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: $"cc:{{{harness.Namespace}}}:*").Select(k => (string)k!).ToList();
+        Assert.DoesNotContain(keys, k => k.Contains(":stage:", StringComparison.Ordinal));
+        var subjectKeys = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret));
+        Assert.DoesNotContain(keys, k => k.EndsWith(subjectKeys.StorageKey(Subjects.Alibaba), StringComparison.Ordinal));
+        Assert.Single(await direct.GetDatabase().HashKeysAsync(new RedisKeys(harness.Namespace).Entries(subjectKeys.StorageKey(Subjects.Tencent))));
+    }
+
+    [Fact]
+    public async Task CheckMany_BatchOfListedSubjects_ReadsRedisOnce()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var people = Enumerable.Range(0, 200).Select(SyntheticIds.Person).ToArray();
+        await harness.Publisher.ImportListAsync("debtors", people.Select(p => Debt(p, "p")), ImportMode.Replace);
+        var store = await harness.StartStoreAsync();
+        var before = await ScriptCallsAsync();
+
+        var decisions = await Checker(store).CheckManyAsync([.. people.Select(p => new CheckRequest(p, "procurement"))]);
+
+        Assert.All(decisions, d => Assert.Equal(DecisionOutcome.Denied, d.Outcome));
+        Assert.Equal(1, await ScriptCallsAsync() - before);
+    }
+
+    private async Task<long> ScriptCallsAsync()
+    {
+        var info = await redis.Server.CommandAsync("INFO", "commandstats");
+        long Calls(string command)
+        {
+            var line = info.Split('\n').FirstOrDefault(l => l.StartsWith($"cmdstat_{command}:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return Calls("evalsha") + Calls("eval");
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CreditCheck.Tests.Support;
+
+/// <summary>
+/// A real redis-server on a free loopback port, with its own data folder (append-only file, fsync
+/// always) so that a kill and restart keeps the data. Stopped and deleted on dispose.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string[] _extraArguments;
+    private Process? _process;
+
+    private RedisServer(int port, string directory, string[] extraArguments)
+    {
+        Port = port;
+        _directory = directory;
+        _extraArguments = extraArguments;
+    }
+
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis configuration for this server that tolerates it being down.</summary>
+    public string Configuration => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,connectRetry=1";
+
+    public static async Task<RedisServer> StartAsync(params string[] extraArguments)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-redis-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var server = new RedisServer(FreePort(), directory, extraArguments);
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server (again) on the same port and folder.</summary>
+    public async Task RestartAsync()
+    {
+        var executable = FindRedisServer() ?? throw new InvalidOperationException(
+            "redis-server is not installed; install it with: sudo apt-get install -y redis-server (tests/run.sh does this).");
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--dir", _directory, "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "yes", .. _extraArguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await PingAsync())
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"redis-server did not start on port {Port} (exit code {(_process.HasExited ? _process.ExitCode : -1)}).");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Kills the server at once, as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Sends one command over a raw connection (for tests that set up ACL users etc.).</summary>
+    public async Task<string> CommandAsync(params string[] arguments)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        var stream = client.GetStream();
+        var request = new StringBuilder().Append('*').Append(arguments.Length).Append("\r\n");
+        foreach (var argument in arguments)
+        {
+            request.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
+        var buffer = new byte[4096];
+        var read = await stream.ReadAsync(buffer);
+        return Encoding.UTF8.GetString(buffer, 0, read).TrimEnd();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+
+    private async Task<bool> PingAsync()
+    {
+        try
+        {
+            return (await CommandAsync("PING")) == "+PONG";
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string? FindRedisServer() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator)
+            .Append("/usr/bin")
+            .Append("/usr/local/bin")
+            .Select(d => Path.Combine(d, "redis-server"))
+            .FirstOrDefault(File.Exists);
+}
+
+/// <summary>One redis-server per test class; tests isolate themselves by namespace.</summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    public RedisServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Server = await RedisServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}
