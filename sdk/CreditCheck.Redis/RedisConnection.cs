@@ -13,6 +13,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly bool _owned;
     private readonly string? _user;
     private readonly string? _password;
+    private int _disposed;
 
     private RedisConnection(ConnectionMultiplexer multiplexer, bool owned, RedisStoreOptions options)
     {
@@ -66,7 +67,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_owned)
+        if (_owned && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             await Multiplexer.CloseAsync().ConfigureAwait(false);
             Multiplexer.Dispose();

@@ -48,6 +48,7 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
     private long _confirmedAtTicks;
     private volatile string? _lastError;
     private volatile bool _feedPaused;
+    private int _disposed;
 
     internal RedisCreditStore(
         RedisStoreOptions options,
@@ -170,9 +171,15 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         return lookups;
     }
 
-    /// <summary>Stops the feed and closes the connection if the store opened it.</summary>
+    /// <summary>Stops the feed and closes the connection if the store opened it. Idempotent: the
+    /// container may dispose it under both of its registrations.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_feed is not null)
         {

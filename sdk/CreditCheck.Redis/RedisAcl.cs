@@ -1,0 +1,24 @@
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// The Redis ACL rights each side needs, as documented in the README. The SDK only reads: the
+/// scripts it runs read keys, and its pub/sub link subscribes to the namespace's wake-up channel.
+/// </summary>
+public static class RedisAcl
+{
+    /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>).</summary>
+    public static IReadOnlyList<string> SdkCommands { get; } =
+    [
+        "-@all", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes",
+        "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
+    ];
+
+    /// <summary>Command rules for the <c>default</c> user when the SDK and publisher log in as named users:
+    /// StackExchange.Redis 1.2.6 opens its links as <c>default</c> and can only switch the interactive
+    /// one to a named user, so <c>default</c> keeps the handshake and the subscription to the wake-up
+    /// channel (which carries only sequence numbers), and nothing else.</summary>
+    public static IReadOnlyList<string> DefaultUserCommands { get; } =
+    [
+        "-@all", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes", "+subscribe",
+    ];
+}

@@ -1,0 +1,128 @@
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Tests.Redis;
+
+/// <summary>A Redis that dies and comes back, and one locked down with ACL users: each test runs its
+/// own redis-server, since it kills it or changes its users.</summary>
+public sealed class RedisFailureTests
+{
+    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
+
+    private static ListRecord Debt(SubjectId subject, string entryId) => new(subject, new ListEntry
+    {
+        EntryId = entryId,
+        ListCode = "debtors",
+        SubjectKind = subject.Kind,
+        ValidFrom = Start,
+        ValidUntil = Start.AddYears(10),
+    });
+
+    private static ICreditChecker Checker(ICreditStore store, UnavailablePolicy policy) =>
+        new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = policy, MaxStaleness = TimeSpan.FromMilliseconds(300) }), TimeProvider.System);
+
+    private static Task<CreditDecision> CheckAsync(ICreditChecker checker, SubjectId subject) =>
+        checker.CheckAsync(new CheckRequest(subject, "procurement")).AsTask();
+
+    [Fact]
+    public async Task RedisKilledAndRestarted_DecisionsDegradePerPolicyThenRecoverWithoutRestartingTheHost()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        var staleness = new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300) };
+        void Fast(RedisStoreOptions o) => o.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        var closed = Checker(await harness.StartStoreAsync(staleness, Fast), UnavailablePolicy.FailClosed);
+        var open = Checker(await harness.StartStoreAsync(staleness, Fast), UnavailablePolicy.FailOpen);
+        var lastKnownStore = await harness.StartStoreAsync(new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300), OnUnavailable = UnavailablePolicy.LastKnown }, Fast);
+        var lastKnown = Checker(lastKnownStore, UnavailablePolicy.LastKnown);
+        foreach (var checker in new[] { closed, open, lastKnown })
+        {
+            Assert.Equal(DecisionOutcome.Denied, (await CheckAsync(checker, Subjects.Tencent)).Outcome); // now cached
+        }
+
+        await server.KillAsync();
+        await Task.Delay(500); // past MaxStaleness
+
+        var closedClean = await CheckAsync(closed, Subjects.Huawei);
+        var openClean = await CheckAsync(open, Subjects.Huawei);
+        var lastListed = await CheckAsync(lastKnown, Subjects.Tencent);
+        var lastClean = await CheckAsync(lastKnown, Subjects.Huawei);
+
+        Assert.Equal((DecisionOutcome.Review, DecisionPath.Policy), (closedClean.Outcome, closedClean.Path));
+        Assert.Equal((DecisionOutcome.Clear, DecisionPath.Policy), (openClean.Outcome, openClean.Path));
+        Assert.Equal((DecisionOutcome.Denied, DecisionPath.LastKnown), (lastListed.Outcome, lastListed.Path));
+        Assert.Equal((DecisionOutcome.Clear, DecisionPath.LastKnown), (lastClean.Outcome, lastClean.Path));
+        Assert.All(new[] { closedClean, openClean, lastListed, lastClean }, d =>
+        {
+            Assert.True(d.IsDegraded);
+            Assert.Contains("Redis could not answer", d.DegradedReason, StringComparison.Ordinal);
+        });
+
+        await server.RestartAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        CreditDecision recovered;
+        do
+        {
+            await Task.Delay(100);
+            recovered = await CheckAsync(closed, Subjects.Huawei);
+        }
+        while (recovered.IsDegraded && DateTime.UtcNow < deadline);
+
+        Assert.False(recovered.IsDegraded, recovered.DegradedReason);
+        Assert.Equal(DecisionOutcome.Clear, recovered.Outcome);
+        Assert.Equal(DecisionOutcome.Denied, (await CheckAsync(closed, Subjects.Tencent)).Outcome);
+        Assert.True(lastKnownStore.Status.IsSynchronized);
+    }
+
+    [Fact]
+    public async Task AclUsers_SdkWithReadOnlyRights_AndASeparatePublisher_Work()
+    {
+        await using var server = await RedisServer.StartAsync();
+        const string ns = "acl";
+        Assert.Equal("+OK", await server.CommandAsync(
+            "ACL", "SETUSER", "cc-publisher", "on", ">publisher-password-1", "~cc:{acl}:*", "&cc:{acl}:notify", "+@all", "-@dangerous"));
+        Assert.Equal("+OK", await server.CommandAsync(
+            [.. "ACL SETUSER cc-sdk on >sdk-password-1 ~cc:{acl}:* &cc:{acl}:notify".Split(' '), .. RedisAcl.SdkCommands]));
+        Assert.Equal("+OK", await server.CommandAsync(
+            [.. "ACL SETUSER default on nopass resetkeys resetchannels &cc:{acl}:notify".Split(' '), .. RedisAcl.DefaultUserCommands]));
+
+        var publisherOptions = RedisHarness.Options(server, ns, o =>
+        {
+            o.User = "cc-publisher";
+            o.Password = "publisher-password-1";
+        });
+        await using var publisher = await RedisCreditPublisher.ConnectAsync(publisherOptions);
+        await publisher.PublishCatalogAsync(TestCatalog.Create());
+        var sdkOptions = RedisHarness.Options(server, ns, o =>
+        {
+            o.User = "cc-sdk";
+            o.Password = "sdk-password-1";
+        });
+        await using var store = new RedisCreditStore(sdkOptions, new CreditCheckOptions(), null, TimeProvider.System, null);
+        await store.StartAsync();
+        var checker = Checker(store, UnavailablePolicy.FailClosed);
+
+        await RedisHarness.WaitForAsync(store, await publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1")));
+        var decision = await CheckAsync(checker, Subjects.Tencent);
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.False(decision.IsDegraded);
+
+        // The SDK's user cannot write: its rights are read-only.
+        var sdkWrite = RedisHarness.Options(server, ns, o =>
+        {
+            o.User = "cc-sdk";
+            o.Password = "sdk-password-1";
+        });
+        var denied = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var sdkAsPublisher = await RedisCreditPublisher.ConnectAsync(sdkWrite);
+            await sdkAsPublisher.UpsertAsync(Debt(Subjects.Alibaba, "d-2"));
+        });
+        Assert.Contains("NOPERM", denied.Message, StringComparison.Ordinal);
+    }
+}

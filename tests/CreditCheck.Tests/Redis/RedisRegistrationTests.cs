@@ -1,0 +1,80 @@
+using CreditCheck.Redis;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Tests.Redis;
+
+/// <summary>UseRedis in a real generic host: options validated at start, the store started with the
+/// host, a secret mismatch failing the host's start.</summary>
+public sealed class RedisRegistrationTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private static IHost BuildHost(string configuration, Action<RedisStoreOptions> configure)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCreditCheck().UseRedis(configuration, configure);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task UseRedis_HostStarts_StoreIsSynchronizedAndChecksAreLocal()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        using var host = BuildHost(redis.Server.Configuration, o =>
+        {
+            o.Namespace = harness.Namespace;
+            o.Secret = RedisHarness.Secret;
+        });
+
+        await host.StartAsync();
+        var decision = await host.Services.GetRequiredService<ICreditChecker>().CheckAsync(new CheckRequest(Subjects.Huawei, "licensing"));
+
+        Assert.True(host.Services.GetRequiredService<RedisCreditStore>().Status.IsSynchronized);
+        Assert.Equal(DecisionPath.LocalFilter, decision.Path);
+        Assert.Equal("test-1", decision.CatalogVersion);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task UseRedis_WrongSecret_FailsTheHostsStart()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        using var host = BuildHost(redis.Server.Configuration, o =>
+        {
+            o.Namespace = harness.Namespace;
+            o.Secret = "not-the-publishers-secret";
+        });
+
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("different secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UseRedis_InvalidOptions_FailTheStartNamingEachOne()
+    {
+        using var host = BuildHost(redis.Server.Configuration, o =>
+        {
+            o.Namespace = "Bad Namespace!";
+            o.Secret = "short";
+            o.CacheCapacity = -1;
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(error.Failures, f => f.Contains("Namespace 'Bad Namespace!'", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Secret must be set and at least 16", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("CacheCapacity is -1", StringComparison.Ordinal));
+        Assert.DoesNotContain(error.Failures, f => f.Contains("short", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RedisStoreOptions_ToString_NeverShowsTheSecretOrPassword()
+    {
+        var options = new RedisStoreOptions { Secret = "super-secret-value-123", User = "u", Password = "hunter2-password" };
+
+        Assert.DoesNotContain("super-secret", options.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
+    }
+}
