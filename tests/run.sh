@@ -37,7 +37,7 @@ for project in tests/*/*.csproj; do
   case "$name" in *.Benchmarks) continue ;; esac
   echo "== test $name"
   dotnet test "$project" -c Release --no-build --nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --blame-hang-timeout 10m --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
     --results-directory "$results" || status=1
 done
 

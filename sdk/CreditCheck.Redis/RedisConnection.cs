@@ -57,6 +57,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         var configuration = ConfigurationOptions.Parse(options.Configuration!);
         configuration.AbortOnConnectFail = false; // a host starts even while Redis is down
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+
+        // StackExchange.Redis 1.x completes tasks one after another on a single thread by default;
+        // a continuation that blocks (a host's code after CheckAsync, an import's file reading)
+        // would stall every reply. Completing on the thread pool removes that trap.
+        multiplexer.PreserveAsyncOrder = false;
         var connection = new RedisConnection(multiplexer, owned: true, options);
         await connection.AuthenticateAsync().ConfigureAwait(false);
         return connection;

@@ -27,7 +27,10 @@ public static class RedisStoreBuilderExtensions
         });
     }
 
-    /// <summary>Uses the Redis store on the host's own connection, which the store leaves open.</summary>
+    /// <summary>Uses the Redis store on the host's own connection, which the store leaves open. Set its
+    /// <c>PreserveAsyncOrder</c> to false (as the store does for connections it opens): otherwise
+    /// StackExchange.Redis 1.x completes every reply on one thread, and code that blocks after an
+    /// await stalls all of them.</summary>
     /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
     /// <param name="multiplexer">The host's long-lived connection.</param>
     /// <param name="configure">Sets the namespace, the secret and the rest of <see cref="RedisStoreOptions"/>.</param>

@@ -230,6 +230,47 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     }
 
     [Fact]
+    public async Task Import_SingleEntryChangeToTheListMeanwhile_RefusesToCommitAndKeepsBoth()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        var store = await harness.StartStoreAsync();
+
+        IEnumerable<ListRecord> Records()
+        {
+            yield return Debt(Subjects.Alibaba, "import-1");
+            harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "single-1")).GetAwaiter().GetResult();
+            yield return Debt(Subjects.Huawei, "import-2");
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Publisher.ImportListAsync("debtors", Records(), ImportMode.Replace));
+        await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
+
+        Assert.Contains("Run the import again", error.Message, StringComparison.Ordinal);
+        Assert.Single((await store.LookupAsync(Subjects.Tencent)).Entries);
+        Assert.Empty((await store.LookupAsync(Subjects.Alibaba)).Entries);
+    }
+
+    [Fact]
+    public async Task Import_WhileAnotherImportOfTheListRuns_IsRefused()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        await using var second = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace));
+        Exception? concurrent = null;
+
+        IEnumerable<ListRecord> Records()
+        {
+            yield return Debt(Subjects.Alibaba, "import-1");
+            concurrent = Record.Exception(() => second.ImportListAsync("debtors", [Debt(Subjects.Huawei, "x")], ImportMode.Merge).GetAwaiter().GetResult());
+            yield return Debt(Subjects.Huawei, "import-2");
+        }
+
+        await harness.Publisher.ImportListAsync("debtors", Records(), ImportMode.Replace);
+
+        Assert.IsType<InvalidOperationException>(concurrent);
+        Assert.Contains("Another import of list 'debtors' is running", concurrent.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckMany_BatchOfListedSubjects_ReadsRedisOnce()
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
