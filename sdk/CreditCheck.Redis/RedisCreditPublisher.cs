@@ -212,15 +212,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
             foreach (var record in records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!string.Equals(record.Entry.ListCode, listCode, StringComparison.Ordinal))
-                {
-                    throw new ListEntryException($"Entry '{record.Entry.EntryId}' belongs to list '{record.Entry.ListCode}', not to '{listCode}' being imported.");
-                }
-
-                if (ListEntryRules.Check(record, catalog) is { } problem)
-                {
-                    throw new ListEntryException(problem);
-                }
+                ListEntryRules.EnsureImportable(record, listCode, catalog);
 
                 var json = EntryCodec.Serialize(record.Entry);
                 chunk.Add(_connection.SubjectKeys.StorageKey(record.Subject));

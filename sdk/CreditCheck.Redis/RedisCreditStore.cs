@@ -48,6 +48,7 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
     private long _confirmedAtTicks;
     private volatile string? _lastError;
     private volatile bool _feedPaused;
+    private volatile bool _resyncRequested;
     private int _disposed;
 
     internal RedisCreditStore(
@@ -430,6 +431,13 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
     {
         // With abortConnect=false this returns even while Redis is down; the feed keeps trying.
         _connection = await RedisConnection.ConnectAsync(_options, _sharedMultiplexer).ConfigureAwait(false);
+
+        // After a reconnect the server may have restarted or failed over: read everything anew.
+        _connection.Multiplexer.ConnectionRestored += (_, _) =>
+        {
+            _resyncRequested = true;
+            Wake();
+        };
         _feed = Task.Run(() => RunFeedAsync(_stop.Token));
     }
 
@@ -463,6 +471,13 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
                     // The wake-up; the client resubscribes by itself after a reconnect.
                     await _connection!.Multiplexer.GetSubscriber().SubscribeAsync(_connection.Keys.Notify, (_, _) => Wake()).ConfigureAwait(false);
                     subscribed = true;
+                }
+
+                if (_resyncRequested)
+                {
+                    _resyncRequested = false;
+                    resync = true;
+                    Log.Resync(_logger, _options.Namespace, "the connection to Redis was restored");
                 }
 
                 if (!_feedPaused)

@@ -134,15 +134,7 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
         foreach (var record in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!string.Equals(record.Entry.ListCode, listCode, StringComparison.Ordinal))
-            {
-                throw new ListEntryException($"Entry '{record.Entry.EntryId}' belongs to list '{record.Entry.ListCode}', not to '{listCode}' being imported.");
-            }
-
-            if (ListEntryRules.Check(record, catalog) is { } problem)
-            {
-                throw new ListEntryException(problem);
-            }
+            ListEntryRules.EnsureImportable(record, listCode, catalog);
 
             var key = (record.Subject, record.Entry.EntryId);
             if (incoming.TryGetValue(key, out var earlier) && earlier.Entry != record.Entry)

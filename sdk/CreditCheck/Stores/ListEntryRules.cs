@@ -57,4 +57,24 @@ public static class ListEntryRules
 
         return null;
     }
+
+    /// <summary>Throws unless the record may be imported into the list: it belongs to that list and
+    /// passes <see cref="Check"/>.</summary>
+    /// <param name="record">A record of the import.</param>
+    /// <param name="listCode">The list being imported.</param>
+    /// <param name="catalog">The catalog the store holds.</param>
+    /// <exception cref="ListEntryException">The record does not fit.</exception>
+    public static void EnsureImportable(ListRecord record, string listCode, CreditCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!string.Equals(record.Entry.ListCode, listCode, StringComparison.Ordinal))
+        {
+            throw new ListEntryException($"Entry '{record.Entry.EntryId}' belongs to list '{record.Entry.ListCode}', not to '{listCode}' being imported.");
+        }
+
+        if (Check(record, catalog) is { } problem)
+        {
+            throw new ListEntryException(problem);
+        }
+    }
 }

@@ -9,17 +9,6 @@ namespace CreditCheck.Tests.Redis;
 /// own redis-server, since it kills it or changes its users.</summary>
 public sealed class RedisFailureTests
 {
-    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
-
-    private static ListRecord Debt(SubjectId subject, string entryId) => new(subject, new ListEntry
-    {
-        EntryId = entryId,
-        ListCode = "debtors",
-        SubjectKind = subject.Kind,
-        ValidFrom = Start,
-        ValidUntil = Start.AddYears(10),
-    });
-
     private static ICreditChecker Checker(ICreditStore store, UnavailablePolicy policy) =>
         new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = policy, MaxStaleness = TimeSpan.FromMilliseconds(300) }), TimeProvider.System);
 
@@ -31,7 +20,7 @@ public sealed class RedisFailureTests
     {
         await using var server = await RedisServer.StartAsync();
         await using var harness = await RedisHarness.CreateAsync(server);
-        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         var staleness = new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300) };
         void Fast(RedisStoreOptions o) => o.OperationTimeout = TimeSpan.FromMilliseconds(300);
         var closed = Checker(await harness.StartStoreAsync(staleness, Fast), UnavailablePolicy.FailClosed);
@@ -106,7 +95,7 @@ public sealed class RedisFailureTests
         await store.StartAsync();
         var checker = Checker(store, UnavailablePolicy.FailClosed);
 
-        await RedisHarness.WaitForAsync(store, await publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1")));
+        await RedisHarness.WaitForAsync(store, await publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1")));
         var decision = await CheckAsync(checker, Subjects.Tencent);
 
         Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
@@ -121,7 +110,7 @@ public sealed class RedisFailureTests
         var denied = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             await using var sdkAsPublisher = await RedisCreditPublisher.ConnectAsync(sdkWrite);
-            await sdkAsPublisher.UpsertAsync(Debt(Subjects.Alibaba, "d-2"));
+            await sdkAsPublisher.UpsertAsync(TestRecords.Debt(Subjects.Alibaba, "d-2"));
         });
         Assert.Contains("NOPERM", denied.Message, StringComparison.Ordinal);
     }

@@ -10,17 +10,6 @@ namespace CreditCheck.Tests.Redis;
 /// freshness, corrupt data, secrets, and staged imports.</summary>
 public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
-    private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
-
-    private static ListRecord Debt(SubjectId subject, string entryId) => new(subject, new ListEntry
-    {
-        EntryId = entryId,
-        ListCode = "debtors",
-        SubjectKind = subject.Kind,
-        ValidFrom = Start,
-        ValidUntil = Start.AddYears(10),
-    });
-
     private static ICreditChecker Checker(ICreditStore store, CreditCheckOptions? options = null) =>
         new CreditChecker(store, Options.Create(options ?? new CreditCheckOptions()), TimeProvider.System);
 
@@ -47,7 +36,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         var second = Checker(await harness.StartStoreAsync());
         Assert.Equal(DecisionOutcome.Clear, (await first.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"))).Outcome);
 
-        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         Assert.Equal(DecisionOutcome.Denied, await EventuallyAsync(first, Subjects.Tencent, "procurement", DecisionOutcome.Denied));
         Assert.Equal(DecisionOutcome.Denied, await EventuallyAsync(second, Subjects.Tencent, "procurement", DecisionOutcome.Denied));
 
@@ -74,7 +63,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
         var store = await harness.StartStoreAsync();
-        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
 
         var clean = await Checker(store).CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
@@ -97,7 +86,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         var people = Enumerable.Range(0, 150).Select(SyntheticIds.Person).ToArray();
         foreach (var person in people)
         {
-            await harness.Publisher.UpsertAsync(Debt(person, "p"));
+            await harness.Publisher.UpsertAsync(TestRecords.Debt(person, "p"));
         }
 
         var sequence = await harness.Publisher.GetSequenceAsync();
@@ -114,7 +103,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
         var store = await harness.StartStoreAsync(new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300) });
         store.PauseFeed(true);
-        await harness.Publisher.UpsertAsync(Debt(Subjects.Alibaba, "d-9"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Alibaba, "d-9"));
         await Task.Delay(400);
 
         var decision = await Checker(store).CheckAsync(new CheckRequest(Subjects.Alibaba, "procurement"));
@@ -130,7 +119,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
         var store = await harness.StartStoreAsync(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen });
-        await harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "d-1"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
 
         using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
@@ -182,17 +171,17 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
         var store = await harness.StartStoreAsync();
-        await harness.Publisher.ImportListAsync("debtors", [Debt(Subjects.Tencent, "old")], ImportMode.Replace);
+        await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "old")], ImportMode.Replace);
         SubjectLookup? midway = null;
 
         IEnumerable<ListRecord> Records()
         {
-            yield return Debt(Subjects.Alibaba, "new-1");
-            yield return Debt(Subjects.Huawei, "new-2");
+            yield return TestRecords.Debt(Subjects.Alibaba, "new-1");
+            yield return TestRecords.Debt(Subjects.Huawei, "new-2");
 
             // Two chunks are staged now; readers must still see only the old list.
             midway = store.LookupAsync(Subjects.Alibaba).AsTask().GetAwaiter().GetResult();
-            yield return Debt(Subjects.Person, "new-3");
+            yield return TestRecords.Debt(Subjects.Person, "new-3");
         }
 
         var summary = await harness.Publisher.ImportListAsync("debtors", Records(), ImportMode.Replace);
@@ -208,17 +197,17 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     public async Task Import_Abandoned_LeavesNoVisibleTraceAndTheNextImportCollectsIt()
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
-        await harness.Publisher.ImportListAsync("debtors", [Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
+        await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
 
         static IEnumerable<ListRecord> Dies()
         {
-            yield return Debt(Subjects.Alibaba, "half-1");
-            yield return Debt(Subjects.Huawei, "half-2");
+            yield return TestRecords.Debt(Subjects.Alibaba, "half-1");
+            yield return TestRecords.Debt(Subjects.Huawei, "half-2");
             throw new IOException("killed");
         }
 
         await Assert.ThrowsAsync<IOException>(() => harness.Publisher.ImportListAsync("debtors", Dies(), ImportMode.Replace));
-        await harness.Publisher.ImportListAsync("debtors", [Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
+        await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
 
         using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
         var server = direct.GetServer(direct.GetEndPoints()[0]);
@@ -237,9 +226,9 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
 
         IEnumerable<ListRecord> Records()
         {
-            yield return Debt(Subjects.Alibaba, "import-1");
-            harness.Publisher.UpsertAsync(Debt(Subjects.Tencent, "single-1")).GetAwaiter().GetResult();
-            yield return Debt(Subjects.Huawei, "import-2");
+            yield return TestRecords.Debt(Subjects.Alibaba, "import-1");
+            harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "single-1")).GetAwaiter().GetResult();
+            yield return TestRecords.Debt(Subjects.Huawei, "import-2");
         }
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Publisher.ImportListAsync("debtors", Records(), ImportMode.Replace));
@@ -259,9 +248,9 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
 
         IEnumerable<ListRecord> Records()
         {
-            yield return Debt(Subjects.Alibaba, "import-1");
-            concurrent = Record.Exception(() => second.ImportListAsync("debtors", [Debt(Subjects.Huawei, "x")], ImportMode.Merge).GetAwaiter().GetResult());
-            yield return Debt(Subjects.Huawei, "import-2");
+            yield return TestRecords.Debt(Subjects.Alibaba, "import-1");
+            concurrent = Record.Exception(() => second.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Huawei, "x")], ImportMode.Merge).GetAwaiter().GetResult());
+            yield return TestRecords.Debt(Subjects.Huawei, "import-2");
         }
 
         await harness.Publisher.ImportListAsync("debtors", Records(), ImportMode.Replace);
@@ -275,7 +264,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
         var people = Enumerable.Range(0, 200).Select(SyntheticIds.Person).ToArray();
-        await harness.Publisher.ImportListAsync("debtors", people.Select(p => Debt(p, "p")), ImportMode.Replace);
+        await harness.Publisher.ImportListAsync("debtors", people.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var store = await harness.StartStoreAsync();
         var before = await ScriptCallsAsync();
 
