@@ -72,7 +72,13 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_owned && Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        SubjectKeys.Dispose();
+        if (_owned)
         {
             await Multiplexer.CloseAsync().ConfigureAwait(false);
             Multiplexer.Dispose();

@@ -91,6 +91,22 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         return value.IsNull ? 0 : (long)value;
     }
 
+    /// <summary>How many entries each list holds (the committed view), and how many change records the log keeps.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<(IReadOnlyDictionary<string, long> EntriesByList, long ChangeRecords)> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var database = _connection.Database;
+        var lists = await database.SetMembersAsync(Keys.Lists).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var list in lists)
+        {
+            counts[(string)list!] = await database.HashLengthAsync(Keys.ListIndex(list!)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var changes = await database.SortedSetLengthAsync(Keys.Changes).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (counts, changes);
+    }
+
     /// <inheritdoc/>
     public async Task<long> PublishCatalogAsync(CreditCatalog catalog, CancellationToken cancellationToken = default)
     {
@@ -175,7 +191,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var lockKey = Keys.ImportLock(listCode);
         if (!await _connection.Database.StringSetAsync(lockKey, token, LockLease, When.NotExists).ConfigureAwait(false))
         {
-            throw new InvalidOperationException($"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}'.");
+            throw new ImportConflictException($"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}'.");
         }
 
         try
@@ -203,79 +219,188 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var modeText = mode == ImportMode.Replace ? "replace" : "merge";
         var begin = (RedisResult[])(await Run(RedisScripts.BeginStage, listCode, modeText).ConfigureAwait(false))!;
         var expectedVersion = (string)begin[0]!;
-        var generation = (string)begin[1]!;
-        int added = 0, updated = 0, unchanged = 0, removed = 0;
+        var staging = new Staging(listCode, (string)begin[1]!, mode == ImportMode.Replace);
         var committed = false;
+        var pending = Task.CompletedTask;
         try
         {
-            var chunk = new List<RedisValue>(4 + (_options.ImportChunkSize * 5)) { Prefix, listCode, generation, modeText };
+            // Chunks are independent (the committed index does not change while the lock is held),
+            // so the next chunk is prepared while Redis stores the previous one.
+            var seen = new Dictionary<ulong, ulong>();
+            var chunk = new List<StagedRecord>(_options.ImportChunkSize);
             foreach (var record in records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ListEntryRules.EnsureImportable(record, listCode, catalog);
-
-                var json = EntryCodec.Serialize(record.Entry);
-                chunk.Add(_connection.SubjectKeys.StorageKey(record.Subject));
-                chunk.Add(record.Entry.EntryId);
-                chunk.Add(EntryCodec.ContentHash(json));
-                chunk.Add(json);
-                chunk.Add(FingerprintBytes(record.Subject));
-                if (chunk.Count >= 4 + (_options.ImportChunkSize * 5))
+                var staged = Prepare(record);
+                if (!seen.TryAdd(staged.Identity, staged.ContentIdentity))
                 {
-                    (added, updated, unchanged) = Add((added, updated, unchanged), await StageAsync(chunk, lockKey).ConfigureAwait(false));
-                    chunk.RemoveRange(4, chunk.Count - 4);
+                    if (seen[staged.Identity] != staged.ContentIdentity)
+                    {
+                        throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content; nothing was imported.");
+                    }
+
+                    continue; // the same entry twice: once is enough
+                }
+
+                chunk.Add(staged);
+                if (chunk.Count == _options.ImportChunkSize)
+                {
+                    await pending.ConfigureAwait(false);
+                    pending = StageAsync(staging, chunk, lockKey);
+                    chunk = new List<StagedRecord>(_options.ImportChunkSize);
                 }
             }
 
-            if (chunk.Count > 4)
+            await pending.ConfigureAwait(false);
+            if (chunk.Count > 0)
             {
-                (added, updated, unchanged) = Add((added, updated, unchanged), await StageAsync(chunk, lockKey).ConfigureAwait(false));
+                await StageAsync(staging, chunk, lockKey).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            removed = await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false);
-            if (added + updated + removed == 0)
+            var removed = await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false);
+            if (staging.Added + staging.Updated + removed == 0)
             {
-                return new ImportSummary(listCode, 0, 0, unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
+                return new ImportSummary(listCode, 0, 0, staging.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
             }
 
             var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep).ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
-                throw new InvalidOperationException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
+                throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
             }
 
             committed = true;
             var sequence = (long)result[1];
-            Log.ListImported(_logger, listCode, Keys.Namespace, added, updated, unchanged, removed, sequence);
+            Log.ListImported(_logger, listCode, Keys.Namespace, staging.Added, staging.Updated, staging.Unchanged, removed, sequence);
             await CollectAsync(Keys.Garbage(listCode), CancellationToken.None).ConfigureAwait(false);
-            return new ImportSummary(listCode, added, updated, unchanged, removed, sequence);
+            return new ImportSummary(listCode, staging.Added, staging.Updated, staging.Unchanged, removed, sequence);
         }
         finally
         {
             if (!committed)
             {
                 // Nothing was switched: drop the staged data, readers never saw it.
+                await Task.WhenAny(pending).ConfigureAwait(false); // let a chunk in flight land first
                 await DiscardStagingAsync(listCode).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task<RedisResult[]> StageAsync(List<RedisValue> chunk, string lockKey)
+    private StagedRecord Prepare(ListRecord record)
     {
-        var result = (RedisResult[])(await _connection.EvaluateAsync(RedisScripts.Stage, [Keys.Sequence], [.. chunk]).ConfigureAwait(false))!;
-        await _connection.Database.KeyExpireAsync(lockKey, LockLease).ConfigureAwait(false);
-        if (result.Length > 3)
-        {
-            var first = ((string)result[3]!).Split('\t');
-            throw new ListEntryException($"Entry '{first[^1]}' appears twice in the import with different content ({result.Length - 3} such entries); nothing was imported.");
-        }
-
-        return result;
+        var json = EntryCodec.Serialize(record.Entry);
+        var key = _connection.SubjectKeys.StorageKey(record.Subject);
+        var hash = EntryCodec.ContentHash(json);
+        return new StagedRecord(key, record.Entry.EntryId, hash, json, _connection.SubjectKeys.Fingerprint(record.Subject), Fnv(key, record.Entry.EntryId), Fnv(hash, string.Empty));
     }
 
-    private static (int, int, int) Add((int Added, int Updated, int Unchanged) totals, RedisResult[] staged) =>
-        (totals.Added + (int)staged[0], totals.Updated + (int)staged[1], totals.Unchanged + (int)staged[2]);
+    /// <summary>Stages one chunk with plain pipelined commands: staging is invisible until the commit,
+    /// so it needs no script. The list of staged fields goes first, so that an import killed in the
+    /// middle leaves nothing the next import cannot find and remove.</summary>
+    private async Task StageAsync(Staging staging, List<StagedRecord> chunk, string lockKey)
+    {
+        var database = _connection.Database;
+        var indexFields = new RedisValue[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            indexFields[i] = chunk[i].Key + "\t" + chunk[i].EntryId;
+        }
+
+        var committed = await database.HashGetAsync(Keys.ListIndex(staging.List), indexFields).ConfigureAwait(false);
+        var nextIndex = new HashEntry[chunk.Count];
+        var stagedFields = new List<RedisValue>();
+        var garbage = new List<RedisValue>();
+        var writes = new List<(string Key, string Field, string Json)>();
+        var prints = new byte[chunk.Count * 8];
+        var printCount = 0;
+        int added = 0, updated = 0, unchanged = 0;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var record = chunk[i];
+            var old = committed[i];
+            var (oldGeneration, oldHash) = old.IsNull ? (null, null) : Split((string)old!);
+            if (oldHash == record.Hash)
+            {
+                nextIndex[i] = new HashEntry(indexFields[i], old);
+                unchanged++;
+            }
+            else
+            {
+                var field = $"{staging.List}\t{record.EntryId}\t{staging.Generation}";
+                writes.Add((record.Key, field, record.Json));
+                stagedFields.Add(record.Key + "\t" + field);
+                nextIndex[i] = new HashEntry(indexFields[i], staging.Generation + "\t" + record.Hash);
+                if (oldGeneration is null)
+                {
+                    added++;
+                }
+                else
+                {
+                    updated++;
+                    garbage.Add($"{record.Key}\t{staging.List}\t{record.EntryId}\t{oldGeneration}");
+                }
+            }
+
+            if (staging.Replace || old.IsNull)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(prints.AsSpan(printCount++ * 8), record.Fingerprint);
+            }
+        }
+
+        var batch = database.CreateBatch();
+        var tasks = new List<Task>(writes.Count + 5);
+        if (stagedFields.Count > 0)
+        {
+            tasks.Add(batch.ListRightPushAsync(Keys.StagedFields(staging.List), [.. stagedFields]));
+        }
+
+        foreach (var (key, field, json) in writes)
+        {
+            tasks.Add(batch.HashSetAsync(Keys.Entries(key), field, json));
+        }
+
+        tasks.Add(batch.HashSetAsync(Keys.StagedIndex(staging.List), nextIndex));
+        if (garbage.Count > 0)
+        {
+            tasks.Add(batch.ListRightPushAsync(Keys.StagedGarbage(staging.List), [.. garbage]));
+        }
+
+        if (printCount > 0)
+        {
+            tasks.Add(batch.StringAppendAsync(Keys.StagedFingerprints(staging.List), prints.AsSpan(0, printCount * 8).ToArray()));
+        }
+
+        tasks.Add(batch.KeyExpireAsync(lockKey, LockLease));
+        batch.Execute();
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        staging.Count(added, updated, unchanged);
+    }
+
+    private static (string Generation, string Hash) Split(string indexValue)
+    {
+        var tab = indexValue.IndexOf('\t', StringComparison.Ordinal);
+        return (indexValue[..tab], indexValue[(tab + 1)..]);
+    }
+
+    // 64-bit FNV-1a: tells the entries of one import apart without keeping their text.
+    private static ulong Fnv(string first, string second)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in first)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = (hash ^ '\t') * 1099511628211UL;
+        foreach (var c in second)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
 
     private async Task<int> SweepAsync(string listCode, string mode, CancellationToken cancellationToken)
     {
@@ -405,4 +530,33 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
     private Task<RedisResult> Run(Script script, params RedisValue[] arguments) =>
         _connection.EvaluateAsync(script, [Keys.Sequence], [Prefix, .. arguments]);
+
+    private sealed record StagedRecord(string Key, string EntryId, string Hash, string Json, ulong Fingerprint, ulong Identity, ulong ContentIdentity);
+
+    /// <summary>An import's staging area and its counts (chunks may complete on other threads).</summary>
+    private sealed class Staging(string list, string generation, bool replace)
+    {
+        private int _added;
+        private int _updated;
+        private int _unchanged;
+
+        public string List { get; } = list;
+
+        public string Generation { get; } = generation;
+
+        public bool Replace { get; } = replace;
+
+        public int Added => Volatile.Read(ref _added);
+
+        public int Updated => Volatile.Read(ref _updated);
+
+        public int Unchanged => Volatile.Read(ref _unchanged);
+
+        public void Count(int added, int updated, int unchanged)
+        {
+            Interlocked.Add(ref _added, added);
+            Interlocked.Add(ref _updated, updated);
+            Interlocked.Add(ref _unchanged, unchanged);
+        }
+    }
 }

@@ -33,6 +33,9 @@ internal sealed class RedisKeys
     /// <summary>Pub/sub channel: "sequence N is out" — a wake-up, never the only path.</summary>
     public string Notify => Prefix + "notify";
 
+    /// <summary>Set: the lists that hold data.</summary>
+    public string Lists => Prefix + "lists";
+
     /// <summary>String: counter of import generations.</summary>
     public string Generations => Prefix + "generations";
 

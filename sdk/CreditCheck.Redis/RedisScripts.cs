@@ -130,53 +130,6 @@ internal static class RedisScripts
         return { redis.call('HGET', prefix .. 'versions', list) or '0', redis.call('INCR', prefix .. 'generations') }
         """;
 
-    /// <summary>ARGV: prefix, list, generation, mode ('merge'|'replace'), then per record: subject,
-    /// entryId, hash, json, fingerprint. Stages a chunk of an import. Returns {added, updated, unchanged,
-    /// conflicting subject⇥entryId …} (an entry given twice with different content).</summary>
-    private const string StageLua = """
-        local prefix, list, gen, mode = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-        local indexKey = prefix .. 'l:' .. list
-        local nextIndex = prefix .. 'stage:l:' .. list
-        local nextPrints = prefix .. 'stage:kb:' .. list
-        local staged = prefix .. 'stage:fields:' .. list
-        local garbage = prefix .. 'stage:gc:' .. list
-        local added, updated, unchanged = 0, 0, 0
-        local out = {}
-        for i = 5, #ARGV, 5 do
-          local subject, entry, hash, json, print = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-          local indexField = subject .. '\t' .. entry
-          local seen = redis.call('HGET', nextIndex, indexField)
-          if seen then
-            -- The same entry twice in one import: harmless when equal, a conflict otherwise.
-            if string.match(seen, '\t(.*)$') ~= hash then out[#out + 1] = indexField end
-          else
-            local index = redis.call('HGET', indexKey, indexField)
-            local oldGen, oldHash
-            if index then oldGen, oldHash = string.match(index, '^([^\t]+)\t(.*)$') end
-            if index and oldHash == hash then
-              redis.call('HSET', nextIndex, indexField, index)
-              unchanged = unchanged + 1
-            else
-              local field = list .. '\t' .. entry .. '\t' .. gen
-              redis.call('RPUSH', staged, subject .. '\t' .. field)
-              redis.call('HSET', prefix .. 'e:' .. subject, field, json)
-              redis.call('HSET', nextIndex, indexField, gen .. '\t' .. hash)
-              if index then
-                redis.call('RPUSH', garbage, subject .. '\t' .. list .. '\t' .. entry .. '\t' .. oldGen)
-                updated = updated + 1
-              else
-                added = added + 1
-              end
-            end
-            if mode == 'replace' or not index then redis.call('APPEND', nextPrints, print) end
-          end
-        end
-        table.insert(out, 1, unchanged)
-        table.insert(out, 1, updated)
-        table.insert(out, 1, added)
-        return out
-        """;
-
     /// <summary>ARGV: prefix, list, mode, cursor. Scans one page of the committed index and carries
     /// entries the import did not mention into the staged index (merge) or marks them for removal
     /// (replace). Returns {next cursor, number removed}. The committed index does not change during
@@ -208,8 +161,10 @@ internal static class RedisScripts
     private const string CommitLua = AnnounceLua + "\n" + """
         local prefix, list = ARGV[1], ARGV[2]
         if (redis.call('HGET', prefix .. 'versions', list) or '0') ~= ARGV[3] then return { -1, current(prefix) } end
+        -- UNLINK frees the old data in the background: a big list does not block Redis.
         local function switch(from, to)
-          if redis.call('EXISTS', from) == 1 then redis.call('RENAME', from, to) else redis.call('DEL', to) end
+          redis.call('UNLINK', to)
+          if redis.call('EXISTS', from) == 1 then redis.call('RENAME', from, to) end
         end
         switch(prefix .. 'stage:l:' .. list, prefix .. 'l:' .. list)
         switch(prefix .. 'stage:kb:' .. list, prefix .. 'kb:' .. list)
@@ -244,8 +199,6 @@ internal static class RedisScripts
     public static readonly Script Remove = new(RemoveLua);
 
     public static readonly Script BeginStage = new(BeginStageLua);
-
-    public static readonly Script Stage = new(StageLua);
 
     public static readonly Script Sweep = new(SweepLua);
 

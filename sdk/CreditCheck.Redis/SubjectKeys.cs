@@ -10,15 +10,19 @@ namespace CreditCheck.Redis;
 /// secret itself, which publisher and SDK compare at start.
 /// </summary>
 /// <remarks>Thread-safe; holds key material, so it is never logged and has no ToString.</remarks>
-internal sealed class SubjectKeys
+internal sealed class SubjectKeys : IDisposable
 {
     private const int MaxIdLength = 32;
     private readonly byte[] _secret;
     private readonly SipHash _filterHash;
 
+    // One keyed HMAC per thread: the key schedule is computed once, not per subject.
+    private readonly ThreadLocal<HMACSHA256> _hmac;
+
     public SubjectKeys(ReadOnlySpan<byte> secret)
     {
         _secret = secret.ToArray();
+        _hmac = new ThreadLocal<HMACSHA256>(() => new HMACSHA256(_secret));
         _filterHash = new SipHash(Derive("creditcheck/filter/v1").AsSpan(0, 16));
         SecretFingerprint = Convert.ToHexStringLower(Derive("creditcheck/fingerprint/v1").AsSpan(0, 8));
     }
@@ -32,7 +36,7 @@ internal sealed class SubjectKeys
         Span<byte> input = stackalloc byte[MaxIdLength + 1];
         var length = Encode(subject, input);
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_secret, input[..length], mac);
+        _hmac.Value!.TryComputeHash(input[..length], mac, out _);
         return Convert.ToHexStringLower(mac[..16]);
     }
 
@@ -59,6 +63,8 @@ internal sealed class SubjectKeys
 
         return value.Length + 1;
     }
+
+    public void Dispose() => _hmac.Dispose();
 
     private byte[] Derive(string purpose) => HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(purpose));
 }

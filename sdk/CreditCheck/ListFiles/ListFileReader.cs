@@ -19,7 +19,7 @@ internal static class ListFileReader
         "yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy/MM/dd", "yyyy年M月d日", "yyyy年MM月dd日", "yyyyMMdd", "yyyy.M.d",
     ];
 
-    public static IEnumerable<ListFileRow> ReadCsv(TextReader reader, string source, string? defaultList, SubjectIdParseMode mode)
+    public static IEnumerable<ListFileRow> ReadCsv(TextReader reader, string source, string? defaultList, SubjectIdParseMode mode, Action<IReadOnlyList<string>>? onHeader = null)
     {
         var csv = new CsvRecordReader(reader);
         if (!csv.TryRead(out var header, out _, out var headerError))
@@ -27,6 +27,8 @@ internal static class ListFileReader
             yield return new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "The file is empty; a header row is expected.")]);
             yield break;
         }
+
+        onHeader?.Invoke(header);
 
         var columns = new ListColumn?[header.Count];
         var impliedKind = (SubjectKind?)null;
@@ -77,17 +79,17 @@ internal static class ListFileReader
 
             if (error is not null)
             {
-                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, error)]);
+                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, error)], fields);
                 continue;
             }
 
             if (fields.Count != header.Count)
             {
-                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"The row has {fields.Count} fields; the header has {header.Count}.")]);
+                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"The row has {fields.Count} fields; the header has {header.Count}.")], fields);
                 continue;
             }
 
-            yield return Build(source, line, column => Field(columns, fields, column), c => HeaderOf(header, columns, c), defaultList, impliedKind, mode);
+            yield return Build(source, line, column => Field(columns, fields, column), c => HeaderOf(header, columns, c), defaultList, impliedKind, mode) with { Fields = fields };
         }
     }
 
@@ -278,6 +280,7 @@ internal static class ListFileReader
             ValidFrom = validFrom,
             ValidUntil = validUntil,
             Status = status,
+            StatusReason = Text(get(ListColumn.StatusReason)),
             RelatedTo = related,
         };
         return new ListFileRow(line, new ListRecord(subject, entry), []);

@@ -6,7 +6,8 @@ namespace CreditCheck.ListFiles;
 /// <param name="Line">1-based line (CSV) or 1-based entry index (JSON) where the row starts.</param>
 /// <param name="Record">The record, when the row is valid.</param>
 /// <param name="Problems">Every problem of the row; empty when valid.</param>
-internal sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems);
+/// <param name="Fields">The row's fields as read (CSV only), to write rejected rows back out.</param>
+internal sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems, IReadOnlyList<string>? Fields = null);
 
 /// <summary>A problem of one row of a list file.</summary>
 /// <param name="Source">The file.</param>

@@ -48,6 +48,18 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
         }
     }
 
+    /// <summary>Every record the store holds, list by list (for tools that save the store).</summary>
+    internal IEnumerable<ListRecord> Records()
+    {
+        foreach (var (subject, entries) in _bySubject)
+        {
+            foreach (var found in entries)
+            {
+                yield return new ListRecord(subject, found.Entry);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public ValueTask<SubjectLookup> LookupAsync(SubjectId subject, CancellationToken cancellationToken = default) =>
         new(Lookup(subject));

@@ -1,0 +1,102 @@
+using System.Collections;
+using System.CommandLine;
+using System.Text;
+using CreditCheck.Catalog;
+using CreditCheck.Cli.Commands;
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using StackExchange.Redis;
+
+namespace CreditCheck.Cli;
+
+/// <summary>The <c>creditcheck</c> command line: parsing, the commands, and the mapping of failures
+/// to documented exit codes.</summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter output,
+        TextWriter error,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        bool interactive = false,
+        CancellationToken cancellationToken = default)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // GBK and GB18030 exports
+        environment ??= Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        var context = new CommandContext(environment);
+        var root = new RootCommand("creditcheck — load, repair, inspect and export the joint reward-and-punishment lists (联合奖惩).");
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(CatalogCommands.Create(context));
+        root.Subcommands.Add(ImportCommand.Create(context));
+        root.Subcommands.Add(EntryCommands.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(ValidateCommand.Create(context));
+        root.Subcommands.Add(GenerateCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                error.WriteLine($"creditcheck: {problem.Message}");
+            }
+
+            error.WriteLine("Run 'creditcheck --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        context.Output = new CliOutput(output, error, interactive && !parse.GetValue(GlobalOptions.Json));
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            context.Output.Fail(e.Message);
+            return e.ExitCode;
+        }
+        catch (CatalogValidationException e)
+        {
+            context.Output.Fail(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (ListEntryException e)
+        {
+            context.Output.Fail(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e) when (e is SecretMismatchException or ImportConflictException)
+        {
+            context.Output.Fail(e.Message);
+            return ExitCodes.Conflict;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            context.Output.Fail($"The store cannot be reached: {e.Message}");
+            return ExitCodes.StoreUnavailable;
+        }
+        catch (IOException e)
+        {
+            context.Output.Fail(e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Output.Fail("Cancelled; nothing was changed by the unfinished step.");
+            return 130;
+        }
+    }
+}
+
+/// <summary>What the commands share: the environment and the output.</summary>
+internal sealed class CommandContext(IReadOnlyDictionary<string, string?> environment)
+{
+    public IReadOnlyDictionary<string, string?> Environment { get; } = environment;
+
+    public CliOutput Output { get; set; } = null!;
+
+    public Task<OperatorStore> OpenStoreAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        OperatorStore.OpenAsync(GlobalOptions.Settings(parse, Environment), cancellationToken);
+}

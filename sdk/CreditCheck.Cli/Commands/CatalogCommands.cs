@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using CreditCheck.Catalog;
+using Spectre.Console;
+
+namespace CreditCheck.Cli.Commands;
+
+/// <summary><c>catalog validate FILE</c>, <c>catalog publish [FILE]</c>, <c>catalog show</c>.</summary>
+internal static class CatalogCommands
+{
+    public static Command Create(CommandContext context)
+    {
+        var catalog = new Command("catalog", "Validate, publish and show the catalog (三清单: lists, measures, scenarios).");
+
+        var validateFile = new Argument<FileInfo>("FILE") { Description = "A catalog JSON file." };
+        var validate = new Command("validate", "Check a catalog file and report every problem with its JSON path.") { validateFile };
+        validate.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(validateFile)!;
+            var problems = CreditCatalog.Validate(await ReadAsync(file, ct));
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                context.Output.WriteJson(new JsonObject
+                {
+                    ["file"] = file.FullName,
+                    ["valid"] = problems.Count == 0,
+                    ["problems"] = new JsonArray([.. problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message })]),
+                });
+            }
+            else if (problems.Count == 0)
+            {
+                context.Output.Console.MarkupLine($"[green]valid[/] {Markup.Escape(file.Name)}");
+            }
+            else
+            {
+                var table = new Table().AddColumns("JSON path", "problem");
+                foreach (var problem in problems)
+                {
+                    table.AddRow(Markup.Escape(problem.Path), Markup.Escape(problem.Message));
+                }
+
+                context.Output.Console.Write(table);
+                context.Output.Console.MarkupLine($"[red]{problems.Count} problem(s)[/] in {Markup.Escape(file.Name)}");
+            }
+
+            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        });
+
+        var publishFile = new Argument<FileInfo?>("FILE") { Description = "A catalog JSON file; without it, the built-in default catalog.", Arity = ArgumentArity.ZeroOrOne };
+        var publish = new Command("publish", "Publish a catalog (or the built-in default) to the store.") { publishFile };
+        publish.SetAction(async (parse, ct) =>
+        {
+            var file = parse.GetValue(publishFile);
+            var chosen = file is null ? CreditCatalog.Default : await CreditCatalog.LoadFileAsync(file.FullName, ct);
+            await using var store = await context.OpenStoreAsync(parse, ct);
+            var sequence = await store.Publisher.PublishCatalogAsync(chosen, ct);
+            await store.SaveAsync(ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                context.Output.WriteJson(new JsonObject { ["version"] = chosen.Version, ["sequence"] = sequence });
+            }
+            else
+            {
+                context.Output.Console.MarkupLine($"Published catalog [bold]{Markup.Escape(chosen.Version)}[/] to {Markup.Escape(store.Description)} (sequence {sequence}).");
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        var show = new Command("show", "Show the published catalog.");
+        show.SetAction(async (parse, ct) =>
+        {
+            await using var store = await context.OpenStoreAsync(parse, ct);
+            var current = await store.GetCatalogAsync(ct) ?? throw new CliException(ExitCodes.NotFound, $"No catalog is published in {store.Description}; run 'creditcheck catalog publish'.");
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                context.Output.Out.WriteLine(current.ToJson());
+                return ExitCodes.Ok;
+            }
+
+            context.Output.Console.MarkupLine($"Catalog [bold]{Markup.Escape(current.Version)}[/] — {Markup.Escape(current.Edition)}");
+            var lists = new Table().Title("名单 lists").AddColumns("code", "name", "category", "severity", "joint", "authority");
+            foreach (var list in current.Lists)
+            {
+                lists.AddRow(list.Code, Markup.Escape(list.Name), list.Category.ToString(), list.Severity?.ToString() ?? "", list.JointPunishment ? "yes" : "", Markup.Escape(list.Authority));
+            }
+
+            var measures = new Table().Title("措施 measures").AddColumns("code", "name", "effect", "lists", "scenarios");
+            foreach (var measure in current.Measures)
+            {
+                measures.AddRow(measure.Code, Markup.Escape(measure.Name), measure.Effect.ToString(), string.Join(", ", measure.Lists), string.Join(", ", measure.Scenarios));
+            }
+
+            var scenarios = new Table().Title("服务事项 scenarios").AddColumns("code", "name");
+            foreach (var scenario in current.Scenarios)
+            {
+                scenarios.AddRow(scenario.Code, Markup.Escape(scenario.Name));
+            }
+
+            context.Output.Console.Write(lists);
+            context.Output.Console.Write(measures);
+            context.Output.Console.Write(scenarios);
+            return ExitCodes.Ok;
+        });
+
+        catalog.Subcommands.Add(validate);
+        catalog.Subcommands.Add(publish);
+        catalog.Subcommands.Add(show);
+        return catalog;
+    }
+
+    private static async Task<string> ReadAsync(FileInfo file, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"File '{file.FullName}' does not exist.");
+        }
+
+        return await File.ReadAllTextAsync(file.FullName, cancellationToken);
+    }
+}

@@ -1,0 +1,220 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace CreditCheck.Cli.Commands;
+
+/// <summary><c>check SUBJECT --scenario CODE</c>, or <c>check --file FILE --scenario CODE [--out FILE]</c>
+/// for a batch: the same decision a host would get.</summary>
+internal static class CheckCommand
+{
+    private const int BatchSize = 10_000;
+
+    public static Command Create(CommandContext context)
+    {
+        var subject = new Argument<string?>("SUBJECT") { Description = "统一社会信用代码 or 居民身份证号码.", Arity = ArgumentArity.ZeroOrOne };
+        var scenario = new Option<string>("--scenario") { Description = "Scenario code, e.g. procurement.bid or licensing.", Required = true };
+        var kind = SubjectArguments.Kind();
+        var file = new Option<FileInfo?>("--file") { Description = "Check every identifier in this file (one per line)." };
+        var output = new Option<FileInfo?>("--out") { Description = "With --file: write the decisions here (CSV, or JSON when the name ends in .json)." };
+        var command = new Command("check", "Check a subject (or a file of them) in a scenario, as a host would.") { subject, scenario, kind, file, output };
+        command.SetAction(async (parse, ct) =>
+        {
+            var single = parse.GetValue(subject);
+            var batch = parse.GetValue(file);
+            if ((single is null) == (batch is null))
+            {
+                throw new CliException(ExitCodes.Usage, "Give either a SUBJECT or --file FILE.");
+            }
+
+            await using var store = await context.OpenStoreAsync(parse, ct);
+            ICreditChecker checker = new CreditChecker(await store.OpenReaderAsync(ct), Options.Create(new CreditCheckOptions()), TimeProvider.System);
+            var subjectKind = SubjectArguments.ParseKind(parse.GetValue(kind));
+            var code = parse.GetValue(scenario)!;
+            try
+            {
+                return single is not null
+                    ? await CheckOneAsync(context, checker, SubjectArguments.Parse(single, subjectKind, lenient: true), code, parse.GetValue(GlobalOptions.Json), ct)
+                    : await CheckFileAsync(context, checker, batch!, subjectKind, code, parse.GetValue(output), ct);
+            }
+            catch (ArgumentException e) when (e.Message.Contains("is not in catalog", StringComparison.Ordinal))
+            {
+                throw new CliException(ExitCodes.InvalidInput, e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> CheckOneAsync(CommandContext context, ICreditChecker checker, SubjectId id, string scenario, bool json, CancellationToken cancellationToken)
+    {
+        var decision = await checker.CheckAsync(new CheckRequest(id, scenario), cancellationToken);
+        if (json)
+        {
+            context.Output.WriteJson(DecisionJson(decision));
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().HideHeaders().AddColumns("", "");
+        table.AddRow("Outcome", $"[bold]{decision.Outcome}[/]");
+        table.AddRow("Subject", decision.Subject);
+        table.AddRow("Scenario", Markup.Escape($"{decision.Scenario} ({decision.ResolvedScenario.Name})"));
+        foreach (var entry in decision.MatchedEntries)
+        {
+            table.AddRow("Entry", Markup.Escape($"{entry.List?.Name ?? entry.Entry.ListCode} {entry.Entry.EntryId}: {entry.State} ({entry.Entry.DecisionReference})"));
+        }
+
+        foreach (var measure in decision.AppliedMeasures)
+        {
+            table.AddRow("Applies", Markup.Escape($"{measure.Measure.Name} — {measure.LegalBasis}"));
+        }
+
+        foreach (var measure in decision.VoidedMeasures)
+        {
+            table.AddRow("Voided", Markup.Escape($"{measure.Measure.Name} — {measure.VoidReason}"));
+        }
+
+        table.AddRow("说明", Markup.Escape(decision.Explanation));
+        table.AddRow("Data", Markup.Escape($"catalog {decision.CatalogVersion}, sequence {decision.Sequence}, path {decision.Path}{(decision.IsDegraded ? ", DEGRADED: " + decision.DegradedReason : "")}"));
+        table.AddRow("Check id", decision.CheckId.ToString());
+        context.Output.Console.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> CheckFileAsync(CommandContext context, ICreditChecker checker, FileInfo file, SubjectKind? kind, string scenario, FileInfo? output, CancellationToken cancellationToken)
+    {
+        if (!file.Exists)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"File '{file.FullName}' does not exist.");
+        }
+
+        var requests = new List<(int Line, CheckRequest Request)>();
+        var invalid = new List<(int Line, string Reason)>();
+        var number = 0;
+        foreach (var raw in await File.ReadAllLinesAsync(file.FullName, cancellationToken))
+        {
+            number++;
+            var text = raw.Split(',')[0].Trim();
+            if (text.Length == 0 || (number == 1 && !text.Any(char.IsAsciiDigit)))
+            {
+                continue; // blank line or a header
+            }
+
+            if (SubjectArguments.TryParse(text, kind, lenient: true, out var id, out var error))
+            {
+                requests.Add((number, new CheckRequest(id, scenario)));
+            }
+            else
+            {
+                invalid.Add((number, error));
+            }
+        }
+
+        var decisions = new List<(int Line, CreditDecision Decision)>();
+        foreach (var chunk in requests.Chunk(BatchSize))
+        {
+            var answered = await checker.CheckManyAsync([.. chunk.Select(r => r.Request)], cancellationToken);
+            decisions.AddRange(chunk.Select((r, i) => (r.Line, answered[i])));
+        }
+
+        if (output is not null)
+        {
+            await WriteAsync(output, decisions, invalid, cancellationToken);
+        }
+
+        var byOutcome = decisions.GroupBy(d => d.Decision.Outcome).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString(), g => g.Count());
+        if (output is null)
+        {
+            // No output file: the decisions go to standard output as JSON lines; the summary to standard error.
+            foreach (var (line, decision) in decisions)
+            {
+                var node = DecisionJson(decision);
+                node["line"] = line;
+                context.Output.Out.WriteLine(node.ToJsonString());
+            }
+        }
+
+        var summary = new JsonObject
+        {
+            ["checked"] = decisions.Count,
+            ["invalid"] = invalid.Count,
+            ["outcomes"] = new JsonObject([.. byOutcome.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+        };
+        context.Output.Error.WriteLine(summary.ToJsonString());
+        foreach (var (line, reason) in invalid.Take(20))
+        {
+            context.Output.Error.WriteLine($"{file.Name}:{line}: {reason}");
+        }
+
+        return invalid.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+    }
+
+    private static async Task WriteAsync(FileInfo output, List<(int Line, CreditDecision Decision)> decisions, List<(int Line, string Reason)> invalid, CancellationToken cancellationToken)
+    {
+        if (output.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var array = new JsonArray();
+            foreach (var (line, decision) in decisions)
+            {
+                var node = DecisionJson(decision);
+                node["line"] = line;
+                array.Add(node);
+            }
+
+            foreach (var (line, reason) in invalid)
+            {
+                array.Add(new JsonObject { ["line"] = line, ["error"] = reason });
+            }
+
+            await File.WriteAllTextAsync(output.FullName, array.ToJsonString(), cancellationToken);
+            return;
+        }
+
+        var csv = new StringBuilder("line,subject,outcome,measures,legalBasis,checkId,catalogVersion,sequence,degraded\n");
+        foreach (var (line, d) in decisions)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{line},{d.Subject},{d.Outcome},{Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.Measure.Name)))},")
+               .Append(CultureInfo.InvariantCulture, $"{Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.LegalBasis).Distinct()))},{d.CheckId},{d.CatalogVersion},{d.Sequence},{Quote(d.DegradedReason ?? "")}\n");
+        }
+
+        foreach (var (line, reason) in invalid)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{line},,invalid,{Quote(reason)},,,,,\n");
+        }
+
+        await File.WriteAllTextAsync(output.FullName, csv.ToString(), new UTF8Encoding(true), cancellationToken);
+    }
+
+    private static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    internal static JsonObject DecisionJson(CreditDecision d) => new()
+    {
+        ["checkId"] = d.CheckId.ToString(),
+        ["subject"] = d.Subject,
+        ["scenario"] = d.Scenario,
+        ["outcome"] = d.Outcome.ToString(),
+        ["entries"] = new JsonArray([.. d.MatchedEntries.Select(e => (JsonNode)new JsonObject
+        {
+            ["list"] = e.Entry.ListCode,
+            ["entryId"] = e.Entry.EntryId,
+            ["state"] = e.State.ToString(),
+            ["reference"] = e.Entry.DecisionReference,
+        })]),
+        ["measures"] = new JsonArray([.. d.AppliedMeasures.Select(m => (JsonNode)new JsonObject
+        {
+            ["code"] = m.Measure.Code,
+            ["name"] = m.Measure.Name,
+            ["effect"] = m.Measure.Effect.ToString(),
+            ["legalBasis"] = m.LegalBasis,
+        })]),
+        ["voided"] = new JsonArray([.. d.VoidedMeasures.Select(m => (JsonNode)new JsonObject { ["code"] = m.Measure.Code, ["reason"] = m.VoidReason })]),
+        ["explanation"] = d.Explanation,
+        ["catalogVersion"] = d.CatalogVersion,
+        ["sequence"] = d.Sequence,
+        ["path"] = d.Path.ToString(),
+        ["degraded"] = d.DegradedReason,
+    };
+}

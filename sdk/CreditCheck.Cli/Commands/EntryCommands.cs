@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace CreditCheck.Cli.Commands;
+
+/// <summary><c>entry repair|objection|revoke|restore SUBJECT --list ID [--entry ID] --reason TEXT</c>.</summary>
+internal static class EntryCommands
+{
+    public static Command Create(CommandContext context)
+    {
+        var entry = new Command("entry", "Change an entry's status: credit repair (信用修复), objection (异议), revocation (撤销), restoration.");
+        entry.Subcommands.Add(Status(context, "repair", EntryStatus.Repaired, "Mark an entry repaired (信用修复): it stops triggering measures; its history stays."));
+        entry.Subcommands.Add(Status(context, "objection", EntryStatus.UnderObjection, "Mark an entry under objection (异议中); whether measures pause is catalog policy."));
+        entry.Subcommands.Add(Status(context, "revoke", EntryStatus.Revoked, "Revoke an entry (撤销), e.g. listed in error."));
+        entry.Subcommands.Add(Status(context, "restore", EntryStatus.Active, "Make an entry active again (e.g. objection rejected, repair obtained by fraud)."));
+        return entry;
+    }
+
+    private static Command Status(CommandContext context, string name, EntryStatus status, string description)
+    {
+        var subject = new Argument<string>("SUBJECT") { Description = "统一社会信用代码 or 居民身份证号码." };
+        var list = new Option<string>("--list") { Description = "The entry's list.", Required = true };
+        var entryId = new Option<string?>("--entry") { Description = "The entry's id; needed when the subject has several entries on the list." };
+        var reason = new Option<string>("--reason") { Description = "Why: the decision's reference, the objection's number …", Required = true };
+        var kind = SubjectArguments.Kind();
+        var command = new Command(name, description) { subject, list, entryId, reason, kind };
+        command.SetAction(async (parse, ct) =>
+        {
+            var id = SubjectArguments.Parse(parse.GetValue(subject)!, SubjectArguments.ParseKind(parse.GetValue(kind)), lenient: true);
+            var listCode = parse.GetValue(list)!;
+            await using var store = await context.OpenStoreAsync(parse, ct);
+            var reader = await store.OpenReaderAsync(ct);
+            var entries = (await reader.LookupAsync(id, ct)).Entries.Where(e => e.Entry.ListCode == listCode).Select(e => e.Entry).ToList();
+            var chosen = parse.GetValue(entryId) is { } wanted
+                ? entries.FirstOrDefault(e => e.EntryId == wanted) ?? throw new CliException(ExitCodes.NotFound, $"{id} has no entry '{wanted}' on list '{listCode}'.")
+                : entries.Count switch
+                {
+                    0 => throw new CliException(ExitCodes.NotFound, $"{id} has no entry on list '{listCode}'."),
+                    1 => entries[0],
+                    _ => throw new CliException(ExitCodes.Usage, $"{id} has {entries.Count} entries on list '{listCode}' ({string.Join(", ", entries.Select(e => e.EntryId))}); pass --entry."),
+                };
+
+            if (!await store.Publisher.SetStatusAsync(id, listCode, chosen.EntryId, status, parse.GetValue(reason)!, ct))
+            {
+                throw new CliException(ExitCodes.NotFound, $"Entry '{chosen.EntryId}' of {id} disappeared from list '{listCode}' meanwhile.");
+            }
+
+            await store.SaveAsync(ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                context.Output.WriteJson(new JsonObject { ["subject"] = id.Masked, ["list"] = listCode, ["entry"] = chosen.EntryId, ["status"] = status.ToString(), ["previous"] = chosen.Status.ToString() });
+            }
+            else
+            {
+                context.Output.Console.MarkupLine($"{Markup.Escape(id.Masked)} {Markup.Escape(listCode)}/{Markup.Escape(chosen.EntryId)}: {chosen.Status} → [bold]{status}[/].");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

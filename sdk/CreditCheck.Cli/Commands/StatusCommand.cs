@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace CreditCheck.Cli.Commands;
+
+/// <summary><c>status [--json]</c>: namespace, catalog version, sequence, entries per list, filter, feed lag.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(CommandContext context)
+    {
+        var command = new Command("status", "Show the store: catalog version, sequence, entries per list, filter size, feed lag.");
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var store = await context.OpenStoreAsync(parse, ct);
+            var report = await store.ReportAsync(ct);
+            if (parse.GetValue(GlobalOptions.Json))
+            {
+                context.Output.WriteJson(new JsonObject
+                {
+                    ["store"] = report.Store,
+                    ["namespace"] = report.Namespace,
+                    ["catalogVersion"] = report.CatalogVersion,
+                    ["sequence"] = report.Sequence,
+                    ["entries"] = new JsonObject([.. report.Entries.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+                    ["changeRecords"] = report.ChangeRecords,
+                    ["filterKeys"] = report.FilterKeys,
+                    ["filterBytes"] = report.FilterBytes,
+                    ["feedLag"] = report.FeedLag,
+                });
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().HideHeaders().AddColumns("", "");
+            table.AddRow("Store", Markup.Escape($"{report.Store} {report.Namespace}"));
+            table.AddRow("Catalog", Markup.Escape(report.CatalogVersion ?? "(none published)"));
+            table.AddRow("Sequence", report.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (list, entries) in report.Entries)
+            {
+                table.AddRow(Markup.Escape(list), entries.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (report.FilterKeys is { } keys)
+            {
+                table.AddRow("Filter", $"{keys:N0} keys, {report.FilterBytes:N0} bytes");
+            }
+
+            if (report.FeedLag is { } lag)
+            {
+                table.AddRow("Feed lag", $"{lag} changes");
+            }
+
+            context.Output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,30 @@
+namespace CreditCheck.Cli;
+
+/// <summary>The tool's exit codes, documented in the README; scripts rely on them.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Invalid input: a bad file, row, identifier or catalog. Nothing was written.</summary>
+    public const int InvalidInput = 1;
+
+    /// <summary>Usage: an unknown command or option, a missing argument.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The store is not configured or cannot be reached.</summary>
+    public const int StoreUnavailable = 3;
+
+    /// <summary>A conflict: another import of the list is running, the list changed meanwhile, or the
+    /// namespace belongs to another secret.</summary>
+    public const int Conflict = 4;
+
+    /// <summary>The subject or entry named does not exist.</summary>
+    public const int NotFound = 5;
+}
+
+/// <summary>An error the tool reports in one line and maps to an exit code.</summary>
+internal sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

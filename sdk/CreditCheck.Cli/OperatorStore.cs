@@ -1,0 +1,221 @@
+using CreditCheck.Catalog;
+using CreditCheck.ListFiles;
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreditCheck.Cli;
+
+/// <summary>The store the operator works on: Redis (the real one) or a folder in memory (for trials).</summary>
+internal abstract class OperatorStore : IAsyncDisposable
+{
+    public abstract string Description { get; }
+
+    public abstract ICreditPublisher Publisher { get; }
+
+    public abstract Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken);
+
+    /// <summary>A store to read and check against, synchronized.</summary>
+    public abstract Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken);
+
+    public abstract Task<StoreReport> ReportAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps what was changed (the memory store writes its folder; Redis already has it).</summary>
+    public virtual Task SaveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
+
+    public static async Task<OperatorStore> OpenAsync(StoreSettings settings, CancellationToken cancellationToken)
+    {
+        switch (settings.Kind)
+        {
+            case "memory":
+                var data = settings.Data ?? throw new CliException(ExitCodes.Usage, "--store memory needs --data DIR.");
+                return MemoryOperatorStore.Open(data);
+
+            case "redis":
+                if (string.IsNullOrWhiteSpace(settings.Redis))
+                {
+                    throw new CliException(ExitCodes.StoreUnavailable, "No store: pass --redis HOST:PORT, set CREDITCHECK_REDIS, or use --store memory --data DIR.");
+                }
+
+                if (string.IsNullOrEmpty(settings.Secret))
+                {
+                    throw new CliException(ExitCodes.Usage, "The Redis store needs the namespace's secret: set CREDITCHECK_SECRET (or pass --secret).");
+                }
+
+                return await RedisOperatorStore.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+
+            default:
+                throw new CliException(ExitCodes.Usage, $"Unknown store '{settings.Kind}': use redis or memory.");
+        }
+    }
+}
+
+/// <summary>What <c>status</c> shows.</summary>
+internal sealed record StoreReport(
+    string Store,
+    string Namespace,
+    string? CatalogVersion,
+    long Sequence,
+    IReadOnlyDictionary<string, long> Entries,
+    long? ChangeRecords,
+    int? FilterKeys,
+    long? FilterBytes,
+    long? FeedLag);
+
+internal sealed class RedisOperatorStore : OperatorStore
+{
+    private readonly RedisStoreOptions _options;
+    private readonly RedisCreditPublisher _publisher;
+    private RedisCreditStore? _reader;
+
+    private RedisOperatorStore(RedisStoreOptions options, RedisCreditPublisher publisher)
+    {
+        _options = options;
+        _publisher = publisher;
+    }
+
+    public override string Description => $"redis namespace '{_options.Namespace}'";
+
+    public override ICreditPublisher Publisher => _publisher;
+
+    public static async Task<RedisOperatorStore> ConnectAsync(StoreSettings settings, CancellationToken cancellationToken)
+    {
+        var options = new RedisStoreOptions
+        {
+            Configuration = settings.Redis,
+            Namespace = settings.Namespace,
+            Secret = settings.Secret,
+            User = settings.User,
+            Password = settings.Password,
+            StartupTimeout = TimeSpan.FromSeconds(15),
+        };
+        try
+        {
+            var publisher = await RedisCreditPublisher.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new RedisOperatorStore(options, publisher);
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new CliException(ExitCodes.Usage, string.Join(" ", e.Failures));
+        }
+    }
+
+    public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => _publisher.GetCatalogAsync(cancellationToken);
+
+    public override async Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        if (_reader is null)
+        {
+            _reader = new RedisCreditStore(_options, new CreditCheckOptions(), null, TimeProvider.System, null);
+            await _reader.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (!_reader.Status.IsSynchronized)
+            {
+                throw new CliException(ExitCodes.StoreUnavailable, $"Could not synchronize with {Description}: {_reader.Status.LastError}");
+            }
+        }
+
+        return _reader;
+    }
+
+    public override async Task<StoreReport> ReportAsync(CancellationToken cancellationToken)
+    {
+        var catalog = await _publisher.GetCatalogAsync(cancellationToken).ConfigureAwait(false);
+        var (entries, changes) = await _publisher.CountAsync(cancellationToken).ConfigureAwait(false);
+        var sequence = await _publisher.GetSequenceAsync(cancellationToken).ConfigureAwait(false);
+        int? filterKeys = null;
+        long? filterBytes = null;
+        long? lag = null;
+        if (catalog is not null)
+        {
+            var reader = (RedisCreditStore)await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+            var status = reader.Status;
+            filterKeys = status.FilterKeys;
+            filterBytes = status.FilterBytes;
+            lag = Math.Max(0, await _publisher.GetSequenceAsync(cancellationToken).ConfigureAwait(false) - status.Sequence);
+        }
+
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_reader is not null)
+        {
+            await _reader.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _publisher.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The lists of a folder, held in memory: seeded from the folder's files the first time, then
+/// kept in DIR/.creditcheck so that one command sees what the previous one changed.</summary>
+internal sealed class MemoryOperatorStore : OperatorStore
+{
+    private const string StateFolder = ".creditcheck";
+    private readonly DirectoryInfo _data;
+    private readonly InMemoryCreditStore _store;
+
+    private MemoryOperatorStore(DirectoryInfo data, InMemoryCreditStore store)
+    {
+        _data = data;
+        _store = store;
+    }
+
+    public override string Description => $"memory store in {_data.FullName}";
+
+    public override ICreditPublisher Publisher => _store;
+
+    public static MemoryOperatorStore Open(DirectoryInfo data)
+    {
+        if (!data.Exists)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"The data folder '{data.FullName}' does not exist.");
+        }
+
+        var state = Path.Combine(data.FullName, StateFolder);
+        var options = new InMemoryStoreOptions { DataDirectory = Directory.Exists(state) ? state : data.FullName };
+        try
+        {
+            return new MemoryOperatorStore(data, InMemoryStoreSeeder.Create(options, out _));
+        }
+        catch (Exception e) when (e is InvalidOperationException or CatalogValidationException)
+        {
+            throw new CliException(ExitCodes.InvalidInput, e.Message);
+        }
+    }
+
+    public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => Task.FromResult<CreditCatalog?>(_store.Catalog);
+
+    public override Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken) => Task.FromResult<ICreditStore>(_store);
+
+    public override Task<StoreReport> ReportAsync(CancellationToken cancellationToken) => Task.FromResult(new StoreReport(
+        "memory",
+        _data.FullName,
+        _store.Catalog.Version,
+        _store.Sequence,
+        new SortedDictionary<string, long>(_store.CountByList().ToDictionary(p => p.Key, p => (long)p.Value), StringComparer.Ordinal),
+        null,
+        null,
+        null,
+        0));
+
+    public override async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        // Written beside, then moved over: an interrupted save leaves the previous state whole.
+        var state = Directory.CreateDirectory(Path.Combine(_data.FullName, StateFolder)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(state, "catalog.json.tmp"), _store.Catalog.ToJson(), cancellationToken).ConfigureAwait(false);
+        await using (var entries = File.Create(Path.Combine(state, "entries.json.tmp")))
+        {
+            ListFileWriter.WriteJson(entries, _store.Records());
+        }
+
+        File.Move(Path.Combine(state, "catalog.json.tmp"), Path.Combine(state, "catalog.json"), overwrite: true);
+        File.Move(Path.Combine(state, "entries.json.tmp"), Path.Combine(state, "entries.json"), overwrite: true);
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,716 @@
+using System.Diagnostics;
+using System.Globalization;
+using CreditCheck.Benchmarks.Support;
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using StackExchange.Redis;
+
+namespace CreditCheck.Benchmarks.Compare;
+
+/// <summary>
+/// <c>compare</c>: one run that measures (a) the SDK on the Redis store and (b) a naive integration
+/// doing one StackExchange.Redis HGETALL per check, against the same redis-server and data, and
+/// prints them side by side with the targets of DESIGN §7.
+/// </summary>
+/// <remarks>
+/// Every loop is bounded by a count and by time. Loops whose figures are per-thread (throughput,
+/// allocations, latencies of synchronous paths) run on a dedicated thread, so blocking there never
+/// starves the thread pool that the SDK's feed and the Redis client need.
+/// </remarks>
+internal static class CompareHarness
+{
+    private const int CleanSubjects = 65_536; // a power of two: the loops index with a mask
+    private const int FalsePositiveProbes = 100_000;
+    private const int BatchSize = 10_000;
+    private const int BatchListed = 100; // 1 %
+    private const int PropagationSamples = 200;
+    private const string PropagationList = "court-dishonest-debtors";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        CompareSettings settings;
+        try
+        {
+            settings = CompareSettings.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        var run = Stopwatch.StartNew();
+        var results = new Results();
+        RedisServer? server = null;
+        RedisCreditPublisher? publisher = null;
+        Sdk? sdkA = null, sdkB = null, inMemory = null;
+        ConnectionMultiplexer? naive = null;
+        try
+        {
+            Stage("starting redis-server on a free loopback port");
+            server = await RedisServer.StartAsync();
+            Console.WriteLine($"   redis {server.Version} on 127.0.0.1:{server.Port}");
+
+            Stage($"making {settings.Listed:N0} listed subjects and {CleanSubjects:N0} clean ones");
+            var data = ListedData.Create(settings.Listed);
+            var clean = Enumerable.Range(0, CleanSubjects)
+                .Select(n => SyntheticIds.Mixed(n, SyntheticIds.Ranges.CleanCompanies, SyntheticIds.Ranges.CleanPersons))
+                .ToArray();
+            var cleanRequests = clean.Select(s => new CheckRequest(s, ListedData.Scenario)).ToArray();
+            var listedRequests = data.Subjects.Select(s => new CheckRequest(s, ListedData.Scenario)).ToArray();
+            var regions = new Regions(settings.Listed);
+
+            Stage($"publishing the catalog and importing {settings.Listed:N0} entries ({data.ByList.Count} lists)");
+            publisher = await RedisCreditPublisher.ConnectAsync(Sdk.RedisOptions(server.Configuration));
+            var importRate = await Sdk.PublishAsync(publisher, data);
+            results.Add("import_rows_per_sec", importRate);
+            Console.WriteLine($"   {importRate:N0} rows/s");
+
+            Stage("starting two SDK instances (DI, UseRedis, default options) and the embedded store");
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            sdkA = await Sdk.StartRedisAsync(server.Configuration);
+            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            sdkB = await Sdk.StartRedisAsync(server.Configuration);
+            inMemory = await Sdk.StartInMemoryAsync(data);
+            var storeA = sdkA.RedisStore!;
+            var storeB = sdkB.RedisStore!;
+            var status = storeA.Status;
+            results.Add("filter_keys", status.FilterKeys);
+            results.Add("filter_bytes", status.FilterBytes);
+            results.Add("filter_bytes_per_listed", (double)status.FilterBytes / settings.Listed);
+            results.Add("sdk_heap_bytes_per_listed", (double)(heapAfter - heapBefore) / settings.Listed);
+            Console.WriteLine($"   sequence {status.Sequence}, filter {status.FilterKeys:N0} keys in {status.FilterBytes:N0} bytes");
+
+            var naiveOptions = ConfigurationOptions.Parse(server.Configuration);
+            naive = await ConnectionMultiplexer.ConnectAsync(naiveOptions);
+            var naiveDb = naive.GetDatabase();
+            var naiveKeys = Sdk.NaiveKeys();
+            string NaiveKey(SubjectId subject) => Sdk.EntriesPrefix + naiveKeys.StorageKey(subject);
+
+            Stage("clean subjects, single thread: SDK (Redis store, local filter), embedded store, SDK with parsing");
+            var sdkClean = OnThread(() => CleanLoop(sdkA.Checker, cleanRequests, settings.Seconds));
+            results.Add("clean_checks_per_sec_sdk", sdkClean.PerSecond);
+            results.Add("allocated_bytes_per_clean_check", sdkClean.BytesPerCheck);
+            results.Add("clean_checks_network_reads", sdkClean.NetworkReads);
+            results.Add("clean_checks_not_clear", sdkClean.NotClear);
+            var memClean = OnThread(() => CleanLoop(inMemory.Checker, cleanRequests, settings.Seconds));
+            results.Add("clean_checks_per_sec_inmemory", memClean.PerSecond);
+            results.Add("allocated_bytes_per_clean_check_inmemory", memClean.BytesPerCheck);
+            var parsed = OnThread(() => CleanLoopWithParse(sdkA.Checker, clean, settings.Seconds));
+            results.Add("clean_checks_per_sec_sdk_with_parse", parsed.PerSecond);
+            results.Add("allocated_bytes_per_clean_check_with_parse", parsed.BytesPerCheck);
+            Console.WriteLine($"   SDK {sdkClean.PerSecond:N0}/s ({sdkClean.BytesPerCheck:N0} B/check), embedded {memClean.PerSecond:N0}/s, with parse {parsed.PerSecond:N0}/s");
+
+            Stage("clean subjects, single thread: naive (HMAC key + one HGETALL, awaited)");
+            var naiveClean = await NaiveCleanLoopAsync(naiveDb, clean, NaiveKey, settings.Seconds);
+            results.Add("clean_checks_per_sec_naive", naiveClean.PerSecond);
+            results.Add("allocated_bytes_per_clean_check_naive", naiveClean.BytesPerCheck);
+            Console.WriteLine($"   naive {naiveClean.PerSecond:N0}/s");
+
+            Stage($"listed subjects, cached: {regions.CachedCount:N0} subjects");
+            var cached = OnThread(() => CachedLoop(sdkA.Checker, listedRequests[..regions.CachedCount], settings.Seconds));
+            results.Add("listed_cached_us_p50", cached.Latency.PercentileMicroseconds(50));
+            results.Add("listed_cached_us_p99", cached.Latency.PercentileMicroseconds(99));
+            results.Add("allocated_bytes_per_cached_check", cached.BytesPerCheck);
+            Console.WriteLine($"   p50 {results.Get("listed_cached_us_p50"):N2} µs over {cached.Latency.Count:N0} checks");
+
+            Stage("listed subjects, cold (never seen: one Redis round trip) interleaved with bare HGETALLs of the same subjects");
+            var cold = await ColdLoopAsync(sdkA.Checker, storeA, naiveDb, listedRequests, regions, NaiveKey, settings.Seconds * 2);
+            results.Add("listed_cold_us_p50", cold.Sdk.PercentileMicroseconds(50));
+            results.Add("listed_cold_us_p99", cold.Sdk.PercentileMicroseconds(99));
+            results.Add("naive_roundtrip_us_p50", cold.Naive.PercentileMicroseconds(50));
+            results.Add("naive_roundtrip_us_p99", cold.Naive.PercentileMicroseconds(99));
+            results.Add("ping_us_p50", cold.Ping.PercentileMicroseconds(50));
+            results.Add("listed_cold_lookup_us_p50", cold.Lookup.PercentileMicroseconds(50));
+            results.Add("lookup_script_us_p50", cold.Script.PercentileMicroseconds(50));
+            results.Add("listed_cold_over_roundtrip", results.Get("listed_cold_us_p50") / results.Get("naive_roundtrip_us_p50"));
+            Console.WriteLine($"   p50: SDK check {results.Get("listed_cold_us_p50"):N1} µs, store lookup alone {results.Get("listed_cold_lookup_us_p50"):N1} µs, "
+                + $"the SDK's lookup script sent bare {results.Get("lookup_script_us_p50"):N1} µs, bare HGETALL {results.Get("naive_roundtrip_us_p50"):N1} µs, PING {results.Get("ping_us_p50"):N1} µs ({cold.Sdk.Count:N0} steps)");
+
+            Stage($"batches of {BatchSize:N0} subjects, {BatchListed} listed (cold) and {BatchSize - BatchListed:N0} clean");
+            var batches = await BatchesAsync(sdkA.Checker, naiveDb, clean, cleanRequests, data.Subjects, listedRequests, regions, NaiveKey, settings.Seconds);
+            results.Add("batch10k_ms_sdk", batches.Sdk.PercentileMilliseconds(50));
+            results.Add("batch10k_ms_naive", batches.Naive.PercentileMilliseconds(50));
+            results.Add("batch10k_ms_sdk_all_clean", batches.AllClean.PercentileMilliseconds(50));
+            results.Add("batch10k_ms_naive_pipelined", batches.Pipelined.PercentileMilliseconds(50));
+            results.Add("batch10k_speedup_vs_naive", results.Get("batch10k_ms_naive") / results.Get("batch10k_ms_sdk"));
+            Console.WriteLine($"   SDK {results.Get("batch10k_ms_sdk"):N2} ms ({batches.Sdk.Count} batches; all-clean batch {results.Get("batch10k_ms_sdk_all_clean"):N2} ms), naive {results.Get("batch10k_ms_naive"):N1} ms ({batches.Naive.Count}), pipelined naive {results.Get("batch10k_ms_naive_pipelined"):N1} ms ({batches.Pipelined.Count})");
+
+            Stage($"filter false-positive rate: {FalsePositiveProbes:N0} unlisted valid identifiers");
+            var probes = Enumerable.Range(0, FalsePositiveProbes)
+                .Select(n => SyntheticIds.Mixed(n, SyntheticIds.Ranges.ProbeCompanies, SyntheticIds.Ranges.ProbePersons))
+                .ToArray();
+            var fp = OnThread(() => FalsePositives(storeB, probes));
+            results.Add("filter_false_positive_rate", fp.Rate);
+            results.Add("filter_false_positive_rate_rebuilt", RebuiltFalsePositiveRate(naiveKeys, data.Subjects, probes));
+            Console.WriteLine($"   {fp.Positives:N0} of {probes.Length:N0} probes went past the filter ({fp.Rate:P3}); store fresh throughout: {fp.Fresh}");
+            if (fp.Listed > 0)
+            {
+                throw new InvalidOperationException($"{fp.Listed} probes meant to be unlisted were found listed: the identifier ranges overlap.");
+            }
+
+            Stage($"propagation: publisher UpsertAsync → both SDK instances answer the new entry ({PropagationSamples} samples)");
+            var propagation = OnThread(() => Propagation(publisher, storeA, storeB, settings.Seconds * 15));
+            results.Add("propagation_ms_p50", propagation.Both.PercentileMilliseconds(50));
+            results.Add("propagation_ms_p99", propagation.Both.PercentileMilliseconds(99));
+            results.Add("propagation_ms_max", propagation.Both.PercentileMilliseconds(100));
+            results.Add("propagation_timeouts", propagation.Timeouts);
+            results.Add("upsert_call_ms_p50", propagation.Upsert.PercentileMilliseconds(50));
+            Console.WriteLine($"   p50 {results.Get("propagation_ms_p50"):N2} ms, p99 {results.Get("propagation_ms_p99"):N2} ms over {propagation.Both.Count} samples; the UpsertAsync call itself p50 {results.Get("upsert_call_ms_p50"):N2} ms");
+
+            results.Add("listed", settings.Listed);
+            results.Add("processor_count", Environment.ProcessorCount);
+            results.Add("redis_version", server.Version);
+            results.Add("runtime", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
+            results.Add("run_seconds", run.Elapsed.TotalSeconds);
+
+            Console.WriteLine();
+            Console.WriteLine(Report.Table(results, settings.Listed));
+            if (settings.JsonPath is { } path)
+            {
+                Report.WriteJson(results, path);
+                Console.WriteLine($"JSON written to {Path.GetFullPath(path)}");
+            }
+
+            return 0;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"compare failed: {e}");
+            return 1;
+        }
+        finally
+        {
+            foreach (var sdk in new[] { sdkA, sdkB, inMemory })
+            {
+                await DisposeQuietlyAsync(sdk);
+            }
+
+            await DisposeQuietlyAsync(publisher);
+            if (naive is not null)
+            {
+                await naive.CloseAsync();
+                naive.Dispose();
+            }
+
+            if (server is not null)
+            {
+                await server.DisposeAsync();
+                Console.WriteLine($"redis-server stopped; whole run {run.Elapsed.TotalSeconds:N1} s");
+            }
+        }
+    }
+
+    private static void Stage(string what) => Console.WriteLine($"-- {what}");
+
+    private static async Task DisposeQuietlyAsync(IAsyncDisposable? disposable)
+    {
+        if (disposable is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await disposable.DisposeAsync();
+        }
+        catch (Exception e)
+        {
+            // Reported, not fatal: the figures are already out and the server must still be stopped.
+            await Console.Error.WriteLineAsync($"warning: disposing {disposable.GetType().Name} failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs synchronous measuring code on a thread of its own and returns its result.</summary>
+    private static T OnThread<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }, maxStackSize: 4 * 1024 * 1024)
+        { IsBackground = true, Name = "compare" };
+        thread.Start();
+        thread.Join();
+        return failure is null ? result : throw new InvalidOperationException($"A measurement failed: {failure.Message}", failure);
+    }
+
+    private static CreditDecision CheckNow(ICreditChecker checker, CheckRequest request)
+    {
+        var pending = checker.CheckAsync(request);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    private static SubjectLookup LookupNow(RedisCreditStore store, SubjectId subject)
+    {
+        var pending = store.LookupAsync(subject);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    }
+
+    // ---- clean subjects ----
+
+    private sealed record Throughput(double PerSecond, double BytesPerCheck, long NetworkReads, long NotClear);
+
+    private static Throughput CleanLoop(ICreditChecker checker, CheckRequest[] requests, double seconds)
+    {
+        // Warm-up: one full pass (a filter false positive reaches Redis once, then is cached, as in
+        // a long-running host), then a little more for the JIT's last tier.
+        foreach (var request in requests)
+        {
+            CheckNow(checker, request);
+        }
+
+        RunClean(checker, requests, new Bound(0.5, long.MaxValue));
+        return RunClean(checker, requests, new Bound(seconds, 100_000_000));
+    }
+
+    private static Throughput RunClean(ICreditChecker checker, CheckRequest[] requests, Bound bound)
+    {
+        var mask = requests.Length - 1;
+        long iterations = 0, network = 0, notClear = 0;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var started = Stopwatch.GetTimestamp();
+        while (!bound.Done(iterations))
+        {
+            for (var k = 0; k < 1024; k++)
+            {
+                var decision = CheckNow(checker, requests[(int)(iterations + k) & mask]);
+                network += decision.Path is DecisionPath.Store or DecisionPath.Policy ? 1 : 0;
+                notClear += decision.Outcome == DecisionOutcome.Clear ? 0 : 1;
+            }
+
+            iterations += 1024;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        return new Throughput(iterations / elapsed, (double)bytes / iterations, network, notClear);
+    }
+
+    private static Throughput CleanLoopWithParse(ICreditChecker checker, SubjectId[] subjects, double seconds)
+    {
+        var texts = subjects.Select(s => (s.Value, s.Kind)).ToArray();
+        var mask = texts.Length - 1;
+        Throughput Run(Bound bound)
+        {
+            long iterations = 0, network = 0, notClear = 0;
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var started = Stopwatch.GetTimestamp();
+            while (!bound.Done(iterations))
+            {
+                for (var k = 0; k < 1024; k++)
+                {
+                    var (text, kind) = texts[(int)(iterations + k) & mask];
+                    var decision = CheckNow(checker, new CheckRequest(SubjectId.Parse(text, kind), ListedData.Scenario));
+                    network += decision.Path is DecisionPath.Store or DecisionPath.Policy ? 1 : 0;
+                    notClear += decision.Outcome == DecisionOutcome.Clear ? 0 : 1;
+                }
+
+                iterations += 1024;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            return new Throughput(iterations / elapsed, (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / iterations, network, notClear);
+        }
+
+        Run(new Bound(0.5, long.MaxValue));
+        return Run(new Bound(seconds, 100_000_000));
+    }
+
+    private static async Task<Throughput> NaiveCleanLoopAsync(IDatabase db, SubjectId[] subjects, Func<SubjectId, string> key, double seconds)
+    {
+        var mask = subjects.Length - 1;
+        async Task<Throughput> Run(Bound bound)
+        {
+            long iterations = 0, listed = 0;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var started = Stopwatch.GetTimestamp();
+            while (!bound.Done(iterations))
+            {
+                var fields = await db.HashGetAllAsync(key(subjects[(int)(iterations & mask)]));
+                listed += fields.Length == 0 ? 0 : 1;
+                iterations++;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            return new Throughput(iterations / elapsed, (double)(GC.GetTotalAllocatedBytes(precise: true) - allocated) / iterations, iterations, listed);
+        }
+
+        await Run(new Bound(Math.Min(0.5, seconds / 4), 20_000));
+        return await Run(new Bound(seconds, 1_000_000));
+    }
+
+    // ---- listed subjects ----
+
+    /// <summary>Which listed subjects each measurement uses, so a "cold" one was really never seen.</summary>
+    private sealed class Regions(int listed)
+    {
+        /// <summary>[0, CachedCount): checked once, then measured from the cache.</summary>
+        public int CachedCount { get; } = Math.Min(1000, listed / 10);
+
+        /// <summary>[ColdStart, ColdEnd): each checked once, cold (the first 100 warm the path up).</summary>
+        public int ColdStart => CachedCount;
+
+        public int ColdEnd { get; } = listed / 2;
+
+        /// <summary>[BatchStart, listed): 100 per batch, each batch's listed subjects never seen before.</summary>
+        public int BatchStart { get; } = listed / 2;
+
+        public int BatchEnd { get; } = listed;
+    }
+
+    private sealed record Latencies(Samples Latency, double BytesPerCheck);
+
+    private static Latencies CachedLoop(ICreditChecker checker, CheckRequest[] requests, double seconds)
+    {
+        foreach (var request in requests)
+        {
+            if (CheckNow(checker, request).MatchedEntries.Count == 0)
+            {
+                throw new InvalidOperationException($"Listed subject {request.Subject} was not found.");
+            }
+        }
+
+        var samples = new Samples(200_000);
+        var bound = new Bound(Math.Min(0.3, seconds / 4), long.MaxValue);
+        for (long i = 0; !bound.Done(i); i++)
+        {
+            CheckNow(checker, requests[(int)(i % requests.Length)]);
+        }
+
+        bound = new Bound(seconds / 2, 200_000);
+        long notCached = 0;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; !bound.Done(i); i++)
+        {
+            var request = requests[i % requests.Length];
+            var started = Stopwatch.GetTimestamp();
+            var decision = CheckNow(checker, request);
+            samples.Add(Stopwatch.GetTimestamp() - started);
+            notCached += decision.Path == DecisionPath.Cache ? 0 : 1;
+        }
+
+        var bytes = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / samples.Count;
+        if (notCached > samples.Count / 100)
+        {
+            throw new InvalidOperationException($"{notCached} of {samples.Count} checks of cached listed subjects were not answered from the cache.");
+        }
+
+        return new Latencies(samples, bytes);
+    }
+
+    private sealed record ColdResult(Samples Sdk, Samples Lookup, Samples Script, Samples Naive, Samples Ping);
+
+    /// <summary>
+    /// Per step, on never-seen listed subjects: the SDK's check (one Redis read), then the same
+    /// subject's hash read three ways — the SDK's own lookup script sent bare (EVALSHA), a bare HGETALL
+    /// (the naive round trip), a PING — and the store's lookup alone on another never-seen subject.
+    /// Interleaved, so that drift on the machine affects all alike.
+    /// </summary>
+    private static async Task<ColdResult> ColdLoopAsync(
+        ICreditChecker checker, RedisCreditStore store, IDatabase db, CheckRequest[] listed, Regions regions, Func<SubjectId, string> key, double seconds)
+    {
+        var result = new ColdResult(new Samples(), new Samples(), new Samples(), new Samples(), new Samples());
+        var steps = (regions.ColdEnd - regions.ColdStart) / 2;
+        var warmUp = Math.Min(100, steps / 4);
+        var bound = new Bound(seconds, 5_000 + warmUp);
+        long notStore = 0;
+        for (var step = 0; step < steps && !bound.Done(step); step++)
+        {
+            var request = listed[regions.ColdStart + (2 * step)];
+            var other = listed[regions.ColdStart + (2 * step) + 1].Subject;
+            var redisKey = (RedisKey)key(request.Subject);
+            var measured = step >= warmUp;
+
+            var started = Stopwatch.GetTimestamp();
+            var decision = await checker.CheckAsync(request);
+            var sdkTicks = Stopwatch.GetTimestamp() - started;
+
+            started = Stopwatch.GetTimestamp();
+            var lookup = await store.LookupAsync(other);
+            var lookupTicks = Stopwatch.GetTimestamp() - started;
+
+            started = Stopwatch.GetTimestamp();
+            await RedisScripts.Lookup.EvaluateAsync(db, [redisKey], [Sdk.Prefix]);
+            var scriptTicks = Stopwatch.GetTimestamp() - started;
+
+            started = Stopwatch.GetTimestamp();
+            var fields = await db.HashGetAllAsync(redisKey);
+            var naiveTicks = Stopwatch.GetTimestamp() - started;
+
+            started = Stopwatch.GetTimestamp();
+            await db.PingAsync();
+            var pingTicks = Stopwatch.GetTimestamp() - started;
+
+            if (decision.MatchedEntries.Count == 0 || lookup.Entries.Count == 0 || fields.Length == 0)
+            {
+                throw new InvalidOperationException(
+                    $"Listed subject {request.Subject} was not found (SDK {decision.Path}, {decision.MatchedEntries.Count} entries; lookup {lookup.Source}; HGETALL {fields.Length} fields).");
+            }
+
+            if (measured)
+            {
+                result.Sdk.Add(sdkTicks);
+                result.Lookup.Add(lookupTicks);
+                result.Script.Add(scriptTicks);
+                result.Naive.Add(naiveTicks);
+                result.Ping.Add(pingTicks);
+                notStore += decision.Path == DecisionPath.Store && lookup.Source == LookupSource.Store ? 0 : 1;
+            }
+        }
+
+        if (notStore > 0)
+        {
+            throw new InvalidOperationException($"{notStore} cold checks were not answered by a Redis read.");
+        }
+
+        return result;
+    }
+
+    // ---- batches ----
+
+    private sealed record BatchResult(Samples Sdk, Samples AllClean, Samples Naive, Samples Pipelined);
+
+    private static async Task<BatchResult> BatchesAsync(
+        ICreditChecker checker,
+        IDatabase db,
+        SubjectId[] clean,
+        CheckRequest[] cleanRequests,
+        SubjectId[] listedSubjects,
+        CheckRequest[] listedRequests,
+        Regions regions,
+        Func<SubjectId, string> key,
+        double seconds)
+    {
+        var random = new Random(10_000);
+
+        // Batch b: 100 listed subjects never checked before, 9,900 clean ones, shuffled.
+        (CheckRequest[] Requests, SubjectId[] Subjects) Make(int b, int listedStart)
+        {
+            var indices = new List<(bool Listed, int Index)>(BatchSize);
+            for (var i = 0; i < BatchListed; i++)
+            {
+                indices.Add((true, listedStart + i));
+            }
+
+            for (var i = 0; i < BatchSize - BatchListed; i++)
+            {
+                indices.Add((false, ((b * 7919) + i) % clean.Length));
+            }
+
+            var shuffled = indices.OrderBy(_ => random.Next()).ToArray();
+            return ([.. shuffled.Select(x => x.Listed ? listedRequests[x.Index] : cleanRequests[x.Index])],
+                    [.. shuffled.Select(x => x.Listed ? listedSubjects[x.Index] : clean[x.Index])]);
+        }
+
+        var available = (regions.BatchEnd - regions.BatchStart) / BatchListed;
+        if (available < 2)
+        {
+            throw new InvalidOperationException("Too few listed subjects for the batch measurement; use --listed 1000 or more.");
+        }
+
+        // Warm-up batch (its listed subjects are then cached; it is not measured).
+        var warm = Make(0, regions.BatchStart);
+        await checker.CheckManyAsync(warm.Requests);
+
+        var sdk = new Samples();
+        var bound = new Bound(seconds * 2, Math.Min(30, available - 1));
+        for (var b = 1; !bound.Done(b - 1); b++)
+        {
+            var batch = Make(b, regions.BatchStart + (b * BatchListed));
+            var started = Stopwatch.GetTimestamp();
+            var decisions = await checker.CheckManyAsync(batch.Requests);
+            sdk.Add(Stopwatch.GetTimestamp() - started);
+            var found = decisions.Count(d => d.MatchedEntries.Count > 0);
+            if (found != BatchListed || decisions.Any(d => d.Path == DecisionPath.Policy))
+            {
+                throw new InvalidOperationException($"A batch found {found} listed subjects, not {BatchListed}, or was degraded.");
+            }
+        }
+
+        // The local part alone: a batch of clean subjects only (no Redis read).
+        var allClean = new Samples();
+        bound = new Bound(seconds, 20);
+        for (var b = 0; !bound.Done(b); b++)
+        {
+            var requests = Enumerable.Range(0, BatchSize).Select(i => cleanRequests[((b * 7919) + i) % cleanRequests.Length]).ToArray();
+            var started = Stopwatch.GetTimestamp();
+            await checker.CheckManyAsync(requests);
+            allClean.Add(Stopwatch.GetTimestamp() - started);
+        }
+
+        // The naive integration: one HGETALL per subject, awaited one after the other.
+        var naive = new Samples();
+        bound = new Bound(seconds * 3, 3);
+        for (var b = 0; !bound.Done(b); b++)
+        {
+            var subjects = Make(100 + b, regions.BatchStart + (b * BatchListed)).Subjects;
+            var found = 0;
+            var started = Stopwatch.GetTimestamp();
+            foreach (var subject in subjects)
+            {
+                found += (await db.HashGetAllAsync(key(subject))).Length > 0 ? 1 : 0;
+            }
+
+            naive.Add(Stopwatch.GetTimestamp() - started);
+            if (found != BatchListed)
+            {
+                throw new InvalidOperationException($"The naive batch found {found} listed subjects, not {BatchListed}.");
+            }
+        }
+
+        // The same, pipelined: all 10,000 HGETALLs sent, then awaited together.
+        var pipelined = new Samples();
+        bound = new Bound(seconds * 2, 10);
+        for (var b = 0; !bound.Done(b); b++)
+        {
+            var subjects = Make(200 + b, regions.BatchStart + ((b % 3) * BatchListed)).Subjects;
+            var started = Stopwatch.GetTimestamp();
+            var pending = new Task<HashEntry[]>[subjects.Length];
+            for (var i = 0; i < subjects.Length; i++)
+            {
+                pending[i] = db.HashGetAllAsync(key(subjects[i]));
+            }
+
+            var all = await Task.WhenAll(pending);
+            pipelined.Add(Stopwatch.GetTimestamp() - started);
+            var found = all.Count(f => f.Length > 0);
+            if (found != BatchListed)
+            {
+                throw new InvalidOperationException($"The pipelined batch found {found} listed subjects, not {BatchListed}.");
+            }
+        }
+
+        return new BatchResult(sdk, allClean, naive, pipelined);
+    }
+
+    // ---- the filter ----
+
+    private sealed record FalsePositiveResult(long Positives, long Listed, double Rate, bool Fresh);
+
+    private static FalsePositiveResult FalsePositives(RedisCreditStore store, SubjectId[] probes)
+    {
+        var freshBefore = store.Status.IsFresh;
+        long positives = 0, listed = 0;
+        foreach (var probe in probes)
+        {
+            var lookup = LookupNow(store, probe);
+            positives += lookup.Source == LookupSource.LocalFilter ? 0 : 1;
+            listed += lookup.Entries.Count > 0 ? 1 : 0;
+        }
+
+        var fresh = freshBefore && store.Status.IsFresh;
+        return new FalsePositiveResult(positives, listed, (double)positives / probes.Length, fresh);
+    }
+
+    /// <summary>The same rate from a filter built here from the listed subjects' fingerprints, as a cross-check.</summary>
+    private static double RebuiltFalsePositiveRate(SubjectKeys keys, SubjectId[] listed, SubjectId[] probes)
+    {
+        var filter = new SplitBlockBloomFilter(listed.Length);
+        foreach (var subject in listed)
+        {
+            filter.Add(keys.Fingerprint(subject));
+        }
+
+        return (double)probes.Count(p => filter.MayContain(keys.Fingerprint(p))) / probes.Length;
+    }
+
+    // ---- propagation ----
+
+    private sealed record PropagationResult(Samples Both, Samples Upsert, long Timeouts);
+
+    private static PropagationResult Propagation(RedisCreditPublisher publisher, RedisCreditStore a, RedisCreditStore b, double seconds)
+    {
+        var both = new Samples(PropagationSamples);
+        var upsert = new Samples(PropagationSamples);
+        var random = new Random(7);
+        long timeouts = 0;
+        var limit = (long)(2.0 * Stopwatch.Frequency);
+        var bound = new Bound(seconds, PropagationSamples);
+        for (var i = 0; !bound.Done(i); i++)
+        {
+            var subject = SyntheticIds.Company(SyntheticIds.Ranges.PropagationCompanies + i);
+            var record = new ListRecord(subject, ListedData.Entry(PropagationList, $"p{i:D6}", SubjectKind.LegalEntity, i));
+            if (LookupNow(a, subject).Entries.Count > 0 || LookupNow(b, subject).Entries.Count > 0)
+            {
+                throw new InvalidOperationException($"Subject {subject} is listed before its upsert.");
+            }
+
+            long written = 0;
+            var started = Stopwatch.GetTimestamp();
+            var call = publisher.UpsertAsync(record).ContinueWith(
+                t =>
+                {
+                    written = Stopwatch.GetTimestamp();
+                    return t;
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default).Unwrap();
+
+            long seenA = 0, seenB = 0;
+            var spinner = default(SpinWait);
+            while (seenA == 0 || seenB == 0)
+            {
+                if (seenA == 0 && LookupNow(a, subject).Entries.Count > 0)
+                {
+                    seenA = Stopwatch.GetTimestamp();
+                }
+
+                if (seenB == 0 && LookupNow(b, subject).Entries.Count > 0)
+                {
+                    seenB = Stopwatch.GetTimestamp();
+                }
+
+                if (Stopwatch.GetTimestamp() - started > limit)
+                {
+                    break;
+                }
+
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            call.GetAwaiter().GetResult();
+            upsert.Add(written - started);
+            if (seenA == 0 || seenB == 0)
+            {
+                timeouts++;
+                both.Add(limit);
+            }
+            else
+            {
+                both.Add(Math.Max(seenA, seenB) - started);
+            }
+
+            // Writes arrive independently of the feed's poll timer.
+            Thread.Sleep(random.Next(5, 25));
+        }
+
+        return new PropagationResult(both, upsert, timeouts);
+    }
+
+    /// <summary>The figures, in the order they were measured.</summary>
+    internal sealed class Results
+    {
+        private readonly List<KeyValuePair<string, object>> _items = [];
+
+        public IReadOnlyList<KeyValuePair<string, object>> Items => _items;
+
+        public void Add(string key, double value) => _items.Add(new(key, value));
+
+        public void Add(string key, string value) => _items.Add(new(key, value));
+
+        public double Get(string key) =>
+            _items.FirstOrDefault(i => i.Key == key).Value is double value ? value : double.NaN;
+
+        public override string ToString() => string.Join(", ", _items.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Key}={i.Value}")));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace CreditCheck.Benchmarks.Compare;
+
+/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S]</c>.</summary>
+internal sealed class CompareSettings
+{
+    public int Listed { get; private init; } = 100_000;
+
+    public string? JsonPath { get; private init; }
+
+    /// <summary>Upper bound of each throughput loop; latency loops take at most this too.</summary>
+    public double Seconds { get; private init; } = 2;
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S]
+          --listed N    listed subjects published to Redis (default 100000; 1000 to 10000000)
+          --json FILE   also write the figures as one flat JSON object
+          --seconds S   time bound of each throughput loop (default 2; 0.2 to 30)
+        """;
+
+    public static CompareSettings Parse(IReadOnlyList<string> args)
+    {
+        int listed = 100_000;
+        string? json = null;
+        double seconds = 2;
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            switch (args[i])
+            {
+                case "--listed":
+                    var text = Value().Replace("_", string.Empty, StringComparison.Ordinal).Replace(",", string.Empty, StringComparison.Ordinal);
+                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out listed) || listed is < 1000 or > 10_000_000)
+                    {
+                        throw new ArgumentException($"--listed must be a whole number from 1000 to 10000000; got '{text}'.\n{Usage}");
+                    }
+
+                    break;
+                case "--json":
+                    json = Value();
+                    break;
+                case "--seconds":
+                    var s = Value();
+                    if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || seconds is < 0.2 or > 30)
+                    {
+                        throw new ArgumentException($"--seconds must be from 0.2 to 30; got '{s}'.\n{Usage}");
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}");
+            }
+        }
+
+        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds };
+    }
+}

@@ -1,0 +1,12 @@
+using BenchmarkDotNet.Running;
+using CreditCheck.Benchmarks.Compare;
+
+// `compare [--listed N] [--json FILE]`: the SDK against one HGETALL per check, in one run.
+// Anything else goes to BenchmarkDotNet, e.g. `--filter '*'` or `--list flat`.
+if (args.Length > 0 && args[0] == "compare")
+{
+    return await CompareHarness.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(CompareHarness).Assembly).Run(args);
+return 0;
