@@ -226,29 +226,18 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         {
             // Chunks are independent (the committed index does not change while the lock is held),
             // so the next chunk is prepared while Redis stores the previous one.
-            var seen = new Dictionary<ulong, ulong>();
-            var chunk = new List<StagedRecord>(_options.ImportChunkSize);
+            var chunk = new List<ListRecord>(_options.ImportChunkSize);
             foreach (var record in records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ListEntryRules.EnsureImportable(record, listCode, catalog);
-                var staged = Prepare(record);
-                if (!seen.TryAdd(staged.Identity, staged.ContentIdentity))
-                {
-                    if (seen[staged.Identity] != staged.ContentIdentity)
-                    {
-                        throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content; nothing was imported.");
-                    }
-
-                    continue; // the same entry twice: once is enough
-                }
-
-                chunk.Add(staged);
+                chunk.Add(record);
                 if (chunk.Count == _options.ImportChunkSize)
                 {
                     await pending.ConfigureAwait(false);
-                    pending = StageAsync(staging, chunk, lockKey);
-                    chunk = new List<StagedRecord>(_options.ImportChunkSize);
+                    var full = chunk;
+                    pending = Task.Run(() => StageAsync(staging, full, lockKey), CancellationToken.None);
+                    chunk = new List<ListRecord>(_options.ImportChunkSize);
                 }
             }
 
@@ -265,7 +254,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
                 return new ImportSummary(listCode, 0, 0, staging.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
             }
 
-            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, staging.Generation).ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
                 throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
@@ -299,9 +288,30 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     /// <summary>Stages one chunk with plain pipelined commands: staging is invisible until the commit,
     /// so it needs no script. The list of staged fields goes first, so that an import killed in the
     /// middle leaves nothing the next import cannot find and remove.</summary>
-    private async Task StageAsync(Staging staging, List<StagedRecord> chunk, string lockKey)
+    private async Task StageAsync(Staging staging, List<ListRecord> records, string lockKey)
     {
         var database = _connection.Database;
+        var chunk = new List<StagedRecord>(records.Count);
+        foreach (var record in records)
+        {
+            var staged = Prepare(record);
+            if (staging.Seen.TryAdd(staged.Identity, staged.ContentIdentity))
+            {
+                chunk.Add(staged);
+            }
+            else if (staging.Seen[staged.Identity] != staged.ContentIdentity)
+            {
+                throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content; nothing was imported.");
+            }
+
+            // else: the same entry twice; once is enough
+        }
+
+        if (chunk.Count == 0)
+        {
+            return;
+        }
+
         var indexFields = new RedisValue[chunk.Count];
         for (var i = 0; i < chunk.Count; i++)
         {
@@ -430,7 +440,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         try
         {
             await CollectAsync(Keys.StagedFields(listCode), CancellationToken.None).ConfigureAwait(false);
-            await _connection.Database.KeyDeleteAsync([Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode)]).ConfigureAwait(false);
+            await _connection.Database.KeyDeleteAsync([Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode)]).ConfigureAwait(false);
         }
         catch (RedisException e)
         {
@@ -545,6 +555,10 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         public string Generation { get; } = generation;
 
         public bool Replace { get; } = replace;
+
+        /// <summary>Entries staged so far, to tell a repeated entry from a conflicting one; chunks are
+        /// staged one after another, so no lock is needed.</summary>
+        public Dictionary<ulong, ulong> Seen { get; } = [];
 
         public int Added => Volatile.Read(ref _added);
 

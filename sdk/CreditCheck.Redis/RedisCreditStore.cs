@@ -35,7 +35,11 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
     private readonly ConnectionMultiplexer? _sharedMultiplexer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, CachedSubject> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<SubjectId, CachedSubject> _cache = new();
+
+    // Storage key → cached subject, so a change record (which names storage keys) finds its cache line.
+    private readonly ConcurrentDictionary<string, SubjectId> _cachedKeys = new(StringComparer.Ordinal);
+    private int _cacheCount;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -224,36 +228,46 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
             return new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
         }
 
-        var key = keys.StorageKey(subject);
-        if (maybe && fresh && _cache.TryGetValue(key, out var cached))
+        if (maybe && fresh && _cache.TryGetValue(subject, out var cached))
         {
             return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
         }
 
-        return new Probe(subject, key, organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness);
+        return new Probe(subject, keys.StorageKey(subject), organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness);
     }
 
+    /// <summary>Reads the subjects' hashes in one pipelined round trip (plus the sequence) and keeps,
+    /// of each entry's fields, the newest generation the lists have committed.</summary>
     private async Task<SubjectLookup[]> ReadAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
     {
         var connection = _connection!;
-        var redisKeys = new List<RedisKey>(probes.Count * 2);
-        foreach (var probe in probes)
-        {
-            redisKeys.Add(connection.Keys.Entries(probe.Key!));
-            if (probe.AlternateKey is not null)
-            {
-                redisKeys.Add(connection.Keys.Entries(probe.AlternateKey));
-            }
-        }
-
-        RedisResult[] result;
+        var reads = new List<(Task<HashEntry[]> Primary, Task<HashEntry[]>? Alternate)>(probes.Count);
+        long sequence;
         try
         {
-            result = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Lookup, [.. redisKeys], [connection.Keys.Prefix])
-                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+            // Sending can fail at once (no connection), as can any reply: both are Redis not answering.
+            var batch = connection.Database.CreateBatch();
+            var sequenceTask = batch.StringGetAsync(connection.Keys.Sequence);
+            foreach (var probe in probes)
+            {
+                reads.Add((
+                    batch.HashGetAllAsync(connection.Keys.Entries(probe.Key!)),
+                    probe.AlternateKey is null ? null : batch.HashGetAllAsync(connection.Keys.Entries(probe.AlternateKey))));
+            }
+
+            batch.Execute();
+            sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false) ?? 0;
+            var last = reads[^1];
+            await (last.Alternate ?? last.Primary).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsRedisFailure(e) && !cancellationToken.IsCancellationRequested)
         {
+            foreach (var (primary, alternate) in reads)
+            {
+                Observe(primary);
+                Observe(alternate);
+            }
+
             var reason = $"Redis could not answer ({e.GetType().Name}: {e.Message}).";
             _lastError = reason;
             Log.LookupFailed(_logger, probes[0].Subject.Masked, reason);
@@ -261,24 +275,22 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         }
 
         var now = _time.GetUtcNow();
-        var sequence = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
         var lookups = new SubjectLookup[probes.Count];
-        var position = 1;
         for (var i = 0; i < probes.Count; i++)
         {
             var probe = probes[i];
             var entries = new List<FoundEntry>();
             var unreadable = new List<UnreadableEntry>();
-            position = ReadSubject(result, position, probe.Subject.Scheme, probe.Subject, entries, unreadable);
-            if (probe.AlternateKey is not null)
+            Select(state, await reads[i].Primary.ConfigureAwait(false), probe.Subject.Scheme, probe.Subject, entries, unreadable);
+            if (reads[i].Alternate is { } alternate)
             {
-                position = ReadSubject(result, position, probe.AlternateScheme!.Value, probe.Subject, entries, unreadable);
+                Select(state, await alternate.ConfigureAwait(false), probe.AlternateScheme!.Value, probe.Subject, entries, unreadable);
             }
 
-            var cached = new CachedSubject(entries.Count == 0 ? NoEntries : [.. entries], unreadable.Count == 0 ? NoProblems : [.. unreadable], probe.AlternateKey);
+            var cached = new CachedSubject(entries.Count == 0 ? NoEntries : [.. entries], unreadable.Count == 0 ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
             if (probe.MayBeListed)
             {
-                Remember(probe.Key!, cached);
+                Remember(probe.Subject, cached);
             }
 
             lookups[i] = new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, new StoreFreshness(sequence, now));
@@ -287,36 +299,55 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         return lookups;
     }
 
-    private int ReadSubject(RedisResult[] result, int position, IdentifierScheme scheme, SubjectId subject, List<FoundEntry> entries, List<UnreadableEntry> unreadable)
+    private static void Observe(Task? task) => task?.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+
+    /// <summary>Of each entry's fields, the newest generation at or below its list's committed one:
+    /// newer fields belong to an import not yet switched on; older ones were superseded.</summary>
+    private void Select(SyncState state, HashEntry[] fields, IdentifierScheme scheme, SubjectId subject, List<FoundEntry> entries, List<UnreadableEntry> unreadable)
     {
-        var count = (int)result[position++];
-        for (var j = 0; j < count; j++, position += 2)
+        Dictionary<(string List, string Entry), (long Generation, string Json)>? chosen = null;
+        foreach (var field in fields)
         {
-            var field = (string)result[position]!;
-            var json = (string)result[position + 1]!;
-            var parts = field.Split('\t');
-            if (parts.Length != 3)
+            var name = (string)field.Name!;
+            var parts = name.Split('\t');
+            if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
             {
-                Report(subject, field, "the field name is not list⇥entryId⇥generation", unreadable);
+                Report(subject, name, "the field name is not list⇥entryId⇥generation", unreadable);
                 continue;
             }
 
-            if (EntryCodec.Deserialize(json, out var error) is not { } entry)
+            if (generation > state.Generations.GetValueOrDefault(parts[0]))
             {
-                Report(subject, $"{parts[0]}/{parts[1]}", error!, unreadable);
                 continue;
             }
 
-            if (entry.ListCode != parts[0] || entry.EntryId != parts[1])
+            chosen ??= [];
+            if (!chosen.TryGetValue((parts[0], parts[1]), out var current) || current.Generation < generation)
             {
-                Report(subject, $"{parts[0]}/{parts[1]}", $"the JSON says {entry.ListCode}/{entry.EntryId}", unreadable);
-                continue;
+                chosen[(parts[0], parts[1])] = (generation, (string)field.Value!);
             }
-
-            entries.Add(new FoundEntry(entry, scheme));
         }
 
-        return position;
+        if (chosen is null)
+        {
+            return;
+        }
+
+        foreach (var ((list, entryId), (_, json)) in chosen)
+        {
+            if (EntryCodec.Deserialize(json, out var error) is not { } entry)
+            {
+                Report(subject, $"{list}/{entryId}", error!, unreadable);
+            }
+            else if (entry.ListCode != list || entry.EntryId != entryId)
+            {
+                Report(subject, $"{list}/{entryId}", $"the JSON says {entry.ListCode}/{entry.EntryId}", unreadable);
+            }
+            else
+            {
+                entries.Add(new FoundEntry(entry, scheme));
+            }
+        }
     }
 
     private void Report(SubjectId subject, string field, string reason, List<UnreadableEntry> unreadable)
@@ -332,7 +363,7 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         var freshness = probe.Freshness;
         if (_checkOptions.OnUnavailable == UnavailablePolicy.LastKnown)
         {
-            if (_cache.TryGetValue(probe.Key!, out var cached))
+            if (_cache.TryGetValue(probe.Subject, out var cached))
             {
                 return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.LastKnown, freshness, reason + " Last known entries used.");
             }
@@ -346,39 +377,64 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness, reason);
     }
 
-    private void Remember(string key, CachedSubject cached)
+    private void Remember(SubjectId subject, CachedSubject cached)
     {
         if (_options.CacheCapacity == 0)
         {
             return;
         }
 
-        if (_cache.Count >= _options.CacheCapacity)
+        if (Volatile.Read(ref _cacheCount) >= _options.CacheCapacity)
         {
-            // Bounded: drop a quarter, oldest first is not worth tracking for a cache this cheap to refill.
+            // Bounded: drop a quarter; tracking age is not worth it for a cache this cheap to refill.
             foreach (var stale in _cache.Keys.Take(Math.Max(1, _options.CacheCapacity / 4)))
             {
-                _cache.TryRemove(stale, out _);
+                Forget(stale);
             }
         }
 
-        _cache[key] = cached;
+        if (_cache.TryAdd(subject, cached))
+        {
+            Interlocked.Increment(ref _cacheCount);
+        }
+        else
+        {
+            _cache[subject] = cached;
+        }
+
+        _cachedKeys[cached.Key] = subject;
+        if (cached.AlternateKey is not null)
+        {
+            _cachedKeys[cached.AlternateKey] = subject;
+        }
+    }
+
+    private void Forget(SubjectId subject)
+    {
+        if (_cache.TryRemove(subject, out var cached))
+        {
+            Interlocked.Decrement(ref _cacheCount);
+            _cachedKeys.TryRemove(cached.Key, out _);
+            if (cached.AlternateKey is not null)
+            {
+                _cachedKeys.TryRemove(cached.AlternateKey, out _);
+            }
+        }
     }
 
     private void Invalidate(string key)
     {
-        _cache.TryRemove(key, out _);
-        if (_state?.OrganizationKeys == true)
+        if (_cachedKeys.TryRemove(key, out var subject))
         {
-            // An older entry under an organisation code is cached with the USCC that embeds it.
-            foreach (var (primary, cached) in _cache)
-            {
-                if (cached.AlternateKey == key)
-                {
-                    _cache.TryRemove(primary, out _);
-                }
-            }
+            Forget(subject);
         }
+    }
+
+    private void ClearCache()
+    {
+        _cache.Clear();
+        _cachedKeys.Clear();
+        Interlocked.Exchange(ref _cacheCount, 0);
     }
 
     private async ValueTask<SubjectLookup> LookupWhenReadyAsync(SubjectId subject, CancellationToken cancellationToken)
@@ -543,9 +599,16 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         }
 
         var catalog = CreditCatalog.Parse(catalogJson);
+        var committed = (RedisResult[])result[4]!;
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < committed.Length; i += 2)
+        {
+            generations[(string)committed[i]!] = (long)committed[i + 1];
+        }
+
         var blobs = new List<byte[]>();
         long keys = 0;
-        for (var i = 4; i + 1 < result.Length; i += 2)
+        for (var i = 5; i + 1 < result.Length; i += 2)
         {
             var blob = (byte[])result[i + 1]!;
             blobs.Add(blob);
@@ -561,8 +624,14 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
             }
         }
 
-        _cache.Clear();
-        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys);
+        // Cached entries stay valid when nothing changed (a resync after a reconnect, say): they are
+        // what the LastKnown policy answers from while Redis is away.
+        if (sequence != Interlocked.Read(ref _applied) || _state?.Catalog.Version != catalog.Version)
+        {
+            ClearCache();
+        }
+
+        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
         _lastError = null;
@@ -684,9 +753,9 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
 
     private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
 
-    private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys);
+    private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys, IReadOnlyDictionary<string, long> Generations);
 
-    private sealed record CachedSubject(FoundEntry[] Entries, UnreadableEntry[] Unreadable, string? AlternateKey);
+    private sealed record CachedSubject(FoundEntry[] Entries, UnreadableEntry[] Unreadable, string Key, string? AlternateKey);
 
     /// <summary>What the local state says of a subject: an answer, or what to read from Redis.</summary>
     private readonly struct Probe

@@ -42,7 +42,8 @@ internal sealed class RedisKeys
     /// <summary>Hash: list code → version, bumped by every single-entry change (imports check it).</summary>
     public string Versions => Prefix + "versions";
 
-    /// <summary>Hash of one subject: <c>list⇥entryId⇥generation</c> → entry JSON.</summary>
+    /// <summary>Hash of one subject: <c>list⇥entryId⇥generation</c> → entry JSON. Readers read it whole
+    /// (HGETALL) and select fields by the lists' committed generations.</summary>
     public string Entries(string subjectKey) => Prefix + "e:" + subjectKey;
 
     /// <summary>Hash of one list, the committed view: <c>subjectKey⇥entryId</c> → <c>generation⇥contentHash</c>.
@@ -60,6 +61,12 @@ internal sealed class RedisKeys
     public string StagedFields(string list) => Prefix + "stage:fields:" + list;
 
     public string StagedGarbage(string list) => Prefix + "stage:gc:" + list;
+
+    public string StagedRemovals(string list) => Prefix + "stage:removed:" + list;
+
+    /// <summary>Hash: list code → its committed import generation. Readers take, of each entry's fields,
+    /// the newest generation not above it; staged fields lie above it until the commit.</summary>
+    public string CommittedGenerations => Prefix + "gens";
 
     /// <summary>List of fields made invisible by a committed import, deleted after the commit.</summary>
     public string Garbage(string list) => Prefix + "gc:" + list;

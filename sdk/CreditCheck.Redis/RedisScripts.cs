@@ -57,12 +57,13 @@ internal static class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, list1, blob1, …}, atomically.</summary>
+    /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
+    /// list1, blob1, …}, atomically.</summary>
     private const string SnapshotLua = """
         local prefix = ARGV[1]
         local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys')
         local out = { redis.call('GET', prefix .. 'seq') or '0', meta[1] or '', meta[2] or '0',
-                      redis.call('HGET', prefix .. 'catalog', 'json') or '' }
+                      redis.call('HGET', prefix .. 'catalog', 'json') or '', redis.call('HGETALL', prefix .. 'gens') }
         for _, list in ipairs(redis.call('SMEMBERS', prefix .. 'lists')) do
           out[#out + 1] = list
           out[#out + 1] = redis.call('GET', prefix .. 'kb:' .. list) or ''
@@ -94,8 +95,9 @@ internal static class RedisScripts
         elseif ARGV[9] ~= '' then
           return { -2, current(prefix) }
         else
-          -- A fresh generation: never reuse one that pending cleanups may still name.
-          gen = tostring(redis.call('INCR', prefix .. 'generations'))
+          -- The list's committed generation: readers see it at once, and no pending cleanup names it
+          -- (cleanups name older or abandoned generations only).
+          gen = redis.call('HGET', prefix .. 'gens', list) or '0'
         end
         redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
         redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
@@ -123,7 +125,7 @@ internal static class RedisScripts
     /// fingerprints with the committed ones in merge mode, and returns {list version, new generation}.</summary>
     private const string BeginStageLua = """
         local prefix, list, mode = ARGV[1], ARGV[2], ARGV[3]
-        redis.call('DEL', prefix .. 'stage:l:' .. list, prefix .. 'stage:kb:' .. list, prefix .. 'stage:gc:' .. list)
+        redis.call('DEL', prefix .. 'stage:l:' .. list, prefix .. 'stage:kb:' .. list, prefix .. 'stage:gc:' .. list, prefix .. 'stage:removed:' .. list)
         if mode == 'merge' and redis.call('EXISTS', prefix .. 'kb:' .. list) == 1 then
           redis.call('COPY', prefix .. 'kb:' .. list, prefix .. 'stage:kb:' .. list)
         end
@@ -137,7 +139,7 @@ internal static class RedisScripts
     private const string SweepLua = """
         local prefix, list, mode, cursor = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local nextIndex = prefix .. 'stage:l:' .. list
-        local garbage = prefix .. 'stage:gc:' .. list
+        local removals = prefix .. 'stage:removed:' .. list
         local page = redis.call('HSCAN', prefix .. 'l:' .. list, cursor, 'COUNT', 1000)
         local fields = page[2]
         local removed = 0
@@ -148,7 +150,7 @@ internal static class RedisScripts
             else
               local subject, entry = string.match(fields[i], '^([^\t]+)\t(.*)$')
               local gen = string.match(fields[i + 1], '^[^\t]+')
-              redis.call('RPUSH', garbage, subject .. '\t' .. list .. '\t' .. entry .. '\t' .. gen)
+              redis.call('RPUSH', removals, subject .. '\t' .. list .. '\t' .. entry .. '\t' .. gen)
               removed = removed + 1
             end
           end
@@ -156,8 +158,8 @@ internal static class RedisScripts
         return { page[1], removed }
         """;
 
-    /// <summary>ARGV: prefix, list, expected list version, keep. Switches the list to the staged data in
-    /// one step. Returns {1, seq}, or {-1, seq} when a single-entry change hit the list meanwhile.</summary>
+    /// <summary>ARGV: prefix, list, expected list version, keep, generation. Switches the list to the staged
+    /// data in one step. Returns {1, seq}, or {-1, seq} when a single-entry change hit the list meanwhile.</summary>
     private const string CommitLua = AnnounceLua + "\n" + """
         local prefix, list = ARGV[1], ARGV[2]
         if (redis.call('HGET', prefix .. 'versions', list) or '0') ~= ARGV[3] then return { -1, current(prefix) } end
@@ -169,7 +171,13 @@ internal static class RedisScripts
         switch(prefix .. 'stage:l:' .. list, prefix .. 'l:' .. list)
         switch(prefix .. 'stage:kb:' .. list, prefix .. 'kb:' .. list)
         switch(prefix .. 'stage:gc:' .. list, prefix .. 'gc:' .. list)
-        redis.call('DEL', prefix .. 'stage:fields:' .. list)
+        -- Entries the import removed go now: readers select fields by generation and would still see them.
+        for _, item in ipairs(redis.call('LRANGE', prefix .. 'stage:removed:' .. list, 0, -1)) do
+          local subject, field = string.match(item, '^([^\t]+)\t(.*)$')
+          redis.call('HDEL', prefix .. 'e:' .. subject, field)
+        end
+        redis.call('DEL', prefix .. 'stage:removed:' .. list, prefix .. 'stage:fields:' .. list)
+        redis.call('HSET', prefix .. 'gens', list, ARGV[5])
         redis.call('SADD', prefix .. 'lists', list)
         redis.call('HINCRBY', prefix .. 'versions', list, 1)
         return { 1, announce(prefix, '"op":"list","l":' .. cjson.encode(list), ARGV[4]) }

@@ -60,42 +60,51 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
             }
 
-            // Pass 1: validate every row, nothing written.
-            var check = Validate(options, catalog, parse.GetValue(rejects), ct);
+            // One pass: every row is validated as it is read; good rows are staged (invisible) as
+            // they come. A bad row without --rejects stops the staging, the rest of the file is still
+            // checked so that every problem is reported, and the staged rows are dropped: nothing is
+            // written. With --rejects the bad rows go to the file and the good ones in.
             var json = parse.GetValue(GlobalOptions.Json);
-            if (check.Problems.Count > 0 && (parse.GetValue(rejects) is null || check.HeaderBroken))
-            {
-                Report(context, check, json, written: false);
-                return ExitCodes.InvalidInput;
-            }
-
-            if (check.Valid == 0 && importMode == ImportMode.Replace && !parse.GetValue(allowEmpty))
-            {
-                Report(context, check, json, written: false);
-                throw new CliException(ExitCodes.InvalidInput, $"No valid rows: a replace import would empty list '{listCode}'. Nothing was written (pass --allow-empty if that is meant).");
-            }
-
-            if (parse.GetValue(dryRun))
-            {
-                Report(context, check, json, written: false);
-                return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
-            }
-
-            // Pass 2: stream the good rows into the store; it switches to them atomically at the end.
+            var rejectsFile = parse.GetValue(rejects);
+            using var rejectsWriter = rejectsFile is null || parse.GetValue(dryRun) ? null : new RejectsWriter(rejectsFile);
+            var check = new Validation(options, catalog, strict: rejectsFile is null, rejectsWriter);
             var clock = Stopwatch.StartNew();
-            ImportSummary summary;
-            if (context.Output.Interactive && !json)
+            ImportSummary? summary = null;
+            try
             {
-                summary = null!;
-                await context.Output.Console.Progress().StartAsync(async progress =>
+                if (parse.GetValue(dryRun))
                 {
-                    var task = progress.AddTask($"Importing {listCode}", maxValue: Math.Max(1, check.Valid));
-                    summary = await store.Publisher.ImportListAsync(listCode, GoodRecords(options, check.RejectedLines, () => task.Increment(1), ct), importMode, ct);
-                });
+                    foreach (var _ in check.GoodRecords(null, ct))
+                    {
+                    }
+                }
+                else if (context.Output.Interactive && !json)
+                {
+                    await context.Output.Console.Progress().StartAsync(async progress =>
+                    {
+                        var task = progress.AddTask($"Importing {listCode}", maxValue: Math.Max(1, source.Length));
+                        summary = await store.Publisher.ImportListAsync(listCode, Guarded(check.GoodRecords(bytes => task.Value = bytes, ct), check, importMode, parse.GetValue(allowEmpty)), importMode, ct);
+                    });
+                }
+                else
+                {
+                    summary = await store.Publisher.ImportListAsync(listCode, Guarded(check.GoodRecords(null, ct), check, importMode, parse.GetValue(allowEmpty)), importMode, ct);
+                }
             }
-            else
+            catch (ImportRefusedException)
             {
-                summary = await store.Publisher.ImportListAsync(listCode, GoodRecords(options, check.RejectedLines, null, ct), importMode, ct);
+                // The store dropped what was staged; report why.
+            }
+
+            if (summary is null)
+            {
+                Report(context, check, json, written: false);
+                if (check.EmptyRefusal is { } why)
+                {
+                    throw new CliException(ExitCodes.InvalidInput, $"List '{listCode}': {why}");
+                }
+
+                return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
             }
 
             await store.SaveAsync(ct);
@@ -105,82 +114,33 @@ internal static class ImportCommand
         return command;
     }
 
-    private static Validation Validate(ReadOptions options, CreditCatalog catalog, FileInfo? rejectsFile, CancellationToken cancellationToken)
+    /// <summary>Ends the record stream with a refusal when the file must not go in: a bad row without
+    /// --rejects, or a replace import without a single valid row.</summary>
+    private static IEnumerable<ListRecord> Guarded(IEnumerable<ListRecord> records, Validation check, ImportMode mode, bool allowEmpty)
     {
-        var problems = new List<ListFileProblem>();
-        var rejectedLines = new HashSet<int>();
-        var seen = new Dictionary<ulong, (ulong Content, int Line)>();
-        int valid = 0, rejected = 0, duplicates = 0;
-        var headerBroken = false;
-        using var rejects = rejectsFile is null ? null : new RejectsWriter(rejectsFile);
-        foreach (var row in Read(options, rejects is null ? null : rejects.WriteHeader))
+        foreach (var record in records)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var rowProblems = row.Problems.ToList();
-            if (row.Record is { } record)
-            {
-                if (ListEntryRules.Check(record, catalog) is { } refusal)
-                {
-                    rowProblems.Add(new ListFileProblem(options.File.Name, row.Line, null, refusal));
-                }
-                else
-                {
-                    // The same entry twice: harmless when equal, refused when it differs.
-                    var key = Hash($"{record.Subject.Kind}|{record.Subject.Value}|{record.Entry.EntryId}");
-                    var content = Hash(record.Entry.ToString());
-                    if (seen.TryGetValue(key, out var first))
-                    {
-                        if (first.Content != content)
-                        {
-                            rowProblems.Add(new ListFileProblem(options.File.Name, row.Line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {first.Line} with different content."));
-                        }
-                        else
-                        {
-                            duplicates++;
-                        }
-                    }
-                    else
-                    {
-                        seen[key] = (content, row.Line);
-                    }
-                }
-            }
-
-            if (rowProblems.Count == 0)
-            {
-                valid++;
-                continue;
-            }
-
-            headerBroken |= row.Line == 1 && row.Record is null;
-            rejected++;
-            rejectedLines.Add(row.Line);
-            problems.AddRange(rowProblems);
-            rejects?.Write(row, rowProblems);
+            yield return record;
         }
 
-        return new Validation(valid, rejected, duplicates, problems, headerBroken, rejectedLines);
-    }
-
-    // Pass 2 skips exactly what pass 1 rejected (parse problems, catalog refusals, conflicting duplicates).
-    private static IEnumerable<ListRecord> GoodRecords(ReadOptions options, HashSet<int> rejectedLines, Action? progress, CancellationToken cancellationToken)
-    {
-        foreach (var row in Read(options, null))
+        if (check.Refused)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (row.Record is { } record && !rejectedLines.Contains(row.Line))
-            {
-                progress?.Invoke();
-                yield return record;
-            }
+            throw new ImportRefusedException();
+        }
+
+        if (check.Valid == 0 && mode == ImportMode.Replace && !allowEmpty)
+        {
+            check.EmptyRefusal = "No valid rows: a replace import would empty the list. Nothing was written (pass --allow-empty if that is meant).";
+            throw new ImportRefusedException();
         }
     }
 
     // Streams the file; bytes that are not text in the chosen encoding (a binary file, GBK read as
     // UTF-8) end the read with a clear error instead of garbled names.
-    private static IEnumerable<ListFileRow> Read(ReadOptions options, Action<IReadOnlyList<string>>? onHeader)
+    private static IEnumerable<ListFileRow> Read(ReadOptions options, Action<IReadOnlyList<string>>? onHeader, Action<long>? progress)
     {
-        using var reader = new StreamReader(options.File.FullName, options.Encoding, detectEncodingFromByteOrderMarks: true);
+        using var stream = new FileStream(options.File.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var reader = new StreamReader(stream, options.Encoding, detectEncodingFromByteOrderMarks: true);
         using var rows = (options.Format == "json"
             ? ReadJson(reader, options)
             : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader)).GetEnumerator();
@@ -201,6 +161,11 @@ internal static class ImportCommand
             }
 
             line = rows.Current.Line;
+            if ((line & 1023) == 0)
+            {
+                progress?.Invoke(stream.Position);
+            }
+
             yield return rows.Current;
         }
     }
@@ -295,5 +260,110 @@ internal static class ImportCommand
 
     private sealed record ReadOptions(FileInfo File, string List, string Format, Encoding Encoding, SubjectIdParseMode Mode);
 
-    private sealed record Validation(int Valid, int Rejected, int Duplicates, List<ListFileProblem> Problems, bool HeaderBroken, HashSet<int> RejectedLines);
+    /// <summary>Validates rows as they stream by: parse problems, catalog refusals and an entry given
+    /// twice with different content; counts them and writes rejects.</summary>
+    private sealed class Validation(ReadOptions options, CreditCatalog catalog, bool strict, RejectsWriter? rejects)
+    {
+        private readonly Dictionary<ulong, (ulong Content, int Line)> _seen = [];
+
+        public int Valid { get; private set; }
+
+        public int Rejected { get; private set; }
+
+        public int Duplicates { get; private set; }
+
+        public List<ListFileProblem> Problems { get; } = [];
+
+        /// <summary>A bad row arrived without --rejects, or the file itself is unusable.</summary>
+        public bool Refused { get; private set; }
+
+        public string? EmptyRefusal { get; set; }
+
+        public IEnumerable<ListRecord> GoodRecords(Action<long>? progress, CancellationToken cancellationToken)
+        {
+            foreach (var row in Read(options, rejects is null ? null : rejects.WriteHeader, progress))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var problems = Check(row);
+                if (problems.Count > 0)
+                {
+                    Rejected++;
+                    Problems.AddRange(problems);
+                    rejects?.Write(row, problems);
+
+                    // Without --rejects any bad row refuses the file; a broken header or file always does.
+                    Refused |= strict || row.Record is null && row.Fields is null || row.Line == 1 && row.Record is null;
+                    continue;
+                }
+
+                if (row.Record is not { } record || Refused)
+                {
+                    Valid += row.Record is null ? 0 : 1;
+                    continue;
+                }
+
+                Valid++;
+                yield return record;
+            }
+        }
+
+        private List<ListFileProblem> Check(ListFileRow row)
+        {
+            var problems = row.Problems.ToList();
+            if (row.Record is not { } record)
+            {
+                return problems;
+            }
+
+            if (ListEntryRules.Check(record, catalog) is { } refusal)
+            {
+                problems.Add(new ListFileProblem(options.File.Name, row.Line, null, refusal));
+                return problems;
+            }
+
+            // The same entry twice: harmless when equal, refused when it differs.
+            var key = Hash($"{record.Subject.Kind}|{record.Subject.Value}|{record.Entry.EntryId}");
+            var content = ContentHash(record.Entry);
+            if (!_seen.TryAdd(key, (content, row.Line)))
+            {
+                var first = _seen[key];
+                if (first.Content != content)
+                {
+                    problems.Add(new ListFileProblem(options.File.Name, row.Line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {first.Line} with different content."));
+                }
+                else
+                {
+                    Duplicates++;
+                }
+            }
+
+            return problems;
+        }
+    }
+
+    // Everything an entry says, hashed without building its text.
+    private static ulong ContentHash(ListEntry entry)
+    {
+        var hash = Hash(entry.SubjectName ?? string.Empty);
+        foreach (var text in (string?[])[entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
+        {
+            hash = (hash ^ Hash(text ?? "\0")) * 1099511628211UL;
+        }
+
+        foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1])
+        {
+            hash = (hash ^ (ulong)value) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    /// <summary>Ends an import whose file was refused; the store drops what it staged.</summary>
+    private sealed class ImportRefusedException : Exception
+    {
+        public ImportRefusedException()
+            : base("The import was refused.")
+        {
+        }
+    }
 }

@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Collections.Frozen;
 
 namespace CreditCheck.Catalog;
 
@@ -14,6 +14,7 @@ namespace CreditCheck.Catalog;
 public sealed class CreditCatalog
 {
     private static readonly Lazy<CreditCatalog> DefaultCatalog = new(LoadDefault);
+    private FrozenDictionary<string, CreditList>? _listsByCode;
 
     internal CreditCatalog()
     {
@@ -88,7 +89,8 @@ public sealed class CreditCatalog
 
     /// <summary>The list with this code, or null.</summary>
     /// <param name="code">A list code such as <c>court-dishonest-debtors</c>.</param>
-    public CreditList? FindList(string code) => Lists.FirstOrDefault(l => string.Equals(l.Code, code, StringComparison.Ordinal));
+    public CreditList? FindList(string code) =>
+        (_listsByCode ??= Lists.ToFrozenDictionary(l => l.Code, StringComparer.Ordinal)).GetValueOrDefault(code);
 
     private static CreditCatalog LoadDefault()
     {

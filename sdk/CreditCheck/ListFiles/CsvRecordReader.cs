@@ -8,6 +8,11 @@ internal sealed class CsvRecordReader
 {
     private readonly TextReader _reader;
     private readonly StringBuilder _field = new();
+
+    // Own buffer: a virtual TextReader.Read() per character dominated the cost of a row.
+    private readonly char[] _buffer = new char[1 << 15];
+    private int _position;
+    private int _length;
     private int _line = 1;
     private bool _started;
 
@@ -22,10 +27,10 @@ internal sealed class CsvRecordReader
         fields = [];
         line = _line;
         error = null;
-        var next = _reader.Read();
+        var next = Next();
         if (next == '\uFEFF' && _line == 1 && !_started)
         {
-            next = _reader.Read(); // a byte-order mark the caller's reader kept
+            next = Next(); // a byte-order mark the caller's reader kept
         }
 
         _started = true;
@@ -55,9 +60,9 @@ internal sealed class CsvRecordReader
             {
                 if (c == '"')
                 {
-                    if (_reader.Peek() == '"')
+                    if (Peek() == '"')
                     {
-                        _reader.Read();
+                        Next();
                         _field.Append('"');
                     }
                     else
@@ -88,9 +93,9 @@ internal sealed class CsvRecordReader
             }
             else if (c is '\r' or '\n')
             {
-                if (c == '\r' && _reader.Peek() == '\n')
+                if (c == '\r' && Peek() == '\n')
                 {
-                    _reader.Read();
+                    Next();
                 }
 
                 _line++;
@@ -102,7 +107,34 @@ internal sealed class CsvRecordReader
                 _field.Append(c);
             }
 
-            next = _reader.Read();
+            next = Next();
         }
+    }
+
+    private int Next()
+    {
+        if (_position == _length && !Fill())
+        {
+            return -1;
+        }
+
+        return _buffer[_position++];
+    }
+
+    private int Peek()
+    {
+        if (_position == _length && !Fill())
+        {
+            return -1;
+        }
+
+        return _buffer[_position];
+    }
+
+    private bool Fill()
+    {
+        _length = _reader.Read(_buffer, 0, _buffer.Length);
+        _position = 0;
+        return _length > 0;
     }
 }
