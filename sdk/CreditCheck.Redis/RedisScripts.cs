@@ -57,6 +57,14 @@ internal static class RedisScripts
         return out
         """;
 
+    /// <summary>KEYS: subject entry hashes. Returns each hash's fields and values, in order: a batch's
+    /// reads as one command, so the client completes one reply instead of one per subject.</summary>
+    private const string ReadManyLua = """
+        local out = {}
+        for i = 1, #KEYS do out[i] = redis.call('HGETALL', KEYS[i]) end
+        return out
+        """;
+
     /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
     /// list1, blob1, …}, atomically.</summary>
     private const string SnapshotLua = """
@@ -197,6 +205,8 @@ internal static class RedisScripts
         """;
 
     public static readonly Script Lookup = new(LookupLua);
+
+    public static readonly Script ReadMany = new(ReadManyLua);
 
     public static readonly Script Snapshot = new(SnapshotLua);
 
