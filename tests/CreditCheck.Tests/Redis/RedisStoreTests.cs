@@ -210,8 +210,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
 
         using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
-        var server = direct.GetServer(direct.GetEndPoints()[0]);
-        var keys = server.Keys(pattern: $"cc:{{{harness.Namespace}}}:*").Select(k => (string)k!).ToList();
+        var keys = await redis.Server.KeysAsync($"cc:{{{harness.Namespace}}}:*");
         Assert.DoesNotContain(keys, k => k.Contains(":stage:", StringComparison.Ordinal));
         var subjectKeys = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret));
         Assert.DoesNotContain(keys, k => k.EndsWith(subjectKeys.StorageKey(Subjects.Alibaba), StringComparison.Ordinal));

@@ -25,7 +25,7 @@ public sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>A StackExchange.Redis configuration for this server that tolerates it being down.</summary>
-    public string Configuration => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,connectRetry=1";
+    public string Configuration => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=5000,connectRetry=1";
 
     public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
@@ -79,6 +79,13 @@ public sealed class RedisServer : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Every key matching the pattern (KEYS; fine for a test's small namespace).</summary>
+    public async Task<IReadOnlyList<string>> KeysAsync(string pattern)
+    {
+        var reply = await CommandAsync("KEYS", pattern);
+        return [.. reply.Split("\r\n").Where(line => line.Length > 0 && line[0] is not ('*' or '$'))];
     }
 
     /// <summary>Sends one command over a raw connection (for tests that set up ACL users etc.).</summary>
