@@ -36,11 +36,5 @@ internal sealed class RejectsWriter : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    private void WriteRow(IEnumerable<string> fields)
-    {
-        _writer.WriteLine(string.Join(",", fields.Select(Quote)));
-    }
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+    private void WriteRow(IEnumerable<string> fields) => _writer.WriteLine(CsvText.Row(fields));
 }

@@ -39,16 +39,8 @@ internal static class EntryCodec
 
     /// <summary>A short hash of the stored form, to tell a changed entry from an unchanged one on
     /// re-import: 64-bit FNV-1a (an integrity check, not a security one; a tenth of SHA-256's cost).</summary>
-    public static string ContentHash(string json)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in json)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static string ContentHash(string json) =>
+        Fnv1a.Hash(json).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 [JsonSourceGenerationOptions(

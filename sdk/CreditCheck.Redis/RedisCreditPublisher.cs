@@ -282,7 +282,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var json = EntryCodec.Serialize(record.Entry);
         var key = _connection.SubjectKeys.StorageKey(record.Subject);
         var hash = EntryCodec.ContentHash(json);
-        return new StagedRecord(key, record.Entry.EntryId, hash, json, _connection.SubjectKeys.Fingerprint(record.Subject), Fnv(key, record.Entry.EntryId), Fnv(hash, string.Empty));
+        return new StagedRecord(key, record.Entry.EntryId, hash, json, _connection.SubjectKeys.Fingerprint(record.Subject), Fnv1a.Append(Fnv1a.Append(Fnv1a.Hash(key), '\t'), record.Entry.EntryId), Fnv1a.Hash(hash));
     }
 
     /// <summary>Stages one chunk with plain pipelined commands: staging is invisible until the commit,
@@ -392,24 +392,6 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     {
         var tab = indexValue.IndexOf('\t', StringComparison.Ordinal);
         return (indexValue[..tab], indexValue[(tab + 1)..]);
-    }
-
-    // 64-bit FNV-1a: tells the entries of one import apart without keeping their text.
-    private static ulong Fnv(string first, string second)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in first)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        hash = (hash ^ '\t') * 1099511628211UL;
-        foreach (var c in second)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
     }
 
     private async Task<int> SweepAsync(string listCode, string mode, CancellationToken cancellationToken)

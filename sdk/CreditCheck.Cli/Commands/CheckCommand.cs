@@ -175,20 +175,17 @@ internal static class CheckCommand
         var csv = new StringBuilder("line,subject,outcome,measures,legalBasis,checkId,catalogVersion,sequence,degraded\n");
         foreach (var (line, d) in decisions)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{line},{d.Subject},{d.Outcome},{Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.Measure.Name)))},")
-               .Append(CultureInfo.InvariantCulture, $"{Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.LegalBasis).Distinct()))},{d.CheckId},{d.CatalogVersion},{d.Sequence},{Quote(d.DegradedReason ?? "")}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{line},{d.Subject},{d.Outcome},{CsvText.Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.Measure.Name)))},")
+               .Append(CultureInfo.InvariantCulture, $"{CsvText.Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.LegalBasis).Distinct()))},{d.CheckId},{d.CatalogVersion},{d.Sequence},{CsvText.Quote(d.DegradedReason ?? "")}\n");
         }
 
         foreach (var (line, reason) in invalid)
         {
-            csv.Append(CultureInfo.InvariantCulture, $"{line},,invalid,{Quote(reason)},,,,,\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{line},,invalid,{CsvText.Quote(reason)},,,,,\n");
         }
 
         await File.WriteAllTextAsync(output.FullName, csv.ToString(), new UTF8Encoding(true), cancellationToken);
     }
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
 
     internal static JsonObject DecisionJson(CreditDecision d) => new()
     {

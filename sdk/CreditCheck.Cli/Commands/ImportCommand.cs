@@ -231,18 +231,6 @@ internal static class ImportCommand
             + (check.Duplicates > 0 ? $" {check.Duplicates} repeated rows counted once." : ""));
     }
 
-    // FNV-1a, 64 bits: enough to tell entries of one file apart; the store checks again by content.
-    private static ulong Hash(string text)
-    {
-        var hash = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
-    }
-
     private static string Format(string? given, FileInfo file) => (given ?? Path.GetExtension(file.Name).TrimStart('.').ToLowerInvariant()) switch
     {
         "csv" or "txt" => "csv",
@@ -322,7 +310,7 @@ internal static class ImportCommand
             }
 
             // The same entry twice: harmless when equal, refused when it differs.
-            var key = Hash($"{record.Subject.Kind}|{record.Subject.Value}|{record.Entry.EntryId}");
+            var key = Fnv1a.Hash($"{record.Subject.Kind}|{record.Subject.Value}|{record.Entry.EntryId}");
             var content = ContentHash(record.Entry);
             if (!_seen.TryAdd(key, (content, row.Line)))
             {
@@ -344,15 +332,15 @@ internal static class ImportCommand
     // Everything an entry says, hashed without building its text.
     private static ulong ContentHash(ListEntry entry)
     {
-        var hash = Hash(entry.SubjectName ?? string.Empty);
-        foreach (var text in (string?[])[entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
+        var hash = Fnv1a.Seed;
+        foreach (var text in (string?[])[entry.SubjectName, entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
         {
-            hash = (hash ^ Hash(text ?? "\0")) * 1099511628211UL;
+            hash = Fnv1a.Append(hash, Fnv1a.Hash(text ?? "\0"));
         }
 
         foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1])
         {
-            hash = (hash ^ (ulong)value) * 1099511628211UL;
+            hash = Fnv1a.Append(hash, (ulong)value);
         }
 
         return hash;
