@@ -87,6 +87,12 @@ internal static class CliApp
             context.Output.Fail("Cancelled; nothing was changed by the unfinished step.");
             return 130;
         }
+        catch (Exception e)
+        {
+            // A bug of the tool's own: say so in one line rather than crash with a stack trace.
+            context.Output.Fail($"internal error ({e.GetType().Name}): {e.Message}");
+            return ExitCodes.InternalError;
+        }
     }
 }
 

@@ -21,6 +21,9 @@ internal static class ExitCodes
 
     /// <summary>The subject or entry named does not exist.</summary>
     public const int NotFound = 5;
+
+    /// <summary>A fault of the tool itself (please report it).</summary>
+    public const int InternalError = 70;
 }
 
 /// <summary>An error the tool reports in one line and maps to an exit code.</summary>

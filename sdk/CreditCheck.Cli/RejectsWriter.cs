@@ -9,6 +9,7 @@ internal sealed class RejectsWriter : IDisposable
 {
     private readonly StreamWriter _writer;
     private bool _headerWritten;
+    private int _columns = -1;
 
     public RejectsWriter(FileInfo file)
     {
@@ -19,6 +20,7 @@ internal sealed class RejectsWriter : IDisposable
     {
         WriteRow([.. header, "_line", "_reason"]);
         _headerWritten = true;
+        _columns = header.Count;
     }
 
     public void Write(ListFileRow row, IReadOnlyList<ListFileProblem> problems)
@@ -31,7 +33,21 @@ internal sealed class RejectsWriter : IDisposable
 
         var reasons = string.Join("; ", problems.Select(p => p.Column is null ? p.Message : $"{p.Column}: {p.Message}"));
         var line = row.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        WriteRow(row.Fields is { } fields ? [.. fields, line, reasons] : [line, reasons]);
+        if (row.Fields is not { } fields || _columns < 0)
+        {
+            WriteRow([line, reasons]);
+            return;
+        }
+
+        // Keep _line and _reason under their headers: pad a short row, fold a long one's extra fields
+        // into the reason.
+        var aligned = fields.Take(_columns).Concat(Enumerable.Repeat(string.Empty, Math.Max(0, _columns - fields.Count)));
+        if (fields.Count > _columns)
+        {
+            reasons += $"; extra fields: {string.Join(",", fields.Skip(_columns))}";
+        }
+
+        WriteRow([.. aligned, line, reasons]);
     }
 
     public void Dispose() => _writer.Dispose();

@@ -21,7 +21,8 @@ namespace CreditCheck.Redis;
 /// </remarks>
 public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 {
-    private static readonly TimeSpan LockLease = TimeSpan.FromMinutes(2);
+    // Renewed with every chunk; short, so that the lock of a killed import soon lapses.
+    private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
     private readonly RedisConnection _connection;
     private readonly RedisStoreOptions _options;
     private readonly ILogger _logger;
@@ -191,7 +192,8 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var lockKey = Keys.ImportLock(listCode);
         if (!await _connection.Database.StringSetAsync(lockKey, token, LockLease, When.NotExists).ConfigureAwait(false))
         {
-            throw new ImportConflictException($"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}'.");
+            throw new ImportConflictException(
+                $"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}' (if it was killed, its lock lapses within {LockLease.TotalSeconds:F0} s).");
         }
 
         try
@@ -372,6 +374,11 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         }
 
         tasks.Add(batch.HashSetAsync(Keys.StagedIndex(staging.List), nextIndex));
+        if (records.Exists(r => r.Subject.Scheme == IdentifierScheme.OrganizationCode))
+        {
+            // Readers then also look up the 组织机构代码 a 统一社会信用代码 embeds.
+            tasks.Add(batch.HashSetAsync(Keys.Meta, "orgKeys", "1"));
+        }
         if (garbage.Count > 0)
         {
             tasks.Add(batch.ListRightPushAsync(Keys.StagedGarbage(staging.List), [.. garbage]));
@@ -404,6 +411,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
             var page = (RedisResult[])(await Run(RedisScripts.Sweep, listCode, mode, cursor).ConfigureAwait(false))!;
             cursor = (string)page[0]!;
             removed += (int)page[1];
+            await _connection.Database.KeyExpireAsync(Keys.ImportLock(listCode), LockLease).ConfigureAwait(false);
         }
         while (cursor != "0");
 

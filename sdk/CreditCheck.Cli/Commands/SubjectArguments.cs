@@ -28,6 +28,13 @@ internal static class SubjectArguments
 
         var asEntity = SubjectId.TryParse(text, SubjectKind.LegalEntity, mode, out var entity, out var entityError);
         var asPerson = SubjectId.TryParse(text, SubjectKind.NaturalPerson, mode, out var person, out var personError);
+
+        // Leniency tolerates a wrong check character; a kind under which the code is fully valid wins.
+        if (asEntity && asPerson && !entity.CheckCharacterConforms)
+        {
+            asEntity = false;
+        }
+
         if (asEntity && asPerson)
         {
             id = default;

@@ -170,6 +170,7 @@ internal static partial class CatalogReader
             if (code is not null && !seen.TryAdd(code, i))
             {
                 v.Add($"{path}.code", $"Duplicate list code '{code}' (first at $.lists[{seen[code]}]).");
+                code = null; // reported; the first one stands for the rest of the checks
             }
 
             var name = v.Required($"{path}.name", d.Name);
@@ -257,6 +258,7 @@ internal static partial class CatalogReader
             if (code is not null && !seen.TryAdd(code, i))
             {
                 v.Add($"{path}.code", $"Duplicate scenario code '{code}' (first at $.scenarios[{seen[code]}]).");
+                code = null;
             }
 
             var name = v.Required($"{path}.name", d.Name);

@@ -6,6 +6,9 @@ namespace CreditCheck.ListFiles;
 /// keeps the line number where each record starts, for error reports.</summary>
 internal sealed class CsvRecordReader
 {
+    /// <summary>Longest record read; a file without line breaks (a binary one) is not held in memory whole.</summary>
+    public const int MaxRecordLength = 1 << 20;
+
     private readonly TextReader _reader;
     private readonly StringBuilder _field = new();
 
@@ -56,6 +59,14 @@ internal sealed class CsvRecordReader
             }
 
             var c = (char)next;
+            if (_field.Length > MaxRecordLength)
+            {
+                error = $"a record starting on line {line} runs past {MaxRecordLength} characters without ending (not a CSV text file?)";
+                fields.Add(string.Empty);
+                SkipLine();
+                return true;
+            }
+
             if (quoted)
             {
                 if (c == '"')
@@ -109,6 +120,15 @@ internal sealed class CsvRecordReader
 
             next = Next();
         }
+    }
+
+    private void SkipLine()
+    {
+        for (var c = Next(); c is not (-1 or '\n'); c = Next())
+        {
+        }
+
+        _line++;
     }
 
     private int Next()

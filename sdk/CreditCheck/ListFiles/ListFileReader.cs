@@ -28,6 +28,12 @@ internal static class ListFileReader
             yield break;
         }
 
+        if (header.Exists(h => h.Contains('\0', StringComparison.Ordinal)))
+        {
+            yield return new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "The file is not text in the chosen encoding (it holds NUL characters): a binary file, or UTF-16 without a byte-order mark.")]);
+            yield break;
+        }
+
         onHeader?.Invoke(header);
 
         var columns = new ListColumn?[header.Count];
@@ -203,9 +209,14 @@ internal static class ListFileReader
             var asPerson = SubjectId.TryParse(subjectText, SubjectKind.NaturalPerson, mode, out var person, out _);
             if (asEntity == asPerson)
             {
-                Problem(ListColumn.Kind, asEntity
-                    ? "The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column."
-                    : "The identifier is neither a valid 统一社会信用代码 nor a valid 居民身份证号码.");
+                if (asEntity)
+                {
+                    Problem(ListColumn.Kind, "The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column.");
+                }
+                else
+                {
+                    Problem(ListColumn.Subject, "The identifier is neither a valid 统一社会信用代码 nor a valid 居民身份证号码.");
+                }
             }
             else
             {

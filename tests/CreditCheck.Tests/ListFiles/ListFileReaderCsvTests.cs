@@ -469,13 +469,13 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Fact]
-    public void ReadCsv_InvalidIdentifierWithKindColumnButNoValue_ProblemNamesKindColumn()
+    public void ReadCsv_InvalidIdentifierWithKindColumnButNoValue_ProblemNamesIdentifierColumn()
     {
         var text = "list,kind,subject,entryId\n" + "wage-arrears,," + UsccBadCheck + ",e-1\n";
 
         var problem = SingleProblem(Assert.Single(Csv(text)));
 
-        Assert.Equal("kind", problem.Column);
+        Assert.Equal("subject", problem.Column); // the identifier is what is wrong, not the empty kind
         Assert.Contains("neither", problem.Message, StringComparison.Ordinal);
     }
 

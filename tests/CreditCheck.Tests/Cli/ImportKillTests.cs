@@ -1,0 +1,251 @@
+using System.Diagnostics;
+using System.Text;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Tests.Cli;
+
+/// <summary>
+/// The tool started as a process and killed (as <c>kill -9</c> would) while an import is staging: the
+/// previous data stays live and intact, and the import run again lands whole.
+/// </summary>
+[Collection(CliTestGroup.Name)]
+public sealed class ImportKillTests(RedisFixture redis)
+{
+    private const int OldRows = 1_000;
+    private const int NewRows = 200_000;
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Import_KilledWhileStaging_OldDataStaysLiveAndTheRerunLands()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        // List A: subjects no generated row has (organization codes from 05000000), in force until 2099.
+        var oldFile = cli.WriteCsv("a.csv", [.. Enumerable.Range(0, OldRows).Select(n => Rows.Entity(5_000_000 + n, entryId: $"a-{n}"))]);
+        await cli.RunOkAsync("import", oldFile, "--list", CliSession.Debtors);
+        var oldSequence = await cli.SequenceAsync();
+        var bigFile = cli.PathOf("big.csv");
+        await cli.RunOkAsync("generate", "--count", NewRows.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", bigFile);
+        var newOnly = File.ReadLines(bigFile).Skip(150_001).First().Split(',')[2]; // gen-150000's subject
+        var oldSubject = Rows.Company(5_000_000);
+
+        var prefix = $"cc:{{{cli.Namespace}}}:";
+        var lockKey = prefix + "lock:" + CliSession.Debtors;
+        async Task<IReadOnlyList<string>> StagedKeysAsync() => await redis.Server.KeysAsync(prefix + "stage:*");
+
+        // 1. Start the big import and kill it once it is staging.
+        using (var killed = StartCli(cli, "import", bigFile, "--list", CliSession.Debtors, "--json"))
+        {
+            try
+            {
+                var clock = Stopwatch.StartNew();
+                while ((await StagedKeysAsync()).Count == 0)
+                {
+                    Assert.False(killed.Process.HasExited, $"The import ended before it was seen staging: {killed}");
+                    Assert.True(clock.Elapsed < StepTimeout, $"The import was not seen staging within {StepTimeout}: {killed}");
+                    await Task.Delay(10);
+                }
+
+                await Task.Delay(100); // let a few chunks land
+                Assert.False(killed.Process.HasExited, $"The import ended before it could be killed: {killed}");
+                killed.Process.Kill(entireProcessTree: true);
+                await killed.Process.WaitForExitAsync().WaitAsync(StepTimeout);
+            }
+            finally
+            {
+                killed.Stop();
+            }
+
+            Assert.DoesNotContain("\"added\"", killed.Output, StringComparison.Ordinal); // it never reported a commit
+        }
+
+        // 2. The old data is live and intact; nothing of the new file is visible, though staged data was left behind.
+        Assert.NotEmpty(await StagedKeysAsync());
+        Assert.Equal(OldRows, await cli.EntriesAsync());
+        Assert.Equal(oldSequence, await cli.SequenceAsync());
+        Assert.Equal("Denied", await cli.OutcomeAsync(oldSubject));
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(5_000_000 + OldRows - 1)));
+        Assert.Equal("Clear", await cli.OutcomeAsync(newOnly));
+        Assert.Empty(await cli.LookupAsync(newOnly));
+        Assert.Equal("a-0", Assert.Single(await cli.LookupAsync(oldSubject)).EntryId);
+
+        // 3. Run again. The killed process may still hold the list's import lock (a lease): the tool
+        //    then says so (exit 4) and changes nothing; once the lease is gone, the import runs.
+        var rerun = await cli.RunAsync("import", bigFile, "--list", CliSession.Debtors, "--json");
+        if (rerun.ExitCode == Exit.Conflict)
+        {
+            Assert.Contains("Another import", rerun.Error, StringComparison.Ordinal);
+            Assert.Equal(OldRows, await cli.EntriesAsync());
+            Assert.Equal(":1", await redis.Server.CommandAsync("DEL", lockKey)); // the lease ends
+            using var completed = StartCli(cli, "import", bigFile, "--list", CliSession.Debtors, "--json");
+            try
+            {
+                await completed.Process.WaitForExitAsync().WaitAsync(StepTimeout);
+            }
+            finally
+            {
+                completed.Stop();
+            }
+
+            Assert.True(completed.Process.ExitCode == Exit.Ok, completed.ToString());
+            rerun = new CliResult(completed.Process.ExitCode, completed.Output, completed.Error);
+        }
+
+        // 4. The new data landed whole; list A, absent from the file, is gone; no staging is left.
+        Assert.True(rerun.ExitCode == Exit.Ok, rerun.ToString());
+        Assert.Equal((NewRows, OldRows), (rerun.Json["added"]!.GetValue<int>(), rerun.Json["removed"]!.GetValue<int>()));
+        Assert.Equal(NewRows, await cli.EntriesAsync());
+        Assert.Equal(rerun.Json["sequence"]!.GetValue<long>(), await cli.SequenceAsync());
+        Assert.Equal("Clear", await cli.OutcomeAsync(oldSubject));
+        Assert.Equal("gen-150000", Assert.Single(await cli.LookupAsync(newOnly)).EntryId);
+        Assert.Empty(await StagedKeysAsync());
+        // Every entry field left in the subjects' hashes is a live one: what the killed import staged was collected.
+        const string countFields = "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do n = n + redis.call('HLEN', k) end return n";
+        Assert.Equal($":{NewRows}", await redis.Server.CommandAsync("EVAL", countFields, "0", prefix + "e:*"));
+        Assert.Equal(":0", await redis.Server.CommandAsync("EXISTS", lockKey));
+    }
+
+    /// <summary>Starts <c>dotnet CreditCheck.Cli.dll ARGS</c> with the session's environment only.</summary>
+    private static CliProcess StartCli(CliSession cli, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(CliAssembly());
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("CREDITCHECK_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in cli.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new CliProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start."));
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    /// <summary>The tool's assembly: copied beside the tests by the project reference, or in its own bin folder.</summary>
+    private static string CliAssembly()
+    {
+        var beside = Path.Combine(AppContext.BaseDirectory, "CreditCheck.Cli.dll");
+        if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "CreditCheck.Cli.runtimeconfig.json")))
+        {
+            return beside;
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var bin = Path.Combine(directory.FullName, "sdk", "CreditCheck.Cli", "bin");
+            if (Directory.Exists(bin))
+            {
+                var built = Directory.EnumerateFiles(bin, "CreditCheck.Cli.dll", SearchOption.AllDirectories)
+                    .Where(p => File.Exists(Path.ChangeExtension(p, ".runtimeconfig.json")))
+                    .OrderByDescending(File.GetLastWriteTimeUtc)
+                    .FirstOrDefault();
+                if (built is not null)
+                {
+                    return built;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("CreditCheck.Cli.dll was not found beside the tests nor under sdk/CreditCheck.Cli/bin; build sdk/CreditCheck.Cli first.");
+    }
+
+    /// <summary>A started tool process whose output is drained as it comes (so it never blocks on a full pipe).</summary>
+    private sealed class CliProcess : IDisposable
+    {
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _error = new();
+
+        public CliProcess(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, e) => Append(_output, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(_error, e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public string Error
+        {
+            get
+            {
+                lock (_error)
+                {
+                    return _error.ToString();
+                }
+            }
+        }
+
+        /// <summary>Kills the process if it still runs and waits (bounded) for its output to end.</summary>
+        public void Stop()
+        {
+            try
+            {
+                if (!Process.HasExited)
+                {
+                    Process.Kill(entireProcessTree: true);
+                }
+
+                if (Process.WaitForExit(10_000))
+                {
+                    Process.WaitForExit(); // and the redirected output has been read to its end
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // not started or already gone
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            Process.Dispose();
+        }
+
+        public override string ToString() =>
+            $"{(Process.HasExited ? $"exit {Process.ExitCode}" : "running")}{Environment.NewLine}stdout:{Environment.NewLine}{Output}{Environment.NewLine}stderr:{Environment.NewLine}{Error}";
+
+        private static void Append(StringBuilder builder, string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (builder)
+            {
+                builder.AppendLine(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using CreditCheck.Catalog;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Tests.Cli;
+
+/// <summary><c>validate</c>, <c>generate</c> and <c>status</c>.</summary>
+[Collection(CliTestGroup.Name)]
+public sealed class ValidateGenerateStatusTests(RedisFixture redis)
+{
+    [Fact]
+    public async Task Validate_ValidIdentifiers_ExitsOkWithJsonPerIdentifier()
+    {
+        using var cli = new CliSession(server: null); // needs no store
+
+        var result = await cli.RunOkAsync("validate", Subjects.Tencent.Value, Subjects.Person.Value, "71526726-X", "--json");
+
+        var items = result.Json.AsArray();
+        Assert.Equal(3, items.Count);
+        Assert.All(items, i => Assert.True(i!["valid"]!.GetValue<bool>()));
+        Assert.All(items, i => Assert.Null(i!["error"]));
+        Assert.Equal(
+            (Subjects.Tencent.Value, "LegalEntity", Subjects.Tencent.Scheme.ToString(), true),
+            (items[0]!["canonical"]!.GetValue<string>(), items[0]!["kind"]!.GetValue<string>(), items[0]!["scheme"]!.GetValue<string>(), items[0]!["checkCharacterConforms"]!.GetValue<bool>()));
+        Assert.Equal((Subjects.Person.Value, "NaturalPerson"), (items[1]!["canonical"]!.GetValue<string>(), items[1]!["kind"]!.GetValue<string>()));
+        Assert.Equal("71526726-X", items[2]!["input"]!.GetValue<string>());
+        Assert.Equal(Subjects.TencentOrganizationCode.Scheme.ToString(), items[2]!["scheme"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Validate_InvalidIdentifier_ExitsInvalidInputWithThePreciseReason()
+    {
+        using var cli = new CliSession(server: null);
+        var wrongCheck = Subjects.Tencent.Value[..17] + "0";
+
+        var json = await cli.RunAsync("validate", Subjects.Huawei.Value, wrongCheck, "--kind", "entity", "--json");
+        var table = await cli.RunAsync("validate", wrongCheck);
+
+        Assert.Equal(Exit.InvalidInput, json.ExitCode);
+        var items = json.Json.AsArray();
+        Assert.True(items[0]!["valid"]!.GetValue<bool>());
+        Assert.False(items[1]!["valid"]!.GetValue<bool>());
+        Assert.Null(items[1]!["canonical"]);
+        Assert.Contains("check character", items[1]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(Exit.InvalidInput, table.ExitCode);
+        Assert.Contains("invalid", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_LenientValidPersonId_IsValidAsAPerson()
+    {
+        using var cli = new CliSession(server: null);
+
+        var result = await cli.RunAsync("validate", Subjects.Person.Value, "--lenient", "--json");
+
+        Assert.True(result.ExitCode == Exit.Ok, result.ToString());
+        Assert.Equal("NaturalPerson", result.Json[0]!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Validate_NoIdentifier_ExitsUsage()
+    {
+        using var cli = new CliSession(server: null);
+
+        Assert.Equal(Exit.Usage, (await cli.RunAsync("validate")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Generate_ThousandPersons_EveryRowValidatesAndImports()
+    {
+        using var cli = new CliSession(redis.Server);
+        var file = cli.PathOf("persons.csv");
+
+        await cli.RunOkAsync("generate", "--count", "1000", "--kind", "person", "--out", file);
+
+        var lines = File.ReadAllLines(file);
+        Assert.Equal(1001, lines.Length);
+        var header = lines[0].Split(',');
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        var subject = Array.IndexOf(header, "subject");
+        Assert.All(rows, r => Assert.Equal("NaturalPerson", r[Array.IndexOf(header, "kind")]));
+        Assert.All(rows, r => Assert.True(SubjectId.TryParse(r[subject], SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, out _, out var error), error));
+        Assert.Equal(1000, rows.Select(r => r[subject]).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(1000, rows.Select(r => r[Array.IndexOf(header, "entryId")]).Distinct(StringComparer.Ordinal).Count());
+
+        var validated = await cli.RunOkAsync(["validate", "--kind", "person", "--json", .. rows.Select(r => r[subject])]);
+        Assert.All(validated.Json.AsArray(), i => Assert.True(i!["valid"]!.GetValue<bool>()));
+
+        await cli.PublishAsync();
+        var imported = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--json");
+        Assert.Equal(1000, imported.Json["added"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Generate_SameSeed_SameFile()
+    {
+        using var cli = new CliSession(server: null);
+
+        await cli.RunOkAsync("generate", "--count", "200", "--out", cli.PathOf("a.csv"), "--list", "wage-arrears", "--seed", "42");
+        await cli.RunOkAsync("generate", "--count", "200", "--out", cli.PathOf("b.csv"), "--list", "wage-arrears", "--seed", "42");
+
+        Assert.Equal(File.ReadAllBytes(cli.PathOf("a.csv")), File.ReadAllBytes(cli.PathOf("b.csv")));
+        Assert.All(File.ReadLines(cli.PathOf("a.csv")).Skip(1), l => Assert.StartsWith("wage-arrears,LegalEntity,", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Generate_CountOutOfRange_ExitsUsage()
+    {
+        using var cli = new CliSession(server: null);
+
+        var zero = await cli.RunAsync("generate", "--count", "0", "--out", cli.PathOf("x.csv"));
+        var noOut = await cli.RunAsync("generate", "--count", "10");
+
+        Assert.Equal(Exit.Usage, zero.ExitCode);
+        Assert.Equal(Exit.Usage, noOut.ExitCode);
+    }
+
+    [Fact]
+    public async Task Status_Json_HasEntriesByListSequenceCatalogVersionAndFilterSize()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        await cli.RunOkAsync("import", cli.WriteCsv("d.csv", Rows.Entity(1), Rows.Entity(2), Rows.Entity(3)), "--list", CliSession.Debtors);
+        var lastImport = await cli.RunOkAsync("import", cli.WriteCsv("a.csv", Rows.Entity(4, entryId: "a-4"), Rows.Entity(5, entryId: "a-5")), "--list", "tax-grade-a", "--json");
+
+        var status = await cli.StatusAsync();
+        var text = await cli.RunOkAsync("status");
+
+        Assert.Equal("redis", status["store"]!.GetValue<string>());
+        Assert.Equal(cli.Namespace, status["namespace"]!.GetValue<string>());
+        Assert.Equal(CreditCatalog.Default.Version, status["catalogVersion"]!.GetValue<string>());
+        Assert.Equal(lastImport.Json["sequence"]!.GetValue<long>(), status["sequence"]!.GetValue<long>());
+        var entries = status["entries"]!.AsObject();
+        Assert.Equal(3, entries[CliSession.Debtors]!.GetValue<long>());
+        Assert.Equal(2, entries["tax-grade-a"]!.GetValue<long>());
+        Assert.True(status["filterBytes"]!.GetValue<long>() > 0);
+        Assert.Equal(0, status["feedLag"]!.GetValue<long>());
+        Assert.Contains(cli.Namespace, text.Output, StringComparison.Ordinal);
+        Assert.Contains(CliSession.Debtors, text.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_NothingPublished_ShowsNoCatalogAndNoEntries()
+    {
+        using var cli = new CliSession(redis.Server);
+
+        var status = await cli.StatusAsync();
+
+        Assert.Null(status["catalogVersion"]);
+        Assert.Empty(status["entries"]!.AsObject());
+    }
+}
