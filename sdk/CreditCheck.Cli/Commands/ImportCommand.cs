@@ -29,8 +29,14 @@ internal static class ImportCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate only; write nothing." };
         var rejects = new Option<FileInfo?>("--rejects") { Description = "Write bad rows here (with line and reason) and import the good ones." };
         var lenient = new Option<bool>("--lenient") { Description = "Accept codes whose check character does not conform (early pilot-region codes)." };
+        var columns = new Option<string[]>("--column")
+        {
+            Description = "Map a header to a field, e.g. --column 被执行人=name or --column 组织机构代码=- (ignore); repeatable. Fields: "
+                + "list, kind, subject, alternateSubject, name, authority, reference, listedOn, validFrom, validUntil, status, statusReason, relatedEnterprise, relatedEnterpriseCode, relatedRole, summary, entryId.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var allowEmpty = new Option<bool>("--allow-empty") { Description = "Let a replace import with no valid rows empty the list (refused otherwise: an empty export is more often a mistake)." };
-        var command = new Command("import", "Import a list export into the store, atomically.") { file, list, format, encoding, mode, dryRun, rejects, lenient, allowEmpty };
+        var command = new Command("import", "Import a list export into the store, atomically.") { file, list, format, encoding, mode, dryRun, rejects, lenient, allowEmpty, columns };
 
         command.SetAction(async (parse, ct) =>
         {
@@ -47,7 +53,8 @@ internal static class ImportCommand
                 listCode,
                 Format(parse.GetValue(format), source),
                 TextEncoding(parse.GetValue(encoding)!),
-                parse.GetValue(lenient) ? SubjectIdParseMode.LenientCheckCharacter : SubjectIdParseMode.Strict);
+                parse.GetValue(lenient) ? SubjectIdParseMode.LenientCheckCharacter : SubjectIdParseMode.Strict,
+                Mapping(parse.GetValue(columns)));
             if (!source.Exists)
             {
                 throw new CliException(ExitCodes.InvalidInput, $"File '{source.FullName}' does not exist.");
@@ -143,7 +150,7 @@ internal static class ImportCommand
         using var reader = new StreamReader(stream, options.Encoding, detectEncodingFromByteOrderMarks: true);
         using var rows = (options.Format == "json"
             ? ReadJson(reader, options)
-            : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader)).GetEnumerator();
+            : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader, options.Mapping)).GetEnumerator();
         var line = 1;
         while (true)
         {
@@ -246,7 +253,29 @@ internal static class ImportCommand
         _ => throw new CliException(ExitCodes.Usage, $"--encoding '{name}' is not utf-8, gbk or gb18030."),
     };
 
-    private sealed record ReadOptions(FileInfo File, string List, string Format, Encoding Encoding, SubjectIdParseMode Mode);
+    private static Dictionary<string, ListColumn?>? Mapping(string[]? given)
+    {
+        if (given is null || given.Length == 0)
+        {
+            return null;
+        }
+
+        var mapping = new Dictionary<string, ListColumn?>(StringComparer.Ordinal);
+        foreach (var item in given)
+        {
+            var equals = item.LastIndexOf('=');
+            if (equals <= 0 || !ListColumns.TryParseField(item[(equals + 1)..].Trim(), out var column))
+            {
+                throw new CliException(ExitCodes.Usage, $"--column '{item}' is not HEADER=field (or HEADER=- to ignore the column).");
+            }
+
+            mapping[ListColumns.Key(item[..equals])] = column;
+        }
+
+        return mapping;
+    }
+
+    private sealed record ReadOptions(FileInfo File, string List, string Format, Encoding Encoding, SubjectIdParseMode Mode, IReadOnlyDictionary<string, ListColumn?>? Mapping);
 
     /// <summary>Validates rows as they stream by: parse problems, catalog refusals and an entry given
     /// twice with different content; counts them and writes rejects.</summary>

@@ -6,6 +6,7 @@ internal enum ListColumn
     List,
     Kind,
     Subject,
+    AlternateSubject,
     Name,
     Authority,
     Reference,
@@ -41,6 +42,34 @@ internal static class ListColumns
         (ListColumn.RelatedRole, ["relatedrole", "关联身份", "职务"]),
         (ListColumn.Summary, ["summary", "失信行为简况", "失信行为"]),
         (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]));
+
+    /// <summary>Which identifier column is the key when an export carries several: the 统一社会信用代码 or
+    /// 身份证号码 first, then a generic one, then the older codes (used only where the key is empty).</summary>
+    public static int SubjectRank(string key) => key switch
+    {
+        "统一社会信用代码" or "身份证号码" or "证件号码" => 0,
+        "subject" or "id" or "主体代码" => 1,
+        "组织机构代码" => 2,
+        _ => 3,
+    };
+
+    /// <summary>A column named as the tool's option takes it: a field name (case-insensitive) or '-' to ignore.</summary>
+    public static bool TryParseField(string text, out ListColumn? column)
+    {
+        column = null;
+        if (text == "-")
+        {
+            return true;
+        }
+
+        if (Enum.TryParse<ListColumn>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+        {
+            column = parsed;
+            return true;
+        }
+
+        return false;
+    }
 
     public static string Key(string header) =>
         new([.. header.Where(c => !char.IsWhiteSpace(c) && c != '\uFEFF').Select(char.ToLowerInvariant)]);

@@ -19,7 +19,13 @@ internal static class ListFileReader
         "yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy/MM/dd", "yyyy年M月d日", "yyyy年MM月dd日", "yyyyMMdd", "yyyy.M.d",
     ];
 
-    public static IEnumerable<ListFileRow> ReadCsv(TextReader reader, string source, string? defaultList, SubjectIdParseMode mode, Action<IReadOnlyList<string>>? onHeader = null)
+    public static IEnumerable<ListFileRow> ReadCsv(
+        TextReader reader,
+        string source,
+        string? defaultList,
+        SubjectIdParseMode mode,
+        Action<IReadOnlyList<string>>? onHeader = null,
+        IReadOnlyDictionary<string, ListColumn?>? mapping = null)
     {
         var csv = new CsvRecordReader(reader);
         if (!csv.TryRead(out var header, out _, out var headerError))
@@ -44,19 +50,63 @@ internal static class ListFileReader
             problems.Add(new ListFileProblem(source, 1, null, headerError));
         }
 
+        var subjectRank = int.MaxValue;
         for (var i = 0; i < header.Count; i++)
         {
             var key = ListColumns.Key(header[i]);
-            if (ListColumns.Aliases.TryGetValue(key, out var column))
+            ListColumn? column;
+            if (mapping is not null && mapping.TryGetValue(key, out var mapped))
             {
-                if (Array.IndexOf(columns, column) >= 0)
+                column = mapped; // the operator's mapping; null ignores the column
+            }
+            else if (ListColumns.Aliases.TryGetValue(key, out var known))
+            {
+                column = known;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (column is not { } chosen)
+            {
+                continue;
+            }
+
+            if (chosen == ListColumn.Subject && Array.IndexOf(columns, ListColumn.Subject) is var existing and >= 0)
+            {
+                // Two identifier columns (统一社会信用代码 beside 组织机构代码): the better one is the key,
+                // the other is used where the key is empty.
+                // Only an older code (组织机构代码, 工商注册号) may stand beside the key.
+                var rank = ListColumns.SubjectRank(key);
+                if (Math.Max(rank, subjectRank) < 2 || rank == subjectRank || Array.IndexOf(columns, ListColumn.AlternateSubject) >= 0)
                 {
-                    problems.Add(new ListFileProblem(source, 1, header[i], $"Column '{header[i]}' repeats the {column} column."));
+                    problems.Add(new ListFileProblem(source, 1, header[i], $"Column '{header[i]}' repeats the identifier column '{header[existing]}'; map one with --column."));
+                    continue;
                 }
 
-                columns[i] = column;
-                impliedKind ??= column == ListColumn.Subject ? KindOfHeader(key) : null;
+                if (rank < subjectRank)
+                {
+                    columns[existing] = ListColumn.AlternateSubject;
+                    subjectRank = rank;
+                }
+                else
+                {
+                    chosen = ListColumn.AlternateSubject;
+                }
             }
+            else if (Array.IndexOf(columns, chosen) >= 0)
+            {
+                problems.Add(new ListFileProblem(source, 1, header[i], $"Column '{header[i]}' repeats the {chosen} column."));
+            }
+
+            if (chosen == ListColumn.Subject)
+            {
+                subjectRank = Math.Min(subjectRank, ListColumns.SubjectRank(key));
+                impliedKind ??= KindOfHeader(key);
+            }
+
+            columns[i] = chosen;
         }
 
         if (Array.IndexOf(columns, ListColumn.Subject) < 0)
@@ -199,7 +249,7 @@ internal static class ListFileReader
         }
 
         SubjectId subject = default;
-        if (Text(get(ListColumn.Subject)) is not { } subjectText)
+        if ((Text(get(ListColumn.Subject)) ?? Text(get(ListColumn.AlternateSubject))) is not { } subjectText)
         {
             Problem(ListColumn.Subject, "The identifier is missing.");
         }

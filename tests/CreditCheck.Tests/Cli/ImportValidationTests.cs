@@ -520,9 +520,7 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Contains("text", result.Error + result.Output, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "CLI gap: exports that carry both 统一社会信用代码 and 组织机构代码 columns are refused at the header (\"Column "
-        + "'组织机构代码' repeats the Subject column.\"), and import has no option to configure the column mapping (issue 4 item 2: "
-        + "'mapping configurable') to say which one to use.")]
+    [Fact]
     public async Task Import_UsccAndOrganizationCodeColumns_UsesTheUscc()
     {
         using var cli = new CliSession(redis.Server);
@@ -533,6 +531,23 @@ public sealed class ImportValidationTests(RedisFixture redis)
 
         Assert.True(result.ExitCode == Exit.Ok, result.ToString());
         Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(1)));
+    }
+
+    [Fact]
+    public async Task Import_ColumnMappedByOption_IsReadAsThatField()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.Write("mapped.csv", $"企业代码,企业,文号,列入日期\n{Rows.Company(2)},示例二有限公司,某决〔2024〕2号,2024-01-02\n");
+
+        var unmapped = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+        var mapped = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--column", "企业代码=subject", "--column", "企业=name");
+        var bad = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--column", "企业代码=nonsense");
+
+        Assert.Equal(Exit.InvalidInput, unmapped.ExitCode);
+        Assert.True(mapped.ExitCode == Exit.Ok, mapped.ToString());
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(2)));
+        Assert.Equal(Exit.Usage, bad.ExitCode);
     }
 
     private static List<List<string>> ReadCsv(string path)
