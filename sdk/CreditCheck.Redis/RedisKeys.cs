@@ -3,7 +3,11 @@ namespace CreditCheck.Redis;
 /// <summary>
 /// The key layout of one namespace. Every key starts with <c>cc:{ns}:</c>; the braces make
 /// <c>ns</c> the hash tag, so all keys of a namespace live in one Redis Cluster slot and multi-key
-/// scripts stay legal there.
+/// scripts stay legal there. Keys only the scripts touch are named there, not here:
+/// <c>generations</c> (counter of import generations), <c>versions</c> (list → count of single-entry
+/// changes, which imports check), <c>gens</c> (list → committed generation: readers keep, of each
+/// entry's fields, the newest not above it) and <c>kb:{list}</c> (8-byte filter fingerprints of a
+/// list's subjects, the SDK's filter source).
 /// </summary>
 internal sealed class RedisKeys
 {
@@ -36,12 +40,6 @@ internal sealed class RedisKeys
     /// <summary>Set: the lists that hold data.</summary>
     public string Lists => Prefix + "lists";
 
-    /// <summary>String: counter of import generations.</summary>
-    public string Generations => Prefix + "generations";
-
-    /// <summary>Hash: list code → version, bumped by every single-entry change (imports check it).</summary>
-    public string Versions => Prefix + "versions";
-
     /// <summary>Hash of one subject: <c>list⇥entryId⇥generation</c> → entry JSON. Readers read it whole
     /// (HGETALL) and select fields by the lists' committed generations.</summary>
     public string Entries(string subjectKey) => Prefix + "e:" + subjectKey;
@@ -49,9 +47,6 @@ internal sealed class RedisKeys
     /// <summary>Hash of one list, the committed view: <c>subjectKey⇥entryId</c> → <c>generation⇥contentHash</c>.
     /// An entry field is visible only while this index names its generation.</summary>
     public string ListIndex(string list) => Prefix + "l:" + list;
-
-    /// <summary>String of one list: 8-byte filter fingerprints of its subjects (the SDK's filter source).</summary>
-    public string ListFingerprints(string list) => Prefix + "kb:" + list;
 
     /// <summary>Staging of an import: next index, next fingerprints, staged fields, pending cleanup.</summary>
     public string StagedIndex(string list) => Prefix + "stage:l:" + list;
@@ -64,18 +59,13 @@ internal sealed class RedisKeys
 
     public string StagedRemovals(string list) => Prefix + "stage:removed:" + list;
 
-    /// <summary>Hash: list code → its committed import generation. Readers take, of each entry's fields,
-    /// the newest generation not above it; staged fields lie above it until the commit.</summary>
-    public string CommittedGenerations => Prefix + "gens";
-
     /// <summary>List of fields made invisible by a committed import, deleted after the commit.</summary>
     public string Garbage(string list) => Prefix + "gc:" + list;
 
     /// <summary>String: lock held by the import of a list.</summary>
     public string ImportLock(string list) => Prefix + "lock:" + list;
 
-    /// <summary>The prefix of subject entry keys, for scripts that build them.</summary>
+    /// <summary>The prefix of subject entry keys (the benchmark's naive integration builds keys with it).</summary>
     public string EntriesPrefix => Prefix + "e:";
 
-    public string ListIndexPrefix => Prefix + "l:";
 }
