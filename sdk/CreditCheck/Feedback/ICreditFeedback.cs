@@ -1,0 +1,17 @@
+namespace CreditCheck;
+
+/// <summary>Reports what the host executed for a decision (反馈). Registered by <c>AddCreditCheck</c>;
+/// the store decides where the records go (Redis: <c>cc:{ns}:feedback</c>).</summary>
+public interface ICreditFeedback
+{
+    /// <summary>Accepts a report and returns the records it produced, one per measure (or one
+    /// <see cref="ExecutionResult.NothingToExecute"/> record for a decision without measures). When the
+    /// call returns the records are acknowledged: journaled when a journal is configured, and queued for
+    /// at-least-once delivery; reporting the same measure of the same check again produces the same
+    /// <see cref="FeedbackRecord.Key"/>.</summary>
+    /// <param name="report">The report, built with <see cref="FeedbackReport.For(CreditDecision)"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting; a record already acknowledged is still delivered.</param>
+    /// <returns>The records, in the order of the report's measures.</returns>
+    /// <exception cref="ArgumentException">A measure the decision did not apply, or a missing reason.</exception>
+    ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(FeedbackReport report, CancellationToken cancellationToken = default);
+}
