@@ -21,7 +21,7 @@ internal sealed class MatterResolver
     public MatterResolver(ApprovalOptions options, IEnumerable<IMatterScenarioMap> maps)
     {
         _options = options;
-        _maps = [.. maps.DistinctBy(m => m.GetType())];
+        _maps = [.. maps.Distinct(ReferenceEqualityComparer.Instance).Cast<IMatterScenarioMap>()];
     }
 
     public ResolvedMatter Resolve(ApprovalApplication application)
