@@ -16,7 +16,12 @@ internal static class EntryCodec
         JsonSerializer.Serialize(entry, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ListEntry>)Options.GetTypeInfo(typeof(ListEntry)));
 
     /// <summary>Reads an entry, or says why it cannot be read (corrupt data never throws here).</summary>
-    public static ListEntry? Deserialize(string json, out string? error)
+    public static ListEntry? Deserialize(string json, out string? error) =>
+        Deserialize(System.Text.Encoding.UTF8.GetBytes(json), out error);
+
+    /// <summary>Reads an entry from its stored UTF-8 bytes (as Redis returns them: no transcoding), or
+    /// says why it cannot be read.</summary>
+    public static ListEntry? Deserialize(ReadOnlySpan<byte> json, out string? error)
     {
         try
         {

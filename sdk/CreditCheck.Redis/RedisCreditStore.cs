@@ -25,7 +25,7 @@ namespace CreditCheck.Redis;
 /// <para>Local negatives are trusted while the feed has confirmed the state within
 /// <see cref="CreditCheckOptions.MaxStaleness"/>; past it they are re-checked in Redis.</para>
 /// </remarks>
-public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
+public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IAsyncDisposable
 {
     private static readonly FoundEntry[] NoEntries = [];
     private static readonly UnreadableEntry[] NoProblems = [];
@@ -139,23 +139,32 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
     public async ValueTask<IReadOnlyList<SubjectLookup>> LookupManyAsync(IReadOnlyList<SubjectId> subjects, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subjects);
-        var state = _state ?? await WaitForStateAsync(cancellationToken).ConfigureAwait(false);
         var lookups = new SubjectLookup[subjects.Count];
+        await ((IStagedBatchLookup)this).LookupManyAsync(subjects, lookups, new bool[subjects.Count], cancellationToken).ConfigureAwait(false);
+        return lookups;
+    }
+
+    async ValueTask IStagedBatchLookup.LookupManyAsync(IReadOnlyList<SubjectId> subjects, SubjectLookup[] lookups, bool[] answered, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subjects);
+        var state = _state ?? await WaitForStateAsync(cancellationToken).ConfigureAwait(false);
         if (state is null)
         {
             Array.Fill(lookups, NotReady());
-            return lookups;
+            return;
         }
 
         // Everything answered locally stays local; the rest goes to Redis in one round trip.
         var pending = new List<Probe>();
         var positions = new List<int>();
+        var freshness = Freshness(out var fresh);
         for (var i = 0; i < subjects.Count; i++)
         {
-            var probe = ProbeLocally(state, subjects[i]);
+            var probe = ProbeLocally(state, subjects[i], freshness, fresh);
             if (probe.Answered)
             {
                 lookups[i] = probe.Lookup;
+                answered[i] = true;
             }
             else
             {
@@ -172,8 +181,6 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
                 lookups[positions[i]] = read[i];
             }
         }
-
-        return lookups;
     }
 
     /// <summary>Stops the feed and closes the connection if the store opened it. Idempotent: the
@@ -207,14 +214,19 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         _wake.Dispose();
     }
 
-    private Probe ProbeLocally(SyncState state, SubjectId subject)
+    private Probe ProbeLocally(SyncState state, SubjectId subject) => ProbeLocally(state, subject, Freshness(out var fresh), fresh);
+
+    /// <summary>How fresh the local state is now; a batch asks once, not once per subject.</summary>
+    private StoreFreshness Freshness(out bool fresh)
+    {
+        var confirmed = ConfirmedAt;
+        fresh = _time.GetUtcNow() - confirmed <= _checkOptions.MaxStaleness;
+        return new StoreFreshness(Interlocked.Read(ref _applied), confirmed);
+    }
+
+    private Probe ProbeLocally(SyncState state, SubjectId subject, StoreFreshness freshness, bool fresh)
     {
         var keys = state.Keys;
-        var now = _time.GetUtcNow();
-        var confirmed = ConfirmedAt;
-        var fresh = now - confirmed <= _checkOptions.MaxStaleness;
-        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), confirmed);
-
         var maybe = state.Filter.MayContain(keys.Fingerprint(subject));
         SubjectId? organization = null;
         if (state.OrganizationKeys && subject.EmbeddedOrganizationCode is { } embedded)
@@ -236,8 +248,33 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         return new Probe(subject, keys.StorageKey(subject), organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness);
     }
 
-    /// <summary>Reads the subjects' hashes in one pipelined round trip (plus the sequence) and keeps,
-    /// of each entry's fields, the newest generation the lists have committed.</summary>
+    /// <summary>One subject under one key: a plain HGETALL awaited directly, the cheapest read there
+    /// is (no script, no array, no extra continuation), so a cold check costs little more than the
+    /// bare round trip.</summary>
+    private async ValueTask<SubjectLookup> ReadOneAsync(SyncState state, Probe probe, CancellationToken cancellationToken)
+    {
+        if (probe.AlternateKey is not null)
+        {
+            return (await ReadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0];
+        }
+
+        var connection = _connection!;
+        HashEntry[] fields;
+        try
+        {
+            fields = await connection.Database.HashGetAllAsync(connection.Keys.Entries(probe.Key!))
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(state, [probe], cause)[0];
+        }
+
+        return Found(state, probe, fields, null, new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+    }
+
+    /// <summary>Reads the subjects' hashes in one round trip (one script call that returns them all:
+    /// one reply to parse instead of one per subject).</summary>
     private async Task<SubjectLookup[]> ReadAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
     {
         var connection = _connection!;
@@ -251,123 +288,128 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
             }
         }
 
-        HashEntry[][] hashes;
+        RedisResult[] hashes;
         try
         {
-            // One subject: a plain HGETALL, the cheapest read there is. Several: one script call that
-            // reads them all, one reply to complete instead of one per subject.
-            var read = keys.Count == 1
-                ? connection.Database.HashGetAllAsync(keys[0]).ContinueWith(t => new[] { t.Result }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
-                : ReadManyAsync(connection, keys);
-            hashes = await read.WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            hashes = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], [])
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
-            var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}).";
-            _lastError = reason;
-            Log.LookupFailed(_logger, probes[0].Subject.Masked, reason);
-            return [.. probes.Select(p => Fallback(state, p, reason))];
+            return Failed(state, probes, cause);
         }
 
-        var now = _time.GetUtcNow();
-        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), now);
+        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
         var lookups = new SubjectLookup[probes.Count];
         var position = 0;
         for (var i = 0; i < probes.Count; i++)
         {
             var probe = probes[i];
-            var entries = new List<FoundEntry>();
-            var unreadable = new List<UnreadableEntry>();
-            Select(state, hashes[position++], probe.Subject.Scheme, probe.Subject, entries, unreadable);
-            if (probe.AlternateKey is not null)
-            {
-                Select(state, hashes[position++], probe.AlternateScheme!.Value, probe.Subject, entries, unreadable);
-            }
-
-            var cached = new CachedSubject(entries.Count == 0 ? NoEntries : [.. entries], unreadable.Count == 0 ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
-            if (probe.MayBeListed)
-            {
-                Remember(probe.Subject, cached);
-            }
-
-            lookups[i] = new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
+            var fields = Pairs((RedisValue[])hashes[position++]!);
+            var alternate = probe.AlternateKey is null ? null : Pairs((RedisValue[])hashes[position++]!);
+            lookups[i] = Found(state, probe, fields, alternate, freshness);
         }
 
         return lookups;
     }
 
-    private static async Task<HashEntry[][]> ReadManyAsync(RedisConnection connection, List<RedisKey> keys)
+    private static HashEntry[] Pairs(RedisValue[] flat)
     {
-        var result = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], []).ConfigureAwait(false))!;
-        var hashes = new HashEntry[result.Length][];
-        for (var i = 0; i < result.Length; i++)
+        var pairs = new HashEntry[flat.Length / 2];
+        for (var j = 0; j < pairs.Length; j++)
         {
-            var pairs = (RedisValue[])result[i]!;
-            hashes[i] = new HashEntry[pairs.Length / 2];
-            for (var j = 0; j + 1 < pairs.Length; j += 2)
-            {
-                hashes[i][j / 2] = new HashEntry(pairs[j], pairs[j + 1]);
-            }
+            pairs[j] = new HashEntry(flat[2 * j], flat[(2 * j) + 1]);
         }
 
-        return hashes;
+        return pairs;
+    }
+
+    private SubjectLookup[] Failed(SyncState state, List<Probe> probes, Exception cause)
+    {
+        var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}).";
+        _lastError = reason;
+        Log.LookupFailed(_logger, probes[0].Subject.Masked, reason);
+        return [.. probes.Select(p => Fallback(state, p, reason))];
+    }
+
+    private SubjectLookup Found(SyncState state, Probe probe, HashEntry[] fields, HashEntry[]? alternate, StoreFreshness freshness)
+    {
+        List<FoundEntry>? entries = null;
+        List<UnreadableEntry>? unreadable = null;
+        Select(state, fields, probe.Subject.Scheme, probe.Subject, ref entries, ref unreadable);
+        if (alternate is not null)
+        {
+            Select(state, alternate, probe.AlternateScheme!.Value, probe.Subject, ref entries, ref unreadable);
+        }
+
+        var cached = new CachedSubject(entries is null ? NoEntries : [.. entries], unreadable is null ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
+        if (probe.MayBeListed)
+        {
+            Remember(probe.Subject, cached);
+        }
+
+        return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
     }
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;
 
     /// <summary>Of each entry's fields, the newest generation at or below its list's committed one:
-    /// newer fields belong to an import not yet switched on; older ones were superseded.</summary>
-    private void Select(SyncState state, HashEntry[] fields, IdentifierScheme scheme, SubjectId subject, List<FoundEntry> entries, List<UnreadableEntry> unreadable)
+    /// newer fields belong to an import not yet switched on; older ones were superseded. A subject has
+    /// a handful of fields, so a linear scan beats a dictionary; names and values stay UTF-8.</summary>
+    private void Select(SyncState state, HashEntry[] fields, IdentifierScheme scheme, SubjectId subject, ref List<FoundEntry>? entries, ref List<UnreadableEntry>? unreadable)
     {
-        Dictionary<(string List, string Entry), (long Generation, string Json)>? chosen = null;
-        foreach (var field in fields)
-        {
-            var name = (string)field.Name!;
-            var parts = name.Split('\t');
-            if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var generation))
-            {
-                Report(subject, name, "the field name is not list⇥entryId⇥generation", unreadable);
-                continue;
-            }
-
-            if (generation > state.Generations.GetValueOrDefault(parts[0]))
-            {
-                continue;
-            }
-
-            chosen ??= [];
-            if (!chosen.TryGetValue((parts[0], parts[1]), out var current) || current.Generation < generation)
-            {
-                chosen[(parts[0], parts[1])] = (generation, (string)field.Value!);
-            }
-        }
-
-        if (chosen is null)
+        if (fields.Length == 0)
         {
             return;
         }
 
-        foreach (var ((list, entryId), (_, json)) in chosen)
+        var chosen = new List<(FieldName Name, byte[] Json)>(fields.Length);
+        foreach (var field in fields)
+        {
+            var raw = (byte[])field.Name!;
+            if (!FieldName.TryParse(raw, out var name))
+            {
+                Report(subject, System.Text.Encoding.UTF8.GetString(raw), "the field name is not list⇥entryId⇥generation", ref unreadable);
+                continue;
+            }
+
+            if (name.Generation > state.Generations.GetValueOrDefault(name.List))
+            {
+                continue;
+            }
+
+            var existing = chosen.FindIndex(c => c.Name.SameEntry(name));
+            if (existing < 0)
+            {
+                chosen.Add((name, (byte[])field.Value!));
+            }
+            else if (chosen[existing].Name.Generation < name.Generation)
+            {
+                chosen[existing] = (name, (byte[])field.Value!);
+            }
+        }
+
+        foreach (var (name, json) in chosen)
         {
             if (EntryCodec.Deserialize(json, out var error) is not { } entry)
             {
-                Report(subject, $"{list}/{entryId}", error!, unreadable);
+                Report(subject, $"{name.List}/{name.EntryId}", error!, ref unreadable);
             }
-            else if (entry.ListCode != list || entry.EntryId != entryId)
+            else if (entry.ListCode != name.List || entry.EntryId != name.EntryId)
             {
-                Report(subject, $"{list}/{entryId}", $"the JSON says {entry.ListCode}/{entry.EntryId}", unreadable);
+                Report(subject, $"{name.List}/{name.EntryId}", $"the JSON says {entry.ListCode}/{entry.EntryId}", ref unreadable);
             }
             else
             {
-                entries.Add(new FoundEntry(entry, scheme));
+                (entries ??= []).Add(new FoundEntry(entry, scheme));
             }
         }
     }
 
-    private void Report(SubjectId subject, string field, string reason, List<UnreadableEntry> unreadable)
+    private void Report(SubjectId subject, string field, string reason, ref List<UnreadableEntry>? unreadable)
     {
         Log.UnreadableEntry(_logger, subject.Masked, _options.Namespace, field, reason);
-        unreadable.Add(new UnreadableEntry(field, reason));
+        (unreadable ??= []).Add(new UnreadableEntry(field, reason));
     }
 
     // Redis could not answer: the last known state under LastKnown, otherwise nothing (the checker
@@ -462,9 +504,6 @@ public sealed class RedisCreditStore : ICreditStore, IAsyncDisposable
         var probe = ProbeLocally(state, subject);
         return probe.Answered ? probe.Lookup : await ReadOneAsync(state, probe, cancellationToken).ConfigureAwait(false);
     }
-
-    private async ValueTask<SubjectLookup> ReadOneAsync(SyncState state, Probe probe, CancellationToken cancellationToken) =>
-        (await ReadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0];
 
     private async Task<SyncState?> WaitForStateAsync(CancellationToken cancellationToken)
     {

@@ -60,6 +60,11 @@ internal sealed class CreditChecker : ICreditChecker
             subjects[i] = (requests[i] ?? throw new ArgumentException($"Request {i} of the batch is null.", nameof(requests))).Subject;
         }
 
+        if (_store is IStagedBatchLookup staged)
+        {
+            return await CheckStagedAsync(staged, requests, subjects, cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<SubjectLookup> lookups;
         try
         {
@@ -74,6 +79,52 @@ internal sealed class CreditChecker : ICreditChecker
         for (var i = 0; i < decisions.Length; i++)
         {
             decisions[i] = Decide(requests[i], lookups[i]);
+        }
+
+        return decisions;
+    }
+
+    // The local answers are decided while the store's remote read is in flight.
+    private async ValueTask<IReadOnlyList<CreditDecision>> CheckStagedAsync(
+        IStagedBatchLookup staged, IReadOnlyList<CheckRequest> requests, SubjectId[] subjects, CancellationToken cancellationToken)
+    {
+        var lookups = new SubjectLookup[subjects.Length];
+        var answered = new bool[subjects.Length];
+        var decisions = new CreditDecision[subjects.Length];
+        ValueTask reading;
+        try
+        {
+            reading = staged.LookupManyAsync(subjects, lookups, answered, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return [.. requests.Select(r => DecideWithoutStore(r, e))];
+        }
+
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            if (answered[i])
+            {
+                decisions[i] = Decide(requests[i], lookups[i]);
+            }
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await reading.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failure = e;
+        }
+
+        for (var i = 0; i < decisions.Length; i++)
+        {
+            if (!answered[i])
+            {
+                decisions[i] = failure is null ? Decide(requests[i], lookups[i]) : DecideWithoutStore(requests[i], failure);
+            }
         }
 
         return decisions;

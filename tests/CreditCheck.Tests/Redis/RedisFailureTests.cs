@@ -50,6 +50,13 @@ public sealed class RedisFailureTests
             Assert.Contains("Redis could not answer", d.DegradedReason, StringComparison.Ordinal);
         });
 
+        // A batch degrades the same way, per subject.
+        var closedBatch = await closed.CheckManyAsync([new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Huawei, "procurement")]);
+        var lastKnownBatch = await lastKnown.CheckManyAsync([new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Huawei, "procurement")]);
+        Assert.All(closedBatch, d => Assert.Equal((DecisionOutcome.Review, DecisionPath.Policy, true), (d.Outcome, d.Path, d.IsDegraded)));
+        Assert.Equal((DecisionOutcome.Denied, DecisionPath.LastKnown), (lastKnownBatch[0].Outcome, lastKnownBatch[0].Path));
+        Assert.Equal((DecisionOutcome.Clear, DecisionPath.LastKnown), (lastKnownBatch[1].Outcome, lastKnownBatch[1].Path));
+
         await server.RestartAsync();
 
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -137,6 +137,35 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     }
 
     [Fact]
+    public async Task CorruptBytesAndFieldNames_InABatch_AreUnreadable_WhileTheRestIsDecided()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var store = await harness.StartStoreAsync();
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Huawei, "d-2"));
+        await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
+
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var db = direct.GetDatabase();
+        var key = new RedisKeys(harness.Namespace).Entries(new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret)).StorageKey(Subjects.Tencent));
+        var field = (await db.HashKeysAsync(key)).Single();
+        await db.HashSetAsync(key, field, new byte[] { 0x7B, 0xFF, 0xFE, 0x7D }); // "{", invalid UTF-8, "}"
+        await db.HashSetAsync(key, "debtors\tno-generation", "{}");
+        await db.HashSetAsync(key, "debtors\td-9\t-1", "{}");
+
+        var decisions = await Checker(store).CheckManyAsync(
+            [new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Alibaba, "procurement"), new CheckRequest(Subjects.Huawei, "procurement")]);
+
+        Assert.Equal(DecisionOutcome.Review, decisions[0].Outcome);
+        Assert.Equal(3, decisions[0].UnreadableEntries.Count);
+        Assert.Contains(decisions[0].UnreadableEntries, u => u.Field == "debtors/d-1" && u.Reason.Contains("invalid JSON", StringComparison.Ordinal));
+        Assert.Contains(decisions[0].UnreadableEntries, u => u.Field == "debtors\tno-generation" && u.Reason.Contains("list⇥entryId⇥generation", StringComparison.Ordinal));
+        Assert.Contains(decisions[0].UnreadableEntries, u => u.Field == "debtors\td-9\t-1");
+        Assert.Equal(DecisionOutcome.Clear, decisions[1].Outcome);
+        Assert.Equal(DecisionOutcome.Denied, decisions[2].Outcome);
+    }
+
+    [Fact]
     public async Task SecretMismatch_FailsTheSdkAndThePublisherAtStart()
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
