@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, runs every test project, and ends with one line: "N passed, N failed".
-# Installs what the tests need on a fresh Debian machine (redis-server for the Redis tests).
+# Installs what the tests need on a fresh Debian machine (redis-server for the Redis tests, chromium for
+# the service-hall browser tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -18,6 +19,17 @@ if ! command -v redis-server >/dev/null 2>&1; then
       || echo "warning: could not install redis-server; tests that need it will fail and say so" >&2
   else
     echo "warning: no apt-get; install redis-server yourself for the Redis tests" >&2
+  fi
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium (the service-hall page's browser tests drive it headless)"
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+      || echo "warning: could not install chromium; the browser tests will fail and say so" >&2
+  else
+    echo "warning: no apt-get; install chromium (/usr/bin/chromium) yourself for the browser tests" >&2
   fi
 fi
 
