@@ -45,6 +45,12 @@ internal static class SampleData
         {
             var rows = Csv(File.ReadAllText(file, Encoding.UTF8)).ToList();
             var header = rows[0];
+            if (!header.Contains("list") || !header.Contains("kind") || !header.Contains("subject"))
+            {
+                throw new InvalidDataException(
+                    $"{Path.GetFileName(file)}: this sample seeds Redis from files with the samples/data columns (list, kind, subject, …); load other exports with `creditcheck import`.");
+            }
+
             for (var r = 1; r < rows.Count; r++)
             {
                 var cells = rows[r];

@@ -43,7 +43,8 @@ public static class ServiceHallApp
         }
         catch (Exception e)
         {
-            await Console.Error.WriteLineAsync($"error: the store could not be set up: {e.Message}");
+            var store = settings.Redis is null ? $"the embedded store (data folder {settings.DataDirectory})" : $"Redis at {RedisHost(settings.Redis)}";
+            await Console.Error.WriteLineAsync($"error: {store} could not be set up: {Short(e.Message)}");
             return 3;
         }
 
@@ -130,6 +131,13 @@ public static class ServiceHallApp
         });
         app.MapRazorPages();
         return app;
+    }
+
+    /// <summary>A client error's first part, without the connection diagnostics that follow it.</summary>
+    private static string Short(string message)
+    {
+        var cut = message.IndexOf(", origin:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
 
     /// <summary>The host part of a configuration string, without passwords or other options.</summary>

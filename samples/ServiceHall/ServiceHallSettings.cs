@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ServiceHall;
 
-/// <summary>The sample's command line: <c>[--urls http://127.0.0.1:PORT] [--redis CONNSTR] [--secret S] [--namespace NS]</c>.</summary>
+/// <summary>The sample's command line: <c>[--urls http://127.0.0.1:PORT] [--data DIR] [--redis CONNSTR] [--secret S] [--namespace NS]</c>.</summary>
 public sealed record ServiceHallSettings
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
@@ -10,7 +10,8 @@ public sealed record ServiceHallSettings
     public const string Usage = """
         usage: dotnet run --project samples/ServiceHall [-- options]
           --urls URL         where to listen; loopback only (127.0.0.1 or localhost), http; default http://127.0.0.1:5080
-          --redis CONNSTR    use Redis (e.g. 127.0.0.1:6379) instead of the embedded store; the namespace is seeded from samples/data
+          --data DIR         the list files (*.csv, *.json as in samples/data) to start from; default samples/data
+          --redis CONNSTR    use Redis (e.g. 127.0.0.1:6379) instead of the embedded store; the namespace is seeded from the data folder first
           --secret S         the namespace's shared secret (≥ 16 characters); default $CREDITCHECK_SECRET or creditcheck-samples-secret
           --namespace NS     the Redis namespace; default samples
         """;
@@ -54,7 +55,7 @@ public sealed record ServiceHallSettings
                 value = args[++i];
             }
 
-            if (name is not ("--urls" or "--redis" or "--secret" or "--namespace"))
+            if (name is not ("--urls" or "--data" or "--redis" or "--secret" or "--namespace"))
             {
                 throw new ArgumentException($"unknown option '{name}'.");
             }
@@ -67,6 +68,7 @@ public sealed record ServiceHallSettings
             settings = name switch
             {
                 "--urls" => settings with { Port = LoopbackPort(value) },
+                "--data" => settings with { DataDirectory = ExistingDirectory(value) },
                 "--redis" => settings with { Redis = value },
                 "--secret" => settings with { Secret = value },
                 _ => settings with { Namespace = value },
@@ -75,6 +77,10 @@ public sealed record ServiceHallSettings
 
         return settings;
     }
+
+    private static string ExistingDirectory(string path) => Directory.Exists(path)
+        ? Path.GetFullPath(path)
+        : throw new ArgumentException($"--data '{path}': no such folder.");
 
     /// <summary>The port of a loopback http address; the page is for the window's own machine only.</summary>
     private static int LoopbackPort(string urls)

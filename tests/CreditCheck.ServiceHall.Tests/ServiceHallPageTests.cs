@@ -11,7 +11,7 @@ namespace CreditCheck.ServiceHall.Tests;
 /// tests list themselves.</summary>
 public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) : IClassFixture<EmbeddedHall>
 {
-    private const int Timeout = 90_000;
+    private const int Timeout = 120_000;
 
     // Featured subjects of samples/data/README.md.
     private const string SampleRedListed = "91110105336900600J";    // 示例绿色通道科技有限公司: 纳税信用A级, 守合同重信用

@@ -7,7 +7,7 @@ namespace CreditCheck.ServiceHall.Tests;
 /// <summary>The window page with <c>--redis</c> against the test's own redis-server.</summary>
 public sealed class ServiceHallRedisTests(Chromium chromium, RedisHall hall) : IClassFixture<RedisHall>
 {
-    [Fact(Timeout = 90_000)]
+    [Fact(Timeout = 180_000)]
     public async Task OnRedis_GreenChannelRefusalAndRecordedConfirmation()
     {
         var hallPage = new HallPage(await chromium.NewPageAsync(), hall.Host.BaseUrl);

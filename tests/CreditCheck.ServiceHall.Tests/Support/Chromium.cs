@@ -13,8 +13,11 @@ public sealed class Chromium : IAsyncLifetime
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    /// <summary>How long any single page action or assertion may wait.</summary>
-    public const float ActionTimeout = 15_000;
+    /// <summary>How long a page action or navigation may wait (generous: the test machine may be busy).</summary>
+    public const float ActionTimeout = 30_000;
+
+    /// <summary>How long an assertion may wait for the page to reach the expected state.</summary>
+    public const float ExpectTimeout = 20_000;
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -28,6 +31,7 @@ public sealed class Chromium : IAsyncLifetime
             return;
         }
 
+        Assertions.SetDefaultExpectTimeout(ExpectTimeout);
         try
         {
             _playwright = await Playwright.CreateAsync();
