@@ -2,6 +2,8 @@ using CreditCheck.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CreditCheck;
@@ -36,6 +38,7 @@ public static class CreditCheckServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<CreditCheckOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<FeedbackOptions>().Bind(section.GetSection(FeedbackOptions.SectionName));
         return AddCore(services);
     }
 
@@ -46,6 +49,22 @@ public static class CreditCheckServiceCollectionExtensions
         services.TryAddSingleton<ICreditStore>(_ => throw new InvalidOperationException(
             "CreditCheck has no store: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
         services.TryAddSingleton<ICreditChecker, CreditChecker>();
+        AddFeedback(services);
         return new CreditCheckBuilder(services);
+    }
+
+    /// <summary>Feedback delivery, started with the host; the store chosen next supplies the sink.</summary>
+    private static void AddFeedback(IServiceCollection services)
+    {
+        services.AddOptions<FeedbackOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>());
+        services.TryAddSingleton<IFeedbackSink, MissingFeedbackSink>();
+        services.TryAddSingleton(sp => new CreditFeedback(
+            sp.GetRequiredService<IOptions<FeedbackOptions>>().Value,
+            sp.GetRequiredService<IFeedbackSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<ICreditFeedback>(sp => sp.GetRequiredService<CreditFeedback>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FeedbackStartup>());
     }
 }
