@@ -248,7 +248,12 @@ internal static partial class ReceiptCodec
         var scenario = NonEmpty(reader.String("scenario"), "scenario");
         var outcome = Outcome(reader.String("outcome"));
         var count = reader.Int("entryIds count");
-        var entries = new List<string>(Math.Min(count, 1024));
+        if (count < 0 || count > reader.Remaining / 4)
+        {
+            throw new FormatException($"The compact receipt's entryIds count {count} does not fit its payload.");
+        }
+
+        var entries = new List<string>(count);
         for (var i = 0; i < count; i++)
         {
             entries.Add(NonEmpty(reader.String("entryIds"), "entryIds"));
@@ -379,6 +384,8 @@ internal static partial class ReceiptCodec
     private sealed class PayloadReader(byte[] payload)
     {
         private int _position;
+
+        public int Remaining => payload.Length - _position;
 
         public byte[] Bytes(int count, string name)
         {
