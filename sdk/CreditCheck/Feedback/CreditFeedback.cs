@@ -279,6 +279,14 @@ public sealed class CreditFeedback : ICreditFeedback, IAsyncDisposable
             problems.Add("the decision has no CheckId.");
         }
 
+        if (report.Measures.Count == 0 && report.Decision.AppliedMeasures.Count > 0)
+        {
+            // An empty report means "nothing to execute"; said of a decision with measures it would
+            // count a punishment as a plain check.
+            problems.Add($"it reports no measure, but the decision applied {string.Join(", ", report.Decision.AppliedMeasures.Select(a => a.Measure.Code))}: " +
+                "report each one (Executed, NotExecuted with the reason, Overridden), or AllExecuted().");
+        }
+
         Text(problems, "Department", report.Department);
         Text(problems, "District", report.District);
         Text(problems, "Operator", report.Operator);

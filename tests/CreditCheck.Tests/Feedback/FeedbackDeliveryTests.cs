@@ -72,7 +72,7 @@ public sealed class FeedbackDeliveryTests
 
         sink.Failing = false;
         Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
-        await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness)));
+        await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted());
 
         Assert.Equal(records.Take(6).Select(r => r.Key), sink.Store.Snapshot().Select(r => r.Key));
         Assert.Contains("4 records overflowed meanwhile (4 dropped)", Assert.Single(logs.Of(3008)).Message, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class FeedbackDeliveryTests
         var lost = Assert.Single(logs.Of(3009));
         Assert.Contains("4 feedback records were not delivered", lost.Message, StringComparison.Ordinal);
         Assert.Contains("lost (no journal is configured)", lost.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness))));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted()));
     }
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class FeedbackJournalTests
         var other = Path.Combine(folder.Path, "notes.txt");
         await File.WriteAllTextAsync(other, "meeting notes\nnothing to do with feedback\n");
         await using var wrong = FeedbackData.Create(new FaultySink(), FeedbackData.Fast(other), time: harness.Time);
-        var report = FeedbackReport.For(await FeedbackData.DeniedAsync(harness));
+        var report = FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted();
 
         var inUse = await Assert.ThrowsAsync<InvalidOperationException>(async () => await second.ReportAsync(report));
         var notJournal = await Assert.ThrowsAsync<InvalidOperationException>(async () => await wrong.ReportAsync(report));

@@ -103,7 +103,7 @@ public sealed class FeedbackRegistrationTests
         var feedback = provider.GetRequiredService<CreditFeedback>();
         var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
 
-        await feedback.ReportAsync(FeedbackReport.For(decision));
+        await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal"));
         await FeedbackData.UntilAsync(() => feedback.Status.LastError is not null, "a delivery error");
 
         Assert.Equal(1, feedback.Status.Backlog);

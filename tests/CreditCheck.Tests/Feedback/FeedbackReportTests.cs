@@ -63,6 +63,19 @@ public sealed class FeedbackReportTests
     }
 
     [Fact]
+    public async Task ReportAsync_NoMeasureOnADecisionThatAppliedSome_RefusedSinceItWouldCountAsNothingToExecute()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await feedback.ReportAsync(FeedbackReport.For(decision)));
+
+        Assert.Contains("it reports no measure, but the decision applied procurement-refusal, everywhere-notice", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal").Executed("everywhere-notice"))).Count);
+    }
+
+    [Fact]
     public async Task ReportAsync_EachMeasure_OneRecordWithItsKeyResultAndDetails()
     {
         var harness = await FeedbackData.HarnessAsync();
