@@ -461,7 +461,7 @@ public sealed class CreditFeedback : ICreditFeedback, IAsyncDisposable
                 failures++;
                 var delay = Backoff(failures);
                 _lastError = $"{e.GetType().Name}: {e.Message}";
-                Log.FeedbackDeliveryFailed(_logger, e, 0, _sink.Name, failures, delay);
+                Log.FeedbackJournalFailed(_logger, e, _journal?.Path ?? "(none)", failures, delay);
                 try
                 {
                     await Task.Delay(delay, _time, stop).ConfigureAwait(false);

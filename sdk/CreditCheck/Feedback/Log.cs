@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(3010, LogLevel.Debug, "Feedback journal {Path} compacted: {Removed} delivered bytes removed, {Kept} bytes kept", EventName = "FeedbackJournalCompacted")]
     public static partial void FeedbackJournalCompacted(ILogger logger, string path, long removed, long kept);
 
+    [LoggerMessage(3012, LogLevel.Error, "Feedback journal {Path} failed ({Attempt} in a row); retrying in {Delay}; the records in it are kept", EventName = "FeedbackJournalFailed")]
+    public static partial void FeedbackJournalFailed(ILogger logger, Exception exception, string path, int attempt, TimeSpan delay);
+
     [LoggerMessage(3011, LogLevel.Warning, "Feedback journal {Path}: {Reason}; every record in it is delivered again (a consumer drops the duplicates by key)", EventName = "FeedbackCheckpointIgnored")]
     public static partial void FeedbackCheckpointIgnored(ILogger logger, string path, string reason);
 }
