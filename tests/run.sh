@@ -33,6 +33,13 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# A Chinese font, so that the screenshots of the feedback report show its text (not empty boxes).
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null \
+    || echo "warning: could not install a Chinese font; report screenshots will show boxes for Chinese text" >&2
+fi
+
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"

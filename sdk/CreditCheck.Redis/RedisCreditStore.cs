@@ -25,7 +25,7 @@ namespace CreditCheck.Redis;
 /// <para>Local negatives are trusted while the feed has confirmed the state within
 /// <see cref="CreditCheckOptions.MaxStaleness"/>; past it they are re-checked in Redis.</para>
 /// </remarks>
-public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IAsyncDisposable
+public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreHealth, IAsyncDisposable
 {
     private static readonly FoundEntry[] NoEntries = [];
     private static readonly UnreadableEntry[] NoProblems = [];
@@ -94,6 +94,15 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IAsyncD
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
                 _lastError);
+        }
+    }
+
+    StoreHealth IStoreHealth.Health
+    {
+        get
+        {
+            var status = Status;
+            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError);
         }
     }
 
@@ -793,6 +802,14 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IAsyncD
                 Log.Resync(_logger, _options.Namespace, $"unreadable change record: {record}");
                 return false;
         }
+    }
+
+    /// <summary>The store's connection (started if need be), shared with the feedback sink: one
+    /// multiplexer per host.</summary>
+    internal async Task<RedisConnection> GetConnectionAsync()
+    {
+        await EnsureStartedAsync().ConfigureAwait(false);
+        return _connection!;
     }
 
     /// <summary>Test hook: a paused feed neither polls nor confirms, as if this host fell behind.</summary>

@@ -1,7 +1,11 @@
+using System.Diagnostics.Metrics;
 using CreditCheck.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CreditCheck;
@@ -36,6 +40,7 @@ public static class CreditCheckServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<CreditCheckOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<FeedbackOptions>().Bind(section.GetSection(FeedbackOptions.SectionName));
         return AddCore(services);
     }
 
@@ -46,6 +51,41 @@ public static class CreditCheckServiceCollectionExtensions
         services.TryAddSingleton<ICreditStore>(_ => throw new InvalidOperationException(
             "CreditCheck has no store: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
         services.TryAddSingleton<ICreditChecker, CreditChecker>();
+        AddFeedback(services);
+        AddDiagnostics(services);
         return new CreditCheckBuilder(services);
+    }
+
+    // The CreditCheck meter (through the host's IMeterFactory) and the health check, once. The check
+    // joins the host's health checks (services.AddHealthChecks()) without imposing them on a host that has none.
+    private static void AddDiagnostics(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(CreditCheckHealthCheck)))
+        {
+            return;
+        }
+
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new CreditCheckMetrics(
+            sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ICreditStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IFeedbackHealth>()));
+        services.AddSingleton<CreditCheckHealthCheck>();
+        services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Add(new HealthCheckRegistration(
+            CreditCheckDiagnostics.HealthCheckName, sp => sp.GetRequiredService<CreditCheckHealthCheck>(), failureStatus: null, tags: ["creditcheck", "ready"])));
+    }
+
+    /// <summary>Feedback delivery, started with the host; the store chosen next supplies the sink.</summary>
+    private static void AddFeedback(IServiceCollection services)
+    {
+        services.AddOptions<FeedbackOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>());
+        services.TryAddSingleton<IFeedbackSink, MissingFeedbackSink>();
+        services.TryAddSingleton(sp => new CreditFeedback(
+            sp.GetRequiredService<IOptions<FeedbackOptions>>().Value,
+            sp.GetRequiredService<IFeedbackSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<ICreditFeedback>(sp => sp.GetRequiredService<CreditFeedback>());
+        services.TryAddSingleton<IFeedbackHealth>(sp => sp.GetRequiredService<CreditFeedback>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FeedbackStartup>());
     }
 }
