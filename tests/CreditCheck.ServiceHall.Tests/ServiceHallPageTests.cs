@@ -1,6 +1,8 @@
 using System.Globalization;
 using CreditCheck.Catalog;
 using CreditCheck.ServiceHall.Tests.Support;
+using CreditCheck.Stores;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ServiceHall;
 using static Microsoft.Playwright.Assertions;
@@ -191,22 +193,63 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task Confirmation_IsRecordedOnThePage()
+    public async Task Confirmation_IsRecordedOnThePageAndInTheFeedbackStore()
     {
         var hallPage = await OpenAsync();
         await hallPage.RouteAsync(Generated.RedCompanyTwo.Value, FoodLicence, missing: "从业人员健康证明");
         await Expect(hallPage.RouteBadge).ToHaveTextAsync("容缺受理");
         var checkId = Guid.Parse((await hallPage.Page.Locator("#checks tbody tr td:nth-child(5)").TextContentAsync())!);
+        var applicationId = await hallPage.Page.Locator("#application-id").TextContentAsync();
 
         await hallPage.ConfirmAsync(outcome: "已容缺受理");
 
         await Expect(hallPage.Page.Locator("#feedback-recorded h3")).ToHaveTextAsync("反馈已记录");
         var keys = await hallPage.Page.Locator("#feedback-records td[data-key]").AllTextContentsAsync();
-        Assert.NotEmpty(keys);
         Assert.All(keys, key => Assert.StartsWith(checkId.ToString("N") + ":", key, StringComparison.Ordinal));
         Assert.Contains(checkId.ToString("N") + ":tolerant-acceptance", keys);
         await Expect(hallPage.Page.Locator("#feedback-count")).ToHaveTextAsync(keys.Count.ToString(CultureInfo.InvariantCulture));
         await Screenshots.SaveAsync(hallPage.Page, "08-confirmation-recorded");
+
+        // The same records reached the embedded store's feedback store, with what the clerk did.
+        var records = await FeedbackStore.WaitForAsync(hall.Host.Services.GetRequiredService<IFeedbackReader>(), keys);
+        Assert.Equal(keys.Order(StringComparer.Ordinal), records.Select(r => r.Key).Order(StringComparer.Ordinal));
+        var tolerant = records.Single(r => r.MeasureCode == "tolerant-acceptance");
+        Assert.Equal(ExecutionResult.Executed, tolerant.Result);
+        Assert.Equal("已容缺受理", tolerant.ResultText);
+        Assert.All(records, r =>
+        {
+            Assert.Equal(Generated.RedCompanyTwo.Value, r.SubjectCode);
+            Assert.Equal(applicationId, r.TransactionReference);
+            Assert.Equal(FoodLicence, r.ItemCode);
+            Assert.Equal("食品经营许可", r.ItemName);
+            Assert.Equal("综合窗口01号", r.Operator);
+            Assert.Equal("330100", r.District);
+            Assert.Equal("licensing", r.Scenario);
+        });
+        // 告知承诺 was open to this red-listed applicant but not used: reported not executed, with why.
+        var commitment = records.Single(r => r.MeasureCode == "commitment-approval");
+        Assert.Equal(ExecutionResult.NotExecuted, commitment.Result);
+        Assert.Contains("容缺受理", commitment.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RefusalNotFollowed_IsRecordedWithTheReason()
+    {
+        var hallPage = await OpenAsync();
+        await hallPage.RouteAsync(SampleBlacklisted, SupplierRegistration);
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("不予受理");
+
+        await hallPage.ConfirmAsync("未按提示办理", reason: "申请人当场撤回申请");
+
+        await Expect(hallPage.Page.Locator("#feedback-recorded")).ToContainTextAsync("办理情况：未按提示办理");
+        var keys = await hallPage.Page.Locator("#feedback-records td[data-key]").AllTextContentsAsync();
+        var records = await FeedbackStore.WaitForAsync(hall.Host.Services.GetRequiredService<IFeedbackReader>(), keys);
+        var refusal = records.Single(r => r.MeasureCode == "procurement-refusal");
+        Assert.Equal(ExecutionResult.NotExecuted, refusal.Result);
+        Assert.Equal("申请人当场撤回申请", refusal.Reason);
+        Assert.Equal(LegalBasis("procurement-refusal"), refusal.LegalBasis);
+        Assert.Equal(["court-dishonest-debtors"], refusal.Lists);
+        await Expect(hallPage.Page.Locator("#feedback-records")).ToContainTextAsync("申请人当场撤回申请");
     }
 
     private async Task<HallPage> OpenAsync()

@@ -1,4 +1,5 @@
 using CreditCheck.Catalog;
+using CreditCheck.Redis;
 using CreditCheck.ServiceHall.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -37,5 +38,14 @@ public sealed class ServiceHallRedisTests(Chromium chromium, RedisHall hall) : I
         var keys = await hallPage.Page.Locator("#feedback-records td[data-key]").AllTextContentsAsync();
         Assert.Contains(keys, k => k.EndsWith(":green-channel", StringComparison.Ordinal));
         await Screenshots.SaveAsync(hallPage.Page, "12-redis-confirmation-recorded");
+
+        // The records are in the namespace's feedback stream (cc:{ns}:feedback), as the platform reads them.
+        await using var reader = await RedisFeedbackReader.ConnectAsync(hall.StoreOptions);
+        var records = await FeedbackStore.WaitForAsync(reader, keys);
+        var green = records.Single(r => r.MeasureCode == "green-channel");
+        Assert.Equal(ExecutionResult.Executed, green.Result);
+        Assert.Equal("已优先受理", green.ResultText);
+        Assert.Equal(Generated.RedCompany.Value, green.SubjectCode);
+        Assert.Equal(["tax-grade-a"], green.Lists);
     }
 }
