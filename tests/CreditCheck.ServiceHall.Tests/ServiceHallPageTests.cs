@@ -252,6 +252,24 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
         await Expect(hallPage.Page.Locator("#feedback-records")).ToContainTextAsync("申请人当场撤回申请");
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task UnlistedApplicantConfirmed_RecordsTheCheckAsNothingToExecute()
+    {
+        var hallPage = await OpenAsync();
+        await hallPage.RouteAsync(Generated.CleanCompany.Value, "330100-CZ-021");
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("一般程序");
+        var checkId = Guid.Parse((await hallPage.Page.Locator("#checks tbody tr td:nth-child(5)").TextContentAsync())!);
+
+        await hallPage.ConfirmAsync(outcome: "已受理");
+
+        await Expect(hallPage.Page.Locator("#feedback-records td[data-key]")).ToHaveTextAsync([checkId.ToString("N") + ":-"]);
+        await Expect(hallPage.Page.Locator("#nothing-to-execute")).ToBeVisibleAsync();
+        var record = Assert.Single(await FeedbackStore.WaitForAsync(hall.Host.Services.GetRequiredService<IFeedbackReader>(), [checkId.ToString("N") + ":-"]));
+        Assert.Equal(ExecutionResult.NothingToExecute, record.Result);
+        Assert.Equal(DecisionOutcome.Clear, record.Outcome);
+        Assert.Equal("fiscal-funds.subsidy", record.Scenario);
+    }
+
     private async Task<HallPage> OpenAsync()
     {
         var hallPage = new HallPage(await chromium.NewPageAsync(), hall.Host.BaseUrl);
