@@ -78,6 +78,18 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task QualifyAsync_RestrictionUnderObjection_StillDisqualifiedAndSaysTheObjectionIsPending()
+    {
+        var subject = Ids.Company(15);
+        await _harness.ListAsync(subject, "wage-arrears", EntryStatus.UnderObjection);
+
+        var bidder = await QualifyOneAsync(subject);
+
+        Assert.Equal(BidderStatus.Disqualified, bidder.Status);
+        Assert.Contains(bidder.Reasons, r => r.Text == "示例投标人的名单记录异议处理中，措施照常适用，以认定部门核查结论为准");
+    }
+
+    [Fact]
     public async Task QualifyAsync_RedListed_EarnsTheTendersPointsForTheList()
     {
         var subject = Ids.Company(4);
