@@ -25,7 +25,7 @@ namespace CreditCheck.Redis;
 /// <para>Local negatives are trusted while the feed has confirmed the state within
 /// <see cref="CreditCheckOptions.MaxStaleness"/>; past it they are re-checked in Redis.</para>
 /// </remarks>
-public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IAsyncDisposable
+public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreHealth, IAsyncDisposable
 {
     private static readonly FoundEntry[] NoEntries = [];
     private static readonly UnreadableEntry[] NoProblems = [];
@@ -94,6 +94,15 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IAsyncD
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
                 _lastError);
+        }
+    }
+
+    StoreHealth IStoreHealth.Health
+    {
+        get
+        {
+            var status = Status;
+            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
 using Microsoft.Extensions.Logging;
@@ -14,34 +15,58 @@ internal sealed class CreditChecker : ICreditChecker
     private readonly CreditCheckOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CreditChecker> _logger;
+    private readonly CreditCheckMetrics? _metrics;
     private volatile CompiledCatalog? _compiled;
 
-    // Logging is optional: a host without AddLogging gets a silent checker, not a failure.
-    public CreditChecker(ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null)
+    // Logging and metrics are optional: a host without them gets a silent checker, not a failure.
+    public CreditChecker(
+        ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null, CreditCheckMetrics? metrics = null)
     {
         _store = store;
         _options = options.Value;
         _time = time;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CreditChecker>();
+        _metrics = metrics;
     }
 
     public ValueTask<CreditDecision> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ValueTask<SubjectLookup> pending;
+        var previous = Activity.Current;
+        var activity = CreditCheckActivities.StartCheck(request);
+        var started = _metrics is { Timing: true } ? Stopwatch.GetTimestamp() : 0;
         try
         {
-            pending = _store.LookupAsync(request.Subject, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return new ValueTask<CreditDecision>(DecideWithoutStore(request, e));
-        }
+            ValueTask<SubjectLookup> pending;
+            try
+            {
+                pending = _store.LookupAsync(request.Subject, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return new ValueTask<CreditDecision>(Completed(DecideWithoutStore(request, e), activity, started));
+            }
 
-        // The local paths complete synchronously: no state machine, no allocation beyond the decision.
-        return pending.IsCompletedSuccessfully
-            ? new ValueTask<CreditDecision>(Decide(request, pending.Result))
-            : AwaitLookupAsync(request, pending);
+            // The local paths complete synchronously: no state machine, no allocation beyond the decision.
+            if (pending.IsCompletedSuccessfully)
+            {
+                return new ValueTask<CreditDecision>(Completed(Decide(request, pending.Result), activity, started));
+            }
+
+            var awaiting = AwaitLookupAsync(request, pending, activity, started);
+            if (activity is not null)
+            {
+                // The activity goes on in the awaiting flow; the caller's current activity is its own again.
+                Activity.Current = previous;
+            }
+
+            return awaiting;
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask<IReadOnlyList<CreditDecision>> CheckManyAsync(IReadOnlyList<CheckRequest> requests, CancellationToken cancellationToken = default)
@@ -60,10 +85,32 @@ internal sealed class CreditChecker : ICreditChecker
             subjects[i] = (requests[i] ?? throw new ArgumentException($"Request {i} of the batch is null.", nameof(requests))).Subject;
         }
 
-        if (_store is IStagedBatchLookup staged)
+        var activity = CreditCheckActivities.StartBatch(requests.Count);
+        var started = _metrics is { Timing: true } ? Stopwatch.GetTimestamp() : 0;
+        IReadOnlyList<CreditDecision> decisions;
+        try
         {
-            return await CheckStagedAsync(staged, requests, subjects, cancellationToken).ConfigureAwait(false);
+            decisions = _store is IStagedBatchLookup staged
+                ? await CheckStagedAsync(staged, requests, subjects, cancellationToken).ConfigureAwait(false)
+                : await CheckAllAsync(requests, subjects, cancellationToken).ConfigureAwait(false);
         }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+
+        if (started != 0)
+        {
+            _metrics!.RecordBatchDuration(started, requests.Count);
+        }
+
+        CreditCheckActivities.Complete(activity, decisions);
+        return decisions;
+    }
+
+    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAllAsync(IReadOnlyList<CheckRequest> requests, SubjectId[] subjects, CancellationToken cancellationToken)
+    {
 
         IReadOnlyList<SubjectLookup> lookups;
         try
@@ -130,7 +177,7 @@ internal sealed class CreditChecker : ICreditChecker
         return decisions;
     }
 
-    private async ValueTask<CreditDecision> AwaitLookupAsync(CheckRequest request, ValueTask<SubjectLookup> pending)
+    private async ValueTask<CreditDecision> AwaitLookupAsync(CheckRequest request, ValueTask<SubjectLookup> pending, Activity? activity, long started)
     {
         SubjectLookup lookup;
         try
@@ -139,11 +186,35 @@ internal sealed class CreditChecker : ICreditChecker
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return DecideWithoutStore(request, e);
+            return Completed(DecideWithoutStore(request, e), activity, started);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
         }
 
         // Outside the catch: an unknown scenario is the caller's mistake, not a store failure.
-        return Decide(request, lookup);
+        try
+        {
+            return Completed(Decide(request, lookup), activity, started);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+    }
+
+    private CreditDecision Completed(CreditDecision decision, Activity? activity, long started)
+    {
+        if (started != 0)
+        {
+            _metrics!.RecordCheckDuration(started);
+        }
+
+        CreditCheckActivities.Complete(activity, decision);
+        return decision;
     }
 
     private CreditDecision Decide(CheckRequest request, in SubjectLookup lookup)
@@ -158,6 +229,7 @@ internal sealed class CreditChecker : ICreditChecker
         var decision = catalog is null
             ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, CheckIds.Next(now))
             : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, CheckIds.Next(now));
+        _metrics?.Record(decision);
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);

@@ -16,4 +16,8 @@ public sealed class CreditCheckOptions
 
     /// <summary>The most requests one <see cref="ICreditChecker.CheckManyAsync"/> call takes. Default 10,000; between 1 and 1,000,000.</summary>
     public int MaxBatchSize { get; set; } = 10_000;
+
+    /// <summary>The feedback backlog (records acknowledged, not yet delivered) past which the health
+    /// check reports <c>Degraded</c>. Default 1,000.</summary>
+    public int HealthFeedbackBacklogLimit { get; set; } = 1_000;
 }

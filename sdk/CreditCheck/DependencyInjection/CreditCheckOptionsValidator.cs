@@ -23,6 +23,11 @@ internal sealed class CreditCheckOptionsValidator : IValidateOptions<CreditCheck
             failures.Add($"CreditCheck:MaxBatchSize is {options.MaxBatchSize}; it must be between 1 and 1000000.");
         }
 
+        if (options.HealthFeedbackBacklogLimit < 1)
+        {
+            failures.Add($"CreditCheck:HealthFeedbackBacklogLimit is {options.HealthFeedbackBacklogLimit}; it must be at least 1.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

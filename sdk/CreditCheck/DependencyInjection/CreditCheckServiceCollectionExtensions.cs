@@ -2,6 +2,8 @@ using CreditCheck.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace CreditCheck;
@@ -46,6 +48,24 @@ public static class CreditCheckServiceCollectionExtensions
         services.TryAddSingleton<ICreditStore>(_ => throw new InvalidOperationException(
             "CreditCheck has no store: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
         services.TryAddSingleton<ICreditChecker, CreditChecker>();
+        AddDiagnostics(services);
         return new CreditCheckBuilder(services);
+    }
+
+    // The CreditCheck meter (through the host's IMeterFactory) and the health check, once. The check
+    // joins the host's health checks (services.AddHealthChecks()) without imposing them on a host that has none.
+    private static void AddDiagnostics(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(CreditCheckHealthCheck)))
+        {
+            return;
+        }
+
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new CreditCheckMetrics(
+            sp.GetRequiredService<IMeterFactory>(), sp.GetRequiredService<ICreditStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IFeedbackHealth>()));
+        services.AddSingleton<CreditCheckHealthCheck>();
+        services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Add(new HealthCheckRegistration(
+            CreditCheckDiagnostics.HealthCheckName, sp => sp.GetRequiredService<CreditCheckHealthCheck>(), failureStatus: null, tags: ["creditcheck", "ready"])));
     }
 }

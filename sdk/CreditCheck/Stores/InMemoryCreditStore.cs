@@ -12,7 +12,7 @@ namespace CreditCheck.Stores;
 /// and each bumps <see cref="Sequence"/>. An import validates every record before it changes
 /// anything, so a refused import leaves the previous data as it was.
 /// </remarks>
-public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
+public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStoreHealth
 {
     private static readonly FoundEntry[] None = [];
     private readonly ConcurrentDictionary<SubjectId, FoundEntry[]> _bySubject = new();
@@ -32,6 +32,9 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher
 
     /// <summary>The sequence of the last change.</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
+
+    /// <summary>Always synchronized and current: the data is here.</summary>
+    StoreHealth IStoreHealth.Health => new(true, true, Sequence, null, null);
 
     /// <summary>How many entries the store holds.</summary>
     public int EntryCount => Volatile.Read(ref _entryCount);

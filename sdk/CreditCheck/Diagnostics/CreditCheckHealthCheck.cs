@@ -1,0 +1,77 @@
+using System.Globalization;
+using CreditCheck.Stores;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck;
+
+/// <summary>
+/// Registered by <c>AddCreditCheck</c> as <see cref="CreditCheckDiagnostics.HealthCheckName"/>:
+/// <c>Unhealthy</c> while the store has no data to answer from or cannot reach the shared store and
+/// is past <see cref="CreditCheckOptions.MaxStaleness"/> (decisions fall back to the unavailability
+/// policy); <c>Degraded</c> while it lags without an error, or while feedback is backed up or has
+/// overflowed; otherwise <c>Healthy</c>. The data says why.
+/// </summary>
+internal sealed class CreditCheckHealthCheck(
+    ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, IFeedbackHealth? feedback = null) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        var status = HealthStatus.Healthy;
+
+        if (store is IStoreHealth reporting)
+        {
+            var health = reporting.Health;
+            data["sequence"] = health.Sequence;
+            if (health.ConfirmedAt is { } confirmed)
+            {
+                var age = time.GetUtcNow() - confirmed;
+                data["dataAgeSeconds"] = Math.Round(age.TotalSeconds, 3);
+            }
+
+            if (health.LastError is { } error)
+            {
+                data["lastError"] = error;
+            }
+
+            if (!health.Synchronized)
+            {
+                status = HealthStatus.Unhealthy;
+                problems.Add("the store has not synchronized yet: decisions follow the unavailability policy");
+            }
+            else if (!health.Fresh)
+            {
+                var unreachable = health.LastError is not null;
+                status = unreachable ? HealthStatus.Unhealthy : HealthStatus.Degraded;
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"the store's data was last confirmed more than {options.Value.MaxStaleness.TotalSeconds:0.###} s ago{(unreachable ? " and the shared store cannot be reached" : string.Empty)}"));
+            }
+        }
+
+        if (feedback is not null)
+        {
+            var backlog = feedback.Backlog;
+            var overflowed = feedback.Overflowed;
+            data["feedbackBacklog"] = backlog;
+            data["feedbackOverflowed"] = overflowed;
+            if (backlog >= options.Value.HealthFeedbackBacklogLimit)
+            {
+                status = Worse(status, HealthStatus.Degraded);
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{backlog} feedback records await delivery (limit {options.Value.HealthFeedbackBacklogLimit})"));
+            }
+
+            if (overflowed > 0)
+            {
+                status = Worse(status, HealthStatus.Degraded);
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{overflowed} feedback records overflowed the delivery buffer"));
+            }
+        }
+
+        var description = problems.Count == 0 ? "CreditCheck is current." : "CreditCheck: " + string.Join("; ", problems) + ".";
+        return Task.FromResult(new HealthCheckResult(status, description, data: data));
+    }
+
+    private static HealthStatus Worse(HealthStatus a, HealthStatus b) => a < b ? a : b;
+}

@@ -1,0 +1,25 @@
+namespace CreditCheck.Stores;
+
+/// <summary>What a store knows of its own state, for the health check and the feed-lag gauge.</summary>
+internal interface IStoreHealth
+{
+    StoreHealth Health { get; }
+}
+
+/// <summary>A store's state at one moment.</summary>
+/// <param name="Synchronized">It has data to answer from (the first sync completed).</param>
+/// <param name="Fresh">Its state was confirmed current within <c>MaxStaleness</c>.</param>
+/// <param name="Sequence">The change sequence applied.</param>
+/// <param name="ConfirmedAt">When the state was last confirmed current; null when always current (embedded).</param>
+/// <param name="LastError">The last error talking to the shared store, or null.</param>
+internal readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError);
+
+/// <summary>What the feedback delivery knows of its backlog, for the health check and gauges.</summary>
+internal interface IFeedbackHealth
+{
+    /// <summary>Records acknowledged and not yet delivered.</summary>
+    long Backlog { get; }
+
+    /// <summary>Records that did not fit the buffer since start.</summary>
+    long Overflowed { get; }
+}
