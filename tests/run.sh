@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, runs every test project, and ends with one line: "N passed, N failed".
-# Installs what the tests need on a fresh Debian machine (redis-server for the Redis tests).
+# Installs what the tests need on a fresh Debian machine (redis-server for the Redis tests, chromium for
+# the service-hall browser tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -19,6 +20,24 @@ if ! command -v redis-server >/dev/null 2>&1; then
   else
     echo "warning: no apt-get; install redis-server yourself for the Redis tests" >&2
   fi
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium (the service-hall page's browser tests drive it headless)"
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+      || echo "warning: could not install chromium; the browser tests will fail and say so" >&2
+  else
+    echo "warning: no apt-get; install chromium (/usr/bin/chromium) yourself for the browser tests" >&2
+  fi
+fi
+
+# A Chinese font, so that the screenshots of the feedback report show its text (not empty boxes).
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-wqy-microhei >/dev/null \
+    || echo "warning: could not install a Chinese font; report screenshots will show boxes for Chinese text" >&2
 fi
 
 results=artifacts/test-results

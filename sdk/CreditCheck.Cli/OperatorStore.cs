@@ -155,7 +155,9 @@ internal sealed class RedisOperatorStore : OperatorStore
 /// kept in DIR/.creditcheck so that one command sees what the previous one changed.</summary>
 internal sealed class MemoryOperatorStore : OperatorStore
 {
-    private const string StateFolder = ".creditcheck";
+    /// <summary>The tool's state under DIR: the lists (<c>catalog.json</c>, <c>entries.json</c>) and the
+    /// feedback (<c>feedback.jsonl</c>, see <see cref="Reporting.MemoryFeedbackFile"/>).</summary>
+    public const string StateFolder = ".creditcheck";
     private readonly DirectoryInfo _data;
     private readonly InMemoryCreditStore _store;
 
@@ -176,8 +178,9 @@ internal sealed class MemoryOperatorStore : OperatorStore
             throw new CliException(ExitCodes.InvalidInput, $"The data folder '{data.FullName}' does not exist.");
         }
 
+        // The lists' state exists once a command saved them; the folder alone may hold only feedback.
         var state = Path.Combine(data.FullName, StateFolder);
-        var options = new InMemoryStoreOptions { DataDirectory = Directory.Exists(state) ? state : data.FullName };
+        var options = new InMemoryStoreOptions { DataDirectory = File.Exists(Path.Combine(state, "entries.json")) ? state : data.FullName };
         try
         {
             return new MemoryOperatorStore(data, InMemoryStoreSeeder.Create(options, out _));

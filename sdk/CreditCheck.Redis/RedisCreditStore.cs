@@ -804,6 +804,14 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
         }
     }
 
+    /// <summary>The store's connection (started if need be), shared with the feedback sink: one
+    /// multiplexer per host.</summary>
+    internal async Task<RedisConnection> GetConnectionAsync()
+    {
+        await EnsureStartedAsync().ConfigureAwait(false);
+        return _connection!;
+    }
+
     /// <summary>Test hook: a paused feed neither polls nor confirms, as if this host fell behind.</summary>
     internal void PauseFeed(bool paused)
     {

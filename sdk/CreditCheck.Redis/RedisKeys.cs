@@ -65,6 +65,10 @@ internal sealed class RedisKeys
     /// <summary>String: lock held by the import of a list.</summary>
     public string ImportLock(string list) => Prefix + "lock:" + list;
 
+    /// <summary>Stream of delivered feedback: fields <c>key</c> (idempotency key) and <c>record</c>
+    /// (the record's JSON); the entry id's time is the delivery time. Never trimmed by the SDK.</summary>
+    public string Feedback => Prefix + "feedback";
+
     /// <summary>The prefix of subject entry keys (the benchmark's naive integration builds keys with it).</summary>
     public string EntriesPrefix => Prefix + "e:";
 

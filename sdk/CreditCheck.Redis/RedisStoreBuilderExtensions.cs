@@ -55,6 +55,11 @@ public static class RedisStoreBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.Replace(ServiceDescriptor.Singleton<ICreditStore>(sp => sp.GetRequiredService<RedisCreditStore>()));
+        services.TryAddSingleton(sp => new RedisFeedbackSink(
+            sp.GetRequiredService<RedisCreditStore>(),
+            sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<RedisFeedbackSink>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisStoreStartup>());
         return builder;
     }

@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using CreditCheck.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CreditCheck;
@@ -38,6 +40,7 @@ public static class CreditCheckServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
         services.AddOptions<CreditCheckOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<FeedbackOptions>().Bind(section.GetSection(FeedbackOptions.SectionName));
         return AddCore(services);
     }
 
@@ -48,6 +51,7 @@ public static class CreditCheckServiceCollectionExtensions
         services.TryAddSingleton<ICreditStore>(_ => throw new InvalidOperationException(
             "CreditCheck has no store: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
         services.TryAddSingleton<ICreditChecker, CreditChecker>();
+        AddFeedback(services);
         AddDiagnostics(services);
         return new CreditCheckBuilder(services);
     }
@@ -67,5 +71,21 @@ public static class CreditCheckServiceCollectionExtensions
         services.AddSingleton<CreditCheckHealthCheck>();
         services.Configure<HealthCheckServiceOptions>(o => o.Registrations.Add(new HealthCheckRegistration(
             CreditCheckDiagnostics.HealthCheckName, sp => sp.GetRequiredService<CreditCheckHealthCheck>(), failureStatus: null, tags: ["creditcheck", "ready"])));
+    }
+
+    /// <summary>Feedback delivery, started with the host; the store chosen next supplies the sink.</summary>
+    private static void AddFeedback(IServiceCollection services)
+    {
+        services.AddOptions<FeedbackOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedbackOptions>, FeedbackOptionsValidator>());
+        services.TryAddSingleton<IFeedbackSink, MissingFeedbackSink>();
+        services.TryAddSingleton(sp => new CreditFeedback(
+            sp.GetRequiredService<IOptions<FeedbackOptions>>().Value,
+            sp.GetRequiredService<IFeedbackSink>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<ICreditFeedback>(sp => sp.GetRequiredService<CreditFeedback>());
+        services.TryAddSingleton<IFeedbackHealth>(sp => sp.GetRequiredService<CreditFeedback>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FeedbackStartup>());
     }
 }

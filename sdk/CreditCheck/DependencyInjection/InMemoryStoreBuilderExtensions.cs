@@ -11,7 +11,8 @@ namespace CreditCheck;
 public static class InMemoryStoreBuilderExtensions
 {
     /// <summary>Uses the embedded in-memory store, seeded from <see cref="InMemoryStoreOptions.DataDirectory"/>
-    /// when set. Also registers it as <see cref="ICreditPublisher"/> so the host can change lists at run time.</summary>
+    /// when set. Also registers it as <see cref="ICreditPublisher"/> so the host can change lists at run time,
+    /// and an <see cref="InMemoryFeedbackStore"/> (also <see cref="IFeedbackReader"/>) that feedback is delivered to.</summary>
     /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
     /// <param name="configure">Sets <see cref="InMemoryStoreOptions"/>; optional.</param>
     /// <returns>The builder.</returns>
@@ -39,6 +40,9 @@ public static class InMemoryStoreBuilderExtensions
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<ICreditStore>(sp => sp.GetRequiredService<InMemoryCreditStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<ICreditPublisher>(sp => sp.GetRequiredService<InMemoryCreditStore>()));
+        builder.Services.TryAddSingleton(_ => new InMemoryFeedbackStore());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackReader>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         return builder;
     }
 }

@@ -10,7 +10,7 @@ namespace CreditCheck;
 /// <c>Unhealthy</c> while the store has no data to answer from or cannot reach the shared store and
 /// is past <see cref="CreditCheckOptions.MaxStaleness"/> (decisions fall back to the unavailability
 /// policy); <c>Degraded</c> while it lags without an error, or while feedback is backed up or has
-/// overflowed; otherwise <c>Healthy</c>. The data says why.
+/// lost records to overflow; otherwise <c>Healthy</c>. The data says why.
 /// </summary>
 internal sealed class CreditCheckHealthCheck(
     ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, IFeedbackHealth? feedback = null) : IHealthCheck
@@ -54,18 +54,20 @@ internal sealed class CreditCheckHealthCheck(
         {
             var backlog = feedback.Backlog;
             var overflowed = feedback.Overflowed;
+            var dropped = feedback.Dropped;
             data["feedbackBacklog"] = backlog;
             data["feedbackOverflowed"] = overflowed;
+            data["feedbackDropped"] = dropped;
             if (backlog >= options.Value.HealthFeedbackBacklogLimit)
             {
                 status = Worse(status, HealthStatus.Degraded);
                 problems.Add(string.Create(CultureInfo.InvariantCulture, $"{backlog} feedback records await delivery (limit {options.Value.HealthFeedbackBacklogLimit})"));
             }
 
-            if (overflowed > 0)
+            if (dropped > 0)
             {
                 status = Worse(status, HealthStatus.Degraded);
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{overflowed} feedback records overflowed the delivery buffer"));
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{dropped} feedback records were lost to buffer overflow (configure a journal to keep them)"));
             }
         }
 

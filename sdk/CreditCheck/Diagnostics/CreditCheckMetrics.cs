@@ -45,7 +45,9 @@ internal sealed class CreditCheckMetrics : IDisposable
             _meter.CreateObservableGauge("creditcheck.feedback.backlog", () => feedback.Backlog, "{record}",
                 "Feedback records acknowledged and not yet delivered.");
             _meter.CreateObservableCounter("creditcheck.feedback.overflow", () => feedback.Overflowed, "{record}",
-                "Feedback records that did not fit the delivery buffer.");
+                "Feedback records that did not fit the memory buffer (with a journal, delivered later from it).");
+            _meter.CreateObservableCounter("creditcheck.feedback.dropped", () => feedback.Dropped, "{record}",
+                "Feedback records lost to overflow (only without a journal).");
         }
     }
 

@@ -20,6 +20,9 @@ internal interface IFeedbackHealth
     /// <summary>Records acknowledged and not yet delivered.</summary>
     long Backlog { get; }
 
-    /// <summary>Records that did not fit the buffer since start.</summary>
+    /// <summary>Records that did not fit the memory buffer since start (with a journal, delivered later from it).</summary>
     long Overflowed { get; }
+
+    /// <summary>Records lost to overflow since start (only without a journal).</summary>
+    long Dropped { get; }
 }

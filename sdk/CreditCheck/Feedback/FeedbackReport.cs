@@ -61,7 +61,7 @@ public sealed record FeedbackReport
     /// <param name="decision">The decision the host acted on.</param>
     /// <returns>An empty report; add measures with <see cref="Executed"/>, <see cref="NotExecuted"/>,
     /// <see cref="Overridden"/> or <see cref="AllExecuted"/>. A report with no measure says the check was
-    /// made and nothing had to be executed.</returns>
+    /// made and nothing had to be executed, so it is accepted only for a decision that applied no measure.</returns>
     public static FeedbackReport For(CreditDecision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);

@@ -12,6 +12,8 @@ public interface ICreditFeedback
     /// <param name="report">The report, built with <see cref="FeedbackReport.For(CreditDecision)"/>.</param>
     /// <param name="cancellationToken">Cancels waiting; a record already acknowledged is still delivered.</param>
     /// <returns>The records, in the order of the report's measures.</returns>
-    /// <exception cref="ArgumentException">A measure the decision did not apply, or a missing reason.</exception>
+    /// <exception cref="ArgumentException">A measure the decision did not apply, a missing reason, no measure
+    /// for a decision that applied some, or a detail out of range (an execution time in the future, a
+    /// negative amount, an effective period ending before it starts, a text over 1,000 characters).</exception>
     ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(FeedbackReport report, CancellationToken cancellationToken = default);
 }

@@ -11,11 +11,13 @@ namespace CreditCheck.Tests.Diagnostics;
 /// feedback backlog.</summary>
 public sealed class HealthCheckTests
 {
-    private sealed class FeedbackBacklog(long backlog, long overflowed) : IFeedbackHealth
+    private sealed class FeedbackBacklog(long backlog, long overflowed, long dropped = 0) : IFeedbackHealth
     {
         public long Backlog { get; } = backlog;
 
         public long Overflowed { get; } = overflowed;
+
+        public long Dropped { get; } = dropped;
     }
 
     private static Task<HealthCheckResult> CheckAsync(ICreditStore store, IFeedbackHealth? feedback = null, CreditCheckOptions? options = null) =>
@@ -40,20 +42,23 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
-    public async Task FeedbackBacklogOrOverflow_IsDegraded_AndSaysWhy()
+    public async Task FeedbackBacklogOrLoss_IsDegraded_AndSaysWhy()
     {
         var store = new InMemoryCreditStore(TestCatalog.Create());
 
         var fine = await CheckAsync(store, new FeedbackBacklog(10, 0), new CreditCheckOptions { HealthFeedbackBacklogLimit = 100 });
         var backedUp = await CheckAsync(store, new FeedbackBacklog(100, 0), new CreditCheckOptions { HealthFeedbackBacklogLimit = 100 });
-        var overflowed = await CheckAsync(store, new FeedbackBacklog(0, 3));
+        var journaled = await CheckAsync(store, new FeedbackBacklog(0, 3));
+        var overflowed = await CheckAsync(store, new FeedbackBacklog(0, 3, dropped: 3));
 
         Assert.Equal(HealthStatus.Healthy, fine.Status);
         Assert.Equal(HealthStatus.Degraded, backedUp.Status);
         Assert.Contains("100 feedback records await delivery", backedUp.Description, StringComparison.Ordinal);
+        Assert.Equal(HealthStatus.Healthy, journaled.Status); // overflowed into the journal: nothing lost
+        Assert.Equal(3L, journaled.Data["feedbackOverflowed"]);
         Assert.Equal(HealthStatus.Degraded, overflowed.Status);
-        Assert.Contains("3 feedback records overflowed", overflowed.Description, StringComparison.Ordinal);
-        Assert.Equal(3L, overflowed.Data["feedbackOverflowed"]);
+        Assert.Contains("3 feedback records were lost", overflowed.Description, StringComparison.Ordinal);
+        Assert.Equal(3L, overflowed.Data["feedbackDropped"]);
     }
 
     [Fact]

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using CreditCheck.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// Reads delivered feedback back from <c>cc:{ns}:feedback</c>, for the platform's statistics and the
+/// operator tool's export and report: the records executed in a period, each key once.
+/// </summary>
+/// <remarks>
+/// Stream entry ids are delivery times, never earlier than the execution (up to clock differences
+/// between hosts and Redis), so a read starts at <c>since − </c><see cref="ClockMargin"/> and pages
+/// forward with <c>XRANGE</c> to the end (a record may be delivered long after it was executed, e.g.
+/// from a journal after an outage). An entry that cannot be read is skipped, logged and counted in
+/// <see cref="Skipped"/>. Thread-safe; needs only <c>XRANGE</c> (<see cref="RedisAcl.FeedbackReaderCommands"/>).
+/// </remarks>
+public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
+{
+    private const int PageSize = 1000;
+    private readonly RedisConnection _connection;
+    private readonly RedisStoreOptions _options;
+    private readonly ILogger _logger;
+    private long _skipped;
+
+    private RedisFeedbackReader(RedisConnection connection, RedisStoreOptions options, ILogger logger)
+    {
+        _connection = connection;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>How far before <c>since</c> reading starts, for clock differences. Default 1 hour.</summary>
+    public TimeSpan ClockMargin { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Stream entries skipped so far because they could not be read.</summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Connects to the namespace's feedback stream.</summary>
+    /// <param name="options">Connection, namespace and secret (as for the publisher).</param>
+    /// <param name="multiplexer">The host's own connection, or null to connect with <see cref="RedisStoreOptions.Configuration"/>.</param>
+    /// <param name="loggerFactory">Optional logging.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public static async Task<RedisFeedbackReader> ConnectAsync(
+        RedisStoreOptions options,
+        ConnectionMultiplexer? multiplexer = null,
+        ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = RedisStoreOptionsValidator.Check(options, requireConfiguration: multiplexer is null);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(nameof(RedisStoreOptions), typeof(RedisStoreOptions), validation.Failures);
+        }
+
+        var connection = await RedisConnection.ConnectAsync(options, multiplexer).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new RedisFeedbackReader(connection, options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisFeedbackReader>());
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<FeedbackRecord> ReadAsync(DateTimeOffset since, DateTimeOffset until, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (until < since)
+        {
+            throw new ArgumentException($"The period ends ({until:O}) before it starts ({since:O}).", nameof(until));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var startMs = Math.Max(0, (since - ClockMargin).ToUnixTimeMilliseconds());
+        var start = startMs.ToString(CultureInfo.InvariantCulture) + "-0";
+        while (true)
+        {
+            var reply = await _connection.Database.ExecuteAsync("XRANGE", _connection.Keys.Feedback, start, "+", "COUNT", PageSize)
+                .WaitAsync(_options.OperationTimeout * 5, cancellationToken).ConfigureAwait(false);
+            var entries = (RedisResult[])reply!;
+            foreach (var entry in entries)
+            {
+                var parts = (RedisResult[])entry!;
+                var id = (string)parts[0]!;
+                start = Next(id);
+                if (Decode(id, (RedisResult[])parts[1]!) is { } record
+                    && record.ExecutedAt >= since && record.ExecutedAt < until && seen.Add(record.Key))
+                {
+                    yield return record;
+                }
+            }
+
+            if (entries.Length < PageSize)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Closes the connection if the reader opened it.</summary>
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>The smallest id after <paramref name="id"/> (<c>ms-seq</c>): XRANGE's exclusive start
+    /// needs Redis 6.2, this works on every server with streams.</summary>
+    private static string Next(string id)
+    {
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        var ms = ulong.Parse(id.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture);
+        var sequence = ulong.Parse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+        return sequence == ulong.MaxValue
+            ? (ms + 1).ToString(CultureInfo.InvariantCulture) + "-0"
+            : ms.ToString(CultureInfo.InvariantCulture) + "-" + (sequence + 1).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private FeedbackRecord? Decode(string id, RedisResult[] fields)
+    {
+        string? key = null, json = null;
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            switch ((string)fields[i]!)
+            {
+                case "key":
+                    key = (string)fields[i + 1]!;
+                    break;
+                case "record":
+                    json = (string)fields[i + 1]!;
+                    break;
+            }
+        }
+
+        string? error;
+        if (json is null)
+        {
+            error = "it has no 'record' field";
+        }
+        else if (FeedbackJson.Deserialize(json, out error) is { } record)
+        {
+            if (record.Key == key)
+            {
+                return record;
+            }
+
+            error = $"its key field '{key}' differs from the record's key '{record.Key}'";
+        }
+
+        Interlocked.Increment(ref _skipped);
+        Log.FeedbackEntryUnreadable(_logger, id, _options.Namespace, error ?? "unreadable");
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+
+namespace CreditCheck;
+
+/// <summary>
+/// Signed evidence of one decision: which check, about which subject (a keyed hash, never the plain
+/// identifier), in which scenario, with what outcome, from which list entries, on which catalog version
+/// and feed sequence, and when. Made by <see cref="IEvidenceSigner.Sign"/>; any change to any field
+/// makes <see cref="IEvidenceSigner.Verify"/> fail.
+/// </summary>
+/// <remarks>
+/// <para>Two forms: <see cref="ToJson"/> (a JSON object; whitespace and property order may change in
+/// storage, values may not) and <see cref="ToCompactString"/> (one URL-safe string,
+/// <c>ccr1.{payload}.{signature}</c>). Both parse back strictly: a value not in its one canonical form
+/// is refused, so no altered byte goes unnoticed.</para>
+/// <para>Immutable; equal when every field is equal.</para>
+/// </remarks>
+public sealed record EvidenceReceipt
+{
+    /// <summary>The id of the key that signed it (and keyed <see cref="SubjectKey"/>).</summary>
+    public required string KeyId { get; init; }
+
+    /// <summary>The decision's <see cref="CreditDecision.CheckId"/>.</summary>
+    public required Guid CheckId { get; init; }
+
+    /// <summary>HMAC-SHA256 of the subject's kind and canonical identifier under the key, first 128 bits,
+    /// base64url: confirms the subject to someone who knows it and the key (<see cref="IEvidenceSigner.IsAbout"/>),
+    /// discloses nothing to anyone else.</summary>
+    public required string SubjectKey { get; init; }
+
+    /// <summary>The scenario code checked.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>The decision's outcome.</summary>
+    public required DecisionOutcome Outcome { get; init; }
+
+    /// <summary>Every entry the decision found, as <c>list:entryId</c>, in the decision's order.</summary>
+    public required IReadOnlyList<string> EntryIds { get; init; }
+
+    /// <summary>The catalog version decided on.</summary>
+    public required string CatalogVersion { get; init; }
+
+    /// <summary>The store's feed sequence decided on.</summary>
+    public required long Sequence { get; init; }
+
+    /// <summary>When the decision was made (UTC).</summary>
+    public required DateTimeOffset EvaluatedAt { get; init; }
+
+    /// <summary>HMAC-SHA256 over a length-prefixed encoding of every other field, base64url.</summary>
+    public required string Signature { get; init; }
+
+    /// <summary>Reads a receipt from its JSON form.</summary>
+    /// <param name="json">What <see cref="ToJson"/> wrote (whitespace and property order may differ).</param>
+    /// <returns>The receipt; verify it with <see cref="IEvidenceSigner.Verify"/>.</returns>
+    /// <exception cref="FormatException">Not JSON, not an object, a property missing, unknown or twice, or
+    /// a value not in its canonical form; the message names it.</exception>
+    public static EvidenceReceipt Parse(string json) => ReceiptCodec.ParseJson(json);
+
+    /// <summary>Reads a receipt from its compact form.</summary>
+    /// <param name="text">What <see cref="ToCompactString"/> wrote.</param>
+    /// <returns>The receipt; verify it with <see cref="IEvidenceSigner.Verify"/>.</returns>
+    /// <exception cref="FormatException">Not a compact receipt; the message says which part is wrong.</exception>
+    public static EvidenceReceipt ParseCompact(string text) => ReceiptCodec.ParseCompact(text);
+
+    /// <summary>The receipt as one JSON object, without whitespace.</summary>
+    public string ToJson() => ReceiptCodec.ToJson(this);
+
+    /// <summary>The receipt as one URL-safe string: <c>ccr1.{base64url payload}.{base64url signature}</c>.</summary>
+    /// <exception cref="FormatException">A field is malformed (a receipt built by hand).</exception>
+    public string ToCompactString() => ReceiptCodec.ToCompact(this);
+
+    /// <summary>Field-by-field equality (the entry ids compared in order).</summary>
+    /// <param name="other">Another receipt.</param>
+    /// <returns>True when every field is equal.</returns>
+    public bool Equals(EvidenceReceipt? other) =>
+        other is not null
+        && KeyId == other.KeyId
+        && CheckId == other.CheckId
+        && SubjectKey == other.SubjectKey
+        && Scenario == other.Scenario
+        && Outcome == other.Outcome
+        && EntryIds.SequenceEqual(other.EntryIds)
+        && CatalogVersion == other.CatalogVersion
+        && Sequence == other.Sequence
+        && EvaluatedAt.UtcTicks == other.EvaluatedAt.UtcTicks
+        && Signature == other.Signature;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(KeyId, CheckId, Signature);
+
+    /// <summary>The check, outcome and key id, for logs.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"Receipt {CheckId} {Outcome} @ {Scenario} (key {KeyId})");
+}

@@ -1,0 +1,333 @@
+using System.Text;
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Tests.Evidence;
+
+/// <summary>Signed evidence receipts: what they hold, their two forms, and that no change goes unnoticed.</summary>
+public sealed class EvidenceReceiptTests
+{
+    private static readonly string KeyA = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
+    private static readonly string KeyB = Convert.ToBase64String([.. Enumerable.Range(1, 48).Select(i => (byte)(i * 7))]);
+
+    private static HmacEvidenceSigner Signer(string keyId = "2026-q1", string? key = null, params (string Id, string Key)[] older)
+    {
+        var options = new EvidenceReceiptOptions { KeyId = keyId, Key = key ?? KeyA };
+        foreach (var (id, value) in older)
+        {
+            options.VerificationKeys[id] = value;
+        }
+
+        return new HmacEvidenceSigner(options);
+    }
+
+    /// <summary>A denied decision on two entries, one with a court case number (non-ASCII) as its id,
+    /// evaluated at a time with a fraction of a second.</summary>
+    private static async Task<CreditDecision> DecisionAsync(SubjectId? subject = null)
+    {
+        var harness = new CheckerHarness();
+        var who = subject ?? Subjects.Tencent;
+        await harness.ListAsync(who, "debtors");
+        await harness.Store.UpsertAsync(new ListRecord(who, new ListEntry
+        {
+            EntryId = "（2024）京0105执12345号",
+            ListCode = "debtors",
+            SubjectKind = who.Kind,
+            ValidFrom = CheckerHarness.Now.AddYears(-1),
+            ValidUntil = CheckerHarness.Now.AddYears(1),
+        }));
+        harness.Time.Advance(TimeSpan.FromTicks(1_234_567));
+        return await harness.Checker.CheckAsync(new CheckRequest(who, "procurement.bid"));
+    }
+
+    private static bool Detected(IEvidenceSigner signer, Func<EvidenceReceipt> parse)
+    {
+        try
+        {
+            return !signer.Verify(parse()).IsValid;
+        }
+        catch (FormatException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task Sign_Decision_ReceiptHoldsItsFactsAndVerifies()
+    {
+        var signer = Signer();
+        var decision = await DecisionAsync();
+
+        var receipt = signer.Sign(decision);
+
+        Assert.Equal(("2026-q1", decision.CheckId, "procurement.bid", DecisionOutcome.Denied), (receipt.KeyId, receipt.CheckId, receipt.Scenario, receipt.Outcome));
+        Assert.Equal(["debtors:e-1", "debtors:（2024）京0105执12345号"], receipt.EntryIds.Order(StringComparer.Ordinal));
+        Assert.Equal((decision.CatalogVersion, decision.Sequence), (receipt.CatalogVersion, receipt.Sequence));
+        Assert.Equal(decision.EvaluatedAt, receipt.EvaluatedAt);
+        Assert.Equal(TimeSpan.Zero, receipt.EvaluatedAt.Offset);
+        Assert.True(signer.Verify(receipt).IsValid);
+        Assert.Equal(ReceiptVerification.Valid, signer.Verify(receipt));
+    }
+
+    [Fact]
+    public async Task SubjectKey_HoldsNoIdentifier_ConfirmsOnlyTheSubjectToAKeyHolder()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync(Subjects.Person));
+
+        Assert.DoesNotContain(Subjects.Person.Value, receipt.ToJson(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Subjects.Person.Value[^8..], receipt.ToJson(), StringComparison.Ordinal);
+        Assert.True(signer.IsAbout(receipt, Subjects.Person));
+        Assert.False(signer.IsAbout(receipt, Subjects.OtherPerson));
+        Assert.False(signer.IsAbout(receipt, Subjects.Tencent));
+        Assert.False(Signer("other", KeyB).IsAbout(receipt, Subjects.Person)); // another verifier cannot tell
+        Assert.False(signer.IsAbout(receipt with { SubjectKey = "not base64url!" }, Subjects.Person));
+    }
+
+    [Fact]
+    public async Task ToJsonAndParse_RoundTrip_EqualAndValidEvenReformatted()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync());
+        var json = receipt.ToJson();
+
+        var back = EvidenceReceipt.Parse(json);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var reordered = "{\n  " + string.Join(",\n  ", document.RootElement.EnumerateObject().Reverse().Select(p => p.ToString())) + "\n}";
+        var fromStorage = EvidenceReceipt.Parse(reordered);
+
+        Assert.Equal(receipt, back);
+        Assert.True(signer.Verify(back).IsValid);
+        Assert.DoesNotContain(" ", json, StringComparison.Ordinal);
+        Assert.Contains("\"evaluatedAt\":\"2026-11-22T02:00:00.1234567Z\"", json, StringComparison.Ordinal);
+        Assert.Contains("京0105执", json, StringComparison.Ordinal);
+        Assert.Equal(receipt, fromStorage);
+    }
+
+    [Fact]
+    public async Task ToCompactStringAndParseCompact_RoundTrip_OneUrlSafeString()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync());
+
+        var compact = receipt.ToCompactString();
+        var back = EvidenceReceipt.ParseCompact(compact);
+
+        Assert.StartsWith("ccr1.", compact, StringComparison.Ordinal);
+        Assert.Matches("^[A-Za-z0-9._-]+$", compact);
+        Assert.Equal(receipt, back);
+        Assert.True(signer.Verify(back).IsValid);
+        Assert.Equal(compact, back.ToCompactString());
+    }
+
+    [Fact]
+    public async Task EveryByteOfTheJson_EveryBitFlipped_IsDetected()
+    {
+        var signer = Signer();
+        var bytes = Encoding.UTF8.GetBytes(signer.Sign(await DecisionAsync()).ToJson());
+        var missed = new List<string>();
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                var altered = (byte[])bytes.Clone();
+                altered[i] ^= (byte)(1 << bit);
+                var text = Encoding.UTF8.GetString(altered);
+                if (!Detected(signer, () => EvidenceReceipt.Parse(text)))
+                {
+                    missed.Add($"byte {i} bit {bit}: {text}");
+                }
+            }
+        }
+
+        Assert.True(bytes.Length > 300);
+        Assert.Empty(missed);
+    }
+
+    [Fact]
+    public async Task EveryCharacterOfTheCompactForm_AlteredEveryWay_IsDetected()
+    {
+        var signer = Signer();
+        var compact = signer.Sign(await DecisionAsync()).ToCompactString();
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/= ";
+        var missed = new List<string>();
+
+        for (var i = 0; i < compact.Length; i++)
+        {
+            foreach (var c in alphabet.Where(c => c != compact[i]))
+            {
+                var text = compact[..i] + c + compact[(i + 1)..];
+                if (!Detected(signer, () => EvidenceReceipt.ParseCompact(text)))
+                {
+                    missed.Add($"position {i} '{compact[i]}' → '{c}'");
+                }
+            }
+        }
+
+        Assert.Empty(missed);
+        Assert.True(Detected(signer, () => EvidenceReceipt.ParseCompact(compact[..^1])));
+        Assert.True(Detected(signer, () => EvidenceReceipt.ParseCompact(compact + "A")));
+    }
+
+    [Fact]
+    public async Task EachField_Changed_SignatureNoLongerMatches()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync());
+        var other = Signer().Sign(await DecisionAsync(Subjects.Alibaba));
+        var changes = new Dictionary<string, EvidenceReceipt>
+        {
+            ["checkId"] = receipt with { CheckId = other.CheckId },
+            ["subjectKey"] = receipt with { SubjectKey = other.SubjectKey },
+            ["scenario"] = receipt with { Scenario = "procurement" },
+            ["outcome"] = receipt with { Outcome = DecisionOutcome.Clear },
+            ["entryIds removed"] = receipt with { EntryIds = receipt.EntryIds.Take(1).ToList() },
+            ["entryIds reordered"] = receipt with { EntryIds = receipt.EntryIds.Reverse().ToList() },
+            ["entryIds added"] = receipt with { EntryIds = [.. receipt.EntryIds, "debtors:e-9"] },
+            ["catalogVersion"] = receipt with { CatalogVersion = "test-2" },
+            ["sequence"] = receipt with { Sequence = receipt.Sequence + 1 },
+            ["evaluatedAt"] = receipt with { EvaluatedAt = receipt.EvaluatedAt.AddTicks(1) },
+            ["signature"] = receipt with { Signature = other.Signature },
+        };
+
+        foreach (var (field, changed) in changes)
+        {
+            var verification = signer.Verify(changed);
+            Assert.True(verification.Problem == ReceiptProblem.BadSignature, $"{field}: {verification}");
+            Assert.Contains("the receipt was altered", verification.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_UnknownKeyIdOrMalformedField_SaysWhich()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync());
+
+        var unknown = signer.Verify(receipt with { KeyId = "2025-q4" });
+        var badKeyId = signer.Verify(receipt with { KeyId = "key with spaces" });
+        var shortSignature = signer.Verify(receipt with { Signature = "AAAA" });
+        var negative = signer.Verify(receipt with { Sequence = -1 });
+
+        Assert.Equal(ReceiptProblem.UnknownKeyId, unknown.Problem);
+        Assert.Contains("key '2025-q4', which this verifier does not hold (it holds 2026-q1)", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptProblem.MalformedField, badKeyId.Problem);
+        Assert.Contains("keyId 'key with spaces'", badKeyId.Message, StringComparison.Ordinal);
+        Assert.Equal((ReceiptProblem.MalformedField, "signature is not 32 bytes in canonical base64url."), (shortSignature.Problem, shortSignature.Message));
+        Assert.Contains("sequence -1 is negative", negative.Message, StringComparison.Ordinal);
+        Assert.False(negative.IsValid);
+    }
+
+    [Fact]
+    public async Task KeyRotation_OldReceiptsVerifyUnderTheOldKeyNewOnesAreSignedWithTheNew()
+    {
+        var decision = await DecisionAsync();
+        var old = Signer("2025-q4", KeyA).Sign(decision);
+        var rotated = Signer("2026-q1", KeyB, ("2025-q4", KeyA));
+
+        var fresh = rotated.Sign(decision);
+
+        Assert.True(rotated.Verify(old).IsValid);
+        Assert.True(rotated.IsAbout(old, Subjects.Tencent));
+        Assert.Equal("2026-q1", fresh.KeyId);
+        Assert.True(rotated.Verify(fresh).IsValid);
+        Assert.NotEqual(old.SubjectKey, fresh.SubjectKey);
+        Assert.Equal(ReceiptProblem.UnknownKeyId, Signer("2025-q4", KeyA).Verify(fresh).Problem);
+        Assert.Equal(ReceiptProblem.BadSignature, rotated.Verify(old with { KeyId = "2026-q1" }).Problem);
+    }
+
+    [Theory]
+    [InlineData("not json", "is not valid JSON")]
+    [InlineData("[1,2]", "must be a JSON object; found Array")]
+    [InlineData("{}", "lacks 'keyId'")]
+    [InlineData("{\"keyId\":\"k\",\"keyId\":\"k\"}", "has the property 'keyId' twice")]
+    [InlineData("{\"keyid\":\"k\"}", "unknown property 'keyid'")]
+    public void Parse_MalformedJson_SaysWhatIsWrong(string json, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_ValuesNotInCanonicalForm_NameTheField()
+    {
+        var json = Signer().Sign(await DecisionAsync()).ToJson();
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var checkId = document.RootElement.GetProperty("checkId").GetString()!;
+        var cases = new Dictionary<string, string>
+        {
+            [json.Replace(checkId, checkId.ToUpperInvariant(), StringComparison.Ordinal)] = "checkId",
+            [json.Replace("\"Denied\"", "\"denied\"", StringComparison.Ordinal)] = "outcome 'denied' is not one of Clear",
+            [json.Replace(".1234567Z", ".1234567+00:00", StringComparison.Ordinal)] = "evaluatedAt",
+            [System.Text.RegularExpressions.Regex.Replace(json, "\"sequence\":([0-9]+)", "\"sequence\":$1.0")] = ".0' must be a plain non-negative integer",
+            [json.Replace("\"entryIds\":[", "\"entryIds\":[1,", StringComparison.Ordinal)] = "entryIds[0] must be a non-empty string",
+            [json.Replace("\"scenario\":\"procurement.bid\"", "\"scenario\":7", StringComparison.Ordinal)] = "'scenario' must be a string; found Number",
+        };
+
+        foreach (var (text, expected) in cases)
+        {
+            Assert.NotEqual(json, text);
+            var error = Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(text));
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("has 2 part(s)", Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr1.AAAA")).Message, StringComparison.Ordinal);
+        Assert.Contains("cut short", Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr1.AAAA." + new string('A', 43))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_InvalidKeys_RefusedNamingEachOne()
+    {
+        var options = new EvidenceReceiptOptions { KeyId = "bad id", Key = Convert.ToBase64String(new byte[16]) };
+        options.VerificationKeys["old"] = "%%%";
+        options.VerificationKeys["bad id"] = KeyA;
+
+        var error = Assert.Throws<OptionsValidationException>(() => new HmacEvidenceSigner(options));
+
+        Assert.Contains("CreditCheck:EvidenceReceipts:KeyId 'bad id' must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'.", error.Failures);
+        Assert.Contains("CreditCheck:EvidenceReceipts:Key is 16 bytes; it must be at least 32 (openssl rand -base64 32).", error.Failures);
+        Assert.Contains("CreditCheck:EvidenceReceipts:VerificationKeys:old is not base64.", error.Failures);
+        Assert.DoesNotContain(KeyA, options.ToString(), StringComparison.Ordinal);
+        Assert.Equal("KeyId=bad id, VerificationKeys=[old, bad id]", options.ToString());
+    }
+
+    [Fact]
+    public async Task AddEvidenceReceipts_FromConfiguration_SignerVerifiesTheOlderKeysReceipts()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CreditCheck:EvidenceReceipts:KeyId"] = "2026-q1",
+            ["CreditCheck:EvidenceReceipts:Key"] = KeyB,
+            ["CreditCheck:EvidenceReceipts:VerificationKeys:2025-q4"] = KeyA,
+        }).Build();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCreditCheck().UseInMemory().AddEvidenceReceipts(configuration.GetSection("CreditCheck:EvidenceReceipts"));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var old = Signer("2025-q4", KeyA).Sign(await DecisionAsync());
+
+        var signer = host.Services.GetRequiredService<IEvidenceSigner>();
+
+        Assert.True(signer.Verify(old).IsValid);
+        Assert.Equal("2026-q1", signer.Sign(await DecisionAsync()).KeyId);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddEvidenceReceipts_MissingKey_HostStartFailsSayingHowToMakeOne()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCreditCheck().UseInMemory().AddEvidenceReceipts(o => o.KeyId = "2026-q1");
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("CreditCheck:EvidenceReceipts:Key is missing; set it to base64 of at least 32 random bytes (openssl rand -base64 32).", error.Failures);
+    }
+}

@@ -1,0 +1,112 @@
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Tests.Feedback;
+
+/// <summary>Feedback in the host: registered by AddCreditCheck, options validated, started and flushed
+/// with the host, delivered to the embedded store and read back.</summary>
+public sealed class FeedbackRegistrationTests
+{
+    private static readonly ServiceProviderOptions Strict = new() { ValidateOnBuild = true, ValidateScopes = true };
+
+    [Fact]
+    public async Task UseInMemory_HostStopped_BacklogFlushedAndReadableByPeriod()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCreditCheck().UseInMemory(o => o.Catalog = TestCatalog.Create());
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.Services.GetRequiredService<ICreditPublisher>().UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
+        var checker = host.Services.GetRequiredService<ICreditChecker>();
+        var feedback = host.Services.GetRequiredService<ICreditFeedback>();
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement.bid"));
+        var executedAt = decision.EvaluatedAt.AddMinutes(-1);
+
+        var records = await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted() with { ExecutedAt = executedAt });
+        await host.StopAsync();
+
+        var reader = host.Services.GetRequiredService<IFeedbackReader>();
+        var read = await reader.ReadAsync(executedAt, executedAt.AddTicks(1)).ToListAsync();
+        var none = await reader.ReadAsync(executedAt.AddTicks(1), executedAt.AddDays(1)).ToListAsync();
+        Assert.NotEmpty(records);
+        Assert.Equal(records.Select(r => r.Key), read.Select(r => r.Key));
+        Assert.Empty(none);
+        Assert.Same(feedback, host.Services.GetRequiredService<CreditFeedback>());
+        Assert.Same(reader, host.Services.GetRequiredService<InMemoryFeedbackStore>());
+    }
+
+    [Fact]
+    public async Task AddCreditCheck_Configuration_BindsFeedbackOptionsAndTheJournalIsReplayedAtStart()
+    {
+        using var folder = new TempFolder();
+        var harness = await FeedbackData.HarnessAsync();
+        var down = FeedbackData.Create(new FaultySink { Failing = true }, FeedbackData.Fast(folder.Journal), time: harness.Time);
+        var records = await FeedbackData.ReportManyAsync(down, harness, 3);
+        await down.DisposeAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CreditCheck:Feedback:JournalPath"] = folder.Journal,
+            ["CreditCheck:Feedback:BufferCapacity"] = "50",
+        }).Build();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCreditCheck(configuration.GetSection("CreditCheck")).UseInMemory();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        var feedback = host.Services.GetRequiredService<CreditFeedback>();
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
+        await host.StopAsync();
+
+        Assert.Equal(50, host.Services.GetRequiredService<IOptions<FeedbackOptions>>().Value.BufferCapacity);
+        Assert.Equal(records.Select(r => r.Key), host.Services.GetRequiredService<InMemoryFeedbackStore>().Snapshot().Select(r => r.Key));
+        Assert.True(feedback.Status.IsJournaled);
+    }
+
+    [Fact]
+    public async Task ConfigureFeedback_InvalidOptions_HostStartFailsNamingEachOne()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddCreditCheck().UseInMemory().ConfigureFeedback(o =>
+        {
+            o.JournalPath = "/no/such/folder/feedback.journal";
+            o.BufferCapacity = 0;
+            o.BatchSize = 20_000;
+            o.RetryDelay = TimeSpan.FromSeconds(10);
+            o.MaxRetryDelay = TimeSpan.FromSeconds(1);
+            o.JournalCompactBytes = 10;
+        });
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("CreditCheck:Feedback:JournalPath '/no/such/folder/feedback.journal': the folder '/no/such/folder' does not exist.", error.Failures);
+        Assert.Contains("CreditCheck:Feedback:BufferCapacity is 0; it must be between 1 and 10000000.", error.Failures);
+        Assert.Contains("CreditCheck:Feedback:BatchSize is 20000; it must be between 1 and 10000.", error.Failures);
+        Assert.Contains("CreditCheck:Feedback:MaxRetryDelay is 00:00:01; it must be between 00:00:10 and 01:00:00.", error.Failures);
+        Assert.Contains("CreditCheck:Feedback:JournalCompactBytes is 10; it must be between 4096 and 1073741824.", error.Failures);
+    }
+
+    [Fact]
+    public async Task AddCreditCheck_WithoutStore_FeedbackIsKeptAndTheErrorSaysWhatIsMissing()
+    {
+        var services = new ServiceCollection();
+        services.AddCreditCheck().ConfigureFeedback(o =>
+        {
+            o.RetryDelay = TimeSpan.FromMilliseconds(10);
+            o.MaxRetryDelay = TimeSpan.FromMilliseconds(50);
+        });
+        await using var provider = services.BuildServiceProvider(Strict);
+        var feedback = provider.GetRequiredService<CreditFeedback>();
+        var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
+
+        await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal"));
+        await FeedbackData.UntilAsync(() => feedback.Status.LastError is not null, "a delivery error");
+
+        Assert.Equal(1, feedback.Status.Backlog);
+        Assert.Contains(".UseInMemory(...) or .UseRedis(...)", feedback.Status.LastError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,165 @@
+using CreditCheck.Catalog;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Tests.Feedback;
+
+/// <summary>What a report may say, and the records it becomes.</summary>
+public sealed class FeedbackReportTests
+{
+    [Fact]
+    public async Task Executed_MeasureTheDecisionDidNotApply_NamesItAndWhatWasApplied()
+    {
+        var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
+
+        var error = Assert.Throws<ArgumentException>(() => FeedbackReport.For(decision).Executed("green-channel"));
+
+        Assert.Contains("Measure 'green-channel' was not applied", error.Message, StringComparison.Ordinal);
+        Assert.Contains("procurement-refusal", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Add_InvalidMeasureFeedback_EachRefusedWithItsReason()
+    {
+        var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
+        var report = FeedbackReport.For(decision).Executed("procurement-refusal");
+
+        var twice = Assert.Throws<ArgumentException>(() => report.Executed("procurement-refusal"));
+        var noReason = Assert.Throws<ArgumentException>(() => report.NotExecuted("everywhere-notice", " "));
+        var noOverrider = Assert.Throws<ArgumentException>(() => report.Overridden("everywhere-notice", "", "领导批准"));
+        var nothing = Assert.Throws<ArgumentException>(() => report.Add(new MeasureFeedback("everywhere-notice", ExecutionResult.NothingToExecute)));
+
+        Assert.Contains("already in this report", twice.Message, StringComparison.Ordinal);
+        Assert.Contains("a reason is required", noReason.Message, StringComparison.Ordinal);
+        Assert.Contains("say who overrode it", noOverrider.Message, StringComparison.Ordinal);
+        Assert.Contains("send a report without measures", nothing.Message, StringComparison.Ordinal);
+        Assert.Single(report.Measures);
+    }
+
+    [Fact]
+    public async Task ReportAsync_InvalidDetails_RefusedNamingEveryProblemAndNothingIsQueued()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+        var report = FeedbackReport.For(await FeedbackData.DeniedAsync(harness))
+            .Add(new MeasureFeedback("procurement-refusal", ExecutionResult.Executed)
+            {
+                Amount = -5m,
+                EffectiveFrom = CheckerHarness.Now.AddDays(10),
+                EffectiveUntil = CheckerHarness.Now,
+            }) with
+            {
+                ExecutedAt = CheckerHarness.Now.AddDays(1),
+                Department = new string('部', 1001),
+            };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await feedback.ReportAsync(report));
+
+        Assert.Contains("ExecutedAt 2026-11-23T10:00:00.0000000+08:00 is in the future", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Department is 1001 characters long", error.Message, StringComparison.Ordinal);
+        Assert.Contains("measure 'procurement-refusal' Amount is -5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("measure 'procurement-refusal' EffectiveUntil", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, feedback.Status.Backlog);
+    }
+
+    [Fact]
+    public async Task ReportAsync_NoMeasureOnADecisionThatAppliedSome_RefusedSinceItWouldCountAsNothingToExecute()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await feedback.ReportAsync(FeedbackReport.For(decision)));
+
+        Assert.Contains("it reports no measure, but the decision applied procurement-refusal, everywhere-notice", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal").Executed("everywhere-notice"))).Count);
+    }
+
+    [Fact]
+    public async Task ReportAsync_EachMeasure_OneRecordWithItsKeyResultAndDetails()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+        harness.Time.Advance(TimeSpan.FromMinutes(3));
+        var report = FeedbackReport.For(decision)
+            .Executed("procurement-refusal", "不予受理")
+            .Overridden("everywhere-notice", "李局长", "上级批复同意") with
+            {
+                District = "440300",
+                ItemCode = "ZFCG-01",
+                ItemName = "政府采购投标",
+            };
+
+        var records = await feedback.ReportAsync(report);
+
+        Assert.Equal(2, records.Count);
+        var refusal = records[0];
+        Assert.Equal($"{decision.CheckId:N}:procurement-refusal", refusal.Key);
+        Assert.Equal((ExecutionResult.Executed, "不予受理", MeasureKind.Restriction), (refusal.Result, refusal.ResultText, refusal.MeasureKind));
+        Assert.Equal("拒绝参与政府采购活动", refusal.MeasureName);
+        Assert.Equal("财库〔2016〕125号", refusal.LegalBasis);
+        Assert.Equal(["debtors"], refusal.Lists);
+        Assert.Equal(["e-1"], refusal.EntryIds);
+        Assert.Equal(("市财政局", "张三", "CG-2026-118", "440300"), (refusal.Department, refusal.Operator, refusal.TransactionReference, refusal.District));
+        Assert.Equal((Subjects.Tencent.Value, DecisionOutcome.Denied, "procurement"), (refusal.SubjectCode, refusal.Outcome, refusal.Scenario));
+        Assert.Equal(CheckerHarness.Now.AddMinutes(3), refusal.ReportedAt);
+        Assert.Equal(refusal.ReportedAt, refusal.ExecutedAt);
+        var notice = records[1];
+        Assert.Equal($"{decision.CheckId:N}:everywhere-notice", notice.Key);
+        Assert.Equal((ExecutionResult.Overridden, "李局长", "上级批复同意"), (notice.Result, notice.OverriddenBy, notice.Reason));
+    }
+
+    [Fact]
+    public async Task ReportAsync_DecisionWithoutMeasures_OneNothingToExecuteRecordAndPersonsMasked()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
+        var clean = await harness.Checker.CheckAsync(new CheckRequest(Subjects.Person, "procurement"));
+
+        var record = Assert.Single(await feedback.ReportAsync(FeedbackReport.For(clean)));
+
+        Assert.Equal(ExecutionResult.NothingToExecute, record.Result);
+        Assert.Equal($"{clean.CheckId:N}:-", record.Key);
+        Assert.Null(record.MeasureCode);
+        Assert.Equal(Subjects.Person.Masked, record.SubjectCode);
+        Assert.DoesNotContain(Subjects.Person.Value, FeedbackJson.Serialize(record), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReportAsync_SameMeasureReportedTwice_SameKeySoTheStoreKeepsOne()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+
+        var first = await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        var again = await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(first.Select(r => r.Key), again.Select(r => r.Key));
+        Assert.Equal(2, sink.Store.Count);
+        Assert.All(sink.Writes.Values, n => Assert.Equal(2, n));
+    }
+
+    [Fact]
+    public async Task FeedbackJson_RoundTrip_EnumsAsNamesAndEveryFieldKept()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
+        var record = (await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness))
+            .Add(new MeasureFeedback("procurement-refusal", ExecutionResult.NotExecuted) { Reason = "系统故障", Amount = 1200.50m })))[0];
+
+        var json = FeedbackJson.Serialize(record);
+        var back = FeedbackJson.Deserialize(json, out var error);
+
+        Assert.Null(error);
+        Assert.Contains("\"result\":\"NotExecuted\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"Denied\"", json, StringComparison.Ordinal);
+        Assert.Contains("系统故障", json, StringComparison.Ordinal);
+        Assert.Equal(FeedbackJson.Serialize(back!), json);
+        Assert.Equal((record.Key, record.Amount, record.ExecutedAt), (back!.Key, back.Amount, back.ExecutedAt));
+    }
+}
