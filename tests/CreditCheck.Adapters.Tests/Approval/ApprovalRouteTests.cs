@@ -476,14 +476,4 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
         Assert.Contains("BJ-2026-0001", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task ReportAsync_NoFeedbackRegistered_SaysWhatIsMissing()
-    {
-        var result = await Adapter.RouteAsync(Application(Ids.Company(32)));
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Adapter.ReportAsync(result, ApprovalHandling.Followed()));
-
-        Assert.Contains("No ICreditFeedback is registered", error.Message, StringComparison.Ordinal);
-    }
 }

@@ -253,14 +253,4 @@ public sealed class ProcurementScreeningTests : IAsyncDisposable
         Assert.Equal("procurement", screening.Scenario);
         Assert.Contains("查询渠道：信用中国（测试）", screening.Suppliers[0].Evidence.ToText(), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public async Task ReportAsync_NoFeedbackRegistered_SaysWhatIsMissing()
-    {
-        var screening = await Adapter.ScreenAsync(Project(ProcurementStage.BidOpening, Supplier.Of("S", Ids.Company(1))));
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Adapter.ReportAsync(screening));
-
-        Assert.Contains("No ICreditFeedback is registered", error.Message, StringComparison.Ordinal);
-    }
 }
