@@ -5,6 +5,7 @@ using ApprovalSystem;
 using CreditCheck;
 using CreditCheck.Adapters.Approval;
 using CreditCheck.Samples;
+using CreditCheck.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -110,7 +111,48 @@ foreach (var result in results.Where(r => r.Route != ApprovalRoute.Standard))
 
 var counts = results.GroupBy(r => r.Route).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
 AnsiConsole.MarkupLine(Markup.Escape($"{results.Count} applications: {string.Join(", ", counts)}; {results.Sum(r => r.Decisions.Count)} checks in one batch, catalog {results[0].Decisions[0].Decision.CatalogVersion}, data sequence {results[0].Decisions[0].Decision.Sequence}."));
+
+// 反馈: each window reports what it did. Two did not follow the route as given.
+var records = new List<FeedbackRecord>();
+foreach (var result in results)
+{
+    var handling = result.Application.ApplicationId switch
+    {
+        "BJ-003" => ApprovalHandling.NotFollowed("申请人未签署信用承诺书，改按一般程序办理"),
+        "BJ-008" => ApprovalHandling.Overridden("审批科科长", "经核实已移出经营异常名录，名单数据待更新"),
+        _ => ApprovalHandling.Followed(OutcomeText(result.Route)),
+    };
+    records.AddRange(await approval.ReportAsync(result, handling with { District = "330106" }));
+}
+
+AnsiConsole.Write(new Rule("[bold]Feedback (反馈) — one record per measure, or one per check without measures[/]").LeftJustified());
+var feedbackTable = new Table().Border(TableBorder.Rounded).AddColumn("办件").AddColumn("措施").AddColumn(new TableColumn("结果").NoWrap()).AddColumn("说明");
+foreach (var record in records)
+{
+    feedbackTable.AddRow(
+        record.TransactionReference ?? "—",
+        Markup.Escape(record.MeasureName ?? "（已查询，无适用措施）"),
+        record.Result.ToString(),
+        Markup.Escape(record.Reason is null ? record.ResultText ?? string.Empty : $"{record.Reason}{(record.OverriddenBy is null ? string.Empty : $"（{record.OverriddenBy}）")}"));
+}
+
+AnsiConsole.Write(feedbackTable);
+await SampleStore.StopAsync(provider); // delivers what is still buffered
+var delivered = provider.GetService<IFeedbackReader>() is { } reader
+    ? $"{await reader.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).CountAsync()} delivered to the embedded feedback store"
+    : $"delivered to the Redis stream cc:{{{arguments.Namespace}}}:feedback";
+AnsiConsole.MarkupLine(Markup.Escape($"{records.Count} feedback records acknowledged ({string.Join(", ", records.GroupBy(r => r.Result).Select(g => $"{g.Key} {g.Count()}"))}); {delivered}."));
 return 0;
+
+static string OutcomeText(ApprovalRoute route) => route switch
+{
+    ApprovalRoute.GreenChannel => "已优先办理",
+    ApprovalRoute.TolerantAcceptance => "已容缺受理",
+    ApprovalRoute.Commitment => "已按告知承诺办理",
+    ApprovalRoute.StrictReview => "已从严审核",
+    ApprovalRoute.Refused => "不予受理",
+    _ => "已受理",
+};
 
 static string RouteMarkup(ApprovalRoute route) => route switch
 {

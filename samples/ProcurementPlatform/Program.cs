@@ -38,7 +38,13 @@ catch (Exception e) when (arguments.Redis is not null)
     return 3;
 }
 
-builder.AddProcurementAdapter();
+// Receipts signed with a key the platform keeps; this sample-only key stands in unless CREDITCHECK_RECEIPT_KEY is set.
+builder.AddProcurementAdapter()
+    .AddEvidenceReceipts(o =>
+    {
+        o.KeyId = "sample-2026";
+        o.Key = Environment.GetEnvironmentVariable("CREDITCHECK_RECEIPT_KEY") ?? "c2FtcGxlLW9ubHkga2V5IGZvciByZWNlaXB0cyAwMTIzNDU2Nzg5";
+    });
 await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 await SampleStore.StartAsync(provider);
 var procurement = provider.GetRequiredService<ProcurementAdapter>();
@@ -82,6 +88,11 @@ foreach (var s in screening.Eligible.Where(s => s.RequiresReview))
 
 AnsiConsole.Write(review);
 AnsiConsole.MarkupLine(Markup.Escape($"Query records written: {files.Count} files in {outDirectory} (one .json and one .txt per supplier, and the summary)."));
+
+// 反馈: the refusals were executed; the procurement documents grant no credit benefit at this stage.
+var feedback = await procurement.ReportAsync(screening, new ProcurementFeedback { District = "440106" });
+await SampleStore.StopAsync(provider); // delivers what is still buffered
+AnsiConsole.MarkupLine(Markup.Escape($"Feedback: {feedback.Count} records ({string.Join(", ", feedback.GroupBy(r => r.Result).Select(g => $"{g.Key} {g.Count()}"))}), each query record signed with an evidence receipt (key {screening.Suppliers[0].Checks[0].Receipt?.KeyId})."));
 
 var consortium = screening.Excluded.First(s => s.Supplier.IsConsortium);
 AnsiConsole.Write(new Rule($"[bold]The query record of supplier {consortium.Index:D3}, as printed for the procurement file ({Markup.Escape(consortium.Evidence.FileName)}.txt)[/]").LeftJustified());

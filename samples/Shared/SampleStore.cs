@@ -102,12 +102,21 @@ internal static class SampleStore
         return $"store: Redis {arguments.Redis}, namespace {arguments.Namespace} (seeded from samples/data)";
     }
 
-    /// <summary>Starts what the host would start (the Redis store's first sync); nothing for the embedded store.</summary>
+    /// <summary>Starts what the host would start: feedback delivery, and the Redis store's first sync.</summary>
     public static async Task StartAsync(IServiceProvider provider)
     {
         foreach (var hosted in provider.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Stops it as the host would: feedback still buffered is delivered first (bounded wait).</summary>
+    public static async Task StopAsync(IServiceProvider provider)
+    {
+        foreach (var hosted in provider.GetServices<IHostedService>().Reverse())
+        {
+            await hosted.StopAsync(CancellationToken.None);
         }
     }
 
