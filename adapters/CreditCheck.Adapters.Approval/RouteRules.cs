@@ -43,8 +43,10 @@ internal static class RouteRules
         }
 
         AddRestrictions(b, MeasureEffect.Deny);
-        var first = b.Reasons[0];
-        return b.Build(ApprovalRoute.Refused, $"不予受理：{first.Text}（依据：{first.LegalBasis}）。");
+        var (barred, bar) = b.Decisions
+            .SelectMany(d => d.Decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny).Select(m => (d.Party, Measure: m)))
+            .First();
+        return b.Build(ApprovalRoute.Refused, $"不予受理：{bar.Measure.Name}（{Label(barred)}{ListsOf(bar, withRelated: false)}；依据：{bar.LegalBasis}）。");
     }
 
     private static ApprovalResult StrictReview(Builder b)
@@ -72,8 +74,8 @@ internal static class RouteRules
             }
         }
 
-        var first = b.Reasons.Count > 0 ? b.Reasons[0].Text : "存在需核查的信用记录";
-        return b.Build(ApprovalRoute.StrictReview, $"从严审核：{first}；须提交全部材料，不适用容缺受理和告知承诺。");
+        var record = AdverseRecord(b.Decisions)?.Text ?? "存在需核查的信用记录";
+        return b.Build(ApprovalRoute.StrictReview, $"从严审核：{record}，须提交全部材料，不适用容缺受理和告知承诺。");
     }
 
     private static ApprovalResult Facilitate(Builder b, ApprovalOptions options)
@@ -191,16 +193,16 @@ internal static class RouteRules
                 return (party, $"{Label(party)}信用记录未能按最新数据查询");
             }
 
-            if (decision.VoidedMeasures.Count > 0)
-            {
-                return (party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}");
-            }
-
             var entry = decision.MatchedEntries.FirstOrDefault(e =>
                 (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList) && e.List?.Category != ListCategory.Reward);
             if (entry is not null)
             {
                 return (party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}");
+            }
+
+            if (decision.VoidedMeasures.Count > 0)
+            {
+                return (party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}");
             }
 
             if (decision.UnreadableEntries.Count > 0)
@@ -253,13 +255,19 @@ internal static class RouteRules
     private static RouteReason MeasureReason(ApplicationParty party, AppliedMeasure measure) =>
         new(party, $"{Label(party)}{ListsOf(measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code);
 
-    private static string ListsOf(AppliedMeasure measure)
+    private static string ListsOf(AppliedMeasure measure, bool withRelated = true)
     {
-        var lists = measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal);
+        var lists = "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
         var related = measure.TriggeredBy.Select(e => e.Entry.RelatedTo).FirstOrDefault(r => r is not null);
-        var because = related is null ? string.Empty : $"（因“{related.EnterpriseName}”）";
-        return $"{because}列入{string.Join("、", lists)}";
+        return related is null || !withRelated ? lists : $"{lists}（系“{related.EnterpriseName}”的{RoleName(related.Role)}）";
     }
+
+    private static string RoleName(RelatedRole role) => role switch
+    {
+        RelatedRole.LegalRepresentative => "法定代表人",
+        RelatedRole.PrincipalPerson => "主要负责人",
+        _ => "实际控制人",
+    };
 
     internal static string Label(ApplicationParty party) => party switch
     {

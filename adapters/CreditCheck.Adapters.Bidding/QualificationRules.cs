@@ -42,6 +42,11 @@ internal static class QualificationRules
             reasons.Insert(0, new BidderReason("未发现限制投标的信用记录", decision.ResolvedScenario.LegalBasis));
         }
 
+        if (decision.HasObjection)
+        {
+            reasons.Add(new BidderReason($"{bidder.Name}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null));
+        }
+
         var items = new List<CreditScoreItem>();
         decimal score = 0;
         var capped = false;

@@ -31,6 +31,7 @@ public sealed class ProcurementAdapter
     private readonly TimeProvider _time;
     private readonly int _maxBatch;
     private readonly ICreditFeedback? _feedback;
+    private readonly IEvidenceSigner? _signer;
 
     /// <summary>Creates the adapter; dependency injection calls this.</summary>
     /// <param name="checker">The checker.</param>
@@ -38,12 +39,14 @@ public sealed class ProcurementAdapter
     /// <param name="checkOptions">The checker's options (for its batch size).</param>
     /// <param name="time">The clock (for a project without suppliers).</param>
     /// <param name="feedback">Where feedback goes; required only by <see cref="ReportAsync"/>.</param>
+    /// <param name="signer">Signs an evidence receipt of every check when registered (<c>.AddEvidenceReceipts(...)</c>).</param>
     public ProcurementAdapter(
         ICreditChecker checker,
         IOptions<ProcurementOptions> options,
         IOptions<CreditCheckOptions> checkOptions,
         TimeProvider time,
-        ICreditFeedback? feedback = null)
+        ICreditFeedback? feedback = null,
+        IEvidenceSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(checker);
         ArgumentNullException.ThrowIfNull(options);
@@ -54,6 +57,7 @@ public sealed class ProcurementAdapter
         _maxBatch = checkOptions.Value.MaxBatchSize;
         _time = time;
         _feedback = feedback;
+        _signer = signer;
     }
 
     /// <summary>Screens every supplier of the project at its stage.</summary>
@@ -89,7 +93,8 @@ public sealed class ProcurementAdapter
             var checks = new MemberCheck[supplier.Members.Count];
             for (var m = 0; m < checks.Length; m++)
             {
-                checks[m] = new MemberCheck(supplier.Members[m], decisions[next++]);
+                var decision = decisions[next++];
+                checks[m] = new MemberCheck(supplier.Members[m], decision) { Receipt = _signer?.Sign(decision) };
             }
 
             screened.Add(ScreeningRules.Decide(supplier, i + 1, checks, project, scenario, _options.QueryChannel));

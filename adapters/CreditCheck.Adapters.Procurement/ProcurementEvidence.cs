@@ -8,7 +8,8 @@ namespace CreditCheck.Adapters.Procurement;
 /// <summary>
 /// The query record (信用记录查询记录) of one supplier, which 财库〔2016〕125号 requires to be kept with the
 /// procurement file: for each member, the check id, time, catalog version and data sequence, the entries
-/// found, the measures applied with their legal basis, and the outcome; then the conclusion and its reasons.
+/// found, the measures applied with their legal basis, the outcome and, when an <see cref="IEvidenceSigner"/>
+/// is registered, the signed <see cref="EvidenceReceipt"/>; then the conclusion and its reasons.
 /// </summary>
 /// <remarks>Immutable. An enterprise's 统一社会信用代码 is public and appears in full; a natural person's
 /// 居民身份证号码 appears masked.</remarks>
@@ -116,6 +117,11 @@ public sealed class ProcurementEvidence
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  另有 {d.UnreadableEntries.Count} 条名单记录无法读取，需人工核查");
             }
+
+            if (s.Checks[i].Receipt is { } receipt)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  电子回执（签名密钥 {receipt.KeyId}）：{receipt.ToCompactString()}");
+            }
         }
 
         text.AppendLine();
@@ -170,9 +176,9 @@ public sealed class ProcurementEvidence
 
         json.WriteEndArray();
         json.WriteStartArray("checks");
-        foreach (var (member, d) in s.Checks)
+        foreach (var check in s.Checks)
         {
-            WriteCheck(json, member, d);
+            WriteCheck(json, check);
         }
 
         json.WriteEndArray();
@@ -181,8 +187,9 @@ public sealed class ProcurementEvidence
         json.WriteEndObject();
     }
 
-    private static void WriteCheck(Utf8JsonWriter json, SupplierMember member, CreditDecision d)
+    private static void WriteCheck(Utf8JsonWriter json, MemberCheck check)
     {
+        var (member, d) = check;
         json.WriteStartObject();
         json.WriteString("member", member.Name);
         json.WriteString("subjectKind", member.Subject.Kind.ToString());
@@ -253,6 +260,14 @@ public sealed class ProcurementEvidence
 
         json.WriteEndArray();
         json.WriteNumber("unreadableEntries", d.UnreadableEntries.Count);
+        if (check.Receipt is { } receipt)
+        {
+            // The signed receipt as the signer wrote it: verifiable with IEvidenceSigner.Verify.
+            json.WritePropertyName("receipt");
+            json.WriteRawValue(receipt.ToJson());
+            json.WriteString("receiptCompact", receipt.ToCompactString());
+        }
+
         json.WriteEndObject();
     }
 

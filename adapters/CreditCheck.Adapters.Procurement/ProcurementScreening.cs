@@ -131,4 +131,9 @@ public sealed record ScreeningReason(string Member, string Text, string? LegalBa
 /// <summary>The check of one member of a supplier.</summary>
 /// <param name="Member">The member.</param>
 /// <param name="Decision">The engine's decision.</param>
-public sealed record MemberCheck(SupplierMember Member, CreditDecision Decision);
+public sealed record MemberCheck(SupplierMember Member, CreditDecision Decision)
+{
+    /// <summary>The signed evidence receipt of the check when an <see cref="IEvidenceSigner"/> is registered
+    /// (<c>.AddEvidenceReceipts(...)</c>); null otherwise. It travels in the query record.</summary>
+    public EvidenceReceipt? Receipt { get; init; }
+}

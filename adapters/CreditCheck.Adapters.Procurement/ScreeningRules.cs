@@ -53,6 +53,11 @@ internal static class ScreeningRules
                 checks[0].Decision.ResolvedScenario.LegalBasis));
         }
 
+        foreach (var (member, decision) in checks.Where(c => c.Decision.HasObjection))
+        {
+            reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null));
+        }
+
         // Benefits are the procurement file's to apply (e.g. 减免投标保证金): shown, not decided here.
         foreach (var (member, decision) in checks)
         {

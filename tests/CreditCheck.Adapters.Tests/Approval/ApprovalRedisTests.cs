@@ -44,6 +44,33 @@ public sealed class ApprovalRedisTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task ReportAsync_OnRedis_RecordsReachTheNamespacesFeedbackStream()
+    {
+        await using var harness = await RedisAdapterHarness.CreateAsync(redis.Server);
+        var red = Ids.Company(7, prefix: 5);
+        await harness.ListAsync(red, "grade-a");
+        var provider = await harness.StartAsync(b => b.AddApprovalAdapter());
+        var adapter = provider.GetRequiredService<ApprovalAdapter>();
+        var result = await adapter.RouteAsync(new ApprovalApplication { ApplicationId = "F1", MatterCode = "XK-1", Enterprise = red, MissingMaterials = ["健康证明"] });
+
+        var reported = await adapter.ReportAsync(result, ApprovalHandling.Followed("已容缺受理"));
+
+        await using var reader = await harness.ReaderAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<FeedbackRecord> delivered;
+        do
+        {
+            await Task.Delay(50);
+            delivered = await reader.ReadAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1)).ToListAsync();
+        }
+        while (delivered.Count < reported.Count && DateTime.UtcNow < deadline);
+
+        Assert.Equal(reported.Select(r => r.Key).Order(StringComparer.Ordinal), delivered.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.All(delivered, r => Assert.Equal(("F1", "XK-1"), (r.TransactionReference, r.ItemCode)));
+        Assert.Contains(delivered, r => r.MeasureCode == "tolerant-acceptance" && r.Result == ExecutionResult.Executed);
+    }
+
+    [Fact]
     public async Task RouteAsync_RedisGoneAndDataStale_StrictReviewSaysTheCheckCouldNotBeMade()
     {
         await using var server = await RedisServer.StartAsync();

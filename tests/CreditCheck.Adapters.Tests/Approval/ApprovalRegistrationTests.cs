@@ -81,13 +81,14 @@ public sealed class ApprovalRegistrationTests
     }
 
     [Fact]
-    public void AddApprovalAdapter_ProviderValidatedOnBuild_ResolvesWithoutFeedback()
+    public async Task AddApprovalAdapter_ProviderValidatedOnBuild_ResolvesWithFeedback()
     {
         var services = new ServiceCollection();
         services.AddCreditCheck().UseInMemory().AddApprovalAdapter();
 
-        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
         Assert.NotNull(provider.GetRequiredService<ApprovalAdapter>());
+        Assert.NotNull(provider.GetRequiredService<ICreditFeedback>());
     }
 }

@@ -222,7 +222,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
         Assert.Contains(result.Reasons, r => r.MeasureCode == "no-commitment" && r.LegalBasis == "国办发〔2020〕42号" && r.Text == "申请单位列入失信被执行人名单：不适用告知承诺制");
         Assert.Contains(result.Reasons, r => r.MeasureCode == "no-tolerant-acceptance" && r.LegalBasis == "地方容缺受理规定");
         Assert.Contains(result.Reasons, r => r.MeasureCode == "strict-review");
-        Assert.StartsWith("从严审核：申请单位列入失信被执行人名单", result.Summary, StringComparison.Ordinal);
+        Assert.Equal("从严审核：申请单位列入失信被执行人名单，须提交全部材料，不适用容缺受理和告知承诺。", result.Summary);
     }
 
     [Fact]
@@ -316,7 +316,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
         Assert.Equal(ApprovalRoute.Refused, result.Route);
         Assert.Equal("licensing-bar", result.Reasons[0].MeasureCode);
         Assert.Equal("《中华人民共和国行政许可法》第七十八条、第七十九条", result.Reasons[0].LegalBasis);
-        Assert.Equal("不予受理：申请单位列入行政许可申请失信名单：一定期限内不得申请相关行政许可（依据：《中华人民共和国行政许可法》第七十八条、第七十九条）。", result.Summary);
+        Assert.Equal("不予受理：一定期限内不得申请相关行政许可（申请单位列入行政许可申请失信名单；依据：《中华人民共和国行政许可法》第七十八条、第七十九条）。", result.Summary);
     }
 
     [Fact]
@@ -330,8 +330,9 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
 
         Assert.Equal(ApprovalRoute.Refused, result.Route);
         Assert.Equal("market-access.registration", result.Scenario);
-        Assert.Equal(new RouteReason(ApplicationParty.LegalRepresentative, "法定代表人（因“示例违法企业有限公司”）列入市场监督管理严重违法失信名单：限制担任企业法定代表人、负责人", "企业信息公示暂行条例第十七条", "legal-representative-restriction"), result.Reasons[0]);
+        Assert.Equal(new RouteReason(ApplicationParty.LegalRepresentative, "法定代表人列入市场监督管理严重违法失信名单（系“示例违法企业有限公司”的法定代表人）：限制担任企业法定代表人、负责人", "企业信息公示暂行条例第十七条", "legal-representative-restriction"), result.Reasons[0]);
         Assert.Equal([ApplicationParty.Enterprise, ApplicationParty.LegalRepresentative], result.Decisions.Select(d => d.Party));
+        Assert.Equal("不予受理：限制担任企业法定代表人、负责人（法定代表人列入市场监督管理严重违法失信名单；依据：企业信息公示暂行条例第十七条）。", result.Summary);
     }
 
     [Fact]
@@ -474,15 +475,5 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
 
         Assert.Contains("BJ-2026-0001", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ReportAsync_NoFeedbackRegistered_SaysWhatIsMissing()
-    {
-        var result = await Adapter.RouteAsync(Application(Ids.Company(32)));
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Adapter.ReportAsync(result, ApprovalHandling.Followed()));
-
-        Assert.Contains("No ICreditFeedback is registered", error.Message, StringComparison.Ordinal);
     }
 }

@@ -78,6 +78,18 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task QualifyAsync_RestrictionUnderObjection_StillDisqualifiedAndSaysTheObjectionIsPending()
+    {
+        var subject = Ids.Company(15);
+        await _harness.ListAsync(subject, "wage-arrears", EntryStatus.UnderObjection);
+
+        var bidder = await QualifyOneAsync(subject);
+
+        Assert.Equal(BidderStatus.Disqualified, bidder.Status);
+        Assert.Contains(bidder.Reasons, r => r.Text == "示例投标人的名单记录异议处理中，措施照常适用，以认定部门核查结论为准");
+    }
+
+    [Fact]
     public async Task QualifyAsync_RedListed_EarnsTheTendersPointsForTheList()
     {
         var subject = Ids.Company(4);
@@ -271,15 +283,5 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
 
         Assert.Equal(2, result.Bidders[0].CreditScore);
         Assert.True(result.Bidders[0].Capped);
-    }
-
-    [Fact]
-    public async Task ReportAsync_NoFeedbackRegistered_SaysWhatIsMissing()
-    {
-        var result = await Adapter.QualifyAsync(Tender(null, new Bidder("B", Ids.Company(1))));
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Adapter.ReportAsync(result));
-
-        Assert.Contains("No ICreditFeedback is registered", error.Message, StringComparison.Ordinal);
     }
 }

@@ -109,6 +109,19 @@ public sealed class ProcurementScreeningTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ScreenAsync_ListingUnderObjection_StillExcludedAndSaysTheObjectionIsPending()
+    {
+        var objecting = Ids.Company(12);
+        await _harness.ListAsync(objecting, "debtors", EntryStatus.UnderObjection);
+
+        var supplier = (await Adapter.ScreenAsync(Project(ProcurementStage.BidOpening, Supplier.Of("示例异议供应商", objecting)))).Suppliers[0];
+
+        Assert.Equal(SupplierStatus.Excluded, supplier.Status);
+        Assert.Contains(supplier.Reasons, r => r.Text == "示例异议供应商的名单记录异议处理中，措施照常适用，以认定部门核查结论为准");
+        Assert.Contains("失信被执行人名单（异议中，措施照常适用）", supplier.Evidence.ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ScreenAsync_RepairedListing_EligibleAndTheEvidenceStillShowsIt()
     {
         var repaired = Ids.Company(10);
@@ -239,15 +252,5 @@ public sealed class ProcurementScreeningTests : IAsyncDisposable
         Assert.Same(harness.Get<ProcurementAdapter>(), harness.Get<ProcurementAdapter>());
         Assert.Equal("procurement", screening.Scenario);
         Assert.Contains("查询渠道：信用中国（测试）", screening.Suppliers[0].Evidence.ToText(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ReportAsync_NoFeedbackRegistered_SaysWhatIsMissing()
-    {
-        var screening = await Adapter.ScreenAsync(Project(ProcurementStage.BidOpening, Supplier.Of("S", Ids.Company(1))));
-
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Adapter.ReportAsync(screening));
-
-        Assert.Contains("No ICreditFeedback is registered", error.Message, StringComparison.Ordinal);
     }
 }

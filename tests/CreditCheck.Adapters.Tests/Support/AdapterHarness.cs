@@ -2,6 +2,7 @@ using CreditCheck.Catalog;
 using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace CreditCheck.Adapters.Tests.Support;
 
@@ -44,6 +45,28 @@ internal sealed class AdapterHarness : IAsyncDisposable
 
     public T Get<T>()
         where T : notnull => Provider.GetRequiredService<T>();
+
+    /// <summary>Starts what a host starts (feedback delivery).</summary>
+    public async Task StartAsync()
+    {
+        foreach (var hosted in Provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits (bounded) until the embedded feedback store holds at least this many records.</summary>
+    public async Task<IReadOnlyList<FeedbackRecord>> DeliveredAsync(int count)
+    {
+        var store = Get<InMemoryFeedbackStore>();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (store.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        return store.Snapshot();
+    }
 
     /// <summary>Lists a subject, in force from a year ago to a year ahead unless told otherwise.</summary>
     public async Task<ListEntry> ListAsync(

@@ -82,6 +82,10 @@ internal sealed class RedisAdapterHarness : IAsyncDisposable
         return _provider;
     }
 
+    /// <summary>A reader of the namespace's feedback stream, as the platform would open it.</summary>
+    public Task<RedisFeedbackReader> ReaderAsync() =>
+        RedisFeedbackReader.ConnectAsync(new RedisStoreOptions { Configuration = _server.Configuration, Namespace = _namespace, Secret = Secret });
+
     /// <summary>Waits (bounded) until the host's store has applied a sequence.</summary>
     public async Task WaitForAsync(long sequence)
     {
