@@ -60,12 +60,17 @@ for project in tests/*/*.csproj; do
     --results-directory "$results" || status=1
 done
 
-echo "== sample: QuickStart"
-if dotnet run --project samples/QuickStart -c Release --no-build > "$results/quickstart.txt" 2>&1; then
-  sample_passed=1; sample_failed=0
-else
-  cat "$results/quickstart.txt"; sample_passed=0; sample_failed=1; status=1
-fi
+sample_passed=0; sample_failed=0
+for sample in QuickStart ApprovalSystem ProcurementPlatform; do
+  echo "== sample: $sample"
+  out="$results/$(tr '[:upper:]' '[:lower:]' <<<"$sample").txt"
+  args=(); [ "$sample" = ProcurementPlatform ] && args=(-- --out "$results/procurement-evidence")
+  if dotnet run --project "samples/$sample" -c Release --no-build "${args[@]}" > "$out" 2>&1; then
+    sample_passed=$((sample_passed + 1))
+  else
+    cat "$out"; sample_failed=$((sample_failed + 1)); status=1
+  fi
+done
 
 passed=$sample_passed
 failed=$sample_failed

@@ -1,0 +1,289 @@
+using System.Globalization;
+using CreditCheck.Catalog;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Adapters.Approval;
+
+/// <summary>
+/// Routes approval applications (行政审批, service-hall windows) by the credit of everyone in them: the
+/// green channel, 容缺受理, 告知承诺, strict review or refusal, each with its reasons and legal basis; and
+/// reports back what the clerk did.
+/// </summary>
+/// <remarks>
+/// Register with <c>services.AddCreditCheck().UseInMemory(...).AddApprovalAdapter(o => ...)</c> and inject
+/// it; a thread-safe singleton. Every party of an application (enterprise, person, legal representative)
+/// is checked in one <see cref="ICreditChecker.CheckManyAsync"/> call, and so is a whole day's batch.
+/// <example>
+/// <code>
+/// var result = await approval.RouteAsync(new ApprovalApplication
+/// {
+///     ApplicationId = "XK-2026-0001", MatterCode = "330100-XK-017", MatterName = "食品经营许可",
+///     Enterprise = SubjectId.Parse("91110105336900600J", SubjectKind.LegalEntity),
+///     MissingMaterials = ["场地租赁合同"],
+/// });
+/// Console.WriteLine(result.Summary);   // 容缺受理：先予受理，场地租赁合同须于2026年12月12日前补齐。
+/// await approval.ReportAsync(result, ApprovalHandling.Followed("已容缺受理"));
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class ApprovalAdapter
+{
+    private readonly ICreditChecker _checker;
+    private readonly ApprovalOptions _options;
+    private readonly MatterResolver _matters;
+    private readonly int _maxBatch;
+    private readonly ICreditFeedback? _feedback;
+
+    /// <summary>Creates the adapter; dependency injection calls this.</summary>
+    /// <param name="checker">The checker.</param>
+    /// <param name="options">The adapter's options.</param>
+    /// <param name="maps">The host's matter maps; may be empty.</param>
+    /// <param name="checkOptions">The checker's options (for its batch size).</param>
+    /// <param name="feedback">Where feedback goes; required only by <see cref="ReportAsync"/>.</param>
+    public ApprovalAdapter(
+        ICreditChecker checker,
+        IOptions<ApprovalOptions> options,
+        IEnumerable<IMatterScenarioMap> maps,
+        IOptions<CreditCheckOptions> checkOptions,
+        ICreditFeedback? feedback = null)
+    {
+        ArgumentNullException.ThrowIfNull(checker);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(maps);
+        ArgumentNullException.ThrowIfNull(checkOptions);
+        _checker = checker;
+        _options = options.Value;
+        _matters = new MatterResolver(_options, maps);
+        _maxBatch = checkOptions.Value.MaxBatchSize;
+        _feedback = feedback;
+    }
+
+    /// <summary>Routes one application, checking all its parties in one call.</summary>
+    /// <param name="application">The application.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The route with its reasons.</returns>
+    /// <exception cref="ArgumentException">The application is incomplete or inconsistent (no applicant, an
+    /// identifier of the wrong kind, a blank material), or its matter maps to no scenario of the catalog.</exception>
+    /// <exception cref="InvalidOperationException">Two matter maps answer for the same matter.</exception>
+    public async ValueTask<ApprovalResult> RouteAsync(ApprovalApplication application, CancellationToken cancellationToken = default)
+    {
+        var results = await RouteManyAsync([application], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Routes many applications (a day's intake), checking every party of all of them in one
+    /// call (in batches of <see cref="CreditCheckOptions.MaxBatchSize"/> when there are more).</summary>
+    /// <param name="applications">The applications.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>One route per application, in order.</returns>
+    /// <exception cref="ArgumentException">An application is incomplete or inconsistent, or its matter maps to
+    /// no scenario of the catalog; the message names the application.</exception>
+    /// <exception cref="InvalidOperationException">Two matter maps answer for the same matter.</exception>
+    public async ValueTask<IReadOnlyList<ApprovalResult>> RouteManyAsync(IReadOnlyList<ApprovalApplication> applications, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(applications);
+        var matters = new ResolvedMatter[applications.Count];
+        var requests = new List<CheckRequest>();
+        var owners = new List<(int Application, ApplicationParty Party)>();
+        for (var i = 0; i < applications.Count; i++)
+        {
+            var application = applications[i] ?? throw new ArgumentException($"Application {i} of the batch is null.", nameof(applications));
+            Validate(application);
+            matters[i] = _matters.Resolve(application);
+            foreach (var (party, subject) in Parties(application))
+            {
+                requests.Add(new CheckRequest(subject, matters[i].Scenario)
+                {
+                    TransactionReference = application.ApplicationId,
+                    Department = application.Department,
+                    Operator = application.Operator,
+                });
+                owners.Add((i, party));
+            }
+        }
+
+        var decisions = await CheckAsync(requests, matters, applications, cancellationToken).ConfigureAwait(false);
+        var byApplication = new List<PartyDecision>[applications.Count];
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            (byApplication[owners[i].Application] ??= []).Add(new PartyDecision(owners[i].Party, decisions[i]));
+        }
+
+        var results = new ApprovalResult[applications.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = RouteRules.Decide(applications[i], matters[i], byApplication[i], _options);
+        }
+
+        return results;
+    }
+
+    /// <summary>Reports what the clerk did with a route (反馈), one report per check of the application.</summary>
+    /// <param name="result">The route acted on.</param>
+    /// <param name="handling">What the clerk did.</param>
+    /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
+    /// <returns>The feedback records, in the order of the application's checks.</returns>
+    /// <exception cref="InvalidOperationException">No <see cref="ICreditFeedback"/> is registered.</exception>
+    public async ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(ApprovalResult result, ApprovalHandling handling, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(handling);
+        var feedback = _feedback ?? throw new InvalidOperationException(
+            "No ICreditFeedback is registered, so feedback cannot be reported; register CreditCheck's feedback delivery with the store.");
+        var records = new List<FeedbackRecord>();
+        foreach (var (_, decision) in result.Decisions)
+        {
+            var report = FeedbackReport.For(decision) with
+            {
+                ItemCode = result.Application.MatterCode,
+                ItemName = result.MatterName,
+                District = handling.District,
+                Operator = handling.Operator ?? decision.Operator,
+                ExecutedAt = handling.ExecutedAt,
+            };
+            foreach (var applied in decision.AppliedMeasures)
+            {
+                AddMeasure(report, applied, result, handling);
+            }
+
+            records.AddRange(await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+        }
+
+        return records;
+    }
+
+    private static void AddMeasure(FeedbackReport report, AppliedMeasure applied, ApprovalResult result, ApprovalHandling handling)
+    {
+        var code = applied.Measure.Code;
+        switch (handling.Action)
+        {
+            case ClerkAction.NotFollowed:
+                report.NotExecuted(code, handling.Reason!);
+                break;
+            case ClerkAction.Overridden:
+                report.Overridden(code, handling.OverriddenBy!, handling.Reason!);
+                break;
+            default:
+                if (applied.Measure.IsBenefit && !result.UsedBenefits.Contains(code))
+                {
+                    report.NotExecuted(code, $"本次按“{result.RouteName}”办理，未适用该激励措施");
+                }
+                else
+                {
+                    report.Executed(code, handling.Outcome ?? result.RouteName);
+                }
+
+                break;
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAsync(
+        List<CheckRequest> requests, ResolvedMatter[] matters, IReadOnlyList<ApprovalApplication> applications, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (requests.Count <= _maxBatch)
+            {
+                return await _checker.CheckManyAsync(requests, cancellationToken).ConfigureAwait(false);
+            }
+
+            var decisions = new List<CreditDecision>(requests.Count);
+            for (var start = 0; start < requests.Count; start += _maxBatch)
+            {
+                var chunk = requests.GetRange(start, Math.Min(_maxBatch, requests.Count - start));
+                decisions.AddRange(await _checker.CheckManyAsync(chunk, cancellationToken).ConfigureAwait(false));
+            }
+
+            return decisions;
+        }
+        catch (ArgumentException e)
+        {
+            // The engine names the unknown scenario; say which matters were mapped to it.
+            var mappings = Enumerable.Range(0, applications.Count)
+                .Select(i => $"{applications[i].MatterCode} → {matters[i].Scenario}")
+                .Distinct(StringComparer.Ordinal)
+                .Take(10);
+            throw new ArgumentException($"{e.Message} Matter mappings in this batch: {string.Join(", ", mappings)}.", nameof(applications), e);
+        }
+    }
+
+    private IEnumerable<(ApplicationParty Party, SubjectId Subject)> Parties(ApprovalApplication application)
+    {
+        if (application.Enterprise is { } enterprise)
+        {
+            yield return (ApplicationParty.Enterprise, enterprise);
+        }
+
+        if (application.Person is { } person)
+        {
+            yield return (ApplicationParty.Person, person);
+        }
+
+        if (_options.CheckLegalRepresentative && application.LegalRepresentative is { } representative)
+        {
+            yield return (ApplicationParty.LegalRepresentative, representative);
+        }
+    }
+
+    private static void Validate(ApprovalApplication application)
+    {
+        var id = application.ApplicationId;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            throw new ArgumentException("An application has no ApplicationId (办件编号).", nameof(application));
+        }
+
+        if (string.IsNullOrWhiteSpace(application.MatterCode))
+        {
+            throw new ArgumentException($"Application {id} has no MatterCode (事项编码).", nameof(application));
+        }
+
+        if (!Enum.IsDefined(application.MatterKind))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Application {id}: MatterKind {(int)application.MatterKind} is not a matter kind."), nameof(application));
+        }
+
+        if (application.Enterprise is null && application.Person is null)
+        {
+            throw new ArgumentException($"Application {id} names no applicant: set Enterprise, Person or both.", nameof(application));
+        }
+
+        CheckSubject(id, "Enterprise", application.Enterprise, SubjectKind.LegalEntity);
+        CheckSubject(id, "Person", application.Person, SubjectKind.NaturalPerson);
+        CheckSubject(id, "LegalRepresentative", application.LegalRepresentative, SubjectKind.NaturalPerson);
+        if (application.LegalRepresentative is not null && application.Enterprise is null)
+        {
+            throw new ArgumentException($"Application {id} names a LegalRepresentative but no Enterprise it represents.", nameof(application));
+        }
+
+        var missing = application.MissingMaterials
+            ?? throw new ArgumentException($"Application {id}: MissingMaterials is null; use an empty list.", nameof(application));
+        for (var i = 0; i < missing.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(missing[i]))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Application {id}: MissingMaterials[{i}] is blank; name the material."), nameof(application));
+            }
+        }
+    }
+
+    private static void CheckSubject(string id, string field, SubjectId? subject, SubjectKind kind)
+    {
+        if (subject is not { } value)
+        {
+            return;
+        }
+
+        if (value.IsEmpty)
+        {
+            throw new ArgumentException($"Application {id}: {field} is an empty id; parse it with SubjectId.Parse.", nameof(subject));
+        }
+
+        if (value.Kind != kind)
+        {
+            throw new ArgumentException($"Application {id}: {field} must be a {kind} id, but {value.Masked} is a {value.Kind}.", nameof(subject));
+        }
+    }
+}

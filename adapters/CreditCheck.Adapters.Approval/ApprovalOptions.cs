@@ -1,0 +1,88 @@
+namespace CreditCheck.Adapters.Approval;
+
+/// <summary>Options of the approval adapter. Validated when the host starts (or on first use without a host).</summary>
+/// <remarks>Bind from configuration with <c>.AddApprovalAdapter(configuration.GetSection("CreditCheck:Approval"))</c>:
+/// <c>Matters:{code}:Scenario</c>, <c>KindScenarios:Filing</c>, <c>TolerantAcceptanceDays</c> ….</remarks>
+public sealed class ApprovalOptions
+{
+    /// <summary>The configuration section bound by convention.</summary>
+    public const string SectionName = "CreditCheck:Approval";
+
+    /// <summary>Days an applicant accepted under 容缺受理 has to supply the missing materials. Default 20;
+    /// between 1 and 365. A matter may set its own (<see cref="MatterSettings.TolerantAcceptanceDays"/>).</summary>
+    public int TolerantAcceptanceDays { get; set; } = 20;
+
+    /// <summary>Who may be handled by 告知承诺 on matters that do not say. Default
+    /// <see cref="FacilitationEligibility.RedListed"/>: only where the catalog grants it (a red list).</summary>
+    public FacilitationEligibility Commitment { get; set; } = FacilitationEligibility.RedListed;
+
+    /// <summary>Who may be accepted under 容缺受理 on matters that do not say. Default
+    /// <see cref="FacilitationEligibility.RedListed"/>: only where the catalog grants it (a red list).</summary>
+    public FacilitationEligibility TolerantAcceptance { get; set; } = FacilitationEligibility.RedListed;
+
+    /// <summary>Whether the legal representative, when the application names one, is checked too. Default true.</summary>
+    public bool CheckLegalRepresentative { get; set; } = true;
+
+    /// <summary>The scenario of each matter kind, used when no mapping names one. Defaults: 行政许可 and
+    /// 备案 → <c>licensing</c>, 公共服务 → <c>public-service</c>; <see cref="MatterKind.Other"/> has none.</summary>
+    public IDictionary<MatterKind, string> KindScenarios { get; } = new Dictionary<MatterKind, string>
+    {
+        [MatterKind.AdministrativeLicensing] = "licensing",
+        [MatterKind.Filing] = "licensing",
+        [MatterKind.PublicService] = "public-service",
+    };
+
+    /// <summary>Settings per host matter code (事项编码). These win over <see cref="IMatterScenarioMap"/>
+    /// plug-ins, which win over <see cref="KindScenarios"/>. Default: none.</summary>
+    public IDictionary<string, MatterSettings> Matters { get; } = new Dictionary<string, MatterSettings>(StringComparer.Ordinal);
+
+    /// <summary>The legal basis cited when 告知承诺 is granted under
+    /// <see cref="FacilitationEligibility.NoAdverseRecord"/> (without a catalog measure). Default
+    /// 《国务院办公厅关于全面推行证明事项告知承诺制的指导意见》（国办发〔2020〕42号）.</summary>
+    public string CommitmentLegalBasis { get; set; } = "《国务院办公厅关于全面推行证明事项告知承诺制的指导意见》（国办发〔2020〕42号）";
+
+    /// <summary>The legal basis cited when 容缺受理 is granted under
+    /// <see cref="FacilitationEligibility.NoAdverseRecord"/> (without a catalog measure). Default
+    /// 地方容缺受理相关规定（以本地现行文本为准）.</summary>
+    public string TolerantAcceptanceLegalBasis { get; set; } = "地方容缺受理相关规定（以本地现行文本为准）";
+}
+
+/// <summary>How one host matter is handled: its scenario and the facilitations it offers. Unset members
+/// fall back to <see cref="ApprovalOptions"/>.</summary>
+public sealed class MatterSettings
+{
+    /// <summary>The catalog scenario, e.g. <c>licensing</c> or <c>market-access.registration</c>; when
+    /// null, the scenario of the application's <see cref="MatterKind"/>.</summary>
+    public string? Scenario { get; set; }
+
+    /// <summary>The matter's name (事项名称), used when the application gives none.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Who may use 告知承诺 on this matter; null for <see cref="ApprovalOptions.Commitment"/>.</summary>
+    public FacilitationEligibility? Commitment { get; set; }
+
+    /// <summary>Who may be accepted under 容缺受理 on this matter; null for <see cref="ApprovalOptions.TolerantAcceptance"/>.</summary>
+    public FacilitationEligibility? TolerantAcceptance { get; set; }
+
+    /// <summary>Days to supply missing materials; null for <see cref="ApprovalOptions.TolerantAcceptanceDays"/>.</summary>
+    public int? TolerantAcceptanceDays { get; set; }
+
+    /// <summary>The secondary materials (次要材料) that may follow under 容缺受理; an application missing any
+    /// other material is not accepted until complete. Empty (the default): any missing material may follow.</summary>
+    public IList<string> TolerableMaterials { get; } = [];
+}
+
+/// <summary>Who may be offered a facilitation (告知承诺, 容缺受理) on a matter.</summary>
+public enum FacilitationEligibility
+{
+    /// <summary>Nobody: the matter does not offer it.</summary>
+    None = 0,
+
+    /// <summary>Only applicants to whom the catalog grants it (a red list's benefit measure, which the
+    /// engine voids while a 失信 record is in force).</summary>
+    RedListed = 1,
+
+    /// <summary>Any applicant without a 失信 record: no party has an entry in force on a punishment or watch
+    /// list, nothing was voided, and the check was not degraded (国办发〔2020〕42号).</summary>
+    NoAdverseRecord = 2,
+}

@@ -1,0 +1,320 @@
+using System.Globalization;
+using CreditCheck.Catalog;
+
+namespace CreditCheck.Adapters.Approval;
+
+/// <summary>
+/// Turns the decisions on an application's parties into a route. Pure. In order: a Deny measure on anyone
+/// refuses; a decision of <see cref="DecisionOutcome.Review"/> or worse on anyone (a 失信 or 重点关注 record,
+/// or a check that could not be made) means strict review without facilitation; otherwise 告知承诺 when
+/// offered and allowed, else 容缺受理 when materials are missing and allowed, else the green channel when a
+/// red list earns it, else the standard procedure. Benefits are the principal applicant's only (the
+/// enterprise when given); 告知承诺 and 容缺受理 also need every party free of any 失信 record in force,
+/// related-person listings included (国办发〔2020〕42号).
+/// </summary>
+internal static class RouteRules
+{
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    public static ApprovalResult Decide(ApprovalApplication application, ResolvedMatter matter, IReadOnlyList<PartyDecision> decisions, ApprovalOptions options)
+    {
+        var builder = new Builder(application, matter, decisions);
+        if (decisions.Any(d => d.Decision.Outcome == DecisionOutcome.Denied))
+        {
+            return Refuse(builder);
+        }
+
+        if (decisions.Any(d => d.Decision.Outcome >= DecisionOutcome.Review))
+        {
+            return StrictReview(builder);
+        }
+
+        return Facilitate(builder, options);
+    }
+
+    private static ApprovalResult Refuse(Builder b)
+    {
+        foreach (var (party, decision) in b.Decisions)
+        {
+            foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny))
+            {
+                b.Reasons.Add(MeasureReason(party, measure));
+            }
+        }
+
+        AddRestrictions(b, MeasureEffect.Deny);
+        var (barred, bar) = b.Decisions
+            .SelectMany(d => d.Decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny).Select(m => (d.Party, Measure: m)))
+            .First();
+        return b.Build(ApprovalRoute.Refused, $"不予受理：{bar.Measure.Name}（{Label(barred)}{ListsOf(bar, withRelated: false)}；依据：{bar.LegalBasis}）。");
+    }
+
+    private static ApprovalResult StrictReview(Builder b)
+    {
+        AddRestrictions(b, null);
+        foreach (var (party, decision) in b.Decisions.Where(d => d.Decision.Outcome >= DecisionOutcome.Review))
+        {
+            if (decision.IsDegraded)
+            {
+                b.Reasons.Add(new RouteReason(party, $"{Label(party)}信用记录未能按最新数据查询（{decision.DegradedReason}），从严审核", null));
+            }
+
+            // A record with no measure here (重点关注, a list the catalog lacks, unreadable data) still needs a reason.
+            if (!decision.AppliedMeasures.Any(m => !m.Measure.IsBenefit && m.Measure.Effect != MeasureEffect.Notify))
+            {
+                b.Reasons.AddRange(RecordReasons(party, decision));
+            }
+        }
+
+        foreach (var (party, decision) in b.Decisions)
+        {
+            foreach (var voided in decision.VoidedMeasures)
+            {
+                b.Reasons.Add(new RouteReason(party, $"{Label(party)}不适用{voided.Measure.Name}：{voided.VoidReason}", null, voided.Measure.Code));
+            }
+        }
+
+        var record = AdverseRecord(b.Decisions)?.Text ?? "存在需核查的信用记录";
+        return b.Build(ApprovalRoute.StrictReview, $"从严审核：{record}，须提交全部材料，不适用容缺受理和告知承诺。");
+    }
+
+    private static ApprovalResult Facilitate(Builder b, ApprovalOptions options)
+    {
+        var application = b.Application;
+        var matter = b.Matter;
+        var principal = b.Decisions.FirstOrDefault(d => d.Party == ApplicationParty.Enterprise) ?? b.Decisions[0];
+        var benefits = principal.Decision.AppliedMeasures.Where(m => m.Measure.IsBenefit).ToList();
+        var priority = benefits.Where(m => m.Measure.Effect is MeasureEffect.FastTrack or MeasureEffect.Priority).ToList();
+        var commitment = benefits.FirstOrDefault(m => m.Measure.Effect == MeasureEffect.Commitment);
+        var tolerant = benefits.FirstOrDefault(m => m.Measure.Effect == MeasureEffect.TolerantAcceptance);
+        var record = AdverseRecord(b.Decisions);
+        var missing = application.MissingMaterials;
+        var notes = new List<RouteReason>();
+        ApprovalRoute? route = null;
+        string? summary = null;
+
+        if (application.OffersCommitment)
+        {
+            var whyNot = WhyNot(matter.Commitment, commitment, record, "告知承诺");
+            if (whyNot is null)
+            {
+                route = ApprovalRoute.Commitment;
+                b.Reasons.Add(commitment is not null
+                    ? new RouteReason(principal.Party, $"{Label(principal.Party)}{ListsOf(commitment)}，作出信用承诺：{commitment.Measure.Name}，事后核查", commitment.LegalBasis, commitment.Measure.Code)
+                    : new RouteReason(principal.Party, $"{Label(principal.Party)}无失信记录，作出信用承诺，按告知承诺办理，事后核查", options.CommitmentLegalBasis));
+                b.Used(commitment);
+                if (missing.Count > 0)
+                {
+                    notes.Add(new RouteReason(null, $"缺少的{Join(missing)}以申请人书面承诺代替，审批后核查", null));
+                }
+
+                summary = "告知承诺：申请人签署信用承诺书后按承诺办理，事后核查";
+            }
+            else
+            {
+                notes.Add(new RouteReason(whyNot.Value.Party, whyNot.Value.Text, null));
+            }
+        }
+
+        if (route is null && missing.Count > 0)
+        {
+            var notTolerable = matter.TolerableMaterials.Count == 0
+                ? []
+                : missing.Where(m => !matter.TolerableMaterials.Contains(m, StringComparer.Ordinal)).ToList();
+            var whyNot = WhyNot(matter.TolerantAcceptance, tolerant, record, "容缺受理")
+                ?? (notTolerable.Count > 0 ? (null, $"缺少的{Join(notTolerable)}不属于可容缺材料") : null);
+            if (whyNot is null)
+            {
+                route = ApprovalRoute.TolerantAcceptance;
+                var deadline = DateOnly.FromDateTime(principal.Decision.EvaluatedAt.ToOffset(ChinaStandardTime).DateTime).AddDays(matter.TolerantAcceptanceDays);
+                b.FollowUp = missing;
+                b.Deadline = deadline;
+                var when = deadline.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
+                b.Reasons.Add(tolerant is not null
+                    ? new RouteReason(principal.Party, $"{Label(principal.Party)}{ListsOf(tolerant)}：{tolerant.Measure.Name}，{Join(missing)}须于{when}前补齐", tolerant.LegalBasis, tolerant.Measure.Code)
+                    : new RouteReason(principal.Party, $"{Label(principal.Party)}无失信记录，容缺受理，{Join(missing)}须于{when}前补齐", options.TolerantAcceptanceLegalBasis));
+                b.Used(tolerant);
+                summary = $"容缺受理：先予受理，{Join(missing)}须于{when}前补齐";
+            }
+            else
+            {
+                notes.Add(new RouteReason(whyNot.Value.Party, whyNot.Value.Text, null));
+            }
+        }
+
+        foreach (var measure in priority)
+        {
+            b.Reasons.Add(MeasureReason(principal.Party, measure));
+            b.Used(measure);
+        }
+
+        if (route is null && priority.Count > 0)
+        {
+            route = ApprovalRoute.GreenChannel;
+            summary = "绿色通道：优先办理";
+        }
+
+        if (route is null)
+        {
+            route = ApprovalRoute.Standard;
+            var basis = principal.Decision.ResolvedScenario.LegalBasis;
+            b.Reasons.Insert(0, missing.Count > 0
+                ? new RouteReason(null, $"材料不全，缺少{Join(missing)}，补齐后按一般程序受理", basis)
+                : new RouteReason(null, "未发现影响办理的信用记录，按一般程序办理", basis));
+            summary = missing.Count > 0 ? $"一般程序：缺少{Join(missing)}，补齐后受理" : "一般程序：按正常程序办理";
+        }
+        else if (route != ApprovalRoute.GreenChannel && priority.Count > 0)
+        {
+            summary += "；同时走绿色通道，优先办理";
+        }
+
+        b.Reasons.AddRange(notes);
+        AddRestrictions(b, null);
+        return b.Build(route.Value, summary + "。", priority.Count > 0);
+    }
+
+    /// <summary>Why a facilitation is not available, or null when it is.</summary>
+    private static (ApplicationParty? Party, string Text)? WhyNot(FacilitationEligibility eligibility, AppliedMeasure? granted, (ApplicationParty Party, string Text)? record, string name) =>
+        eligibility switch
+        {
+            FacilitationEligibility.None => (null, $"本事项不适用{name}"),
+            _ when record is { } r => (r.Party, $"{r.Text}，信用修复前不适用{name}"),
+            FacilitationEligibility.RedListed when granted is null => (null, $"申请人未列入守信激励对象名单，本事项仅对守信主体适用{name}"),
+            _ => null,
+        };
+
+    /// <summary>The first 失信 record in force on any party (related-person listings included), or null.</summary>
+    private static (ApplicationParty Party, string Text)? AdverseRecord(IReadOnlyList<PartyDecision> decisions)
+    {
+        foreach (var (party, decision) in decisions)
+        {
+            if (decision.IsDegraded)
+            {
+                return (party, $"{Label(party)}信用记录未能按最新数据查询");
+            }
+
+            var entry = decision.MatchedEntries.FirstOrDefault(e =>
+                (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList) && e.List?.Category != ListCategory.Reward);
+            if (entry is not null)
+            {
+                return (party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}");
+            }
+
+            if (decision.VoidedMeasures.Count > 0)
+            {
+                return (party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}");
+            }
+
+            if (decision.UnreadableEntries.Count > 0)
+            {
+                return (party, $"{Label(party)}有无法读取的名单记录");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every applied non-benefit measure not yet given as a reason (restrictions, reviews, notices).</summary>
+    private static void AddRestrictions(Builder b, MeasureEffect? alreadyGiven)
+    {
+        foreach (var (party, decision) in b.Decisions)
+        {
+            foreach (var measure in decision.AppliedMeasures.Where(m => !m.Measure.IsBenefit && m.Measure.Effect != alreadyGiven))
+            {
+                b.Reasons.Add(measure.Measure.Effect == MeasureEffect.Notify
+                    ? new RouteReason(party, $"提示：{Label(party)}{ListsOf(measure)}，{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code)
+                    : MeasureReason(party, measure));
+            }
+        }
+    }
+
+    private static IEnumerable<RouteReason> RecordReasons(ApplicationParty party, CreditDecision decision)
+    {
+        foreach (var entry in decision.MatchedEntries)
+        {
+            var text = entry.State switch
+            {
+                EntryState.UnknownList => $"{Label(party)}有名单“{entry.Entry.ListCode}”的记录，该名单不在当前目录中，需人工核查",
+                EntryState.SuspendedByObjection => $"{Label(party)}在{entry.List!.Name}的记录异议核查中，从严审核",
+                EntryState.UnderObjection when entry.List!.Category != ListCategory.Reward => $"{Label(party)}列入{entry.List.Name}（异议处理中），从严审核",
+                EntryState.InForce when entry.List!.Category != ListCategory.Reward => $"{Label(party)}列入{entry.List.Name}，从严审核",
+                _ => null,
+            };
+            if (text is not null)
+            {
+                yield return new RouteReason(party, text, entry.List?.LegalBasis, null);
+            }
+        }
+
+        if (decision.UnreadableEntries.Count > 0)
+        {
+            yield return new RouteReason(party, $"{Label(party)}有{decision.UnreadableEntries.Count}条名单记录无法读取，需人工核查", null);
+        }
+    }
+
+    private static RouteReason MeasureReason(ApplicationParty party, AppliedMeasure measure) =>
+        new(party, $"{Label(party)}{ListsOf(measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code);
+
+    private static string ListsOf(AppliedMeasure measure, bool withRelated = true)
+    {
+        var lists = "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
+        var related = measure.TriggeredBy.Select(e => e.Entry.RelatedTo).FirstOrDefault(r => r is not null);
+        return related is null || !withRelated ? lists : $"{lists}（系“{related.EnterpriseName}”的{RoleName(related.Role)}）";
+    }
+
+    private static string RoleName(RelatedRole role) => role switch
+    {
+        RelatedRole.LegalRepresentative => "法定代表人",
+        RelatedRole.PrincipalPerson => "主要负责人",
+        _ => "实际控制人",
+    };
+
+    internal static string Label(ApplicationParty party) => party switch
+    {
+        ApplicationParty.Enterprise => "申请单位",
+        ApplicationParty.Person => "申请人",
+        _ => "法定代表人",
+    };
+
+    private static string Join(IEnumerable<string> materials) => string.Join("、", materials);
+
+    private sealed class Builder(ApprovalApplication application, ResolvedMatter matter, IReadOnlyList<PartyDecision> decisions)
+    {
+        private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+        public ApprovalApplication Application => application;
+
+        public ResolvedMatter Matter => matter;
+
+        public IReadOnlyList<PartyDecision> Decisions => decisions;
+
+        public List<RouteReason> Reasons { get; } = [];
+
+        public IReadOnlyList<string> FollowUp { get; set; } = [];
+
+        public DateOnly? Deadline { get; set; }
+
+        public void Used(AppliedMeasure? measure)
+        {
+            if (measure is not null)
+            {
+                _used.Add(measure.Measure.Code);
+            }
+        }
+
+        public ApprovalResult Build(ApprovalRoute route, string summary, bool priority = false) => new()
+        {
+            Application = application,
+            Route = route,
+            Scenario = matter.Scenario,
+            MatterName = application.MatterName ?? matter.Name,
+            Priority = priority,
+            FollowUpMaterials = FollowUp,
+            FollowUpDeadline = Deadline,
+            Reasons = Reasons.DistinctBy(r => (r.Party, r.Text)).ToList(),
+            Decisions = decisions,
+            Summary = summary,
+            UsedBenefits = _used,
+        };
+    }
+}

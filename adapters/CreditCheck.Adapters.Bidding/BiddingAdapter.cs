@@ -1,0 +1,208 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Adapters.Bidding;
+
+/// <summary>
+/// Qualifies every bidder of a tender in one call: bidders under a bidding restriction are disqualified,
+/// watch-list bidders flagged for review, and red-list bidders earn the credit points (信用加分) the tender's
+/// rules give — the credit component of the bid score. Reports back what was done.
+/// </summary>
+/// <remarks>
+/// Register with <c>services.AddCreditCheck().UseRedis(...).AddBiddingAdapter()</c> and inject it; a
+/// thread-safe singleton. All bidders are checked in one <see cref="ICreditChecker.CheckManyAsync"/> call
+/// (in batches of <see cref="CreditCheckOptions.MaxBatchSize"/> when there are more).
+/// <example>
+/// <code>
+/// var rules = new CreditScoringRules { Cap = 3 };
+/// rules.PointsPerList["tax-grade-a"] = 2;
+/// rules.PointsPerList["contract-honoring"] = 1;
+/// var result = await bidding.QualifyAsync(new Tender { TenderId = "ZB-2026-031", Bidders = bidders, Scoring = rules });
+/// foreach (var b in result.Qualified) Console.WriteLine($"{b.Bidder.Name}: +{b.CreditScore}");
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class BiddingAdapter
+{
+    private readonly ICreditChecker _checker;
+    private readonly BiddingOptions _options;
+    private readonly int _maxBatch;
+    private readonly ICreditFeedback? _feedback;
+
+    /// <summary>Creates the adapter; dependency injection calls this.</summary>
+    /// <param name="checker">The checker.</param>
+    /// <param name="options">The adapter's options.</param>
+    /// <param name="checkOptions">The checker's options (for its batch size).</param>
+    /// <param name="feedback">Where feedback goes; required only by <see cref="ReportAsync"/>.</param>
+    public BiddingAdapter(ICreditChecker checker, IOptions<BiddingOptions> options, IOptions<CreditCheckOptions> checkOptions, ICreditFeedback? feedback = null)
+    {
+        ArgumentNullException.ThrowIfNull(checker);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(checkOptions);
+        _checker = checker;
+        _options = options.Value;
+        _maxBatch = checkOptions.Value.MaxBatchSize;
+        _feedback = feedback;
+    }
+
+    /// <summary>Qualifies every bidder of the tender at its stage and scores their credit.</summary>
+    /// <param name="tender">The tender, its bidders and scoring rules.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>Each bidder's status, reasons and credit score.</returns>
+    /// <exception cref="ArgumentException">The tender is incomplete (no number, a bidder without a name or
+    /// identifier), its scoring rules are invalid, or the stage's scenario is not in the catalog.</exception>
+    public async ValueTask<TenderQualification> QualifyAsync(Tender tender, CancellationToken cancellationToken = default)
+    {
+        Validate(tender);
+        var rules = tender.Scoring ?? _options.DefaultScoring;
+        var problems = BiddingOptionsValidator.Check(rules).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Tender {tender.TenderId}: the scoring rules are invalid: {string.Join(" ", problems)}", nameof(tender));
+        }
+
+        var scenario = _options.StageScenarios[tender.Stage];
+        var requests = tender.Bidders.Select(b => new CheckRequest(b.Subject, scenario)
+        {
+            TransactionReference = tender.TenderId,
+            Department = tender.Department,
+            Operator = tender.Operator,
+        }).ToList();
+
+        var decisions = await CheckAsync(requests, cancellationToken).ConfigureAwait(false);
+        return new TenderQualification
+        {
+            Tender = tender,
+            Scenario = scenario,
+            Scoring = rules,
+            Bidders = [.. tender.Bidders.Select((b, i) => QualificationRules.Decide(b, i + 1, decisions[i], rules))],
+        };
+    }
+
+    /// <summary>Reports what was done (反馈), one report per bidder: restrictions executed (disqualified,
+    /// or referred for review); the credit bonus executed with the points given, or not executed when the
+    /// tender gives none for the bidder's lists; other benefits executed when the tender applies them.</summary>
+    /// <param name="qualification">The qualification acted on.</param>
+    /// <param name="feedback">Who, where, and which other benefits the tender applies; optional.</param>
+    /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
+    /// <returns>The feedback records, in bidder order.</returns>
+    /// <exception cref="InvalidOperationException">No <see cref="ICreditFeedback"/> is registered.</exception>
+    public async ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(
+        TenderQualification qualification, BiddingFeedback? feedback = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(qualification);
+        feedback ??= new BiddingFeedback();
+        var sink = _feedback ?? throw new InvalidOperationException(
+            "No ICreditFeedback is registered, so feedback cannot be reported; register CreditCheck's feedback delivery with the store.");
+        var records = new List<FeedbackRecord>();
+        foreach (var bidder in qualification.Bidders)
+        {
+            var decision = bidder.Decision;
+            var report = FeedbackReport.For(decision) with
+            {
+                ItemCode = qualification.Tender.TenderId,
+                ItemName = qualification.Tender.Name,
+                District = feedback.District,
+                Operator = feedback.Operator ?? decision.Operator,
+                ExecutedAt = feedback.ExecutedAt,
+            };
+            foreach (var applied in decision.AppliedMeasures)
+            {
+                var code = applied.Measure.Code;
+                if (!applied.Measure.IsBenefit)
+                {
+                    report.Executed(code, bidder.Status == BidderStatus.Disqualified ? "已否决其投标" : "已提交评标委员会核查");
+                }
+                else if (code == qualification.Scoring.BonusMeasure)
+                {
+                    if (bidder.CreditScore > 0)
+                    {
+                        report.Executed(code, string.Create(CultureInfo.InvariantCulture, $"信用加分 {bidder.CreditScore:0.##} 分"));
+                    }
+                    else
+                    {
+                        report.NotExecuted(code, bidder.Status == BidderStatus.Disqualified ? "投标人已被否决" : "招标文件未对该名单规定信用加分");
+                    }
+                }
+                else if (feedback.AppliedBenefits.Contains(code))
+                {
+                    report.Executed(code, "已按招标文件适用");
+                }
+                else
+                {
+                    report.NotExecuted(code, feedback.BenefitNotAppliedReason);
+                }
+            }
+
+            records.AddRange(await sink.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+        }
+
+        return records;
+    }
+
+    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAsync(List<CheckRequest> requests, CancellationToken cancellationToken)
+    {
+        if (requests.Count <= _maxBatch)
+        {
+            return await _checker.CheckManyAsync(requests, cancellationToken).ConfigureAwait(false);
+        }
+
+        var decisions = new List<CreditDecision>(requests.Count);
+        for (var start = 0; start < requests.Count; start += _maxBatch)
+        {
+            var chunk = requests.GetRange(start, Math.Min(_maxBatch, requests.Count - start));
+            decisions.AddRange(await _checker.CheckManyAsync(chunk, cancellationToken).ConfigureAwait(false));
+        }
+
+        return decisions;
+    }
+
+    private static void Validate(Tender tender)
+    {
+        ArgumentNullException.ThrowIfNull(tender);
+        if (string.IsNullOrWhiteSpace(tender.TenderId))
+        {
+            throw new ArgumentException("The tender has no TenderId (招标项目编号).", nameof(tender));
+        }
+
+        if (!Enum.IsDefined(tender.Stage))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Tender {tender.TenderId}: Stage {(int)tender.Stage} is not a bidding stage."), nameof(tender));
+        }
+
+        if (tender.Bidders is null)
+        {
+            throw new ArgumentException($"Tender {tender.TenderId}: Bidders is null; use an empty list.", nameof(tender));
+        }
+
+        for (var i = 0; i < tender.Bidders.Count; i++)
+        {
+            var bidder = tender.Bidders[i];
+            if (bidder is null || bidder.Subject.IsEmpty || string.IsNullOrWhiteSpace(bidder.Name))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Tender {tender.TenderId}: bidder {i + 1} ({bidder?.Name}) needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
+            }
+        }
+    }
+}
+
+/// <summary>Details of a bidding feedback report.</summary>
+public sealed record BiddingFeedback
+{
+    /// <summary>The operator; the tender's when not set.</summary>
+    public string? Operator { get; init; }
+
+    /// <summary>The administrative district (行政区划).</summary>
+    public string? District { get; init; }
+
+    /// <summary>When the qualification was acted on; the report time when not set.</summary>
+    public DateTimeOffset? ExecutedAt { get; init; }
+
+    /// <summary>Codes of benefit measures other than the credit bonus that the tender applies (e.g.
+    /// <c>deposit-reduction</c>); others are reported not executed. Default: none.</summary>
+    public IReadOnlySet<string> AppliedBenefits { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The reason reported for a benefit not applied. Default 招标文件未规定该激励措施.</summary>
+    public string BenefitNotAppliedReason { get; init; } = "招标文件未规定该激励措施";
+}

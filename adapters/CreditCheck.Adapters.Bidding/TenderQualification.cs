@@ -1,0 +1,88 @@
+namespace CreditCheck.Adapters.Bidding;
+
+/// <summary>The qualification of a tender's bidders at one stage, with each bidder's credit score.</summary>
+/// <remarks>Immutable. Report back with <see cref="BiddingAdapter.ReportAsync"/>.</remarks>
+public sealed class TenderQualification
+{
+    internal TenderQualification()
+    {
+    }
+
+    /// <summary>The tender.</summary>
+    public required Tender Tender { get; init; }
+
+    /// <summary>The catalog scenario the stage was checked in.</summary>
+    public required string Scenario { get; init; }
+
+    /// <summary>The scoring rules applied (the tender's, or the options' default).</summary>
+    public required CreditScoringRules Scoring { get; init; }
+
+    /// <summary>Every bidder, in the tender's order.</summary>
+    public required IReadOnlyList<BidderQualification> Bidders { get; init; }
+
+    /// <summary>The bidders that may go on (some flagged for review).</summary>
+    public IEnumerable<BidderQualification> Qualified => Bidders.Where(b => b.Status != BidderStatus.Disqualified);
+
+    /// <summary>The bidders disqualified, with the legal basis.</summary>
+    public IEnumerable<BidderQualification> Disqualified => Bidders.Where(b => b.Status == BidderStatus.Disqualified);
+}
+
+/// <summary>Whether a bidder may go on.</summary>
+public enum BidderStatus
+{
+    /// <summary>No restriction: may go on.</summary>
+    Qualified = 1,
+
+    /// <summary>May go on, but a record (重点关注, a check that could not be made) needs the evaluation
+    /// committee or the tenderer to look first.</summary>
+    FlaggedForReview = 2,
+
+    /// <summary>Restricted from bidding (限制参与招标投标), with the legal basis.</summary>
+    Disqualified = 3,
+}
+
+/// <summary>The qualification of one bidder and its credit component of the bid score.</summary>
+public sealed class BidderQualification
+{
+    internal BidderQualification()
+    {
+    }
+
+    /// <summary>The bidder.</summary>
+    public required Bidder Bidder { get; init; }
+
+    /// <summary>Its 1-based position in the tender.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>Qualified, flagged for review, or disqualified.</summary>
+    public required BidderStatus Status { get; init; }
+
+    /// <summary>The credit points (信用加分) under the tender's rules, after the cap; 0 for a disqualified
+    /// bidder or where the bonus measure does not apply.</summary>
+    public required decimal CreditScore { get; init; }
+
+    /// <summary>The points per list before the cap, one item per list that earned points.</summary>
+    public required IReadOnlyList<CreditScoreItem> ScoreItems { get; init; }
+
+    /// <summary>Whether the cap cut the points.</summary>
+    public required bool Capped { get; init; }
+
+    /// <summary>Why, in Chinese, each with its legal basis; the first explains the status.</summary>
+    public required IReadOnlyList<BidderReason> Reasons { get; init; }
+
+    /// <summary>The engine's decision, to report back on.</summary>
+    public required CreditDecision Decision { get; init; }
+}
+
+/// <summary>Points one red list earned a bidder.</summary>
+/// <param name="ListCode">The list, e.g. <c>tax-grade-a</c>.</param>
+/// <param name="ListName">Its name, e.g. 纳税信用A级纳税人.</param>
+/// <param name="EntryIds">The bidder's entries on it.</param>
+/// <param name="Points">The points the tender gives for the list.</param>
+public sealed record CreditScoreItem(string ListCode, string ListName, IReadOnlyList<string> EntryIds, decimal Points);
+
+/// <summary>One reason for a bidder's status or score.</summary>
+/// <param name="Text">The reason, in Chinese.</param>
+/// <param name="LegalBasis">Its legal basis, from the catalog; null when none applies.</param>
+/// <param name="MeasureCode">The catalog measure it rests on, if any.</param>
+public sealed record BidderReason(string Text, string? LegalBasis, string? MeasureCode = null);

@@ -1,0 +1,109 @@
+using CreditCheck.Catalog;
+
+namespace CreditCheck.Adapters.Procurement;
+
+/// <summary>
+/// Turns the decisions on a supplier's members into its status. Pure. A member denied (拒绝参与政府采购活动,
+/// 禁止参加政府采购活动) excludes the supplier — for a consortium, one listed member excludes all of it
+/// (财库〔2016〕125号). Otherwise the supplier is eligible, flagged for review when a member's decision is
+/// <see cref="DecisionOutcome.Review"/> or worse (重点关注, unknown or unreadable data, a degraded check).
+/// </summary>
+internal static class ScreeningRules
+{
+    public static SupplierScreening Decide(Supplier supplier, int index, IReadOnlyList<MemberCheck> checks, ProcurementProject project, string scenario, string channel)
+    {
+        var reasons = new List<ScreeningReason>();
+        var denied = checks.Where(c => c.Decision.Outcome == DecisionOutcome.Denied).ToList();
+        var review = checks.Any(c => c.Decision.Outcome is DecisionOutcome.Review or DecisionOutcome.Restricted);
+        foreach (var (member, decision) in denied)
+        {
+            foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny))
+            {
+                var text = supplier.IsConsortium
+                    ? $"联合体成员“{member.Name}”{ListsOf(measure)}：{measure.Measure.Name}，该联合体不得参与"
+                    : $"{member.Name}{ListsOf(measure)}：{measure.Measure.Name}";
+                reasons.Add(new ScreeningReason(member.Name, text, measure.LegalBasis, measure.Measure.Code));
+            }
+        }
+
+        foreach (var (member, decision) in checks)
+        {
+            if (decision.IsDegraded)
+            {
+                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的信用记录未能按最新数据查询（{decision.DegradedReason}），需人工核查后再定", null));
+            }
+
+            foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review or MeasureEffect.Notify))
+            {
+                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}{ListsOf(measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code));
+            }
+
+            if (decision.Outcome is DecisionOutcome.Review or DecisionOutcome.Restricted
+                && !decision.AppliedMeasures.Any(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review))
+            {
+                reasons.AddRange(RecordReasons(member, decision));
+            }
+        }
+
+        if (denied.Count == 0 && !review)
+        {
+            reasons.Insert(0, new ScreeningReason(
+                supplier.Name,
+                supplier.IsConsortium ? "联合体各成员均未发现拒绝参与政府采购活动的信用记录" : "未发现拒绝参与政府采购活动的信用记录",
+                checks[0].Decision.ResolvedScenario.LegalBasis));
+        }
+
+        foreach (var (member, decision) in checks.Where(c => c.Decision.HasObjection))
+        {
+            reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null));
+        }
+
+        // Benefits are the procurement file's to apply (e.g. 减免投标保证金): shown, not decided here.
+        foreach (var (member, decision) in checks)
+        {
+            foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.IsBenefit))
+            {
+                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}{ListsOf(measure)}：{measure.Measure.Name}（按采购文件规定适用）", measure.LegalBasis, measure.Measure.Code));
+            }
+        }
+
+        var screening = new SupplierScreening
+        {
+            Supplier = supplier,
+            Index = index,
+            Status = denied.Count > 0 ? SupplierStatus.Excluded : SupplierStatus.Eligible,
+            RequiresReview = denied.Count == 0 && review,
+            Reasons = reasons.DistinctBy(r => (r.Member, r.Text)).ToList(),
+            Checks = checks,
+        };
+        screening.Evidence = new ProcurementEvidence(project, scenario, channel, screening);
+        return screening;
+    }
+
+    private static IEnumerable<ScreeningReason> RecordReasons(SupplierMember member, CreditDecision decision)
+    {
+        foreach (var entry in decision.MatchedEntries)
+        {
+            var text = entry.State switch
+            {
+                EntryState.UnknownList => $"{member.Name}有名单“{entry.Entry.ListCode}”的记录，该名单不在当前目录中，需人工核查",
+                EntryState.SuspendedByObjection => $"{member.Name}在{entry.List!.Name}的记录异议核查中，需人工核查",
+                EntryState.InForce or EntryState.UnderObjection when entry.List!.Category != ListCategory.Reward =>
+                    $"{member.Name}列入{entry.List.Name}{(entry.State == EntryState.UnderObjection ? "（异议处理中）" : string.Empty)}，需人工核查",
+                _ => null,
+            };
+            if (text is not null)
+            {
+                yield return new ScreeningReason(member.Name, text, entry.List?.LegalBasis);
+            }
+        }
+
+        if (decision.UnreadableEntries.Count > 0)
+        {
+            yield return new ScreeningReason(member.Name, $"{member.Name}有{decision.UnreadableEntries.Count}条名单记录无法读取，需人工核查", null);
+        }
+    }
+
+    private static string ListsOf(AppliedMeasure measure) =>
+        "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
+}
