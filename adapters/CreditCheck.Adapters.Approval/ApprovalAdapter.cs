@@ -129,7 +129,7 @@ public sealed class ApprovalAdapter
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(handling);
         var feedback = _feedback ?? throw new InvalidOperationException(
-            "No ICreditFeedback is registered, so feedback cannot be reported; register CreditCheck's feedback delivery with the store.");
+            "No ICreditFeedback is registered, so feedback cannot be reported: resolve the adapter from the services AddCreditCheck set up, or pass the ICreditFeedback they hold.");
         var records = new List<FeedbackRecord>();
         foreach (var (_, decision) in result.Decisions)
         {

@@ -93,7 +93,7 @@ public sealed class BiddingAdapter
         ArgumentNullException.ThrowIfNull(qualification);
         feedback ??= new BiddingFeedback();
         var sink = _feedback ?? throw new InvalidOperationException(
-            "No ICreditFeedback is registered, so feedback cannot be reported; register CreditCheck's feedback delivery with the store.");
+            "No ICreditFeedback is registered, so feedback cannot be reported: resolve the adapter from the services AddCreditCheck set up, or pass the ICreditFeedback they hold.");
         var records = new List<FeedbackRecord>();
         foreach (var bidder in qualification.Bidders)
         {

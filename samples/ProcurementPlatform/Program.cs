@@ -23,7 +23,7 @@ if (Console.IsOutputRedirected)
 }
 
 var outDirectory = arguments.Extra.GetValueOrDefault("--out")
-    ?? Path.Combine(Path.GetTempPath(), "creditcheck-procurement-" + DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+    ?? Path.Combine(Path.GetTempPath(), "creditcheck-procurement-" + TimeProvider.System.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
 
 var services = new ServiceCollection();
 var builder = services.AddCreditCheck();
