@@ -611,7 +611,11 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
                 _ready.TrySetException(e);
                 return;
             }
-            catch (Exception e) when (!stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return; // stopping: whatever failed mid-way no longer matters
+            }
+            catch (Exception e)
             {
                 failures++;
                 _lastError = $"{e.GetType().Name}: {e.Message}";
