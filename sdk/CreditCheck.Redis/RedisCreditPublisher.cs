@@ -23,6 +23,13 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 {
     // Renewed with every chunk; short, so that the lock of a killed import soon lapses.
     private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
+
+    // Chunks sent and not yet answered: enough to keep Redis busy while the next one is encoded.
+    private const int MaxChunksInFlight = 3;
+
+    // The staging script's arguments: 9 for the chunk, then 4 per record.
+    private const int StageHeader = 9;
+    private const int StageFields = 4;
     private readonly RedisConnection _connection;
     private readonly RedisStoreOptions _options;
     private readonly ILogger _logger;
@@ -178,7 +185,16 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default)
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default) =>
+        ImportListAsync(listCode, records, mode, monitor: null, cancellationToken);
+
+    /// <summary>Closes the connection if the publisher opened it.</summary>
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>An import that reports repeated entries to <paramref name="monitor"/> instead of refusing
+    /// the import over them, and lets it refuse the import once everything is staged (the operator tool
+    /// uses it to report both lines and to write rejected rows).</summary>
+    internal async Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IImportMonitor? monitor, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(listCode);
         ArgumentNullException.ThrowIfNull(records);
@@ -199,7 +215,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         try
         {
             await CollectLeftoversAsync(listCode, cancellationToken).ConfigureAwait(false);
-            return await ImportLockedAsync(listCode, records, mode, catalog, lockKey, cancellationToken).ConfigureAwait(false);
+            return await ImportLockedAsync(listCode, records, mode, catalog, token, monitor, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -207,50 +223,65 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the connection if the publisher opened it.</summary>
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
-
     private async Task<ImportSummary> ImportLockedAsync(
         string listCode,
         IEnumerable<ListRecord> records,
         ImportMode mode,
         CreditCatalog catalog,
-        string lockKey,
+        string token,
+        IImportMonitor? monitor,
         CancellationToken cancellationToken)
     {
         var modeText = mode == ImportMode.Replace ? "replace" : "merge";
         var begin = (RedisResult[])(await Run(RedisScripts.BeginStage, listCode, modeText).ConfigureAwait(false))!;
         var expectedVersion = (string)begin[0]!;
-        var staging = new Staging(listCode, (string)begin[1]!, mode == ImportMode.Replace);
+        var staging = new Staging(listCode, (string)begin[1]!, mode == ImportMode.Replace, token, hasCommitted: (int)begin[2] == 1);
         var committed = false;
-        var pending = Task.CompletedTask;
+        var inFlight = new Queue<StagedChunk>();
         try
         {
-            // Chunks are independent (the committed index does not change while the lock is held),
-            // so the next chunk is prepared while Redis stores the previous one.
-            var chunk = new List<ListRecord>(_options.ImportChunkSize);
+            // A pipeline: this thread reads and checks the records; a chunk is encoded on the thread
+            // pool while the next one is read, and sent in order (chunks are staged in file order, so
+            // the first of two repeated entries is the one kept); a few chunks are in flight at once.
+            var size = _options.ImportChunkSize;
+            var chunk = new List<ListRecord>(size);
+            var position = 0L;
             foreach (var record in records)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ListEntryRules.EnsureImportable(record, listCode, catalog);
                 chunk.Add(record);
-                if (chunk.Count == _options.ImportChunkSize)
+                if (chunk.Count == size)
                 {
-                    await pending.ConfigureAwait(false);
-                    var full = chunk;
-                    pending = Task.Run(() => StageAsync(staging, full, lockKey), CancellationToken.None);
-                    chunk = new List<ListRecord>(_options.ImportChunkSize);
+                    inFlight.Enqueue(staging.Send(this, chunk, position));
+                    position += chunk.Count;
+                    chunk = new List<ListRecord>(size);
+                    while (inFlight.Count > MaxChunksInFlight || inFlight.Peek().Reply.IsCompleted)
+                    {
+                        await ApplyAsync(inFlight.Dequeue(), staging, monitor).ConfigureAwait(false);
+                    }
                 }
             }
 
-            await pending.ConfigureAwait(false);
             if (chunk.Count > 0)
             {
-                await StageAsync(staging, chunk, lockKey).ConfigureAwait(false);
+                inFlight.Enqueue(staging.Send(this, chunk, position));
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await ApplyAsync(inFlight.Dequeue(), staging, monitor).ConfigureAwait(false);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var removed = await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false);
+            monitor?.Staged();
+
+            // Committed entries the file did not mention: kept (merge) or removed (replace). None when
+            // every committed entry was staged again, as in a re-import; then the scan is skipped.
+            var mentioned = staging.Updated + staging.Unchanged;
+            var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > mentioned
+                ? await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false)
+                : 0;
             if (staging.Added + staging.Updated + removed == 0)
             {
                 return new ImportSummary(listCode, 0, 0, staging.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
@@ -272,133 +303,78 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         {
             if (!committed)
             {
-                // Nothing was switched: drop the staged data, readers never saw it.
-                await Task.WhenAny(pending).ConfigureAwait(false); // let a chunk in flight land first
+                // Nothing was switched: drop the staged data, readers never saw it. Chunks in flight
+                // land first, so that nothing is staged after the drop.
+                while (inFlight.Count > 0)
+                {
+                    await Task.WhenAny(inFlight.Dequeue().Reply).ConfigureAwait(false);
+                }
+
                 await DiscardStagingAsync(listCode).ConfigureAwait(false);
             }
         }
     }
 
-    private StagedRecord Prepare(ListRecord record)
+    /// <summary>Takes one staged chunk's counts, and reports its repeated entries (or refuses the import
+    /// over an entry given twice with different content, when nobody monitors the import).</summary>
+    private static async Task ApplyAsync(StagedChunk chunk, Staging staging, IImportMonitor? monitor)
     {
-        var json = EntryCodec.Serialize(record.Entry);
-        var key = _connection.SubjectKeys.StorageKey(record.Subject);
-        var hash = EntryCodec.ContentHash(json);
-        return new StagedRecord(key, record.Entry.EntryId, hash, json, _connection.SubjectKeys.Fingerprint(record.Subject), Fnv1a.Append(Fnv1a.Append(Fnv1a.Hash(key), '\t'), record.Entry.EntryId), Fnv1a.Hash(hash));
-    }
-
-    /// <summary>Stages one chunk with plain pipelined commands: staging is invisible until the commit,
-    /// so it needs no script. The list of staged fields goes first, so that an import killed in the
-    /// middle leaves nothing the next import cannot find and remove.</summary>
-    private async Task StageAsync(Staging staging, List<ListRecord> records, string lockKey)
-    {
-        var database = _connection.Database;
-        var chunk = new List<StagedRecord>(records.Count);
-        foreach (var record in records)
+        var result = (RedisResult[])(await chunk.Reply.ConfigureAwait(false))!;
+        if ((long)result[0] < 0)
         {
-            var staged = Prepare(record);
-            if (staging.Seen.TryAdd(staged.Identity, staged.ContentIdentity))
+            throw new ImportConflictException($"The import of list '{staging.List}' lost its lock (it was held up for longer than {LockLease.TotalSeconds:F0} s); nothing was imported. Run the import again.");
+        }
+
+        staging.Count((int)result[0], (int)result[1], (int)result[2]);
+        for (var i = 3; i + 1 < result.Length; i += 2)
+        {
+            var index = (int)result[i];
+            var record = chunk.Records[index];
+            var differs = (int)result[i + 1] == 0;
+            if (monitor is not null)
             {
-                chunk.Add(staged);
+                monitor.Repeated(chunk.Position + index, record, differs);
             }
-            else if (staging.Seen[staged.Identity] != staged.ContentIdentity)
+            else if (differs)
             {
                 throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content; nothing was imported.");
             }
 
             // else: the same entry twice; once is enough
         }
-
-        if (chunk.Count == 0)
-        {
-            return;
-        }
-
-        var indexFields = new RedisValue[chunk.Count];
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            indexFields[i] = chunk[i].Key + "\t" + chunk[i].EntryId;
-        }
-
-        var committed = await database.HashGetAsync(Keys.ListIndex(staging.List), indexFields).ConfigureAwait(false);
-        var nextIndex = new HashEntry[chunk.Count];
-        var stagedFields = new List<RedisValue>();
-        var garbage = new List<RedisValue>();
-        var writes = new List<(string Key, string Field, string Json)>();
-        var prints = new byte[chunk.Count * 8];
-        var printCount = 0;
-        int added = 0, updated = 0, unchanged = 0;
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var record = chunk[i];
-            var old = committed[i];
-            var (oldGeneration, oldHash) = old.IsNull ? (null, null) : Split((string)old!);
-            if (oldHash == record.Hash)
-            {
-                nextIndex[i] = new HashEntry(indexFields[i], old);
-                unchanged++;
-            }
-            else
-            {
-                var field = $"{staging.List}\t{record.EntryId}\t{staging.Generation}";
-                writes.Add((record.Key, field, record.Json));
-                stagedFields.Add(record.Key + "\t" + field);
-                nextIndex[i] = new HashEntry(indexFields[i], staging.Generation + "\t" + record.Hash);
-                if (oldGeneration is null)
-                {
-                    added++;
-                }
-                else
-                {
-                    updated++;
-                    garbage.Add($"{record.Key}\t{staging.List}\t{record.EntryId}\t{oldGeneration}");
-                }
-            }
-
-            if (staging.Replace || old.IsNull)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(prints.AsSpan(printCount++ * 8), record.Fingerprint);
-            }
-        }
-
-        var batch = database.CreateBatch();
-        var tasks = new List<Task>(writes.Count + 5);
-        if (stagedFields.Count > 0)
-        {
-            tasks.Add(batch.ListRightPushAsync(Keys.StagedFields(staging.List), [.. stagedFields]));
-        }
-
-        foreach (var (key, field, json) in writes)
-        {
-            tasks.Add(batch.HashSetAsync(Keys.Entries(key), field, json));
-        }
-
-        tasks.Add(batch.HashSetAsync(Keys.StagedIndex(staging.List), nextIndex));
-        if (records.Exists(r => r.Subject.Scheme == IdentifierScheme.OrganizationCode))
-        {
-            // Readers then also look up the 组织机构代码 a 统一社会信用代码 embeds.
-            tasks.Add(batch.HashSetAsync(Keys.Meta, "orgKeys", "1"));
-        }
-        if (garbage.Count > 0)
-        {
-            tasks.Add(batch.ListRightPushAsync(Keys.StagedGarbage(staging.List), [.. garbage]));
-        }
-
-        if (printCount > 0)
-        {
-            tasks.Add(batch.StringAppendAsync(Keys.StagedFingerprints(staging.List), prints.AsSpan(0, printCount * 8).ToArray()));
-        }
-
-        tasks.Add(batch.KeyExpireAsync(lockKey, LockLease));
-        batch.Execute();
-        await Task.WhenAll(tasks).ConfigureAwait(false);
-        staging.Count(added, updated, unchanged);
     }
 
-    private static (string Generation, string Hash) Split(string indexValue)
+    /// <summary>The staging script's arguments for one chunk: the records' filter fingerprints in one
+    /// value, then per record its storage key, entry id, content hash and JSON.</summary>
+    private RedisValue[] Encode(Staging staging, List<ListRecord> records)
     {
-        var tab = indexValue.IndexOf('\t', StringComparison.Ordinal);
-        return (indexValue[..tab], indexValue[(tab + 1)..]);
+        var keys = _connection.SubjectKeys;
+        var values = new RedisValue[StageHeader + (records.Count * StageFields)];
+        var fingerprints = new byte[records.Count * 8];
+        var organizationCodes = false;
+        var at = StageHeader;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            var json = EntryCodec.Serialize(record.Entry);
+            BinaryPrimitives.WriteUInt64LittleEndian(fingerprints.AsSpan(i * 8), keys.Fingerprint(record.Subject));
+            values[at++] = keys.StorageKey(record.Subject);
+            values[at++] = record.Entry.EntryId;
+            values[at++] = EntryCodec.ContentHash(json);
+            values[at++] = json;
+            organizationCodes |= record.Subject.Scheme == IdentifierScheme.OrganizationCode;
+        }
+
+        values[0] = Prefix;
+        values[1] = staging.List;
+        values[2] = staging.Generation;
+        values[3] = staging.Replace ? "1" : "0";
+        values[4] = organizationCodes ? "1" : "0"; // readers then also look up the 组织机构代码 a 统一社会信用代码 embeds
+        values[5] = staging.Token;
+        values[6] = (long)LockLease.TotalMilliseconds;
+        values[7] = staging.HasCommitted ? "1" : "0";
+        values[8] = fingerprints;
+        return values;
     }
 
     private async Task<int> SweepAsync(string listCode, string mode, CancellationToken cancellationToken)
@@ -430,7 +406,8 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         try
         {
             await CollectAsync(Keys.StagedFields(listCode), CancellationToken.None).ConfigureAwait(false);
-            await _connection.Database.KeyDeleteAsync([Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode)]).ConfigureAwait(false);
+            // UNLINK frees a big staged index in the background instead of blocking Redis.
+            await _connection.Database.ExecuteAsync("UNLINK", Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode)).ConfigureAwait(false);
         }
         catch (RedisException e)
         {
@@ -531,14 +508,15 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     private Task<RedisResult> Run(Script script, params RedisValue[] arguments) =>
         _connection.EvaluateAsync(script, [Keys.Sequence], [Prefix, .. arguments]);
 
-    private sealed record StagedRecord(string Key, string EntryId, string Hash, string Json, ulong Fingerprint, ulong Identity, ulong ContentIdentity);
+    /// <summary>One chunk sent to the staging script: its records, the position of its first record in
+    /// the import, and the script's reply.</summary>
+    private sealed record StagedChunk(List<ListRecord> Records, long Position, Task<RedisResult> Reply);
 
-    /// <summary>An import's staging area and its counts (chunks may complete on other threads).</summary>
-    private sealed class Staging(string list, string generation, bool replace)
+    /// <summary>An import's staging area and its counts.</summary>
+    private sealed class Staging(string list, string generation, bool replace, string token, bool hasCommitted)
     {
-        private int _added;
-        private int _updated;
-        private int _unchanged;
+        // The last chunk handed to Redis: the next one is sent after it, so chunks run in file order.
+        private Task _sent = Task.CompletedTask;
 
         public string List { get; } = list;
 
@@ -546,21 +524,37 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
         public bool Replace { get; } = replace;
 
-        /// <summary>Entries staged so far, to tell a repeated entry from a conflicting one; chunks are
-        /// staged one after another, so no lock is needed.</summary>
-        public Dictionary<ulong, ulong> Seen { get; } = [];
+        /// <summary>The import lock's token: the staging script renews the lock only while it holds it.</summary>
+        public string Token { get; } = token;
 
-        public int Added => Volatile.Read(ref _added);
+        /// <summary>Whether the list had committed entries when the import began (if not, the staging
+        /// script does not look for them).</summary>
+        public bool HasCommitted { get; } = hasCommitted;
 
-        public int Updated => Volatile.Read(ref _updated);
+        public int Added { get; private set; }
 
-        public int Unchanged => Volatile.Read(ref _unchanged);
+        public int Updated { get; private set; }
+
+        public int Unchanged { get; private set; }
 
         public void Count(int added, int updated, int unchanged)
         {
-            Interlocked.Add(ref _added, added);
-            Interlocked.Add(ref _updated, updated);
-            Interlocked.Add(ref _unchanged, unchanged);
+            Added += added;
+            Updated += updated;
+            Unchanged += unchanged;
+        }
+
+        /// <summary>Encodes the chunk on the thread pool once the previous chunk is sent, then sends it.
+        /// The script goes as EVAL, not EVALSHA: a NOSCRIPT retry could overtake the next chunk.</summary>
+        public StagedChunk Send(RedisCreditPublisher publisher, List<ListRecord> records, long position)
+        {
+            var sent = _sent.ContinueWith(
+                _ => publisher._connection.Database.ScriptEvaluateAsync(RedisScripts.Stage.Text, [publisher.Keys.Sequence], publisher.Encode(this, records)),
+                CancellationToken.None,
+                TaskContinuationOptions.DenyChildAttach,
+                TaskScheduler.Default);
+            _sent = sent;
+            return new StagedChunk(records, position, sent.Unwrap());
         }
     }
 }
