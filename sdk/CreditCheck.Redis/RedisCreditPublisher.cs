@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
@@ -27,9 +28,6 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     // Chunks sent and not yet answered: enough to keep Redis busy while the next one is encoded.
     private const int MaxChunksInFlight = 3;
 
-    // The staging script's arguments: 9 for the chunk, then 4 per record.
-    private const int StageHeader = 9;
-    private const int StageFields = 4;
     private readonly RedisConnection _connection;
     private readonly RedisStoreOptions _options;
     private readonly ILogger _logger;
@@ -188,6 +186,10 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default) =>
         ImportListAsync(listCode, records, mode, monitor: null, cancellationToken);
 
+    /// <summary>Whether imports stage through a plain connection of their own when one can be opened (the
+    /// fast path), rather than through the multiplexer; tests turn it off to cover the other path.</summary>
+    internal bool StageThroughPipe { get; set; } = true;
+
     /// <summary>Closes the connection if the publisher opened it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
@@ -235,59 +237,38 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var modeText = mode == ImportMode.Replace ? "replace" : "merge";
         var begin = (RedisResult[])(await Run(RedisScripts.BeginStage, listCode, modeText).ConfigureAwait(false))!;
         var expectedVersion = (string)begin[0]!;
-        var staging = new Staging(listCode, (string)begin[1]!, mode == ImportMode.Replace, token, hasCommitted: (int)begin[2] == 1);
+        var generation = (string)begin[1]!;
         var committed = false;
         var inFlight = new Queue<StagedChunk>();
+        var counts = new ImportCounts();
+        var stager = await ImportStager.OpenAsync(
+            _connection, _options, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, StageThroughPipe).ConfigureAwait(false);
         try
         {
-            // A pipeline: this thread reads and checks the records; a chunk is encoded on the thread
-            // pool while the next one is read, and sent in order (chunks are staged in file order, so
-            // the first of two repeated entries is the one kept); a few chunks are in flight at once.
-            var size = _options.ImportChunkSize;
-            var chunk = new List<ListRecord>(size);
-            var position = 0L;
-            foreach (var record in records)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                ListEntryRules.EnsureImportable(record, listCode, catalog);
-                chunk.Add(record);
-                if (chunk.Count == size)
-                {
-                    inFlight.Enqueue(staging.Send(this, chunk, position));
-                    position += chunk.Count;
-                    chunk = new List<ListRecord>(size);
-                    while (inFlight.Count > MaxChunksInFlight || inFlight.Peek().Reply.IsCompleted)
-                    {
-                        await ApplyAsync(inFlight.Dequeue(), staging, monitor).ConfigureAwait(false);
-                    }
-                }
-            }
+            // A pipeline: a thread of its own reads and checks the records (the source may block on a
+            // file); chunks are encoded on the thread pool and staged one after another, in order (so
+            // the first of two repeated entries is the one kept), while the next ones are read.
+            await Task.Factory.StartNew(
+                () => Produce(records, listCode, catalog, stager, inFlight, counts, monitor, cancellationToken),
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
 
-            if (chunk.Count > 0)
-            {
-                inFlight.Enqueue(staging.Send(this, chunk, position));
-            }
-
-            while (inFlight.Count > 0)
-            {
-                await ApplyAsync(inFlight.Dequeue(), staging, monitor).ConfigureAwait(false);
-            }
-
+            await stager.FinishAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             monitor?.Staged();
 
             // Committed entries the file did not mention: kept (merge) or removed (replace). None when
             // every committed entry was staged again, as in a re-import; then the scan is skipped.
-            var mentioned = staging.Updated + staging.Unchanged;
-            var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > mentioned
+            var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > counts.Updated + counts.Unchanged
                 ? await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false)
                 : 0;
-            if (staging.Added + staging.Updated + removed == 0)
+            if (counts.Added + counts.Updated + removed == 0)
             {
-                return new ImportSummary(listCode, 0, 0, staging.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
+                return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
             }
 
-            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, staging.Generation).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation).ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
                 throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
@@ -295,86 +276,100 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
             committed = true;
             var sequence = (long)result[1];
-            Log.ListImported(_logger, listCode, Keys.Namespace, staging.Added, staging.Updated, staging.Unchanged, removed, sequence);
+            Log.ListImported(_logger, listCode, Keys.Namespace, counts.Added, counts.Updated, counts.Unchanged, removed, sequence);
             await CollectAsync(Keys.Garbage(listCode), CancellationToken.None).ConfigureAwait(false);
-            return new ImportSummary(listCode, staging.Added, staging.Updated, staging.Unchanged, removed, sequence);
+            return new ImportSummary(listCode, counts.Added, counts.Updated, counts.Unchanged, removed, sequence);
         }
         finally
         {
             if (!committed)
             {
-                // Nothing was switched: drop the staged data, readers never saw it. Chunks in flight
-                // land first, so that nothing is staged after the drop.
-                while (inFlight.Count > 0)
+                // Nothing was switched: drop the staged data, readers never saw it. What was sent
+                // lands first, so that nothing is staged after the drop.
+                inFlight.Clear();
+                try
                 {
-                    await Task.WhenAny(inFlight.Dequeue().Reply).ConfigureAwait(false);
+                    await stager.FinishAsync().ConfigureAwait(false);
                 }
+                catch (Exception e) when (e is RedisException or RedisReplyException or IOException or TimeoutException or ImportConflictException or ListEntryException)
+                {
+                    // the import failed already; the next import collects what is left
+                }
+            }
 
+            await stager.DisposeAsync().ConfigureAwait(false);
+            if (!committed)
+            {
                 await DiscardStagingAsync(listCode).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Takes one staged chunk's counts, and reports its repeated entries (or refuses the import
-    /// over an entry given twice with different content, when nobody monitors the import).</summary>
-    private static async Task ApplyAsync(StagedChunk chunk, Staging staging, IImportMonitor? monitor)
+    /// <summary>Reads the records into chunks and hands them to the stager, a few chunks in flight at
+    /// once; takes each chunk's outcome on this thread, so the monitor is never called concurrently
+    /// with the source.</summary>
+    private void Produce(
+        IEnumerable<ListRecord> records,
+        string listCode,
+        CreditCatalog catalog,
+        ImportStager stager,
+        Queue<StagedChunk> inFlight,
+        ImportCounts counts,
+        IImportMonitor? monitor,
+        CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await chunk.Reply.ConfigureAwait(false))!;
-        if ((long)result[0] < 0)
+        var size = _options.ImportChunkSize;
+        var chunk = new List<ListRecord>(size);
+        var position = 0L;
+        foreach (var record in records)
         {
-            throw new ImportConflictException($"The import of list '{staging.List}' lost its lock (it was held up for longer than {LockLease.TotalSeconds:F0} s); nothing was imported. Run the import again.");
+            cancellationToken.ThrowIfCancellationRequested();
+            ListEntryRules.EnsureImportable(record, listCode, catalog);
+            chunk.Add(record);
+            if (chunk.Count == size)
+            {
+                inFlight.Enqueue(new StagedChunk(chunk, position, stager.Stage(chunk)));
+                position += chunk.Count;
+                chunk = new List<ListRecord>(size);
+                while (inFlight.Count > MaxChunksInFlight || (inFlight.Count > 0 && inFlight.Peek().Outcome.IsCompleted))
+                {
+                    Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor);
+                }
+            }
         }
 
-        staging.Count((int)result[0], (int)result[1], (int)result[2]);
-        for (var i = 3; i + 1 < result.Length; i += 2)
+        if (chunk.Count > 0)
         {
-            var index = (int)result[i];
-            var record = chunk.Records[index];
-            var differs = (int)result[i + 1] == 0;
+            inFlight.Enqueue(new StagedChunk(chunk, position, stager.Stage(chunk)));
+        }
+
+        while (inFlight.Count > 0)
+        {
+            Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor);
+        }
+    }
+
+    /// <summary>Takes one staged chunk's counts, and reports its repeated entries (or refuses the import
+    /// over an entry given twice with different content, when nobody monitors the import).</summary>
+    private static void Apply(ChunkOutcome outcome, StagedChunk chunk, ImportCounts counts, IImportMonitor? monitor)
+    {
+        counts.Added += outcome.Added;
+        counts.Updated += outcome.Updated;
+        counts.Unchanged += outcome.Unchanged;
+        foreach (var repeat in outcome.Repeats ?? [])
+        {
+            var record = chunk.Records[repeat.Index];
             if (monitor is not null)
             {
-                monitor.Repeated(chunk.Position + index, record, differs);
+                monitor.Repeated(chunk.Position + repeat.Index, record, repeat.Differs);
             }
-            else if (differs)
+            else if (repeat.Differs)
             {
                 throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content; nothing was imported.");
             }
 
             // else: the same entry twice; once is enough
         }
-    }
-
-    /// <summary>The staging script's arguments for one chunk: the records' filter fingerprints in one
-    /// value, then per record its storage key, entry id, content hash and JSON.</summary>
-    private RedisValue[] Encode(Staging staging, List<ListRecord> records)
-    {
-        var keys = _connection.SubjectKeys;
-        var values = new RedisValue[StageHeader + (records.Count * StageFields)];
-        var fingerprints = new byte[records.Count * 8];
-        var organizationCodes = false;
-        var at = StageHeader;
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            var json = EntryCodec.Serialize(record.Entry);
-            BinaryPrimitives.WriteUInt64LittleEndian(fingerprints.AsSpan(i * 8), keys.Fingerprint(record.Subject));
-            values[at++] = keys.StorageKey(record.Subject);
-            values[at++] = record.Entry.EntryId;
-            values[at++] = EntryCodec.ContentHash(json);
-            values[at++] = json;
-            organizationCodes |= record.Subject.Scheme == IdentifierScheme.OrganizationCode;
-        }
-
-        values[0] = Prefix;
-        values[1] = staging.List;
-        values[2] = staging.Generation;
-        values[3] = staging.Replace ? "1" : "0";
-        values[4] = organizationCodes ? "1" : "0"; // readers then also look up the 组织机构代码 a 统一社会信用代码 embeds
-        values[5] = staging.Token;
-        values[6] = (long)LockLease.TotalMilliseconds;
-        values[7] = staging.HasCommitted ? "1" : "0";
-        values[8] = fingerprints;
-        return values;
     }
 
     private async Task<int> SweepAsync(string listCode, string mode, CancellationToken cancellationToken)
@@ -508,53 +503,17 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     private Task<RedisResult> Run(Script script, params RedisValue[] arguments) =>
         _connection.EvaluateAsync(script, [Keys.Sequence], [Prefix, .. arguments]);
 
-    /// <summary>One chunk sent to the staging script: its records, the position of its first record in
-    /// the import, and the script's reply.</summary>
-    private sealed record StagedChunk(List<ListRecord> Records, long Position, Task<RedisResult> Reply);
+    /// <summary>One chunk handed to the stager: its records, the position of its first record in the
+    /// import, and what staging it did.</summary>
+    private sealed record StagedChunk(List<ListRecord> Records, long Position, Task<ChunkOutcome> Outcome);
 
-    /// <summary>An import's staging area and its counts.</summary>
-    private sealed class Staging(string list, string generation, bool replace, string token, bool hasCommitted)
+    /// <summary>An import's counts so far.</summary>
+    private sealed class ImportCounts
     {
-        // The last chunk handed to Redis: the next one is sent after it, so chunks run in file order.
-        private Task _sent = Task.CompletedTask;
+        public int Added { get; set; }
 
-        public string List { get; } = list;
+        public int Updated { get; set; }
 
-        public string Generation { get; } = generation;
-
-        public bool Replace { get; } = replace;
-
-        /// <summary>The import lock's token: the staging script renews the lock only while it holds it.</summary>
-        public string Token { get; } = token;
-
-        /// <summary>Whether the list had committed entries when the import began (if not, the staging
-        /// script does not look for them).</summary>
-        public bool HasCommitted { get; } = hasCommitted;
-
-        public int Added { get; private set; }
-
-        public int Updated { get; private set; }
-
-        public int Unchanged { get; private set; }
-
-        public void Count(int added, int updated, int unchanged)
-        {
-            Added += added;
-            Updated += updated;
-            Unchanged += unchanged;
-        }
-
-        /// <summary>Encodes the chunk on the thread pool once the previous chunk is sent, then sends it.
-        /// The script goes as EVAL, not EVALSHA: a NOSCRIPT retry could overtake the next chunk.</summary>
-        public StagedChunk Send(RedisCreditPublisher publisher, List<ListRecord> records, long position)
-        {
-            var sent = _sent.ContinueWith(
-                _ => publisher._connection.Database.ScriptEvaluateAsync(RedisScripts.Stage.Text, [publisher.Keys.Sequence], publisher.Encode(this, records)),
-                CancellationToken.None,
-                TaskContinuationOptions.DenyChildAttach,
-                TaskScheduler.Default);
-            _sent = sent;
-            return new StagedChunk(records, position, sent.Unwrap());
-        }
+        public int Unchanged { get; set; }
     }
 }

@@ -142,73 +142,13 @@ internal static class RedisScripts
                  redis.call('EXISTS', prefix .. 'l:' .. list) }
         """;
 
-    /// <summary>ARGV: prefix, list, generation, replace ('1' or '0'), orgKeys ('1' or '0'), lock token,
-    /// lease in ms, whether the list has committed entries ('1' or '0'), the records' filter
-    /// fingerprints (8 bytes each, in order); then per record: subject key, entry id, content hash,
-    /// JSON. Stages one chunk of an import. An entry whose committed content has the same hash keeps
-    /// its committed index value (unchanged); any other is written under the import's generation
-    /// (invisible until the commit) and listed in <c>stage:fields</c>, so that an abandoned import can
-    /// be collected. An entry this import staged already is not staged again but returned as a
-    /// repeat: the staged index is the import's memory of the entries it has seen. Returns {added,
-    /// updated, unchanged, position, same (1) or differs (0), …} with 0-based positions in the
-    /// chunk, or {-1} when the import no longer holds the list's lock.</summary>
-    private const string StageLua = """
-        local prefix, list, gen = ARGV[1], ARGV[2], ARGV[3]
-        local replace, committed, prints = ARGV[4] == '1', ARGV[8] == '1', ARGV[9]
-        local lock = prefix .. 'lock:' .. list
-        if redis.call('GET', lock) ~= ARGV[6] then return { -1 } end
-        redis.call('PEXPIRE', lock, ARGV[7])
-        local index, staged = prefix .. 'l:' .. list, prefix .. 'stage:l:' .. list
-        local fields, garbage, printed = {}, {}, {}
-        local out = { 0, 0, 0 }
-        local position = 0
-        for i = 10, #ARGV, 4 do
-          local subject, entry, hash = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-          local field = subject .. '	' .. entry
-          local old, oldGen, oldHash
-          if committed then
-            old = redis.call('HGET', index, field)
-            if old then oldGen, oldHash = string.match(old, '^([^	]+)	(.*)$') end
-          end
-          local same = old and oldHash == hash
-          if redis.call('HSETNX', staged, field, same and old or (gen .. '	' .. hash)) == 0 then
-            local first = redis.call('HGET', staged, field)
-            out[#out + 1] = position
-            out[#out + 1] = string.match(first, '^[^	]+	(.*)$') == hash and 1 or 0
-          else
-            if same then
-              out[3] = out[3] + 1
-            else
-              local entryField = list .. '	' .. entry .. '	' .. gen
-              redis.call('HSET', prefix .. 'e:' .. subject, entryField, ARGV[i + 3])
-              fields[#fields + 1] = subject .. '	' .. entryField
-              if old then
-                out[2] = out[2] + 1
-                garbage[#garbage + 1] = subject .. '	' .. list .. '	' .. entry .. '	' .. oldGen
-              else
-                out[1] = out[1] + 1
-              end
-            end
-            if replace or not old then printed[#printed + 1] = position end
-          end
-          position = position + 1
-        end
-        -- unpack() is bounded by Lua's C stack: push in slices
-        local function push(key, items)
-          for s = 1, #items, 1000 do
-            redis.call('RPUSH', key, unpack(items, s, math.min(s + 999, #items)))
-          end
-        end
-        push(prefix .. 'stage:fields:' .. list, fields)
-        push(prefix .. 'stage:gc:' .. list, garbage)
-        if #printed == position then
-          redis.call('APPEND', prefix .. 'stage:kb:' .. list, prints)
-        elseif #printed > 0 then
-          for k, p in ipairs(printed) do printed[k] = string.sub(prints, p * 8 + 1, p * 8 + 8) end
-          redis.call('APPEND', prefix .. 'stage:kb:' .. list, table.concat(printed))
-        end
-        if ARGV[5] == '1' then redis.call('HSET', prefix .. 'meta', 'orgKeys', '1') end
-        return out
+    /// <summary>ARGV: prefix, list, token, lease in ms. Renews an import's lock if the import still holds
+    /// it. Returns 1, or 0 when the lock lapsed or another import holds it.</summary>
+    private const string RenewLockLua = """
+        local lock = ARGV[1] .. 'lock:' .. ARGV[2]
+        if redis.call('GET', lock) ~= ARGV[3] then return 0 end
+        redis.call('PEXPIRE', lock, ARGV[4])
+        return 1
         """;
 
     /// <summary>ARGV: prefix, list, mode, cursor. Scans one page of the committed index and carries
@@ -289,7 +229,7 @@ internal static class RedisScripts
 
     public static readonly Script BeginStage = new(BeginStageLua);
 
-    public static readonly Script Stage = new(StageLua);
+    public static readonly Script RenewLock = new(RenewLockLua);
 
     public static readonly Script Sweep = new(SweepLua);
 
