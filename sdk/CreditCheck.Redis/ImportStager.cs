@@ -11,7 +11,8 @@ namespace CreditCheck.Redis;
 /// (invisible until the commit). Per chunk: one read of the committed and the staged index for the
 /// chunk's entries (and the lock renewed), then one batch of writes. An entry whose committed content
 /// has the same hash keeps its committed index value (unchanged); any other is written under the new
-/// generation and listed in <c>stage:fields</c> first, so that an abandoned import can be collected.
+/// generation, after its staged index value, so that an abandoned import can be collected from its
+/// staged index.
 /// An entry this import staged already is not staged again but reported as a repeat: the staged index
 /// is the import's memory of the entries it has seen, so the client keeps nothing per row.
 /// </summary>
@@ -27,6 +28,11 @@ internal sealed class ImportStager : IAsyncDisposable
     // Variadic commands are split so that no single command holds Redis for long.
     private const int MaxPerCommand = 1000;
 
+    // The entries staged so far, as a fixed-size filter (7 MB, whatever the file's size): an entry
+    // it has never seen was surely not staged before, so only the others are looked up in the staged
+    // index. Past a few million rows it answers "maybe" more often, which costs lookups, not results.
+    private const long SeenFilterKeys = 4_000_000;
+
     private readonly RedisConnection _connection;
     private readonly RespPipe? _pipe;
     private readonly string _list;
@@ -38,6 +44,7 @@ internal sealed class ImportStager : IAsyncDisposable
     private readonly byte[] _listBytes;
     private readonly byte[] _generationBytes;
     private readonly byte[] _entriesPrefix;
+    private readonly SplitBlockBloomFilter _seen = new(SeenFilterKeys);
     private Task _staged = Task.CompletedTask;
     private int _unreadReplies;
 
@@ -126,7 +133,23 @@ internal sealed class ImportStager : IAsyncDisposable
     private async Task<ChunkOutcome> StageAsync(EncodedChunk chunk)
     {
         var count = chunk.Records.Count;
-        var (owned, committed, staged) = _pipe is null ? await ReadAsync(chunk).ConfigureAwait(false) : await ReadAsync(_pipe, chunk).ConfigureAwait(false);
+        var maybeStaged = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            if (_seen.MayContain(chunk.Identity(i)))
+            {
+                maybeStaged.Add(i);
+            }
+        }
+
+        var (owned, committed, staged) = _pipe is null ? await ReadAsync(chunk, maybeStaged).ConfigureAwait(false) : await ReadAsync(_pipe, chunk, maybeStaged).ConfigureAwait(false);
+        var stagedValue = new int[count];
+        Array.Fill(stagedValue, -1);
+        for (var k = 0; k < maybeStaged.Count; k++)
+        {
+            stagedValue[maybeStaged[k]] = staged.IsNull(k) ? -1 : k;
+        }
+
         if (!owned)
         {
             throw new ImportConflictException($"The import of list '{_list}' lost its lock (it was held up for longer than the lease); nothing was imported. Run the import again.");
@@ -148,14 +171,15 @@ internal sealed class ImportStager : IAsyncDisposable
                 continue;
             }
 
-            if (!staged.IsNull(i))
+            if (stagedValue[i] >= 0)
             {
-                (repeats ??= []).Add(new Repeat(i, !HashOf(staged[i]).SequenceEqual(hash)));
+                (repeats ??= []).Add(new Repeat(i, !HashOf(staged[stagedValue[i]]).SequenceEqual(hash)));
                 decisions[i] = new Decision(Outcome.Repeat, -1);
                 continue;
             }
 
             firstInChunk[new FieldKey(chunk, i)] = i;
+            _seen.Add(chunk.Identity(i));
             if (committed is null || committed.IsNull(i))
             {
                 decisions[i] = new Decision(Outcome.Added, -1);
@@ -191,7 +215,7 @@ internal sealed class ImportStager : IAsyncDisposable
     /// <summary>The generation part of an index value <c>generation⇥hash</c>.</summary>
     private static ReadOnlySpan<byte> GenerationOf(ReadOnlySpan<byte> value) => value[..Math.Max(0, value.IndexOf((byte)'\t'))];
 
-    private async Task<(bool Owned, ReplyValues? Committed, ReplyValues Staged)> ReadAsync(RespPipe pipe, EncodedChunk chunk)
+    private async Task<(bool Owned, ReplyValues? Committed, ReplyValues Staged)> ReadAsync(RespPipe pipe, EncodedChunk chunk, List<int> maybeStaged)
     {
         pipe.Begin(8);
         pipe.Argument("EVAL");
@@ -204,10 +228,14 @@ internal sealed class ImportStager : IAsyncDisposable
         pipe.Argument(_leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (_hasCommitted)
         {
-            WriteFieldsCommand(pipe, Keys.ListIndex(_list), chunk);
+            WriteFieldsCommand(pipe, Keys.ListIndex(_list), chunk, null);
         }
 
-        WriteFieldsCommand(pipe, Keys.StagedIndex(_list), chunk);
+        if (maybeStaged.Count > 0)
+        {
+            WriteFieldsCommand(pipe, Keys.StagedIndex(_list), chunk, maybeStaged);
+        }
+
         await pipe.FlushAsync().ConfigureAwait(false);
         await ReadWriteRepliesAsync(pipe).ConfigureAwait(false);
 
@@ -220,11 +248,15 @@ internal sealed class ImportStager : IAsyncDisposable
         }
 
         var staged = new ReplyValues();
-        await pipe.ReadAsync(staged).ConfigureAwait(false);
+        if (maybeStaged.Count > 0)
+        {
+            await pipe.ReadAsync(staged).ConfigureAwait(false);
+        }
+
         return (owned, committed, staged);
     }
 
-    private async Task<(bool Owned, ReplyValues? Committed, ReplyValues Staged)> ReadAsync(EncodedChunk chunk)
+    private async Task<(bool Owned, ReplyValues? Committed, ReplyValues Staged)> ReadAsync(EncodedChunk chunk, List<int> maybeStaged)
     {
         var database = _connection.Database;
         var names = new RedisValue[chunk.Records.Count];
@@ -235,7 +267,7 @@ internal sealed class ImportStager : IAsyncDisposable
 
         var renew = _connection.EvaluateAsync(RedisScripts.RenewLock, [Keys.Sequence], [Keys.Prefix, _list, _token, _leaseMilliseconds]);
         var committed = _hasCommitted ? database.HashGetAsync(Keys.ListIndex(_list), names) : null;
-        var staged = database.HashGetAsync(Keys.StagedIndex(_list), names);
+        var staged = maybeStaged.Count > 0 ? database.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names[i])]) : Task.FromResult(Array.Empty<RedisValue>());
         var owned = (long)await renew.ConfigureAwait(false) == 1;
         return (owned, committed is null ? null : Values(await committed.ConfigureAwait(false)), Values(await staged.ConfigureAwait(false)));
 
@@ -258,61 +290,30 @@ internal sealed class ImportStager : IAsyncDisposable
         }
     }
 
-    private static void WriteFieldsCommand(RespPipe pipe, string key, EncodedChunk chunk)
+    /// <summary>HMGET of the index fields of the chunk's records (or of some of them).</summary>
+    private static void WriteFieldsCommand(RespPipe pipe, string key, EncodedChunk chunk, List<int>? only)
     {
-        pipe.Begin(chunk.Records.Count + 2);
+        var count = only?.Count ?? chunk.Records.Count;
+        pipe.Begin(count + 2);
         pipe.Argument("HMGET");
         pipe.Argument(key);
-        for (var i = 0; i < chunk.Records.Count; i++)
+        for (var k = 0; k < count; k++)
         {
+            var i = only is null ? k : only[k];
             pipe.Joined(chunk.Key(i), chunk.EntryId(i));
         }
     }
 
-    /// <summary>Sends the chunk's writes without waiting: the staged-fields list first, then the
-    /// entries, the staged index, the garbage of updated entries, the filter fingerprints.</summary>
+    /// <summary>Sends the chunk's writes without waiting: the staged index first (an entry field is
+    /// only ever written after the index value that names it, so that what an abandoned import staged
+    /// is found from its staged index), then the entries, the garbage of updated entries, the filter
+    /// fingerprints.</summary>
     private Task WriteAsync(RespPipe pipe, EncodedChunk chunk, Decision[] decisions, ReplyValues? committed)
     {
         var replies = 0;
         var count = decisions.Length;
         var list = _listBytes.AsSpan();
         var generation = _generationBytes.AsSpan();
-        for (var start = 0; start < count; start += MaxPerCommand)
-        {
-            var end = Math.Min(count, start + MaxPerCommand);
-            var items = Count(decisions, start, end, static d => d.Outcome is Outcome.Added or Outcome.Updated);
-            if (items == 0)
-            {
-                continue;
-            }
-
-            pipe.Begin(items + 2);
-            pipe.Argument("RPUSH");
-            pipe.Argument(Keys.StagedFields(_list));
-            for (var i = start; i < end; i++)
-            {
-                if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
-                {
-                    pipe.Joined(chunk.Key(i), list, chunk.EntryId(i), generation);
-                }
-            }
-
-            replies++;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
-            {
-                pipe.Begin(4);
-                pipe.Argument("HSET");
-                pipe.Argument(_entriesPrefix, chunk.Key(i));
-                pipe.Joined(list, chunk.EntryId(i), generation);
-                pipe.Argument(chunk.Json(i));
-                replies++;
-            }
-        }
-
         for (var start = 0; start < count; start += MaxPerCommand)
         {
             var end = Math.Min(count, start + MaxPerCommand);
@@ -344,6 +345,19 @@ internal sealed class ImportStager : IAsyncDisposable
             }
 
             replies++;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
+            {
+                pipe.Begin(4);
+                pipe.Argument("HSET");
+                pipe.Argument(_entriesPrefix, chunk.Key(i));
+                pipe.Joined(list, chunk.EntryId(i), generation);
+                pipe.Argument(chunk.Json(i));
+                replies++;
+            }
         }
 
         var garbage = Count(decisions, 0, count, static d => d.Outcome == Outcome.Updated);
@@ -388,7 +402,6 @@ internal sealed class ImportStager : IAsyncDisposable
         var batch = _connection.Database.CreateBatch();
         var tasks = new List<Task>();
         var count = decisions.Length;
-        var staged = new List<RedisValue>();
         var index = new List<HashEntry>();
         var garbage = new List<RedisValue>();
         for (var i = 0; i < count; i++)
@@ -399,7 +412,6 @@ internal sealed class ImportStager : IAsyncDisposable
                     index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), committed![decisions[i].Committed].ToArray()));
                     break;
                 case Outcome.Added or Outcome.Updated:
-                    staged.Add(Join(chunk.Key(i), _listBytes, chunk.EntryId(i), _generationBytes));
                     index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), Join(_generationBytes, chunk.Hash(i))));
                     if (decisions[i].Outcome == Outcome.Updated)
                     {
@@ -410,9 +422,9 @@ internal sealed class ImportStager : IAsyncDisposable
             }
         }
 
-        if (staged.Count > 0)
+        if (index.Count > 0)
         {
-            tasks.Add(batch.ListRightPushAsync(Keys.StagedFields(_list), [.. staged]));
+            tasks.Add(batch.HashSetAsync(Keys.StagedIndex(_list), [.. index]));
         }
 
         for (var i = 0; i < count; i++)
@@ -421,11 +433,6 @@ internal sealed class ImportStager : IAsyncDisposable
             {
                 tasks.Add(batch.HashSetAsync(Keys.EntriesPrefix + Encoding.ASCII.GetString(chunk.Key(i)), Join(_listBytes, chunk.EntryId(i), _generationBytes), chunk.Json(i).ToArray()));
             }
-        }
-
-        if (index.Count > 0)
-        {
-            tasks.Add(batch.HashSetAsync(Keys.StagedIndex(_list), [.. index]));
         }
 
         if (garbage.Count > 0)
@@ -546,9 +553,11 @@ internal sealed class EncodedChunk : IDisposable
     private readonly byte[][] _entryIds;
     private readonly PooledBuffer _json = new();
     private readonly int[] _jsonEnds;
+    private readonly ulong[] _identities;
 
     private EncodedChunk(List<ListRecord> records)
     {
+        _identities = new ulong[records.Count];
         Records = records;
         _keys = new byte[records.Count * KeyLength];
         _hashes = new byte[records.Count * HashLength];
@@ -572,6 +581,9 @@ internal sealed class EncodedChunk : IDisposable
     public ReadOnlySpan<byte> Hash(int index) => _hashes.AsSpan(index * HashLength, HashLength);
 
     public ReadOnlySpan<byte> EntryId(int index) => _entryIds[index];
+
+    /// <summary>A 64-bit hash of the index field (storage key and entry id), for the filter of entries seen.</summary>
+    public ulong Identity(int index) => _identities[index];
 
     public ReadOnlySpan<byte> Json(int index)
     {
@@ -602,6 +614,20 @@ internal sealed class EncodedChunk : IDisposable
             }
 
             chunk._entryIds[i] = Encoding.UTF8.GetBytes(record.Entry.EntryId);
+
+            // The key is hex of an HMAC, so its first 16 digits are already uniform.
+            if (!System.Buffers.Text.Utf8Parser.TryParse(chunk.Key(i)[..16], out ulong keyBits, out _, 'x'))
+            {
+                throw new InvalidOperationException("A storage key is not hex.");
+            }
+
+            var entryBits = Fnv1a.Seed;
+            foreach (var b in chunk._entryIds[i])
+            {
+                entryBits = Fnv1a.Append(entryBits, b);
+            }
+
+            chunk._identities[i] = keyBits ^ (entryBits * 0x9E3779B97F4A7C15UL);
             BinaryPrimitives.WriteUInt64LittleEndian(chunk.Fingerprints.AsSpan(i * 8), keys.Fingerprint(record.Subject));
             chunk.OrganizationCodes |= record.Subject.Scheme == IdentifierScheme.OrganizationCode;
         }

@@ -239,6 +239,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var expectedVersion = (string)begin[0]!;
         var generation = (string)begin[1]!;
         var committed = false;
+        var nothingStaged = false;
         var inFlight = new Queue<StagedChunk>();
         var counts = new ImportCounts();
         var stager = await ImportStager.OpenAsync(
@@ -265,6 +266,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
                 : 0;
             if (counts.Added + counts.Updated + removed == 0)
             {
+                nothingStaged = true;
                 return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
             }
 
@@ -300,7 +302,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
             await stager.DisposeAsync().ConfigureAwait(false);
             if (!committed)
             {
-                await DiscardStagingAsync(listCode).ConfigureAwait(false);
+                await DiscardStagingAsync(listCode, entriesStaged: !nothingStaged).ConfigureAwait(false);
             }
         }
     }
@@ -392,23 +394,41 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     private async Task CollectLeftoversAsync(string listCode, CancellationToken cancellationToken)
     {
         // An import that died before its commit left staged fields; one that died after it, garbage.
-        await CollectAsync(Keys.StagedFields(listCode), cancellationToken).ConfigureAwait(false);
+        await CollectStagedAsync(listCode, cancellationToken).ConfigureAwait(false);
+        await CollectAsync(Keys.StagedFields(listCode), cancellationToken).ConfigureAwait(false); // as earlier versions listed them
         await CollectAsync(Keys.Garbage(listCode), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DiscardStagingAsync(string listCode)
+    /// <summary>Drops what an import staged. <paramref name="entriesStaged"/> false: it staged no entry
+    /// field (a re-import that changed nothing), so its staged index need not be scanned.</summary>
+    private async Task DiscardStagingAsync(string listCode, bool entriesStaged)
     {
         try
         {
-            await CollectAsync(Keys.StagedFields(listCode), CancellationToken.None).ConfigureAwait(false);
+            if (entriesStaged)
+            {
+                await CollectStagedAsync(listCode, CancellationToken.None).ConfigureAwait(false);
+            }
+
             // UNLINK frees a big staged index in the background instead of blocking Redis.
-            await _connection.Database.ExecuteAsync("UNLINK", Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode)).ConfigureAwait(false);
+            await _connection.Database.ExecuteAsync("UNLINK", Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode), Keys.Prefix + "stage:gen:" + listCode).ConfigureAwait(false);
         }
         catch (RedisException e)
         {
             // Staged data is invisible; the next import of the list collects it.
             Log.DiscardFailed(_logger, e, listCode);
         }
+    }
+
+    private async Task CollectStagedAsync(string listCode, CancellationToken cancellationToken)
+    {
+        var cursor = "0";
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            cursor = (string)(await Run(RedisScripts.CollectStaged, listCode, cursor).ConfigureAwait(false))!;
+        }
+        while (cursor != "0");
     }
 
     private async Task CollectAsync(string source, CancellationToken cancellationToken)

@@ -50,6 +50,7 @@ internal sealed class CsvRecordReader
 
         var quoted = false;
         var wasQuoted = false;
+        string? whole = null; // a field read in one piece from the buffer
         _field.Clear();
         while (true)
         {
@@ -60,7 +61,7 @@ internal sealed class CsvRecordReader
                     error = $"a quoted field that starts on line {line} is never closed";
                 }
 
-                fields.Add(_field.ToString());
+                fields.Add(whole ?? _field.ToString());
                 _fieldCount = fields.Count;
                 return true;
             }
@@ -106,8 +107,9 @@ internal sealed class CsvRecordReader
             }
             else if (c == ',')
             {
-                fields.Add(_field.ToString());
+                fields.Add(whole ?? _field.ToString());
                 _field.Clear();
+                whole = null;
                 wasQuoted = false;
             }
             else if (c is '\r' or '\n')
@@ -118,9 +120,13 @@ internal sealed class CsvRecordReader
                 }
 
                 _line++;
-                fields.Add(_field.ToString());
+                fields.Add(whole ?? _field.ToString());
                 _fieldCount = fields.Count;
                 return true;
+            }
+            else if (_field.Length == 0 && !wasQuoted && WholeField() is { } field)
+            {
+                whole = field; // ends at a comma or a line break, which come next
             }
             else
             {
@@ -130,6 +136,23 @@ internal sealed class CsvRecordReader
 
             next = Next();
         }
+    }
+
+    /// <summary>Most fields: the field whose first character was just read ends, within the buffer, at
+    /// a comma or a line break; its string is made in one copy. Null otherwise (a quote inside, or the
+    /// buffer ends first).</summary>
+    private string? WholeField()
+    {
+        var rest = _buffer.AsSpan(_position, _length - _position);
+        var run = rest.IndexOfAny(PlainStops);
+        if (run < 0 || rest[run] == '"')
+        {
+            return null;
+        }
+
+        var field = new string(_buffer, _position - 1, run + 1);
+        _position += run;
+        return field;
     }
 
     /// <summary>Appends the characters up to the next one that needs a decision, or to the end of the
