@@ -241,7 +241,8 @@ internal sealed class RespPipe : IAsyncDisposable
                 count--;
             }
 
-            if (count > 0 && !await FillAsync().ConfigureAwait(false))
+            // Each reply still to come is at least 4 bytes (":1\r\n").
+            if (count > 0 && !await FillAsync((count * 4) - (_inputEnd - _inputStart)).ConfigureAwait(false))
             {
                 throw new IOException("Redis closed the connection.");
             }
@@ -362,7 +363,9 @@ internal sealed class RespPipe : IAsyncDisposable
         }
     }
 
-    private async ValueTask<bool> FillAsync()
+    /// <summary>Reads more of the replies: at least <paramref name="minimum"/> bytes (when the caller
+    /// knows that many are coming, one wait instead of one per network packet).</summary>
+    private async ValueTask<bool> FillAsync(int minimum = 1)
     {
         if (_inputStart > 0)
         {
@@ -371,9 +374,10 @@ internal sealed class RespPipe : IAsyncDisposable
             _inputStart = 0;
         }
 
-        if (_inputEnd == _input.Length)
+        minimum = Math.Max(1, Math.Min(minimum, 1 << 20));
+        if (_input.Length - _inputEnd < minimum)
         {
-            Array.Resize(ref _input, _input.Length * 2); // a reply longer than the buffer
+            Array.Resize(ref _input, Math.Max(_input.Length * 2, _inputEnd + minimum)); // a reply longer than the buffer
         }
 
         // A bounded wait: a Redis that stops answering fails the import instead of hanging it.
@@ -381,7 +385,7 @@ internal sealed class RespPipe : IAsyncDisposable
         int read;
         try
         {
-            read = await _stream.ReadAsync(_input.AsMemory(_inputEnd), _deadline.Token).ConfigureAwait(false);
+            read = await _stream.ReadAtLeastAsync(_input.AsMemory(_inputEnd), minimum, throwOnEndOfStream: false, _deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e)
         {
