@@ -190,6 +190,9 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     /// fast path), rather than through the multiplexer; tests turn it off to cover the other path.</summary>
     internal bool StageThroughPipe { get; set; } = true;
 
+    /// <summary>Whether the last import staged through its own connection (for tests).</summary>
+    internal bool? LastImportPiped { get; private set; }
+
     /// <summary>Closes the connection if the publisher opened it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
@@ -244,6 +247,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var counts = new ImportCounts();
         var stager = await ImportStager.OpenAsync(
             _connection, _options, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, StageThroughPipe).ConfigureAwait(false);
+        LastImportPiped = stager.Piped;
         try
         {
             // A pipeline: a thread of its own reads and checks the records (the source may block on a
