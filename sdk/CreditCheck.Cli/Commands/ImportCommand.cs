@@ -101,6 +101,7 @@ internal static class ImportCommand
                     {
                         var task = progress.AddTask($"Importing {listCode}", maxValue: Math.Max(1, source.Length));
                         summary = await Import(bytes => task.Value = bytes);
+                        task.Value = task.MaxValue; // read to the end (progress is reported every 1024 lines)
                     });
                 }
                 else
