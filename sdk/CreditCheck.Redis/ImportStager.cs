@@ -28,10 +28,6 @@ internal sealed class ImportStager : IAsyncDisposable
     // Variadic commands are split so that no single command holds Redis for long.
     private const int MaxPerCommand = 1000;
 
-    // The entries staged so far, as a fixed-size filter (7 MB, whatever the file's size): an entry
-    // it has never seen was surely not staged before, so only the others are looked up in the staged
-    // index. Past a few million rows it answers "maybe" more often, which costs lookups, not results.
-    private const long SeenFilterKeys = 4_000_000;
 
     private readonly RedisConnection _connection;
     private readonly RespPipe? _pipe;
@@ -44,7 +40,7 @@ internal sealed class ImportStager : IAsyncDisposable
     private readonly byte[] _listBytes;
     private readonly byte[] _generationBytes;
     private readonly byte[] _entriesPrefix;
-    private readonly SplitBlockBloomFilter _seen = new(SeenFilterKeys);
+    private readonly SeenFilter _seen = new();
     private Task _staged = Task.CompletedTask;
     private int _unreadReplies;
 
@@ -83,7 +79,7 @@ internal sealed class ImportStager : IAsyncDisposable
         if (allowPipe)
         {
             var configuration = ConfigurationOptions.Parse(options.Configuration ?? connection.Multiplexer.Configuration);
-            var endPoint = await connection.Database.IdentifyEndpointAsync(connection.Keys.Sequence).ConfigureAwait(false);
+            var endPoint = await connection.Database.IdentifyEndpointAsync(connection.Keys.Sequence, CommandFlags.DemandMaster).ConfigureAwait(false);
             if (endPoint is not null)
             {
                 pipe = await RespPipe.TryOpenAsync(endPoint, configuration, options.User, options.Password).ConfigureAwait(false);
@@ -682,4 +678,28 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;
     }
+}
+
+/// <summary>
+/// The entries an import has staged, as a fixed-size Bloom filter (8 MB, whatever the file's size):
+/// an entry it has never seen was surely not staged before, so only the others are looked up in the
+/// staged index. One 64-bit word per entry, four bits in it, so an add or a probe touches one cache
+/// line; a single writer, so no atomics. Past a few million entries it answers "maybe" more often,
+/// which costs lookups, not results.
+/// </summary>
+internal sealed class SeenFilter
+{
+    private const int WordBits = 20;
+    private readonly ulong[] _words = new ulong[1 << WordBits];
+
+    public void Add(ulong hash) => _words[hash >> (64 - WordBits)] |= Bits(hash);
+
+    public bool MayContain(ulong hash)
+    {
+        var bits = Bits(hash);
+        return (_words[hash >> (64 - WordBits)] & bits) == bits;
+    }
+
+    private static ulong Bits(ulong hash) =>
+        (1UL << (int)(hash & 63)) | (1UL << (int)((hash >> 6) & 63)) | (1UL << (int)((hash >> 12) & 63)) | (1UL << (int)((hash >> 18) & 63));
 }

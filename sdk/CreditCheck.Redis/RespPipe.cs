@@ -200,6 +200,10 @@ internal sealed class RespPipe : IAsyncDisposable
         {
             throw new TimeoutException($"Redis did not take the import's staging commands within {_timeout.TotalSeconds:F0} s.", e);
         }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            throw new StagingConnectionException($"The import's connection to Redis failed: {e.Message}", e);
+        }
 
         _deadline.TryReset();
         _output.ResetWrittenCount();
@@ -222,7 +226,7 @@ internal sealed class RespPipe : IAsyncDisposable
             bulks?.Reset(mark!.Value); // parsed again once more data is in
             if (!await FillAsync().ConfigureAwait(false))
             {
-                throw new IOException("Redis closed the connection.");
+                throw new StagingConnectionException("Redis closed the connection.");
             }
         }
     }
@@ -244,7 +248,7 @@ internal sealed class RespPipe : IAsyncDisposable
             // Each reply still to come is at least 4 bytes (":1\r\n").
             if (count > 0 && !await FillAsync((count * 4) - (_inputEnd - _inputStart)).ConfigureAwait(false))
             {
-                throw new IOException("Redis closed the connection.");
+                throw new StagingConnectionException("Redis closed the connection.");
             }
         }
 
@@ -291,7 +295,7 @@ internal sealed class RespPipe : IAsyncDisposable
     }
 
     private static long Number(ReadOnlySpan<byte> text) =>
-        Utf8Parser.TryParse(text, out long value, out var used) && used == text.Length ? value : throw new IOException("Redis sent a malformed number.");
+        Utf8Parser.TryParse(text, out long value, out var used) && used == text.Length ? value : throw new StagingConnectionException("Redis sent a malformed number.");
 
     private void Header(byte type, long value)
     {
@@ -359,7 +363,7 @@ internal sealed class RespPipe : IAsyncDisposable
 
                 return true;
             default:
-                throw new IOException($"Redis sent an unexpected reply type '{(char)data[0]}'.");
+                throw new StagingConnectionException($"Redis sent an unexpected reply type '{(char)data[0]}'.");
         }
     }
 
@@ -390,6 +394,10 @@ internal sealed class RespPipe : IAsyncDisposable
         catch (OperationCanceledException e)
         {
             throw new TimeoutException($"Redis did not answer the import's staging commands within {_timeout.TotalSeconds:F0} s.", e);
+        }
+        catch (Exception e) when (e is IOException and not StagingConnectionException or SocketException)
+        {
+            throw new StagingConnectionException($"The import's connection to Redis failed: {e.Message}", e);
         }
 
         if (!_deadline.TryReset())
@@ -445,5 +453,20 @@ internal sealed class ReplyValues
     }
 }
 
-/// <summary>Redis answered a command with an error.</summary>
+/// <summary>Redis answered a staging command with an error (out of memory, no permission …).</summary>
 internal sealed class RedisReplyException(string message) : Exception(message);
+
+/// <summary>The import's own connection to Redis failed while staging (an I/O error, as the
+/// multiplexer's connection failures are).</summary>
+internal sealed class StagingConnectionException : IOException
+{
+    public StagingConnectionException(string message)
+        : base(message)
+    {
+    }
+
+    public StagingConnectionException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

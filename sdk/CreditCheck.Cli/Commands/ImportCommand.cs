@@ -113,6 +113,10 @@ internal static class ImportCommand
             {
                 // The store dropped what was staged; report why.
             }
+            catch (Exception e) when (e is RedisReplyException or StagingConnectionException)
+            {
+                throw new CliException(ExitCodes.StoreUnavailable, $"The store failed while the rows were staged ({e.Message}); nothing was imported.");
+            }
 
             if (summary is null)
             {
