@@ -28,7 +28,6 @@ internal sealed class ImportStager : IAsyncDisposable
     // Variadic commands are split so that no single command holds Redis for long.
     private const int MaxPerCommand = 1000;
 
-
     private readonly RedisConnection _connection;
     private readonly RespPipe? _pipe;
     private readonly string _list;
@@ -115,6 +114,44 @@ internal sealed class ImportStager : IAsyncDisposable
         {
             await _pipe.FlushAsync().ConfigureAwait(false);
             await ReadWriteRepliesAsync(_pipe).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a failure: waits for the chunks handed over and for Redis to have run every
+    /// command sent. Returns false when that cannot be known (the connection broke), so the caller
+    /// leaves the staging for the next import to collect rather than racing late writes.</summary>
+    public async Task<bool> SettleAsync()
+    {
+        await Task.WhenAny(_staged).ConfigureAwait(false);
+        if (_pipe is null)
+        {
+            return true; // the multiplexer's writes were all awaited, chunk by chunk
+        }
+
+        try
+        {
+            // Replies come in order: once PING's is read, Redis has run everything sent before it.
+            _pipe.Command("PING");
+            await _pipe.FlushAsync().ConfigureAwait(false);
+            var count = _unreadReplies + 1;
+            _unreadReplies = 0;
+            while (count-- > 0)
+            {
+                try
+                {
+                    await _pipe.ReadAsync(null).ConfigureAwait(false);
+                }
+                catch (RedisReplyException)
+                {
+                    // a write that failed: the import failed already
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is StagingConnectionException or TimeoutException)
+        {
+            return false;
         }
     }
 

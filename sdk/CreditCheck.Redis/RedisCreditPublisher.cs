@@ -288,23 +288,13 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         }
         finally
         {
-            if (!committed)
-            {
-                // Nothing was switched: drop the staged data, readers never saw it. What was sent
-                // lands first, so that nothing is staged after the drop.
-                inFlight.Clear();
-                try
-                {
-                    await stager.FinishAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is RedisException or RedisReplyException or IOException or TimeoutException or ImportConflictException or ListEntryException)
-                {
-                    // the import failed already; the next import collects what is left
-                }
-            }
-
+            // Nothing switched: drop the staged data, readers never saw it. What was sent lands
+            // first, so that nothing is staged after the drop; if that cannot be known (the staging
+            // connection broke), the staging is left for the next import of the list to collect.
+            inFlight.Clear();
+            var settled = committed || await stager.SettleAsync().ConfigureAwait(false);
             await stager.DisposeAsync().ConfigureAwait(false);
-            if (!committed)
+            if (!committed && settled)
             {
                 await DiscardStagingAsync(listCode, entriesStaged: !nothingStaged).ConfigureAwait(false);
             }
