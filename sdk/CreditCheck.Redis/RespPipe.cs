@@ -127,9 +127,6 @@ internal sealed class RespPipe : IAsyncDisposable
         }
     }
 
-    /// <summary>Bytes written and not yet flushed.</summary>
-    public int Pending => _output.WrittenCount;
-
     /// <summary>Starts a command of <paramref name="arguments"/> arguments (the name included).</summary>
     public void Begin(int arguments) => Header((byte)'*', arguments);
 
@@ -418,8 +415,6 @@ internal sealed class ReplyValues
     private byte[] _data = new byte[1 << 14];
     private int _used;
 
-    public int Count => _items.Count;
-
     public ReadOnlySpan<byte> this[int index] => _items[index].Length < 0 ? default : _data.AsSpan(_items[index].Start, _items[index].Length);
 
     public bool IsNull(int index) => _items[index].Length < 0;
@@ -437,12 +432,6 @@ internal sealed class ReplyValues
     }
 
     public void AddNull() => _items.Add((_used, -1));
-
-    public void Clear()
-    {
-        _items.Clear();
-        _used = 0;
-    }
 
     public (int Items, int Used) Mark() => (_items.Count, _used);
 
