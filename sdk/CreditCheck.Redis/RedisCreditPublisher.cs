@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
@@ -23,6 +24,10 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 {
     // Renewed with every chunk; short, so that the lock of a killed import soon lapses.
     private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
+
+    // Chunks sent and not yet answered: enough to keep Redis busy while the next one is encoded.
+    private const int MaxChunksInFlight = 3;
+
     private readonly RedisConnection _connection;
     private readonly RedisStoreOptions _options;
     private readonly ILogger _logger;
@@ -178,7 +183,23 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default)
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default) =>
+        ImportListAsync(listCode, records, mode, monitor: null, cancellationToken);
+
+    /// <summary>Whether imports stage through a plain connection of their own when one can be opened (the
+    /// fast path), rather than through the multiplexer; tests turn it off to cover the other path.</summary>
+    internal bool StageThroughPipe { get; set; } = true;
+
+    /// <summary>Whether the last import staged through its own connection (for tests).</summary>
+    internal bool? LastImportPiped { get; private set; }
+
+    /// <summary>Closes the connection if the publisher opened it.</summary>
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    /// <summary>An import that reports repeated entries to <paramref name="monitor"/> instead of refusing
+    /// the import over them, and lets it refuse the import once everything is staged (the operator tool
+    /// uses it to report both lines and to write rejected rows).</summary>
+    internal async Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IImportMonitor? monitor, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(listCode);
         ArgumentNullException.ThrowIfNull(records);
@@ -199,7 +220,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         try
         {
             await CollectLeftoversAsync(listCode, cancellationToken).ConfigureAwait(false);
-            return await ImportLockedAsync(listCode, records, mode, catalog, lockKey, cancellationToken).ConfigureAwait(false);
+            return await ImportLockedAsync(listCode, records, mode, catalog, token, monitor, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -207,56 +228,53 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the connection if the publisher opened it.</summary>
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
-
     private async Task<ImportSummary> ImportLockedAsync(
         string listCode,
         IEnumerable<ListRecord> records,
         ImportMode mode,
         CreditCatalog catalog,
-        string lockKey,
+        string token,
+        IImportMonitor? monitor,
         CancellationToken cancellationToken)
     {
         var modeText = mode == ImportMode.Replace ? "replace" : "merge";
         var begin = (RedisResult[])(await Run(RedisScripts.BeginStage, listCode, modeText).ConfigureAwait(false))!;
         var expectedVersion = (string)begin[0]!;
-        var staging = new Staging(listCode, (string)begin[1]!, mode == ImportMode.Replace);
+        var generation = (string)begin[1]!;
         var committed = false;
-        var pending = Task.CompletedTask;
+        var nothingStaged = false;
+        var inFlight = new Queue<StagedChunk>();
+        var counts = new ImportCounts();
+        var stager = await ImportStager.OpenAsync(
+            _connection, _options, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, StageThroughPipe).ConfigureAwait(false);
+        LastImportPiped = stager.Piped;
         try
         {
-            // Chunks are independent (the committed index does not change while the lock is held),
-            // so the next chunk is prepared while Redis stores the previous one.
-            var chunk = new List<ListRecord>(_options.ImportChunkSize);
-            foreach (var record in records)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                ListEntryRules.EnsureImportable(record, listCode, catalog);
-                chunk.Add(record);
-                if (chunk.Count == _options.ImportChunkSize)
-                {
-                    await pending.ConfigureAwait(false);
-                    var full = chunk;
-                    pending = Task.Run(() => StageAsync(staging, full, lockKey), CancellationToken.None);
-                    chunk = new List<ListRecord>(_options.ImportChunkSize);
-                }
-            }
+            // A pipeline: a thread of its own reads and checks the records (the source may block on a
+            // file); chunks are encoded on the thread pool and staged one after another, in order (so
+            // the first of two repeated entries is the one kept), while the next ones are read.
+            await Task.Factory.StartNew(
+                () => Produce(records, listCode, catalog, stager, inFlight, counts, monitor, cancellationToken),
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default).ConfigureAwait(false);
 
-            await pending.ConfigureAwait(false);
-            if (chunk.Count > 0)
-            {
-                await StageAsync(staging, chunk, lockKey).ConfigureAwait(false);
-            }
-
+            await stager.FinishAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            var removed = await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false);
-            if (staging.Added + staging.Updated + removed == 0)
+            monitor?.Staged();
+
+            // Committed entries the file did not mention: kept (merge) or removed (replace). None when
+            // every committed entry was staged again, as in a re-import; then the scan is skipped.
+            var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > counts.Updated + counts.Unchanged
+                ? await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false)
+                : 0;
+            if (counts.Added + counts.Updated + removed == 0)
             {
-                return new ImportSummary(listCode, 0, 0, staging.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
+                nothingStaged = true;
+                return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
             }
 
-            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, staging.Generation).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation).ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
                 throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
@@ -264,141 +282,90 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
             committed = true;
             var sequence = (long)result[1];
-            Log.ListImported(_logger, listCode, Keys.Namespace, staging.Added, staging.Updated, staging.Unchanged, removed, sequence);
+            Log.ListImported(_logger, listCode, Keys.Namespace, counts.Added, counts.Updated, counts.Unchanged, removed, sequence);
             await CollectAsync(Keys.Garbage(listCode), CancellationToken.None).ConfigureAwait(false);
-            return new ImportSummary(listCode, staging.Added, staging.Updated, staging.Unchanged, removed, sequence);
+            return new ImportSummary(listCode, counts.Added, counts.Updated, counts.Unchanged, removed, sequence);
         }
         finally
         {
-            if (!committed)
+            // Nothing switched: drop the staged data, readers never saw it. What was sent lands
+            // first, so that nothing is staged after the drop; if that cannot be known (the staging
+            // connection broke), the staging is left for the next import of the list to collect.
+            inFlight.Clear();
+            var settled = committed || await stager.SettleAsync().ConfigureAwait(false);
+            await stager.DisposeAsync().ConfigureAwait(false);
+            if (!committed && settled)
             {
-                // Nothing was switched: drop the staged data, readers never saw it.
-                await Task.WhenAny(pending).ConfigureAwait(false); // let a chunk in flight land first
-                await DiscardStagingAsync(listCode).ConfigureAwait(false);
+                await DiscardStagingAsync(listCode, entriesStaged: !nothingStaged).ConfigureAwait(false);
             }
         }
     }
 
-    private StagedRecord Prepare(ListRecord record)
+    /// <summary>Reads the records into chunks and hands them to the stager, a few chunks in flight at
+    /// once; takes each chunk's outcome on this thread, so the monitor is never called concurrently
+    /// with the source.</summary>
+    private void Produce(
+        IEnumerable<ListRecord> records,
+        string listCode,
+        CreditCatalog catalog,
+        ImportStager stager,
+        Queue<StagedChunk> inFlight,
+        ImportCounts counts,
+        IImportMonitor? monitor,
+        CancellationToken cancellationToken)
     {
-        var json = EntryCodec.Serialize(record.Entry);
-        var key = _connection.SubjectKeys.StorageKey(record.Subject);
-        var hash = EntryCodec.ContentHash(json);
-        return new StagedRecord(key, record.Entry.EntryId, hash, json, _connection.SubjectKeys.Fingerprint(record.Subject), Fnv1a.Append(Fnv1a.Append(Fnv1a.Hash(key), '\t'), record.Entry.EntryId), Fnv1a.Hash(hash));
-    }
-
-    /// <summary>Stages one chunk with plain pipelined commands: staging is invisible until the commit,
-    /// so it needs no script. The list of staged fields goes first, so that an import killed in the
-    /// middle leaves nothing the next import cannot find and remove.</summary>
-    private async Task StageAsync(Staging staging, List<ListRecord> records, string lockKey)
-    {
-        var database = _connection.Database;
-        var chunk = new List<StagedRecord>(records.Count);
+        var size = _options.ImportChunkSize;
+        var chunk = new List<ListRecord>(size);
+        var position = 0L;
         foreach (var record in records)
         {
-            var staged = Prepare(record);
-            if (staging.Seen.TryAdd(staged.Identity, staged.ContentIdentity))
+            cancellationToken.ThrowIfCancellationRequested();
+            ListEntryRules.EnsureImportable(record, listCode, catalog);
+            chunk.Add(record);
+            if (chunk.Count == size)
             {
-                chunk.Add(staged);
+                inFlight.Enqueue(new StagedChunk(chunk, position, stager.Stage(chunk)));
+                position += chunk.Count;
+                chunk = new List<ListRecord>(size);
+                while (inFlight.Count > MaxChunksInFlight || (inFlight.Count > 0 && inFlight.Peek().Outcome.IsCompleted))
+                {
+                    Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor);
+                }
             }
-            else if (staging.Seen[staged.Identity] != staged.ContentIdentity)
+        }
+
+        if (chunk.Count > 0)
+        {
+            inFlight.Enqueue(new StagedChunk(chunk, position, stager.Stage(chunk)));
+        }
+
+        while (inFlight.Count > 0)
+        {
+            Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor);
+        }
+    }
+
+    /// <summary>Takes one staged chunk's counts, and reports its repeated entries (or refuses the import
+    /// over an entry given twice with different content, when nobody monitors the import).</summary>
+    private static void Apply(ChunkOutcome outcome, StagedChunk chunk, ImportCounts counts, IImportMonitor? monitor)
+    {
+        counts.Added += outcome.Added;
+        counts.Updated += outcome.Updated;
+        counts.Unchanged += outcome.Unchanged;
+        foreach (var repeat in outcome.Repeats ?? [])
+        {
+            var record = chunk.Records[repeat.Index];
+            if (monitor is not null)
+            {
+                monitor.Repeated(chunk.Position + repeat.Index, record, repeat.Differs);
+            }
+            else if (repeat.Differs)
             {
                 throw new ListEntryException($"Entry '{record.Entry.EntryId}' of {record.Subject} appears twice in the import with different content; nothing was imported.");
             }
 
             // else: the same entry twice; once is enough
         }
-
-        if (chunk.Count == 0)
-        {
-            return;
-        }
-
-        var indexFields = new RedisValue[chunk.Count];
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            indexFields[i] = chunk[i].Key + "\t" + chunk[i].EntryId;
-        }
-
-        var committed = await database.HashGetAsync(Keys.ListIndex(staging.List), indexFields).ConfigureAwait(false);
-        var nextIndex = new HashEntry[chunk.Count];
-        var stagedFields = new List<RedisValue>();
-        var garbage = new List<RedisValue>();
-        var writes = new List<(string Key, string Field, string Json)>();
-        var prints = new byte[chunk.Count * 8];
-        var printCount = 0;
-        int added = 0, updated = 0, unchanged = 0;
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var record = chunk[i];
-            var old = committed[i];
-            var (oldGeneration, oldHash) = old.IsNull ? (null, null) : Split((string)old!);
-            if (oldHash == record.Hash)
-            {
-                nextIndex[i] = new HashEntry(indexFields[i], old);
-                unchanged++;
-            }
-            else
-            {
-                var field = $"{staging.List}\t{record.EntryId}\t{staging.Generation}";
-                writes.Add((record.Key, field, record.Json));
-                stagedFields.Add(record.Key + "\t" + field);
-                nextIndex[i] = new HashEntry(indexFields[i], staging.Generation + "\t" + record.Hash);
-                if (oldGeneration is null)
-                {
-                    added++;
-                }
-                else
-                {
-                    updated++;
-                    garbage.Add($"{record.Key}\t{staging.List}\t{record.EntryId}\t{oldGeneration}");
-                }
-            }
-
-            if (staging.Replace || old.IsNull)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(prints.AsSpan(printCount++ * 8), record.Fingerprint);
-            }
-        }
-
-        var batch = database.CreateBatch();
-        var tasks = new List<Task>(writes.Count + 5);
-        if (stagedFields.Count > 0)
-        {
-            tasks.Add(batch.ListRightPushAsync(Keys.StagedFields(staging.List), [.. stagedFields]));
-        }
-
-        foreach (var (key, field, json) in writes)
-        {
-            tasks.Add(batch.HashSetAsync(Keys.Entries(key), field, json));
-        }
-
-        tasks.Add(batch.HashSetAsync(Keys.StagedIndex(staging.List), nextIndex));
-        if (records.Exists(r => r.Subject.Scheme == IdentifierScheme.OrganizationCode))
-        {
-            // Readers then also look up the 组织机构代码 a 统一社会信用代码 embeds.
-            tasks.Add(batch.HashSetAsync(Keys.Meta, "orgKeys", "1"));
-        }
-        if (garbage.Count > 0)
-        {
-            tasks.Add(batch.ListRightPushAsync(Keys.StagedGarbage(staging.List), [.. garbage]));
-        }
-
-        if (printCount > 0)
-        {
-            tasks.Add(batch.StringAppendAsync(Keys.StagedFingerprints(staging.List), prints.AsSpan(0, printCount * 8).ToArray()));
-        }
-
-        tasks.Add(batch.KeyExpireAsync(lockKey, LockLease));
-        batch.Execute();
-        await Task.WhenAll(tasks).ConfigureAwait(false);
-        staging.Count(added, updated, unchanged);
-    }
-
-    private static (string Generation, string Hash) Split(string indexValue)
-    {
-        var tab = indexValue.IndexOf('\t', StringComparison.Ordinal);
-        return (indexValue[..tab], indexValue[(tab + 1)..]);
     }
 
     private async Task<int> SweepAsync(string listCode, string mode, CancellationToken cancellationToken)
@@ -421,22 +388,41 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     private async Task CollectLeftoversAsync(string listCode, CancellationToken cancellationToken)
     {
         // An import that died before its commit left staged fields; one that died after it, garbage.
-        await CollectAsync(Keys.StagedFields(listCode), cancellationToken).ConfigureAwait(false);
+        await CollectStagedAsync(listCode, cancellationToken).ConfigureAwait(false);
+        await CollectAsync(Keys.StagedFields(listCode), cancellationToken).ConfigureAwait(false); // as earlier versions listed them
         await CollectAsync(Keys.Garbage(listCode), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DiscardStagingAsync(string listCode)
+    /// <summary>Drops what an import staged. <paramref name="entriesStaged"/> false: it staged no entry
+    /// field (a re-import that changed nothing), so its staged index need not be scanned.</summary>
+    private async Task DiscardStagingAsync(string listCode, bool entriesStaged)
     {
         try
         {
-            await CollectAsync(Keys.StagedFields(listCode), CancellationToken.None).ConfigureAwait(false);
-            await _connection.Database.KeyDeleteAsync([Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode)]).ConfigureAwait(false);
+            if (entriesStaged)
+            {
+                await CollectStagedAsync(listCode, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            // UNLINK frees a big staged index in the background instead of blocking Redis.
+            await _connection.Database.ExecuteAsync("UNLINK", Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode), Keys.Prefix + "stage:gen:" + listCode).ConfigureAwait(false);
         }
         catch (RedisException e)
         {
             // Staged data is invisible; the next import of the list collects it.
             Log.DiscardFailed(_logger, e, listCode);
         }
+    }
+
+    private async Task CollectStagedAsync(string listCode, CancellationToken cancellationToken)
+    {
+        var cursor = "0";
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            cursor = (string)(await Run(RedisScripts.CollectStaged, listCode, cursor).ConfigureAwait(false))!;
+        }
+        while (cursor != "0");
     }
 
     private async Task CollectAsync(string source, CancellationToken cancellationToken)
@@ -531,36 +517,17 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     private Task<RedisResult> Run(Script script, params RedisValue[] arguments) =>
         _connection.EvaluateAsync(script, [Keys.Sequence], [Prefix, .. arguments]);
 
-    private sealed record StagedRecord(string Key, string EntryId, string Hash, string Json, ulong Fingerprint, ulong Identity, ulong ContentIdentity);
+    /// <summary>One chunk handed to the stager: its records, the position of its first record in the
+    /// import, and what staging it did.</summary>
+    private sealed record StagedChunk(List<ListRecord> Records, long Position, Task<ChunkOutcome> Outcome);
 
-    /// <summary>An import's staging area and its counts (chunks may complete on other threads).</summary>
-    private sealed class Staging(string list, string generation, bool replace)
+    /// <summary>An import's counts so far.</summary>
+    private sealed class ImportCounts
     {
-        private int _added;
-        private int _updated;
-        private int _unchanged;
+        public int Added { get; set; }
 
-        public string List { get; } = list;
+        public int Updated { get; set; }
 
-        public string Generation { get; } = generation;
-
-        public bool Replace { get; } = replace;
-
-        /// <summary>Entries staged so far, to tell a repeated entry from a conflicting one; chunks are
-        /// staged one after another, so no lock is needed.</summary>
-        public Dictionary<ulong, ulong> Seen { get; } = [];
-
-        public int Added => Volatile.Read(ref _added);
-
-        public int Updated => Volatile.Read(ref _updated);
-
-        public int Unchanged => Volatile.Read(ref _unchanged);
-
-        public void Count(int added, int updated, int unchanged)
-        {
-            Interlocked.Add(ref _added, added);
-            Interlocked.Add(ref _updated, updated);
-            Interlocked.Add(ref _unchanged, unchanged);
-        }
+        public int Unchanged { get; set; }
     }
 }

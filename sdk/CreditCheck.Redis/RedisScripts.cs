@@ -129,15 +129,48 @@ internal static class RedisScripts
         return { 1, announce(prefix, '"op":"entry","l":' .. cjson.encode(list) .. ',"k":"' .. subject .. '"', ARGV[5]) }
         """;
 
-    /// <summary>ARGV: prefix, list, mode. Clears leftovers of a staging area, seeds the staged
-    /// fingerprints with the committed ones in merge mode, and returns {list version, new generation}.</summary>
+    /// <summary>ARGV: prefix, list, mode. Clears leftovers of a staging area, records the new
+    /// generation in <c>stage:gen</c> (what an abandoned import staged is found by it), seeds the staged
+    /// fingerprints with the committed ones in merge mode, and returns {list version, new generation,
+    /// 1 when the list has committed entries or 0}.</summary>
     private const string BeginStageLua = """
         local prefix, list, mode = ARGV[1], ARGV[2], ARGV[3]
-        redis.call('DEL', prefix .. 'stage:l:' .. list, prefix .. 'stage:kb:' .. list, prefix .. 'stage:gc:' .. list, prefix .. 'stage:removed:' .. list)
+        redis.call('UNLINK', prefix .. 'stage:l:' .. list, prefix .. 'stage:kb:' .. list, prefix .. 'stage:gc:' .. list, prefix .. 'stage:removed:' .. list)
         if mode == 'merge' and redis.call('EXISTS', prefix .. 'kb:' .. list) == 1 then
           redis.call('COPY', prefix .. 'kb:' .. list, prefix .. 'stage:kb:' .. list)
         end
-        return { redis.call('HGET', prefix .. 'versions', list) or '0', redis.call('INCR', prefix .. 'generations') }
+        local gen = redis.call('INCR', prefix .. 'generations')
+        redis.call('SET', prefix .. 'stage:gen:' .. list, gen)
+        return { redis.call('HGET', prefix .. 'versions', list) or '0', gen, redis.call('EXISTS', prefix .. 'l:' .. list) }
+        """;
+
+    /// <summary>ARGV: prefix, list, cursor. One page of the staged index of an import that was not
+    /// committed: deletes the entry fields it staged (index values of its generation; the import
+    /// writes an entry's index value before the entry, so none is missed), and at the end the staged
+    /// index and generation. Returns the next cursor, '0' when done.</summary>
+    private const string CollectStagedLua = """
+        local prefix, list = ARGV[1], ARGV[2]
+        local gen = redis.call('GET', prefix .. 'stage:gen:' .. list)
+        local page = { '0', {} }
+        if gen then page = redis.call('HSCAN', prefix .. 'stage:l:' .. list, ARGV[3], 'COUNT', 1000) end
+        local fields, mine = page[2], (gen or '') .. '\t'
+        for i = 1, #fields, 2 do
+          if string.sub(fields[i + 1], 1, #mine) == mine then
+            local subject, entry = string.match(fields[i], '^([^\t]+)\t(.*)$')
+            if subject then redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen) end
+          end
+        end
+        if page[1] == '0' then redis.call('UNLINK', prefix .. 'stage:l:' .. list, prefix .. 'stage:gen:' .. list) end
+        return page[1]
+        """;
+
+    /// <summary>ARGV: prefix, list, token, lease in ms. Renews an import's lock if the import still holds
+    /// it. Returns 1, or 0 when the lock lapsed or another import holds it.</summary>
+    private const string RenewLockLua = """
+        local lock = ARGV[1] .. 'lock:' .. ARGV[2]
+        if redis.call('GET', lock) ~= ARGV[3] then return 0 end
+        redis.call('PEXPIRE', lock, ARGV[4])
+        return 1
         """;
 
     /// <summary>ARGV: prefix, list, mode, cursor. Scans one page of the committed index and carries
@@ -184,7 +217,7 @@ internal static class RedisScripts
           local subject, field = string.match(item, '^([^\t]+)\t(.*)$')
           redis.call('HDEL', prefix .. 'e:' .. subject, field)
         end
-        redis.call('DEL', prefix .. 'stage:removed:' .. list, prefix .. 'stage:fields:' .. list)
+        redis.call('DEL', prefix .. 'stage:removed:' .. list, prefix .. 'stage:fields:' .. list, prefix .. 'stage:gen:' .. list)
         redis.call('HSET', prefix .. 'gens', list, ARGV[5])
         redis.call('SADD', prefix .. 'lists', list)
         redis.call('HINCRBY', prefix .. 'versions', list, 1)
@@ -217,6 +250,10 @@ internal static class RedisScripts
     public static readonly Script Remove = new(RemoveLua);
 
     public static readonly Script BeginStage = new(BeginStageLua);
+
+    public static readonly Script RenewLock = new(RenewLockLua);
+
+    public static readonly Script CollectStaged = new(CollectStagedLua);
 
     public static readonly Script Sweep = new(SweepLua);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CreditCheck.Catalog;
 using CreditCheck.ListFiles;
+using CreditCheck.Redis;
 using CreditCheck.Stores;
 using Spectre.Console;
 
@@ -68,18 +69,27 @@ internal static class ImportCommand
             }
 
             // One pass: every row is validated as it is read; good rows are staged (invisible) as
-            // they come. A bad row without --rejects stops the staging, the rest of the file is still
-            // checked so that every problem is reported, and the staged rows are dropped: nothing is
-            // written. With --rejects the bad rows go to the file and the good ones in.
+            // they come. A bad row without --rejects refuses the import: the rest of the file is
+            // still checked (and staged, so that Redis finds entries given twice) so that every
+            // problem is reported, and the staged rows are dropped: nothing is written. With
+            // --rejects the bad rows go to the file and the good ones in.
             var json = parse.GetValue(GlobalOptions.Json);
             var rejectsFile = parse.GetValue(rejects);
-            using var rejectsWriter = rejectsFile is null || parse.GetValue(dryRun) ? null : new RejectsWriter(rejectsFile);
-            var check = new Validation(options, catalog, strict: rejectsFile is null, rejectsWriter);
+            var dry = parse.GetValue(dryRun);
+            using var rejectsWriter = rejectsFile is null || dry ? null : new RejectsWriter(rejectsFile);
+
+            // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
+            var redis = dry ? null : store.Publisher as RedisCreditPublisher;
+            var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, parse.GetValue(allowEmpty));
             var clock = Stopwatch.StartNew();
             ImportSummary? summary = null;
+
+            Task<ImportSummary> Import(Action<long>? progress) => redis is not null
+                ? redis.ImportListAsync(listCode, check.GoodRecords(progress, ct), importMode, check, ct)
+                : store.Publisher.ImportListAsync(listCode, check.Guarded(check.GoodRecords(progress, ct)), importMode, ct);
             try
             {
-                if (parse.GetValue(dryRun))
+                if (dry)
                 {
                     foreach (var _ in check.GoodRecords(null, ct))
                     {
@@ -90,17 +100,22 @@ internal static class ImportCommand
                     await context.Output.Console.Progress().StartAsync(async progress =>
                     {
                         var task = progress.AddTask($"Importing {listCode}", maxValue: Math.Max(1, source.Length));
-                        summary = await store.Publisher.ImportListAsync(listCode, Guarded(check.GoodRecords(bytes => task.Value = bytes, ct), check, importMode, parse.GetValue(allowEmpty)), importMode, ct);
+                        summary = await Import(bytes => task.Value = bytes);
+                        task.Value = task.MaxValue; // read to the end (progress is reported every 1024 lines)
                     });
                 }
                 else
                 {
-                    summary = await store.Publisher.ImportListAsync(listCode, Guarded(check.GoodRecords(null, ct), check, importMode, parse.GetValue(allowEmpty)), importMode, ct);
+                    summary = await Import(null);
                 }
             }
-            catch (ImportRefusedException)
+            catch (ImportValidation.RefusedException)
             {
                 // The store dropped what was staged; report why.
+            }
+            catch (Exception e) when (e is RedisReplyException or StagingConnectionException)
+            {
+                throw new CliException(ExitCodes.StoreUnavailable, $"The store failed while the rows were staged ({e.Message}); nothing was imported.");
             }
 
             if (summary is null)
@@ -121,30 +136,9 @@ internal static class ImportCommand
         return command;
     }
 
-    /// <summary>Ends the record stream with a refusal when the file must not go in: a bad row without
-    /// --rejects, or a replace import without a single valid row.</summary>
-    private static IEnumerable<ListRecord> Guarded(IEnumerable<ListRecord> records, Validation check, ImportMode mode, bool allowEmpty)
-    {
-        foreach (var record in records)
-        {
-            yield return record;
-        }
-
-        if (check.Refused)
-        {
-            throw new ImportRefusedException();
-        }
-
-        if (check.Valid == 0 && mode == ImportMode.Replace && !allowEmpty)
-        {
-            check.EmptyRefusal = "No valid rows: a replace import would empty the list. Nothing was written (pass --allow-empty if that is meant).";
-            throw new ImportRefusedException();
-        }
-    }
-
     // Streams the file; bytes that are not text in the chosen encoding (a binary file, GBK read as
     // UTF-8) end the read with a clear error instead of garbled names.
-    private static IEnumerable<ListFileRow> Read(ReadOptions options, Action<IReadOnlyList<string>>? onHeader, Action<long>? progress)
+    internal static IEnumerable<ListFileRow> Read(ReadOptions options, Action<IReadOnlyList<string>>? onHeader, Action<long>? progress)
     {
         using var stream = new FileStream(options.File.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var reader = new StreamReader(stream, options.Encoding, detectEncodingFromByteOrderMarks: true);
@@ -180,7 +174,7 @@ internal static class ImportCommand
     private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options) =>
         ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode);
 
-    private static void Report(CommandContext context, Validation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default)
+    private static void Report(CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default)
     {
         var rate = elapsed > TimeSpan.Zero ? (check.Valid / elapsed.TotalSeconds) : 0;
         if (json)
@@ -191,7 +185,7 @@ internal static class ImportCommand
                 ["rejected"] = check.Rejected,
                 ["duplicates"] = check.Duplicates,
                 ["written"] = written,
-                ["problems"] = new JsonArray([.. check.Problems.Select(p => (JsonNode)new JsonObject { ["line"] = p.Line, ["column"] = p.Column, ["reason"] = p.Message })]),
+                ["problems"] = new JsonArray([.. check.Problems.OrderBy(p => p.Line).Select(p => (JsonNode)new JsonObject { ["line"] = p.Line, ["column"] = p.Column, ["reason"] = p.Message })]),
             };
             if (summary is not null)
             {
@@ -211,7 +205,7 @@ internal static class ImportCommand
         if (check.Problems.Count > 0)
         {
             var table = new Table().AddColumns("line", "column", "reason");
-            foreach (var problem in check.Problems.Take(ProblemsShown))
+            foreach (var problem in check.Problems.OrderBy(p => p.Line).Take(ProblemsShown))
             {
                 table.AddRow(problem.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(problem.Column ?? ""), Markup.Escape(problem.Message));
             }
@@ -275,112 +269,5 @@ internal static class ImportCommand
         return mapping;
     }
 
-    private sealed record ReadOptions(FileInfo File, string List, string Format, Encoding Encoding, SubjectIdParseMode Mode, IReadOnlyDictionary<string, ListColumn?>? Mapping);
-
-    /// <summary>Validates rows as they stream by: parse problems, catalog refusals and an entry given
-    /// twice with different content; counts them and writes rejects.</summary>
-    private sealed class Validation(ReadOptions options, CreditCatalog catalog, bool strict, RejectsWriter? rejects)
-    {
-        private readonly Dictionary<ulong, (ulong Content, int Line)> _seen = [];
-
-        public int Valid { get; private set; }
-
-        public int Rejected { get; private set; }
-
-        public int Duplicates { get; private set; }
-
-        public List<ListFileProblem> Problems { get; } = [];
-
-        /// <summary>A bad row arrived without --rejects, or the file itself is unusable.</summary>
-        public bool Refused { get; private set; }
-
-        public string? EmptyRefusal { get; set; }
-
-        public IEnumerable<ListRecord> GoodRecords(Action<long>? progress, CancellationToken cancellationToken)
-        {
-            foreach (var row in Read(options, rejects is null ? null : rejects.WriteHeader, progress))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var problems = Check(row);
-                if (problems.Count > 0)
-                {
-                    Rejected++;
-                    Problems.AddRange(problems);
-                    rejects?.Write(row, problems);
-
-                    // Without --rejects any bad row refuses the file; a broken header or file always does.
-                    Refused |= strict || row.Record is null && row.Fields is null || row.Line == 1 && row.Record is null;
-                    continue;
-                }
-
-                if (row.Record is not { } record || Refused)
-                {
-                    Valid += row.Record is null ? 0 : 1;
-                    continue;
-                }
-
-                Valid++;
-                yield return record;
-            }
-        }
-
-        private List<ListFileProblem> Check(ListFileRow row)
-        {
-            var problems = row.Problems.ToList();
-            if (row.Record is not { } record)
-            {
-                return problems;
-            }
-
-            if (ListEntryRules.Check(record, catalog) is { } refusal)
-            {
-                problems.Add(new ListFileProblem(options.File.Name, row.Line, null, refusal));
-                return problems;
-            }
-
-            // The same entry twice: harmless when equal, refused when it differs.
-            var key = Fnv1a.Hash($"{record.Subject.Kind}|{record.Subject.Value}|{record.Entry.EntryId}");
-            var content = ContentHash(record.Entry);
-            if (!_seen.TryAdd(key, (content, row.Line)))
-            {
-                var first = _seen[key];
-                if (first.Content != content)
-                {
-                    problems.Add(new ListFileProblem(options.File.Name, row.Line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {first.Line} with different content."));
-                }
-                else
-                {
-                    Duplicates++;
-                }
-            }
-
-            return problems;
-        }
-    }
-
-    // Everything an entry says, hashed without building its text.
-    private static ulong ContentHash(ListEntry entry)
-    {
-        var hash = Fnv1a.Seed;
-        foreach (var text in (string?[])[entry.SubjectName, entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
-        {
-            hash = Fnv1a.Append(hash, Fnv1a.Hash(text ?? "\0"));
-        }
-
-        foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1])
-        {
-            hash = Fnv1a.Append(hash, (ulong)value);
-        }
-
-        return hash;
-    }
-
-    /// <summary>Ends an import whose file was refused; the store drops what it staged.</summary>
-    private sealed class ImportRefusedException : Exception
-    {
-        public ImportRefusedException()
-            : base("The import was refused.")
-        {
-        }
-    }
+    internal sealed record ReadOptions(FileInfo File, string List, string Format, Encoding Encoding, SubjectIdParseMode Mode, IReadOnlyDictionary<string, ListColumn?>? Mapping);
 }

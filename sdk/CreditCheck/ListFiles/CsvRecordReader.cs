@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace CreditCheck.ListFiles;
@@ -9,6 +10,10 @@ internal sealed class CsvRecordReader
     /// <summary>Longest record read; a file without line breaks (a binary one) is not held in memory whole.</summary>
     public const int MaxRecordLength = 1 << 20;
 
+    // The characters that end a run of plain characters, outside and inside quotes.
+    private static readonly SearchValues<char> PlainStops = SearchValues.Create(",\"\r\n");
+    private static readonly SearchValues<char> QuotedStops = SearchValues.Create("\"\n");
+
     private readonly TextReader _reader;
     private readonly StringBuilder _field = new();
 
@@ -18,6 +23,7 @@ internal sealed class CsvRecordReader
     private int _length;
     private int _line = 1;
     private bool _started;
+    private int _fieldCount = 4;
 
     public CsvRecordReader(TextReader reader) => _reader = reader;
 
@@ -27,7 +33,7 @@ internal sealed class CsvRecordReader
     /// <param name="error">Set when the record is malformed (an unterminated quote).</param>
     public bool TryRead(out List<string> fields, out int line, out string? error)
     {
-        fields = [];
+        fields = new List<string>(_fieldCount);
         line = _line;
         error = null;
         var next = Next();
@@ -44,6 +50,7 @@ internal sealed class CsvRecordReader
 
         var quoted = false;
         var wasQuoted = false;
+        string? whole = null; // a field read in one piece from the buffer
         _field.Clear();
         while (true)
         {
@@ -54,7 +61,8 @@ internal sealed class CsvRecordReader
                     error = $"a quoted field that starts on line {line} is never closed";
                 }
 
-                fields.Add(_field.ToString());
+                fields.Add(whole ?? _field.ToString());
+                _fieldCount = fields.Count;
                 return true;
             }
 
@@ -89,6 +97,7 @@ internal sealed class CsvRecordReader
                     }
 
                     _field.Append(c);
+                    AppendRun(QuotedStops);
                 }
             }
             else if (c == '"' && _field.Length == 0 && !wasQuoted)
@@ -98,8 +107,9 @@ internal sealed class CsvRecordReader
             }
             else if (c == ',')
             {
-                fields.Add(_field.ToString());
+                fields.Add(whole ?? _field.ToString());
                 _field.Clear();
+                whole = null;
                 wasQuoted = false;
             }
             else if (c is '\r' or '\n')
@@ -110,16 +120,50 @@ internal sealed class CsvRecordReader
                 }
 
                 _line++;
-                fields.Add(_field.ToString());
+                fields.Add(whole ?? _field.ToString());
+                _fieldCount = fields.Count;
                 return true;
+            }
+            else if (_field.Length == 0 && !wasQuoted && WholeField() is { } field)
+            {
+                whole = field; // ends at a comma or a line break, which come next
             }
             else
             {
                 _field.Append(c);
+                AppendRun(PlainStops);
             }
 
             next = Next();
         }
+    }
+
+    /// <summary>Most fields: the field whose first character was just read ends, within the buffer, at
+    /// a comma or a line break; its string is made in one copy. Null otherwise (a quote inside, or the
+    /// buffer ends first).</summary>
+    private string? WholeField()
+    {
+        var rest = _buffer.AsSpan(_position, _length - _position);
+        var run = rest.IndexOfAny(PlainStops);
+        if (run < 0 || rest[run] == '"')
+        {
+            return null;
+        }
+
+        var field = new string(_buffer, _position - 1, run + 1);
+        _position += run;
+        return field;
+    }
+
+    /// <summary>Appends the characters up to the next one that needs a decision, or to the end of the
+    /// buffer, in one copy (most of a field).</summary>
+    private void AppendRun(SearchValues<char> stops)
+    {
+        var rest = _buffer.AsSpan(_position, _length - _position);
+        var run = rest.IndexOfAny(stops);
+        run = run < 0 ? rest.Length : run;
+        _field.Append(rest[..run]);
+        _position += run;
     }
 
     private void SkipLine()

@@ -19,6 +19,22 @@ internal static class ListFileReader
         "yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy/MM/dd", "yyyy年M月d日", "yyyy年MM月dd日", "yyyyMMdd", "yyyy.M.d",
     ];
 
+    // Words for kinds, statuses and roles; case is ignored.
+    private static readonly Dictionary<string, SubjectKind> Kinds = Words<SubjectKind>(
+        (SubjectKind.LegalEntity, ["legalentity", "entity", "法人", "法人和非法人组织", "企业"]),
+        (SubjectKind.NaturalPerson, ["naturalperson", "person", "自然人", "个人"]));
+
+    private static readonly Dictionary<string, EntryStatus> Statuses = Words<EntryStatus>(
+        (EntryStatus.Active, ["active", "有效", "正常", "在列"]),
+        (EntryStatus.UnderObjection, ["underobjection", "异议中", "异议"]),
+        (EntryStatus.Repaired, ["repaired", "已修复", "修复"]),
+        (EntryStatus.Revoked, ["revoked", "已撤销", "撤销"]));
+
+    private static readonly Dictionary<string, RelatedRole> Roles = Words<RelatedRole>(
+        (RelatedRole.LegalRepresentative, ["legalrepresentative", "法定代表人"]),
+        (RelatedRole.PrincipalPerson, ["principalperson", "主要负责人", "负责人"]),
+        (RelatedRole.ActualController, ["actualcontroller", "实际控制人"]));
+
     public static IEnumerable<ListFileRow> ReadCsv(
         TextReader reader,
         string source,
@@ -126,6 +142,10 @@ internal static class ListFileReader
             yield break;
         }
 
+        // One view of the current row for every row: no delegates or closures per row.
+        var row = new CsvRow(header, columns);
+        Func<ListColumn, string?> get = row.Field;
+        Func<ListColumn, string> name = row.Header;
         while (csv.TryRead(out var fields, out var line, out var error))
         {
             if (fields.Count == 1 && fields[0].Length == 0)
@@ -145,7 +165,8 @@ internal static class ListFileReader
                 continue;
             }
 
-            yield return Build(source, line, column => Field(columns, fields, column), c => HeaderOf(header, columns, c), defaultList, impliedKind, mode) with { Fields = fields };
+            row.Fields = fields;
+            yield return Build(source, line, get, name, defaultList, impliedKind, mode, fields);
         }
     }
 
@@ -209,7 +230,7 @@ internal static class ListFileReader
                     }
                 }
 
-                rows.Add(Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, ColumnName(c)), list, impliedKind, mode));
+                rows.Add(Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, ColumnName(c)), list, impliedKind, mode, null));
             }
 
             return rows;
@@ -223,10 +244,11 @@ internal static class ListFileReader
         Func<ListColumn, string> name,
         string? defaultList,
         SubjectKind? impliedKind,
-        SubjectIdParseMode mode)
+        SubjectIdParseMode mode,
+        IReadOnlyList<string>? fields)
     {
-        var problems = new List<ListFileProblem>();
-        void Problem(ListColumn column, string message) => problems.Add(new ListFileProblem(source, line, name(column), message));
+        List<ListFileProblem>? problems = null;
+        void Problem(ListColumn column, string message) => (problems ??= []).Add(new ListFileProblem(source, line, name(column), message));
 
         var list = Text(get(ListColumn.List)) ?? defaultList;
         if (list is null)
@@ -323,9 +345,9 @@ internal static class ListFileReader
             Problem(ListColumn.EntryId, "Neither an entry id nor a reference (文号) identifies the entry.");
         }
 
-        if (problems.Count > 0)
+        if (problems is not null)
         {
-            return new ListFileRow(line, null, problems);
+            return new ListFileRow(line, null, problems, fields);
         }
 
         var entry = new ListEntry
@@ -344,7 +366,7 @@ internal static class ListFileReader
             StatusReason = Text(get(ListColumn.StatusReason)),
             RelatedTo = related,
         };
-        return new ListFileRow(line, new ListRecord(subject, entry), []);
+        return new ListFileRow(line, new ListRecord(subject, entry), [], fields);
 
         DateTimeOffset? Date(ListColumn column, bool endOfDay)
         {
@@ -353,8 +375,13 @@ internal static class ListFileReader
                 return null;
             }
 
-            var datePart = value.Split(' ', 'T')[0];
-            if (!DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            var datePart = value.AsSpan();
+            if (datePart.IndexOfAny(' ', 'T') is var time and >= 0)
+            {
+                datePart = datePart[..time];
+            }
+
+            if (!TryParseIsoDate(datePart, out var date) && !DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
             {
                 Problem(column, $"'{value}' is not a date (2024-01-02, 2024/1/2, 2024年1月2日 or 20240102).");
                 return null;
@@ -366,20 +393,39 @@ internal static class ListFileReader
         }
     }
 
-    // A problem may concern a column the file lacks (a missing kind or entry id): name it as documented.
-    private static string HeaderOf(List<string> header, ListColumn?[] columns, ListColumn column)
+    private static Dictionary<string, T> Words<T>(params (T Value, string[] Words)[] groups)
+        where T : struct
     {
-        var index = Array.IndexOf(columns, column);
-        return index >= 0 ? header[index] : ColumnName(column);
+        var words = new Dictionary<string, T>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (value, names) in groups)
+        {
+            foreach (var name in names)
+            {
+                words.Add(name, value);
+            }
+        }
+
+        return words;
+    }
+
+    /// <summary>2024-01-02, the form nearly every row has, without the general parser's cost.</summary>
+    private static bool TryParseIsoDate(ReadOnlySpan<char> text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 10 || text[4] != '-' || text[7] != '-'
+            || !int.TryParse(text[..4], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || !int.TryParse(text[5..7], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
+            || !int.TryParse(text[8..], NumberStyles.None, CultureInfo.InvariantCulture, out var day)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+
+        date = new DateOnly(year, month, day);
+        return true;
     }
 
     private static string ColumnName(ListColumn column) => JsonNamingPolicy.CamelCase.ConvertName(column.ToString());
-
-    private static string? Field(ListColumn?[] columns, List<string> fields, ListColumn column)
-    {
-        var index = Array.IndexOf(columns, column);
-        return index < 0 ? null : fields[index];
-    }
 
     private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -390,27 +436,37 @@ internal static class ListFileReader
         _ => null,
     };
 
-    private static SubjectKind? ParseKind(string text) => text.ToLowerInvariant() switch
-    {
-        "legalentity" or "entity" or "法人" or "法人和非法人组织" or "企业" => SubjectKind.LegalEntity,
-        "naturalperson" or "person" or "自然人" or "个人" => SubjectKind.NaturalPerson,
-        _ => null,
-    };
+    private static SubjectKind? ParseKind(string text) => Kinds.TryGetValue(text, out var kind) ? kind : null;
 
-    private static EntryStatus? ParseStatus(string text) => text.ToLowerInvariant() switch
-    {
-        "active" or "有效" or "正常" or "在列" => EntryStatus.Active,
-        "underobjection" or "异议中" or "异议" => EntryStatus.UnderObjection,
-        "repaired" or "已修复" or "修复" => EntryStatus.Repaired,
-        "revoked" or "已撤销" or "撤销" => EntryStatus.Revoked,
-        _ => null,
-    };
+    private static EntryStatus? ParseStatus(string text) => Statuses.TryGetValue(text, out var status) ? status : null;
 
-    private static RelatedRole? ParseRole(string text) => text.ToLowerInvariant() switch
+    private static RelatedRole? ParseRole(string text) => Roles.TryGetValue(text, out var role) ? role : null;
+
+    /// <summary>The columns of a CSV file, read through the row at hand (one instance per file).</summary>
+    private sealed class CsvRow
     {
-        "legalrepresentative" or "法定代表人" => RelatedRole.LegalRepresentative,
-        "principalperson" or "主要负责人" or "负责人" => RelatedRole.PrincipalPerson,
-        "actualcontroller" or "实际控制人" => RelatedRole.ActualController,
-        _ => null,
-    };
+        private readonly List<string> _header;
+        private readonly int[] _index;
+
+        public CsvRow(List<string> header, ListColumn?[] columns)
+        {
+            _header = header;
+            _index = new int[Enum.GetValues<ListColumn>().Length];
+            Array.Fill(_index, -1);
+            for (var i = columns.Length - 1; i >= 0; i--)
+            {
+                if (columns[i] is { } column)
+                {
+                    _index[(int)column] = i; // the first column wins
+                }
+            }
+        }
+
+        public List<string> Fields { get; set; } = [];
+
+        public string? Field(ListColumn column) => _index[(int)column] is var i and >= 0 ? Fields[i] : null;
+
+        // A problem may concern a column the file lacks (a missing kind or entry id): name it as documented.
+        public string Header(ListColumn column) => _index[(int)column] is var i and >= 0 ? _header[i] : ColumnName(column);
+    }
 }

@@ -14,7 +14,7 @@ public static class ListEntryRules
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(catalog);
         var entry = record.Entry;
-        var name = $"entry '{entry.EntryId}' of list '{entry.ListCode}'";
+        string Name() => $"entry '{entry.EntryId}' of list '{entry.ListCode}'"; // built only for a refusal
         if (string.IsNullOrWhiteSpace(entry.EntryId))
         {
             return $"An entry of list '{entry.ListCode}' has no entry id.";
@@ -22,37 +22,37 @@ public static class ListEntryRules
 
         if (!Enum.IsDefined(entry.Status) || !Enum.IsDefined(entry.SubjectKind) || (entry.RelatedTo is { } party && !Enum.IsDefined(party.Role)))
         {
-            return $"The {name} has an undefined status, subject kind or related role.";
+            return $"The {Name()} has an undefined status, subject kind or related role.";
         }
 
         if (record.Subject.IsEmpty)
         {
-            return $"The {name} has no subject id.";
+            return $"The {Name()} has no subject id.";
         }
 
         if (record.Subject.Kind != entry.SubjectKind)
         {
-            return $"The {name} says {entry.SubjectKind} but its subject id is a {record.Subject.Kind}.";
+            return $"The {Name()} says {entry.SubjectKind} but its subject id is a {record.Subject.Kind}.";
         }
 
         if (catalog.FindList(entry.ListCode) is not { } list)
         {
-            return $"The {name} names a list that catalog {catalog.Version} does not have.";
+            return $"The {Name()} names a list that catalog {catalog.Version} does not have.";
         }
 
         if (!list.SubjectKinds.Contains(entry.SubjectKind))
         {
-            return $"The {name}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.";
+            return $"The {Name()}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.";
         }
 
         if (entry.ValidFrom is { } from && entry.ValidUntil is { } until && until <= from)
         {
-            return $"The {name} ends ({until:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).";
+            return $"The {Name()} ends ({until:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).";
         }
 
         if (entry.RelatedTo is not null && entry.SubjectKind != SubjectKind.NaturalPerson)
         {
-            return $"The {name} names a related enterprise, but only persons are listed because of an enterprise.";
+            return $"The {Name()} names a related enterprise, but only persons are listed because of an enterprise.";
         }
 
         return null;

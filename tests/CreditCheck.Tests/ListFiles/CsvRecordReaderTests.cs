@@ -83,4 +83,47 @@ public sealed class CsvRecordReaderTests
         Assert.NotNull(records[1].Error);
         Assert.Contains("line 2", records[1].Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1 << 15)] // whole buffers
+    [InlineData(7)]       // a few characters at a time: every field crosses a refill somewhere
+    public void TryRead_ManyRecordsAcrossBufferRefills_EveryFieldAsWritten(int charactersPerRead)
+    {
+        var random = new Random(charactersPerRead);
+        string[] pieces = ["示例测试企业", "plain", "a,b", "say \"hi\"", "two\nlines", "", " ", "2024-01-02", "x\"y"];
+        var records = Enumerable.Range(0, 3000)
+            .Select(_ => Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)] + (random.Next(3) == 0 ? random.Next(100000).ToString(System.Globalization.CultureInfo.InvariantCulture) : "")).ToList())
+            .ToList();
+        var text = string.Concat(records.Select(r => string.Join(",", r.Select(Quote)) + (random.Next(2) == 0 ? "\r\n" : "\n")));
+
+        var reader = new CsvRecordReader(new TricklingReader(text, charactersPerRead));
+        var read = new List<List<string>>();
+        while (reader.TryRead(out var fields, out _, out var error))
+        {
+            Assert.Null(error);
+            read.Add(fields);
+        }
+
+        Assert.Equal(records, read);
+
+        // A field is quoted when it must be; an inner quote alone stays literal in an unquoted field.
+        static string Quote(string field) =>
+            field.Length > 0 && (field.Contains(',', StringComparison.Ordinal) || field.Contains('\n', StringComparison.Ordinal) || field[0] == '"')
+                ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+                : field;
+    }
+
+    /// <summary>Gives at most a few characters per read, as a slow stream would.</summary>
+    private sealed class TricklingReader(string text, int most) : TextReader
+    {
+        private int _at;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            var take = Math.Min(Math.Min(count, most), text.Length - _at);
+            text.CopyTo(_at, buffer, index, take);
+            _at += take;
+            return take;
+        }
+    }
 }

@@ -1,0 +1,246 @@
+using CreditCheck.Catalog;
+using CreditCheck.ListFiles;
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+
+namespace CreditCheck.Cli.Commands;
+
+/// <summary>
+/// Validates an import's rows as they stream by: parse problems, catalog refusals and an entry given
+/// twice with different content; counts them, writes rejects, and decides whether the import may be
+/// committed.
+/// </summary>
+/// <remarks>
+/// An entry given twice is found in one of two ways. Against Redis the staging script finds it (the
+/// staged index already holds the entry) and reports it through <see cref="IImportMonitor"/>, so the
+/// tool keeps nothing per row and its memory does not grow with the file; the lines of an entry given
+/// twice with different content are then found by reading the file a second time, which only happens
+/// when there is such an entry. Elsewhere (the memory store, a dry run) the tool remembers a 64-bit
+/// hash of each entry and its content.
+/// </remarks>
+internal sealed class ImportValidation(
+    ImportCommand.ReadOptions options,
+    CreditCatalog catalog,
+    bool strict,
+    RejectsWriter? rejects,
+    bool rememberEntries,
+    ImportMode mode,
+    bool allowEmpty) : IImportMonitor
+{
+    private readonly Dictionary<ulong, (ulong Content, int Line)>? _seen = rememberEntries ? [] : null;
+
+    // Entries Redis reported given twice with different content, and how many such rows.
+    private readonly HashSet<EntryKey> _conflicts = [];
+    private int _conflictingRows;
+
+    public int Valid { get; private set; }
+
+    public int Rejected { get; private set; }
+
+    public int Duplicates { get; private set; }
+
+    public List<ListFileProblem> Problems { get; } = [];
+
+    /// <summary>A bad row arrived without --rejects, or the file itself is unusable.</summary>
+    public bool Refused { get; private set; }
+
+    /// <summary>Why a replace import without a valid row was refused.</summary>
+    public string? EmptyRefusal { get; private set; }
+
+    /// <summary>The records of the valid rows, in file order.</summary>
+    public IEnumerable<ListRecord> GoodRecords(Action<long>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var row in ImportCommand.Read(options, rejects is null ? null : rejects.WriteHeader, progress))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var problems = Check(row);
+            if (problems is not null)
+            {
+                Reject(row, problems);
+
+                // Without --rejects any bad row refuses the file; a broken header or file always does.
+                Refused |= strict || row.Record is null && row.Fields is null || row.Line == 1 && row.Record is null;
+                continue;
+            }
+
+            if (row.Record is not { } record)
+            {
+                continue;
+            }
+
+            Valid++;
+
+            // A refused import goes on only where Redis must see the rest to find repeated entries.
+            if (!Refused || _seen is null)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>Ends the record stream with a refusal when the file must not go in (for stores that
+    /// take no <see cref="IImportMonitor"/>).</summary>
+    public IEnumerable<ListRecord> Guarded(IEnumerable<ListRecord> records)
+    {
+        foreach (var record in records)
+        {
+            yield return record;
+        }
+
+        Decide();
+    }
+
+    /// <inheritdoc/>
+    public void Repeated(long position, ListRecord record, bool differs)
+    {
+        if (!differs)
+        {
+            Duplicates++;
+            return;
+        }
+
+        Valid--;
+        Rejected++;
+        _conflictingRows++;
+        _conflicts.Add(EntryKey.Of(record));
+        Refused |= strict;
+    }
+
+    /// <inheritdoc/>
+    public void Staged()
+    {
+        if (_conflictingRows > 0)
+        {
+            LocateConflicts();
+        }
+
+        Decide();
+    }
+
+    private void Decide()
+    {
+        if (Refused)
+        {
+            throw new RefusedException();
+        }
+
+        if (Valid == 0 && mode == ImportMode.Replace && !allowEmpty)
+        {
+            EmptyRefusal = "No valid rows: a replace import would empty the list. Nothing was written (pass --allow-empty if that is meant).";
+            throw new RefusedException();
+        }
+    }
+
+    private void Reject(ListFileRow row, List<ListFileProblem> problems)
+    {
+        Rejected++;
+        Problems.AddRange(problems);
+        rejects?.Write(row, problems);
+    }
+
+    /// <summary>The row's problems, or null when it is good.</summary>
+    private List<ListFileProblem>? Check(ListFileRow row)
+    {
+        if (row.Record is not { } record)
+        {
+            return row.Problems.Count > 0 ? [.. row.Problems] : null;
+        }
+
+        if (ListEntryRules.Check(record, catalog) is { } refusal)
+        {
+            return [new ListFileProblem(options.File.Name, row.Line, null, refusal)];
+        }
+
+        if (_seen is null)
+        {
+            return null;
+        }
+
+        // The same entry twice: harmless when equal, refused when it differs.
+        var key = Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(Fnv1a.Seed, (ulong)record.Subject.Kind), record.Subject.Value), '|'), record.Entry.EntryId);
+        var content = ContentHash(record.Entry);
+        if (_seen.TryAdd(key, (content, row.Line)))
+        {
+            return null;
+        }
+
+        var first = _seen[key];
+        if (first.Content != content)
+        {
+            return [Conflict(row.Line, record, first.Line)];
+        }
+
+        Duplicates++;
+        return null;
+    }
+
+    /// <summary>Reads the file again to name the lines of the entries Redis found given twice with
+    /// different content: the first occurrence stands (it was staged), each later one that differs
+    /// from it is rejected.</summary>
+    private void LocateConflicts()
+    {
+        var first = new Dictionary<EntryKey, (int Line, ulong Content)>();
+        var located = 0;
+        foreach (var row in ImportCommand.Read(options, null, null))
+        {
+            if (row.Record is not { } record || !_conflicts.Contains(EntryKey.Of(record)) || ListEntryRules.Check(record, catalog) is not null)
+            {
+                continue;
+            }
+
+            var key = EntryKey.Of(record);
+            var content = ContentHash(record.Entry);
+            if (!first.TryGetValue(key, out var earlier))
+            {
+                first[key] = (row.Line, content);
+            }
+            else if (earlier.Content != content)
+            {
+                var problem = Conflict(row.Line, record, earlier.Line);
+                Problems.Add(problem);
+                rejects?.Write(row, [problem]);
+                located++;
+            }
+        }
+
+        if (located != _conflictingRows)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"{options.File.Name} changed while it was being imported; nothing was written. Import it again.");
+        }
+    }
+
+    private ListFileProblem Conflict(int line, ListRecord record, int firstLine) =>
+        new(options.File.Name, line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {firstLine} with different content.");
+
+    // Everything an entry says, hashed without building its text.
+    private static ulong ContentHash(ListEntry entry)
+    {
+        var hash = Fnv1a.Seed;
+        foreach (var text in (string?[])[entry.SubjectName, entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
+        {
+            hash = Fnv1a.Append(hash, Fnv1a.Hash(text ?? "\0"));
+        }
+
+        foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1])
+        {
+            hash = Fnv1a.Append(hash, (ulong)value);
+        }
+
+        return hash;
+    }
+
+    /// <summary>An entry's identity within a list: its subject and entry id.</summary>
+    private readonly record struct EntryKey(SubjectKind Kind, string Subject, string EntryId)
+    {
+        public static EntryKey Of(ListRecord record) => new(record.Subject.Kind, record.Subject.Value, record.Entry.EntryId);
+    }
+
+    /// <summary>Ends an import whose file was refused; the store drops what it staged.</summary>
+    internal sealed class RefusedException : Exception
+    {
+        public RefusedException()
+            : base("The import was refused.")
+        {
+        }
+    }
+}
