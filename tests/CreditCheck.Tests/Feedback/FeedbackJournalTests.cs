@@ -199,6 +199,23 @@ public sealed class FeedbackJournalTests
     }
 
     [Fact]
+    public async Task Open_HeaderTornWhenTheFileWasCreated_StartsAFreshJournal()
+    {
+        using var folder = new TempFolder();
+        await File.WriteAllTextAsync(folder.Journal, "#creditcheck-feedback-jou");
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        var feedback = FeedbackData.Create(sink, FeedbackData.Fast(folder.Journal), time: harness.Time);
+
+        var records = await FeedbackData.ReportManyAsync(feedback, harness, 1);
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
+        await feedback.DisposeAsync();
+
+        Assert.Equal(records.Select(r => r.Key), sink.Order);
+        Assert.Matches("^#creditcheck-feedback-journal v1 [0-9a-f]{32}\n", await File.ReadAllTextAsync(folder.Journal));
+    }
+
+    [Fact]
     public async Task ReportAsync_Returned_RecordsAreOnDiskAsChecksummedJsonLines()
     {
         using var folder = new TempFolder();
