@@ -182,19 +182,7 @@ public sealed class ApprovalAdapter
     {
         try
         {
-            if (requests.Count <= _maxBatch)
-            {
-                return await _checker.CheckManyAsync(requests, cancellationToken).ConfigureAwait(false);
-            }
-
-            var decisions = new List<CreditDecision>(requests.Count);
-            for (var start = 0; start < requests.Count; start += _maxBatch)
-            {
-                var chunk = requests.GetRange(start, Math.Min(_maxBatch, requests.Count - start));
-                decisions.AddRange(await _checker.CheckManyAsync(chunk, cancellationToken).ConfigureAwait(false));
-            }
-
-            return decisions;
+            return await _checker.CheckInBatchesAsync(requests, _maxBatch, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {

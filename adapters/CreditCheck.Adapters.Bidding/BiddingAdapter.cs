@@ -69,7 +69,7 @@ public sealed class BiddingAdapter
             Operator = tender.Operator,
         }).ToList();
 
-        var decisions = await CheckAsync(requests, cancellationToken).ConfigureAwait(false);
+        var decisions = await _checker.CheckInBatchesAsync(requests, _maxBatch, cancellationToken).ConfigureAwait(false);
         return new TenderQualification
         {
             Tender = tender,
@@ -138,23 +138,6 @@ public sealed class BiddingAdapter
         }
 
         return records;
-    }
-
-    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAsync(List<CheckRequest> requests, CancellationToken cancellationToken)
-    {
-        if (requests.Count <= _maxBatch)
-        {
-            return await _checker.CheckManyAsync(requests, cancellationToken).ConfigureAwait(false);
-        }
-
-        var decisions = new List<CreditDecision>(requests.Count);
-        for (var start = 0; start < requests.Count; start += _maxBatch)
-        {
-            var chunk = requests.GetRange(start, Math.Min(_maxBatch, requests.Count - start));
-            decisions.AddRange(await _checker.CheckManyAsync(chunk, cancellationToken).ConfigureAwait(false));
-        }
-
-        return decisions;
     }
 
     private static void Validate(Tender tender)

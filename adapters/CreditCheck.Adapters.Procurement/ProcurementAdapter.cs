@@ -84,7 +84,7 @@ public sealed class ProcurementAdapter
             }
         }
 
-        var decisions = await CheckAsync(requests, cancellationToken).ConfigureAwait(false);
+        var decisions = await _checker.CheckInBatchesAsync(requests, _maxBatch, cancellationToken).ConfigureAwait(false);
         var screened = new List<SupplierScreening>(project.Suppliers.Count);
         var next = 0;
         for (var i = 0; i < project.Suppliers.Count; i++)
@@ -161,23 +161,6 @@ public sealed class ProcurementAdapter
         }
 
         return records;
-    }
-
-    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAsync(List<CheckRequest> requests, CancellationToken cancellationToken)
-    {
-        if (requests.Count <= _maxBatch)
-        {
-            return await _checker.CheckManyAsync(requests, cancellationToken).ConfigureAwait(false);
-        }
-
-        var decisions = new List<CreditDecision>(requests.Count);
-        for (var start = 0; start < requests.Count; start += _maxBatch)
-        {
-            var chunk = requests.GetRange(start, Math.Min(_maxBatch, requests.Count - start));
-            decisions.AddRange(await _checker.CheckManyAsync(chunk, cancellationToken).ConfigureAwait(false));
-        }
-
-        return decisions;
     }
 
     private static void Validate(ProcurementProject project)
