@@ -17,19 +17,18 @@ namespace CreditCheck.Redis;
 /// is the import's memory of the entries it has seen, so the client keeps nothing per row.
 /// </summary>
 /// <remarks>
-/// The commands go through a <see cref="RespPipe"/> when one can be opened (a few hundred nanoseconds
-/// per row), otherwise through the multiplexer (correct, but its cost per command makes it several
-/// times slower). A chunk's writes are sent without waiting for their replies; they are read, and
-/// checked, before the next chunk's reads and at <see cref="FinishAsync"/>. Encoding (JSON, keys,
-/// hashes) runs on the thread pool, several chunks at once; staging runs one chunk at a time.
+/// Everything goes through the multiplexer, in one batch per chunk's reads and one per its writes. A
+/// chunk's writes are sent without waiting for their replies (the connection keeps them in order, so
+/// the next chunk's reads see them); their replies are checked before the next chunk is decided and at
+/// <see cref="FinishAsync"/>. Encoding (JSON, keys, hashes) runs on the thread pool, several chunks at
+/// once; staging runs one chunk at a time.
 /// </remarks>
-internal sealed class ImportStager : IAsyncDisposable
+internal sealed class ImportStager
 {
     // Variadic commands are split so that no single command holds Redis for long.
     private const int MaxPerCommand = 1000;
 
     private readonly RedisConnection _connection;
-    private readonly RespPipe? _pipe;
     private readonly string _list;
     private readonly string _generation;
     private readonly bool _replace;
@@ -41,12 +40,11 @@ internal sealed class ImportStager : IAsyncDisposable
     private readonly byte[] _entriesPrefix;
     private readonly SeenFilter _seen = new();
     private Task _staged = Task.CompletedTask;
-    private int _unreadReplies;
+    private Task _written = Task.CompletedTask;
 
-    private ImportStager(RedisConnection connection, RespPipe? pipe, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease)
+    private ImportStager(RedisConnection connection, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease)
     {
         _connection = connection;
-        _pipe = pipe;
         _list = list;
         _generation = generation;
         _replace = replace;
@@ -58,35 +56,17 @@ internal sealed class ImportStager : IAsyncDisposable
         _entriesPrefix = Encoding.UTF8.GetBytes(connection.Keys.EntriesPrefix);
     }
 
-    /// <summary>Whether the fast plain connection is used (else the multiplexer).</summary>
-    public bool Piped => _pipe is not null;
-
     private RedisKeys Keys => _connection.Keys;
 
-    public static async Task<ImportStager> OpenAsync(
+    public static ImportStager Open(
         RedisConnection connection,
-        RedisStoreOptions options,
         string list,
         string generation,
         bool replace,
         bool hasCommitted,
         string token,
-        TimeSpan lease,
-        bool allowPipe)
-    {
-        RespPipe? pipe = null;
-        if (allowPipe)
-        {
-            var configuration = ConfigurationOptions.Parse(options.Configuration ?? connection.Multiplexer.Configuration);
-            var endPoint = await connection.Database.IdentifyEndpointAsync(connection.Keys.Sequence, CommandFlags.DemandMaster).ConfigureAwait(false);
-            if (endPoint is not null)
-            {
-                pipe = await RespPipe.TryOpenAsync(endPoint, configuration, options.User, options.Password).ConfigureAwait(false);
-            }
-        }
-
-        return new ImportStager(connection, pipe, list, generation, replace, hasCommitted, token, lease);
-    }
+        TimeSpan lease) =>
+        new(connection, list, generation, replace, hasCommitted, token, lease);
 
     /// <summary>Encodes the chunk on the thread pool and stages it after the previous one.</summary>
     public Task<ChunkOutcome> Stage(List<ListRecord> records)
@@ -110,56 +90,27 @@ internal sealed class ImportStager : IAsyncDisposable
     public async Task FinishAsync()
     {
         await _staged.ConfigureAwait(false);
-        if (_pipe is not null)
-        {
-            await _pipe.FlushAsync().ConfigureAwait(false);
-            await ReadWriteRepliesAsync(_pipe).ConfigureAwait(false);
-        }
+        await _written.ConfigureAwait(false);
     }
 
-    /// <summary>After a failure: waits for the chunks handed over and for Redis to have run every
-    /// command sent. Returns false when that cannot be known (the connection broke), so the caller
-    /// leaves the staging for the next import to collect rather than racing late writes.</summary>
+    /// <summary>After a failure: waits for the chunks handed over and for the replies to every write
+    /// sent. Returns false when a write failed on the connection (it may or may not have run), so the
+    /// caller leaves the staging for the next import to collect rather than racing late writes.</summary>
     public async Task<bool> SettleAsync()
     {
         await Task.WhenAny(_staged).ConfigureAwait(false);
-        if (_pipe is null)
-        {
-            return true; // the multiplexer's writes were all awaited, chunk by chunk
-        }
-
         try
         {
-            // Replies come in order: once PING's is read, Redis has run everything sent before it.
-            _pipe.Command("PING");
-            await _pipe.FlushAsync().ConfigureAwait(false);
-            var count = _unreadReplies + 1;
-            _unreadReplies = 0;
-            while (count-- > 0)
-            {
-                try
-                {
-                    await _pipe.ReadAsync(null).ConfigureAwait(false);
-                }
-                catch (RedisReplyException)
-                {
-                    // a write that failed: the import failed already
-                }
-            }
-
+            await _written.ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is StagingConnectionException or TimeoutException)
+        catch (Exception e) when (e is RedisServerException)
+        {
+            return true; // Redis refused a write: it ran, and failed; the import failed already
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             return false;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_pipe is not null)
-        {
-            await _pipe.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -175,12 +126,16 @@ internal sealed class ImportStager : IAsyncDisposable
             }
         }
 
-        var (owned, committed, staged) = _pipe is null ? await ReadAsync(chunk, maybeStaged).ConfigureAwait(false) : await ReadAsync(_pipe, chunk, maybeStaged).ConfigureAwait(false);
+        var (owned, committed, staged) = await ReadAsync(chunk, maybeStaged).ConfigureAwait(false);
+
+        // The previous chunk's writes ran before these reads (one connection, in order); a write Redis
+        // refused (out of memory, a key of the wrong type) fails the import here.
+        await _written.ConfigureAwait(false);
         var stagedValue = new int[count];
         Array.Fill(stagedValue, -1);
         for (var k = 0; k < maybeStaged.Count; k++)
         {
-            stagedValue[maybeStaged[k]] = staged.IsNull(k) ? -1 : k;
+            stagedValue[maybeStaged[k]] = staged[k].IsNull ? -1 : k;
         }
 
         if (!owned)
@@ -206,19 +161,19 @@ internal sealed class ImportStager : IAsyncDisposable
 
             if (stagedValue[i] >= 0)
             {
-                (repeats ??= []).Add(new Repeat(i, !HashOf(staged[stagedValue[i]]).SequenceEqual(hash)));
+                (repeats ??= []).Add(new Repeat(i, !HashOf(Bytes(staged[stagedValue[i]])).SequenceEqual(hash)));
                 decisions[i] = new Decision(Outcome.Repeat, -1);
                 continue;
             }
 
             firstInChunk[new FieldKey(chunk, i)] = i;
             _seen.Add(chunk.Identity(i));
-            if (committed is null || committed.IsNull(i))
+            if (committed is null || committed[i].IsNull)
             {
                 decisions[i] = new Decision(Outcome.Added, -1);
                 added++;
             }
-            else if (HashOf(committed[i]).SequenceEqual(hash))
+            else if (HashOf(Bytes(committed[i])).SequenceEqual(hash))
             {
                 decisions[i] = new Decision(Outcome.Unchanged, i);
                 unchanged++;
@@ -230,15 +185,7 @@ internal sealed class ImportStager : IAsyncDisposable
             }
         }
 
-        if (_pipe is null)
-        {
-            await WriteAsync(chunk, decisions, committed).ConfigureAwait(false);
-        }
-        else
-        {
-            await WriteAsync(_pipe, chunk, decisions, committed).ConfigureAwait(false);
-        }
-
+        _written = Write(chunk, decisions, committed);
         return new ChunkOutcome(added, updated, unchanged, repeats);
     }
 
@@ -248,223 +195,69 @@ internal sealed class ImportStager : IAsyncDisposable
     /// <summary>The generation part of an index value <c>generation⇥hash</c>.</summary>
     private static ReadOnlySpan<byte> GenerationOf(ReadOnlySpan<byte> value) => value[..Math.Max(0, value.IndexOf((byte)'\t'))];
 
-    private async Task<(bool Owned, ReplyValues? Committed, ReplyValues Staged)> ReadAsync(RespPipe pipe, EncodedChunk chunk, List<int> maybeStaged)
+    /// <summary>One batch: the lock renewed, the committed index values of the chunk's entries, and the
+    /// staged ones of those the filter says this import may have staged already.</summary>
+    private async Task<(bool Owned, RedisValue[]? Committed, RedisValue[] Staged)> ReadAsync(EncodedChunk chunk, List<int> maybeStaged)
     {
-        pipe.Begin(8);
-        pipe.Argument("EVAL");
-        pipe.Argument(RedisScripts.RenewLock.Text);
-        pipe.Argument("1");
-        pipe.Argument(Keys.Sequence);
-        pipe.Argument(Keys.Prefix);
-        pipe.Argument(_list);
-        pipe.Argument(_token);
-        pipe.Argument(_leaseMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (_hasCommitted)
-        {
-            WriteFieldsCommand(pipe, Keys.ListIndex(_list), chunk, null);
-        }
-
-        if (maybeStaged.Count > 0)
-        {
-            WriteFieldsCommand(pipe, Keys.StagedIndex(_list), chunk, maybeStaged);
-        }
-
-        await pipe.FlushAsync().ConfigureAwait(false);
-        await ReadWriteRepliesAsync(pipe).ConfigureAwait(false);
-
-        var owned = await pipe.ReadAsync(null).ConfigureAwait(false) == 1;
-        ReplyValues? committed = null;
-        if (_hasCommitted)
-        {
-            committed = new ReplyValues();
-            await pipe.ReadAsync(committed).ConfigureAwait(false);
-        }
-
-        var staged = new ReplyValues();
-        if (maybeStaged.Count > 0)
-        {
-            await pipe.ReadAsync(staged).ConfigureAwait(false);
-        }
-
-        return (owned, committed, staged);
-    }
-
-    private async Task<(bool Owned, ReplyValues? Committed, ReplyValues Staged)> ReadAsync(EncodedChunk chunk, List<int> maybeStaged)
-    {
-        var database = _connection.Database;
         var names = new RedisValue[chunk.Records.Count];
         for (var i = 0; i < names.Length; i++)
         {
             names[i] = Join(chunk.Key(i), chunk.EntryId(i));
         }
 
-        var renew = _connection.EvaluateAsync(RedisScripts.RenewLock, [Keys.Sequence], [Keys.Prefix, _list, _token, _leaseMilliseconds]);
-        var committed = _hasCommitted ? database.HashGetAsync(Keys.ListIndex(_list), names) : null;
-        var staged = maybeStaged.Count > 0 ? database.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names[i])]) : Task.FromResult(Array.Empty<RedisValue>());
+        var batch = _connection.Database.CreateBatch();
+        var renew = batch.ScriptEvaluateAsync(RedisScripts.RenewLock, [Keys.Sequence], [Keys.Prefix, _list, _token, _leaseMilliseconds]);
+        var committed = _hasCommitted ? batch.HashGetAsync(Keys.ListIndex(_list), names) : null;
+        var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names[i])]) : null;
+        batch.Execute();
         var owned = (long)await renew.ConfigureAwait(false) == 1;
-        return (owned, committed is null ? null : Values(await committed.ConfigureAwait(false)), Values(await staged.ConfigureAwait(false)));
-
-        static ReplyValues Values(RedisValue[] values)
-        {
-            var result = new ReplyValues();
-            foreach (var value in values)
-            {
-                if (value.IsNull)
-                {
-                    result.AddNull();
-                }
-                else
-                {
-                    result.Add((byte[])value!);
-                }
-            }
-
-            return result;
-        }
+        return (owned, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false));
     }
 
-    /// <summary>HMGET of the index fields of the chunk's records (or of some of them).</summary>
-    private static void WriteFieldsCommand(RespPipe pipe, string key, EncodedChunk chunk, List<int>? only)
-    {
-        var count = only?.Count ?? chunk.Records.Count;
-        pipe.Begin(count + 2);
-        pipe.Argument("HMGET");
-        pipe.Argument(key);
-        for (var k = 0; k < count; k++)
-        {
-            var i = only is null ? k : only[k];
-            pipe.Joined(chunk.Key(i), chunk.EntryId(i));
-        }
-    }
-
-    /// <summary>Sends the chunk's writes without waiting: the staged index first (an entry field is
-    /// only ever written after the index value that names it, so that what an abandoned import staged
-    /// is found from its staged index), then the entries, the garbage of updated entries, the filter
-    /// fingerprints.</summary>
-    private Task WriteAsync(RespPipe pipe, EncodedChunk chunk, Decision[] decisions, ReplyValues? committed)
-    {
-        var replies = 0;
-        var count = decisions.Length;
-        var list = _listBytes.AsSpan();
-        var generation = _generationBytes.AsSpan();
-        for (var start = 0; start < count; start += MaxPerCommand)
-        {
-            var end = Math.Min(count, start + MaxPerCommand);
-            var pairs = Count(decisions, start, end, static d => d.Outcome != Outcome.Repeat);
-            if (pairs == 0)
-            {
-                continue;
-            }
-
-            pipe.Begin((pairs * 2) + 2);
-            pipe.Argument("HSET");
-            pipe.Argument(Keys.StagedIndex(_list));
-            for (var i = start; i < end; i++)
-            {
-                if (decisions[i].Outcome == Outcome.Repeat)
-                {
-                    continue;
-                }
-
-                pipe.Joined(chunk.Key(i), chunk.EntryId(i));
-                if (decisions[i].Outcome == Outcome.Unchanged)
-                {
-                    pipe.Argument(committed![decisions[i].Committed]);
-                }
-                else
-                {
-                    pipe.Joined(generation, chunk.Hash(i));
-                }
-            }
-
-            replies++;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
-            {
-                pipe.Begin(4);
-                pipe.Argument("HSET");
-                pipe.Argument(_entriesPrefix, chunk.Key(i));
-                pipe.Joined(list, chunk.EntryId(i), generation);
-                pipe.Argument(chunk.Json(i));
-                replies++;
-            }
-        }
-
-        var garbage = Count(decisions, 0, count, static d => d.Outcome == Outcome.Updated);
-        if (garbage > 0)
-        {
-            pipe.Begin(garbage + 2);
-            pipe.Argument("RPUSH");
-            pipe.Argument(Keys.StagedGarbage(_list));
-            for (var i = 0; i < count; i++)
-            {
-                if (decisions[i].Outcome == Outcome.Updated)
-                {
-                    pipe.Joined(chunk.Key(i), list, chunk.EntryId(i), GenerationOf(committed![decisions[i].Committed]));
-                }
-            }
-
-            replies++;
-        }
-
-        if (Fingerprints(chunk, decisions) is { Length: > 0 } prints)
-        {
-            pipe.Begin(3);
-            pipe.Argument("APPEND");
-            pipe.Argument(Keys.StagedFingerprints(_list));
-            pipe.Argument(prints);
-            replies++;
-        }
-
-        if (chunk.OrganizationCodes)
-        {
-            // Readers then also look up the 组织机构代码 a 统一社会信用代码 embeds.
-            pipe.Command("HSET", Keys.Meta, "orgKeys", "1");
-            replies++;
-        }
-
-        _unreadReplies += replies;
-        return pipe.FlushAsync();
-    }
-
-    private async Task WriteAsync(EncodedChunk chunk, Decision[] decisions, ReplyValues? committed)
+    /// <summary>Sends the chunk's writes in one batch without waiting: the staged index first (an entry
+    /// field is only ever written after the index value that names it, so that what an abandoned import
+    /// staged is found from its staged index), then the entries, the garbage of updated entries, the
+    /// filter fingerprints. Returns the task of their replies.</summary>
+    private Task Write(EncodedChunk chunk, Decision[] decisions, RedisValue[]? committed)
     {
         var batch = _connection.Database.CreateBatch();
         var tasks = new List<Task>();
         var count = decisions.Length;
-        var index = new List<HashEntry>();
-        var garbage = new List<RedisValue>();
-        for (var i = 0; i < count; i++)
+        for (var start = 0; start < count; start += MaxPerCommand)
         {
-            switch (decisions[i].Outcome)
+            var index = new List<HashEntry>(Math.Min(MaxPerCommand, count - start));
+            for (var i = start; i < Math.Min(count, start + MaxPerCommand); i++)
             {
-                case Outcome.Unchanged:
-                    index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), committed![decisions[i].Committed].ToArray()));
-                    break;
-                case Outcome.Added or Outcome.Updated:
-                    index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), Join(_generationBytes, chunk.Hash(i))));
-                    if (decisions[i].Outcome == Outcome.Updated)
-                    {
-                        garbage.Add(Join(chunk.Key(i), _listBytes, chunk.EntryId(i), GenerationOf(committed![decisions[i].Committed])));
-                    }
+                switch (decisions[i].Outcome)
+                {
+                    case Outcome.Unchanged:
+                        index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), committed![decisions[i].Committed]));
+                        break;
+                    case Outcome.Added or Outcome.Updated:
+                        index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), Join(_generationBytes, chunk.Hash(i))));
+                        break;
+                }
+            }
 
-                    break;
+            if (index.Count > 0)
+            {
+                tasks.Add(batch.HashSetAsync(Keys.StagedIndex(_list), [.. index]));
             }
         }
 
-        if (index.Count > 0)
-        {
-            tasks.Add(batch.HashSetAsync(Keys.StagedIndex(_list), [.. index]));
-        }
-
+        var garbage = new List<RedisValue>();
         for (var i = 0; i < count; i++)
         {
             if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
             {
-                tasks.Add(batch.HashSetAsync(Keys.EntriesPrefix + Encoding.ASCII.GetString(chunk.Key(i)), Join(_listBytes, chunk.EntryId(i), _generationBytes), chunk.Json(i).ToArray()));
+                tasks.Add(batch.HashSetAsync(
+                    (RedisKey)(byte[])[.. _entriesPrefix, .. chunk.Key(i)],
+                    Join(_listBytes, chunk.EntryId(i), _generationBytes),
+                    chunk.Json(i).ToArray()));
+                if (decisions[i].Outcome == Outcome.Updated)
+                {
+                    garbage.Add(Join(chunk.Key(i), _listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed]))));
+                }
             }
         }
 
@@ -480,12 +273,16 @@ internal sealed class ImportStager : IAsyncDisposable
 
         if (chunk.OrganizationCodes)
         {
+            // Readers then also look up the 组织机构代码 a 统一社会信用代码 embeds.
             tasks.Add(batch.HashSetAsync(Keys.Meta, "orgKeys", "1"));
         }
 
         batch.Execute();
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return tasks.Count == 0 ? Task.CompletedTask : Task.WhenAll(tasks);
     }
+
+    /// <summary>A value's bytes without a copy when Redis gave them as an array.</summary>
+    private static ReadOnlySpan<byte> Bytes(RedisValue value) => ((ReadOnlyMemory<byte>)value).Span;
 
     /// <summary>Parts joined by tabs, as one value (the multiplexer's path).</summary>
     private static byte[] Join(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second) => [.. first, (byte)'\t', .. second];
@@ -512,14 +309,6 @@ internal sealed class ImportStager : IAsyncDisposable
         }
 
         return prints;
-    }
-
-    private async Task ReadWriteRepliesAsync(RespPipe pipe)
-    {
-        // Every write's reply is read: an error (out of memory, a key of the wrong type) fails the import.
-        var count = _unreadReplies;
-        _unreadReplies = 0;
-        await pipe.SkipAsync(count).ConfigureAwait(false);
     }
 
     private static int Count(Decision[] decisions, int start, int end, Func<Decision, bool> match)

@@ -1,17 +1,26 @@
 namespace CreditCheck.Redis;
 
 /// <summary>
-/// The Redis ACL rights each side needs, as documented in the README. The SDK reads (the scripts it
-/// runs read keys, and its pub/sub link subscribes to the namespace's wake-up channel) and appends
-/// feedback to the namespace's feedback stream.
+/// The Redis ACL rights each side needs, as documented in the README. Every connection — commands and
+/// the subscription alike — authenticates as the configured user, so the <c>default</c> user can be
+/// switched off. The SDK reads (the scripts it runs read keys; its subscription listens on the
+/// namespace's wake-up channel) and appends feedback to the namespace's feedback stream.
 /// </summary>
 public static class RedisAcl
 {
+    // What StackExchange.Redis sends while it connects: HELLO (RESP3) or AUTH, CLIENT SETNAME (and CLIENT SETINFO on Redis 7.2+, whose refusal it ignores),
+    // ECHO and PING to check the link, INFO and CLUSTER NODES to learn the topology. Refused ones are
+    // tolerated by the client, but allowing them keeps the server's ACL log clean.
+    private static readonly string[] Handshake =
+    [
+        "-@all", "+hello", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes",
+    ];
+
     /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>):
     /// reads, and <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c>.</summary>
     public static IReadOnlyList<string> SdkCommands { get; } =
     [
-        "-@all", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes",
+        .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
     ];
@@ -20,15 +29,6 @@ public static class RedisAcl
     /// tool's <c>feedback export</c> and <c>report</c>): <c>XRANGE</c> on <c>cc:{ns}:feedback</c>.</summary>
     public static IReadOnlyList<string> FeedbackReaderCommands { get; } =
     [
-        "-@all", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes", "+xrange", "+xlen",
-    ];
-
-    /// <summary>Command rules for the <c>default</c> user when the SDK and publisher log in as named users:
-    /// StackExchange.Redis 1.2.6 opens its links as <c>default</c> and can only switch the interactive
-    /// one to a named user, so <c>default</c> keeps the handshake and the subscription to the wake-up
-    /// channel (which carries only sequence numbers), and nothing else.</summary>
-    public static IReadOnlyList<string> DefaultUserCommands { get; } =
-    [
-        "-@all", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes", "+subscribe",
+        .. Handshake, "+xrange", "+xlen",
     ];
 }

@@ -55,7 +55,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     /// <exception cref="InvalidOperationException">The namespace was set up with a different secret.</exception>
     public static async Task<RedisCreditPublisher> ConnectAsync(
         RedisStoreOptions options,
-        ConnectionMultiplexer? multiplexer = null,
+        IConnectionMultiplexer? multiplexer = null,
         ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
@@ -186,13 +186,6 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default) =>
         ImportListAsync(listCode, records, mode, monitor: null, cancellationToken);
 
-    /// <summary>Whether imports stage through a plain connection of their own when one can be opened (the
-    /// fast path), rather than through the multiplexer; tests turn it off to cover the other path.</summary>
-    internal bool StageThroughPipe { get; set; } = true;
-
-    /// <summary>Whether the last import staged through its own connection (for tests).</summary>
-    internal bool? LastImportPiped { get; private set; }
-
     /// <summary>Closes the connection if the publisher opened it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
@@ -245,9 +238,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         var nothingStaged = false;
         var inFlight = new Queue<StagedChunk>();
         var counts = new ImportCounts();
-        var stager = await ImportStager.OpenAsync(
-            _connection, _options, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, StageThroughPipe).ConfigureAwait(false);
-        LastImportPiped = stager.Piped;
+        var stager = ImportStager.Open(_connection, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease);
         try
         {
             // A pipeline: a thread of its own reads and checks the records (the source may block on a
@@ -293,7 +284,6 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
             // connection broke), the staging is left for the next import of the list to collect.
             inFlight.Clear();
             var settled = committed || await stager.SettleAsync().ConfigureAwait(false);
-            await stager.DisposeAsync().ConfigureAwait(false);
             if (!committed && settled)
             {
                 await DiscardStagingAsync(listCode, entriesStaged: !nothingStaged).ConfigureAwait(false);
@@ -514,7 +504,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         }
     }
 
-    private Task<RedisResult> Run(Script script, params RedisValue[] arguments) =>
+    private Task<RedisResult> Run(string script, params RedisValue[] arguments) =>
         _connection.EvaluateAsync(script, [Keys.Sequence], [Prefix, .. arguments]);
 
     /// <summary>One chunk handed to the stager: its records, the position of its first record in the

@@ -32,7 +32,7 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
 
     private readonly RedisStoreOptions _options;
     private readonly CreditCheckOptions _checkOptions;
-    private readonly ConnectionMultiplexer? _sharedMultiplexer;
+    private readonly IConnectionMultiplexer? _sharedMultiplexer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<SubjectId, CachedSubject> _cache = new();
@@ -58,7 +58,7 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
     internal RedisCreditStore(
         RedisStoreOptions options,
         CreditCheckOptions checkOptions,
-        ConnectionMultiplexer? sharedMultiplexer,
+        IConnectionMultiplexer? sharedMultiplexer,
         TimeProvider time,
         ILoggerFactory? loggerFactory)
     {
@@ -587,7 +587,7 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
                 if (!subscribed)
                 {
                     // The wake-up; the client resubscribes by itself after a reconnect.
-                    await _connection!.Multiplexer.GetSubscriber().SubscribeAsync(_connection.Keys.Notify, (_, _) => Wake()).ConfigureAwait(false);
+                    await _connection!.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_connection.Keys.Notify), (_, _) => Wake()).ConfigureAwait(false);
                     subscribed = true;
                 }
 

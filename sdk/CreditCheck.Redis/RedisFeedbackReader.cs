@@ -48,7 +48,7 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public static async Task<RedisFeedbackReader> ConnectAsync(
         RedisStoreOptions options,
-        ConnectionMultiplexer? multiplexer = null,
+        IConnectionMultiplexer? multiplexer = null,
         ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
@@ -76,15 +76,13 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
         var start = startMs.ToString(CultureInfo.InvariantCulture) + "-0";
         while (true)
         {
-            var reply = await _connection.Database.ExecuteAsync("XRANGE", _connection.Keys.Feedback, start, "+", "COUNT", PageSize)
+            var entries = await _connection.Database.StreamRangeAsync(_connection.Keys.Feedback, start, "+", PageSize)
                 .WaitAsync(_options.OperationTimeout * 5, cancellationToken).ConfigureAwait(false);
-            var entries = (RedisResult[])reply!;
             foreach (var entry in entries)
             {
-                var parts = (RedisResult[])entry!;
-                var id = (string)parts[0]!;
+                var id = (string)entry.Id!;
                 start = Next(id);
-                if (Decode(id, (RedisResult[])parts[1]!) is { } record
+                if (Decode(id, entry.Values) is { } record
                     && record.ExecutedAt >= since && record.ExecutedAt < until && seen.Add(record.Key))
                 {
                     yield return record;
@@ -113,18 +111,18 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
             : ms.ToString(CultureInfo.InvariantCulture) + "-" + (sequence + 1).ToString(CultureInfo.InvariantCulture);
     }
 
-    private FeedbackRecord? Decode(string id, RedisResult[] fields)
+    private FeedbackRecord? Decode(string id, NameValueEntry[] fields)
     {
         string? key = null, json = null;
-        for (var i = 0; i + 1 < fields.Length; i += 2)
+        foreach (var field in fields)
         {
-            switch ((string)fields[i]!)
+            switch ((string)field.Name!)
             {
                 case "key":
-                    key = (string)fields[i + 1]!;
+                    key = (string)field.Value!;
                     break;
                 case "record":
-                    json = (string)fields[i + 1]!;
+                    json = (string)field.Value!;
                     break;
             }
         }

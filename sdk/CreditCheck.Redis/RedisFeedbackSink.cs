@@ -3,20 +3,15 @@ using StackExchange.Redis;
 namespace CreditCheck.Redis;
 
 /// <summary>
-/// Delivers feedback to the stream <c>cc:{ns}:feedback</c>: one <c>XADD</c> per record, a batch in one
-/// script call (one round trip), on the store's connection. Each entry has the fields <c>key</c> (the
+/// Delivers feedback to the stream <c>cc:{ns}:feedback</c>: one <c>XADD</c> per record, a batch sent together
+/// (one round trip), on the store's connection. Each entry has the fields <c>key</c> (the
 /// idempotency key) and <c>record</c> (the record's JSON). Nothing is trimmed: the platform collects
 /// and trims. A batch that fails part-way is retried whole; the consumer drops the repeats by key.
 /// </summary>
 internal sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider time) : IFeedbackSink
 {
-    // XADD is not in StackExchange.Redis 1.2.6; a script sends it, and keeps a batch to one round trip.
-    private static readonly Script AppendScript = new("""
-        for i = 1, #ARGV, 2 do
-          redis.call('XADD', KEYS[1], '*', 'key', ARGV[i], 'record', ARGV[i + 1])
-        end
-        return #ARGV / 2
-        """);
+    private static readonly RedisValue KeyField = "key";
+    private static readonly RedisValue RecordField = "record";
 
     public string Name => $"redis namespace '{options.Namespace}'";
 
@@ -24,13 +19,14 @@ internal sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOption
     {
         var timeout = options.OperationTimeout * 5;
         var connection = await store.GetConnectionAsync().WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
-        var values = new RedisValue[records.Count * 2];
+        var batch = connection.Database.CreateBatch();
+        var appends = new Task[records.Count];
         for (var i = 0; i < records.Count; i++)
         {
-            values[2 * i] = records[i].Key;
-            values[(2 * i) + 1] = FeedbackJson.Serialize(records[i]);
+            appends[i] = batch.StreamAddAsync(connection.Keys.Feedback, [new NameValueEntry(KeyField, records[i].Key), new NameValueEntry(RecordField, FeedbackJson.Serialize(records[i]))]);
         }
 
-        await connection.EvaluateAsync(AppendScript, [connection.Keys.Feedback], values).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        batch.Execute();
+        await Task.WhenAll(appends).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -237,27 +237,27 @@ internal static class RedisScripts
         return redis.call('LLEN', source)
         """;
 
-    public static readonly Script Lookup = new(LookupLua);
+    public const string Lookup = LookupLua;
 
-    public static readonly Script ReadMany = new(ReadManyLua);
+    public const string ReadMany = ReadManyLua;
 
-    public static readonly Script Snapshot = new(SnapshotLua);
+    public const string Snapshot = SnapshotLua;
 
-    public static readonly Script PublishCatalog = new(PublishCatalogLua);
+    public const string PublishCatalog = PublishCatalogLua;
 
-    public static readonly Script Upsert = new(UpsertLua);
+    public const string Upsert = UpsertLua;
 
-    public static readonly Script Remove = new(RemoveLua);
+    public const string Remove = RemoveLua;
 
-    public static readonly Script BeginStage = new(BeginStageLua);
+    public const string BeginStage = BeginStageLua;
 
-    public static readonly Script RenewLock = new(RenewLockLua);
+    public const string RenewLock = RenewLockLua;
 
-    public static readonly Script CollectStaged = new(CollectStagedLua);
+    public const string CollectStaged = CollectStagedLua;
 
-    public static readonly Script Sweep = new(SweepLua);
+    public const string Sweep = SweepLua;
 
-    public static readonly Script Commit = new(CommitLua);
+    public const string Commit = CommitLua;
 
-    public static readonly Script Collect = new(CollectLua);
+    public const string Collect = CollectLua;
 }

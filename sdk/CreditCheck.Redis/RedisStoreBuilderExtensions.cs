@@ -27,22 +27,21 @@ public static class RedisStoreBuilderExtensions
         });
     }
 
-    /// <summary>Uses the Redis store on the host's own connection, which the store leaves open. Set its
-    /// <c>PreserveAsyncOrder</c> to false (as the store does for connections it opens): otherwise
-    /// StackExchange.Redis 1.x completes every reply on one thread, and code that blocks after an
-    /// await stalls all of them.</summary>
+    /// <summary>Uses the Redis store on the host's own connection (the one it shares with, say,
+    /// <c>AddStackExchangeRedisCache</c>), which the store leaves open. The connection's user needs
+    /// <see cref="RedisAcl.SdkCommands"/> on the namespace's keys.</summary>
     /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
     /// <param name="multiplexer">The host's long-lived connection.</param>
     /// <param name="configure">Sets the namespace, the secret and the rest of <see cref="RedisStoreOptions"/>.</param>
     /// <returns>The builder.</returns>
-    public static CreditCheckBuilder UseRedis(this CreditCheckBuilder builder, ConnectionMultiplexer multiplexer, Action<RedisStoreOptions> configure)
+    public static CreditCheckBuilder UseRedis(this CreditCheckBuilder builder, IConnectionMultiplexer multiplexer, Action<RedisStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(multiplexer);
         ArgumentNullException.ThrowIfNull(configure);
         return Register(builder, multiplexer, configure);
     }
 
-    private static CreditCheckBuilder Register(CreditCheckBuilder builder, ConnectionMultiplexer? multiplexer, Action<RedisStoreOptions> configure)
+    private static CreditCheckBuilder Register(CreditCheckBuilder builder, IConnectionMultiplexer? multiplexer, Action<RedisStoreOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;

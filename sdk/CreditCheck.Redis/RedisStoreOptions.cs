@@ -7,8 +7,9 @@ namespace CreditCheck.Redis;
 /// never appear in <see cref="ToString"/> or logs.</summary>
 public sealed class RedisStoreOptions
 {
-    /// <summary>StackExchange.Redis configuration, e.g. <c>127.0.0.1:6379,password=…</c>. Required
-    /// unless the host passes its own connection to <c>UseRedis</c>.</summary>
+    /// <summary>Where Redis is: a StackExchange.Redis configuration string (<c>127.0.0.1:6379,password=…</c>;
+    /// several endpoints for a cluster) or a URL (<c>redis://user:password@host:6379/0</c>, <c>rediss://</c>
+    /// for TLS). Required unless the host passes its own connection to <c>UseRedis</c>.</summary>
     public string? Configuration { get; set; }
 
     /// <summary>The namespace: keys are <c>cc:{Namespace}:…</c>, so regions or tenants share a server.
@@ -19,11 +20,17 @@ public sealed class RedisStoreOptions
     /// HMAC-SHA256 of the canonical identifier under it. A different secret fails at start.</summary>
     public string? Secret { get; set; }
 
-    /// <summary>An ACL user to authenticate as (<c>AUTH user password</c>); null for the default user.</summary>
+    /// <summary>An ACL user to authenticate as on every connection (commands and subscription); null for the
+    /// user the configuration names, or the default user. See <see cref="RedisAcl"/> for its rights.</summary>
     public string? User { get; set; }
 
-    /// <summary>The ACL user's password.</summary>
+    /// <summary>The password (of <see cref="User"/>, or of the default user); null for the configuration's.</summary>
     public string? Password { get; set; }
+
+    /// <summary>The protocol for connections the store opens: <c>Resp2</c>, <c>Resp3</c>, or null for the
+    /// client library's default (RESP2 on StackExchange.Redis 2.x, RESP3 on 3.x). Both work alike; a
+    /// host's own connection keeps its own.</summary>
+    public StackExchange.Redis.RedisProtocol? Protocol { get; set; }
 
     /// <summary>How long start-up waits for the first sync before the store reports not ready. Default 10 s.</summary>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -77,6 +84,18 @@ internal sealed partial class RedisStoreOptionsValidator : IValidateOptions<Redi
         if (options.User is not null && string.IsNullOrEmpty(options.Password))
         {
             failures.Add($"RedisStoreOptions.User '{options.User}' is set but Password is empty.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            try
+            {
+                RedisConfiguration.Parse(options.Configuration);
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"RedisStoreOptions.Configuration: {e.Message.Split(" (Parameter", 2)[0]}");
+            }
         }
 
         Range(failures, nameof(options.StartupTimeout), options.StartupTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));

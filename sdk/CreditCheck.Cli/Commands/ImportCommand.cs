@@ -8,6 +8,8 @@ using CreditCheck.Redis;
 using CreditCheck.Stores;
 using Spectre.Console;
 
+using StackExchange.Redis;
+
 namespace CreditCheck.Cli.Commands;
 
 /// <summary>
@@ -113,7 +115,7 @@ internal static class ImportCommand
             {
                 // The store dropped what was staged; report why.
             }
-            catch (Exception e) when (e is RedisReplyException or StagingConnectionException)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 throw new CliException(ExitCodes.StoreUnavailable, $"The store failed while the rows were staged ({e.Message}); nothing was imported.");
             }

@@ -1,0 +1,108 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// Reads a Redis connection setting in either form hosts use: a StackExchange.Redis configuration
+/// string (<c>10.0.0.5:6379,user=cc,password=…,ssl=true</c>, several endpoints for a cluster) or a
+/// URL (<c>redis://user:password@host:port/database</c>; <c>rediss://</c> for TLS).
+/// </summary>
+public static class RedisConfiguration
+{
+    /// <summary>Parses <paramref name="text"/> into StackExchange.Redis options.</summary>
+    /// <param name="text">A configuration string or a <c>redis://</c> / <c>rediss://</c> URL.</param>
+    /// <returns>The options; the caller may still change them.</returns>
+    /// <exception cref="ArgumentException">The setting is empty or not a valid configuration or URL; the
+    /// message names the part that is wrong.</exception>
+    public static ConfigurationOptions Parse(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        text = text.Trim();
+        if (text.StartsWith("redis://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParseUrl(text);
+        }
+
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Redis setting '{Masked(text)}' has an unknown scheme: use redis:// or rediss://, or a configuration string such as 127.0.0.1:6379.", nameof(text));
+        }
+
+        try
+        {
+            return ConfigurationOptions.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Redis configuration '{Masked(text)}' is invalid: {e.Message}", nameof(text), e);
+        }
+    }
+
+    /// <summary>The setting with any password replaced by <c>***</c>, for messages and logs.</summary>
+    /// <param name="text">A configuration string or URL.</param>
+    /// <returns>The text without its secret.</returns>
+    public static string Masked(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            var at = text.LastIndexOf('@');
+            var start = text.IndexOf("://", StringComparison.Ordinal) + 3;
+            var colon = at > start ? text.IndexOf(':', start) : -1;
+            return colon > 0 && colon < at ? string.Concat(text.AsSpan(0, colon + 1), "***", text.AsSpan(at)) : text;
+        }
+
+        return string.Join(',', text.Split(',').Select(part =>
+            part.TrimStart().StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "password=***" : part));
+    }
+
+    private static ConfigurationOptions ParseUrl(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new ArgumentException($"Redis URL '{Masked(text)}' is not a valid URL (redis://[user[:password]@]host[:port][/database]).", nameof(text));
+        }
+
+        var options = new ConfigurationOptions
+        {
+            Ssl = uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase),
+        };
+        var port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+        options.EndPoints.Add(uri.Host.Trim('[', ']'), port);
+        if (options.Ssl)
+        {
+            options.SslHost = uri.Host;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            var user = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            var password = colon < 0 ? null : Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            if (password is null)
+            {
+                // redis://secret@host is the password of the default user, as redis-cli -u reads it.
+                options.Password = user;
+            }
+            else
+            {
+                options.User = user.Length == 0 ? null : user;
+                options.Password = password;
+            }
+        }
+
+        var path = uri.AbsolutePath.Trim('/');
+        if (path.Length > 0)
+        {
+            if (!int.TryParse(path, NumberStyles.None, CultureInfo.InvariantCulture, out var database) || database > 15_999)
+            {
+                throw new ArgumentException($"Redis URL '{Masked(text)}': the path '/{path}' must be a database number.", nameof(text));
+            }
+
+            options.DefaultDatabase = database;
+        }
+
+        return options;
+    }
+}
