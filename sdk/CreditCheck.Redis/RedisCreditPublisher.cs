@@ -204,7 +204,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
         var token = Guid.NewGuid().ToString("N");
         var lockKey = Keys.ImportLock(listCode);
-        if (!await _connection.Database.StringSetAsync(lockKey, token, LockLease, When.NotExists).ConfigureAwait(false))
+        if (!await _connection.Database.LockTakeAsync(lockKey, token, LockLease).ConfigureAwait(false))
         {
             throw new ImportConflictException(
                 $"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}' (if it was killed, its lock lapses within {LockLease.TotalSeconds:F0} s).");
@@ -432,10 +432,8 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     {
         try
         {
-            var tran = _connection.Database.CreateTransaction();
-            tran.AddCondition(Condition.StringEqual(lockKey, token));
-            _ = tran.KeyDeleteAsync(lockKey);
-            await tran.ExecuteAsync().ConfigureAwait(false);
+            // Deletes the lock only while it still holds this import's token.
+            await _connection.Database.LockReleaseAsync(lockKey, token).ConfigureAwait(false);
         }
         catch (RedisException)
         {

@@ -104,6 +104,7 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
         var reported = new List<FeedbackRecord>();
         var maxBacklog = 0L;
         var clock = Stopwatch.StartNew();
+        var down = new Stopwatch();
 
         // Bounded by count and time: 300 reports (600 records), Redis down for the middle third.
         for (var i = 0; i < 300 && clock.Elapsed < TimeSpan.FromSeconds(30); i++)
@@ -113,9 +114,17 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
             if (i == 100)
             {
                 await server.KillAsync();
+                down.Start();
             }
             else if (i == 200)
             {
+                // Down longer than a delivery may wait (5 × OperationTimeout): a client that queues
+                // commands while disconnected (StackExchange.Redis 3.x does) must still see deliveries fail.
+                if (down.Elapsed < TimeSpan.FromSeconds(3.5))
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(3.5) - down.Elapsed);
+                }
+
                 await server.RestartAsync();
             }
 
