@@ -105,7 +105,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
     {
         var company = Ids.Company(5);
         await _harness.ListAsync(company, "grade-a");
-        _harness.Time.Set(new DateTimeOffset(2026, 11, 22, 17, 0, 0, TimeSpan.Zero)); // 01:00 on the 23rd in Beijing
+        _harness.Time.SetUtcNow(new DateTimeOffset(2026, 11, 22, 17, 0, 0, TimeSpan.Zero)); // 01:00 on the 23rd in Beijing
 
         var result = await Adapter.RouteAsync(Application(company) with { MissingMaterials = ["健康证明"] });
 

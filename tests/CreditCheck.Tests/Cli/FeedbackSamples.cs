@@ -35,8 +35,9 @@ internal static class FeedbackSamples
 
         async Task<CreditDecision> Check(SubjectId subject, string scenario, DateTimeOffset at, string? department, string? op, string? reference)
         {
-            harness.Time.Set(at);
-            return await harness.Checker.CheckAsync(new CheckRequest(subject, scenario) { Department = department, Operator = op, TransactionReference = reference });
+            // Each check on a clock of its own: the samples are made out of time order on purpose.
+            var checker = new CreditChecker(harness.Store, Microsoft.Extensions.Options.Options.Create(new CreditCheckOptions()), new FakeTimeProvider(at));
+            return await checker.CheckAsync(new CheckRequest(subject, scenario) { Department = department, Operator = op, TransactionReference = reference });
         }
 
         void Add(string name, CreditDecision decision, Func<FeedbackReport, FeedbackReport> build, DateTimeOffset at, string? district = null) =>
