@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using CreditCheck.Stores;
 
@@ -83,11 +84,7 @@ internal sealed class EncodedChunk : IDisposable
                 throw new InvalidOperationException("A storage key is not hex.");
             }
 
-            var entryBits = Fnv1a.Seed;
-            foreach (var b in chunk._entryIds[i])
-            {
-                entryBits = Fnv1a.Append(entryBits, b);
-            }
+            var entryBits = XxHash64.HashToUInt64(chunk._entryIds[i]);
 
             chunk._identities[i] = keyBits ^ (entryBits * 0x9E3779B97F4A7C15UL);
             BinaryPrimitives.WriteUInt64LittleEndian(chunk.Fingerprints.AsSpan(i * 8), keys.Fingerprint(record.Subject));

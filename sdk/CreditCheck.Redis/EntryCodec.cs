@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -69,68 +70,13 @@ internal static class EntryCodec
     }
 
     /// <summary><see cref="ContentHash(string)"/> of the JSON that <paramref name="utf8"/> encodes,
-    /// computed on the bytes: FNV-1a over the same UTF-16 code units.</summary>
-    public static string ContentHash(ReadOnlySpan<byte> utf8) => Hex(Fnv1aOfUtf16(utf8));
+    /// computed on the bytes.</summary>
+    public static string ContentHash(ReadOnlySpan<byte> utf8) => Hex(XxHash64.HashToUInt64(utf8));
 
     /// <summary>The same hash as <see cref="ContentHash(ReadOnlySpan{byte})"/>, written as 16 ASCII hex
     /// digits into <paramref name="hex"/>.</summary>
     public static void ContentHash(ReadOnlySpan<byte> utf8, Span<byte> hex) =>
-        System.Buffers.Text.Utf8Formatter.TryFormat(Fnv1aOfUtf16(utf8), hex, out _, new StandardFormat('x', 16));
-
-    private static ulong Fnv1aOfUtf16(ReadOnlySpan<byte> utf8)
-    {
-        var hash = Fnv1a.Seed;
-        for (var i = 0; i < utf8.Length;)
-        {
-            // Eight ASCII bytes at a time (most of the JSON): one test instead of eight.
-            if (i + 8 <= utf8.Length && (System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8[i..]) & 0x8080808080808080UL) == 0)
-            {
-                var eight = utf8.Slice(i, 8);
-                hash = Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(hash, eight[0]), eight[1]), eight[2]), eight[3]);
-                hash = Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(hash, eight[4]), eight[5]), eight[6]), eight[7]);
-                i += 8;
-                continue;
-            }
-
-            uint b = utf8[i];
-            if (b < 0x80)
-            {
-                hash = Fnv1a.Append(hash, b);
-                i++;
-                continue;
-            }
-
-            // The writer emits valid UTF-8 only: 2, 3 or 4 bytes per code point.
-            uint codePoint;
-            if (b < 0xE0)
-            {
-                codePoint = ((b & 0x1F) << 6) | (utf8[i + 1] & 0x3Fu);
-                i += 2;
-            }
-            else if (b < 0xF0)
-            {
-                codePoint = ((b & 0x0F) << 12) | ((utf8[i + 1] & 0x3Fu) << 6) | (utf8[i + 2] & 0x3Fu);
-                i += 3;
-            }
-            else
-            {
-                codePoint = ((b & 0x07) << 18) | ((utf8[i + 1] & 0x3Fu) << 12) | ((utf8[i + 2] & 0x3Fu) << 6) | (utf8[i + 3] & 0x3Fu);
-                i += 4;
-            }
-
-            if (codePoint < 0x10000)
-            {
-                hash = Fnv1a.Append(hash, codePoint);
-            }
-            else
-            {
-                hash = Fnv1a.Append(hash, 0xD800 + ((codePoint - 0x10000) >> 10));
-                hash = Fnv1a.Append(hash, 0xDC00 + ((codePoint - 0x10000) & 0x3FF));
-            }
-        }
-
-        return hash;
-    }
+        System.Buffers.Text.Utf8Formatter.TryFormat(XxHash64.HashToUInt64(utf8), hex, out _, new StandardFormat('x', 16));
 
     /// <summary>Reads an entry, or says why it cannot be read (corrupt data never throws here).</summary>
     public static ListEntry? Deserialize(string json, out string? error) =>
@@ -159,9 +105,9 @@ internal static class EntryCodec
         }
     }
 
-    /// <summary>A short hash of the stored form, to tell a changed entry from an unchanged one on
-    /// re-import: 64-bit FNV-1a (an integrity check, not a security one; a tenth of SHA-256's cost).</summary>
-    public static string ContentHash(string json) => Hex(Fnv1a.Hash(json));
+    /// <summary>A short hash of the stored form (its UTF-8 bytes), to tell a changed entry from an
+    /// unchanged one on re-import: 64-bit XXH64 (an integrity check, not a security one).</summary>
+    public static string ContentHash(string json) => ContentHash(System.Text.Encoding.UTF8.GetBytes(json));
 
     private static string Hex(ulong hash)
     {

@@ -7,7 +7,7 @@ namespace CreditCheck.Redis;
 /// Redis (the staged index already holds it), so the tool keeps no per-row memory of the file.
 /// Called on the importing flow, between two records pulled from the source, never concurrently.
 /// </summary>
-internal interface IImportMonitor
+public interface IImportMonitor
 {
     /// <summary>The record at <paramref name="position"/> (0-based, in the order the source gave them)
     /// repeats an entry staged earlier in this import: with the same content (staged once), or with

@@ -2,4 +2,5 @@ namespace CreditCheck.Redis;
 
 /// <summary>An import could not run or commit because of another writer: an import of the same list
 /// in progress, or a single-entry change to the list meanwhile. Nothing was changed.</summary>
-internal sealed class ImportConflictException(string message) : InvalidOperationException(message);
+/// <param name="message">What conflicted, and what to do.</param>
+public sealed class ImportConflictException(string message) : InvalidOperationException(message);

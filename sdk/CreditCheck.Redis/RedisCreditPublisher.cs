@@ -184,7 +184,12 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
     /// <inheritdoc/>
     public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default) =>
-        ImportListAsync(listCode, records, mode, monitor: null, cancellationToken);
+        ImportCoreAsync(listCode, records, mode, monitor: null, progress: null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>Progress is reported as chunks are staged (every <see cref="RedisStoreOptions.ImportChunkSize"/> records).</remarks>
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IProgress<ImportProgress>? progress, CancellationToken cancellationToken = default) =>
+        ImportCoreAsync(listCode, records, mode, monitor: null, progress, cancellationToken);
 
     /// <summary>Closes the connection if the publisher opened it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
@@ -192,7 +197,22 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
     /// <summary>An import that reports repeated entries to <paramref name="monitor"/> instead of refusing
     /// the import over them, and lets it refuse the import once everything is staged (the operator tool
     /// uses it to report both lines and to write rejected rows).</summary>
-    internal async Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IImportMonitor? monitor, CancellationToken cancellationToken)
+    /// <param name="listCode">The list being loaded; every record must belong to it.</param>
+    /// <param name="records">The list's entries.</param>
+    /// <param name="mode">Merge or replace.</param>
+    /// <param name="monitor">Told of repeated entries and asked, once everything is staged, whether to commit.</param>
+    /// <param name="progress">Receives the counts so far, or null.</param>
+    /// <param name="cancellationToken">Cancels the import; nothing is changed then.</param>
+    /// <returns>What the import changed.</returns>
+    /// <exception cref="ListEntryException">A record does not fit the catalog; nothing is written.</exception>
+    /// <exception cref="ImportConflictException">Another import of the list runs, or the list changed meanwhile.</exception>
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IImportMonitor monitor, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        return ImportCoreAsync(listCode, records, mode, monitor, progress, cancellationToken);
+    }
+
+    private async Task<ImportSummary> ImportCoreAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IImportMonitor? monitor, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(listCode);
         ArgumentNullException.ThrowIfNull(records);
@@ -213,7 +233,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         try
         {
             await CollectLeftoversAsync(listCode, cancellationToken).ConfigureAwait(false);
-            return await ImportLockedAsync(listCode, records, mode, catalog, token, monitor, cancellationToken).ConfigureAwait(false);
+            return await ImportLockedAsync(listCode, records, mode, catalog, token, monitor, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -228,6 +248,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         CreditCatalog catalog,
         string token,
         IImportMonitor? monitor,
+        IProgress<ImportProgress>? progress,
         CancellationToken cancellationToken)
     {
         var modeText = mode == ImportMode.Replace ? "replace" : "merge";
@@ -245,7 +266,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
             // file); chunks are encoded on the thread pool and staged one after another, in order (so
             // the first of two repeated entries is the one kept), while the next ones are read.
             await Task.Factory.StartNew(
-                () => Produce(records, listCode, catalog, stager, inFlight, counts, monitor, cancellationToken),
+                () => Produce(records, listCode, catalog, stager, inFlight, counts, monitor, progress, cancellationToken),
                 cancellationToken,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).ConfigureAwait(false);
@@ -302,6 +323,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
         Queue<StagedChunk> inFlight,
         ImportCounts counts,
         IImportMonitor? monitor,
+        IProgress<ImportProgress>? progress,
         CancellationToken cancellationToken)
     {
         var size = _options.ImportChunkSize;
@@ -319,7 +341,7 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
                 chunk = new List<ListRecord>(size);
                 while (inFlight.Count > MaxChunksInFlight || (inFlight.Count > 0 && inFlight.Peek().Outcome.IsCompleted))
                 {
-                    Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor);
+                    Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor, progress);
                 }
             }
         }
@@ -331,17 +353,18 @@ public sealed class RedisCreditPublisher : ICreditPublisher, IAsyncDisposable
 
         while (inFlight.Count > 0)
         {
-            Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor);
+            Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor, progress);
         }
     }
 
     /// <summary>Takes one staged chunk's counts, and reports its repeated entries (or refuses the import
     /// over an entry given twice with different content, when nobody monitors the import).</summary>
-    private static void Apply(ChunkOutcome outcome, StagedChunk chunk, ImportCounts counts, IImportMonitor? monitor)
+    private static void Apply(ChunkOutcome outcome, StagedChunk chunk, ImportCounts counts, IImportMonitor? monitor, IProgress<ImportProgress>? progress)
     {
         counts.Added += outcome.Added;
         counts.Updated += outcome.Updated;
         counts.Unchanged += outcome.Unchanged;
+        progress?.Report(new ImportProgress(chunk.Position + chunk.Records.Count, counts.Added, counts.Updated, counts.Unchanged));
         foreach (var repeat in outcome.Repeats ?? [])
         {
             var record = chunk.Records[repeat.Index];

@@ -55,13 +55,22 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
     private volatile bool _resyncRequested;
     private int _disposed;
 
-    internal RedisCreditStore(
+    /// <summary>A store on its own, without a container (hosts use <c>UseRedis</c>); call
+    /// <see cref="StartAsync"/> before the first lookup, and dispose it at the end.</summary>
+    /// <param name="options">Connection, namespace, secret and timings.</param>
+    /// <param name="checkOptions">The checker's options (their <see cref="CreditCheckOptions.MaxStaleness"/>); null for the defaults.</param>
+    /// <param name="sharedMultiplexer">The host's own connection, left open; null to connect with <see cref="RedisStoreOptions.Configuration"/>.</param>
+    /// <param name="time">The clock; null for the system clock.</param>
+    /// <param name="loggerFactory">Optional logging.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message names each one.</exception>
+    public RedisCreditStore(
         RedisStoreOptions options,
-        CreditCheckOptions checkOptions,
-        IConnectionMultiplexer? sharedMultiplexer,
-        TimeProvider time,
-        ILoggerFactory? loggerFactory)
+        CreditCheckOptions? checkOptions = null,
+        IConnectionMultiplexer? sharedMultiplexer = null,
+        TimeProvider? time = null,
+        ILoggerFactory? loggerFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var validation = RedisStoreOptionsValidator.Check(options, requireConfiguration: sharedMultiplexer is null);
         if (validation.Failed)
         {
@@ -69,9 +78,9 @@ public sealed class RedisCreditStore : ICreditStore, IStagedBatchLookup, IStoreH
         }
 
         _options = options;
-        _checkOptions = checkOptions;
+        _checkOptions = checkOptions ?? new CreditCheckOptions();
         _sharedMultiplexer = sharedMultiplexer;
-        _time = time;
+        _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisCreditStore>();
     }
 

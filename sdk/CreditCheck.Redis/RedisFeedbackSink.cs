@@ -1,3 +1,4 @@
+using CreditCheck.Stores;
 using StackExchange.Redis;
 
 namespace CreditCheck.Redis;

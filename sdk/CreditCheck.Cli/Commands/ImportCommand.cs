@@ -87,7 +87,7 @@ internal static class ImportCommand
             ImportSummary? summary = null;
 
             Task<ImportSummary> Import(Action<long>? progress) => redis is not null
-                ? redis.ImportListAsync(listCode, check.GoodRecords(progress, ct), importMode, check, ct)
+                ? redis.ImportListAsync(listCode, check.GoodRecords(progress, ct), importMode, check, progress: null, ct)
                 : store.Publisher.ImportListAsync(listCode, check.Guarded(check.GoodRecords(progress, ct)), importMode, ct);
             try
             {

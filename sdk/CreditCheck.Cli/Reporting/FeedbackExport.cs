@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CreditCheck.Catalog;
+using CreditCheck.Stores;
 
 namespace CreditCheck.Cli.Reporting;
 

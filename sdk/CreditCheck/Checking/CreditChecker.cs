@@ -9,7 +9,12 @@ namespace CreditCheck;
 
 /// <summary>The checker: asks the store, applies the catalog's rules, never crashes the host over a
 /// store failure.</summary>
-internal sealed class CreditChecker : ICreditChecker
+/// <remarks>
+/// <para>Hosts get it from the container (<c>AddCreditCheck</c>). Tools and scripts without one build it
+/// directly over a store: <c>new CreditChecker(store, new CreditCheckOptions { … })</c>. Thread-safe;
+/// create one per store and keep it.</para>
+/// </remarks>
+public sealed class CreditChecker : ICreditChecker
 {
     private readonly ICreditStore _store;
     private readonly CreditCheckOptions _options;
@@ -18,10 +23,22 @@ internal sealed class CreditChecker : ICreditChecker
     private readonly CreditCheckMetrics? _metrics;
     private volatile CompiledCatalog? _compiled;
 
+    /// <summary>A checker over <paramref name="store"/>, without a container.</summary>
+    /// <param name="store">The store to answer from (started, for a shared store).</param>
+    /// <param name="options">The options; null for the defaults.</param>
+    /// <param name="timeProvider">The clock that decides validity windows; null for the system clock.</param>
+    /// <param name="loggerFactory">Optional logging.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message names each one.</exception>
+    public CreditChecker(ICreditStore store, CreditCheckOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(store, Options.Create(Validated(options ?? new CreditCheckOptions())), timeProvider ?? TimeProvider.System, loggerFactory)
+    {
+    }
+
     // Logging and metrics are optional: a host without them gets a silent checker, not a failure.
-    public CreditChecker(
+    internal CreditChecker(
         ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null, CreditCheckMetrics? metrics = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _options = options.Value;
         _time = time;
@@ -29,6 +46,13 @@ internal sealed class CreditChecker : ICreditChecker
         _metrics = metrics;
     }
 
+    private static CreditCheckOptions Validated(CreditCheckOptions options)
+    {
+        var result = new CreditCheckOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new OptionsValidationException(nameof(CreditCheckOptions), typeof(CreditCheckOptions), result.Failures) : options;
+    }
+
+    /// <inheritdoc/>
     public ValueTask<CreditDecision> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -69,6 +93,7 @@ internal sealed class CreditChecker : ICreditChecker
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<CreditDecision>> CheckManyAsync(IReadOnlyList<CheckRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);

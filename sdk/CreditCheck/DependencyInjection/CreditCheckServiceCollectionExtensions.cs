@@ -50,7 +50,12 @@ public static class CreditCheckServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditCheckOptions>, CreditCheckOptionsValidator>());
         services.TryAddSingleton<ICreditStore>(_ => throw new InvalidOperationException(
             "CreditCheck has no store: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
-        services.TryAddSingleton<ICreditChecker, CreditChecker>();
+        services.TryAddSingleton<ICreditChecker>(sp => new CreditChecker(
+            sp.GetRequiredService<ICreditStore>(),
+            sp.GetRequiredService<IOptions<CreditCheckOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<CreditCheckMetrics>()));
         AddFeedback(services);
         AddDiagnostics(services);
         return new CreditCheckBuilder(services);

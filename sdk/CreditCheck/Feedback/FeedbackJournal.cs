@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using CreditCheck.Stores;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 

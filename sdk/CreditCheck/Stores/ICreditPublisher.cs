@@ -51,7 +51,26 @@ public interface ICreditPublisher
     /// <param name="cancellationToken">Cancels the import; nothing is changed then.</param>
     /// <exception cref="ListEntryException">A record does not fit the catalog; nothing is written.</exception>
     Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="ImportListAsync(string, IEnumerable{ListRecord}, ImportMode, CancellationToken)"/>,
+    /// reporting to <paramref name="progress"/> as records are taken (a few times a second at most for a
+    /// big list, and once at the end).</summary>
+    /// <param name="listCode">The list being loaded; every record must belong to it.</param>
+    /// <param name="records">The list's entries.</param>
+    /// <param name="mode">Merge or replace.</param>
+    /// <param name="progress">Receives the counts so far, or null.</param>
+    /// <param name="cancellationToken">Cancels the import; nothing is changed then.</param>
+    /// <returns>What the import changed.</returns>
+    /// <exception cref="ListEntryException">A record does not fit the catalog; nothing is written.</exception>
+    Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IProgress<ImportProgress>? progress, CancellationToken cancellationToken = default);
 }
+
+/// <summary>How far an import has got.</summary>
+/// <param name="Records">Records taken from the source so far.</param>
+/// <param name="Added">Of those, new entries.</param>
+/// <param name="Updated">Entries whose content changed.</param>
+/// <param name="Unchanged">Entries already stored as given.</param>
+public readonly record struct ImportProgress(long Records, long Added, long Updated, long Unchanged);
 
 /// <summary>A subject and one of its entries, as publishers write them.</summary>
 /// <param name="Subject">The subject's id.</param>

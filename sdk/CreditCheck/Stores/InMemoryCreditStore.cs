@@ -14,6 +14,9 @@ namespace CreditCheck.Stores;
 /// </remarks>
 public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStoreHealth
 {
+    // Records validated between two progress reports of an import.
+    private const int ProgressEvery = 10_000;
+
     private static readonly FoundEntry[] None = [];
     private readonly ConcurrentDictionary<SubjectId, FoundEntry[]> _bySubject = new();
     private readonly Dictionary<string, HashSet<SubjectId>> _subjectsByList = new(StringComparer.Ordinal);
@@ -138,7 +141,11 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
     }
 
     /// <inheritdoc/>
-    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default)
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, CancellationToken cancellationToken = default) =>
+        ImportListAsync(listCode, records, mode, progress: null, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ImportSummary> ImportListAsync(string listCode, IEnumerable<ListRecord> records, ImportMode mode, IProgress<ImportProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(listCode);
         ArgumentNullException.ThrowIfNull(records);
@@ -158,6 +165,10 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
             }
 
             incoming[key] = record;
+            if (progress is not null && incoming.Count % ProgressEvery == 0)
+            {
+                progress.Report(new ImportProgress(incoming.Count, 0, 0, 0));
+            }
         }
 
         lock (_writeLock)
@@ -201,6 +212,7 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
                 }
             }
 
+            progress?.Report(new ImportProgress(incoming.Count, added, updated, unchanged));
             return Task.FromResult(new ImportSummary(listCode, added, updated, unchanged, removed, Sequence));
         }
     }

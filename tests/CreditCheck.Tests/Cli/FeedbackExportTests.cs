@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CreditCheck.Cli.Reporting;
+using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
 
 namespace CreditCheck.Tests.Cli;

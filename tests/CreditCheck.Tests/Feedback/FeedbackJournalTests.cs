@@ -1,4 +1,5 @@
 using System.Text;
+using CreditCheck.Stores;
 using Microsoft.Extensions.Logging;
 
 namespace CreditCheck.Tests.Feedback;

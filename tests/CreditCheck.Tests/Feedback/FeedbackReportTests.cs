@@ -1,4 +1,5 @@
 using CreditCheck.Catalog;
+using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
 
 namespace CreditCheck.Tests.Feedback;

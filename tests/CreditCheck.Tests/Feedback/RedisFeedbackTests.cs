@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CreditCheck.Redis;
+using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

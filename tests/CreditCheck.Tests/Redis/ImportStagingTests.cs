@@ -85,7 +85,7 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
         records.Add(Debt(people[19], "p"));                      // position 22: same as position 20
         var monitor = new RecordingMonitor();
 
-        var summary = await harness.Publisher.ImportListAsync("debtors", records, ImportMode.Replace, monitor, CancellationToken.None);
+        var summary = await harness.Publisher.ImportListAsync("debtors", records, ImportMode.Replace, monitor, progress: null, CancellationToken.None);
 
         Assert.Equal([(3L, false), (21L, true), (22L, false)], monitor.Repeats.Select(r => (r.Position, r.Differs)));
         Assert.Equal(people[2], monitor.Repeats[1].Record.Subject);
@@ -103,7 +103,7 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
         var monitor = new RecordingMonitor { RefuseWhenStaged = true };
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Publisher.ImportListAsync(
-            "debtors", Enumerable.Range(0, 9).Select(n => Debt(SyntheticIds.Person(n), "p")), ImportMode.Replace, monitor, CancellationToken.None));
+            "debtors", Enumerable.Range(0, 9).Select(n => Debt(SyntheticIds.Person(n), "p")), ImportMode.Replace, monitor, progress: null, CancellationToken.None));
 
         Assert.Equal(before.Sequence, await harness.Publisher.GetSequenceAsync());
         Assert.Equal(1, await EntryFieldsAsync(harness));

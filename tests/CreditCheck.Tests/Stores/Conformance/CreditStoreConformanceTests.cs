@@ -46,6 +46,27 @@ public abstract class CreditStoreConformanceTests
     }
 
     [Fact]
+    public async Task ImportList_WithProgress_ReportsGrowingCountsEndingAtTheWholeList()
+    {
+        await using var sut = await CreateAsync();
+        var records = Enumerable.Range(0, 25_000).Select(n => Debt(SyntheticIds.Person(n), "p")).ToList();
+        var reports = new List<ImportProgress>();
+
+        // A synchronous IProgress: Progress<T> would post to the thread pool and race the assertions.
+        var summary = await sut.Publisher.ImportListAsync("debtors", records, ImportMode.Replace, new Recorder(reports));
+
+        Assert.Equal(25_000, summary.Added);
+        Assert.True(reports.Count >= 2, $"{reports.Count} reports");
+        Assert.Equal(reports.Select(r => r.Records).Order(), reports.Select(r => r.Records));
+        Assert.Equal(new ImportProgress(25_000, 25_000, 0, 0), reports[^1]);
+    }
+
+    private sealed class Recorder(List<ImportProgress> reports) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => reports.Add(value);
+    }
+
+    [Fact]
     public async Task Upsert_ThenLookup_FindsTheEntryAsWritten()
     {
         await using var sut = await CreateAsync();

@@ -1,8 +1,10 @@
 namespace CreditCheck.Stores;
 
-/// <summary>What a store knows of its own state, for the health check and the feed-lag gauge.</summary>
-internal interface IStoreHealth
+/// <summary>What a store knows of its own state, for the health check and the feed-lag gauge. A store
+/// that does not implement it is taken as always synchronized and current (as the embedded store is).</summary>
+public interface IStoreHealth
 {
+    /// <summary>The store's state now; cheap to read (the health check and a gauge poll it).</summary>
     StoreHealth Health { get; }
 }
 
@@ -12,7 +14,7 @@ internal interface IStoreHealth
 /// <param name="Sequence">The change sequence applied.</param>
 /// <param name="ConfirmedAt">When the state was last confirmed current; null when always current (embedded).</param>
 /// <param name="LastError">The last error talking to the shared store, or null.</param>
-internal readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError);
+public readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError);
 
 /// <summary>What the feedback delivery knows of its backlog, for the health check and gauges.</summary>
 internal interface IFeedbackHealth

@@ -1,14 +1,19 @@
-namespace CreditCheck;
+namespace CreditCheck.Stores;
 
-/// <summary>Where delivered feedback goes: the store's side of feedback (in memory, a Redis stream).
-/// Called by one delivery loop at a time.</summary>
-internal interface IFeedbackSink
+/// <summary>Where delivered feedback goes: the store's side of feedback (in memory, a Redis stream, a
+/// platform). <see cref="CreditFeedback"/> calls it from one delivery loop at a time; a store registers
+/// its sink as <c>IFeedbackSink</c> in the container.</summary>
+public interface IFeedbackSink
 {
     /// <summary>Names the destination in logs and errors, e.g. "redis namespace 'zhejiang'".</summary>
     string Name { get; }
 
     /// <summary>Writes a batch. Throws when the store cannot take it; the batch is then retried whole,
-    /// so a store may see a record more than once (always with the same key).</summary>
+    /// so a store may see a record more than once (always with the same <see cref="FeedbackRecord.Key"/>):
+    /// a sink stores by key or its reader drops repeats.</summary>
+    /// <param name="records">The records, in the order they were acknowledged.</param>
+    /// <param name="cancellationToken">Cancels the write; the batch is then retried.</param>
+    /// <returns>Completes once the store holds every record.</returns>
     Task WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken);
 }
 
