@@ -60,6 +60,11 @@ for project in tests/*/*.csproj; do
     --results-directory "$results" || status=1
 done
 
+# The packages as a new host uses them (tests/package-test.sh: pack, a fresh project on the packages
+# alone, the operator tool installed from them, the embedded store and a real redis-server).
+echo "== packages: pack, install, and a fresh host on them"
+bash tests/package-test.sh "$results" || status=1
+
 # The Redis layer again, built against the newest StackExchange.Redis line (3.x, RESP3 by default): the
 # SDK is compiled against 2.13 and must work unchanged on 3.x. Built in a copy of the tree so that the
 # main build's outputs stay as they are; these runs count in the closing line too.
