@@ -1,0 +1,300 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+using CreditCheck.Catalog;
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>The change feed: connects, subscribes to the wake-up, polls the change log, applies its
+/// records in sequence, and resyncs everything when it cannot.</summary>
+public sealed partial class RedisCreditStore
+{
+    private Task EnsureStartedAsync()
+    {
+        lock (_startLock)
+        {
+            return _start ??= ConnectAndRunAsync();
+        }
+    }
+
+    private async Task ConnectAndRunAsync()
+    {
+        // With abortConnect=false this returns even while Redis is down; the feed keeps trying.
+        _connection = await RedisConnection.ConnectAsync(_options, _sharedMultiplexer).ConfigureAwait(false);
+
+        // After a reconnect the server may have restarted or failed over: read everything anew.
+        _connection.Multiplexer.ConnectionRestored += (_, _) =>
+        {
+            _resyncRequested = true;
+            Wake();
+        };
+        _feed = Task.Run(() => RunFeedAsync(_stop.Token));
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already awake
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopping
+        }
+    }
+
+    private async Task RunFeedAsync(CancellationToken stop)
+    {
+        var resync = true;
+        var subscribed = false;
+        var failures = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (!subscribed)
+                {
+                    // The wake-up; the client resubscribes by itself after a reconnect.
+                    await _connection!.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_connection.Keys.Notify), (_, _) => Wake()).ConfigureAwait(false);
+                    subscribed = true;
+                }
+
+                if (_resyncRequested)
+                {
+                    _resyncRequested = false;
+                    resync = true;
+                    Log.Resync(_logger, _options.Namespace, "the connection to Redis was restored");
+                }
+
+                if (!_feedPaused)
+                {
+                    resync = resync ? !await ResyncAsync().ConfigureAwait(false) : !await PollAsync().ConfigureAwait(false);
+                }
+
+                failures = 0;
+            }
+            catch (SecretMismatchException e)
+            {
+                _lastError = e.Message;
+                _ready.TrySetException(e);
+                return;
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                return; // stopping: whatever failed mid-way no longer matters
+            }
+            catch (Exception e)
+            {
+                failures++;
+                _lastError = $"{e.GetType().Name}: {e.Message}";
+                Log.FeedFailed(_logger, e, _options.Namespace);
+            }
+
+            var delay = failures > 0
+                ? TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(failures, 6)))
+                : resync ? TimeSpan.Zero : _options.PollInterval;
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await _wake.WaitAsync(delay, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads everything anew: catalog, filter sources, sequence. True when done.</summary>
+    private async Task<bool> ResyncAsync()
+    {
+        var connection = _connection!;
+        var started = _time.GetUtcNow();
+        var result = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Snapshot, [connection.Keys.Sequence], [connection.Keys.Prefix])
+            .WaitAsync(_options.OperationTimeout * 5, _time).ConfigureAwait(false))!;
+        var sequence = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
+        var fingerprint = (string)result[1]!;
+        if (fingerprint.Length == 0)
+        {
+            throw new InvalidOperationException($"Namespace '{_options.Namespace}' has no data yet: no publisher has set it up.");
+        }
+
+        if (fingerprint != connection.SubjectKeys.SecretFingerprint)
+        {
+            throw new SecretMismatchException(_options.Namespace, fingerprint, connection.SubjectKeys.SecretFingerprint);
+        }
+
+        var catalogJson = (string)result[3]!;
+        if (catalogJson.Length == 0)
+        {
+            throw new InvalidOperationException($"Namespace '{_options.Namespace}' has no catalog; publish one.");
+        }
+
+        var catalog = CreditCatalog.Parse(catalogJson);
+        var committed = (RedisResult[])result[4]!;
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < committed.Length; i += 2)
+        {
+            generations[(string)committed[i]!] = (long)committed[i + 1];
+        }
+
+        var blobs = new List<byte[]>();
+        long keys = 0;
+        for (var i = 5; i + 1 < result.Length; i += 2)
+        {
+            var blob = (byte[])result[i + 1]!;
+            blobs.Add(blob);
+            keys += blob.Length / 8;
+        }
+
+        var filter = new SplitBlockBloomFilter(keys);
+        foreach (var blob in blobs)
+        {
+            for (var offset = 0; offset + 8 <= blob.Length; offset += 8)
+            {
+                filter.Add(BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(offset)));
+            }
+        }
+
+        // Cached entries stay valid when nothing changed (a resync after a reconnect, say): they are
+        // what the LastKnown policy answers from while Redis is away.
+        if (sequence != Interlocked.Read(ref _applied) || _state?.Catalog.Version != catalog.Version)
+        {
+            _cache.Clear();
+        }
+
+        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
+        Interlocked.Exchange(ref _applied, sequence);
+        Confirm(started);
+        _lastError = null;
+        Log.Synchronized(_logger, _options.Namespace, sequence, catalog.Version, filter.Count, filter.SizeInBytes);
+        _ready.TrySetResult();
+        return true;
+    }
+
+    /// <summary>Applies the change log since the applied sequence. False when a full resync is needed.</summary>
+    private async Task<bool> PollAsync()
+    {
+        var connection = _connection!;
+        var database = connection.Database;
+        while (true)
+        {
+            var started = _time.GetUtcNow();
+            var applied = Interlocked.Read(ref _applied);
+            var batch = database.CreateBatch();
+            var sequenceTask = batch.StringGetAsync(connection.Keys.Sequence);
+            var changesTask = batch.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, applied, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000);
+            batch.Execute();
+            var sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false) ?? 0;
+            var changes = await changesTask.WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+
+            if (changes.Length == 0)
+            {
+                if (sequence > applied)
+                {
+                    Log.Resync(_logger, _options.Namespace, $"the change log no longer holds sequence {applied + 1}");
+                    return false;
+                }
+
+                if (sequence < applied)
+                {
+                    Log.Resync(_logger, _options.Namespace, $"the namespace went back from sequence {applied} to {sequence} (data replaced or flushed)");
+                    return false;
+                }
+
+                Confirm(started);
+                return true;
+            }
+
+            if ((long)changes[0].Score != applied + 1)
+            {
+                Log.Resync(_logger, _options.Namespace, $"gap in the change log: expected {applied + 1}, found {(long)changes[0].Score}");
+                return false;
+            }
+
+            foreach (var change in changes)
+            {
+                if (!await ApplyAsync(change.Element!).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                Interlocked.Exchange(ref _applied, (long)change.Score);
+            }
+
+            if (Interlocked.Read(ref _applied) >= sequence)
+            {
+                Confirm(started);
+                return true;
+            }
+        }
+    }
+
+    private async Task<bool> ApplyAsync(string record)
+    {
+        ChangeRecord? change;
+        try
+        {
+            change = JsonSerializer.Deserialize(record, ChangeJsonContext.Default.ChangeRecord);
+        }
+        catch (JsonException)
+        {
+            change = null;
+        }
+
+        var state = _state!;
+        switch (change?.Op)
+        {
+            case "entry" when change.K is not null:
+                if (change.F is { } print && ulong.TryParse(print, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var fingerprint))
+                {
+                    state.Filter.Add(fingerprint);
+                    if (state.Filter.Count > state.Filter.Capacity * 5 / 4)
+                    {
+                        Log.Resync(_logger, _options.Namespace, "the filter grew past its size; rebuilding it");
+                        return false;
+                    }
+                }
+
+                _cache.Invalidate(change.K);
+                return true;
+
+            case "catalog":
+                var json = await _connection!.Database.HashGetAsync(_connection.Keys.Catalog, "json").WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+                _state = state with { Catalog = CreditCatalog.Parse(json!) };
+                return true;
+
+            case "list":
+                Log.Resync(_logger, _options.Namespace, $"list {change.L} was imported");
+                return false;
+
+            default:
+                Log.Resync(_logger, _options.Namespace, $"unreadable change record: {record}");
+                return false;
+        }
+    }
+
+    /// <summary>The store's connection (started if need be), shared with the feedback sink: one
+    /// multiplexer per host.</summary>
+    internal async Task<RedisConnection> GetConnectionAsync()
+    {
+        await EnsureStartedAsync().ConfigureAwait(false);
+        return _connection!;
+    }
+
+    /// <summary>Test hook: a paused feed neither polls nor confirms, as if this host fell behind.</summary>
+    internal void PauseFeed(bool paused)
+    {
+        _feedPaused = paused;
+        Wake();
+    }
+
+    private void Confirm(DateTimeOffset at) => Interlocked.Exchange(ref _confirmedAtTicks, at.UtcTicks);
+}

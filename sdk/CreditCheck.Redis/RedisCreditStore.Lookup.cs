@@ -1,0 +1,242 @@
+using CreditCheck.Stores;
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>The read path: the local probe (filter and cache), the one-subject and batch reads from
+/// Redis, and the answers when Redis cannot give one.</summary>
+public sealed partial class RedisCreditStore
+{
+    private Probe ProbeLocally(SyncState state, SubjectId subject) => ProbeLocally(state, subject, Freshness(out var fresh), fresh);
+
+    /// <summary>How fresh the local state is now; a batch asks once, not once per subject.</summary>
+    private StoreFreshness Freshness(out bool fresh)
+    {
+        var confirmed = ConfirmedAt;
+        fresh = _time.GetUtcNow() - confirmed <= _checkOptions.MaxStaleness;
+        return new StoreFreshness(Interlocked.Read(ref _applied), confirmed);
+    }
+
+    private Probe ProbeLocally(SyncState state, SubjectId subject, StoreFreshness freshness, bool fresh)
+    {
+        var keys = state.Keys;
+        var maybe = state.Filter.MayContain(keys.Fingerprint(subject));
+        SubjectId? organization = null;
+        if (state.OrganizationKeys && subject.EmbeddedOrganizationCode is { } embedded)
+        {
+            organization = embedded;
+            maybe |= state.Filter.MayContain(keys.Fingerprint(embedded));
+        }
+
+        if (!maybe && fresh)
+        {
+            return new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
+        }
+
+        if (maybe && fresh && _cache.TryGetValue(subject, out var cached))
+        {
+            return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
+        }
+
+        return new Probe(subject, keys.StorageKey(subject), organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness);
+    }
+
+    /// <summary>One subject under one key: a plain HGETALL awaited directly, the cheapest read there
+    /// is (no script, no array, no extra continuation), so a cold check costs little more than the
+    /// bare round trip.</summary>
+    private async ValueTask<SubjectLookup> ReadOneAsync(SyncState state, Probe probe, CancellationToken cancellationToken)
+    {
+        if (probe.AlternateKey is not null)
+        {
+            return (await ReadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0];
+        }
+
+        var connection = _connection!;
+        HashEntry[] fields;
+        try
+        {
+            fields = await connection.Database.HashGetAllAsync(connection.Keys.Entries(probe.Key!))
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(state, [probe], cause)[0];
+        }
+
+        return Found(state, probe, fields, null, new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+    }
+
+    /// <summary>Reads the subjects' hashes in one round trip (one script call that returns them all:
+    /// one reply to parse instead of one per subject).</summary>
+    private async Task<SubjectLookup[]> ReadAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
+    {
+        var connection = _connection!;
+        var keys = new List<RedisKey>(probes.Count);
+        foreach (var probe in probes)
+        {
+            keys.Add(connection.Keys.Entries(probe.Key!));
+            if (probe.AlternateKey is not null)
+            {
+                keys.Add(connection.Keys.Entries(probe.AlternateKey));
+            }
+        }
+
+        RedisResult[] hashes;
+        try
+        {
+            hashes = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], [])
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(state, probes, cause);
+        }
+
+        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
+        var lookups = new SubjectLookup[probes.Count];
+        var position = 0;
+        for (var i = 0; i < probes.Count; i++)
+        {
+            var probe = probes[i];
+            var fields = Pairs((RedisValue[])hashes[position++]!);
+            var alternate = probe.AlternateKey is null ? null : Pairs((RedisValue[])hashes[position++]!);
+            lookups[i] = Found(state, probe, fields, alternate, freshness);
+        }
+
+        return lookups;
+    }
+
+    private static HashEntry[] Pairs(RedisValue[] flat)
+    {
+        var pairs = new HashEntry[flat.Length / 2];
+        for (var j = 0; j < pairs.Length; j++)
+        {
+            pairs[j] = new HashEntry(flat[2 * j], flat[(2 * j) + 1]);
+        }
+
+        return pairs;
+    }
+
+    private SubjectLookup[] Failed(SyncState state, List<Probe> probes, Exception cause)
+    {
+        var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}).";
+        _lastError = reason;
+        Log.LookupFailed(_logger, probes[0].Subject.Masked, reason);
+        return [.. probes.Select(p => Fallback(state, p, reason))];
+    }
+
+    private SubjectLookup Found(SyncState state, Probe probe, HashEntry[] fields, HashEntry[]? alternate, StoreFreshness freshness)
+    {
+        List<FoundEntry>? entries = null;
+        List<UnreadableEntry>? unreadable = null;
+        _selector.Select(state.Generations, fields, probe.Subject.Scheme, probe.Subject, ref entries, ref unreadable);
+        if (alternate is not null)
+        {
+            _selector.Select(state.Generations, alternate, probe.AlternateScheme!.Value, probe.Subject, ref entries, ref unreadable);
+        }
+
+        var cached = new CachedSubject(entries is null ? NoEntries : [.. entries], unreadable is null ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
+        if (probe.MayBeListed)
+        {
+            _cache.Remember(probe.Subject, cached);
+        }
+
+        return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
+    }
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;
+
+    // Redis could not answer: the last known state under LastKnown, otherwise nothing (the checker
+    // applies the policy).
+    private SubjectLookup Fallback(SyncState state, Probe probe, string reason)
+    {
+        var freshness = probe.Freshness;
+        if (_checkOptions.OnUnavailable == UnavailablePolicy.LastKnown)
+        {
+            if (_cache.TryGetValue(probe.Subject, out var cached))
+            {
+                return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.LastKnown, freshness, reason + " Last known entries used.");
+            }
+
+            if (!probe.MayBeListed)
+            {
+                return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LastKnown, freshness, reason + " Not listed as of the last sync.");
+            }
+        }
+
+        return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness, reason);
+    }
+
+    private async ValueTask<SubjectLookup> LookupWhenReadyAsync(SubjectId subject, CancellationToken cancellationToken)
+    {
+        var state = await WaitForStateAsync(cancellationToken).ConfigureAwait(false);
+        if (state is null)
+        {
+            return NotReady();
+        }
+
+        var probe = ProbeLocally(state, subject);
+        return probe.Answered ? probe.Lookup : await ReadOneAsync(state, probe, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SyncState?> WaitForStateAsync(CancellationToken cancellationToken)
+    {
+        await EnsureStartedAsync().ConfigureAwait(false);
+        try
+        {
+            await _ready.Task.WaitAsync(_options.StartupTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // reported as not ready
+        }
+
+        return _state;
+    }
+
+    private SubjectLookup NotReady() => new(
+        null,
+        NoEntries,
+        NoProblems,
+        LookupSource.Unavailable,
+        default,
+        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {_lastError ?? "no answer"}.");
+
+    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
+
+    /// <summary>What the local state says of a subject: an answer, or what to read from Redis.</summary>
+    private readonly struct Probe
+    {
+        public Probe(SubjectLookup answer)
+        {
+            Answered = true;
+            Lookup = answer;
+        }
+
+        public Probe(SubjectId subject, string key, string? alternateKey, IdentifierScheme? alternateScheme, bool mayBeListed, StoreFreshness freshness)
+        {
+            Subject = subject;
+            Key = key;
+            AlternateKey = alternateKey;
+            AlternateScheme = alternateScheme;
+            MayBeListed = mayBeListed;
+            Freshness = freshness;
+        }
+
+        public bool Answered { get; }
+
+        public SubjectLookup Lookup { get; }
+
+        public SubjectId Subject { get; }
+
+        public string? Key { get; }
+
+        public string? AlternateKey { get; }
+
+        public IdentifierScheme? AlternateScheme { get; }
+
+        public bool MayBeListed { get; }
+
+        public StoreFreshness Freshness { get; }
+    }
+}
