@@ -179,12 +179,14 @@ public sealed partial class RedisCreditStore
         return probe.Answered ? probe.Lookup : await ReadOneAsync(state, probe, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Before the first sync a check waits for it at most <see cref="RedisStoreOptions.OperationTimeout"/>
+    /// (connecting included), not <see cref="RedisStoreOptions.StartupTimeout"/>: while Redis is down, or the
+    /// namespace cannot be read, a clerk's check is answered under the policy at once, not held for seconds.</summary>
     private async Task<SyncState?> WaitForStateAsync(CancellationToken cancellationToken)
     {
-        await EnsureStartedAsync().ConfigureAwait(false);
         try
         {
-            await _ready.Task.WaitAsync(_options.StartupTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await StartedAndReadyAsync().WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -192,6 +194,12 @@ public sealed partial class RedisCreditStore
         }
 
         return _state;
+    }
+
+    private async Task StartedAndReadyAsync()
+    {
+        await EnsureStartedAsync().ConfigureAwait(false);
+        await _ready.Task.ConfigureAwait(false);
     }
 
     private SubjectLookup NotReady() => new(

@@ -16,6 +16,54 @@ public sealed class RedisFailureTests
         checker.CheckAsync(new CheckRequest(subject, "procurement")).AsTask();
 
     [Fact]
+    public async Task BeforeTheFirstSync_RedisDown_EachCheckWaitsOperationTimeoutNotStartupTimeout()
+    {
+        // A port nobody listens on: the server is stopped at once.
+        var server = await RedisServer.StartAsync();
+        var options = RedisHarness.Options(server, "down", o =>
+        {
+            o.StartupTimeout = TimeSpan.FromSeconds(30);
+            o.OperationTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        await server.DisposeAsync();
+        await using var store = new RedisCreditStore(options);
+        var checker = Checker(store, UnavailablePolicy.FailClosed);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var first = await CheckAsync(checker, Subjects.Tencent);
+        var second = await CheckAsync(checker, Subjects.Huawei);
+        clock.Stop();
+
+        Assert.True(first.IsDegraded);
+        Assert.Equal(DecisionOutcome.Review, first.Outcome);
+        Assert.Contains("Not synchronized", first.DegradedReason, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.Review, second.Outcome);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"two checks took {clock.Elapsed} with a 30 s StartupTimeout");
+    }
+
+    [Fact]
+    public async Task BeforeTheFirstSync_BrokenCatalogInRedis_ChecksAreAnsweredDegradedWithoutWaitingForStartup()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        Assert.Equal(":0", await server.CommandAsync("HSET", $"cc:{{{harness.Namespace}}}:catalog", "json", "{\"version\": broken"));
+        await using var store = new RedisCreditStore(RedisHarness.Options(server, harness.Namespace, o =>
+        {
+            o.StartupTimeout = TimeSpan.FromSeconds(30);
+            o.OperationTimeout = TimeSpan.FromMilliseconds(200);
+        }));
+        var checker = Checker(store, UnavailablePolicy.FailClosed);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var decision = await CheckAsync(checker, Subjects.Tencent);
+        clock.Stop();
+
+        Assert.True(decision.IsDegraded);
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the check took {clock.Elapsed} with a 30 s StartupTimeout");
+    }
+
+    [Fact]
     public async Task RedisKilledAndRestarted_DecisionsDegradePerPolicyThenRecoverWithoutRestartingTheHost()
     {
         await using var server = await RedisServer.StartAsync();
