@@ -9,17 +9,26 @@ namespace CreditCheck.Redis;
 /// idempotency key) and <c>record</c> (the record's JSON). Nothing is trimmed: the platform collects
 /// and trims. A batch that fails part-way is retried whole; the consumer drops the repeats by key.
 /// </summary>
-internal sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider time) : IFeedbackSink
+/// <remarks><c>UseRedis</c> registers it; a tool without a container builds it over its store and hands it
+/// to <c>new CreditFeedback(options, sink)</c>.</remarks>
+/// <param name="store">The store whose connection it writes on.</param>
+/// <param name="options">The namespace, and <see cref="RedisStoreOptions.OperationTimeout"/> (a batch waits five times it).</param>
+/// <param name="time">The clock for the timeouts; null for the system clock.</param>
+public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider? time = null) : IFeedbackSink
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private static readonly RedisValue KeyField = "key";
     private static readonly RedisValue RecordField = "record";
 
+    /// <inheritdoc/>
     public string Name => $"redis namespace '{options.Namespace}'";
 
+    /// <inheritdoc/>
     public async Task WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken)
     {
         var timeout = options.OperationTimeout * 5;
-        var connection = await store.GetConnectionAsync().WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        var connection = await store.GetConnectionAsync().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         var batch = connection.Database.CreateBatch();
         var appends = new Task[records.Count];
         for (var i = 0; i < records.Count; i++)
@@ -28,6 +37,6 @@ internal sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOption
         }
 
         batch.Execute();
-        await Task.WhenAll(appends).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(appends).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
     }
 }

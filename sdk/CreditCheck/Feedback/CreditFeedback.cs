@@ -1,4 +1,3 @@
-using System.Globalization;
 using CreditCheck.Stores;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,11 +21,8 @@ namespace CreditCheck;
 /// are dropped. Every record carries an idempotency key, so a consumer drops the duplicates that
 /// at-least-once delivery (a retry after a lost reply, a replay after a crash) may produce.</para>
 /// </remarks>
-public sealed class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDisposable, IDisposable
+public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDisposable, IDisposable
 {
-    private const int MaxTextLength = 1000;
-    private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
-
     private readonly FeedbackOptions _options;
     private readonly IFeedbackSink _sink;
     private readonly TimeProvider _time;
@@ -60,8 +56,16 @@ public sealed class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDis
     private int _stopping;
     private int _disposed;
 
-    internal CreditFeedback(FeedbackOptions options, IFeedbackSink sink, TimeProvider time, ILoggerFactory? loggerFactory)
+    /// <summary>Feedback delivery without a container (hosts use <c>AddCreditCheck</c>): for tools and
+    /// scripts that report what they executed. Dispose it to deliver what is left.</summary>
+    /// <param name="options">Buffer, journal and retry settings.</param>
+    /// <param name="sink">Where records go: the store's sink (e.g. <c>RedisFeedbackSink</c>, <c>InMemoryFeedbackStore</c>).</param>
+    /// <param name="time">The clock; null for the system clock.</param>
+    /// <param name="loggerFactory">Optional logging.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    public CreditFeedback(FeedbackOptions options, IFeedbackSink sink, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(options);
         var validation = new FeedbackOptionsValidator().Validate(null, options);
         if (validation.Failed)
@@ -71,7 +75,7 @@ public sealed class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDis
 
         _options = options;
         _sink = sink;
-        _time = time;
+        _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CreditFeedback>();
     }
 
@@ -111,7 +115,7 @@ public sealed class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDis
         ArgumentNullException.ThrowIfNull(report);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var now = _time.GetUtcNow();
-        Validate(report, now);
+        FeedbackReportValidator.Validate(report, now);
         Start();
         var records = FeedbackRecord.FromReport(report, now);
         var durable = Accept(records);
@@ -196,75 +200,6 @@ public sealed class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDis
         _retryNow.Dispose();
     }
 
-    /// <summary>Opens the journal (replaying what it holds) and starts the delivery loop; once.</summary>
-    /// <exception cref="InvalidOperationException">The journal cannot be used.</exception>
-    internal void Start()
-    {
-        if (_started)
-        {
-            return;
-        }
-
-        lock (_startLock)
-        {
-            if (_startFailure is not null)
-            {
-                throw _startFailure;
-            }
-
-            if (_started)
-            {
-                return;
-            }
-
-            if (_options.JournalPath is { } path)
-            {
-                try
-                {
-                    _journal = FeedbackJournal.Open(path, _logger);
-                }
-                catch (InvalidOperationException e)
-                {
-                    _startFailure = e;
-                    throw;
-                }
-
-                lock (_gate)
-                {
-                    _checkpoint = _journal.Start;
-                    _tail = _journal.End;
-                    _backlog = _journal.PendingAtOpen;
-                    _discarded = _journal.TornLinesAtOpen;
-                }
-            }
-
-            _loop = Task.Run(() => RunAsync(_stop.Token));
-            _started = true;
-        }
-    }
-
-    /// <summary>Stopping the host: waits up to <see cref="FeedbackOptions.ShutdownTimeout"/> for the
-    /// backlog, then stops the loop and says what is left.</summary>
-    internal async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (!_started || Interlocked.Exchange(ref _stopping, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await FlushAsync(_options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // the host is out of patience; what is left is reported below
-        }
-
-        await StopLoopAsync().ConfigureAwait(false);
-        ReportUndelivered();
-    }
-
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static void Signal(SemaphoreSlim semaphore)
@@ -283,361 +218,4 @@ public sealed class CreditFeedback : ICreditFeedback, IFeedbackHealth, IAsyncDis
         }
     }
 
-    private static void Validate(FeedbackReport report, DateTimeOffset now)
-    {
-        var problems = new List<string>();
-        if (report.Decision.CheckId == Guid.Empty)
-        {
-            problems.Add("the decision has no CheckId.");
-        }
-
-        if (report.Measures.Count == 0 && report.Decision.AppliedMeasures.Count > 0)
-        {
-            // An empty report means "nothing to execute"; said of a decision with measures it would
-            // count a punishment as a plain check.
-            problems.Add($"it reports no measure, but the decision applied {string.Join(", ", report.Decision.AppliedMeasures.Select(a => a.Measure.Code))}: " +
-                "report each one (Executed, NotExecuted with the reason, Overridden), or AllExecuted().");
-        }
-
-        Text(problems, "Department", report.Department);
-        Text(problems, "District", report.District);
-        Text(problems, "Operator", report.Operator);
-        Text(problems, "TransactionReference", report.TransactionReference);
-        Text(problems, "ItemCode", report.ItemCode);
-        Text(problems, "ItemName", report.ItemName);
-        if (report.ExecutedAt is { } executed && executed > now + FutureTolerance)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {executed:O} is in the future (now {now:O})."));
-        }
-
-        foreach (var measure in report.Measures)
-        {
-            var name = $"measure '{measure.MeasureCode}'";
-            Text(problems, name + " Reason", measure.Reason);
-            Text(problems, name + " OverriddenBy", measure.OverriddenBy);
-            Text(problems, name + " Outcome", measure.Outcome);
-            if (measure.Amount < 0)
-            {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} Amount is {measure.Amount}; an amount involved is not negative."));
-            }
-
-            if (measure.EffectiveFrom is { } from && measure.EffectiveUntil is { } until && until < from)
-            {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} EffectiveUntil {until:O} is before EffectiveFrom {from:O}."));
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"The feedback report on check {report.Decision.CheckId} is invalid: {string.Join(" ", problems)}", nameof(report));
-        }
-    }
-
-    private static void Text(List<string> problems, string name, string? value)
-    {
-        if (value is { Length: > MaxTextLength })
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} is {value.Length} characters long; at most {MaxTextLength} are kept."));
-        }
-    }
-
-    /// <summary>Journals and queues the records; returns the journal offset that must be on disk before
-    /// they count as acknowledged.</summary>
-    private long Accept(IReadOnlyList<FeedbackRecord> records)
-    {
-        byte[][]? lines = null;
-        byte[]? data = null;
-        if (_journal is not null)
-        {
-            lines = [.. records.Select(FeedbackJournal.Encode)];
-            data = lines.SelectMany(l => l).ToArray();
-        }
-
-        int overflowStarted = 0;
-        long endedOverflowed = -1, endedDropped = 0;
-        long tail;
-        lock (_gate)
-        {
-            var offset = _journal?.Append(data!) ?? _tail;
-            for (var i = 0; i < records.Count; i++)
-            {
-                long start = offset, end;
-                if (lines is not null)
-                {
-                    end = offset + lines[i].Length;
-                    offset = end;
-                    _tail = end;
-                    _backlog++;
-                }
-                else
-                {
-                    end = offset + 1;
-                }
-
-                if (_buffer.Count < _options.BufferCapacity)
-                {
-                    if (lines is null)
-                    {
-                        offset = end;
-                        _tail = end;
-                        _backlog++;
-                    }
-
-                    _buffer.Enqueue(new Pending(start, end, records[i]));
-                    if (_overflowing)
-                    {
-                        _overflowing = false;
-                        (endedOverflowed, endedDropped) = (_streakOverflowed, _streakDropped);
-                    }
-                }
-                else
-                {
-                    // Full: with a journal the record is in it and the loop reads it from there; without,
-                    // it is gone. Either way counted, and logged once per overflow.
-                    _overflowed++;
-                    _streakOverflowed++;
-                    if (lines is null)
-                    {
-                        _dropped++;
-                        _streakDropped++;
-                    }
-
-                    if (!_overflowing)
-                    {
-                        _overflowing = true;
-                        _streakOverflowed = 1;
-                        _streakDropped = lines is null ? 1 : 0;
-                        overflowStarted = lines is null ? 2 : 1;
-                    }
-                }
-            }
-
-            tail = _tail;
-        }
-
-        if (endedOverflowed >= 0)
-        {
-            Log.FeedbackOverflowEnded(_logger, endedOverflowed, endedDropped);
-        }
-
-        if (overflowStarted == 1)
-        {
-            Log.FeedbackOverflowJournaled(_logger, _options.BufferCapacity);
-        }
-        else if (overflowStarted == 2)
-        {
-            Log.FeedbackOverflowDropped(_logger, _options.BufferCapacity);
-        }
-
-        Signal(_wake);
-        return tail;
-    }
-
-    private async Task RunAsync(CancellationToken stop)
-    {
-        var failures = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                var batch = NextBatch();
-                if (batch is null)
-                {
-                    await _wake.WaitAsync(stop).ConfigureAwait(false);
-                    continue;
-                }
-
-                var (records, end, discarded) = batch.Records is { } buffered
-                    ? (buffered, batch.End, 0)
-                    : Read(batch);
-                if (records.Count > 0 && !await DeliverAsync(records, stop).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                Complete(end, records.Count, discarded);
-                if (_journal is { } journal)
-                {
-                    await journal.CommitAsync(end, _options.JournalCompactBytes).ConfigureAwait(false);
-                }
-
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The journal failed (a full disk, say): keep going, slower; the records are not lost.
-                failures++;
-                var delay = Backoff(failures);
-                _lastError = $"{e.GetType().Name}: {e.Message}";
-                Log.FeedbackJournalFailed(_logger, e, _journal?.Path ?? "(none)", failures, delay);
-                try
-                {
-                    await Task.Delay(delay, _time, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    /// <summary>The next records to deliver: from memory when the buffer holds the first undelivered
-    /// one, otherwise (records that overflowed, or a previous run's) from the journal.</summary>
-    private Batch? NextBatch()
-    {
-        lock (_gate)
-        {
-            if (_checkpoint >= _tail)
-            {
-                return null;
-            }
-
-            if (_buffer.TryPeek(out var head) && head.Start == _checkpoint)
-            {
-                var records = new List<FeedbackRecord>();
-                var end = _checkpoint;
-                foreach (var pending in _buffer)
-                {
-                    if (pending.Start != end || records.Count >= _options.BatchSize)
-                    {
-                        break;
-                    }
-
-                    records.Add(pending.Record);
-                    end = pending.End;
-                }
-
-                return new Batch(records, _checkpoint, end);
-            }
-
-            if (_journal is null)
-            {
-                throw new InvalidOperationException($"Feedback offsets out of step: delivered up to {_checkpoint}, buffer starts at {head?.Start}.");
-            }
-
-            return new Batch(null, _checkpoint, _buffer.Count > 0 ? head!.Start : _tail);
-        }
-    }
-
-    private (IReadOnlyList<FeedbackRecord> Records, long End, int Discarded) Read(Batch batch)
-    {
-        var read = _journal!.Read(batch.Start, batch.End, _options.BatchSize);
-        if (read.End <= batch.Start)
-        {
-            throw new IOException($"The feedback journal '{_journal.Path}' has no complete line at {batch.Start}.");
-        }
-
-        return (read.Records, read.End, read.Discarded);
-    }
-
-    /// <summary>Writes a batch until the store takes it; false when stopped first.</summary>
-    private async Task<bool> DeliverAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken stop)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await _sink.WriteAsync(records, stop).ConfigureAwait(false);
-                if (attempt > 0)
-                {
-                    Log.FeedbackDeliveryRestored(_logger, _sink.Name, attempt);
-                }
-
-                return true;
-            }
-            catch (Exception e) when (!stop.IsCancellationRequested)
-            {
-                var delay = Backoff(attempt + 1);
-                _lastError = $"{_sink.Name}: {e.GetType().Name}: {e.Message}";
-                Log.FeedbackDeliveryFailed(_logger, e, records.Count, _sink.Name, attempt + 1, delay);
-                try
-                {
-                    await _retryNow.WaitAsync(delay, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        // Doubling, capped, with ±20 % jitter so that many hosts do not retry in step.
-        var doubled = _options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30));
-        var jittered = Math.Min(doubled, _options.MaxRetryDelay.TotalMilliseconds) * (0.8 + (Random.Shared.NextDouble() * 0.4));
-        return TimeSpan.FromMilliseconds(Math.Clamp(jittered, 1, _options.MaxRetryDelay.TotalMilliseconds));
-    }
-
-    private void Complete(long end, int delivered, int discarded)
-    {
-        TaskCompletionSource progress;
-        lock (_gate)
-        {
-            _checkpoint = end;
-            while (_buffer.TryPeek(out var head) && head.End <= end)
-            {
-                _buffer.Dequeue();
-            }
-
-            _backlog -= delivered + discarded;
-            _delivered += delivered;
-            _discarded += discarded;
-            if (delivered > 0)
-            {
-                _lastDeliveredAt = _time.GetUtcNow();
-                _lastError = null;
-            }
-
-            progress = _progress;
-            _progress = NewSignal();
-        }
-
-        progress.TrySetResult();
-    }
-
-    private async Task StopLoopAsync()
-    {
-        if (!_stop.IsCancellationRequested)
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-        }
-
-        if (_loop is { } loop)
-        {
-            await loop.ConfigureAwait(false);
-        }
-    }
-
-    private void ReportUndelivered()
-    {
-        long backlog;
-        lock (_gate)
-        {
-            backlog = _backlog;
-        }
-
-        if (backlog > 0)
-        {
-            Log.FeedbackUndelivered(_logger, backlog, _sink.Name, _journal is null
-                ? "they are lost (no journal is configured)"
-                : $"they stay in the journal {_journal.Path} and are delivered at the next start");
-        }
-    }
-
-    /// <summary>A record in memory and its place: journal offsets, or a counter without a journal.</summary>
-    private sealed record Pending(long Start, long End, FeedbackRecord Record);
-
-    /// <summary>Buffered records from <c>Start</c> to <c>End</c>, or (no records) a journal range to read.</summary>
-    private sealed record Batch(IReadOnlyList<FeedbackRecord>? Records, long Start, long End);
 }
