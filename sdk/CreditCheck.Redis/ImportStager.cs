@@ -41,6 +41,7 @@ internal sealed class ImportStager
     private readonly SeenFilter _seen = new();
     private Task _staged = Task.CompletedTask;
     private Task _written = Task.CompletedTask;
+    private FilterChecksum _prints;
 
     private ImportStager(RedisConnection connection, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease)
     {
@@ -65,8 +66,14 @@ internal sealed class ImportStager
         bool replace,
         bool hasCommitted,
         string token,
-        TimeSpan lease) =>
-        new(connection, list, generation, replace, hasCommitted, token, lease);
+        TimeSpan lease,
+        FilterChecksum copied) =>
+        new(connection, list, generation, replace, hasCommitted, token, lease) { _prints = copied };
+
+    /// <summary>The count and checksum of the staged fingerprints (those copied from the committed list in
+    /// merge mode, and every one this import appended), for the list's manifest. Read after
+    /// <see cref="FinishAsync"/>.</summary>
+    public FilterChecksum StagedPrints => _prints;
 
     /// <summary>Encodes the chunk on the thread pool and stages it after the previous one.</summary>
     public Task<ChunkOutcome> Stage(List<ListRecord> records)
@@ -269,6 +276,7 @@ internal sealed class ImportStager
         if (Fingerprints(chunk, decisions) is { Length: > 0 } prints)
         {
             tasks.Add(batch.StringAppendAsync(Keys.StagedFingerprints(_list), prints));
+            _prints = _prints.Add(prints); // chunks are staged one at a time
         }
 
         if (chunk.OrganizationCodes)

@@ -29,6 +29,18 @@ internal static partial class Log
     [LoggerMessage(2105, LogLevel.Warning, "Namespace {Namespace} was not synchronized within {Timeout}; checks are decided by the unavailability policy until it is: {Reason}", EventName = "NotReady")]
     public static partial void NotReady(ILogger logger, string @namespace, TimeSpan timeout, string reason);
 
+    [LoggerMessage(2107, LogLevel.Error, "List data of namespace {Namespace} is damaged; checks are decided by the unavailability policy until it is repaired (creditcheck repair): {Damage}", EventName = "ListDataDamaged")]
+    public static partial void ListDataDamaged(ILogger logger, string @namespace, string damage);
+
+    [LoggerMessage(2108, LogLevel.Information, "List data of namespace {Namespace} is whole again", EventName = "ListDataRestored")]
+    public static partial void ListDataRestored(ILogger logger, string @namespace);
+
+    [LoggerMessage(2109, LogLevel.Warning, "Namespace {Namespace} was written by a publisher without manifests: its filter sources cannot be verified until a current publisher connects", EventName = "ListDataUnverified")]
+    public static partial void ListDataUnverified(ILogger logger, string @namespace);
+
+    [LoggerMessage(2110, LogLevel.Warning, "Redis evicts keys under memory pressure (maxmemory-policy {Policy}); set it to noeviction: an evicted list would make listed subjects look clean (this store detects it and degrades)", EventName = "EvictionPolicy")]
+    public static partial void EvictionPolicy(ILogger logger, string policy);
+
     [LoggerMessage(2106, LogLevel.Error, "An entry of {Subject} in namespace {Namespace} is unreadable: {Field}: {Reason}", EventName = "UnreadableEntry")]
     public static partial void UnreadableEntry(ILogger logger, string subject, string @namespace, string field, string reason);
 }

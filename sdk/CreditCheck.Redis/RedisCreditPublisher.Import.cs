@@ -82,7 +82,8 @@ public sealed partial class RedisCreditPublisher
         var nothingStaged = false;
         var inFlight = new Queue<StagedChunk>();
         var counts = new ImportCounts();
-        var stager = ImportStager.Open(_connection, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease);
+        var copied = new FilterChecksum((long)begin[3], (uint)(long)begin[4], (uint)(long)begin[5]);
+        var stager = ImportStager.Open(_connection, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, copied);
         try
         {
             // A pipeline: a thread of its own reads and checks the records (the source may block on a
@@ -103,13 +104,22 @@ public sealed partial class RedisCreditPublisher
             var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > counts.Updated + counts.Unchanged
                 ? await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false)
                 : 0;
-            if (counts.Added + counts.Updated + removed == 0)
+            // A damaged list (its filter source or index deleted, evicted or altered) is rebuilt by a replace
+            // import even when no entry changed: the staged fingerprints and index are whole.
+            var damage = await CheckListAsync(listCode).ConfigureAwait(false);
+            if (damage is not null && mode == ImportMode.Merge)
+            {
+                throw new ListEntryException($"List '{listCode}' is damaged in Redis ({damage}); a merge keeps the damaged data. Import the full export in replace mode to rebuild it.");
+            }
+
+            if (counts.Added + counts.Updated + removed == 0 && damage is null)
             {
                 nothingStaged = true;
                 return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
             }
 
-            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation).ConfigureAwait(false))!;
+            var prints = stager.StagedPrints;
+            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation, prints.Count, prints.Low, prints.High).ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
                 throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");

@@ -243,6 +243,93 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
         {
             throw new SecretMismatchException(Keys.Namespace, stored, mine);
         }
+
+        await AdoptUnmanifestedListsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What is wrong with each list's data in Redis (its filter source, index, generation and
+    /// manifest checked in full, as a reader checks them at a resync), or nothing for a list that is whole.
+    /// <c>creditcheck status</c> shows it; a replace import of the list rebuilds a damaged one.</summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>Per list with data: the damage, naming the key, or null.</returns>
+    public async Task<IReadOnlyDictionary<string, string?>> CheckListsAsync(CancellationToken cancellationToken = default)
+    {
+        var database = _connection.Database;
+        var lists = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var list in await database.SetMembersAsync(Keys.Lists).WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            lists.Add(list!);
+        }
+
+        foreach (var entry in await database.HashGetAllAsync(Keys.Manifest).WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            lists.Add(entry.Name!);
+        }
+
+        var result = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var list in lists)
+        {
+            result[list] = await CheckListAsync(list).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>One list checked in full against its manifest; null when whole.</summary>
+    private async Task<string?> CheckListAsync(string list)
+    {
+        var database = _connection.Database;
+        try
+        {
+            var manifest = (string?)await database.HashGetAsync(Keys.Manifest, list).ConfigureAwait(false);
+            var blob = (byte[]?)await database.StringGetAsync(Keys.ListFingerprints(list)).ConfigureAwait(false) ?? [];
+            var entries = await database.HashLengthAsync(Keys.ListIndex(list)).ConfigureAwait(false);
+            var generation = (long?)await database.HashGetAsync(Keys.Generations, list).ConfigureAwait(false) ?? 0;
+            if (manifest is null && blob.Length == 0 && entries == 0)
+            {
+                return null; // a list never written
+            }
+
+            return ListIntegrity.Check(Keys, list, manifest, blob, entries, string.Empty, generation);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
+        {
+            return $"a key of list '{list}' holds the wrong kind of value ({e.Message})";
+        }
+    }
+
+    /// <summary>A namespace written before manifests existed: records each list's manifest from its data as
+    /// it is now (once), then marks the namespace, so that from here on readers verify every list.</summary>
+    private async Task AdoptUnmanifestedListsAsync()
+    {
+        var database = _connection.Database;
+        if ((string?)await database.HashGetAsync(Keys.Meta, "manifest").ConfigureAwait(false) == "1")
+        {
+            return;
+        }
+
+        foreach (var list in await database.SetMembersAsync(Keys.Lists).ConfigureAwait(false))
+        {
+            if (await database.HashExistsAsync(Keys.Manifest, list).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var manifest = await ReadManifestFromDataAsync(list!).ConfigureAwait(false);
+            await database.HashSetAsync(Keys.Manifest, list, manifest.ToString(), When.NotExists).ConfigureAwait(false);
+        }
+
+        await database.HashSetAsync(Keys.Meta, "manifest", "1").ConfigureAwait(false);
+    }
+
+    /// <summary>A list's manifest as its keys are now (its fingerprints read whole: once per adoption or repair).</summary>
+    private async Task<ListManifest> ReadManifestFromDataAsync(string list)
+    {
+        var database = _connection.Database;
+        var blob = (byte[]?)await database.StringGetAsync(Keys.ListFingerprints(list)).ConfigureAwait(false) ?? [];
+        var entries = await database.HashLengthAsync(Keys.ListIndex(list)).ConfigureAwait(false);
+        var generation = (string?)await database.HashGetAsync(Keys.Generations, list).ConfigureAwait(false) ?? "0";
+        return new ListManifest(generation, entries, FilterChecksum.Of(blob));
     }
 
     private Task<RedisResult> Run(string script, params RedisValue[] arguments) =>

@@ -78,7 +78,7 @@ public sealed partial class RedisCreditStore
 
                 failures = 0;
             }
-            catch (SecretMismatchException e)
+            catch (Exception e) when (e is SecretMismatchException or EvictionPolicyException)
             {
                 _lastError = e.Message;
                 _ready.TrySetException(e);
@@ -138,6 +138,7 @@ public sealed partial class RedisCreditStore
         }
 
         var catalog = CreditCatalog.Parse(catalogJson);
+        await CheckEvictionPolicyAsync().ConfigureAwait(false);
         var committed = (RedisResult[])result[4]!;
         var generations = new Dictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i + 1 < committed.Length; i += 2)
@@ -145,13 +146,30 @@ public sealed partial class RedisCreditStore
             generations[(string)committed[i]!] = (long)committed[i + 1];
         }
 
+        // Every list's data against its manifest: a damaged filter source or index must not answer "not listed".
+        var manifested = (string)result[5]! == "1";
+        var manifests = Pairs((RedisResult[])result[6]!);
         var blobs = new List<byte[]>();
+        var damage = new List<string>();
         long keys = 0;
-        for (var i = 5; i + 1 < result.Length; i += 2)
+        for (var i = 7; i + 3 < result.Length; i += 4)
         {
-            var blob = (byte[])result[i + 1]!;
+            var list = (string)result[i]!;
+            var blob = (byte[])result[i + 1]! ?? [];
+            if (manifested
+                && ListIntegrity.Check(connection.Keys, list, manifests.GetValueOrDefault(list), blob, (long)result[i + 2], (string)result[i + 3]!, generations.GetValueOrDefault(list)) is { } problem)
+            {
+                damage.Add(problem);
+            }
+
             blobs.Add(blob);
             keys += blob.Length / 8;
+        }
+
+        if (!manifested && blobs.Count > 0 && !_warnedUnverified)
+        {
+            _warnedUnverified = true;
+            Log.ListDataUnverified(_logger, _options.Namespace);
         }
 
         var filter = new SplitBlockBloomFilter(keys);
@@ -173,10 +191,136 @@ public sealed partial class RedisCreditStore
         _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
-        _lastError = null;
+        SetDamage(damage.Count == 0 ? null : string.Join("; ", damage));
+        _lastError = _damage;
+        if (_damage is not null)
+        {
+            // What the cheap check reads now: until it changes (repaired, re-imported), no resync again.
+            _damageSummary = (await ReadIntegrityAsync().ConfigureAwait(false)).Summary;
+        }
         Log.Synchronized(_logger, _options.Namespace, sequence, catalog.Version, filter.Count, filter.SizeInBytes);
         _ready.TrySetResult();
         return true;
+    }
+
+    /// <summary>Once per store: reads <c>maxmemory-policy</c> (from INFO, which the SDK's ACL allows) and warns
+    /// unless it is <c>noeviction</c>, or refuses to start when <see cref="RedisStoreOptions.RequireNoEviction"/>.</summary>
+    private async Task CheckEvictionPolicyAsync()
+    {
+        if (_evictionPolicyChecked)
+        {
+            return;
+        }
+
+        string? policy = null;
+        try
+        {
+            var info = (string?)await _connection!.Database.ExecuteAsync("INFO", "memory").WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+            policy = info?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("maxmemory_policy:", StringComparison.Ordinal))?["maxmemory_policy:".Length..];
+        }
+        catch (RedisServerException)
+        {
+            // INFO refused (a proxy, a restricted user): nothing to tell.
+        }
+
+        _evictionPolicyChecked = true;
+        if (policy is not null && policy != "noeviction")
+        {
+            if (_options.RequireNoEviction)
+            {
+                throw new EvictionPolicyException(_options.Namespace, policy);
+            }
+
+            Log.EvictionPolicy(_logger, policy);
+        }
+    }
+
+    private static Dictionary<string, string> Pairs(RedisResult[] flat)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            pairs[(string)flat[i]!] = (string)flat[i + 1]!;
+        }
+
+        return pairs;
+    }
+
+    /// <summary>The cheap check while idle (lengths, generations: one small script): catches a filter
+    /// source or index deleted, evicted or truncated since the last sync. False when a resync is needed:
+    /// the data changed since damage was found (repaired, re-imported), so the filter is rebuilt and checked
+    /// in full. Damage that stays as it was costs one small script per poll, not a resync.</summary>
+    private async Task<bool> VerifyAsync()
+    {
+        var (problems, summary) = await ReadIntegrityAsync().ConfigureAwait(false);
+        if (problems.Count > 0)
+        {
+            SetDamage(string.Join("; ", problems));
+            _damageSummary = summary;
+            return true;
+        }
+
+        return _damage is null || summary == _damageSummary;
+    }
+
+    /// <summary>The problems the cheap check finds, and a summary of what it read (to tell whether the data
+    /// changed since).</summary>
+    private async Task<(List<string> Problems, string Summary)> ReadIntegrityAsync()
+    {
+        var connection = _connection!;
+        var result = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Verify, [connection.Keys.Sequence], [connection.Keys.Prefix])
+            .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
+        var problems = new List<string>();
+        var summary = new System.Text.StringBuilder();
+        if ((string)result[0]! != "1")
+        {
+            return (problems, string.Empty); // not a manifested namespace: nothing to verify against
+        }
+
+        var manifests = Pairs((RedisResult[])result[1]!);
+        if ((string)result[2]! is { Length: > 0 } manifestError)
+        {
+            problems.Add(manifestError);
+        }
+
+        foreach (var list in ((RedisResult[])result[3]!).Select(l => (string)l!))
+        {
+            if (!manifests.ContainsKey(list))
+            {
+                problems.Add($"{connection.Keys.Manifest} has no field for list '{list}' although the list has data (the manifest was deleted or damaged)");
+            }
+        }
+
+        for (var i = 4; i + 4 < result.Length; i += 5)
+        {
+            var list = (string)result[i]!;
+            var generation = long.TryParse((string)result[i + 3]!, NumberStyles.None, CultureInfo.InvariantCulture, out var g) ? g : -1;
+            summary.Append(list).Append('=').Append(manifests[list]).Append('/').Append((long)result[i + 1]).Append('/').Append((long)result[i + 2]).Append('/').Append(generation).Append(';');
+            if (ListIntegrity.CheckLengths(connection.Keys, list, manifests[list], (long)result[i + 1], (long)result[i + 2], (string)result[i + 4]!, generation) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        return (problems, summary.ToString());
+    }
+
+    private void SetDamage(string? damage)
+    {
+        var before = _damage;
+        _damage = damage;
+        if (damage is not null)
+        {
+            _lastError = damage;
+            if (damage != before)
+            {
+                Log.ListDataDamaged(_logger, _options.Namespace, damage);
+            }
+        }
+        else if (before is not null)
+        {
+            Log.ListDataRestored(_logger, _options.Namespace);
+        }
     }
 
     /// <summary>Applies the change log since the applied sequence. False when a full resync is needed.</summary>
@@ -206,6 +350,12 @@ public sealed partial class RedisCreditStore
                 if (sequence < applied)
                 {
                     Log.Resync(_logger, _options.Namespace, $"the namespace went back from sequence {applied} to {sequence} (data replaced or flushed)");
+                    return false;
+                }
+
+                if (!await VerifyAsync().ConfigureAwait(false))
+                {
+                    Log.Resync(_logger, _options.Namespace, "the list data changed since it was found damaged");
                     return false;
                 }
 

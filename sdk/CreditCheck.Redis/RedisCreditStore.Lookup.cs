@@ -30,10 +30,13 @@ public sealed partial class RedisCreditStore
 
         if (!maybe && fresh)
         {
-            return new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
+            // A damaged filter source cannot vouch for anyone: no "not listed" from it.
+            return _damage is { } damage
+                ? new Probe(Damaged(state, freshness, damage))
+                : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
         }
 
-        if (maybe && fresh && _cache.TryGetValue(subject, out var cached))
+        if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || _damage is null))
         {
             return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
         }
@@ -141,8 +144,15 @@ public sealed partial class RedisCreditStore
             _cache.Remember(probe.Subject, cached);
         }
 
-        return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
+        return cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && _damage is { } damage
+            ? Damaged(state, freshness, damage)
+            : new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
     }
+
+    /// <summary>The answer for a subject found in no entry while the list data is damaged: not a clean
+    /// bill but an unavailable store, decided by the policy, with the damage as the reason.</summary>
+    private static SubjectLookup Damaged(SyncState state, StoreFreshness freshness, string damage) =>
+        new(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness, $"The list data in Redis is damaged: {damage}.");
 
     private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? inner : e;
 

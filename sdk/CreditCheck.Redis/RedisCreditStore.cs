@@ -46,6 +46,10 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile string? _lastError;
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
+    private volatile string? _damage;
+    private string? _damageSummary;
+    private bool _warnedUnverified;
+    private bool _evictionPolicyChecked;
     private int _disposed;
 
     /// <summary>A store on its own, without a container (hosts use <c>UseRedis</c>); call
@@ -97,7 +101,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Catalog.Version,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
-                _lastError);
+                _lastError,
+                _damage);
         }
     }
 
@@ -106,7 +111,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         get
         {
             var status = Status;
-            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError);
+            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError, status.Damage);
         }
     }
 
@@ -239,6 +244,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 /// <param name="FilterKeys">Keys in the local filter.</param>
 /// <param name="FilterBytes">Memory of the local filter.</param>
 /// <param name="LastError">The last feed or lookup error since the last success, or null.</param>
+/// <param name="Damage">What is wrong with the list data in Redis (naming each key), or null: while it is
+/// set, no subject is answered "not listed" and decisions follow the unavailability policy.</param>
 public sealed record RedisStoreStatus(
     bool IsSynchronized,
     bool IsFresh,
@@ -247,4 +254,5 @@ public sealed record RedisStoreStatus(
     string? CatalogVersion,
     int FilterKeys,
     long FilterBytes,
-    string? LastError);
+    string? LastError,
+    string? Damage = null);

@@ -40,6 +40,15 @@ internal sealed class RedisKeys
     /// <summary>Set: the lists that hold data.</summary>
     public string Lists => Prefix + "lists";
 
+    /// <summary>Per list: committed generation, index length, fingerprint count and checksum (<see cref="ListManifest"/>).</summary>
+    public string Manifest => Prefix + "manifest";
+
+    /// <summary>Per list: its committed generation.</summary>
+    public string Generations => Prefix + "gens";
+
+    /// <summary>A list's 8-byte filter fingerprints, the SDK's filter source.</summary>
+    public string ListFingerprints(string list) => Prefix + "kb:" + list;
+
     /// <summary>Hash of one subject: <c>list⇥entryId⇥generation</c> → entry JSON. Readers read it whole
     /// (HGETALL) and select fields by the lists' committed generations.</summary>
     public string Entries(string subjectKey) => Prefix + "e:" + subjectKey;

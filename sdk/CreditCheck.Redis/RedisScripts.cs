@@ -28,6 +28,31 @@ internal static class RedisScripts
         end
         """;
 
+    // A list's manifest, cc:{ns}:manifest field {list} = "gen⇥entries⇥prints⇥sumLo⇥sumHi": the committed
+    // generation, the committed index's length, and the count and checksum (sums mod 2^32 of the two
+    // little-endian halves) of the 8-byte fingerprints in kb:{list}. Every writer keeps it exact, so a
+    // reader can tell a filter source or index that was deleted, evicted, truncated or altered.
+    private const string ManifestLua = """
+        local function manifest(prefix, list)
+          local m = redis.call('HGET', prefix .. 'manifest', list)
+          local t = { gen = redis.call('HGET', prefix .. 'gens', list) or '0', entries = 0, prints = 0, lo = 0, hi = 0 }
+          if m then
+            local g, e, p, lo, hi = string.match(m, '^([^\t]+)\t(%d+)\t(%d+)\t(%d+)\t(%d+)$')
+            if g then t = { gen = g, entries = tonumber(e), prints = tonumber(p), lo = tonumber(lo), hi = tonumber(hi) } end
+          end
+          return t
+        end
+        local function store_manifest(prefix, list, t)
+          redis.call('HSET', prefix .. 'manifest', list, t.gen .. '\t' .. string.format('%d\t%d\t%d\t%d', t.entries, t.prints, t.lo, t.hi))
+        end
+        local function add_print(t, fingerprint)
+          local lo, hi = struct.unpack('<I4I4', fingerprint)
+          t.prints = t.prints + 1
+          t.lo = (t.lo + lo) % 4294967296
+          t.hi = (t.hi + hi) % 4294967296
+        end
+        """;
+
     /// <summary>KEYS: subject entry hashes. ARGV: prefix. Returns {seq, n1, field, json, …, n2, …}:
     /// the visible fields of each subject (malformed fields are returned for the caller to report).</summary>
     private const string LookupLua = """
@@ -66,15 +91,60 @@ internal static class RedisScripts
         """;
 
     /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
-    /// list1, blob1, …}, atomically.</summary>
+    /// manifested ('1' when the publisher keeps manifests), {list, manifest …}, then per list (those in
+    /// <c>lists</c> and those with a manifest) {list, kb blob or an error text, index length or -1, key
+    /// problem or ''}, atomically. A key of the wrong type is reported, not raised.</summary>
     private const string SnapshotLua = """
         local prefix = ARGV[1]
-        local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys')
+        local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys', 'manifest')
+        local function get(command, key, ...)
+          local ok = redis.pcall(command, key, ...)
+          if type(ok) == 'table' and ok.err then return nil, key .. ': ' .. ok.err end
+          return ok, nil
+        end
+        local gens = get('HGETALL', prefix .. 'gens') or {}
+        local manifests = get('HGETALL', prefix .. 'manifest') or {}
         local out = { redis.call('GET', prefix .. 'seq') or '0', meta[1] or '', meta[2] or '0',
-                      redis.call('HGET', prefix .. 'catalog', 'json') or '', redis.call('HGETALL', prefix .. 'gens') }
-        for _, list in ipairs(redis.call('SMEMBERS', prefix .. 'lists')) do
+                      redis.call('HGET', prefix .. 'catalog', 'json') or '', gens, meta[3] or '0', manifests }
+        local seen = {}
+        local lists = get('SMEMBERS', prefix .. 'lists') or {}
+        for i = 2, #manifests, 2 do lists[#lists + 1] = manifests[i - 1] end
+        for _, list in ipairs(lists) do
+          if not seen[list] then
+            seen[list] = true
+            local blob, blobError = get('GET', prefix .. 'kb:' .. list)
+            local length, lengthError = get('HLEN', prefix .. 'l:' .. list)
+            out[#out + 1] = list
+            out[#out + 1] = blob or ''
+            out[#out + 1] = length or -1
+            out[#out + 1] = blobError or lengthError or ''
+          end
+        end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix. The cheap check a feed runs while idle: {manifested, {list, manifest …},
+    /// manifest key problem or '', {lists with data}, then per manifested list {list, kb length or -1, index length or -1, committed generation, key
+    /// problem or ''}}. A key of the wrong type is reported, not raised.</summary>
+    private const string VerifyLua = """
+        local prefix = ARGV[1]
+        local function get(command, key, ...)
+          local ok = redis.pcall(command, key, ...)
+          if type(ok) == 'table' and ok.err then return nil, key .. ': ' .. ok.err end
+          return ok, nil
+        end
+        local manifests, manifestError = get('HGETALL', prefix .. 'manifest')
+        local out = { redis.call('HGET', prefix .. 'meta', 'manifest') or '0', manifests or {}, manifestError or '',
+                      get('SMEMBERS', prefix .. 'lists') or {} }
+        for i = 2, #(manifests or {}), 2 do
+          local list = manifests[i - 1]
+          local blobLength, blobError = get('STRLEN', prefix .. 'kb:' .. list)
+          local length, lengthError = get('HLEN', prefix .. 'l:' .. list)
           out[#out + 1] = list
-          out[#out + 1] = redis.call('GET', prefix .. 'kb:' .. list) or ''
+          out[#out + 1] = blobLength or -1
+          out[#out + 1] = length or -1
+          out[#out + 1] = get('HGET', prefix .. 'gens', list) or '0'
+          out[#out + 1] = blobError or lengthError or ''
         end
         return out
         """;
@@ -89,7 +159,7 @@ internal static class RedisScripts
     /// <summary>ARGV: prefix, list, subject, entryId, hash, json, fingerprint (8 bytes), fingerprint hex,
     /// expected hash ('' = any), orgKey ('1' or '0'), keep. Returns {status, seq}: 1 written, 0 unchanged,
     /// -1 the stored entry is not the expected one (a concurrent change), -2 expected an entry that is absent.</summary>
-    private const string UpsertLua = AnnounceLua + "\n" + """
+    private const string UpsertLua = AnnounceLua + "\n" + ManifestLua + "\n" + """
         local prefix, list, subject, entry, hash, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
         local indexKey = prefix .. 'l:' .. list
         local indexField = subject .. '\t' .. entry
@@ -109,7 +179,13 @@ internal static class RedisScripts
         end
         redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
         redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
-        if not index then redis.call('APPEND', prefix .. 'kb:' .. list, ARGV[7]) end
+        if not index then
+          redis.call('APPEND', prefix .. 'kb:' .. list, ARGV[7])
+          local t = manifest(prefix, list)
+          t.entries = t.entries + 1
+          add_print(t, ARGV[7])
+          store_manifest(prefix, list, t)
+        end
         redis.call('SADD', prefix .. 'lists', list)
         if ARGV[10] == '1' then redis.call('HSET', prefix .. 'meta', 'orgKeys', '1') end
         redis.call('HINCRBY', prefix .. 'versions', list, 1)
@@ -117,7 +193,7 @@ internal static class RedisScripts
         """;
 
     /// <summary>ARGV: prefix, list, subject, entryId, keep. Returns {1 removed or 0 absent, seq}.</summary>
-    private const string RemoveLua = AnnounceLua + "\n" + """
+    private const string RemoveLua = AnnounceLua + "\n" + ManifestLua + "\n" + """
         local prefix, list, subject, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local indexKey = prefix .. 'l:' .. list
         local index = redis.call('HGET', indexKey, subject .. '\t' .. entry)
@@ -125,6 +201,9 @@ internal static class RedisScripts
         local gen = string.match(index, '^[^\t]+')
         redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen)
         redis.call('HDEL', indexKey, subject .. '\t' .. entry)
+        local t = manifest(prefix, list)
+        t.entries = math.max(0, t.entries - 1)
+        store_manifest(prefix, list, t)
         redis.call('HINCRBY', prefix .. 'versions', list, 1)
         return { 1, announce(prefix, '"op":"entry","l":' .. cjson.encode(list) .. ',"k":"' .. subject .. '"', ARGV[5]) }
         """;
@@ -132,8 +211,9 @@ internal static class RedisScripts
     /// <summary>ARGV: prefix, list, mode. Clears leftovers of a staging area, records the new
     /// generation in <c>stage:gen</c> (what an abandoned import staged is found by it), seeds the staged
     /// fingerprints with the committed ones in merge mode, and returns {list version, new generation,
-    /// 1 when the list has committed entries or 0}.</summary>
-    private const string BeginStageLua = """
+    /// 1 when the list has committed entries or 0, and in merge mode the committed manifest's prints,
+    /// sumLo, sumHi (what the copied fingerprints hold), else 0s}.</summary>
+    private const string BeginStageLua = ManifestLua + "\n" + """
         local prefix, list, mode = ARGV[1], ARGV[2], ARGV[3]
         redis.call('UNLINK', prefix .. 'stage:l:' .. list, prefix .. 'stage:kb:' .. list, prefix .. 'stage:gc:' .. list, prefix .. 'stage:removed:' .. list)
         if mode == 'merge' and redis.call('EXISTS', prefix .. 'kb:' .. list) == 1 then
@@ -141,7 +221,10 @@ internal static class RedisScripts
         end
         local gen = redis.call('INCR', prefix .. 'generations')
         redis.call('SET', prefix .. 'stage:gen:' .. list, gen)
-        return { redis.call('HGET', prefix .. 'versions', list) or '0', gen, redis.call('EXISTS', prefix .. 'l:' .. list) }
+        local t = { prints = 0, lo = 0, hi = 0 }
+        if mode == 'merge' then t = manifest(prefix, list) end
+        return { redis.call('HGET', prefix .. 'versions', list) or '0', gen, redis.call('EXISTS', prefix .. 'l:' .. list),
+                 tostring(t.prints), tostring(t.lo), tostring(t.hi) }
         """;
 
     /// <summary>ARGV: prefix, list, cursor. One page of the staged index of an import that was not
@@ -199,9 +282,10 @@ internal static class RedisScripts
         return { page[1], removed }
         """;
 
-    /// <summary>ARGV: prefix, list, expected list version, keep, generation. Switches the list to the staged
-    /// data in one step. Returns {1, seq}, or {-1, seq} when a single-entry change hit the list meanwhile.</summary>
-    private const string CommitLua = AnnounceLua + "\n" + """
+    /// <summary>ARGV: prefix, list, expected list version, keep, generation, and the staged fingerprints'
+    /// count, sumLo and sumHi. Switches the list to the staged data in one step and writes its manifest.
+    /// Returns {1, seq}, or {-1, seq} when a single-entry change hit the list meanwhile.</summary>
+    private const string CommitLua = AnnounceLua + "\n" + ManifestLua + "\n" + """
         local prefix, list = ARGV[1], ARGV[2]
         if (redis.call('HGET', prefix .. 'versions', list) or '0') ~= ARGV[3] then return { -1, current(prefix) } end
         -- UNLINK frees the old data in the background: a big list does not block Redis.
@@ -219,6 +303,8 @@ internal static class RedisScripts
         end
         redis.call('DEL', prefix .. 'stage:removed:' .. list, prefix .. 'stage:fields:' .. list, prefix .. 'stage:gen:' .. list)
         redis.call('HSET', prefix .. 'gens', list, ARGV[5])
+        store_manifest(prefix, list, { gen = ARGV[5], entries = redis.call('HLEN', prefix .. 'l:' .. list),
+                                       prints = tonumber(ARGV[6]), lo = tonumber(ARGV[7]), hi = tonumber(ARGV[8]) })
         redis.call('SADD', prefix .. 'lists', list)
         redis.call('HINCRBY', prefix .. 'versions', list, 1)
         return { 1, announce(prefix, '"op":"list","l":' .. cjson.encode(list), ARGV[4]) }
@@ -242,6 +328,8 @@ internal static class RedisScripts
     public const string ReadMany = ReadManyLua;
 
     public const string Snapshot = SnapshotLua;
+
+    public const string Verify = VerifyLua;
 
     public const string PublishCatalog = PublishCatalogLua;
 

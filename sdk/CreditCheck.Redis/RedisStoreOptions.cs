@@ -41,6 +41,11 @@ public sealed class RedisStoreOptions
     /// <summary>How long a lookup waits for Redis before the unavailability policy applies. Default 2 s.</summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Whether the store refuses to start (<see cref="EvictionPolicyException"/>) when Redis may evict
+    /// keys under memory pressure (<c>maxmemory-policy</c> other than <c>noeviction</c>). Default false: it
+    /// warns, and detects an evicted list by its manifest.</summary>
+    public bool RequireNoEviction { get; set; }
+
     /// <summary>How many listed subjects' entries are cached. Default 10,000.</summary>
     public int CacheCapacity { get; set; } = 10_000;
 

@@ -36,7 +36,13 @@ internal sealed class CreditCheckHealthCheck(
                 data["lastError"] = error;
             }
 
-            if (!health.Synchronized)
+            if (health.Damage is { } damage)
+            {
+                status = HealthStatus.Unhealthy;
+                data["damage"] = damage;
+                problems.Add($"the store's data is damaged ({damage}): no subject is answered \"not listed\" from it; decisions follow the unavailability policy until it is repaired");
+            }
+            else if (!health.Synchronized)
             {
                 status = HealthStatus.Unhealthy;
                 problems.Add("the store has not synchronized yet: decisions follow the unavailability policy");

@@ -14,7 +14,9 @@ public interface IStoreHealth
 /// <param name="Sequence">The change sequence applied.</param>
 /// <param name="ConfirmedAt">When the state was last confirmed current; null when always current (embedded).</param>
 /// <param name="LastError">The last error talking to the shared store, or null.</param>
-public readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError);
+/// <param name="Damage">What is wrong with the store's data (missing or damaged keys), or null; while set,
+/// the store answers no subject "not listed" and the health check reports unhealthy.</param>
+public readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError, string? Damage = null);
 
 /// <summary>What the feedback delivery knows of its backlog, for the health check and gauges.</summary>
 internal interface IFeedbackHealth

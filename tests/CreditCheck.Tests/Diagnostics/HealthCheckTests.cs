@@ -4,6 +4,7 @@ using CreditCheck.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using NSubstitute;
 
 namespace CreditCheck.Tests.Diagnostics;
 
@@ -39,6 +40,20 @@ public sealed class HealthCheckTests
         Assert.Equal(CreditCheckDiagnostics.HealthCheckName, entry.Key);
         Assert.Equal(HealthStatus.Healthy, entry.Value.Status);
         Assert.Contains("ready", entry.Value.Tags);
+    }
+
+    [Fact]
+    public async Task DamagedStoreData_IsUnhealthy_NamingTheDamage()
+    {
+        var store = Substitute.For<ICreditStore, IStoreHealth>();
+        const string damage = "cc:{zj}:kb:debtors holds 0 fingerprints, the manifest says 40";
+        ((IStoreHealth)store).Health.Returns(new StoreHealth(true, true, 12, DateTimeOffset.UtcNow, damage, damage));
+
+        var result = await CheckAsync(store);
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("damaged", result.Description, StringComparison.Ordinal);
+        Assert.Equal(damage, result.Data["damage"]);
     }
 
     [Fact]

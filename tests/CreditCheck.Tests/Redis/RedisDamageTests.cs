@@ -1,0 +1,186 @@
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using CreditCheck.Tests.Feedback;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Tests.Redis;
+
+/// <summary>
+/// List data damaged in Redis — a filter source or index deleted, emptied, truncated, altered or of the
+/// wrong type, a generation or manifest deleted, keys evicted — never turns a listed subject into a clean
+/// one: the store names the key, degrades every "not listed" answer under the policy, and recovers when the
+/// list is whole again.
+/// </summary>
+public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private static readonly SubjectId[] People = [.. Enumerable.Range(0, 40).Select(SyntheticIds.Person)];
+
+    private static ICreditChecker Checker(ICreditStore store) =>
+        new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailClosed }), TimeProvider.System);
+
+    private async Task<(RedisHarness Harness, RedisCreditStore Store, LogCapture Logs)> ListedAsync()
+    {
+        var harness = await RedisHarness.CreateAsync(redis.Server);
+        var imported = await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        var logs = new LogCapture();
+        var store = new RedisCreditStore(RedisHarness.Options(redis.Server, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync();
+        await RedisHarness.WaitForAsync(store, imported.Sequence);
+        Assert.Null(store.Status.Damage);
+        return (harness, store, logs);
+    }
+
+    private static async Task<string> DamageSeenAsync(RedisCreditStore store)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.Status.Damage is null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        return store.Status.Damage ?? throw new TimeoutException($"no damage reported ({store.Status.LastError})");
+    }
+
+    [Theory]
+    [InlineData("DEL", "kb", "missing or emptied")]
+    [InlineData("SET-EMPTY", "kb", "missing or emptied")]
+    [InlineData("TRUNCATE", "kb", "not a whole number")]
+    [InlineData("TRUNCATE-WHOLE", "kb", "truncated")]
+    [InlineData("WRONGTYPE", "kb", "wrong kind of value")]
+    [InlineData("DEL", "l", "holds 0 entries")]
+    [InlineData("DEL", "gens", "generation 0")]
+    [InlineData("DEL", "manifest", "has no field for list 'debtors'")]
+    public async Task DamagedListData_ListedSubjectsAreNeverClear_TheKeyIsNamed(string damage, string key, string expected)
+    {
+        var (harness, store, logs) = await ListedAsync();
+        await using var _ = harness;
+        await using var __ = store;
+        var ns = $"cc:{{{harness.Namespace}}}:";
+        var target = key switch
+        {
+            "kb" => ns + "kb:debtors",
+            "l" => ns + "l:debtors",
+            _ => ns + key,
+        };
+        switch (damage)
+        {
+            case "DEL":
+                await redis.Server.CommandAsync("DEL", target);
+                break;
+            case "SET-EMPTY":
+                await redis.Server.CommandAsync("SET", target, "");
+                break;
+            case "TRUNCATE":
+                await redis.Server.CommandAsync("SETRANGE", target, "0", "x"); // keep the length, then cut it unevenly
+                await redis.Server.CommandAsync("EVAL", "redis.call('SET', KEYS[1], string.sub(redis.call('GET', KEYS[1]), 1, 100)) return 1", "1", target);
+                break;
+            case "TRUNCATE-WHOLE":
+                await redis.Server.CommandAsync("EVAL", "redis.call('SET', KEYS[1], string.sub(redis.call('GET', KEYS[1]), 1, 160)) return 1", "1", target);
+                break;
+            case "WRONGTYPE":
+                await redis.Server.CommandAsync("DEL", target);
+                await redis.Server.CommandAsync("HSET", target, "x", "y");
+                break;
+        }
+
+        var reported = await DamageSeenAsync(store);
+        var checker = Checker(store);
+        var decisions = await checker.CheckManyAsync([.. People.Select(p => new CheckRequest(p, "procurement"))]);
+        var one = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+
+        Assert.Contains(expected, reported, StringComparison.Ordinal);
+        Assert.Contains(key is "kb" or "l" ? target : ns, reported, StringComparison.Ordinal);
+        Assert.DoesNotContain(decisions, d => d.Outcome == DecisionOutcome.Clear);
+        Assert.NotEqual(DecisionOutcome.Clear, one.Outcome);
+        Assert.True(clean.IsDegraded, "a clean subject is not vouched for by damaged data either");
+        Assert.Equal(DecisionOutcome.Review, clean.Outcome);
+        Assert.Contains("damaged", clean.DegradedReason, StringComparison.Ordinal);
+        Assert.Equal(reported, store.Status.LastError);
+        Assert.NotEmpty(logs.Of(2107));
+        Assert.Equal(reported, ((IStoreHealth)store).Health.Damage);
+    }
+
+    [Fact]
+    public async Task AlteredFingerprints_SameLength_FoundAtTheNextResync()
+    {
+        var (harness, store, _) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        var key = $"cc:{{{harness.Namespace}}}:kb:debtors";
+        await redis.Server.CommandAsync("SETRANGE", key, "0", "zzzzzzzz"); // the first subject's fingerprint, overwritten
+
+        // An import of another list makes every store resync.
+        await harness.Publisher.ImportListAsync("grade-a", [new ListRecord(Subjects.Alibaba, TestRecords.Debt(Subjects.Alibaba, "a").Entry with { ListCode = "grade-a" })], ImportMode.Replace);
+        var reported = await DamageSeenAsync(store);
+
+        Assert.Contains("altered", reported, StringComparison.Ordinal);
+        Assert.NotEqual(DecisionOutcome.Clear, (await Checker(store).CheckAsync(new CheckRequest(People[0], "procurement"))).Outcome);
+    }
+
+    [Fact]
+    public async Task DamagedList_ReimportedInReplaceMode_IsWholeAgainAndAnswersAsBefore()
+    {
+        var (harness, store, logs) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        await redis.Server.CommandAsync("DEL", $"cc:{{{harness.Namespace}}}:kb:debtors");
+        await DamageSeenAsync(store);
+
+        // The same export again: nothing changed in the entries, but the list is rebuilt because it is damaged.
+        var summary = await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.Status.Damage is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var checker = Checker(store);
+        Assert.Null(store.Status.Damage);
+        Assert.Equal(40, summary.Unchanged);
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[3], "procurement"))).Outcome);
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        Assert.Equal(DecisionOutcome.Clear, clean.Outcome);
+        Assert.False(clean.IsDegraded, clean.DegradedReason);
+        Assert.NotEmpty(logs.Of(2108));
+    }
+
+    [Fact]
+    public async Task EvictingMaxmemoryPolicy_WarnsAndByOptionRefusesToStart()
+    {
+        await using var server = await RedisServer.StartAsync("--maxmemory", "500mb", "--maxmemory-policy", "allkeys-lru");
+        await using var harness = await RedisHarness.CreateAsync(server);
+        var logs = new LogCapture();
+        await using var warned = new RedisCreditStore(RedisHarness.Options(server, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await warned.StartAsync();
+        await using var strict = new RedisCreditStore(RedisHarness.Options(server, harness.Namespace, o => o.RequireNoEviction = true));
+
+        var refused = await Assert.ThrowsAsync<EvictionPolicyException>(() => strict.StartAsync());
+
+        Assert.True(warned.Status.IsSynchronized);
+        Assert.Contains("allkeys-lru", Assert.Single(logs.Of(2110)).Message, StringComparison.Ordinal);
+        Assert.Equal("allkeys-lru", refused.Policy);
+        Assert.Contains("noeviction", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NamespaceWithoutManifests_APublisherConnecting_AdoptsItsListsAndReadersVerifyThem()
+    {
+        var (harness, store, _) = await ListedAsync();
+        await using var h = harness;
+        await store.DisposeAsync();
+        var ns = $"cc:{{{harness.Namespace}}}:";
+        await redis.Server.CommandAsync("DEL", ns + "manifest");
+        await redis.Server.CommandAsync("HDEL", ns + "meta", "manifest"); // as an older publisher left it
+
+        await using var publisher = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace));
+        await using var reader = new RedisCreditStore(RedisHarness.Options(redis.Server, harness.Namespace));
+        await reader.StartAsync();
+
+        Assert.Null(reader.Status.Damage);
+        Assert.Equal("1", await redis.Server.CommandAsync("HGET", ns + "meta", "manifest") is var flag ? flag.Split("\r\n")[1] : null);
+        await redis.Server.CommandAsync("DEL", ns + "kb:debtors");
+        Assert.Contains("kb:debtors", await DamageSeenAsync(reader), StringComparison.Ordinal);
+    }
+}
