@@ -37,11 +37,13 @@ internal static class DecisionText
                 EntryState.Expired => "（已过有效期，不适用）；",
                 EntryState.Repaired => "（已信用修复，不适用）；",
                 EntryState.Revoked => "（已撤销，不适用）；",
+                EntryState.OutsideSector => "（该名单仅在本行业领域适用，本事项不适用）；",
                 _ => "（名单不在当前目录中，需人工核查）；",
             });
             if (entry.Entry.RelatedTo is { } related)
             {
-                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{RoleChinese(related.Role)}；");
+                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{RoleChinese(related.Role)}");
+                text.Append(entry.IsRelatedPerson ? "（因企业列入而关联）；" : "（与企业一并列入）；");
             }
         }
 
@@ -96,12 +98,13 @@ internal static class DecisionText
                 EntryState.Expired => "expired",
                 EntryState.Repaired => "repaired",
                 EntryState.Revoked => "revoked",
+                EntryState.OutsideSector => "in force only in its sector, not here",
                 _ => "list not in the catalog, check by hand",
             };
             text.Append(CultureInfo.InvariantCulture, $" Listed on {entry.Entry.ListCode} (entry {entry.Entry.EntryId}, {state})");
             if (entry.Entry.RelatedTo is { } related)
             {
-                text.Append(CultureInfo.InvariantCulture, $" as {related.Role} of {related.EnterpriseName}");
+                text.Append(CultureInfo.InvariantCulture, $" as {related.Role} of {related.EnterpriseName}{(entry.IsRelatedPerson ? ", affected through the enterprise's entry" : ", listed in their own right")}");
             }
 
             text.Append('.');
@@ -144,6 +147,7 @@ internal static class DecisionText
     {
         RelatedRole.LegalRepresentative => "法定代表人",
         RelatedRole.PrincipalPerson => "主要负责人",
+        RelatedRole.DirectlyResponsiblePerson => "直接负责的主管人员和其他直接责任人员",
         _ => "实际控制人",
     };
 
