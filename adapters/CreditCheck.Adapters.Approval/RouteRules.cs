@@ -179,7 +179,7 @@ internal static class RouteRules
         {
             FacilitationEligibility.None => (null, $"本事项不适用{name}"),
             _ when record is { } r => (r.Party, $"{r.Text}，信用修复前不适用{name}"),
-            FacilitationEligibility.Catalog when granted is null => (null, $"信用目录未在本事项规定{name}"),
+            FacilitationEligibility.Catalog when granted is null => (null, $"信用目录未对申请人在本事项适用{name}"),
             _ => null,
         };
 
