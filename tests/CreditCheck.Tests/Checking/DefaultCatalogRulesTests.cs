@@ -287,6 +287,32 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
+    public async Task CheckAsync_RedListedAndTaxGradeDOnALicence_TheSectorEntryVoidsNoBenefit()
+    {
+        var company = SyntheticIds.Company(37);
+        await _harness.ListAsync(company, "customs-aeo");
+        await _harness.ListAsync(company, "tax-grade-d");
+
+        var decision = await _harness.CheckAsync(company, "licensing");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "green-channel");
+        Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedAndTaxGradeDInTaxAdministration_TheSectorEntryVoidsTheBenefit()
+    {
+        var company = SyntheticIds.Company(38);
+        await _harness.ListAsync(company, "tax-grade-a");
+        await _harness.ListAsync(company, "tax-grade-d");
+
+        var decision = await _harness.CheckAsync(company, "supervision.inspection");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "reduced-inspection");
+    }
+
+    [Fact]
     public async Task CheckAsync_SeriousListOutsideAnySector_StillActsWhereItsMeasuresSay()
     {
         var company = SyntheticIds.Company(35);
@@ -306,6 +332,23 @@ public sealed class DefaultCatalogRulesTests
         var decision = await _harness.CheckAsync(company, "supervision.inspection");
 
         Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "increased-inspection");
+    }
+
+    [Fact]
+    public async Task CheckAsync_GoodStandingMeasureWithPunishmentNotVoidingBenefits_StillVoidedByA失信Record()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(TestCatalog.Json)!;
+        json["policy"] = new System.Text.Json.Nodes.JsonObject { ["punishmentVoidsBenefits"] = false };
+        json["measures"]![4]!["lists"] = new System.Text.Json.Nodes.JsonArray(); // green-channel, for everyone in good standing
+        json["measures"]![4]!["appliesInGoodStanding"] = true;
+        var harness = new CheckerHarness(CreditCatalog.Parse(json.ToJsonString()));
+        var debtor = SyntheticIds.Company(39);
+        await harness.ListAsync(debtor, "debtors");
+
+        var decision = await harness.CheckAsync(debtor, "licensing");
+
+        Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "green-channel");
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.IsBenefit);
     }
 
     // 5. Citations checked.
