@@ -9,8 +9,12 @@ namespace CreditCheck;
 /// </summary>
 /// <remarks>
 /// Rules, in order: an entry triggers only while <see cref="EntryStatus.Active"/> (or under
-/// objection, unless the catalog suspends measures then) and inside its validity window; a person
-/// listed because of an enterprise triggers only measures that reach related persons; a 失信 record
+/// objection, unless the catalog suspends measures then), inside its validity window and, for a list
+/// with a sector, in a scenario of that sector (else it is <see cref="EntryState.OutsideSector"/> and
+/// does nothing); a person affected only through an enterprise's entry triggers only measures that reach
+/// related persons, while a person listed in their own right because of one triggers them all; a measure
+/// limited to some subject kinds applies only to those; a subject in good standing gets the measures that
+/// apply in good standing, which any 失信 record voids; a 失信 record
 /// (an entry in force on a punishment or watch list, an entry suspended by objection, on an unknown
 /// list, or unreadable) voids benefits unless a benefit survives punishment; the outcome is the most
 /// severe effect applied, and never better than <see cref="DecisionOutcome.Review"/> while a
