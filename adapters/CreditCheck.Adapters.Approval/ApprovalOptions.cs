@@ -13,12 +13,14 @@ public sealed class ApprovalOptions
     public int TolerantAcceptanceDays { get; set; } = 20;
 
     /// <summary>Who may be handled by 告知承诺 on matters that do not say. Default
-    /// <see cref="FacilitationEligibility.RedListed"/>: only where the catalog grants it (a red list).</summary>
-    public FacilitationEligibility Commitment { get; set; } = FacilitationEligibility.RedListed;
+    /// <see cref="FacilitationEligibility.Catalog"/>: whoever the catalog grants it in the matter's scenario —
+    /// with the default catalog, every applicant without a 失信 record on a licensing matter.</summary>
+    public FacilitationEligibility Commitment { get; set; } = FacilitationEligibility.Catalog;
 
     /// <summary>Who may be accepted under 容缺受理 on matters that do not say. Default
-    /// <see cref="FacilitationEligibility.RedListed"/>: only where the catalog grants it (a red list).</summary>
-    public FacilitationEligibility TolerantAcceptance { get; set; } = FacilitationEligibility.RedListed;
+    /// <see cref="FacilitationEligibility.Catalog"/>: whoever the catalog grants it in the matter's scenario —
+    /// with the default catalog, every applicant without a 失信 record on a licensing or public-service matter.</summary>
+    public FacilitationEligibility TolerantAcceptance { get; set; } = FacilitationEligibility.Catalog;
 
     /// <summary>Whether the legal representative, when the application names one, is checked too. Default true.</summary>
     public bool CheckLegalRepresentative { get; set; } = true;
@@ -78,9 +80,16 @@ public enum FacilitationEligibility
     /// <summary>Nobody: the matter does not offer it.</summary>
     None = 0,
 
-    /// <summary>Only applicants to whom the catalog grants it (a red list's benefit measure, which the
-    /// engine voids while a 失信 record is in force).</summary>
+    /// <summary>Applicants to whom the catalog grants it in the matter's scenario: a measure for every
+    /// applicant in good standing (the default catalog's 告知承诺 and 容缺受理 on <c>licensing</c>, 国办发〔2020〕42号),
+    /// or a red list's benefit; the engine voids either while a 失信 record is in force.</summary>
+    Catalog = 1,
+
+#pragma warning disable CA1069 // the former name of Catalog, kept so that configuration saying RedListed still binds
+    /// <summary>The former name of <see cref="Catalog"/>: the catalog decides who gets it (once only red
+    /// lists, now every applicant in good standing where the catalog says so).</summary>
     RedListed = 1,
+#pragma warning restore CA1069
 
     /// <summary>Any applicant without a 失信 record: no party has an entry in force on a punishment or watch
     /// list, nothing was voided, and the check was not degraded (国办发〔2020〕42号).</summary>

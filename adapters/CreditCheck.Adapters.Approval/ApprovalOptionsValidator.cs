@@ -78,12 +78,12 @@ internal sealed class ApprovalOptionsValidator : IValidateOptions<ApprovalOption
 
         if (settings.Commitment is { } commitment && !Enum.IsDefined(commitment))
         {
-            return Invariant($"Commitment is {(int)commitment}; use None, RedListed or NoAdverseRecord.");
+            return Invariant($"Commitment is {(int)commitment}; use None, Catalog or NoAdverseRecord.");
         }
 
         if (settings.TolerantAcceptance is { } tolerant && !Enum.IsDefined(tolerant))
         {
-            return Invariant($"TolerantAcceptance is {(int)tolerant}; use None, RedListed or NoAdverseRecord.");
+            return Invariant($"TolerantAcceptance is {(int)tolerant}; use None, Catalog or NoAdverseRecord.");
         }
 
         for (var i = 0; i < settings.TolerableMaterials.Count; i++)
@@ -101,7 +101,7 @@ internal sealed class ApprovalOptionsValidator : IValidateOptions<ApprovalOption
     {
         if (!Enum.IsDefined(value))
         {
-            failures.Add(Invariant($"{Prefix}{option} is {(int)value}; use None, RedListed or NoAdverseRecord."));
+            failures.Add(Invariant($"{Prefix}{option} is {(int)value}; use None, Catalog or NoAdverseRecord."));
         }
     }
 

@@ -179,7 +179,7 @@ internal static class RouteRules
         {
             FacilitationEligibility.None => (null, $"本事项不适用{name}"),
             _ when record is { } r => (r.Party, $"{r.Text}，信用修复前不适用{name}"),
-            FacilitationEligibility.RedListed when granted is null => (null, $"申请人未列入守信激励对象名单，本事项仅对守信主体适用{name}"),
+            FacilitationEligibility.Catalog when granted is null => (null, $"信用目录未对申请人在本事项适用{name}"),
             _ => null,
         };
 
@@ -257,6 +257,11 @@ internal static class RouteRules
 
     private static string ListsOf(AppliedMeasure measure, bool withRelated = true)
     {
+        if (measure.TriggeredBy.Count == 0)
+        {
+            return "无失信记录"; // a measure for every applicant in good standing
+        }
+
         var lists = "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
         var related = measure.TriggeredBy.Select(e => e.Entry.RelatedTo).FirstOrDefault(r => r is not null);
         return related is null || !withRelated ? lists : $"{lists}（系“{related.EnterpriseName}”的{RoleName(related.Role)}）";
@@ -266,6 +271,7 @@ internal static class RouteRules
     {
         RelatedRole.LegalRepresentative => "法定代表人",
         RelatedRole.PrincipalPerson => "主要负责人",
+        RelatedRole.DirectlyResponsiblePerson => "直接负责的主管人员和其他直接责任人员",
         _ => "实际控制人",
     };
 

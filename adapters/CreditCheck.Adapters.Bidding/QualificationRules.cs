@@ -120,6 +120,7 @@ internal static class QualificationRules
         }
     }
 
-    private static string ListsOf(AppliedMeasure measure) =>
-        "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
+    private static string ListsOf(AppliedMeasure measure) => measure.TriggeredBy.Count == 0
+        ? "无失信记录" // a measure for every subject in good standing
+        : "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
 }

@@ -372,6 +372,7 @@ internal static class EvidenceFormat
         EntryState.Expired => "已过有效期",
         EntryState.Repaired => "已信用修复",
         EntryState.Revoked => "已撤销",
+        EntryState.OutsideSector => "有效，但该名单仅在本行业领域适用，本事项不适用",
         _ => "名单不在目录中",
     };
 }

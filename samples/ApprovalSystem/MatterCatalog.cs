@@ -13,6 +13,7 @@ internal sealed class MatterCatalog : IMatterScenarioMap
     {
         // 设立登记: the intended legal representative is checked for 限制担任法定代表人.
         "330100-DJ-001" => new MatterSettings { Scenario = "market-access.registration", Name = "企业设立登记" },
+        "330100-DJ-002" => new MatterSettings { Scenario = "market-access.registration", Name = "企业变更登记" },
         "330100-PY-003" => new MatterSettings { Scenario = "awards", Name = "守合同重信用企业申报" },
         _ => null,
     };

@@ -62,7 +62,7 @@ ApprovalApplication[] day =
     new() { ApplicationId = "BJ-005", MatterCode = "330100-XK-017", EnterpriseName = "示例清白供应商二有限公司", Enterprise = Entity("91310104397093064Q"), MissingMaterials = ["从业人员健康证明"] },
     new() { ApplicationId = "BJ-006", MatterCode = "330100-XK-017", EnterpriseName = "示例失信建设工程有限公司", Enterprise = Entity("91310115768487450W"), MissingMaterials = ["场地租赁合同"], OffersCommitment = true },
     new() { ApplicationId = "BJ-007", MatterCode = "330100-XK-017", EnterpriseName = "示例先红后黑贸易有限公司", Enterprise = Entity("91440305039640179U"), MissingMaterials = ["场地租赁合同"] },
-    new() { ApplicationId = "BJ-008", MatterCode = "330100-XK-102", EnterpriseName = "示例经营异常商贸有限公司", Enterprise = Entity("91330106MATBAG8K2Q") },
+    new() { ApplicationId = "BJ-008", MatterCode = "330100-DJ-002", MatterKind = MatterKind.Other, EnterpriseName = "示例经营异常商贸有限公司", Enterprise = Entity("91330106MATBAG8K2Q") }, // 经营异常名录 acts in market access, its sector
     new() { ApplicationId = "BJ-009", MatterCode = "330100-DJ-001", MatterKind = MatterKind.Other, EnterpriseName = "示例清白供应商三有限公司", Enterprise = Entity("91440106MAL523T03Q"), LegalRepresentativeName = "曹某某", LegalRepresentative = Person("210102196305278033") },
     new() { ApplicationId = "BJ-010", MatterCode = "330100-PY-003", MatterKind = MatterKind.Other, EnterpriseName = "示例欠薪劳务有限公司", Enterprise = Entity("91420106MAXH74482D") },
     new() { ApplicationId = "BJ-011", MatterCode = "330100-GG-008", MatterKind = MatterKind.PublicService, PersonName = "赵某", Person = Person("61011319620814837X"), MissingMaterials = ["户口簿复印件"] },

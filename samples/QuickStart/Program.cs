@@ -105,6 +105,7 @@ static string StateText(EntryState state) => state switch
     EntryState.Revoked => "已撤销",
     EntryState.Expired => "已过有效期",
     EntryState.NotYetValid => "尚未生效",
+    EntryState.OutsideSector => "有效（仅在本行业领域适用）",
     _ => "名单不在目录中",
 };
 

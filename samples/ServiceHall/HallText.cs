@@ -45,6 +45,7 @@ public static class HallText
         EntryState.Expired => "已过期",
         EntryState.Repaired => "已信用修复",
         EntryState.Revoked => "已撤销",
+        EntryState.OutsideSector => "有效（仅在本行业领域适用，本事项不适用）",
         _ => "名单不在当前目录",
     };
 

@@ -33,6 +33,7 @@ internal static class EntryCodec
     private static readonly JsonEncodedText EnterpriseName = JsonEncodedText.Encode("enterpriseName");
     private static readonly JsonEncodedText EnterpriseCode = JsonEncodedText.Encode("enterpriseCode");
     private static readonly JsonEncodedText Role = JsonEncodedText.Encode("role");
+    private static readonly JsonEncodedText ListedInOwnRight = JsonEncodedText.Encode("listedInOwnRight");
 
     public static string Serialize(ListEntry entry) =>
         JsonSerializer.Serialize(entry, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ListEntry>)Options.GetTypeInfo(typeof(ListEntry)));
@@ -63,6 +64,11 @@ internal static class EntryCodec
             writer.WriteString(EnterpriseName, related.EnterpriseName);
             WriteIfNotNull(writer, EnterpriseCode, related.EnterpriseCode);
             WriteEnum(writer, Role, related.Role);
+            if (related.ListedInOwnRight is { } ownRight)
+            {
+                writer.WriteBoolean(ListedInOwnRight, ownRight);
+            }
+
             writer.WriteEndObject();
         }
 

@@ -98,6 +98,20 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task UnlistedApplicantOfferingCommitment_OnALicenceByDefault_CommitmentOnTheCatalogMeasure()
+    {
+        var hallPage = await OpenAsync();
+
+        // The food licence sets no eligibility: the adapter's default follows the catalog, which gives 告知承诺
+        // to every applicant without a 失信 record (国办发〔2020〕42号), not only to red-listed ones.
+        await hallPage.RouteAsync(Generated.CleanCompany.Value, FoodLicence, commitment: true);
+
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("告知承诺");
+        await Expect(hallPage.Page.Locator("#reasons")).ToContainTextAsync(LegalBasis("commitment-approval"));
+        await Expect(hallPage.Page.Locator("#reasons")).ToContainTextAsync("无失信记录");
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task SampleBlacklistedApplicant_IsRefusedWithItsLegalBasis()
     {
         var hallPage = await OpenAsync();
@@ -226,7 +240,7 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
             Assert.Equal("330100", r.District);
             Assert.Equal("licensing", r.Scenario);
         });
-        // 告知承诺 was open to this red-listed applicant but not used: reported not executed, with why.
+        // 告知承诺 was open to this applicant (in good standing) but not used: reported not executed, with why.
         var commitment = records.Single(r => r.MeasureCode == "commitment-approval");
         Assert.Equal(ExecutionResult.NotExecuted, commitment.Result);
         Assert.Contains("容缺受理", commitment.Reason, StringComparison.Ordinal);

@@ -199,6 +199,8 @@ internal static class CheckCommand
             ["entryId"] = e.Entry.EntryId,
             ["state"] = e.State.ToString(),
             ["reference"] = e.Entry.DecisionReference,
+            ["relatedRole"] = e.Entry.RelatedTo?.Role.ToString(),
+            ["listedInOwnRight"] = e.Entry.RelatedTo is null ? null : !e.IsRelatedPerson,
         })]),
         ["measures"] = new JsonArray([.. d.AppliedMeasures.Select(m => (JsonNode)new JsonObject
         {
@@ -206,6 +208,8 @@ internal static class CheckCommand
             ["name"] = m.Measure.Name,
             ["effect"] = m.Measure.Effect.ToString(),
             ["legalBasis"] = m.LegalBasis,
+            ["basicListItem"] = m.Measure.BasicListItem,
+            ["inGoodStanding"] = m.TriggeredBy.Count == 0,
         })]),
         ["voided"] = new JsonArray([.. d.VoidedMeasures.Select(m => (JsonNode)new JsonObject { ["code"] = m.Measure.Code, ["reason"] = m.VoidReason })]),
         ["explanation"] = d.Explanation,

@@ -221,7 +221,7 @@ internal sealed class ImportValidation(
             hash = Fnv1a.Append(hash, Fnv1a.Hash(text ?? "\0"));
         }
 
-        foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1])
+        foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1, entry.RelatedTo?.ListedInOwnRight is { } ownRight ? (ownRight ? 1 : 0) : -1])
         {
             hash = Fnv1a.Append(hash, (ulong)value);
         }

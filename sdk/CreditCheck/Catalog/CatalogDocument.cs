@@ -12,10 +12,21 @@ internal sealed class CatalogDocument
     public string? Version { get; set; }
     public string? Edition { get; set; }
     public string? EffectiveFrom { get; set; }
+    public List<ChangeDocument?>? Changes { get; set; }
     public PolicyDocument? Policy { get; set; }
     public List<ListDocument?>? Lists { get; set; }
     public List<ScenarioDocument?>? Scenarios { get; set; }
     public List<MeasureDocument?>? Measures { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+internal sealed class ChangeDocument
+{
+    public string? Version { get; set; }
+    public string? Date { get; set; }
+    public List<string?>? Notes { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }
@@ -41,6 +52,8 @@ internal sealed class ListDocument
     public string? LegalBasis { get; set; }
     public string? Edition { get; set; }
     public List<string?>? SubjectKinds { get; set; }
+    public List<string?>? Sectors { get; set; }
+    public bool? CoListsRelatedPersons { get; set; }
     public string? Duration { get; set; }
     public string? EarlyExit { get; set; }
 
@@ -73,6 +86,9 @@ internal sealed class MeasureDocument
     public bool? RelatedPersonsOnly { get; set; }
     public bool? JointPunishment { get; set; }
     public bool? SurvivesPunishment { get; set; }
+    public bool? AppliesInGoodStanding { get; set; }
+    public List<string?>? SubjectKinds { get; set; }
+    public string? BasicListItem { get; set; }
     public string? Description { get; set; }
 
     [JsonExtensionData]

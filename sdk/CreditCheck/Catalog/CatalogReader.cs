@@ -54,6 +54,12 @@ internal static partial class CatalogReader
             Version = catalog.Version,
             Edition = catalog.Edition,
             EffectiveFrom = catalog.EffectiveFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Changes = catalog.Changes.Count == 0 ? null : [.. catalog.Changes.Select(c => new ChangeDocument
+            {
+                Version = c.Version,
+                Date = c.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Notes = [.. c.Notes],
+            })],
             Policy = new PolicyDocument
             {
                 PunishmentVoidsBenefits = catalog.Policy.PunishmentVoidsBenefits,
@@ -70,6 +76,8 @@ internal static partial class CatalogReader
                 LegalBasis = l.LegalBasis,
                 Edition = l.Edition,
                 SubjectKinds = [.. l.SubjectKinds.Select(k => k.ToString())],
+                Sectors = l.Sectors.Count == 0 ? null : [.. l.Sectors],
+                CoListsRelatedPersons = l.CoListsRelatedPersons ? true : null,
                 Duration = l.Duration,
                 EarlyExit = l.EarlyExit,
             })],
@@ -94,6 +102,9 @@ internal static partial class CatalogReader
                 RelatedPersonsOnly = m.RelatedPersonsOnly ? true : null,
                 JointPunishment = m.JointPunishment ? true : null,
                 SurvivesPunishment = m.SurvivesPunishment ? true : null,
+                AppliesInGoodStanding = m.AppliesInGoodStanding ? true : null,
+                SubjectKinds = m.SubjectKinds.Count == 0 ? null : [.. m.SubjectKinds.Select(k => k.ToString())],
+                BasicListItem = m.BasicListItem,
                 Description = m.Description,
             })],
         };
@@ -118,6 +129,7 @@ internal static partial class CatalogReader
             }
         }
 
+        var changes = BuildChanges(doc.Changes, v);
         v.Unknown("$.policy", doc.Policy?.Unknown);
         var policy = new CatalogPolicy
         {
@@ -127,6 +139,7 @@ internal static partial class CatalogReader
 
         var lists = BuildLists(doc.Lists, edition, v);
         var scenarios = BuildScenarios(doc.Scenarios, edition, v);
+        ValidateSectors(doc.Lists, scenarios, v);
         var measures = BuildMeasures(doc.Measures, edition, lists, scenarios, v);
 
         if (v.Problems.Count > 0)
@@ -139,11 +152,80 @@ internal static partial class CatalogReader
             Version = version!,
             Edition = edition!,
             EffectiveFrom = effectiveFrom,
+            Changes = changes,
             Policy = policy,
             Lists = lists,
             Scenarios = scenarios,
             Measures = measures,
         };
+    }
+
+    private static List<CatalogChange> BuildChanges(List<ChangeDocument?>? documents, Validation v)
+    {
+        var changes = new List<CatalogChange>();
+        for (var i = 0; documents is not null && i < documents.Count; i++)
+        {
+            var path = $"$.changes[{i}]";
+            if (documents[i] is not { } d)
+            {
+                v.Add(path, "A change cannot be null.");
+                continue;
+            }
+
+            v.Unknown(path, d.Unknown);
+            var version = v.Required($"{path}.version", d.Version);
+            DateOnly? date = null;
+            if (d.Date is not null)
+            {
+                if (DateOnly.TryParseExact(d.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    date = parsed;
+                }
+                else
+                {
+                    v.Add($"{path}.date", $"'{d.Date}' is not a date in the form yyyy-MM-dd.");
+                }
+            }
+
+            var notes = new List<string>();
+            if (d.Notes is null || d.Notes.Count == 0)
+            {
+                v.Add($"{path}.notes", "Say what changed and why.");
+            }
+            else
+            {
+                for (var n = 0; n < d.Notes.Count; n++)
+                {
+                    if (v.Required($"{path}.notes[{n}]", d.Notes[n]) is { } note)
+                    {
+                        notes.Add(note);
+                    }
+                }
+            }
+
+            if (version is not null)
+            {
+                changes.Add(new CatalogChange { Version = version, Date = date, Notes = notes });
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>A list's sector names declared scenarios (checked once the scenarios are read).</summary>
+    private static void ValidateSectors(List<ListDocument?>? documents, List<Scenario> scenarios, Validation v)
+    {
+        var scenarioCodes = scenarios.Select(s => s.Code).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; documents is not null && i < documents.Count; i++)
+        {
+            for (var s = 0; documents[i]?.Sectors is { } sectors && s < sectors.Count; s++)
+            {
+                if (ScenarioMatcher.Validate(sectors[s], scenarioCodes) is { } problem)
+                {
+                    v.Add($"$.lists[{i}].sectors[{s}]", problem);
+                }
+            }
+        }
     }
 
     private static List<CreditList> BuildLists(List<ListDocument?>? documents, string? catalogEdition, Validation v)
@@ -192,7 +274,34 @@ internal static partial class CatalogReader
             }
 
             var authority = v.Required($"{path}.authority", d.Authority);
-            var legalBasis = v.Required($"{path}.legalBasis", d.LegalBasis);
+
+            // Only lists the law allows (DOMAIN §1: minor matters such as 信访, 闯红灯, 欠缴物业费 may not become
+            // credit records without legislation): every list names the law, regulation or basic-list item it rests on.
+            string? legalBasis = null;
+            if (string.IsNullOrWhiteSpace(d.LegalBasis))
+            {
+                v.Add($"{path}.legalBasis", "A list needs its legal basis (a law, an administrative regulation, a rule or the 全国失信惩戒措施基础清单 item that allows it); a list without one may not hold credit records.");
+            }
+            else
+            {
+                legalBasis = d.LegalBasis;
+            }
+
+            var sectors = d.Sectors is null ? [] : d.Sectors.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!).ToList(); // patterns checked by ValidateSectors
+
+            if (sectors.Count > 0 && joint)
+            {
+                v.Add($"{path}.sectors", "A serious list with joint punishment acts wherever its measures say; only lists without joint punishment are limited to a sector (国办发〔2020〕49号).");
+            }
+            else if (d.Sectors is not null && d.Sectors.Count == 0)
+            {
+                v.Add($"{path}.sectors", "Name at least one scenario pattern of the sector, or leave sectors out.");
+            }
+
+            if (d.CoListsRelatedPersons == true && category == ListCategory.Reward)
+            {
+                v.Add($"{path}.coListsRelatedPersons", "Only a punishment or watch list co-lists persons with an enterprise.");
+            }
             var edition = d.Edition ?? catalogEdition;
             var kinds = new List<SubjectKind>();
             if (d.SubjectKinds is null || d.SubjectKinds.Count == 0)
@@ -226,6 +335,8 @@ internal static partial class CatalogReader
                 LegalBasis = legalBasis,
                 Edition = edition,
                 SubjectKinds = kinds,
+                Sectors = sectors,
+                CoListsRelatedPersons = d.CoListsRelatedPersons ?? false,
                 Duration = d.Duration,
                 EarlyExit = d.EarlyExit,
             });
@@ -332,10 +443,24 @@ internal static partial class CatalogReader
                 legalBasis = null;
             }
 
+            var goodStanding = d.AppliesInGoodStanding ?? false;
+            if (goodStanding && kind is { } gk && gk != MeasureKind.Benefit)
+            {
+                v.Add($"{path}.appliesInGoodStanding", "Only a benefit applies to subjects in good standing.");
+            }
+
+            if (goodStanding && d.SurvivesPunishment == true)
+            {
+                v.Add($"{path}.survivesPunishment", "A measure for subjects in good standing cannot survive punishment: a 失信 record ends good standing (国办发〔2020〕42号).");
+            }
+
             var listCodes = new List<string>();
             if (d.Lists is null || d.Lists.Count == 0)
             {
-                v.Add($"{path}.lists", "A measure must name the lists whose entries trigger it.");
+                if (!goodStanding)
+                {
+                    v.Add($"{path}.lists", "A measure must name the lists whose entries trigger it (or apply in good standing).");
+                }
             }
             else
             {
@@ -404,6 +529,20 @@ internal static partial class CatalogReader
                 }
             }
 
+            if (joint && string.IsNullOrWhiteSpace(d.BasicListItem))
+            {
+                v.Add($"{path}.basicListItem", "A joint punishment needs the item of the 全国失信惩戒措施基础清单 it implements: the basic list bounds what may be done.");
+            }
+
+            var measureKinds = new List<SubjectKind>();
+            for (var sk = 0; d.SubjectKinds is not null && sk < d.SubjectKinds.Count; sk++)
+            {
+                if (v.Enum<SubjectKind>($"{path}.subjectKinds[{sk}]", d.SubjectKinds[sk]) is { } subjectKind)
+                {
+                    measureKinds.Add(subjectKind);
+                }
+            }
+
             var survives = d.SurvivesPunishment ?? false;
             if (survives && kind != MeasureKind.Benefit)
             {
@@ -430,6 +569,9 @@ internal static partial class CatalogReader
                 RelatedPersonsOnly = relatedOnly,
                 JointPunishment = joint,
                 SurvivesPunishment = survives,
+                AppliesInGoodStanding = goodStanding,
+                SubjectKinds = measureKinds,
+                BasicListItem = string.IsNullOrWhiteSpace(d.BasicListItem) ? null : d.BasicListItem,
                 Description = d.Description,
             });
         }

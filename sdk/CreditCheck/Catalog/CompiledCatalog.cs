@@ -13,6 +13,8 @@ internal sealed class CompiledCatalog
     private readonly FrozenDictionary<string, int> _listIndex;
     private readonly Measure[][] _direct;
     private readonly Measure[][] _related;
+    private readonly bool[] _inSector;
+    private readonly AppliedMeasure[][] _goodStanding;
     private const int MaxRememberedFallbacks = 1024;
     private readonly ConcurrentDictionary<string, int> _fallbacks = new(StringComparer.Ordinal);
 
@@ -25,19 +27,38 @@ internal sealed class CompiledCatalog
         var scenarioCount = source.Scenarios.Count;
         _direct = new Measure[source.Lists.Count * scenarioCount][];
         _related = new Measure[_direct.Length][];
+        _inSector = new bool[_direct.Length];
         for (var l = 0; l < source.Lists.Count; l++)
         {
-            var listCode = source.Lists[l].Code;
+            var list = source.Lists[l];
             for (var s = 0; s < scenarioCount; s++)
             {
                 var scenario = source.Scenarios[s].Code;
-                var here = source.Measures
-                    .Where(m => m.Lists.Contains(listCode, StringComparer.Ordinal) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario)))
+                var inSector = list.Sectors.Count == 0 || list.Sectors.Any(p => ScenarioMatcher.Matches(p, scenario));
+                _inSector[(l * scenarioCount) + s] = inSector;
+                var here = !inSector ? [] : source.Measures
+                    .Where(m => m.Lists.Contains(list.Code, StringComparer.Ordinal) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario)))
                     .ToArray();
                 _direct[(l * scenarioCount) + s] = [.. here.Where(m => !m.RelatedPersonsOnly)];
                 _related[(l * scenarioCount) + s] = [.. here.Where(m => m.ReachesRelatedPersons)];
             }
         }
+
+        // Measures for subjects in good standing, per scenario and subject kind, built once and shared by every
+        // clean decision (they carry no entry), so a clean check allocates nothing more for them.
+        _goodStanding = new AppliedMeasure[scenarioCount * 2][];
+        for (var s = 0; s < scenarioCount; s++)
+        {
+            var scenario = source.Scenarios[s].Code;
+            var here = source.Measures
+                .Where(m => m.AppliesInGoodStanding && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario)))
+                .ToArray();
+            _goodStanding[s * 2] = Applied(here, SubjectKind.LegalEntity);
+            _goodStanding[(s * 2) + 1] = Applied(here, SubjectKind.NaturalPerson);
+        }
+
+        static AppliedMeasure[] Applied(Measure[] measures, SubjectKind kind) =>
+            [.. measures.Where(m => m.AppliesTo(kind)).Select(m => new AppliedMeasure { Measure = m, TriggeredBy = [] })];
     }
 
     public CreditCatalog Source { get; }
@@ -69,13 +90,22 @@ internal sealed class CompiledCatalog
 
     public Scenario Scenario(int index) => Source.Scenarios[index];
 
-    /// <summary>The measures an entry of <paramref name="list"/> triggers in <paramref name="scenario"/>;
-    /// for a person listed because of an enterprise, only those that reach related persons.</summary>
+    /// <summary>The measures an entry of <paramref name="list"/> triggers in <paramref name="scenario"/> (none
+    /// outside the list's sector); for a person affected only through an enterprise's entry, only those that
+    /// reach related persons.</summary>
     public Measure[] Measures(int list, int scenario, bool relatedPerson)
     {
         var cell = (list * Source.Scenarios.Count) + scenario;
         return relatedPerson ? _related[cell] : _direct[cell];
     }
+
+    /// <summary>Whether entries of <paramref name="list"/> act in <paramref name="scenario"/> (its sector).</summary>
+    public bool InSector(int list, int scenario) => _inSector[(list * Source.Scenarios.Count) + scenario];
+
+    /// <summary>The measures that apply to a subject of <paramref name="kind"/> in good standing in
+    /// <paramref name="scenario"/>; shared instances, triggered by no entry.</summary>
+    public AppliedMeasure[] GoodStanding(int scenario, SubjectKind kind) =>
+        _goodStanding[(scenario * 2) + (kind == SubjectKind.NaturalPerson ? 1 : 0)];
 
     public string KnownTopLevelScenarios() =>
         string.Join(", ", Source.Scenarios.Where(s => s.ParentCode is null).Select(s => s.Code));

@@ -29,6 +29,9 @@ public sealed class CreditCatalog
     /// <summary>From when the catalog applies, if stated.</summary>
     public DateOnly? EffectiveFrom { get; init; }
 
+    /// <summary>The catalog's change log, newest first: what changed in each version and why.</summary>
+    public IReadOnlyList<CatalogChange> Changes { get; init; } = [];
+
     /// <summary>Rules that apply across measures.</summary>
     public required CatalogPolicy Policy { get; init; }
 
@@ -111,4 +114,21 @@ public sealed class CatalogPolicy
     /// <summary>Whether the measures of an entry under objection (异议中) are suspended. Local policy;
     /// default false: they still apply and the decision flags the objection.</summary>
     public bool ObjectionSuspendsMeasures { get; init; }
+}
+
+/// <summary>One version in a catalog's change log.</summary>
+public sealed class CatalogChange
+{
+    internal CatalogChange()
+    {
+    }
+
+    /// <summary>The catalog version the change produced.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>When, if stated.</summary>
+    public DateOnly? Date { get; init; }
+
+    /// <summary>What changed and why, one note per change.</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
 }

@@ -35,6 +35,18 @@ public sealed class CreditList
     /// <summary>Which kinds of subject the list can hold.</summary>
     public required IReadOnlyList<SubjectKind> SubjectKinds { get; init; }
 
+    /// <summary>Scenario patterns of the sector where the list acts (e.g. <c>tax-administration.*</c>); empty
+    /// for a list that acts wherever its measures say. Outside its sector an entry triggers no measure, sets no
+    /// Review floor and voids no benefit: lists that are not serious carry sector measures
+    /// only (国办发〔2020〕49号).</summary>
+    public IReadOnlyList<string> Sectors { get; init; } = [];
+
+    /// <summary>Whether a person named on this list together with an enterprise is listed in their own right
+    /// (full measures of the list), unless the entry says otherwise — e.g. 保障农民工工资支付条例 第四十八条 lists
+    /// the employer and its 法定代表人或者主要负责人、直接负责的主管人员和其他直接责任人员. Default false: such a
+    /// person is affected only through the enterprise's entry.</summary>
+    public bool CoListsRelatedPersons { get; init; }
+
     /// <summary>How long a listing lasts, as the rules state it (information only).</summary>
     public string? Duration { get; init; }
 

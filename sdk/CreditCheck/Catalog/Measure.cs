@@ -20,8 +20,25 @@ public sealed class Measure
     /// <summary>What applying it does to the transaction.</summary>
     public required MeasureEffect Effect { get; init; }
 
-    /// <summary>Codes of the lists whose entries trigger it.</summary>
+    /// <summary>Codes of the lists whose entries trigger it; may be empty for a measure that applies to
+    /// subjects in good standing (<see cref="AppliesInGoodStanding"/>).</summary>
     public required IReadOnlyList<string> Lists { get; init; }
+
+    /// <summary>For a benefit only: whether it applies, in its scenarios, to every subject in good standing —
+    /// no 失信 record in force there (no punishment or watch entry acting in the scenario, none suspended by
+    /// objection, on an unknown list or unreadable) — not only to listed ones. 告知承诺 and 容缺受理 are for
+    /// every applicant without a 失信 record on the matters that allow them (国办发〔2020〕42号). Voided, like
+    /// any benefit, while a 失信 record is in force.</summary>
+    public bool AppliesInGoodStanding { get; init; }
+
+    /// <summary>The kinds of subject it applies to (e.g. only natural persons for 不得录用为公务员); empty for
+    /// every kind.</summary>
+    public IReadOnlyList<SubjectKind> SubjectKinds { get; init; } = [];
+
+    /// <summary>The item of the 全国失信惩戒措施基础清单 this measure implements, as the catalog cites it; null
+    /// when it has none. Required for a joint punishment (<see cref="JointPunishment"/>): the basic list bounds
+    /// what may be done.</summary>
+    public string? BasicListItem { get; init; }
 
     /// <summary>Scenario patterns where it applies: a code (<c>licensing</c>), a code and all its
     /// descendants (<c>procurement.*</c>), or every scenario (<c>*</c>).</summary>
@@ -37,7 +54,7 @@ public sealed class Measure
     /// enterprise (e.g. 限制高消费).</summary>
     public bool ReachesRelatedPersons { get; init; }
 
-    /// <summary>Whether it applies only to persons listed because of an enterprise, not to the listed
+    /// <summary>Whether it applies only to persons affected through an enterprise's entry, not to the listed
     /// subject itself (e.g. 限制担任企业法定代表人 reaches the legal representative, not the enterprise).
     /// Implies <see cref="ReachesRelatedPersons"/>.</summary>
     public bool RelatedPersonsOnly { get; init; }
@@ -52,6 +69,10 @@ public sealed class Measure
 
     /// <summary>Optional plain description for clerks.</summary>
     public string? Description { get; init; }
+
+    /// <summary>Whether it applies to a subject of this kind (<see cref="SubjectKinds"/> empty or naming it).</summary>
+    /// <param name="kind">The subject's kind.</param>
+    public bool AppliesTo(SubjectKind kind) => SubjectKinds.Count == 0 || SubjectKinds.Contains(kind);
 
     /// <summary>Whether it is a benefit (kind <see cref="MeasureKind.Benefit"/>; its effect is then one of
     /// <see cref="MeasureEffect.FastTrack"/> and after).</summary>

@@ -15,7 +15,7 @@ public sealed class Scenario
     /// <summary>Chinese name, e.g. 政府采购.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Why credit is checked here (e.g. 国办发〔2019〕35号 凡办必查).</summary>
+    /// <summary>Why credit is checked here (e.g. 青政办〔2020〕22号 “凡办必查”).</summary>
     public required string LegalBasis { get; init; }
 
     /// <summary>The edition of the source this item was taken from.</summary>

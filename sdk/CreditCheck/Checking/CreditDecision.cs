@@ -129,8 +129,15 @@ public sealed class MatchedEntry
     /// <summary>The scheme of the key that found it (an older entry may be found by 组织机构代码).</summary>
     public required IdentifierScheme MatchedBy { get; init; }
 
-    /// <summary>Whether the entry lists a person because of an enterprise (法定代表人 …).</summary>
-    public bool IsRelatedPerson => Entry.RelatedTo is not null;
+    /// <summary>Whether the entry names a person affected only through an enterprise's entry (法定代表人 …):
+    /// then only measures that reach related persons apply. False for a person listed in their own right
+    /// because of an enterprise (<see cref="RelatedParty.ListedInOwnRight"/>, or by default on a list that
+    /// <see cref="CreditList.CoListsRelatedPersons"/>), who gets the list's full measures.</summary>
+    public bool IsRelatedPerson => Entry.RelatedTo is { } related && !(related.ListedInOwnRight ?? List?.CoListsRelatedPersons ?? false);
+
+    /// <summary>Whether the entry names a person listed in their own right because of an enterprise (co-listed
+    /// with it, e.g. under 保障农民工工资支付条例 第四十八条).</summary>
+    public bool IsCoListedPerson => Entry.RelatedTo is not null && !IsRelatedPerson;
 
     /// <summary>Whether its measures apply (in force, or under objection without suspension).</summary>
     public bool IsInForce => State is EntryState.InForce or EntryState.UnderObjection;
@@ -147,7 +154,8 @@ public sealed class AppliedMeasure
     /// <summary>The measure.</summary>
     public required Measure Measure { get; init; }
 
-    /// <summary>The entries that triggered it; at least one.</summary>
+    /// <summary>The entries that triggered it; empty for a measure that applies because the subject is in good
+    /// standing (<see cref="Measure.AppliesInGoodStanding"/>).</summary>
     public required IReadOnlyList<MatchedEntry> TriggeredBy { get; init; }
 
     /// <summary>The legal basis, from the catalog.</summary>

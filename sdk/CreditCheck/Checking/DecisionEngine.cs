@@ -9,8 +9,12 @@ namespace CreditCheck;
 /// </summary>
 /// <remarks>
 /// Rules, in order: an entry triggers only while <see cref="EntryStatus.Active"/> (or under
-/// objection, unless the catalog suspends measures then) and inside its validity window; a person
-/// listed because of an enterprise triggers only measures that reach related persons; a 失信 record
+/// objection, unless the catalog suspends measures then), inside its validity window and, for a list
+/// with a sector, in a scenario of that sector (else it is <see cref="EntryState.OutsideSector"/> and
+/// does nothing); a person affected only through an enterprise's entry triggers only measures that reach
+/// related persons, while a person listed in their own right because of one triggers them all; a measure
+/// limited to some subject kinds applies only to those; a subject in good standing gets the measures that
+/// apply in good standing, which any 失信 record voids; a 失信 record
 /// (an entry in force on a punishment or watch list, an entry suspended by objection, on an unknown
 /// list, or unreadable) voids benefits unless a benefit survives punishment; the outcome is the most
 /// severe effect applied, and never better than <see cref="DecisionOutcome.Review"/> while a
@@ -56,13 +60,15 @@ internal static class DecisionEngine
 
         if (lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0)
         {
+            // Good standing: the measures for every subject without a 失信 record (告知承诺, 容缺受理) apply.
+            var goodStanding = catalog.GoodStanding(scenario, request.Subject.Kind);
             return new CreditDecision(request)
             {
                 CheckId = checkId,
                 ResolvedScenario = catalog.Scenario(scenario),
-                Outcome = DecisionOutcome.Clear,
+                Outcome = goodStanding.Length == 0 ? DecisionOutcome.Clear : DecisionOutcome.Benefit,
                 MatchedEntries = NoEntries,
-                AppliedMeasures = NoMeasures,
+                AppliedMeasures = goodStanding.Length == 0 ? NoMeasures : goodStanding,
                 VoidedMeasures = NoMeasures,
                 UnreadableEntries = lookup.Unreadable,
                 CatalogVersion = catalog.Source.Version,
@@ -127,6 +133,11 @@ internal static class DecisionEngine
             var listKnown = catalog.TryGetList(found.Entry.ListCode, out var listIndex);
             var list = listKnown ? catalog.List(listIndex) : null;
             var state = StateOf(found.Entry, list, policy, now);
+            if (state is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection && !catalog.InSector(listIndex, scenario))
+            {
+                state = EntryState.OutsideSector; // a sector list acts in its sector only (国办发〔2020〕49号)
+            }
+
             var entry = new MatchedEntry { Entry = found.Entry, List = list, State = state, MatchedBy = found.MatchedBy };
             matched.Add(entry);
 
@@ -150,7 +161,8 @@ internal static class DecisionEngine
                 case EntryState.InForce or EntryState.UnderObjection:
                     if (list!.Category != ListCategory.Reward)
                     {
-                        // A listed subject is never answered Clear; a related person only by the measures that reach it.
+                        // A listed subject is never answered Clear, nor is a person listed in their own right because of
+                        // an enterprise; a person affected only through the enterprise's entry only by the measures that reach it.
                         floor = entry.IsRelatedPerson ? floor : DecisionOutcome.Review;
                         blocker ??= ($"存在失信记录（{list.Name}）", $"entry {found.Entry.EntryId} on {list.Code}");
                     }
@@ -163,6 +175,27 @@ internal static class DecisionEngine
         var applied = new List<AppliedMeasure>(order.Count);
         var voided = new List<AppliedMeasure>();
         var outcome = floor;
+
+        // Measures for subjects in good standing: any 失信 record acting here ends good standing, whatever the
+        // catalog's policy on red-list benefits (国办发〔2020〕42号).
+        foreach (var good in catalog.GoodStanding(scenario, request.Subject.Kind))
+        {
+            if (triggered.ContainsKey(good.Measure))
+            {
+                continue; // a red list earned it too; decided below with its entries
+            }
+
+            if (blocker is { } why)
+            {
+                voided.Add(new AppliedMeasure { Measure = good.Measure, TriggeredBy = [], VoidReason = $"{why.Chinese}，信用修复前不适用{good.Measure.Name}", VoidReasonEnglish = $"voided until credit repair: {why.English}" });
+            }
+            else
+            {
+                applied.Add(good);
+                outcome = outcome < DecisionOutcome.Benefit ? DecisionOutcome.Benefit : outcome;
+            }
+        }
+
         foreach (var measure in order)
         {
             var by = triggered[measure];
@@ -203,6 +236,11 @@ internal static class DecisionEngine
     {
         foreach (var measure in measures)
         {
+            if (!measure.AppliesTo(entry.Entry.SubjectKind))
+            {
+                continue;
+            }
+
             if (!triggered.TryGetValue(measure, out var by))
             {
                 triggered[measure] = by = [];

@@ -46,6 +46,11 @@ public enum EntryState
 
     /// <summary>Its list is not in the catalog the decision was made on.</summary>
     UnknownList = 8,
+
+    /// <summary>In force, but on a list that acts only in its sector (<see cref="Catalog.CreditList.Sectors"/>)
+    /// and the scenario is outside it: here it triggers no measure, sets no floor and voids no benefit
+    /// (国办发〔2020〕49号: lists that are not serious carry sector measures only).</summary>
+    OutsideSector = 9,
 }
 
 /// <summary>Which path produced a decision.</summary>

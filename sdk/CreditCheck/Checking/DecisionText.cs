@@ -12,6 +12,7 @@ internal static class DecisionText
         text.Append(d.Outcome switch
         {
             DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
+            DecisionOutcome.Benefit when !EarnedByAList(d) => "无失信记录，可适用便利措施。",
             DecisionOutcome.Benefit => "守信主体，可适用激励措施。",
             DecisionOutcome.Review => "需审慎核查（从严审核）。",
             DecisionOutcome.Restricted => "失信主体，限制办理。",
@@ -37,11 +38,13 @@ internal static class DecisionText
                 EntryState.Expired => "（已过有效期，不适用）；",
                 EntryState.Repaired => "（已信用修复，不适用）；",
                 EntryState.Revoked => "（已撤销，不适用）；",
+                EntryState.OutsideSector => "（该名单仅在本行业领域适用，本事项不适用）；",
                 _ => "（名单不在当前目录中，需人工核查）；",
             });
             if (entry.Entry.RelatedTo is { } related)
             {
-                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{RoleChinese(related.Role)}；");
+                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{RoleChinese(related.Role)}");
+                text.Append(entry.IsRelatedPerson ? "（因企业列入而关联）；" : "（与企业一并列入）；");
             }
         }
 
@@ -74,6 +77,7 @@ internal static class DecisionText
         text.Append(d.Outcome switch
         {
             DecisionOutcome.Clear => "No joint reward or punishment measure applies; proceed normally.",
+            DecisionOutcome.Benefit when !EarnedByAList(d) => "No 失信 record: the measures for subjects in good standing may be granted.",
             DecisionOutcome.Benefit => "Good-credit subject: incentive measures may be granted.",
             DecisionOutcome.Review => "Review closely before proceeding.",
             DecisionOutcome.Restricted => "Restricted: listed subject.",
@@ -96,12 +100,13 @@ internal static class DecisionText
                 EntryState.Expired => "expired",
                 EntryState.Repaired => "repaired",
                 EntryState.Revoked => "revoked",
+                EntryState.OutsideSector => "in force only in its sector, not here",
                 _ => "list not in the catalog, check by hand",
             };
             text.Append(CultureInfo.InvariantCulture, $" Listed on {entry.Entry.ListCode} (entry {entry.Entry.EntryId}, {state})");
             if (entry.Entry.RelatedTo is { } related)
             {
-                text.Append(CultureInfo.InvariantCulture, $" as {related.Role} of {related.EnterpriseName}");
+                text.Append(CultureInfo.InvariantCulture, $" as {related.Role} of {related.EnterpriseName}{(entry.IsRelatedPerson ? ", affected through the enterprise's entry" : ", listed in their own right")}");
             }
 
             text.Append('.');
@@ -140,10 +145,25 @@ internal static class DecisionText
         }
     }
 
+    /// <summary>Whether a red list earned a benefit (else only the measures for subjects in good standing apply).</summary>
+    private static bool EarnedByAList(CreditDecision d)
+    {
+        foreach (var measure in d.AppliedMeasures)
+        {
+            if (measure.Measure.IsBenefit && measure.TriggeredBy.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string RoleChinese(RelatedRole role) => role switch
     {
         RelatedRole.LegalRepresentative => "法定代表人",
         RelatedRole.PrincipalPerson => "主要负责人",
+        RelatedRole.DirectlyResponsiblePerson => "直接负责的主管人员和其他直接责任人员",
         _ => "实际控制人",
     };
 

@@ -18,6 +18,7 @@ internal enum ListColumn
     RelatedEnterprise,
     RelatedEnterpriseCode,
     RelatedRole,
+    ListedInOwnRight,
     Summary,
     EntryId,
 }
@@ -40,6 +41,7 @@ internal static class ListColumns
         (ListColumn.RelatedEnterprise, ["relatedenterprise", "关联企业"]),
         (ListColumn.RelatedEnterpriseCode, ["relatedenterprisecode", "关联企业代码"]),
         (ListColumn.RelatedRole, ["relatedrole", "关联身份", "职务"]),
+        (ListColumn.ListedInOwnRight, ["listedinownright", "本人列入", "共同列入"]),
         (ListColumn.Summary, ["summary", "失信行为简况", "失信行为"]),
         (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]));
 

@@ -33,7 +33,12 @@ internal static class ListFileReader
     private static readonly Dictionary<string, RelatedRole> Roles = Words<RelatedRole>(
         (RelatedRole.LegalRepresentative, ["legalrepresentative", "法定代表人"]),
         (RelatedRole.PrincipalPerson, ["principalperson", "主要负责人", "负责人"]),
-        (RelatedRole.ActualController, ["actualcontroller", "实际控制人"]));
+        (RelatedRole.ActualController, ["actualcontroller", "实际控制人"]),
+        (RelatedRole.DirectlyResponsiblePerson, ["directlyresponsibleperson", "直接负责的主管人员和其他直接责任人员", "直接负责的主管人员", "其他直接责任人员", "直接责任人员"]));
+
+    private static readonly Dictionary<string, bool> OwnRight = Words<bool>(
+        (true, ["true", "yes", "1", "是", "本人列入", "共同列入"]),
+        (false, ["false", "no", "0", "否", "关联", "仅关联"]));
 
     public static IEnumerable<ListFileRow> ReadCsv(
         TextReader reader,
@@ -321,12 +326,30 @@ internal static class ListFileReader
         RelatedParty? related = null;
         var relatedName = Text(get(ListColumn.RelatedEnterprise));
         var relatedRole = Text(get(ListColumn.RelatedRole));
+        bool? ownRight = null;
+        if (Text(get(ListColumn.ListedInOwnRight)) is { } ownRightText)
+        {
+            if (OwnRight.TryGetValue(ownRightText, out var parsedOwnRight))
+            {
+                ownRight = parsedOwnRight;
+            }
+            else
+            {
+                Problem(ListColumn.ListedInOwnRight, $"'{ownRightText}' is not yes or no (true/是/本人列入: listed in their own right; false/否/关联: affected only through the enterprise's entry).");
+            }
+
+            if (relatedName is null && relatedRole is null)
+            {
+                Problem(ListColumn.ListedInOwnRight, "Only a person named because of an enterprise (relatedEnterprise, relatedRole) can be listed in their own right because of it.");
+            }
+        }
+
         if (relatedName is not null || relatedRole is not null)
         {
             var role = relatedRole is null ? null : ParseRole(relatedRole);
             if (role is null)
             {
-                Problem(ListColumn.RelatedRole, $"'{relatedRole}' is not a role (LegalRepresentative/法定代表人, PrincipalPerson/主要负责人, ActualController/实际控制人).");
+                Problem(ListColumn.RelatedRole, $"'{relatedRole}' is not a role (LegalRepresentative/法定代表人, PrincipalPerson/主要负责人, ActualController/实际控制人, DirectlyResponsiblePerson/直接负责的主管人员和其他直接责任人员).");
             }
             else if (relatedName is null)
             {
@@ -334,7 +357,7 @@ internal static class ListFileReader
             }
             else
             {
-                related = new RelatedParty(relatedName, Text(get(ListColumn.RelatedEnterpriseCode)), role.Value);
+                related = new RelatedParty(relatedName, Text(get(ListColumn.RelatedEnterpriseCode)), role.Value) { ListedInOwnRight = ownRight };
             }
         }
 

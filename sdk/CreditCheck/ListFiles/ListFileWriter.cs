@@ -38,6 +38,10 @@ internal static class ListFileWriter
                 json.WriteString("relatedEnterprise", related.EnterpriseName);
                 Optional(json, "relatedEnterpriseCode", related.EnterpriseCode);
                 json.WriteString("relatedRole", related.Role.ToString());
+                if (related.ListedInOwnRight is { } ownRight)
+                {
+                    json.WriteBoolean("listedInOwnRight", ownRight);
+                }
             }
 
             json.WriteEndObject();

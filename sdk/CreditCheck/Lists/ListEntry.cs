@@ -46,7 +46,8 @@ public sealed record ListEntry
     /// <summary>Why the status last changed (修复决定, 异议受理 …).</summary>
     public string? StatusReason { get; init; }
 
-    /// <summary>For a person listed because of an enterprise: the enterprise and the person's role.</summary>
+    /// <summary>For a person named because of an enterprise: the enterprise, the person's role, and whether the
+    /// person is listed in their own right or affected only through the enterprise's entry.</summary>
     public RelatedParty? RelatedTo { get; init; }
 }
 
@@ -66,11 +67,19 @@ public enum EntryStatus
     Revoked = 4,
 }
 
-/// <summary>The enterprise a person is listed because of, and the person's role in it.</summary>
+/// <summary>The enterprise a person is named because of, and the person's role in it.</summary>
 /// <param name="EnterpriseName">The enterprise's name.</param>
 /// <param name="EnterpriseCode">Its 统一社会信用代码 (public information), if known.</param>
-/// <param name="Role">法定代表人, 主要负责人 or 实际控制人.</param>
-public sealed record RelatedParty(string EnterpriseName, string? EnterpriseCode, RelatedRole Role);
+/// <param name="Role">法定代表人, 主要负责人, 实际控制人 or 直接负责的主管人员和其他直接责任人员.</param>
+public sealed record RelatedParty(string EnterpriseName, string? EnterpriseCode, RelatedRole Role)
+{
+    /// <summary>Whether the person is listed in their own right because of the enterprise — co-listed with it,
+    /// as 保障农民工工资支付条例 第四十八条 lists the employer together with its 法定代表人或者主要负责人、直接负责的
+    /// 主管人员和其他直接责任人员 — and so gets the full measures of the list and is never answered Clear
+    /// (true); or is affected only through the enterprise's entry and gets only the measures that reach
+    /// related persons (false). Null: as the list says (<see cref="Catalog.CreditList.CoListsRelatedPersons"/>).</summary>
+    public bool? ListedInOwnRight { get; init; }
+}
 
 /// <summary>Why a person is listed together with an enterprise.</summary>
 public enum RelatedRole
@@ -83,4 +92,7 @@ public enum RelatedRole
 
     /// <summary>实际控制人.</summary>
     ActualController = 3,
+
+    /// <summary>直接负责的主管人员和其他直接责任人员 (e.g. 保障农民工工资支付条例 第四十八条).</summary>
+    DirectlyResponsiblePerson = 4,
 }

@@ -73,7 +73,7 @@ public sealed class ApprovalRegistrationTests
         var error = Assert.Throws<OptionsValidationException>(() => harness.Get<ApprovalAdapter>());
 
         Assert.Contains("CreditCheck:Approval:TolerantAcceptanceDays is 0; it must be between 1 and 365.", error.Failures);
-        Assert.Contains("CreditCheck:Approval:Commitment is 9; use None, RedListed or NoAdverseRecord.", error.Failures);
+        Assert.Contains("CreditCheck:Approval:Commitment is 9; use None, Catalog or NoAdverseRecord.", error.Failures);
         Assert.Contains("CreditCheck:Approval:CommitmentLegalBasis is empty; cite the rule 告知承诺 rests on.", error.Failures);
         Assert.Contains("CreditCheck:Approval:KindScenarios:Other is 'bad scenario'; give a scenario code such as licensing or public-service.", error.Failures);
         Assert.Contains(error.Failures, f => f.StartsWith("CreditCheck:Approval:Matters:XK-1: Scenario is ''", StringComparison.Ordinal));

@@ -154,12 +154,12 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RouteAsync_CleanOffersCommitmentOnRedListedMatter_StandardAndSaysWhyNot()
+    public async Task RouteAsync_CleanOffersCommitmentWhereTheCatalogGrantsItToRedListsOnly_StandardAndSaysWhyNot()
     {
         var result = await Adapter.RouteAsync(Application(Ids.Company(9)) with { OffersCommitment = true });
 
         Assert.Equal(ApprovalRoute.Standard, result.Route);
-        Assert.Contains(result.Reasons, r => r.Text == "申请人未列入守信激励对象名单，本事项仅对守信主体适用告知承诺");
+        Assert.Contains(result.Reasons, r => r.Text == "信用目录未对申请人在本事项适用告知承诺");
     }
 
     [Fact]
@@ -185,13 +185,13 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RouteAsync_CleanMissingMaterialsOnRedListedMatter_StandardAfterCompletion()
+    public async Task RouteAsync_CleanMissingMaterialsWhereTheCatalogGrantsItToRedListsOnly_StandardAfterCompletion()
     {
         var result = await Adapter.RouteAsync(Application(Ids.Company(12)) with { MissingMaterials = ["健康证明"] });
 
         Assert.Equal(ApprovalRoute.Standard, result.Route);
         Assert.Equal("材料不全，缺少健康证明，补齐后按一般程序受理", result.Reasons[0].Text);
-        Assert.Contains(result.Reasons, r => r.Text == "申请人未列入守信激励对象名单，本事项仅对守信主体适用容缺受理");
+        Assert.Contains(result.Reasons, r => r.Text == "信用目录未对申请人在本事项适用容缺受理");
         Assert.Equal("一般程序：缺少健康证明，补齐后受理。", result.Summary);
     }
 

@@ -78,7 +78,8 @@ public static class Generated
         foreach (var subject in All)
         {
             var decision = await checker.CheckAsync(new CheckRequest(subject, "licensing"));
-            if (decision.MatchedEntries.Count > 0 || decision.Outcome != DecisionOutcome.Clear)
+            // Unknown means no entry: a clean applicant may still earn the good-standing measures (告知承诺, 容缺受理).
+            if (decision.MatchedEntries.Count > 0 || decision.Outcome is not (DecisionOutcome.Clear or DecisionOutcome.Benefit))
             {
                 throw new InvalidOperationException($"Generated subject {subject.Value} is already in the store; pick another.");
             }

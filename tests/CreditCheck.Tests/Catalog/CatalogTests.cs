@@ -148,6 +148,7 @@ public sealed class CatalogTests
     {
         var json = JsonNode.Parse(TestCatalog.Json)!;
         json["measures"]![3]!["jointPunishment"] = true; // strict-review, triggered by 'abnormal'
+        json["measures"]![3]!["basicListItem"] = "全国失信惩戒措施基础清单（测试条目）";
 
         var problem = Assert.Single(CreditCatalog.Validate(json.ToJsonString()));
 

@@ -51,6 +51,25 @@ public sealed class EntryCodecTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Deserialize_CoListedPerson_KeepsListedInOwnRightAndTheRole(bool ownRight)
+    {
+        var entry = new ListEntry
+        {
+            EntryId = "wa-1",
+            ListCode = "wage-arrears",
+            SubjectKind = SubjectKind.NaturalPerson,
+            RelatedTo = new RelatedParty("示例欠薪建筑有限公司", null, RelatedRole.DirectlyResponsiblePerson) { ListedInOwnRight = ownRight },
+        };
+
+        var read = EntryCodec.Deserialize(EntryCodec.Serialize(entry), out var error);
+
+        Assert.Null(error);
+        Assert.Equal(entry, read);
+    }
+
     private static ListEntry RandomEntry(Random random)
     {
         string? Text() => random.Next(4) == 0 ? null : Samples[random.Next(Samples.Length)] + random.Next(1000);
@@ -70,7 +89,9 @@ public sealed class EntryCodecTests
             ValidUntil = Date(),
             Status = (EntryStatus)random.Next(1, 5),
             StatusReason = Text(),
-            RelatedTo = person && random.Next(2) == 0 ? new RelatedParty(Samples[random.Next(Samples.Length)], Text(), (RelatedRole)random.Next(1, 4)) : null,
+            RelatedTo = person && random.Next(2) == 0
+                ? new RelatedParty(Samples[random.Next(Samples.Length)], Text(), (RelatedRole)random.Next(1, 5)) { ListedInOwnRight = random.Next(3) switch { 0 => null, 1 => true, _ => false } }
+                : null,
         };
     }
 }

@@ -36,7 +36,7 @@ internal static class TestCatalog
         { "code": "green-channel", "name": "行政审批绿色通道", "kind": "Benefit", "effect": "FastTrack",
           "lists": ["grade-a"], "scenarios": ["licensing", "public-service"], "legalBasis": "发改财金〔2016〕1467号" },
         { "code": "rep-restriction", "name": "限制担任法定代表人", "kind": "Restriction", "effect": "Deny",
-          "lists": ["debtors"], "scenarios": ["licensing"], "legalBasis": "企业信息公示暂行条例", "relatedPersonsOnly": true, "jointPunishment": true },
+          "lists": ["debtors"], "scenarios": ["licensing"], "legalBasis": "企业信息公示暂行条例", "relatedPersonsOnly": true, "jointPunishment": true, "basicListItem": "全国失信惩戒措施基础清单（测试条目）" },
         { "code": "everywhere-notice", "name": "通报", "kind": "Restriction", "effect": "Notify",
           "lists": ["debtors"], "scenarios": ["*"], "legalBasis": "测试依据" }
       ]

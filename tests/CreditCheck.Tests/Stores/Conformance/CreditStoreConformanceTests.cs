@@ -80,6 +80,23 @@ public abstract class CreditStoreConformanceTests
         Assert.Equal(IdentifierScheme.UnifiedSocialCreditCode, found.MatchedBy);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Import_CoListedOrRelatedPerson_KeepsListedInOwnRightAndTheRole(bool ownRight)
+    {
+        await using var sut = await CreateAsync();
+        var debt = Debt(Subjects.Person, "d-9");
+        var record = debt with { Entry = debt.Entry with { RelatedTo = new RelatedParty("示例失信企业有限公司", null, RelatedRole.DirectlyResponsiblePerson) { ListedInOwnRight = ownRight } } };
+
+        await sut.Publisher.ImportListAsync("debtors", [record], ImportMode.Replace);
+        await SettleLatestAsync(sut);
+        var found = Assert.Single((await sut.Store.LookupAsync(Subjects.Person)).Entries);
+
+        Assert.Equal(record.Entry, found.Entry);
+        Assert.Equal(ownRight, found.Entry.RelatedTo?.ListedInOwnRight);
+    }
+
     [Fact]
     public async Task Upsert_SameEntryTwice_SecondChangesNothing()
     {

@@ -1,0 +1,383 @@
+using CreditCheck.Catalog;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Tests.Checking;
+
+/// <summary>The rules of issue 15 on the shipped catalog: one test per rule, each against what the law says.</summary>
+public sealed class DefaultCatalogRulesTests
+{
+    private const string Enterprise = "示例欠薪建筑有限公司";
+
+    private readonly CheckerHarness _harness = new(CreditCatalog.Default);
+
+    // 1. Facilitation for every applicant without a 失信 record.
+
+    [Fact]
+    public async Task CheckAsync_CleanApplicantOnALicence_GetsCommitmentAndTolerantAcceptance()
+    {
+        var decision = await _harness.CheckAsync(SyntheticIds.Company(1), "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.Equal(["tolerant-acceptance", "commitment-approval"], decision.AppliedMeasures.Select(m => m.Measure.Code));
+        Assert.All(decision.AppliedMeasures, m => Assert.Empty(m.TriggeredBy));
+    }
+
+    [Fact]
+    public async Task CheckAsync_CleanApplicantOnABusinessPermit_CommitmentCitesGuoFa2021No7()
+    {
+        var decision = await _harness.CheckAsync(SyntheticIds.Company(2), "licensing.business-permit");
+
+        var commitment = Assert.Single(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Commitment);
+        Assert.Equal("business-permit-commitment", commitment.Measure.Code);
+        Assert.Contains("国发〔2021〕7号", commitment.LegalBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_CleanBidder_StaysClearBecauseBiddingHasNoGoodStandingMeasure()
+    {
+        var decision = await _harness.CheckAsync(SyntheticIds.Company(3), "procurement.bid");
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+        Assert.Empty(decision.AppliedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_DebtorOnALicence_CommitmentVoidedUntilRepair()
+    {
+        var debtor = SyntheticIds.Company(4);
+        await _harness.ListAsync(debtor, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(debtor, "licensing");
+
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.IsBenefit);
+        Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "commitment-approval");
+    }
+
+    [Fact]
+    public async Task CheckAsync_RepairedDebtorOnALicence_GetsCommitmentAgain()
+    {
+        var repaired = SyntheticIds.Company(5);
+        await _harness.ListAsync(repaired, "court-dishonest-debtors", EntryStatus.Repaired);
+
+        var decision = await _harness.CheckAsync(repaired, "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "commitment-approval");
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedApplicant_KeepsTheGreenChannelBesideCommitment()
+    {
+        var gradeA = SyntheticIds.Company(6);
+        await _harness.ListAsync(gradeA, "tax-grade-a");
+
+        var decision = await _harness.CheckAsync(gradeA, "licensing");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "green-channel");
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "commitment-approval");
+    }
+
+    // 2. Statutory bars are Deny.
+
+    [Fact]
+    public async Task CheckAsync_DebtorPersonInCivilServantRecruitment_DeniedUnderCivilServantLawArticle26()
+    {
+        var person = SyntheticIds.Person(10);
+        await _harness.ListAsync(person, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(person, "recruitment.civil-servant");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        var bar = Assert.Single(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
+        Assert.Equal("civil-servant-recruitment-bar", bar.Measure.Code);
+        Assert.Contains("公务员法》第二十六条", bar.LegalBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_CleanPersonInCivilServantRecruitment_Clear()
+    {
+        var decision = await _harness.CheckAsync(SyntheticIds.Person(11), "recruitment.civil-servant");
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_DebtorPersonInCadreSelection_ReviewWithoutAStatutoryBar()
+    {
+        var person = SyntheticIds.Person(12);
+        await _harness.ListAsync(person, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(person, "cadre-selection");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Equal("personal-credit-review", Assert.Single(decision.AppliedMeasures).Measure.Code);
+    }
+
+    [Fact]
+    public async Task CheckAsync_DebtorPersonAppointedDirector_DeniedUnderCompanyLawArticle178()
+    {
+        var person = SyntheticIds.Person(13);
+        await _harness.ListAsync(person, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        var bar = Assert.Single(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
+        Assert.Equal("officer-appointment-bar", bar.Measure.Code);
+        Assert.Contains("第一百七十八条", bar.LegalBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_DebtorEnterpriseInOfficerRegistration_NoOfficerBarBecauseItAppliesToPersons()
+    {
+        var company = SyntheticIds.Company(14);
+        await _harness.ListAsync(company, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(company, "market-access.registration.officers");
+
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar");
+    }
+
+    [Fact]
+    public async Task CheckAsync_WageArrearsEmployerInProcurement_DeniedUnderArticle48()
+    {
+        var employer = SyntheticIds.Company(15);
+        await _harness.ListAsync(employer, "wage-arrears");
+
+        var decision = await _harness.CheckAsync(employer, "procurement.bid");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        var bar = Assert.Single(decision.AppliedMeasures);
+        Assert.Equal("wage-arrears-procurement-restriction", bar.Measure.Code);
+        Assert.Contains("第四十八条", bar.LegalBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_WageArrearsEmployerInBidding_DeniedUnderArticle48()
+    {
+        var employer = SyntheticIds.Company(16);
+        await _harness.ListAsync(employer, "wage-arrears");
+
+        var decision = await _harness.CheckAsync(employer, "bidding.qualification");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Contains("第四十八条", Assert.Single(decision.AppliedMeasures).LegalBasis, StringComparison.Ordinal);
+    }
+
+    // 3. Co-listed persons are listed in their own right.
+
+    [Fact]
+    public async Task CheckAsync_PersonCoListedOnWageArrearsByDefault_GetsTheFullMeasures()
+    {
+        var person = SyntheticIds.Person(20);
+        await _harness.ListAsync(person, "wage-arrears", related: new RelatedParty(Enterprise, null, RelatedRole.DirectlyResponsiblePerson));
+
+        var decision = await _harness.CheckAsync(person, "recruitment.civil-servant");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.True(Assert.Single(decision.MatchedEntries).IsCoListedPerson);
+    }
+
+    [Fact]
+    public async Task CheckAsync_CoListedPersonWhereNoMeasureApplies_NeverClear()
+    {
+        var person = SyntheticIds.Person(21);
+        await _harness.ListAsync(person, "wage-arrears", related: new RelatedParty(Enterprise, null, RelatedRole.LegalRepresentative));
+
+        var decision = await _harness.CheckAsync(person, "customs");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_PersonAffectedOnlyThroughTheEnterprise_OnlyRelatedPersonMeasures()
+    {
+        var person = SyntheticIds.Person(22);
+        await _harness.ListAsync(person, "wage-arrears", related: new RelatedParty(Enterprise, null, RelatedRole.LegalRepresentative) { ListedInOwnRight = false });
+
+        var civilService = await _harness.CheckAsync(person, "recruitment.civil-servant");
+
+        Assert.Equal(DecisionOutcome.Clear, civilService.Outcome);
+        Assert.True(Assert.Single(civilService.MatchedEntries).IsRelatedPerson);
+    }
+
+    [Fact]
+    public async Task CheckAsync_PersonListedInOwnRightOnADebtorEnterprise_DeniedAsDirector()
+    {
+        var person = SyntheticIds.Person(23);
+        await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.PrincipalPerson) { ListedInOwnRight = true });
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_LegalRepresentativeOfADebtorEnterprise_NotBarredAsDirector()
+    {
+        var person = SyntheticIds.Person(24);
+        await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.LegalRepresentative));
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
+
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
+    }
+
+    // 4. Sector lists act in their sector.
+
+    [Fact]
+    public async Task CheckAsync_TaxGradeDInTaxAdministration_Review()
+    {
+        var company = SyntheticIds.Company(30);
+        await _harness.ListAsync(company, "tax-grade-d");
+
+        var decision = await _harness.CheckAsync(company, "tax-administration.invoice");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Equal(EntryState.InForce, Assert.Single(decision.MatchedEntries).State);
+    }
+
+    [Fact]
+    public async Task CheckAsync_TaxGradeDOnALicence_OutsideItsSectorAndInGoodStanding()
+    {
+        var company = SyntheticIds.Company(31);
+        await _harness.ListAsync(company, "tax-grade-d");
+
+        var decision = await _harness.CheckAsync(company, "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.Equal(EntryState.OutsideSector, Assert.Single(decision.MatchedEntries).State);
+        Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_AbnormalOperationsInMarketAccess_Review()
+    {
+        var company = SyntheticIds.Company(32);
+        await _harness.ListAsync(company, "abnormal-operations");
+
+        var decision = await _harness.CheckAsync(company, "market-access");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_AbnormalOperationsInProcurement_ClearOutsideItsSector()
+    {
+        var company = SyntheticIds.Company(33);
+        await _harness.ListAsync(company, "abnormal-operations");
+
+        var decision = await _harness.CheckAsync(company, "procurement.bid");
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+        Assert.Equal(EntryState.OutsideSector, Assert.Single(decision.MatchedEntries).State);
+    }
+
+    [Fact]
+    public async Task CheckAsync_CustomsDishonestInCustoms_Review()
+    {
+        var company = SyntheticIds.Company(34);
+        await _harness.ListAsync(company, "customs-dishonest");
+
+        var decision = await _harness.CheckAsync(company, "customs");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Equal("customs-dishonest-management", Assert.Single(decision.AppliedMeasures).Measure.Code);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedAndTaxGradeDOnALicence_TheSectorEntryVoidsNoBenefit()
+    {
+        var company = SyntheticIds.Company(37);
+        await _harness.ListAsync(company, "customs-aeo");
+        await _harness.ListAsync(company, "tax-grade-d");
+
+        var decision = await _harness.CheckAsync(company, "licensing");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "green-channel");
+        Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedAndTaxGradeDInTaxAdministration_TheSectorEntryVoidsTheBenefit()
+    {
+        var company = SyntheticIds.Company(38);
+        await _harness.ListAsync(company, "tax-grade-a");
+        await _harness.ListAsync(company, "tax-grade-d");
+
+        var decision = await _harness.CheckAsync(company, "supervision.inspection");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "reduced-inspection");
+    }
+
+    [Fact]
+    public async Task CheckAsync_SeriousListOutsideAnySector_StillActsWhereItsMeasuresSay()
+    {
+        var company = SyntheticIds.Company(35);
+        await _harness.ListAsync(company, "major-tax-violators");
+
+        var decision = await _harness.CheckAsync(company, "procurement.bid");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+    }
+
+    [Fact]
+    public async Task CheckAsync_SectorListInSupervision_IncreasedInspection()
+    {
+        var company = SyntheticIds.Company(36);
+        await _harness.ListAsync(company, "customs-dishonest");
+
+        var decision = await _harness.CheckAsync(company, "supervision.inspection");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "increased-inspection");
+    }
+
+    [Fact]
+    public async Task CheckAsync_GoodStandingMeasureWithPunishmentNotVoidingBenefits_StillVoidedByA失信Record()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(TestCatalog.Json)!;
+        json["policy"] = new System.Text.Json.Nodes.JsonObject { ["punishmentVoidsBenefits"] = false };
+        json["measures"]![4]!["lists"] = new System.Text.Json.Nodes.JsonArray(); // green-channel, for everyone in good standing
+        json["measures"]![4]!["appliesInGoodStanding"] = true;
+        var harness = new CheckerHarness(CreditCatalog.Parse(json.ToJsonString()));
+        var debtor = SyntheticIds.Company(39);
+        await harness.ListAsync(debtor, "debtors");
+
+        var decision = await harness.CheckAsync(debtor, "licensing");
+
+        Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "green-channel");
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.IsBenefit);
+    }
+
+    // 5. Citations checked.
+
+    [Fact]
+    public void Default_EveryJointMeasure_NamesItsBasicListItem()
+    {
+        var joint = CreditCatalog.Default.Measures.Where(m => m.JointPunishment).ToList();
+
+        Assert.NotEmpty(joint);
+        Assert.All(joint, m => Assert.StartsWith("全国失信惩戒措施基础清单（2024年版）", m.BasicListItem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Default_FanBanBiCha_CitedToTheSeedThatStatesIt()
+    {
+        var cited = CreditCatalog.Default.Scenarios.Where(s => s.LegalBasis.Contains("凡办必查", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(cited);
+        Assert.All(cited, s => Assert.Contains("青政办〔2020〕22号", s.LegalBasis, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Default_Edition_RaisedWithAChangeLogForIt()
+    {
+        var catalog = CreditCatalog.Default;
+
+        var change = Assert.Single(catalog.Changes, c => c.Version == catalog.Version);
+        Assert.NotEqual("2026.11.1", catalog.Version);
+        Assert.Contains(change.Notes, n => n.Contains("国办发〔2020〕49号", StringComparison.Ordinal));
+    }
+}
