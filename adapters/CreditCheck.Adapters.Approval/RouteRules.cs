@@ -232,15 +232,7 @@ internal static class RouteRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            var text = entry.State switch
-            {
-                EntryState.UnknownList => $"{Label(party)}有名单“{entry.Entry.ListCode}”的记录，该名单不在当前目录中，需人工核查",
-                EntryState.SuspendedByObjection => $"{Label(party)}在{entry.List!.Name}的记录异议核查中，从严审核",
-                EntryState.UnderObjection when entry.List!.Category != ListCategory.Reward => $"{Label(party)}列入{entry.List.Name}（异议处理中），从严审核",
-                EntryState.InForce when entry.List!.Category != ListCategory.Reward => $"{Label(party)}列入{entry.List.Name}，从严审核",
-                _ => null,
-            };
-            if (text is not null)
+            if (DecisionReasons.Describe(entry, Label(party), "从严审核", unknownListConsequence: "需人工核查") is { } text)
             {
                 yield return new RouteReason(party, text, entry.List?.LegalBasis, null);
             }
@@ -262,18 +254,10 @@ internal static class RouteRules
             return "无失信记录"; // a measure for every applicant in good standing
         }
 
-        var lists = "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
+        var lists = "列入" + DecisionReasons.ListNames(measure.TriggeredBy);
         var related = measure.TriggeredBy.Select(e => e.Entry.RelatedTo).FirstOrDefault(r => r is not null);
-        return related is null || !withRelated ? lists : $"{lists}（系“{related.EnterpriseName}”的{RoleName(related.Role)}）";
+        return related is null || !withRelated ? lists : $"{lists}（系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}）";
     }
-
-    private static string RoleName(RelatedRole role) => role switch
-    {
-        RelatedRole.LegalRepresentative => "法定代表人",
-        RelatedRole.PrincipalPerson => "主要负责人",
-        RelatedRole.DirectlyResponsiblePerson => "直接负责的主管人员和其他直接责任人员",
-        _ => "实际控制人",
-    };
 
     internal static string Label(ApplicationParty party) => party switch
     {

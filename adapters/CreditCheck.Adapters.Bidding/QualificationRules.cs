@@ -100,15 +100,7 @@ internal static class QualificationRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            var text = entry.State switch
-            {
-                EntryState.UnknownList => $"{bidder.Name}有名单“{entry.Entry.ListCode}”的记录，该名单不在当前目录中，需核查",
-                EntryState.SuspendedByObjection => $"{bidder.Name}在{entry.List!.Name}的记录异议核查中，需核查",
-                EntryState.InForce or EntryState.UnderObjection when entry.List!.Category != ListCategory.Reward =>
-                    $"{bidder.Name}列入{entry.List.Name}{(entry.State == EntryState.UnderObjection ? "（异议处理中）" : string.Empty)}，需核查",
-                _ => null,
-            };
-            if (text is not null)
+            if (DecisionReasons.Describe(entry, bidder.Name, "需核查") is { } text)
             {
                 yield return new BidderReason(text, entry.List?.LegalBasis);
             }

@@ -84,15 +84,7 @@ internal static class ScreeningRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            var text = entry.State switch
-            {
-                EntryState.UnknownList => $"{member.Name}有名单“{entry.Entry.ListCode}”的记录，该名单不在当前目录中，需人工核查",
-                EntryState.SuspendedByObjection => $"{member.Name}在{entry.List!.Name}的记录异议核查中，需人工核查",
-                EntryState.InForce or EntryState.UnderObjection when entry.List!.Category != ListCategory.Reward =>
-                    $"{member.Name}列入{entry.List.Name}{(entry.State == EntryState.UnderObjection ? "（异议处理中）" : string.Empty)}，需人工核查",
-                _ => null,
-            };
-            if (text is not null)
+            if (DecisionReasons.Describe(entry, member.Name, "需人工核查") is { } text)
             {
                 yield return new ScreeningReason(member.Name, text, entry.List?.LegalBasis);
             }

@@ -43,7 +43,7 @@ internal static class DecisionText
             });
             if (entry.Entry.RelatedTo is { } related)
             {
-                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{RoleChinese(related.Role)}");
+                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}");
                 text.Append(entry.IsRelatedPerson ? "（因企业列入而关联）；" : "（与企业一并列入）；");
             }
         }
@@ -158,14 +158,6 @@ internal static class DecisionText
 
         return false;
     }
-
-    private static string RoleChinese(RelatedRole role) => role switch
-    {
-        RelatedRole.LegalRepresentative => "法定代表人",
-        RelatedRole.PrincipalPerson => "主要负责人",
-        RelatedRole.DirectlyResponsiblePerson => "直接负责的主管人员和其他直接责任人员",
-        _ => "实际控制人",
-    };
 
     private static string TrimSeparator(StringBuilder text, char separator, char end)
     {
