@@ -215,12 +215,16 @@ public sealed partial class RedisCreditStore
         string? policy = null;
         try
         {
-            var info = (string?)await _connection!.Database.ExecuteAsync("INFO", "memory").WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
-            policy = info?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("maxmemory_policy:", StringComparison.Ordinal))?["maxmemory_policy:".Length..];
+            // INFO through a script on the namespace's server: StackExchange.Redis 3.x refuses INFO without
+            // admin mode, and a script needs only the +info the SDK's ACL user has.
+            var connection = _connection!;
+            var answer = await connection.EvaluateAsync(RedisScripts.EvictionPolicy, [connection.Keys.Sequence], [])
+                .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+            policy = answer.IsNull ? null : (string?)answer;
         }
-        catch (RedisServerException)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            // INFO refused (a proxy, a restricted user): nothing to tell.
+            // INFO refused (a proxy, a restricted user) or unanswered: nothing to tell; the manifests still guard.
         }
 
         _evictionPolicyChecked = true;

@@ -331,6 +331,11 @@ internal static class RedisScripts
 
     public const string Verify = VerifyLua;
 
+    /// <summary>KEYS: a key of the namespace (for routing). Returns the server's maxmemory-policy.</summary>
+    public const string EvictionPolicy = """
+        return string.match(redis.call('INFO', 'memory'), 'maxmemory_policy:([%w-]+)')
+        """;
+
     public const string PublishCatalog = PublishCatalogLua;
 
     public const string Upsert = UpsertLua;
