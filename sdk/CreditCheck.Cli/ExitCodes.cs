@@ -22,6 +22,10 @@ internal static class ExitCodes
     /// <summary>The subject or entry named does not exist.</summary>
     public const int NotFound = 5;
 
+    /// <summary>Partly done: some lines of <c>check --file</c> were not valid identifiers; every valid line
+    /// was checked (and written), the invalid ones are listed.</summary>
+    public const int SomeLinesInvalid = 6;
+
     /// <summary>A fault of the tool itself (please report it).</summary>
     public const int InternalError = 70;
 }

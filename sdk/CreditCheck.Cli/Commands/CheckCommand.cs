@@ -132,7 +132,7 @@ internal static class CheckCommand
             {
                 var node = DecisionJson(decision);
                 node["line"] = line;
-                context.Output.Out.WriteLine(node.ToJsonString());
+                context.Output.Out.WriteLine(node.ToJsonString(CliOutput.JsonLineOptions));
             }
         }
 
@@ -142,13 +142,19 @@ internal static class CheckCommand
             ["invalid"] = invalid.Count,
             ["outcomes"] = new JsonObject([.. byOutcome.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
         };
-        context.Output.Error.WriteLine(summary.ToJsonString());
+        context.Output.Error.WriteLine(summary.ToJsonString(CliOutput.JsonLineOptions));
         foreach (var (line, reason) in invalid.Take(20))
         {
             context.Output.Error.WriteLine($"{file.Name}:{line}: {reason}");
         }
 
-        return invalid.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        if (invalid.Count > 20)
+        {
+            context.Output.Error.WriteLine($"… 另有 {invalid.Count - 20} 行无效（and {invalid.Count - 20} more invalid lines）.");
+        }
+
+        // Every valid line was checked; say distinctly that some were not identifiers.
+        return invalid.Count == 0 ? ExitCodes.Ok : decisions.Count > 0 ? ExitCodes.SomeLinesInvalid : ExitCodes.InvalidInput;
     }
 
     private static async Task WriteAsync(FileInfo output, List<(int Line, CreditDecision Decision)> decisions, List<(int Line, string Reason)> invalid, CancellationToken cancellationToken)
@@ -168,7 +174,7 @@ internal static class CheckCommand
                 array.Add(new JsonObject { ["line"] = line, ["error"] = reason });
             }
 
-            await File.WriteAllTextAsync(output.FullName, array.ToJsonString(), cancellationToken);
+            await File.WriteAllTextAsync(output.FullName, array.ToJsonString(CliOutput.JsonLineOptions), cancellationToken);
             return;
         }
 

@@ -157,8 +157,8 @@ internal static class ImportCommand
             }
             catch (DecoderFallbackException)
             {
-                throw new CliException(ExitCodes.InvalidInput,
-                    $"{options.File.Name}: after line {line} the bytes are not {options.Encoding.WebName} text (a binary file, or another encoding: try --encoding gbk).");
+                // The reader decodes ahead of the rows it hands out: find the line that holds the bytes.
+                throw EncodingProblem.Describe(options.File, options.Encoding, EncodingName(options.Encoding));
             }
 
             line = rows.Current.Line;
@@ -171,8 +171,25 @@ internal static class ImportCommand
         }
     }
 
+    // UTF-8 JSON is read as bytes, so that a byte that is not UTF-8 is named with its offset.
     private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options) =>
-        ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode);
+        options.Encoding.CodePage == Encoding.UTF8.CodePage
+            ? ListFileReader.ReadJson(ReadAll(reader.BaseStream), options.File.Name, options.List, options.Mode)
+            : ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode);
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static string EncodingName(Encoding encoding) => encoding.CodePage switch
+    {
+        65001 => "utf-8",
+        936 => "gbk",
+        _ => "gb18030",
+    };
 
     private static void Report(CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default)
     {
