@@ -72,6 +72,7 @@ internal static class FeedbackCommands
             return ExitCodes.Ok;
         });
         feedback.Subcommands.Add(export);
+        feedback.Subcommands.Add(FeedbackReportCommand.Create(context));
         return feedback;
     }
 
