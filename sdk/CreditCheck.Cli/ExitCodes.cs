@@ -33,5 +33,12 @@ internal static class ExitCodes
 /// <summary>An error the tool reports in one line and maps to an exit code.</summary>
 internal sealed class CliException(int exitCode, string message) : Exception(message)
 {
+    /// <summary>An error for the operator: the Chinese text first, then the English one
+    /// (<c>中文 — English</c>), so that scripts and developers still find the English words.</summary>
+    public CliException(int exitCode, string chinese, string english)
+        : this(exitCode, $"{chinese} — {english}")
+    {
+    }
+
     public int ExitCode { get; } = exitCode;
 }

@@ -113,7 +113,7 @@ internal static class CatalogCommands
     {
         if (!file.Exists)
         {
-            throw new CliException(ExitCodes.InvalidInput, $"File '{file.FullName}' does not exist.");
+            throw new CliException(ExitCodes.InvalidInput, $"文件 '{file.FullName}' 不存在", $"File '{file.FullName}' does not exist.");
         }
 
         return await File.ReadAllBytesAsync(file.FullName, cancellationToken); // bytes: invalid UTF-8 is named, not replaced

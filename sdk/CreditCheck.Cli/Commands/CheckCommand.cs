@@ -27,7 +27,7 @@ internal static class CheckCommand
             var batch = parse.GetValue(file);
             if ((single is null) == (batch is null))
             {
-                throw new CliException(ExitCodes.Usage, "Give either a SUBJECT or --file FILE.");
+                throw new CliException(ExitCodes.Usage, "请给出一个证件号码（SUBJECT）或 --file 文件，二者选一", "Give either a SUBJECT or --file FILE.");
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
@@ -42,7 +42,7 @@ internal static class CheckCommand
             }
             catch (ArgumentException e) when (e.Message.Contains("is not in catalog", StringComparison.Ordinal))
             {
-                throw new CliException(ExitCodes.InvalidInput, e.Message);
+                throw new CliException(ExitCodes.InvalidInput, "应用场景不在名单目录中", e.Message);
             }
         });
         return command;
@@ -87,7 +87,7 @@ internal static class CheckCommand
     {
         if (!file.Exists)
         {
-            throw new CliException(ExitCodes.InvalidInput, $"File '{file.FullName}' does not exist.");
+            throw new CliException(ExitCodes.InvalidInput, $"文件 '{file.FullName}' 不存在", $"File '{file.FullName}' does not exist.");
         }
 
         var requests = new List<(int Line, CheckRequest Request)>();

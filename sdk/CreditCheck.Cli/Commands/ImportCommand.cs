@@ -47,7 +47,7 @@ internal static class ImportCommand
             {
                 "replace" => ImportMode.Replace,
                 "merge" => ImportMode.Merge,
-                var other => throw new CliException(ExitCodes.Usage, $"--mode '{other}' is not replace or merge."),
+                var other => throw new CliException(ExitCodes.Usage, $"--mode '{other}' 应为 replace（替换）或 merge（合并）", $"--mode '{other}' is not replace or merge."),
             };
             var options = new ReadOptions(
                 source,
@@ -58,14 +58,14 @@ internal static class ImportCommand
                 Mapping(parse.GetValue(columns)));
             if (!source.Exists)
             {
-                throw new CliException(ExitCodes.InvalidInput, $"File '{source.FullName}' does not exist.");
+                throw new CliException(ExitCodes.InvalidInput, $"文件 '{source.FullName}' 不存在", $"File '{source.FullName}' does not exist.");
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
             var catalog = await store.GetCatalogAsync(ct) ?? throw new CliException(ExitCodes.InvalidInput, $"No catalog is published in {store.Description}; run 'creditcheck catalog publish' first.");
             if (catalog.FindList(listCode) is null)
             {
-                throw new CliException(ExitCodes.InvalidInput, $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
+                throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}' 不在目录 {catalog.Version} 中", $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
             }
 
             // One pass: every row is validated as it is read; good rows are staged (invisible) as
@@ -253,7 +253,7 @@ internal static class ImportCommand
     {
         "csv" or "txt" => "csv",
         "json" => "json",
-        var other => throw new CliException(ExitCodes.Usage, $"Format '{other}' is not csv or json; pass --format."),
+        var other => throw new CliException(ExitCodes.Usage, $"文件格式 '{other}' 不是 csv 或 json，请用 --format 指明", $"Format '{other}' is not csv or json; pass --format."),
     };
 
     private static Encoding TextEncoding(string name) => name.ToLowerInvariant() switch
@@ -261,7 +261,7 @@ internal static class ImportCommand
         "utf-8" or "utf8" => new UTF8Encoding(false, throwOnInvalidBytes: true),
         "gbk" or "cp936" => Encoding.GetEncoding(936, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
         "gb18030" => Encoding.GetEncoding("gb18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
-        _ => throw new CliException(ExitCodes.Usage, $"--encoding '{name}' is not utf-8, gbk or gb18030."),
+        _ => throw new CliException(ExitCodes.Usage, $"--encoding '{name}' 应为 utf-8、gbk 或 gb18030", $"--encoding '{name}' is not utf-8, gbk or gb18030."),
     };
 
     private static Dictionary<string, ListColumn?>? Mapping(string[]? given)
@@ -277,7 +277,7 @@ internal static class ImportCommand
             var equals = item.LastIndexOf('=');
             if (equals <= 0 || !ListColumns.TryParseField(item[(equals + 1)..].Trim(), out var column))
             {
-                throw new CliException(ExitCodes.Usage, $"--column '{item}' is not HEADER=field (or HEADER=- to ignore the column).");
+                throw new CliException(ExitCodes.Usage, $"--column '{item}' 格式应为 列名=字段（或 列名=- 忽略该列）", $"--column '{item}' is not HEADER=field (or HEADER=- to ignore the column).");
             }
 
             mapping[ListColumns.Key(item[..equals])] = column;

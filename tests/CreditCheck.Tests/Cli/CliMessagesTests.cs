@@ -162,6 +162,26 @@ public sealed class CliMessagesTests
         Assert.Contains("twice", problem["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("不存在", "does not exist", "check", "--file", "missing.txt", "--scenario", "procurement")]
+    [InlineData("应为 utf-8、gbk 或 gb18030", "is not utf-8, gbk or gb18030", "import", "seed.csv", "--list", "court-dishonest-debtors", "--encoding", "big5")]
+    [InlineData("统计期间为空", "is not after --since", "feedback", "export", "--since", "2024-02-01", "--until", "2024-01-01")]
+    [InlineData("不是日期或时间", "is not a date or time", "report", "--since", "2024-13-01", "--until", "2025-01-01", "--out", "r.html")]
+    public async Task Errors_ForTheOperator_ChineseFirstThenEnglish(string chinese, string english, params string[] args)
+    {
+        using var cli = new CliSession(server: null);
+        var (store, _) = await MemoryStoreWithDebtorAsync(cli);
+        var withPaths = args.Select(a => a.EndsWith(".txt", StringComparison.Ordinal) || a.EndsWith(".csv", StringComparison.Ordinal) || a.EndsWith(".html", StringComparison.Ordinal) ? cli.PathOf(a) : a);
+
+        var result = await cli.RunAsync([.. withPaths, .. store]);
+
+        Assert.NotEqual(Exit.Ok, result.ExitCode);
+        var line = result.Error.Split('\n').First(l => l.StartsWith("creditcheck:", StringComparison.Ordinal));
+        Assert.Contains(chinese, line, StringComparison.Ordinal);
+        Assert.Contains(english, line, StringComparison.Ordinal);
+        Assert.True(line.IndexOf(chinese, StringComparison.Ordinal) < line.IndexOf(english, StringComparison.Ordinal), line);
+    }
+
     /// <summary>A memory store in a folder of the session holding one debtor, <see cref="Rows.Company"/>(1).</summary>
     private static async Task<(string[] Store, string Data)> MemoryStoreWithDebtorAsync(CliSession cli)
     {
