@@ -8,8 +8,6 @@ namespace CreditCheck;
 /// not UTF-8 is an error naming its byte offset, never a silent U+FFFD.</summary>
 internal static class StrictUtf8
 {
-    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>The UTF-8 byte-order mark's length when <paramref name="bytes"/> starts with one, else 0.</summary>
     public static int PreambleLength(ReadOnlySpan<byte> bytes) => bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
 
@@ -39,7 +37,4 @@ internal static class StrictUtf8
         var line = 1 + bytes[..(int)offset].Count((byte)'\n');
         return string.Create(CultureInfo.InvariantCulture, $"byte offset {offset} (line {line}; bytes {hex})");
     }
-
-    /// <summary>Decodes bytes already checked by <see cref="FindInvalid"/>, without a byte-order mark.</summary>
-    public static string Decode(ReadOnlySpan<byte> bytes) => Strict.GetString(bytes[PreambleLength(bytes)..]);
 }
