@@ -57,15 +57,9 @@ public static class HallText
         _ => "无需执行措施",
     };
 
-    public static string Path(DecisionPath path) => path switch
-    {
-        DecisionPath.Embedded => "内置存储",
-        DecisionPath.LocalFilter => "本地过滤器",
-        DecisionPath.Cache => "本地缓存",
-        DecisionPath.Store => "Redis 读取",
-        DecisionPath.LastKnown => "最近一次已知数据（降级）",
-        _ => "不可用策略（降级）",
-    };
+    /// <summary>Said beside a conclusion reached while the list data could not be read: what the clerk
+    /// should do, not why (the reason is in the decision and the log).</summary>
+    public const string Degraded = "（名单数据暂时无法读取，此结论按保守规则给出，请人工核实）";
 
     /// <summary>The subject as the page shows it: an enterprise's code in full (public information), a
     /// person's identity number masked.</summary>

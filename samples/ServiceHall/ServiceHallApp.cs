@@ -96,7 +96,7 @@ public static class ServiceHallApp
         if (settings.Redis is null)
         {
             creditCheck.UseInMemory(o => o.DataDirectory = settings.DataDirectory);
-            description = "内置存储（UseInMemory），示例数据 samples/data";
+            description = "本机名单数据（示例）";
         }
         else
         {
@@ -106,7 +106,7 @@ public static class ServiceHallApp
                 o.Namespace = settings.Namespace;
                 o.Secret = settings.Secret;
             });
-            description = $"Redis {RedisHost(settings.Redis)}，命名空间 {settings.Namespace}";
+            description = $"共享名单库（{settings.Namespace}）";
         }
 
         creditCheck.AddApprovalAdapter(HallMatters.Configure);

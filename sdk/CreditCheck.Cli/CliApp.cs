@@ -1,5 +1,6 @@
 using System.Collections;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Text;
 using CreditCheck.Catalog;
 using CreditCheck.Cli.Commands;
@@ -25,7 +26,12 @@ internal static class CliApp
         environment ??= Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
         var context = new CommandContext(environment);
-        var root = new RootCommand("creditcheck — load, repair, inspect and export the joint reward-and-punishment lists (联合奖惩).");
+        // Named as the tool is installed: a RootCommand would take the name of the executable that runs it
+        // (CreditCheck.Cli, or a test host) into every usage line.
+        var root = new Command("creditcheck", "creditcheck — load, repair, inspect and export the joint reward-and-punishment lists (联合奖惩).")
+        {
+            Options = { new HelpOption(), new VersionOption() },
+        };
         GlobalOptions.AddTo(root);
         root.Subcommands.Add(CatalogCommands.Create(context));
         root.Subcommands.Add(ImportCommand.Create(context));

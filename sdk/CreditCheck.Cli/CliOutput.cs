@@ -10,6 +10,9 @@ internal sealed class CliOutput
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>For JSON lines and files: one line each, Chinese kept readable (no <c>\u</c> escapes).</summary>
+    public static JsonSerializerOptions JsonLineOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public CliOutput(TextWriter output, TextWriter error, bool interactive)
     {
         Out = output;

@@ -22,6 +22,10 @@ internal static class ExitCodes
     /// <summary>The subject or entry named does not exist.</summary>
     public const int NotFound = 5;
 
+    /// <summary>Partly done: some lines of <c>check --file</c> were not valid identifiers; every valid line
+    /// was checked (and written), the invalid ones are listed.</summary>
+    public const int SomeLinesInvalid = 6;
+
     /// <summary>A fault of the tool itself (please report it).</summary>
     public const int InternalError = 70;
 }
@@ -29,5 +33,12 @@ internal static class ExitCodes
 /// <summary>An error the tool reports in one line and maps to an exit code.</summary>
 internal sealed class CliException(int exitCode, string message) : Exception(message)
 {
+    /// <summary>An error for the operator: the Chinese text first, then the English one
+    /// (<c>中文 — English</c>), so that scripts and developers still find the English words.</summary>
+    public CliException(int exitCode, string chinese, string english)
+        : this(exitCode, $"{chinese} — {english}")
+    {
+    }
+
     public int ExitCode { get; } = exitCode;
 }

@@ -47,7 +47,7 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
-    public static void AddTo(RootCommand root)
+    public static void AddTo(Command root)
     {
         foreach (var option in new Option[] { Redis, Namespace, Secret, User, Store, Data, Json })
         {

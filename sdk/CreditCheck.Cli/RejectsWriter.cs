@@ -52,5 +52,7 @@ internal sealed class RejectsWriter : IDisposable
 
     public void Dispose() => _writer.Dispose();
 
-    private void WriteRow(IEnumerable<string> fields) => _writer.WriteLine(CsvText.Row(fields));
+    // The fields and reasons come from the rejected file: escaped like feedback export escapes typed
+    // text, so a spreadsheet opening the rejects never runs one as a formula.
+    private void WriteRow(IEnumerable<string> fields) => _writer.WriteLine(CsvText.Row(fields.Select(CsvText.Typed)));
 }

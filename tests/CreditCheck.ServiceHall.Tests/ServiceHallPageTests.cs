@@ -45,7 +45,8 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
             await Expect(page.GetByLabel("办理事项").Locator($"option[value='{matter.Code}']")).ToHaveTextAsync($"{matter.Name}（{matter.Code}）");
         }
 
-        await Expect(page.Locator("header")).ToContainTextAsync("内置存储（UseInMemory）");
+        await Expect(page.Locator("header")).ToContainTextAsync("数据来源：本机名单数据（示例）");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync("UseInMemory");
         Assert.All(requested, url => Assert.StartsWith(hall.Host.BaseUrl + "/", url, StringComparison.Ordinal));
         await Screenshots.SaveAsync(page, "01-page-loaded");
     }
@@ -165,9 +166,10 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     public async Task MalformedIdentifier_ShowsThePreciseReasonAtTheField(string defect, string kind)
     {
         var (text, parsedAs) = Malformed(defect);
-        Assert.False(SubjectId.TryParse(text, parsedAs, SubjectIdParseMode.Strict, out _, out var reason));
+        Assert.False(SubjectId.TryParseDetailed(text, parsedAs, SubjectIdParseMode.Strict, out _, out var error));
+        var reason = error.ChineseMessage;   // the clerk reads the Chinese text; the English one goes to the log
         Assert.Contains(parsedAs == SubjectKind.LegalEntity ? "统一社会信用代码" : "居民身份证号码", reason, StringComparison.Ordinal);
-        var expected = "证件号码无效：" + reason;   // the SDK's reason names the rules it checked (统一社会信用代码 or 居民身份证号码)
+        var expected = "证件号码无效：" + reason;
         var hallPage = await OpenAsync();
 
         await hallPage.RouteAsync(text, FoodLicence, kind: kind);
@@ -180,6 +182,22 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
         await Expect(field).ToHaveValueAsync(text);
         await Expect(hallPage.Page.Locator("#route-result")).ToHaveCountAsync(0);
         await Screenshots.SaveAsync(hallPage.Page, "07-malformed-" + defect);
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("\u2060", "U+2060", "不可见字符")]
+    [InlineData("\u200B", "U+200B", "不可见字符")]
+    [InlineData("\u0301", "U+0301", "组合字符")]
+    public async Task IdentifierWithHiddenCharacter_NamesItAndItsPositionInChinese(string hidden, string name, string what)
+    {
+        var text = SampleRedListed[..6] + hidden + SampleRedListed[6..];
+        var hallPage = await OpenAsync();
+
+        await hallPage.RouteAsync(text, FoodLicence, kind: "entity");
+
+        await Expect(hallPage.Page.Locator("#subject-error")).ToContainTextAsync($"证件号码无效：第7位有{what} {name}");
+        await Expect(hallPage.Page.Locator("#subject-error")).Not.ToContainTextAsync("position");
+        await Expect(hallPage.Page.Locator("#route-result")).ToHaveCountAsync(0);
     }
 
     [Fact(Timeout = Timeout)]

@@ -13,7 +13,7 @@ public sealed class ServiceHallRedisTests(Chromium chromium, RedisHall hall) : I
     {
         var hallPage = new HallPage(await chromium.NewPageAsync(), hall.Host.BaseUrl);
         await hallPage.OpenAsync();
-        await Expect(hallPage.Page.Locator("header")).ToContainTextAsync($"命名空间 {hall.Namespace}");
+        await Expect(hallPage.Page.Locator("header")).ToContainTextAsync($"数据来源：共享名单库（{hall.Namespace}）");
 
         // A sample-data red-listed enterprise, seeded into Redis by the sample itself.
         await hallPage.RouteAsync("91110105336900600J", "330100-XK-017");
@@ -31,7 +31,8 @@ public sealed class ServiceHallRedisTests(Chromium chromium, RedisHall hall) : I
         await hallPage.OpenAsync();
         await hallPage.RouteAsync(Generated.RedCompany.Value, "330100-XK-017");
         await Expect(hallPage.RouteBadge).ToHaveTextAsync("绿色通道 · 优先办理");
-        await Expect(hallPage.Page.Locator(".meta")).ToContainTextAsync("核查路径 Redis 读取");
+        await Expect(hallPage.Page.Locator(".meta")).ToContainTextAsync("目录版本");
+        await Expect(hallPage.Page.Locator("body")).Not.ToContainTextAsync("核查路径");
         await hallPage.ConfirmAsync(outcome: "已优先受理");
 
         await Expect(hallPage.Page.Locator("#feedback-recorded h3")).ToHaveTextAsync("反馈已记录");

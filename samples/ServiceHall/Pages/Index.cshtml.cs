@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace ServiceHall.Pages;
 
 /// <summary>The window: route an application (查询并分流), then confirm what was done (办理确认 → 反馈).</summary>
-public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pending, HallStore store) : PageModel
+/// <remarks>What the clerk reads is Chinese, without developer terms; the English detail of a problem goes
+/// to the log for whoever maintains the page.</remarks>
+public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pending, HallStore store, ILogger<IndexModel> logger) : PageModel
 {
     public const string Department = "市政务服务中心";
     public const string District = "330100";
@@ -112,6 +114,10 @@ public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pen
             Department = Department,
         };
         var result = await approval.RouteAsync(application, cancellationToken);
+        foreach (var (party, decision) in result.Decisions.Where(d => d.Decision.IsDegraded))
+        {
+            HallLog.DecidedDegraded(logger, decision.CheckId, party, decision.DegradedReason);
+        }
         var routed = pending.Add(new HallInput(Subject!.Trim(), Kind, matter.Code, Missing ?? string.Empty, Commitment), result);
 
         // Post/redirect/get: reloading the result page does not check again.
@@ -149,7 +155,8 @@ public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pen
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            Problem = "反馈未能记录：" + e.Message;
+            HallLog.FeedbackFailed(logger, e, Current.Result.Application.ApplicationId, e.Message);
+            Problem = "反馈未能记录，本次确认未保存，请稍后重试；如持续出现，请联系系统管理员。";
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return Page();
         }
@@ -209,12 +216,14 @@ public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pen
 
     private SubjectId? Parse(string text, SubjectKind kind)
     {
-        if (SubjectId.TryParse(text, kind, SubjectIdParseMode.Strict, out var id, out var error))
+        if (SubjectId.TryParseDetailed(text, kind, SubjectIdParseMode.Strict, out var id, out var error))
         {
             return id;
         }
 
-        Errors["subject"] = $"证件号码无效：{error}";
+        // The clerk reads the Chinese text; the code and the English text are for the log.
+        HallLog.IdentifierRefused(logger, kind, error.Code, error.Position, error.Message);
+        Errors["subject"] = $"证件号码无效：{error.ChineseMessage}";
         return null;
     }
 

@@ -17,7 +17,7 @@ internal static class CatalogCommands
         validate.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(validateFile)!;
-            var problems = CreditCatalog.Validate(await ReadAsync(file, ct));
+            var problems = CreditCatalog.ValidateUtf8(await ReadAsync(file, ct));
             if (parse.GetValue(GlobalOptions.Json))
             {
                 context.Output.WriteJson(new JsonObject
@@ -109,13 +109,13 @@ internal static class CatalogCommands
         return catalog;
     }
 
-    private static async Task<string> ReadAsync(FileInfo file, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadAsync(FileInfo file, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
-            throw new CliException(ExitCodes.InvalidInput, $"File '{file.FullName}' does not exist.");
+            throw new CliException(ExitCodes.InvalidInput, $"文件 '{file.FullName}' 不存在", $"File '{file.FullName}' does not exist.");
         }
 
-        return await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        return await File.ReadAllBytesAsync(file.FullName, cancellationToken); // bytes: invalid UTF-8 is named, not replaced
     }
 }

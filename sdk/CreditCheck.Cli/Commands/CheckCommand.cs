@@ -27,7 +27,7 @@ internal static class CheckCommand
             var batch = parse.GetValue(file);
             if ((single is null) == (batch is null))
             {
-                throw new CliException(ExitCodes.Usage, "Give either a SUBJECT or --file FILE.");
+                throw new CliException(ExitCodes.Usage, "请给出一个证件号码（SUBJECT）或 --file 文件，二者选一", "Give either a SUBJECT or --file FILE.");
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
@@ -42,7 +42,7 @@ internal static class CheckCommand
             }
             catch (ArgumentException e) when (e.Message.Contains("is not in catalog", StringComparison.Ordinal))
             {
-                throw new CliException(ExitCodes.InvalidInput, e.Message);
+                throw new CliException(ExitCodes.InvalidInput, "应用场景不在名单目录中", e.Message);
             }
         });
         return command;
@@ -87,7 +87,7 @@ internal static class CheckCommand
     {
         if (!file.Exists)
         {
-            throw new CliException(ExitCodes.InvalidInput, $"File '{file.FullName}' does not exist.");
+            throw new CliException(ExitCodes.InvalidInput, $"文件 '{file.FullName}' 不存在", $"File '{file.FullName}' does not exist.");
         }
 
         var requests = new List<(int Line, CheckRequest Request)>();
@@ -132,7 +132,7 @@ internal static class CheckCommand
             {
                 var node = DecisionJson(decision);
                 node["line"] = line;
-                context.Output.Out.WriteLine(node.ToJsonString());
+                context.Output.Out.WriteLine(node.ToJsonString(CliOutput.JsonLineOptions));
             }
         }
 
@@ -142,13 +142,19 @@ internal static class CheckCommand
             ["invalid"] = invalid.Count,
             ["outcomes"] = new JsonObject([.. byOutcome.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
         };
-        context.Output.Error.WriteLine(summary.ToJsonString());
+        context.Output.Error.WriteLine(summary.ToJsonString(CliOutput.JsonLineOptions));
         foreach (var (line, reason) in invalid.Take(20))
         {
             context.Output.Error.WriteLine($"{file.Name}:{line}: {reason}");
         }
 
-        return invalid.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        if (invalid.Count > 20)
+        {
+            context.Output.Error.WriteLine($"… 另有 {invalid.Count - 20} 行无效（and {invalid.Count - 20} more invalid lines）.");
+        }
+
+        // Every valid line was checked; say distinctly that some were not identifiers.
+        return invalid.Count == 0 ? ExitCodes.Ok : decisions.Count > 0 ? ExitCodes.SomeLinesInvalid : ExitCodes.InvalidInput;
     }
 
     private static async Task WriteAsync(FileInfo output, List<(int Line, CreditDecision Decision)> decisions, List<(int Line, string Reason)> invalid, CancellationToken cancellationToken)
@@ -168,7 +174,7 @@ internal static class CheckCommand
                 array.Add(new JsonObject { ["line"] = line, ["error"] = reason });
             }
 
-            await File.WriteAllTextAsync(output.FullName, array.ToJsonString(), cancellationToken);
+            await File.WriteAllTextAsync(output.FullName, array.ToJsonString(CliOutput.JsonLineOptions), cancellationToken);
             return;
         }
 

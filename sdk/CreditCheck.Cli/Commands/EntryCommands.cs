@@ -33,17 +33,17 @@ internal static class EntryCommands
             var reader = await store.OpenReaderAsync(ct);
             var entries = (await reader.LookupAsync(id, ct)).Entries.Where(e => e.Entry.ListCode == listCode).Select(e => e.Entry).ToList();
             var chosen = parse.GetValue(entryId) is { } wanted
-                ? entries.FirstOrDefault(e => e.EntryId == wanted) ?? throw new CliException(ExitCodes.NotFound, $"{id} has no entry '{wanted}' on list '{listCode}'.")
+                ? entries.FirstOrDefault(e => e.EntryId == wanted) ?? throw new CliException(ExitCodes.NotFound, $"{id} 在名单 '{listCode}' 中没有条目 '{wanted}'", $"{id} has no entry '{wanted}' on list '{listCode}'.")
                 : entries.Count switch
                 {
-                    0 => throw new CliException(ExitCodes.NotFound, $"{id} has no entry on list '{listCode}'."),
+                    0 => throw new CliException(ExitCodes.NotFound, $"{id} 不在名单 '{listCode}' 中", $"{id} has no entry on list '{listCode}'."),
                     1 => entries[0],
                     _ => throw new CliException(ExitCodes.Usage, $"{id} has {entries.Count} entries on list '{listCode}' ({string.Join(", ", entries.Select(e => e.EntryId))}); pass --entry."),
                 };
 
             if (!await store.Publisher.SetStatusAsync(id, listCode, chosen.EntryId, status, parse.GetValue(reason)!, ct))
             {
-                throw new CliException(ExitCodes.NotFound, $"Entry '{chosen.EntryId}' of {id} disappeared from list '{listCode}' meanwhile.");
+                throw new CliException(ExitCodes.NotFound, $"{id} 的条目 '{chosen.EntryId}' 在此期间已从名单 '{listCode}' 中移除", $"Entry '{chosen.EntryId}' of {id} disappeared from list '{listCode}' meanwhile.");
             }
 
             await store.SaveAsync(ct);

@@ -26,7 +26,7 @@ internal static class FeedbackCommands
                 null or "" => file is null ? parse.GetValue(GlobalOptions.Json) : file.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase),
                 "csv" => false,
                 "json" => true,
-                var other => throw new CliException(ExitCodes.Usage, $"--format '{other}' is not csv or json."),
+                var other => throw new CliException(ExitCodes.Usage, $"--format '{other}' 应为 csv 或 json", $"--format '{other}' is not csv or json."),
             };
             OutputFile.CheckFolder("--out", file);
 
@@ -72,6 +72,7 @@ internal static class FeedbackCommands
             return ExitCodes.Ok;
         });
         feedback.Subcommands.Add(export);
+        feedback.Subcommands.Add(FeedbackReportCommand.Create(context));
         return feedback;
     }
 
@@ -105,12 +106,12 @@ internal static class OutputFile
     {
         if (file is not null && file.Directory is { Exists: false } folder)
         {
-            throw new CliException(ExitCodes.InvalidInput, $"{option} '{file.FullName}': the folder '{folder.FullName}' does not exist.");
+            throw new CliException(ExitCodes.InvalidInput, $"{option} '{file.FullName}'：文件夹 '{folder.FullName}' 不存在", $"{option} '{file.FullName}': the folder '{folder.FullName}' does not exist.");
         }
 
         if (file is not null && Directory.Exists(file.FullName))
         {
-            throw new CliException(ExitCodes.InvalidInput, $"{option} '{file.FullName}' is a folder; name a file.");
+            throw new CliException(ExitCodes.InvalidInput, $"{option} '{file.FullName}' 是文件夹，请指定文件", $"{option} '{file.FullName}' is a folder; name a file.");
         }
     }
 

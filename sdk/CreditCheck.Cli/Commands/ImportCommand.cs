@@ -49,7 +49,7 @@ internal static class ImportCommand
             {
                 "replace" => ImportMode.Replace,
                 "merge" => ImportMode.Merge,
-                var other => throw new CliException(ExitCodes.Usage, $"--mode '{other}' is not replace or merge."),
+                var other => throw new CliException(ExitCodes.Usage, $"--mode '{other}' 应为 replace（替换）或 merge（合并）", $"--mode '{other}' is not replace or merge."),
             };
             var options = new ReadOptions(
                 source,
@@ -60,14 +60,14 @@ internal static class ImportCommand
                 Mapping(parse.GetValue(columns)));
             if (!source.Exists)
             {
-                throw new CliException(ExitCodes.InvalidInput, $"File '{source.FullName}' does not exist.");
+                throw new CliException(ExitCodes.InvalidInput, $"文件 '{source.FullName}' 不存在", $"File '{source.FullName}' does not exist.");
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
             var catalog = await store.GetCatalogAsync(ct) ?? throw new CliException(ExitCodes.InvalidInput, $"No catalog is published in {store.Description}; run 'creditcheck catalog publish' first.");
             if (catalog.FindList(listCode) is null)
             {
-                throw new CliException(ExitCodes.InvalidInput, $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
+                throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}' 不在目录 {catalog.Version} 中", $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
             }
 
             // One pass: every row is validated as it is read; good rows are staged (invisible) as
@@ -159,8 +159,8 @@ internal static class ImportCommand
             }
             catch (DecoderFallbackException)
             {
-                throw new CliException(ExitCodes.InvalidInput,
-                    $"{options.File.Name}: after line {line} the bytes are not {options.Encoding.WebName} text (a binary file, or another encoding: try --encoding gbk).");
+                // The reader decodes ahead of the rows it hands out: find the line that holds the bytes.
+                throw EncodingProblem.Describe(options.File, options.Encoding, EncodingName(options.Encoding));
             }
 
             line = rows.Current.Line;
@@ -173,8 +173,25 @@ internal static class ImportCommand
         }
     }
 
+    // UTF-8 JSON is read as bytes, so that a byte that is not UTF-8 is named with its offset.
     private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options) =>
-        ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode);
+        options.Encoding.CodePage == Encoding.UTF8.CodePage
+            ? ListFileReader.ReadJson(ReadAll(reader.BaseStream), options.File.Name, options.List, options.Mode)
+            : ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode);
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static string EncodingName(Encoding encoding) => encoding.CodePage switch
+    {
+        65001 => "utf-8",
+        936 => "gbk",
+        _ => "gb18030",
+    };
 
     private static void Report(CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default)
     {
@@ -238,7 +255,7 @@ internal static class ImportCommand
     {
         "csv" or "txt" => "csv",
         "json" => "json",
-        var other => throw new CliException(ExitCodes.Usage, $"Format '{other}' is not csv or json; pass --format."),
+        var other => throw new CliException(ExitCodes.Usage, $"文件格式 '{other}' 不是 csv 或 json，请用 --format 指明", $"Format '{other}' is not csv or json; pass --format."),
     };
 
     private static Encoding TextEncoding(string name) => name.ToLowerInvariant() switch
@@ -246,7 +263,7 @@ internal static class ImportCommand
         "utf-8" or "utf8" => new UTF8Encoding(false, throwOnInvalidBytes: true),
         "gbk" or "cp936" => Encoding.GetEncoding(936, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
         "gb18030" => Encoding.GetEncoding("gb18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback),
-        _ => throw new CliException(ExitCodes.Usage, $"--encoding '{name}' is not utf-8, gbk or gb18030."),
+        _ => throw new CliException(ExitCodes.Usage, $"--encoding '{name}' 应为 utf-8、gbk 或 gb18030", $"--encoding '{name}' is not utf-8, gbk or gb18030."),
     };
 
     private static Dictionary<string, ListColumn?>? Mapping(string[]? given)
@@ -262,7 +279,7 @@ internal static class ImportCommand
             var equals = item.LastIndexOf('=');
             if (equals <= 0 || !ListColumns.TryParseField(item[(equals + 1)..].Trim(), out var column))
             {
-                throw new CliException(ExitCodes.Usage, $"--column '{item}' is not HEADER=field (or HEADER=- to ignore the column).");
+                throw new CliException(ExitCodes.Usage, $"--column '{item}' 格式应为 列名=字段（或 列名=- 忽略该列）", $"--column '{item}' is not HEADER=field (or HEADER=- to ignore the column).");
             }
 
             mapping[ListColumns.Key(item[..equals])] = column;

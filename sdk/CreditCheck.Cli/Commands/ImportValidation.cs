@@ -205,7 +205,7 @@ internal sealed class ImportValidation(
 
         if (located != _conflictingRows)
         {
-            throw new CliException(ExitCodes.InvalidInput, $"{options.File.Name} changed while it was being imported; nothing was written. Import it again.");
+            throw new CliException(ExitCodes.InvalidInput, $"{options.File.Name} 在导入过程中被修改，未写入任何数据，请重新导入", $"{options.File.Name} changed while it was being imported; nothing was written. Import it again.");
         }
     }
 

@@ -79,7 +79,7 @@ internal static class ReportCommand
         {
             if (!file.Exists)
             {
-                throw new CliException(ExitCodes.InvalidInput, $"--catalog '{file.FullName}' does not exist.");
+                throw new CliException(ExitCodes.InvalidInput, $"--catalog '{file.FullName}' 文件不存在", $"--catalog '{file.FullName}' does not exist.");
             }
 
             return await CreditCatalog.LoadFileAsync(file.FullName, cancellationToken);

@@ -12,22 +12,23 @@ internal static class SubjectArguments
         null => null,
         "entity" or "legalentity" => SubjectKind.LegalEntity,
         "person" or "naturalperson" => SubjectKind.NaturalPerson,
-        _ => throw new CliException(ExitCodes.Usage, $"--kind '{kind}' is not entity or person."),
+        _ => throw new CliException(ExitCodes.Usage, $"--kind '{kind}' 应为 entity（法人）或 person（自然人） — --kind '{kind}' is not entity or person."),
     };
 
-    /// <summary>The id, or why it is not one (naming the problem as the parser does).</summary>
+    /// <summary>The id, or why it is not one: the parser's Chinese text for the operator, then its English
+    /// text (<c>中文 — English</c>).</summary>
     public static bool TryParse(string text, SubjectKind? kind, bool lenient, out SubjectId id, out string error)
     {
         var mode = lenient ? SubjectIdParseMode.LenientCheckCharacter : SubjectIdParseMode.Strict;
         if (kind is { } given)
         {
-            var ok = SubjectId.TryParse(text, given, mode, out id, out var message);
-            error = message ?? string.Empty;
+            var ok = SubjectId.TryParseDetailed(text, given, mode, out id, out var detail);
+            error = detail is null ? string.Empty : $"{detail.ChineseMessage} — {detail.Message}";
             return ok;
         }
 
-        var asEntity = SubjectId.TryParse(text, SubjectKind.LegalEntity, mode, out var entity, out var entityError);
-        var asPerson = SubjectId.TryParse(text, SubjectKind.NaturalPerson, mode, out var person, out var personError);
+        var asEntity = SubjectId.TryParseDetailed(text, SubjectKind.LegalEntity, mode, out var entity, out var entityError);
+        var asPerson = SubjectId.TryParseDetailed(text, SubjectKind.NaturalPerson, mode, out var person, out var personError);
 
         // Leniency tolerates a wrong check character; a kind under which the code is fully valid wins.
         if (asEntity && asPerson && !entity.CheckCharacterConforms)
@@ -38,12 +39,17 @@ internal static class SubjectArguments
         if (asEntity && asPerson)
         {
             id = default;
-            error = $"'{IdentifierMask(text)}' is valid both as a 统一社会信用代码 and as a 居民身份证号码; pass --kind entity or --kind person.";
+            error = $"'{IdentifierMask(text)}' 既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 --kind entity 或 --kind person 指明 — "
+                + $"'{IdentifierMask(text)}' is valid both as a 统一社会信用代码 and as a 居民身份证号码; pass --kind entity or --kind person.";
             return false;
         }
 
         id = asEntity ? entity : person;
-        error = asEntity || asPerson ? string.Empty : $"As a legal entity: {entityError} As a person: {personError}";
+        error = asEntity || asPerson
+            ? string.Empty
+            : entityError!.Code is SubjectIdErrorCode.InvisibleCharacter or SubjectIdErrorCode.CombiningCharacter or SubjectIdErrorCode.Empty
+                ? $"{entityError.ChineseMessage} — {entityError.Message}" // the same whichever kind was meant
+                : $"作为法人：{entityError.ChineseMessage} 作为自然人：{personError!.ChineseMessage} — As a legal entity: {entityError.Message} As a person: {personError.Message}";
         return asEntity || asPerson;
     }
 

@@ -82,8 +82,7 @@ internal static class FeedbackExport
     private static string Time(DateTimeOffset moment) => ReportPeriod.Show(moment);
 
     // Text a host typed: a leading = + - @ would make Excel run it as a formula (CSV injection).
-    private static string Text(string? value) =>
-        value is { Length: > 0 } && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + value : value ?? "";
+    private static string Text(string? value) => CsvText.Typed(value);
 }
 
 /// <summary>The Chinese words the export and the report use for the SDK's codes.</summary>

@@ -39,7 +39,7 @@ internal static class MemoryFeedbackFile
                 }
 
                 records.Add(FeedbackJson.Deserialize(text, out var error)
-                    ?? throw new CliException(ExitCodes.InvalidInput, $"{path}:{line}: not a feedback record: {error}"));
+                    ?? throw new CliException(ExitCodes.InvalidInput, $"{path}:{line}：不是一条反馈记录", $"{path}:{line}: not a feedback record: {error}"));
             }
         }
 

@@ -34,6 +34,7 @@ internal sealed record ReportPeriod(DateTimeOffset Since, DateTimeOffset Until)
         if (end <= start)
         {
             throw new CliException(ExitCodes.Usage,
+                $"--until {Show(end)} 不晚于 --since {Show(start)}，统计期间为空（--until 是不计入的第一个时刻）",
                 $"--until {Show(end)} is not after --since {Show(start)}: the period [since, until) would be empty (until is exclusive: the first moment not included).");
         }
 
@@ -59,7 +60,7 @@ internal sealed record ReportPeriod(DateTimeOffset Since, DateTimeOffset Until)
             return new DateTimeOffset(local, ChinaOffset);
         }
 
-        throw new CliException(ExitCodes.Usage, $"{option} '{text}' is not a date or time; use {Forms}.");
+        throw new CliException(ExitCodes.Usage, $"{option} '{text}' 不是日期或时间", $"{option} '{text}' is not a date or time; use {Forms}.");
     }
 
     /// <summary>A moment as the tool shows it: China Standard Time, to the second.</summary>

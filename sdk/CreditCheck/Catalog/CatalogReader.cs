@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace CreditCheck.Catalog;
@@ -20,21 +21,66 @@ internal static partial class CatalogReader
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*$")]
     private static partial Regex ScenarioPattern();
 
+    // Strict reading: a property given twice in one object is an error (the last one would win
+    // silently, and a changed catalog could pass under an unchanged version).
+    private static readonly JsonSerializerOptions ReadOptions = new(CatalogJsonContext.Default.Options)
+    {
+        AllowDuplicateProperties = false,
+    };
+
+    private static readonly JsonTypeInfo<CatalogDocument> ReadInfo = (JsonTypeInfo<CatalogDocument>)ReadOptions.GetTypeInfo(typeof(CatalogDocument));
+
+    /// <summary>Reads a catalog file's bytes: invalid UTF-8 is refused with its byte offset (not
+    /// decoded to U+FFFD); a leading byte-order mark is allowed.</summary>
+    public static CreditCatalog Read(ReadOnlySpan<byte> utf8, string? source)
+    {
+        utf8 = utf8[StrictUtf8.PreambleLength(utf8)..];
+        if (StrictUtf8.FindInvalid(utf8) is var bad and >= 0)
+        {
+            throw new CatalogValidationException(source, [new CatalogProblem("$", $"The document is not UTF-8 text: invalid UTF-8 at {StrictUtf8.DescribeAt(utf8, bad)}. Save the catalog as UTF-8.")]);
+        }
+
+        CatalogDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(utf8, ReadInfo);
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e, source);
+        }
+
+        return Build(document, source);
+    }
+
     public static CreditCatalog Read(string json, string? source)
     {
         CatalogDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize(json, CatalogJsonContext.Default.CatalogDocument);
+            document = JsonSerializer.Deserialize(json, ReadInfo);
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line
-                ? $" at line {line + 1}, position {e.BytePositionInLine + 1}"
-                : string.Empty;
-            throw new CatalogValidationException(source, [new CatalogProblem(e.Path ?? "$", $"Malformed JSON{where}: {FirstSentence(e.Message)}")]);
+            throw Malformed(e, source);
         }
 
+        return Build(document, source);
+    }
+
+    private static CatalogValidationException Malformed(JsonException e, string? source)
+    {
+        var where = e.LineNumber is { } line
+            ? $" at line {line + 1}, position {e.BytePositionInLine + 1}"
+            : string.Empty;
+        var message = e.Message.StartsWith("Duplicate", StringComparison.Ordinal) && e.Path is { } path
+            ? $"The property '{path[(path.LastIndexOf('.') + 1)..]}' is given twice in one object{where}; each property may appear once."
+            : $"Malformed JSON{where}: {FirstSentence(e.Message)}";
+        return new CatalogValidationException(source, [new CatalogProblem(e.Path ?? "$", message)]);
+    }
+
+    private static CreditCatalog Build(CatalogDocument? document, string? source)
+    {
         if (document is null)
         {
             throw new CatalogValidationException(source, [new CatalogProblem("$", "The document is empty (null).")]);

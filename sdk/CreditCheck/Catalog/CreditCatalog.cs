@@ -50,7 +50,8 @@ public sealed class CreditCatalog
 
     /// <summary>Parses and validates a catalog from JSON.</summary>
     /// <param name="json">The catalog document.</param>
-    /// <exception cref="CatalogValidationException">The JSON is malformed or the catalog is invalid;
+    /// <exception cref="CatalogValidationException">The JSON is malformed (a property given twice in one
+    /// object included) or the catalog is invalid;
     /// <see cref="CatalogValidationException.Problems"/> lists every problem.</exception>
     public static CreditCatalog Parse(string json)
     {
@@ -58,16 +59,40 @@ public sealed class CreditCatalog
         return CatalogReader.Read(json, source: null);
     }
 
+    /// <summary>Parses and validates a catalog from UTF-8 bytes (a file's content; a leading byte-order
+    /// mark is allowed). Bytes that are not UTF-8 are refused with their byte offset.</summary>
+    /// <param name="utf8Json">The catalog document as UTF-8.</param>
+    /// <exception cref="CatalogValidationException">The bytes are not UTF-8, the JSON is malformed (a
+    /// property given twice in one object included) or the catalog is invalid.</exception>
+    public static CreditCatalog ParseUtf8(ReadOnlySpan<byte> utf8Json) => CatalogReader.Read(utf8Json, source: null);
+
+    /// <summary>Validates a catalog given as UTF-8 bytes without throwing.</summary>
+    /// <param name="utf8Json">The catalog document as UTF-8.</param>
+    /// <returns>Every problem found; empty when the catalog is valid.</returns>
+    public static IReadOnlyList<CatalogProblem> ValidateUtf8(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            CatalogReader.Read(utf8Json, source: null);
+            return [];
+        }
+        catch (CatalogValidationException e)
+        {
+            return e.Problems;
+        }
+    }
+
     /// <summary>Reads and validates a catalog file.</summary>
     /// <param name="path">Path of a JSON catalog.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <exception cref="CatalogValidationException">The file is malformed or the catalog is invalid.</exception>
+    /// <exception cref="CatalogValidationException">The file is not UTF-8 (the byte offset is named), is
+    /// malformed (a property given twice in one object included) or the catalog is invalid.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static async Task<CreditCatalog> LoadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var json = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return CatalogReader.Read(json, path);
+        var utf8 = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        return CatalogReader.Read(utf8, path);
     }
 
     /// <summary>Validates a catalog without throwing.</summary>
@@ -87,7 +112,7 @@ public sealed class CreditCatalog
         }
     }
 
-    /// <summary>Serializes the catalog to the JSON form <see cref="Parse"/> reads.</summary>
+    /// <summary>Serializes the catalog to the JSON form <see cref="Parse(string)"/> reads.</summary>
     public string ToJson() => CatalogReader.Write(this);
 
     /// <summary>The list with this code, or null.</summary>

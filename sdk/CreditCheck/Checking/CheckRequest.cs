@@ -35,4 +35,8 @@ public sealed record CheckRequest
 
     /// <summary>The operator (clerk) doing the check.</summary>
     public string? Operator { get; init; }
+
+    /// <summary>A check id given in advance, for the operator tool's <c>feedback report</c>: it decides again
+    /// for a check a non-.NET system was answered under this id, so that the feedback keeps its key.</summary>
+    internal Guid? PresetCheckId { get; init; }
 }

@@ -251,9 +251,10 @@ public sealed class CreditChecker : ICreditChecker
 
         var now = _time.GetUtcNow();
         var catalog = lookup.Catalog ?? _compiled?.Source;
+        var checkId = request.PresetCheckId ?? CheckIds.Next(now);
         var decision = catalog is null
-            ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, CheckIds.Next(now))
-            : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, CheckIds.Next(now));
+            ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, checkId)
+            : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, checkId);
         _metrics?.Record(decision);
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {

@@ -19,40 +19,50 @@ internal static class LegalEntityCodes
     // Position 1 of a USCC: the registration authority (GB 32100-2015, annex A).
     private const string RegistrationAuthorities = "123456789ANY";
 
-    public static string? ValidateUscc(string code, bool lenientCheck, out bool checkConforms)
+    public static SubjectIdError? ValidateUscc(string code, bool lenientCheck, out bool checkConforms)
     {
         checkConforms = false;
         if (code.Length != 18)
         {
-            return $"{UsccName} must have 18 characters (older codes: a 9-character 组织机构代码 or a 15-digit 工商注册号); got {code.Length}.";
+            return SubjectIdError.Of(SubjectIdErrorCode.Length, null,
+                $"{UsccName} must have 18 characters (older codes: a 9-character 组织机构代码 or a 15-digit 工商注册号); got {code.Length}.",
+                $"统一社会信用代码应为18位（旧代码：9位组织机构代码或15位工商注册号），输入的是{code.Length}位。");
         }
 
         for (var i = 0; i < 18; i++)
         {
             if (UsccAlphabet.IndexOf(code[i], StringComparison.Ordinal) < 0)
             {
-                return $"{UsccName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not allowed; "
-                    + "allowed are 0-9 and A-H, J-N, P-R, T-U, W-Y (never I, O, S, V, Z).";
+                return SubjectIdError.Of(SubjectIdErrorCode.CharacterNotAllowed, i + 1,
+                    $"{UsccName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not allowed; "
+                    + "allowed are 0-9 and A-H, J-N, P-R, T-U, W-Y (never I, O, S, V, Z).",
+                    $"统一社会信用代码第{i + 1}位的字符 {IdentifierText.Describe(code[i])} 不允许；只能是数字0-9和除I、O、S、V、Z以外的大写字母。");
             }
         }
 
         if (RegistrationAuthorities.IndexOf(code[0], StringComparison.Ordinal) < 0)
         {
-            return $"{UsccName}: '{code[0]}' at position 1 is not a registration authority code (expected one of 1-9, A, N, Y).";
+            return SubjectIdError.Of(SubjectIdErrorCode.RegistrationAuthority, 1,
+                $"{UsccName}: '{code[0]}' at position 1 is not a registration authority code (expected one of 1-9, A, N, Y).",
+                $"统一社会信用代码第1位 '{code[0]}' 不是登记管理部门代码（应为1-9、A、N、Y之一）。");
         }
 
         // Position 2, the entity type: under 工商 (9) only 1 企业, 2 个体工商户, 3 农民专业合作社 exist.
         if (code[0] == '9' && code[1] is not ('1' or '2' or '3'))
         {
-            return $"{UsccName}: '{code[1]}' at position 2 is not an entity type under registration authority 9 (expected 1 企业, 2 个体工商户 or 3 农民专业合作社).";
+            return SubjectIdError.Of(SubjectIdErrorCode.EntityType, 2,
+                $"{UsccName}: '{code[1]}' at position 2 is not an entity type under registration authority 9 (expected 1 企业, 2 个体工商户 or 3 农民专业合作社).",
+                $"统一社会信用代码第2位 '{code[1]}' 不是工商登记的机构类别（应为1 企业、2 个体工商户或3 农民专业合作社）。");
         }
 
         for (var i = 2; i < 8; i++)
         {
             if (!char.IsAsciiDigit(code[i]))
             {
-                return $"{UsccName}: positions 3-8 are the administrative region code and must be digits; "
-                    + $"found '{code[i]}' at position {i + 1}.";
+                return SubjectIdError.Of(SubjectIdErrorCode.RegionCode, i + 1,
+                    $"{UsccName}: positions 3-8 are the administrative region code and must be digits; "
+                    + $"found '{code[i]}' at position {i + 1}.",
+                    $"统一社会信用代码第3-8位是行政区划码，应为数字；第{i + 1}位是 '{code[i]}'。");
             }
         }
 
@@ -60,7 +70,9 @@ internal static class LegalEntityCodes
         checkConforms = expected == code[17];
         if (!checkConforms && !lenientCheck)
         {
-            return $"{UsccName}: check character at position 18 is '{code[17]}' but the first 17 characters require '{expected}'.";
+            return SubjectIdError.Of(SubjectIdErrorCode.CheckCharacterMismatch, 18,
+                $"{UsccName}: check character at position 18 is '{code[17]}' but the first 17 characters require '{expected}'.",
+                $"统一社会信用代码第18位校验码是 '{code[17]}'，按前17位应为 '{expected}'，请核对是否输错。");
         }
 
         return null;
@@ -78,32 +90,40 @@ internal static class LegalEntityCodes
         return UsccAlphabet[check == 31 ? 0 : check];
     }
 
-    public static string? ValidateOrganizationCode(string code, bool lenientCheck, out bool checkConforms)
+    public static SubjectIdError? ValidateOrganizationCode(string code, bool lenientCheck, out bool checkConforms)
     {
         checkConforms = false;
         if (code.Length != 9)
         {
-            return $"{OrgName} must have 9 characters (8 and a check character, often written XXXXXXXX-X); got {code.Length}.";
+            return SubjectIdError.Of(SubjectIdErrorCode.Length, null,
+                $"{OrgName} must have 9 characters (8 and a check character, often written XXXXXXXX-X); got {code.Length}.",
+                $"组织机构代码应为9位（8位本体代码加1位校验码，常写作XXXXXXXX-X），输入的是{code.Length}位。");
         }
 
         for (var i = 0; i < 8; i++)
         {
             if (!char.IsAsciiDigit(code[i]) && !char.IsAsciiLetterUpper(code[i]))
             {
-                return $"{OrgName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not allowed; allowed are 0-9 and A-Z.";
+                return SubjectIdError.Of(SubjectIdErrorCode.CharacterNotAllowed, i + 1,
+                    $"{OrgName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not allowed; allowed are 0-9 and A-Z.",
+                    $"组织机构代码第{i + 1}位的字符 {IdentifierText.Describe(code[i])} 不允许；只能是数字0-9或大写字母A-Z。");
             }
         }
 
         if (!char.IsAsciiDigit(code[8]) && code[8] != 'X')
         {
-            return $"{OrgName}: check character {IdentifierText.Describe(code[8])} at position 9 is not allowed; allowed are 0-9 and X.";
+            return SubjectIdError.Of(SubjectIdErrorCode.CharacterNotAllowed, 9,
+                $"{OrgName}: check character {IdentifierText.Describe(code[8])} at position 9 is not allowed; allowed are 0-9 and X.",
+                $"组织机构代码第9位校验码 {IdentifierText.Describe(code[8])} 不允许；只能是数字0-9或X。");
         }
 
         var expected = OrganizationCheckCharacter(code.AsSpan(0, 8));
         checkConforms = expected == code[8];
         if (!checkConforms && !lenientCheck)
         {
-            return $"{OrgName}: check character at position 9 is '{code[8]}' but the first 8 characters require '{expected}'.";
+            return SubjectIdError.Of(SubjectIdErrorCode.CheckCharacterMismatch, 9,
+                $"{OrgName}: check character at position 9 is '{code[8]}' but the first 8 characters require '{expected}'.",
+                $"组织机构代码第9位校验码是 '{code[8]}'，按前8位应为 '{expected}'，请核对是否输错。");
         }
 
         return null;
@@ -148,19 +168,23 @@ internal static class LegalEntityCodes
         return OrganizationCheckCharacter(candidate[..8]) == candidate[8];
     }
 
-    public static string? ValidateRegistrationNumber(string code, bool lenientCheck, out bool checkConforms)
+    public static SubjectIdError? ValidateRegistrationNumber(string code, bool lenientCheck, out bool checkConforms)
     {
         checkConforms = false;
         if (code.Length != 15)
         {
-            return $"{RegName} must have 15 digits; got {code.Length}.";
+            return SubjectIdError.Of(SubjectIdErrorCode.Length, null,
+                $"{RegName} must have 15 digits; got {code.Length}.",
+                $"工商注册号应为15位数字，输入的是{code.Length}位。");
         }
 
         for (var i = 0; i < 15; i++)
         {
             if (!char.IsAsciiDigit(code[i]))
             {
-                return $"{RegName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not a digit.";
+                return SubjectIdError.Of(SubjectIdErrorCode.CharacterNotAllowed, i + 1,
+                    $"{RegName}: character {IdentifierText.Describe(code[i])} at position {i + 1} is not a digit.",
+                    $"工商注册号第{i + 1}位的字符 {IdentifierText.Describe(code[i])} 不是数字。");
             }
         }
 
@@ -168,7 +192,9 @@ internal static class LegalEntityCodes
         checkConforms = expected == code[14];
         if (!checkConforms && !lenientCheck)
         {
-            return $"{RegName}: check digit at position 15 is '{code[14]}' but the first 14 digits require '{expected}'.";
+            return SubjectIdError.Of(SubjectIdErrorCode.CheckCharacterMismatch, 15,
+                $"{RegName}: check digit at position 15 is '{code[14]}' but the first 14 digits require '{expected}'.",
+                $"工商注册号第15位校验码是 '{code[14]}'，按前14位应为 '{expected}'，请核对是否输错。");
         }
 
         return null;

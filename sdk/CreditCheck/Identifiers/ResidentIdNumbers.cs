@@ -39,25 +39,31 @@ internal static class ResidentIdNumbers
         return new string(upgraded);
     }
 
-    public static string? Validate(string number, DateOnly today)
+    public static SubjectIdError? Validate(string number, DateOnly today)
     {
         if (number.Length != 18)
         {
-            return $"{Name} must have 18 characters (or 15 digits for a first-generation card); got {number.Length}.";
+            return SubjectIdError.Of(SubjectIdErrorCode.Length, null,
+                $"{Name} must have 18 characters (or 15 digits for a first-generation card); got {number.Length}.",
+                $"居民身份证号码应为18位（第一代身份证为15位数字），输入的是{number.Length}位。");
         }
 
         for (var i = 0; i < 17; i++)
         {
             if (!char.IsAsciiDigit(number[i]))
             {
-                return $"{Name}: character {IdentifierText.Describe(number[i])} at position {i + 1} is not a digit "
-                    + "(only position 18 may be X).";
+                return SubjectIdError.Of(SubjectIdErrorCode.CharacterNotAllowed, i + 1,
+                    $"{Name}: character {IdentifierText.Describe(number[i])} at position {i + 1} is not a digit "
+                    + "(only position 18 may be X).",
+                    $"居民身份证号码第{i + 1}位的字符 {IdentifierText.Describe(number[i])} 不是数字（只有第18位可以是X）。");
             }
         }
 
         if (!char.IsAsciiDigit(number[17]) && number[17] != 'X')
         {
-            return $"{Name}: check character {IdentifierText.Describe(number[17])} at position 18 is not allowed; allowed are 0-9 and X.";
+            return SubjectIdError.Of(SubjectIdErrorCode.CharacterNotAllowed, 18,
+                $"{Name}: check character {IdentifierText.Describe(number[17])} at position 18 is not allowed; allowed are 0-9 and X.",
+                $"居民身份证号码第18位校验码 {IdentifierText.Describe(number[17])} 不允许；只能是数字0-9或X。");
         }
 
         // The foreign permanent residence ID card (2023) starts with 9, then the issuing province.
@@ -65,29 +71,39 @@ internal static class ResidentIdNumbers
         var province = ((number[provinceAt] - '0') * 10) + (number[provinceAt + 1] - '0');
         if (!Provinces.Contains(province))
         {
-            return $"{Name}: '{province:00}' at positions {provinceAt + 1}-{provinceAt + 2} is not a province code of GB/T 2260.";
+            return SubjectIdError.Of(SubjectIdErrorCode.ProvinceCode, provinceAt + 1,
+                $"{Name}: '{province:00}' at positions {provinceAt + 1}-{provinceAt + 2} is not a province code of GB/T 2260.",
+                $"居民身份证号码第{provinceAt + 1}-{provinceAt + 2}位 '{province:00}' 不是省级行政区划代码。");
         }
 
         var dateText = number.AsSpan(6, 8);
         if (!DateOnly.TryParseExact(dateText, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth))
         {
-            return $"{Name}: birth date '{dateText}' at positions 7-14 is not a real date.";
+            return SubjectIdError.Of(SubjectIdErrorCode.BirthDate, 7,
+                $"{Name}: birth date '{dateText}' at positions 7-14 is not a real date.",
+                $"居民身份证号码第7-14位出生日期 '{dateText}' 不是有效日期。");
         }
 
         if (birth.Year < 1800)
         {
-            return $"{Name}: birth date {birth:yyyy-MM-dd} at positions 7-14 is before 1800.";
+            return SubjectIdError.Of(SubjectIdErrorCode.BirthDate, 7,
+                $"{Name}: birth date {birth:yyyy-MM-dd} at positions 7-14 is before 1800.",
+                $"居民身份证号码第7-14位出生日期 {birth:yyyy-MM-dd} 早于1800年。");
         }
 
         if (birth > today)
         {
-            return $"{Name}: birth date {birth:yyyy-MM-dd} at positions 7-14 is in the future.";
+            return SubjectIdError.Of(SubjectIdErrorCode.BirthDate, 7,
+                $"{Name}: birth date {birth:yyyy-MM-dd} at positions 7-14 is in the future.",
+                $"居民身份证号码第7-14位出生日期 {birth:yyyy-MM-dd} 晚于今天。");
         }
 
         var expected = CheckCharacter(number.AsSpan(0, 17));
         if (expected != number[17])
         {
-            return $"{Name}: check character at position 18 is '{number[17]}' but the first 17 digits require '{expected}'.";
+            return SubjectIdError.Of(SubjectIdErrorCode.CheckCharacterMismatch, 18,
+                $"{Name}: check character at position 18 is '{number[17]}' but the first 17 digits require '{expected}'.",
+                $"居民身份证号码第18位校验码是 '{number[17]}'，按前17位应为 '{expected}'，请核对是否输错。");
         }
 
         return null;

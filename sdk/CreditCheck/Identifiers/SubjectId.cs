@@ -71,7 +71,8 @@ public readonly struct SubjectId : IEquatable<SubjectId>
     /// case are accepted.</param>
     /// <param name="kind">Whether a legal entity or a natural person is meant.</param>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
-    /// <exception cref="FormatException">The text is not a valid identifier of that kind.</exception>
+    /// <exception cref="SubjectIdFormatException">The text is not a valid identifier of that kind; its
+    /// <see cref="SubjectIdFormatException.Error"/> has the code, the position and a Chinese text.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined kind.</exception>
     public static SubjectId Parse(string text, SubjectKind kind) => Parse(text, kind, SubjectIdParseMode.Strict);
 
@@ -80,13 +81,13 @@ public readonly struct SubjectId : IEquatable<SubjectId>
     /// <param name="kind">Whether a legal entity or a natural person is meant.</param>
     /// <param name="mode">Whether a non-conforming check character of an organisation's code is tolerated.</param>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
-    /// <exception cref="FormatException">The text is not a valid identifier of that kind.</exception>
+    /// <exception cref="SubjectIdFormatException">The text is not a valid identifier of that kind.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="kind"/> is not a defined kind.</exception>
     public static SubjectId Parse(string text, SubjectKind kind, SubjectIdParseMode mode)
     {
         ArgumentNullException.ThrowIfNull(text);
         return TryParseCore(text, kind, mode, TimeProvider.System, out var id) is { } error
-            ? throw new FormatException(error)
+            ? throw new SubjectIdFormatException(error)
             : id;
     }
 
@@ -112,17 +113,38 @@ public readonly struct SubjectId : IEquatable<SubjectId>
         out SubjectId id,
         [NotNullWhen(false)] out string? error)
     {
+        var valid = TryParseDetailed(text, kind, mode, out id, out var detail);
+        error = detail?.Message;
+        return valid;
+    }
+
+    /// <summary>Parses an identifier without throwing, and says why it is invalid with a code, a
+    /// position and an English and a Chinese text (<see cref="SubjectIdError.ChineseMessage"/> is what
+    /// a clerk should see).</summary>
+    /// <param name="text">What was typed or imported; null is rejected.</param>
+    /// <param name="kind">Whether a legal entity or a natural person is meant.</param>
+    /// <param name="mode">Whether a non-conforming check character of an organisation's code is tolerated.</param>
+    /// <param name="id">The parsed id, or <c>default</c>.</param>
+    /// <param name="error">Why the text is invalid, or null.</param>
+    /// <returns>Whether the text is a valid identifier of that kind.</returns>
+    public static bool TryParseDetailed(
+        [NotNullWhen(true)] string? text,
+        SubjectKind kind,
+        SubjectIdParseMode mode,
+        out SubjectId id,
+        [NotNullWhen(false)] out SubjectIdError? error)
+    {
         if (text is null)
         {
             id = default;
-            error = "The identifier is missing.";
+            error = SubjectIdError.Missing();
             return false;
         }
 
         if (!Enum.IsDefined(kind))
         {
             id = default;
-            error = $"Unknown subject kind {(int)kind}; use LegalEntity or NaturalPerson.";
+            error = SubjectIdError.UnknownKind((int)kind);
             return false;
         }
 
@@ -130,13 +152,18 @@ public readonly struct SubjectId : IEquatable<SubjectId>
         return error is null;
     }
 
-    internal static string? TryParseCore(string text, SubjectKind kind, SubjectIdParseMode mode, TimeProvider time, out SubjectId id)
+    internal static SubjectIdError? TryParseCore(string text, SubjectKind kind, SubjectIdParseMode mode, TimeProvider time, out SubjectId id)
     {
         id = default;
         var value = IdentifierText.Normalize(text);
+        if (!ReferenceEquals(value, text) && SubjectIdError.FindHiddenCharacter(text) is { } hidden)
+        {
+            return hidden; // named where it was typed, not dropped silently or counted as a character
+        }
+
         if (value.Length == 0)
         {
-            return "The identifier is empty.";
+            return SubjectIdError.Empty();
         }
 
         var lenient = mode == SubjectIdParseMode.LenientCheckCharacter;
@@ -171,7 +198,9 @@ public readonly struct SubjectId : IEquatable<SubjectId>
                 {
                     return ReferenceEquals(upgraded, value)
                         ? personError
-                        : personError + " (positions refer to the 18-digit form of the 15-digit first-generation number)";
+                        : personError.WithSuffix(
+                            " (positions refer to the 18-digit form of the 15-digit first-generation number)",
+                            "（位数按15位第一代身份证号码转换成的18位号码计）");
                 }
 
                 id = new SubjectId(kind, IdentifierScheme.ResidentIdNumber, upgraded, true);

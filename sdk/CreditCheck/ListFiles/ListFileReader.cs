@@ -175,18 +175,68 @@ internal static class ListFileReader
         }
     }
 
+    // Strict: a property given twice in one entry is an error, not "the last one wins".
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>Reads a JSON list file's bytes: bytes that are not UTF-8 are refused with their byte
+    /// offset (never decoded to U+FFFD); a leading byte-order mark is allowed.</summary>
+    public static IEnumerable<ListFileRow> ReadJson(ReadOnlyMemory<byte> utf8, string source, string? defaultList, SubjectIdParseMode mode)
+    {
+        var bytes = utf8[StrictUtf8.PreambleLength(utf8.Span)..];
+        if (StrictUtf8.FindInvalid(bytes.Span) is var bad and >= 0)
+        {
+            var line = 1 + bytes.Span[..(int)bad].Count((byte)'\n');
+            return [new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"The file is not UTF-8 text: invalid UTF-8 at {StrictUtf8.DescribeAt(bytes.Span, bad)}.")])];
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(bytes, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            return [Malformed(e, source, JsonDuplicates.Find(bytes.Span))];
+        }
+
+        return ReadJson(document, source, defaultList, mode);
+    }
+
     public static IEnumerable<ListFileRow> ReadJson(string json, string source, string? defaultList, SubjectIdParseMode mode)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(json, JsonOptions);
         }
         catch (JsonException e)
         {
-            return [new ListFileRow((int)(e.LineNumber ?? 0) + 1, null, [new ListFileProblem(source, (int)(e.LineNumber ?? 0) + 1, null, $"Malformed JSON: {e.Message}")])];
+            return [Malformed(e, source, JsonDuplicates.Find(json))];
         }
 
+        return ReadJson(document, source, defaultList, mode);
+    }
+
+    private static ListFileRow Malformed(JsonException e, string source, (string Path, int Line)? duplicate)
+    {
+        if (duplicate is { } twice)
+        {
+            var name = twice.Path[(twice.Path.LastIndexOf('.') + 1)..];
+            return new ListFileRow(twice.Line, null, [new ListFileProblem(source, twice.Line, name,
+                $"The property '{name}' is given twice in one object ({twice.Path}); each property may appear once.")]);
+        }
+
+        var line = (int)(e.LineNumber ?? 0) + 1;
+        return new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"Malformed JSON: {e.Message}")]);
+    }
+
+    private static List<ListFileRow> ReadJson(JsonDocument document, string source, string? defaultList, SubjectIdParseMode mode)
+    {
         using (document)
         {
             var root = document.RootElement;

@@ -37,7 +37,7 @@ internal static class InMemoryStoreSeeder
             using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             var rows = extension == ".csv"
                 ? ListFileReader.ReadCsv(reader, path, defaultList, options.IdentifierMode)
-                : ListFileReader.ReadJson(reader.ReadToEnd(), path, defaultList, options.IdentifierMode);
+                : ListFileReader.ReadJson(File.ReadAllBytes(path), path, defaultList, options.IdentifierMode);
             foreach (var row in rows)
             {
                 if (row.Record is null)
@@ -97,6 +97,6 @@ internal static class InMemoryStoreSeeder
             path = Path.Combine(directory, "catalog.json");
         }
 
-        return path is null ? CreditCatalog.Default : CatalogReader.Read(File.ReadAllText(path), path);
+        return path is null ? CreditCatalog.Default : CatalogReader.Read(File.ReadAllBytes(path), path);
     }
 }

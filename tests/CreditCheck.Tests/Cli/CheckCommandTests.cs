@@ -116,7 +116,7 @@ public sealed class CheckCommandTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task CheckFile_OutJsonWithAnInvalidLine_WritesDecisionsAndTheErrorAndExitsInvalidInput()
+    public async Task CheckFile_OutJsonWithAnInvalidLine_WritesDecisionsAndTheErrorAndExitsSomeLinesInvalid()
     {
         using var cli = await WithDebtorsAsync();
         var ids = cli.Write("ids.txt", $"{Rows.Company(1)}\n12345\n{Rows.Company(3)}\n");
@@ -124,7 +124,7 @@ public sealed class CheckCommandTests(RedisFixture redis)
 
         var result = await cli.RunAsync("check", "--file", ids, "--scenario", "procurement", "--out", output);
 
-        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.Equal(Exit.SomeLinesInvalid, result.ExitCode);
         var array = JsonNode.Parse(File.ReadAllText(output))!.AsArray();
         Assert.Equal(3, array.Count);
         var byLine = array.ToDictionary(n => n!["line"]!.GetValue<int>());

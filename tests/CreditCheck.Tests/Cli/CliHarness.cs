@@ -25,6 +25,7 @@ internal static class Exit
     public const int StoreUnavailable = 3;
     public const int Conflict = 4;
     public const int NotFound = 5;
+    public const int SomeLinesInvalid = 6;
 }
 
 /// <summary>What one run of the tool gave.</summary>

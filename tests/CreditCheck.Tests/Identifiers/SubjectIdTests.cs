@@ -15,9 +15,11 @@ public sealed class SubjectIdTests
 
     private static FormatException ParseFails(string text, SubjectKind kind, SubjectIdParseMode mode = SubjectIdParseMode.Strict)
     {
-        var exception = Assert.Throws<FormatException>(() => SubjectId.Parse(text, kind, mode));
+        var exception = Assert.Throws<SubjectIdFormatException>(() => SubjectId.Parse(text, kind, mode));
         Assert.False(SubjectId.TryParse(text, kind, mode, out var id, out var error));
         Assert.Equal(exception.Message, error);
+        Assert.Equal(exception.Message, exception.Error.Message);
+        Assert.NotEqual(exception.Error.Message, exception.ChineseMessage);
         Assert.True(id.IsEmpty);
         return exception;
     }
@@ -449,8 +451,10 @@ public sealed class SubjectIdTests
         var error = SubjectId.TryParseCore(number, SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, clock, out var id);
 
         Assert.NotNull(error);
-        Assert.Contains("2025-07-01", error, StringComparison.Ordinal);
-        Assert.Contains("in the future", error, StringComparison.Ordinal);
+        Assert.Equal(SubjectIdErrorCode.BirthDate, error.Code);
+        Assert.Contains("2025-07-01", error.Message, StringComparison.Ordinal);
+        Assert.Contains("in the future", error.Message, StringComparison.Ordinal);
+        Assert.Contains("晚于今天", error.ChineseMessage, StringComparison.Ordinal);
         Assert.True(id.IsEmpty);
     }
 
@@ -567,7 +571,7 @@ public sealed class SubjectIdTests
         var wrong = code[..17] + (code[17] == '0' ? '1' : '0');
 
         Assert.False(SubjectId.TryParse(wrong, SubjectKind.LegalEntity, out _));
-        Assert.Throws<FormatException>(() => SubjectId.Parse(wrong, SubjectKind.LegalEntity, SubjectIdParseMode.Strict));
+        Assert.Throws<SubjectIdFormatException>(() => SubjectId.Parse(wrong, SubjectKind.LegalEntity, SubjectIdParseMode.Strict));
 
         var id = SubjectId.Parse(wrong, SubjectKind.LegalEntity, SubjectIdParseMode.LenientCheckCharacter);
 
