@@ -17,13 +17,13 @@ internal static class HttpApi
     {
         app.MapPost("/v1/checks", CheckAsync)
             .WithName("Check").WithSummary("Checks one subject in a scenario (核查)")
-            .Accepts<CheckBody>("application/json").Produces<DecisionBody>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+            .WithMetadata(new RequestBodyType(typeof(CheckBody))).Produces<DecisionBody>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
         app.MapPost("/v1/checks:batch", BatchAsync)
             .WithName("CheckMany").WithSummary("Checks many subjects in one store round trip (批量核查)")
-            .Accepts<BatchBody>("application/json").Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+            .WithMetadata(new RequestBodyType(typeof(BatchBody))).Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
         app.MapPost("/v1/feedback", FeedbackAsync)
             .WithName("ReportFeedback").WithSummary("Reports what was executed for a decision (反馈); 202 once acknowledged")
-            .Accepts<FeedbackBody>("application/json").Produces<FeedbackAnswer>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(429);
+            .WithMetadata(new RequestBodyType(typeof(FeedbackBody))).Produces<FeedbackAnswer>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(429);
         app.MapGet("/v1/catalog", CatalogAsync)
             .WithName("GetCatalog").WithSummary("The catalog (三清单): lists, measures, scenarios and version")
             .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(401).ProducesProblem(503);
@@ -162,6 +162,30 @@ internal static class HttpApi
     private sealed record ProblemBody(
         string Type, string Title, int Status, string Detail, string Instance, string Code,
         [property: JsonPropertyName("titleZh")] string TitleZh, [property: JsonPropertyName("detailZh")] string DetailZh, IReadOnlyList<FieldProblem> Errors);
+}
+
+/// <summary>The JSON body an endpoint reads, for the OpenAPI document (the handlers read the body themselves,
+/// so that a body of the wrong type is a problem+json answer rather than a routing 415).</summary>
+/// <param name="Type">The body's type.</param>
+internal sealed record RequestBodyType(Type Type);
+
+/// <summary>Puts each endpoint's <see cref="RequestBodyType"/> into the OpenAPI document.</summary>
+internal sealed class RequestBodyTransformer : Microsoft.AspNetCore.OpenApi.IOpenApiOperationTransformer
+{
+    public async Task TransformAsync(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBodyType>().FirstOrDefault() is { } body)
+        {
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken).ConfigureAwait(false) },
+                },
+            };
+        }
+    }
 }
 
 /// <summary>The client a request was resolved to.</summary>

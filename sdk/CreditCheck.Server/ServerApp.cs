@@ -167,7 +167,7 @@ public static class ServerApp
         services.AddSingleton<DecisionLedger>();
         services.AddSingleton<CheckService>();
         services.AddHealthChecks();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyTransformer>());
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);
@@ -239,10 +239,16 @@ public static class ServerApp
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var store = options.Redis is { } redis ? $"Redis {redis.Split(',')[0]}，命名空间 {options.Namespace}" : "内置存储（UseInMemory）";
         var who = clients.HasClients ? string.Join(", ", clients.Ids) : "none — loopback callers only";
-        Console.WriteLine($"CreditCheck 服务接口：{string.Join(' ', addresses)}  （HTTP/1.1 与 gRPC h2c 同一端口；{store}）");
+        // Who may call first, then the address line (scripts wait for it): when it appears, everything is said.
         Console.WriteLine(clients.HasClients
             ? $"调用方：{who}（Authorization: Bearer <key>）"
             : "未配置调用方：仅接受本机（loopback）调用。No client is configured: only callers on this machine are served.");
+        if (Http2PriorKnowledge.IsAvailable)
+        {
+            Console.WriteLine("HTTP/1.1 and gRPC (h2c, prior knowledge) share each cleartext port: Kestrel's warning that such an endpoint uses only HTTP/1.1 does not apply.");
+        }
+
+        Console.WriteLine($"CreditCheck 服务接口：{string.Join(' ', addresses)}  （HTTP/1.1 与 gRPC h2c 同一端口；{store}）");
         Log.Started(logger, string.Join(' ', addresses), store, who);
         if (!clients.HasClients)
         {
