@@ -21,6 +21,8 @@ namespace CreditCheck.Server;
 /// </remarks>
 internal static class Http2PriorKnowledge
 {
+    private static readonly TimeSpan SniffTimeout = TimeSpan.FromSeconds(30);
+
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
     private static readonly Type? FeatureType =
@@ -35,7 +37,11 @@ internal static class Http2PriorKnowledge
     /// <summary>The connection middleware.</summary>
     public static Func<ConnectionDelegate, ConnectionDelegate> Middleware => next => async connection =>
     {
-        if (await StartsWithPrefaceAsync(connection.Transport.Input, connection.ConnectionClosed).ConfigureAwait(false))
+        // A connection that sends nothing is not waited for forever here: past the timeout it goes on as
+        // HTTP/1.1, where Kestrel's own request-header timeout applies.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        timeout.CancelAfter(SniffTimeout);
+        if (await StartsWithPrefaceAsync(connection.Transport.Input, timeout.Token).ConfigureAwait(false))
         {
             connection.Features[FeatureType!] = FeatureConstructor!.Invoke([HttpProtocols.Http2]);
         }
