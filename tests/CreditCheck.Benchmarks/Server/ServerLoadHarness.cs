@@ -107,7 +107,19 @@ internal static partial class ServerLoadHarness
         var max = 10_000_000;
         foreach (var (name, call) in new (string, Func<int, ValueTask>)[] { ("sdk", Sdk), ("grpc", Grpc), ("http", Http) })
         {
+            // CPU time spent per check by the server process and by this (client) process: unlike the rate, it
+            // hardly depends on what else runs on the machine, so it says what two quiet cores would do.
+            server.Process.Refresh();
+            var serverCpu = server.Process.TotalProcessorTime;
+            var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
             var run = await Saturate(call, workers, seconds, max);
+            server.Process.Refresh();
+            var serverUs = name == "sdk" ? 0 : (server.Process.TotalProcessorTime - serverCpu).TotalMicroseconds / run.Count;
+            var clientUs = (Process.GetCurrentProcess().TotalProcessorTime - clientCpu).TotalMicroseconds / run.Count;
+            results[$"{name}_server_cpu_us_per_check"] = Math.Round(serverUs, 1);
+            results[$"{name}_client_cpu_us_per_check"] = Math.Round(clientUs, 1);
+            results[$"{name}_checks_per_sec_on_two_idle_cores"] = Math.Round(2_000_000 / (serverUs + clientUs));
+            Console.WriteLine($"{name,-5} CPU per check: server {serverUs:0.0} µs, client {clientUs:0.0} µs → {2_000_000 / (serverUs + clientUs):N0} checks/s if both had two cores to themselves");
             results[$"{name}_checks_per_sec"] = Math.Round(run.PerSecond);
             results[$"{name}_p50_ms"] = run.Percentile(50);
             results[$"{name}_p99_ms"] = run.Percentile(99);
@@ -141,6 +153,7 @@ internal static partial class ServerLoadHarness
         results["grpc_over_sdk"] = Math.Round((double)results["grpc_checks_per_sec"] / (double)results["sdk_checks_per_sec"], 4);
         results["http_over_sdk"] = Math.Round((double)results["http_checks_per_sec"] / (double)results["sdk_checks_per_sec"], 4);
         results["workers"] = workers;
+        results["load_average"] = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
         results["cores"] = Environment.ProcessorCount;
         Console.WriteLine();
         Console.WriteLine("| figure | SDK in process | gRPC | HTTP/JSON | target |");
@@ -148,6 +161,7 @@ internal static partial class ServerLoadHarness
         Console.WriteLine($"| single checks/s at saturation | {results["sdk_checks_per_sec"]:N0} | {results["grpc_checks_per_sec"]:N0} ({results["grpc_over_sdk"]:P1}) | {results["http_checks_per_sec"]:N0} ({results["http_over_sdk"]:P1}) | gRPC ≥ 20,000 |");
         Console.WriteLine($"| p50 / p99 at saturation (ms) | {results["sdk_p50_ms"]:0.000} / {results["sdk_p99_ms"]:0.000} | {results["grpc_p50_ms"]:0.000} / {results["grpc_p99_ms"]:0.000} | {results["http_p50_ms"]:0.000} / {results["http_p99_ms"]:0.000} | |");
         Console.WriteLine($"| p50 / p99 at 5,000 checks/s (ms) | {results["sdk_p50_ms_at_5000"]:0.000} / {results["sdk_p99_ms_at_5000"]:0.000} | {results["grpc_p50_ms_at_5000"]:0.000} / {results["grpc_p99_ms_at_5000"]:0.000} | {results["http_p50_ms_at_5000"]:0.000} / {results["http_p99_ms_at_5000"]:0.000} | p99 ≤ 5 ms |");
+        Console.WriteLine($"| CPU µs per check, server + client | — + {results["sdk_client_cpu_us_per_check"]} | {results["grpc_server_cpu_us_per_check"]} + {results["grpc_client_cpu_us_per_check"]} | {results["http_server_cpu_us_per_check"]} + {results["http_client_cpu_us_per_check"]} | |");
         Console.WriteLine($"| 1,000-subject batch (ms, median) | {results["batch1000_ms_sdk"]:0.000} | — | {results["batch1000_ms_http"]:0.000} | |");
         if (json is not null)
         {
