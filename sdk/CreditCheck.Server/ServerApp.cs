@@ -120,6 +120,14 @@ public static class ServerApp
             throw new ArgumentException(problem);
         }
 
+        if (options.BehindTlsProxy && options.Clients.Count == 0)
+        {
+            // Behind a proxy every caller looks like the proxy, often on this machine: "loopback only" would let
+            // anyone through.
+            throw new ArgumentException(
+                "BehindTlsProxy (--behind-tls-proxy) needs clients (CreditCheck:Server:Clients): behind a proxy every caller looks like the proxy.");
+        }
+
         var urls = (builder.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         CheckAddresses(urls, options.BehindTlsProxy);
         builder.WebHost.UseUrls(urls);

@@ -38,6 +38,15 @@ public sealed class StartupTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task BehindTlsProxyWithoutClients_IsRefused_SinceEveryCallerWouldLookLikeTheProxy()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--urls", "http://0.0.0.0:0", "--behind-tls-proxy");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("needs clients", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task AClientWithABadKeyHash_IsRefusedAtStart()
     {
         var (exitCode, output) = await ServerProcess.RunAsync(
