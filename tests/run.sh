@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds everything, runs every test project, and ends with one line: "N passed, N failed".
 # Installs what the tests need on a fresh Debian machine (redis-server for the Redis tests, chromium for
-# the service-hall browser tests).
+# the service-hall browser tests, Python requests and grpcio for the service-interface tests).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -30,6 +30,19 @@ if [ ! -x /usr/bin/chromium ]; then
       || echo "warning: could not install chromium; the browser tests will fail and say so" >&2
   else
     echo "warning: no apt-get; install chromium (/usr/bin/chromium) yourself for the browser tests" >&2
+  fi
+fi
+
+# Python clients for the service-interface tests (tests/CreditCheck.Server.Tests drives the server with
+# requests and grpcio stubs generated from its proto), from Debian's packages.
+if ! /usr/bin/python3 -c "import requests, grpc, grpc_tools" >/dev/null 2>&1; then
+  echo "== installing python3-requests python3-grpcio python3-grpc-tools (the service-interface tests' clients)"
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-requests python3-grpcio python3-grpc-tools >/dev/null \
+      || echo "warning: could not install the Python clients; the service-interface tests will fail and say so" >&2
+  else
+    echo "warning: no apt-get; install python3-requests, python3-grpcio and python3-grpc-tools yourself" >&2
   fi
 fi
 

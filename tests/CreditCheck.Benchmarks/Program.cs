@@ -8,5 +8,11 @@ if (args.Length > 0 && args[0] == "compare")
     return await CompareHarness.RunAsync(args[1..]);
 }
 
+// `server [--seconds S] [--workers N] [--json FILE]`: the service interface under load against the in-process SDK.
+if (args.Length > 0 && args[0] == "server")
+{
+    return await CreditCheck.Benchmarks.Server.ServerLoadHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CompareHarness).Assembly).Run(args);
 return 0;

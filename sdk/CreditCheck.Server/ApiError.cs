@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CreditCheck.Server;
+
+/// <summary>What went wrong with a request, for problem+json (HTTP) and a status with trailers (gRPC).
+/// Input errors are results, not exceptions.</summary>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Code">A stable slug: the problem type is <c>urn:creditcheck:problem:{Code}</c>.</param>
+/// <param name="Title">English title.</param>
+/// <param name="TitleZh">Chinese title.</param>
+/// <param name="Errors">The fields at fault, with the problem in both languages; may be empty.</param>
+internal sealed partial record ApiError(int Status, string Code, string Title, string TitleZh, IReadOnlyList<FieldProblem> Errors)
+{
+    public string Detail => Errors.Count == 0 ? Title : string.Join(" ", Errors.Select(e => $"{e.Field}: {e.Problem}"));
+
+    public string DetailZh => Errors.Count == 0 ? TitleZh : string.Join("；", Errors.Select(e => $"{e.Field}：{e.ProblemZh}"));
+
+    public static ApiError Invalid(string field, string problem, string problemZh) =>
+        new(400, "invalid-field", "The request has an invalid field.", "请求中有字段不合规。", [new FieldProblem(field, problem, problemZh)]);
+
+    public static ApiError Missing(string field) => Invalid(field, "is required.", "必填。");
+
+    public static ApiError InvalidSubject(string field, string problem) =>
+        new(400, "invalid-subject", "The subject is not a valid identifier.", "主体代码无效。", [new FieldProblem(field, problem, SubjectProblemZh(problem))]);
+
+    public static ApiError UnknownScenario(string field, string scenario, string catalogVersion, string topLevel) =>
+        new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
+            [new FieldProblem(field, $"'{scenario}' is not in catalog {catalogVersion}, nor is any ancestor of it; top-level scenarios: {topLevel}.",
+                $"“{scenario}”及其上级均不在服务事项清单（版本 {catalogVersion}）中；一级场景：{topLevel}。")]);
+
+    public static ApiError BatchTooLarge(int count, int max) =>
+        new(400, "batch-too-large", "The batch is too large.", "批量核查条数超过上限。",
+            [new FieldProblem("checks", string.Create(CultureInfo.InvariantCulture, $"holds {count} checks; at most {max} are allowed."),
+                string.Create(CultureInfo.InvariantCulture, $"共 {count} 条，每批最多 {max} 条。"))]);
+
+    public static ApiError UnknownCheck(Guid checkId) =>
+        new(404, "unknown-check", "No decision with this check id is known here.", "未找到该核查编号的核查结果。",
+            [new FieldProblem("checkId", $"'{checkId}' was not decided by this service for this client, or is older than the decisions it keeps.",
+                $"“{checkId}”不是本服务为该调用方作出的核查，或已超过保留期限。")]);
+
+    public static ApiError Json(string? path, string message) =>
+        new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
+            [new FieldProblem(FieldOf(path), message, "JSON格式或字段类型不正确。")]);
+
+    public static ApiError TooLarge(long max) =>
+        new(413, "body-too-large", "The request body is too large.", "请求体过大。",
+            [new FieldProblem("body", string.Create(CultureInfo.InvariantCulture, $"is larger than {max} bytes."),
+                string.Create(CultureInfo.InvariantCulture, $"超过 {max} 字节。"))]);
+
+    public static ApiError UnsupportedMediaType(string? contentType) =>
+        new(415, "unsupported-media-type", "Send the body as application/json.", "请求体须为 application/json。",
+            [new FieldProblem("Content-Type", $"'{contentType}' is not application/json.", $"“{contentType}”不是 application/json。")]);
+
+    public static ApiError Unauthorized(bool presented) => presented
+        ? new(401, "unknown-key", "The key is not one of a configured client.", "调用密钥无效。", [])
+        : new(401, "missing-key", "Send the client's key as 'Authorization: Bearer <key>'.", "缺少调用密钥（Authorization: Bearer <key>）。", []);
+
+    public static ApiError NotLoopback() =>
+        new(403, "loopback-only", "No client is configured, so only callers on this machine are served.", "未配置调用方，仅接受本机调用。", []);
+
+    public static ApiError Scope(string clientId, string scope) =>
+        new(403, "scope", $"Client '{clientId}' may not call {scope}.", $"调用方“{clientId}”无权调用{(scope == "checks" ? "核查" : "反馈")}接口。", []);
+
+    public static ApiError ScenarioNotAllowed(string field, string clientId, string scenario) =>
+        new(403, "scenario-not-allowed", "The client may not check in this scenario.", "调用方无权在该场景核查。",
+            [new FieldProblem(field, $"client '{clientId}' may not check in '{scenario}'.", $"调用方“{clientId}”无权在“{scenario}”场景核查。")]);
+
+    public static ApiError RateLimited(string clientId) =>
+        new(429, "rate-limited", $"Client '{clientId}' is over its rate limit; retry later.", $"调用方“{clientId}”超过调用频率限制，请稍后重试。", []);
+
+    public static ApiError Unavailable(string reason) =>
+        new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理，请稍后重试。", []);
+
+    public static ApiError Feedback(string field, string problem) =>
+        Invalid(field, problem, "反馈内容与核查结果不符或不完整：" + problem);
+
+    private static string FieldOf(string? jsonPath) =>
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
+
+    /// <summary>The parser's English message, said in Chinese for the clerk (positions and characters kept).</summary>
+    private static string SubjectProblemZh(string problem)
+    {
+        if (CharacterAt().Match(problem) is { Success: true } c)
+        {
+            return $"第{c.Groups[2].Value}位字符{c.Groups[1].Value}不允许。";
+        }
+
+        if (CheckCharacter().Match(problem) is { Success: true } k)
+        {
+            return $"第{k.Groups[1].Value}位校验码为“{k.Groups[2].Value}”，按前面各位应为“{k.Groups[3].Value}”。";
+        }
+
+        if (Length().Match(problem) is { Success: true } l)
+        {
+            return $"位数不对：实际为{l.Groups[1].Value}位（统一社会信用代码、身份证号码均为18位）。";
+        }
+
+        if (problem.Contains("birth date", StringComparison.Ordinal))
+        {
+            return "身份证号码中的出生日期无效。";
+        }
+
+        if (problem.Contains("valid both as", StringComparison.Ordinal))
+        {
+            return "该代码既可作统一社会信用代码也可作身份证号码，请用 kind 指明 entity 或 person。";
+        }
+
+        return problem.Contains("empty", StringComparison.Ordinal) || problem.Contains("missing", StringComparison.Ordinal)
+            ? "主体代码为空。"
+            : "不是有效的统一社会信用代码或身份证号码。";
+    }
+
+    [GeneratedRegex(@"character ('.'(?: \(U\+[0-9A-F]{4}\))?|U\+[0-9A-F]{4}) at position (\d+) is not")]
+    private static partial Regex CharacterAt();
+
+    [GeneratedRegex(@"check (?:character|digit) at position (\d+) is '(.)' but the first \d+ \w+ require '(.)'")]
+    private static partial Regex CheckCharacter();
+
+    [GeneratedRegex(@"must have .*got (\d+)\.")]
+    private static partial Regex Length();
+}

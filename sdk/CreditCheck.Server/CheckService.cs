@@ -1,0 +1,280 @@
+using CreditCheck.Catalog;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Server;
+
+/// <summary>The operations both APIs offer, on the SDK's own <see cref="ICreditChecker"/> and
+/// <see cref="ICreditFeedback"/>: validate the request (a bad field is an <see cref="ApiError"/>, never an
+/// exception), attribute it to the client, decide, keep the decision for feedback. No rule is decided here.</summary>
+internal sealed class CheckService(
+    ICreditChecker checker, ICreditFeedback feedback, CatalogSource catalogs, DecisionLedger ledger, IOptions<CreditCheckOptions> checkOptions)
+{
+    private readonly int _maxBatch = checkOptions.Value.MaxBatchSize;
+
+    public CatalogSource Catalogs => catalogs;
+
+    /// <summary>One check.</summary>
+    public async ValueTask<(CreditDecision? Decision, ApiError? Error)> CheckAsync(CheckBody body, ApiClient client, CancellationToken cancellationToken)
+    {
+        if ((client.Scopes & ClientScopes.Checks) == 0)
+        {
+            return (null, ApiError.Scope(client.Id, "checks"));
+        }
+
+        var catalog = await catalogs.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var error = TryBuild(body, client, catalog, string.Empty, out var request);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        CreditDecision decision;
+        try
+        {
+            decision = await checker.CheckAsync(request!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            // The checker's own word on a scenario its catalog lacks (the catalog changed meanwhile).
+            return (null, ApiError.Invalid("scenario", Plain(e), "应用场景不在服务事项清单中。"));
+        }
+
+        ledger.Add(decision, client.Id);
+        return (decision, null);
+    }
+
+    /// <summary>A batch, in one <see cref="ICreditChecker.CheckManyAsync"/> call (one store round trip).</summary>
+    public async ValueTask<(IReadOnlyList<CreditDecision>? Decisions, ApiError? Error)> CheckManyAsync(
+        IList<CheckBody?>? checks, ApiClient client, CancellationToken cancellationToken)
+    {
+        if ((client.Scopes & ClientScopes.Checks) == 0)
+        {
+            return (null, ApiError.Scope(client.Id, "checks"));
+        }
+
+        if (checks is null)
+        {
+            return (null, ApiError.Missing("checks"));
+        }
+
+        if (checks.Count > _maxBatch)
+        {
+            return (null, ApiError.BatchTooLarge(checks.Count, _maxBatch));
+        }
+
+        var catalog = await catalogs.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var requests = new CheckRequest[checks.Count];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var prefix = $"checks[{i}].";
+            var body = checks[i];
+            if (body is null)
+            {
+                return (null, ApiError.Missing($"checks[{i}]"));
+            }
+
+            if (TryBuild(body, client, catalog, prefix, out var request) is { } error)
+            {
+                return (null, error);
+            }
+
+            requests[i] = request!;
+        }
+
+        IReadOnlyList<CreditDecision> decisions;
+        try
+        {
+            decisions = await checker.CheckManyAsync(requests, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, ApiError.Invalid("checks", Plain(e), "批量核查请求不合规。"));
+        }
+
+        foreach (var decision in decisions)
+        {
+            ledger.Add(decision, client.Id);
+        }
+
+        return (decisions, null);
+    }
+
+    /// <summary>A feedback report on a decision this client was given; acknowledged as <see cref="ICreditFeedback.ReportAsync"/> does.</summary>
+    public async ValueTask<(FeedbackAnswer? Answer, ApiError? Error)> ReportAsync(FeedbackBody body, ApiClient client, CancellationToken cancellationToken)
+    {
+        if ((client.Scopes & ClientScopes.Feedback) == 0)
+        {
+            return (null, ApiError.Scope(client.Id, "feedback"));
+        }
+
+        if (body.CheckId is not { } checkId)
+        {
+            return (null, ApiError.Missing("checkId"));
+        }
+
+        if (ledger.Find(checkId, client.Id) is not { } decision)
+        {
+            return (null, ApiError.UnknownCheck(checkId));
+        }
+
+        var report = FeedbackReport.For(decision) with
+        {
+            Department = body.Department ?? decision.Department,
+            District = body.District,
+            Operator = body.Operator ?? decision.Operator,
+            TransactionReference = body.TransactionReference ?? decision.TransactionReference,
+            ItemCode = body.ItemCode,
+            ItemName = body.ItemName,
+            ExecutedAt = body.ExecutedAt,
+        };
+
+        var measures = body.Measures ?? [];
+        for (var i = 0; i < measures.Count; i++)
+        {
+            var field = $"measures[{i}]";
+            if (measures[i] is not { } m)
+            {
+                return (null, ApiError.Missing(field));
+            }
+
+            if (string.IsNullOrWhiteSpace(m.Measure))
+            {
+                return (null, ApiError.Missing(field + ".measure"));
+            }
+
+            ExecutionResult result;
+            switch (m.Result?.Trim().ToUpperInvariant())
+            {
+                case "EXECUTED": result = ExecutionResult.Executed; break;
+                case "NOTEXECUTED" or "NOT_EXECUTED": result = ExecutionResult.NotExecuted; break;
+                case "OVERRIDDEN": result = ExecutionResult.Overridden; break;
+                default:
+                    return (null, ApiError.Invalid(field + ".result", $"'{m.Result}' is not Executed, NotExecuted or Overridden.",
+                        $"“{m.Result}”不是 Executed（已执行）、NotExecuted（未执行）或 Overridden（经批准不执行）。"));
+            }
+
+            try
+            {
+                report.Add(new MeasureFeedback(m.Measure.Trim(), result)
+                {
+                    Reason = m.Reason,
+                    OverriddenBy = m.OverriddenBy,
+                    Outcome = m.Outcome,
+                    Amount = m.Amount,
+                    EffectiveFrom = m.EffectiveFrom,
+                    EffectiveUntil = m.EffectiveUntil,
+                });
+            }
+            catch (ArgumentException e)
+            {
+                return (null, ApiError.Feedback(field, Plain(e)));
+            }
+        }
+
+        if (body.AllExecuted)
+        {
+            report.AllExecuted();
+        }
+
+        IReadOnlyList<FeedbackRecord> records;
+        try
+        {
+            records = await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, ApiError.Feedback("measures", Plain(e)));
+        }
+        catch (IOException e)
+        {
+            return (null, ApiError.Unavailable("the feedback journal cannot be written (" + e.Message + ")."));
+        }
+
+        return (new FeedbackAnswer(checkId, [.. records.Select(r => r.Key)]), null);
+    }
+
+    /// <summary>The check request a body describes, or the first problem with it.</summary>
+    private static ApiError? TryBuild(CheckBody body, ApiClient client, CatalogView? catalog, string prefix, out CheckRequest? request)
+    {
+        request = null;
+        if (string.IsNullOrWhiteSpace(body.Subject))
+        {
+            return ApiError.Missing(prefix + "subject");
+        }
+
+        SubjectKind? kind = body.Kind?.Trim().ToUpperInvariant() switch
+        {
+            null or "" => null,
+            "ENTITY" or "LEGALENTITY" => SubjectKind.LegalEntity,
+            "PERSON" or "NATURALPERSON" => SubjectKind.NaturalPerson,
+            _ => (SubjectKind)(-1),
+        };
+        if (kind == (SubjectKind)(-1))
+        {
+            return ApiError.Invalid(prefix + "kind", $"'{body.Kind}' is not entity or person.", $"“{body.Kind}”不是 entity（法人）或 person（自然人）。");
+        }
+
+        if (!TryParseSubject(body.Subject, kind, out var subject, out var problem))
+        {
+            return ApiError.InvalidSubject(prefix + "subject", problem);
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Scenario))
+        {
+            return ApiError.Missing(prefix + "scenario");
+        }
+
+        var scenario = body.Scenario.Trim();
+        if (catalog is not null && !catalog.Knows(scenario))
+        {
+            return ApiError.UnknownScenario(prefix + "scenario", scenario, catalog.Catalog.Version, catalog.TopLevel);
+        }
+
+        if (!client.MayCheck(scenario))
+        {
+            return ApiError.ScenarioNotAllowed(prefix + "scenario", client.Id, scenario);
+        }
+
+        request = new CheckRequest(subject, scenario)
+        {
+            TransactionReference = body.TransactionReference,
+            Department = string.IsNullOrWhiteSpace(body.Department) ? client.Department : body.Department,
+            Operator = body.Operator,
+        };
+        return null;
+    }
+
+    /// <summary>Parses as the given kind, or as whichever kind the identifier is valid as.</summary>
+    private static bool TryParseSubject(string text, SubjectKind? kind, out SubjectId subject, out string problem)
+    {
+        if (kind is { } given)
+        {
+            var ok = SubjectId.TryParse(text, given, SubjectIdParseMode.Strict, out subject, out var message);
+            problem = message ?? string.Empty;
+            return ok;
+        }
+
+        var asEntity = SubjectId.TryParse(text, SubjectKind.LegalEntity, SubjectIdParseMode.Strict, out var entity, out var entityError);
+        var asPerson = SubjectId.TryParse(text, SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, out var person, out var personError);
+        if (asEntity && asPerson)
+        {
+            subject = default;
+            problem = "is valid both as a 统一社会信用代码 and as a 居民身份证号码; say which with kind (entity or person).";
+            return false;
+        }
+
+        subject = asEntity ? entity : person;
+        problem = asEntity || asPerson ? string.Empty
+            : text.Trim().Length == 18 && char.IsAsciiDigit(text.Trim()[0]) && char.IsAsciiDigit(text.Trim()[^2]) && IsPersonLike(text)
+                ? personError ?? string.Empty
+                : entityError ?? string.Empty;
+        return asEntity || asPerson;
+    }
+
+    // An 18-character code of digits (and a final X) reads as an ID card number: report the ID card's problem.
+    private static bool IsPersonLike(string text) => text.Trim()[..17].All(char.IsAsciiDigit);
+
+    /// <summary>An ArgumentException's message without the " (Parameter 'x')" suffix.</summary>
+    private static string Plain(ArgumentException e) =>
+        e.ParamName is { } name && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal) ? e.Message[..^($" (Parameter '{name}')".Length)] : e.Message;
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Primitives;
+
+namespace CreditCheck.Server;
+
+/// <summary>Resolves the caller of <c>/v1/*</c> and of the gRPC service to a configured client from
+/// <c>Authorization: Bearer &lt;key&gt;</c> (gRPC: the same metadata), or — when no client is configured — to the
+/// loopback caller. Anyone else gets 401 or 403 (gRPC: UNAUTHENTICATED or PERMISSION_DENIED). Runs before the
+/// rate limiter, which partitions by client.</summary>
+internal sealed class ClientAuthentication(RequestDelegate next, ApiClientRegistry clients)
+{
+    private const string GrpcPrefix = "/creditcheck.v1.CreditCheckService/";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value ?? string.Empty;
+        if (!path.StartsWith("/v1/", StringComparison.Ordinal) && !path.StartsWith(GrpcPrefix, StringComparison.Ordinal))
+        {
+            return next(context);
+        }
+
+        ApiClient? client;
+        ApiError? error = null;
+        if (!clients.HasClients)
+        {
+            client = ApiClientRegistry.IsLoopback(context.Connection.RemoteIpAddress) ? ApiClient.Loopback : null;
+            error = client is null ? ApiError.NotLoopback() : null;
+        }
+        else
+        {
+            var key = BearerKey(context.Request.Headers.Authorization);
+            client = clients.Find(key);
+            error = client is null ? ApiError.Unauthorized(!key.IsEmpty) : null;
+        }
+
+        if (client is null)
+        {
+            return WriteErrorAsync(context, error!);
+        }
+
+        context.Features.Set(new ClientFeature(client));
+        return next(context);
+    }
+
+    /// <summary>Writes an error as problem+json, or for a gRPC call as a trailers-only gRPC status.</summary>
+    public static Task WriteErrorAsync(HttpContext context, ApiError error)
+    {
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+        {
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/grpc";
+            response.Headers["grpc-status"] = ((int)Grpc.CreditCheckGrpcService.StatusOf(error.Status)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers["grpc-message"] = Uri.EscapeDataString($"{error.DetailZh} | {error.Detail}");
+            response.Headers["problem-type"] = "urn:creditcheck:problem:" + error.Code;
+            return Task.CompletedTask;
+        }
+
+        return HttpApi.WriteProblemAsync(context, error);
+    }
+
+    private static ReadOnlySpan<char> BearerKey(StringValues header)
+    {
+        var value = header.Count == 1 ? header[0].AsSpan().Trim() : [];
+        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : [];
+    }
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using global::Grpc.Core;
+
+namespace CreditCheck.Server.Grpc;
+
+/// <summary>The gRPC API (<c>creditcheck.v1.CreditCheckService</c>): the same operations as the HTTP API,
+/// through the same <see cref="CheckService"/>.</summary>
+internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheckService.CreditCheckServiceBase
+{
+    public override async Task<Decision> Check(CheckRequest request, ServerCallContext context)
+    {
+        var (decision, error) = await service.CheckAsync(Body(request), Client(context), context.CancellationToken).ConfigureAwait(false);
+        return error is null ? DecisionMapping.ToProto(decision!) : throw Fault(error);
+    }
+
+    public override async Task<CheckManyResponse> CheckMany(CheckManyRequest request, ServerCallContext context)
+    {
+        var (decisions, error) = await service.CheckManyAsync([.. request.Checks.Select(Body)], Client(context), context.CancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            throw Fault(error);
+        }
+
+        var response = new CheckManyResponse();
+        foreach (var decision in decisions!)
+        {
+            response.Decisions.Add(DecisionMapping.ToProto(decision));
+        }
+
+        return response;
+    }
+
+    public override async Task<FeedbackResponse> ReportFeedback(FeedbackRequest request, ServerCallContext context)
+    {
+        var (body, parseError) = Body(request);
+        if (parseError is not null)
+        {
+            throw Fault(parseError);
+        }
+
+        var (answer, error) = await service.ReportAsync(body!, Client(context), context.CancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            throw Fault(error);
+        }
+
+        var response = new FeedbackResponse { CheckId = answer!.CheckId.ToString() };
+        response.RecordKeys.AddRange(answer.RecordKeys);
+        return response;
+    }
+
+    public override async Task<Catalog> GetCatalog(GetCatalogRequest request, ServerCallContext context)
+    {
+        var catalog = await service.Catalogs.CurrentAsync(context.CancellationToken).ConfigureAwait(false);
+        return catalog is null
+            ? throw Fault(ApiError.Unavailable("the store has no catalog yet (not synchronized)."))
+            : DecisionMapping.ToProto(catalog.Catalog);
+    }
+
+    /// <summary>An <see cref="ApiError"/> as a gRPC status: the message in Chinese then English, the field in the trailer <c>field</c>.</summary>
+    internal static RpcException Fault(ApiError error)
+    {
+        var trailers = new Metadata { { "problem-type", "urn:creditcheck:problem:" + error.Code } };
+        if (error.Errors.Count > 0)
+        {
+            trailers.Add("field", error.Errors[0].Field);
+        }
+
+        return new RpcException(new Status(StatusOf(error.Status), $"{error.DetailZh} | {error.Detail}"), trailers);
+    }
+
+    internal static StatusCode StatusOf(int httpStatus) => httpStatus switch
+    {
+        400 or 413 or 415 => StatusCode.InvalidArgument,
+        401 => StatusCode.Unauthenticated,
+        403 => StatusCode.PermissionDenied,
+        404 => StatusCode.NotFound,
+        429 => StatusCode.ResourceExhausted,
+        503 => StatusCode.Unavailable,
+        _ => StatusCode.Internal,
+    };
+
+    private static ApiClient Client(ServerCallContext context) => HttpApi.Client(context.GetHttpContext());
+
+    private static CheckBody Body(CheckRequest r) => new()
+    {
+        Subject = r.Subject,
+        Kind = Empty(r.Kind),
+        Scenario = r.Scenario,
+        TransactionReference = Empty(r.TransactionReference),
+        Department = Empty(r.Department),
+        Operator = Empty(r.Operator),
+    };
+
+    private static (FeedbackBody? Body, ApiError? Error) Body(FeedbackRequest r)
+    {
+        if (!Guid.TryParse(r.CheckId, out var checkId))
+        {
+            return (null, r.CheckId.Length == 0 ? ApiError.Missing("check_id") : ApiError.Invalid("check_id", $"'{r.CheckId}' is not a UUID.", $"“{r.CheckId}”不是有效的核查编号（UUID）。"));
+        }
+
+        if (!TryTime(r.ExecutedAt, "executed_at", out var executedAt, out var error))
+        {
+            return (null, error);
+        }
+
+        var measures = new List<MeasureFeedbackBody?>();
+        for (var i = 0; i < r.Measures.Count; i++)
+        {
+            var m = r.Measures[i];
+            var field = $"measures[{i}]";
+            decimal? amount = null;
+            if (m.Amount.Length > 0)
+            {
+                if (!decimal.TryParse(m.Amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+                {
+                    return (null, ApiError.Invalid(field + ".amount", $"'{m.Amount}' is not a decimal number.", $"“{m.Amount}”不是数字。"));
+                }
+
+                amount = value;
+            }
+
+            if (!TryTime(m.EffectiveFrom, field + ".effective_from", out var from, out error) || !TryTime(m.EffectiveUntil, field + ".effective_until", out var until, out error))
+            {
+                return (null, error);
+            }
+
+            measures.Add(new MeasureFeedbackBody
+            {
+                Measure = m.Measure,
+                Result = m.Result,
+                Reason = Empty(m.Reason),
+                OverriddenBy = Empty(m.OverriddenBy),
+                Outcome = Empty(m.Outcome),
+                Amount = amount,
+                EffectiveFrom = from,
+                EffectiveUntil = until,
+            });
+        }
+
+        return (new FeedbackBody
+        {
+            CheckId = checkId,
+            AllExecuted = r.AllExecuted,
+            Measures = measures,
+            Department = Empty(r.Department),
+            District = Empty(r.District),
+            Operator = Empty(r.Operator),
+            TransactionReference = Empty(r.TransactionReference),
+            ItemCode = Empty(r.ItemCode),
+            ItemName = Empty(r.ItemName),
+            ExecutedAt = executedAt,
+        }, null);
+    }
+
+    private static bool TryTime(string text, string field, out DateTimeOffset? time, out ApiError? error)
+    {
+        time = null;
+        error = null;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            time = value;
+            return true;
+        }
+
+        error = ApiError.Invalid(field, $"'{text}' is not an RFC 3339 time.", $"“{text}”不是有效的时间（RFC 3339）。");
+        return false;
+    }
+
+    private static string? Empty(string text) => text.Length == 0 ? null : text;
+}

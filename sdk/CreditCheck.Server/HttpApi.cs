@@ -1,0 +1,193 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CreditCheck.Server;
+
+/// <summary>The HTTP/JSON API: <c>/v1/checks</c>, <c>/v1/checks:batch</c>, <c>/v1/feedback</c>, <c>/v1/catalog</c>.</summary>
+internal static class HttpApi
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/v1/checks", CheckAsync)
+            .WithName("Check").WithSummary("Checks one subject in a scenario (核查)")
+            .WithMetadata(new RequestBodyType(typeof(CheckBody))).Produces<DecisionBody>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+        app.MapPost("/v1/checks:batch", BatchAsync)
+            .WithName("CheckMany").WithSummary("Checks many subjects in one store round trip (批量核查)")
+            .WithMetadata(new RequestBodyType(typeof(BatchBody))).Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+        app.MapPost("/v1/feedback", FeedbackAsync)
+            .WithName("ReportFeedback").WithSummary("Reports what was executed for a decision (反馈); 202 once acknowledged")
+            .WithMetadata(new RequestBodyType(typeof(FeedbackBody))).Produces<FeedbackAnswer>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(429);
+        app.MapGet("/v1/catalog", CatalogAsync)
+            .WithName("GetCatalog").WithSummary("The catalog (三清单): lists, measures, scenarios and version")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(401).ProducesProblem(503);
+    }
+
+    private static async Task CheckAsync(HttpContext context, CheckService service)
+    {
+        var (body, error) = await ReadAsync<CheckBody>(context).ConfigureAwait(false);
+        if (error is null)
+        {
+            var (decision, problem) = await service.CheckAsync(body!, Client(context), context.RequestAborted).ConfigureAwait(false);
+            if (problem is null)
+            {
+                await WriteAsync(context, 200, DecisionMapping.ToBody(decision!)).ConfigureAwait(false);
+                return;
+            }
+
+            error = problem;
+        }
+
+        await WriteProblemAsync(context, error).ConfigureAwait(false);
+    }
+
+    private static async Task BatchAsync(HttpContext context, CheckService service)
+    {
+        var (body, error) = await ReadAsync<BatchBody>(context).ConfigureAwait(false);
+        if (error is null)
+        {
+            var (decisions, problem) = await service.CheckManyAsync(body!.Checks, Client(context), context.RequestAborted).ConfigureAwait(false);
+            if (problem is null)
+            {
+                await WriteAsync(context, 200, new BatchAnswer([.. decisions!.Select(DecisionMapping.ToBody)])).ConfigureAwait(false);
+                return;
+            }
+
+            error = problem;
+        }
+
+        await WriteProblemAsync(context, error).ConfigureAwait(false);
+    }
+
+    private static async Task FeedbackAsync(HttpContext context, CheckService service)
+    {
+        var (body, error) = await ReadAsync<FeedbackBody>(context).ConfigureAwait(false);
+        if (error is null)
+        {
+            var (answer, problem) = await service.ReportAsync(body!, Client(context), context.RequestAborted).ConfigureAwait(false);
+            if (problem is null)
+            {
+                await WriteAsync(context, 202, answer!).ConfigureAwait(false);
+                return;
+            }
+
+            error = problem;
+        }
+
+        await WriteProblemAsync(context, error).ConfigureAwait(false);
+    }
+
+    private static async Task CatalogAsync(HttpContext context, CheckService service)
+    {
+        var catalog = await service.Catalogs.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
+        if (catalog is null)
+        {
+            await WriteProblemAsync(context, ApiError.Unavailable("the store has no catalog yet (not synchronized).")).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(catalog.Catalog.ToJson(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static ApiClient Client(HttpContext context) =>
+        context.Features.Get<ClientFeature>()?.Client ?? throw new InvalidOperationException("The client was not resolved (middleware order).");
+
+    /// <summary>Reads a JSON body; a missing, oversized, mistyped or malformed one is an <see cref="ApiError"/>.</summary>
+    private static async Task<(T? Body, ApiError? Error)> ReadAsync<T>(HttpContext context)
+        where T : class
+    {
+        var request = context.Request;
+        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiError.UnsupportedMediaType(type));
+        }
+
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (limit is { } max && request.ContentLength > max)
+        {
+            return (null, ApiError.TooLarge(max));
+        }
+
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, Json, context.RequestAborted).ConfigureAwait(false);
+            return body is null ? (null, ApiError.Json(null, "The body is empty or null.")) : (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiError.Json(e.Path, e.Message));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, ApiError.TooLarge(limit ?? 0));
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, ApiError.Json(null, e.Message));
+        }
+    }
+
+    private static Task WriteAsync<T>(HttpContext context, int status, T value)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(context.Response.Body, value, Json, context.RequestAborted);
+    }
+
+    /// <summary>RFC 9457 problem details: type, title, status, detail, instance; extensions <c>code</c>,
+    /// <c>titleZh</c>, <c>detailZh</c> and <c>errors</c> (field, problem, problemZh).</summary>
+    public static Task WriteProblemAsync(HttpContext context, ApiError error)
+    {
+        context.Response.StatusCode = error.Status;
+        context.Response.ContentType = "application/problem+json; charset=utf-8";
+        if (error.Status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        var problem = new ProblemBody(
+            "urn:creditcheck:problem:" + error.Code, error.Title, error.Status, error.Detail, context.Request.Path, error.Code, error.TitleZh, error.DetailZh, error.Errors);
+        return JsonSerializer.SerializeAsync(context.Response.Body, problem, Json, context.RequestAborted);
+    }
+
+    private sealed record ProblemBody(
+        string Type, string Title, int Status, string Detail, string Instance, string Code,
+        [property: JsonPropertyName("titleZh")] string TitleZh, [property: JsonPropertyName("detailZh")] string DetailZh, IReadOnlyList<FieldProblem> Errors);
+}
+
+/// <summary>The JSON body an endpoint reads, for the OpenAPI document (the handlers read the body themselves,
+/// so that a body of the wrong type is a problem+json answer rather than a routing 415).</summary>
+/// <param name="Type">The body's type.</param>
+internal sealed record RequestBodyType(Type Type);
+
+/// <summary>Puts each endpoint's <see cref="RequestBodyType"/> into the OpenAPI document.</summary>
+internal sealed class RequestBodyTransformer : Microsoft.AspNetCore.OpenApi.IOpenApiOperationTransformer
+{
+    public async Task TransformAsync(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestBodyType>().FirstOrDefault() is { } body)
+        {
+            operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken).ConfigureAwait(false) },
+                },
+            };
+        }
+    }
+}
+
+/// <summary>The client a request was resolved to.</summary>
+/// <param name="Client">The client.</param>
+internal sealed record ClientFeature(ApiClient Client);

@@ -1,0 +1,283 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using CreditCheck.Redis;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Server;
+
+/// <summary>Builds and runs the service.</summary>
+public static class ServerApp
+{
+    /// <summary>The default address: loopback, HTTP/1.1 and h2c on one port.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5090";
+
+    private const string Usage = """
+        usage: dotnet run --project sdk/CreditCheck.Server [-- options]
+          --urls URL[;URL]   where to listen (default http://127.0.0.1:5090; port 0 picks a free one). A non-loopback
+                             address needs https, or --behind-tls-proxy when TLS ends at a reverse proxy in front.
+          --data DIR         the list files the embedded store starts from (default: samples/data)
+          --redis CONNSTR    answer from Redis instead (e.g. 127.0.0.1:6379); secret from $CREDITCHECK_SECRET
+          --namespace NS     the Redis namespace (default: default)
+          --behind-tls-proxy TLS ends at a reverse proxy in front of the service
+          hash-key KEY       print the KeyHash to configure for a client key, and exit
+        Every option binds from configuration (CreditCheck:Server:…, CreditCheck:…): appsettings.json,
+        environment variables (CreditCheck__Server__Clients__0__Id=…) or --CreditCheck:Server:…=… .
+        """;
+
+    /// <summary>The command line: 0 after a normal shutdown, 2 for bad arguments or an unsafe address,
+    /// 3 when the store cannot be set up, 1 when the service cannot start.</summary>
+    /// <param name="args">The arguments.</param>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args is ["hash-key", var key])
+        {
+            Console.WriteLine(ApiClientRegistry.Hash(key));
+            return 0;
+        }
+
+        if (args.Any(a => a is "-h" or "--help" or "-?"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (OptionsValidationException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException && app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is { } redis)
+            {
+                await Console.Error.WriteLineAsync($"error: Redis at {redis.Split(',')[0]} could not be set up: {e.Message}").ConfigureAwait(false);
+                return 3;
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"error: the service could not start: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            Announce(app);
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Builds the service: the SDK on the chosen store, both APIs, keys, limits.</summary>
+    /// <param name="args">The command line.</param>
+    /// <exception cref="ArgumentException">A bad option, or a non-loopback address without TLS or a reverse-proxy setting.</exception>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["--redis"] = "CreditCheck:Server:Redis",
+            ["--namespace"] = "CreditCheck:Server:Namespace",
+            ["--data"] = "CreditCheck:Server:DataDirectory",
+            ["--urls"] = "urls",
+        });
+        if (args.Contains("--behind-tls-proxy"))
+        {
+            builder.Configuration["CreditCheck:Server:BehindTlsProxy"] = "true";
+        }
+
+        var unknown = args.Where((a, i) => a.StartsWith("--", StringComparison.Ordinal) && !a.Contains(':', StringComparison.Ordinal) && !a.Contains('=', StringComparison.Ordinal)
+            && a is not ("--redis" or "--namespace" or "--data" or "--urls" or "--behind-tls-proxy")).FirstOrDefault();
+        if (unknown is not null)
+        {
+            throw new ArgumentException($"unknown option '{unknown}'.");
+        }
+
+        var options = new ServerOptions();
+        builder.Configuration.GetSection(ServerOptions.SectionName).Bind(options);
+        options.Secret ??= Environment.GetEnvironmentVariable("CREDITCHECK_SECRET");
+        if (ApiClientRegistry.Validate(options) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        if (options.BehindTlsProxy && options.Clients.Count == 0)
+        {
+            // Behind a proxy every caller looks like the proxy, often on this machine: "loopback only" would let
+            // anyone through.
+            throw new ArgumentException(
+                "BehindTlsProxy (--behind-tls-proxy) needs clients (CreditCheck:Server:Clients): behind a proxy every caller looks like the proxy.");
+        }
+
+        var urls = (builder.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        CheckAddresses(urls, options.BehindTlsProxy);
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.ConfigureEndpointDefaults(endpoint =>
+            {
+                endpoint.Protocols = HttpProtocols.Http1AndHttp2;
+                if (Http2PriorKnowledge.IsAvailable)
+                {
+                    endpoint.Use(Http2PriorKnowledge.Middleware);
+                }
+            });
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(Options.Create(options));
+        var creditCheck = services.AddCreditCheck(builder.Configuration.GetSection(CreditCheckOptions.SectionName));
+        if (options.Redis is { } redis)
+        {
+            creditCheck.UseRedis(redis, o =>
+            {
+                builder.Configuration.GetSection("CreditCheck:Redis").Bind(o);
+                o.Namespace = options.Namespace;
+                o.Secret = options.Secret;
+            });
+        }
+        else
+        {
+            var data = options.DataDirectory ?? Path.Combine(AppContext.BaseDirectory, "data");
+            if (!Directory.Exists(data))
+            {
+                throw new ArgumentException($"--data '{data}': no such folder.");
+            }
+
+            creditCheck.UseInMemory(o => o.DataDirectory = Path.GetFullPath(data));
+        }
+
+        services.AddSingleton<ApiClientRegistry>();
+        services.AddSingleton<CatalogSource>();
+        services.AddSingleton<DecisionLedger>();
+        services.AddSingleton<CheckService>();
+        services.AddHealthChecks();
+        services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyTransformer>());
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);
+            o.EnableDetailedErrors = false;
+        });
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Features.Get<ClientFeature>()?.Client is { RequestsPerSecond: > 0 } client
+                    ? RateLimitPartition.GetTokenBucketLimiter(client.Id, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = client.Burst,
+                        TokensPerPeriod = Math.Max(1, client.RequestsPerSecond / 10),
+                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    })
+                    : RateLimitPartition.GetNoLimiter(string.Empty));
+            limiter.OnRejected = (rejected, _) =>
+            {
+                var client = rejected.HttpContext.Features.Get<ClientFeature>()?.Client.Id ?? "?";
+                Log.RateLimited(rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CreditCheck.Server"), client, rejected.HttpContext.Request.Path);
+                rejected.HttpContext.Response.Headers.RetryAfter = "1";
+                return new ValueTask(ClientAuthentication.WriteErrorAsync(rejected.HttpContext, ApiError.RateLimited(client)));
+            };
+        });
+
+        var app = builder.Build();
+        app.UseMiddleware<ClientAuthentication>();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteHealthAsync,
+        });
+        HttpApi.Map(app);
+        app.MapGrpcService<Grpc.CreditCheckGrpcService>();
+        return app;
+    }
+
+    /// <summary>A non-loopback address over plain http is refused unless TLS ends at a reverse proxy in front.</summary>
+    private static void CheckAddresses(IEnumerable<string> urls, bool behindTlsProxy)
+    {
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ArgumentException($"--urls '{url}' is not an http or https address such as {DefaultUrl}.");
+            }
+
+            var loopback = uri.Host is "localhost" || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+            if (!loopback && uri.Scheme == Uri.UriSchemeHttp && !behindTlsProxy)
+            {
+                throw new ArgumentException(
+                    $"--urls '{url}' listens beyond this machine without TLS. Use https (a certificate under Kestrel:Certificates:Default), "
+                    + "or set CreditCheck:Server:BehindTlsProxy (--behind-tls-proxy) when TLS ends at a reverse proxy in front of the service.");
+            }
+        }
+    }
+
+    private static void Announce(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<ServerOptions>();
+        var clients = app.Services.GetRequiredService<ApiClientRegistry>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CreditCheck.Server");
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var store = options.Redis is { } redis ? $"Redis {redis.Split(',')[0]}，命名空间 {options.Namespace}" : "内置存储（UseInMemory）";
+        var who = clients.HasClients ? string.Join(", ", clients.Ids) : "none — loopback callers only";
+        // Who may call first, then the address line (scripts wait for it): when it appears, everything is said.
+        Console.WriteLine(clients.HasClients
+            ? $"调用方：{who}（Authorization: Bearer <key>）"
+            : "未配置调用方：仅接受本机（loopback）调用。No client is configured: only callers on this machine are served.");
+        if (Http2PriorKnowledge.IsAvailable)
+        {
+            Console.WriteLine("HTTP/1.1 and gRPC (h2c, prior knowledge) share each cleartext port: Kestrel's warning that such an endpoint uses only HTTP/1.1 does not apply.");
+        }
+
+        Console.WriteLine($"CreditCheck 服务接口：{string.Join(' ', addresses)}  （HTTP/1.1 与 gRPC h2c 同一端口；{store}）");
+        Log.Started(logger, string.Join(' ', addresses), store, who);
+        if (!clients.HasClients)
+        {
+            Log.LoopbackOnly(logger);
+        }
+
+        if (!Http2PriorKnowledge.IsAvailable)
+        {
+            Log.H2cUnavailable(logger);
+        }
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var entries = report.Entries.ToDictionary(e => e.Key, e => new
+        {
+            status = e.Value.Status.ToString(),
+            description = e.Value.Description,
+            data = e.Value.Data,
+        });
+        return System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, new { status = report.Status.ToString(), entries }, HttpApi.Json);
+    }
+}

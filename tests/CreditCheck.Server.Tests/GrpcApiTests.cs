@@ -1,0 +1,78 @@
+using CreditCheck.Server.Tests.Support;
+
+namespace CreditCheck.Server.Tests;
+
+/// <summary>The gRPC API on the same port (h2c), called by Python <c>grpcio</c> stubs generated from the shipped proto.</summary>
+public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<EmbeddedServerFixture>
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Check_ListedSubject_IsDenied()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "listed", fixture.For(Clients.Procurement));
+
+        Assert.Equal("Denied", result.GetProperty("outcome").GetString());
+        Assert.Equal("市财政局", result.GetProperty("department").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Check_CleanSubject_IsClear()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "clean", fixture.For(Clients.Procurement));
+
+        Assert.Equal("Clear", result.GetProperty("outcome").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CheckMany_DecisionsInRequestOrder()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "batch", fixture.For(Clients.Procurement));
+
+        Assert.Equal("Denied", result.GetProperty("outcomes")[0].GetString());
+        Assert.Equal("Clear", result.GetProperty("outcomes")[1].GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ReportFeedback_Overridden_IsAcknowledgedWithItsKey()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "feedback", fixture.For(Clients.Procurement));
+
+        Assert.EndsWith(":procurement-refusal", result.GetProperty("recordKeys")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task BadInput_EachErrorClass_IsAStatusNamingTheField()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "errors", fixture.For(Clients.Procurement));
+
+        Assert.Equal("INVALID_ARGUMENT", result.GetProperty("invalid_subject").GetProperty("code").GetString());
+        Assert.Equal("INVALID_ARGUMENT", result.GetProperty("unknown_scenario").GetProperty("code").GetString());
+        Assert.Equal("INVALID_ARGUMENT", result.GetProperty("batch_too_large").GetProperty("code").GetString());
+        Assert.Equal("NOT_FOUND", result.GetProperty("unknown_check").GetProperty("code").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task UnknownOrMissingKey_IsUnauthenticated()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "unknown_key", fixture.For(Clients.Procurement));
+
+        Assert.Equal("UNAUTHENTICATED", result.GetProperty("unknown").GetProperty("code").GetString());
+        Assert.Equal("UNAUTHENTICATED", result.GetProperty("missing").GetProperty("code").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task FeedbackOnlyClient_CheckIsPermissionDenied()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "feedback_only", fixture.For(Clients.FeedbackOnly));
+
+        Assert.Equal("PERMISSION_DENIED", result.GetProperty("check").GetProperty("code").GetString());
+        Assert.Equal("NOT_FOUND", result.GetProperty("feedback").GetProperty("code").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task GetCatalog_IsTheStoresCatalog()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "catalog", fixture.For(Clients.Procurement));
+
+        Assert.Equal(CreditCheck.Catalog.CreditCatalog.Default.Version, result.GetProperty("version").GetString());
+    }
+}

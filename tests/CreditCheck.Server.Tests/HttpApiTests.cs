@@ -1,0 +1,124 @@
+using CreditCheck.Server.Tests.Support;
+
+namespace CreditCheck.Server.Tests;
+
+/// <summary>The HTTP/JSON API of the built server on the embedded store, called by Python <c>requests</c>.</summary>
+public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<EmbeddedServerFixture>
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Check_ListedSubject_IsDeniedWithMeasureAndLegalBasis_AttributedToTheClient()
+    {
+        var result = await Python.RunAsync("http_cases.py", "listed", fixture.For(Clients.Procurement));
+
+        Assert.Equal("Denied", result.GetProperty("outcome").GetString());
+        Assert.Contains("procurement-refusal", result.GetProperty("measures").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("市财政局", result.GetProperty("department").GetString());
+        Assert.Equal("Embedded", result.GetProperty("path").GetString());
+        Assert.Equal("CG-2026-118", result.GetProperty("transactionReference").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Check_CleanSubject_IsClear()
+    {
+        var result = await Python.RunAsync("http_cases.py", "clean", fixture.For(Clients.Procurement));
+
+        Assert.Equal("Clear", result.GetProperty("outcome").GetString());
+        Assert.Equal("市财政局", result.GetProperty("department").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CheckBatch_ThreeChecks_DecisionsInRequestOrder()
+    {
+        var result = await Python.RunAsync("http_cases.py", "batch", fixture.For(Clients.Procurement));
+
+        var outcomes = result.GetProperty("outcomes").EnumerateArray().Select(o => o.GetString() ?? string.Empty).ToArray();
+        Assert.Equal(new[] { "Denied", "Clear" }, outcomes[..2]);
+        Assert.NotEqual("Clear", outcomes[2]);
+        Assert.Equal(3, result.GetProperty("checkIds").EnumerateArray().Select(i => i.GetString()).Distinct().Count());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Feedback_OnAMeasureAndOnACleanCheck_Is202WithTheRecordKeys()
+    {
+        var result = await Python.RunAsync("http_cases.py", "feedback", fixture.For(Clients.Procurement));
+
+        var checkId = Guid.Parse(result.GetProperty("checkId").GetString()!);
+        Assert.Equal($"{checkId:N}:procurement-refusal", result.GetProperty("recordKeys")[0].GetString());
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("invalid_subject")]
+    [InlineData("missing_field")]
+    [InlineData("unknown_scenario")]
+    [InlineData("batch_too_large")]
+    [InlineData("unknown_check")]
+    [InlineData("bad_feedback")]
+    [InlineData("malformed_json")]
+    [InlineData("too_large")]
+    public async Task BadInput_EachErrorClass_IsProblemJsonNamingFieldInChineseAndEnglish(string errorCase)
+    {
+        var result = await Python.RunAsync("http_cases.py", errorCase, fixture.For(Clients.Procurement));
+
+        // The script asserted status, problem type, field and both languages; it reports what it saw.
+        Assert.NotEmpty(result.EnumerateObject());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task InvalidSubject_NamesTheCharacterAndPosition_InBothLanguages()
+    {
+        var result = await Python.RunAsync("http_cases.py", "invalid_subject", fixture.For(Clients.Procurement));
+
+        Assert.Contains("character 'I' at position 14", result.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        Assert.Equal("第14位字符'I'不允许。", result.GetProperty("problemZh").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task UnknownOrMissingKey_Is401()
+    {
+        var result = await Python.RunAsync("http_cases.py", "unknown_key", fixture.For(Clients.Procurement));
+
+        Assert.Equal("调用密钥无效。", result.GetProperty("unknown").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task FeedbackOnlyClient_MayNotCheck_NorReportOnAnotherClientsCheck()
+    {
+        var result = await Python.RunAsync("http_cases.py", "feedback_only", fixture.For(Clients.FeedbackOnly, otherKey: Clients.Procurement));
+
+        Assert.Contains("feedback-collector", result.GetProperty("titleZh").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ScenarioLimitedClient_OutsideItsScenarios_Is403_InsideIsAnswered()
+    {
+        var result = await Python.RunAsync("http_cases.py", "scenario_limited", fixture.For(Clients.BiddingOnly));
+
+        Assert.Equal("Clear", result.GetProperty("allowed").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ThrottledClient_OverItsRate_Gets429WithRetryAfter()
+    {
+        var result = await Python.RunAsync("http_cases.py", "rate_limited", fixture.For(Clients.Throttled));
+
+        Assert.Contains(429, result.GetProperty("statuses").EnumerateArray().Select(s => s.GetInt32()));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Catalog_IsTheStoresCatalog()
+    {
+        var result = await Python.RunAsync("http_cases.py", "catalog", fixture.For(Clients.Procurement));
+
+        Assert.Equal(CreditCheck.Catalog.CreditCatalog.Default.Version, result.GetProperty("version").GetString());
+        Assert.Equal(CreditCheck.Catalog.CreditCatalog.Default.Measures.Count, result.GetProperty("measures").GetInt32());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task HealthReadinessAndOpenApi_AreServedWithoutAKey()
+    {
+        var result = await Python.RunAsync("http_cases.py", "health_and_openapi", fixture.For(string.Empty));
+
+        Assert.Equal("Healthy", result.GetProperty("ready").GetString());
+        Assert.StartsWith("3.", result.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,130 @@
+using CreditCheck.Redis;
+using CreditCheck.Server.Tests.Support;
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Server.Tests;
+
+/// <summary>The server on a real redis-server (<c>--redis</c>, <c>--namespace</c>, secret from the environment),
+/// the namespace published with the SDK's publisher, called from Python; feedback read back from the stream.</summary>
+public sealed class RedisServerTests : IAsyncLifetime
+{
+    private const string Namespace = "servertest";
+    private const string Secret = "server-tests-secret-0123456789";
+    private const string Listed = "320102197207067646";
+    private RedisServer _redis = null!;
+    private ServerProcess _server = null!;
+    private readonly string _stubs = Directory.CreateTempSubdirectory("creditcheck-stubs-").FullName;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+        await using (var publisher = await RedisCreditPublisher.ConnectAsync(Options()))
+        {
+            await publisher.PublishCatalogAsync(CreditCheck.Catalog.CreditCatalog.Default);
+            var now = TimeProvider.System.GetUtcNow();
+            await publisher.UpsertAsync(new ListRecord(SubjectId.Parse(Listed, SubjectKind.NaturalPerson), new ListEntry
+            {
+                EntryId = "srv-0001",
+                ListCode = "court-dishonest-debtors",
+                SubjectKind = SubjectKind.NaturalPerson,
+                SubjectName = "测试某",
+                Authority = "测试法院",
+                DecisionReference = "(2026)测执1号",
+                ListedOn = now.AddDays(-30),
+                ValidFrom = now.AddDays(-30),
+                ValidUntil = now.AddDays(700),
+            }));
+        }
+
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        _server = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Http_ListedAndCleanAndBatch_AnsweredFromRedis()
+    {
+        var listed = await Python.RunAsync("http_cases.py", "listed", Environment(Clients.Procurement));
+        var clean = await Python.RunAsync("http_cases.py", "clean", Environment(Clients.Procurement));
+        var batch = await Python.RunAsync("http_cases.py", "batch", Environment(Clients.Procurement));
+
+        Assert.Equal("Denied", listed.GetProperty("outcome").GetString());
+        Assert.Contains(listed.GetProperty("path").GetString(), new[] { "Store", "Cache" });
+        Assert.Equal("Clear", clean.GetProperty("outcome").GetString());
+        Assert.Equal("LocalFilter", clean.GetProperty("path").GetString());
+        Assert.Equal("Denied", batch.GetProperty("outcomes")[0].GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Grpc_ListedAndClean_AnsweredFromRedis()
+    {
+        var listed = await Python.RunAsync("grpc_cases.py", "listed", Environment(Clients.Procurement));
+        var clean = await Python.RunAsync("grpc_cases.py", "clean", Environment(Clients.Procurement));
+
+        Assert.Equal("Denied", listed.GetProperty("outcome").GetString());
+        Assert.Equal("Clear", clean.GetProperty("outcome").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Feedback_FromHttpAndGrpc_ArrivesInTheFeedbackStream()
+    {
+        var http = await Python.RunAsync("http_cases.py", "feedback", Environment(Clients.Procurement));
+        var grpc = await Python.RunAsync("grpc_cases.py", "feedback", Environment(Clients.Procurement));
+        var expected = new[]
+        {
+            http.GetProperty("recordKeys")[0].GetString()!,
+            grpc.GetProperty("recordKeys")[0].GetString()!,
+            $"{Guid.Parse(http.GetProperty("cleanCheckId").GetString()!):N}:-",
+        };
+
+        await using var reader = await RedisFeedbackReader.ConnectAsync(Options());
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(20);
+        List<FeedbackRecord> records;
+        do
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            records = [];
+            await foreach (var record in reader.ReadAsync(now.AddHours(-1), now.AddHours(1)))
+            {
+                records.Add(record);
+            }
+
+            if (expected.All(key => records.Any(r => r.Key == key)) || now > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+        while (true);
+
+        Assert.All(expected, key => Assert.Contains(records, r => r.Key == key));
+        var refusal = records.Single(r => r.Key == expected[0]);
+        Assert.Equal(ExecutionResult.Executed, refusal.Result);
+        Assert.Equal("市财政局", refusal.Department);
+        Assert.Equal("440300", refusal.District);
+        Assert.Equal(ExecutionResult.Overridden, records.Single(r => r.Key == expected[1]).Result);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task UnknownKeyAndFeedbackOnlyClient_AreRefused()
+    {
+        var unknown = await Python.RunAsync("http_cases.py", "unknown_key", Environment(Clients.Procurement));
+        var feedbackOnly = await Python.RunAsync("grpc_cases.py", "feedback_only", Environment(Clients.FeedbackOnly));
+
+        Assert.Equal("调用密钥无效。", unknown.GetProperty("unknown").GetString());
+        Assert.Equal("PERMISSION_DENIED", feedbackOnly.GetProperty("check").GetProperty("code").GetString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _redis.DisposeAsync();
+        Directory.Delete(_stubs, recursive: true);
+    }
+
+    private Dictionary<string, string> Environment(string key) => EmbeddedServerFixture.Environment(_server, _stubs, key);
+
+    private RedisStoreOptions Options() => new() { Configuration = _redis.Configuration, Namespace = Namespace, Secret = Secret };
+}

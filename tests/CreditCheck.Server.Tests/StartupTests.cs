@@ -1,0 +1,59 @@
+using CreditCheck.Server.Tests.Support;
+
+namespace CreditCheck.Server.Tests;
+
+/// <summary>Who may call when nothing is configured, and which addresses the server refuses.</summary>
+public sealed class StartupTests
+{
+    [Fact(Timeout = 120_000)]
+    public async Task NoClientConfigured_SaysLoopbackOnlyAtStart_AndServesLoopbackCallersWithoutAKey()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>());
+        var stubs = Directory.CreateTempSubdirectory("creditcheck-stubs-").FullName;
+        try
+        {
+            Assert.Contains("未配置调用方：仅接受本机（loopback）调用", server.Output, StringComparison.Ordinal);
+            var http = await Python.RunAsync("http_cases.py", "loopback_no_key", EmbeddedServerFixture.Environment(server, stubs, string.Empty));
+            var grpc = await Python.RunAsync("grpc_cases.py", "listed", EmbeddedServerFixture.Environment(server, stubs, string.Empty));
+
+            Assert.Equal("Denied", http.GetProperty("outcome").GetString());
+            Assert.Equal("Denied", grpc.GetProperty("outcome").GetString());
+        }
+        finally
+        {
+            Directory.Delete(stubs, recursive: true);
+        }
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("http://0.0.0.0:5090", "without TLS")]
+    [InlineData("http://192.168.1.10:5090", "without TLS")]
+    [InlineData("ftp://127.0.0.1:5090", "is not an http or https address")]
+    public async Task NonLoopbackHttpWithoutTlsOrProxy_IsRefusedWithExitCode2(string urls, string reason)
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--urls", urls);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(reason, output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task BehindTlsProxyWithoutClients_IsRefused_SinceEveryCallerWouldLookLikeTheProxy()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--urls", "http://0.0.0.0:0", "--behind-tls-proxy");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("needs clients", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AClientWithABadKeyHash_IsRefusedAtStart()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(
+            new Dictionary<string, string> { ["CreditCheck__Server__Clients__0__Id"] = "x", ["CreditCheck__Server__Clients__0__KeyHash"] = "plain-key" },
+            "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("KeyHash", output, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The gRPC API driven as a Python system would, with `grpcio` stubs generated from the shipped proto
+(Debian python3-grpcio and python3-grpc-tools).
+
+usage: grpc_cases.py CASE   with TARGET (127.0.0.1:PORT), PROTO_DIR (the folder of creditcheck.proto), STUBS
+(a folder to generate the stubs into) and KEY (or empty) in the environment. Prints one JSON object; exit 0
+only when every assertion held.
+"""
+import json
+import os
+import sys
+import uuid
+
+import grpc
+from grpc_tools import protoc
+
+STUBS = os.environ["STUBS"]
+if not os.path.exists(os.path.join(STUBS, "creditcheck_pb2_grpc.py")):
+    os.makedirs(STUBS, exist_ok=True)
+    code = protoc.main(["protoc", "-I" + os.environ["PROTO_DIR"], "--python_out=" + STUBS, "--grpc_python_out=" + STUBS, "creditcheck.proto"])
+    assert code == 0, "protoc failed"
+sys.path.insert(0, STUBS)
+import creditcheck_pb2 as pb  # noqa: E402
+import creditcheck_pb2_grpc as pb_grpc  # noqa: E402
+
+KEY = os.environ.get("KEY", "")
+LISTED = os.environ.get("LISTED", "320102197207067646")
+CLEAN = os.environ.get("CLEAN", "91350100M000100Y43")
+SCENARIO = "procurement.bid"
+channel = grpc.insecure_channel(os.environ["TARGET"])
+stub = pb_grpc.CreditCheckServiceStub(channel)
+
+
+def metadata(key=None):
+    key = KEY if key is None else key
+    return [("authorization", "Bearer " + key)] if key else []
+
+
+def fails(call, request, code, key=None, field=None):
+    try:
+        call(request, metadata=metadata(key), timeout=30)
+    except grpc.RpcError as error:
+        assert error.code() == code, (error.code(), error.details())
+        trailers = dict(error.trailing_metadata() or ())
+        assert trailers.get("problem-type", "").startswith("urn:creditcheck:problem:"), trailers
+        if field is not None:
+            assert trailers.get("field") == field, trailers
+        assert " | " in error.details(), error.details()  # Chinese | English
+        return {"code": error.code().name, "details": error.details(), "field": trailers.get("field")}
+    raise AssertionError(f"expected {code}")
+
+
+def case_listed():
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO, transaction_reference="CG-1"), metadata=metadata(), timeout=30)
+    assert d.outcome == "Denied", d
+    codes = [m.code for m in d.applied_measures]
+    assert "procurement-refusal" in codes, codes
+    refusal = d.applied_measures[codes.index("procurement-refusal")]
+    assert refusal.legal_basis and refusal.triggered_by[0].startswith("court-dishonest-debtors:"), refusal
+    assert d.matched_entries[0].state == "InForce" and "失信" in d.explanation
+    uuid.UUID(d.check_id)
+    return {"outcome": d.outcome, "measures": codes, "department": d.department, "checkId": d.check_id}
+
+
+def case_clean():
+    d = stub.Check(pb.CheckRequest(subject=CLEAN, kind="entity", scenario=SCENARIO), metadata=metadata(), timeout=30)
+    assert d.outcome == "Clear" and not d.applied_measures and not d.is_degraded, d
+    return {"outcome": d.outcome, "path": d.path}
+
+
+def case_batch():
+    checks = [pb.CheckRequest(subject=s, scenario=c) for s, c in [(LISTED, SCENARIO), (CLEAN, SCENARIO), (LISTED, "licensing")]]
+    response = stub.CheckMany(pb.CheckManyRequest(checks=checks), metadata=metadata(), timeout=30)
+    outcomes = [d.outcome for d in response.decisions]
+    assert len(outcomes) == 3 and outcomes[0] == "Denied" and outcomes[1] == "Clear", outcomes
+    assert [d.scenario for d in response.decisions] == [SCENARIO, SCENARIO, "licensing"]
+    return {"outcomes": outcomes}
+
+
+def case_feedback():
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    answer = stub.ReportFeedback(pb.FeedbackRequest(check_id=d.check_id, district="440300", measures=[
+        pb.MeasureFeedback(measure="procurement-refusal", result="Overridden", overridden_by="市财政局 李某", reason="禁止期已届满", amount="0")]),
+        metadata=metadata(), timeout=30)
+    assert list(answer.record_keys) == [uuid.UUID(d.check_id).hex + ":procurement-refusal"], answer
+    return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
+
+
+def case_errors():
+    seen = {
+        "invalid_subject": fails(stub.Check, pb.CheckRequest(subject="91500103MA7K2I7734", scenario=SCENARIO), grpc.StatusCode.INVALID_ARGUMENT, field="subject"),
+        "unknown_scenario": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario="casino"), grpc.StatusCode.INVALID_ARGUMENT, field="scenario"),
+        "batch_too_large": fails(stub.CheckMany, pb.CheckManyRequest(checks=[pb.CheckRequest(subject=CLEAN, scenario=SCENARIO)] * (int(os.environ.get("MAX_BATCH", "50")) + 1)),
+                                 grpc.StatusCode.INVALID_ARGUMENT, field="checks"),
+        "unknown_check": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=str(uuid.uuid4()), all_executed=True), grpc.StatusCode.NOT_FOUND, field="checkId"),
+        "bad_check_id": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id="12"), grpc.StatusCode.INVALID_ARGUMENT, field="check_id"),
+    }
+    assert "第14位" in seen["invalid_subject"]["details"] and "position 14" in seen["invalid_subject"]["details"], seen
+    return seen
+
+
+def case_unknown_key():
+    return {"unknown": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO), grpc.StatusCode.UNAUTHENTICATED, key="not-a-key"),
+            "missing": fails(stub.GetCatalog, pb.GetCatalogRequest(), grpc.StatusCode.UNAUTHENTICATED, key="")}
+
+
+def case_feedback_only():
+    denied = fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO), grpc.StatusCode.PERMISSION_DENIED)
+    missing = fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=str(uuid.uuid4()), all_executed=True), grpc.StatusCode.NOT_FOUND)
+    return {"check": denied, "feedback": missing}
+
+
+def case_catalog():
+    catalog = stub.GetCatalog(pb.GetCatalogRequest(), metadata=metadata(), timeout=30)
+    assert catalog.version and catalog.lists and catalog.measures and catalog.scenarios and json.loads(catalog.json)["version"] == catalog.version
+    assert SCENARIO in [s.code for s in catalog.scenarios]
+    return {"version": catalog.version, "measures": len(catalog.measures)}
+
+
+if __name__ == "__main__":
+    result = globals()["case_" + sys.argv[1]]()
+    print(json.dumps(result, ensure_ascii=False))

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""The HTTP/JSON API driven as a Python system would, with `requests` (Debian python3-requests).
+
+usage: http_cases.py CASE   with BASE_URL (http://127.0.0.1:PORT) and KEY (a client key, or empty) in the
+environment; OTHER_KEY names a second client where a case needs one. Each case asserts what the API
+promises and prints one JSON object with what it saw; the exit code is 0 only when every assertion held.
+"""
+import json
+import os
+import sys
+import uuid
+
+import requests
+
+BASE = os.environ["BASE_URL"].rstrip("/")
+KEY = os.environ.get("KEY", "")
+OTHER_KEY = os.environ.get("OTHER_KEY", "")
+LISTED = os.environ.get("LISTED", "320102197207067646")     # 失信被执行人 in samples/data
+CLEAN = os.environ.get("CLEAN", "91350100M000100Y43")
+SCENARIO = "procurement.bid"
+
+
+def headers(key=None):
+    key = KEY if key is None else key
+    return {"Authorization": f"Bearer {key}"} if key else {}
+
+
+def post(path, body, key=None, **kwargs):
+    return requests.post(BASE + path, json=body, headers=headers(key), timeout=30, **kwargs)
+
+
+def problem(response, status, code, field=None):
+    assert response.status_code == status, (response.status_code, response.text)
+    assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
+    body = response.json()
+    assert body["status"] == status and body["type"] == "urn:creditcheck:problem:" + code, body
+    assert body["title"] and body["titleZh"] and body["detail"] and body["detailZh"], body
+    if field is not None:
+        assert body["errors"][0]["field"] == field, body
+        assert body["errors"][0]["problem"] and body["errors"][0]["problemZh"], body
+    return body
+
+
+def check(subject, scenario=SCENARIO, key=None, **extra):
+    response = post("/v1/checks", {"subject": subject, "scenario": scenario, **extra}, key)
+    assert response.status_code == 200, (response.status_code, response.text)
+    assert response.headers["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def case_listed():
+    d = check(LISTED, transactionReference="CG-2026-118", operator="李四")
+    assert d["outcome"] == "Denied", d
+    applied = {m["code"]: m for m in d["appliedMeasures"]}
+    assert "procurement-refusal" in applied, d
+    refusal = applied["procurement-refusal"]
+    assert refusal["legalBasis"] and refusal["name"] and refusal["kind"] == "Restriction" and refusal["effect"] == "Deny", refusal
+    assert refusal["triggeredBy"][0]["list"] == "court-dishonest-debtors", refusal
+    assert d["matchedEntries"][0]["state"] == "InForce", d
+    assert "失信" in d["explanation"] and d["explanationEnglish"], d
+    assert d["subject"] != LISTED and "*" in d["subject"], "the subject is masked"
+    uuid.UUID(d["checkId"])
+    return {"outcome": d["outcome"], "measures": sorted(applied), "department": d["department"], "path": d["path"],
+            "transactionReference": d["transactionReference"], "catalogVersion": d["catalogVersion"], "checkId": d["checkId"]}
+
+
+def case_clean():
+    d = check(CLEAN, kind="entity")
+    assert d["outcome"] == "Clear" and d["appliedMeasures"] == [] and d["matchedEntries"] == [], d
+    assert d["isDegraded"] is False and d["degradedReason"] is None, d
+    return {"outcome": d["outcome"], "path": d["path"], "department": d["department"]}
+
+
+def case_batch():
+    checks = [{"subject": LISTED, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": "licensing"},
+              {"subject": LISTED, "scenario": "licensing.commitment", "transactionReference": "XK-1"}]
+    response = post("/v1/checks:batch", {"checks": checks})
+    assert response.status_code == 200, response.text
+    decisions = response.json()["decisions"]
+    assert len(decisions) == 3, decisions
+    assert [d["scenario"] for d in decisions] == [c["scenario"] for c in checks], "decisions in request order"
+    assert decisions[0]["outcome"] == "Denied" and decisions[1]["outcome"] == "Clear", decisions
+    assert decisions[2]["transactionReference"] == "XK-1"
+    return {"outcomes": [d["outcome"] for d in decisions], "checkIds": [d["checkId"] for d in decisions]}
+
+
+def case_feedback():
+    d = check(LISTED, transactionReference="CG-2026-200")
+    response = post("/v1/feedback", {"checkId": d["checkId"], "district": "440300", "itemCode": "ZFCG-01", "itemName": "政府采购投标",
+                                      "measures": [{"measure": "procurement-refusal", "result": "Executed", "outcome": "不予受理"}]})
+    assert response.status_code == 202, response.text
+    answer = response.json()
+    assert answer["checkId"] == d["checkId"] and answer["recordKeys"] == [uuid.UUID(d["checkId"]).hex + ":procurement-refusal"], answer
+    clean = check(CLEAN)
+    nothing = post("/v1/feedback", {"checkId": clean["checkId"]})
+    assert nothing.status_code == 202 and nothing.json()["recordKeys"] == [uuid.UUID(clean["checkId"]).hex + ":-"], nothing.text
+    return {"checkId": d["checkId"], "recordKeys": answer["recordKeys"], "cleanCheckId": clean["checkId"]}
+
+
+def case_invalid_subject():
+    body = problem(post("/v1/checks", {"subject": "91500103MA7K2I7734", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    assert "position 14" in body["errors"][0]["problem"] and "第14位" in body["errors"][0]["problemZh"], body
+    person = problem(post("/v1/checks", {"subject": "320102197207067645", "kind": "person", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    assert "check character" in person["errors"][0]["problem"] and "校验码" in person["errors"][0]["problemZh"], person
+    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"]}
+
+
+def case_missing_field():
+    body = problem(post("/v1/checks", {"scenario": SCENARIO}), 400, "invalid-field", "subject")
+    problem(post("/v1/checks", {"subject": CLEAN}), 400, "invalid-field", "scenario")
+    problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "kind": "company"}), 400, "invalid-field", "kind")
+    return {"problemZh": body["errors"][0]["problemZh"]}
+
+
+def case_unknown_scenario():
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": "casino.licence"}), 400, "unknown-scenario", "scenario")
+    batch = problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": "nope"}]}),
+                    400, "unknown-scenario", "checks[1].scenario")
+    # an undeclared sub-code of a declared scenario is not unknown: the nearest ancestor answers
+    d = check(CLEAN, scenario="procurement.bid.opening")
+    assert d["resolvedScenario"] == "procurement.bid", d
+    return {"problem": body["errors"][0]["problem"], "batchField": batch["errors"][0]["field"]}
+
+
+def case_batch_too_large():
+    limit = int(os.environ.get("MAX_BATCH", "50"))
+    body = problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}] * (limit + 1)}), 400, "batch-too-large", "checks")
+    ok = post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}] * limit})
+    assert ok.status_code == 200 and len(ok.json()["decisions"]) == limit, ok.text
+    return {"problem": body["errors"][0]["problem"]}
+
+
+def case_unknown_check():
+    missing = str(uuid.uuid4())
+    body = problem(post("/v1/feedback", {"checkId": missing, "allExecuted": True}), 404, "unknown-check", "checkId")
+    return {"problem": body["errors"][0]["problem"]}
+
+
+def case_bad_feedback():
+    d = check(LISTED)
+    body = problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "green-channel", "result": "Executed"}]}),
+                   400, "invalid-field", "measures[0]")
+    problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "NotExecuted"}]}),
+            400, "invalid-field", "measures[0]")
+    problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Maybe"}]}),
+            400, "invalid-field", "measures[0].result")
+    return {"problem": body["errors"][0]["problem"]}
+
+
+def case_malformed_json():
+    response = requests.post(BASE + "/v1/checks", data='{"subject": "9135', headers={**headers(), "Content-Type": "application/json"}, timeout=30)
+    body = problem(response, 400, "invalid-json")
+    typed = problem(post("/v1/checks", {"subject": 12, "scenario": SCENARIO}), 400, "invalid-json", "subject")
+    media = problem(requests.post(BASE + "/v1/checks", data="subject=1", headers={**headers(), "Content-Type": "application/x-www-form-urlencoded"}, timeout=30),
+                    415, "unsupported-media-type", "Content-Type")
+    return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"]}
+
+
+def case_too_large():
+    limit = int(os.environ.get("MAX_BODY", "65536"))
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "operator": "x" * (limit + 10)}), 413, "body-too-large", "body")
+    return {"detail": body["detail"]}
+
+
+def case_unknown_key():
+    unknown = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key="not-a-key"), 401, "unknown-key")
+    missing = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key=""), 401, "missing-key")
+    catalog = requests.get(BASE + "/v1/catalog", timeout=30)
+    assert catalog.status_code == 401, catalog.status_code
+    return {"unknown": unknown["titleZh"], "missing": missing["titleZh"]}
+
+
+def case_feedback_only():
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}), 403, "scope")
+    problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}]}), 403, "scope")
+    # a check another client made is not this client's to report on
+    other = check(LISTED, key=OTHER_KEY)
+    problem(post("/v1/feedback", {"checkId": other["checkId"], "allExecuted": True}), 404, "unknown-check", "checkId")
+    return {"titleZh": body["titleZh"]}
+
+
+def case_scenario_limited():
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}), 403, "scenario-not-allowed", "scenario")
+    d = check(CLEAN, scenario="bidding.qualification")
+    return {"allowed": d["outcome"], "problem": body["errors"][0]["problem"]}
+
+
+def case_rate_limited():
+    statuses = [post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}).status_code for _ in range(8)]
+    assert 200 in statuses and 429 in statuses, statuses
+    limited = post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO})
+    while limited.status_code != 429:
+        limited = post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO})
+    problem(limited, 429, "rate-limited")
+    assert limited.headers.get("Retry-After") == "1"
+    return {"statuses": statuses}
+
+
+def case_catalog():
+    response = requests.get(BASE + "/v1/catalog", headers=headers(), timeout=30)
+    assert response.status_code == 200, response.text
+    catalog = response.json()
+    assert catalog["version"] and catalog["lists"] and catalog["measures"] and catalog["scenarios"], list(catalog)
+    codes = [s["code"] for s in catalog["scenarios"]]
+    assert SCENARIO in codes
+    return {"version": catalog["version"], "measures": len(catalog["measures"]), "scenarios": len(codes)}
+
+
+def case_health_and_openapi():
+    alive = requests.get(BASE + "/healthz", timeout=30)
+    ready = requests.get(BASE + "/readyz", timeout=30)
+    assert alive.status_code == 200 and ready.status_code == 200, (alive.text, ready.text)
+    assert ready.json()["status"] == "Healthy", ready.text
+    document = requests.get(BASE + "/openapi/v1.json", timeout=30).json()
+    paths = sorted(document["paths"])
+    for path in ["/v1/checks", "/v1/checks:batch", "/v1/feedback", "/v1/catalog"]:
+        assert path in paths, paths
+    return {"ready": ready.json()["status"], "paths": paths, "openapi": document["openapi"]}
+
+
+def case_loopback_no_key():
+    d = check(LISTED, key="")
+    return {"outcome": d["outcome"], "department": d["department"]}
+
+
+if __name__ == "__main__":
+    result = globals()["case_" + sys.argv[1]]()
+    print(json.dumps(result, ensure_ascii=False))
