@@ -36,7 +36,8 @@ public sealed record CheckRequest
     /// <summary>The operator (clerk) doing the check.</summary>
     public string? Operator { get; init; }
 
-    /// <summary>A check id given in advance, for the operator tool's <c>feedback report</c>: it decides again
-    /// for a check a non-.NET system was answered under this id, so that the feedback keeps its key.</summary>
-    internal Guid? PresetCheckId { get; init; }
+    /// <summary>A check id given in advance, for a tool that reports feedback on a check made elsewhere (the
+    /// operator tool's <c>feedback report</c>): the check is decided again under this id, so that the
+    /// feedback keeps its keys. Null (the default): a new UUID v7.</summary>
+    public Guid? PresetCheckId { get; init; }
 }

@@ -1,29 +1,48 @@
 namespace CreditCheck.ListFiles;
 
 /// <summary>The fields of a list entry that files carry, and the header names real exports use for them.</summary>
-internal enum ListColumn
+public enum ListColumn
 {
+    /// <summary>The list code (名单).</summary>
     List,
+    /// <summary>The subject kind (主体类型).</summary>
     Kind,
+    /// <summary>The identifier (统一社会信用代码, 身份证号码 …).</summary>
     Subject,
+    /// <summary>An older code (组织机构代码, 工商注册号), used where the identifier is empty.</summary>
     AlternateSubject,
+    /// <summary>The subject's name (名称).</summary>
     Name,
+    /// <summary>The designating authority (认定部门).</summary>
     Authority,
+    /// <summary>The decision reference (文号, 案号).</summary>
     Reference,
+    /// <summary>When the subject was listed (列入日期).</summary>
     ListedOn,
+    /// <summary>When the entry takes effect.</summary>
     ValidFrom,
+    /// <summary>The last day it is in force (有效期至, 移出日期, 处罚截止日期), inclusive.</summary>
     ValidUntil,
+    /// <summary>The entry's status (状态).</summary>
     Status,
+    /// <summary>Why the status was set.</summary>
     StatusReason,
+    /// <summary>For a person listed because of an enterprise: the enterprise's name.</summary>
     RelatedEnterprise,
+    /// <summary>That enterprise's code.</summary>
     RelatedEnterpriseCode,
+    /// <summary>That person's role (法定代表人 …).</summary>
     RelatedRole,
+    /// <summary>Whether that person is co-listed in their own right (本人列入) or affected only through the enterprise.</summary>
     ListedInOwnRight,
+    /// <summary>What the subject did (失信行为简况).</summary>
     Summary,
+    /// <summary>The entry's id within its list.</summary>
     EntryId,
 }
 
-internal static class ListColumns
+/// <summary>The header names a list file may use for each <see cref="ListColumn"/>.</summary>
+public static class ListColumns
 {
     /// <summary>Header names, English and as Chinese exports write them. Matching ignores case and spaces.</summary>
     public static readonly IReadOnlyDictionary<string, ListColumn> Aliases = Build(
@@ -47,7 +66,7 @@ internal static class ListColumns
 
     /// <summary>Which identifier column is the key when an export carries several: the 统一社会信用代码 or
     /// 身份证号码 first, then a generic one, then the older codes (used only where the key is empty).</summary>
-    public static int SubjectRank(string key) => key switch
+    internal static int SubjectRank(string key) => key switch
     {
         "统一社会信用代码" or "身份证号码" or "证件号码" => 0,
         "subject" or "id" or "主体代码" => 1,
@@ -56,6 +75,9 @@ internal static class ListColumns
     };
 
     /// <summary>A column named as the tool's option takes it: a field name (case-insensitive) or '-' to ignore.</summary>
+    /// <param name="text">The field name, or <c>-</c>.</param>
+    /// <param name="column">The field, or null for <c>-</c>.</param>
+    /// <returns>Whether the text names a field or is <c>-</c>.</returns>
     public static bool TryParseField(string text, out ListColumn? column)
     {
         column = null;
@@ -73,6 +95,9 @@ internal static class ListColumns
         return false;
     }
 
+    /// <summary>A header as it is matched against <see cref="Aliases"/>: lower case, without spaces.</summary>
+    /// <param name="header">A header as the file writes it.</param>
+    /// <returns>The key to look up.</returns>
     public static string Key(string header) =>
         new([.. header.Where(c => !char.IsWhiteSpace(c) && c != '\uFEFF').Select(char.ToLowerInvariant)]);
 

@@ -9,7 +9,10 @@ namespace CreditCheck.ListFiles;
 /// row and naming the line, column and reason of each problem. Streams: memory does not grow with
 /// the file.
 /// </summary>
-internal static class ListFileReader
+/// <remarks>For operator tools and platform integrations: the same reading the embedded store's seeding
+/// and the <c>creditcheck import</c> command use. Rows come as they are read; a row's problems are data,
+/// never exceptions.</remarks>
+public static class ListFileReader
 {
     // Published dates are calendar days in China Standard Time (no daylight saving).
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
@@ -40,6 +43,14 @@ internal static class ListFileReader
         (true, ["true", "yes", "1", "是", "本人列入", "共同列入"]),
         (false, ["false", "no", "0", "否", "关联", "仅关联"]));
 
+    /// <summary>Reads a CSV list file with a header row (English or the Chinese headers of real exports).</summary>
+    /// <param name="reader">The file's text.</param>
+    /// <param name="source">The file's name, for problems.</param>
+    /// <param name="defaultList">The list of rows that have no list column, or null.</param>
+    /// <param name="mode">How identifiers are parsed.</param>
+    /// <param name="onHeader">Called with the header row once it is read, or null.</param>
+    /// <param name="mapping">Headers mapped to fields by the caller (null field: ignore the column), or null.</param>
+    /// <returns>Each row: its record, or its problems.</returns>
     public static IEnumerable<ListFileRow> ReadCsv(
         TextReader reader,
         string source,
@@ -185,6 +196,11 @@ internal static class ListFileReader
 
     /// <summary>Reads a JSON list file's bytes: bytes that are not UTF-8 are refused with their byte
     /// offset (never decoded to U+FFFD); a leading byte-order mark is allowed.</summary>
+    /// <param name="utf8">The file's bytes.</param>
+    /// <param name="source">The file's name, for problems.</param>
+    /// <param name="defaultList">The list of entries that name none, or null.</param>
+    /// <param name="mode">How identifiers are parsed.</param>
+    /// <returns>Each entry: its record, or its problems.</returns>
     public static IEnumerable<ListFileRow> ReadJson(ReadOnlyMemory<byte> utf8, string source, string? defaultList, SubjectIdParseMode mode)
     {
         var bytes = utf8[StrictUtf8.PreambleLength(utf8.Span)..];
@@ -207,6 +223,12 @@ internal static class ListFileReader
         return ReadJson(document, source, defaultList, mode);
     }
 
+    /// <summary>Reads a JSON list file's text (<c>{ "entries": [ … ] }</c> or an array).</summary>
+    /// <param name="json">The file's text.</param>
+    /// <param name="source">The file's name, for problems.</param>
+    /// <param name="defaultList">The list of entries that name none, or null.</param>
+    /// <param name="mode">How identifiers are parsed.</param>
+    /// <returns>Each entry: its record, or its problems.</returns>
     public static IEnumerable<ListFileRow> ReadJson(string json, string source, string? defaultList, SubjectIdParseMode mode)
     {
         JsonDocument document;

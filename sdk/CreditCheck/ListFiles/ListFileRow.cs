@@ -7,15 +7,17 @@ namespace CreditCheck.ListFiles;
 /// <param name="Record">The record, when the row is valid.</param>
 /// <param name="Problems">Every problem of the row; empty when valid.</param>
 /// <param name="Fields">The row's fields as read (CSV only), to write rejected rows back out.</param>
-internal sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems, IReadOnlyList<string>? Fields = null);
+public sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems, IReadOnlyList<string>? Fields = null);
 
 /// <summary>A problem of one row of a list file.</summary>
 /// <param name="Source">The file.</param>
 /// <param name="Line">The line (CSV) or entry index (JSON).</param>
 /// <param name="Column">The column or property, or null for the whole row.</param>
 /// <param name="Message">What is wrong.</param>
-internal sealed record ListFileProblem(string Source, int Line, string? Column, string Message)
+public sealed record ListFileProblem(string Source, int Line, string? Column, string Message)
 {
+    /// <summary>The problem as one line: <c>file:line, column C: message</c>.</summary>
+    /// <returns>The line.</returns>
     public override string ToString() =>
         Column is null ? $"{Source}:{Line}: {Message}" : $"{Source}:{Line}, column {Column}: {Message}";
 }

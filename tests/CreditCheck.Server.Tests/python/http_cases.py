@@ -79,7 +79,10 @@ def case_batch():
     decisions = response.json()["decisions"]
     assert len(decisions) == 3, decisions
     assert [d["scenario"] for d in decisions] == [c["scenario"] for c in checks], "decisions in request order"
-    assert decisions[0]["outcome"] == "Denied" and decisions[1]["outcome"] == "Clear", decisions
+    assert decisions[0]["outcome"] == "Denied", decisions
+    # A clean applicant in licensing: no entry, and the facilitation every subject in good standing gets.
+    assert decisions[1]["outcome"] == "Benefit" and decisions[1]["matchedEntries"] == [], decisions[1]
+    assert "commitment-approval" in [m["code"] for m in decisions[1]["appliedMeasures"]], decisions[1]
     assert decisions[2]["transactionReference"] == "XK-1"
     return {"outcomes": [d["outcome"] for d in decisions], "checkIds": [d["checkId"] for d in decisions]}
 
