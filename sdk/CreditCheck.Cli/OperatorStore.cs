@@ -63,7 +63,8 @@ internal sealed record StoreReport(
     long? ChangeRecords,
     int? FilterKeys,
     long? FilterBytes,
-    long? FeedLag);
+    long? FeedLag,
+    IReadOnlyDictionary<string, string?>? Damage = null);
 
 internal sealed class RedisOperatorStore : OperatorStore
 {
@@ -137,7 +138,9 @@ internal sealed class RedisOperatorStore : OperatorStore
             lag = Math.Max(0, await _publisher.GetSequenceAsync(cancellationToken).ConfigureAwait(false) - status.Sequence);
         }
 
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag);
+        // Each list checked in full against its manifest: a damaged one is named with its keys.
+        var damage = await _publisher.CheckListsAsync(cancellationToken).ConfigureAwait(false);
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage);
     }
 
     public override async ValueTask DisposeAsync()

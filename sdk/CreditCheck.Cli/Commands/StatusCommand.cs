@@ -27,6 +27,7 @@ internal static class StatusCommand
                     ["filterKeys"] = report.FilterKeys,
                     ["filterBytes"] = report.FilterBytes,
                     ["feedLag"] = report.FeedLag,
+                    ["damage"] = report.Damage is null ? null : new JsonObject([.. report.Damage.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
                 });
                 return ExitCodes.Ok;
             }
@@ -48,6 +49,15 @@ internal static class StatusCommand
             if (report.FeedLag is { } lag)
             {
                 table.AddRow("Feed lag", $"{lag} changes");
+            }
+
+            foreach (var (list, damage) in report.Damage ?? new Dictionary<string, string?>())
+            {
+                if (damage is not null)
+                {
+                    // 名单数据受损: checks answer no subject "not listed" until a replace import of the list rebuilds it.
+                    table.AddRow($"[red]{Markup.Escape(list)} 数据受损[/]", Markup.Escape($"{damage} — 请以替换模式重新导入该名单 (creditcheck import FILE --list {list} --mode replace)"));
+                }
             }
 
             context.Output.Console.Write(table);

@@ -139,6 +139,26 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Status_DamagedList_NamesItsKeyAndHowToRebuildIt_AndAReplaceImportRebuildsIt()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("d.csv", Rows.Entity(1), Rows.Entity(2), Rows.Entity(3));
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
+        await redis.Server.CommandAsync("DEL", $"cc:{{{cli.Namespace}}}:kb:{CliSession.Debtors}");
+
+        var damaged = await cli.StatusAsync();
+        var text = await cli.RunOkAsync("status");
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
+        var rebuilt = await cli.StatusAsync();
+
+        Assert.Contains($"kb:{CliSession.Debtors}", damaged["damage"]![CliSession.Debtors]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("数据受损", text.Output, StringComparison.Ordinal);
+        Assert.Contains("--mode replace", text.Output, StringComparison.Ordinal);
+        Assert.Empty(rebuilt["damage"]!.AsObject());
+    }
+
+    [Fact]
     public async Task Status_NothingPublished_ShowsNoCatalogAndNoEntries()
     {
         using var cli = new CliSession(redis.Server);
