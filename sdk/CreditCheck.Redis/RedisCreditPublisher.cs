@@ -117,6 +117,11 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var result = await Run(RedisScripts.PublishCatalog, catalog.ToJson(), catalog.Version, Keep).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((long)result < 0)
+        {
+            throw CatalogVersionTaken(catalog.Version, Keys.Namespace);
+        }
+
         Log.CatalogPublished(_logger, catalog.Version, Keys.Namespace, (long)result);
         return (long)result;
     }
@@ -246,6 +251,12 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
 
         await AdoptUnmanifestedListsAsync().ConfigureAwait(false);
     }
+
+    /// <summary>A catalog whose version is published with other content: every host would take the two for
+    /// one and decide by whichever it loaded.</summary>
+    internal static CatalogValidationException CatalogVersionTaken(string version, string ns) => new(
+        ns,
+        [new CatalogProblem("$.version", $"version '{version}' is already published in namespace '{ns}' with different content; give the changed catalog a new version")]);
 
     /// <summary>What is wrong with each list's data in Redis (its filter source, index, generation and
     /// manifest checked in full, as a reader checks them at a resync), or nothing for a list that is whole.

@@ -149,9 +149,13 @@ internal static class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, json, version, keep. Returns the sequence.</summary>
+    /// <summary>ARGV: prefix, json, version, keep. Returns the sequence, or -1 when the version is published
+    /// with other content.</summary>
     private const string PublishCatalogLua = AnnounceLua + "\n" + """
         local prefix = ARGV[1]
+        -- One version, one content: a changed catalog under a published version is refused (-1).
+        local published = redis.call('HMGET', prefix .. 'catalog', 'version', 'json')
+        if published[1] == ARGV[3] and published[2] ~= ARGV[2] then return -1 end
         redis.call('HSET', prefix .. 'catalog', 'json', ARGV[2], 'version', ARGV[3])
         return announce(prefix, '"op":"catalog","v":' .. cjson.encode(ARGV[3]), ARGV[4])
         """;

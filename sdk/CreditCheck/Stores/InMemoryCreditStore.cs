@@ -89,6 +89,14 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
         ArgumentNullException.ThrowIfNull(catalog);
         lock (_writeLock)
         {
+            // One version, one content: hosts take two catalogs of one version for the same one.
+            if (_catalog.Version == catalog.Version && _catalog.ToJson() != catalog.ToJson())
+            {
+                throw new CatalogValidationException(
+                    "the in-memory store",
+                    [new CatalogProblem("$.version", $"version '{catalog.Version}' is already published with different content; give the changed catalog a new version")]);
+            }
+
             _catalog = catalog;
             return Task.FromResult(Interlocked.Increment(ref _sequence));
         }

@@ -46,6 +46,21 @@ public abstract class CreditStoreConformanceTests
     }
 
     [Fact]
+    public async Task PublishCatalog_ChangedContentUnderThePublishedVersion_IsRefusedAndNothingChanges()
+    {
+        await using var sut = await CreateAsync();
+        var changed = CreditCatalog.Parse(TestCatalog.Json.Replace("失信被执行人名单", "失信被执行人名单（改）", StringComparison.Ordinal));
+        Assert.Equal("test-1", changed.Version);
+
+        var error = await Assert.ThrowsAsync<CatalogValidationException>(() => sut.Publisher.PublishCatalogAsync(changed));
+        await sut.Settle(await sut.Publisher.PublishCatalogAsync(TestCatalog.Create())); // the same content again: fine
+        var lookup = await sut.Store.LookupAsync(Subjects.Huawei);
+
+        Assert.Contains("already published", error.Message, StringComparison.Ordinal);
+        Assert.Equal("失信被执行人名单", lookup.Catalog!.FindList("debtors")!.Name);
+    }
+
+    [Fact]
     public async Task ImportList_WithProgress_ReportsGrowingCountsEndingAtTheWholeList()
     {
         await using var sut = await CreateAsync();
