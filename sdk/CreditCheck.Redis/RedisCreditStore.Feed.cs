@@ -309,22 +309,25 @@ public sealed partial class RedisCreditStore
         return (problems, summary.ToString());
     }
 
+    /// <summary>Logs a change of the damage, then makes it visible (whoever sees the new state finds it logged).</summary>
     private void SetDamage(string? damage)
     {
         var before = _damage;
-        _damage = damage;
-        if (damage is not null)
+        if (damage is not null && damage != before)
         {
-            _lastError = damage;
-            if (damage != before)
-            {
-                Log.ListDataDamaged(_logger, _options.Namespace, damage);
-            }
+            Log.ListDataDamaged(_logger, _options.Namespace, damage);
         }
-        else if (before is not null)
+        else if (damage is null && before is not null)
         {
             Log.ListDataRestored(_logger, _options.Namespace);
         }
+
+        if (damage is not null)
+        {
+            _lastError = damage;
+        }
+
+        _damage = damage;
     }
 
     /// <summary>Applies the change log since the applied sequence. False when a full resync is needed.</summary>
