@@ -104,15 +104,12 @@ public sealed partial class RedisCreditPublisher
             var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > counts.Updated + counts.Unchanged
                 ? await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false)
                 : 0;
-            // A damaged list (its filter source or index deleted, evicted or altered) is rebuilt by a replace
-            // import even when no entry changed: the staged fingerprints and index are whole.
-            var damage = await CheckListAsync(listCode).ConfigureAwait(false);
-            if (damage is not null && mode == ImportMode.Merge)
-            {
-                throw new ListEntryException($"List '{listCode}' is damaged in Redis ({damage}); a merge keeps the damaged data. Import the full export in replace mode to rebuild it.");
-            }
-
-            if (counts.Added + counts.Updated + removed == 0 && damage is null)
+            // An import that changed nothing still commits when the list is damaged (its filter source or
+            // index deleted, evicted or altered): in replace mode the staged fingerprints and index are whole.
+            // Checked only then, since it reads the list's fingerprints whole.
+            var unchanged = counts.Added + counts.Updated + removed == 0;
+            var damage = unchanged && mode == ImportMode.Replace ? await CheckListAsync(listCode).ConfigureAwait(false) : null;
+            if (unchanged && damage is null)
             {
                 nothingStaged = true;
                 return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
