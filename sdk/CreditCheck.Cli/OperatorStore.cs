@@ -95,6 +95,7 @@ internal sealed class RedisOperatorStore : OperatorStore
         };
         try
         {
+            await ProbeAsync(options).ConfigureAwait(false);
             var publisher = await RedisCreditPublisher.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new RedisOperatorStore(options, publisher);
         }
@@ -102,6 +103,44 @@ internal sealed class RedisOperatorStore : OperatorStore
         {
             throw new CliException(ExitCodes.Usage, string.Join(" ", e.Failures));
         }
+    }
+
+    /// <summary>One short connection attempt first: an unreachable Redis is one line naming the server and
+    /// what failed, within seconds, instead of the client's backlog timeout after a long wait.</summary>
+    private static async Task ProbeAsync(RedisStoreOptions options)
+    {
+        ConfigurationOptions configuration;
+        try
+        {
+            configuration = RedisConfiguration.Parse(options.Configuration!);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(ExitCodes.Usage, $"Redis 连接设置无效：{e.Message.Split(" (Parameter", 2)[0]}", e.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        configuration.AbortOnConnectFail = true;
+        configuration.ConnectTimeout = 3000;
+        configuration.ConnectRetry = 1;
+        configuration.User = options.User ?? configuration.User;
+        configuration.Password = options.Password ?? configuration.Password;
+        var servers = string.Join(", ", configuration.EndPoints.Select(Format));
+        try
+        {
+            using var probe = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        }
+        catch (RedisConnectionException e)
+        {
+            var cause = e.InnerException is { } inner ? $"{e.FailureType}: {inner.Message}" : e.FailureType.ToString();
+            throw new CliException(ExitCodes.StoreUnavailable, $"无法连接 Redis {servers}（{cause}）", $"the store cannot be reached: Redis {servers} ({cause})");
+        }
+
+        static string Format(System.Net.EndPoint endPoint) => endPoint switch
+        {
+            System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+            System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+            _ => endPoint.ToString() ?? "?",
+        };
     }
 
     public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => _publisher.GetCatalogAsync(cancellationToken);

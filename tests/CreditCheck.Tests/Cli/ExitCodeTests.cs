@@ -65,6 +65,8 @@ public sealed class ExitCodeTests(RedisFixture redis)
 
         Assert.Equal(Exit.StoreUnavailable, result.ExitCode);
         Assert.Contains("cannot be reached", result.Error, StringComparison.Ordinal);
+        Assert.Contains($"无法连接 Redis 127.0.0.1:{port}", result.Error, StringComparison.Ordinal); // the server, named
+        Assert.Single(result.Error.Trim().Split('\n')); // one line, not the client's connection dump
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
