@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CreditCheck.Platform.Protocol;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+
+namespace CreditCheck.Platform;
+
+/// <summary>Opens the gRPC channel to the platform and signs every call on it.</summary>
+internal sealed class PlatformChannel : IDisposable
+{
+    private readonly GrpcChannel _channel;
+
+    public PlatformChannel(PlatformConnectionOptions options, TimeProvider? time = null)
+    {
+        options.Validate();
+        Options = options;
+        _channel = GrpcChannel.ForAddress(options.Address!, new GrpcChannelOptions
+        {
+            // Snapshot chunks and batches of feedback are larger than the 4 MB default allows at worst.
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+            MaxSendMessageSize = 64 * 1024 * 1024,
+        });
+        Client = new CreditPlatform.CreditPlatformClient(
+            _channel.Intercept(new SigningInterceptor(options.ClientId, options.Secret, time ?? TimeProvider.System)));
+    }
+
+    public PlatformConnectionOptions Options { get; }
+
+    public CreditPlatform.CreditPlatformClient Client { get; }
+
+    /// <summary>The deadline of one unary call made now.</summary>
+    public DateTime UnaryDeadline() => DateTime.UtcNow + Options.CallTimeout;
+
+    public void Dispose() => _channel.Dispose();
+
+    private sealed class SigningInterceptor(string client, string secret, TimeProvider time) : Interceptor
+    {
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
+            TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+            => continuation(request, Signed(context));
+
+        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
+            TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+            => continuation(request, Signed(context));
+
+        private ClientInterceptorContext<TRequest, TResponse> Signed<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+            where TRequest : class
+            where TResponse : class
+        {
+            var ms = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            var headers = context.Options.Headers ?? [];
+            headers.Add(PlatformSignature.ClientHeader, client);
+            headers.Add(PlatformSignature.TimestampHeader, ms.ToString(CultureInfo.InvariantCulture));
+            headers.Add(PlatformSignature.NonceHeader, nonce);
+            headers.Add(PlatformSignature.SignatureHeader, PlatformSignature.Sign(secret, client, context.Method.FullName, ms, nonce));
+            return new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithHeaders(headers));
+        }
+    }
+}
