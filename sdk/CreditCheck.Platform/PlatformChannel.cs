@@ -11,11 +11,13 @@ namespace CreditCheck.Platform;
 internal sealed class PlatformChannel : IDisposable
 {
     private readonly GrpcChannel _channel;
+    private readonly TimeProvider _time;
 
     public PlatformChannel(PlatformConnectionOptions options, TimeProvider? time = null)
     {
         options.Validate();
         Options = options;
+        _time = time ?? TimeProvider.System;
         _channel = GrpcChannel.ForAddress(options.Address!, new GrpcChannelOptions
         {
             // Snapshot chunks and batches of feedback are larger than the 4 MB default allows at worst.
@@ -23,7 +25,7 @@ internal sealed class PlatformChannel : IDisposable
             MaxSendMessageSize = 64 * 1024 * 1024,
         });
         Client = new CreditPlatform.CreditPlatformClient(
-            _channel.Intercept(new SigningInterceptor(options.ClientId, options.Secret, time ?? TimeProvider.System)));
+            _channel.Intercept(new SigningInterceptor(options.ClientId, options.Secret, _time)));
     }
 
     public PlatformConnectionOptions Options { get; }
@@ -31,7 +33,7 @@ internal sealed class PlatformChannel : IDisposable
     public CreditPlatform.CreditPlatformClient Client { get; }
 
     /// <summary>The deadline of one unary call made now.</summary>
-    public DateTime UnaryDeadline() => DateTime.UtcNow + Options.CallTimeout;
+    public DateTime UnaryDeadline() => _time.GetUtcNow().UtcDateTime + Options.CallTimeout;
 
     public void Dispose() => _channel.Dispose();
 
