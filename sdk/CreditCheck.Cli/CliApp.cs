@@ -111,6 +111,7 @@ internal sealed class CommandContext(IReadOnlyDictionary<string, string?> enviro
 
     public CliOutput Output { get; set; } = null!;
 
-    public Task<OperatorStore> OpenStoreAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        OperatorStore.OpenAsync(GlobalOptions.Settings(parse, Environment), cancellationToken);
+    /// <summary>Opens the store the options name; <paramref name="setUp"/> only for a command that may set a new namespace up.</summary>
+    public Task<OperatorStore> OpenStoreAsync(ParseResult parse, CancellationToken cancellationToken, bool setUp = false) =>
+        OperatorStore.OpenAsync(GlobalOptions.Settings(parse, Environment), cancellationToken, setUp);
 }
