@@ -23,6 +23,9 @@ public static class RedisAcl
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
+        // subject's entry key of the wrong type is named by its TYPE.
+        "+strlen", "+hlen", "+type",
     ];
 
     /// <summary>Command rules for a user that only reads feedback (the platform's collector, the operator
