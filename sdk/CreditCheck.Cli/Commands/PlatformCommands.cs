@@ -96,7 +96,7 @@ internal static class PlatformCommands
                 options.Platform.Lists.Add(list);
             }
 
-            await using var store = await context.OpenStoreAsync(parse, ct);
+            await using var store = await context.OpenStoreAsync(parse, ct, setUp: true); // the platform sets the namespace up
             var publisher = store.Publisher as RedisCreditPublisher
                 ?? throw new CliException(ExitCodes.Usage, "platform sync keeps a Redis namespace: pass --redis HOST:PORT (not --store memory).");
             var json = parse.GetValue(GlobalOptions.Json);
