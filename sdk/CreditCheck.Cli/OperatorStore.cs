@@ -294,7 +294,7 @@ internal sealed class MemoryOperatorStore : OperatorStore
         var options = new InMemoryStoreOptions { DataDirectory = File.Exists(Path.Combine(state, "entries.json")) ? state : data.FullName };
         try
         {
-            return new MemoryOperatorStore(data, InMemoryStoreSeeder.Create(options, out _));
+            return new MemoryOperatorStore(data, InMemoryCreditStore.Load(options));
         }
         catch (Exception e) when (e is InvalidOperationException or CatalogValidationException)
         {

@@ -31,7 +31,7 @@ internal static class CheckCommand
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
-            ICreditChecker checker = new CreditChecker(await store.OpenReaderAsync(ct), Options.Create(new CreditCheckOptions()), TimeProvider.System);
+            ICreditChecker checker = new CreditChecker(await store.OpenReaderAsync(ct));
             var subjectKind = SubjectArguments.ParseKind(parse.GetValue(kind));
             var code = parse.GetValue(scenario)!;
             try

@@ -135,7 +135,7 @@ internal static class FeedbackReportCommand
         CommandContext context, ParseResult parse, CheckRequest request, Func<CreditDecision, FeedbackReport> build, CancellationToken cancellationToken)
     {
         await using var store = await context.OpenStoreAsync(parse, cancellationToken);
-        var checker = new CreditChecker(await store.OpenReaderAsync(cancellationToken), Options.Create(new CreditCheckOptions()), TimeProvider.System);
+        var checker = new CreditChecker(await store.OpenReaderAsync(cancellationToken));
         var decision = await checker.CheckAsync(request, cancellationToken);
         var sink = new InMemoryFeedbackStore();
         await using var feedback = new CreditFeedback(new FeedbackOptions(), sink, TimeProvider.System, null);

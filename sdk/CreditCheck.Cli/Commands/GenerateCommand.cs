@@ -64,8 +64,8 @@ internal static class GenerateCommand
     private static string CompanyId(int n)
     {
         var organization = n.ToString("D8", CultureInfo.InvariantCulture);
-        var body = "91" + Regions[n % Regions.Length] + organization + LegalEntityCodes.OrganizationCheckCharacter(organization);
-        return body + LegalEntityCodes.UsccCheckCharacter(body);
+        var body = "91" + Regions[n % Regions.Length] + organization + CheckCharacters.OrganizationCode(organization);
+        return body + CheckCharacters.UnifiedSocialCreditCode(body);
     }
 
     /// <summary>A valid 居民身份证号码: region, a birth date from the entry number, a random sequence.</summary>
@@ -74,6 +74,6 @@ internal static class GenerateCommand
         var birth = new DateOnly(1960, 1, 1).AddDays(n / 1000 % 14_600);
         var first17 = Regions[n % Regions.Length] + birth.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + (n % 1000).ToString("D3", CultureInfo.InvariantCulture);
         _ = random;
-        return first17 + ResidentIdNumbers.CheckCharacter(first17);
+        return first17 + CheckCharacters.ResidentIdNumber(first17);
     }
 }

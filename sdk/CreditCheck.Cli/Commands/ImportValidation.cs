@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using CreditCheck.Catalog;
 using CreditCheck.ListFiles;
 using CreditCheck.Redis;
@@ -31,6 +34,7 @@ internal sealed class ImportValidation(
 
     // Entries Redis reported given twice with different content, and how many such rows.
     private readonly HashSet<EntryKey> _conflicts = [];
+    private readonly XxHash64 _hash = new();
     private int _conflictingRows;
 
     public int Valid { get; private set; }
@@ -157,7 +161,11 @@ internal sealed class ImportValidation(
         }
 
         // The same entry twice: harmless when equal, refused when it differs.
-        var key = Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(Fnv1a.Append(Fnv1a.Seed, (ulong)record.Subject.Kind), record.Subject.Value), '|'), record.Entry.EntryId);
+        _hash.Reset();
+        Add(_hash, (long)record.Subject.Kind);
+        Add(_hash, record.Subject.Value);
+        Add(_hash, record.Entry.EntryId);
+        var key = _hash.GetCurrentHashAsUInt64();
         var content = ContentHash(record.Entry);
         if (_seen.TryAdd(key, (content, row.Line)))
         {
@@ -212,21 +220,35 @@ internal sealed class ImportValidation(
     private ListFileProblem Conflict(int line, ListRecord record, int firstLine) =>
         new(options.File.Name, line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {firstLine} with different content.");
 
-    // Everything an entry says, hashed without building its text.
-    private static ulong ContentHash(ListEntry entry)
+    // Everything an entry says, hashed (XXH64) without building its text.
+    private ulong ContentHash(ListEntry entry)
     {
-        var hash = Fnv1a.Seed;
+        _hash.Reset();
         foreach (var text in (string?[])[entry.SubjectName, entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
         {
-            hash = Fnv1a.Append(hash, Fnv1a.Hash(text ?? "\0"));
+            Add(_hash, text);
         }
 
         foreach (var value in (long[])[entry.ListedOn?.UtcTicks ?? -1, entry.ValidFrom?.UtcTicks ?? -1, entry.ValidUntil?.UtcTicks ?? -1, (long)entry.Status, (long?)entry.RelatedTo?.Role ?? -1, entry.RelatedTo?.ListedInOwnRight is { } ownRight ? (ownRight ? 1 : 0) : -1])
         {
-            hash = Fnv1a.Append(hash, (ulong)value);
+            Add(_hash, value);
         }
 
-        return hash;
+        return _hash.GetCurrentHashAsUInt64();
+    }
+
+    // Each text length-prefixed (null as -1), so that no two sequences of parts hash the same bytes.
+    private static void Add(XxHash64 hash, string? text)
+    {
+        Add(hash, text?.Length ?? -1);
+        hash.Append(MemoryMarshal.AsBytes((text ?? "").AsSpan()));
+    }
+
+    private static void Add(XxHash64 hash, long value)
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        hash.Append(bytes);
     }
 
     /// <summary>An entry's identity within a list: its subject and entry id.</summary>

@@ -7,11 +7,14 @@ namespace CreditCheck.ListFiles;
 
 /// <summary>Writes records in the list-file JSON form that <see cref="ListFileReader"/> reads back:
 /// dates as calendar days in China Standard Time, the end date inclusive.</summary>
-internal static class ListFileWriter
+public static class ListFileWriter
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
+    /// <summary>Writes the records as one list-file JSON array.</summary>
+    /// <param name="stream">Where to write (UTF-8).</param>
+    /// <param name="records">The records, of any lists.</param>
     public static void WriteJson(Stream stream, IEnumerable<ListRecord> records)
     {
         using var json = new Utf8JsonWriter(stream, Options);

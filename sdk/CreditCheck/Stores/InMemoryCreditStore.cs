@@ -54,8 +54,21 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
         }
     }
 
-    /// <summary>Every record the store holds, list by list (for tools that save the store).</summary>
-    internal IEnumerable<ListRecord> Records()
+    /// <summary>Loads a store as <c>UseInMemory</c> does: the catalog, then every list file of
+    /// <see cref="InMemoryStoreOptions.DataDirectory"/>, refusing to start on any bad row (each named).</summary>
+    /// <param name="options">The catalog and the data folder.</param>
+    /// <returns>The loaded store.</returns>
+    /// <exception cref="InvalidOperationException">A list file has bad rows or the catalog was refused; the message names each.</exception>
+    public static InMemoryCreditStore Load(InMemoryStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return InMemoryStoreSeeder.Create(options, out _);
+    }
+
+    /// <summary>Every record the store holds (for tools that save the store, e.g. with
+    /// <see cref="ListFiles.ListFileWriter"/>).</summary>
+    /// <returns>The records, subject by subject.</returns>
+    public IEnumerable<ListRecord> Records()
     {
         foreach (var (subject, entries) in _bySubject)
         {
