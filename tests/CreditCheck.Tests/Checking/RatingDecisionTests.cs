@@ -58,6 +58,8 @@ public sealed class RatingDecisionTests
         Assert.Equal(unrated.Outcome, rated.Outcome);
         Assert.Equal(unrated.AppliedMeasures.Select(m => m.Measure.Code), rated.AppliedMeasures.Select(m => m.Measure.Code));
         Assert.Equal("public-credit-rating:B", Assert.Single(rated.Ratings).ToString());
+        Assert.Contains("公共信用综合评价为B级", rated.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Rated B in public-credit-rating.", rated.ExplanationEnglish, StringComparison.Ordinal);
     }
 
     [Fact]
