@@ -75,6 +75,9 @@ public sealed class SupervisionCommandTests(RedisFixture redis)
         Assert.Contains("reduced 降低", result.Output, StringComparison.Ordinal);
         Assert.Equal(100, Groups(json).Values.Sum(g => g["population"]!.GetValue<int>()));
         Assert.Equal(10, Groups(json)["reduced"]["population"]!.GetValue<int>());
+        var decision = (await cli.RunOkAsync(["check", Rows.Company(10), "--scenario", "supervision.inspection", "--json", .. store])).Json;
+        Assert.Equal("A", decision["ratings"]![0]!["level"]!.GetValue<string>());
+        Assert.Equal("public-credit-rating:A", decision["measures"]![0]!["rating"]!.GetValue<string>());
     }
 
     [Fact]
