@@ -35,7 +35,7 @@ packages="$repo/artifacts/packages"
 rm -rf "$packages"
 step "dotnet pack (version $version)" dotnet pack CreditCheck.sln -c Release --no-build -nologo -v quiet -o "$packages"
 step "every shipped package and its symbols package" bash -c '
-  for id in CreditCheck CreditCheck.Redis CreditCheck.Platform CreditCheck.Cli CreditCheck.Adapters.Approval CreditCheck.Adapters.Procurement CreditCheck.Adapters.Bidding; do
+  for id in CreditCheck CreditCheck.Redis CreditCheck.Platform CreditCheck.Cli CreditCheck.Adapters.Approval CreditCheck.Adapters.Procurement CreditCheck.Adapters.Bidding CreditCheck.Adapters.Supervision; do
     [ -f "$0/$id.$1.nupkg" ] && [ -f "$0/$id.$1.snupkg" ] || { echo "missing $id $1"; exit 1; }
     unzip -l "$0/$id.$1.nupkg" | grep -q " README.md$" || { echo "$id has no README"; exit 1; }
   done' "$packages" "$version"

@@ -102,7 +102,7 @@ else
 fi
 
 sample_passed=0; sample_failed=0
-for sample in QuickStart ApprovalSystem ProcurementPlatform; do
+for sample in QuickStart ApprovalSystem ProcurementPlatform SupervisionPlan; do
   echo "== sample: $sample"
   out="$results/$(tr '[:upper:]' '[:lower:]' <<<"$sample").txt"
   args=(); [ "$sample" = ProcurementPlatform ] && args=(-- --out "$results/procurement-evidence")

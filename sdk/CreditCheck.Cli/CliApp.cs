@@ -43,6 +43,7 @@ internal static class CliApp
         root.Subcommands.Add(FeedbackCommands.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(PlatformCommands.Create(context));
+        root.Subcommands.Add(SupervisionCommand.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

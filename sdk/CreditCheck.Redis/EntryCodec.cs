@@ -34,6 +34,7 @@ internal static class EntryCodec
     private static readonly JsonEncodedText EnterpriseCode = JsonEncodedText.Encode("enterpriseCode");
     private static readonly JsonEncodedText Role = JsonEncodedText.Encode("role");
     private static readonly JsonEncodedText ListedInOwnRight = JsonEncodedText.Encode("listedInOwnRight");
+    private static readonly JsonEncodedText Level = JsonEncodedText.Encode("level");
 
     public static string Serialize(ListEntry entry) =>
         JsonSerializer.Serialize(entry, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<ListEntry>)Options.GetTypeInfo(typeof(ListEntry)));
@@ -72,6 +73,7 @@ internal static class EntryCodec
             writer.WriteEndObject();
         }
 
+        WriteIfNotNull(writer, Level, entry.Level); // last, as the serializer writes it (declaration order)
         writer.WriteEndObject();
     }
 

@@ -100,6 +100,28 @@ public sealed class DecisionBody
 
     /// <summary>The operator given.</summary>
     public string? Operator { get; init; }
+
+    /// <summary>The subject's current rating levels (公共信用综合评价, 纳税信用 …); empty when it has none.</summary>
+    public IReadOnlyList<RatingBody> Ratings { get; init; } = [];
+}
+
+/// <summary>A subject's level in a rating.</summary>
+public sealed class RatingBody
+{
+    /// <summary>The rating's code, e.g. <c>public-credit-rating</c>.</summary>
+    public required string Rating { get; init; }
+
+    /// <summary>The rating's name, e.g. 公共信用综合评价.</summary>
+    public required string RatingName { get; init; }
+
+    /// <summary>The level's code, e.g. <c>A</c>.</summary>
+    public required string Level { get; init; }
+
+    /// <summary>The level's name.</summary>
+    public required string LevelName { get; init; }
+
+    /// <summary>Since when the level holds, if known.</summary>
+    public DateTimeOffset? AsOf { get; init; }
 }
 
 /// <summary>An applied or voided measure.</summary>

@@ -31,6 +31,7 @@ internal static class DecisionMapping
         TransactionReference = d.TransactionReference,
         Department = d.Department,
         Operator = d.Operator,
+        Ratings = d.Ratings.Count == 0 ? [] : [.. d.Ratings.Select(r => new RatingBody { Rating = r.Rating.Code, RatingName = r.Rating.Name, Level = r.Level.Code, LevelName = r.Level.Name, AsOf = r.AsOf })],
     };
 
     public static Grpc.Decision ToProto(CreditDecision d)
@@ -86,6 +87,11 @@ internal static class DecisionMapping
         foreach (var u in d.UnreadableEntries)
         {
             message.UnreadableEntries.Add(new Grpc.UnreadableEntry { Field = u.Field, Reason = u.Reason });
+        }
+
+        foreach (var r in d.Ratings)
+        {
+            message.Ratings.Add(new Grpc.Rating { Rating_ = r.Rating.Code, RatingName = r.Rating.Name, Level = r.Level.Code, LevelName = r.Level.Name, AsOf = Time(r.AsOf) });
         }
 
         return message;

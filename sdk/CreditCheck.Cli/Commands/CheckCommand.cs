@@ -66,6 +66,11 @@ internal static class CheckCommand
             table.AddRow("Entry", Markup.Escape($"{entry.List?.Name ?? entry.Entry.ListCode} {entry.Entry.EntryId}: {entry.State} ({entry.Entry.DecisionReference})"));
         }
 
+        foreach (var rating in decision.Ratings)
+        {
+            table.AddRow("Rating", Markup.Escape($"{rating.Rating.Name} {rating.Level.Name} ({rating.Rating.Code}:{rating.Level.Code})"));
+        }
+
         foreach (var measure in decision.AppliedMeasures)
         {
             table.AddRow("Applies", Markup.Escape($"{measure.Measure.Name} — {measure.LegalBasis}"));
@@ -220,9 +225,11 @@ internal static class CheckCommand
             ["effect"] = m.Measure.Effect.ToString(),
             ["legalBasis"] = m.LegalBasis,
             ["basicListItem"] = m.Measure.BasicListItem,
-            ["inGoodStanding"] = m.TriggeredBy.Count == 0,
+            ["inGoodStanding"] = m.TriggeredBy.Count == 0 && m.Rating is null,
+            ["rating"] = m.Rating?.ToString(),
         })]),
         ["voided"] = new JsonArray([.. d.VoidedMeasures.Select(m => (JsonNode)new JsonObject { ["code"] = m.Measure.Code, ["reason"] = m.VoidReason })]),
+        ["ratings"] = new JsonArray([.. d.Ratings.Select(r => (JsonNode)new JsonObject { ["rating"] = r.Rating.Code, ["level"] = r.Level.Code, ["name"] = $"{r.Rating.Name}{r.Level.Name}", ["asOf"] = r.AsOf })]),
         ["explanation"] = d.Explanation,
         ["catalogVersion"] = d.CatalogVersion,
         ["sequence"] = d.Sequence,

@@ -35,7 +35,7 @@ internal static class ImportCommand
         var columns = new Option<string[]>("--column")
         {
             Description = "Map a header to a field, e.g. --column 被执行人=name or --column 组织机构代码=- (ignore); repeatable. Fields: "
-                + "list, kind, subject, alternateSubject, name, authority, reference, listedOn, validFrom, validUntil, status, statusReason, relatedEnterprise, relatedEnterpriseCode, relatedRole, summary, entryId.",
+                + "list, kind, subject, alternateSubject, name, authority, reference, listedOn, validFrom, validUntil, status, statusReason, relatedEnterprise, relatedEnterpriseCode, relatedRole, summary, entryId, level (a rating's results).",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var allowEmpty = new Option<bool>("--allow-empty") { Description = "Let a replace import with no valid rows empty the list (refused otherwise: an empty export is more often a mistake)." };

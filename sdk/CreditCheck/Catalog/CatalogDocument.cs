@@ -17,6 +17,8 @@ internal sealed class CatalogDocument
     public List<ListDocument?>? Lists { get; set; }
     public List<ScenarioDocument?>? Scenarios { get; set; }
     public List<MeasureDocument?>? Measures { get; set; }
+    public List<RatingDocument?>? Ratings { get; set; }
+    public InspectionDocument? Inspection { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }
@@ -89,7 +91,43 @@ internal sealed class MeasureDocument
     public bool? AppliesInGoodStanding { get; set; }
     public List<string?>? SubjectKinds { get; set; }
     public string? BasicListItem { get; set; }
+    public List<string?>? RatingLevels { get; set; }
     public string? Description { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+internal sealed class RatingDocument
+{
+    public string? Code { get; set; }
+    public string? Name { get; set; }
+    public string? Authority { get; set; }
+    public string? LegalBasis { get; set; }
+    public string? Edition { get; set; }
+    public List<string?>? SubjectKinds { get; set; }
+    public List<LevelDocument?>? Levels { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+internal sealed class LevelDocument
+{
+    public string? Code { get; set; }
+    public string? Name { get; set; }
+    public int? Rank { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+internal sealed class InspectionDocument
+{
+    public double? ReducedMultiplier { get; set; }
+    public double? IncreasedMultiplier { get; set; }
+    public bool? SeriousListsAlwaysInspected { get; set; }
+    public string? LegalBasis { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }

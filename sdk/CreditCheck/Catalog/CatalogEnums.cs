@@ -11,6 +11,10 @@ public enum ListCategory
 
     /// <summary>守信激励: a red list; hits may earn benefits.</summary>
     Reward = 3,
+
+    /// <summary>信用评价结果: the results of a <see cref="CreditRating"/> (same code), each entry carrying its level;
+    /// what a level earns or costs is in the measures that name it. Not a 失信 record by itself.</summary>
+    Rating = 4,
 }
 
 /// <summary>How serious a punishment or watch list is (国办发〔2020〕49号: joint punishment only for

@@ -111,7 +111,7 @@ internal static partial class CatalogReader
                 PunishmentVoidsBenefits = catalog.Policy.PunishmentVoidsBenefits,
                 ObjectionSuspendsMeasures = catalog.Policy.ObjectionSuspendsMeasures,
             },
-            Lists = [.. catalog.Lists.Select(l => new ListDocument
+            Lists = [.. catalog.Lists.Where(l => l.Category != ListCategory.Rating).Select(l => new ListDocument
             {
                 Code = l.Code,
                 Name = l.Name,
@@ -151,8 +151,26 @@ internal static partial class CatalogReader
                 AppliesInGoodStanding = m.AppliesInGoodStanding ? true : null,
                 SubjectKinds = m.SubjectKinds.Count == 0 ? null : [.. m.SubjectKinds.Select(k => k.ToString())],
                 BasicListItem = m.BasicListItem,
+                RatingLevels = m.RatingLevels.Count == 0 ? null : [.. m.RatingLevels],
                 Description = m.Description,
             })],
+            Ratings = catalog.Ratings.Count == 0 ? null : [.. catalog.Ratings.Select(r => new RatingDocument
+            {
+                Code = r.Code,
+                Name = r.Name,
+                Authority = r.Authority,
+                LegalBasis = r.LegalBasis,
+                Edition = r.Edition,
+                SubjectKinds = [.. r.SubjectKinds.Select(k => k.ToString())],
+                Levels = [.. r.Levels.Select(l => new LevelDocument { Code = l.Code, Name = l.Name, Rank = l.Rank })],
+            })],
+            Inspection = catalog.Inspection is not { } inspection ? null : new InspectionDocument
+            {
+                ReducedMultiplier = inspection.ReducedMultiplier,
+                IncreasedMultiplier = inspection.IncreasedMultiplier,
+                SeriousListsAlwaysInspected = inspection.SeriousListsAlwaysInspected,
+                LegalBasis = inspection.LegalBasis,
+            },
         };
         return JsonSerializer.Serialize(document, WriteOptions.GetTypeInfo(typeof(CatalogDocument)));
     }
@@ -184,9 +202,11 @@ internal static partial class CatalogReader
         };
 
         var lists = BuildLists(doc.Lists, edition, v);
+        var ratings = BuildRatings(doc.Ratings, edition, lists, v);
         var scenarios = BuildScenarios(doc.Scenarios, edition, v);
         ValidateSectors(doc.Lists, scenarios, v);
-        var measures = BuildMeasures(doc.Measures, edition, lists, scenarios, v);
+        var measures = BuildMeasures(doc.Measures, edition, lists, scenarios, ratings, v);
+        var inspection = BuildInspection(doc.Inspection, v);
 
         if (v.Problems.Count > 0)
         {
@@ -203,7 +223,182 @@ internal static partial class CatalogReader
             Lists = lists,
             Scenarios = scenarios,
             Measures = measures,
+            Ratings = ratings,
+            Inspection = inspection,
         };
+    }
+
+    /// <summary>Rating schemes; each also becomes a list of category <see cref="ListCategory.Rating"/> with the
+    /// same code (appended to <paramref name="lists"/>), so that its results import, travel and are looked up
+    /// as list entries.</summary>
+    private static List<CreditRating> BuildRatings(List<RatingDocument?>? documents, string? catalogEdition, List<CreditList> lists, Validation v)
+    {
+        var ratings = new List<CreditRating>();
+        var listCodes = lists.Select(l => l.Code).ToHashSet(StringComparer.Ordinal);
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; documents is not null && i < documents.Count; i++)
+        {
+            var path = $"$.ratings[{i}]";
+            if (documents[i] is not { } d)
+            {
+                v.Add(path, "A rating cannot be null.");
+                continue;
+            }
+
+            v.Unknown(path, d.Unknown);
+            var code = v.Code($"{path}.code", d.Code, CodePattern(), "a rating code such as 'tax-credit-rating'");
+            if (code is not null && !seen.TryAdd(code, i))
+            {
+                v.Add($"{path}.code", $"Duplicate rating code '{code}' (first at $.ratings[{seen[code]}]).");
+                code = null;
+            }
+            else if (code is not null && listCodes.Contains(code))
+            {
+                v.Add($"{path}.code", $"Rating code '{code}' is also a list code; a rating's results are held under its own code.");
+                code = null;
+            }
+
+            var name = v.Required($"{path}.name", d.Name);
+            var authority = v.Required($"{path}.authority", d.Authority);
+            string? legalBasis = null;
+            if (string.IsNullOrWhiteSpace(d.LegalBasis))
+            {
+                v.Add($"{path}.legalBasis", "A rating needs its legal basis (the document that establishes the rating and its levels); a rating without one may not grade subjects.");
+            }
+            else
+            {
+                legalBasis = d.LegalBasis;
+            }
+
+            var kinds = new List<SubjectKind>();
+            if (d.SubjectKinds is null || d.SubjectKinds.Count == 0)
+            {
+                v.Add($"{path}.subjectKinds", "Say which kinds of subject the rating grades: LegalEntity, NaturalPerson.");
+            }
+            else
+            {
+                for (var k = 0; k < d.SubjectKinds.Count; k++)
+                {
+                    if (v.Enum<SubjectKind>($"{path}.subjectKinds[{k}]", d.SubjectKinds[k]) is { } kind)
+                    {
+                        kinds.Add(kind);
+                    }
+                }
+            }
+
+            var levels = new List<RatingLevel>();
+            if (d.Levels is null || d.Levels.Count == 0)
+            {
+                v.Add($"{path}.levels", "A rating needs its levels.");
+            }
+            else
+            {
+                var levelCodes = new Dictionary<string, int>(StringComparer.Ordinal);
+                var ranks = new Dictionary<int, int>();
+                for (var l = 0; l < d.Levels.Count; l++)
+                {
+                    var levelPath = $"{path}.levels[{l}]";
+                    if (d.Levels[l] is not { } level)
+                    {
+                        v.Add(levelPath, "A level cannot be null.");
+                        continue;
+                    }
+
+                    v.Unknown(levelPath, level.Unknown);
+                    var levelCode = v.Required($"{levelPath}.code", level.Code);
+                    if (levelCode is not null && (levelCode.Contains(':', StringComparison.Ordinal) || levelCode.Any(char.IsWhiteSpace)))
+                    {
+                        v.Add($"{levelPath}.code", $"'{levelCode}' is not a level code: no spaces or colons (measures name levels as 'rating:level').");
+                        levelCode = null;
+                    }
+                    else if (levelCode is not null && !levelCodes.TryAdd(levelCode, l))
+                    {
+                        v.Add($"{levelPath}.code", $"Duplicate level code '{levelCode}' (first at {path}.levels[{levelCodes[levelCode]}]).");
+                        levelCode = null;
+                    }
+
+                    var levelName = v.Required($"{levelPath}.name", level.Name);
+                    int? rank = null;
+                    if (level.Rank is not { } r || r < 1)
+                    {
+                        v.Add($"{levelPath}.rank", "Required: the level's order, 1 for the best.");
+                    }
+                    else if (!ranks.TryAdd(r, l))
+                    {
+                        v.Add($"{levelPath}.rank", $"Rank {r} is already given to {path}.levels[{ranks[r]}]; each level has its own rank.");
+                    }
+                    else
+                    {
+                        rank = r;
+                    }
+
+                    if (levelCode is not null && levelName is not null && rank is not null)
+                    {
+                        levels.Add(new RatingLevel { Code = levelCode, Name = levelName, Rank = rank.Value });
+                    }
+                }
+            }
+
+            var edition = d.Edition ?? catalogEdition;
+            if (code is null || name is null || authority is null || legalBasis is null || edition is null)
+            {
+                continue;
+            }
+
+            var rating = new CreditRating
+            {
+                Code = code,
+                Name = name,
+                Authority = authority,
+                LegalBasis = legalBasis,
+                Edition = edition,
+                SubjectKinds = kinds,
+                Levels = [.. levels.OrderBy(l => l.Rank)],
+            };
+            ratings.Add(rating);
+            lists.Add(new CreditList
+            {
+                Code = code,
+                Name = name,
+                Category = ListCategory.Rating,
+                Authority = authority,
+                LegalBasis = legalBasis,
+                Edition = edition,
+                SubjectKinds = kinds,
+            });
+        }
+
+        return ratings;
+    }
+
+    private static InspectionPolicy? BuildInspection(InspectionDocument? d, Validation v)
+    {
+        if (d is null)
+        {
+            return null;
+        }
+
+        v.Unknown("$.inspection", d.Unknown);
+        if (d.ReducedMultiplier is not { } reduced || !(reduced > 0 && reduced <= 1))
+        {
+            v.Add("$.inspection.reducedMultiplier", "Required: the multiplier of the base ratio for reduced inspection, more than 0 and at most 1.");
+        }
+
+        if (d.IncreasedMultiplier is not { } increased || !(increased >= 1 && increased <= 100))
+        {
+            v.Add("$.inspection.increasedMultiplier", "Required: the multiplier of the base ratio for increased inspection, from 1 to 100.");
+        }
+
+        var legalBasis = v.Required("$.inspection.legalBasis", d.LegalBasis);
+        return v.Problems.Count > 0 || legalBasis is null
+            ? null
+            : new InspectionPolicy
+            {
+                ReducedMultiplier = d.ReducedMultiplier!.Value,
+                IncreasedMultiplier = d.IncreasedMultiplier!.Value,
+                SeriousListsAlwaysInspected = d.SeriousListsAlwaysInspected ?? true,
+                LegalBasis = legalBasis,
+            };
     }
 
     private static List<CatalogChange> BuildChanges(List<ChangeDocument?>? documents, Validation v)
@@ -303,6 +498,12 @@ internal static partial class CatalogReader
 
             var name = v.Required($"{path}.name", d.Name);
             var category = v.Enum<ListCategory>($"{path}.category", d.Category);
+            if (category == ListCategory.Rating)
+            {
+                v.Add($"{path}.category", "A rating's results are declared under $.ratings, with its levels, not as a list.");
+                category = null;
+            }
+
             ListSeverity? severity = null;
             if (d.Severity is not null)
             {
@@ -445,6 +646,7 @@ internal static partial class CatalogReader
         string? catalogEdition,
         List<CreditList> lists,
         List<Scenario> scenarios,
+        List<CreditRating> ratings,
         Validation v)
     {
         var measures = new List<Measure>();
@@ -500,12 +702,46 @@ internal static partial class CatalogReader
                 v.Add($"{path}.survivesPunishment", "A measure for subjects in good standing cannot survive punishment: a 失信 record ends good standing (国办发〔2020〕42号).");
             }
 
+            var ratingLevels = new List<string>();
+            for (var r = 0; d.RatingLevels is not null && r < d.RatingLevels.Count; r++)
+            {
+                var ratingPath = $"{path}.ratingLevels[{r}]";
+                var text = d.RatingLevels[r];
+                var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+                if (text is null || colon <= 0)
+                {
+                    v.Add(ratingPath, $"'{text}' is not 'rating:level', e.g. 'public-credit-rating:A'.");
+                }
+                else if (ratings.FirstOrDefault(x => string.Equals(x.Code, text[..colon], StringComparison.Ordinal)) is not { } rating)
+                {
+                    v.Add(ratingPath, $"Unknown rating '{text[..colon]}'; declare it under $.ratings.");
+                }
+                else if (rating.FindLevel(text[(colon + 1)..]) is null)
+                {
+                    v.Add(ratingPath, $"Rating '{rating.Code}' has no level '{text[(colon + 1)..]}'; its levels are {string.Join(", ", rating.Levels.Select(l => l.Code))}.");
+                }
+                else
+                {
+                    ratingLevels.Add(text);
+                }
+            }
+
+            if (d.RatingLevels is not null && d.RatingLevels.Count == 0)
+            {
+                v.Add($"{path}.ratingLevels", "Name at least one 'rating:level', or leave ratingLevels out.");
+            }
+
+            if (d.RatingLevels is { Count: > 0 } && (d.JointPunishment ?? false))
+            {
+                v.Add($"{path}.ratingLevels", "A rating level cannot trigger a joint punishment: only serious lists carry it (国办发〔2020〕49号).");
+            }
+
             var listCodes = new List<string>();
             if (d.Lists is null || d.Lists.Count == 0)
             {
-                if (!goodStanding)
+                if (!goodStanding && d.RatingLevels is not { Count: > 0 })
                 {
-                    v.Add($"{path}.lists", "A measure must name the lists whose entries trigger it (or apply in good standing).");
+                    v.Add($"{path}.lists", "A measure must name the lists whose entries trigger it (or the rating levels, or apply in good standing).");
                 }
             }
             else
@@ -516,6 +752,12 @@ internal static partial class CatalogReader
                     if (d.Lists[l] is not { } listCode || !listsByCode.TryGetValue(listCode, out var list))
                     {
                         v.Add(listPath, $"Unknown list '{d.Lists[l]}'; declare it under $.lists.");
+                        continue;
+                    }
+
+                    if (list.Category == ListCategory.Rating)
+                    {
+                        v.Add(listPath, $"'{listCode}' is a rating; name the levels that trigger the measure under ratingLevels ('{listCode}:level').");
                         continue;
                     }
 
@@ -618,6 +860,7 @@ internal static partial class CatalogReader
                 AppliesInGoodStanding = goodStanding,
                 SubjectKinds = measureKinds,
                 BasicListItem = string.IsNullOrWhiteSpace(d.BasicListItem) ? null : d.BasicListItem,
+                RatingLevels = ratingLevels,
                 Description = d.Description,
             });
         }

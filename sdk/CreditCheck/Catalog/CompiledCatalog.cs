@@ -15,6 +15,7 @@ internal sealed class CompiledCatalog
     private readonly Measure[][] _related;
     private readonly bool[] _inSector;
     private readonly AppliedMeasure[][] _goodStanding;
+    private readonly FrozenDictionary<string, Measure[][]> _byRatingLevel;
     private const int MaxRememberedFallbacks = 1024;
     private readonly ConcurrentDictionary<string, int> _fallbacks = new(StringComparer.Ordinal);
 
@@ -57,6 +58,18 @@ internal sealed class CompiledCatalog
             _goodStanding[(s * 2) + 1] = Applied(here, SubjectKind.NaturalPerson);
         }
 
+        // Measures a rating level triggers, per scenario: "rating:level" → scenario → measures.
+        _byRatingLevel = source.Ratings
+            .SelectMany(r => r.Levels.Select(l => $"{r.Code}:{l.Code}"))
+            .ToFrozenDictionary(
+                key => key,
+                key => source.Scenarios
+                    .Select(s => source.Measures
+                        .Where(m => m.RatingLevels.Contains(key, StringComparer.Ordinal) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, s.Code)))
+                        .ToArray())
+                    .ToArray(),
+                StringComparer.Ordinal);
+
         static AppliedMeasure[] Applied(Measure[] measures, SubjectKind kind) =>
             [.. measures.Where(m => m.AppliesTo(kind)).Select(m => new AppliedMeasure { Measure = m, TriggeredBy = [] })];
     }
@@ -97,6 +110,20 @@ internal sealed class CompiledCatalog
     {
         var cell = (list * Source.Scenarios.Count) + scenario;
         return relatedPerson ? _related[cell] : _direct[cell];
+    }
+
+    /// <summary>The measures a result at <paramref name="level"/> of the rating <paramref name="rating"/> triggers in
+    /// <paramref name="scenario"/>; false when the rating has no such level.</summary>
+    public bool TryGetLevelMeasures(string rating, string? level, int scenario, out Measure[] measures)
+    {
+        if (level is not null && _byRatingLevel.TryGetValue($"{rating}:{level}", out var byScenario))
+        {
+            measures = byScenario[scenario];
+            return true;
+        }
+
+        measures = [];
+        return false;
     }
 
     /// <summary>Whether entries of <paramref name="list"/> act in <paramref name="scenario"/> (its sector).</summary>

@@ -44,6 +44,13 @@ public sealed class CreditCatalog
     /// <summary>The measures.</summary>
     public required IReadOnlyList<Measure> Measures { get; init; }
 
+    /// <summary>The rating schemes (公共信用综合评价, 纳税信用 …); each also appears in <see cref="Lists"/> as a
+    /// list of category <see cref="ListCategory.Rating"/> under the same code, which holds its results.</summary>
+    public IReadOnlyList<CreditRating> Ratings { get; init; } = [];
+
+    /// <summary>Inspection ratios by credit for 双随机、一公开, or null when the catalog sets none.</summary>
+    public InspectionPolicy? Inspection { get; init; }
+
     /// <summary>The catalog shipped with the SDK, built from the national lists and the 2024 basic
     /// list of punishment measures; see <c>README.md</c> for its list and scenario codes.</summary>
     public static CreditCatalog Default => DefaultCatalog.Value;
@@ -119,6 +126,10 @@ public sealed class CreditCatalog
     /// <param name="code">A list code such as <c>court-dishonest-debtors</c>.</param>
     public CreditList? FindList(string code) =>
         (_listsByCode ??= Lists.ToFrozenDictionary(l => l.Code, StringComparer.Ordinal)).GetValueOrDefault(code);
+
+    /// <summary>The rating with this code, or null.</summary>
+    /// <param name="code">A rating code such as <c>tax-credit-rating</c>.</param>
+    public CreditRating? FindRating(string code) => Ratings.FirstOrDefault(r => string.Equals(r.Code, code, StringComparison.Ordinal));
 
     private static CreditCatalog LoadDefault()
     {

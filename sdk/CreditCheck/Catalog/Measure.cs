@@ -67,6 +67,10 @@ public sealed class Measure
     /// voids benefits unless this says otherwise.</summary>
     public bool SurvivesPunishment { get; init; }
 
+    /// <summary>The rating levels whose results trigger it, as <c>rating:level</c> (e.g. <c>public-credit-rating:A</c>);
+    /// empty for a measure triggered by list entries only.</summary>
+    public IReadOnlyList<string> RatingLevels { get; init; } = [];
+
     /// <summary>Optional plain description for clerks.</summary>
     public string? Description { get; init; }
 

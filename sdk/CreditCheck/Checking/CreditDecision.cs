@@ -70,6 +70,10 @@ public sealed class CreditDecision
     /// <see cref="DecisionOutcome.Review"/> when there are any.</summary>
     public required IReadOnlyList<UnreadableEntry> UnreadableEntries { get; init; }
 
+    /// <summary>The subject's current rating levels (公共信用综合评价, 纳税信用 …), one per rating result in force;
+    /// empty when it has none.</summary>
+    public IReadOnlyList<RatingResult> Ratings { get; init; } = [];
+
     /// <summary>Version of the catalog the decision was made on.</summary>
     public required string CatalogVersion { get; init; }
 
@@ -161,9 +165,36 @@ public sealed class AppliedMeasure
     /// <summary>The legal basis, from the catalog.</summary>
     public string LegalBasis => Measure.LegalBasis;
 
+    /// <summary>The rating level that triggered it (<see cref="Measure.RatingLevels"/>), or null.</summary>
+    public RatingResult? Rating { get; init; }
+
     /// <summary>For a voided measure, why, in Chinese; null for an applied one.</summary>
     public string? VoidReason { get; init; }
 
     /// <summary>For a voided measure, why, in English; null for an applied one.</summary>
     public string? VoidReasonEnglish { get; init; }
+}
+
+/// <summary>A subject's level in a rating, as its result entry says.</summary>
+public sealed class RatingResult
+{
+    /// <summary>Creates an empty instance; set every required member.</summary>
+    public RatingResult()
+    {
+    }
+
+    /// <summary>The rating (公共信用综合评价, 纳税信用 …).</summary>
+    public required CreditRating Rating { get; init; }
+
+    /// <summary>The subject's level in it.</summary>
+    public required RatingLevel Level { get; init; }
+
+    /// <summary>Since when the level holds (the result's start of validity, or its listing date), if known.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>The result entry.</summary>
+    public required ListEntry Entry { get; init; }
+
+    /// <summary><c>rating:level</c>, e.g. <c>tax-credit-rating:A</c>.</summary>
+    public override string ToString() => $"{Rating.Code}:{Level.Code}";
 }

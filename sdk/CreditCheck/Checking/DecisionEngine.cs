@@ -128,11 +128,50 @@ internal static class DecisionEngine
             blocker = ("存在无法读取的名单记录，需人工核查", $"{lookup.Unreadable[0].Field} could not be read");
         }
 
+        List<RatingResult>? ratings = null;
+        List<(Measure Measure, RatingResult By)>? byLevel = null;
+        List<UnreadableEntry>? badLevels = null;
         foreach (var found in lookup.Entries)
         {
             var listKnown = catalog.TryGetList(found.Entry.ListCode, out var listIndex);
             var list = listKnown ? catalog.List(listIndex) : null;
             var state = StateOf(found.Entry, list, policy, now);
+            if (list is { Category: ListCategory.Rating })
+            {
+                // A rating result is no 失信 record by itself: it earns or costs what its level's measures say.
+                if (state is not (EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection))
+                {
+                    continue;
+                }
+
+                if (!catalog.TryGetLevelMeasures(list.Code, found.Entry.Level, scenario, out var levelMeasures))
+                {
+                    // A level the catalog lacks is damage: never read as a clean subject.
+                    (badLevels ??= []).Add(new UnreadableEntry($"{list.Code}/{found.Entry.EntryId}", $"level '{found.Entry.Level}' is not a level of {list.Code}"));
+                    floor = DecisionOutcome.Review;
+                    blocker ??= ($"“{list.Name}”结果等级“{found.Entry.Level}”无法识别，需人工核查", $"entry {found.Entry.EntryId} on {list.Code} has an unknown level '{found.Entry.Level}'");
+                    continue;
+                }
+
+                var rating = catalog.Source.FindRating(list.Code)!;
+                var result = new RatingResult { Rating = rating, Level = rating.FindLevel(found.Entry.Level)!, AsOf = found.Entry.ValidFrom ?? found.Entry.ListedOn, Entry = found.Entry };
+                (ratings ??= []).Add(result);
+                foreach (var measure in levelMeasures)
+                {
+                    if (state != EntryState.SuspendedByObjection && measure.AppliesTo(found.Entry.SubjectKind))
+                    {
+                        (byLevel ??= []).Add((measure, result));
+                        if (!measure.IsBenefit)
+                        {
+                            // A level the catalog restricts or supervises here ends good standing here, as a watch entry would.
+                            blocker ??= ($"{rating.Name}为{result.Level.Name}", $"{result} on {list.Code} entry {found.Entry.EntryId}");
+                        }
+                    }
+                }
+
+                continue;
+            }
+
             if (state is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection && !catalog.InSector(listIndex, scenario))
             {
                 state = EntryState.OutsideSector; // a sector list acts in its sector only (国办发〔2020〕49号)
@@ -214,6 +253,27 @@ internal static class DecisionEngine
             }
         }
 
+        foreach (var (measure, by) in byLevel ?? [])
+        {
+            if (triggered.ContainsKey(measure) || applied.Exists(a => a.Measure == measure) || voided.Exists(a => a.Measure == measure))
+            {
+                continue; // already earned through a list entry or another rating
+            }
+
+            if (measure.IsBenefit && !measure.SurvivesPunishment && policy.PunishmentVoidsBenefits && blocker is { } why)
+            {
+                voided.Add(new AppliedMeasure { Measure = measure, TriggeredBy = [], Rating = by, VoidReason = $"{why.Chinese}，信用修复前不适用激励措施", VoidReasonEnglish = $"voided until credit repair: {why.English}" });
+                continue;
+            }
+
+            applied.Add(new AppliedMeasure { Measure = measure, TriggeredBy = [], Rating = by });
+            var effect = OutcomeOf(measure.Effect);
+            if (effect > outcome)
+            {
+                outcome = effect;
+            }
+        }
+
         return new CreditDecision(request)
         {
             CheckId = checkId,
@@ -222,7 +282,8 @@ internal static class DecisionEngine
             MatchedEntries = matched,
             AppliedMeasures = applied.Count == 0 ? NoMeasures : applied,
             VoidedMeasures = voided.Count == 0 ? NoMeasures : voided,
-            UnreadableEntries = lookup.Unreadable,
+            Ratings = ratings ?? (IReadOnlyList<RatingResult>)[],
+            UnreadableEntries = badLevels is null ? lookup.Unreadable : [.. lookup.Unreadable, .. badLevels],
             CatalogVersion = catalog.Source.Version,
             Sequence = lookup.Freshness.Sequence,
             DataAge = age,

@@ -48,6 +48,11 @@ internal static class DecisionText
             }
         }
 
+        foreach (var rating in d.Ratings)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{rating.Rating.Name}为{rating.Level.Name}；");
+        }
+
         foreach (var measure in d.AppliedMeasures)
         {
             text.Append(CultureInfo.InvariantCulture, $"适用措施：{measure.Measure.Name}（依据：{measure.LegalBasis}）；");
@@ -112,6 +117,11 @@ internal static class DecisionText
             text.Append('.');
         }
 
+        foreach (var rating in d.Ratings)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Rated {rating.Level.Code} in {rating.Rating.Code}.");
+        }
+
         foreach (var measure in d.AppliedMeasures)
         {
             text.Append(CultureInfo.InvariantCulture, $" Applies {measure.Measure.Code} ({measure.Measure.Name}; basis: {measure.LegalBasis}).");
@@ -150,7 +160,7 @@ internal static class DecisionText
     {
         foreach (var measure in d.AppliedMeasures)
         {
-            if (measure.Measure.IsBenefit && measure.TriggeredBy.Count > 0)
+            if (measure.Measure.IsBenefit && (measure.TriggeredBy.Count > 0 || measure.Rating is not null))
             {
                 return true;
             }

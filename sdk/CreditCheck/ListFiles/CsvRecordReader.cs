@@ -5,7 +5,7 @@ namespace CreditCheck.ListFiles;
 
 /// <summary>Streams RFC 4180 records (quoted fields, doubled quotes, line breaks inside quotes) and
 /// keeps the line number where each record starts, for error reports.</summary>
-internal sealed class CsvRecordReader
+public sealed class CsvRecordReader
 {
     /// <summary>Longest record read; a file without line breaks (a binary one) is not held in memory whole.</summary>
     public const int MaxRecordLength = 1 << 20;
@@ -25,6 +25,8 @@ internal sealed class CsvRecordReader
     private bool _started;
     private int _fieldCount = 4;
 
+    /// <summary>Reads records from <paramref name="reader"/>.</summary>
+    /// <param name="reader">The text, decoded.</param>
     public CsvRecordReader(TextReader reader) => _reader = reader;
 
     /// <summary>Reads the next record. False at the end of input.</summary>

@@ -39,6 +39,8 @@ public enum ListColumn
     Summary,
     /// <summary>The entry's id within its list.</summary>
     EntryId,
+    /// <summary>For a rating's results: the level (等级, 评价结果), e.g. A.</summary>
+    Level,
 }
 
 /// <summary>The header names a list file may use for each <see cref="ListColumn"/>.</summary>
@@ -62,7 +64,8 @@ public static class ListColumns
         (ListColumn.RelatedRole, ["relatedrole", "关联身份", "职务"]),
         (ListColumn.ListedInOwnRight, ["listedinownright", "本人列入", "共同列入"]),
         (ListColumn.Summary, ["summary", "失信行为简况", "失信行为"]),
-        (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]));
+        (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]),
+        (ListColumn.Level, ["level", "等级", "信用等级", "评价等级", "评价结果"]));
 
     /// <summary>Which identifier column is the key when an export carries several: the 统一社会信用代码 or
     /// 身份证号码 first, then a generic one, then the older codes (used only where the key is empty).</summary>

@@ -434,7 +434,9 @@ public static class ListFileReader
         }
 
         var reference = Text(get(ListColumn.Reference));
-        var entryId = Text(get(ListColumn.EntryId)) ?? reference;
+        var level = Text(get(ListColumn.Level));
+        // A rating's result file may carry no ids: its row number stands for one (stable while the file is).
+        var entryId = Text(get(ListColumn.EntryId)) ?? reference ?? (level is null ? null : string.Create(CultureInfo.InvariantCulture, $"row-{line}"));
         if (entryId is null)
         {
             Problem(ListColumn.EntryId, "Neither an entry id nor a reference (文号) identifies the entry.");
@@ -460,6 +462,7 @@ public static class ListFileReader
             Status = status,
             StatusReason = Text(get(ListColumn.StatusReason)),
             RelatedTo = related,
+            Level = level,
         };
         return new ListFileRow(line, new ListRecord(subject, entry), [], fields);
 

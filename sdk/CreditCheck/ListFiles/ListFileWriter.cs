@@ -36,6 +36,7 @@ public static class ListFileWriter
             Optional(json, "validUntil", Day(entry.ValidUntil, -1));
             json.WriteString("status", entry.Status.ToString());
             Optional(json, "statusReason", entry.StatusReason);
+            Optional(json, "level", entry.Level);
             if (entry.RelatedTo is { } related)
             {
                 json.WriteString("relatedEnterprise", related.EnterpriseName);

@@ -49,6 +49,10 @@ public sealed record ListEntry
     /// <summary>For a person named because of an enterprise: the enterprise, the person's role, and whether the
     /// person is listed in their own right or affected only through the enterprise's entry.</summary>
     public RelatedParty? RelatedTo { get; init; }
+
+    /// <summary>For a rating's result (an entry of a list of category <see cref="Catalog.ListCategory.Rating"/>): the
+    /// level code, e.g. <c>A</c>; null for list entries.</summary>
+    public string? Level { get; init; }
 }
 
 /// <summary>The state of an entry as its designating body last set it.</summary>

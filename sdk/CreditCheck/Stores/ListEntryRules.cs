@@ -45,6 +45,18 @@ public static class ListEntryRules
             return $"The {Name()}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.";
         }
 
+        if (list.Category == ListCategory.Rating)
+        {
+            if (catalog.FindRating(list.Code)?.FindLevel(entry.Level) is null)
+            {
+                return $"The {Name()}: '{entry.Level}' is not a level of {list.Name}; its levels are {string.Join(", ", catalog.FindRating(list.Code)!.Levels.Select(l => l.Code))}.";
+            }
+        }
+        else if (entry.Level is not null)
+        {
+            return $"The {Name()} carries a level, but '{list.Code}' is a list, not a rating.";
+        }
+
         if (entry.ValidFrom is { } from && entry.ValidUntil is { } until && until <= from)
         {
             return $"The {Name()} ends ({until:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).";

@@ -24,7 +24,8 @@ public sealed class CatalogTests
     {
         var catalog = CreditCatalog.Default;
 
-        Assert.Equal(ListCodes.Order(), catalog.Lists.Select(l => l.Code).Order());
+        Assert.Equal(ListCodes.Order(), catalog.Lists.Where(l => l.Category != ListCategory.Rating).Select(l => l.Code).Order());
+        Assert.Equal(catalog.Ratings.Select(r => r.Code), catalog.Lists.Where(l => l.Category == ListCategory.Rating).Select(l => l.Code));
         Assert.All(TopLevelScenarios, code => Assert.Contains(catalog.Scenarios, s => s.Code == code));
     }
 

@@ -92,6 +92,7 @@ public sealed class EntryCodecTests
             RelatedTo = person && random.Next(2) == 0
                 ? new RelatedParty(Samples[random.Next(Samples.Length)], Text(), (RelatedRole)random.Next(1, 5)) { ListedInOwnRight = random.Next(3) switch { 0 => null, 1 => true, _ => false } }
                 : null,
+            Level = Text(), // a rating result's level, written last as the serializer does
         };
     }
 }

@@ -9,7 +9,7 @@ namespace CreditCheck.Tests.Stores.Conformance;
 /// What every store must do, whatever it is built on. The embedded in-memory store and the Redis
 /// store both inherit these tests, so the embedded default provably behaves like the real store.
 /// </summary>
-public abstract class CreditStoreConformanceTests
+public abstract partial class CreditStoreConformanceTests
 {
     private static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
 
