@@ -19,11 +19,12 @@ internal static class PlatformForwardCommand
         var once = new Option<bool>("--once") { Description = "Forward what the stream holds now, print the summary and exit (default: keep forwarding until Ctrl+C)." };
         var batch = new Option<int>("--batch") { Description = "Records per upload (default 500).", DefaultValueFactory = _ => 500 };
         var consumer = new Option<string?>("--consumer") { Description = "This forwarder's name in the consumer group (default: the machine name); keep it stable across restarts." };
+        var claimIdle = new Option<int>("--claim-idle-seconds") { Description = "Claim records another forwarder took but has not acknowledged for this long (it died; default 60).", DefaultValueFactory = _ => 60 };
         var retain = new Option<int?>("--retain-days") { Description = "Trim entries older than this many days that the platform acknowledged (default: never trim; 'report' and 'feedback export' read the stream)." };
         var giveUp = new Option<int>("--give-up-after") { Description = "With --once: seconds to keep retrying an unreachable platform before exiting (default 60); nothing is lost.", DefaultValueFactory = _ => 60 };
         var command = new Command("forward-feedback", "Forward the feedback hosts delivered to the credit platform (反馈上报), each record once per key.")
         {
-            platform, client, once, batch, consumer, retain, giveUp,
+            platform, client, once, batch, consumer, claimIdle, retain, giveUp,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,6 +42,7 @@ internal static class PlatformForwardCommand
             var options = new FeedbackForwardingOptions
             {
                 BatchSize = parse.GetValue(batch),
+                ClaimIdleTime = TimeSpan.FromSeconds(parse.GetValue(claimIdle)),
                 TrimAcknowledgedOlderThan = parse.GetValue(retain) is { } days ? TimeSpan.FromDays(days) : null,
             };
             options.Platform.Address = parse.GetValue(platform);
