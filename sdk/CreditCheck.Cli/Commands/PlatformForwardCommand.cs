@@ -14,7 +14,7 @@ internal static class PlatformForwardCommand
 {
     public static Command Create(CommandContext context)
     {
-        var platform = new Option<Uri>("--platform") { Description = "The credit platform's gRPC address, e.g. https://credit.example.gov.cn.", Required = true };
+        var platform = new Option<string>("--platform") { Description = "The credit platform's gRPC address, e.g. https://credit.example.gov.cn.", Required = true };
         var client = new Option<string>("--client") { Description = "The client id the platform issued (secret from $CREDITCHECK_PLATFORM_SECRET).", Required = true };
         var once = new Option<bool>("--once") { Description = "Forward what the stream holds now, print the summary and exit (default: keep forwarding until Ctrl+C)." };
         var batch = new Option<int>("--batch") { Description = "Records per upload (default 500).", DefaultValueFactory = _ => 500 };
@@ -45,7 +45,9 @@ internal static class PlatformForwardCommand
                 ClaimIdleTime = TimeSpan.FromSeconds(parse.GetValue(claimIdle)),
                 TrimAcknowledgedOlderThan = parse.GetValue(retain) is { } days ? TimeSpan.FromDays(days) : null,
             };
-            options.Platform.Address = parse.GetValue(platform);
+            var address = parse.GetValue(platform);
+            options.Platform.Address = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri
+                : throw new CliException(ExitCodes.Usage, $"--platform '{address}' 不是有效地址（例如 https://credit.example.gov.cn）", $"--platform '{address}' is not an absolute address such as https://credit.example.gov.cn.");
             options.Platform.ClientId = parse.GetValue(client) ?? "";
             options.Platform.Secret = context.Environment.TryGetValue("CREDITCHECK_PLATFORM_SECRET", out var secret) ? secret ?? "" : "";
             options.Consumer = parse.GetValue(consumer) ?? options.Consumer;

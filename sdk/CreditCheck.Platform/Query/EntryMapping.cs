@@ -69,7 +69,7 @@ internal static class EntryMapping
                     Proto.RelatedRole.DirectlyResponsiblePerson => RelatedRole.DirectlyResponsiblePerson,
                     _ => throw new FormatException($"related_to.role {related.Role} is unknown"),
                 })
-                { ListedInOwnRight = related.ListedInOwnRight }
+                { ListedInOwnRight = related.ListedInOwnRight ? true : null } // proto3 false = not said: as the list says (as the relay reads it)
                 : null,
         };
     }

@@ -42,6 +42,7 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
     private long _version;
     private long _confirmedAtTicks;
     private Task? _follow;
+    private int _disposed;
 
     public PlatformCreditStore(PlatformStoreOptions options, IDistributedCache? cache, TimeSpan maxStaleness, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
@@ -176,12 +177,27 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         return results;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops following the Sync stream (the host stops); lookups still query the platform.</summary>
+    public async Task StopAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        _streamLive = false;
         if (_follow is not null)
         {
             await _follow.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
         }
 
         _channel.Dispose();

@@ -59,5 +59,5 @@ internal sealed class PlatformStoreStartup(PlatformCreditStore store) : IHostedS
 {
     public Task StartAsync(CancellationToken cancellationToken) => store.StartAsync(cancellationToken);
 
-    public Task StopAsync(CancellationToken cancellationToken) => store.DisposeAsync().AsTask();
+    public Task StopAsync(CancellationToken cancellationToken) => store.StopAsync();
 }
