@@ -14,4 +14,7 @@ internal static partial class HallLog
 
     [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Feedback for application {ApplicationId} could not be recorded: {Reason}")]
     public static partial void FeedbackFailed(ILogger logger, Exception exception, string applicationId, string reason);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "A form the framework refused was read as it came, so the page can name the character ({Reason})")]
+    public static partial void FormReadTolerantly(ILogger logger, string reason);
 }

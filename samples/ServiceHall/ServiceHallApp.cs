@@ -129,6 +129,7 @@ public static class ServiceHallApp
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             await next();
         });
+        app.UseMiddleware<TolerantFormReader>();
         app.MapRazorPages();
         return app;
     }

@@ -42,6 +42,7 @@ internal static class CliApp
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(FeedbackCommands.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(PlatformCommands.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -111,6 +112,7 @@ internal sealed class CommandContext(IReadOnlyDictionary<string, string?> enviro
 
     public CliOutput Output { get; set; } = null!;
 
-    public Task<OperatorStore> OpenStoreAsync(ParseResult parse, CancellationToken cancellationToken) =>
-        OperatorStore.OpenAsync(GlobalOptions.Settings(parse, Environment), cancellationToken);
+    /// <summary>Opens the store the options name; <paramref name="setUp"/> only for a command that may set a new namespace up.</summary>
+    public Task<OperatorStore> OpenStoreAsync(ParseResult parse, CancellationToken cancellationToken, bool setUp = false) =>
+        OperatorStore.OpenAsync(GlobalOptions.Settings(parse, Environment), cancellationToken, setUp);
 }

@@ -26,7 +26,10 @@ internal abstract class OperatorStore : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
-    public static async Task<OperatorStore> OpenAsync(StoreSettings settings, CancellationToken cancellationToken)
+    /// <summary>Opens the store. Only a command that sets a namespace up (<c>catalog publish</c>) passes
+    /// <paramref name="setUp"/>; every other one refuses a namespace that does not exist, so a mistyped
+    /// name is reported (with the namespaces that do exist) instead of read as empty or claimed.</summary>
+    public static async Task<OperatorStore> OpenAsync(StoreSettings settings, CancellationToken cancellationToken, bool setUp = false)
     {
         switch (settings.Kind)
         {
@@ -45,7 +48,7 @@ internal abstract class OperatorStore : IAsyncDisposable
                     throw new CliException(ExitCodes.Usage, "The Redis store needs the namespace's secret: set CREDITCHECK_SECRET (or pass --secret).");
                 }
 
-                return await RedisOperatorStore.ConnectAsync(settings, cancellationToken).ConfigureAwait(false);
+                return await RedisOperatorStore.ConnectAsync(settings, setUp, cancellationToken).ConfigureAwait(false);
 
             default:
                 throw new CliException(ExitCodes.Usage, $"Unknown store '{settings.Kind}': use redis or memory.");
@@ -64,7 +67,8 @@ internal sealed record StoreReport(
     int? FilterKeys,
     long? FilterBytes,
     long? FeedLag,
-    IReadOnlyDictionary<string, string?>? Damage = null);
+    IReadOnlyDictionary<string, string?>? Damage = null,
+    IReadOnlyList<string>? NotPermitted = null);
 
 internal sealed class RedisOperatorStore : OperatorStore
 {
@@ -82,7 +86,7 @@ internal sealed class RedisOperatorStore : OperatorStore
 
     public override ICreditPublisher Publisher => _publisher;
 
-    public static async Task<RedisOperatorStore> ConnectAsync(StoreSettings settings, CancellationToken cancellationToken)
+    public static async Task<RedisOperatorStore> ConnectAsync(StoreSettings settings, bool setUp, CancellationToken cancellationToken)
     {
         var options = new RedisStoreOptions
         {
@@ -95,7 +99,7 @@ internal sealed class RedisOperatorStore : OperatorStore
         };
         try
         {
-            await ProbeAsync(options).ConfigureAwait(false);
+            await ProbeAsync(options, setUp).ConfigureAwait(false);
             var publisher = await RedisCreditPublisher.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new RedisOperatorStore(options, publisher);
         }
@@ -106,8 +110,9 @@ internal sealed class RedisOperatorStore : OperatorStore
     }
 
     /// <summary>One short connection attempt first: an unreachable Redis is one line naming the server and
-    /// what failed, within seconds, instead of the client's backlog timeout after a long wait.</summary>
-    private static async Task ProbeAsync(RedisStoreOptions options)
+    /// what failed, within seconds, instead of the client's backlog timeout after a long wait. Unless the
+    /// command sets a namespace up, the namespace must exist.</summary>
+    internal static async Task ProbeAsync(RedisStoreOptions options, bool setUp)
     {
         ConfigurationOptions configuration;
         try
@@ -128,6 +133,10 @@ internal sealed class RedisOperatorStore : OperatorStore
         try
         {
             using var probe = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+            if (!setUp)
+            {
+                await RequireNamespaceAsync(probe, options.Namespace).ConfigureAwait(false);
+            }
         }
         catch (RedisConnectionException e)
         {
@@ -141,6 +150,46 @@ internal sealed class RedisOperatorStore : OperatorStore
             System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
             _ => endPoint.ToString() ?? "?",
         };
+    }
+
+    /// <summary>A namespace exists once a publisher has set it up (its <c>meta</c> key). A user without the
+    /// right to ask is let through: the command then meets the data, or the lack of it, itself.</summary>
+    private static async Task RequireNamespaceAsync(IConnectionMultiplexer redis, string ns)
+    {
+        try
+        {
+            if (await redis.GetDatabase().KeyExistsAsync($"cc:{{{ns}}}:meta").ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var existing = new SortedSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
+            {
+                await foreach (var key in server.KeysAsync(pattern: "cc:{*}:meta", pageSize: 1000).ConfigureAwait(false))
+                {
+                    var name = (string)key!;
+                    existing.Add(name[4..^6]);
+                }
+            }
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+        {
+            existing.Clear();
+        }
+
+        var list = existing.Count == 0 ? null : string.Join(", ", existing.Take(20)) + (existing.Count > 20 ? $" … ({existing.Count})" : "");
+        throw new CliException(
+            ExitCodes.NotFound,
+            $"Redis 中没有命名空间 '{ns}'（可能拼写有误）" + (list is null ? "" : $"；现有命名空间：{list}") + "。新建命名空间请先运行 creditcheck catalog publish",
+            $"namespace '{ns}' does not exist in Redis (mistyped?)" + (list is null ? "" : $"; namespaces there: {list}") + "; to set up a new one, run 'creditcheck catalog publish'");
     }
 
     public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => _publisher.GetCatalogAsync(cancellationToken);
@@ -162,9 +211,15 @@ internal sealed class RedisOperatorStore : OperatorStore
 
     public override async Task<StoreReport> ReportAsync(CancellationToken cancellationToken)
     {
+        // Each part read on its own: an operator on a read-only ACL user sees what that user may read,
+        // and the parts it may not are named (NOPERM …) instead of the whole report failing.
+        var notPermitted = new List<string>();
         var catalog = await _publisher.GetCatalogAsync(cancellationToken).ConfigureAwait(false);
-        var (entries, changes) = await _publisher.CountAsync(cancellationToken).ConfigureAwait(false);
         var sequence = await _publisher.GetSequenceAsync(cancellationToken).ConfigureAwait(false);
+        var (entries, changes) = await Permitted(
+            async () => { var (e, c) = await _publisher.CountAsync(cancellationToken).ConfigureAwait(false); return (e, (long?)c); },
+            (new SortedDictionary<string, long>(StringComparer.Ordinal), (long?)null),
+            "entries per list").ConfigureAwait(false);
         int? filterKeys = null;
         long? filterBytes = null;
         long? lag = null;
@@ -178,8 +233,22 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
 
         // Each list checked in full against its manifest: a damaged one is named with its keys.
-        var damage = await _publisher.CheckListsAsync(cancellationToken).ConfigureAwait(false);
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage);
+        var damage = await Permitted<IReadOnlyDictionary<string, string?>?>(
+            async () => await _publisher.CheckListsAsync(cancellationToken).ConfigureAwait(false), null, "list integrity").ConfigureAwait(false);
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted);
+
+        async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)
+        {
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+            {
+                notPermitted.Add($"{what}: {e.Message}");
+                return fallback;
+            }
+        }
     }
 
     public override async ValueTask DisposeAsync()

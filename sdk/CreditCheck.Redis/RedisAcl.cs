@@ -23,12 +23,16 @@ public static class RedisAcl
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
+        // subject's entry key of the wrong type is named by its TYPE.
+        "+strlen", "+hlen", "+type",
     ];
 
     /// <summary>Command rules for a user that only reads feedback (the platform's collector, the operator
-    /// tool's <c>feedback export</c> and <c>report</c>): <c>XRANGE</c> on <c>cc:{ns}:feedback</c>.</summary>
+    /// tool's <c>feedback export</c> and <c>report</c>): <c>XRANGE</c> on <c>cc:{ns}:feedback</c>, and
+    /// <c>HGET</c> on <c>cc:{ns}:meta</c> (read-only, <c>%R~cc:{ns}:meta</c>) to check the secret.</summary>
     public static IReadOnlyList<string> FeedbackReaderCommands { get; } =
     [
-        .. Handshake, "+xrange", "+xlen",
+        .. Handshake, "+xrange", "+xlen", "+hget",
     ];
 }

@@ -241,15 +241,27 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     {
         var database = _connection.Database;
         var mine = _connection.SubjectKeys.SecretFingerprint;
-        await database.HashSetAsync(Keys.Meta, "fingerprint", mine, When.NotExists).ConfigureAwait(false);
-        await database.HashSetAsync(Keys.Meta, "layout", "1", When.NotExists).ConfigureAwait(false);
-        var stored = (string?)await database.HashGetAsync(Keys.Meta, "fingerprint").ConfigureAwait(false);
+
+        // Read first: a namespace already set up (and checked by the manifest once) needs no write, so an
+        // operator with a read-only ACL user can still open it for `status` and `check`.
+        var meta = await database.HashGetAsync(Keys.Meta, ["fingerprint", "layout", "manifest"]).ConfigureAwait(false);
+        var stored = (string?)meta[0];
+        if (stored is null || meta[1].IsNull)
+        {
+            await database.HashSetAsync(Keys.Meta, "fingerprint", mine, When.NotExists).ConfigureAwait(false);
+            await database.HashSetAsync(Keys.Meta, "layout", "1", When.NotExists).ConfigureAwait(false);
+            stored = (string?)await database.HashGetAsync(Keys.Meta, "fingerprint").ConfigureAwait(false);
+        }
+
         if (!string.Equals(stored, mine, StringComparison.Ordinal))
         {
             throw new SecretMismatchException(Keys.Namespace, stored, mine);
         }
 
-        await AdoptUnmanifestedListsAsync().ConfigureAwait(false);
+        if ((string?)meta[2] != "1")
+        {
+            await AdoptUnmanifestedListsAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>A catalog whose version is published with other content: every host would take the two for

@@ -61,6 +61,12 @@ public sealed partial class RedisCreditStore
             fields = await connection.Database.HashGetAllAsync(connection.Keys.Entries(probe.Key!))
                 .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
+        catch (RedisServerException e) when (e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
+        {
+            var key = connection.Keys.Entries(probe.Key!);
+            var type = await connection.Database.KeyTypeAsync(key).ConfigureAwait(false);
+            return WrongType(state, probe, key, type.ToString().ToLowerInvariant(), new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+        }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
             return Failed(state, [probe], cause)[0];
@@ -101,12 +107,34 @@ public sealed partial class RedisCreditStore
         for (var i = 0; i < probes.Count; i++)
         {
             var probe = probes[i];
-            var fields = Pairs((RedisValue[])hashes[position++]!);
-            var alternate = probe.AlternateKey is null ? null : Pairs((RedisValue[])hashes[position++]!);
-            lookups[i] = Found(state, probe, fields, alternate, freshness);
+            var main = hashes[position++];
+            var other = probe.AlternateKey is null ? null : hashes[position++];
+            if (main.Resp2Type != ResultType.Array)
+            {
+                lookups[i] = WrongType(state, probe, connection.Keys.Entries(probe.Key!), (string?)main ?? "?", freshness);
+            }
+            else if (other is not null && other.Resp2Type != ResultType.Array)
+            {
+                lookups[i] = WrongType(state, probe, connection.Keys.Entries(probe.AlternateKey!), (string?)other ?? "?", freshness);
+            }
+            else
+            {
+                lookups[i] = Found(state, probe, Pairs((RedisValue[])main!), other is null ? null : Pairs((RedisValue[])other!), freshness);
+            }
         }
 
         return lookups;
+    }
+
+    /// <summary>A subject's entry key that holds something other than a hash (written by hand or by
+    /// another program): the subject cannot be read, so it is not answered as clean — it is named as an
+    /// unreadable entry (decided for review), with the key and what it holds.</summary>
+    private SubjectLookup WrongType(SyncState state, Probe probe, string key, string type, StoreFreshness freshness)
+    {
+        var reason = $"expected a hash of the subject's entries, found a {type} (WRONGTYPE)";
+        _lastError = $"{key}: {reason}";
+        Log.UnreadableEntry(_logger, probe.Subject.Masked, _options.Namespace, key, reason);
+        return new SubjectLookup(state.Catalog, NoEntries, [new UnreadableEntry(key, reason)], LookupSource.Store, freshness);
     }
 
     private static HashEntry[] Pairs(RedisValue[] flat)

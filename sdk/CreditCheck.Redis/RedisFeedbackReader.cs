@@ -17,7 +17,8 @@ namespace CreditCheck.Redis;
 /// between hosts and Redis), so a read starts at <c>since − </c><see cref="ClockMargin"/> and pages
 /// forward with <c>XRANGE</c> to the end (a record may be delivered long after it was executed, e.g.
 /// from a journal after an outage). An entry that cannot be read is skipped, logged and counted in
-/// <see cref="Skipped"/>. Thread-safe; needs only <c>XRANGE</c> (<see cref="RedisAcl.FeedbackReaderCommands"/>).
+/// <see cref="Skipped"/>. Thread-safe; needs only <c>XRANGE</c> on the stream and <c>HGET</c> on the namespace's
+/// <c>meta</c> key, where it checks the secret as every other reader does (<see cref="RedisAcl.FeedbackReaderCommands"/>).
 /// </remarks>
 public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
 {
@@ -60,7 +61,43 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
         }
 
         var connection = await RedisConnection.ConnectAsync(options, multiplexer).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await VerifySecretAsync(connection).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return new RedisFeedbackReader(connection, options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisFeedbackReader>());
+    }
+
+    /// <summary>A wrong secret or a mistyped namespace would read as "no feedback"; both are refused instead.</summary>
+    private static async Task VerifySecretAsync(RedisConnection connection)
+    {
+        RedisValue stored;
+        try
+        {
+            stored = await connection.Database.HashGetAsync(connection.Keys.Meta, "fingerprint").ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The feedback reader cannot check the secret: its ACL user may not HGET {connection.Keys.Meta} ({e.Message}). " +
+                $"Grant '%R~{connection.Keys.Meta}' and the commands in RedisAcl.FeedbackReaderCommands.", e);
+        }
+
+        if (stored.IsNull)
+        {
+            throw new InvalidOperationException($"Namespace '{connection.Keys.Namespace}' has no data: no publisher has set it up (is the namespace mistyped?).");
+        }
+
+        if ((string?)stored != connection.SubjectKeys.SecretFingerprint)
+        {
+            throw new SecretMismatchException(connection.Keys.Namespace, stored, connection.SubjectKeys.SecretFingerprint);
+        }
     }
 
     /// <inheritdoc/>

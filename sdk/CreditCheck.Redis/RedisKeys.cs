@@ -78,6 +78,11 @@ internal sealed class RedisKeys
     /// (the record's JSON); the entry id's time is the delivery time. Never trimmed by the SDK.</summary>
     public string Feedback => Prefix + "feedback";
 
+    /// <summary>Hash: where the namespace stands against a credit platform (kept by the platform link's sync
+    /// relay): <c>version</c> (the platform version last applied), <c>snapshot</c> (a snapshot being applied,
+    /// 0: none). See <see cref="RedisCreditPublisher.GetPlatformMarkAsync"/>.</summary>
+    public string Platform => Prefix + "platform";
+
     /// <summary>The prefix of subject entry keys (the benchmark's naive integration builds keys with it).</summary>
     public string EntriesPrefix => Prefix + "e:";
 

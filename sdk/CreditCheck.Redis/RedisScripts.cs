@@ -83,10 +83,16 @@ internal static class RedisScripts
         """;
 
     /// <summary>KEYS: subject entry hashes. Returns each hash's fields and values, in order: a batch's
-    /// reads as one command, so the client completes one reply instead of one per subject.</summary>
+    /// reads as one command, so the client completes one reply instead of one per subject. A key that is
+    /// not a hash comes back as its type's name (a string, not an array), so the other subjects are
+    /// still answered and that one is named.</summary>
     private const string ReadManyLua = """
         local out = {}
-        for i = 1, #KEYS do out[i] = redis.call('HGETALL', KEYS[i]) end
+        for i = 1, #KEYS do
+          local r = redis.pcall('HGETALL', KEYS[i])
+          if r.err then r = redis.call('TYPE', KEYS[i]).ok end
+          out[i] = r
+        end
         return out
         """;
 

@@ -201,6 +201,27 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task IdentifierWithANulCharacter_IsNamedInChinese_NotABareBadRequest()
+    {
+        // ASP.NET Core's form reader refuses %00 outright; the clerk must still read what is wrong.
+        var hallPage = await OpenAsync();
+        var token = await hallPage.Page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
+        var form = hallPage.Page.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", token!);
+        form.Set("Subject", SampleRedListed[..6] + "\0" + SampleRedListed[6..]);
+        form.Set("Kind", "entity");
+        form.Set("Matter", FoodLicence);
+        form.Set("Missing", "");
+
+        var response = await hallPage.Page.APIRequest.PostAsync(hall.Host.BaseUrl + "/?handler=Route", new() { Form = form });
+
+        Assert.Equal(400, response.Status);
+        Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
+        var html = System.Net.WebUtility.HtmlDecode(await response.TextAsync());
+        Assert.Contains("证件号码无效：第7位有不可见字符 U+0000", html, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task EmptyIdentifier_AsksForOne()
     {
         var hallPage = await OpenAsync();

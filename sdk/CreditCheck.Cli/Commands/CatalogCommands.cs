@@ -52,7 +52,7 @@ internal static class CatalogCommands
         {
             var file = parse.GetValue(publishFile);
             var chosen = file is null ? CreditCatalog.Default : await CreditCatalog.LoadFileAsync(file.FullName, ct);
-            await using var store = await context.OpenStoreAsync(parse, ct);
+            await using var store = await context.OpenStoreAsync(parse, ct, setUp: true);
             var sequence = await store.Publisher.PublishCatalogAsync(chosen, ct);
             await store.SaveAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))

@@ -77,6 +77,11 @@ internal static class CheckCommand
         }
 
         table.AddRow("说明", Markup.Escape(decision.Explanation));
+        foreach (var unreadable in decision.UnreadableEntries)
+        {
+            table.AddRow("[yellow]无法读取[/]", Markup.Escape($"{unreadable.Field}: {unreadable.Reason}"));
+        }
+
         table.AddRow("Data", Markup.Escape($"catalog {decision.CatalogVersion}, sequence {decision.Sequence}, path {decision.Path}{(decision.IsDegraded ? ", DEGRADED: " + decision.DegradedReason : "")}"));
         table.AddRow("Check id", decision.CheckId.ToString());
         context.Output.Console.Write(table);
@@ -223,5 +228,8 @@ internal static class CheckCommand
         ["sequence"] = d.Sequence,
         ["path"] = d.Path.ToString(),
         ["degraded"] = d.DegradedReason,
+        ["unreadable"] = d.UnreadableEntries.Count == 0
+            ? null
+            : new JsonArray([.. d.UnreadableEntries.Select(u => (JsonNode)new JsonObject { ["field"] = u.Field, ["reason"] = u.Reason })]),
     };
 }

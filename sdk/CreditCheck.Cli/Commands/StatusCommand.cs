@@ -28,6 +28,7 @@ internal static class StatusCommand
                     ["filterBytes"] = report.FilterBytes,
                     ["feedLag"] = report.FeedLag,
                     ["damage"] = report.Damage is null ? null : new JsonObject([.. report.Damage.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
+                    ["notPermitted"] = report.NotPermitted is null ? null : new JsonArray([.. report.NotPermitted.Select(n => (JsonNode?)n)]),
                 });
                 return ExitCodes.Ok;
             }
@@ -58,6 +59,12 @@ internal static class StatusCommand
                     // 名单数据受损: checks answer no subject "not listed" until a replace import of the list rebuilds it.
                     table.AddRow($"[red]{Markup.Escape(list)} 数据受损[/]", Markup.Escape($"{damage} — 请以替换模式重新导入该名单 (creditcheck import FILE --list {list} --mode replace)"));
                 }
+            }
+
+            foreach (var part in report.NotPermitted ?? [])
+            {
+                // The ACL user may not read this part; the rest above is what it may read.
+                table.AddRow("[yellow]无权读取[/]", Markup.Escape($"{part}（该 ACL 用户无此权限；发布者用户可读取全部）"));
             }
 
             context.Output.Console.Write(table);

@@ -83,6 +83,7 @@ internal static class FeedbackSource
         };
         try
         {
+            await RedisOperatorStore.ProbeAsync(options, setUp: false).ConfigureAwait(false);
             return await RedisFeedbackReader.ConnectAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (OptionsValidationException e)

@@ -406,14 +406,14 @@ public sealed class ImportValidationTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task Import_NoCatalogPublished_ExitsInvalidInputNamingPublish()
+    public async Task Import_NoCatalogPublished_ExitsNotFoundNamingPublish()
     {
         using var cli = new CliSession(redis.Server);
         var file = cli.WriteCsv("one.csv", Rows.Entity(1));
 
         var result = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
 
-        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.Equal(Exit.NotFound, result.ExitCode); // the namespace was never set up
         Assert.Contains("catalog publish", result.Error, StringComparison.Ordinal);
     }
 

@@ -159,13 +159,14 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task Status_NothingPublished_ShowsNoCatalogAndNoEntries()
+    public async Task Status_CatalogPublishedNoEntries_ShowsTheCatalogAndNoEntries()
     {
         using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
 
         var status = await cli.StatusAsync();
 
-        Assert.Null(status["catalogVersion"]);
+        Assert.Equal(CreditCatalog.Default.Version, status["catalogVersion"]!.GetValue<string>());
         Assert.Empty(status["entries"]!.AsObject());
     }
 }

@@ -158,7 +158,7 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
         Assert.Equal("+OK", await server.CommandAsync(
             [.. "ACL SETUSER cc-sdk on >sdk-password-1 ~cc:{fb}:* &cc:{fb}:notify".Split(' '), .. RedisAcl.SdkCommands]));
         Assert.Equal("+OK", await server.CommandAsync(
-            [.. "ACL SETUSER cc-reader on >reader-password-1 ~cc:{fb}:feedback".Split(' '), .. RedisAcl.FeedbackReaderCommands]));
+            [.. "ACL SETUSER cc-reader on >reader-password-1 ~cc:{fb}:feedback %R~cc:{fb}:meta".Split(' '), .. RedisAcl.FeedbackReaderCommands]));
 
         // Least privilege, asked of the server while the default user may still ask it.
         Assert.Equal("+OK", await server.CommandAsync("ACL", "DRYRUN", "cc-sdk", "XADD", "cc:{fb}:feedback", "*", "k", "v"));

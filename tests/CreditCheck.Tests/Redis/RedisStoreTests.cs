@@ -165,6 +165,41 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         Assert.Equal(DecisionOutcome.Denied, decisions[2].Outcome);
     }
 
+    [Theory]
+    [InlineData("string")]
+    [InlineData("list")]
+    public async Task SubjectKeyOfTheWrongType_IsNamedUnreadable_AloneAndInABatch_WhileTheRestIsDecided(string type)
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var store = await harness.StartStoreAsync(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen });
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Huawei, "d-2"));
+        await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
+
+        // Someone overwrote the listed subject's entry hash with another kind of value.
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var db = direct.GetDatabase();
+        var key = new RedisKeys(harness.Namespace).Entries(new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret)).StorageKey(Subjects.Tencent));
+        await db.KeyDeleteAsync(key);
+        _ = type == "string" ? await db.StringSetAsync(key, "garbage") : await db.ListRightPushAsync(key, "garbage") > 0;
+
+        var one = await Checker(store).CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+        var batch = await Checker(store).CheckManyAsync(
+            [new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Alibaba, "procurement"), new CheckRequest(Subjects.Huawei, "procurement")]);
+
+        foreach (var decision in new[] { one, batch[0] })
+        {
+            Assert.Equal(DecisionOutcome.Review, decision.Outcome); // never Clear
+            var unreadable = Assert.Single(decision.UnreadableEntries);
+            Assert.Equal(key, unreadable.Field);
+            Assert.Equal($"expected a hash of the subject's entries, found a {type} (WRONGTYPE)", unreadable.Reason);
+        }
+
+        Assert.Equal(DecisionOutcome.Clear, batch[1].Outcome);
+        Assert.Equal(DecisionOutcome.Denied, batch[2].Outcome);
+        Assert.Contains(key, store.Status.LastError, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SecretMismatch_FailsTheSdkAndThePublisherAtStart()
     {

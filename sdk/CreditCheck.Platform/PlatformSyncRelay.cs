@@ -1,0 +1,510 @@
+using System.Threading.Channels;
+using CreditCheck.Catalog;
+using CreditCheck.Platform.Protocol;
+using CreditCheck.Redis;
+using CreditCheck.Stores;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CreditCheck.Platform;
+
+/// <summary>Keeps a Redis namespace equal to the credit platform's lists: follows the platform's
+/// <c>Sync</c> stream and writes through the publisher — a snapshot by replacing each list it names
+/// (staged and switched atomically per list by the publisher's import) and the catalog, then every change
+/// in version order. The platform version applied is recorded in the namespace (hash
+/// <c>cc:{ns}:platform</c>) only after what it names is applied, so after a restart or <c>kill -9</c> the
+/// relay resumes from it; a snapshot interrupted half-way is asked for again whole. Any disconnect or
+/// error is logged and retried with backoff; nothing the SDK refuses is applied half.</summary>
+public sealed partial class PlatformSyncRelay : IDisposable
+{
+    // Records handed to a list's import ahead of Redis: enough to keep the import busy, bounded in memory.
+    private const int ImportBuffer = 20_000;
+    private const int OnceAttempts = 8;
+
+    private readonly PlatformSyncOptions _options;
+    private readonly RedisCreditPublisher _publisher;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly PlatformChannel _channel;
+    private long _version;
+    private long _changes;
+    private int _snapshots;
+    private int _lists;
+    private long _entries;
+
+    /// <summary>Creates a relay; nothing is opened until <see cref="RunAsync"/> or <see cref="SyncOnceAsync"/>.</summary>
+    /// <param name="options">The platform and the reconnection settings.</param>
+    /// <param name="publisher">The publisher of the namespace to keep equal to the platform.</param>
+    /// <param name="logger">Where disconnects, refusals and snapshots are logged.</param>
+    /// <param name="time">The clock (tests inject one).</param>
+    public PlatformSyncRelay(PlatformSyncOptions options, RedisCreditPublisher publisher, ILogger<PlatformSyncRelay>? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(publisher);
+        options.Validate();
+        _options = options;
+        _publisher = publisher;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        _channel = new PlatformChannel(options.Platform, _time);
+    }
+
+    /// <summary>Told of the relay's progress (a snapshot's entries, changes applied).</summary>
+    public IProgress<PlatformSyncProgress>? Progress { get; set; }
+
+    /// <summary>Follows the platform until cancelled: reconnects with backoff after any disconnect or error.</summary>
+    /// <param name="cancellationToken">Stops the relay.</param>
+    /// <returns>What was done, once cancelled.</returns>
+    public async Task<PlatformSyncSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.MinReconnectDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var before = Summary();
+            try
+            {
+                await SessionAsync(target: null, cancellationToken).ConfigureAwait(false);
+                LogStreamEnded(_logger, _options.Platform.Address!, _version);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (IsRetried(e))
+            {
+                LogFailed(_logger, _options.Platform.Address!, _version, Describe(e), delay.TotalSeconds);
+            }
+
+            delay = Summary() != before ? _options.MinReconnectDelay : delay;
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+        }
+
+        return Summary();
+    }
+
+    /// <summary>Brings the namespace up to the platform's current version (asked with <c>GetCatalog</c>)
+    /// and returns. A refused credential or entitlement fails at once; other errors are retried a few
+    /// times with backoff.</summary>
+    /// <param name="cancellationToken">Stops the sync.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="RpcException">The platform refused the client, or stayed unreachable.</exception>
+    /// <exception cref="PlatformDataException">The platform kept sending what the SDK refuses.</exception>
+    public async Task<PlatformSyncSummary> SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        var delay = _options.MinReconnectDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var target = (await _channel.Client.GetCatalogAsync(new GetCatalogRequest(), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken)
+                    .ConfigureAwait(false)).Version;
+                if (await SessionAsync(target, cancellationToken).ConfigureAwait(false))
+                {
+                    return Summary();
+                }
+
+                LogStreamEnded(_logger, _options.Platform.Address!, _version);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
+            {
+                throw;
+            }
+            catch (Exception e) when (IsRetried(e) && attempt < OnceAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                LogFailed(_logger, _options.Platform.Address!, _version, Describe(e), delay.TotalSeconds);
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    /// <summary>Closes the channel to the platform (not the publisher, which the caller owns).</summary>
+    public void Dispose() => _channel.Dispose();
+
+    /// <summary>What went wrong, in one line naming the platform's status or the refusal.</summary>
+    internal static string Describe(Exception e) => e switch
+    {
+        RpcException rpc => $"the platform answered {rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => e.Message,
+    };
+
+    private static bool IsRetried(Exception e) => e is not (OutOfMemoryException or StackOverflowException);
+
+    private PlatformSyncSummary Summary() => new(_version, _snapshots, _lists, _entries, _changes);
+
+    private void Report(long snapshotVersion = 0, long snapshotEntries = 0, long snapshotTotal = 0) =>
+        Progress?.Report(new PlatformSyncProgress(_version, snapshotVersion, snapshotEntries, snapshotTotal, _changes));
+
+    /// <summary>One Sync stream, from the version recorded in the namespace. Returns true once the
+    /// namespace holds <paramref name="target"/> (when given); false when the platform ended the stream.</summary>
+    private async Task<bool> SessionAsync(long? target, CancellationToken cancellationToken)
+    {
+        var mark = await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false);
+        _version = mark.Version;
+        if (mark.SnapshotInProgress > 0)
+        {
+            LogSnapshotInterrupted(_logger, mark.SnapshotInProgress);
+        }
+
+        if (target is { } already && mark.SnapshotInProgress == 0 && _version >= already)
+        {
+            return true;
+        }
+
+        var request = new SyncRequest { Client = _options.Platform.ClientId, LastAppliedVersion = mark.SnapshotInProgress > 0 ? 0 : mark.Version };
+        request.Lists.AddRange(_options.Platform.Lists);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_options.StreamIdleTimeout);
+        using var call = _channel.Client.Sync(request, cancellationToken: idle.Token);
+        SnapshotApplier? snapshot = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await call.ResponseStream.MoveNext(idle.Token).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+                }
+                catch (Exception e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
+                {
+                    throw new TimeoutException($"the Sync stream was silent for {_options.StreamIdleTimeout.TotalSeconds:F0} s (no change, no heartbeat); reconnecting", e);
+                }
+
+                // Applying may take a while (a list's import); the silence timer counts only the platform's.
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                var message = call.ResponseStream.Current;
+                switch (message.KindCase)
+                {
+                    case SyncMessage.KindOneofCase.SnapshotBegin:
+                        if (snapshot is not null)
+                        {
+                            throw new PlatformDataException("the platform began a snapshot inside another");
+                        }
+
+                        snapshot = await SnapshotApplier.BeginAsync(this, message.SnapshotBegin, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SyncMessage.KindOneofCase.SnapshotChunk:
+                        await (snapshot ?? throw new PlatformDataException("the platform sent a snapshot chunk outside a snapshot"))
+                            .AddAsync(message.SnapshotChunk, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SyncMessage.KindOneofCase.SnapshotEnd:
+                        await (snapshot ?? throw new PlatformDataException("the platform ended a snapshot it had not begun"))
+                            .FinishAsync(message.SnapshotEnd.Version, cancellationToken).ConfigureAwait(false);
+                        snapshot = null;
+                        break;
+                    case SyncMessage.KindOneofCase.Change:
+                        if (snapshot is not null)
+                        {
+                            throw new PlatformDataException($"the platform sent change {message.Change.Version} inside a snapshot");
+                        }
+
+                        await ApplyAsync(message.Change, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case SyncMessage.KindOneofCase.Heartbeat:
+                        // Changes to lists this client does not follow are not sent; the heartbeat moves it on.
+                        if (snapshot is null && message.Heartbeat.Version > _version)
+                        {
+                            _version = message.Heartbeat.Version;
+                            await _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, 0), cancellationToken).ConfigureAwait(false);
+                            Report();
+                        }
+
+                        break;
+                }
+
+                if (target is { } version && snapshot is null && _version >= version)
+                {
+                    return true;
+                }
+
+                idle.CancelAfter(_options.StreamIdleTimeout);
+            }
+        }
+        finally
+        {
+            if (snapshot is not null)
+            {
+                await snapshot.AbortAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Applies one change and then records its version. A change at or below the recorded version
+    /// was applied already and is skipped. A crash between the write and the record re-applies the change
+    /// on restart, which is harmless: upsert (same content), remove and status (the same status and reason)
+    /// are idempotent, so applying a change twice leaves what applying it once leaves.</summary>
+    private async Task ApplyAsync(Change change, CancellationToken cancellationToken)
+    {
+        if (change.Version <= _version)
+        {
+            return;
+        }
+
+        try
+        {
+            switch (change.OperationCase)
+            {
+                case Change.OperationOneofCase.Upsert:
+                    await _publisher.UpsertAsync(PlatformEntries.ToRecord(change.Upsert), cancellationToken).ConfigureAwait(false);
+                    break;
+                case Change.OperationOneofCase.Remove:
+                    var removed = change.Remove;
+                    await _publisher.RemoveAsync(PlatformEntries.Subject(removed.Subject, removed.SubjectKind, removed.ListCode, removed.EntryId), removed.ListCode, removed.EntryId, cancellationToken)
+                        .ConfigureAwait(false);
+                    break;
+                case Change.OperationOneofCase.Status:
+                    var key = change.Status.Entry;
+                    var status = PlatformEntries.Status(change.Status.Status, key.ListCode, key.EntryId);
+                    var reason = string.IsNullOrWhiteSpace(change.Status.Reason) ? $"status {status} set by the credit platform" : change.Status.Reason;
+                    if (!await _publisher.SetStatusAsync(PlatformEntries.Subject(key.Subject, key.SubjectKind, key.ListCode, key.EntryId), key.ListCode, key.EntryId, status, reason, cancellationToken)
+                            .ConfigureAwait(false))
+                    {
+                        LogStatusOfAbsentEntry(_logger, change.Version, key.ListCode, key.EntryId);
+                    }
+
+                    break;
+                case Change.OperationOneofCase.CatalogJson:
+                    await PublishCatalogAsync(change.CatalogJson, $"change {change.Version}", cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new PlatformDataException($"change {change.Version} carries no operation this SDK knows (a newer contract?)");
+            }
+        }
+        catch (ListEntryException e)
+        {
+            throw new PlatformDataException($"change {change.Version} was refused by the SDK: {e.Message}", e);
+        }
+
+        _version = change.Version;
+        await _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, 0), cancellationToken).ConfigureAwait(false);
+        _changes++;
+        Report();
+    }
+
+    /// <summary>Publishes the platform's catalog unless the namespace holds it already.</summary>
+    private async Task PublishCatalogAsync(string json, string from, CancellationToken cancellationToken)
+    {
+        CreditCatalog catalog;
+        try
+        {
+            catalog = CreditCatalog.Parse(json);
+        }
+        catch (CatalogValidationException e)
+        {
+            throw new PlatformDataException($"the platform's catalog ({from}) was refused by the SDK: {e.Message}", e);
+        }
+
+        var current = await _publisher.GetCatalogAsync(cancellationToken).ConfigureAwait(false);
+        if (current is not null && current.Version == catalog.Version && current.ToJson() == catalog.ToJson())
+        {
+            return;
+        }
+
+        try
+        {
+            await _publisher.PublishCatalogAsync(catalog, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new PlatformDataException($"the platform's catalog {catalog.Version} ({from}) was refused by the namespace: {e.Message}", e);
+        }
+    }
+
+    /// <summary>One snapshot being applied: the namespace is marked "snapshot in progress" first (a relay
+    /// restarted before the end asks for a new snapshot), the catalog published, then each list replaced
+    /// by the publisher's import as its chunks stream in (a list's chunks are contiguous), lists named
+    /// without chunks replaced by nothing; the version is recorded at the end.</summary>
+    private sealed class SnapshotApplier
+    {
+        private readonly PlatformSyncRelay _relay;
+        private readonly SnapshotBegin _begin;
+        private readonly HashSet<string> _lists;
+        private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+        private (string List, Channel<ListRecord> Records, Task<ImportSummary> Import)? _current;
+        private long _written;
+
+        private SnapshotApplier(PlatformSyncRelay relay, SnapshotBegin begin)
+        {
+            _relay = relay;
+            _begin = begin;
+            _lists = new HashSet<string>(begin.Lists, StringComparer.Ordinal);
+        }
+
+        public static async Task<SnapshotApplier> BeginAsync(PlatformSyncRelay relay, SnapshotBegin begin, CancellationToken cancellationToken)
+        {
+            LogSnapshotBegins(relay._logger, begin.Version, begin.Lists.Count, begin.TotalEntries);
+            if (string.IsNullOrEmpty(begin.CatalogJson))
+            {
+                throw new PlatformDataException($"snapshot {begin.Version} carries no catalog");
+            }
+
+            // Checked before anything is written: a refused catalog leaves the namespace as it was.
+            try
+            {
+                CreditCatalog.Parse(begin.CatalogJson);
+            }
+            catch (CatalogValidationException e)
+            {
+                throw new PlatformDataException($"the platform's catalog (snapshot {begin.Version}) was refused by the SDK: {e.Message}", e);
+            }
+
+            await relay._publisher.SetPlatformMarkAsync(new RedisPlatformMark(relay._version, begin.Version), cancellationToken).ConfigureAwait(false);
+            await relay.PublishCatalogAsync(begin.CatalogJson, $"snapshot {begin.Version}", cancellationToken).ConfigureAwait(false);
+            relay.Report(begin.Version, 0, begin.TotalEntries);
+            return new SnapshotApplier(relay, begin);
+        }
+
+        public async Task AddAsync(SnapshotChunk chunk, CancellationToken cancellationToken)
+        {
+            if (!_lists.Contains(chunk.ListCode))
+            {
+                throw new PlatformDataException($"snapshot {_begin.Version} sent entries of list '{chunk.ListCode}', which its beginning does not name");
+            }
+
+            if (_current?.List != chunk.ListCode)
+            {
+                await FinishCurrentAsync().ConfigureAwait(false);
+                if (!_done.Add(chunk.ListCode))
+                {
+                    throw new PlatformDataException($"snapshot {_begin.Version} sent the chunks of list '{chunk.ListCode}' apart (a list's chunks must be contiguous)");
+                }
+
+                var records = Channel.CreateBounded<ListRecord>(new BoundedChannelOptions(ImportBuffer) { SingleReader = true, SingleWriter = true });
+                var list = chunk.ListCode;
+                var import = Task.Run(() => _relay._publisher.ImportListAsync(list, Drain(records.Reader), ImportMode.Replace, progress: null, cancellationToken), cancellationToken);
+                _current = (list, records, import);
+            }
+
+            var writer = _current.Value.Records.Writer;
+            foreach (var entry in chunk.Entries)
+            {
+                if (entry.ListCode.Length > 0 && entry.ListCode != chunk.ListCode)
+                {
+                    throw new PlatformDataException($"snapshot {_begin.Version}: entry '{entry.EntryId}' names list '{entry.ListCode}' inside a chunk of '{chunk.ListCode}'");
+                }
+
+                if (entry.ListCode.Length == 0)
+                {
+                    entry.ListCode = chunk.ListCode;
+                }
+
+                var record = PlatformEntries.ToRecord(entry);
+                if (!writer.TryWrite(record))
+                {
+                    await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            _written += chunk.Entries.Count;
+            _relay.Report(_begin.Version, _written, _begin.TotalEntries);
+        }
+
+        public async Task FinishAsync(long version, CancellationToken cancellationToken)
+        {
+            if (version != _begin.Version)
+            {
+                throw new PlatformDataException($"snapshot {_begin.Version} ended as version {version}");
+            }
+
+            await FinishCurrentAsync().ConfigureAwait(false);
+            foreach (var list in _lists.Where(l => !_done.Contains(l)).Order(StringComparer.Ordinal))
+            {
+                await Import(list, _relay._publisher.ImportListAsync(list, [], ImportMode.Replace, progress: null, cancellationToken)).ConfigureAwait(false);
+            }
+
+            _relay._version = version;
+            await _relay._publisher.SetPlatformMarkAsync(new RedisPlatformMark(version, 0), cancellationToken).ConfigureAwait(false);
+            _relay._snapshots++;
+            _relay._entries += _written;
+            _relay.Report();
+            LogSnapshotApplied(_relay._logger, version, _lists.Count, _written);
+        }
+
+        /// <summary>Stops the list being imported: its import fails and switches nothing.</summary>
+        public async Task AbortAsync()
+        {
+            if (_current is { } current)
+            {
+                current.Records.Writer.TryComplete(new OperationCanceledException("the snapshot was interrupted"));
+                try
+                {
+                    await current.Import.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The import ends without switching the list; the next snapshot replaces it.
+                }
+
+                _current = null;
+            }
+        }
+
+        private async Task FinishCurrentAsync()
+        {
+            if (_current is { } current)
+            {
+                current.Records.Writer.TryComplete();
+                _current = null;
+                await Import(current.List, current.Import).ConfigureAwait(false);
+            }
+        }
+
+        private async Task Import(string list, Task<ImportSummary> import)
+        {
+            try
+            {
+                await import.ConfigureAwait(false);
+            }
+            catch (ListEntryException e)
+            {
+                throw new PlatformDataException($"snapshot {_begin.Version}: list '{list}' was refused by the SDK (the namespace keeps its previous content): {e.Message}", e);
+            }
+
+            _relay._lists++;
+        }
+
+        /// <summary>The records as the import reads them: blocks its (pool) thread while the stream is behind.</summary>
+        private static IEnumerable<ListRecord> Drain(ChannelReader<ListRecord> reader)
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out var record))
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(5101, LogLevel.Warning, "Platform sync: {Reason} (platform {Address}, namespace at platform version {Version}); retrying in {Seconds:F0} s", EventName = "PlatformSyncFailed")]
+    private static partial void LogFailed(ILogger logger, Uri address, long version, string reason, double seconds);
+
+    [LoggerMessage(5102, LogLevel.Information, "Platform sync: the platform {Address} ended the Sync stream at version {Version}; reconnecting", EventName = "PlatformSyncStreamEnded")]
+    private static partial void LogStreamEnded(ILogger logger, Uri address, long version);
+
+    [LoggerMessage(5103, LogLevel.Information, "Platform sync: snapshot {Version} begins ({Lists} lists, {Entries} entries)", EventName = "PlatformSnapshotBegins")]
+    private static partial void LogSnapshotBegins(ILogger logger, long version, int lists, long entries);
+
+    [LoggerMessage(5104, LogLevel.Information, "Platform sync: snapshot {Version} applied ({Lists} lists, {Entries} entries)", EventName = "PlatformSnapshotApplied")]
+    private static partial void LogSnapshotApplied(ILogger logger, long version, int lists, long entries);
+
+    [LoggerMessage(5105, LogLevel.Warning, "Platform sync: snapshot {Version} was being applied when the relay stopped; asking the platform for a new snapshot", EventName = "PlatformSnapshotInterrupted")]
+    private static partial void LogSnapshotInterrupted(ILogger logger, long version);
+
+    [LoggerMessage(5106, LogLevel.Warning, "Platform sync: change {Version} sets the status of entry '{EntryId}' of list '{List}', which the namespace does not hold; skipped", EventName = "PlatformStatusOfAbsentEntry")]
+    private static partial void LogStatusOfAbsentEntry(ILogger logger, long version, string list, string entryId);
+}

@@ -1,0 +1,86 @@
+using CreditCheck.Redis;
+using CreditCheck.Tests.Support;
+
+namespace CreditCheck.Tests.Cli;
+
+/// <summary>A mistyped namespace, a wrong secret on the feedback commands and a read-only ACL user: each
+/// gets a named answer, and none of them changes what is stored.</summary>
+[Collection(CliTestGroup.Name)]
+public sealed class NamespaceAndAccessTests(RedisFixture redis)
+{
+    [Fact]
+    public async Task Status_NamespaceNeverSetUp_ExitsNotFoundListingTheNamespacesAndClaimsNothing()
+    {
+        using var real = new CliSession(redis.Server);
+        await real.PublishAsync();
+        using var typo = new CliSession(redis.Server);
+
+        var status = await typo.RunAsync("status");
+        var check = await typo.RunAsync("check", Rows.Company(1), "--scenario", "procurement");
+
+        Assert.Equal(Exit.NotFound, status.ExitCode);
+        Assert.Contains($"没有命名空间 '{typo.Namespace}'（可能拼写有误）", status.Error, StringComparison.Ordinal);
+        Assert.Contains(real.Namespace, status.Error, StringComparison.Ordinal); // the namespaces that exist
+        Assert.Contains("catalog publish", status.Error, StringComparison.Ordinal);
+        Assert.Contains("mistyped", status.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.NotFound, check.ExitCode);
+        // Nothing was claimed under the typo: a later publish with another secret is still free to set it up.
+        Assert.Equal(":0", await redis.Server.CommandAsync("EXISTS", $"cc:{{{typo.Namespace}}}:meta"));
+    }
+
+    [Fact]
+    public async Task FeedbackExportAndReport_WrongSecretOrMistypedNamespace_AreRefused()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var wrongSecret = new Dictionary<string, string?>(cli.Environment, StringComparer.Ordinal) { ["CREDITCHECK_SECRET"] = "another-secret-0123456789abcdef" };
+        var typo = new Dictionary<string, string?>(cli.Environment, StringComparer.Ordinal) { ["CREDITCHECK_NAMESPACE"] = cli.Namespace + "x" };
+        string[] export = ["feedback", "export", "--since", "2024-01-01", "--until", "2024-04-01", "--out", cli.PathOf("out.csv")];
+        string[] report = ["report", "--since", "2024-01-01", "--until", "2024-04-01", "--out", cli.PathOf("report.html")];
+
+        var exportWrong = await Cli.RunAsync(wrongSecret, export);
+        var reportWrong = await Cli.RunAsync(wrongSecret, report);
+        var exportTypo = await Cli.RunAsync(typo, export);
+
+        Assert.Equal(Exit.Conflict, exportWrong.ExitCode);
+        Assert.Contains("different secret", exportWrong.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.Conflict, reportWrong.ExitCode);
+        Assert.Equal(Exit.NotFound, exportTypo.ExitCode);
+        Assert.Contains(cli.Namespace, exportTypo.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.PathOf("out.csv")));
+        Assert.Equal(Exit.Ok, (await cli.RunAsync(export)).ExitCode); // the right secret reads
+    }
+
+    [Fact]
+    public async Task Status_ReadOnlySdkUser_ShowsWhatItMayReadAndNamesTheRest()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        await cli.RunOkAsync("import", cli.WriteCsv("one.csv", Rows.Entity(1)), "--list", CliSession.Debtors);
+        var ns = cli.Namespace;
+        var user = "cc-ro-" + ns;
+        Assert.Equal("+OK", await redis.Server.CommandAsync(
+            [.. $"ACL SETUSER {user} on >ro-password-1 ~cc:{{{ns}}}:* &cc:{{{ns}}}:notify".Split(' '), .. RedisAcl.SdkCommands]));
+        var readOnly = new Dictionary<string, string?>(cli.Environment, StringComparer.Ordinal)
+        {
+            ["CREDITCHECK_REDIS_USER"] = user,
+            ["CREDITCHECK_REDIS_PASSWORD"] = "ro-password-1",
+        };
+        try
+        {
+            var status = await Cli.RunAsync(readOnly, "status", "--json");
+            var check = await Cli.RunAsync(readOnly, "check", Rows.Company(1), "--scenario", "procurement", "--json");
+
+            Assert.Equal(Exit.Ok, status.ExitCode);
+            Assert.Equal(CreditCheck.Catalog.CreditCatalog.Default.Version, status.Json["catalogVersion"]!.GetValue<string>());
+            Assert.Contains("NOPERM", status.Json["notPermitted"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.DoesNotContain("cannot be reached", status.Error, StringComparison.Ordinal);
+            Assert.Equal(Exit.Ok, check.ExitCode);
+            Assert.NotEqual("Clear", check.Json["outcome"]!.GetValue<string>()); // the listed subject, read by the read-only user
+        }
+        finally
+        {
+            await redis.Server.CommandAsync("ACL", "DELUSER", user);
+        }
+    }
+}
