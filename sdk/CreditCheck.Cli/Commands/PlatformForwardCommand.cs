@@ -15,7 +15,7 @@ internal static class PlatformForwardCommand
     public static Command Create(CommandContext context)
     {
         var platform = new Option<string>("--platform") { Description = "The credit platform's gRPC address, e.g. https://credit.example.gov.cn.", Required = true };
-        var client = new Option<string>("--client") { Description = "The client id the platform issued (secret from $CREDITCHECK_PLATFORM_SECRET).", Required = true };
+        var client = new Option<string?>("--client") { Description = "The client id the platform issued (default: $CREDITCHECK_PLATFORM_CLIENT); the secret is read from $" + PlatformCommands.SecretVariable + "." };
         var once = new Option<bool>("--once") { Description = "Forward what the stream holds now, print the summary and exit (default: keep forwarding until Ctrl+C)." };
         var batch = new Option<int>("--batch") { Description = "Records per upload (default 500).", DefaultValueFactory = _ => 500 };
         var consumer = new Option<string?>("--consumer") { Description = "This forwarder's name in the consumer group (default: the machine name); keep it stable across restarts." };
@@ -48,8 +48,8 @@ internal static class PlatformForwardCommand
             var address = parse.GetValue(platform);
             options.Platform.Address = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri
                 : throw new CliException(ExitCodes.Usage, $"--platform '{address}' 不是有效地址（例如 https://credit.example.gov.cn）", $"--platform '{address}' is not an absolute address such as https://credit.example.gov.cn.");
-            options.Platform.ClientId = parse.GetValue(client) ?? "";
-            options.Platform.Secret = context.Environment.TryGetValue("CREDITCHECK_PLATFORM_SECRET", out var secret) ? secret ?? "" : "";
+            options.Platform.ClientId = parse.GetValue(client) ?? context.Environment.GetValueOrDefault("CREDITCHECK_PLATFORM_CLIENT") ?? "";
+            options.Platform.Secret = context.Environment.GetValueOrDefault(PlatformCommands.SecretVariable) ?? "";
             options.Consumer = parse.GetValue(consumer) ?? options.Consumer;
             try
             {
@@ -57,7 +57,8 @@ internal static class PlatformForwardCommand
             }
             catch (InvalidOperationException e)
             {
-                throw new CliException(ExitCodes.Usage, $"平台设置无效：{e.Message}", e.Message);
+                throw new CliException(ExitCodes.Usage, e.Message.Replace("CreditCheck:Platform:ClientId", "--client", StringComparison.Ordinal)
+                    .Replace("CreditCheck:Platform:Secret", "$" + PlatformCommands.SecretVariable, StringComparison.Ordinal));
             }
 
             using var redis = await ConnectAsync(settings);
@@ -86,7 +87,7 @@ internal static class PlatformForwardCommand
             }
             catch (RpcException e)
             {
-                throw new CliException(ExitCodes.Usage, $"信用平台拒绝了本客户端（{e.StatusCode}）：{e.Status.Detail}", $"The platform refused client '{options.Platform.ClientId}': {e.StatusCode}: {e.Status.Detail}");
+                throw PlatformCommands.Failure(e, options.Platform.Address);
             }
 
             Report(context, parse.GetValue(GlobalOptions.Json), summary, started.Elapsed, settings.Namespace);
