@@ -41,6 +41,7 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
     private volatile string? _lastError;
     private long _version;
     private long _confirmedAtTicks;
+    private readonly TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _follow;
     private int _disposed;
 
@@ -81,6 +82,10 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         }
 
         _follow ??= Task.Run(() => FollowAsync(_stopping.Token), CancellationToken.None);
+
+        // A bounded wait for the stream, so that the cache serves from the first checks; without it, checks
+        // still go to the platform.
+        await _live.Task.WaitAsync(_options.Platform.CallTimeout, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public async ValueTask<SubjectLookup> LookupAsync(SubjectId subject, CancellationToken cancellationToken = default) =>
@@ -309,6 +314,7 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
                 // Changes may have been missed while the stream was down: drop every cached answer.
                 await NewGenerationAsync(stopping).ConfigureAwait(false);
                 _streamLive = true;
+                _live.TrySetResult();
                 backoff = TimeSpan.FromMilliseconds(200);
                 while (await call.ResponseStream.MoveNext(stopping).ConfigureAwait(false))
                 {
