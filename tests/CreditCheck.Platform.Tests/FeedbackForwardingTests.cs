@@ -122,7 +122,7 @@ public sealed class FeedbackForwardingTests
     }
 
     [Fact]
-    public async Task AddFeedbackForwarding_forwards_a_hosts_feedback_while_it_runs()
+    public async Task AddFeedbackForwarding_forwards_a_hosts_feedback_while_it_runs_and_through_an_outage()
     {
         await using var redis = await RedisServer.StartAsync();
         var ns = "f" + Guid.NewGuid().ToString("N")[..10];
@@ -133,11 +133,18 @@ public sealed class FeedbackForwardingTests
             o.Platform.ClientId = PlatformProcess.Client;
             o.Platform.Secret = PlatformProcess.Secret;
             o.PollInterval = TimeSpan.FromMilliseconds(100);
+            o.MaxBackoff = TimeSpan.FromSeconds(2);
         }));
 
         var keys = await ReportAsync(host, 50);
-
         await WaitForFeedbackAsync(platform, n => n >= 50);
+
+        // An outage while the host runs: the service retries with backoff and delivers the rest once it is back.
+        await platform.KillAsync();
+        keys.AddRange(await ReportAsync(host, 600));
+        await platform.RestartAsync();
+        await WaitForFeedbackAsync(platform, n => n >= 650);
+
         var received = (await platform.GetFeedbackAsync()).Select(r => (string)r!["record"]!["idempotencyKey"]!);
         Assert.Equal(keys.Order(StringComparer.Ordinal), received.Order(StringComparer.Ordinal));
         await host.StopAsync();

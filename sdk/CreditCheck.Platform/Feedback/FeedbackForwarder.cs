@@ -94,6 +94,7 @@ public sealed class FeedbackForwarder : IDisposable
             }
             catch (Exception e) when (e is RpcException or RedisException or TimeoutException)
             {
+                _ownPendingDone = false; // retry the same records first, not new ones
                 ForwarderLog.Retrying(_logger, _namespace, Describe(e), backoff);
                 await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
@@ -133,6 +134,7 @@ public sealed class FeedbackForwarder : IDisposable
                     throw new PlatformUnavailableException(_options.Platform.Address!, Describe(e), e);
                 }
 
+                _ownPendingDone = false; // retry the same records first, not new ones
                 ForwarderLog.Retrying(_logger, _namespace, Describe(e), backoff);
                 await Task.Delay(backoff, _time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
