@@ -35,7 +35,7 @@ internal static class PlatformCommands
     {
         var group = new Command("platform", "The link to a credit platform (信用平台): lists in (sync), feedback out.");
         group.Subcommands.Add(CreateSync(context));
-        // The feedback forwarder's subcommand: group.Subcommands.Add(CreateForwardFeedback(context));
+        group.Subcommands.Add(PlatformForwardCommand.Create(context));
         return group;
     }
 

@@ -80,6 +80,10 @@ public sealed class CreditDecision
     /// <summary>The store's change sequence the decision reflects.</summary>
     public required long Sequence { get; init; }
 
+    /// <summary>The credit platform's id for the query the decision was made from (query-through store),
+    /// or null; feedback on the decision carries it to the platform.</summary>
+    public string? PlatformRequestId { get; init; }
+
     /// <summary>How old the data was: zero for the embedded store; for a shared store, the time since
     /// the sequence was last confirmed current.</summary>
     public required TimeSpan DataAge { get; init; }

@@ -33,6 +33,9 @@ public sealed record FeedbackRecord
     /// <summary>The feed sequence the decision was made on.</summary>
     public required long Sequence { get; init; }
 
+    /// <summary>The credit platform's request id the decision was made from (query-through), or null.</summary>
+    public string? PlatformRequestId { get; init; }
+
     /// <summary>The measure's code, or null for <see cref="ExecutionResult.NothingToExecute"/>.</summary>
     public string? MeasureCode { get; init; }
 
@@ -116,6 +119,7 @@ public sealed record FeedbackRecord
             Outcome = decision.Outcome,
             CatalogVersion = decision.CatalogVersion,
             Sequence = decision.Sequence,
+            PlatformRequestId = decision.PlatformRequestId,
             Lists = [.. decision.MatchedEntries.Select(m => m.Entry.ListCode).Distinct(StringComparer.Ordinal)],
             EntryIds = [.. decision.MatchedEntries.Select(m => m.Entry.EntryId)],
             Result = ExecutionResult.NothingToExecute,

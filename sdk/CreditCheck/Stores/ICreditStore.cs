@@ -41,7 +41,12 @@ public readonly record struct SubjectLookup(
     IReadOnlyList<UnreadableEntry> Unreadable,
     LookupSource Source,
     StoreFreshness Freshness,
-    string? Problem = null);
+    string? Problem = null)
+{
+    /// <summary>The credit platform's id for the query that answered (a query-through store), or null;
+    /// the decision carries it so feedback refers to it.</summary>
+    public string? PlatformRequestId { get; init; }
+}
 
 /// <summary>An entry found for a subject, and the key that found it.</summary>
 /// <param name="Entry">The entry.</param>

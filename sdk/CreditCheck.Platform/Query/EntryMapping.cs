@@ -1,0 +1,90 @@
+using System.Globalization;
+using CreditCheck.Stores;
+using Proto = CreditCheck.Platform.Protocol;
+
+namespace CreditCheck.Platform;
+
+/// <summary>The contract's entries as the SDK's; an entry that cannot be read is reported, never dropped.</summary>
+internal static class EntryMapping
+{
+    public static (List<FoundEntry> Found, List<UnreadableEntry> Unreadable) FromResponse(Proto.QueryResponse response, SubjectId subject)
+    {
+        var found = new List<FoundEntry>(response.Entries.Count);
+        var unreadable = new List<UnreadableEntry>();
+        foreach (var entry in response.Entries)
+        {
+            try
+            {
+                var scheme = subject.EmbeddedOrganizationCode is { } org && entry.Subject == org.Value ? IdentifierScheme.OrganizationCode : subject.Scheme;
+                found.Add(new FoundEntry(ToListEntry(entry), scheme));
+            }
+            catch (FormatException e)
+            {
+                unreadable.Add(new UnreadableEntry($"platform entry {entry.ListCode}/{entry.EntryId}", e.Message));
+            }
+        }
+
+        return (found, unreadable);
+    }
+
+    public static ListEntry ToListEntry(Proto.Entry entry)
+    {
+        if (string.IsNullOrEmpty(entry.EntryId) || string.IsNullOrEmpty(entry.ListCode))
+        {
+            throw new FormatException("the entry has no list code or entry id");
+        }
+
+        return new ListEntry
+        {
+            EntryId = entry.EntryId,
+            ListCode = entry.ListCode,
+            SubjectKind = entry.SubjectKind switch
+            {
+                Proto.SubjectKind.LegalEntity => SubjectKind.LegalEntity,
+                Proto.SubjectKind.NaturalPerson => SubjectKind.NaturalPerson,
+                _ => throw new FormatException($"subject_kind {entry.SubjectKind} is not a legal entity or a natural person"),
+            },
+            SubjectName = Text(entry.SubjectName),
+            Authority = Text(entry.Authority),
+            DecisionReference = Text(entry.DecisionReference),
+            Summary = Text(entry.Summary),
+            ListedOn = Date(entry.ListedOn, "listed_on"),
+            ValidFrom = Date(entry.ValidFrom, "valid_from"),
+            ValidUntil = Date(entry.ValidUntil, "valid_until"),
+            Status = entry.Status switch
+            {
+                Proto.EntryStatus.Active or Proto.EntryStatus.Unspecified => EntryStatus.Active,
+                Proto.EntryStatus.UnderObjection => EntryStatus.UnderObjection,
+                Proto.EntryStatus.Repaired => EntryStatus.Repaired,
+                Proto.EntryStatus.Revoked => EntryStatus.Revoked,
+                _ => throw new FormatException($"status {entry.Status} is unknown"),
+            },
+            StatusReason = Text(entry.StatusReason),
+            RelatedTo = entry.RelatedTo is { } related && !string.IsNullOrEmpty(related.EnterpriseName)
+                ? new RelatedParty(related.EnterpriseName, Text(related.EnterpriseCode), related.Role switch
+                {
+                    Proto.RelatedRole.LegalRepresentative => RelatedRole.LegalRepresentative,
+                    Proto.RelatedRole.PrincipalPerson => RelatedRole.PrincipalPerson,
+                    Proto.RelatedRole.ActualController => RelatedRole.ActualController,
+                    Proto.RelatedRole.DirectlyResponsiblePerson => RelatedRole.DirectlyResponsiblePerson,
+                    _ => throw new FormatException($"related_to.role {related.Role} is unknown"),
+                })
+                { ListedInOwnRight = related.ListedInOwnRight ? true : null } // proto3 false = not said: as the list says (as the relay reads it)
+                : null,
+        };
+    }
+
+    private static string? Text(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static DateTimeOffset? Date(string value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new FormatException($"{field} '{value}' is not an RFC 3339 time");
+    }
+}

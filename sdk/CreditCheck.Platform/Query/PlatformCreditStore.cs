@@ -1,0 +1,467 @@
+using System.Security.Cryptography;
+using System.Text;
+using CreditCheck.Catalog;
+using CreditCheck.Stores;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Proto = CreditCheck.Platform.Protocol;
+
+namespace CreditCheck.Platform;
+
+/// <summary>
+/// The query-through store: a department that holds no copy of the lists asks the platform per check
+/// (<c>Query</c>, <c>QueryMany</c> for batches), caching answers in the host's <see cref="IDistributedCache"/>.
+/// </summary>
+/// <remarks>
+/// Cache keys are <c>{prefix}{generation}:{kind}:{HMAC of the subject}</c> (no identity number in clear).
+/// The <c>Sync</c> stream, followed from the platform's current version, removes the entries of changed
+/// subjects; a snapshot, a catalog change or a lost stream starts a new generation (every entry is dropped
+/// at once). While the stream is down the cache is not used: answers come from the platform or are
+/// degraded. A platform that fails or is slower than <c>CallTimeout</c> yields
+/// <see cref="LookupSource.Unavailable"/> naming the platform, and the checker applies <c>OnUnavailable</c>.
+/// </remarks>
+internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDisposable
+{
+    private const string GenerationKey = "generation";
+    private readonly PlatformStoreOptions _options;
+    private readonly PlatformChannel _channel;
+    private readonly IDistributedCache? _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _maxStaleness;
+    private readonly byte[] _subjectKey;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _catalogLock = new(1, 1);
+    private volatile CreditCatalog? _catalog;
+    private volatile string? _generation;
+    private volatile bool _streamLive;
+    private volatile string? _lastError;
+    private long _version;
+    private long _confirmedAtTicks;
+    private readonly TaskCompletionSource _live = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _follow;
+    private int _disposed;
+
+    public PlatformCreditStore(PlatformStoreOptions options, IDistributedCache? cache, TimeSpan maxStaleness, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        options.Validate();
+        _options = options;
+        _cache = cache;
+        _maxStaleness = maxStaleness;
+        _time = time ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PlatformCreditStore>();
+        _channel = new PlatformChannel(options.Platform, _time);
+        _subjectKey = SHA256.HashData(Encoding.UTF8.GetBytes("creditcheck-cache:" + options.Platform.Secret));
+    }
+
+    public StoreHealth Health
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _confirmedAtTicks);
+            DateTimeOffset? confirmed = ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+            var fresh = _lastError is null && confirmed is { } at && _time.GetUtcNow() - at <= _maxStaleness;
+            return new StoreHealth(_catalog is not null, fresh, Interlocked.Read(ref _version), confirmed, _lastError);
+        }
+    }
+
+    /// <summary>Loads the catalog (a bounded wait; a platform down at start only degrades checks) and
+    /// starts following the <c>Sync</c> stream.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureCatalogAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsPlatformFailure(e))
+        {
+            Failed(e);
+        }
+
+        _follow ??= Task.Run(() => FollowAsync(_stopping.Token), CancellationToken.None);
+
+        // A bounded wait for the stream, so that the cache serves from the first checks; without it, checks
+        // still go to the platform.
+        await _live.Task.WaitAsync(_options.Platform.CallTimeout, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public async ValueTask<SubjectLookup> LookupAsync(SubjectId subject, CancellationToken cancellationToken = default) =>
+        (await LookupManyAsync([subject], cancellationToken).ConfigureAwait(false))[0];
+
+    public async ValueTask<IReadOnlyList<SubjectLookup>> LookupManyAsync(IReadOnlyList<SubjectId> subjects, CancellationToken cancellationToken = default)
+    {
+        var results = new SubjectLookup[subjects.Count];
+        CreditCatalog catalog;
+        try
+        {
+            catalog = await EnsureCatalogAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsPlatformFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            Failed(e);
+            Array.Fill(results, Unavailable(null, e));
+            return results;
+        }
+
+        // The cache only while the Sync stream is live: without it changes could not reach the cache.
+        var cache = _streamLive ? _cache : null;
+        var generation = cache is null ? null : await GenerationAsync(cache, cancellationToken).ConfigureAwait(false);
+        var missing = new List<int>(subjects.Count);
+        if (generation is not null)
+        {
+            var reads = new Task<byte[]?>[subjects.Count];
+            for (var i = 0; i < subjects.Count; i++)
+            {
+                reads[i] = cache!.GetAsync(CacheKey(generation, subjects[i]), cancellationToken);
+            }
+
+            for (var i = 0; i < subjects.Count; i++)
+            {
+                var cached = await CachedAsync(reads[i]).ConfigureAwait(false);
+                if (cached is not null)
+                {
+                    results[i] = Answer(catalog, subjects[i], cached, LookupSource.Cache);
+                }
+                else
+                {
+                    missing.Add(i);
+                }
+            }
+        }
+        else
+        {
+            missing.AddRange(Enumerable.Range(0, subjects.Count));
+        }
+
+        if (missing.Count == 0)
+        {
+            return results;
+        }
+
+        IReadOnlyList<Proto.QueryResponse> answers;
+        try
+        {
+            answers = await QueryAsync(missing.Select(i => subjects[i]).ToList(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsPlatformFailure(e) && !cancellationToken.IsCancellationRequested)
+        {
+            Failed(e);
+            foreach (var i in missing)
+            {
+                results[i] = Unavailable(catalog, e);
+            }
+
+            return results;
+        }
+
+        Succeeded();
+        var writes = new List<Task>(missing.Count);
+        for (var k = 0; k < missing.Count; k++)
+        {
+            var i = missing[k];
+            results[i] = Answer(catalog, subjects[i], answers[k], LookupSource.Store);
+            if (generation is not null)
+            {
+                var ttl = answers[k].Entries.Count > 0 ? _options.ListedTtl : _options.NotListedTtl;
+                writes.Add(cache!.SetAsync(CacheKey(generation, subjects[i]), answers[k].ToByteArray(), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl }, cancellationToken));
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(writes).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            PlatformLog.CacheFailed(_logger, e.Message); // the answers stand; only caching failed
+        }
+
+        return results;
+    }
+
+    /// <summary>Stops following the Sync stream (the host stops); lookups still query the platform.</summary>
+    public async Task StopAsync()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
+        _streamLive = false;
+        if (_follow is not null)
+        {
+            await _follow.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _channel.Dispose();
+        _stopping.Dispose();
+        _catalogLock.Dispose();
+    }
+
+    private async Task<IReadOnlyList<Proto.QueryResponse>> QueryAsync(List<SubjectId> subjects, CancellationToken cancellationToken)
+    {
+        if (subjects.Count == 1)
+        {
+            return [await _channel.Client.QueryAsync(Request(subjects[0]), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false)];
+        }
+
+        var request = new Proto.QueryManyRequest();
+        request.Queries.AddRange(subjects.Select(Request));
+        var response = await _channel.Client.QueryManyAsync(request, deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (response.Results.Count != subjects.Count)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"QueryMany answered {response.Results.Count} results for {subjects.Count} queries"));
+        }
+
+        return response.Results;
+    }
+
+    private Proto.QueryRequest Request(SubjectId subject)
+    {
+        var request = new Proto.QueryRequest
+        {
+            Subject = subject.Value,
+            SubjectKind = subject.Kind == SubjectKind.LegalEntity ? Proto.SubjectKind.LegalEntity : Proto.SubjectKind.NaturalPerson,
+        };
+        request.Lists.AddRange(_options.Platform.Lists);
+        return request;
+    }
+
+    private SubjectLookup Answer(CreditCatalog catalog, SubjectId subject, Proto.QueryResponse response, LookupSource source)
+    {
+        var (found, unreadable) = EntryMapping.FromResponse(response, subject);
+        return new SubjectLookup(catalog, found, unreadable, source, new StoreFreshness(response.Version, _time.GetUtcNow()))
+        {
+            PlatformRequestId = string.IsNullOrEmpty(response.RequestId) ? null : response.RequestId,
+        };
+    }
+
+    private SubjectLookup Unavailable(CreditCatalog? catalog, Exception e) =>
+        new(catalog, [], [], LookupSource.Unavailable, new StoreFreshness(Interlocked.Read(ref _version), null),
+            $"The credit platform {_options.Platform.Address} could not answer ({Describe(e)}).");
+
+    private async Task<byte[]?> CachedAsync(Task<byte[]?> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            PlatformLog.CacheFailed(_logger, e.Message);
+            return null; // a cache that fails is skipped: the platform answers
+        }
+    }
+
+    private SubjectLookup Answer(CreditCatalog catalog, SubjectId subject, byte[] cached, LookupSource source) =>
+        Answer(catalog, subject, Proto.QueryResponse.Parser.ParseFrom(cached), source);
+
+    private async Task<CreditCatalog> EnsureCatalogAsync(CancellationToken cancellationToken)
+    {
+        if (_catalog is { } known)
+        {
+            return known;
+        }
+
+        await _catalogLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_catalog is { } loaded)
+            {
+                return loaded;
+            }
+
+            var response = await _channel.Client.GetCatalogAsync(new Proto.GetCatalogRequest(), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var catalog = CreditCatalog.Parse(response.CatalogJson);
+            Interlocked.CompareExchange(ref _version, response.Version, 0);
+            _catalog = catalog;
+            Succeeded();
+            return catalog;
+        }
+        finally
+        {
+            _catalogLock.Release();
+        }
+    }
+
+    /// <summary>Follows the Sync stream from the version the catalog was read at, removing changed subjects'
+    /// cache entries; reconnects with backoff, starting a new cache generation each time.</summary>
+    private async Task FollowAsync(CancellationToken stopping)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await EnsureCatalogAsync(stopping).ConfigureAwait(false);
+                var request = new Proto.SyncRequest { Client = _options.Platform.ClientId, LastAppliedVersion = Interlocked.Read(ref _version) };
+                request.Lists.AddRange(_options.Platform.Lists);
+                using var call = _channel.Client.Sync(request, cancellationToken: stopping);
+                await call.ResponseHeadersAsync.ConfigureAwait(false);
+
+                // Changes may have been missed while the stream was down: drop every cached answer.
+                await NewGenerationAsync(stopping).ConfigureAwait(false);
+                _streamLive = true;
+                _live.TrySetResult();
+                backoff = TimeSpan.FromMilliseconds(200);
+                while (await call.ResponseStream.MoveNext(stopping).ConfigureAwait(false))
+                {
+                    await ApplyAsync(call.ResponseStream.Current, stopping).ConfigureAwait(false);
+                    Succeeded();
+                }
+
+                throw new RpcException(new Status(StatusCode.Unavailable, "the Sync stream ended"));
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _streamLive = false;
+                if (IsPlatformFailure(e))
+                {
+                    Failed(e);
+                }
+
+                PlatformLog.SyncLost(_logger, _options.Platform.Address!.ToString(), Describe(e), backoff);
+                try
+                {
+                    await Task.Delay(backoff, _time, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    private async Task ApplyAsync(Proto.SyncMessage message, CancellationToken cancellationToken)
+    {
+        switch (message.KindCase)
+        {
+            case Proto.SyncMessage.KindOneofCase.Change:
+                var change = message.Change;
+                var subject = change.OperationCase switch
+                {
+                    Proto.Change.OperationOneofCase.Upsert => (change.Upsert.Subject, change.Upsert.SubjectKind),
+                    Proto.Change.OperationOneofCase.Remove => (change.Remove.Subject, change.Remove.SubjectKind),
+                    Proto.Change.OperationOneofCase.Status => (change.Status.Entry.Subject, change.Status.Entry.SubjectKind),
+                    _ => default,
+                };
+                if (change.OperationCase == Proto.Change.OperationOneofCase.CatalogJson)
+                {
+                    _catalog = CreditCatalog.Parse(change.CatalogJson);
+                    await NewGenerationAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (subject.Subject is { Length: > 0 })
+                {
+                    await RemoveAsync(subject.Subject, subject.SubjectKind, cancellationToken).ConfigureAwait(false);
+                }
+
+                Interlocked.Exchange(ref _version, change.Version);
+                break;
+            case Proto.SyncMessage.KindOneofCase.SnapshotBegin:
+                _catalog = string.IsNullOrEmpty(message.SnapshotBegin.CatalogJson) ? _catalog : CreditCatalog.Parse(message.SnapshotBegin.CatalogJson);
+                await NewGenerationAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case Proto.SyncMessage.KindOneofCase.SnapshotEnd:
+                Interlocked.Exchange(ref _version, message.SnapshotEnd.Version);
+                break;
+            case Proto.SyncMessage.KindOneofCase.Heartbeat:
+                break;
+        }
+    }
+
+    /// <summary>Removes a changed subject's answers: the subject itself and, for an enterprise, the
+    /// 统一社会信用代码 whose embedded 组织机构代码 it may be is not known here — such a change starts a new generation.</summary>
+    private async Task RemoveAsync(string subject, Proto.SubjectKind kind, CancellationToken cancellationToken)
+    {
+        if (_cache is null || _generation is not { } generation)
+        {
+            return;
+        }
+
+        var sdkKind = kind == Proto.SubjectKind.NaturalPerson ? SubjectKind.NaturalPerson : SubjectKind.LegalEntity;
+        if (sdkKind == SubjectKind.LegalEntity && subject.Length != 18)
+        {
+            await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // an older code: its 18-character holders are unknown
+            return;
+        }
+
+        await _cache.RemoveAsync(CacheKey(generation, sdkKind, subject), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string?> GenerationAsync(IDistributedCache cache, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = await cache.GetStringAsync(_options.CacheKeyPrefix + GenerationKey, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                await NewGenerationAsync(cancellationToken).ConfigureAwait(false);
+                return _generation;
+            }
+
+            _generation = stored;
+            return stored;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            PlatformLog.CacheFailed(_logger, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A new generation shared through the cache: every host sharing it drops every cached answer.</summary>
+    private async Task NewGenerationAsync(CancellationToken cancellationToken)
+    {
+        var generation = Guid.NewGuid().ToString("N");
+        _generation = generation;
+        if (_cache is not null)
+        {
+            await _cache.SetStringAsync(_options.CacheKeyPrefix + GenerationKey, generation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string CacheKey(string generation, SubjectId subject) => CacheKey(generation, subject.Kind, subject.Value);
+
+    private string CacheKey(string generation, SubjectKind kind, string subject)
+    {
+        var mac = HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes(subject));
+        return $"{_options.CacheKeyPrefix}{generation}:{(kind == SubjectKind.NaturalPerson ? 'p' : 'e')}:{Convert.ToHexStringLower(mac.AsSpan(0, 16))}";
+    }
+
+    private void Succeeded()
+    {
+        _lastError = null;
+        Interlocked.Exchange(ref _confirmedAtTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    private void Failed(Exception e) => _lastError = $"the credit platform {_options.Platform.Address} could not answer ({Describe(e)})";
+
+    private static bool IsPlatformFailure(Exception e) => e is RpcException or TimeoutException or HttpRequestException or OperationCanceledException or CatalogValidationException;
+
+    private static string Describe(Exception e) => e switch
+    {
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } => "no answer within the call timeout",
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        OperationCanceledException => "no answer within the call timeout",
+        _ => e.Message,
+    };
+}
