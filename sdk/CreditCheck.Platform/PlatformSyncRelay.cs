@@ -386,6 +386,9 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 var records = Channel.CreateBounded<ListRecord>(new BoundedChannelOptions(ImportBuffer) { SingleReader = true, SingleWriter = true });
                 var list = chunk.ListCode;
                 var import = Task.Run(() => _relay._publisher.ImportListAsync(list, Drain(records.Reader), ImportMode.Replace, progress: null, cancellationToken), cancellationToken);
+                // An import that stops early (refused, locked) closes the buffer, so that the stream's reader is not left waiting on it.
+                _ = import.ContinueWith(t => records.Writer.TryComplete(t.Exception?.InnerException ?? new InvalidOperationException($"the import of list '{list}' ended early")),
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 _current = (list, records, import);
             }
 
@@ -405,7 +408,18 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 var record = PlatformEntries.ToRecord(entry);
                 if (!writer.TryWrite(record))
                 {
-                    await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ChannelClosedException)
+                    {
+                        // The import ended early: its own exception says why.
+                        var (list, _, import) = _current.Value;
+                        _current = null;
+                        await Import(list, import).ConfigureAwait(false);
+                        throw new PlatformDataException($"snapshot {_begin.Version}: the import of list '{list}' ended before its entries did");
+                    }
                 }
             }
 
