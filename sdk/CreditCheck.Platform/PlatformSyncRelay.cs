@@ -93,8 +93,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
     }
 
     /// <summary>Brings the namespace up to the platform's current version (asked with <c>GetCatalog</c>)
-    /// and returns. A refused credential or entitlement fails at once; other errors are retried a few
-    /// times with backoff.</summary>
+    /// and returns. A refused credential or entitlement, or data the SDK refuses, fails at once (nothing of
+    /// the refused change or list is applied); other errors are retried a few times with backoff.</summary>
     /// <param name="cancellationToken">Stops the sync.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="RpcException">The platform refused the client, or stayed unreachable.</exception>
@@ -117,6 +117,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
             {
+                throw;
+            }
+            catch (PlatformDataException)
+            {
+                // The same data would be refused again: say so now (RunAsync logs it and retries, for the platform to fix it).
                 throw;
             }
             catch (Exception e) when (IsRetried(e) && attempt < OnceAttempts && !cancellationToken.IsCancellationRequested)
