@@ -93,8 +93,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
     }
 
     /// <summary>Brings the namespace up to the platform's current version (asked with <c>GetCatalog</c>)
-    /// and returns. A refused credential or entitlement fails at once; other errors are retried a few
-    /// times with backoff.</summary>
+    /// and returns. A refused credential or entitlement, or data the SDK refuses, fails at once (nothing of
+    /// the refused change or list is applied); other errors are retried a few times with backoff.</summary>
     /// <param name="cancellationToken">Stops the sync.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="RpcException">The platform refused the client, or stayed unreachable.</exception>
@@ -117,6 +117,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
             {
+                throw;
+            }
+            catch (PlatformDataException)
+            {
+                // The same data would be refused again: say so now (RunAsync logs it and retries, for the platform to fix it).
                 throw;
             }
             catch (Exception e) when (IsRetried(e) && attempt < OnceAttempts && !cancellationToken.IsCancellationRequested)
@@ -386,6 +391,9 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 var records = Channel.CreateBounded<ListRecord>(new BoundedChannelOptions(ImportBuffer) { SingleReader = true, SingleWriter = true });
                 var list = chunk.ListCode;
                 var import = Task.Run(() => _relay._publisher.ImportListAsync(list, Drain(records.Reader), ImportMode.Replace, progress: null, cancellationToken), cancellationToken);
+                // An import that stops early (refused, locked) closes the buffer, so that the stream's reader is not left waiting on it.
+                _ = import.ContinueWith(t => records.Writer.TryComplete(t.Exception?.InnerException ?? new InvalidOperationException($"the import of list '{list}' ended early")),
+                    CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 _current = (list, records, import);
             }
 
@@ -405,7 +413,18 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 var record = PlatformEntries.ToRecord(entry);
                 if (!writer.TryWrite(record))
                 {
-                    await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await writer.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ChannelClosedException)
+                    {
+                        // The import ended early: its own exception says why.
+                        var (list, _, import) = _current.Value;
+                        _current = null;
+                        await Import(list, import).ConfigureAwait(false);
+                        throw new PlatformDataException($"snapshot {_begin.Version}: the import of list '{list}' ended before its entries did");
+                    }
                 }
             }
 

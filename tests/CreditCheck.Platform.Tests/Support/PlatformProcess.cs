@@ -12,7 +12,7 @@ namespace CreditCheck.Platform.Tests.Support;
 /// user runs it (<c>dotnet CreditPlatform.dll --urls … --data DIR</c>), with its admin endpoints as methods.
 /// <see cref="KillAsync"/> is a <c>kill -9</c>; <see cref="RestartAsync"/> starts it again on the same
 /// ports and data folder (an outage, a truncated change log). Killed on dispose; the data folder is kept
-/// unless it was made by <see cref="CreateDataFolder"/> (then deleted).</summary>
+/// unless it was made by <see cref="CreateDataFolder"/> (then deleted with the platform).</summary>
 public sealed partial class PlatformProcess : IAsyncDisposable
 {
     /// <summary>A client entitled to every list, written by <see cref="CreateDataFolder"/>.</summary>
@@ -23,6 +23,7 @@ public sealed partial class PlatformProcess : IAsyncDisposable
     public const string WageClient = "dept-wage";
     public const string WageSecret = "secret-wage-0123456789";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Created = new(StringComparer.Ordinal);
     private readonly StringBuilder _output = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
     private readonly bool _ownsData;
@@ -62,6 +63,7 @@ public sealed partial class PlatformProcess : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-platform-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
+        Created[directory] = true;
         if (files is null)
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "data")).Where(f => f.EndsWith(".csv", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)))
@@ -89,7 +91,8 @@ public sealed partial class PlatformProcess : IAsyncDisposable
     /// <summary>Starts the platform on a data folder (null: a new one from <see cref="CreateDataFolder"/>).</summary>
     public static async Task<PlatformProcess> StartAsync(string? dataDirectory = null, params string[] arguments)
     {
-        var platform = new PlatformProcess(dataDirectory ?? CreateDataFolder(), ownsData: dataDirectory is null);
+        var data = dataDirectory ?? CreateDataFolder();
+        var platform = new PlatformProcess(data, ownsData: Created.ContainsKey(data));
         try
         {
             await platform.RunAsync(["--urls", "http://127.0.0.1:0", .. arguments]);

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CreditCheck.Platform.Tests.Support;
+
+/// <summary>python/platform_server.py (grpcio, stubs generated from the proto at start) as a process on free
+/// loopback ports (Debian's python3 with python3-grpcio and python3-grpc-tools; tests/run.sh installs them).</summary>
+public sealed partial class PythonPlatform : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly string _directory;
+
+    private PythonPlatform(Process process, string directory)
+    {
+        _process = process;
+        _directory = directory;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    public Uri AdminAddress { get; private set; } = null!;
+
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+
+    /// <summary>Starts it with a catalog (JSON), entries (a JSON array of proto-JSON entries) and the two
+    /// clients of <see cref="PlatformProcess.CreateDataFolder"/>.</summary>
+    public static async Task<PythonPlatform> StartAsync(string catalogJson, string entriesJson)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-pyplatform-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "catalog.json"), catalogJson);
+        File.WriteAllText(Path.Combine(directory, "entries.json"), entriesJson);
+        File.WriteAllText(Path.Combine(directory, "clients.json"), $$"""
+            [{ "client": "{{PlatformProcess.Client}}", "secret": "{{PlatformProcess.Secret}}", "lists": ["*"] },
+             { "client": "{{PlatformProcess.WageClient}}", "secret": "{{PlatformProcess.WageSecret}}", "lists": ["wage-arrears"] }]
+            """);
+        var interpreter = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var start = new ProcessStartInfo(interpreter)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[
+            Path.Combine(AppContext.BaseDirectory, "python", "platform_server.py"),
+            "--proto-dir", Path.Combine(AppContext.BaseDirectory, "Protos"),
+            "--stubs", Path.Combine(directory, "stubs"),
+            "--catalog", Path.Combine(directory, "catalog.json"),
+            "--entries", Path.Combine(directory, "entries.json"),
+            "--clients", Path.Combine(directory, "clients.json"),
+            "--heartbeat", "1"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        start.Environment["PYTHONUNBUFFERED"] = "1";
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{interpreter} could not be started.");
+        var platform = new PythonPlatform(process, directory);
+        var grpc = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var admin = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => platform.Collect(e.Data, grpc, admin);
+        process.ErrorDataReceived += (_, e) => platform.Collect(e.Data, null, null);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var ready = Task.WhenAll(grpc.Task, admin.Task);
+        if (await Task.WhenAny(ready, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60))) != ready)
+        {
+            var output = platform.Output;
+            await platform.DisposeAsync();
+            Assert.DoesNotContain("ModuleNotFoundError", output, StringComparison.Ordinal); // apt-get install python3-grpcio python3-grpc-tools (tests/run.sh)
+            throw new InvalidOperationException($"The Python platform did not start:\n{output}");
+        }
+
+        platform.Address = new Uri("http://" + await grpc.Task);
+        platform.AdminAddress = new Uri("http://" + await admin.Task);
+        return platform;
+    }
+
+    /// <summary>POST /status: an entry's status (e.g. ENTRY_STATUS_REPAIRED); returns the new version.</summary>
+    public async Task<long> SetStatusAsync(string list, string entryId, string status, string reason)
+    {
+        return await PostAsync("/status", new { listCode = list, entryId, status, reason });
+    }
+
+    /// <summary>POST /upsert: an entry in proto JSON; returns the new version.</summary>
+    public async Task<long> UpsertAsync(object entry)
+    {
+        return await PostAsync("/upsert", entry);
+    }
+
+    // With a Content-Length (Python's http.server does not read chunked bodies).
+    private async Task<long> PostAsync(string path, object body)
+    {
+        using var content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        var response = await _http.PostAsync(new Uri(AdminAddress, path), content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}\n{Output}");
+        return System.Text.Json.Nodes.JsonNode.Parse(text)!["version"]!.GetValue<long>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _http.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void Collect(string? line, TaskCompletionSource<string>? grpc, TaskCompletionSource<string>? admin)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (grpc is not null && GrpcLine().Match(line) is { Success: true } g)
+        {
+            grpc.TrySetResult(g.Groups[1].Value);
+        }
+
+        if (admin is not null && AdminLine().Match(line) is { Success: true } a)
+        {
+            admin.TrySetResult(a.Groups[1].Value);
+        }
+    }
+
+    [GeneratedRegex(@"^PythonPlatform gRPC: (127\.0\.0\.1:\d+)")]
+    private static partial Regex GrpcLine();
+
+    [GeneratedRegex(@"^PythonPlatform admin: (127\.0\.0\.1:\d+)")]
+    private static partial Regex AdminLine();
+}
