@@ -78,6 +78,16 @@ internal sealed class RedisKeys
     /// (the record's JSON); the entry id's time is the delivery time. Never trimmed by the SDK.</summary>
     public string Feedback => Prefix + "feedback";
 
+    /// <summary>Hash of one day's check counts (China Standard Time): <c>c⇥department⇥scenario</c> → checks and
+    /// <c>h⇥department⇥scenario</c> → hits, incremented by every host's counter; expires after 400 days.</summary>
+    public string Counts(DateOnly day) => Prefix + "counts:" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Hash: commitment id → the commitment's JSON (a person's identifier sealed, see <see cref="RedisCommitmentStore"/>).</summary>
+    public string Commitments => Prefix + "commitments";
+
+    /// <summary>Sorted set of the open commitments: member = id, score = the due day's number.</summary>
+    public string OpenCommitments => Prefix + "commitments:open";
+
     /// <summary>The prefix of subject entry keys (the benchmark's naive integration builds keys with it).</summary>
     public string EntriesPrefix => Prefix + "e:";
 

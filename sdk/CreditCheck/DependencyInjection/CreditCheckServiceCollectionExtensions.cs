@@ -55,7 +55,14 @@ public static class CreditCheckServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CreditCheckOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<CreditCheckMetrics>()));
+            sp.GetService<CreditCheckMetrics>(),
+            sp.GetService<CheckCounter>()));
+        services.TryAddSingleton<ICommitmentStore, MissingCommitmentStore>();
+        services.TryAddSingleton<ICreditCommitments>(sp => new CreditCommitments(
+            sp.GetRequiredService<ICommitmentStore>(),
+            sp.GetService<ICreditPublisher>() ?? throw new InvalidOperationException(
+                "Commitments need a publisher to list a breach: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."),
+            sp.GetRequiredService<TimeProvider>()));
         AddFeedback(services);
         AddDiagnostics(services);
         return new CreditCheckBuilder(services);
