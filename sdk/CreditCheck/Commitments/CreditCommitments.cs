@@ -8,7 +8,7 @@ namespace CreditCheck;
 /// publisher before the commitment is closed — a failed listing leaves the commitment open to retry,
 /// never breached without the listing.
 /// </summary>
-internal sealed class CreditCommitments(ICommitmentStore store, ICreditPublisher publisher, TimeProvider time) : ICreditCommitments
+internal sealed class CreditCommitments(ICommitmentStore store, ICreditPublisher? publisher, TimeProvider time) : ICreditCommitments
 {
     /// <summary>The catalog list a breach lists the subject on.</summary>
     public const string ListCode = "broken-commitments";
@@ -85,12 +85,14 @@ internal sealed class CreditCommitments(ICommitmentStore store, ICreditPublisher
     public async Task<CreditCommitment> BreachAsync(string id, string reason, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var listing = publisher ?? throw new InvalidOperationException(
+            "A breach lists the subject, and no ICreditPublisher is registered: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns.");
         var open = await OpenAsync(id, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var breached = open with { Status = CommitmentStatus.Breached, ClosedAt = now, Reason = reason.Trim() };
         try
         {
-            await publisher.UpsertAsync(new ListRecord(open.Subject, Entry(breached)), cancellationToken).ConfigureAwait(false);
+            await listing.UpsertAsync(new ListRecord(open.Subject, Entry(breached)), cancellationToken).ConfigureAwait(false);
         }
         catch (ListEntryException e)
         {

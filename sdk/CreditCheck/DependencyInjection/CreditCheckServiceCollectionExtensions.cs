@@ -60,8 +60,7 @@ public static class CreditCheckServiceCollectionExtensions
         services.TryAddSingleton<ICommitmentStore, MissingCommitmentStore>();
         services.TryAddSingleton<ICreditCommitments>(sp => new CreditCommitments(
             sp.GetRequiredService<ICommitmentStore>(),
-            sp.GetService<ICreditPublisher>() ?? throw new InvalidOperationException(
-                "Commitments need a publisher to list a breach: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."),
+            sp.GetService<ICreditPublisher>(),
             sp.GetRequiredService<TimeProvider>()));
         AddFeedback(services);
         AddDiagnostics(services);
