@@ -42,6 +42,7 @@ internal static class CliApp
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(FeedbackCommands.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
+        root.Subcommands.Add(CommitmentCommands.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
