@@ -6,7 +6,7 @@ namespace CreditCheck.Cli.Reporting;
 /// <param name="Department">As the hosts give it (trimmed), or <see cref="Labels.NoDepartment"/>.</param>
 /// <param name="Checks">核查数: checks counted by the hosts in the period's days (at least those reported on).</param>
 /// <param name="Reported">反馈数: of those, checks with feedback.</param>
-/// <param name="Hits">命中数: checks counted as hits (at least those reported as hits).</param>
+/// <param name="Hits">命中数: checks that matched list entries (at least those reported with entries).</param>
 /// <param name="Closed">Hits whose every measure was reported executed, or not executed or overridden with a reason.</param>
 /// <param name="Commitments">信用承诺 recorded in the period, and how they stand.</param>
 /// <param name="Rank">1 for the best; equal rows share a rank.</param>
@@ -50,7 +50,7 @@ internal static class DepartmentRanking
         {
             var (checks, hits) = counted.GetValueOrDefault(department);
             var checksReported = reported.GetValueOrDefault(department) ?? [];
-            var hitChecks = checksReported.Where(c => c.Any(r => r.Outcome != DecisionOutcome.Clear || r.EntryIds.Count > 0)).ToList();
+            var hitChecks = checksReported.Where(c => c.Any(r => r.EntryIds.Count > 0)).ToList();
             var closed = hitChecks.Count(c => c.All(Closes));
             return new DepartmentRow(
                 department,

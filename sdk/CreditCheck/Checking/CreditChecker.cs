@@ -258,7 +258,7 @@ public sealed class CreditChecker : ICreditChecker
             ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, checkId)
             : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, checkId);
         _metrics?.Record(decision);
-        _counter?.Count(request.Department, request.Scenario, decision.Outcome != DecisionOutcome.Clear || decision.MatchedEntries.Count > 0, now);
+        _counter?.Count(request.Department, request.Scenario, decision.MatchedEntries.Count > 0, now);
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);

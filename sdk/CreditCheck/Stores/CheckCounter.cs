@@ -7,7 +7,7 @@ namespace CreditCheck.Stores;
 /// <param name="Department">The department as the hosts give it, trimmed; empty when none was given.</param>
 /// <param name="Scenario">The scenario code requested.</param>
 /// <param name="Checks">Checks made.</param>
-/// <param name="Hits">Of those, checks that matched list entries or were not Clear.</param>
+/// <param name="Hits">Of those, checks that matched list entries (命中).</param>
 public sealed record CheckCount(DateOnly Day, string Department, string Scenario, long Checks, long Hits);
 
 /// <summary>
@@ -52,7 +52,7 @@ public abstract class CheckCounter : IAsyncDisposable, IDisposable
     /// <summary>Counts one check. Called by the checker; cheap and never throws.</summary>
     /// <param name="department">The request's department, or null.</param>
     /// <param name="scenario">The request's scenario.</param>
-    /// <param name="hit">Whether the check matched entries or was not Clear.</param>
+    /// <param name="hit">Whether the check matched list entries.</param>
     /// <param name="at">When the check was decided.</param>
     public void Count(string? department, string scenario, bool hit, DateTimeOffset at)
     {
