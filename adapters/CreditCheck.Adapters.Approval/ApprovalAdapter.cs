@@ -33,6 +33,7 @@ public sealed class ApprovalAdapter
     private readonly MatterResolver _matters;
     private readonly int _maxBatch;
     private readonly ICreditFeedback? _feedback;
+    private readonly ICreditCommitments? _commitments;
 
     /// <summary>Creates the adapter; dependency injection calls this.</summary>
     /// <param name="checker">The checker.</param>
@@ -46,6 +47,25 @@ public sealed class ApprovalAdapter
         IEnumerable<IMatterScenarioMap> maps,
         IOptions<CreditCheckOptions> checkOptions,
         ICreditFeedback? feedback = null)
+        : this(checker, options, maps, checkOptions, feedback, null)
+    {
+    }
+
+    /// <summary>Creates the adapter with the store's commitments, so that a followed 告知承诺 or 容缺受理 route is
+    /// recorded as a 信用承诺 when reported; dependency injection calls this.</summary>
+    /// <param name="checker">The checker.</param>
+    /// <param name="options">The adapter's options.</param>
+    /// <param name="maps">The host's matter maps; may be empty.</param>
+    /// <param name="checkOptions">The checker's options (for its batch size).</param>
+    /// <param name="feedback">Where feedback goes; required only by <see cref="ReportAsync"/>.</param>
+    /// <param name="commitments">Where commitments are recorded; null to record none.</param>
+    public ApprovalAdapter(
+        ICreditChecker checker,
+        IOptions<ApprovalOptions> options,
+        IEnumerable<IMatterScenarioMap> maps,
+        IOptions<CreditCheckOptions> checkOptions,
+        ICreditFeedback? feedback,
+        ICreditCommitments? commitments)
     {
         ArgumentNullException.ThrowIfNull(checker);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +76,7 @@ public sealed class ApprovalAdapter
         _matters = new MatterResolver(_options, maps);
         _maxBatch = checkOptions.Value.MaxBatchSize;
         _feedback = feedback;
+        _commitments = commitments;
     }
 
     /// <summary>Routes one application, checking all its parties in one call.</summary>
@@ -118,7 +139,11 @@ public sealed class ApprovalAdapter
         return results;
     }
 
-    /// <summary>Reports what the clerk did with a route (反馈), one report per check of the application.</summary>
+    /// <summary>Reports what the clerk did with a route (反馈), one report per check of the application. When the
+    /// clerk followed a 容缺受理 or 告知承诺 route, the principal applicant's promise is then recorded as a 信用承诺
+    /// (<see cref="ICreditCommitments"/>): the missing materials and their deadline, or the conditions to be
+    /// verified within <see cref="ApprovalOptions.CommitmentReviewDays"/>; find it by the check id with
+    /// <see cref="ICreditCommitments.ListAsync"/>.</summary>
     /// <param name="result">The route acted on.</param>
     /// <param name="handling">What the clerk did.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
@@ -149,7 +174,51 @@ public sealed class ApprovalAdapter
             records.AddRange(await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false));
         }
 
+        // After the feedback: a retried report repeats feedback keys (dropped as repeats), never a commitment.
+        if (_commitments is not null && handling.Action == ClerkAction.Followed && Promise(result, handling) is { } promise)
+        {
+            await _commitments.RecordAsync(promise, cancellationToken).ConfigureAwait(false);
+        }
+
         return records;
+    }
+
+    private NewCommitment? Promise(ApprovalResult result, ApprovalHandling handling)
+    {
+        var principal = result.Decisions.FirstOrDefault(d => d.Party == ApplicationParty.Enterprise)
+            ?? result.Decisions.FirstOrDefault(d => d.Party == ApplicationParty.Person);
+        if (principal is null)
+        {
+            return null;
+        }
+
+        var application = result.Application;
+        var matter = result.MatterName ?? application.MatterCode;
+        var decided = principal.Decision.EvaluatedAt.ToOffset(TimeSpan.FromHours(8));
+        var (promise, due, materials) = result.Route switch
+        {
+            ApprovalRoute.TolerantAcceptance when result.FollowUpDeadline is { } deadline =>
+                ($"容缺受理：{string.Join("、", result.FollowUpMaterials)}于{deadline.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}前补齐", deadline, result.FollowUpMaterials),
+            ApprovalRoute.Commitment =>
+                ($"告知承诺：书面承诺符合“{matter}”的办理条件，接受事后核查", DateOnly.FromDateTime(decided.DateTime).AddDays(_options.CommitmentReviewDays), (IReadOnlyList<string>)[]),
+            _ => (null, default, []),
+        };
+        if (promise is null)
+        {
+            return null;
+        }
+
+        var (subject, name) = principal.Party == ApplicationParty.Enterprise
+            ? (application.Enterprise!.Value, application.EnterpriseName)
+            : (application.Person!.Value, application.PersonName);
+        return new NewCommitment(subject, application.MatterCode, promise, due)
+        {
+            SubjectName = name,
+            MatterName = result.MatterName,
+            Materials = materials,
+            Department = application.Department,
+            CheckId = principal.Decision.CheckId,
+        };
     }
 
     private static void AddMeasure(FeedbackReport report, AppliedMeasure applied, ApprovalResult result, ApprovalHandling handling)

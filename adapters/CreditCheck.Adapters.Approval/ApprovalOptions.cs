@@ -12,6 +12,10 @@ public sealed class ApprovalOptions
     /// between 1 and 365. A matter may set its own (<see cref="MatterSettings.TolerantAcceptanceDays"/>).</summary>
     public int TolerantAcceptanceDays { get; set; } = 20;
 
+    /// <summary>Days after a 告知承诺 within which the promised conditions are to be verified (事后核查): the due day
+    /// of the commitment <see cref="ApprovalAdapter.ReportAsync"/> records. Default 30; between 1 and 365 (local policy).</summary>
+    public int CommitmentReviewDays { get; set; } = 30;
+
     /// <summary>Who may be handled by 告知承诺 on matters that do not say. Default
     /// <see cref="FacilitationEligibility.Catalog"/>: whoever the catalog grants it in the matter's scenario —
     /// with the default catalog, every applicant without a 失信 record on a licensing matter.</summary>

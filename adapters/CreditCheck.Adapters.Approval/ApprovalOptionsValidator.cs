@@ -11,6 +11,11 @@ internal sealed class ApprovalOptionsValidator : IValidateOptions<ApprovalOption
     public ValidateOptionsResult Validate(string? name, ApprovalOptions options)
     {
         var failures = new List<string>();
+        if (options.CommitmentReviewDays is < 1 or > 365)
+        {
+            failures.Add(Invariant($"{Prefix}CommitmentReviewDays is {options.CommitmentReviewDays}; it must be between 1 and 365."));
+        }
+
         if (options.TolerantAcceptanceDays is < 1 or > 365)
         {
             failures.Add(Invariant($"{Prefix}TolerantAcceptanceDays is {options.TolerantAcceptanceDays}; it must be between 1 and 365."));

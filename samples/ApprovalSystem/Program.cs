@@ -137,6 +137,48 @@ foreach (var record in records)
 }
 
 AnsiConsole.Write(feedbackTable);
+
+// 信用承诺: each followed 容缺受理 and 告知承诺 was recorded by its report. One turns out false on verification
+// (事后核查): the breach lists the enterprise on broken-commitments, and its next 告知承诺 is refused.
+var commitments = provider.GetRequiredService<ICreditCommitments>();
+var ours = results.SelectMany(r => r.CheckIds).ToHashSet();
+var promised = (await commitments.ListAsync()).Where(c => c.CheckId is { } id && ours.Contains(id)).ToList();
+AnsiConsole.Write(new Rule($"[bold]Commitments (信用承诺) recorded by the reports — {promised.Count}[/]").LeftJustified());
+var promiseTable = new Table().Border(TableBorder.Rounded).AddColumn("承诺编号").AddColumn("申请人").AddColumn("承诺内容").AddColumn(new TableColumn("期限").NoWrap());
+foreach (var c in promised)
+{
+    promiseTable.AddRow(c.Id[..12] + "…", Markup.Escape(c.SubjectName ?? c.Subject.Masked), Markup.Escape(c.Promise), c.DueOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+}
+
+AnsiConsole.Write(promiseTable);
+var checkedOne = results.First(r => r.Application.ApplicationId == "BJ-004");
+var falsePromise = promised.FirstOrDefault(c => checkedOne.CheckIds.Contains(c.CheckId!.Value));
+if (falsePromise is null)
+{
+    // On Redis, a run before this one already listed the enterprise: no 告知承诺 this time.
+    AnsiConsole.MarkupLine(Markup.Escape($"BJ-004 made no commitment this time ({checkedOne.RouteName}): an earlier run listed it on broken-commitments."));
+}
+else
+{
+    await commitments.BreachAsync(falsePromise.Id, "事后核查发现承诺不实：经营场所面积与承诺不符");
+    AnsiConsole.MarkupLine(Markup.Escape($"BJ-004: commitment {falsePromise.Id[..12]}… breached — {falsePromise.SubjectName} listed on broken-commitments (国办发〔2020〕42号)."));
+}
+
+// The same enterprise applies again; on Redis the listing reaches this host through the change feed.
+var again = checkedOne.Application with { ApplicationId = "BJ-013" };
+var next = await approval.RouteAsync(again);
+for (var tries = 0; next.Route == ApprovalRoute.Commitment && tries < 100; tries++)
+{
+    await Task.Delay(50);
+    next = await approval.RouteAsync(again);
+}
+
+AnsiConsole.MarkupLine($"[bold]BJ-013[/] {Markup.Escape(again.EnterpriseName ?? "")} offers a commitment again → {RouteMarkup(next.Route)}");
+foreach (var reason in next.Reasons)
+{
+    Console.WriteLine($"   · {reason.Text}");
+}
+
 await SampleStore.StopAsync(provider); // delivers what is still buffered
 var delivered = provider.GetService<IFeedbackReader>() is { } reader
     ? $"{await reader.ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).CountAsync()} delivered to the embedded feedback store"

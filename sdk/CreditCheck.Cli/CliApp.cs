@@ -44,6 +44,7 @@ internal static class CliApp
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(PlatformCommands.Create(context));
         root.Subcommands.Add(SupervisionCommand.Create(context));
+        root.Subcommands.Add(CommitmentCommands.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -21,6 +21,12 @@ internal abstract class OperatorStore : IAsyncDisposable
 
     public abstract Task<StoreReport> ReportAsync(CancellationToken cancellationToken);
 
+    /// <summary>Where the store keeps commitments (信用承诺).</summary>
+    public abstract Task<ICommitmentStore> OpenCommitmentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The check counts of the days <c>[from, until)</c> every host wrote.</summary>
+    public abstract Task<IReadOnlyList<CheckCount>> ReadCountsAsync(DateOnly from, DateOnly until, CancellationToken cancellationToken);
+
     /// <summary>Keeps what was changed (the memory store writes its folder; Redis already has it).</summary>
     public virtual Task SaveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -209,6 +215,16 @@ internal sealed class RedisOperatorStore : OperatorStore
         return _reader;
     }
 
+    public override async Task<ICommitmentStore> OpenCommitmentsAsync(CancellationToken cancellationToken) =>
+        new RedisCommitmentStore((RedisCreditStore)await OpenReaderAsync(cancellationToken).ConfigureAwait(false), _options);
+
+    public override async Task<IReadOnlyList<CheckCount>> ReadCountsAsync(DateOnly from, DateOnly until, CancellationToken cancellationToken)
+    {
+        var reader = (RedisCreditStore)await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var counter = new RedisCheckCounter(reader, _options);
+        return await counter.ReadAsync(from, until, cancellationToken).ConfigureAwait(false);
+    }
+
     public override async Task<StoreReport> ReportAsync(CancellationToken cancellationToken)
     {
         // Each part read on its own: an operator on a read-only ACL user sees what that user may read,
@@ -305,6 +321,12 @@ internal sealed class MemoryOperatorStore : OperatorStore
     public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => Task.FromResult<CreditCatalog?>(_store.Catalog);
 
     public override Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken) => Task.FromResult<ICreditStore>(_store);
+
+    public override Task<ICommitmentStore> OpenCommitmentsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<ICommitmentStore>(new InMemoryCommitmentStore(Path.Combine(_data.FullName, StateFolder)));
+
+    public override Task<IReadOnlyList<CheckCount>> ReadCountsAsync(DateOnly from, DateOnly until, CancellationToken cancellationToken) =>
+        Task.FromResult(InMemoryCheckCounter.Read(Path.Combine(_data.FullName, StateFolder, InMemoryCheckCounter.FileName), from, until));
 
     public override Task<StoreReport> ReportAsync(CancellationToken cancellationToken) => Task.FromResult(new StoreReport(
         "memory",

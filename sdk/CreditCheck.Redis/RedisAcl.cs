@@ -17,7 +17,8 @@ public static class RedisAcl
     ];
 
     /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>):
-    /// reads, and <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c>.</summary>
+    /// reads, <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c>, and the writes of check counts and
+    /// commitments. A breach also lists the subject, which needs the publisher's rights.</summary>
     public static IReadOnlyList<string> SdkCommands { get; } =
     [
         .. Handshake,
@@ -26,6 +27,8 @@ public static class RedisAcl
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
         // subject's entry key of the wrong type is named by its TYPE.
         "+strlen", "+hlen", "+type",
+        // check counts (MULTI, HINCRBY, EXPIRE, EXEC) and commitments (their scripts, HGETALL/HMGET reads)
+        "+multi", "+exec", "+hincrby", "+expire", "+hsetnx", "+hset", "+zadd", "+zrem",
     ];
 
     /// <summary>Command rules for a user that only reads feedback (the platform's collector, the operator

@@ -82,6 +82,15 @@ internal sealed class RedisKeys
     /// relay): <c>version</c> (the platform version last applied), <c>snapshot</c> (a snapshot being applied,
     /// 0: none). See <see cref="RedisCreditPublisher.GetPlatformMarkAsync"/>.</summary>
     public string Platform => Prefix + "platform";
+    /// <summary>Hash of one day's check counts (China Standard Time): <c>c⇥department⇥scenario</c> → checks and
+    /// <c>h⇥department⇥scenario</c> → hits, incremented by every host's counter; expires after 400 days.</summary>
+    public string Counts(DateOnly day) => Prefix + "counts:" + day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Hash: commitment id → the commitment's JSON (a person's identifier sealed, see <see cref="RedisCommitmentStore"/>).</summary>
+    public string Commitments => Prefix + "commitments";
+
+    /// <summary>Sorted set of the open commitments: member = id, score = the due day's number.</summary>
+    public string OpenCommitments => Prefix + "commitments:open";
 
     /// <summary>The prefix of subject entry keys (the benchmark's naive integration builds keys with it).</summary>
     public string EntriesPrefix => Prefix + "e:";

@@ -11,7 +11,9 @@ namespace CreditCheck.Redis;
 /// <summary>Plugs the Redis store into the builder.</summary>
 public static class RedisStoreBuilderExtensions
 {
-    /// <summary>Uses the Redis store, connecting with a StackExchange.Redis configuration string.</summary>
+    /// <summary>Uses the Redis store, connecting with a StackExchange.Redis configuration string. Also registers the
+    /// namespace's check counter (<c>cc:{ns}:counts:{day}</c>), its commitments (<see cref="ICreditCommitments"/>)
+    /// and an <see cref="ICreditPublisher"/> connected on first use (a breach lists the subject through it).</summary>
     /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
     /// <param name="configuration">e.g. <c>127.0.0.1:6379</c>.</param>
     /// <param name="configure">Sets the namespace, the secret and the rest of <see cref="RedisStoreOptions"/>.</param>
@@ -59,6 +61,18 @@ public static class RedisStoreBuilderExtensions
             sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<RedisFeedbackSink>()));
+        services.Replace(ServiceDescriptor.Singleton<CheckCounter>(sp => new RedisCheckCounter(
+            sp.GetRequiredService<RedisCreditStore>(),
+            sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>())));
+        services.Replace(ServiceDescriptor.Singleton<ICommitmentStore>(sp => new RedisCommitmentStore(
+            sp.GetRequiredService<RedisCreditStore>(),
+            sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>())));
+        services.TryAddSingleton<ICreditPublisher>(sp => new RedisLazyPublisher(
+            sp.GetRequiredService<RedisCreditStore>(),
+            sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value,
+            sp.GetService<ILoggerFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisStoreStartup>());
         return builder;
     }

@@ -14,5 +14,11 @@ if (args.Length > 0 && args[0] == "server")
     return await CreditCheck.Benchmarks.Server.ServerLoadHarness.RunAsync(args[1..]);
 }
 
+// `counter [--rounds N]`: the check counter's cost on the clean embedded check, A/B in alternating rounds.
+if (args.Length > 0 && args[0] == "counter")
+{
+    return await CreditCheck.Benchmarks.Local.CounterCostHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CompareHarness).Assembly).Run(args);
 return 0;

@@ -38,7 +38,14 @@ internal static class ReportCommand
             FeedbackCommands.WarnSkipped(context, set);
             var records = only is null ? set.Records : [.. set.Records.Where(r => string.Equals(r.Department?.Trim(), only, StringComparison.Ordinal))];
             var statistics = FeedbackStatistics.Compute(records);
-            var page = FeedbackReportPage.Render(statistics, new ReportHeading(titleText, period, only, set.Source, TimeProvider.System.GetUtcNow()), catalog);
+            var (counts, commitments) = await CountsAsync(context, parse, period, ct);
+            var ranking = DepartmentRanking.Compute(set.Records, counts, commitments, CreditCommitments.Today(TimeProvider.System.GetUtcNow()));
+            if (only is not null)
+            {
+                ranking = [.. ranking.Where(r => r.Department == only)];
+            }
+
+            var page = FeedbackReportPage.Render(statistics, new ReportHeading(titleText, period, only, set.Source, TimeProvider.System.GetUtcNow()), catalog, ranking);
             await OutputFile.WriteAsync(file, new UTF8Encoding(false), w => w.Write(page), ct);
 
             var totals = statistics.Totals;
@@ -58,7 +65,23 @@ internal static class ReportCommand
                     ["rewardsExecuted"] = totals.RewardsExecuted,
                     ["notExecuted"] = totals.NotExecuted,
                     ["overridden"] = totals.Overridden,
-                    ["departments"] = statistics.ByDepartment.Count,
+                    ["departments"] = new JsonArray([.. ranking.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["department"] = r.Department,
+                        ["checks"] = r.Checks,
+                        ["reported"] = r.Reported,
+                        ["feedbackRate"] = r.FeedbackRate is { } f ? Math.Round(f, 4) : null,
+                        ["hits"] = r.Hits,
+                        ["closedLoopRate"] = r.ClosedLoopRate is { } c ? Math.Round(c, 4) : null,
+                        ["rank"] = r.Rank,
+                        ["commitments"] = new JsonObject
+                        {
+                            ["made"] = r.Commitments.Made,
+                            ["kept"] = r.Commitments.Kept,
+                            ["broken"] = r.Commitments.Broken,
+                            ["overdue"] = r.Commitments.Overdue,
+                        },
+                    })]),
                 });
             }
             else
@@ -70,6 +93,28 @@ internal static class ReportCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The hosts' check counts of the period's days (China Standard Time) and the commitments recorded in
+    /// the period. A store that cannot give them leaves the ranking to the feedback alone, with a warning.</summary>
+    private static async Task<(IReadOnlyList<Stores.CheckCount> Counts, IReadOnlyList<CreditCommitment> Commitments)> CountsAsync(
+        CommandContext context, ParseResult parse, ReportPeriod period, CancellationToken cancellationToken)
+    {
+        var from = DateOnly.FromDateTime(period.Since.ToOffset(ReportPeriod.ChinaOffset).DateTime);
+        var end = period.Until.ToOffset(ReportPeriod.ChinaOffset);
+        var until = DateOnly.FromDateTime(end.DateTime).AddDays(end.TimeOfDay == TimeSpan.Zero ? 0 : 1);
+        try
+        {
+            await using var store = await context.OpenStoreAsync(parse, cancellationToken);
+            var counts = await store.ReadCountsAsync(from, until, cancellationToken);
+            var all = await new CreditCommitments(await store.OpenCommitmentsAsync(cancellationToken), null, TimeProvider.System).ListAsync(false, cancellationToken);
+            return (counts, [.. all.Where(c => c.RecordedAt >= period.Since && c.RecordedAt < period.Until)]);
+        }
+        catch (CliException e)
+        {
+            context.Output.Fail($"warning: the check counts and commitments could not be read, so 核查数 and 命中数 are those reported: {e.Message}");
+            return ([], []);
+        }
     }
 
     /// <summary>The catalog that names lists and scenarios: the file given, the memory store's, or the built-in one.</summary>

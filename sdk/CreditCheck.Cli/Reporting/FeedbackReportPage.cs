@@ -71,7 +71,7 @@ internal static class FeedbackReportPage
         @media print { body { background: #fff; } main { padding: 0; max-width: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
         """;
 
-    public static string Render(FeedbackStatistics statistics, ReportHeading heading, CreditCatalog catalog)
+    public static string Render(FeedbackStatistics statistics, ReportHeading heading, CreditCatalog catalog, IReadOnlyList<DepartmentRow>? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(heading);
@@ -91,6 +91,12 @@ internal static class FeedbackReportPage
         html.Append("<h2>二、分部门统计</h2>\n");
         Breakdown(html, "分部门统计", statistics.ByDepartment, statistics.Totals, "执行部门", null,
             [ChecksSeries, HitsSeries, PunishmentSeries, RewardSeries], t => [t.Checks, t.Hits, t.PunishmentsExecuted, t.RewardsExecuted]);
+
+        if (ranking is { Count: > 0 })
+        {
+            html.Append("<h3>部门考核排名</h3>\n");
+            Ranking(html, ranking);
+        }
 
         html.Append("<h2>三、分应用场景统计</h2>\n");
         Breakdown(html, "分应用场景统计", statistics.ByScenario, statistics.Totals, "场景编码", code => scenarioNames.GetValueOrDefault(code),
@@ -201,6 +207,33 @@ internal static class FeedbackReportPage
 
         html.Append("</tbody>\n</table>\n");
     }
+
+    private static void Ranking(StringBuilder html, IReadOnlyList<DepartmentRow> rows)
+    {
+        html.Append("<table class=\"ranking\">\n<thead><tr><th class=\"n\">排名</th><th>部门</th><th class=\"n\">核查数</th><th class=\"n\">反馈数</th><th class=\"n\">反馈率</th>")
+            .Append("<th class=\"n\">命中数</th><th class=\"n\">闭环率</th><th class=\"n\">作出承诺</th><th class=\"n\">已履约</th><th class=\"n\">未履约</th><th class=\"n\">逾期</th></tr></thead>\n<tbody>\n");
+        foreach (var r in rows)
+        {
+            html.Append("<tr><td class=\"n\">").Append(r.Rank.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(Encode(r.Department)).Append("</td>");
+            foreach (var cell in new[]
+            {
+                Number(r.Checks), Number(r.Reported), Percent(r.FeedbackRate), Number(r.Hits), Percent(r.ClosedLoopRate),
+                Number(r.Commitments.Made), Number(r.Commitments.Kept), Number(r.Commitments.Broken), Number(r.Commitments.Overdue),
+            })
+            {
+                html.Append("<td class=\"n\">").Append(cell).Append("</td>");
+            }
+
+            html.Append("</tr>\n");
+        }
+
+        html.Append("</tbody>\n</table>\n<p class=\"hint\">核查数、命中数为各接入系统计数的全部核查（含未反馈的）；反馈率 = 反馈数 ÷ 核查数；闭环率 = 命中后措施均已反馈执行、或说明理由未执行/经批准不执行的核查 ÷ 命中数。")
+            .Append("排名依次按反馈率、闭环率（无命中视为已闭环）、核查数从高到低，三项相同者并列。</p>\n");
+    }
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Percent(double? rate) => rate is { } r ? (100 * r).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "—";
 
     private static void Counts(StringBuilder html, FeedbackTally t)
     {

@@ -21,6 +21,7 @@ public sealed class CreditChecker : ICreditChecker
     private readonly TimeProvider _time;
     private readonly ILogger<CreditChecker> _logger;
     private readonly CreditCheckMetrics? _metrics;
+    private readonly CheckCounter? _counter;
     private volatile CompiledCatalog? _compiled;
 
     /// <summary>A checker over <paramref name="store"/>, without a container.</summary>
@@ -36,7 +37,7 @@ public sealed class CreditChecker : ICreditChecker
 
     // Logging and metrics are optional: a host without them gets a silent checker, not a failure.
     internal CreditChecker(
-        ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null, CreditCheckMetrics? metrics = null)
+        ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, ILoggerFactory? loggerFactory = null, CreditCheckMetrics? metrics = null, CheckCounter? counter = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
@@ -44,6 +45,7 @@ public sealed class CreditChecker : ICreditChecker
         _time = time;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CreditChecker>();
         _metrics = metrics;
+        _counter = counter;
     }
 
     private static CreditCheckOptions Validated(CreditCheckOptions options)
@@ -256,6 +258,7 @@ public sealed class CreditChecker : ICreditChecker
             ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, checkId)
             : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, checkId);
         _metrics?.Record(decision);
+        _counter?.Count(request.Department, request.Scenario, decision.MatchedEntries.Count > 0, now);
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);

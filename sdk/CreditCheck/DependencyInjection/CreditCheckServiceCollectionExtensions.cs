@@ -55,7 +55,13 @@ public static class CreditCheckServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CreditCheckOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
-            sp.GetService<CreditCheckMetrics>()));
+            sp.GetService<CreditCheckMetrics>(),
+            sp.GetService<CheckCounter>()));
+        services.TryAddSingleton<ICommitmentStore, MissingCommitmentStore>();
+        services.TryAddSingleton<ICreditCommitments>(sp => new CreditCommitments(
+            sp.GetRequiredService<ICommitmentStore>(),
+            sp.GetService<ICreditPublisher>(),
+            sp.GetRequiredService<TimeProvider>()));
         AddFeedback(services);
         AddDiagnostics(services);
         return new CreditCheckBuilder(services);

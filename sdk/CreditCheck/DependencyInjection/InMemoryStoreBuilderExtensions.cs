@@ -12,7 +12,9 @@ public static class InMemoryStoreBuilderExtensions
 {
     /// <summary>Uses the embedded in-memory store, seeded from <see cref="InMemoryStoreOptions.DataDirectory"/>
     /// when set. Also registers it as <see cref="ICreditPublisher"/> so the host can change lists at run time,
-    /// and an <see cref="InMemoryFeedbackStore"/> (also <see cref="IFeedbackReader"/>) that feedback is delivered to.</summary>
+    /// and an <see cref="InMemoryFeedbackStore"/> (also <see cref="IFeedbackReader"/>) that feedback is delivered to.
+    /// Check counts and commitments (<see cref="ICreditCommitments"/>) are kept in <c>DataDirectory/.creditcheck</c>
+    /// when a data folder is set, else in the process.</summary>
     /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
     /// <param name="configure">Sets <see cref="InMemoryStoreOptions"/>; optional.</param>
     /// <returns>The builder.</returns>
@@ -40,9 +42,17 @@ public static class InMemoryStoreBuilderExtensions
         });
         builder.Services.Replace(ServiceDescriptor.Singleton<ICreditStore>(sp => sp.GetRequiredService<InMemoryCreditStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<ICreditPublisher>(sp => sp.GetRequiredService<InMemoryCreditStore>()));
+        builder.Services.Replace(ServiceDescriptor.Singleton<CheckCounter>(sp => new InMemoryCheckCounter(
+            StateFolder(sp), sp.GetRequiredService<TimeProvider>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICommitmentStore>(sp => new InMemoryCommitmentStore(StateFolder(sp))));
         builder.Services.TryAddSingleton(_ => new InMemoryFeedbackStore());
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackReader>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         return builder;
     }
+
+    private static string? StateFolder(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value.DataDirectory is { } directory
+            ? InMemoryCommitmentStore.StateFolder(directory)
+            : null;
 }

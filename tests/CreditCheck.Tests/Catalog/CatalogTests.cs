@@ -11,6 +11,7 @@ public sealed class CatalogTests
         "court-dishonest-debtors", "major-tax-violators", "wage-arrears", "safety-production-serious",
         "market-serious-violations", "procurement-serious-violations", "customs-serious",
         "abnormal-operations", "customs-dishonest", "tax-grade-d", "tax-grade-a", "customs-aeo", "contract-honoring",
+        "broken-commitments",
     ];
 
     private static readonly string[] TopLevelScenarios =

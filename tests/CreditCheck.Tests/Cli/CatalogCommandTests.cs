@@ -12,14 +12,14 @@ public sealed class CatalogCommandTests(RedisFixture redis)
     [
         "court-dishonest-debtors", "major-tax-violators", "wage-arrears", "safety-production-serious", "market-serious-violations",
         "procurement-serious-violations", "customs-serious", "abnormal-operations", "customs-dishonest", "tax-grade-d",
-        "tax-grade-a", "customs-aeo", "contract-honoring",
+        "tax-grade-a", "customs-aeo", "contract-honoring", "broken-commitments",
     ];
 
     private static List<(string Path, string Message)> Problems(CliResult result) =>
         [.. result.Json["problems"]!.AsArray().Select(p => (p!["path"]!.GetValue<string>(), p["message"]!.GetValue<string>()))];
 
     [Fact]
-    public async Task Publish_NoFile_ShowJsonHasTheThirteenDefaultLists()
+    public async Task Publish_NoFile_ShowJsonHasTheFourteenDefaultLists()
     {
         using var cli = new CliSession(redis.Server);
 
@@ -29,7 +29,7 @@ public sealed class CatalogCommandTests(RedisFixture redis)
         Assert.Equal(CreditCatalog.Default.Version, published.Json["version"]!.GetValue<string>());
         Assert.True(published.Json["sequence"]!.GetValue<long>() > 0);
         var lists = shown.Json["lists"]!.AsArray().Select(l => l!["code"]!.GetValue<string>()).ToList();
-        Assert.Equal(13, lists.Count);
+        Assert.Equal(14, lists.Count);
         Assert.Equal(DefaultListCodes.Order(StringComparer.Ordinal), lists.Order(StringComparer.Ordinal));
         Assert.Equal(CreditCatalog.Default.Version, shown.Json["version"]!.GetValue<string>());
         Assert.Equal(CreditCatalog.Default.Version, (await cli.StatusAsync())["catalogVersion"]!.GetValue<string>());

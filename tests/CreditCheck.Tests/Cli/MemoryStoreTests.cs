@@ -65,7 +65,7 @@ public sealed class MemoryStoreTests
     }
 
     [Fact]
-    public async Task MemoryStore_CatalogPublishThenShow_ShowsTheThirteenLists()
+    public async Task MemoryStore_CatalogPublishThenShow_ShowsTheFourteenLists()
     {
         using var cli = new CliSession(server: null);
         var data = Directory.CreateDirectory(cli.PathOf("data")).FullName;
@@ -74,7 +74,7 @@ public sealed class MemoryStoreTests
         await cli.RunOkAsync(["catalog", "publish", .. store]);
         var shown = (await cli.RunOkAsync(["catalog", "show", "--json", .. store])).Json;
 
-        Assert.Equal(13, shown["lists"]!.AsArray().Count);
+        Assert.Equal(14, shown["lists"]!.AsArray().Count);
     }
 
     [Fact]

@@ -172,7 +172,7 @@ public sealed class RedisFailureTests
         Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
         Assert.False(decision.IsDegraded);
 
-        // The SDK's user cannot write: its rights are read-only.
+        // The SDK's user cannot publish: it writes only feedback, check counts and commitments.
         var sdkWrite = RedisHarness.Options(server, ns, o =>
         {
             o.User = "cc-sdk";
