@@ -122,6 +122,49 @@ public sealed class FeedbackForwardingTests
     }
 
     [Fact]
+    public async Task The_forwarder_delivers_to_a_platform_written_in_Python_from_the_proto_each_key_once()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var ns = "f" + Guid.NewGuid().ToString("N")[..10];
+        await using var python = await PythonPlatform.StartAsync(CreditCatalog.Default.ToJson(), "[]");
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var db = connection.GetDatabase();
+        var stream = $"cc:{{{ns}}}:feedback";
+        var records = Enumerable.Range(0, 120).Select(_ => Record(Guid.NewGuid().ToString("N") + ":-")).ToList();
+        foreach (var record in records)
+        {
+            await db.StreamAddAsync(stream, [new("key", record.Key), new("record", FeedbackJson.Serialize(record))]);
+        }
+
+        var options = new FeedbackForwardingOptions { Consumer = "py", BatchSize = 50, MaxBackoff = TimeSpan.FromMilliseconds(500) };
+        options.Platform.Address = python.Address;
+        options.Platform.ClientId = PlatformProcess.Client;
+        options.Platform.Secret = PlatformProcess.Secret;
+        using (var forwarder = new FeedbackForwarder(connection, ns, options))
+        {
+            Assert.Equal(new FeedbackForwardSummary(120, 0, 0, 0), await forwarder.ForwardAvailableAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        // The first 30 written again (as a forwarder killed before its XACK would re-send them): acknowledged, not stored twice.
+        foreach (var record in records.Take(30))
+        {
+            await db.StreamAddAsync(stream, [new("key", record.Key), new("record", FeedbackJson.Serialize(record))]);
+        }
+
+        using (var again = new FeedbackForwarder(connection, ns, options))
+        {
+            Assert.Equal(new FeedbackForwardSummary(0, 30, 0, 0), await again.ForwardAvailableAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        var stored = await python.GetFeedbackAsync();
+        Assert.Equal(
+            records.Select(r => r.Key).Order(StringComparer.Ordinal),
+            stored.Select(s => (string)s!["record"]!["idempotencyKey"]!).Order(StringComparer.Ordinal));
+        Assert.All(stored, s => Assert.Equal(PlatformProcess.Client, (string)s!["client"]!));
+        Assert.Equal(0, (await db.StreamPendingAsync(stream, "platform-forwarder")).PendingMessageCount);
+    }
+
+    [Fact]
     public async Task AddFeedbackForwarding_forwards_a_hosts_feedback_while_it_runs_and_through_an_outage()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -94,6 +94,10 @@ public sealed partial class PythonPlatform : IAsyncDisposable
         return await PostAsync("/upsert", entry);
     }
 
+    /// <summary>GET /feedback: the records it stored, each key once ({client, record}).</summary>
+    public async Task<System.Text.Json.Nodes.JsonArray> GetFeedbackAsync() =>
+        System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(AdminAddress, "/feedback")))!.AsArray();
+
     // With a Content-Length (Python's http.server does not read chunked bodies).
     private async Task<long> PostAsync(string path, object body)
     {
