@@ -14,7 +14,7 @@ public sealed class Chromium : IAsyncLifetime
     public const string ExecutablePath = "/usr/bin/chromium";
 
     /// <summary>How long a page action or navigation may wait (generous: the test machine may be busy).</summary>
-    public const float ActionTimeout = 30_000;
+    public const float ActionTimeout = 60_000;
 
     /// <summary>How long an assertion may wait for the page to reach the expected state.</summary>
     public const float ExpectTimeout = 20_000;
