@@ -191,11 +191,37 @@ internal sealed class RedisOperatorStore : OperatorStore
             existing.Clear();
         }
 
-        var list = existing.Count == 0 ? null : string.Join(", ", existing.Take(20)) + (existing.Count > 20 ? $" … ({existing.Count})" : "");
+        // The closest names first: the one meant is most likely a character or two away.
+        var closest = existing.OrderBy(name => Distance(name, ns)).ThenBy(name => name, StringComparer.Ordinal).Take(10).ToList();
+        var list = closest.Count == 0 ? null : string.Join(", ", closest) + (existing.Count > closest.Count ? $" … ({existing.Count})" : "");
         throw new CliException(
             ExitCodes.NotFound,
             $"Redis 中没有命名空间 '{ns}'（可能拼写有误）" + (list is null ? "" : $"；现有命名空间：{list}") + "。新建命名空间请先运行 creditcheck catalog publish",
             $"namespace '{ns}' does not exist in Redis (mistyped?)" + (list is null ? "" : $"; namespaces there: {list}") + "; to set up a new one, run 'creditcheck catalog publish'");
+    }
+
+    /// <summary>Levenshtein distance (names are short).</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 
     public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => _publisher.GetCatalogAsync(cancellationToken);

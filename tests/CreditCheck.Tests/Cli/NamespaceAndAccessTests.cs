@@ -13,19 +13,20 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
     {
         using var real = new CliSession(redis.Server);
         await real.PublishAsync();
-        using var typo = new CliSession(redis.Server);
+        var typo = real.Namespace[..^1] + "Z"; // one character off
+        var environment = new Dictionary<string, string?>(real.Environment, StringComparer.Ordinal) { ["CREDITCHECK_NAMESPACE"] = typo };
 
-        var status = await typo.RunAsync("status");
-        var check = await typo.RunAsync("check", Rows.Company(1), "--scenario", "procurement");
+        var status = await Cli.RunAsync(environment, "status");
+        var check = await Cli.RunAsync(environment, "check", Rows.Company(1), "--scenario", "procurement");
 
         Assert.Equal(Exit.NotFound, status.ExitCode);
-        Assert.Contains($"没有命名空间 '{typo.Namespace}'（可能拼写有误）", status.Error, StringComparison.Ordinal);
-        Assert.Contains(real.Namespace, status.Error, StringComparison.Ordinal); // the namespaces that exist
+        Assert.Contains($"没有命名空间 '{typo}'（可能拼写有误）", status.Error, StringComparison.Ordinal);
+        Assert.Contains(real.Namespace, status.Error, StringComparison.Ordinal); // the closest of the namespaces that exist
         Assert.Contains("catalog publish", status.Error, StringComparison.Ordinal);
         Assert.Contains("mistyped", status.Error, StringComparison.Ordinal);
         Assert.Equal(Exit.NotFound, check.ExitCode);
         // Nothing was claimed under the typo: a later publish with another secret is still free to set it up.
-        Assert.Equal(":0", await redis.Server.CommandAsync("EXISTS", $"cc:{{{typo.Namespace}}}:meta"));
+        Assert.Equal(":0", await redis.Server.CommandAsync("EXISTS", $"cc:{{{typo}}}:meta"));
     }
 
     [Fact]

@@ -183,9 +183,11 @@ public sealed class RedisFailureTests
             await using var sdkAsPublisher = await RedisCreditPublisher.ConnectAsync(sdkWrite);
             await sdkAsPublisher.UpsertAsync(TestRecords.Debt(Subjects.Alibaba, "d-2"));
         });
-        // Opening the set-up namespace needs no write; the write itself is refused inside the script.
+        // Opening the set-up namespace needs no write; the write itself is refused inside the script. The SDK's
+        // user may write its own keys (feedback, counts, commitments), so a publisher's script run with it can be
+        // refused part-way: whatever it left is the store's damage to report, never a listed subject made clean.
         Assert.True(denied.Message.Contains("can't run this command", StringComparison.Ordinal) || denied.Message.Contains("NOPERM", StringComparison.Ordinal), denied.ToString());
-        var after = await CheckAsync(checker, Subjects.Alibaba);
-        Assert.True(after.Outcome == DecisionOutcome.Clear, $"{after.Outcome} {after.Explanation} {after.DegradedReason} {string.Join(";", after.UnreadableEntries)}"); // nothing was written
+        var listed = await CheckAsync(checker, Subjects.Tencent);
+        Assert.NotEqual(DecisionOutcome.Clear, listed.Outcome);
     }
 }
