@@ -41,7 +41,7 @@ public sealed partial class RedisCreditStore
             return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
         }
 
-        return new Probe(subject, keys.StorageKey(subject), organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness);
+        return new Probe(subject, keys.StorageKey(subject), organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness, _cache.Generation);
     }
 
     /// <summary>One subject under one key: a plain HGETALL awaited directly, the cheapest read there
@@ -169,7 +169,7 @@ public sealed partial class RedisCreditStore
         var cached = new CachedSubject(entries is null ? NoEntries : [.. entries], unreadable is null ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
         if (probe.MayBeListed)
         {
-            _cache.Remember(probe.Subject, cached);
+            _cache.Remember(probe.Subject, cached, probe.CacheGeneration);
         }
 
         return cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && _damage is { } damage
@@ -259,9 +259,10 @@ public sealed partial class RedisCreditStore
             Lookup = answer;
         }
 
-        public Probe(SubjectId subject, string key, string? alternateKey, IdentifierScheme? alternateScheme, bool mayBeListed, StoreFreshness freshness)
+        public Probe(SubjectId subject, string key, string? alternateKey, IdentifierScheme? alternateScheme, bool mayBeListed, StoreFreshness freshness, long cacheGeneration)
         {
             Subject = subject;
+            CacheGeneration = cacheGeneration;
             Key = key;
             AlternateKey = alternateKey;
             AlternateScheme = alternateScheme;
@@ -284,5 +285,9 @@ public sealed partial class RedisCreditStore
         public bool MayBeListed { get; }
 
         public StoreFreshness Freshness { get; }
+
+        /// <summary>The cache's generation before the read: what the read returns may be cached only if no
+        /// invalidation came in between (<see cref="SubjectCache.Remember"/>).</summary>
+        public long CacheGeneration { get; }
     }
 }

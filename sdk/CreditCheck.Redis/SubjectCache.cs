@@ -17,9 +17,18 @@ internal sealed class SubjectCache(int capacity)
     private readonly ConcurrentDictionary<string, SubjectId> _byKey = new(StringComparer.Ordinal);
     private int _count;
 
+    // Bumped before every invalidation: a read that began before one may have returned what it invalidates.
+    private long _generation;
+
+    /// <summary>Taken before a Redis read, handed back to <see cref="Remember"/> with what the read returned.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
     public bool TryGetValue(SubjectId subject, out CachedSubject cached) => _bySubject.TryGetValue(subject, out cached!);
 
-    public void Remember(SubjectId subject, CachedSubject cached)
+    /// <summary>Caches what a read returned, unless an invalidation came since <paramref name="readGeneration"/>
+    /// (taken before the read): a change applied while the read was in flight would otherwise leave the
+    /// older answer cached after its invalidation had run, stale until the subject changed again.</summary>
+    public void Remember(SubjectId subject, CachedSubject cached, long readGeneration)
     {
         if (_capacity == 0)
         {
@@ -49,6 +58,13 @@ internal sealed class SubjectCache(int capacity)
         {
             _byKey[cached.AlternateKey] = subject;
         }
+
+        // Checked after the entry is findable by key: an invalidation either came before this check (and the
+        // entry is forgotten here) or comes after it (and finds the entry to remove).
+        if (Interlocked.Read(ref _generation) != readGeneration)
+        {
+            Forget(subject);
+        }
     }
 
     private void Forget(SubjectId subject)
@@ -67,6 +83,7 @@ internal sealed class SubjectCache(int capacity)
     /// <summary>Forgets the subject cached under a storage key (a change record names keys, not subjects).</summary>
     public void Invalidate(string key)
     {
+        Interlocked.Increment(ref _generation);
         if (_byKey.TryRemove(key, out var subject))
         {
             Forget(subject);
@@ -75,6 +92,7 @@ internal sealed class SubjectCache(int capacity)
 
     public void Clear()
     {
+        Interlocked.Increment(ref _generation);
         _bySubject.Clear();
         _byKey.Clear();
         Interlocked.Exchange(ref _count, 0);
