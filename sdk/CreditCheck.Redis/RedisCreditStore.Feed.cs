@@ -438,6 +438,13 @@ public sealed partial class RedisCreditStore
         }
     }
 
+    /// <summary>The store's multiplexer (the store started if need be), for what else a host runs on the same
+    /// namespace — the feedback forwarder, say: one multiplexer per host.</summary>
+    /// <param name="cancellationToken">Stops waiting for the start.</param>
+    /// <returns>The multiplexer; the store owns it (or the host, when it passed its own).</returns>
+    public async Task<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken = default) =>
+        (await GetConnectionAsync().WaitAsync(cancellationToken).ConfigureAwait(false)).Multiplexer;
+
     /// <summary>The store's connection (started if need be), shared with the feedback sink: one
     /// multiplexer per host.</summary>
     internal async Task<RedisConnection> GetConnectionAsync()

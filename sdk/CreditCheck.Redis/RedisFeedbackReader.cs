@@ -41,6 +41,12 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
     /// <summary>Stream entries skipped so far because they could not be read.</summary>
     public long Skipped => Interlocked.Read(ref _skipped);
 
+    /// <summary>The key of a namespace's feedback stream (<c>cc:{ns}:feedback</c>), for tools that read it as a
+    /// consumer group.</summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <returns>The stream's key.</returns>
+    public static string StreamKey(string @namespace) => new RedisKeys(@namespace).Feedback;
+
     /// <summary>Connects to the namespace's feedback stream.</summary>
     /// <param name="options">Connection, namespace and secret (as for the publisher).</param>
     /// <param name="multiplexer">The host's own connection, or null to connect with <see cref="RedisStoreOptions.Configuration"/>.</param>

@@ -61,9 +61,9 @@ public sealed class FeedbackForwarder : IDisposable
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FeedbackForwarder>();
         _database = redis.GetDatabase();
-        var keys = new Redis.RedisKeys(@namespace);
-        _stream = keys.Feedback;
-        _deadLetter = keys.Feedback + ":dead";
+        var stream = Redis.RedisFeedbackReader.StreamKey(@namespace);
+        _stream = stream;
+        _deadLetter = stream + ":dead";
         _channel = new PlatformChannel(options.Platform, _time);
     }
 

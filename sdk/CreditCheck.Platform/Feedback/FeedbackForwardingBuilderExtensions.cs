@@ -38,8 +38,8 @@ internal sealed class FeedbackForwardingService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connection = await store.GetConnectionAsync().WaitAsync(stoppingToken).ConfigureAwait(false);
-        using var forwarder = new FeedbackForwarder(connection.Multiplexer, redis.Namespace, options, loggerFactory, time);
+        var multiplexer = await store.GetMultiplexerAsync(stoppingToken).ConfigureAwait(false);
+        using var forwarder = new FeedbackForwarder(multiplexer, redis.Namespace, options, loggerFactory, time);
         await forwarder.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }
