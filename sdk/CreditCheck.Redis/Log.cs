@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(2106, LogLevel.Error, "An entry of {Subject} in namespace {Namespace} is unreadable: {Field}: {Reason}", EventName = "UnreadableEntry")]
     public static partial void UnreadableEntry(ILogger logger, string subject, string @namespace, string field, string reason);
+
+    [LoggerMessage(2120, LogLevel.Debug, "A replica of namespace {Namespace} is at sequence {ReplicaSequence}, behind this host's {Applied}: the lookup is read again on the primary", EventName = "ReplicaBehind")]
+    public static partial void ReplicaBehind(ILogger logger, string @namespace, long replicaSequence, long applied);
+
+    [LoggerMessage(2121, LogLevel.Debug, "A replica of namespace {Namespace} could not answer a lookup ({Reason}): it is read again on the primary", EventName = "ReplicaReadFailed")]
+    public static partial void ReplicaReadFailed(ILogger logger, string @namespace, string reason);
 }

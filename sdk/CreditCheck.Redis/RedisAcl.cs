@@ -24,6 +24,9 @@ public static class RedisAcl
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // Lookups on replicas (RedisReadPreference.PreferReplica): read-only scripts (EVALSHA_RO from
+        // StackExchange.Redis 3.x), and READONLY, which the client sends to a cluster's replicas.
+        "+evalsha_ro", "+eval_ro", "+readonly",
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
         // subject's entry key of the wrong type is named by its TYPE.
         "+strlen", "+hlen", "+type",

@@ -61,6 +61,12 @@ internal sealed class RedisConnection : IAsyncDisposable
     public Task<RedisResult> EvaluateAsync(string script, RedisKey[] keys, RedisValue[] values) =>
         Database.ScriptEvaluateAsync(script, keys, values);
 
+    /// <summary>Runs a read-only script (EVALSHA_RO on StackExchange.Redis 3.x, EVALSHA on 2.x; the script
+    /// declares <c>no-writes</c> either way) where <paramref name="flags"/> send it: a replica or the primary of the
+    /// keys' slot.</summary>
+    public Task<RedisResult> EvaluateReadOnlyAsync(string script, RedisKey[] keys, CommandFlags flags) =>
+        Database.ScriptEvaluateReadOnlyAsync(script, keys, null, flags);
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

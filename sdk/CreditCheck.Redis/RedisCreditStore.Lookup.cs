@@ -49,7 +49,8 @@ public sealed partial class RedisCreditStore
     /// bare round trip.</summary>
     private async ValueTask<SubjectLookup> ReadOneAsync(SyncState state, Probe probe, CancellationToken cancellationToken)
     {
-        if (probe.AlternateKey is not null)
+        // Two keys, or a replica's read (which must bring the node's sequence): the script.
+        if (probe.AlternateKey is not null || _options.ReadPreference != RedisReadPreference.Primary)
         {
             return (await ReadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0];
         }
@@ -91,10 +92,20 @@ public sealed partial class RedisCreditStore
         }
 
         RedisResult[] hashes;
+        var position = 0;
+        var current = true;
         try
         {
-            hashes = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], [])
-                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+            if (_options.ReadPreference == RedisReadPreference.Primary)
+            {
+                hashes = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], [])
+                    .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+            }
+            else
+            {
+                (hashes, current) = await ReadPreferringReplicaAsync(connection, keys, cancellationToken).ConfigureAwait(false);
+                position = 1; // after the node's sequence
+            }
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
@@ -103,7 +114,6 @@ public sealed partial class RedisCreditStore
 
         var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
         var lookups = new SubjectLookup[probes.Count];
-        var position = 0;
         for (var i = 0; i < probes.Count; i++)
         {
             var probe = probes[i];
@@ -119,12 +129,51 @@ public sealed partial class RedisCreditStore
             }
             else
             {
-                lookups[i] = Found(state, probe, Pairs((RedisValue[])main!), other is null ? null : Pairs((RedisValue[])other!), freshness);
+                lookups[i] = Found(state, probe, Pairs((RedisValue[])main!), other is null ? null : Pairs((RedisValue[])other!), freshness, current);
             }
         }
 
         return lookups;
     }
+
+    /// <summary>The read under <see cref="RedisReadPreference.PreferReplica"/>: one read-only script on a replica
+    /// (the primary when none is connected) that returns the node's sequence with the hashes. The freshness
+    /// rule: a node that has not applied the sequence this host has applied (S, taken before the read) is not
+    /// trusted for it — nor is a replica that fails to answer — and the read is redone on the primary.
+    /// Returns the reply (sequence first) and whether it is at least as fresh as S (only then is it cached).</summary>
+    private async Task<(RedisResult[] Reply, bool Current)> ReadPreferringReplicaAsync(RedisConnection connection, List<RedisKey> keys, CancellationToken cancellationToken)
+    {
+        var applied = Interlocked.Read(ref _applied);
+        RedisKey[] withSequence = [connection.Keys.Sequence, .. keys];
+        Interlocked.Increment(ref _replicaReads);
+        try
+        {
+            var reply = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.PreferReplica, cancellationToken).ConfigureAwait(false);
+            var sequence = SequenceOf(reply);
+            if (sequence >= applied)
+            {
+                return (reply, true);
+            }
+
+            Interlocked.Increment(ref _replicaReadsBehind);
+            Log.ReplicaBehind(_logger, _options.Namespace, sequence, applied);
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _replicaReadsFailed);
+            Log.ReplicaReadFailed(_logger, _options.Namespace, $"{cause.GetType().Name}: {cause.Message}");
+        }
+
+        var primary = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.DemandMaster, cancellationToken).ConfigureAwait(false);
+        return (primary, SequenceOf(primary) >= applied);
+    }
+
+    private async Task<RedisResult[]> ReadWithSequenceAsync(RedisConnection connection, RedisKey[] keys, CommandFlags flags, CancellationToken cancellationToken) =>
+        (RedisResult[])(await connection.EvaluateReadOnlyAsync(RedisScripts.ReadManyWithSequence, keys, flags)
+            .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+
+    private static long SequenceOf(RedisResult[] reply) =>
+        long.TryParse((string?)reply[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : -1;
 
     /// <summary>A subject's entry key that holds something other than a hash (written by hand or by
     /// another program): the subject cannot be read, so it is not answered as clean — it is named as an
@@ -156,7 +205,9 @@ public sealed partial class RedisCreditStore
         return [.. probes.Select(p => Fallback(state, p, reason))];
     }
 
-    private SubjectLookup Found(SyncState state, Probe probe, HashEntry[] fields, HashEntry[]? alternate, StoreFreshness freshness)
+    // current: whether the read is at least as fresh as the sequence the host has applied; only then is it
+    // cached (a primary behind the host, after a failover that lost writes, is answered but not kept).
+    private SubjectLookup Found(SyncState state, Probe probe, HashEntry[] fields, HashEntry[]? alternate, StoreFreshness freshness, bool current = true)
     {
         List<FoundEntry>? entries = null;
         List<UnreadableEntry>? unreadable = null;
@@ -167,7 +218,7 @@ public sealed partial class RedisCreditStore
         }
 
         var cached = new CachedSubject(entries is null ? NoEntries : [.. entries], unreadable is null ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
-        if (probe.MayBeListed)
+        if (probe.MayBeListed && current)
         {
             _cache.Remember(probe.Subject, cached, probe.CacheGeneration);
         }

@@ -43,6 +43,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile SyncState? _state;
     private long _applied;
     private long _confirmedAtTicks;
+    private long _replicaReads;
+    private long _replicaReadsBehind;
+    private long _replicaReadsFailed;
     private volatile string? _lastError;
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
@@ -102,7 +105,12 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
                 _lastError,
-                _damage);
+                _damage)
+            {
+                ReplicaReads = Interlocked.Read(ref _replicaReads),
+                ReplicaReadsBehind = Interlocked.Read(ref _replicaReadsBehind),
+                ReplicaReadsFailed = Interlocked.Read(ref _replicaReadsFailed),
+            };
         }
     }
 
@@ -255,4 +263,15 @@ public sealed record RedisStoreStatus(
     int FilterKeys,
     long FilterBytes,
     string? LastError,
-    string? Damage = null);
+    string? Damage = null)
+{
+    /// <summary>Reads sent to a replica under <see cref="RedisReadPreference.PreferReplica"/> (to the primary
+    /// when no replica is connected).</summary>
+    public long ReplicaReads { get; init; }
+
+    /// <summary>Of <see cref="ReplicaReads"/>, those whose node had not applied this host's sequence: redone on the primary.</summary>
+    public long ReplicaReadsBehind { get; init; }
+
+    /// <summary>Of <see cref="ReplicaReads"/>, those the replica could not answer (down, timed out): redone on the primary.</summary>
+    public long ReplicaReadsFailed { get; init; }
+}

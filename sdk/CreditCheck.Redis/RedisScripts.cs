@@ -96,6 +96,21 @@ internal static class RedisScripts
         return out
         """;
 
+    /// <summary>KEYS: the namespace's sequence key, then subject entry hashes. Returns {seq, each hash as in
+    /// <see cref="ReadManyLua"/> …}: the node's sequence read in the same atomic call as the hashes, so a reader
+    /// knows how current the answer is (a replica may lag). Declared read-only (the shebang), so any replica
+    /// runs it, and StackExchange.Redis 3.x sends it as EVALSHA_RO; needs Redis 7.0.</summary>
+    private const string ReadManyWithSequenceLua = """
+        #!lua flags=no-writes
+        local out = { redis.call('GET', KEYS[1]) or '0' }
+        for i = 2, #KEYS do
+          local r = redis.pcall('HGETALL', KEYS[i])
+          if r.err then r = redis.call('TYPE', KEYS[i]).ok end
+          out[i] = r
+        end
+        return out
+        """;
+
     /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
     /// manifested ('1' when the publisher keeps manifests), {list, manifest …}, then per list (those in
     /// <c>lists</c> and those with a manifest) {list, kb blob or an error text, index length or -1, key
@@ -336,6 +351,8 @@ internal static class RedisScripts
     public const string Lookup = LookupLua;
 
     public const string ReadMany = ReadManyLua;
+
+    public const string ReadManyWithSequence = ReadManyWithSequenceLua;
 
     public const string Snapshot = SnapshotLua;
 

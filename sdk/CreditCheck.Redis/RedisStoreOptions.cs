@@ -46,6 +46,13 @@ public sealed class RedisStoreOptions
     /// warns, and detects an evicted list by its manifest.</summary>
     public bool RequireNoEviction { get; set; }
 
+    /// <summary>Where a lookup that goes to Redis (a subject the local filter says may be listed) is read:
+    /// <see cref="RedisReadPreference.Primary"/> (the default) or <see cref="RedisReadPreference.PreferReplica"/>,
+    /// which takes that load off the primary. A replica's answer is used only when the replica has applied at
+    /// least the change sequence this host has (read in the same script call); otherwise, or when no replica
+    /// answers, the lookup is read again on the primary. Needs Redis 7.0 or later.</summary>
+    public RedisReadPreference ReadPreference { get; set; } = RedisReadPreference.Primary;
+
     /// <summary>How many listed subjects' entries are cached. Default 10,000.</summary>
     public int CacheCapacity { get; set; } = 10_000;
 
@@ -57,7 +64,18 @@ public sealed class RedisStoreOptions
 
     /// <summary>The namespace and timings; never the secret or password.</summary>
     public override string ToString() =>
-        $"Namespace={Namespace}, User={User ?? "(default)"}, StartupTimeout={StartupTimeout}, PollInterval={PollInterval}, CacheCapacity={CacheCapacity}";
+        $"Namespace={Namespace}, User={User ?? "(default)"}, StartupTimeout={StartupTimeout}, PollInterval={PollInterval}, CacheCapacity={CacheCapacity}, ReadPreference={ReadPreference}";
+}
+
+/// <summary>Which Redis node serves the lookups that go to Redis (<see cref="RedisStoreOptions.ReadPreference"/>).</summary>
+public enum RedisReadPreference
+{
+    /// <summary>The primary (of the namespace's shard, on a cluster): always current.</summary>
+    Primary = 0,
+
+    /// <summary>A replica when one is connected and has applied at least the host's change sequence; the
+    /// primary otherwise. Needs Redis 7.0 or later (the read is a read-only script).</summary>
+    PreferReplica = 1,
 }
 
 /// <summary>Says exactly which Redis option is wrong.</summary>
@@ -106,6 +124,11 @@ internal sealed partial class RedisStoreOptionsValidator : IValidateOptions<Redi
         Range(failures, nameof(options.StartupTimeout), options.StartupTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Range(failures, nameof(options.PollInterval), options.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5));
         Range(failures, nameof(options.OperationTimeout), options.OperationTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        if (!Enum.IsDefined(options.ReadPreference))
+        {
+            failures.Add($"RedisStoreOptions.ReadPreference is {options.ReadPreference}; it must be Primary or PreferReplica.");
+        }
+
         if (options.CacheCapacity is < 0 or > 10_000_000)
         {
             failures.Add($"RedisStoreOptions.CacheCapacity is {options.CacheCapacity}; it must be between 0 and 10000000.");

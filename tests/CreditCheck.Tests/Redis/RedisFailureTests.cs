@@ -125,6 +125,7 @@ public sealed class RedisFailureTests
     [Theory]
     [InlineData(nameof(RedisScripts.Lookup), RedisScripts.Lookup)]
     [InlineData(nameof(RedisScripts.ReadMany), RedisScripts.ReadMany)]
+    [InlineData(nameof(RedisScripts.ReadManyWithSequence), RedisScripts.ReadManyWithSequence)]
     [InlineData(nameof(RedisScripts.Snapshot), RedisScripts.Snapshot)]
     [InlineData(nameof(RedisScripts.Verify), RedisScripts.Verify)]
     public void EveryCommandOfTheSdksScripts_IsAllowedToTheSdksAclUser(string script, string lua)
