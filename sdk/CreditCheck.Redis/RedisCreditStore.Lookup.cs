@@ -17,6 +17,11 @@ public sealed partial class RedisCreditStore
         return new StoreFreshness(Interlocked.Read(ref _applied), confirmed);
     }
 
+    /// <summary>Whether the filter holds the subject (or the organization code in it, when the namespace keys them).</summary>
+    private static bool MayBeListed(SyncState state, SubjectId subject) =>
+        state.Filter.MayContain(state.Keys.Fingerprint(subject))
+        || (state.OrganizationKeys && subject.EmbeddedOrganizationCode is { } embedded && state.Filter.MayContain(state.Keys.Fingerprint(embedded)));
+
     private Probe ProbeLocally(SyncState state, SubjectId subject, StoreFreshness freshness, bool fresh)
     {
         var keys = state.Keys;

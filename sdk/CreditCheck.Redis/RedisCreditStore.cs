@@ -184,8 +184,20 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         var pending = new List<Probe>();
         var positions = new List<int>();
         var freshness = Freshness(out var fresh);
+
+        // Most of a batch is ruled out by the filter: those share one answer, built once (what ProbeLocally
+        // answers them); the rest are probed in full.
+        var ruledOut = fresh && _damage is null;
+        var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness);
         for (var i = 0; i < subjects.Count; i++)
         {
+            if (ruledOut && !MayBeListed(state, subjects[i]))
+            {
+                lookups[i] = clean;
+                answered[i] = true;
+                continue;
+            }
+
             var probe = ProbeLocally(state, subjects[i], freshness, fresh);
             if (probe.Answered)
             {

@@ -175,11 +175,14 @@ public sealed class CreditChecker : ICreditChecker
             return [.. requests.Select(r => DecideWithoutStore(r, e))];
         }
 
+        // One clock read for the local stage: a subject found in no entry is decided alike at any instant, and
+        // the read costs as much as such a decision (its time stamp is the stage's start, under a millisecond off).
+        var stageNow = _time.GetUtcNow();
         for (var i = 0; i < decisions.Length; i++)
         {
             if (answered[i])
             {
-                decisions[i] = Decide(requests[i], lookups[i]);
+                decisions[i] = Decide(requests[i], lookups[i], stageNow);
             }
         }
 
@@ -244,14 +247,18 @@ public sealed class CreditChecker : ICreditChecker
         return decision;
     }
 
-    private CreditDecision Decide(CheckRequest request, in SubjectLookup lookup)
+    /// <param name="request">The request.</param>
+    /// <param name="lookup">The store's answer.</param>
+    /// <param name="stageNow">A batch stage's instant, used when the lookup holds no entry (validity windows
+    /// do not matter then); null, or a lookup with entries, reads the clock.</param>
+    private CreditDecision Decide(CheckRequest request, in SubjectLookup lookup, DateTimeOffset? stageNow = null)
     {
         if (lookup.Entries is null || lookup.Unreadable is null)
         {
             return DecideWithoutStore(request, new InvalidOperationException($"The store {_store.GetType().Name} returned an empty lookup."));
         }
 
-        var now = _time.GetUtcNow();
+        var now = stageNow is { } shared && lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0 ? shared : _time.GetUtcNow();
         var catalog = lookup.Catalog ?? _compiled?.Source;
         var checkId = request.PresetCheckId ?? CheckIds.Next(now);
         var decision = catalog is null

@@ -107,11 +107,16 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         await Task.Delay(400);
 
         var decision = await Checker(store).CheckAsync(new CheckRequest(Subjects.Alibaba, "procurement"));
+        var batch = await Checker(store).CheckManyAsync([new CheckRequest(Subjects.Huawei, "procurement"), new CheckRequest(Subjects.Alibaba, "procurement")]);
 
         Assert.Equal(DecisionPath.Store, decision.Path);
         Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
         Assert.True(decision.DataAge < TimeSpan.FromMilliseconds(300)); // read from Redis just now
         Assert.False(store.Status.IsFresh);
+
+        // A batch rules nobody out by the stale filter either: both are read from Redis.
+        Assert.All(batch, d => Assert.Equal(DecisionPath.Store, d.Path));
+        Assert.Equal([DecisionOutcome.Clear, DecisionOutcome.Denied], batch.Select(d => d.Outcome));
     }
 
     [Fact]

@@ -303,8 +303,11 @@ public abstract partial class CreditStoreConformanceTests
         await sut.Settle(await sut.Publisher.UpsertAsync(Debt(Subjects.TencentOrganizationCode, "old-1")));
 
         var lookup = await sut.Store.LookupAsync(Subjects.Tencent);
+        var batch = await sut.Store.LookupManyAsync([Subjects.Huawei, Subjects.Tencent]);
 
         Assert.Equal(IdentifierScheme.OrganizationCode, Assert.Single(lookup.Entries).MatchedBy);
+        Assert.Empty(batch[0].Entries);
+        Assert.Equal(IdentifierScheme.OrganizationCode, Assert.Single(batch[1].Entries).MatchedBy); // in a batch too
     }
 
     [Fact]
