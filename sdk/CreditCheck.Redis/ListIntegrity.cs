@@ -12,10 +12,14 @@ internal static class ListIntegrity
 {
     /// <summary>The full check a resync makes, on the fingerprints themselves.</summary>
     public static string? Check(RedisKeys keys, string list, string? manifestText, ReadOnlySpan<byte> prints, long indexLength, string keyProblem, long generation) =>
+        Check(keys, list, manifestText, prints.Length, FilterChecksum.Of(prints), indexLength, keyProblem, generation);
+
+    /// <summary>The full check on fingerprints read in pieces: their byte count and their checksum.</summary>
+    public static string? Check(RedisKeys keys, string list, string? manifestText, long printsLength, FilterChecksum prints, long indexLength, string keyProblem, long generation) =>
         Common(keys, list, manifestText, keyProblem, out var manifest)
-        ?? Prints(keys, list, manifest, prints.Length)
-        ?? (FilterChecksum.Of(prints) != manifest.Prints
-            ? $"{keys.ListFingerprints(list)}: its {prints.Length / 8} fingerprints do not match the checksum in {keys.Manifest} (altered)"
+        ?? Prints(keys, list, manifest, printsLength)
+        ?? (prints != manifest.Prints
+            ? $"{keys.ListFingerprints(list)}: its {printsLength / 8} fingerprints do not match the checksum in {keys.Manifest} (altered)"
             : null)
         ?? Rest(keys, list, manifest, indexLength, generation);
 

@@ -28,8 +28,8 @@ public static class RedisAcl
         // StackExchange.Redis 3.x), and READONLY, which the client sends to a cluster's replicas.
         "+evalsha_ro", "+eval_ro", "+readonly",
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
-        // subject's entry key of the wrong type is named by its TYPE.
-        "+strlen", "+hlen", "+type",
+        // subject's entry key of the wrong type is named by its TYPE. A resync reads filter sources in pieces (GETRANGE).
+        "+strlen", "+hlen", "+type", "+getrange",
         // check counts (MULTI, HINCRBY, EXPIRE, EXEC) and commitments (their scripts, HGETALL/HMGET reads)
         "+multi", "+exec", "+hincrby", "+expire", "+hsetnx", "+hset", "+zadd", "+zrem",
     ];

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using CreditCheck.Catalog;
@@ -112,7 +111,13 @@ public sealed partial class RedisCreditStore
         }
     }
 
-    /// <summary>Reads everything anew: catalog, filter sources, sequence. True when done.</summary>
+    /// <summary>Reads everything anew: catalog, filter sources, sequence. True when done; false when an
+    /// import committed while the filter sources were read (then it is tried again at once).</summary>
+    /// <remarks>One script reads the small things atomically (sequence, catalog, generations, manifests, each
+    /// list's length); the fingerprints follow in pieces (<see cref="FilterSourceReader"/>), built into a new
+    /// filter while the old one still answers; then the generations are read again. Unchanged, the pieces
+    /// are the snapshot's lists (upserts only append, and what they appended arrives through the change log
+    /// from the snapshot's sequence); changed, the new filter is dropped and the resync starts over.</remarks>
     private async Task<bool> ResyncAsync()
     {
         var connection = _connection!;
@@ -139,46 +144,43 @@ public sealed partial class RedisCreditStore
 
         var catalog = CreditCatalog.Parse(catalogJson);
         await CheckEvictionPolicyAsync().ConfigureAwait(false);
-        var committed = (RedisResult[])result[4]!;
-        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < committed.Length; i += 2)
-        {
-            generations[(string)committed[i]!] = (long)committed[i + 1];
-        }
-
-        // Every list's data against its manifest: a damaged filter source or index must not answer "not listed".
+        var generations = Generations((RedisResult[])result[4]!);
         var manifested = (string)result[5]! == "1";
         var manifests = Pairs((RedisResult[])result[6]!);
-        var blobs = new List<byte[]>();
-        var damage = new List<string>();
+        var sources = new List<FilterSourceReader.Source>();
         long keys = 0;
         for (var i = 7; i + 3 < result.Length; i += 4)
         {
-            var list = (string)result[i]!;
-            var blob = (byte[])result[i + 1]! ?? [];
-            if (manifested
-                && ListIntegrity.Check(connection.Keys, list, manifests.GetValueOrDefault(list), blob, (long)result[i + 2], (string)result[i + 3]!, generations.GetValueOrDefault(list)) is { } problem)
-            {
-                damage.Add(problem);
-            }
-
-            blobs.Add(blob);
-            keys += blob.Length / 8;
-        }
-
-        if (!manifested && blobs.Count > 0 && !_warnedUnverified)
-        {
-            _warnedUnverified = true;
-            Log.ListDataUnverified(_logger, _options.Namespace);
+            var length = (long)result[i + 1];
+            sources.Add(new FilterSourceReader.Source((string)result[i]!, Math.Max(0, length)));
+            keys += Math.Max(0, length) / 8;
         }
 
         var filter = new SplitBlockBloomFilter(keys);
-        foreach (var blob in blobs)
+        var reads = await FilterSourceReader.ReadAsync(connection.Database, connection.Keys, sources, filter, _options.OperationTimeout, _time, FilterPieceBytes, FilterPiecesInFlight, FilterPieceRead).ConfigureAwait(false);
+        var after = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Generations, [connection.Keys.Sequence], [connection.Keys.Prefix])
+            .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
+        if (long.Parse((string)after[0]!, CultureInfo.InvariantCulture) < sequence || !SameGenerations(generations, Generations((RedisResult[])after[1]!)))
         {
-            for (var offset = 0; offset + 8 <= blob.Length; offset += 8)
+            Log.Resync(_logger, _options.Namespace, "an import committed while the filter sources were read; reading them again");
+            return false;
+        }
+
+        // Every list's data against its manifest: a damaged filter source or index must not answer "not listed".
+        var damage = new List<string>();
+        for (var i = 7; manifested && i + 3 < result.Length; i += 4)
+        {
+            var (list, read) = (sources[(i - 7) / 4].List, reads[(i - 7) / 4]);
+            if (ListIntegrity.Check(connection.Keys, list, manifests.GetValueOrDefault(list), read.Bytes, read.Checksum, (long)result[i + 2], (string)result[i + 3]!, generations.GetValueOrDefault(list)) is { } problem)
             {
-                filter.Add(BinaryPrimitives.ReadUInt64LittleEndian(blob.AsSpan(offset)));
+                damage.Add(problem);
             }
+        }
+
+        if (!manifested && sources.Count > 0 && !_warnedUnverified)
+        {
+            _warnedUnverified = true;
+            Log.ListDataUnverified(_logger, _options.Namespace);
         }
 
         // Cached entries stay valid when nothing changed (a resync after a reconnect, say): they are
@@ -238,6 +240,20 @@ public sealed partial class RedisCreditStore
             Log.EvictionPolicy(_logger, policy);
         }
     }
+
+    private static Dictionary<string, long> Generations(RedisResult[] flat)
+    {
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            generations[(string)flat[i]!] = (long)flat[i + 1];
+        }
+
+        return generations;
+    }
+
+    private static bool SameGenerations(Dictionary<string, long> before, Dictionary<string, long> after) =>
+        before.Count == after.Count && before.All(g => after.TryGetValue(g.Key, out var now) && now == g.Value);
 
     private static Dictionary<string, string> Pairs(RedisResult[] flat)
     {
@@ -459,6 +475,15 @@ public sealed partial class RedisCreditStore
         _feedPaused = paused;
         Wake();
     }
+
+    /// <summary>Test hook: bytes per piece of a filter source read at a resync (a multiple of 8).</summary>
+    internal int FilterPieceBytes { get; set; } = FilterSourceReader.PieceBytes;
+
+    /// <summary>Test hook: pieces requested at once at a resync.</summary>
+    internal int FilterPiecesInFlight { get; set; } = FilterSourceReader.PiecesInFlight;
+
+    /// <summary>Test hook: runs after each piece of a filter source is read at a resync.</summary>
+    internal Func<Task>? FilterPieceRead { get; set; }
 
     private void Confirm(DateTimeOffset at) => Interlocked.Exchange(ref _confirmedAtTicks, at.UtcTicks);
 }

@@ -113,8 +113,10 @@ internal static class RedisScripts
 
     /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
     /// manifested ('1' when the publisher keeps manifests), {list, manifest …}, then per list (those in
-    /// <c>lists</c> and those with a manifest) {list, kb blob or an error text, index length or -1, key
-    /// problem or ''}, atomically. A key of the wrong type is reported, not raised.</summary>
+    /// <c>lists</c> and those with a manifest) {list, kb length or -1, index length or -1, key problem or ''},
+    /// atomically. A key of the wrong type is reported, not raised. The fingerprints themselves are read
+    /// afterwards in pieces (<see cref="FilterSourceReader"/>): one reply holding them all would be as
+    /// large as the lists.</summary>
     private const string SnapshotLua = """
         local prefix = ARGV[1]
         local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys', 'manifest')
@@ -133,15 +135,23 @@ internal static class RedisScripts
         for _, list in ipairs(lists) do
           if not seen[list] then
             seen[list] = true
-            local blob, blobError = get('GET', prefix .. 'kb:' .. list)
+            local blobLength, blobError = get('STRLEN', prefix .. 'kb:' .. list)
             local length, lengthError = get('HLEN', prefix .. 'l:' .. list)
             out[#out + 1] = list
-            out[#out + 1] = blob or ''
+            out[#out + 1] = blobLength or -1
             out[#out + 1] = length or -1
             out[#out + 1] = blobError or lengthError or ''
           end
         end
         return out
+        """;
+
+    /// <summary>ARGV: prefix. Returns {seq, {list, committed generation …}}: what a resync compares with its
+    /// snapshot after reading the filter sources, to tell whether an import committed meanwhile.</summary>
+    private const string GenerationsLua = """
+        local gens = redis.pcall('HGETALL', ARGV[1] .. 'gens')
+        if type(gens) == 'table' and gens.err then gens = {} end
+        return { redis.call('GET', ARGV[1] .. 'seq') or '0', gens }
         """;
 
     /// <summary>ARGV: prefix. The cheap check a feed runs while idle: {manifested, {list, manifest …},
@@ -357,6 +367,8 @@ internal static class RedisScripts
     public const string Snapshot = SnapshotLua;
 
     public const string Verify = VerifyLua;
+
+    public const string Generations = GenerationsLua;
 
     /// <summary>KEYS: a key of the namespace (for routing). Returns the server's maxmemory-policy.</summary>
     public const string EvictionPolicy = """

@@ -53,6 +53,27 @@ internal sealed class SplitBlockBloomFilter
         Interlocked.Increment(ref _count);
     }
 
+    /// <summary>Adds each whole 8-byte little-endian fingerprint of <paramref name="prints"/>, before the filter
+    /// is shared: no reader probes it yet, so plain writes do (a build at a resync, ten million keys).</summary>
+    public void AddWhileUnshared(ReadOnlySpan<byte> prints)
+    {
+        var added = 0;
+        for (var at = 0; at + 8 <= prints.Length; at += 8)
+        {
+            var fingerprint = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(prints[at..]);
+            var block = Block(fingerprint);
+            var key = (uint)fingerprint;
+            for (var i = 0; i < 8; i++)
+            {
+                _words[block + i] |= 1U << (int)((key * Salts[i]) >> 27);
+            }
+
+            added++;
+        }
+
+        _count += added;
+    }
+
     public bool MayContain(ulong fingerprint)
     {
         var block = Block(fingerprint);

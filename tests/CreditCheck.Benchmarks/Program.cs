@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "compare")
     return await CompareHarness.RunAsync(args[1..]);
 }
 
+// `sync [--listed N] [--json FILE]`: Redis and host memory per listed subject, first sync and resync.
+if (args.Length > 0 && args[0] == "sync")
+{
+    return await CreditCheck.Benchmarks.Sync.FirstSyncHarness.RunAsync(args[1..]);
+}
+
 // `server [--seconds S] [--workers N] [--json FILE]`: the service interface under load against the in-process SDK.
 if (args.Length > 0 && args[0] == "server")
 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using CreditCheck.Benchmarks.Support;
+using CreditCheck.Benchmarks.Sync;
 using CreditCheck.Redis;
 using CreditCheck.Stores;
 using StackExchange.Redis;
@@ -26,6 +27,10 @@ internal static class CompareHarness
     private const int PropagationSamples = 200;
     private const string PropagationList = "court-dishonest-debtors";
 
+    /// <summary>The embedded store (a reference figure) and the rebuilt filter hold at most this many: at
+    /// 10,000,000 the embedded store alone would take gigabytes beside Redis on the same machine.</summary>
+    private const int InMemoryListedMax = 1_000_000;
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         CompareSettings settings;
@@ -44,42 +49,58 @@ internal static class CompareHarness
         RedisServer? server = null;
         RedisCreditPublisher? publisher = null;
         Sdk? sdkA = null, sdkB = null, inMemory = null;
-        ConnectionMultiplexer? naive = null;
+        ConnectionMultiplexer? naive = null, admin = null;
         try
         {
             Stage("starting redis-server on a free loopback port");
             server = await RedisServer.StartAsync();
             Console.WriteLine($"   redis {server.Version} on 127.0.0.1:{server.Port}");
 
-            Stage($"making {settings.Listed:N0} listed subjects and {CleanSubjects:N0} clean ones");
-            var data = ListedData.Create(settings.Listed);
+            var regions = new Regions(settings.Listed);
+            Stage($"making the {regions.BatchEnd:N0} listed subjects the loops check and {CleanSubjects:N0} clean ones");
+            var listedSubjects = Enumerable.Range(0, regions.BatchEnd).Select(ListedData.Subject).ToArray();
             var clean = Enumerable.Range(0, CleanSubjects)
                 .Select(n => SyntheticIds.Mixed(n, SyntheticIds.Ranges.CleanCompanies, SyntheticIds.Ranges.CleanPersons))
                 .ToArray();
             var cleanRequests = clean.Select(s => new CheckRequest(s, ListedData.Scenario)).ToArray();
-            var listedRequests = data.Subjects.Select(s => new CheckRequest(s, ListedData.Scenario)).ToArray();
-            var regions = new Regions(settings.Listed);
+            var listedRequests = listedSubjects.Select(s => new CheckRequest(s, ListedData.Scenario)).ToArray();
 
-            Stage($"publishing the catalog and importing {settings.Listed:N0} entries ({data.ByList.Count} lists)");
-            publisher = await RedisCreditPublisher.ConnectAsync(Sdk.RedisOptions(server.Configuration));
-            var importRate = await Sdk.PublishAsync(publisher, data);
+            // The records are made as they are imported, never all held: at 10,000,000 they would take gigabytes.
+            Stage($"publishing the catalog and importing {settings.Listed:N0} entries ({ListedData.ListCodes.Count} lists)");
+            admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true,syncTimeout=120000,asyncTimeout=120000");
+            var usedBefore = await RedisMemory.UsedMemoryAsync(admin);
+            publisher = await RedisCreditPublisher.ConnectAsync(Sdk.PublisherOptions(server.Configuration));
+            var importRate = await Sdk.PublishAsync(publisher, settings.Listed);
             results.Add("import_rows_per_sec", importRate);
             Console.WriteLine($"   {importRate:N0} rows/s");
+            await FirstSyncHarness.RedisFigures(results, settings.Listed, admin, admin.GetDatabase(), usedBefore);
+
+            Stage("baseline of the first sync: every filter source read bare (GETRANGE, 4 MiB pieces, all sent at once)");
+            var bare = await FirstSyncHarness.BareReadAsync(admin.GetDatabase());
+            results.Add("bare_read_seconds", bare);
+            Console.WriteLine($"   {bare:N3} s");
+
+            Stage("what an SDK instance costs whatever is listed");
+            await FirstSyncHarness.FixedCostAsync(results, server);
 
             Stage("starting two SDK instances (DI, UseRedis, default options) and the embedded store");
-            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-            sdkA = await Sdk.StartRedisAsync(server.Configuration);
-            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            var (startedA, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(server.Configuration), s => s.RedisStore!.Status.FilterBytes);
+            sdkA = startedA;
+            FirstSyncHarness.AddHost(results, "first_sync", memory, settings.Listed);
+            results.Add("first_sync_over_bare_read", memory.SyncSeconds / bare);
+            Console.WriteLine($"   first sync {memory.SyncSeconds:N3} s ({memory.SyncSeconds / bare:N2} × the bare read); heap +{memory.HeapGrowth:N0} B "
+                + $"(filter {memory.FilterBytes:N0} B, beyond it {(double)memory.BeyondFilter / settings.Listed:N3} B per listed subject); peak heap +{memory.PeakHeapGrowth:N0} B");
             sdkB = await Sdk.StartRedisAsync(server.Configuration);
-            inMemory = await Sdk.StartInMemoryAsync(data);
+            var inMemoryListed = Math.Min(settings.Listed, InMemoryListedMax);
+            inMemory = await Sdk.StartInMemoryAsync(inMemoryListed);
+            results.Add("inmemory_listed", inMemoryListed);
             var storeA = sdkA.RedisStore!;
             var storeB = sdkB.RedisStore!;
             var status = storeA.Status;
             results.Add("filter_keys", status.FilterKeys);
             results.Add("filter_bytes", status.FilterBytes);
             results.Add("filter_bytes_per_listed", (double)status.FilterBytes / settings.Listed);
-            results.Add("sdk_heap_bytes_per_listed", (double)(heapAfter - heapBefore) / settings.Listed);
-            Console.WriteLine($"   sequence {status.Sequence}, filter {status.FilterKeys:N0} keys in {status.FilterBytes:N0} bytes");
+            Console.WriteLine($"   sequence {status.Sequence}, filter {status.FilterKeys:N0} keys in {status.FilterBytes:N0} bytes; embedded store: {inMemoryListed:N0} listed");
 
             var naiveOptions = ConfigurationOptions.Parse(server.Configuration);
             naive = await ConnectionMultiplexer.ConnectAsync(naiveOptions);
@@ -128,7 +149,7 @@ internal static class CompareHarness
                 + $"bare HGETALL {results.Get("naive_roundtrip_us_p50"):N1} µs (of a key just served: {results.Get("naive_roundtrip_warm_us_p50"):N1} µs), PING {results.Get("ping_us_p50"):N1} µs ({cold.Sdk.Count:N0} steps)");
 
             Stage($"batches of {BatchSize:N0} subjects, {BatchListed} listed (cold) and {BatchSize - BatchListed:N0} clean");
-            var batches = await BatchesAsync(sdkA.Checker, naiveDb, clean, cleanRequests, data.Subjects, listedRequests, regions, NaiveKey, settings.Seconds);
+            var batches = await BatchesAsync(sdkA.Checker, naiveDb, clean, cleanRequests, listedSubjects, listedRequests, regions, NaiveKey, settings.Seconds);
             results.Add("batch10k_ms_sdk", batches.Sdk.PercentileMilliseconds(50));
             results.Add("batch10k_ms_naive", batches.Naive.PercentileMilliseconds(50));
             results.Add("batch10k_ms_sdk_all_clean", batches.AllClean.PercentileMilliseconds(50));
@@ -142,7 +163,7 @@ internal static class CompareHarness
                 .ToArray();
             var fp = OnThread(() => FalsePositives(storeB, probes));
             results.Add("filter_false_positive_rate", fp.Rate);
-            results.Add("filter_false_positive_rate_rebuilt", RebuiltFalsePositiveRate(naiveKeys, data.Subjects, probes));
+            results.Add("filter_false_positive_rate_rebuilt", RebuiltFalsePositiveRate(naiveKeys, Math.Min(settings.Listed, InMemoryListedMax), probes));
             Console.WriteLine($"   {fp.Positives:N0} of {probes.Length:N0} probes went past the filter ({fp.Rate:P3}); store fresh throughout: {fp.Fresh}");
             if (fp.Listed > 0)
             {
@@ -187,6 +208,7 @@ internal static class CompareHarness
             }
 
             await DisposeQuietlyAsync(publisher);
+            admin?.Dispose();
             if (naive is not null)
             {
                 await naive.CloseAsync();
@@ -356,15 +378,16 @@ internal static class CompareHarness
         /// <summary>[0, CachedCount): checked once, then measured from the cache.</summary>
         public int CachedCount { get; } = Math.Min(1000, listed / 10);
 
-        /// <summary>[ColdStart, ColdEnd): each checked once, cold (the first 100 warm the path up).</summary>
+        /// <summary>[ColdStart, ColdEnd): each checked once, cold (the first 100 warm the path up). Three per
+        /// step, at most 5,100 steps: the loop needs no more, however many are listed.</summary>
         public int ColdStart => CachedCount;
 
-        public int ColdEnd { get; } = listed / 2;
+        public int ColdEnd { get; } = Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100));
 
-        /// <summary>[BatchStart, listed): 100 per batch, each batch's listed subjects never seen before.</summary>
-        public int BatchStart { get; } = listed / 2;
+        /// <summary>[BatchStart, BatchEnd): 100 per batch, each batch's listed subjects never seen before (at most 60 batches).</summary>
+        public int BatchStart => ColdEnd;
 
-        public int BatchEnd { get; } = listed;
+        public int BatchEnd { get; } = Math.Min(listed, Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100)) + (60 * BatchListed));
     }
 
     private sealed record Latencies(Samples Latency, double BytesPerCheck);
@@ -622,13 +645,14 @@ internal static class CompareHarness
         return new FalsePositiveResult(positives, listed, (double)positives / probes.Length, fresh);
     }
 
-    /// <summary>The same rate from a filter built here from the listed subjects' fingerprints, as a cross-check.</summary>
-    private static double RebuiltFalsePositiveRate(SubjectKeys keys, SubjectId[] listed, SubjectId[] probes)
+    /// <summary>The same rate from a filter built here from the first <paramref name="listed"/> listed subjects'
+    /// fingerprints, as a cross-check (the rate depends on the bits per key, not on how many keys).</summary>
+    private static double RebuiltFalsePositiveRate(SubjectKeys keys, int listed, SubjectId[] probes)
     {
-        var filter = new SplitBlockBloomFilter(listed.Length);
-        foreach (var subject in listed)
+        var filter = new SplitBlockBloomFilter(listed);
+        for (var i = 0; i < listed; i++)
         {
-            filter.Add(keys.Fingerprint(subject));
+            filter.Add(keys.Fingerprint(ListedData.Subject(i)));
         }
 
         return (double)probes.Count(p => filter.MayContain(keys.Fingerprint(p))) / probes.Length;

@@ -48,6 +48,12 @@ internal static class Report
         var fp = r.Get("filter_false_positive_rate");
         Row(table, "local filter, measured false-positive rate", (fp * 100).ToString("0.000", Invariant) + " %", string.Empty, string.Empty, "≤ 1 %", fp <= 0.01);
 
+        var beyond = r.Get("sdk_heap_beyond_filter_and_instance_bytes_per_listed");
+        Row(table, "host heap beyond the filter, bytes per listed subject (all of it / what grows with the lists)", $"{F(r.Get("sdk_heap_beyond_filter_bytes_per_listed"), 3)} / {F(beyond, 3)}", string.Empty, string.Empty, "≤ 4 B", beyond <= 4);
+        var sync = r.Get("first_sync_seconds");
+        Row(table, "first sync of one host, s", F(sync, 3), F(r.Get("bare_read_seconds"), 3) + " (bare GETRANGE of the filter sources)", F(r.Get("first_sync_over_bare_read"), 2), "≤ 5 s at 10,000,000 listed", sync <= 5);
+        Row(table, "Redis memory per listed subject (INFO used_memory), B", N(r.Get("redis_bytes_per_listed")), string.Empty, string.Empty, string.Empty, null);
+
         var import = r.Get("import_rows_per_sec");
         Row(table, "import (RedisCreditPublisher.ImportListAsync), rows/s", N(import), string.Empty, string.Empty, "≥ 100,000 entries/s (CLI)", import >= 100_000);
 
@@ -56,6 +62,7 @@ internal static class Report
         table.AppendLine(Invariant, $"- listed, Redis round trip: SDK check {F(cold, 1)} µs = store lookup alone {F(r.Get("listed_cold_lookup_us_p50"), 1)} µs + decision; bare HGETALL of a never-seen subject {F(roundTrip, 1)} µs (of a key Redis has just served: {F(r.Get("naive_roundtrip_warm_us_p50"), 1)} µs); PING {F(r.Get("ping_us_p50"), 1)} µs");
         table.AppendLine(Invariant, $"- 10,000-subject batch: {F(batch, 2)} ms with 100 listed, {F(r.Get("batch10k_ms_sdk_all_clean"), 2)} ms all clean (no Redis read)");
         table.AppendLine(Invariant, $"- listed, cached: {N(r.Get("allocated_bytes_per_cached_check"))} B allocated per check; clean: {N(bytes)} B (embedded store {N(r.Get("allocated_bytes_per_clean_check_inmemory"))} B)");
+        table.AppendLine(Invariant, $"- memory: one SDK instance on a namespace of one listed subject keeps {N(r.Get("sdk_fixed_heap_bytes"))} B (connection, catalog, DI); the measured instance +{N(r.Get("sdk_heap_growth_bytes"))} B after the first sync ({F(r.Get("sdk_heap_bytes_per_listed"), 3)} B per listed subject, the filter included), peak +{N(r.Get("first_sync_peak_heap_growth_bytes"))} B while it ran; Redis MEMORY USAGE per listed subject: its entry hash {N(r.Get("redis_entry_hash_bytes"))} B, list index {F(r.Get("redis_index_bytes_per_listed"), 1)} B, filter source {F(r.Get("redis_filter_source_bytes_per_listed"), 2)} B");
         table.AppendLine(Invariant, $"- propagation: the publisher's UpsertAsync call itself {F(r.Get("upsert_call_ms_p50"), 2)} ms; slowest sample {F(r.Get("propagation_ms_max"), 1)} ms; {N(r.Get("propagation_timeouts"))} timeouts (2 s)");
         return table.ToString();
     }

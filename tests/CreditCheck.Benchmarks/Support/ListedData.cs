@@ -47,6 +47,32 @@ internal sealed class ListedData
         return new ListedData(subjects, [.. lists.Select(p => (p.Key, p.Value))]);
     }
 
+    /// <summary>The i-th listed subject (the same as <c>Create(n).Subjects[i]</c> for any n above i).</summary>
+    public static SubjectId Subject(int i) => SyntheticIds.Mixed(i, SyntheticIds.Ranges.ListedCompanies, SyntheticIds.Ranges.ListedPersons);
+
+    /// <summary>The same records as <see cref="Create"/>, made one list at a time as they are imported and
+    /// never held all at once: at 10,000,000 listed subjects the objects alone would take gigabytes.</summary>
+    public static IEnumerable<(string ListCode, IEnumerable<ListRecord> Records)> Stream(int count) =>
+        ListCodes.Select(list => (list, Records(list, count)));
+
+    /// <summary>The list codes <see cref="Create"/> spreads subjects over.</summary>
+    public static IReadOnlyList<string> ListCodes { get; } =
+        ["court-dishonest-debtors", "major-tax-violators", "wage-arrears", "market-serious-violations", "abnormal-operations", "procurement-serious-violations"];
+
+    private static IEnumerable<ListRecord> Records(string list, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            // The kind follows from i (SyntheticIds.Mixed): the id is made only for this list's subjects.
+            var kind = i % 5 == 4 ? SubjectKind.NaturalPerson : SubjectKind.LegalEntity;
+            if (ListFor(i, kind) == list)
+            {
+                var subject = Subject(i);
+                yield return new ListRecord(subject, Entry(list, $"{i:D8}", subject.Kind, i));
+            }
+        }
+    }
+
     /// <summary>An entry in force on a list, as a designating body would publish it.</summary>
     public static ListEntry Entry(string listCode, string id, SubjectKind kind, int n) => new()
     {

@@ -58,4 +58,32 @@ public sealed class SubjectKeysTests
         Assert.InRange(falsePositives / 50_000.0, 0, 0.01);
         Assert.InRange(filter.SizeInBytes / (double)listed.Length, 0, 2.0);
     }
+
+    [Fact]
+    public void Filter_BuiltFromFilterSourceBytes_AnswersAsOneBuiltKeyByKey()
+    {
+        // A resync adds the little-endian 8-byte fingerprints of a filter source's pieces without atomics.
+        var keys = new SubjectKeys(Encoding.UTF8.GetBytes("secret-a-0123456789"));
+        var prints = Enumerable.Range(0, 5_000).Select(n => keys.Fingerprint(SyntheticIds.Company(n))).ToArray();
+        var source = new byte[(prints.Length * 8) + 5]; // a torn last fingerprint is not added
+        for (var i = 0; i < prints.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(source.AsSpan(i * 8), prints[i]);
+        }
+
+        var byKey = new SplitBlockBloomFilter(prints.Length);
+        foreach (var print in prints)
+        {
+            byKey.Add(print);
+        }
+
+        var fromBytes = new SplitBlockBloomFilter(prints.Length);
+        fromBytes.AddWhileUnshared(source.AsSpan(0, 8 * 1000));
+        fromBytes.AddWhileUnshared(source.AsSpan(8 * 1000));
+        var probes = Enumerable.Range(0, 20_000).Select(n => keys.Fingerprint(SyntheticIds.Company(n))).ToArray();
+
+        Assert.Equal(prints.Length, fromBytes.Count);
+        Assert.All(prints, p => Assert.True(fromBytes.MayContain(p)));
+        Assert.Equal(probes.Select(byKey.MayContain), probes.Select(fromBytes.MayContain));
+    }
 }

@@ -1,0 +1,79 @@
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// Reads the lists' filter sources (<c>kb:{list}</c>, 8-byte fingerprints) in pieces straight into a new
+/// filter, and for each list what it read: the byte count and the checksum (<see cref="FilterChecksum"/>)
+/// that the manifest is compared with. A few pieces are in flight at once and each is dropped as soon as it
+/// is added, so what a resync holds beside the filter stays small and fixed however long the lists are:
+/// no reply holds a whole list (one 80 MB reply at 10 million listed subjects, buffered twice by the client).
+/// </summary>
+/// <remarks>Only the first <c>length</c> bytes of each list (its length in the snapshot) are read. Upserts
+/// only append to a filter source, so that prefix is what the snapshot's manifest describes as long as no
+/// import replaced the list meanwhile (the caller confirms its generations afterwards); what was appended
+/// since arrives through the change log from the snapshot's sequence.</remarks>
+internal static class FilterSourceReader
+{
+    /// <summary>Bytes per GETRANGE: a multiple of 8 (whole fingerprints) and under the large-object
+    /// threshold (85,000 bytes), so each reply is a short-lived small object, not a large one that only a
+    /// full collection frees.</summary>
+    internal const int PieceBytes = 64 * 1024;
+
+    /// <summary>Pieces requested before the first is awaited: enough to keep the connection busy.</summary>
+    internal const int PiecesInFlight = 32;
+
+    /// <summary>A list's filter source as the snapshot found it.</summary>
+    public readonly record struct Source(string List, long Length);
+
+    /// <summary>What was read of one list: the bytes GETRANGE returned (fewer than the snapshot's length when
+    /// the key was truncated or deleted meanwhile) and their checksum.</summary>
+    public readonly record struct Read(long Bytes, FilterChecksum Checksum);
+
+    /// <summary>Reads the first <c>Length</c> bytes of each source into <paramref name="filter"/>, in pieces of
+    /// <paramref name="pieceBytes"/> (a multiple of 8), <paramref name="piecesInFlight"/> requested at once;
+    /// <paramref name="afterPiece"/> is a test hook run after each piece is added.</summary>
+    public static async Task<Read[]> ReadAsync(
+        IDatabase database, RedisKeys keys, IReadOnlyList<Source> sources, SplitBlockBloomFilter filter, TimeSpan timeout, TimeProvider time,
+        int pieceBytes = PieceBytes, int piecesInFlight = PiecesInFlight, Func<Task>? afterPiece = null)
+    {
+        if (pieceBytes <= 0 || pieceBytes % 8 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pieceBytes), pieceBytes, "A piece is a whole number of 8-byte fingerprints.");
+        }
+
+        var reads = new Read[sources.Count];
+        var pending = new Queue<(int Source, Task<RedisValue> Piece)>(piecesInFlight);
+        var (source, offset) = (0, 0L);
+        while (true)
+        {
+            // Keep up to PiecesInFlight requests sent: the next piece of this list, or of the next list.
+            while (pending.Count < Math.Max(1, piecesInFlight) && source < sources.Count)
+            {
+                if (offset >= sources[source].Length)
+                {
+                    (source, offset) = (source + 1, 0);
+                    continue;
+                }
+
+                var end = Math.Min(offset + pieceBytes, sources[source].Length) - 1;
+                pending.Enqueue((source, database.StringGetRangeAsync(keys.ListFingerprints(sources[source].List), offset, end)));
+                offset = end + 1;
+            }
+
+            if (pending.Count == 0)
+            {
+                return reads;
+            }
+
+            var (of, task) = pending.Dequeue();
+            var piece = (byte[]?)await task.WaitAsync(timeout, time).ConfigureAwait(false) ?? [];
+            filter.AddWhileUnshared(piece);
+            reads[of] = new Read(reads[of].Bytes + piece.Length, reads[of].Checksum.Add(piece));
+            if (afterPiece is not null)
+            {
+                await afterPiece().ConfigureAwait(false);
+            }
+        }
+    }
+}
