@@ -154,6 +154,11 @@ internal sealed class ApiClientRegistry
             return "CreditCheck:Server:MaxRequestBodyBytes must be between 1024 and 268435456.";
         }
 
+        if (options.MaxStreamsPerConnection is < 1 or > 100_000)
+        {
+            return "CreditCheck:Server:MaxStreamsPerConnection must be between 1 and 100000.";
+        }
+
         if (options.MaxRetainedDecisions < 1 || options.DecisionRetention <= TimeSpan.Zero)
         {
             return "CreditCheck:Server:MaxRetainedDecisions must be at least 1 and DecisionRetention positive.";

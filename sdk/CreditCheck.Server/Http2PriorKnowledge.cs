@@ -17,7 +17,10 @@ namespace CreditCheck.Server;
 /// The per-connection protocol is told to Kestrel through its connection feature <c>HttpProtocolsFeature</c>
 /// (the one its TLS middleware sets from <c>TlsHandshakeCallbackOptions.HttpProtocols</c>), found once by
 /// reflection. Should a Kestrel version lack it, <see cref="IsAvailable"/> is false, the service says so at
-/// start, and gRPC needs TLS or an HTTP/2-only endpoint (<c>CreditCheck:Server:GrpcUrls</c>).
+/// start, and gRPC needs TLS (ALPN) or an HTTP/2-only endpoint.
+/// .NET 10 has no supported way to do this: dotnet/aspnetcore#56984 is open, and the pull request that would build
+/// the same preface check into Kestrel (dotnet/aspnetcore#67782) was not merged when this was last checked. The
+/// check runs once per connection, not per request: it costs nothing measurable under load.
 /// </remarks>
 internal static class Http2PriorKnowledge
 {

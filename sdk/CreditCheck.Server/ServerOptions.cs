@@ -32,6 +32,12 @@ public sealed class ServerOptions
     /// <summary>The largest request body, in bytes (HTTP bodies and gRPC messages). Default 4 MiB; 1 KiB – 256 MiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>How many calls one HTTP/2 connection may carry at once (its streams; a gRPC channel is usually one
+    /// connection, and a client such as grpcio queues calls beyond this in its own process). Default 100, Kestrel's
+    /// own. Raise it for clients that keep more calls in flight on one channel; each client's rate limit and the
+    /// request size limits apply to every call. 1 – 100,000.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
     /// <summary>How many decisions are kept for feedback (a report names its check id). Default 200,000;
     /// the oldest go first.</summary>
     public int MaxRetainedDecisions { get; set; } = 200_000;

@@ -22,6 +22,15 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         Assert.Equal("Clear", result.GetProperty("outcome").GetString());
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Check_300CallsInFlightOnOneChannel_AreEachAnsweredAsAlone()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "concurrent", fixture.For(Clients.Procurement));
+
+        Assert.Equal(300, result.GetProperty("answered").GetInt32());
+        Assert.Equal(30, result.GetProperty("denied").GetInt32());
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task CheckMany_DecisionsInRequestOrder()
     {

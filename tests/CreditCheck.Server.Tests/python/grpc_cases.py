@@ -110,6 +110,18 @@ def case_feedback_only():
     return {"check": denied, "feedback": missing}
 
 
+def case_concurrent():
+    # More calls in flight on the one channel (one HTTP/2 connection) than its 100 streams: the rest wait in the
+    # client, and each is answered as a single call is, with its own check id.
+    calls = [stub.Check.future(pb.CheckRequest(subject=LISTED if i % 10 == 0 else CLEAN, scenario=SCENARIO), metadata=metadata(), timeout=60)
+             for i in range(300)]
+    decisions = [c.result() for c in calls]
+    outcomes = [d.outcome for d in decisions]
+    assert outcomes == ["Denied" if i % 10 == 0 else "Clear" for i in range(300)], outcomes
+    assert len({d.check_id for d in decisions}) == 300
+    return {"answered": len(decisions), "denied": outcomes.count("Denied")}
+
+
 def case_catalog():
     catalog = stub.GetCatalog(pb.GetCatalogRequest(), metadata=metadata(), timeout=30)
     assert catalog.version and catalog.lists and catalog.measures and catalog.scenarios and json.loads(catalog.json)["version"] == catalog.version
