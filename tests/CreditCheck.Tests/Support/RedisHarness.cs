@@ -22,9 +22,9 @@ internal sealed class RedisHarness : IAsyncDisposable
 
     public RedisCreditPublisher Publisher { get; }
 
-    public static async Task<RedisHarness> CreateAsync(IRedisDeployment server, CreditCatalog? catalog = null, Action<RedisStoreOptions>? configure = null)
+    public static async Task<RedisHarness> CreateAsync(IRedisDeployment server, CreditCatalog? catalog = null, Action<RedisStoreOptions>? configure = null, string? ns = null)
     {
-        var ns = "t" + Guid.NewGuid().ToString("N")[..12];
+        ns ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var publisher = await RedisCreditPublisher.ConnectAsync(Options(server, ns, configure));
         await publisher.PublishCatalogAsync(catalog ?? TestCatalog.Create());
         return new RedisHarness(server, ns, publisher);
