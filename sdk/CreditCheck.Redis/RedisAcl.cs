@@ -24,6 +24,8 @@ public static class RedisAcl
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // The scripts refuse to run while the namespace's slot is being moved between cluster nodes (CLUSTER KEYSLOT, NODES).
+        "+cluster|keyslot",
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
         // subject's entry key of the wrong type is named by its TYPE.
         "+strlen", "+hlen", "+type",

@@ -219,6 +219,14 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         return target;
     }
 
+    /// <summary>How often a node has run a command (INFO commandstats), e.g. to see that a path was taken.</summary>
+    public async Task<long> CallsAsync(RedisServer node, string command)
+    {
+        var info = (string)(await _admin!.GetServer("127.0.0.1", node.Port).ExecuteAsync("INFO", "commandstats"))!;
+        var line = info.Split('\n').FirstOrDefault(l => l.StartsWith($"cmdstat_{command}:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split("calls=")[1].Split(',')[0], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The live primaries.</summary>
     public async Task<IReadOnlyList<RedisServer>> PrimariesAsync() =>
         [.. (await ClusterNodesAsync()).Split('\n').Select(l => l.Trim().Split(' '))
