@@ -27,6 +27,8 @@ public static class RedisAcl
         // Lookups on replicas (RedisReadPreference.PreferReplica): read-only scripts (EVALSHA_RO from
         // StackExchange.Redis 3.x), and READONLY, which the client sends to a cluster's replicas.
         "+evalsha_ro", "+eval_ro", "+readonly",
+        // The scripts refuse to run while the namespace's slot is being moved between cluster nodes (CLUSTER KEYSLOT, NODES).
+        "+cluster|keyslot",
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
         // subject's entry key of the wrong type is named by its TYPE. A resync reads filter sources in pieces (GETRANGE).
         "+strlen", "+hlen", "+type", "+getrange",

@@ -6,7 +6,8 @@ namespace CreditCheck.Redis;
 /// <summary>
 /// Reads a Redis connection setting in either form hosts use: a StackExchange.Redis configuration
 /// string (<c>10.0.0.5:6379,user=cc,password=…,ssl=true</c>, several endpoints for a cluster) or a
-/// URL (<c>redis://user:password@host:port/database</c>; <c>rediss://</c> for TLS).
+/// URL (<c>redis://user:password@host:port/database</c>; <c>rediss://</c> for TLS; a cluster's nodes
+/// separated by commas: <c>redis://user:password@10.0.0.5:7000,10.0.0.6:7000,10.0.0.7:7000</c>).
 /// </summary>
 public static class RedisConfiguration
 {
@@ -59,6 +60,34 @@ public static class RedisConfiguration
 
     private static ConfigurationOptions ParseUrl(string text)
     {
+        // Several hosts (a cluster's seed nodes): the URL of the first is read as usual, the others join it.
+        var authorityStart = text.IndexOf("://", StringComparison.Ordinal) + 3;
+        var authorityEnd = text.IndexOfAny(['/', '?', '#'], authorityStart) is var end and >= 0 ? end : text.Length;
+        var hostsStart = text.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart) + 1 is var at and > 0 ? at : authorityStart;
+        var hosts = text[hostsStart..authorityEnd].Split(',');
+        if (hosts.Length > 1)
+        {
+            var first = ParseUrl(string.Concat(text.AsSpan(0, hostsStart), hosts[0], text.AsSpan(authorityEnd)));
+            first.SslHost = null; // each node's certificate is checked against its own host name
+            foreach (var host in hosts.Skip(1))
+            {
+                ConfigurationOptions? node = null;
+                try
+                {
+                    node = host.Length == 0 || host.IndexOfAny(['@', '/']) >= 0 ? null : ParseUrl("redis://" + host);
+                }
+                catch (ArgumentException)
+                {
+                    // named below
+                }
+
+                first.EndPoints.Add(node?.EndPoints[0] ?? throw new ArgumentException(
+                    $"Redis URL '{Masked(text)}': '{host}' is not the host[:port] of a cluster node (redis://[user[:password]@]host1:port1,host2:port2[/database]).", nameof(text)));
+            }
+
+            return first;
+        }
+
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
             throw new ArgumentException($"Redis URL '{Masked(text)}' is not a valid URL (redis://[user[:password]@]host[:port][/database]).", nameof(text));

@@ -28,6 +28,15 @@ public sealed partial class RedisCreditStore
             _resyncRequested = true;
             Wake();
         };
+
+        // On a cluster a failed primary is replaced by its replica, to which the client was connected all along:
+        // no restore follows. The promoted replica may lack the last writes the old primary acknowledged, so its
+        // sequence can go back and then forward again with other changes; only reading everything anew is safe.
+        _connection.Multiplexer.ConnectionFailed += (_, _) =>
+        {
+            _resyncRequested = true;
+            Wake();
+        };
         _feed = Task.Run(() => RunFeedAsync(_stop.Token));
     }
 

@@ -14,6 +14,21 @@ namespace CreditCheck.Redis;
 /// </remarks>
 internal static class RedisScripts
 {
+    // Redis Cluster: while the namespace's slot is being moved to another node its keys are split between the
+    // two, and a script routed by KEYS[1] would read or write only part of them (keys it builds from the
+    // prefix are not checked by the cluster). Refuse with TRYAGAIN instead; the caller retries or degrades.
+    // On a server without cluster mode (or a user not allowed CLUSTER KEYSLOT/NODES) there is nothing to check.
+    private const string MigrationGuardLua = """
+        local guarded, migrating = pcall(function()
+          local slot = redis.call('CLUSTER', 'KEYSLOT', KEYS[1])
+          return string.find(redis.call('CLUSTER', 'NODES'), '[' .. slot .. '-', 1, true) ~= nil
+        end)
+        if guarded and migrating then
+          return redis.error_reply('TRYAGAIN the slot of ' .. KEYS[1] .. ' is being moved between cluster nodes; retry when the move is done')
+        end
+
+        """;
+
     // Appends a change record, trims the log to ARGV[keep], publishes the sequence.
     private const string AnnounceLua = """
         local function announce(prefix, record, keep)
@@ -358,38 +373,38 @@ internal static class RedisScripts
         return redis.call('LLEN', source)
         """;
 
-    public const string Lookup = LookupLua;
+    public const string Lookup = MigrationGuardLua + LookupLua;
 
     public const string ReadMany = ReadManyLua;
 
     public const string ReadManyWithSequence = ReadManyWithSequenceLua;
 
-    public const string Snapshot = SnapshotLua;
+    public const string Snapshot = MigrationGuardLua + SnapshotLua;
 
-    public const string Verify = VerifyLua;
+    public const string Verify = MigrationGuardLua + VerifyLua;
 
-    public const string Generations = GenerationsLua;
+    public const string Generations = MigrationGuardLua + GenerationsLua;
 
     /// <summary>KEYS: a key of the namespace (for routing). Returns the server's maxmemory-policy.</summary>
     public const string EvictionPolicy = """
         return string.match(redis.call('INFO', 'memory'), 'maxmemory_policy:([%w-]+)')
         """;
 
-    public const string PublishCatalog = PublishCatalogLua;
+    public const string PublishCatalog = MigrationGuardLua + PublishCatalogLua;
 
-    public const string Upsert = UpsertLua;
+    public const string Upsert = MigrationGuardLua + UpsertLua;
 
-    public const string Remove = RemoveLua;
+    public const string Remove = MigrationGuardLua + RemoveLua;
 
-    public const string BeginStage = BeginStageLua;
+    public const string BeginStage = MigrationGuardLua + BeginStageLua;
 
-    public const string RenewLock = RenewLockLua;
+    public const string RenewLock = MigrationGuardLua + RenewLockLua;
 
-    public const string CollectStaged = CollectStagedLua;
+    public const string CollectStaged = MigrationGuardLua + CollectStagedLua;
 
-    public const string Sweep = SweepLua;
+    public const string Sweep = MigrationGuardLua + SweepLua;
 
-    public const string Commit = CommitLua;
+    public const string Commit = MigrationGuardLua + CommitLua;
 
-    public const string Collect = CollectLua;
+    public const string Collect = MigrationGuardLua + CollectLua;
 }

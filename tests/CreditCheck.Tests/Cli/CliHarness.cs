@@ -62,12 +62,12 @@ internal sealed class CliSession : IDisposable
     public const string Debtors = "court-dishonest-debtors";
     public const string EnglishHeader = "kind,subject,name,authority,reference,listedOn,validUntil,entryId";
 
-    private readonly RedisServer? _server;
+    private readonly IRedisDeployment? _server;
 
-    public CliSession(RedisServer? server)
+    public CliSession(IRedisDeployment? server, string? ns = null)
     {
         _server = server;
-        Namespace = "cli" + Guid.NewGuid().ToString("N")[..12];
+        Namespace = ns ?? "cli" + Guid.NewGuid().ToString("N")[..12];
         Folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "creditcheck-cli-" + Guid.NewGuid().ToString("N"))).FullName;
         Environment = server is null
             ? new Dictionary<string, string?>(StringComparer.Ordinal)

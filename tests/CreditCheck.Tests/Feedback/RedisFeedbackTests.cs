@@ -8,10 +8,13 @@ using StackExchange.Redis;
 
 namespace CreditCheck.Tests.Feedback;
 
-/// <summary>Feedback delivered to a real Redis stream, read back, and not lost while Redis dies.</summary>
-public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<RedisFixture>
+/// <summary>Feedback delivered to a real Redis stream and read back; written once, run on one server
+/// (<see cref="RedisFeedbackTests"/>) and on a cluster (<see cref="RedisClusterFeedbackTests"/>).</summary>
+public abstract class RedisFeedbackSuite
 {
-    private static async Task<List<(string Id, string Key, string Json)>> StreamAsync(RedisServer server, string ns)
+    protected abstract IRedisDeployment Redis { get; }
+
+    internal static async Task<List<(string Id, string Key, string Json)>> StreamAsync(IRedisDeployment server, string ns)
     {
         using var connection = await ConnectionMultiplexer.ConnectAsync(server.Configuration);
         var entries = (RedisResult[])(await connection.GetDatabase().ExecuteAsync("XRANGE", $"cc:{{{ns}}}:feedback", "-", "+"))!;
@@ -24,7 +27,7 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
         })];
     }
 
-    private static CreditFeedback Feedback(RedisCreditStore store, RedisServer server, string ns, LogCapture? logs = null, TimeProvider? time = null) =>
+    internal static CreditFeedback Feedback(RedisCreditStore store, IRedisDeployment server, string ns, LogCapture? logs = null, TimeProvider? time = null) =>
         new(
             new FeedbackOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), BatchSize = 50 },
             new RedisFeedbackSink(store, RedisHarness.Options(server, ns, o => o.OperationTimeout = TimeSpan.FromMilliseconds(500)), TimeProvider.System),
@@ -34,9 +37,9 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
     [Fact]
     public async Task UseRedis_Reported_AppendedToTheFeedbackStreamWithKeyAndRecordJson()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddCreditCheck().UseRedis(redis.Server.Configuration, o =>
+        builder.Services.AddCreditCheck().UseRedis(Redis.Configuration, o =>
         {
             o.Namespace = harness.Namespace;
             o.Secret = RedisHarness.Secret;
@@ -50,7 +53,7 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
             FeedbackReport.For(decision).Executed("procurement-refusal").NotExecuted("everywhere-notice", "系统未对接"));
         await host.StopAsync(); // flushes
 
-        var stream = await StreamAsync(redis.Server, harness.Namespace);
+        var stream = await StreamAsync(Redis, harness.Namespace);
         Assert.Equal(records.Select(r => r.Key), stream.Select(e => e.Key));
         Assert.Equal(records.Select(FeedbackJson.Serialize), stream.Select(e => e.Json));
         Assert.Contains("\"result\":\"NotExecuted\"", stream[1].Json, StringComparison.Ordinal);
@@ -61,11 +64,11 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
     [Fact]
     public async Task RedisFeedbackReader_Period_RecordsExecutedInItEachKeyOnceAndUnreadableEntriesSkipped()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync();
         var checks = await FeedbackData.HarnessAsync();
         var start = CheckerHarness.Now.AddDays(-3);
-        await using var feedback = Feedback(store, redis.Server, harness.Namespace, time: checks.Time);
+        await using var feedback = Feedback(store, Redis, harness.Namespace, time: checks.Time);
         var byDay = new List<IReadOnlyList<FeedbackRecord>>();
         for (var day = 0; day < 3; day++)
         {
@@ -75,12 +78,15 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
 
         await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(checks)).AllExecuted() with { ExecutedAt = start.AddDays(1) });
         Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
-        var repeat = new RedisFeedbackSink(store, RedisHarness.Options(redis.Server, harness.Namespace), TimeProvider.System);
+        var repeat = new RedisFeedbackSink(store, RedisHarness.Options(Redis, harness.Namespace), TimeProvider.System);
         await repeat.WriteAsync(byDay[1], CancellationToken.None); // as a retry after a lost reply would
-        var junk = await redis.Server.CommandAsync("XADD", $"cc:{{{harness.Namespace}}}:feedback", "*", "key", "x", "record", "{not json");
-        Assert.StartsWith("$", junk, StringComparison.Ordinal); // an entry id
+        using (var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration))
+        {
+            var junk = await direct.GetDatabase().StreamAddAsync($"cc:{{{harness.Namespace}}}:feedback", [new("key", "x"), new("record", "{not json")]);
+            Assert.False(junk.IsNullOrEmpty); // an entry id
+        }
 
-        await using var reader = await RedisFeedbackReader.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace));
+        await using var reader = await RedisFeedbackReader.ConnectAsync(RedisHarness.Options(Redis, harness.Namespace));
         reader.ClockMargin = TimeSpan.FromDays(3650); // the test's clock is not the real one that stamps stream ids
         var day1 = await reader.ReadAsync(start.AddDays(1), start.AddDays(2)).ToListAsync();
         var all = await reader.ReadAsync(start, start.AddDays(3)).ToListAsync();
@@ -92,6 +98,12 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
         Assert.Equal(all.Count, all.Select(r => r.Key).Distinct().Count());
         Assert.Equal(2, reader.Skipped); // the junk entry, once per read
     }
+}
+
+/// <summary>The suite on one redis-server, and what needs one server of its own: a kill and restart, ACL users.</summary>
+public sealed class RedisFeedbackTests(RedisFixture redis) : RedisFeedbackSuite, IClassFixture<RedisFixture>
+{
+    protected override IRedisDeployment Redis => redis.Server;
 
     [Fact]
     public async Task RedisKilledAndRestarted_UnderASteadyStreamOfReports_EveryRecordArrivesDuplicatesOnlyWithTheSameKey()
@@ -196,4 +208,10 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : IClassFixture<Redis
         var read = await reader.ReadAsync(CheckerHarness.Now.AddHours(-1), CheckerHarness.Now.AddHours(1)).ToListAsync();
         Assert.Equal(records.Select(r => r.Key), read.Select(r => r.Key));
     }
+}
+
+/// <summary>The suite on a Redis Cluster of 3 primaries and 3 replicas.</summary>
+public sealed class RedisClusterFeedbackTests(RedisClusterFixture cluster) : RedisFeedbackSuite, IClassFixture<RedisClusterFixture>
+{
+    protected override IRedisDeployment Redis => cluster.Cluster;
 }

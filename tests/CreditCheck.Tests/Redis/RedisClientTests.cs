@@ -130,7 +130,18 @@ public sealed class RedisClientTests(RedisFixture redis) : IClassFixture<RedisFi
         Assert.Equal(ssl, options.Ssl);
     }
 
+    [Fact]
+    public void Parse_UrlWithSeveralHosts_GivesEveryClusterNodeWithTheCredentialsAndTls()
+    {
+        var options = RedisConfiguration.Parse("rediss://cc:p%2Cw@node-a.example:7000,10.0.0.6:7001,node-c.example/0");
+
+        Assert.Equal(["node-a.example:7000", "10.0.0.6:7001", "node-c.example:6379"], options.EndPoints.Select(Format));
+        Assert.Equal(("cc", "p,w", 0, true, null), (options.User, options.Password, options.DefaultDatabase, options.Ssl, options.SslHost));
+    }
+
     [Theory]
+    [InlineData("redis://h1:7000,,h3:7002", "'' is not the host[:port] of a cluster node")]
+    [InlineData("redis://h1:7000,h2:port", "'h2:port' is not the host[:port] of a cluster node")]
     [InlineData("http://127.0.0.1:6379", "unknown scheme")]
     [InlineData("redis://127.0.0.1:6379/abc", "must be a database number")]
     [InlineData("redis://", "not a valid URL")]

@@ -7,10 +7,13 @@ using StackExchange.Redis;
 namespace CreditCheck.Tests.Redis;
 
 /// <summary>The Redis store's own promises, against a real redis-server: propagation, resync,
-/// freshness, corrupt data, secrets, and staged imports.</summary>
-public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFixture>
+/// freshness, corrupt data, secrets, and staged imports. Written once, run on one server
+/// (<see cref="RedisStoreTests"/>) and on a cluster (<see cref="RedisClusterStoreTests"/>).</summary>
+public abstract class RedisStoreSuite
 {
-    private static ICreditChecker Checker(ICreditStore store, CreditCheckOptions? options = null) =>
+    protected abstract IRedisDeployment Redis { get; }
+
+    protected static ICreditChecker Checker(ICreditStore store, CreditCheckOptions? options = null) =>
         new CreditChecker(store, Options.Create(options ?? new CreditCheckOptions()), TimeProvider.System);
 
     private static async Task<DecisionOutcome> EventuallyAsync(ICreditChecker checker, SubjectId subject, string scenario, DecisionOutcome expected, int timeoutMs = 5000)
@@ -31,7 +34,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task TwoSdks_ListingRepairAndCatalogChange_ReachBoth()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var first = Checker(await harness.StartStoreAsync());
         var second = Checker(await harness.StartStoreAsync());
         Assert.Equal(DecisionOutcome.Clear, (await first.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"))).Outcome);
@@ -61,7 +64,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task CleanSubject_WhenFresh_IsAnsweredLocallyWithoutARoundTrip()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync();
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
@@ -79,7 +82,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task TrimmedChangeLog_StoreBehindIt_ResyncsAndSeesEveryChange()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ChangeLogLength = 100);
+        await using var harness = await RedisHarness.CreateAsync(Redis, configure: o => o.ChangeLogLength = 100);
         var store = await harness.StartStoreAsync();
         store.PauseFeed(true);
 
@@ -100,7 +103,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task StaleStore_RechecksLocalNegativesInRedis()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync(new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300) });
         store.PauseFeed(true);
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Alibaba, "d-9"));
@@ -122,12 +125,12 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task CorruptEntryInRedis_IsReportedUnreadable_NeverClear()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen });
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
 
-        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        using var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var keys = new RedisKeys(harness.Namespace);
         var subjectKey = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret)).StorageKey(Subjects.Tencent);
         var field = (await direct.GetDatabase().HashKeysAsync(keys.Entries(subjectKey))).Single();
@@ -144,13 +147,13 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task CorruptBytesAndFieldNames_InABatch_AreUnreadable_WhileTheRestIsDecided()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync();
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Huawei, "d-2"));
         await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
 
-        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        using var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var db = direct.GetDatabase();
         var key = new RedisKeys(harness.Namespace).Entries(new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret)).StorageKey(Subjects.Tencent));
         var field = (await db.HashKeysAsync(key)).Single();
@@ -175,14 +178,14 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [InlineData("list")]
     public async Task SubjectKeyOfTheWrongType_IsNamedUnreadable_AloneAndInABatch_WhileTheRestIsDecided(string type)
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen });
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
         await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Huawei, "d-2"));
         await RedisHarness.WaitForAsync(store, await harness.Publisher.GetSequenceAsync());
 
         // Someone overwrote the listed subject's entry hash with another kind of value.
-        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        using var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
         var db = direct.GetDatabase();
         var key = new RedisKeys(harness.Namespace).Entries(new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret)).StorageKey(Subjects.Tencent));
         await db.KeyDeleteAsync(key);
@@ -208,8 +211,8 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task SecretMismatch_FailsTheSdkAndThePublisherAtStart()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
-        var wrong = RedisHarness.Options(redis.Server, harness.Namespace, secret: "another-secret-0123456789");
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var wrong = RedisHarness.Options(Redis, harness.Namespace, secret: "another-secret-0123456789");
         await using var store = new RedisCreditStore(wrong, new CreditCheckOptions(), null, TimeProvider.System, null);
 
         var sdkError = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => store.StartAsync());
@@ -223,7 +226,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task NamespaceWithoutData_StartReturnsNotReady_AndChecksAreDegradedPerPolicy()
     {
-        var options = RedisHarness.Options(redis.Server, "empty" + Guid.NewGuid().ToString("N")[..8], o => o.StartupTimeout = TimeSpan.FromMilliseconds(300));
+        var options = RedisHarness.Options(Redis, "empty" + Guid.NewGuid().ToString("N")[..8], o => o.StartupTimeout = TimeSpan.FromMilliseconds(300));
         await using var store = new RedisCreditStore(options, new CreditCheckOptions(), null, TimeProvider.System, null);
 
         await store.StartAsync();
@@ -238,7 +241,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task Import_StagedDataIsInvisibleUntilTheSwitch()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        await using var harness = await RedisHarness.CreateAsync(Redis, configure: o => o.ImportChunkSize = 1);
         var store = await harness.StartStoreAsync();
         await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "old")], ImportMode.Replace);
         SubjectLookup? midway = null;
@@ -265,7 +268,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task Import_Abandoned_LeavesNoVisibleTraceAndTheNextImportCollectsIt()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        await using var harness = await RedisHarness.CreateAsync(Redis, configure: o => o.ImportChunkSize = 1);
         await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
 
         static IEnumerable<ListRecord> Dies()
@@ -278,8 +281,8 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         await Assert.ThrowsAsync<IOException>(() => harness.Publisher.ImportListAsync("debtors", Dies(), ImportMode.Replace));
         await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "kept")], ImportMode.Replace);
 
-        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
-        var keys = await redis.Server.KeysAsync($"cc:{{{harness.Namespace}}}:*");
+        using var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        var keys = await Redis.KeysAsync($"cc:{{{harness.Namespace}}}:*");
         Assert.DoesNotContain(keys, k => k.Contains(":stage:", StringComparison.Ordinal));
         var subjectKeys = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret));
         Assert.DoesNotContain(keys, k => k.EndsWith(subjectKeys.StorageKey(Subjects.Alibaba), StringComparison.Ordinal));
@@ -289,7 +292,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task SingleChanges_AfterImports_AreSeenAndImportsStillReplaceThem()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync();
         await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "a")], ImportMode.Replace);
         await harness.Publisher.ImportListAsync("debtors", [TestRecords.Debt(Subjects.Tencent, "a"), TestRecords.Debt(Subjects.Alibaba, "b")], ImportMode.Replace);
@@ -313,7 +316,7 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task Import_SingleEntryChangeToTheListMeanwhile_RefusesToCommitAndKeepsBoth()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
+        await using var harness = await RedisHarness.CreateAsync(Redis, configure: o => o.ImportChunkSize = 1);
         var store = await harness.StartStoreAsync();
 
         IEnumerable<ListRecord> Records()
@@ -334,8 +337,8 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
     [Fact]
     public async Task Import_WhileAnotherImportOfTheListRuns_IsRefused()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 1);
-        await using var second = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace));
+        await using var harness = await RedisHarness.CreateAsync(Redis, configure: o => o.ImportChunkSize = 1);
+        await using var second = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(Redis, harness.Namespace));
         Exception? concurrent = null;
 
         IEnumerable<ListRecord> Records()
@@ -350,11 +353,17 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         Assert.IsAssignableFrom<InvalidOperationException>(concurrent);
         Assert.Contains("Another import of list 'debtors' is running", concurrent!.Message, StringComparison.Ordinal);
     }
+}
+
+/// <summary>The suite on one redis-server, and what only one server can show (its command counts).</summary>
+public sealed class RedisStoreTests(RedisFixture redis) : RedisStoreSuite, IClassFixture<RedisFixture>
+{
+    protected override IRedisDeployment Redis => redis.Server;
 
     [Fact]
     public async Task CheckMany_BatchOfListedSubjects_ReadsThemAllWithOneCommand()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var people = Enumerable.Range(0, 200).Select(SyntheticIds.Person).ToArray();
         await harness.Publisher.ImportListAsync("debtors", people.Append(SyntheticIds.Person(900)).Append(SyntheticIds.Person(901)).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var store = await harness.StartStoreAsync();
@@ -381,4 +390,10 @@ public sealed class RedisStoreTests(RedisFixture redis) : IClassFixture<RedisFix
         // StackExchange.Redis 3.x may send a read-only script as EVALSHA_RO.
         return (Calls("hgetall"), Calls("evalsha") + Calls("eval") + Calls("evalsha_ro") + Calls("eval_ro"));
     }
+}
+
+/// <summary>The suite on a Redis Cluster of 3 primaries and 3 replicas.</summary>
+public sealed class RedisClusterStoreTests(RedisClusterFixture cluster) : RedisStoreSuite, IClassFixture<RedisClusterFixture>
+{
+    protected override IRedisDeployment Redis => cluster.Cluster;
 }

@@ -9,28 +9,28 @@ internal sealed class RedisHarness : IAsyncDisposable
     public const string Secret = "test-secret-0123456789abcdef";
     private readonly List<RedisCreditStore> _stores = [];
 
-    private RedisHarness(RedisServer server, string ns, RedisCreditPublisher publisher)
+    private RedisHarness(IRedisDeployment server, string ns, RedisCreditPublisher publisher)
     {
         Server = server;
         Namespace = ns;
         Publisher = publisher;
     }
 
-    public RedisServer Server { get; }
+    public IRedisDeployment Server { get; }
 
     public string Namespace { get; }
 
     public RedisCreditPublisher Publisher { get; }
 
-    public static async Task<RedisHarness> CreateAsync(RedisServer server, CreditCatalog? catalog = null, Action<RedisStoreOptions>? configure = null)
+    public static async Task<RedisHarness> CreateAsync(IRedisDeployment server, CreditCatalog? catalog = null, Action<RedisStoreOptions>? configure = null, string? ns = null)
     {
-        var ns = "t" + Guid.NewGuid().ToString("N")[..12];
+        ns ??= "t" + Guid.NewGuid().ToString("N")[..12];
         var publisher = await RedisCreditPublisher.ConnectAsync(Options(server, ns, configure));
         await publisher.PublishCatalogAsync(catalog ?? TestCatalog.Create());
         return new RedisHarness(server, ns, publisher);
     }
 
-    public static RedisStoreOptions Options(RedisServer server, string ns, Action<RedisStoreOptions>? configure = null, string secret = Secret)
+    public static RedisStoreOptions Options(IRedisDeployment server, string ns, Action<RedisStoreOptions>? configure = null, string secret = Secret)
     {
         var options = new RedisStoreOptions
         {

@@ -5,11 +5,21 @@ using System.Text;
 
 namespace CreditCheck.Tests.Support;
 
+/// <summary>Where a test's Redis runs: one <see cref="RedisServer"/> or a cluster of them (RedisCluster.cs).</summary>
+public interface IRedisDeployment
+{
+    /// <summary>A StackExchange.Redis configuration for it that tolerates a node being down.</summary>
+    string Configuration { get; }
+
+    /// <summary>Every key matching the pattern, on every primary.</summary>
+    Task<IReadOnlyList<string>> KeysAsync(string pattern);
+}
+
 /// <summary>
 /// A real redis-server on a free loopback port, with its own data folder (append-only file, fsync
 /// always) so that a kill and restart keeps the data. Stopped and deleted on dispose.
 /// </summary>
-public sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
 {
     private readonly string _directory;
     private readonly string[] _extraArguments;

@@ -375,3 +375,15 @@ public sealed class RedisStoreConformanceTests(RedisFixture redis) : CreditStore
         return new StoreUnderTest(store, harness.Publisher, sequence => RedisHarness.WaitForAsync(store, sequence), harness.DisposeAsync);
     }
 }
+
+/// <summary>The Redis store passes the suite on a Redis Cluster (3 primaries, 3 replicas): each test's
+/// namespace hashes to a slot of its own, so the tests spread over the shards.</summary>
+public sealed class RedisClusterStoreConformanceTests(RedisClusterFixture redis) : CreditStoreConformanceTests, IClassFixture<RedisClusterFixture>
+{
+    protected override async Task<StoreUnderTest> CreateAsync(CreditCatalog catalog)
+    {
+        var harness = await RedisHarness.CreateAsync(redis.Cluster, catalog);
+        var store = await harness.StartStoreAsync();
+        return new StoreUnderTest(store, harness.Publisher, sequence => RedisHarness.WaitForAsync(store, sequence), harness.DisposeAsync);
+    }
+}
