@@ -103,8 +103,10 @@ public sealed partial class RedisCreditStore
         {
             if (_options.ReadPreference == RedisReadPreference.Primary)
             {
-                hashes = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], [])
-                    .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+                RedisKey[] keyArray = [.. keys];
+                hashes = (RedisResult[])(await WhileSlotMovesAsync(
+                    () => connection.EvaluateAsync(RedisScripts.ReadMany, keyArray, []).WaitAsync(_options.OperationTimeout, _time, cancellationToken),
+                    cancellationToken).ConfigureAwait(false))!;
             }
             else
             {
@@ -174,8 +176,31 @@ public sealed partial class RedisCreditStore
     }
 
     private async Task<RedisResult[]> ReadWithSequenceAsync(RedisConnection connection, RedisKey[] keys, CommandFlags flags, CancellationToken cancellationToken) =>
-        (RedisResult[])(await connection.EvaluateReadOnlyAsync(RedisScripts.ReadManyWithSequence, keys, flags)
-            .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
+        (RedisResult[])(await WhileSlotMovesAsync(
+            () => connection.EvaluateReadOnlyAsync(RedisScripts.ReadManyWithSequence, keys, flags).WaitAsync(_options.OperationTimeout, _time, cancellationToken),
+            cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>Runs a multi-key read again while a Redis Cluster answers TRYAGAIN: during a slot migration some of
+    /// the namespace's keys have moved and others not, and the cluster asks the client to retry (StackExchange.Redis
+    /// follows MOVED and ASK, not TRYAGAIN). Retries back off from 5 ms and stop within <see cref="RedisStoreOptions.OperationTimeout"/>;
+    /// after that the failure is the caller's, answered under the policy like any other.</summary>
+    private async Task<RedisResult> WhileSlotMovesAsync(Func<Task<RedisResult>> read, CancellationToken cancellationToken)
+    {
+        // Real time, not the store's clock: the pacing is the server's, whatever clock the host tests with.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var delay = TimeSpan.FromMilliseconds(5); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerMillisecond * 100)))
+        {
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (RedisServerException e) when (e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+                && System.Diagnostics.Stopwatch.GetElapsedTime(started) + delay < _options.OperationTimeout)
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     private static long SequenceOf(RedisResult[] reply) =>
         long.TryParse((string?)reply[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : -1;
