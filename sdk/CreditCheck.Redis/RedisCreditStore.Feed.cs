@@ -22,22 +22,23 @@ public sealed partial class RedisCreditStore
         // With abortConnect=false this returns even while Redis is down; the feed keeps trying.
         _connection = await RedisConnection.ConnectAsync(_options, _sharedMultiplexer).ConfigureAwait(false);
 
-        // After a reconnect the server may have restarted or failed over: read everything anew.
-        _connection.Multiplexer.ConnectionRestored += (_, _) =>
-        {
-            _resyncRequested = true;
-            Wake();
-        };
-
-        // On a cluster a failed primary is replaced by its replica, to which the client was connected all along:
-        // no restore follows. The promoted replica may lack the last writes the old primary acknowledged, so its
-        // sequence can go back and then forward again with other changes; only reading everything anew is safe.
-        _connection.Multiplexer.ConnectionFailed += (_, _) =>
-        {
-            _resyncRequested = true;
-            Wake();
-        };
+        // After a reconnect the server may have restarted or failed over: read everything anew. On a cluster a
+        // failed primary is replaced by its replica, to which the client was connected all along: no restore
+        // follows. The promoted replica may lack the last writes the old primary acknowledged, so its sequence can
+        // go back and then forward again with other changes; only reading everything anew is safe. The
+        // subscription's own link is left out: the change-log poll, not the wake-up, carries the changes.
+        _connection.Multiplexer.ConnectionRestored += OnConnectionChanged;
+        _connection.Multiplexer.ConnectionFailed += OnConnectionChanged;
         _feed = Task.Run(() => RunFeedAsync(_stop.Token));
+    }
+
+    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (e.ConnectionType != ConnectionType.Subscription)
+        {
+            _resyncRequested = true;
+            Wake();
+        }
     }
 
     private void Wake()
@@ -167,6 +168,16 @@ public sealed partial class RedisCreditStore
 
         var filter = new SplitBlockBloomFilter(keys);
         var reads = await FilterSourceReader.ReadAsync(connection.Database, connection.Keys, sources, filter, _options.OperationTimeout, _time, FilterPieceBytes, FilterPiecesInFlight, FilterPieceRead).ConfigureAwait(false);
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (reads[i].Bytes != sources[i].Length)
+            {
+                // Cut or replaced while read: whatever the manifests say (or when there are none), read it again.
+                Log.Resync(_logger, _options.Namespace, $"{connection.Keys.ListFingerprints(sources[i].List)} changed length while it was read ({sources[i].Length} bytes, then {reads[i].Bytes}); reading the filter sources again");
+                return false;
+            }
+        }
+
         var after = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Generations, [connection.Keys.Sequence], [connection.Keys.Prefix])
             .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
         if (long.Parse((string)after[0]!, CultureInfo.InvariantCulture) < sequence || !SameGenerations(generations, Generations((RedisResult[])after[1]!)))
@@ -199,10 +210,18 @@ public sealed partial class RedisCreditStore
             _cache.Clear();
         }
 
+        // Damage found is made visible before the filter built from the damaged data, and damage gone only after
+        // the whole filter replaces the damaged one: no lookup sees a damaged filter and no damage.
+        var found = damage.Count == 0 ? null : string.Join("; ", damage);
+        if (found is not null)
+        {
+            SetDamage(found);
+        }
+
         _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
-        SetDamage(damage.Count == 0 ? null : string.Join("; ", damage));
+        SetDamage(found);
         _lastError = _damage;
         if (_damage is not null)
         {

@@ -172,7 +172,16 @@ public sealed partial class RedisCreditStore
         }
 
         var primary = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.DemandMaster, cancellationToken).ConfigureAwait(false);
-        return (primary, SequenceOf(primary) >= applied);
+        if (SequenceOf(primary) < applied)
+        {
+            // The primary itself is behind what this host applied (a failover lost writes, data replaced): its
+            // "no entry" may be a listing it lost. Not an answer; the feed reads everything anew.
+            _resyncRequested = true;
+            Wake();
+            throw new RedisException($"The primary of namespace '{_options.Namespace}' is at change sequence {SequenceOf(primary)}, behind the {applied} this host has applied (a failover lost writes, or the data was replaced); reading everything anew.");
+        }
+
+        return (primary, true);
     }
 
     private async Task<RedisResult[]> ReadWithSequenceAsync(RedisConnection connection, RedisKey[] keys, CommandFlags flags, CancellationToken cancellationToken) =>

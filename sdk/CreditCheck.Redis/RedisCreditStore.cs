@@ -245,6 +245,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 
         if (_connection is not null)
         {
+            // A host's own multiplexer outlives the store: leave nothing of the store attached to it.
+            _connection.Multiplexer.ConnectionRestored -= OnConnectionChanged;
+            _connection.Multiplexer.ConnectionFailed -= OnConnectionChanged;
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
 
