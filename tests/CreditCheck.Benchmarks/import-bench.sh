@@ -21,9 +21,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-echo "== build (Release)"
-dotnet build sdk/CreditCheck.Cli -c Release -nologo -v quiet >/dev/null
-cli=(dotnet sdk/CreditCheck.Cli/bin/Release/net10.0/CreditCheck.Cli.dll)
+# IMPORT_BENCH_CLI=path/to/CreditCheck.Cli.dll times that build instead (e.g. a baseline built from
+# another commit into its own folder, run in the same session for a ratio).
+if [ -n "${IMPORT_BENCH_CLI:-}" ]; then
+  cli=(dotnet "$IMPORT_BENCH_CLI")
+else
+  echo "== build (Release)"
+  dotnet build sdk/CreditCheck.Cli -c Release -nologo -v quiet >/dev/null
+  cli=(dotnet sdk/CreditCheck.Cli/bin/Release/net10.0/CreditCheck.Cli.dll)
+fi
 
 # A free loopback port: ask the kernel for one, then let redis-server take it.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
