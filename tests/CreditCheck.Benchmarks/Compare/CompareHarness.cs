@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using CreditCheck.Benchmarks.Support;
 using CreditCheck.Benchmarks.Sync;
 using CreditCheck.Redis;
 using CreditCheck.Stores;
 using StackExchange.Redis;
+using RedisCluster = CreditCheck.Tests.Support.RedisCluster;
 
 namespace CreditCheck.Benchmarks.Compare;
 
 /// <summary>
 /// <c>compare</c>: one run that measures (a) the SDK on the Redis store and (b) a naive integration
 /// doing one StackExchange.Redis HGETALL per check, against the same redis-server and data, and
-/// prints them side by side with the targets of DESIGN §7.
+/// prints them side by side with the targets of DESIGN §7. With <c>--cluster</c>, the same against a Redis
+/// Cluster of 3 primaries + 3 replicas (the test project's fixture).
 /// </summary>
 /// <remarks>
 /// Every loop is bounded by a count and by time. Loops whose figures are per-thread (throughput,
@@ -47,14 +50,35 @@ internal static class CompareHarness
         var run = Stopwatch.StartNew();
         var results = new Results();
         RedisServer? server = null;
+        RedisCluster? cluster = null;
         RedisCreditPublisher? publisher = null;
         Sdk? sdkA = null, sdkB = null, inMemory = null;
         ConnectionMultiplexer? naive = null, admin = null;
         try
         {
-            Stage("starting redis-server on a free loopback port");
-            server = await RedisServer.StartAsync();
-            Console.WriteLine($"   redis {server.Version} on 127.0.0.1:{server.Port}");
+            string configuration;
+            EndPoint? memoryNode = null; // on a cluster, the primary serving the namespace's slot: its used_memory counts
+            string deployment;
+            if (settings.Cluster)
+            {
+                Stage("starting a Redis Cluster of 3 primaries + 3 replicas on free loopback ports");
+                cluster = await RedisCluster.StartAsync();
+                configuration = cluster.Configuration;
+                var primary = await cluster.PrimaryOfAsync(Sdk.Namespace);
+                memoryNode = new IPEndPoint(IPAddress.Loopback, primary.Port);
+                var slot = RedisCluster.Slot(Sdk.Prefix);
+                deployment = string.Create(CultureInfo.InvariantCulture, $"cluster of 3 primaries + 3 replicas, namespace slot {slot} on port {primary.Port}");
+                Console.WriteLine($"   cluster: 3 primaries + 3 replicas, namespace slot {slot} on port {primary.Port}");
+                Console.WriteLine($"   nodes on 127.0.0.1 ports {string.Join(", ", cluster.Nodes.Select(n => n.Port))}");
+            }
+            else
+            {
+                Stage("starting redis-server on a free loopback port");
+                server = await RedisServer.StartAsync();
+                configuration = server.Configuration;
+                deployment = "one redis-server";
+                Console.WriteLine($"   redis {server.Version} on 127.0.0.1:{server.Port}");
+            }
 
             var regions = new Regions(settings.Listed);
             Stage($"making the {regions.BatchEnd:N0} listed subjects the loops check and {CleanSubjects:N0} clean ones");
@@ -67,13 +91,19 @@ internal static class CompareHarness
 
             // The records are made as they are imported, never all held: at 10,000,000 they would take gigabytes.
             Stage($"publishing the catalog and importing {settings.Listed:N0} entries ({ListedData.ListCodes.Count} lists)");
-            admin = await ConnectionMultiplexer.ConnectAsync(server.Configuration + ",allowAdmin=true,syncTimeout=120000,asyncTimeout=120000");
-            var usedBefore = await RedisMemory.UsedMemoryAsync(admin);
-            publisher = await RedisCreditPublisher.ConnectAsync(Sdk.PublisherOptions(server.Configuration));
+            admin = await ConnectionMultiplexer.ConnectAsync(configuration + ",allowAdmin=true,syncTimeout=120000,asyncTimeout=120000");
+            var version = server?.Version ?? await VersionAsync(admin.GetServer(memoryNode!));
+            if (memoryNode is not null)
+            {
+                Console.WriteLine($"   redis {version}; used_memory below is that of the primary 127.0.0.1:{((IPEndPoint)memoryNode).Port} (replicas not counted)");
+            }
+
+            var usedBefore = await RedisMemory.UsedMemoryAsync(admin, memoryNode);
+            publisher = await RedisCreditPublisher.ConnectAsync(Sdk.PublisherOptions(configuration));
             var importRate = await Sdk.PublishAsync(publisher, settings.Listed);
             results.Add("import_rows_per_sec", importRate);
             Console.WriteLine($"   {importRate:N0} rows/s");
-            await FirstSyncHarness.RedisFigures(results, settings.Listed, admin, admin.GetDatabase(), usedBefore);
+            await FirstSyncHarness.RedisFigures(results, settings.Listed, admin, admin.GetDatabase(), usedBefore, memoryNode);
 
             Stage("baseline of the first sync: every filter source read bare (GETRANGE, 4 MiB pieces, all sent at once)");
             var bare = await FirstSyncHarness.BareReadAsync(admin.GetDatabase());
@@ -81,16 +111,16 @@ internal static class CompareHarness
             Console.WriteLine($"   {bare:N3} s");
 
             Stage("what an SDK instance costs whatever is listed");
-            await FirstSyncHarness.FixedCostAsync(results, server);
+            await FirstSyncHarness.FixedCostAsync(results, configuration);
 
             Stage("starting two SDK instances (DI, UseRedis, default options) and the embedded store");
-            var (startedA, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(server.Configuration), s => s.RedisStore!.Status.FilterBytes);
+            var (startedA, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(configuration), s => s.RedisStore!.Status.FilterBytes);
             sdkA = startedA;
             FirstSyncHarness.AddHost(results, "first_sync", memory, settings.Listed);
             results.Add("first_sync_over_bare_read", memory.SyncSeconds / bare);
             Console.WriteLine($"   first sync {memory.SyncSeconds:N3} s ({memory.SyncSeconds / bare:N2} × the bare read); heap +{memory.HeapGrowth:N0} B "
                 + $"(filter {memory.FilterBytes:N0} B, beyond it {(double)memory.BeyondFilter / settings.Listed:N3} B per listed subject); peak heap +{memory.PeakHeapGrowth:N0} B");
-            sdkB = await Sdk.StartRedisAsync(server.Configuration);
+            sdkB = await Sdk.StartRedisAsync(configuration);
             var inMemoryListed = Math.Min(settings.Listed, InMemoryListedMax);
             inMemory = await Sdk.StartInMemoryAsync(inMemoryListed);
             results.Add("inmemory_listed", inMemoryListed);
@@ -102,7 +132,7 @@ internal static class CompareHarness
             results.Add("filter_bytes_per_listed", (double)status.FilterBytes / settings.Listed);
             Console.WriteLine($"   sequence {status.Sequence}, filter {status.FilterKeys:N0} keys in {status.FilterBytes:N0} bytes; embedded store: {inMemoryListed:N0} listed");
 
-            var naiveOptions = ConfigurationOptions.Parse(server.Configuration);
+            var naiveOptions = ConfigurationOptions.Parse(configuration);
             naive = await ConnectionMultiplexer.ConnectAsync(naiveOptions);
             var naiveDb = naive.GetDatabase();
             var naiveKeys = Sdk.NaiveKeys();
@@ -181,7 +211,8 @@ internal static class CompareHarness
 
             results.Add("listed", settings.Listed);
             results.Add("processor_count", Environment.ProcessorCount);
-            results.Add("redis_version", server.Version);
+            results.Add("redis_version", version);
+            results.Add("redis_deployment", deployment);
             results.Add("runtime", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
             results.Add("run_seconds", run.Elapsed.TotalSeconds);
 
@@ -220,8 +251,19 @@ internal static class CompareHarness
                 await server.DisposeAsync();
                 Console.WriteLine($"redis-server stopped; whole run {run.Elapsed.TotalSeconds:N1} s");
             }
+
+            if (cluster is not null)
+            {
+                // Kills every node (also after a failure) and deletes their folders.
+                await cluster.DisposeAsync();
+                Console.WriteLine($"Redis Cluster stopped (6 nodes killed); whole run {run.Elapsed.TotalSeconds:N1} s");
+            }
         }
     }
+
+    /// <summary><c>redis_version</c> from INFO server of one node.</summary>
+    private static async Task<string> VersionAsync(IServer node) =>
+        (await node.InfoAsync("server")).SelectMany(g => g).FirstOrDefault(p => p.Key == "redis_version").Value ?? "?";
 
     private static void Stage(string what) => Console.WriteLine($"-- {what}");
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CreditCheck.Benchmarks.Compare;
 
-/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S]</c>.</summary>
+/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster]</c>.</summary>
 internal sealed class CompareSettings
 {
     public int Listed { get; private init; } = 100_000;
@@ -12,11 +12,16 @@ internal sealed class CompareSettings
     /// <summary>Upper bound of each throughput loop; latency loops take at most this too.</summary>
     public double Seconds { get; private init; } = 2;
 
+    /// <summary>Run against a Redis Cluster (3 primaries + 3 replicas) instead of one redis-server.</summary>
+    public bool Cluster { get; private init; }
+
     public const string Usage = """
-        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S]
+        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster]
           --listed N    listed subjects published to Redis (default 100000; 1000 to 10000000)
           --json FILE   also write the figures as one flat JSON object
           --seconds S   time bound of each throughput loop (default 2; 0.2 to 30)
+          --cluster     a Redis Cluster of 3 primaries + 3 replicas on free loopback ports instead of one
+                        redis-server (needs redis-cli); Redis memory is that of the primary serving the namespace
         """;
 
     public static CompareSettings Parse(IReadOnlyList<string> args)
@@ -24,6 +29,7 @@ internal sealed class CompareSettings
         int listed = 100_000;
         string? json = null;
         double seconds = 2;
+        var cluster = false;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -48,11 +54,14 @@ internal sealed class CompareSettings
                     }
 
                     break;
+                case "--cluster":
+                    cluster = true;
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}");
             }
         }
 
-        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds };
+        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster };
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using CreditCheck.Redis;
 using StackExchange.Redis;
 
@@ -7,9 +8,10 @@ namespace CreditCheck.Benchmarks.Support;
 /// <summary>What Redis holds: <c>used_memory</c> from <c>INFO memory</c>, and <c>MEMORY USAGE</c> of keys.</summary>
 internal static class RedisMemory
 {
-    public static async Task<long> UsedMemoryAsync(IConnectionMultiplexer admin)
+    /// <summary><c>used_memory</c> of <paramref name="node"/>, or of the one server when there is one.</summary>
+    public static async Task<long> UsedMemoryAsync(IConnectionMultiplexer admin, EndPoint? node = null)
     {
-        var server = admin.GetServers()[0];
+        var server = node is null ? admin.GetServers()[0] : admin.GetServer(node);
         var info = await server.InfoAsync("memory");
         var used = info.SelectMany(g => g).First(p => p.Key == "used_memory").Value;
         return long.Parse(used, CultureInfo.InvariantCulture);

@@ -106,7 +106,7 @@ internal static class FirstSyncHarness
         Console.WriteLine($"   {bare:N3} s");
 
         Console.WriteLine("-- what an SDK instance costs whatever is listed");
-        await FixedCostAsync(results, server);
+        await FixedCostAsync(results, server.Configuration);
         Console.WriteLine("-- first sync of one SDK instance (DI, UseRedis, default options)");
         var (sdk, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(server.Configuration), s => s.RedisStore!.Status.FilterBytes);
         started(sdk);
@@ -143,10 +143,10 @@ internal static class FirstSyncHarness
     /// <summary>What one SDK instance costs whatever is listed: one started on a namespace of one listed subject,
     /// measured, and disposed (<c>sdk_fixed_heap_bytes</c>). Run first, it also pays what the process pays once
     /// (statics, caches), so the instance measured next shows only what it keeps for itself.</summary>
-    internal static async Task FixedCostAsync(CompareHarness.Results results, RedisServer server)
+    internal static async Task FixedCostAsync(CompareHarness.Results results, string configuration)
     {
         const string ns = "bench-fixed";
-        var options = Sdk.PublisherOptions(server.Configuration);
+        var options = Sdk.PublisherOptions(configuration);
         options.Namespace = ns;
         await using (var publisher = await RedisCreditPublisher.ConnectAsync(options))
         {
@@ -155,7 +155,7 @@ internal static class FirstSyncHarness
             await publisher.ImportListAsync("court-dishonest-debtors", [new ListRecord(subject, ListedData.Entry("court-dishonest-debtors", "fixed", subject.Kind, 0))], ImportMode.Replace);
         }
 
-        var (sdk, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(server.Configuration, o => o.Namespace = ns), s => s.RedisStore!.Status.FilterBytes);
+        var (sdk, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(configuration, o => o.Namespace = ns), s => s.RedisStore!.Status.FilterBytes);
         await sdk.DisposeAsync();
         results.Add("sdk_fixed_heap_bytes", memory.BeyondFilter);
         Console.WriteLine($"   one SDK instance on a namespace of one listed subject: heap +{memory.HeapGrowth:N0} B (the filter {memory.FilterBytes:N0} B)");
@@ -176,9 +176,11 @@ internal static class FirstSyncHarness
         results.Add($"{prefix}_peak_working_set_growth_bytes", memory.PeakWorkingSetGrowth);
     }
 
-    internal static async Task RedisFigures(CompareHarness.Results results, int listed, ConnectionMultiplexer admin, IDatabase db, long usedBefore)
+    /// <summary>Redis memory figures; <paramref name="node"/> is the server whose <c>used_memory</c> counts (on a cluster,
+    /// the primary serving the namespace's slot), null for the one server.</summary>
+    internal static async Task RedisFigures(CompareHarness.Results results, int listed, ConnectionMultiplexer admin, IDatabase db, long usedBefore, System.Net.EndPoint? node = null)
     {
-        var usedAfter = await RedisMemory.UsedMemoryAsync(admin);
+        var usedAfter = await RedisMemory.UsedMemoryAsync(admin, node);
         results.Add("redis_used_memory_bytes", usedAfter);
         results.Add("redis_bytes_per_listed", (double)(usedAfter - usedBefore) / listed);
         var sample = Enumerable.Range(0, 1000).Select(i => SyntheticIds.Mixed((int)((long)i * listed / 1000), SyntheticIds.Ranges.ListedCompanies, SyntheticIds.Ranges.ListedPersons)).ToArray();
