@@ -189,9 +189,9 @@ public sealed partial class RedisCreditStore
             () => connection.EvaluateReadOnlyAsync(RedisScripts.ReadManyWithSequence, keys, flags).WaitAsync(_options.OperationTimeout, _time, cancellationToken),
             cancellationToken).ConfigureAwait(false))!;
 
-    /// <summary>Runs a multi-key read again while a Redis Cluster answers TRYAGAIN: during a slot migration some of
-    /// the namespace's keys have moved and others not, and the cluster asks the client to retry (StackExchange.Redis
-    /// follows MOVED and ASK, not TRYAGAIN). Retries back off from 5 ms and stop within <see cref="RedisStoreOptions.OperationTimeout"/>;
+    /// <summary>Runs a multi-key read again while a Redis Cluster's slot moves: during a migration some of the
+    /// namespace's keys have moved and others not, and the cluster answers TRYAGAIN (which StackExchange.Redis does not
+    /// follow), or a script's redirect is not followed twice (see <see cref="IsSlotMoving"/>). Retries back off from 5 ms and stop within <see cref="RedisStoreOptions.OperationTimeout"/>;
     /// after that the failure is the caller's, answered under the policy like any other.</summary>
     private async Task<RedisResult> WhileSlotMovesAsync(Func<Task<RedisResult>> read, CancellationToken cancellationToken)
     {
@@ -203,13 +203,21 @@ public sealed partial class RedisCreditStore
             {
                 return await read().ConfigureAwait(false);
             }
-            catch (RedisServerException e) when (e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
-                && System.Diagnostics.Stopwatch.GetElapsedTime(started) + delay < _options.OperationTimeout)
+            catch (RedisServerException e) when (IsSlotMoving(e) && System.Diagnostics.Stopwatch.GetElapsedTime(started) + delay < _options.OperationTimeout)
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>TRYAGAIN, or a MOVED the client did not follow for a script (StackExchange.Redis redirects a message
+    /// once; a slot that moved on meanwhile answers MOVED again): the slot is moving, and a retry goes where the
+    /// client's refreshed slot map now points.</summary>
+    private static bool IsSlotMoving(RedisServerException e) =>
+        e.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+        || e.Message.StartsWith("MOVED", StringComparison.Ordinal)
+        || e.Message.StartsWith("ASK", StringComparison.Ordinal)
+        || e.Message.StartsWith("Key has MOVED", StringComparison.Ordinal);
 
     private static long SequenceOf(RedisResult[] reply) =>
         long.TryParse((string?)reply[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : -1;
