@@ -31,6 +31,13 @@ internal static class FirstSyncHarness
             return 2;
         }
 
+        if (settings.Cluster)
+        {
+            // The settings are compare's; sync measures one server only, so it says so rather than ignore the option.
+            await Console.Error.WriteLineAsync("sync runs against one redis-server; --cluster is compare's option (compare --cluster).");
+            return 2;
+        }
+
         var run = Stopwatch.StartNew();
         var results = new CompareHarness.Results();
         RedisServer? server = null;
