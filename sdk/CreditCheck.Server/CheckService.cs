@@ -39,7 +39,7 @@ internal sealed class CheckService(
             return (null, ApiError.Invalid("scenario", Plain(e), "应用场景不在服务事项清单中。"));
         }
 
-        ledger.Add(decision, client.Id);
+        ledger.Add(request!, decision, client.Id);
         return (decision, null);
     }
 
@@ -91,9 +91,9 @@ internal sealed class CheckService(
             return (null, ApiError.Invalid("checks", Plain(e), "批量核查请求不合规。"));
         }
 
-        foreach (var decision in decisions)
+        for (var i = 0; i < decisions.Count; i++)
         {
-            ledger.Add(decision, client.Id);
+            ledger.Add(requests[i], decisions[i], client.Id); // the checker answers in the requests' order
         }
 
         return (decisions, null);

@@ -226,6 +226,29 @@ def case_loopback_no_key():
     return {"outcome": d["outcome"], "department": d["department"]}
 
 
+def case_evicted():
+    """On a server keeping 2 decisions: the oldest of 3 is gone with the problem an unknown check id gets; the
+    newer two (a clean check with good-standing measures, and a listed subject's) are reported on as before."""
+    gone = check(CLEAN)
+    benefit = check(CLEAN, scenario="licensing", transactionReference="XK-7", operator="王五")
+    listed = check(LISTED)
+    evicted = problem(post("/v1/feedback", {"checkId": gone["checkId"], "allExecuted": True}), 404, "unknown-check", "checkId")
+    never = str(uuid.uuid4())
+    unknown = problem(post("/v1/feedback", {"checkId": never, "allExecuted": True}), 404, "unknown-check", "checkId")
+    assert json.dumps(evicted) == json.dumps(unknown).replace(never, gone["checkId"]), (evicted, unknown)
+    measures = sorted(m["code"] for m in benefit["appliedMeasures"])
+    assert benefit["matchedEntries"] == [] and measures, benefit
+    answer = post("/v1/feedback", {"checkId": benefit["checkId"], "allExecuted": True})
+    assert answer.status_code == 202, answer.text
+    assert sorted(answer.json()["recordKeys"]) == [uuid.UUID(benefit["checkId"]).hex + ":" + m for m in measures], answer.text
+    wrong = problem(post("/v1/feedback", {"checkId": benefit["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed"}]}),
+                    400, "invalid-field", "measures[0]")
+    assert all(m in wrong["errors"][0]["problem"] for m in measures), wrong
+    reported = post("/v1/feedback", {"checkId": listed["checkId"], "allExecuted": True})
+    assert reported.status_code == 202, reported.text
+    return {"evicted": evicted["errors"][0]["problem"], "benefitKeys": answer.json()["recordKeys"], "listedKeys": reported.json()["recordKeys"]}
+
+
 if __name__ == "__main__":
     result = globals()["case_" + sys.argv[1]]()
     print(json.dumps(result, ensure_ascii=False))
