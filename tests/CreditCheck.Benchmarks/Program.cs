@@ -20,6 +20,12 @@ if (args.Length > 0 && args[0] == "server")
     return await CreditCheck.Benchmarks.Server.ServerLoadHarness.RunAsync(args[1..]);
 }
 
+// `ledger --baseline DLL [--server DLL] [--decisions N]`: the service's decision ledger, memory and GC, two builds in one run.
+if (args.Length > 0 && args[0] == "ledger")
+{
+    return await CreditCheck.Benchmarks.Server.LedgerHarness.RunAsync(args[1..]);
+}
+
 // `counter [--rounds N]`: the check counter's cost on the clean embedded check, A/B in alternating rounds.
 if (args.Length > 0 && args[0] == "counter")
 {
