@@ -60,6 +60,15 @@ public sealed class DecisionLedgerTests : IAsyncLifetime
         var found = ledger.Find(decision.CheckId, "procurement-system");
 
         Assert.NotNull(found);
+        if (decision.MatchedEntries.Count == 0)
+        {
+            Assert.NotSame(decision, found); // rebuilt from its compact form
+        }
+        else
+        {
+            Assert.Same(decision, found); // kept whole
+        }
+
         Assert.Equal(JsonSerializer.Serialize(decision, Json), JsonSerializer.Serialize(found, Json));
         Assert.Equal(decision.ExplanationEnglish, found.ExplanationEnglish);
         Assert.Equal(decision.TransactionReference, found.TransactionReference);
