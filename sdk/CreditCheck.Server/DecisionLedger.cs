@@ -14,8 +14,8 @@ namespace CreditCheck.Server;
 /// generation, and 200,000 whole decision graphs (request, lists, strings, dictionary nodes) made each collection
 /// copy and trace them — the service's tail latency at a fixed rate came from there. So a decision without
 /// entries (a clean subject, the common case, with or without good-standing measures) is kept as a slot in a
-/// ring of slots (an array grown by doubling up to the bound, then reused) plus a few dozen bytes in a shared 64 KiB chunk; its references point only at objects that
-/// live anyway (the client's id, the catalog's scenario, an array of the catalog's measures when any applied).
+/// ring (an array grown by doubling up to the bound, then reused) plus a few dozen bytes in a shared 64 KiB chunk;
+/// its references point only at objects that live anyway (the client's id, the catalog's scenario, an array of the catalog's measures when any applied).
 /// It is rebuilt on <see cref="Find"/> equal, member for member, to the decision made. A decision that matched
 /// entries, ratings or unreadable entries is kept whole, as it is: rare, and its report names those entries.</para>
 /// </remarks>
