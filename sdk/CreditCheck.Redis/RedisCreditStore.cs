@@ -176,7 +176,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         var state = _state ?? await WaitForStateAsync(cancellationToken).ConfigureAwait(false);
         if (state is null)
         {
-            Array.Fill(lookups, NotReady());
+            lookups.AsSpan(0, subjects.Count).Fill(NotReady());
             return;
         }
 

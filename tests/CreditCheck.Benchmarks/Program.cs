@@ -32,5 +32,11 @@ if (args.Length > 0 && args[0] == "counter")
     return await CreditCheck.Benchmarks.Local.CounterCostHarness.RunAsync(args[1..]);
 }
 
+// `batch-stages [--listed N] [--rounds R] [--warmup W]`: where a 10,000-subject batch's time goes, stage by stage.
+if (args.Length > 0 && args[0] == "batch-stages")
+{
+    return await CreditCheck.Benchmarks.Local.BatchStagesHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CompareHarness).Assembly).Run(args);
 return 0;

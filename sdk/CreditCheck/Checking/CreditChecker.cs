@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
@@ -106,11 +107,17 @@ public sealed class CreditChecker : ICreditChecker
                 nameof(requests));
         }
 
-        var subjects = new SubjectId[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            subjects[i] = (requests[i] ?? throw new ArgumentException($"Request {i} of the batch is null.", nameof(requests))).Subject;
+            if (requests[i] is null)
+            {
+                throw new ArgumentException($"Request {i} of the batch is null.", nameof(requests));
+            }
         }
+
+        // The store reads the subjects through the requests: no copy (10,000 subjects are 240 KB, a
+        // large-object allocation per batch).
+        var subjects = new RequestSubjects(requests);
 
         var activity = CreditCheckActivities.StartBatch(requests.Count);
         var started = _metrics is { Timing: true } ? Stopwatch.GetTimestamp() : 0;
@@ -136,9 +143,8 @@ public sealed class CreditChecker : ICreditChecker
         return decisions;
     }
 
-    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAllAsync(IReadOnlyList<CheckRequest> requests, SubjectId[] subjects, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<CreditDecision>> CheckAllAsync(IReadOnlyList<CheckRequest> requests, RequestSubjects subjects, CancellationToken cancellationToken)
     {
-
         IReadOnlyList<SubjectLookup> lookups;
         try
         {
@@ -158,13 +164,32 @@ public sealed class CreditChecker : ICreditChecker
         return decisions;
     }
 
-    // The local answers are decided while the store's remote read is in flight.
+    // The local answers are decided while the store's remote read is in flight. The lookup slots and flags
+    // are pooled: 10,000 lookups are 800 KB, a large-object allocation per batch otherwise.
     private async ValueTask<IReadOnlyList<CreditDecision>> CheckStagedAsync(
-        IStagedBatchLookup staged, IReadOnlyList<CheckRequest> requests, SubjectId[] subjects, CancellationToken cancellationToken)
+        IStagedBatchLookup staged, IReadOnlyList<CheckRequest> requests, RequestSubjects subjects, CancellationToken cancellationToken)
     {
-        var lookups = new SubjectLookup[subjects.Length];
-        var answered = new bool[subjects.Length];
-        var decisions = new CreditDecision[subjects.Length];
+        var count = subjects.Count;
+        var lookups = ArrayPool<SubjectLookup>.Shared.Rent(count);
+        var answered = ArrayPool<bool>.Shared.Rent(count);
+        Array.Clear(answered, 0, count);
+        try
+        {
+            return await CheckStagedAsync(staged, requests, subjects, lookups, answered, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The store is done with the slots once its task completed (or it threw before starting one).
+            Array.Clear(lookups, 0, count);
+            ArrayPool<SubjectLookup>.Shared.Return(lookups);
+            ArrayPool<bool>.Shared.Return(answered);
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<CreditDecision>> CheckStagedAsync(
+        IStagedBatchLookup staged, IReadOnlyList<CheckRequest> requests, RequestSubjects subjects, SubjectLookup[] lookups, bool[] answered, CancellationToken cancellationToken)
+    {
+        var decisions = new CreditDecision[subjects.Count];
         ValueTask reading;
         try
         {
@@ -294,5 +319,23 @@ public sealed class CreditChecker : ICreditChecker
         _compiled = compiled;
         Log.CatalogCompiled(_logger, catalog.Version, catalog.Lists.Count, catalog.Measures.Count, catalog.Scenarios.Count);
         return compiled;
+    }
+
+    /// <summary>A batch's subjects, read through its requests (checked not null before).</summary>
+    private sealed class RequestSubjects(IReadOnlyList<CheckRequest> requests) : IReadOnlyList<SubjectId>
+    {
+        public int Count => requests.Count;
+
+        public SubjectId this[int index] => requests[index].Subject;
+
+        public IEnumerator<SubjectId> GetEnumerator()
+        {
+            for (var i = 0; i < requests.Count; i++)
+            {
+                yield return requests[i].Subject;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

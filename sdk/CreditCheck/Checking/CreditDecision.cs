@@ -13,8 +13,12 @@ namespace CreditCheck;
 /// </remarks>
 public sealed class CreditDecision
 {
-    private string? _explanation;
-    private string? _explanationEnglish;
+    private static readonly IReadOnlyList<AppliedMeasure> NoMeasures = [];
+    private static readonly IReadOnlyList<RatingResult> NoRatings = [];
+
+    // What most decisions leave empty, kept aside so a clean decision is smaller (a 10,000-subject batch
+    // allocates 10,000 of them): set only when a member is, or when an explanation is composed.
+    private Rare? _rare;
 
     /// <summary>Creates a decision for a request. The checker makes decisions; hosts may make their own
     /// in tests, with every required member set.</summary>
@@ -64,7 +68,17 @@ public sealed class CreditDecision
 
     /// <summary>Measures that would apply but do not, each with the reason (benefits voided by
     /// punishment; measures suspended by an objection).</summary>
-    public required IReadOnlyList<AppliedMeasure> VoidedMeasures { get; init; }
+    public required IReadOnlyList<AppliedMeasure> VoidedMeasures
+    {
+        get => _rare?.VoidedMeasures ?? NoMeasures;
+        init
+        {
+            if (value is not { Count: 0 } || _rare is not null)
+            {
+                RareMembers().VoidedMeasures = value;
+            }
+        }
+    }
 
     /// <summary>Entries the store holds for the subject but could not read; the outcome is at least
     /// <see cref="DecisionOutcome.Review"/> when there are any.</summary>
@@ -72,7 +86,17 @@ public sealed class CreditDecision
 
     /// <summary>The subject's current rating levels (公共信用综合评价, 纳税信用 …), one per rating result in force;
     /// empty when it has none.</summary>
-    public IReadOnlyList<RatingResult> Ratings { get; init; } = [];
+    public IReadOnlyList<RatingResult> Ratings
+    {
+        get => _rare?.Ratings ?? NoRatings;
+        init
+        {
+            if (value is not { Count: 0 } || _rare is not null)
+            {
+                RareMembers().Ratings = value;
+            }
+        }
+    }
 
     /// <summary>Version of the catalog the decision was made on.</summary>
     public required string CatalogVersion { get; init; }
@@ -82,7 +106,17 @@ public sealed class CreditDecision
 
     /// <summary>The credit platform's id for the query the decision was made from (query-through store),
     /// or null; feedback on the decision carries it to the platform.</summary>
-    public string? PlatformRequestId { get; init; }
+    public string? PlatformRequestId
+    {
+        get => _rare?.PlatformRequestId;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                RareMembers().PlatformRequestId = value;
+            }
+        }
+    }
 
     /// <summary>How old the data was: zero for the embedded store; for a shared store, the time since
     /// the sequence was last confirmed current.</summary>
@@ -98,16 +132,26 @@ public sealed class CreditDecision
     public bool IsDegraded => DegradedReason is not null;
 
     /// <summary>Why it was decided without current data, or null.</summary>
-    public string? DegradedReason { get; init; }
+    public string? DegradedReason
+    {
+        get => _rare?.DegradedReason;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                RareMembers().DegradedReason = value;
+            }
+        }
+    }
 
     /// <summary>Whether any entry in force is under objection (异议中).</summary>
     public bool HasObjection => MatchedEntries.Any(e => e.State is EntryState.UnderObjection or EntryState.SuspendedByObjection);
 
     /// <summary>A plain Chinese explanation for the clerk.</summary>
-    public string Explanation => _explanation ??= DecisionText.Chinese(this);
+    public string Explanation => RareMembers().Explanation ??= DecisionText.Chinese(this);
 
     /// <summary>The same explanation in English.</summary>
-    public string ExplanationEnglish => _explanationEnglish ??= DecisionText.English(this);
+    public string ExplanationEnglish => RareMembers().ExplanationEnglish ??= DecisionText.English(this);
 
     internal CheckRequest Request { get; }
 
@@ -115,6 +159,25 @@ public sealed class CreditDecision
 
     /// <summary>Outcome and explanation, for logs (the subject is masked).</summary>
     public override string ToString() => $"{Outcome} {Subject} @ {Scenario}: {ExplanationEnglish}";
+
+    // Readers may compose explanations on several threads at once: one set of members wins, and what the
+    // others composed is the same text.
+    private Rare RareMembers() => _rare ?? Interlocked.CompareExchange(ref _rare, new Rare(), null) ?? _rare;
+
+    private sealed class Rare
+    {
+        public IReadOnlyList<AppliedMeasure>? VoidedMeasures { get; set; }
+
+        public IReadOnlyList<RatingResult>? Ratings { get; set; }
+
+        public string? PlatformRequestId { get; set; }
+
+        public string? DegradedReason { get; set; }
+
+        public string? Explanation { get; set; }
+
+        public string? ExplanationEnglish { get; set; }
+    }
 }
 
 /// <summary>An entry found for the subject and how the decision treated it.</summary>

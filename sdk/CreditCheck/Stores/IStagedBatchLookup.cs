@@ -13,8 +13,10 @@ public interface IStagedBatchLookup
     /// <paramref name="answered"/>; the returned task fills every other slot (and never touches
     /// <paramref name="answered"/> again).</summary>
     /// <param name="subjects">The batch's subjects.</param>
-    /// <param name="lookups">One slot per subject, to fill.</param>
-    /// <param name="answered">One flag per subject: set for the slots filled before the first yield.</param>
+    /// <param name="lookups">One slot per subject, to fill; the array may be longer (the checker pools it):
+    /// only the first <c>subjects.Count</c> slots are read.</param>
+    /// <param name="answered">One flag per subject, all false on entry: set for the slots filled before the
+    /// first yield. It may be longer, like <paramref name="lookups"/>.</param>
     /// <param name="cancellationToken">Cancels the remote read.</param>
     /// <returns>Completes when every slot is filled.</returns>
     ValueTask LookupManyAsync(IReadOnlyList<SubjectId> subjects, SubjectLookup[] lookups, bool[] answered, CancellationToken cancellationToken);

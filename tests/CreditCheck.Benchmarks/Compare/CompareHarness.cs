@@ -185,6 +185,7 @@ internal static class CompareHarness
             results.Add("batch10k_ms_sdk_all_clean", batches.AllClean.PercentileMilliseconds(50));
             results.Add("batch10k_ms_naive_pipelined", batches.Pipelined.PercentileMilliseconds(50));
             results.Add("batch10k_speedup_vs_naive", results.Get("batch10k_ms_naive") / results.Get("batch10k_ms_sdk"));
+            results.Add("batch10k_speedup_vs_pipelined", results.Get("batch10k_ms_naive_pipelined") / results.Get("batch10k_ms_sdk"));
             Console.WriteLine($"   SDK {results.Get("batch10k_ms_sdk"):N2} ms ({batches.Sdk.Count} batches; all-clean batch {results.Get("batch10k_ms_sdk_all_clean"):N2} ms), naive {results.Get("batch10k_ms_naive"):N1} ms ({batches.Naive.Count}), pipelined naive {results.Get("batch10k_ms_naive_pipelined"):N1} ms ({batches.Pipelined.Count})");
 
             Stage($"filter false-positive rate: {FalsePositiveProbes:N0} unlisted valid identifiers");
