@@ -225,6 +225,8 @@ internal static class RedisScripts
           if not subject or not gen then return end
           local key, name = prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen
           local found = redis.pcall('HEXISTS', key, name)
+          -- Refused (an ACL without HEXISTS): nothing learnt. A key of the wrong type: missing.
+          if type(found) == 'table' and found.err and not string.find(found.err, 'WRONGTYPE', 1, true) then return end
           if found ~= 1 then
             missing[#missing + 1] = list
             missing[#missing + 1] = field
