@@ -46,9 +46,9 @@ public sealed class RedisEvictionTests(RedisFixture redis) : IClassFixture<Redis
         {
             var db = filler.GetDatabase();
             var value = new string('x', 16 * 1024);
-            for (var round = 0; round < 200 && await EvictedEntriesAsync(server, ns, people.Length) == 0; round++)
+            for (var round = 0; round < 1000 && await EvictedEntriesAsync(server, ns, people.Length) == 0; round++)
             {
-                await Task.WhenAll(Enumerable.Range(0, 100).Select(i => db.StringSetAsync($"filler:{round}:{i}", value)));
+                await Task.WhenAll(Enumerable.Range(0, 20).Select(i => db.StringSetAsync($"filler:{round}:{i}", value)));
             }
         }
 
@@ -63,7 +63,10 @@ public sealed class RedisEvictionTests(RedisFixture redis) : IClassFixture<Redis
         var decisions = await checker.CheckManyAsync([.. people.Select(p => new CheckRequest(p, "procurement"))]);
         Assert.DoesNotContain(decisions, d => d.Outcome == DecisionOutcome.Clear);
         Assert.All(decisions, d => Assert.True(d.Outcome == DecisionOutcome.Denied || d.IsDegraded, d.Outcome.ToString()));
-        Assert.Contains(decisions, d => d.IsDegraded && d.DegradedReason!.Contains("evicted", StringComparison.Ordinal));
+        // Which keys Redis evicts is its choice (approximated LRU): entry hashes, now and then another key of the
+        // namespace (a manifest, say), which the manifests' check names instead. Either way: degraded, named.
+        Assert.Contains(decisions, d => d.IsDegraded);
+        Assert.All(decisions.Where(d => d.IsDegraded), d => Assert.Contains("damaged", d.DegradedReason, StringComparison.Ordinal));
 
         // verify names the missing ones; with memory freed, a replace import restores them and a verify marks it whole.
         var found = Assert.Single((await harness.Publisher.VerifyAsync()).Lists);
