@@ -40,6 +40,7 @@ internal static class CliApp
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(GenerateCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(FeedbackCommands.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));
         root.Subcommands.Add(PlatformCommands.Create(context));

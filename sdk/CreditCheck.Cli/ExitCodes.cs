@@ -26,6 +26,9 @@ internal static class ExitCodes
     /// was checked (and written), the invalid ones are listed.</summary>
     public const int SomeLinesInvalid = 6;
 
+    /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list.</summary>
+    public const int DataDamaged = 7;
+
     /// <summary>A fault of the tool itself (please report it).</summary>
     public const int InternalError = 70;
 }

@@ -92,6 +92,9 @@ internal sealed class RedisOperatorStore : OperatorStore
 
     public override ICreditPublisher Publisher => _publisher;
 
+    /// <summary>Every list's index against the subjects' entry hashes (<see cref="RedisCreditPublisher.VerifyAsync"/>).</summary>
+    public Task<RedisVerification> VerifyAsync(string? list, CancellationToken cancellationToken) => _publisher.VerifyAsync(list, cancellationToken);
+
     public static async Task<RedisOperatorStore> ConnectAsync(StoreSettings settings, bool setUp, CancellationToken cancellationToken)
     {
         var options = new RedisStoreOptions

@@ -75,6 +75,12 @@ internal sealed class ImportStager
     /// <see cref="FinishAsync"/>.</summary>
     public FilterChecksum StagedPrints => _prints;
 
+    /// <summary>Whether an unchanged entry's field is written again under its committed generation (same
+    /// content): a replace import then restores entry fields deleted or evicted behind an index that still
+    /// names them. Set when they may be missing (a verify found some, or Redis evicted keys), since it costs a
+    /// write per unchanged entry.</summary>
+    public bool RestoreUnchanged { get; set; }
+
     /// <summary>Encodes the chunk on the thread pool and stages it after the previous one.</summary>
     public Task<ChunkOutcome> Stage(List<ListRecord> records)
     {
@@ -265,6 +271,13 @@ internal sealed class ImportStager
                 {
                     garbage.Add(Join(chunk.Key(i), _listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed]))));
                 }
+            }
+            else if (decisions[i].Outcome == Outcome.Unchanged && RestoreUnchanged)
+            {
+                tasks.Add(batch.HashSetAsync(
+                    (RedisKey)(byte[])[.. _entriesPrefix, .. chunk.Key(i)],
+                    Join(_listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed]))),
+                    chunk.Json(i).ToArray()));
             }
         }
 

@@ -41,6 +41,12 @@ internal static partial class Log
     [LoggerMessage(2110, LogLevel.Warning, "Redis evicts keys under memory pressure (maxmemory-policy {Policy}); set it to noeviction: an evicted list would make listed subjects look clean (this store detects it and degrades)", EventName = "EvictionPolicy")]
     public static partial void EvictionPolicy(ILogger logger, string policy);
 
+    [LoggerMessage(2111, LogLevel.Error, "Subjects' entry hashes in namespace {Namespace} may be missing; a subject the local filter holds whose entry hash reads empty is decided by the unavailability policy until the data is verified whole (creditcheck verify): {Damage}", EventName = "EntryDataDamaged")]
+    public static partial void EntryDataDamaged(ILogger logger, string @namespace, string damage);
+
+    [LoggerMessage(2112, LogLevel.Information, "Subjects' entry hashes in namespace {Namespace} are verified whole again", EventName = "EntryDataRestored")]
+    public static partial void EntryDataRestored(ILogger logger, string @namespace);
+
     [LoggerMessage(2106, LogLevel.Error, "An entry of {Subject} in namespace {Namespace} is unreadable: {Field}: {Reason}", EventName = "UnreadableEntry")]
     public static partial void UnreadableEntry(ILogger logger, string subject, string @namespace, string field, string reason);
 

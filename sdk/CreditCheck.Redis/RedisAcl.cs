@@ -32,6 +32,8 @@ public static class RedisAcl
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
         // subject's entry key of the wrong type is named by its TYPE. A resync reads filter sources in pieces (GETRANGE).
         "+strlen", "+hlen", "+type", "+getrange",
+        // The idle check of subjects' entry hashes samples each list's index and checks the entries it names.
+        "+hrandfield", "+hexists",
         // check counts (MULTI, HINCRBY, EXPIRE, EXEC) and commitments (their scripts, HGETALL/HMGET reads)
         "+multi", "+exec", "+hincrby", "+expire", "+hsetnx", "+hset", "+zadd", "+zrem",
     ];

@@ -84,6 +84,7 @@ public sealed partial class RedisCreditPublisher
         var counts = new ImportCounts();
         var copied = new FilterChecksum((long)begin[3], (uint)(long)begin[4], (uint)(long)begin[5]);
         var stager = ImportStager.Open(_connection, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, copied);
+        stager.RestoreUnchanged = mode == ImportMode.Replace && (int)begin[2] == 1 && await EntriesMayBeMissingAsync(listCode).ConfigureAwait(false);
         try
         {
             // A pipeline: a thread of its own reads and checks the records (the source may block on a

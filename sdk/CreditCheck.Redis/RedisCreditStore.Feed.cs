@@ -218,6 +218,8 @@ public sealed partial class RedisCreditStore
             SetDamage(found);
         }
 
+        // Entry hashes (which no manifest covers) are checked before the new state answers.
+        await CheckEntriesAsync().ConfigureAwait(false);
         _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
@@ -300,6 +302,7 @@ public sealed partial class RedisCreditStore
     /// in full. Damage that stays as it was costs one small script per poll, not a resync.</summary>
     private async Task<bool> VerifyAsync()
     {
+        await CheckEntriesAsync().ConfigureAwait(false);
         var (problems, summary) = await ReadIntegrityAsync().ConfigureAwait(false);
         if (problems.Count > 0)
         {

@@ -41,7 +41,7 @@ public sealed partial class RedisCreditStore
                 : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
         }
 
-        if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || _damage is null))
+        if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || (_damage is null && _entryDamage is null)))
         {
             return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
         }
@@ -270,7 +270,7 @@ public sealed partial class RedisCreditStore
             _cache.Remember(probe.Subject, cached, probe.CacheGeneration);
         }
 
-        return cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && _damage is { } damage
+        return cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && EmptyReadDamage(probe) is { } damage
             ? Damaged(state, freshness, damage)
             : new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
     }

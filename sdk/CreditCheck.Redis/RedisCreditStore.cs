@@ -104,8 +104,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Catalog.Version,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
-                _lastError,
-                _damage)
+                _lastError ?? _entryDamage,
+                Combine(_damage, _entryDamage))
             {
                 ReplicaReads = Interlocked.Read(ref _replicaReads),
                 ReplicaReadsBehind = Interlocked.Read(ref _replicaReadsBehind),

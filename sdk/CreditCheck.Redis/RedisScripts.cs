@@ -195,6 +195,92 @@ internal static class RedisScripts
         return out
         """;
 
+    // The node's eviction facts as INFO lines ("maxmemory_policy:…", "evicted_keys:…", "run_id:…"), only
+    // those three: the caller parses them (InfoFields). INFO refused (an ACL, a proxy) gives none.
+    private const string EvictionInfoLua = """
+        local function info_lines()
+          local lines = {}
+          for _, wanted in ipairs({ { 'memory', 'maxmemory_policy' }, { 'stats', 'evicted_keys' }, { 'server', 'run_id' } }) do
+            local text = redis.pcall('INFO', wanted[1])
+            if type(text) == 'string' then
+              local value = string.match(text, wanted[2] .. ':([^\r\n]*)')
+              if value then lines[#lines + 1] = wanted[2] .. ':' .. value end
+            end
+          end
+          return table.concat(lines, '\r\n')
+        end
+        """;
+
+    /// <summary>ARGV: prefix, sample size K, then entries known missing as (list, index field) pairs. The
+    /// idle check of subjects' entry hashes: {eviction INFO lines, the verified mark in <c>meta</c> or '',
+    /// {list, index field, entry key, entry field …} missing}. Of each list it samples K index fields
+    /// (HRANDFIELD) and checks that the entry field each names exists; the pairs passed in are checked again
+    /// (one the index no longer names is no longer missing). Read-only; a key of the wrong type counts as missing.</summary>
+    private const string EntryCheckLua = EvictionInfoLua + "\n" + """
+        local prefix, k = ARGV[1], tonumber(ARGV[2])
+        local missing = {}
+        local function check(list, field, value)
+          local subject, entry = string.match(field, '^([^\t]+)\t(.*)$')
+          local gen = value and string.match(value, '^[^\t]+')
+          if not subject or not gen then return end
+          local key, name = prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen
+          local found = redis.pcall('HEXISTS', key, name)
+          -- Refused (an ACL without HEXISTS): nothing learnt. A key of the wrong type: missing.
+          if type(found) == 'table' and found.err and not string.find(found.err, 'WRONGTYPE', 1, true) then return end
+          if found ~= 1 then
+            missing[#missing + 1] = list
+            missing[#missing + 1] = field
+            missing[#missing + 1] = key
+            missing[#missing + 1] = name
+          end
+        end
+        for i = 3, #ARGV - 1, 2 do
+          local value = redis.pcall('HGET', prefix .. 'l:' .. ARGV[i], ARGV[i + 1])
+          if type(value) == 'string' then check(ARGV[i], ARGV[i + 1], value) end
+        end
+        local lists = redis.pcall('SMEMBERS', prefix .. 'lists')
+        if k > 0 and type(lists) == 'table' and not lists.err then
+          for _, list in ipairs(lists) do
+            local sample = redis.pcall('HRANDFIELD', prefix .. 'l:' .. list, k, 'WITHVALUES')
+            if type(sample) == 'table' and not sample.err then
+              for i = 1, #sample, 2 do check(list, sample[i], sample[i + 1]) end
+            end
+          end
+        end
+        local mark = redis.pcall('HGET', prefix .. 'meta', 'verified')
+        return { info_lines(), type(mark) == 'string' and mark or '', missing }
+        """;
+
+    /// <summary>ARGV: prefix, list, cursor, count, max named. One page of a list's index (HSCAN) checked
+    /// against the subjects' entry hashes: {next cursor, fields checked, fields missing, {index field, entry
+    /// key, entry field …} for the first max missing}.</summary>
+    private const string VerifyEntriesLua = """
+        local prefix, list, max = ARGV[1], ARGV[2], tonumber(ARGV[5])
+        local page = redis.call('HSCAN', prefix .. 'l:' .. list, ARGV[3], 'COUNT', tonumber(ARGV[4]))
+        local fields, missing, named = page[2], 0, {}
+        for i = 1, #fields, 2 do
+          local subject, entry = string.match(fields[i], '^([^\t]+)\t(.*)$')
+          local gen = string.match(fields[i + 1], '^[^\t]+')
+          local key, name = prefix .. 'e:' .. (subject or ''), list .. '\t' .. (entry or '') .. '\t' .. (gen or '')
+          if not subject or not gen or redis.pcall('HEXISTS', key, name) ~= 1 then
+            missing = missing + 1
+            if #named < max * 3 then
+              named[#named + 1] = fields[i]
+              named[#named + 1] = key
+              named[#named + 1] = name
+            end
+          end
+        end
+        return { page[1], #fields / 2, missing, named }
+        """;
+
+    /// <summary>KEYS: a key of the namespace (for routing). The node's eviction facts as INFO lines.</summary>
+    public const string EvictionInfo = EvictionInfoLua + "\nreturn info_lines()";
+
+    public const string EntryCheck = MigrationGuardLua + EntryCheckLua;
+
+    public const string VerifyEntries = MigrationGuardLua + VerifyEntriesLua;
+
     /// <summary>ARGV: prefix, json, version, keep. Returns the sequence, or -1 when the version is published
     /// with other content.</summary>
     private const string PublishCatalogLua = AnnounceLua + "\n" + """

@@ -26,6 +26,7 @@ internal static class Exit
     public const int Conflict = 4;
     public const int NotFound = 5;
     public const int SomeLinesInvalid = 6;
+    public const int DataDamaged = 7;
 }
 
 /// <summary>What one run of the tool gave.</summary>

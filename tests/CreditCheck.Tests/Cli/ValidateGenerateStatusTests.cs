@@ -159,6 +159,36 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Verify_EntryHashDeleted_NamesItExit7_ReplaceImportAndVerifyMakeItWhole()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("d.csv", Rows.Entity(1), Rows.Entity(2), Rows.Entity(3));
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
+        var ns = $"cc:{{{cli.Namespace}}}:";
+        var field = (await redis.Server.CommandAsync("HRANDFIELD", ns + "l:" + CliSession.Debtors, "1")).Split("\r\n")[2];
+        var key = ns + "e:" + field.Split('\t')[0];
+        await redis.Server.CommandAsync("DEL", key);
+
+        var found = await cli.RunAsync("verify", "--json");
+        var text = await cli.RunAsync("verify");
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--mode", "replace");
+        var whole = await cli.RunAsync("verify", "--json");
+
+        Assert.Equal(Exit.DataDamaged, found.ExitCode);
+        var list = found.Json["lists"]![0]!;
+        Assert.Equal((3, 1), (list["checked"]!.GetValue<int>(), list["missing"]!.GetValue<int>()));
+        Assert.Contains(key, list["firstMissing"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(found.Json["markWritten"]!.GetValue<bool>());
+        Assert.Equal(Exit.DataDamaged, text.ExitCode);
+        Assert.Contains("缺失 1 条", text.Output, StringComparison.Ordinal);
+        Assert.Contains("--mode replace", text.Output, StringComparison.Ordinal);
+        Assert.Equal(Exit.Ok, whole.ExitCode);
+        Assert.True(whole.Json["whole"]!.GetValue<bool>());
+        Assert.True(whole.Json["markWritten"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Status_CatalogPublishedNoEntries_ShowsTheCatalogAndNoEntries()
     {
         using var cli = new CliSession(redis.Server);

@@ -250,4 +250,8 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
             await Cluster.CommandOnEveryNodeAsync("ACL", "DELUSER", "cc-sdk-" + ns, "cc-reader-" + ns);
         }
     }
+
+    [Fact]
+    public Task DeletedEntryHash_OnTheNamespacesPrimary_FoundByTheIdleSample_NeverClear_Repaired() =>
+        EntryDamageScenario.RunAsync(Cluster, async (ns, key) => await (await Cluster.PrimaryOfAsync(ns)).CommandAsync("DEL", key));
 }
