@@ -32,10 +32,12 @@ internal static class FilterSourceReader
 
     /// <summary>Reads the first <c>Length</c> bytes of each source into <paramref name="filter"/>, in pieces of
     /// <paramref name="pieceBytes"/> (a multiple of 8), <paramref name="piecesInFlight"/> requested at once;
-    /// <paramref name="afterPiece"/> is a test hook run after each piece is added.</summary>
+    /// <paramref name="afterPiece"/> is a test hook run after each piece is added, <paramref name="pieceSent"/> one
+    /// that sees each request sent. When a piece fails, the pieces still in flight are awaited (up to
+    /// <paramref name="timeout"/>) before the error goes up: none is left running or failing unobserved.</summary>
     public static async Task<Read[]> ReadAsync(
         IDatabase database, RedisKeys keys, IReadOnlyList<Source> sources, SplitBlockBloomFilter filter, TimeSpan timeout, TimeProvider time,
-        int pieceBytes = PieceBytes, int piecesInFlight = PiecesInFlight, Func<Task>? afterPiece = null)
+        int pieceBytes = PieceBytes, int piecesInFlight = PiecesInFlight, Func<Task>? afterPiece = null, Action<Task>? pieceSent = null)
     {
         if (pieceBytes <= 0 || pieceBytes % 8 != 0)
         {
@@ -45,34 +47,92 @@ internal static class FilterSourceReader
         var reads = new Read[sources.Count];
         var pending = new Queue<(int Source, Task<RedisValue> Piece)>(piecesInFlight);
         var (source, offset) = (0, 0L);
-        while (true)
+        try
         {
-            // Keep up to PiecesInFlight requests sent: the next piece of this list, or of the next list.
-            while (pending.Count < Math.Max(1, piecesInFlight) && source < sources.Count)
+            while (true)
             {
-                if (offset >= sources[source].Length)
+                // Keep up to PiecesInFlight requests sent: the next piece of this list, or of the next list.
+                while (pending.Count < Math.Max(1, piecesInFlight) && source < sources.Count)
                 {
-                    (source, offset) = (source + 1, 0);
-                    continue;
+                    if (offset >= sources[source].Length)
+                    {
+                        (source, offset) = (source + 1, 0);
+                        continue;
+                    }
+
+                    var end = Math.Min(offset + pieceBytes, sources[source].Length) - 1;
+                    var request = database.StringGetRangeAsync(keys.ListFingerprints(sources[source].List), offset, end);
+                    pieceSent?.Invoke(request);
+                    pending.Enqueue((source, request));
+                    offset = end + 1;
                 }
 
-                var end = Math.Min(offset + pieceBytes, sources[source].Length) - 1;
-                pending.Enqueue((source, database.StringGetRangeAsync(keys.ListFingerprints(sources[source].List), offset, end)));
-                offset = end + 1;
-            }
+                if (pending.Count == 0)
+                {
+                    return reads;
+                }
 
-            if (pending.Count == 0)
-            {
-                return reads;
+                var (of, task) = pending.Peek();
+                var piece = (byte[]?)await task.WaitAsync(timeout, time).ConfigureAwait(false) ?? [];
+                pending.Dequeue();
+                filter.AddWhileUnshared(piece);
+                reads[of] = new Read(reads[of].Bytes + piece.Length, reads[of].Checksum.Add(piece));
+                if (afterPiece is not null)
+                {
+                    await afterPiece().ConfigureAwait(false);
+                }
             }
+        }
+        catch when (pending.Count > 0)
+        {
+            // A piece failed (or timed out) while others are still in flight: wait for them before the error goes
+            // up, so none completes into a filter the caller drops or retries with, and none fails unobserved.
+            await DrainAsync(pending.Select(p => p.Piece), timeout, time).ConfigureAwait(false);
+            throw;
+        }
+    }
 
-            var (of, task) = pending.Dequeue();
-            var piece = (byte[]?)await task.WaitAsync(timeout, time).ConfigureAwait(false) ?? [];
-            filter.AddWhileUnshared(piece);
-            reads[of] = new Read(reads[of].Bytes + piece.Length, reads[of].Checksum.Add(piece));
-            if (afterPiece is not null)
+    /// <summary>Adds filter sources read in one step (<see cref="RedisScripts.ConsistentSnapshot"/>: per list, an
+    /// array of pieces) to <paramref name="filter"/>; returns what was read of each, as <see cref="ReadAsync"/> does.</summary>
+    public static Read[] Add(RedisResult[] sources, SplitBlockBloomFilter filter)
+    {
+        var reads = new Read[sources.Length];
+        for (var i = 0; i < sources.Length; i++)
+        {
+            foreach (var value in (RedisValue[])sources[i]!)
             {
-                await afterPiece().ConfigureAwait(false);
+                var piece = (byte[]?)value ?? [];
+                filter.AddWhileUnshared(piece);
+                reads[i] = new Read(reads[i].Bytes + piece.Length, reads[i].Checksum.Add(piece));
+            }
+        }
+
+        return reads;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for every piece still in flight, ignoring how each ends;
+    /// a piece the server never answers (hung) is observed when the client finally fails it.</summary>
+    private static async Task DrainAsync(IEnumerable<Task> pieces, TimeSpan timeout, TimeProvider time)
+    {
+        var all = pieces.ToArray();
+        try
+        {
+            await Task.WhenAll(all).WaitAsync(timeout, time).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // each piece's own failure is observed below; the first piece's error is the one that goes up
+        }
+
+        foreach (var piece in all)
+        {
+            if (piece.IsCompleted)
+            {
+                _ = piece.Exception;
+            }
+            else
+            {
+                _ = piece.ContinueWith(static p => _ = p.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
     }

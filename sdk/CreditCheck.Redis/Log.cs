@@ -55,4 +55,13 @@ internal static partial class Log
 
     [LoggerMessage(2121, LogLevel.Debug, "A replica of namespace {Namespace} could not answer a lookup ({Reason}): it is read again on the primary", EventName = "ReplicaReadFailed")]
     public static partial void ReplicaReadFailed(ILogger logger, string @namespace, string reason);
+
+    [LoggerMessage(2130, LogLevel.Warning, "Replica reads of namespace {Namespace} are suspended for {Backoff}: a replica could not answer ({Reason}); lookups go to the primary meanwhile", EventName = "ReplicaReadsSuspended")]
+    public static partial void ReplicaReadsSuspended(ILogger logger, string @namespace, TimeSpan backoff, string reason);
+
+    [LoggerMessage(2131, LogLevel.Information, "Replica reads of namespace {Namespace} are resumed: a replica answered again", EventName = "ReplicaReadsResumed")]
+    public static partial void ReplicaReadsResumed(ILogger logger, string @namespace);
+
+    [LoggerMessage(2132, LogLevel.Warning, "The resync of namespace {Namespace} started over {Restarts} times in a row while imports committed; reading the filter sources in one consistent step", EventName = "ResyncConsistentStep")]
+    public static partial void ResyncConsistentStep(ILogger logger, string @namespace, int restarts);
 }

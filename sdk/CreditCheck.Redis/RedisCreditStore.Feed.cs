@@ -122,7 +122,8 @@ public sealed partial class RedisCreditStore
     }
 
     /// <summary>Reads everything anew: catalog, filter sources, sequence. True when done; false when an
-    /// import committed while the filter sources were read (then it is tried again at once).</summary>
+    /// import committed while the filter sources were read (then it is tried again at once; after
+    /// <see cref="MaxResyncRestartsInARow"/> such restarts in a row, in one consistent step that cannot be).</summary>
     /// <remarks>One script reads the small things atomically (sequence, catalog, generations, manifests, each
     /// list's length); the fingerprints follow in pieces (<see cref="FilterSourceReader"/>), built into a new
     /// filter while the old one still answers; then the generations are read again. Unchanged, the pieces
@@ -132,8 +133,22 @@ public sealed partial class RedisCreditStore
     {
         var connection = _connection!;
         var started = _time.GetUtcNow();
-        var result = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Snapshot, [connection.Keys.Sequence], [connection.Keys.Prefix])
-            .WaitAsync(_options.OperationTimeout * 5, _time).ConfigureAwait(false))!;
+
+        // Restarted too often in a row (a publisher importing all the time): the snapshot and the filter sources in
+        // one script, which nothing can interleave with. It holds the sources in one reply (and blocks the server
+        // while it copies them), so it is the exception, not the way every resync reads.
+        var consistent = _resyncRestartsInARow >= MaxResyncRestartsInARow;
+        if (consistent)
+        {
+            Log.ResyncConsistentStep(_logger, _options.Namespace, _resyncRestartsInARow);
+        }
+
+        var reply = await connection.EvaluateAsync(
+                consistent ? RedisScripts.ConsistentSnapshot : RedisScripts.Snapshot,
+                [connection.Keys.Sequence],
+                consistent ? [connection.Keys.Prefix, FilterPieceBytes] : [connection.Keys.Prefix])
+            .WaitAsync(_options.OperationTimeout * (consistent ? 20 : 5), _time).ConfigureAwait(false);
+        var result = consistent ? (RedisResult[])((RedisResult[])reply!)[0]! : (RedisResult[])reply!;
         var sequence = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
         var fingerprint = (string)result[1]!;
         if (fingerprint.Length == 0)
@@ -167,24 +182,34 @@ public sealed partial class RedisCreditStore
         }
 
         var filter = new SplitBlockBloomFilter(keys);
-        var reads = await FilterSourceReader.ReadAsync(connection.Database, connection.Keys, sources, filter, _options.OperationTimeout, _time, FilterPieceBytes, FilterPiecesInFlight, FilterPieceRead).ConfigureAwait(false);
-        for (var i = 0; i < sources.Count; i++)
+        FilterSourceReader.Read[] reads;
+        if (consistent)
         {
-            if (reads[i].Bytes != sources[i].Length)
+            // Read in the snapshot's own step: nothing to confirm afterwards.
+            reads = FilterSourceReader.Add((RedisResult[])((RedisResult[])reply!)[1]!, filter);
+            Interlocked.Increment(ref _consistentResyncs);
+        }
+        else
+        {
+            reads = await FilterSourceReader.ReadAsync(connection.Database, connection.Keys, sources, filter, _options.OperationTimeout, _time, FilterPieceBytes, FilterPiecesInFlight, FilterPieceRead).ConfigureAwait(false);
+            for (var i = 0; i < sources.Count; i++)
             {
-                // Cut or replaced while read: whatever the manifests say (or when there are none), read it again.
-                Log.Resync(_logger, _options.Namespace, $"{connection.Keys.ListFingerprints(sources[i].List)} changed length while it was read ({sources[i].Length} bytes, then {reads[i].Bytes}); reading the filter sources again");
-                return false;
+                if (reads[i].Bytes != sources[i].Length)
+                {
+                    // Cut or replaced while read: whatever the manifests say (or when there are none), read it again.
+                    return StartOver($"{connection.Keys.ListFingerprints(sources[i].List)} changed length while it was read ({sources[i].Length} bytes, then {reads[i].Bytes}); reading the filter sources again");
+                }
+            }
+
+            var after = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Generations, [connection.Keys.Sequence], [connection.Keys.Prefix])
+                .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
+            if (long.Parse((string)after[0]!, CultureInfo.InvariantCulture) < sequence || !SameGenerations(generations, Generations((RedisResult[])after[1]!)))
+            {
+                return StartOver("an import committed while the filter sources were read; reading them again");
             }
         }
 
-        var after = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Generations, [connection.Keys.Sequence], [connection.Keys.Prefix])
-            .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
-        if (long.Parse((string)after[0]!, CultureInfo.InvariantCulture) < sequence || !SameGenerations(generations, Generations((RedisResult[])after[1]!)))
-        {
-            Log.Resync(_logger, _options.Namespace, "an import committed while the filter sources were read; reading them again");
-            return false;
-        }
+        _resyncRestartsInARow = 0;
 
         // Every list's data against its manifest: a damaged filter source or index must not answer "not listed".
         var damage = new List<string>();
@@ -269,6 +294,16 @@ public sealed partial class RedisCreditStore
 
             Log.EvictionPolicy(_logger, policy);
         }
+    }
+
+    /// <summary>A resync read the filter sources while they changed: it is counted and tried again (in one
+    /// consistent step after <see cref="MaxResyncRestartsInARow"/> in a row). Always false.</summary>
+    private bool StartOver(string reason)
+    {
+        _resyncRestartsInARow++;
+        Interlocked.Increment(ref _resyncRestarts);
+        Log.Resync(_logger, _options.Namespace, reason);
+        return false;
     }
 
     private static Dictionary<string, long> Generations(RedisResult[] flat)
@@ -512,6 +547,10 @@ public sealed partial class RedisCreditStore
 
     /// <summary>Test hook: pieces requested at once at a resync.</summary>
     internal int FilterPiecesInFlight { get; set; } = FilterSourceReader.PiecesInFlight;
+
+    /// <summary>Resyncs in a row that may start over (an import committed while the sources were read in pieces)
+    /// before the next reads them in one consistent step.</summary>
+    internal const int MaxResyncRestartsInARow = 3;
 
     /// <summary>Test hook: runs after each piece of a filter source is read at a resync.</summary>
     internal Func<Task>? FilterPieceRead { get; set; }

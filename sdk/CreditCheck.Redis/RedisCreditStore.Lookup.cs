@@ -146,29 +146,52 @@ public sealed partial class RedisCreditStore
     /// <summary>The read under <see cref="RedisReadPreference.PreferReplica"/>: one read-only script on a replica
     /// (the primary when none is connected) that returns the node's sequence with the hashes. The freshness
     /// rule: a node that has not applied the sequence this host has applied (S, taken before the read) is not
-    /// trusted for it — nor is a replica that fails to answer — and the read is redone on the primary.
+    /// trusted for it — nor is a replica that fails to answer — and the read is redone on the primary. After a
+    /// replica fails, reads go straight to the primary for a while (<see cref="Redis.ReplicaBackoff"/>).
     /// Returns the reply (sequence first) and whether it is at least as fresh as S (only then is it cached).</summary>
     private async Task<(RedisResult[] Reply, bool Current)> ReadPreferringReplicaAsync(RedisConnection connection, List<RedisKey> keys, CancellationToken cancellationToken)
     {
         var applied = Interlocked.Read(ref _applied);
         RedisKey[] withSequence = [connection.Keys.Sequence, .. keys];
-        Interlocked.Increment(ref _replicaReads);
-        try
+        if (!_replicaBackoff.TryUseReplica(out var probing))
         {
-            var reply = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.PreferReplica, cancellationToken).ConfigureAwait(false);
-            var sequence = SequenceOf(reply);
-            if (sequence >= applied)
-            {
-                return (reply, true);
-            }
-
-            Interlocked.Increment(ref _replicaReadsBehind);
-            Log.ReplicaBehind(_logger, _options.Namespace, sequence, applied);
+            // A replica failed lately: straight to the primary, without paying the replica's timeout again.
+            Interlocked.Increment(ref _replicaReadsBackedOff);
         }
-        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        else
         {
-            Interlocked.Increment(ref _replicaReadsFailed);
-            Log.ReplicaReadFailed(_logger, _options.Namespace, $"{cause.GetType().Name}: {cause.Message}");
+            Interlocked.Increment(ref _replicaReads);
+            try
+            {
+                var reply = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.PreferReplica, cancellationToken).ConfigureAwait(false);
+                if (_replicaBackoff.Succeeded())
+                {
+                    Log.ReplicaReadsResumed(_logger, _options.Namespace);
+                }
+
+                var sequence = SequenceOf(reply);
+                if (sequence >= applied)
+                {
+                    return (reply, true);
+                }
+
+                Interlocked.Increment(ref _replicaReadsBehind);
+                Log.ReplicaBehind(_logger, _options.Namespace, sequence, applied);
+            }
+            catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _replicaReadsFailed);
+                var reason = $"{cause.GetType().Name}: {cause.Message}";
+                Log.ReplicaReadFailed(_logger, _options.Namespace, reason);
+                if (_replicaBackoff.Failed(_time.GetUtcNow()) is { } backoff)
+                {
+                    Log.ReplicaReadsSuspended(_logger, _options.Namespace, backoff, reason);
+                }
+            }
+            finally
+            {
+                _replicaBackoff.EndProbe(probing);
+            }
         }
 
         var primary = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.DemandMaster, cancellationToken).ConfigureAwait(false);
@@ -183,6 +206,9 @@ public sealed partial class RedisCreditStore
 
         return (primary, true);
     }
+
+    /// <summary>Test hook: the replicas' back-off (its lengths can be set).</summary>
+    internal ReplicaBackoff ReplicaBackoff => _replicaBackoff;
 
     private async Task<RedisResult[]> ReadWithSequenceAsync(RedisConnection connection, RedisKey[] keys, CommandFlags flags, CancellationToken cancellationToken) =>
         (RedisResult[])(await WhileSlotMovesAsync(

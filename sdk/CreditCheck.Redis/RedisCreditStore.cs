@@ -46,6 +46,11 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private long _replicaReads;
     private long _replicaReadsBehind;
     private long _replicaReadsFailed;
+    private long _replicaReadsBackedOff;
+    private readonly ReplicaBackoff _replicaBackoff;
+    private int _resyncRestartsInARow;
+    private long _resyncRestarts;
+    private long _consistentResyncs;
     private volatile string? _lastError;
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
@@ -84,6 +89,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisCreditStore>();
         _cache = new SubjectCache(options.CacheCapacity);
         _selector = new EntrySelector(_logger, options.Namespace);
+        _replicaBackoff = new ReplicaBackoff(_time);
     }
 
     /// <summary>Whether the store has synchronized at least once and the feed is within
@@ -110,6 +116,10 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 ReplicaReads = Interlocked.Read(ref _replicaReads),
                 ReplicaReadsBehind = Interlocked.Read(ref _replicaReadsBehind),
                 ReplicaReadsFailed = Interlocked.Read(ref _replicaReadsFailed),
+                ReplicaReadsBackedOff = Interlocked.Read(ref _replicaReadsBackedOff),
+                ReplicaBackoffUntil = _replicaBackoff.Until,
+                ResyncRestarts = Interlocked.Read(ref _resyncRestarts),
+                ConsistentResyncs = Interlocked.Read(ref _consistentResyncs),
             };
         }
     }
@@ -287,6 +297,23 @@ public sealed record RedisStoreStatus(
     /// <summary>Of <see cref="ReplicaReads"/>, those whose node had not applied this host's sequence: redone on the primary.</summary>
     public long ReplicaReadsBehind { get; init; }
 
-    /// <summary>Of <see cref="ReplicaReads"/>, those the replica could not answer (down, timed out): redone on the primary.</summary>
+    /// <summary>Of <see cref="ReplicaReads"/>, those the replica could not answer (down, timed out): redone on the
+    /// primary, and the replicas are backed off (<see cref="ReplicaBackoffUntil"/>).</summary>
     public long ReplicaReadsFailed { get; init; }
+
+    /// <summary>Reads sent straight to the primary, not counted in <see cref="ReplicaReads"/>, because a replica
+    /// failed lately (<see cref="ReplicaBackoffUntil"/>): they paid no replica timeout.</summary>
+    public long ReplicaReadsBackedOff { get; init; }
+
+    /// <summary>Until when lookups skip the replicas after a replica read failed or timed out (the back-off
+    /// grows from 1 s to at most 1 min while retries fail; a replica answering ends it), or null.</summary>
+    public DateTimeOffset? ReplicaBackoffUntil { get; init; }
+
+    /// <summary>Resyncs started over because an import committed (or a filter source changed length) while the
+    /// filter sources were read in pieces. After 3 in a row the next read is one consistent step
+    /// (<see cref="ConsistentResyncs"/>), so a publisher importing all the time cannot hold a resync off.</summary>
+    public long ResyncRestarts { get; init; }
+
+    /// <summary>Resyncs that read the filter sources in one consistent step (one script) after restarting 3 times in a row.</summary>
+    public long ConsistentResyncs { get; init; }
 }

@@ -132,6 +132,22 @@ internal static class RedisScripts
     /// atomically. A key of the wrong type is reported, not raised. The fingerprints themselves are read
     /// afterwards in pieces (<see cref="FilterSourceReader"/>): one reply holding them all would be as
     /// large as the lists.</summary>
+    // After SnapshotLua (wrapped in a function): each list's filter source, in pieces, read in the same script.
+    private const string SourcesLua = """
+        local out = snapshot()
+        local prefix, size = ARGV[1], tonumber(ARGV[2])
+        local sources = {}
+        for i = 8, #out, 4 do
+          local pieces = {}
+          local length = tonumber(out[i + 1]) or -1
+          for offset = 0, length - 1, size do
+            pieces[#pieces + 1] = redis.call('GETRANGE', prefix .. 'kb:' .. out[i], offset, math.min(offset + size, length) - 1)
+          end
+          sources[#sources + 1] = pieces
+        end
+        return { out, sources }
+        """;
+
     private const string SnapshotLua = """
         local prefix = ARGV[1]
         local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys', 'manifest')
@@ -466,6 +482,12 @@ internal static class RedisScripts
     public const string ReadManyWithSequence = ReadManyWithSequenceLua;
 
     public const string Snapshot = MigrationGuardLua + SnapshotLua;
+
+    /// <summary>The snapshot and every list's filter source with it, in one atomic step: KEYS[1] the sequence,
+    /// ARGV[1] the prefix, ARGV[2] the piece size. Returns { snapshot, sources }: the snapshot as
+    /// <see cref="Snapshot"/> returns it, and per list (in its order) the filter source as pieces of at most
+    /// ARGV[2] bytes. A resync that an import kept restarting reads this way: nothing can change in between.</summary>
+    public const string ConsistentSnapshot = MigrationGuardLua + "local function snapshot()\n" + SnapshotLua + "\nend\n" + SourcesLua;
 
     public const string Verify = MigrationGuardLua + VerifyLua;
 

@@ -50,7 +50,10 @@ public sealed class RedisStoreOptions
     /// <see cref="RedisReadPreference.Primary"/> (the default) or <see cref="RedisReadPreference.PreferReplica"/>,
     /// which takes that load off the primary. A replica's answer is used only when the replica has applied at
     /// least the change sequence this host has (read in the same script call); otherwise, or when no replica
-    /// answers, the lookup is read again on the primary. Needs Redis 7.0 or later.</summary>
+    /// answers, the lookup is read again on the primary. A replica that fails or times out is skipped for a
+    /// back-off (1 s, doubling up to 1 min while it keeps failing, ended by its first answer), so a hung replica
+    /// costs one <see cref="OperationTimeout"/> per back-off, not one per lookup (see
+    /// <see cref="RedisStoreStatus.ReplicaBackoffUntil"/>). Needs Redis 7.0 or later.</summary>
     public RedisReadPreference ReadPreference { get; set; } = RedisReadPreference.Primary;
 
     /// <summary>How many listed subjects' entries are cached. Default 10,000.</summary>

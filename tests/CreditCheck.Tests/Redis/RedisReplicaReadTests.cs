@@ -1,5 +1,6 @@
 using CreditCheck.Redis;
 using CreditCheck.Stores;
+using CreditCheck.Tests.Feedback;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,8 @@ namespace CreditCheck.Tests.Redis;
 public sealed class RedisReplicaReadTests
 {
     private const int Listed = 20;
+    private const int ReplicaReadsSuspendedLogged = 2130;
+    private const int ReplicaReadsResumedLogged = 2131;
 
     private static readonly SubjectId[] People = [.. Enumerable.Range(0, Listed).Select(SyntheticIds.Person)];
 
@@ -133,6 +136,113 @@ public sealed class RedisReplicaReadTests
         }
 
         Assert.Equal(0, store.Status.ReplicaReadsBehind);
+    }
+
+    [Fact]
+    public async Task HungReplica_CostsOneTimeout_ThenReadsGoToThePrimaryUntilItAnswersAgain()
+    {
+        await using var nodes = await RedisReplication.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(nodes.Primary);
+        var sequence = await ListAsync(harness);
+        var clock = new MovableClock();
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(
+            RedisHarness.Options(nodes.Primary, harness.Namespace, o =>
+            {
+                o.Configuration = nodes.Configuration;
+                o.ReadPreference = RedisReadPreference.PreferReplica;
+                o.CacheCapacity = 0;
+                o.PollInterval = TimeSpan.FromMinutes(5);
+            }),
+            new CreditCheckOptions { MaxStaleness = TimeSpan.FromDays(1) },
+            null,
+            clock,
+            logs.Factory());
+
+        // A back-off far longer than the test: every read after the first timeout must skip the replica.
+        store.ReplicaBackoff.Initial = TimeSpan.FromMinutes(10);
+        await store.StartAsync();
+        await RedisHarness.WaitForAsync(store, sequence);
+        await nodes.WaitForReplicaAsync(harness.Namespace, sequence);
+        var checker = Checker(store);
+        Assert.All(await CheckAllAsync(checker), d => Assert.Equal(DecisionOutcome.Denied, d.Outcome));
+        var reads = store.Status.ReplicaReads;
+
+        await nodes.Replica.FreezeAsync();
+        try
+        {
+            // Ten reads (a single check and a batch, five times): the first waits out OperationTimeout on the hung
+            // replica; the other nine go straight to the primary.
+            for (var round = 0; round < 5; round++)
+            {
+                var decisions = await CheckAllAsync(checker);
+                Assert.All(decisions, d => Assert.Equal(DecisionOutcome.Denied, d.Outcome));
+                Assert.All(decisions, d => Assert.False(d.IsDegraded, d.DegradedReason));
+            }
+
+            Assert.Equal(1, store.Status.ReplicaReadsFailed);
+            Assert.Equal(9, store.Status.ReplicaReadsBackedOff);
+            Assert.Equal(reads + 1, store.Status.ReplicaReads);
+            Assert.NotNull(store.Status.ReplicaBackoffUntil);
+            Assert.Single(logs.Of(ReplicaReadsSuspendedLogged));
+        }
+        finally
+        {
+            await nodes.Replica.ContinueAsync();
+        }
+
+        // The back-off runs out: one read tries the replica, which answers; replica reads resume.
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.All(await CheckAllAsync(checker), d => Assert.Equal(DecisionOutcome.Denied, d.Outcome));
+
+        Assert.Null(store.Status.ReplicaBackoffUntil);
+        Assert.Equal(1, store.Status.ReplicaReadsFailed);
+        Assert.Equal(9, store.Status.ReplicaReadsBackedOff);
+        Assert.Equal(reads + 3, store.Status.ReplicaReads);
+        Assert.Single(logs.Of(ReplicaReadsResumedLogged));
+    }
+
+    [Fact]
+    public void Backoff_GrowsWhileRetriesFail_IsCapped_LetsOneReadRetryAtATime_AndEndsOnSuccess()
+    {
+        var clock = new MovableClock();
+        var backoff = new ReplicaBackoff(clock) { Initial = TimeSpan.FromSeconds(1), Maximum = TimeSpan.FromSeconds(3) };
+        Assert.True(backoff.TryUseReplica(out var probing));
+        Assert.False(probing);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), backoff.Failed(clock.GetUtcNow()));
+        Assert.False(backoff.TryUseReplica(out _));
+        var lengths = new List<TimeSpan>();
+        for (var retry = 0; retry < 3; retry++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.True(backoff.TryUseReplica(out probing));
+            Assert.True(probing);
+            Assert.False(backoff.TryUseReplica(out _)); // one retry at a time
+            var now = clock.GetUtcNow();
+            Assert.Null(backoff.Failed(now)); // grown, not started: logged once
+            backoff.EndProbe(probing);
+            lengths.Add(backoff.Until!.Value - now);
+        }
+
+        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)], lengths);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(backoff.TryUseReplica(out probing));
+        Assert.True(backoff.Succeeded());
+        backoff.EndProbe(probing);
+        Assert.Null(backoff.Until);
+        Assert.False(backoff.Succeeded());
+        Assert.Equal(TimeSpan.FromSeconds(1), backoff.Failed(clock.GetUtcNow())); // reset: starts from the first length again
+    }
+
+    /// <summary>The system clock moved on at will (timers stay real), to let a back-off run out without waiting.</summary>
+    private sealed class MovableClock : TimeProvider
+    {
+        private long _offsetTicks;
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
     }
 
     [Fact]

@@ -15,6 +15,9 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
 {
     private const int ResyncLogged = 2103;
     private const int DamageLogged = 2107;
+    private const int SynchronizedLogged = 2101;
+    private const int FeedFailedLogged = 2102;
+    private const int ConsistentStepLogged = 2132;
     private static readonly SubjectId[] People = [.. Enumerable.Range(0, 40).Select(SyntheticIds.Person)];
     private static readonly SubjectId[] Newcomers = [.. Enumerable.Range(1000, 10).Select(SyntheticIds.Person)];
 
@@ -184,6 +187,105 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
         foreach (var kept in People.Where(p => p != People[5]))
         {
             Assert.True(await ListedAsync(store, kept), $"{kept} is listed");
+        }
+    }
+
+    [Fact]
+    public async Task PieceFailingMidRead_TheResyncFailsWhole_AndALaterOneSucceeds()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        var key = $"cc:{{{harness.Namespace}}}:kb:debtors";
+        var logs = new LogCapture();
+
+        // After the first piece the filter source is swapped for a hash: the pieces sent after it fail (WRONGTYPE)
+        // while others are in flight; the resync fails whole, the feed retries (finding the damage) until it is undone.
+        await using var store = await StartAsync(harness, logs, pieceBytes: 16, inFlight: 4, Once(async () =>
+        {
+            await redis.Server.CommandAsync("RENAME", key, key + ":saved");
+            await redis.Server.CommandAsync("HSET", key, "not", "a filter source");
+        }));
+        Assert.NotEmpty(logs.Of(FeedFailedLogged));
+
+        await redis.Server.CommandAsync("DEL", key);
+        await redis.Server.CommandAsync("RENAME", key + ":saved", key);
+        await WaitUntilAsync(() => store.Status.Damage is null && store.Status.FilterKeys == People.Length, () => $"damage {store.Status.Damage}, {store.Status.FilterKeys} keys");
+
+        foreach (var listed in People)
+        {
+            Assert.True(await ListedAsync(store, listed), $"{listed} is listed");
+        }
+    }
+
+    [Fact]
+    public async Task ImportsCommittingDuringEveryRead_RestartTheResyncABoundedNumberOfTimes_NoListedSubjectIsClear()
+    {
+        // People[..20] are listed in every version of the list; the rest and the newcomers come and go.
+        static IEnumerable<SubjectId> Version(int k) => People[..20].Concat(People.Skip(20 + (k % 2 * 10)).Take(10)).Append(Newcomers[k % Newcomers.Length]);
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await harness.Publisher.ImportListAsync("debtors", Version(0).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        var logs = new LogCapture();
+        await using var store = await StartAsync(harness, logs, pieceBytes: 16, inFlight: 1);
+        var checker = new CreditChecker(store, Microsoft.Extensions.Options.Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailClosed }), TimeProvider.System);
+
+        // A publisher that commits a new version of the list during every read of the filter sources (once per
+        // attempt, after its first piece), at most 20 times: without a bound the resync would restart each time.
+        var (imports, lastAttempt, version) = (0, -1L, 1);
+        long committed = 0;
+        store.FilterPieceRead = async () =>
+        {
+            var attempt = store.Status.ResyncRestarts + logs.Of(SynchronizedLogged).Count;
+            if (attempt != lastAttempt && imports < 20)
+            {
+                (lastAttempt, imports, version) = (attempt, imports + 1, version + 1);
+                committed = (await harness.Publisher.ImportListAsync("debtors", Version(version).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace)).Sequence;
+            }
+        };
+
+        // Checks of the always-listed subjects run throughout: never Clear.
+        using var checking = new CancellationTokenSource();
+        var checks = Task.Run(async () =>
+        {
+            var decisions = new List<CreditDecision>();
+            for (var round = 0; round < 10_000 && !checking.IsCancellationRequested; round++)
+            {
+                decisions.AddRange(await checker.CheckManyAsync([.. People[..20].Select(p => new CheckRequest(p, "procurement"))]));
+            }
+
+            return decisions;
+        });
+
+        var started = await harness.Publisher.ImportListAsync("debtors", Version(1).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        await WaitUntilAsync(() => store.Status.ConsistentResyncs >= 1 && Volatile.Read(ref committed) > 0 && store.Status.Sequence >= Volatile.Read(ref committed), () => $"sequence {store.Status.Sequence}, {store.Status.ResyncRestarts} restarts, {store.Status.ConsistentResyncs} consistent, {store.Status.LastError}");
+        await checking.CancelAsync();
+        var decisions = await checks;
+
+        Assert.True(started.Sequence > 0);
+        Assert.Equal(RedisCreditStore.MaxResyncRestartsInARow, store.Status.ResyncRestarts);
+        Assert.Equal(1, store.Status.ConsistentResyncs);
+        Assert.Single(logs.Of(ConsistentStepLogged));
+        Assert.Null(store.Status.Damage);
+        Assert.NotEmpty(decisions);
+        Assert.DoesNotContain(decisions, d => d.Outcome == DecisionOutcome.Clear);
+        var final = Version(version).ToHashSet();
+        foreach (var subject in People.Concat(Newcomers))
+        {
+            Assert.True(final.Contains(subject) == await ListedAsync(store, subject), $"{subject} listed: {final.Contains(subject)}");
+        }
+    }
+
+    /// <summary>Polls (bounded: 30 s) until the condition holds.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> state)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not reached within 30 s: {state()}.");
+            }
+
+            await Task.Delay(20);
         }
     }
 }

@@ -91,6 +91,28 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server's process (SIGSTOP): connections stay open and nothing is answered, as a hung
+    /// node behaves. <see cref="ContinueAsync"/> lets it go on; killing or disposing works either way.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a frozen server go on (SIGCONT).</summary>
+    public Task ContinueAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException($"redis-server on port {Port} is not running.");
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Every key matching the pattern (KEYS; fine for a test's small namespace).</summary>
     public async Task<IReadOnlyList<string>> KeysAsync(string pattern)
     {
