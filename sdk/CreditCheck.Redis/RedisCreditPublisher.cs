@@ -31,6 +31,11 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     private readonly RedisStoreOptions _options;
     private readonly ILogger _logger;
 
+    // The catalog last read, by version: one version has one content (publishing a changed catalog under a
+    // published version is refused), so an upsert validates against it and its script only checks the version
+    // is still current — one round trip instead of reading and parsing the catalog every time.
+    private volatile VersionedCatalog? _catalog;
+
     private RedisCreditPublisher(RedisConnection connection, RedisStoreOptions options, ILogger logger)
     {
         _connection = connection;
@@ -130,14 +135,32 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     public async Task<long> UpsertAsync(ListRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var catalog = await RequireCatalogAsync(cancellationToken).ConfigureAwait(false);
-        if (ListEntryRules.Check(record, catalog) is { } problem)
+        var fresh = _catalog is null;
+        var catalog = _catalog ?? await LoadCatalogAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; ; attempt++)
         {
-            throw new ListEntryException(problem);
-        }
+            if (ListEntryRules.Check(record, catalog.Catalog) is { } problem)
+            {
+                if (fresh)
+                {
+                    throw new ListEntryException(problem);
+                }
 
-        var (status, sequence) = await WriteAsync(record, expectedHash: string.Empty, cancellationToken).ConfigureAwait(false);
-        return status >= 0 ? sequence : throw new InvalidOperationException("The entry changed concurrently; try again.");
+                // Refused by the catalog kept from before: a newer one may allow it.
+                (catalog, fresh) = (await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), true);
+                continue;
+            }
+
+            var (status, sequence) = await WriteAsync(record, expectedHash: string.Empty, catalog.Version, cancellationToken).ConfigureAwait(false);
+            if (status != CatalogChanged || attempt == 2)
+            {
+                return status >= 0 ? sequence
+                    : status == CatalogChanged ? throw new InvalidOperationException($"The catalog of namespace '{Keys.Namespace}' kept changing during the upsert; try again.")
+                    : throw new InvalidOperationException("The entry changed concurrently; try again.");
+            }
+
+            (catalog, fresh) = (await LoadCatalogAsync(cancellationToken).ConfigureAwait(false), true);
+        }
     }
 
     /// <inheritdoc/>
@@ -171,7 +194,7 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
             }
 
             var changed = current.Value.Entry with { Status = status, StatusReason = reason };
-            var (result, _) = await WriteAsync(new ListRecord(subject, changed), current.Value.Hash, cancellationToken).ConfigureAwait(false);
+            var (result, _) = await WriteAsync(new ListRecord(subject, changed), current.Value.Hash, catalogVersion: string.Empty, cancellationToken).ConfigureAwait(false);
             if (result >= 0)
             {
                 return true;
@@ -189,7 +212,10 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     /// <summary>Closes the connection if the publisher opened it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 
-    private async Task<(int Status, long Sequence)> WriteAsync(ListRecord record, string expectedHash, CancellationToken cancellationToken)
+    /// <summary>The upsert script's answer when the catalog's version is no longer <c>catalogVersion</c>.</summary>
+    private const int CatalogChanged = -3;
+
+    private async Task<(int Status, long Sequence)> WriteAsync(ListRecord record, string expectedHash, string catalogVersion, CancellationToken cancellationToken)
     {
         var json = EntryCodec.Serialize(record.Entry);
         var fingerprint = _connection.SubjectKeys.Fingerprint(record.Subject);
@@ -204,7 +230,8 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
             fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
             expectedHash,
             record.Subject.Scheme == IdentifierScheme.OrganizationCode ? "1" : "0",
-            Keep).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            Keep,
+            catalogVersion).WaitAsync(cancellationToken).ConfigureAwait(false))!;
         return ((int)result[0], (long)result[1]);
     }
 
@@ -234,8 +261,24 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     }
 
     private async Task<CreditCatalog> RequireCatalogAsync(CancellationToken cancellationToken) =>
-        await GetCatalogAsync(cancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException($"Namespace '{Keys.Namespace}' has no catalog; publish one first.");
+        (await LoadCatalogAsync(cancellationToken).ConfigureAwait(false)).Catalog;
+
+    /// <summary>Reads the published catalog and its version, and keeps them for the next upsert.</summary>
+    private async Task<VersionedCatalog> LoadCatalogAsync(CancellationToken cancellationToken)
+    {
+        var stored = await _connection.Database.HashGetAsync(Keys.Catalog, ["version", "json"]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (stored[1].IsNullOrEmpty)
+        {
+            throw new InvalidOperationException($"Namespace '{Keys.Namespace}' has no catalog; publish one first.");
+        }
+
+        var catalog = CreditCatalog.Parse(stored[1]!);
+        var loaded = new VersionedCatalog((string?)stored[0] ?? catalog.Version, catalog);
+        _catalog = loaded;
+        return loaded;
+    }
+
+    private sealed record VersionedCatalog(string Version, CreditCatalog Catalog);
 
     private async Task ClaimNamespaceAsync()
     {

@@ -309,10 +309,12 @@ internal static class RedisScripts
         """;
 
     /// <summary>ARGV: prefix, list, subject, entryId, hash, json, fingerprint (8 bytes), fingerprint hex,
-    /// expected hash ('' = any), orgKey ('1' or '0'), keep. Returns {status, seq}: 1 written, 0 unchanged,
-    /// -1 the stored entry is not the expected one (a concurrent change), -2 expected an entry that is absent.</summary>
+    /// expected hash ('' = any), orgKey ('1' or '0'), keep, the catalog version the entry was validated against
+    /// ('' = not checked). Returns {status, seq}: 1 written, 0 unchanged, -1 the stored entry is not the expected
+    /// one (a concurrent change), -2 expected an entry that is absent, -3 the catalog is no longer that version.</summary>
     private const string UpsertLua = AnnounceLua + "\n" + ManifestLua + "\n" + """
         local prefix, list, subject, entry, hash, json = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+        if ARGV[12] and ARGV[12] ~= '' and redis.call('HGET', prefix .. 'catalog', 'version') ~= ARGV[12] then return { -3, current(prefix) } end
         local indexKey = prefix .. 'l:' .. list
         local indexField = subject .. '\t' .. entry
         local index = redis.call('HGET', indexKey, indexField)

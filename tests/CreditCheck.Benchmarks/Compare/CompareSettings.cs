@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CreditCheck.Benchmarks.Compare;
 
-/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster]</c>.</summary>
+/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N]</c>.</summary>
 internal sealed class CompareSettings
 {
     public int Listed { get; private init; } = 100_000;
@@ -15,13 +15,18 @@ internal sealed class CompareSettings
     /// <summary>Run against a Redis Cluster (3 primaries + 3 replicas) instead of one redis-server.</summary>
     public bool Cluster { get; private init; }
 
+    /// <summary>SDK instances, each with its own connection and filter, that the propagation stage waits for.</summary>
+    public int Hosts { get; private init; } = 20;
+
     public const string Usage = """
-        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster]
+        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N]
           --listed N    listed subjects published to Redis (default 100000; 1000 to 10000000)
           --json FILE   also write the figures as one flat JSON object
           --seconds S   time bound of each throughput loop (default 2; 0.2 to 30)
           --cluster     a Redis Cluster of 3 primaries + 3 replicas on free loopback ports instead of one
                         redis-server (needs redis-cli); Redis memory is that of the primary serving the namespace
+          --hosts N     SDK instances the propagation stage waits for, each with its own connection,
+                        subscription and filter (default 20; 2 to 50)
         """;
 
     public static CompareSettings Parse(IReadOnlyList<string> args)
@@ -30,6 +35,7 @@ internal sealed class CompareSettings
         string? json = null;
         double seconds = 2;
         var cluster = false;
+        var hosts = 20;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -57,11 +63,19 @@ internal sealed class CompareSettings
                 case "--cluster":
                     cluster = true;
                     break;
+                case "--hosts":
+                    var h = Value();
+                    if (!int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out hosts) || hosts is < 2 or > 50)
+                    {
+                        throw new ArgumentException($"--hosts must be a whole number from 2 to 50; got '{h}'.\n{Usage}");
+                    }
+
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}");
             }
         }
 
-        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster };
+        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster, Hosts = hosts };
     }
 }

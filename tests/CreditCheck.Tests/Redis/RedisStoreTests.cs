@@ -335,6 +335,45 @@ public abstract class RedisStoreSuite
     }
 
     [Fact]
+    public async Task Upsert_AfterAnotherPublisherChangedTheCatalog_IsValidatedAgainstTheNewOne()
+    {
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1")); // keeps catalog test-1
+        await using var other = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(Redis, harness.Namespace));
+        var renamed = global::CreditCheck.Catalog.CreditCatalog.Parse(TestCatalog.Json
+            .Replace("\"test-1\"", "\"test-2\"", StringComparison.Ordinal)
+            .Replace("\"debtors\"", "\"dishonest\"", StringComparison.Ordinal));
+        await other.PublishCatalogAsync(renamed);
+
+        // The kept catalog allows 'debtors'; the script finds the catalog changed, and the new one refuses it.
+        await Assert.ThrowsAsync<ListEntryException>(() => harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Alibaba, "d-2")));
+
+        // A list only the new catalog has is accepted.
+        var dishonest = TestRecords.Debt(Subjects.Alibaba, "d-3");
+        dishonest = dishonest with { Entry = dishonest.Entry with { ListCode = "dishonest" } };
+        var sequence = await harness.Publisher.UpsertAsync(dishonest);
+        var store = await harness.StartStoreAsync();
+        await RedisHarness.WaitForAsync(store, sequence);
+        Assert.Equal("dishonest", Assert.Single((await store.LookupAsync(Subjects.Alibaba)).Entries).Entry.ListCode);
+    }
+
+    [Fact]
+    public async Task Upsert_ToAListOnlyANewerCatalogHas_ReadsTheCatalogAgain()
+    {
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1")); // keeps catalog test-1
+        await using var other = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(Redis, harness.Namespace));
+        await other.PublishCatalogAsync(global::CreditCheck.Catalog.CreditCatalog.Parse(TestCatalog.Json
+            .Replace("\"test-1\"", "\"test-2\"", StringComparison.Ordinal)
+            .Replace("\"debtors\"", "\"dishonest\"", StringComparison.Ordinal)));
+
+        // Refused by the kept catalog, so the publisher reads the published one, which allows it.
+        var dishonest = TestRecords.Debt(Subjects.Alibaba, "d-3");
+        dishonest = dishonest with { Entry = dishonest.Entry with { ListCode = "dishonest" } };
+        Assert.True(await harness.Publisher.UpsertAsync(dishonest) > 0);
+    }
+
+    [Fact]
     public async Task Import_WhileAnotherImportOfTheListRuns_IsRefused()
     {
         await using var harness = await RedisHarness.CreateAsync(Redis, configure: o => o.ImportChunkSize = 1);
