@@ -219,6 +219,52 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         return target;
     }
 
+    /// <summary>The lowest slot a primary serves (<c>redis-cli --cluster reshard</c> moves a source's slots lowest first).</summary>
+    public async Task<int> FirstSlotAsync(RedisServer primary)
+    {
+        foreach (var parts in (await ClusterNodesAsync()).Split('\n').Select(l => l.Trim().Split(' ')))
+        {
+            if (parts.Length >= 9 && NodeOf(parts[1]) == primary)
+            {
+                return parts[8..].Where(r => !r.StartsWith('[')).Min(r => int.Parse(r.Split('-')[0], CultureInfo.InvariantCulture));
+            }
+        }
+
+        throw new InvalidOperationException($"Node {primary.Port} serves no slot.");
+    }
+
+    /// <summary>Runs <c>redis-cli --cluster reshard</c> to move <paramref name="slots"/> slots (the source's lowest) from
+    /// <paramref name="source"/> to <paramref name="target"/>, as an operator would; returns its exit code and output.
+    /// Killed if it has not ended within <paramref name="timeoutMs"/> (then the exit code is -1).</summary>
+    public static async Task<(int ExitCode, string Output)> ReshardAsync(RedisServer source, RedisServer target, int slots, int timeoutMs = 120_000)
+    {
+        var start = new ProcessStartInfo(FindExecutable("redis-cli")!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[
+                     "--cluster", "reshard", $"127.0.0.1:{target.Port}",
+                     "--cluster-from", await NodeIdAsync(source), "--cluster-to", await NodeIdAsync(target),
+                     "--cluster-slots", slots.ToString(CultureInfo.InvariantCulture), "--cluster-yes"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(timeoutMs);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            return (-1, $"redis-cli --cluster reshard did not end within {timeoutMs} ms: {await output}{await error}");
+        }
+
+        return (process.ExitCode, await output + await error);
+    }
+
     /// <summary>How often a node has run a command (INFO commandstats), e.g. to see that a path was taken.</summary>
     public async Task<long> CallsAsync(RedisServer node, string command)
     {
