@@ -62,6 +62,53 @@ internal sealed class EntrySelector(ILogger logger, string ns)
         }
     }
 
+    /// <summary>Whether some entry has only fields newer than its list's committed generation as this host
+    /// knows it: the node has committed an import this host has not applied yet and has already collected the
+    /// superseded fields, so selecting by the host's generations would show the subject as not listed.</summary>
+    public static bool IsAhead(IReadOnlyDictionary<string, long> generations, HashEntry[] fields)
+    {
+        var ahead = false;
+        foreach (var field in fields)
+        {
+            if (FieldName.TryParse((byte[])field.Name!, out var name) && name.Generation > generations.GetValueOrDefault(name.List))
+            {
+                ahead = true;
+                break;
+            }
+        }
+
+        if (!ahead)
+        {
+            return false;
+        }
+
+        // Some field is newer; ahead only if an entry has no field at or below its committed generation.
+        foreach (var field in fields)
+        {
+            if (!FieldName.TryParse((byte[])field.Name!, out var name) || name.Generation <= generations.GetValueOrDefault(name.List))
+            {
+                continue;
+            }
+
+            var visible = false;
+            foreach (var other in fields)
+            {
+                if (FieldName.TryParse((byte[])other.Name!, out var o) && o.SameEntry(name) && o.Generation <= generations.GetValueOrDefault(o.List))
+                {
+                    visible = true;
+                    break;
+                }
+            }
+
+            if (!visible)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void Report(SubjectId subject, string field, string reason, ref List<UnreadableEntry>? unreadable)
     {
         Log.UnreadableEntry(logger, subject.Masked, ns, field, reason);

@@ -64,4 +64,7 @@ internal static partial class Log
 
     [LoggerMessage(2132, LogLevel.Warning, "The resync of namespace {Namespace} started over {Restarts} times in a row while imports committed; reading the filter sources in one consistent step", EventName = "ResyncConsistentStep")]
     public static partial void ResyncConsistentStep(ILogger logger, string @namespace, int restarts);
+
+    [LoggerMessage(2133, LogLevel.Debug, "Namespace {Namespace}: {Subjects} subject(s) read again with the node's committed generations (Redis committed an import this host has not applied yet)", EventName = "ReadAhead")]
+    public static partial void ReadAhead(ILogger logger, string @namespace, int subjects);
 }

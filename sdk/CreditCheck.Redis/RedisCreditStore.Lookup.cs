@@ -78,7 +78,56 @@ public sealed partial class RedisCreditStore
             return Failed(state, [probe], cause)[0];
         }
 
+        if (EntrySelector.IsAhead(state.Generations, fields))
+        {
+            return (await ReadAheadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0];
+        }
+
         return Found(state, probe, fields, null, new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+    }
+
+    /// <summary>Reads subjects again with the node's committed generations, in one atomic call: for subjects
+    /// whose hashes showed that Redis has committed an import this host has not applied yet (the feed is
+    /// about to read it). Their superseded fields may already be collected, so the host's own generations
+    /// would show them unlisted; the node's are consistent with the hashes read with them.</summary>
+    private async Task<SubjectLookup[]> ReadAheadAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
+    {
+        var connection = _connection!;
+        var keys = new List<RedisKey>((probes.Count * 2) + 1) { connection.Keys.Generations };
+        foreach (var probe in probes)
+        {
+            keys.Add(connection.Keys.Entries(probe.Key!));
+            if (probe.AlternateKey is not null)
+            {
+                keys.Add(connection.Keys.Entries(probe.AlternateKey));
+            }
+        }
+
+        RedisResult[] reply;
+        try
+        {
+            RedisKey[] keyArray = [.. keys];
+            reply = (RedisResult[])(await WhileSlotMovesAsync(
+                () => connection.EvaluateAsync(RedisScripts.ReadManyWithGenerations, keyArray, []).WaitAsync(_options.OperationTimeout, _time, cancellationToken),
+                cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(state, probes, cause);
+        }
+
+        var generations = new Dictionary<string, long>(state.Generations, StringComparer.Ordinal);
+        var flat = (RedisValue[])reply[0]!;
+        for (var i = 0; i + 1 < flat.Length; i += 2)
+        {
+            if (long.TryParse((string?)flat[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation))
+            {
+                generations[(string)flat[i]!] = generation;
+            }
+        }
+
+        Log.ReadAhead(_logger, _options.Namespace, probes.Count);
+        return Parse(state with { Generations = generations }, probes, reply, 1, current: true, checkAhead: false, out _);
     }
 
     /// <summary>Reads the subjects' hashes in one round trip (one script call that returns them all:
@@ -119,6 +168,30 @@ public sealed partial class RedisCreditStore
             return Failed(state, probes, cause);
         }
 
+        var lookups = Parse(state, probes, hashes, position, current, out var at);
+        if (at is not null)
+        {
+            var again = await ReadAheadAsync(state, [.. at.Select(i => probes[i])], cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < again.Length; j++)
+            {
+                lookups[at[j]] = again[j];
+            }
+        }
+
+        return lookups;
+    }
+
+    /// <summary>The subjects' answers from a reply holding their hashes from <paramref name="position"/> on. With
+    /// <paramref name="ahead"/> not null (a list to fill), subjects whose hashes show an import this host has
+    /// not applied yet are left unanswered and their positions listed, to be read again with the node's
+    /// generations (<see cref="ReadAheadAsync"/>).</summary>
+    private SubjectLookup[] Parse(SyncState state, List<Probe> probes, RedisResult[] hashes, int position, bool current, out List<int>? ahead) =>
+        Parse(state, probes, hashes, position, current, checkAhead: true, out ahead);
+
+    private SubjectLookup[] Parse(SyncState state, List<Probe> probes, RedisResult[] hashes, int position, bool current, bool checkAhead, out List<int>? ahead)
+    {
+        ahead = null;
+        var connection = _connection!;
         var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
         var lookups = new SubjectLookup[probes.Count];
         for (var i = 0; i < probes.Count; i++)
@@ -136,7 +209,15 @@ public sealed partial class RedisCreditStore
             }
             else
             {
-                lookups[i] = Found(state, probe, Pairs((RedisValue[])main!), other is null ? null : Pairs((RedisValue[])other!), freshness, current);
+                var fields = Pairs((RedisValue[])main!);
+                var alternate = other is null ? null : Pairs((RedisValue[])other!);
+                if (checkAhead && (EntrySelector.IsAhead(state.Generations, fields) || (alternate is not null && EntrySelector.IsAhead(state.Generations, alternate))))
+                {
+                    (ahead ??= []).Add(i); // read again by the caller
+                    continue;
+                }
+
+                lookups[i] = Found(state, probe, fields, alternate, freshness, current);
             }
         }
 

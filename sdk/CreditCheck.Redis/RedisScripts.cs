@@ -111,6 +111,21 @@ internal static class RedisScripts
         return out
         """;
 
+    /// <summary>KEYS: the namespace's generations key, then subject entry hashes. Returns {generations (flat
+    /// list, name, generation …), each hash as in <see cref="ReadManyLua"/> …}: the committed generations read in
+    /// the same atomic call as the hashes, for a host that is behind an import the node has committed.</summary>
+    private const string ReadManyWithGenerationsLua = """
+        local g = redis.pcall('HGETALL', KEYS[1])
+        if g.err then g = {} end
+        local out = { g }
+        for i = 2, #KEYS do
+          local r = redis.pcall('HGETALL', KEYS[i])
+          if r.err then r = redis.call('TYPE', KEYS[i]).ok end
+          out[i] = r
+        end
+        return out
+        """;
+
     /// <summary>KEYS: the namespace's sequence key, then subject entry hashes. Returns {seq, each hash as in
     /// <see cref="ReadManyLua"/> …}: the node's sequence read in the same atomic call as the hashes, so a reader
     /// knows how current the answer is (a replica may lag). Declared read-only (the shebang), so any replica
@@ -480,6 +495,8 @@ internal static class RedisScripts
     public const string Lookup = MigrationGuardLua + LookupLua;
 
     public const string ReadMany = ReadManyLua;
+
+    public const string ReadManyWithGenerations = ReadManyWithGenerationsLua;
 
     public const string ReadManyWithSequence = ReadManyWithSequenceLua;
 
