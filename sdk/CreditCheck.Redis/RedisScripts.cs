@@ -97,48 +97,39 @@ internal static class RedisScripts
         return out
         """;
 
-    /// <summary>KEYS: subject entry hashes. Returns each hash's fields and values, in order: a batch's
-    /// reads as one command, so the client completes one reply instead of one per subject. A key that is
-    /// not a hash comes back as its type's name (a string, not an array), so the other subjects are
-    /// still answered and that one is named.</summary>
-    private const string ReadManyLua = """
-        local out = {}
-        for i = 1, #KEYS do
-          local r = redis.pcall('HGETALL', KEYS[i])
-          if r.err then r = redis.call('TYPE', KEYS[i]).ok end
-          out[i] = r
+    // Appends each hash of KEYS[from..] to out: its fields and values, or, for a key that is not a hash, its
+    // type's name (a string, not an array), so the other subjects are still answered and that one is named.
+    private const string HashesLua = """
+        local function hashes(out, from)
+          for i = from, #KEYS do
+            local r = redis.pcall('HGETALL', KEYS[i])
+            if r.err then r = redis.call('TYPE', KEYS[i]).ok end
+            out[#out + 1] = r
+          end
+          return out
         end
-        return out
         """;
+
+    /// <summary>KEYS: subject entry hashes. Returns each hash's fields and values, in order (see
+    /// <see cref="HashesLua"/>): a batch's reads as one command, so the client completes one reply instead of
+    /// one per subject.</summary>
+    private const string ReadManyLua = HashesLua + "\nreturn hashes({}, 1)";
 
     /// <summary>KEYS: the namespace's generations key, then subject entry hashes. Returns {generations (flat
-    /// list, name, generation …), each hash as in <see cref="ReadManyLua"/> …}: the committed generations read in
-    /// the same atomic call as the hashes, for a host that is behind an import the node has committed.</summary>
-    private const string ReadManyWithGenerationsLua = """
+    /// list, name, generation …), each hash …}: the committed generations read in the same atomic call as the
+    /// hashes, for a host that is behind an import the node has committed.</summary>
+    private const string ReadManyWithGenerationsLua = HashesLua + "\n" + """
         local g = redis.pcall('HGETALL', KEYS[1])
         if g.err then g = {} end
-        local out = { g }
-        for i = 2, #KEYS do
-          local r = redis.pcall('HGETALL', KEYS[i])
-          if r.err then r = redis.call('TYPE', KEYS[i]).ok end
-          out[i] = r
-        end
-        return out
+        return hashes({ g }, 2)
         """;
 
-    /// <summary>KEYS: the namespace's sequence key, then subject entry hashes. Returns {seq, each hash as in
-    /// <see cref="ReadManyLua"/> …}: the node's sequence read in the same atomic call as the hashes, so a reader
-    /// knows how current the answer is (a replica may lag). Declared read-only (the shebang), so any replica
-    /// runs it, and StackExchange.Redis 3.x sends it as EVALSHA_RO; needs Redis 7.0.</summary>
-    private const string ReadManyWithSequenceLua = """
-        #!lua flags=no-writes
-        local out = { redis.call('GET', KEYS[1]) or '0' }
-        for i = 2, #KEYS do
-          local r = redis.pcall('HGETALL', KEYS[i])
-          if r.err then r = redis.call('TYPE', KEYS[i]).ok end
-          out[i] = r
-        end
-        return out
+    /// <summary>KEYS: the namespace's sequence key, then subject entry hashes. Returns {seq, each hash …}: the
+    /// node's sequence read in the same atomic call as the hashes, so a reader knows how current the answer is
+    /// (a replica may lag). Declared read-only (the shebang, which must come first), so any replica runs it, and
+    /// StackExchange.Redis 3.x sends it as EVALSHA_RO; needs Redis 7.0.</summary>
+    private const string ReadManyWithSequenceLua = "#!lua flags=no-writes\n" + HashesLua + "\n" + """
+        return hashes({ redis.call('GET', KEYS[1]) or '0' }, 2)
         """;
 
     /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
