@@ -203,12 +203,30 @@ public sealed class CreditChecker : ICreditChecker
         // One clock read for the local stage: a subject found in no entry is decided alike at any instant, and
         // the read costs as much as such a decision (its time stamp is the stage's start, under a millisecond off).
         var stageNow = _time.GetUtcNow();
-        for (var i = 0; i < decisions.Length; i++)
+        try
         {
-            if (answered[i])
+            for (var i = 0; i < decisions.Length; i++)
             {
-                decisions[i] = Decide(requests[i], lookups[i], stageNow);
+                if (answered[i])
+                {
+                    decisions[i] = Decide(requests[i], lookups[i], stageNow);
+                }
             }
+        }
+        catch
+        {
+            // An unknown scenario, say: the caller gets the error, but only once the store's read no longer
+            // writes into the slots, which go back to the pool for other batches.
+            try
+            {
+                await reading.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The caller's error is the one to report; the read's own failure no longer matters.
+            }
+
+            throw;
         }
 
         Exception? failure = null;

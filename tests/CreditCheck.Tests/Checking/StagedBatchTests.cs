@@ -37,11 +37,34 @@ public sealed class StagedBatchTests
         Assert.True(store.SlotsAtLeastBatch);
     }
 
+    [Fact]
+    public async Task LocalStageThrows_TheErrorWaitsForTheStoresRead_SoNoLaterBatchGetsItsSlotsWritten()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = new StagedStore(harness.Store, release.Task);
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions()), harness.Time);
+
+        // Alibaba is answered locally with an unknown scenario (the caller's mistake); Tencent is still being read.
+        var pending = checker.CheckManyAsync([new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Alibaba, "no-such-scenario")]).AsTask();
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted); // the error waits for the read that writes into the pooled slots
+        release.SetResult();
+        await Assert.ThrowsAsync<ArgumentException>(() => pending);
+        Assert.True(store.ReadsFinished == store.Batches);
+
+        var after = await checker.CheckManyAsync([new CheckRequest(Subjects.Alibaba, "procurement"), new CheckRequest(Subjects.Tencent, "procurement")]);
+        Assert.Equal([DecisionOutcome.Clear, DecisionOutcome.Denied], after.Select(d => d.Outcome));
+    }
+
     /// <summary>Answers subjects with no entry at once (as the filter does) and the rest after a yield (as a
     /// Redis read does), recording what the checker handed it.</summary>
-    private sealed class StagedStore(InMemoryCreditStore inner) : ICreditStore, IStagedBatchLookup
+    private sealed class StagedStore(InMemoryCreditStore inner, Task? remoteGate = null) : ICreditStore, IStagedBatchLookup
     {
         public int Batches { get; private set; }
+
+        public int ReadsFinished { get; private set; }
 
         public bool FlagsClearOnEntry { get; private set; } = true;
 
@@ -74,10 +97,17 @@ public sealed class StagedBatchTests
             }
 
             await Task.Yield();
+            if (remoteGate is not null)
+            {
+                await remoteGate;
+            }
+
             foreach (var i in remote)
             {
                 lookups[i] = (await inner.LookupAsync(subjects[i], cancellationToken)) with { Source = LookupSource.Store };
             }
+
+            ReadsFinished++;
         }
     }
 }
