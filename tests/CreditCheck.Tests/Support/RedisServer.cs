@@ -133,9 +133,65 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
         }
 
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
-        var buffer = new byte[4096];
-        var read = await stream.ReadAsync(buffer);
-        return Encoding.UTF8.GetString(buffer, 0, read).TrimEnd();
+
+        // Read until the reply is whole: INFO's is several KB and may arrive in more than one piece.
+        var received = new List<byte>();
+        var buffer = new byte[16384];
+        while (!IsWholeReply(received, 0, out _))
+        {
+            var read = await stream.ReadAsync(buffer);
+            if (read == 0)
+            {
+                break;
+            }
+
+            received.AddRange(buffer.AsSpan(0, read));
+        }
+
+        return Encoding.UTF8.GetString([.. received]).TrimEnd();
+    }
+
+    // Whether data[at..] holds one whole RESP2 reply; end: where it ends.
+    private static bool IsWholeReply(List<byte> data, int at, out int end)
+    {
+        end = at;
+        var lineEnd = -1;
+        for (var i = at; i + 1 < data.Count; i++)
+        {
+            if (data[i] == '\r' && data[i + 1] == '\n')
+            {
+                lineEnd = i;
+                break;
+            }
+        }
+
+        if (lineEnd < 0)
+        {
+            return false;
+        }
+
+        var header = Encoding.ASCII.GetString([.. data.GetRange(at + 1, lineEnd - at - 1)]);
+        end = lineEnd + 2;
+        switch ((char)data[at])
+        {
+            case '$':
+                var length = int.Parse(header, System.Globalization.CultureInfo.InvariantCulture);
+                end += length < 0 ? 0 : length + 2;
+                return length < 0 || data.Count >= end;
+            case '*':
+                var count = int.Parse(header, System.Globalization.CultureInfo.InvariantCulture);
+                for (var i = 0; i < count; i++)
+                {
+                    if (!IsWholeReply(data, end, out end))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return true; // +, -, : are one line
+        }
     }
 
     public async ValueTask DisposeAsync()
