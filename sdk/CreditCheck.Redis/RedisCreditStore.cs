@@ -124,6 +124,10 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         }
     }
 
+    /// <summary>The applied sequence alone: a field read, for a caller that polls it in a loop (Status makes a
+    /// new object on every read).</summary>
+    internal long AppliedSequence => Interlocked.Read(ref _applied);
+
     StoreHealth IStoreHealth.Health
     {
         get

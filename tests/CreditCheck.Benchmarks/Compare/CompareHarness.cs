@@ -209,7 +209,10 @@ internal static class CompareHarness
             }
 
             var hosts = new[] { storeA, storeB }.Concat(extraHosts.Select(h => h.RedisStore!)).ToArray();
+            var slowlog = await SlowLog.StartAsync(admin, memoryNode);
             var propagation = OnThread(() => Propagation(publisher, hosts, settings.Seconds * 15));
+
+            var redisSlow = await slowlog.ReadAsync();
             results.Add("propagation_hosts", hosts.Length);
             results.Add("propagation_ms_p50", propagation.All.PercentileMilliseconds(50));
             results.Add("propagation_ms_p99", propagation.All.PercentileMilliseconds(99));
@@ -218,8 +221,18 @@ internal static class CompareHarness
             results.Add("propagation_timeouts", propagation.Timeouts);
             results.Add("upsert_call_ms_p50", propagation.Upsert.PercentileMilliseconds(50));
             results.Add("upsert_call_ms_p99", propagation.Upsert.PercentileMilliseconds(99));
+            results.Add("upsert_calls_over_5ms", propagation.SlowUpserts);
+            results.Add("upsert_calls_over_5ms_during_gc", propagation.SlowUpsertsWithGc);
+            results.Add("propagation_stage_gc_pause_ms", propagation.GcPause.TotalMilliseconds);
+            results.Add("propagation_stage_gen2_collections", propagation.Gen2Collections);
+            results.Add("propagation_stage_collections", propagation.Collections);
+            results.Add("propagation_stage_redis_commands_over_1ms", redisSlow.Count);
+            results.Add("propagation_stage_redis_slowest_ms", redisSlow.SlowestMilliseconds);
             Console.WriteLine($"   until all {hosts.Length} answer it: p50 {results.Get("propagation_ms_p50"):N2} ms, p99 {results.Get("propagation_ms_p99"):N2} ms over {propagation.All.Count} samples; "
                 + $"each host alone p99 {results.Get("propagation_host_ms_p99"):N2} ms; the UpsertAsync call itself p50 {results.Get("upsert_call_ms_p50"):N2} ms, p99 {results.Get("upsert_call_ms_p99"):N2} ms");
+            Console.WriteLine($"   upsert calls over 5 ms: {propagation.SlowUpserts} ({propagation.SlowUpsertsWithGc} of them while this process collected gen1/gen2); "
+                + $"GC pauses over the stage {propagation.GcPause.TotalMilliseconds:N1} ms, {propagation.Collections} collections ({propagation.Gen2Collections} gen2), {propagation.AllocatedBytes / Math.Max(1, propagation.Upsert.Count):N0} B allocated per sample; "
+                + $"Redis commands over 1 ms meanwhile: {redisSlow.Count} (slowest {redisSlow.SlowestMilliseconds:N2} ms{redisSlow.SlowestCommand})");
 
             results.Add("listed", settings.Listed);
             results.Add("processor_count", Environment.ProcessorCount);
@@ -716,7 +729,13 @@ internal static class CompareHarness
 
     /// <summary><paramref name="All"/>: from the upsert until every host answers the entry (the slowest host);
     /// <paramref name="EachHost"/>: every host's own delay, one sample per host and upsert.</summary>
-    private sealed record PropagationResult(Samples All, Samples EachHost, Samples Upsert, long Timeouts);
+    /// <paramref name="SlowUpserts"/>: upsert calls over <see cref="SlowUpsert"/>; <paramref name="SlowUpsertsWithGc"/>: of
+    /// those, the ones during which this process collected gen1 or gen2 (the 20 hosts share one process here, so
+    /// one host's collection pauses all of them and the publisher); <paramref name="GcPause"/>: the process's GC
+    /// pause time over the whole stage.</summary>
+    private sealed record PropagationResult(Samples All, Samples EachHost, Samples Upsert, long Timeouts, int SlowUpserts, int SlowUpsertsWithGc, TimeSpan GcPause, int Gen2Collections, int Collections, long AllocatedBytes);
+
+    private static readonly long SlowUpsert = 5 * Stopwatch.Frequency / 1000;
 
     private static PropagationResult Propagation(RedisCreditPublisher publisher, RedisCreditStore[] hosts, double seconds)
     {
@@ -728,6 +747,11 @@ internal static class CompareHarness
         var limit = (long)(2.0 * Stopwatch.Frequency);
         var bound = new Bound(seconds, PropagationSamples);
         var seen = new long[hosts.Length];
+        int slow = 0, slowWithGc = 0;
+        var pauseBefore = GC.GetTotalPauseDuration();
+        var gen2Before = GC.CollectionCount(2);
+        var gen0Before = GC.CollectionCount(0);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         for (var i = 0; !bound.Done(i); i++)
         {
             var subject = SyntheticIds.Company(SyntheticIds.Ranges.PropagationCompanies + i);
@@ -740,6 +764,7 @@ internal static class CompareHarness
             // Every host has applied the previous upsert, and nothing else writes: this one is the next sequence.
             var expected = hosts[0].Status.Sequence + 1;
             long written = 0;
+            var gen1 = GC.CollectionCount(1);
             var started = Stopwatch.GetTimestamp();
             var call = publisher.UpsertAsync(record).ContinueWith(
                 t =>
@@ -751,7 +776,8 @@ internal static class CompareHarness
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default).Unwrap();
 
-            // One thread watches every host's applied sequence (a field read, no Redis call), so it sees each host
+            // One thread watches every host's applied sequence (a field read, no Redis call, no allocation: the watching
+            // itself must not make the garbage whose collections would pause the hosts it measures), so it sees each host
             // within microseconds of its applying the change; whether each then answers the entry is checked after.
             Array.Clear(seen);
             var waiting = hosts.Length;
@@ -760,7 +786,7 @@ internal static class CompareHarness
             {
                 for (var h = 0; h < hosts.Length; h++)
                 {
-                    if (seen[h] == 0 && hosts[h].Status.Sequence >= expected)
+                    if (seen[h] == 0 && hosts[h].AppliedSequence >= expected)
                     {
                         seen[h] = Stopwatch.GetTimestamp();
                         waiting--;
@@ -772,6 +798,12 @@ internal static class CompareHarness
 
             var sequence = call.GetAwaiter().GetResult();
             upsert.Add(written - started);
+            if (written - started > SlowUpsert)
+            {
+                slow++;
+                slowWithGc += GC.CollectionCount(1) != gen1 ? 1 : 0;
+            }
+
             if (sequence != expected)
             {
                 throw new InvalidOperationException($"The upsert was committed as sequence {sequence}, not {expected}: something else writes to the namespace.");
@@ -801,7 +833,7 @@ internal static class CompareHarness
             Thread.Sleep(random.Next(5, 25));
         }
 
-        return new PropagationResult(all, eachHost, upsert, timeouts);
+        return new PropagationResult(all, eachHost, upsert, timeouts, slow, slowWithGc, GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gen2Before, GC.CollectionCount(0) - gen0Before, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
     }
 
     /// <summary>The figures, in the order they were measured.</summary>
