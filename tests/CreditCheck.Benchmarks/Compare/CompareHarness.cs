@@ -187,6 +187,13 @@ internal static class CompareHarness
             results.Add("batch10k_ms_naive_pipelined", batches.Pipelined.PercentileMilliseconds(50));
             results.Add("batch10k_speedup_vs_naive", results.Get("batch10k_ms_naive") / results.Get("batch10k_ms_sdk"));
             results.Add("batch10k_speedup_vs_pipelined", results.Get("batch10k_ms_naive_pipelined") / results.Get("batch10k_ms_sdk"));
+            results.Add("batch10k_ms_sdk_fastest", batches.Sdk.PercentileMilliseconds(0));
+            results.Add("batch10k_cpu_ms_per_batch", batches.SdkCost.CpuMillisecondsPerBatch);
+            results.Add("batch10k_gc_pause_ms_per_batch", batches.SdkCost.PauseMillisecondsPerBatch);
+            results.Add("batch10k_allocated_bytes_per_batch", batches.SdkCost.BytesPerBatch);
+            results.Add("batch10k_gcs", batches.SdkCost.Collections);
+            Console.WriteLine($"   SDK per batch: fastest {results.Get("batch10k_ms_sdk_fastest"):N2} ms, process CPU {batches.SdkCost.CpuMillisecondsPerBatch:N2} ms, "
+                + $"GC pause {batches.SdkCost.PauseMillisecondsPerBatch:N2} ms, {batches.SdkCost.BytesPerBatch:N0} B allocated; collections over {batches.SdkCost.Batches} batches: {batches.SdkCost.Collections}");
             Console.WriteLine($"   SDK {results.Get("batch10k_ms_sdk"):N2} ms ({batches.Sdk.Count} batches; all-clean batch {results.Get("batch10k_ms_sdk_all_clean"):N2} ms), naive {results.Get("batch10k_ms_naive"):N1} ms ({batches.Naive.Count}), pipelined naive {results.Get("batch10k_ms_naive_pipelined"):N1} ms ({batches.Pipelined.Count})");
 
             Stage($"filter false-positive rate: {FalsePositiveProbes:N0} unlisted valid identifiers");
@@ -565,7 +572,7 @@ internal static class CompareHarness
 
     // ---- batches ----
 
-    private sealed record BatchResult(Samples Sdk, Samples AllClean, Samples Naive, Samples Pipelined);
+    private sealed record BatchResult(Samples Sdk, BatchCost SdkCost, Samples AllClean, Samples Naive, Samples Pipelined);
 
     private static async Task<BatchResult> BatchesAsync(
         ICreditChecker checker,
@@ -610,13 +617,16 @@ internal static class CompareHarness
         await checker.CheckManyAsync(warm.Requests);
 
         var sdk = new Samples();
+        var cost = new BatchCost();
         var bound = new Bound(seconds * 2, Math.Min(30, available - 1));
         for (var b = 1; !bound.Done(b - 1); b++)
         {
             var batch = Make(b, regions.BatchStart + (b * BatchListed));
+            var before = cost.Before();
             var started = Stopwatch.GetTimestamp();
             var decisions = await checker.CheckManyAsync(batch.Requests);
             sdk.Add(Stopwatch.GetTimestamp() - started);
+            cost.After(before);
             var found = decisions.Count(d => d.MatchedEntries.Count > 0);
             if (found != BatchListed || decisions.Any(d => d.Path == DecisionPath.Policy))
             {
@@ -677,7 +687,7 @@ internal static class CompareHarness
             }
         }
 
-        return new BatchResult(sdk, allClean, naive, pipelined);
+        return new BatchResult(sdk, cost, allClean, naive, pipelined);
     }
 
     // ---- the filter ----
