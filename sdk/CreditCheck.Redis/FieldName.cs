@@ -11,22 +11,30 @@ internal readonly record struct FieldName(string List, string EntryId, long Gene
 
     public static bool TryParse(ReadOnlySpan<byte> raw, out FieldName name)
     {
-        name = default;
-        var first = raw.IndexOf(Tab);
-        var last = raw.LastIndexOf(Tab);
+        if (!TryLocate(raw, out var first, out var last, out var generation))
+        {
+            name = default;
+            return false;
+        }
+
+        name = new FieldName(Encoding.UTF8.GetString(raw[..first]), Encoding.UTF8.GetString(raw[(first + 1)..last]), generation);
+        return true;
+    }
+
+    /// <summary>The same check as <see cref="TryParse"/>, without making strings: the list is
+    /// <c>raw[..first]</c>, the entry id <c>raw[(first + 1)..last]</c>.</summary>
+    public static bool TryLocate(ReadOnlySpan<byte> raw, out int first, out int last, out long generation)
+    {
+        generation = 0;
+        first = raw.IndexOf(Tab);
+        last = raw.LastIndexOf(Tab);
         if (first <= 0 || last <= first + 1 || last == raw.Length - 1)
         {
             return false;
         }
 
         var digits = raw[(last + 1)..];
-        if (digits[0] is < (byte)'0' or > (byte)'9' || !Utf8Parser.TryParse(digits, out long generation, out var used) || used != digits.Length)
-        {
-            return false;
-        }
-
-        name = new FieldName(Encoding.UTF8.GetString(raw[..first]), Encoding.UTF8.GetString(raw[(first + 1)..last]), generation);
-        return true;
+        return digits[0] is >= (byte)'0' and <= (byte)'9' && Utf8Parser.TryParse(digits, out generation, out var used) && used == digits.Length;
     }
 
     public bool SameEntry(FieldName other) =>

@@ -32,7 +32,7 @@ if (args.Length > 0 && args[0] == "counter")
     return await CreditCheck.Benchmarks.Local.CounterCostHarness.RunAsync(args[1..]);
 }
 
-// `batch-stages [--listed N] [--rounds R] [--warmup W]`: where a 10,000-subject batch's time goes, stage by stage.
+// `batch-stages [--listed N] [--rounds R] [--warmup W] [--only TEXT]`: where a 10,000-subject batch's time goes, stage by stage.
 if (args.Length > 0 && args[0] == "batch-stages")
 {
     return await CreditCheck.Benchmarks.Local.BatchStagesHarness.RunAsync(args[1..]);

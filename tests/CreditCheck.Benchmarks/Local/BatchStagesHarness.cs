@@ -7,7 +7,7 @@ using CreditCheck.Stores;
 namespace CreditCheck.Benchmarks.Local;
 
 /// <summary>
-/// <c>batch-stages [--listed N] [--rounds R] [--warmup W]</c>: where the time of a 10,000-subject batch goes, stage
+/// <c>batch-stages [--listed N] [--rounds R] [--warmup W] [--only TEXT]</c>: where the time of a 10,000-subject batch goes, stage
 /// by stage, on one redis-server on a free loopback port (N listed subjects, default 20,000). After W warm-up
 /// rounds (default 40), each stage runs over the same 10,000 clean subjects R times (default 30) in alternating
 /// order, so all see the same load;
@@ -15,7 +15,7 @@ namespace CreditCheck.Benchmarks.Local;
 /// other processes on a loaded machine), the bytes allocated per batch and the gen2 collections. The stages add up: the fingerprint (SipHash of the id, and of the embedded
 /// 组织机构代码), the filter probe, the store's whole batch lookup, the checker's whole batch (decisions
 /// included); then the compare harness's batch (100 listed and cold, 9,900 clean) and the 100 cold listed
-/// subjects alone (the one Redis read).
+/// subjects alone (the one Redis read). <c>--only</c> runs the stages whose name contains TEXT (for a profiler).
 /// </summary>
 internal static class BatchStagesHarness
 {
@@ -27,6 +27,7 @@ internal static class BatchStagesHarness
         var listed = 20_000;
         var rounds = 30;
         var warmup = 40;
+        string? only = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -34,7 +35,8 @@ internal static class BatchStagesHarness
                 case "--listed": listed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--warmup": warmup = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}; batch-stages takes --listed N, --rounds R and --warmup W.");
+                case "--only": only = args[i + 1]; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}; batch-stages takes --listed N, --rounds R, --warmup W and --only TEXT.");
             }
         }
 
@@ -119,6 +121,12 @@ internal static class BatchStagesHarness
             ("store LookupManyAsync, 100 cold listed only (the Redis read)", async () => await sdk.Store.LookupManyAsync(coldListed.Dequeue())),
             ("checker CheckManyAsync, 100 cold listed + 9,900 clean", async () => await sdk.Checker.CheckManyAsync(coldMixed.Dequeue())),
         };
+
+        if (only is not null)
+        {
+            // One stage alone (its name contains the text): for a profiler, whose samples then all belong to it.
+            stages = [.. stages.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))];
+        }
 
         // Warm-up: as many rounds as are measured, so the batch path runs tier-1 code (a method is recompiled
         // optimized after 30 calls, in the background, later still on a loaded machine) and not what the

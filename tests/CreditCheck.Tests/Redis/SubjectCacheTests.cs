@@ -33,4 +33,27 @@ public sealed class SubjectCacheTests
         cache.Invalidate("k1");
         Assert.False(cache.TryGetValue(Subjects.Tencent, out _));
     }
+
+    [Fact]
+    public void A_full_cache_drops_a_quarter_to_take_the_new_subject_and_forgets_their_keys()
+    {
+        var cache = new SubjectCache(4);
+        SubjectId[] first = [Subjects.Tencent, Subjects.Alibaba, Subjects.Huawei, Subjects.Person];
+        for (var i = 0; i < first.Length; i++)
+        {
+            cache.Remember(first[i], new CachedSubject([], [], $"k{i}", null), cache.Generation);
+        }
+
+        cache.Remember(Subjects.OtherPerson, new CachedSubject([], [], "k4", null), cache.Generation);
+
+        Assert.True(cache.TryGetValue(Subjects.OtherPerson, out _));
+        var dropped = Assert.Single(Enumerable.Range(0, first.Length), i => !cache.TryGetValue(first[i], out _));
+
+        // The kept subjects are still found by key (an invalidation removes them); the dropped one's key is gone.
+        var kept = Enumerable.Range(0, first.Length).First(i => i != dropped);
+        cache.Invalidate($"k{kept}");
+        Assert.False(cache.TryGetValue(first[kept], out _));
+        cache.Remember(first[dropped], new CachedSubject([], [], $"k{dropped}", null), cache.Generation);
+        Assert.True(cache.TryGetValue(first[dropped], out _));
+    }
 }
