@@ -13,6 +13,7 @@ namespace CreditCheck.Tests.Redis;
 public sealed class RedisFeedbackReplicaTests
 {
     private const int FeedbackNotReplicatedLogged = 2140;
+    private const int FeedbackAppendedAgainLogged = 2141;
     private const int FeedbackDeliveryFailedLogged = 3004;
 
     private static CreditFeedback Feedback(RedisCreditStore store, RedisStoreOptions sinkOptions, LogCapture logs) =>
@@ -64,8 +65,13 @@ public sealed class RedisFeedbackReplicaTests
             Assert.Contains($"namespace '{ns}'", feedback.Status.LastError, StringComparison.Ordinal);
             Assert.Contains($"cc:{{{ns}}}:feedback", feedback.Status.LastError, StringComparison.Ordinal);
 
-            // Retried on the same connection, the batch was appended once, not once per attempt.
-            Assert.Equal(first.Count + second.Count, await StreamLengthAsync(nodes.Primary, ns));
+            // Retried on the same connection, the batch (the queue's first batch of these records) was appended
+            // once, not once per attempt.
+            var appended = await StreamLengthAsync(nodes.Primary, ns);
+            Assert.InRange(appended, first.Count + 1, first.Count + second.Count);
+            var failures = logs.Of(FeedbackDeliveryFailedLogged).Count;
+            await FeedbackData.UntilAsync(() => logs.Of(FeedbackDeliveryFailedLogged).Count >= failures + 2, "two more unconfirmed attempts", 30_000);
+            Assert.Equal(appended, await StreamLengthAsync(nodes.Primary, ns));
         }
         finally
         {
@@ -78,6 +84,53 @@ public sealed class RedisFeedbackReplicaTests
         await using var reader = await RedisFeedbackReader.ConnectAsync(RedisHarness.Options(nodes.Primary, ns));
         var read = await reader.ReadAsync(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)).ToListAsync();
         Assert.Equal([.. first.Concat(second).Select(r => r.Key).Order(StringComparer.Ordinal)], read.Select(r => r.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ConnectionDroppedWhileUnconfirmed_BatchAppendedAgainOnTheNewConnection_ReaderSeesEachKeyOnce()
+    {
+        await using var nodes = await RedisReplication.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(nodes.Primary);
+        var ns = harness.Namespace;
+        using var logs = new LogCapture();
+        var options = RedisHarness.Options(nodes.Primary, ns, o =>
+        {
+            o.FeedbackReplicas = 1;
+            o.FeedbackReplicaTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        await using var store = new RedisCreditStore(options, new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync();
+        var checks = await FeedbackData.HarnessAsync();
+        await using var feedback = Feedback(store, options, logs);
+
+        await nodes.Replica.FreezeAsync();
+        List<FeedbackRecord> reported;
+        long batch;
+        try
+        {
+            reported = await FeedbackData.ReportManyAsync(feedback, checks, 5);
+            await FeedbackData.UntilAsync(() => logs.Of(FeedbackDeliveryFailedLogged).Count >= 2, "two unconfirmed attempts", 30_000);
+            batch = await StreamLengthAsync(nodes.Primary, ns); // the queue's first batch of these records
+            Assert.InRange(batch, 1, reported.Count);
+
+            // A new connection's WAIT would not cover what the old one appended: the batch is appended again, once.
+            await nodes.Primary.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
+            await FeedbackData.UntilAsync(() => logs.Of(FeedbackAppendedAgainLogged).Count >= 1, "the batch appended again after the reconnect", 30_000);
+            var failures = logs.Of(FeedbackDeliveryFailedLogged).Count;
+            await FeedbackData.UntilAsync(() => logs.Of(FeedbackDeliveryFailedLogged).Count >= failures + 2, "two more unconfirmed attempts", 30_000);
+            Assert.Equal(2 * batch, await StreamLengthAsync(nodes.Primary, ns));
+            Assert.Single(logs.Of(FeedbackAppendedAgainLogged));
+        }
+        finally
+        {
+            await nodes.Replica.ContinueAsync();
+        }
+
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(30)), feedback.Status.LastError);
+        Assert.Equal(reported.Count + batch, await StreamLengthAsync(nodes.Replica, ns));
+        await using var reader = await RedisFeedbackReader.ConnectAsync(RedisHarness.Options(nodes.Primary, ns));
+        var read = await reader.ReadAsync(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)).ToListAsync();
+        Assert.Equal([.. reported.Select(r => r.Key).Order(StringComparer.Ordinal)], read.Select(r => r.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]
