@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using CreditCheck.Stores;
 using Microsoft.Extensions.Logging;
@@ -76,7 +75,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
         Log.FeedbackNotReplicated(logger, options.Namespace, records.Count, key, acknowledged, options.FeedbackReplicas, options.FeedbackReplicaTimeout, connected);
         throw new TimeoutException(
             $"Feedback of namespace '{options.Namespace}' ({records.Count} records in {key} on {Format(server.EndPoint)}) was confirmed by {acknowledged} of " +
-            $"{options.FeedbackReplicas} replica(s) asked (RedisStoreOptions.FeedbackReplicas) within {options.FeedbackReplicaTimeout}; the primary has {connected} replica(s) connected. " +
+            $"{options.FeedbackReplicas} replica(s) asked (RedisStoreOptions.FeedbackReplicas) within {options.FeedbackReplicaTimeout}; {connected}. " +
             "It is not acknowledged: it stays queued and is retried.");
     }
 
@@ -149,7 +148,8 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
             var idAfter = await after.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
             if (idAfter != clientId)
             {
-                throw new RedisConnectionException(ConnectionFailureType.SocketFailure,
+                // (IOException, not RedisConnectionException: its constructors differ between client 2.x and 3.x)
+                throw new IOException(
                     $"The connection to {Format(server.EndPoint)} (the primary of {options.Namespace}'s feedback stream) was re-established while a feedback batch waited for its replicas; " +
                     "the batch is not acknowledged and is retried.");
             }
@@ -167,18 +167,20 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
     private static async Task<long> ClientIdAsync(IServer server) =>
         (long)(await server.ExecuteAsync("CLIENT", ["ID"], CommandFlags.NoRedirect).ConfigureAwait(false));
 
-    /// <summary>The primary's <c>connected_slaves</c>, for the error; -1 when it cannot be read.</summary>
-    private static async Task<long> ConnectedReplicasAsync(IServer server)
+    /// <summary>How many replicas the primary has connected (<c>ROLE</c>; <c>INFO</c> needs admin mode on client 3.x), said for the error.</summary>
+    private static async Task<string> ConnectedReplicasAsync(IServer server)
     {
         try
         {
-            var info = (string?)await server.ExecuteAsync("INFO", ["replication"], CommandFlags.NoRedirect).ConfigureAwait(false) ?? string.Empty;
-            var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("connected_slaves:", StringComparison.Ordinal));
-            return line is not null && long.TryParse(line["connected_slaves:".Length..].Trim(), CultureInfo.InvariantCulture, out var count) ? count : -1;
+            return await server.RoleAsync(CommandFlags.NoRedirect).ConfigureAwait(false) switch
+            {
+                Role.Master primary => $"the primary has {primary.Replicas.Count} replica(s) connected",
+                var role => $"the node answers ROLE {role.Value}, not master",
+            };
         }
-        catch (RedisException)
+        catch (Exception e) when (e is RedisException or RedisCommandException or TimeoutException)
         {
-            return -1;
+            return $"the primary's replicas could not be counted ({e.GetType().Name}: {e.Message})";
         }
     }
 
