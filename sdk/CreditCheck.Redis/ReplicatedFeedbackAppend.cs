@@ -43,7 +43,8 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
     {
         Watch(connection.Multiplexer);
         var key = connection.Keys.Feedback;
-        var server = connection.Multiplexer.GetServer((RedisKey)key); // (RedisKey: the string overload takes a host:port) the primary of the key's slot (the only server without a cluster)
+        // The primary of the key's slot (the only server without a cluster); the cast matters: GetServer(string) takes host:port.
+        var server = connection.Multiplexer.GetServer((RedisKey)key);
         var linkChanges = Interlocked.Read(ref _linkChanges);
         var clientId = await ClientIdAsync(server).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
 
