@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(2133, LogLevel.Debug, "Namespace {Namespace}: {Subjects} subject(s) read again with the node's committed generations (Redis committed an import this host has not applied yet)", EventName = "ReadAhead")]
     public static partial void ReadAhead(ILogger logger, string @namespace, int subjects);
+
+    [LoggerMessage(2140, LogLevel.Warning, "Feedback of namespace {Namespace} ({Records} records in {Key}) was confirmed by {Acknowledged} of {Asked} replicas within {Timeout} ({Connected}); it stays queued and is retried", EventName = "FeedbackNotReplicated")]
+    public static partial void FeedbackNotReplicated(ILogger logger, string @namespace, int records, string key, long acknowledged, int asked, TimeSpan timeout, string connected);
+
+    [LoggerMessage(2141, LogLevel.Information, "Feedback of namespace {Namespace}: {Records} unconfirmed records appended again, on {Primary} (were on {Previous}), because the connection or the primary changed since; the reader drops the repeats by key", EventName = "FeedbackAppendedAgain")]
+    public static partial void FeedbackAppendedAgain(ILogger logger, string @namespace, int records, string previous, string primary);
 }

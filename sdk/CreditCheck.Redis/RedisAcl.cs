@@ -17,13 +17,17 @@ public static class RedisAcl
     ];
 
     /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>):
-    /// reads, <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c>, and the writes of check counts and
+    /// reads, <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c> (and <c>WAIT</c>, <c>CLIENT ID</c>, <c>ROLE</c> for
+    /// <see cref="RedisStoreOptions.FeedbackReplicas"/>), and the writes of check counts and
     /// commitments. A breach also lists the subject, which needs the publisher's rights.</summary>
     public static IReadOnlyList<string> SdkCommands { get; } =
     [
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // RedisStoreOptions.FeedbackReplicas: WAIT for the replicas after the appends, CLIENT ID around it to
+        // prove the appends and the WAIT ran on one connection, ROLE to say how many replicas are connected when too few confirm.
+        "+wait", "+client|id", "+role",
         // Lookups on replicas (RedisReadPreference.PreferReplica): read-only scripts (EVALSHA_RO from
         // StackExchange.Redis 3.x), and READONLY, which the client sends to a cluster's replicas.
         "+evalsha_ro", "+eval_ro", "+readonly",

@@ -92,6 +92,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         _replicaBackoff = new ReplicaBackoff(_time);
     }
 
+    /// <summary>The store's logger, which the feedback sink built over it writes to.</summary>
+    internal ILogger Logger => _logger;
+
     /// <summary>Whether the store has synchronized at least once and the feed is within
     /// <see cref="CreditCheckOptions.MaxStaleness"/>; the sequence applied; when it was last confirmed
     /// current; the last error.</summary>

@@ -56,6 +56,22 @@ public sealed class RedisStoreOptions
     /// <see cref="RedisStoreStatus.ReplicaBackoffUntil"/>). Needs Redis 7.0 or later.</summary>
     public RedisReadPreference ReadPreference { get; set; } = RedisReadPreference.Primary;
 
+    /// <summary>How many replicas must hold a feedback batch before it counts as delivered. Default 0: a batch is
+    /// delivered once the primary appended it, and a primary that dies before its replicas copied the batch
+    /// (replication is asynchronous) loses it on failover although the host's queue let it go. Above 0, the
+    /// feedback sink sends <c>WAIT</c> after the batch's appends and, when fewer replicas confirm within
+    /// <see cref="FeedbackReplicaTimeout"/>, the batch is not acknowledged: the queue (and its journal) keeps it and
+    /// retries with its back-off, and <see cref="FeedbackStatus.LastError"/> says how many replicas confirmed. The
+    /// cost: one more round trip per batch, and while replicas are slow or absent, feedback is not delivered (a
+    /// primary with fewer replicas than this delivers none). Not strong consistency: a replica that confirmed may
+    /// still not be the one promoted. At most 16.</summary>
+    public int FeedbackReplicas { get; set; }
+
+    /// <summary>How long a feedback batch waits for <see cref="FeedbackReplicas"/> replicas to confirm it before
+    /// it is retried later. <c>WAIT</c> holds the connection to the primary, which lookups share, so it is sent
+    /// in slices of at most 50 ms: a lookup waits at most that long behind it. Default 1 s, between 10 ms and 1 min.</summary>
+    public TimeSpan FeedbackReplicaTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How many listed subjects' entries are cached. Default 10,000.</summary>
     public int CacheCapacity { get; set; } = 10_000;
 
@@ -67,7 +83,7 @@ public sealed class RedisStoreOptions
 
     /// <summary>The namespace and timings; never the secret or password.</summary>
     public override string ToString() =>
-        $"Namespace={Namespace}, User={User ?? "(default)"}, StartupTimeout={StartupTimeout}, PollInterval={PollInterval}, CacheCapacity={CacheCapacity}, ReadPreference={ReadPreference}";
+        $"Namespace={Namespace}, User={User ?? "(default)"}, StartupTimeout={StartupTimeout}, PollInterval={PollInterval}, CacheCapacity={CacheCapacity}, ReadPreference={ReadPreference}, FeedbackReplicas={FeedbackReplicas}";
 }
 
 /// <summary>Which Redis node serves the lookups that go to Redis (<see cref="RedisStoreOptions.ReadPreference"/>).</summary>
@@ -132,6 +148,12 @@ internal sealed partial class RedisStoreOptionsValidator : IValidateOptions<Redi
             failures.Add($"RedisStoreOptions.ReadPreference is {options.ReadPreference}; it must be Primary or PreferReplica.");
         }
 
+        if (options.FeedbackReplicas is < 0 or > 16)
+        {
+            failures.Add($"RedisStoreOptions.FeedbackReplicas is {options.FeedbackReplicas}; it must be between 0 and 16.");
+        }
+
+        Range(failures, nameof(options.FeedbackReplicaTimeout), options.FeedbackReplicaTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         if (options.CacheCapacity is < 0 or > 10_000_000)
         {
             failures.Add($"RedisStoreOptions.CacheCapacity is {options.CacheCapacity}; it must be between 0 and 10000000.");

@@ -37,9 +37,10 @@ internal static class FeedbackReportCommand
         var district = new Option<string?>("--district") { Description = "The administrative division code (行政区划)." };
         var itemCode = new Option<string?>("--item-code") { Description = "The matter code (事项编码)." };
         var itemName = new Option<string?>("--item-name") { Description = "The matter name (事项名称)." };
+        var replicas = new Option<int>("--replicas") { Description = "Redis: replicas that must confirm the report before it counts as delivered (WAIT; default 0, at most 16).", DefaultValueFactory = _ => 0 };
         var command = new Command("report", "Report what was executed for a check (反馈), from a script or a system that is not .NET.")
         {
-            checkId, subject, scenario, kind, executed, notExecuted, overridden, allExecuted, department, clerk, reference, district, itemCode, itemName,
+            checkId, subject, scenario, kind, executed, notExecuted, overridden, allExecuted, department, clerk, reference, district, itemCode, itemName, replicas,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -91,7 +92,7 @@ internal static class FeedbackReportCommand
             try
             {
                 (records, destination) = settings.Kind == "redis"
-                    ? await ReportToRedisAsync(settings, request, Report, ct)
+                    ? await ReportToRedisAsync(settings, parse.GetValue(replicas), request, Report, ct)
                     : await ReportToMemoryAsync(context, parse, request, Report, ct);
             }
             catch (ArgumentException e)
@@ -160,7 +161,7 @@ internal static class FeedbackReportCommand
     /// <summary>Redis: the SDK as a host embeds it (<c>AddCreditCheck().UseRedis(…)</c>), so the records go
     /// through its feedback delivery into the namespace's stream <c>cc:{ns}:feedback</c>.</summary>
     private static async Task<(IReadOnlyList<FeedbackRecord>, string)> ReportToRedisAsync(
-        StoreSettings settings, CheckRequest request, Func<CreditDecision, FeedbackReport> build, CancellationToken cancellationToken)
+        StoreSettings settings, int replicas, CheckRequest request, Func<CreditDecision, FeedbackReport> build, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(settings.Redis))
         {
@@ -179,6 +180,7 @@ internal static class FeedbackReportCommand
             o.Secret = settings.Secret;
             o.User = settings.User;
             o.Password = settings.Password;
+            o.FeedbackReplicas = replicas;
         });
         await using var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToList();
@@ -196,9 +198,12 @@ internal static class FeedbackReportCommand
             }
 
             var records = await provider.GetRequiredService<ICreditFeedback>().ReportAsync(build(decision), cancellationToken);
-            if (!await provider.GetRequiredService<CreditFeedback>().FlushAsync(DeliveryTimeout, cancellationToken))
+            var feedback = provider.GetRequiredService<CreditFeedback>();
+            if (!await feedback.FlushAsync(DeliveryTimeout, cancellationToken))
             {
-                throw new CliException(ExitCodes.StoreUnavailable, "反馈未能送达 Redis — the feedback could not be delivered to Redis in time; nothing is kept.");
+                // With --replicas the records may be on the primary, unconfirmed: a rerun gives the same keys, repeats are dropped.
+                throw new CliException(ExitCodes.StoreUnavailable,
+                    $"反馈未能送达 Redis，请重试 — the feedback could not be delivered to Redis in time; run the command again (same keys, repeats are dropped): {feedback.Status.LastError ?? "no answer"}");
             }
 
             return (records, $"redis namespace '{settings.Namespace}'");

@@ -28,6 +28,22 @@ public sealed class FeedbackReportCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task FeedbackReport_ReplicasAskedOfAServerWithoutReplicas_ExitsStoreUnavailableSayingHowManyConfirmed()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        await cli.RunOkAsync("import", cli.WriteCsv("list.csv", Rows.Entity(1)), "--list", CliSession.Debtors);
+        var checkId = (await cli.CheckAsync(Rows.Company(1)))["checkId"]!.GetValue<string>();
+
+        var result = await cli.RunAsync(["feedback", "report", checkId, Rows.Company(1), "--scenario", "procurement", "--all-executed", "--replicas", "1"]);
+
+        Assert.Equal(Exit.StoreUnavailable, result.ExitCode);
+        Assert.Contains("请重试", result.Error, StringComparison.Ordinal);
+        Assert.Contains("confirmed by 0 of 1 replica(s)", result.Error, StringComparison.Ordinal);
+        Assert.True(result.Error.Contains("the primary has 0 replica(s) connected", StringComparison.Ordinal), result.Error);
+    }
+
+    [Fact]
     public async Task FeedbackReport_MeasuresOfTheCheck_RecordedUnderItsCheckIdAndExported()
     {
         using var cli = new CliSession(server: null);

@@ -78,19 +78,30 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
         }
     }
 
+    /// <summary>The hosts ask one replica to confirm each feedback batch (<see cref="RedisStoreOptions.FeedbackReplicas"/>,
+    /// WAIT): what they had delivered when the primary died is on the promoted replica, without a retry.</summary>
     [Fact]
     public async Task PrimaryKilled_WhileTwoHostsCheckAndReport_ReplicaTakesOver_NoClearForAListedSubject_NoAcknowledgedFeedbackLost()
     {
         await using var harness = await ListedNamespaceAsync(Cluster);
-        var hosts = new List<(ICreditChecker Checker, CreditFeedback Feedback)>();
+        var hosts = new List<(ICreditChecker Checker, CreditFeedback Feedback, List<FeedbackRecord> Reported)>();
         for (var h = 0; h < 2; h++)
         {
             var store = await harness.StartStoreAsync(configure: o => o.CacheCapacity = 0);
-            hosts.Add((Checker(store), RedisFeedbackSuite.Feedback(store, Cluster, harness.Namespace)));
+            var sink = new RedisFeedbackSink(store, RedisHarness.Options(Cluster, harness.Namespace, o =>
+            {
+                o.OperationTimeout = TimeSpan.FromMilliseconds(500);
+                o.FeedbackReplicas = 1;
+                o.FeedbackReplicaTimeout = TimeSpan.FromMilliseconds(500);
+            }), TimeProvider.System);
+            var feedback = new CreditFeedback(
+                new FeedbackOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), BatchSize = 50 }, sink, TimeProvider.System);
+            hosts.Add((Checker(store), feedback, []));
         }
 
         var victim = await Cluster.PrimaryOfAsync(harness.Namespace);
-        var reported = new List<FeedbackRecord>();
+        var restarted = false;
+        var deliveredBeforeKill = new List<FeedbackRecord>();
         var degraded = 0;
         var killedAt = -1;
         var recoveredAt = -1;
@@ -103,12 +114,18 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
             {
                 if (i == 40)
                 {
+                    // A queue delivers in order: a host's first Delivered records are those its sink acknowledged.
+                    foreach (var (_, feedback, reported) in hosts)
+                    {
+                        deliveredBeforeKill.AddRange(reported.Take((int)feedback.Status.Delivered));
+                    }
+
                     await victim.KillAsync();
                     killedAt = i;
                 }
 
                 var undegraded = 0;
-                foreach (var (checker, feedback) in hosts)
+                foreach (var (checker, feedback, reported) in hosts)
                 {
                     var listed = await checker.CheckAsync(new CheckRequest(ListedPerson(i), "procurement"));
                     var clean = await checker.CheckAsync(new CheckRequest(CleanPerson(i), "procurement"));
@@ -136,26 +153,43 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
             var promoted = await Cluster.PrimaryOfAsync(harness.Namespace);
             Assert.NotEqual(victim, promoted);
 
-            foreach (var (_, feedback) in hosts)
+            // Every batch a replica confirmed before the kill is on the promoted replica (acknowledged records are
+            // never sent again, so nothing but replication can have put them there).
+            var afterPromotion = (await RedisFeedbackSuite.StreamAsync(Cluster, harness.Namespace)).Select(e => e.Key).ToHashSet();
+            var lostAcknowledged = deliveredBeforeKill.Where(r => !afterPromotion.Contains(r.Key)).ToList();
+            Assert.True(lostAcknowledged.Count == 0, $"{lostAcknowledged.Count} of {deliveredBeforeKill.Count} records acknowledged before the kill are not on the promoted replica");
+            Assert.True(deliveredBeforeKill.Count > 20, $"only {deliveredBeforeKill.Count} records delivered before the kill");
+
+            // The promoted primary has no replica until the old one rejoins: till then nothing more is acknowledged.
+            await victim.RestartAsync(); // it rejoins as the new primary's replica
+            restarted = true;
+            await Cluster.WaitHealthyAsync();
+            foreach (var (_, feedback, _) in hosts)
             {
-                Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(30)), $"backlog {feedback.Status.Backlog}: {feedback.Status.LastError}");
+                Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(60)), $"backlog {feedback.Status.Backlog}: {feedback.Status.LastError}");
             }
 
+            var reportedAll = hosts.SelectMany(h => h.Reported).ToList();
             var stream = (await RedisFeedbackSuite.StreamAsync(Cluster, harness.Namespace)).Select(e => e.Key).ToHashSet();
-            var lost = reported.Where(r => !stream.Contains(r.Key)).ToList();
-            Assert.True(lost.Count == 0, $"{lost.Count} of {reported.Count} acknowledged feedback records are not in the stream after the failover");
-            Assert.True(reported.Count > 100, $"only {reported.Count} records reported");
+            var lost = reportedAll.Where(r => !stream.Contains(r.Key)).ToList();
+            Assert.True(lost.Count == 0, $"{lost.Count} of {reportedAll.Count} acknowledged feedback records are not in the stream after the failover");
+            Assert.True(reportedAll.Count > 100, $"only {reportedAll.Count} records reported");
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"killed {victim.Port} at round {killedAt}, both hosts undegraded again at round {recoveredAt} ({clock.Elapsed.TotalSeconds:F1} s in all), {degraded} degraded answers, {reported.Count} feedback records, none lost");
+                $"killed {victim.Port} at round {killedAt}, both hosts undegraded again at round {recoveredAt} ({clock.Elapsed.TotalSeconds:F1} s in all), {degraded} degraded answers, " +
+                $"{deliveredBeforeKill.Count} records replica-confirmed before the kill all on the promoted replica, {reportedAll.Count} feedback records, none lost");
         }
         finally
         {
-            foreach (var (_, feedback) in hosts)
+            foreach (var (_, feedback, _) in hosts)
             {
                 await feedback.DisposeAsync();
             }
 
-            await victim.RestartAsync(); // it rejoins as the new primary's replica
+            if (!restarted)
+            {
+                await victim.RestartAsync(); // it rejoins as the new primary's replica
+            }
+
             await Cluster.WaitHealthyAsync();
         }
     }
