@@ -39,11 +39,22 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(params string[] extraArguments)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-redis-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
-        var server = new RedisServer(FreePort(), directory, extraArguments);
-        await server.RestartAsync();
-        return server;
+        // A free port can be taken between finding it and the server binding it (other tests start servers too; a
+        // cluster node also binds port + 10000): a server that exits at start is tried again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-redis-{Guid.NewGuid():N}"); // a new one: a failed node may have written its nodes.conf
+            Directory.CreateDirectory(directory);
+            var server = new RedisServer(FreePort(cluster: extraArguments.Contains("--cluster-enabled")), directory, extraArguments);
+            try
+            {
+                await server.RestartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 5 && server._process is { HasExited: true })
+            {
+            }
+        }
     }
 
     /// <summary>Starts the server (again) on the same port and folder.</summary>
@@ -224,13 +235,35 @@ public sealed class RedisServer : IRedisDeployment, IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A port free now; for a cluster node, one whose bus port (+ 10000) exists and is free too.</summary>
+    private static int FreePort(bool cluster)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = Bind(0);
+            if (!cluster || attempt == 20 || (port + 10000 <= IPEndPoint.MaxPort && Bind(port + 10000) != 0))
+            {
+                return port;
+            }
+        }
+
+        static int Bind(int port)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+            catch (SocketException)
+            {
+                return 0;
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
     }
 
     private static string? FindRedisServer() =>
