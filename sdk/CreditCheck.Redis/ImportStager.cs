@@ -308,7 +308,7 @@ internal sealed class ImportStager
             {
                 // An unchanged entry restored keeps its committed generation.
                 var generation = outcome == Outcome.Unchanged ? GenerationOf(Bytes(committed![decisions[i].Committed])) : _generationBytes;
-                arguments[entry++] = chunk.Key(i).ToArray();
+                arguments[entry++] = (byte[])[.. _entriesPrefix, .. chunk.Key(i)];
                 arguments[entry++] = Join(_listBytes, chunk.EntryId(i), generation);
                 arguments[entry++] = chunk.Json(i).ToArray();
             }
