@@ -8,20 +8,22 @@ namespace CreditCheck.Redis;
 
 /// <summary>
 /// Stages an import's records, chunk after chunk in the order given, under the import's generation
-/// (invisible until the commit). Per chunk: one read of the committed and the staged index for the
-/// chunk's entries (and the lock renewed), then one batch of writes. An entry whose committed content
-/// has the same hash keeps its committed index value (unchanged); any other is written under the new
-/// generation, after its staged index value, so that an abandoned import can be collected from its
-/// staged index.
+/// (invisible until the commit). Per chunk: when needed, one read of the committed and the staged index
+/// for the chunk's entries (and the lock renewed), then one script call that writes the chunk while the
+/// import holds its lock. An entry whose committed content has the same hash keeps its committed index
+/// value (unchanged); any other is written under the new generation, after its staged index value, so
+/// that an abandoned import can be collected from its staged index.
 /// An entry this import staged already is not staged again but reported as a repeat: the staged index
 /// is the import's memory of the entries it has seen, so the client keeps nothing per row.
 /// </summary>
 /// <remarks>
-/// Everything goes through the multiplexer, in one batch per chunk's reads and one per its writes. A
-/// chunk's writes are sent without waiting for their replies (the connection keeps them in order, so
-/// the next chunk's reads see them); their replies are checked before the next chunk is decided and at
-/// <see cref="FinishAsync"/>. Encoding (JSON, keys, hashes) runs on the thread pool, several chunks at
-/// once; staging runs one chunk at a time.
+/// Everything goes through the multiplexer. A chunk's writes are sent without waiting for their reply
+/// (the connection keeps them in order, so the next chunk's reads see them). A chunk that needs no read
+/// (a list with no committed entries, and no entry the seen filter may have met) follows the previous
+/// writes at once, up to <see cref="MaxWritesInFlight"/> unacknowledged, so Redis is not idle while the
+/// client decides the next chunk; a chunk that reads waits for every earlier write's reply first. Replies
+/// are checked then and at <see cref="FinishAsync"/>. Encoding (JSON, keys, hashes) runs on the thread
+/// pool, several chunks at once; staging runs one chunk at a time.
 /// </remarks>
 internal sealed class ImportStager
 {
