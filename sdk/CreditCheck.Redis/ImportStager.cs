@@ -8,31 +8,25 @@ namespace CreditCheck.Redis;
 
 /// <summary>
 /// Stages an import's records, chunk after chunk in the order given, under the import's generation
-/// (invisible until the commit). Per chunk: when needed, one read of the committed and the staged index
-/// for the chunk's entries (and the lock renewed), then one script call that writes the chunk while the
-/// import holds its lock. An entry whose committed content has the same hash keeps its committed index
-/// value (unchanged); any other is written under the new generation, after its staged index value, so
-/// that an abandoned import can be collected from its staged index.
+/// (invisible until the commit). Per chunk: one read of the committed and the staged index for the
+/// chunk's entries (and the lock renewed), then one batch of writes. An entry whose committed content
+/// has the same hash keeps its committed index value (unchanged); any other is written under the new
+/// generation, after its staged index value, so that an abandoned import can be collected from its
+/// staged index.
 /// An entry this import staged already is not staged again but reported as a repeat: the staged index
 /// is the import's memory of the entries it has seen, so the client keeps nothing per row.
 /// </summary>
 /// <remarks>
-/// Everything goes through the multiplexer. A chunk's writes are sent without waiting for their reply
-/// (the connection keeps them in order, so the next chunk's reads see them). A chunk that needs no read
-/// (a list with no committed entries, and no entry the seen filter may have met) follows the previous
-/// writes at once, up to <see cref="MaxWritesInFlight"/> unacknowledged, so Redis is not idle while the
-/// client decides the next chunk; a chunk that reads waits for every earlier write's reply first. Replies
-/// are checked then and at <see cref="FinishAsync"/>. Encoding (JSON, keys, hashes) runs on the thread
-/// pool, several chunks at once; staging runs one chunk at a time.
+/// Everything goes through the multiplexer, in one batch per chunk's reads and one per its writes. A
+/// chunk's writes are sent without waiting for their replies (the connection keeps them in order, so
+/// the next chunk's reads see them); their replies are checked before the next chunk is decided and at
+/// <see cref="FinishAsync"/>. Encoding (JSON, keys, hashes) runs on the thread pool, several chunks at
+/// once; staging runs one chunk at a time.
 /// </remarks>
 internal sealed class ImportStager
 {
-    // The arguments of the stage script before its per-row values.
-    private const int ArgumentsBefore = 9;
-
-    // Chunk writes sent and not yet acknowledged while no read waits for them (bounds what the client
-    // holds when Redis is the slower side).
-    private const int MaxWritesInFlight = 4;
+    // Variadic commands are split so that no single command holds Redis for long.
+    private const int MaxPerCommand = 1000;
 
     private readonly RedisConnection _connection;
     private readonly string _list;
@@ -45,8 +39,8 @@ internal sealed class ImportStager
     private readonly byte[] _generationBytes;
     private readonly byte[] _entriesPrefix;
     private readonly SeenFilter _seen = new();
-    private readonly Queue<Task> _written = new();
     private Task _staged = Task.CompletedTask;
+    private Task _written = Task.CompletedTask;
     private FilterChecksum _prints;
 
     private ImportStager(RedisConnection connection, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease)
@@ -109,10 +103,7 @@ internal sealed class ImportStager
     public async Task FinishAsync()
     {
         await _staged.ConfigureAwait(false);
-        while (_written.Count > 0)
-        {
-            await _written.Dequeue().ConfigureAwait(false);
-        }
+        await _written.ConfigureAwait(false);
     }
 
     /// <summary>After a failure: waits for the chunks handed over and for the replies to every write
@@ -121,24 +112,19 @@ internal sealed class ImportStager
     public async Task<bool> SettleAsync()
     {
         await Task.WhenAny(_staged).ConfigureAwait(false);
-        var settled = true;
-        while (_written.Count > 0)
+        try
         {
-            try
-            {
-                await _written.Dequeue().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is RedisServerException or ImportConflictException)
-            {
-                // Redis refused a write (it ran, and failed), or the lock was lost (nothing written); the import failed already
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                settled = false;
-            }
+            await _written.ConfigureAwait(false);
+            return true;
         }
-
-        return settled;
+        catch (Exception e) when (e is RedisServerException)
+        {
+            return true; // Redis refused a write: it ran, and failed; the import failed already
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     private async Task<ChunkOutcome> StageAsync(EncodedChunk chunk)
@@ -153,41 +139,21 @@ internal sealed class ImportStager
             }
         }
 
-        // The committed index values are needed when the list has committed entries, the staged ones when
-        // the filter says an entry may have been staged already; otherwise (a first import) nothing is read,
-        // and the chunk's writes follow the previous ones without a round trip (the stage script checks the
-        // lock).
-        RedisValue[]? committed = null;
-        RedisValue[] staged = [];
-        if (_hasCommitted || maybeStaged.Count > 0)
-        {
-            (var owned, committed, staged) = await ReadAsync(chunk, maybeStaged).ConfigureAwait(false);
+        var (owned, committed, staged) = await ReadAsync(chunk, maybeStaged).ConfigureAwait(false);
 
-            // The previous chunks' writes ran before these reads (one connection, in order); a write Redis
-            // refused (out of memory, a key of the wrong type) fails the import here.
-            while (_written.Count > 0)
-            {
-                await _written.Dequeue().ConfigureAwait(false);
-            }
-
-            if (!owned)
-            {
-                throw new ImportConflictException($"The import of list '{_list}' lost its lock (it was held up for longer than the lease); nothing was imported. Run the import again.");
-            }
-        }
-        else
-        {
-            while (_written.Count >= MaxWritesInFlight)
-            {
-                await _written.Dequeue().ConfigureAwait(false);
-            }
-        }
-
+        // The previous chunk's writes ran before these reads (one connection, in order); a write Redis
+        // refused (out of memory, a key of the wrong type) fails the import here.
+        await _written.ConfigureAwait(false);
         var stagedValue = new int[count];
         Array.Fill(stagedValue, -1);
         for (var k = 0; k < maybeStaged.Count; k++)
         {
             stagedValue[maybeStaged[k]] = staged[k].IsNull ? -1 : k;
+        }
+
+        if (!owned)
+        {
+            throw new ImportConflictException($"The import of list '{_list}' lost its lock (it was held up for longer than the lease); nothing was imported. Run the import again.");
         }
 
         // Decide each record: a repeat of an entry staged before (in an earlier chunk, or earlier in
@@ -232,7 +198,7 @@ internal sealed class ImportStager
             }
         }
 
-        _written.Enqueue(Write(chunk, decisions, committed));
+        _written = Write(chunk, decisions, committed);
         return new ChunkOutcome(added, updated, unchanged, repeats);
     }
 
@@ -261,75 +227,79 @@ internal sealed class ImportStager
         return (owned, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false));
     }
 
-    /// <summary>Sends the chunk's writes as one script call without waiting (<see cref="RedisScripts.StageChunk"/>:
-    /// only while the import holds its lock; the staged index first, so that what an abandoned import staged
-    /// is found from its staged index, then the entries, the garbage of updated entries, the filter
-    /// fingerprints). Returns the task of its reply, which fails when the lock was lost.</summary>
+    /// <summary>Sends the chunk's writes in one batch without waiting: the staged index first (an entry
+    /// field is only ever written after the index value that names it, so that what an abandoned import
+    /// staged is found from its staged index), then the entries, the garbage of updated entries, the
+    /// filter fingerprints. Returns the task of their replies.</summary>
     private Task Write(EncodedChunk chunk, Decision[] decisions, RedisValue[]? committed)
     {
+        var batch = _connection.Database.CreateBatch();
+        var tasks = new List<Task>();
         var count = decisions.Length;
-        int fields = 0, entries = 0, garbage = 0;
-        foreach (var decision in decisions)
+        for (var start = 0; start < count; start += MaxPerCommand)
         {
-            fields += decision.Outcome == Outcome.Repeat ? 0 : 1;
-            entries += decision.Outcome is Outcome.Added or Outcome.Updated || (decision.Outcome == Outcome.Unchanged && RestoreUnchanged) ? 1 : 0;
-            garbage += decision.Outcome == Outcome.Updated ? 1 : 0;
+            var index = new List<HashEntry>(Math.Min(MaxPerCommand, count - start));
+            for (var i = start; i < Math.Min(count, start + MaxPerCommand); i++)
+            {
+                switch (decisions[i].Outcome)
+                {
+                    case Outcome.Unchanged:
+                        index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), committed![decisions[i].Committed]));
+                        break;
+                    case Outcome.Added or Outcome.Updated:
+                        index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), Join(_generationBytes, chunk.Hash(i))));
+                        break;
+                }
+            }
+
+            if (index.Count > 0)
+            {
+                tasks.Add(batch.HashSetAsync(Keys.StagedIndex(_list), [.. index]));
+            }
         }
 
-        var prints = Fingerprints(chunk, decisions);
-        if (prints.Length > 0)
+        var garbage = new List<RedisValue>();
+        for (var i = 0; i < count; i++)
         {
+            if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
+            {
+                tasks.Add(batch.HashSetAsync(
+                    (RedisKey)(byte[])[.. _entriesPrefix, .. chunk.Key(i)],
+                    Join(_listBytes, chunk.EntryId(i), _generationBytes),
+                    chunk.Json(i).ToArray()));
+                if (decisions[i].Outcome == Outcome.Updated)
+                {
+                    garbage.Add(Join(chunk.Key(i), _listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed]))));
+                }
+            }
+            else if (decisions[i].Outcome == Outcome.Unchanged && RestoreUnchanged)
+            {
+                tasks.Add(batch.HashSetAsync(
+                    (RedisKey)(byte[])[.. _entriesPrefix, .. chunk.Key(i)],
+                    Join(_listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed]))),
+                    chunk.Json(i).ToArray()));
+            }
+        }
+
+        if (garbage.Count > 0)
+        {
+            tasks.Add(batch.ListRightPushAsync(Keys.StagedGarbage(_list), [.. garbage]));
+        }
+
+        if (Fingerprints(chunk, decisions) is { Length: > 0 } prints)
+        {
+            tasks.Add(batch.StringAppendAsync(Keys.StagedFingerprints(_list), prints));
             _prints = _prints.Add(prints); // chunks are staged one at a time
         }
 
-        var arguments = new RedisValue[ArgumentsBefore + (2 * fields) + (3 * entries) + garbage];
-        arguments[0] = Keys.Prefix;
-        arguments[1] = _list;
-        arguments[2] = _token;
-        arguments[3] = _leaseMilliseconds;
-        arguments[4] = fields;
-        arguments[5] = entries;
-        arguments[6] = garbage;
-        arguments[7] = prints;
-        arguments[8] = chunk.OrganizationCodes ? "1" : "0"; // readers then also look up the 组织机构代码 a 统一社会信用代码 embeds
-        var field = ArgumentsBefore;
-        var entry = field + (2 * fields);
-        var collect = entry + (3 * entries);
-        for (var i = 0; i < count; i++)
+        if (chunk.OrganizationCodes)
         {
-            var outcome = decisions[i].Outcome;
-            if (outcome == Outcome.Repeat)
-            {
-                continue;
-            }
-
-            var indexField = Join(chunk.Key(i), chunk.EntryId(i));
-            arguments[field++] = indexField;
-            arguments[field++] = outcome == Outcome.Unchanged ? committed![decisions[i].Committed] : Join(_generationBytes, chunk.Hash(i));
-            if (outcome is Outcome.Added or Outcome.Updated || RestoreUnchanged)
-            {
-                // An unchanged entry restored keeps its committed generation.
-                var generation = outcome == Outcome.Unchanged ? GenerationOf(Bytes(committed![decisions[i].Committed])) : _generationBytes;
-                arguments[entry++] = (byte[])[.. _entriesPrefix, .. chunk.Key(i)];
-                arguments[entry++] = Join(_listBytes, chunk.EntryId(i), generation);
-                arguments[entry++] = chunk.Json(i).ToArray();
-            }
-
-            if (outcome == Outcome.Updated)
-            {
-                arguments[collect++] = Join(chunk.Key(i), _listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed])));
-            }
+            // Readers then also look up the 组织机构代码 a 统一社会信用代码 embeds.
+            tasks.Add(batch.HashSetAsync(Keys.Meta, "orgKeys", "1"));
         }
 
-        return Written(_connection.EvaluateAsync(RedisScripts.StageChunk, [Keys.Sequence], arguments));
-    }
-
-    private async Task Written(Task<RedisResult> reply)
-    {
-        if ((long)await reply.ConfigureAwait(false) != 1)
-        {
-            throw new ImportConflictException($"The import of list '{_list}' lost its lock (it was held up for longer than the lease); nothing was imported. Run the import again.");
-        }
+        batch.Execute();
+        return tasks.Count == 0 ? Task.CompletedTask : Task.WhenAll(tasks);
     }
 
     /// <summary>A value's bytes without a copy when Redis gave them as an array.</summary>

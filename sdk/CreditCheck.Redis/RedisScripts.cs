@@ -416,40 +416,6 @@ internal static class RedisScripts
         return 1
         """;
 
-    /// <summary>ARGV: prefix, list, token, lease in ms, index field count I, entry count E, garbage count G,
-    /// the fingerprints to append ('' for none), '1' when a subject is stored under a 组织机构代码 (else '0'),
-    /// then I pairs (staged index field, value), E triples (entry key, entry field, JSON) and G garbage
-    /// items. Writes one chunk of an import only while the import holds its lock (and renews it): the
-    /// staged index first, then the entry fields it names (so that an abandoned import's fields are found
-    /// from its staged index), the garbage of updated entries, the fingerprints. One call per chunk costs
-    /// Redis a little more than separate commands but saves the client a command and a reply per row.
-    /// Returns 1, or 0 (nothing written) when the lock lapsed or another import holds it.</summary>
-    private const string StageChunkLua = """
-        local prefix, list = ARGV[1], ARGV[2]
-        local lock = prefix .. 'lock:' .. list
-        if redis.call('GET', lock) ~= ARGV[3] then return 0 end
-        redis.call('PEXPIRE', lock, ARGV[4])
-        local fields, entries, garbage = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-        local at = 10
-        -- unpack is limited by Lua's stack: variadic commands take at most 1000 values at a time.
-        local function variadic(command, key, first, count)
-          for from = first, first + count - 1, 1000 do
-            redis.call(command, key, unpack(ARGV, from, math.min(first + count - 1, from + 999)))
-          end
-        end
-        variadic('HSET', prefix .. 'stage:l:' .. list, at, 2 * fields)
-        at = at + 2 * fields
-        -- The client sends whole entry keys: a concatenation here per row costs Redis more than the bytes.
-        for _ = 1, entries do
-          redis.call('HSET', ARGV[at], ARGV[at + 1], ARGV[at + 2])
-          at = at + 3
-        end
-        variadic('RPUSH', prefix .. 'stage:gc:' .. list, at, garbage)
-        if ARGV[8] ~= '' then redis.call('APPEND', prefix .. 'stage:kb:' .. list, ARGV[8]) end
-        if ARGV[9] == '1' then redis.call('HSET', prefix .. 'meta', 'orgKeys', '1') end
-        return 1
-        """;
-
     /// <summary>ARGV: prefix, list, mode, cursor. Scans one page of the committed index and carries
     /// entries the import did not mention into the staged index (merge) or marks them for removal
     /// (replace). Returns {next cursor, number removed}. The committed index does not change during
@@ -551,8 +517,6 @@ internal static class RedisScripts
     public const string BeginStage = MigrationGuardLua + BeginStageLua;
 
     public const string RenewLock = MigrationGuardLua + RenewLockLua;
-
-    public const string StageChunk = MigrationGuardLua + StageChunkLua;
 
     public const string CollectStaged = MigrationGuardLua + CollectStagedLua;
 

@@ -203,7 +203,7 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
     [Fact]
     public async Task Import_FirstImportOfManyChunks_WritesEveryEntryAndAManifestThatVerifies()
     {
-        // A first import reads nothing per chunk: each chunk's writes follow the last without a round trip.
+        // Chunk boundaries of a first import: a short last chunk, repeats on both sides of a boundary.
         await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 10);
         var people = Enumerable.Range(0, 1003).Select(SyntheticIds.Person).ToArray(); // the last chunk is short
         var records = people.Select(p => Debt(p, "p")).Append(Debt(people[9], "p")).Append(Debt(people[10], "p")); // repeats across a chunk boundary
@@ -220,7 +220,7 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
-    public async Task Import_LockTakenOverWhileChunksGoWithoutReads_FailsAndTheOtherHolderKeepsTheLock()
+    public async Task Import_LockTakenOverMidway_FailsAndTheOtherHolderKeepsTheLock()
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 10);
         var lockKey = $"cc:{{{harness.Namespace}}}:lock:debtors";
