@@ -67,6 +67,26 @@ public sealed class ImportDuplicateTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_BadRowsInsideAndAtTheEdgesOfStagingChunks_GoToTheRejectsFileWithTheirLines()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var rejects = cli.PathOf("rejects.csv");
+        int[] badLines = [2, 501, 502, 503, 1_000, Lines + 4]; // the first row, around the first chunk's end, inside one, the last
+        var file = cli.WriteCsv("big.csv", BigFile([.. badLines.Select(line => (line, Rows.Raw("LegalEntity", "12345", "2024-01-02", "2099-12-31", $"bad-{line}")))]));
+
+        var result = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--rejects", rejects, "--json");
+        var verify = await cli.RunAsync("verify", "--list", CliSession.Debtors);
+
+        Assert.Equal((Lines, badLines.Length), (result.Json["added"]!.GetValue<int>(), result.Json["rejected"]!.GetValue<int>()));
+        Assert.Equal(Lines, await cli.EntriesAsync());
+        var written = ReadCsv(rejects);
+        Assert.Equal(badLines.Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)), written.Skip(1).Select(r => r[^2]));
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(Lines - 1)));
+        Assert.True(verify.ExitCode == Exit.Ok, verify.ToString());
+    }
+
+    [Fact]
     public async Task Import_DryRunOfAFileWithARepeat_FindsItWithoutTheStore()
     {
         using var cli = new CliSession(redis.Server);

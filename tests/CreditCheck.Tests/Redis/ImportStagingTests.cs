@@ -200,6 +200,57 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
         Assert.Single((await store.LookupAsync(people[1])).Entries);
     }
 
+    [Fact]
+    public async Task Import_FirstImportOfManyChunks_WritesEveryEntryAndAManifestThatVerifies()
+    {
+        // Chunk boundaries of a first import: a short last chunk, repeats on both sides of a boundary.
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 10);
+        var people = Enumerable.Range(0, 1003).Select(SyntheticIds.Person).ToArray(); // the last chunk is short
+        var records = people.Select(p => Debt(p, "p")).Append(Debt(people[9], "p")).Append(Debt(people[10], "p")); // repeats across a chunk boundary
+
+        var summary = await harness.Publisher.ImportListAsync("debtors", records, ImportMode.Replace);
+        var verification = await harness.Publisher.VerifyAsync("debtors");
+
+        Assert.Equal(1003, summary.Added);
+        Assert.Equal(1003, await IndexLengthAsync(harness));
+        Assert.Equal(1003, await EntryFieldsAsync(harness));
+        Assert.True(verification.IsWhole, string.Join("; ", verification.Lists.Select(l => l.Damage)));
+        var store = await harness.StartStoreAsync();
+        Assert.Single((await store.LookupAsync(people[1002])).Entries);
+    }
+
+    [Fact]
+    public async Task Import_LockTakenOverMidway_FailsAndTheOtherHolderKeepsTheLock()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 10);
+        var lockKey = $"cc:{{{harness.Namespace}}}:lock:debtors";
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var database = direct.GetDatabase();
+        var sequence = await harness.Publisher.GetSequenceAsync();
+
+        IEnumerable<ListRecord> TakenOver()
+        {
+            for (var n = 0; n < 200; n++)
+            {
+                if (n == 55)
+                {
+                    // As if this import had been held up past its lease and another took the list.
+                    database.StringSet(lockKey, "another-import", TimeSpan.FromMinutes(5));
+                }
+
+                yield return Debt(SyntheticIds.Person(n), "p");
+            }
+        }
+
+        var error = await Assert.ThrowsAsync<ImportConflictException>(() => harness.Publisher.ImportListAsync("debtors", TakenOver(), ImportMode.Replace));
+
+        Assert.Contains("lost its lock", error.Message, StringComparison.Ordinal);
+        Assert.Equal("another-import", (string?)await database.StringGetAsync(lockKey));
+        Assert.Equal(sequence, await harness.Publisher.GetSequenceAsync());
+        Assert.False(await database.KeyExistsAsync($"cc:{{{harness.Namespace}}}:l:debtors"));
+        Assert.True(await EntryFieldsAsync(harness) <= 60); // at most the chunks staged before the takeover
+    }
+
     private async Task<long> IndexLengthAsync(RedisHarness harness) =>
         long.Parse((await redis.Server.CommandAsync("HLEN", $"cc:{{{harness.Namespace}}}:l:debtors")).TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
 
