@@ -240,7 +240,7 @@ internal static class CompareHarness
                 + $"each host alone p99 {results.Get("propagation_host_ms_p99"):N2} ms; the UpsertAsync call itself p50 {results.Get("upsert_call_ms_p50"):N2} ms, p99 {results.Get("upsert_call_ms_p99"):N2} ms");
             Console.WriteLine($"   upsert calls over 5 ms: {propagation.SlowUpserts} ({propagation.SlowUpsertsWithGc} of them while this process collected gen1/gen2); "
                 + $"GC pauses over the stage {propagation.GcPause.TotalMilliseconds:N1} ms, {propagation.Collections} collections ({propagation.Gen2Collections} gen2), {propagation.AllocatedBytes / Math.Max(1, propagation.Upsert.Count):N0} B allocated per sample; "
-                + $"Redis commands over 1 ms meanwhile: {redisSlow.Count} (slowest {redisSlow.SlowestMilliseconds:N2} ms{redisSlow.SlowestCommand})");
+                + $"Redis commands over 1 ms meanwhile: {redisSlow.Count} (slowest {redisSlow.SlowestMilliseconds:N2} ms{redisSlow.SlowestCommand}); Redis latency events ≥ 1 ms: {(slowlog.Events.Length == 0 ? "none" : slowlog.Events)}");
 
             results.Add("listed", settings.Listed);
             results.Add("processor_count", Environment.ProcessorCount);

@@ -26,13 +26,23 @@ internal sealed class SlowLog
         await server.ConfigSetAsync("slowlog-log-slower-than", ThresholdMicroseconds);
         await server.ConfigSetAsync("slowlog-max-len", 1024);
         await server.SlowlogResetAsync();
+        await server.ConfigSetAsync("latency-monitor-threshold", 1);
+        await server.ExecuteAsync("LATENCY", "RESET");
         return new SlowLog(server, previous);
     }
+
+    /// <summary>Redis's latency monitor since <see cref="StartAsync"/> (events of 1 ms or more, commands or not: a
+    /// stall outside any command — a rehash step, a cron, a page fault storm — shows here and not in the slow log).</summary>
+    public string Events { get; private set; } = "";
 
     /// <summary>What was logged since <see cref="StartAsync"/>; restores the threshold.</summary>
     public async Task<(int Count, double SlowestMilliseconds, string SlowestCommand)> ReadAsync()
     {
         var entries = await _server.SlowlogGetAsync(1024);
+        Events = string.Join(", ", ((RedisResult[])(await _server.ExecuteAsync("LATENCY", "LATEST"))!)
+            .Select(e => (RedisResult[])e!)
+            .Select(e => string.Create(CultureInfo.InvariantCulture, $"{(string)e[0]!} max {(long)e[3]} ms")));
+        await _server.ConfigSetAsync("latency-monitor-threshold", 0);
         await _server.ConfigSetAsync("slowlog-log-slower-than", _previousThreshold.IsNull ? "10000" : _previousThreshold.ToString());
         if (entries.Length == 0)
         {
