@@ -303,6 +303,54 @@ internal static class RedisScripts
 
     public const string VerifyEntries = MigrationGuardLua + VerifyEntriesLua;
 
+    /// <summary>ARGV: prefix, piece size (a multiple of 8), then 8-byte fingerprints. Which lists' filter sources
+    /// (<c>kb:{list}</c>) hold each fingerprint at a whole-fingerprint position: {fingerprint's position (0-based),
+    /// list, '1' when the list's manifest counts as many fingerprints as index entries (no entry was removed since
+    /// the list's last replace import, so every fingerprint names a subject still listed) or '0', …}. A source that
+    /// cannot be read (wrong type) is reported as holding every fingerprint, with '0'. Read-only; O(total size of
+    /// the sources): run only for a subject the local filter holds whose entry hash reads empty.</summary>
+    private const string ListedPrintsLua = """
+        local prefix, size = ARGV[1], tonumber(ARGV[2])
+        local prints, out = {}, {}
+        for i = 3, #ARGV do prints[#prints + 1] = ARGV[i] end
+        for _, list in ipairs(redis.call('SMEMBERS', prefix .. 'lists')) do
+          local key, hit, exact = prefix .. 'kb:' .. list, {}, '0'
+          local length = redis.pcall('STRLEN', key)
+          if type(length) ~= 'number' then
+            for i = 1, #prints do hit[i] = true end
+            length = 0
+          end
+          local offset = 0
+          while offset < length do
+            local piece = redis.call('GETRANGE', key, offset, math.min(offset + size, length) - 1)
+            for i, print in ipairs(prints) do
+              local from = 1
+              while not hit[i] do
+                local at = string.find(piece, print, from, true)
+                if not at then break end
+                -- Only a whole fingerprint counts: the bytes may also straddle two of them.
+                if (at - 1) % 8 == 0 then hit[i] = true else from = at + 1 end
+              end
+            end
+            offset = offset + size
+          end
+          local m = redis.call('HGET', prefix .. 'manifest', list)
+          local entries, count = string.match(m or '', '^[^\t]+\t(%d+)\t(%d+)\t')
+          if entries and entries == count then exact = '1' end
+          for i = 1, #prints do
+            if hit[i] then
+              out[#out + 1] = i - 1
+              out[#out + 1] = list
+              out[#out + 1] = exact
+            end
+          end
+        end
+        return out
+        """;
+
+    /// <summary>KEYS: a key of the namespace (for routing). See <see cref="ListedPrintsLua"/>.</summary>
+    public const string ListedPrints = MigrationGuardLua + ListedPrintsLua;
+
     /// <summary>ARGV: prefix, json, version, keep. Returns the sequence, or -1 when the version is published
     /// with other content.</summary>
     private const string PublishCatalogLua = AnnounceLua + "\n" + """

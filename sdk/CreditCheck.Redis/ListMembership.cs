@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using StackExchange.Redis;
+
+namespace CreditCheck.Redis;
+
+/// <summary>
+/// Tells, exactly, whether a subject is in a list's committed data when its entry hash reads empty although the
+/// local filter holds it: a false positive of the filter (not listed; "not listed" is right) or an entry hash
+/// deleted or evicted (listed; damage).
+/// </summary>
+/// <remarks>
+/// Why this way. The filter sources (<c>kb:{list}</c>) hold one 8-byte fingerprint for every index entry ever
+/// added since the list's last replace import; the manifests guard them. A filter false positive (about 0.26 % of
+/// clean checks) is, but for a 2^-64 collision, in none of them, so one read-only script that scans them for the
+/// fingerprint (<see cref="RedisScripts.ListedPrints"/>, whole-fingerprint positions only) rules it out. Found in a
+/// list whose manifest counts as many fingerprints as index entries, the subject is still listed: none was
+/// removed since. Found in a list with removals, it may be one of them, so the list's index is searched for the
+/// subject's fields (HSCAN MATCH <c>subject⇥*</c>, in pages, within the operation timeout).
+/// The alternatives cost more or are not exact: the index (<c>subject⇥entryId</c>) has no exact lookup
+/// without the entry id, which lived in the deleted hash, so searching it first is O(entries) for every false
+/// positive; the host keeping the fingerprints (8 B per listed subject, or 4 B truncated and then not exact) would
+/// spend the whole ≤ 4 B per listed subject issue 17 allows beyond the filter, and would still not tell a removed
+/// subject from a listed one. The scan costs O(total fingerprints) of one script (measured in the benchmark
+/// README: about 1 ms per million listed on this machine), paid only by subjects the filter holds whose hashes
+/// read empty; a proven false positive is cached like any answer.
+/// </remarks>
+internal static class ListMembership
+{
+    /// <summary>Bytes per GETRANGE inside the script: big enough that the calls cost little beside the search.</summary>
+    internal const int PieceBytes = 1 << 20;
+
+    /// <summary>Index fields HSCAN looks at per page when a list with removals is searched.</summary>
+    internal const int IndexPageSize = 10_000;
+
+    /// <summary>What is known of one subject: the list that still lists it (<see cref="Listed"/> true), or none;
+    /// or, when a list with removals could not be searched in time, that list (<see cref="Unresolved"/>).</summary>
+    public readonly record struct Finding(string? List, bool Listed, bool Unresolved);
+
+    /// <summary>For each (fingerprint, storage key): whether a list's committed data still lists it.</summary>
+    public static async Task<Finding[]> FindAsync(RedisConnection connection, IReadOnlyList<(ulong Fingerprint, string Key)> subjects, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var arguments = new RedisValue[subjects.Count + 2];
+        arguments[0] = connection.Keys.Prefix;
+        arguments[1] = PieceBytes;
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var print = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(print, subjects[i].Fingerprint); // as the filter sources hold them
+            arguments[i + 2] = print;
+        }
+
+        var reply = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ListedPrints, [connection.Keys.Sequence], arguments)
+            .WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false))!;
+        var findings = new Finding[subjects.Count];
+        for (var i = 0; i + 2 < reply.Length; i += 3)
+        {
+            var at = (int)reply[i];
+            var list = (string)reply[i + 1]!;
+            if (findings[at].Listed)
+            {
+                continue;
+            }
+
+            if ((string)reply[i + 2]! == "1")
+            {
+                findings[at] = new Finding(list, Listed: true, Unresolved: false);
+                continue;
+            }
+
+            var left = timeout - Stopwatch.GetElapsedTime(started);
+            findings[at] = await InIndexAsync(connection, list, subjects[at].Key, left, time, cancellationToken).ConfigureAwait(false) switch
+            {
+                true => new Finding(list, Listed: true, Unresolved: false),
+                false => findings[at],
+                null => new Finding(list, Listed: false, Unresolved: true),
+            };
+        }
+
+        return findings;
+    }
+
+    /// <summary>Whether a list's committed index has a field of the subject; null when the search did not end within
+    /// <paramref name="budget"/>. Pages of <see cref="IndexPageSize"/>: no call blocks Redis for long.</summary>
+    private static async Task<bool?> InIndexAsync(RedisConnection connection, string list, string key, TimeSpan budget, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        RedisKey index = connection.Keys.ListIndex(list);
+        var pattern = key + "\t*"; // storage keys are hex: nothing in them is a glob character
+        RedisValue cursor = 0;
+        do
+        {
+            var left = budget - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            RedisResult[] page;
+            try
+            {
+                page = (RedisResult[])(await connection.Database.ExecuteAsync("HSCAN", index, cursor, "MATCH", pattern, "COUNT", IndexPageSize)
+                    .WaitAsync(left, time, cancellationToken).ConfigureAwait(false))!;
+            }
+            catch (TimeoutException)
+            {
+                return null; // out of time: not known either way
+            }
+
+            if (((RedisResult[])page[1]!).Length > 0)
+            {
+                return true;
+            }
+
+            cursor = (RedisValue)page[0];
+        }
+        while (cursor != "0");
+
+        return false;
+    }
+}
