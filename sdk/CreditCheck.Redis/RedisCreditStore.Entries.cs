@@ -25,8 +25,16 @@ public sealed partial class RedisCreditStore
     private List<EmptyListed> _knownEmpty = [];
     private long _emptyReadProofs;
 
-    /// <summary>Test and benchmark hook: empty reads of subjects the filter holds that were proven against the lists.</summary>
+    private long _emptyReadsRuledOut;
+
+    /// <summary>Test and benchmark hook: fingerprints of empty reads proven against the lists in Redis.</summary>
     internal long EmptyReadProofs => Interlocked.Read(ref _emptyReadProofs);
+
+    /// <summary>Test and benchmark hook: fingerprints of empty reads that the proof filter ruled out locally.</summary>
+    internal long EmptyReadsRuledOut => Interlocked.Read(ref _emptyReadsRuledOut);
+
+    /// <summary>Test and benchmark hook: false sends every empty read of a subject the filter holds to Redis for proof.</summary>
+    internal bool UseProofFilter { get; set; } = true;
 
     /// <summary>Test and benchmark hook: whether the local filter holds the subject (or its embedded organization code).</summary>
     internal bool FilterHolds(SubjectId subject) => _state is { } state && MayBeListed(state, subject);
@@ -165,19 +173,25 @@ public sealed partial class RedisCreditStore
                 continue;
             }
 
-            // Only the fingerprints the filter holds: the other one of a pair was ruled out already.
+            // Only the fingerprints both filters hold: the others are in no list's filter source, so not listed.
             var fingerprint = state.Keys.Fingerprint(probe.Subject);
-            if (state.Filter.MayContain(fingerprint))
+            if (NeedsRedisProof(state, fingerprint))
             {
                 (subjects ??= []).Add((fingerprint, probe.Key!));
                 (owners ??= []).Add(i);
             }
 
             if (probe.AlternateKey is not null && probe.Subject.EmbeddedOrganizationCode is { } organization
-                && state.Filter.MayContain(fingerprint = state.Keys.Fingerprint(organization)))
+                && NeedsRedisProof(state, fingerprint = state.Keys.Fingerprint(organization)))
             {
                 (subjects ??= []).Add((fingerprint, probe.AlternateKey));
                 (owners ??= []).Add(i);
+            }
+
+            if (owners is null || owners[^1] != i)
+            {
+                // Ruled out locally: proven not listed, cached like any read.
+                _cache.Remember(probe.Subject, new CachedSubject(NoEntries, NoProblems, probe.Key!, probe.AlternateKey), probe.CacheGeneration);
             }
         }
 
@@ -237,6 +251,23 @@ public sealed partial class RedisCreditStore
         }
 
         return lookups;
+    }
+
+    /// <summary>Whether a fingerprint the main filter may hold must be looked for in Redis: the proof filter holds it too.</summary>
+    private bool NeedsRedisProof(SyncState state, ulong fingerprint)
+    {
+        if (!state.Filter.MayContain(fingerprint))
+        {
+            return false;
+        }
+
+        if (UseProofFilter && state.Filter.Proof is { } proof && !proof.MayContain(fingerprint))
+        {
+            Interlocked.Increment(ref _emptyReadsRuledOut);
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Adds a listed subject found with an empty entry hash to the store's damage (logged once, event 2111).</summary>

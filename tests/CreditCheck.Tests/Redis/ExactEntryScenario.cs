@@ -42,11 +42,18 @@ internal static class ExactEntryScenario
             // A clean subject the filter holds: a true false positive (none of these people is listed).
             var falsePositive = Enumerable.Range(1_000_000, 200_000).Select(SyntheticIds.Person).First(single.FilterHolds);
 
+            // With the proof filter (the default), a false positive is ruled out locally, or (1 in ~800) proven in Redis.
+            var cleanFirst = await singleChecker.CheckAsync(new CheckRequest(falsePositive, Scenario));
+            Assert.Equal(DecisionOutcome.Clear, cleanFirst.Outcome);
+            Assert.False(cleanFirst.IsDegraded, cleanFirst.DegradedReason);
+            Assert.Equal(1, single.EmptyReadsRuledOut + single.EmptyReadProofs);
+
             // Every manifest still matches after this: only the check can tell.
             var deleted = EntryDamageScenario.EntryKey(harness.Namespace, people[5]);
             await delete(harness.Namespace, deleted);
 
             // The single check, at once.
+            var proofsBefore = single.EmptyReadProofs;
             var hit = await singleChecker.CheckAsync(new CheckRequest(people[5], Scenario));
             Assert.Equal(DecisionOutcome.Review, hit.Outcome);
             Assert.True(hit.IsDegraded);
@@ -55,15 +62,17 @@ internal static class ExactEntryScenario
             Assert.Contains(deleted, single.Status.LastError, StringComparison.Ordinal);
             Assert.Contains(deleted, ((IStoreHealth)single).Health.Damage, StringComparison.Ordinal);
             Assert.Contains(logs.Of(2111), e => e.Message.Contains(deleted, StringComparison.Ordinal));
-            Assert.Equal(1, single.EmptyReadProofs);
+            Assert.Equal(proofsBefore + 1, single.EmptyReadProofs);
 
-            // The false positive on the other store (no damage known there yet): proven unlisted, Clear, not degraded.
+            // The false positive on the other store (no damage known there yet), proven in Redis: Clear, not degraded.
+            batch.UseProofFilter = false;
             var proofs = batch.EmptyReadProofs;
             var clean = await batchChecker.CheckAsync(new CheckRequest(falsePositive, Scenario));
             Assert.Equal(DecisionOutcome.Clear, clean.Outcome);
             Assert.False(clean.IsDegraded, clean.DegradedReason);
             Assert.Null(batch.Status.Damage);
             Assert.Equal(proofs + 1, batch.EmptyReadProofs);
+            batch.UseProofFilter = true;
 
             // The batch check, at once: the deleted one among listed and clean subjects.
             var requests = people.Take(20).Append(falsePositive).Append(SyntheticIds.Person(2_000_000)).Select(p => new CheckRequest(p, Scenario)).ToArray();
@@ -81,7 +90,9 @@ internal static class ExactEntryScenario
             var deletedToo = EntryDamageScenario.EntryKey(harness.Namespace, people[12]);
             await delete(harness.Namespace, deletedToo);
             var (third, thirdChecker) = await StartAsync();
+            var thirdProofs = third.EmptyReadProofs;
             var gone = await thirdChecker.CheckAsync(new CheckRequest(people[11], Scenario));
+            Assert.Equal(thirdProofs + 1, third.EmptyReadProofs); // its fingerprint is still in kb: the index tells
             Assert.Equal(DecisionOutcome.Clear, gone.Outcome);
             Assert.False(gone.IsDegraded, gone.DegradedReason);
             Assert.Equal(DecisionOutcome.Clear, (await thirdChecker.CheckAsync(new CheckRequest(falsePositive, Scenario))).Outcome);
