@@ -10,20 +10,19 @@ namespace CreditCheck.Redis;
 /// deleted or evicted (listed; damage).
 /// </summary>
 /// <remarks>
-/// Why this way. The filter sources (<c>kb:{list}</c>) hold one 8-byte fingerprint for every index entry ever
-/// added since the list's last replace import; the manifests guard them. A filter false positive (about 0.26 % of
-/// clean checks) is, but for a 2^-64 collision, in none of them, so one read-only script that scans them for the
-/// fingerprint (<see cref="RedisScripts.ListedPrints"/>, whole-fingerprint positions only) rules it out. Found in a
-/// list whose manifest counts as many fingerprints as index entries, the subject is still listed: none was
-/// removed since. Found in a list with removals, it may be one of them, so the list's index is searched for the
-/// subject's fields (HSCAN MATCH <c>subject⇥*</c>, in pages, within the operation timeout).
-/// The alternatives cost more or are not exact: the index (<c>subject⇥entryId</c>) has no exact lookup
-/// without the entry id, which lived in the deleted hash, so searching it first is O(entries) for every false
-/// positive; the host keeping the fingerprints (8 B per listed subject, or 4 B truncated and then not exact) would
-/// spend the whole ≤ 4 B per listed subject issue 17 allows beyond the filter, and would still not tell a removed
-/// subject from a listed one. The scan costs O(total fingerprints) of one script (measured in the benchmark
-/// README: about 1 ms per million listed on this machine), paid only by subjects the filter holds whose hashes
-/// read empty; a proven false positive is cached like any answer.
+/// Why this way. The filter sources (<c>kb:{list}</c>) hold one 8-byte fingerprint for every index entry added since
+/// the list's last replace import, and the manifests guard them. A filter false positive is, but for a 2^-64
+/// collision, in none of them, so one read-only script that scans them for the fingerprint
+/// (<see cref="RedisScripts.ListedPrints"/>, whole-fingerprint positions only) rules it out. Found in a list whose
+/// manifest counts as many fingerprints as index entries, the subject is still listed: none was removed since. Found
+/// in a list with removals, it may be one of them, so the list's index is searched for the subject's fields (HSCAN
+/// MATCH <c>subject⇥*</c>, in pages, within the operation timeout; a list too long for that is answered degraded).
+/// The alternatives are not exact or cost more: the index (<c>subject⇥entryId</c>) has no exact lookup without the
+/// entry id, which lived in the deleted hash, so searching it first costs O(entries) for every false positive; a
+/// host copy of the fingerprints (8 B per listed subject) exceeds the 4 B issue 17 allows beyond the filter, and a
+/// truncated one is not exact, and neither tells a removed subject from a listed one. The scan costs Redis about
+/// 20 ms per million listed (benchmark README, loaded machine), so the host first asks a second, independent filter
+/// (<see cref="ProofFilter"/>, 2 B per listed subject): only about 3 in a million clean checks reach this scan.
 /// </remarks>
 internal static class ListMembership
 {
@@ -37,8 +36,10 @@ internal static class ListMembership
     /// or, when a list with removals could not be searched in time, that list (<see cref="Unresolved"/>).</summary>
     public readonly record struct Finding(string? List, bool Listed, bool Unresolved);
 
-    /// <summary>For each (fingerprint, storage key): whether a list's committed data still lists it.</summary>
-    public static async Task<Finding[]> FindAsync(RedisConnection connection, IReadOnlyList<(ulong Fingerprint, string Key)> subjects, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>For each (fingerprint, storage key): whether a list's committed data still lists it. A list with
+    /// removals is searched only when <c>searchable</c> says it may be now (otherwise the finding is unresolved at once);
+    /// the whole takes at most <c>timeout</c>.</summary>
+    public static async Task<Finding[]> FindAsync(RedisConnection connection, IReadOnlyList<(ulong Fingerprint, string Key)> subjects, TimeSpan timeout, TimeProvider time, Func<string, bool> searchable, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var arguments = new RedisValue[subjects.Count + 2];
@@ -70,7 +71,7 @@ internal static class ListMembership
             }
 
             var left = timeout - Stopwatch.GetElapsedTime(started);
-            findings[at] = await InIndexAsync(connection, list, subjects[at].Key, left, time, cancellationToken).ConfigureAwait(false) switch
+            findings[at] = !searchable(list) ? new Finding(list, Listed: false, Unresolved: true) : await InIndexAsync(connection, list, subjects[at].Key, left, time, cancellationToken).ConfigureAwait(false) switch
             {
                 true => new Finding(list, Listed: true, Unresolved: false),
                 false => findings[at],

@@ -27,6 +27,16 @@ public sealed partial class RedisCreditStore
 
     private long _emptyReadsRuledOut;
 
+    // Lists with removals whose index could not be searched within the operation timeout, and until when they are not
+    // searched again: a search costs Redis up to that long, and a subject checked again and again must not repeat it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unsearchableUntil = new(StringComparer.Ordinal);
+
+    /// <summary>How long a list whose index could not be searched in time is not searched again.</summary>
+    internal TimeSpan UnsearchableFor { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Test hook: as if a search of the list's index had just run out of time.</summary>
+    internal void MarkUnsearchable(string list) => _unsearchableUntil[list] = _time.GetUtcNow() + UnsearchableFor;
+
     /// <summary>Test and benchmark hook: fingerprints of empty reads proven against the lists in Redis.</summary>
     internal long EmptyReadProofs => Interlocked.Read(ref _emptyReadProofs);
 
@@ -205,7 +215,7 @@ public sealed partial class RedisCreditStore
         ListMembership.Finding[] findings;
         try
         {
-            findings = await ListMembership.FindAsync(connection, subjects, _options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            findings = await ListMembership.FindAsync(connection, subjects, _options.OperationTimeout, _time, Searchable, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
@@ -234,7 +244,8 @@ public sealed partial class RedisCreditStore
             }
             else if (finding.Unresolved && decided.Add(i))
             {
-                var reason = $"{key} holds no entry, and whether list '{finding.List}' still names the subject (its fingerprint is in {connection.Keys.ListFingerprints(finding.List!)}, which also holds entries removed since the list's last replace import) could not be told within {_options.OperationTimeout.TotalMilliseconds:0} ms by searching {connection.Keys.ListIndex(finding.List!)}";
+                var until = _unsearchableUntil.GetOrAdd(finding.List!, _ => _time.GetUtcNow() + UnsearchableFor);
+                var reason = $"{key} holds no entry, and whether list '{finding.List}' still names the subject (its fingerprint is in {connection.Keys.ListFingerprints(finding.List!)}, which also holds entries removed since the list's last replace import) could not be told within {_options.OperationTimeout.TotalMilliseconds:0} ms by searching {connection.Keys.ListIndex(finding.List!)} (not searched again before {until:HH:mm:ss} UTC; a replace import that changes the list rebuilds its filter source and makes the answer exact and cheap again)";
                 _lastError = reason;
                 lookups[i] = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, probes[i].Freshness, reason + ".");
             }
@@ -251,6 +262,23 @@ public sealed partial class RedisCreditStore
         }
 
         return lookups;
+    }
+
+    /// <summary>Whether a list with removals may be searched now: not while an earlier search of it ran out of time.</summary>
+    private bool Searchable(string list)
+    {
+        if (!_unsearchableUntil.TryGetValue(list, out var until))
+        {
+            return true;
+        }
+
+        if (_time.GetUtcNow() < until)
+        {
+            return false;
+        }
+
+        _unsearchableUntil.TryRemove(KeyValuePair.Create(list, until));
+        return true;
     }
 
     /// <summary>Whether a fingerprint the main filter may hold must be looked for in Redis: the proof filter holds it too.</summary>
@@ -307,7 +335,7 @@ public sealed partial class RedisCreditStore
 
         if (still.Count > 0)
         {
-            var findings = await ListMembership.FindAsync(connection, [.. still.Select(e => (e.Fingerprint, e.Key))], _options.OperationTimeout, _time, CancellationToken.None).ConfigureAwait(false);
+            var findings = await ListMembership.FindAsync(connection, [.. still.Select(e => (e.Fingerprint, e.Key))], _options.OperationTimeout, _time, Searchable, CancellationToken.None).ConfigureAwait(false);
             for (var j = 0; j < still.Count; j++)
             {
                 if (!findings[j].Listed && !findings[j].Unresolved)

@@ -103,13 +103,25 @@ internal static class ExactEntryScenario
             Assert.Contains(deletedToo, hitToo.DegradedReason, StringComparison.Ordinal);
             Assert.Contains(deletedToo, third.Status.Damage, StringComparison.Ordinal);
 
+            // A list with removals too long to search in time: the removed subject cannot be told from a deleted hash,
+            // so it is degraded (not Clear), naming the index; no damage is claimed.
+            var (fourth, fourthChecker) = await StartAsync();
+            fourth.MarkUnsearchable("debtors");
+            var untold = await fourthChecker.CheckAsync(new CheckRequest(people[11], Scenario));
+            Assert.Equal(DecisionOutcome.Review, untold.Outcome);
+            Assert.True(untold.IsDegraded);
+            Assert.Contains($"cc:{{{harness.Namespace}}}:l:debtors", untold.DegradedReason, StringComparison.Ordinal);
+            Assert.Contains("could not be told", untold.DegradedReason, StringComparison.Ordinal);
+            Assert.Null(fourth.Status.Damage);
+
             // verify names them; a replace import of the full export (without the removed one) restores them.
             var found = await harness.Publisher.VerifyAsync();
             Assert.Equal(2L, Assert.Single(found.Lists).Missing);
-            await harness.Publisher.ImportListAsync("debtors", Export(i => i != 11), ImportMode.Replace);
+            var repaired = await harness.Publisher.ImportListAsync("debtors", Export(i => i != 11), ImportMode.Replace);
             Assert.True((await harness.Publisher.VerifyAsync()).IsWhole);
             foreach (var store in stores)
             {
+                await RedisHarness.WaitForAsync(store, repaired.Sequence, 10_000);
                 await EntryDamageScenario.WaitForAsync(() => store.Status.Damage is null ? "whole" : null, "the store answering normally again", state: () => store.Status.Damage);
             }
 
