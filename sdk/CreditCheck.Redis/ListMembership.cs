@@ -29,6 +29,9 @@ internal static class ListMembership
     /// <summary>Bytes per GETRANGE inside the script: big enough that the calls cost little beside the search.</summary>
     internal const int PieceBytes = 1 << 20;
 
+    /// <summary>Bytes of filter sources one script call scans (a million fingerprints; about 10–20 ms of Redis time).</summary>
+    internal const int ScanBytesPerCall = 8 << 20;
+
     /// <summary>Index fields HSCAN looks at per page when a list with removals is searched.</summary>
     internal const int IndexPageSize = 10_000;
 
@@ -38,33 +41,20 @@ internal static class ListMembership
 
     /// <summary>For each (fingerprint, storage key): whether a list's committed data still lists it. A list with
     /// removals is searched only when <c>searchable</c> says it may be now (otherwise the finding is unresolved at once);
-    /// the whole takes at most <c>timeout</c>.</summary>
-    public static async Task<Finding[]> FindAsync(RedisConnection connection, IReadOnlyList<(ulong Fingerprint, string Key)> subjects, TimeSpan timeout, TimeProvider time, Func<string, bool> searchable, CancellationToken cancellationToken)
+    /// the whole takes at most <c>timeout</c>; <c>scanBytesPerCall</c> is a test hook.</summary>
+    public static async Task<Finding[]> FindAsync(RedisConnection connection, IReadOnlyList<(ulong Fingerprint, string Key)> subjects, TimeSpan timeout, TimeProvider time, Func<string, bool> searchable, CancellationToken cancellationToken, int scanBytesPerCall = ScanBytesPerCall)
     {
         var started = Stopwatch.GetTimestamp();
-        var arguments = new RedisValue[subjects.Count + 2];
-        arguments[0] = connection.Keys.Prefix;
-        arguments[1] = PieceBytes;
-        for (var i = 0; i < subjects.Count; i++)
-        {
-            var print = new byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(print, subjects[i].Fingerprint); // as the filter sources hold them
-            arguments[i + 2] = print;
-        }
-
-        var reply = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ListedPrints, [connection.Keys.Sequence], arguments)
-            .WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false))!;
+        var hits = await ScanAsync(connection, subjects, timeout, time, scanBytesPerCall, cancellationToken).ConfigureAwait(false);
         var findings = new Finding[subjects.Count];
-        for (var i = 0; i + 2 < reply.Length; i += 3)
+        foreach (var (at, list, exact) in hits)
         {
-            var at = (int)reply[i];
-            var list = (string)reply[i + 1]!;
             if (findings[at].Listed)
             {
                 continue;
             }
 
-            if ((string)reply[i + 2]! == "1")
+            if (exact)
             {
                 findings[at] = new Finding(list, Listed: true, Unresolved: false);
                 continue;
@@ -80,6 +70,59 @@ internal static class ListMembership
         }
 
         return findings;
+    }
+
+    /// <summary>Scans every list's filter source for the fingerprints, <paramref name="scanBytesPerCall"/> (a multiple of 8) at a time (one script
+    /// call each, so none blocks Redis for long): each (fingerprint's position, list, whether the list has no removals)
+    /// found. A list replaced by an import while it was scanned (its generation changed) makes the scan start over;
+    /// within <paramref name="timeout"/> in all.</summary>
+    private static async Task<List<(int At, string List, bool Exact)>> ScanAsync(RedisConnection connection, IReadOnlyList<(ulong Fingerprint, string Key)> subjects, TimeSpan timeout, TimeProvider time, int scanBytesPerCall, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var arguments = new RedisValue[subjects.Count + 5];
+        arguments[0] = connection.Keys.Prefix;
+        arguments[1] = PieceBytes;
+        arguments[2] = scanBytesPerCall;
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var print = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(print, subjects[i].Fingerprint); // as the filter sources hold them
+            arguments[i + 5] = print;
+        }
+
+        while (true)
+        {
+            var hits = new HashSet<(int At, string List, bool Exact)>();
+            var generations = new Dictionary<string, string>(StringComparer.Ordinal);
+            var replaced = false;
+            (arguments[3], arguments[4]) = (1, 0);
+            while (!replaced)
+            {
+                var left = timeout - Stopwatch.GetElapsedTime(started);
+                var reply = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ListedPrints, [connection.Keys.Sequence], arguments)
+                    .WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false))!;
+                var found = (RedisResult[])reply[3]!;
+                for (var i = 0; i + 2 < found.Length; i += 3)
+                {
+                    hits.Add(((int)found[i], (string)found[i + 1]!, (string)found[i + 2]! == "1"));
+                }
+
+                var scanned = (RedisResult[])reply[4]!;
+                for (var i = 0; i + 1 < scanned.Length; i += 2)
+                {
+                    var (list, generation) = ((string)scanned[i]!, (string)scanned[i + 1]!);
+                    replaced |= generations.TryGetValue(list, out var before) && before != generation;
+                    generations[list] = generation;
+                }
+
+                if ((int)reply[2] == 1 && !replaced)
+                {
+                    return [.. hits];
+                }
+
+                (arguments[3], arguments[4]) = ((long)reply[0], (long)reply[1]);
+            }
+        }
     }
 
     /// <summary>Whether a list's committed index has a field of the subject; null when the search did not end within

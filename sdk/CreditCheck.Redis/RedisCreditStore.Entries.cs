@@ -24,8 +24,11 @@ public sealed partial class RedisCreditStore
     private string? _entrySuspicion;
     private List<EmptyListed> _knownEmpty = [];
     private long _emptyReadProofs;
-
     private long _emptyReadsRuledOut;
+
+    // When the known empties were last proven again in Redis: O(listed) each time, so at most once a minute (their
+    // hashes, one HGETALL each, are read at every poll).
+    private DateTimeOffset _knownEmptyProvenAt;
 
     // Lists with removals whose index could not be searched within the operation timeout, and until when they are not
     // searched again: a search costs Redis up to that long, and a subject checked again and again must not repeat it.
@@ -42,6 +45,9 @@ public sealed partial class RedisCreditStore
 
     /// <summary>Test and benchmark hook: fingerprints of empty reads that the proof filter ruled out locally.</summary>
     internal long EmptyReadsRuledOut => Interlocked.Read(ref _emptyReadsRuledOut);
+
+    /// <summary>Test hook: bytes of filter sources one proof script call scans (a multiple of 8).</summary>
+    internal int ProofScanBytes { get; set; } = ListMembership.ScanBytesPerCall;
 
     /// <summary>Test and benchmark hook: false sends every empty read of a subject the filter holds to Redis for proof.</summary>
     internal bool UseProofFilter { get; set; } = true;
@@ -215,7 +221,7 @@ public sealed partial class RedisCreditStore
         ListMembership.Finding[] findings;
         try
         {
-            findings = await ListMembership.FindAsync(connection, subjects, _options.OperationTimeout, _time, Searchable, cancellationToken).ConfigureAwait(false);
+            findings = await ListMembership.FindAsync(connection, subjects, _options.OperationTimeout, _time, Searchable, cancellationToken, ProofScanBytes).ConfigureAwait(false);
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
@@ -313,7 +319,8 @@ public sealed partial class RedisCreditStore
     }
 
     /// <summary>Of the listed subjects found with an empty entry hash, those no longer so: their hash has a field of the
-    /// list's committed generation again (an import restored it), or no list names them any more (removed).</summary>
+    /// list's committed generation again (an import restored it; read at every poll), or no list names them any more
+    /// (removed; proven again at most once a minute).</summary>
     private async Task<HashSet<EmptyListed>> ResolvedEmptiesAsync(RedisConnection connection)
     {
         var known = _knownEmpty;
@@ -333,9 +340,10 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        if (still.Count > 0)
+        if (still.Count > 0 && _time.GetUtcNow() - _knownEmptyProvenAt >= TimeSpan.FromMinutes(1))
         {
-            var findings = await ListMembership.FindAsync(connection, [.. still.Select(e => (e.Fingerprint, e.Key))], _options.OperationTimeout, _time, Searchable, CancellationToken.None).ConfigureAwait(false);
+            _knownEmptyProvenAt = _time.GetUtcNow();
+            var findings = await ListMembership.FindAsync(connection, [.. still.Select(e => (e.Fingerprint, e.Key))], _options.OperationTimeout, _time, Searchable, CancellationToken.None, ProofScanBytes).ConfigureAwait(false);
             for (var j = 0; j < still.Count; j++)
             {
                 if (!findings[j].Listed && !findings[j].Unresolved)

@@ -303,36 +303,42 @@ internal static class RedisScripts
 
     public const string VerifyEntries = MigrationGuardLua + VerifyEntriesLua;
 
-    /// <summary>ARGV: prefix, piece size (a multiple of 8), then 8-byte fingerprints. Which lists' filter sources
-    /// (<c>kb:{list}</c>) hold each fingerprint at a whole-fingerprint position: {fingerprint's position (0-based),
-    /// list, '1' when the list's manifest counts as many fingerprints as index entries (no entry was removed since
-    /// the list's last replace import, so every fingerprint names a subject still listed) or '0', …}. A source that
-    /// cannot be read (wrong type) is reported as holding every fingerprint, with '0'. Read-only; O(total size of
-    /// the sources): run only for a subject the local filter holds whose entry hash reads empty.</summary>
+    /// <summary>ARGV: prefix, piece size and budget (bytes, multiples of 8), cursor (list position from 1 in name order,
+    /// byte offset), then 8-byte fingerprints. Scans the lists' filter sources (<c>kb:{list}</c>) from the cursor for at
+    /// most budget bytes, for each fingerprint at whole-fingerprint positions. Returns {next list position, next offset,
+    /// 1 when every list is done or 0, {fingerprint's position (0-based), list, exact …}, {list, generation …} of the lists
+    /// scanned}: exact is '1' when the list's manifest counts as many fingerprints as index entries (nothing removed
+    /// since its filter source was built, so every fingerprint names a subject still listed), else '0'. A source that
+    /// cannot be read (wrong type) holds every fingerprint, with '0'. Read-only; called again from the cursor until done,
+    /// so no call blocks the server for long; the generations tell the caller whether a list was replaced in between.</summary>
     private const string ListedPrintsLua = """
-        local prefix, size = ARGV[1], tonumber(ARGV[2])
-        local prints, out = {}, {}
-        for i = 3, #ARGV do prints[#prints + 1] = ARGV[i] end
-        for _, list in ipairs(redis.call('SMEMBERS', prefix .. 'lists')) do
+        local prefix, size, budget = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+        local at, offset = tonumber(ARGV[4]), tonumber(ARGV[5])
+        local prints, out, gens, scanned = {}, {}, {}, 0
+        for i = 6, #ARGV do prints[#prints + 1] = ARGV[i] end
+        local lists = redis.call('SMEMBERS', prefix .. 'lists')
+        table.sort(lists)
+        while at <= #lists and scanned < budget do
+          local list = lists[at]
           local key, hit, exact = prefix .. 'kb:' .. list, {}, '0'
           local length = redis.pcall('STRLEN', key)
           if type(length) ~= 'number' then
             for i = 1, #prints do hit[i] = true end
             length = 0
           end
-          local offset = 0
-          while offset < length do
-            local piece = redis.call('GETRANGE', key, offset, math.min(offset + size, length) - 1)
+          while offset < length and scanned < budget do
+            local n = math.min(size, length - offset, budget - scanned)
+            local piece = redis.call('GETRANGE', key, offset, offset + n - 1)
             for i, print in ipairs(prints) do
               local from = 1
               while not hit[i] do
-                local at = string.find(piece, print, from, true)
-                if not at then break end
+                local found = string.find(piece, print, from, true)
+                if not found then break end
                 -- Only a whole fingerprint counts: the bytes may also straddle two of them.
-                if (at - 1) % 8 == 0 then hit[i] = true else from = at + 1 end
+                if (found - 1) % 8 == 0 then hit[i] = true else from = found + 1 end
               end
             end
-            offset = offset + size
+            offset, scanned = offset + n, scanned + n
           end
           local m = redis.call('HGET', prefix .. 'manifest', list)
           local entries, count = string.match(m or '', '^[^\t]+\t(%d+)\t(%d+)\t')
@@ -344,8 +350,11 @@ internal static class RedisScripts
               out[#out + 1] = exact
             end
           end
+          gens[#gens + 1] = list
+          gens[#gens + 1] = redis.call('HGET', prefix .. 'gens', list) or '0'
+          if offset >= length then at, offset = at + 1, 0 end
         end
-        return out
+        return { at, offset, at > #lists and 1 or 0, out, gens }
         """;
 
     /// <summary>KEYS: a key of the namespace (for routing). See <see cref="ListedPrintsLua"/>.</summary>

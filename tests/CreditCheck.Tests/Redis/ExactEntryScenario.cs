@@ -27,6 +27,7 @@ internal static class ExactEntryScenario
             var store = new RedisCreditStore(RedisHarness.Options(deployment, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory())
             {
                 EntrySampleSize = 0, // no idle sample: only the check itself can find the deleted hash
+                ProofScanBytes = 64 * 1024, // the proof scans the filter sources in several calls
             };
             stores.Add(store);
             await store.StartAsync();
