@@ -24,7 +24,9 @@ internal static class ExactEntryScenario
         var stores = new List<RedisCreditStore>();
         async Task<(RedisCreditStore Store, ICreditChecker Checker)> StartAsync()
         {
-            var store = new RedisCreditStore(RedisHarness.Options(deployment, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory())
+            // A generous timeout: on a loaded machine the proof (and the index search) must not run out of time here.
+            var options = RedisHarness.Options(deployment, harness.Namespace, o => o.OperationTimeout = TimeSpan.FromSeconds(10));
+            var store = new RedisCreditStore(options, new CreditCheckOptions(), null, TimeProvider.System, logs.Factory())
             {
                 EntrySampleSize = 0, // no idle sample: only the check itself can find the deleted hash
                 ProofScanBytes = 64 * 1024, // the proof scans the filter sources in several calls
