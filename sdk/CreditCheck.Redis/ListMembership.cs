@@ -61,6 +61,12 @@ internal static class ListMembership
             }
 
             var left = timeout - Stopwatch.GetElapsedTime(started);
+            // Removed from that list by a single edit since its last import: known at once, nothing to search.
+            if (await connection.Database.SetContainsAsync(connection.Keys.ListRemoved(list), subjects[at].Key).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             findings[at] = !searchable(list) ? new Finding(list, Listed: false, Unresolved: true) : await InIndexAsync(connection, list, subjects[at].Key, left, time, cancellationToken).ConfigureAwait(false) switch
             {
                 true => new Finding(list, Listed: true, Unresolved: false),

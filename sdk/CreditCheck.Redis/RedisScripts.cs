@@ -396,6 +396,7 @@ internal static class RedisScripts
         end
         redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
         redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
+        redis.call('SREM', prefix .. 'rm:' .. list, subject)
         if not index then
           redis.call('APPEND', prefix .. 'kb:' .. list, ARGV[7])
           local t = manifest(prefix, list)
@@ -418,6 +419,15 @@ internal static class RedisScripts
         local gen = string.match(index, '^[^\t]+')
         redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen)
         redis.call('HDEL', indexKey, subject .. '\t' .. entry)
+        -- Removed from the list altogether (no field of the list left in its hash): remembered in rm:{list}, so a
+        -- reader that finds its fingerprint in kb:{list} (kept until a replace import) and its hash empty knows it
+        -- was removed, not deleted by damage. A field left (another entry, or an old generation's leftover) adds
+        -- nothing: such a subject is told apart by searching the index, the slow but exact way.
+        local left = false
+        for _, field in ipairs(redis.call('HKEYS', prefix .. 'e:' .. subject)) do
+          if string.sub(field, 1, #list + 1) == list .. '\t' then left = true break end
+        end
+        if not left then redis.call('SADD', prefix .. 'rm:' .. list, subject) end
         local t = manifest(prefix, list)
         t.entries = math.max(0, t.entries - 1)
         store_manifest(prefix, list, t)
@@ -513,6 +523,9 @@ internal static class RedisScripts
         switch(prefix .. 'stage:l:' .. list, prefix .. 'l:' .. list)
         switch(prefix .. 'stage:kb:' .. list, prefix .. 'kb:' .. list)
         switch(prefix .. 'stage:gc:' .. list, prefix .. 'gc:' .. list)
+        -- The removed subjects were remembered for the filter source the commit replaces (a merge may also list
+        -- one again): forgotten, such a subject is told apart by searching the index until its next removal.
+        redis.call('UNLINK', prefix .. 'rm:' .. list)
         -- Entries the import removed go now: readers select fields by generation and would still see them.
         for _, item in ipairs(redis.call('LRANGE', prefix .. 'stage:removed:' .. list, 0, -1)) do
           local subject, field = string.match(item, '^([^\t]+)\t(.*)$')

@@ -106,9 +106,19 @@ internal static class ExactEntryScenario
             Assert.Contains(deletedToo, hitToo.DegradedReason, StringComparison.Ordinal);
             Assert.Contains(deletedToo, third.Status.Damage, StringComparison.Ordinal);
 
-            // A list with removals too long to search in time: the removed subject cannot be told from a deleted hash,
-            // so it is degraded (not Clear), naming the index; no damage is claimed.
+            // A list with removals too long to search in time: the subject removed by RemoveAsync is in the list's
+            // removed set (rm:{list}), so it is told without a search and stays Clear.
             var (fourth, fourthChecker) = await StartAsync();
+            fourth.MarkUnsearchable("debtors");
+            var known = await fourthChecker.CheckAsync(new CheckRequest(people[11], Scenario));
+            Assert.Equal(DecisionOutcome.Clear, known.Outcome);
+            Assert.False(known.IsDegraded, known.DegradedReason);
+
+            // A removal the set does not know (made by an older version, or the set deleted): the removed subject
+            // cannot be told from a deleted hash without the search, so it is degraded (not Clear), naming the index;
+            // no damage is claimed.
+            await delete(harness.Namespace, $"cc:{{{harness.Namespace}}}:rm:debtors");
+            (fourth, fourthChecker) = await StartAsync();
             fourth.MarkUnsearchable("debtors");
             var untold = await fourthChecker.CheckAsync(new CheckRequest(people[11], Scenario));
             Assert.Equal(DecisionOutcome.Review, untold.Outcome);
