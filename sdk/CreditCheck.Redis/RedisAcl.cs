@@ -38,6 +38,8 @@ public static class RedisAcl
         "+strlen", "+hlen", "+type", "+getrange",
         // The idle check of subjects' entry hashes samples each list's index and checks the entries it names.
         "+hrandfield", "+hexists",
+        // An empty read of a subject the filter holds, found in a list with removals, is a removed subject (SISMEMBER of the list's removed set) or searches that list's index (HSCAN MATCH).
+        "+hscan", "+sismember",
         // check counts (MULTI, HINCRBY, EXPIRE, EXEC) and commitments (their scripts, HGETALL/HMGET reads)
         "+multi", "+exec", "+hincrby", "+expire", "+hsetnx", "+hset", "+zadd", "+zrem",
     ];

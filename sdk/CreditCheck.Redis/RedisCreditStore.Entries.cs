@@ -1,4 +1,5 @@
 using System.Globalization;
+using CreditCheck.Stores;
 using StackExchange.Redis;
 
 namespace CreditCheck.Redis;
@@ -7,7 +8,8 @@ namespace CreditCheck.Redis;
 /// evicted leaves its list looking whole while the subject it lists reads empty. At each resync and idle poll one
 /// read-only script reads the node's evictions against the publisher's verified mark and samples a few index
 /// fields per list; while keys may have been evicted, or a sampled entry is missing, an empty read of a subject
-/// the local filter holds is damage, not a clean bill.</summary>
+/// the local filter holds is damage, not a clean bill. And every such empty read is proven at once, whatever the
+/// sample saw: a subject whose list's committed data still names it is damage (<see cref="ProveEmptyReadsAsync"/>).</summary>
 public sealed partial class RedisCreditStore
 {
     // Missing entries remembered (and checked again at each poll until an import restores them).
@@ -15,6 +17,43 @@ public sealed partial class RedisCreditStore
 
     private volatile string? _entryDamage;
     private List<MissingEntry> _knownMissing = [];
+
+    // What the last idle check found, and the listed subjects found with an empty entry hash by a check (re-checked at
+    // each poll until an import restores or removes them); the damage is made of the three, under _entryLock.
+    private readonly Lock _entryLock = new();
+    private string? _entrySuspicion;
+    private List<EmptyListed> _knownEmpty = [];
+    private long _emptyReadProofs;
+    private long _emptyReadsRuledOut;
+
+    // When the known empties were last proven again in Redis: O(listed) each time, so at most once a minute (their
+    // hashes, one HGETALL each, are read at every poll).
+    private DateTimeOffset _knownEmptyProvenAt;
+
+    // Lists with removals whose index could not be searched within the operation timeout, and until when they are not
+    // searched again: a search costs Redis up to that long, and a subject checked again and again must not repeat it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _unsearchableUntil = new(StringComparer.Ordinal);
+
+    /// <summary>How long a list whose index could not be searched in time is not searched again.</summary>
+    internal TimeSpan UnsearchableFor { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Test hook: as if a search of the list's index had just run out of time.</summary>
+    internal void MarkUnsearchable(string list) => _unsearchableUntil[list] = _time.GetUtcNow() + UnsearchableFor;
+
+    /// <summary>Test and benchmark hook: fingerprints of empty reads proven against the lists in Redis.</summary>
+    internal long EmptyReadProofs => Interlocked.Read(ref _emptyReadProofs);
+
+    /// <summary>Test and benchmark hook: fingerprints of empty reads that the proof filter ruled out locally.</summary>
+    internal long EmptyReadsRuledOut => Interlocked.Read(ref _emptyReadsRuledOut);
+
+    /// <summary>Test hook: bytes of filter sources one proof script call scans (a multiple of 8).</summary>
+    internal int ProofScanBytes { get; set; } = ListMembership.ScanBytesPerCall;
+
+    /// <summary>Test and benchmark hook: false sends every empty read of a subject the filter holds to Redis for proof.</summary>
+    internal bool UseProofFilter { get; set; } = true;
+
+    /// <summary>Test and benchmark hook: whether the local filter holds the subject (or its embedded organization code).</summary>
+    internal bool FilterHolds(SubjectId subject) => _state is { } state && MayBeListed(state, subject);
 
     /// <summary>Index fields sampled per list at each idle poll (HRANDFIELD); test hook.</summary>
     internal int EntrySampleSize { get; set; } = 16;
@@ -54,13 +93,30 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        _knownMissing = missing;
-        SetEntryDamage(Describe(missing, suspicion));
+        var resolved = await ResolvedEmptiesAsync(connection).ConfigureAwait(false);
+        lock (_entryLock)
+        {
+            _knownMissing = missing;
+            _entrySuspicion = suspicion;
+            if (resolved.Count > 0)
+            {
+                _knownEmpty = [.. _knownEmpty.Where(e => !resolved.Contains(e))];
+            }
+
+            SetEntryDamage(Describe(missing, suspicion, _knownEmpty));
+        }
     }
 
-    private static string? Describe(List<MissingEntry> missing, string? suspicion)
+    private string? Describe(List<MissingEntry> missing, string? suspicion, List<EmptyListed> empties)
     {
-        var parts = new List<string>(2);
+        var parts = new List<string>(3);
+        if (empties.Count > 0)
+        {
+            var named = string.Join(", ", empties.Take(3).Select(e => $"{_connection!.Keys.Entries(e.Key)} (list '{e.List}')"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{empties.Count} subject{(empties.Count == 1 ? "" : "s")} the local filter holds read with no entry although the list's committed data names {(empties.Count == 1 ? "it" : "them")} (found by a check; the entry hash was deleted, or evicted by a maxmemory policy): {named}{(empties.Count > 3 ? ", …" : "")}"));
+        }
+
         if (missing.Count > 0)
         {
             var named = string.Join(", ", missing.Take(3).Select(m => $"{m.Key} has no field '{m.Field.Replace('\t', '⇥')}'"));
@@ -101,6 +157,208 @@ public sealed partial class RedisCreditStore
 
     private static string? Combine(string? first, string? second) =>
         first is null ? second : second is null ? first : $"{first}; {second}";
+
+    /// <summary>Whether an empty read needs proof: the filter holds the subject, Redis answered, and nothing was found
+    /// (a read already degraded, or with entries or unreadable ones, is its own answer).</summary>
+    private static bool NeedsProof(Probe probe, SubjectLookup lookup) =>
+        probe.MayBeListed && lookup.Source == LookupSource.Store && lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0;
+
+    /// <summary>The one-subject path of <see cref="ProveEmptyReadsAsync"/>: nothing to do (no allocation) unless the read
+    /// needs proof.</summary>
+    private ValueTask<SubjectLookup> ProveEmptyReadAsync(SyncState state, Probe probe, SubjectLookup lookup, CancellationToken cancellationToken) =>
+        NeedsProof(probe, lookup) ? ProveOneAsync(state, probe, lookup, cancellationToken) : new(lookup);
+
+    private async ValueTask<SubjectLookup> ProveOneAsync(SyncState state, Probe probe, SubjectLookup lookup, CancellationToken cancellationToken) =>
+        (await ProveEmptyReadsAsync(state, [probe], [lookup], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Proves each empty read of a subject the local filter holds against the lists' committed data
+    /// (<see cref="ListMembership"/>): a filter false positive, or a subject removed from its list, stays "not listed"
+    /// (and is cached); a subject a list still names is damage — its entry hash was deleted or evicted — answered
+    /// degraded, naming the key, and reported as the store's damage until an import restores it. Whatever cannot be
+    /// proven (Redis fails, a list with removals too long to search in time) is degraded too, never "not listed".
+    /// Returns <paramref name="lookups"/>, changed where needed.</summary>
+    private async ValueTask<SubjectLookup[]> ProveEmptyReadsAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, CancellationToken cancellationToken)
+    {
+        List<(ulong Fingerprint, string Key)>? subjects = null;
+        List<int>? owners = null;
+        for (var i = 0; i < probes.Count; i++)
+        {
+            var probe = probes[i];
+            if (!NeedsProof(probe, lookups[i]))
+            {
+                continue;
+            }
+
+            // Only the fingerprints both filters hold: the others are in no list's filter source, so not listed.
+            var fingerprint = state.Keys.Fingerprint(probe.Subject);
+            if (NeedsRedisProof(state, fingerprint))
+            {
+                (subjects ??= []).Add((fingerprint, probe.Key!));
+                (owners ??= []).Add(i);
+            }
+
+            if (probe.AlternateKey is not null && probe.Subject.EmbeddedOrganizationCode is { } organization
+                && NeedsRedisProof(state, fingerprint = state.Keys.Fingerprint(organization)))
+            {
+                (subjects ??= []).Add((fingerprint, probe.AlternateKey));
+                (owners ??= []).Add(i);
+            }
+
+            if (owners is null || owners[^1] != i)
+            {
+                // Ruled out locally: proven not listed, cached like any read.
+                _cache.Remember(probe.Subject, new CachedSubject(NoEntries, NoProblems, probe.Key!, probe.AlternateKey), probe.CacheGeneration);
+            }
+        }
+
+        if (subjects is null)
+        {
+            return lookups;
+        }
+
+        Interlocked.Add(ref _emptyReadProofs, subjects.Count);
+        var connection = _connection!;
+        ListMembership.Finding[] findings;
+        try
+        {
+            findings = await ListMembership.FindAsync(connection, subjects, _options.OperationTimeout, _time, Searchable, cancellationToken, ProofScanBytes).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = $"Redis could not tell whether a subject the local filter holds, with no entry in {connection.Keys.Entries(subjects[0].Key)}, is listed ({cause.GetType().Name}: {cause.Message}).";
+            _lastError = reason;
+            Log.LookupFailed(_logger, probes[owners![0]].Subject.Masked, reason);
+            foreach (var i in owners.Distinct())
+            {
+                lookups[i] = Fallback(state, probes[i], reason);
+            }
+
+            return lookups;
+        }
+
+        var decided = new HashSet<int>();
+        for (var j = 0; j < findings.Length; j++)
+        {
+            var (i, finding, key) = (owners![j], findings[j], connection.Keys.Entries(subjects[j].Key));
+            if (finding.Listed)
+            {
+                var damage = $"{key} holds no entry although list '{finding.List}' names the subject ({connection.Keys.ListFingerprints(finding.List!)} holds its fingerprint; the entry hash was deleted, or evicted by a maxmemory policy; verify and repair: creditcheck verify)";
+                _lastError = damage;
+                RememberEmpty(new EmptyListed(finding.List!, subjects[j].Key, subjects[j].Fingerprint));
+                lookups[i] = Damaged(state, probes[i].Freshness, damage);
+                decided.Add(i);
+            }
+            else if (finding.Unresolved && decided.Add(i))
+            {
+                var until = _unsearchableUntil.GetOrAdd(finding.List!, _ => _time.GetUtcNow() + UnsearchableFor);
+                var reason = $"{key} holds no entry, and whether list '{finding.List}' still names the subject (its fingerprint is in {connection.Keys.ListFingerprints(finding.List!)}, which also holds entries removed since the list's last replace import) could not be told within {_options.OperationTimeout.TotalMilliseconds:0} ms by searching {connection.Keys.ListIndex(finding.List!)} (not searched again before {until:HH:mm:ss} UTC; a replace import that changes the list rebuilds its filter source and makes the answer exact and cheap again)";
+                _lastError = reason;
+                lookups[i] = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, probes[i].Freshness, reason + ".");
+            }
+        }
+
+        // Proven not listed: cached like any read (Found leaves empty reads of subjects the filter holds to this proof).
+        foreach (var i in owners!.Distinct())
+        {
+            if (!decided.Contains(i))
+            {
+                var probe = probes[i];
+                _cache.Remember(probe.Subject, new CachedSubject(NoEntries, NoProblems, probe.Key!, probe.AlternateKey), probe.CacheGeneration);
+            }
+        }
+
+        return lookups;
+    }
+
+    /// <summary>Whether a list with removals may be searched now: not while an earlier search of it ran out of time.</summary>
+    private bool Searchable(string list)
+    {
+        if (!_unsearchableUntil.TryGetValue(list, out var until))
+        {
+            return true;
+        }
+
+        if (_time.GetUtcNow() < until)
+        {
+            return false;
+        }
+
+        _unsearchableUntil.TryRemove(KeyValuePair.Create(list, until));
+        return true;
+    }
+
+    /// <summary>Whether a fingerprint the main filter may hold must be looked for in Redis: the proof filter holds it too.</summary>
+    private bool NeedsRedisProof(SyncState state, ulong fingerprint)
+    {
+        if (!state.Filter.MayContain(fingerprint))
+        {
+            return false;
+        }
+
+        if (UseProofFilter && state.Filter.Proof is { } proof && !proof.MayContain(fingerprint))
+        {
+            Interlocked.Increment(ref _emptyReadsRuledOut);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds a listed subject found with an empty entry hash to the store's damage (logged once, event 2111).</summary>
+    private void RememberEmpty(EmptyListed empty)
+    {
+        lock (_entryLock)
+        {
+            if (!_knownEmpty.Contains(empty) && _knownEmpty.Count < MaxKnownMissing)
+            {
+                _knownEmpty = [.. _knownEmpty, empty];
+            }
+
+            SetEntryDamage(Describe(_knownMissing, _entrySuspicion, _knownEmpty));
+        }
+    }
+
+    /// <summary>Of the listed subjects found with an empty entry hash, those no longer so: their hash has a field of the
+    /// list's committed generation again (an import restored it; read at every poll), or no list names them any more
+    /// (removed; proven again at most once a minute).</summary>
+    private async Task<HashSet<EmptyListed>> ResolvedEmptiesAsync(RedisConnection connection)
+    {
+        var known = _knownEmpty;
+        var resolved = new HashSet<EmptyListed>();
+        var still = new List<EmptyListed>();
+        foreach (var empty in known)
+        {
+            var fields = await connection.Database.HashGetAllAsync(connection.Keys.Entries(empty.Key)).WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+            var generation = (string?)await connection.Database.HashGetAsync(connection.Keys.Generations, empty.List).WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false) ?? "0";
+            if (fields.Any(f => ((string?)f.Name ?? "").StartsWith(empty.List + "\t", StringComparison.Ordinal) && ((string?)f.Name)!.EndsWith("\t" + generation, StringComparison.Ordinal)))
+            {
+                resolved.Add(empty);
+            }
+            else
+            {
+                still.Add(empty);
+            }
+        }
+
+        if (still.Count > 0 && _time.GetUtcNow() - _knownEmptyProvenAt >= TimeSpan.FromMinutes(1))
+        {
+            _knownEmptyProvenAt = _time.GetUtcNow();
+            var findings = await ListMembership.FindAsync(connection, [.. still.Select(e => (e.Fingerprint, e.Key))], _options.OperationTimeout, _time, Searchable, CancellationToken.None, ProofScanBytes).ConfigureAwait(false);
+            for (var j = 0; j < still.Count; j++)
+            {
+                if (!findings[j].Listed && !findings[j].Unresolved)
+                {
+                    resolved.Add(still[j]);
+                }
+            }
+        }
+
+        return resolved;
+    }
+
+    /// <summary>A subject a list's committed data names (<see cref="Fingerprint"/> in its filter source) whose entry
+    /// hash (<c>e:{Key}</c>) read empty.</summary>
+    private readonly record struct EmptyListed(string List, string Key, ulong Fingerprint);
 
     /// <summary>An index field (<c>subjectKey⇥entryId</c> of a list) whose entry field is missing from <see cref="Key"/>.</summary>
     private readonly record struct MissingEntry(string List, string IndexField, string Key, string Field);

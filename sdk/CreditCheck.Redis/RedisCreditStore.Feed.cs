@@ -181,7 +181,7 @@ public sealed partial class RedisCreditStore
             keys += Math.Max(0, length) / 8;
         }
 
-        var filter = new SplitBlockBloomFilter(keys);
+        var filter = new SplitBlockBloomFilter(keys) { Proof = new ProofFilter(keys) };
         FilterSourceReader.Read[] reads;
         if (consistent)
         {

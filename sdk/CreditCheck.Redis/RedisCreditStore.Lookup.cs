@@ -78,12 +78,10 @@ public sealed partial class RedisCreditStore
             return Failed(state, [probe], cause)[0];
         }
 
-        if (EntrySelector.IsAhead(state.Generations, fields))
-        {
-            return (await ReadAheadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0];
-        }
-
-        return Found(state, probe, fields, null, new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+        var lookup = EntrySelector.IsAhead(state.Generations, fields)
+            ? (await ReadAheadAsync(state, [probe], cancellationToken).ConfigureAwait(false))[0]
+            : Found(state, probe, fields, null, new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+        return await ProveEmptyReadAsync(state, probe, lookup, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads subjects again with the node's committed generations, in one atomic call: for subjects
@@ -178,7 +176,7 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        return lookups;
+        return await ProveEmptyReadsAsync(state, probes, lookups, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The subjects' answers from a reply holding their hashes from <paramref name="position"/> on. With
@@ -372,7 +370,8 @@ public sealed partial class RedisCreditStore
         }
 
         var cached = new CachedSubject(entries is null ? NoEntries : [.. entries], unreadable is null ? NoProblems : [.. unreadable], probe.Key!, probe.AlternateKey);
-        if (probe.MayBeListed && current)
+        // An empty read of a subject the filter holds is cached once proven (ProveEmptyReadsAsync), not before.
+        if (probe.MayBeListed && current && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0))
         {
             _cache.Remember(probe.Subject, cached, probe.CacheGeneration);
         }

@@ -49,6 +49,10 @@ internal sealed class RedisKeys
     /// <summary>A list's 8-byte filter fingerprints, the SDK's filter source.</summary>
     public string ListFingerprints(string list) => Prefix + "kb:" + list;
 
+    /// <summary>Set of one list: the subjects removed from it altogether since its last import (their fingerprints stay
+    /// in <see cref="ListFingerprints"/> until a replace import rebuilds it).</summary>
+    public string ListRemoved(string list) => Prefix + "rm:" + list;
+
     /// <summary>Hash of one subject: <c>list⇥entryId⇥generation</c> → entry JSON. Readers read it whole
     /// (HGETALL) and select fields by the lists' committed generations.</summary>
     public string Entries(string subjectKey) => Prefix + "e:" + subjectKey;

@@ -303,6 +303,63 @@ internal static class RedisScripts
 
     public const string VerifyEntries = MigrationGuardLua + VerifyEntriesLua;
 
+    /// <summary>ARGV: prefix, piece size and budget (bytes, multiples of 8), cursor (list position from 1 in name order,
+    /// byte offset), then 8-byte fingerprints. Scans the lists' filter sources (<c>kb:{list}</c>) from the cursor for at
+    /// most budget bytes, for each fingerprint at whole-fingerprint positions. Returns {next list position, next offset,
+    /// 1 when every list is done or 0, {fingerprint's position (0-based), list, exact …}, {list, generation …} of the lists
+    /// scanned}: exact is '1' when the list's manifest counts as many fingerprints as index entries (nothing removed
+    /// since its filter source was built, so every fingerprint names a subject still listed), else '0'. A source that
+    /// cannot be read (wrong type) holds every fingerprint, with '0'. Read-only; called again from the cursor until done,
+    /// so no call blocks the server for long; the generations tell the caller whether a list was replaced in between.</summary>
+    private const string ListedPrintsLua = """
+        local prefix, size, budget = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+        local at, offset = tonumber(ARGV[4]), tonumber(ARGV[5])
+        local prints, out, gens, scanned = {}, {}, {}, 0
+        for i = 6, #ARGV do prints[#prints + 1] = ARGV[i] end
+        local lists = redis.call('SMEMBERS', prefix .. 'lists')
+        table.sort(lists)
+        while at <= #lists and scanned < budget do
+          local list = lists[at]
+          local key, hit, exact = prefix .. 'kb:' .. list, {}, '0'
+          local length = redis.pcall('STRLEN', key)
+          if type(length) ~= 'number' then
+            for i = 1, #prints do hit[i] = true end
+            length = 0
+          end
+          while offset < length and scanned < budget do
+            local n = math.min(size, length - offset, budget - scanned)
+            local piece = redis.call('GETRANGE', key, offset, offset + n - 1)
+            for i, print in ipairs(prints) do
+              local from = 1
+              while not hit[i] do
+                local found = string.find(piece, print, from, true)
+                if not found then break end
+                -- Only a whole fingerprint counts: the bytes may also straddle two of them.
+                if (found - 1) % 8 == 0 then hit[i] = true else from = found + 1 end
+              end
+            end
+            offset, scanned = offset + n, scanned + n
+          end
+          local m = redis.call('HGET', prefix .. 'manifest', list)
+          local entries, count = string.match(m or '', '^[^\t]+\t(%d+)\t(%d+)\t')
+          if entries and entries == count then exact = '1' end
+          for i = 1, #prints do
+            if hit[i] then
+              out[#out + 1] = i - 1
+              out[#out + 1] = list
+              out[#out + 1] = exact
+            end
+          end
+          gens[#gens + 1] = list
+          gens[#gens + 1] = redis.call('HGET', prefix .. 'gens', list) or '0'
+          if offset >= length then at, offset = at + 1, 0 end
+        end
+        return { at, offset, at > #lists and 1 or 0, out, gens }
+        """;
+
+    /// <summary>KEYS: a key of the namespace (for routing). See <see cref="ListedPrintsLua"/>.</summary>
+    public const string ListedPrints = MigrationGuardLua + ListedPrintsLua;
+
     /// <summary>ARGV: prefix, json, version, keep. Returns the sequence, or -1 when the version is published
     /// with other content.</summary>
     private const string PublishCatalogLua = AnnounceLua + "\n" + """
@@ -339,6 +396,7 @@ internal static class RedisScripts
         end
         redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
         redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
+        redis.call('SREM', prefix .. 'rm:' .. list, subject)
         if not index then
           redis.call('APPEND', prefix .. 'kb:' .. list, ARGV[7])
           local t = manifest(prefix, list)
@@ -361,6 +419,15 @@ internal static class RedisScripts
         local gen = string.match(index, '^[^\t]+')
         redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen)
         redis.call('HDEL', indexKey, subject .. '\t' .. entry)
+        -- Removed from the list altogether (no field of the list left in its hash): remembered in rm:{list}, so a
+        -- reader that finds its fingerprint in kb:{list} (kept until a replace import) and its hash empty knows it
+        -- was removed, not deleted by damage. A field left (another entry, or an old generation's leftover) adds
+        -- nothing: such a subject is told apart by searching the index, the slow but exact way.
+        local left = false
+        for _, field in ipairs(redis.call('HKEYS', prefix .. 'e:' .. subject)) do
+          if string.sub(field, 1, #list + 1) == list .. '\t' then left = true break end
+        end
+        if not left then redis.call('SADD', prefix .. 'rm:' .. list, subject) end
         local t = manifest(prefix, list)
         t.entries = math.max(0, t.entries - 1)
         store_manifest(prefix, list, t)
@@ -456,6 +523,9 @@ internal static class RedisScripts
         switch(prefix .. 'stage:l:' .. list, prefix .. 'l:' .. list)
         switch(prefix .. 'stage:kb:' .. list, prefix .. 'kb:' .. list)
         switch(prefix .. 'stage:gc:' .. list, prefix .. 'gc:' .. list)
+        -- The removed subjects were remembered for the filter source the commit replaces (a merge may also list
+        -- one again): forgotten, such a subject is told apart by searching the index until its next removal.
+        redis.call('UNLINK', prefix .. 'rm:' .. list)
         -- Entries the import removed go now: readers select fields by generation and would still see them.
         for _, item in ipairs(redis.call('LRANGE', prefix .. 'stage:removed:' .. list, 0, -1)) do
           local subject, field = string.match(item, '^([^\t]+)\t(.*)$')

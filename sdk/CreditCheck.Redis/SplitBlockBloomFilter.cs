@@ -19,9 +19,9 @@ internal sealed class SplitBlockBloomFilter
     private readonly ulong _blocks;
     private int _count;
 
-    public SplitBlockBloomFilter(long expectedKeys)
+    public SplitBlockBloomFilter(long expectedKeys, int bitsPerKey = BitsPerKey)
     {
-        var bits = Math.Max(expectedKeys, 64) * BitsPerKey;
+        var bits = Math.Max(expectedKeys, 64) * bitsPerKey;
         _blocks = (ulong)((bits + 255) / 256);
         _words = new uint[checked((int)(_blocks * 8))];
         Capacity = expectedKeys;
@@ -35,6 +35,10 @@ internal sealed class SplitBlockBloomFilter
 
     /// <summary>Memory held by the bit array.</summary>
     public long SizeInBytes => _words.LongLength * sizeof(uint);
+
+    /// <summary>A second, independent filter of the same fingerprints, given every key added to this one: what an
+    /// empty read of a subject this filter holds is checked against before Redis is asked (<see cref="ProofFilter"/>).</summary>
+    public ProofFilter? Proof { get; init; }
 
     public void Add(ulong fingerprint)
     {
@@ -51,6 +55,7 @@ internal sealed class SplitBlockBloomFilter
         }
 
         Interlocked.Increment(ref _count);
+        Proof?.Add(fingerprint);
     }
 
     /// <summary>Adds each whole 8-byte little-endian fingerprint of <paramref name="prints"/>, before the filter
@@ -60,18 +65,23 @@ internal sealed class SplitBlockBloomFilter
         var added = 0;
         for (var at = 0; at + 8 <= prints.Length; at += 8)
         {
-            var fingerprint = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(prints[at..]);
-            var block = Block(fingerprint);
-            var key = (uint)fingerprint;
-            for (var i = 0; i < 8; i++)
-            {
-                _words[block + i] |= 1U << (int)((key * Salts[i]) >> 27);
-            }
-
+            AddOneWhileUnshared(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(prints[at..]));
             added++;
         }
 
         _count += added;
+        Proof?.AddWhileUnshared(prints);
+    }
+
+    /// <summary>Adds one key before the filter is shared (plain writes; <see cref="Count"/> is the caller's).</summary>
+    internal void AddOneWhileUnshared(ulong fingerprint)
+    {
+        var block = Block(fingerprint);
+        var key = (uint)fingerprint;
+        for (var i = 0; i < 8; i++)
+        {
+            _words[block + i] |= 1U << (int)((key * Salts[i]) >> 27);
+        }
     }
 
     public bool MayContain(ulong fingerprint)

@@ -38,5 +38,11 @@ if (args.Length > 0 && args[0] == "batch-stages")
     return await CreditCheck.Benchmarks.Local.BatchStagesHarness.RunAsync(args[1..]);
 }
 
+// `empty-proof [--listed N] [--rounds R]`: what proving an empty read of a subject the filter holds costs (issue 12).
+if (args.Length > 0 && args[0] == "empty-proof")
+{
+    return await CreditCheck.Benchmarks.Local.EmptyProofHarness.RunAsync(args[1..]);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(CompareHarness).Assembly).Run(args);
 return 0;

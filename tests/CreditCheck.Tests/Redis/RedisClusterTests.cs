@@ -288,4 +288,8 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
     [Fact]
     public Task DeletedEntryHash_OnTheNamespacesPrimary_FoundByTheIdleSample_NeverClear_Repaired() =>
         EntryDamageScenario.RunAsync(Cluster, async (ns, key) => await (await Cluster.PrimaryOfAsync(ns)).CommandAsync("DEL", key));
+
+    [Fact]
+    public Task DeletedEntryHash_OnTheNamespacesPrimary_CheckedAtOnce_NeverClear_FalsePositiveAndRemovedStayClear() =>
+        ExactEntryScenario.RunAsync(Cluster, async (ns, key) => await (await Cluster.PrimaryOfAsync(ns)).CommandAsync("DEL", key), 5_000);
 }

@@ -18,6 +18,10 @@ public sealed class RedisEvictionTests(RedisFixture redis) : IClassFixture<Redis
         EntryDamageScenario.RunAsync(redis.Server, (_, key) => redis.Server.CommandAsync("DEL", key));
 
     [Fact]
+    public Task DeletedEntryHash_InAListOf50000_CheckedAtOnce_SingleAndBatchDegradedNamingTheKey_FalsePositiveAndRemovedStayClear() =>
+        ExactEntryScenario.RunAsync(redis.Server, (_, key) => redis.Server.CommandAsync("DEL", key), 50_000);
+
+    [Fact]
     public async Task EntryHashesEvictedByRedis_NoListedSubjectIsClear_StatusNamesTheEvictions_RepairedByImportAndVerify()
     {
         // LRU with a fine sample: Redis evicts what was used least recently.
