@@ -114,6 +114,26 @@ internal static class ExactEntryScenario
             Assert.Equal(DecisionOutcome.Clear, known.Outcome);
             Assert.False(known.IsDegraded, known.DegradedReason);
 
+            // Listed again (the upsert takes it out of the removed set), then its hash deleted: the set no longer vouches
+            // for it, the index search finds it, and it is damage, not Clear.
+            await harness.Publisher.UpsertAsync(TestRecords.Debt(people[11], "p"));
+            var relisted = EntryDamageScenario.EntryKey(harness.Namespace, people[11]);
+            await delete(harness.Namespace, relisted);
+            var (fifth, fifthChecker) = await StartAsync();
+            var hidden = await fifthChecker.CheckAsync(new CheckRequest(people[11], Scenario));
+            Assert.Equal(DecisionOutcome.Review, hidden.Outcome);
+            Assert.True(hidden.IsDegraded);
+            Assert.Contains(relisted, hidden.DegradedReason, StringComparison.Ordinal);
+            Assert.Contains(relisted, fifth.Status.Damage, StringComparison.Ordinal);
+
+            // Removed once more (its hash holds no field of the list): in the set again, Clear on a store without that damage.
+            Assert.True(await harness.Publisher.RemoveAsync(people[11], "debtors", "p"));
+            var (sixth, sixthChecker) = await StartAsync();
+            sixth.MarkUnsearchable("debtors");
+            var removedAgain = await sixthChecker.CheckAsync(new CheckRequest(people[11], Scenario));
+            Assert.Equal(DecisionOutcome.Clear, removedAgain.Outcome);
+            Assert.False(removedAgain.IsDegraded, removedAgain.DegradedReason);
+
             // A removal the set does not know (made by an older version, or the set deleted): the removed subject
             // cannot be told from a deleted hash without the search, so it is degraded (not Clear), naming the index;
             // no damage is claimed.
