@@ -24,6 +24,7 @@ public sealed class CreditChecker : ICreditChecker
     private readonly CreditCheckMetrics? _metrics;
     private readonly CheckCounter? _counter;
     private volatile CompiledCatalog? _compiled;
+    private volatile SharedCleanFacts? _cleanFacts;
 
     /// <summary>A checker over <paramref name="store"/>, without a container.</summary>
     /// <param name="store">The store to answer from (started, for a shared store).</param>
@@ -306,7 +307,7 @@ public sealed class CreditChecker : ICreditChecker
         var checkId = request.PresetCheckId ?? CheckIds.Next(now);
         var decision = catalog is null
             ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, checkId)
-            : DecisionEngine.Decide(Compile(catalog), request, lookup, _options.OnUnavailable, now, checkId);
+            : Decide(Compile(catalog), request, lookup, now, checkId);
         _metrics?.Record(decision);
         _counter?.Count(request.Department, request.Scenario, decision.MatchedEntries.Count > 0, now);
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
@@ -323,6 +324,19 @@ public sealed class CreditChecker : ICreditChecker
         Log.StoreFailed(_logger, error, request.Subject.Masked);
         var lookup = new SubjectLookup(_compiled?.Source, [], [], LookupSource.Unavailable, default, $"The store failed: {error.Message}");
         return Decide(request, lookup);
+    }
+
+    // Clean decisions share facts made from the same compiled catalog (its scenario indexes are the slots').
+    private CreditDecision Decide(CompiledCatalog compiled, CheckRequest request, in SubjectLookup lookup, DateTimeOffset now, Guid checkId)
+    {
+        var shared = _cleanFacts;
+        if (!ReferenceEquals(shared?.Catalog, compiled))
+        {
+            shared = new SharedCleanFacts(compiled);
+            _cleanFacts = shared;
+        }
+
+        return DecisionEngine.Decide(compiled, request, lookup, _options.OnUnavailable, now, checkId, shared);
     }
 
     private CompiledCatalog Compile(CreditCatalog catalog)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
 
@@ -13,12 +14,12 @@ namespace CreditCheck;
 /// </remarks>
 public sealed class CreditDecision
 {
-    private static readonly IReadOnlyList<AppliedMeasure> NoMeasures = [];
-    private static readonly IReadOnlyList<RatingResult> NoRatings = [];
+    // Everything but the request, the id, the time and the explanations: owned by a decision made through the
+    // public constructor, shared (and never changed) among the alike clean decisions the checker makes.
+    private readonly DecisionFacts _facts;
 
-    // What most decisions leave empty, kept aside so a clean decision is smaller (a 10,000-subject batch
-    // allocates 10,000 of them): set only when a member is, or when an explanation is composed.
-    private Rare? _rare;
+    // Composed on first read (they name the subject's check character, so they are the decision's own).
+    private Texts? _texts;
 
     /// <summary>Creates a decision for a request. The checker makes decisions; hosts may make their own
     /// in tests, with every required member set.</summary>
@@ -27,7 +28,23 @@ public sealed class CreditDecision
     {
         ArgumentNullException.ThrowIfNull(request);
         Request = request;
+        _facts = new DecisionFacts();
     }
+
+    /// <summary>The checker's decisions: <paramref name="facts"/> may be shared with other decisions and is
+    /// not changed after this (no initializer may follow this constructor).</summary>
+    // The required members live in the facts, which the engine filled: the compiler cannot see that.
+#pragma warning disable CS8618
+    [SetsRequiredMembers]
+    internal CreditDecision(CheckRequest request, Guid checkId, DecisionFacts facts, DateTimeOffset evaluatedAt, TimeSpan dataAge)
+    {
+        Request = request;
+        CheckId = checkId;
+        _facts = facts;
+        EvaluatedAt = evaluatedAt;
+        DataAge = dataAge;
+    }
+#pragma warning restore CS8618
 
     /// <summary>Unique, time-ordered id of this check (UUID version 7); feedback refers to it.</summary>
     public required Guid CheckId { get; init; }
@@ -46,7 +63,7 @@ public sealed class CreditDecision
     public string Scenario => Request.Scenario;
 
     /// <summary>The declared scenario the request resolved to (itself, or its nearest declared ancestor).</summary>
-    public required Scenario ResolvedScenario { get; init; }
+    public required Scenario ResolvedScenario { get => _facts.ResolvedScenario; init => _facts.ResolvedScenario = value; }
 
     /// <summary>The host's transaction reference, if given.</summary>
     public string? TransactionReference => Request.TransactionReference;
@@ -58,65 +75,35 @@ public sealed class CreditDecision
     public string? Operator => Request.Operator;
 
     /// <summary>What the host should do.</summary>
-    public required DecisionOutcome Outcome { get; init; }
+    public required DecisionOutcome Outcome { get => _facts.Outcome; init => _facts.Outcome = value; }
 
     /// <summary>Every entry found for the subject, with how each was treated (in force, expired, repaired …).</summary>
-    public required IReadOnlyList<MatchedEntry> MatchedEntries { get; init; }
+    public required IReadOnlyList<MatchedEntry> MatchedEntries { get => _facts.MatchedEntries; init => _facts.MatchedEntries = value; }
 
     /// <summary>The measures to apply, each with the entries that triggered it and its legal basis.</summary>
-    public required IReadOnlyList<AppliedMeasure> AppliedMeasures { get; init; }
+    public required IReadOnlyList<AppliedMeasure> AppliedMeasures { get => _facts.AppliedMeasures; init => _facts.AppliedMeasures = value; }
 
     /// <summary>Measures that would apply but do not, each with the reason (benefits voided by
     /// punishment; measures suspended by an objection).</summary>
-    public required IReadOnlyList<AppliedMeasure> VoidedMeasures
-    {
-        get => _rare?.VoidedMeasures ?? NoMeasures;
-        init
-        {
-            if (value is not { Count: 0 } || _rare is not null)
-            {
-                RareMembers().VoidedMeasures = value;
-            }
-        }
-    }
+    public required IReadOnlyList<AppliedMeasure> VoidedMeasures { get => _facts.VoidedMeasures; init => _facts.VoidedMeasures = value; }
 
     /// <summary>Entries the store holds for the subject but could not read; the outcome is at least
     /// <see cref="DecisionOutcome.Review"/> when there are any.</summary>
-    public required IReadOnlyList<UnreadableEntry> UnreadableEntries { get; init; }
+    public required IReadOnlyList<UnreadableEntry> UnreadableEntries { get => _facts.UnreadableEntries; init => _facts.UnreadableEntries = value; }
 
     /// <summary>The subject's current rating levels (公共信用综合评价, 纳税信用 …), one per rating result in force;
     /// empty when it has none.</summary>
-    public IReadOnlyList<RatingResult> Ratings
-    {
-        get => _rare?.Ratings ?? NoRatings;
-        init
-        {
-            if (value is not { Count: 0 } || _rare is not null)
-            {
-                RareMembers().Ratings = value;
-            }
-        }
-    }
+    public IReadOnlyList<RatingResult> Ratings { get => _facts.Ratings; init => _facts.Ratings = value; }
 
     /// <summary>Version of the catalog the decision was made on.</summary>
-    public required string CatalogVersion { get; init; }
+    public required string CatalogVersion { get => _facts.CatalogVersion; init => _facts.CatalogVersion = value; }
 
     /// <summary>The store's change sequence the decision reflects.</summary>
-    public required long Sequence { get; init; }
+    public required long Sequence { get => _facts.Sequence; init => _facts.Sequence = value; }
 
     /// <summary>The credit platform's id for the query the decision was made from (query-through store),
     /// or null; feedback on the decision carries it to the platform.</summary>
-    public string? PlatformRequestId
-    {
-        get => _rare?.PlatformRequestId;
-        init
-        {
-            if (value is not null || _rare is not null)
-            {
-                RareMembers().PlatformRequestId = value;
-            }
-        }
-    }
+    public string? PlatformRequestId { get => _facts.PlatformRequestId; init => _facts.PlatformRequestId = value; }
 
     /// <summary>How old the data was: zero for the embedded store; for a shared store, the time since
     /// the sequence was last confirmed current.</summary>
@@ -126,32 +113,22 @@ public sealed class CreditDecision
     public required DateTimeOffset EvaluatedAt { get; init; }
 
     /// <summary>Which path produced it.</summary>
-    public required DecisionPath Path { get; init; }
+    public required DecisionPath Path { get => _facts.Path; init => _facts.Path = value; }
 
     /// <summary>Whether it was decided without current data (the store could not answer).</summary>
     public bool IsDegraded => DegradedReason is not null;
 
     /// <summary>Why it was decided without current data, or null.</summary>
-    public string? DegradedReason
-    {
-        get => _rare?.DegradedReason;
-        init
-        {
-            if (value is not null || _rare is not null)
-            {
-                RareMembers().DegradedReason = value;
-            }
-        }
-    }
+    public string? DegradedReason { get => _facts.DegradedReason; init => _facts.DegradedReason = value; }
 
     /// <summary>Whether any entry in force is under objection (异议中).</summary>
     public bool HasObjection => MatchedEntries.Any(e => e.State is EntryState.UnderObjection or EntryState.SuspendedByObjection);
 
     /// <summary>A plain Chinese explanation for the clerk.</summary>
-    public string Explanation => RareMembers().Explanation ??= DecisionText.Chinese(this);
+    public string Explanation => TextMembers().Chinese ??= DecisionText.Chinese(this);
 
     /// <summary>The same explanation in English.</summary>
-    public string ExplanationEnglish => RareMembers().ExplanationEnglish ??= DecisionText.English(this);
+    public string ExplanationEnglish => TextMembers().English ??= DecisionText.English(this);
 
     internal CheckRequest Request { get; }
 
@@ -160,23 +137,15 @@ public sealed class CreditDecision
     /// <summary>Outcome and explanation, for logs (the subject is masked).</summary>
     public override string ToString() => $"{Outcome} {Subject} @ {Scenario}: {ExplanationEnglish}";
 
-    // Readers may compose explanations on several threads at once: one set of members wins, and what the
-    // others composed is the same text.
-    private Rare RareMembers() => _rare ?? Interlocked.CompareExchange(ref _rare, new Rare(), null) ?? _rare;
+    // Readers may compose explanations on several threads at once: one holder wins, and what the others
+    // composed is the same text.
+    private Texts TextMembers() => _texts ?? Interlocked.CompareExchange(ref _texts, new Texts(), null) ?? _texts;
 
-    private sealed class Rare
+    private sealed class Texts
     {
-        public IReadOnlyList<AppliedMeasure>? VoidedMeasures { get; set; }
+        public string? Chinese { get; set; }
 
-        public IReadOnlyList<RatingResult>? Ratings { get; set; }
-
-        public string? PlatformRequestId { get; set; }
-
-        public string? DegradedReason { get; set; }
-
-        public string? Explanation { get; set; }
-
-        public string? ExplanationEnglish { get; set; }
+        public string? English { get; set; }
     }
 }
 

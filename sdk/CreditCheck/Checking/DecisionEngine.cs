@@ -25,6 +25,7 @@ internal static class DecisionEngine
 {
     private static readonly IReadOnlyList<MatchedEntry> NoEntries = [];
     private static readonly IReadOnlyList<AppliedMeasure> NoMeasures = [];
+    private static readonly IReadOnlyList<UnreadableEntry> NoUnreadable = [];
 
     public static CreditDecision Decide(
         CompiledCatalog catalog,
@@ -32,7 +33,8 @@ internal static class DecisionEngine
         in SubjectLookup lookup,
         UnavailablePolicy policy,
         DateTimeOffset now,
-        Guid checkId)
+        Guid checkId,
+        SharedCleanFacts? shared = null)
     {
         var scenario = ResolveScenario(catalog, request.Scenario);
         var path = PathOf(lookup.Source);
@@ -63,23 +65,27 @@ internal static class DecisionEngine
         {
             // Good standing: the measures for every subject without a 失信 record (告知承诺, 容缺受理) apply.
             var goodStanding = catalog.GoodStanding(scenario, request.Subject.Kind);
-            return new CreditDecision(request)
+            var degraded = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null;
+            var facts = shared?.Find(scenario, request.Subject.Kind, lookup, path, degraded);
+            if (facts is null)
             {
-                CheckId = checkId,
-                ResolvedScenario = catalog.Scenario(scenario),
-                Outcome = goodStanding.Length == 0 ? DecisionOutcome.Clear : DecisionOutcome.Benefit,
-                MatchedEntries = NoEntries,
-                AppliedMeasures = goodStanding.Length == 0 ? NoMeasures : goodStanding,
-                VoidedMeasures = NoMeasures,
-                UnreadableEntries = lookup.Unreadable,
-                CatalogVersion = catalog.Source.Version,
-                Sequence = lookup.Freshness.Sequence,
-                PlatformRequestId = lookup.PlatformRequestId,
-                DataAge = age,
-                EvaluatedAt = now,
-                Path = path,
-                DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
-            };
+                facts = new DecisionFacts
+                {
+                    ResolvedScenario = catalog.Scenario(scenario),
+                    Outcome = goodStanding.Length == 0 ? DecisionOutcome.Clear : DecisionOutcome.Benefit,
+                    MatchedEntries = NoEntries,
+                    AppliedMeasures = goodStanding.Length == 0 ? NoMeasures : goodStanding,
+                    UnreadableEntries = NoUnreadable,
+                    CatalogVersion = catalog.Source.Version,
+                    Sequence = lookup.Freshness.Sequence,
+                    PlatformRequestId = lookup.PlatformRequestId,
+                    Path = path,
+                    DegradedReason = degraded,
+                };
+                shared?.Keep(scenario, request.Subject.Kind, facts);
+            }
+
+            return new CreditDecision(request, checkId, facts, now, age);
         }
 
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId);

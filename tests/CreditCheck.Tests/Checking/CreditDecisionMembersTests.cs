@@ -3,7 +3,7 @@ using CreditCheck.Tests.Support;
 
 namespace CreditCheck.Tests.Checking;
 
-/// <summary>A decision keeps its seldom-set members aside (so a clean one is small): each reads back what was
+/// <summary>A decision a host makes through the public constructor owns its members: each reads back what was
 /// set, and the defaults are empty, not null.</summary>
 public sealed class CreditDecisionMembersTests
 {
