@@ -9,9 +9,11 @@ namespace CreditCheck.Tests.Redis;
 /// A resync reads the lists' filter sources in pieces (GETRANGE) after one atomic snapshot of the small
 /// things, then confirms no import committed meanwhile. These tests cut the pieces small and change the
 /// lists between pieces: an import committed mid-read is read again (no false damage, removals exact), an
-/// upsert mid-read arrives through the change log, and damage done mid-read is still found.
+/// upsert mid-read arrives through the change log, and damage done mid-read is still found. Written once, run
+/// on one server (<see cref="RedisResyncTests"/>) and on a cluster (<see cref="RedisClusterResyncTests"/>),
+/// where the consistent step (snapshot and filter sources in one script) must stay within the namespace's slot.
 /// </summary>
-public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFixture>
+public abstract class RedisResyncSuite
 {
     private const int ResyncLogged = 2103;
     private const int DamageLogged = 2107;
@@ -21,11 +23,16 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     private static readonly SubjectId[] People = [.. Enumerable.Range(0, 40).Select(SyntheticIds.Person)];
     private static readonly SubjectId[] Newcomers = [.. Enumerable.Range(1000, 10).Select(SyntheticIds.Person)];
 
+    protected abstract IRedisDeployment Redis { get; }
+
+    /// <summary>A raw command on the node that holds the harness's namespace.</summary>
+    private protected abstract Task<string> CommandAsync(RedisHarness harness, params string[] arguments);
+
     /// <summary>A store reading pieces of <paramref name="pieceBytes"/>, <paramref name="inFlight"/> at a time,
     /// running <paramref name="afterPiece"/> after each; started.</summary>
     private async Task<RedisCreditStore> StartAsync(RedisHarness harness, LogCapture logs, int pieceBytes, int inFlight, Func<Task>? afterPiece = null)
     {
-        var store = new RedisCreditStore(RedisHarness.Options(redis.Server, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory())
+        var store = new RedisCreditStore(RedisHarness.Options(Redis, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory())
         {
             FilterPieceBytes = pieceBytes,
             FilterPiecesInFlight = inFlight,
@@ -51,7 +58,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     [InlineData(1 << 16, 32)] // the default: each list in one piece
     public async Task Pieces_OfAnySize_FindEverySubjectAndCheckTheManifest(int pieceBytes, int inFlight)
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var companies = Enumerable.Range(0, 10).Select(SyntheticIds.Company).ToArray();
         await harness.Publisher.ImportListAsync("grade-a", companies.Select(c => new ListRecord(c, TestRecords.Debt(c, "a").Entry with { ListCode = "grade-a" })), ImportMode.Replace);
@@ -73,7 +80,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     public async Task ListLongerThanOneDefaultPiece_IsReadWhole()
     {
         // 10,000 fingerprints = 80,000 bytes: two pieces of the default 64 KiB.
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         var many = Enumerable.Range(0, 10_000).Select(SyntheticIds.Person).ToArray();
         var imported = await harness.Publisher.ImportListAsync("debtors", many.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var logs = new LogCapture();
@@ -89,7 +96,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     [Fact]
     public async Task ImportCommittedWhileReading_IsReadAgain_WithoutFalseDamage_AndItsRemovalsAreExact()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var logs = new LogCapture();
 
@@ -121,7 +128,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     [Fact]
     public async Task UpsertWhileReading_NeedsNoSecondRead_TheChangeLogBringsIt()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var logs = new LogCapture();
         var upserted = Newcomers[0];
@@ -147,16 +154,16 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     [InlineData("ALTER", "do not match the checksum")]
     public async Task DamageDoneWhileReading_IsFound_AndNoListedSubjectIsClear(string damage, string expected)
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var key = $"cc:{{{harness.Namespace}}}:kb:debtors";
         var logs = new LogCapture();
         await using var store = await StartAsync(harness, logs, pieceBytes: 16, inFlight: 1, Once(() => damage switch
         {
             // Cut after 100 bytes: the pieces from there on come back short or empty.
-            "TRUNCATE" => redis.Server.CommandAsync("EVAL", "redis.call('SET', KEYS[1], string.sub(redis.call('GET', KEYS[1]), 1, 100)) return 1", "1", key),
-            "DELETE" => redis.Server.CommandAsync("DEL", key),
-            _ => redis.Server.CommandAsync("SETRANGE", key, "200", "zzzzzzzz"), // a fingerprint in a later piece
+            "TRUNCATE" => CommandAsync(harness, "EVAL", "redis.call('SET', KEYS[1], string.sub(redis.call('GET', KEYS[1]), 1, 100)) return 1", "1", key),
+            "DELETE" => CommandAsync(harness, "DEL", key),
+            _ => CommandAsync(harness, "SETRANGE", key, "200", "zzzzzzzz"), // a fingerprint in a later piece
         }));
 
         var reported = store.Status.Damage ?? string.Empty;
@@ -170,7 +177,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     [Fact]
     public async Task RemovedSubject_AfterAResync_IsNotListed_TheOthersStillAre()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var logs = new LogCapture();
         await using var store = await StartAsync(harness, logs, pieceBytes: 24, inFlight: 2);
@@ -193,7 +200,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     [Fact]
     public async Task PieceFailingMidRead_TheResyncFailsWhole_AndALaterOneSucceeds()
     {
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var key = $"cc:{{{harness.Namespace}}}:kb:debtors";
         var logs = new LogCapture();
@@ -202,13 +209,13 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
         // while others are in flight; the resync fails whole, the feed retries (finding the damage) until it is undone.
         await using var store = await StartAsync(harness, logs, pieceBytes: 16, inFlight: 4, Once(async () =>
         {
-            await redis.Server.CommandAsync("RENAME", key, key + ":saved");
-            await redis.Server.CommandAsync("HSET", key, "not", "a filter source");
+            await CommandAsync(harness, "RENAME", key, key + ":saved");
+            await CommandAsync(harness, "HSET", key, "not", "a filter source");
         }));
         Assert.NotEmpty(logs.Of(FeedFailedLogged));
 
-        await redis.Server.CommandAsync("DEL", key);
-        await redis.Server.CommandAsync("RENAME", key + ":saved", key);
+        await CommandAsync(harness, "DEL", key);
+        await CommandAsync(harness, "RENAME", key + ":saved", key);
         await WaitUntilAsync(() => store.Status.Damage is null && store.Status.FilterKeys == People.Length, () => $"damage {store.Status.Damage}, {store.Status.FilterKeys} keys");
 
         foreach (var listed in People)
@@ -222,7 +229,7 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
     {
         // People[..20] are listed in every version of the list; the rest and the newcomers come and go.
         static IEnumerable<SubjectId> Version(int k) => People[..20].Concat(People.Skip(20 + (k % 2 * 10)).Take(10)).Append(Newcomers[k % Newcomers.Length]);
-        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        await using var harness = await RedisHarness.CreateAsync(Redis);
         await harness.Publisher.ImportListAsync("debtors", Version(0).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
         var logs = new LogCapture();
         await using var store = await StartAsync(harness, logs, pieceBytes: 16, inFlight: 1);
@@ -288,4 +295,21 @@ public sealed class RedisResyncTests(RedisFixture redis) : IClassFixture<RedisFi
             await Task.Delay(20);
         }
     }
+}
+
+/// <summary>The suite on one redis-server.</summary>
+public sealed class RedisResyncTests(RedisFixture redis) : RedisResyncSuite, IClassFixture<RedisFixture>
+{
+    protected override IRedisDeployment Redis => redis.Server;
+
+    private protected override Task<string> CommandAsync(RedisHarness harness, params string[] arguments) => redis.Server.CommandAsync(arguments);
+}
+
+/// <summary>The suite on a Redis Cluster of 3 primaries and 3 replicas.</summary>
+public sealed class RedisClusterResyncTests(RedisClusterFixture cluster) : RedisResyncSuite, IClassFixture<RedisClusterFixture>
+{
+    protected override IRedisDeployment Redis => cluster.Cluster;
+
+    private protected override async Task<string> CommandAsync(RedisHarness harness, params string[] arguments) =>
+        await (await cluster.Cluster.PrimaryOfAsync(harness.Namespace)).CommandAsync(arguments);
 }
