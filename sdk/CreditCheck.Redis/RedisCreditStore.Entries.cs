@@ -326,11 +326,22 @@ public sealed partial class RedisCreditStore
         var known = _knownEmpty;
         var resolved = new HashSet<EmptyListed>();
         var still = new List<EmptyListed>();
-        foreach (var empty in known)
+        if (known.Count == 0)
         {
-            var fields = await connection.Database.HashGetAllAsync(connection.Keys.Entries(empty.Key)).WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
-            var generation = (string?)await connection.Database.HashGetAsync(connection.Keys.Generations, empty.List).WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false) ?? "0";
-            if (fields.Any(f => ((string?)f.Name ?? "").StartsWith(empty.List + "\t", StringComparison.Ordinal) && ((string?)f.Name)!.EndsWith("\t" + generation, StringComparison.Ordinal)))
+            return resolved;
+        }
+
+        // The committed generations and every known-empty hash in one round trip, not two per subject.
+        var database = connection.Database;
+        var generationsRead = database.HashGetAllAsync(connection.Keys.Generations);
+        var hashReads = known.Select(e => database.HashGetAllAsync(connection.Keys.Entries(e.Key))).ToArray();
+        await Task.WhenAll([generationsRead, .. hashReads]).WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+        var generations = generationsRead.Result.ToDictionary(g => (string)g.Name!, g => (string?)g.Value ?? "0", StringComparer.Ordinal);
+        for (var i = 0; i < known.Count; i++)
+        {
+            var empty = known[i];
+            var generation = generations.GetValueOrDefault(empty.List, "0");
+            if (hashReads[i].Result.Any(f => ((string?)f.Name ?? "").StartsWith(empty.List + "\t", StringComparison.Ordinal) && ((string?)f.Name)!.EndsWith("\t" + generation, StringComparison.Ordinal)))
             {
                 resolved.Add(empty);
             }
