@@ -49,24 +49,33 @@ internal static class ListMembership
         var findings = new Finding[subjects.Count];
         foreach (var (at, list, exact) in hits)
         {
-            if (findings[at].Listed)
-            {
-                continue;
-            }
-
             if (exact)
             {
                 findings[at] = new Finding(list, Listed: true, Unresolved: false);
-                continue;
             }
+        }
 
-            var left = timeout - Stopwatch.GetElapsedTime(started);
-            // Removed from that list by a single edit since its last import: known at once, nothing to search.
-            if (await connection.Database.SetContainsAsync(connection.Keys.ListRemoved(list), subjects[at].Key).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false))
+        // Found in lists with removals: whether each was removed by a single edit since the list's last import (then it
+        // is known at once, nothing to search), asked for all such hits in one round trip.
+        var uncertain = hits.Where(h => !h.Exact && !findings[h.At].Listed).ToArray();
+        if (uncertain.Length == 0)
+        {
+            return findings;
+        }
+
+        var database = connection.Database;
+        var removedReads = uncertain.Select(h => database.SetContainsAsync(connection.Keys.ListRemoved(h.List), subjects[h.At].Key)).ToArray();
+        var left = timeout - Stopwatch.GetElapsedTime(started);
+        await Task.WhenAll(removedReads).WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < uncertain.Length; i++)
+        {
+            var (at, list, _) = uncertain[i];
+            if (findings[at].Listed || removedReads[i].Result)
             {
                 continue;
             }
 
+            left = timeout - Stopwatch.GetElapsedTime(started);
             findings[at] = !searchable(list) ? new Finding(list, Listed: false, Unresolved: true) : await InIndexAsync(connection, list, subjects[at].Key, left, time, cancellationToken).ConfigureAwait(false) switch
             {
                 true => new Finding(list, Listed: true, Unresolved: false),
