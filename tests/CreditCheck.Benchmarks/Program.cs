@@ -44,11 +44,5 @@ if (args.Length > 0 && args[0] == "empty-proof")
     return await CreditCheck.Benchmarks.Local.EmptyProofHarness.RunAsync(args[1..]);
 }
 
-// `propagation-diag` (temporary): the propagation stage taken apart, in variants over one import.
-if (args.Length > 0 && args[0] == "propagation-diag")
-{
-    return await CreditCheck.Benchmarks.Compare.PropagationDiagnosis.RunAsync(args[1..]);
-}
-
 BenchmarkSwitcher.FromAssembly(typeof(CompareHarness).Assembly).Run(args);
 return 0;

@@ -41,10 +41,7 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public string Version { get; private set; } = "?";
 
-    public static Task<RedisServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync([], cancellationToken);
-
-    /// <summary>As <see cref="StartAsync(CancellationToken)"/>, with more redis-server arguments.</summary>
-    public static async Task<RedisServer> StartAsync(IReadOnlyList<string> extraArguments, CancellationToken cancellationToken = default)
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var executable = Find() ?? throw new InvalidOperationException(
             "redis-server is not installed; install it with: sudo apt-get install -y redis-server");
@@ -58,7 +55,7 @@ internal sealed class RedisServer : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var argument in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--protected-mode", "yes",
-                     "--dir", directory, "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", .. extraArguments])
+                     "--dir", directory, "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"])
         {
             start.ArgumentList.Add(argument);
         }
