@@ -218,7 +218,9 @@ internal static class CompareHarness
 
             var hosts = new[] { storeA, storeB }.Concat(extraHosts.Select(h => h.RedisStore!)).ToArray();
             var slowlog = await SlowLog.StartAsync(admin, memoryNode);
-            var propagation = OnThread(() => Propagation(publisher, hosts, settings.Seconds * 15));
+            // The PING goes to the node serving the namespace (on a cluster, the one the upserts go to).
+            var pingNode = memoryNode is null ? naive.GetServers()[0] : naive.GetServer(memoryNode);
+            var propagation = OnThread(() => Propagation(publisher, hosts, pingNode, settings.Seconds * 15));
 
             var redisSlow = await slowlog.ReadAsync();
             results.Add("propagation_hosts", hosts.Length);
@@ -234,6 +236,10 @@ internal static class CompareHarness
             results.Add("propagation_stage_gc_pause_ms", propagation.GcPause.TotalMilliseconds);
             results.Add("propagation_stage_gen2_collections", propagation.Gen2Collections);
             results.Add("propagation_stage_collections", propagation.Collections);
+            results.Add("propagation_stage_ping_ms_p50", propagation.Ping.PercentileMilliseconds(50));
+            results.Add("propagation_stage_ping_ms_p99", propagation.Ping.PercentileMilliseconds(99));
+            results.Add("propagation_stage_ping_ms_max", propagation.Ping.PercentileMilliseconds(100));
+            results.Add("propagation_stage_pings_over_5ms", propagation.SlowPings);
             results.Add("propagation_stage_redis_commands_over_1ms", redisSlow.Count);
             results.Add("propagation_stage_redis_slowest_ms", redisSlow.SlowestMilliseconds);
             Console.WriteLine($"   until all {hosts.Length} answer it: p50 {results.Get("propagation_ms_p50"):N2} ms, p99 {results.Get("propagation_ms_p99"):N2} ms over {propagation.All.Count} samples; "
@@ -241,6 +247,7 @@ internal static class CompareHarness
             Console.WriteLine($"   upsert calls over 5 ms: {propagation.SlowUpserts} ({propagation.SlowUpsertsWithGc} of them while this process collected gen1/gen2); "
                 + $"GC pauses over the stage {propagation.GcPause.TotalMilliseconds:N1} ms, {propagation.Collections} collections ({propagation.Gen2Collections} gen2), {propagation.AllocatedBytes / Math.Max(1, propagation.Upsert.Count):N0} B allocated per sample; "
                 + $"Redis commands over 1 ms meanwhile: {redisSlow.Count} (slowest {redisSlow.SlowestMilliseconds:N2} ms{redisSlow.SlowestCommand}); Redis latency events ≥ 1 ms: {(slowlog.Events.Length == 0 ? "none" : slowlog.Events)}");
+            Console.WriteLine($"   a bare PING between samples (another connection, after a 5–25 ms pause as the upserts): p50 {results.Get("propagation_stage_ping_ms_p50"):N2} ms, p99 {results.Get("propagation_stage_ping_ms_p99"):N2} ms, max {results.Get("propagation_stage_ping_ms_max"):N2} ms, {propagation.SlowPings} of {propagation.Ping.Count} over 5 ms");
 
             results.Add("listed", settings.Listed);
             results.Add("processor_count", Environment.ProcessorCount);
@@ -758,13 +765,16 @@ internal static class CompareHarness
     /// <paramref name="SlowUpserts"/>: upsert calls over <see cref="SlowUpsert"/>; <paramref name="SlowUpsertsWithGc"/>: of
     /// those, the ones during which this process collected gen1 or gen2 (the 20 hosts share one process here, so
     /// one host's collection pauses all of them and the publisher); <paramref name="GcPause"/>: the process's GC
-    /// pause time over the whole stage.</summary>
-    private sealed record PropagationResult(Samples All, Samples EachHost, Samples Upsert, long Timeouts, int SlowUpserts, int SlowUpsertsWithGc, TimeSpan GcPause, int Gen2Collections, int Collections, long AllocatedBytes);
+    /// pause time over the whole stage; <paramref name="Ping"/>: a bare PING on another connection between samples, after a
+    /// pause as an upsert gets: the floor any Redis round trip has at that moment (a stall of the server or the machine shows here as well).</summary>
+    private sealed record PropagationResult(Samples All, Samples EachHost, Samples Upsert, long Timeouts, int SlowUpserts, int SlowUpsertsWithGc, TimeSpan GcPause, int Gen2Collections, int Collections, long AllocatedBytes, Samples Ping, int SlowPings);
 
     private static readonly long SlowUpsert = 5 * Stopwatch.Frequency / 1000;
 
-    private static PropagationResult Propagation(RedisCreditPublisher publisher, RedisCreditStore[] hosts, double seconds)
+    private static PropagationResult Propagation(RedisCreditPublisher publisher, RedisCreditStore[] hosts, IServer pingNode, double seconds)
     {
+        var ping = new Samples(PropagationSamples);
+        var slowPings = 0;
         var all = new Samples(PropagationSamples);
         var eachHost = new Samples(PropagationSamples * hosts.Length);
         var upsert = new Samples(PropagationSamples);
@@ -855,11 +865,20 @@ internal static class CompareHarness
                 eachHost.Add(at == 0 ? limit : at - started);
             }
 
+            // Between samples, outside their time, one bare round trip after the same kind of pause as an upsert's: on
+            // this machine a 10 GB Redis's first request after an idle pause is the one that stalls (the next is not).
+            Thread.Sleep(random.Next(5, 25));
+            var pingStarted = Stopwatch.GetTimestamp();
+            pingNode.Ping();
+            var pingTicks = Stopwatch.GetTimestamp() - pingStarted;
+            ping.Add(pingTicks);
+            slowPings += pingTicks > SlowUpsert ? 1 : 0;
+
             // Writes arrive independently of the feed's poll timer.
             Thread.Sleep(random.Next(5, 25));
         }
 
-        return new PropagationResult(all, eachHost, upsert, timeouts, slow, slowWithGc, GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gen2Before, GC.CollectionCount(0) - gen0Before, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+        return new PropagationResult(all, eachHost, upsert, timeouts, slow, slowWithGc, GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gen2Before, GC.CollectionCount(0) - gen0Before, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore, ping, slowPings);
     }
 
     /// <summary>The figures, in the order they were measured.</summary>
