@@ -24,7 +24,7 @@ public sealed class CreditChecker : ICreditChecker
     private readonly CreditCheckMetrics? _metrics;
     private readonly CheckCounter? _counter;
     private volatile CompiledCatalog? _compiled;
-    private volatile SharedCleanFacts? _cleanFacts;
+    private volatile SharedDecisionFacts? _sharedFacts;
 
     /// <summary>A checker over <paramref name="store"/>, without a container.</summary>
     /// <param name="store">The store to answer from (started, for a shared store).</param>
@@ -326,14 +326,14 @@ public sealed class CreditChecker : ICreditChecker
         return Decide(request, lookup);
     }
 
-    // Clean decisions share facts made from the same compiled catalog (its scenario indexes are the slots').
+    // Clean and policy decisions share facts made from the same compiled catalog (its scenario indexes are the slots').
     private CreditDecision Decide(CompiledCatalog compiled, CheckRequest request, in SubjectLookup lookup, DateTimeOffset now, Guid checkId)
     {
-        var shared = _cleanFacts;
+        var shared = _sharedFacts;
         if (!ReferenceEquals(shared?.Catalog, compiled))
         {
-            shared = new SharedCleanFacts(compiled);
-            _cleanFacts = shared;
+            shared = new SharedDecisionFacts(compiled);
+            _sharedFacts = shared;
         }
 
         return DecisionEngine.Decide(compiled, request, lookup, _options.OnUnavailable, now, checkId, shared);

@@ -15,7 +15,7 @@ namespace CreditCheck;
 public sealed class CreditDecision
 {
     // Everything but the request, the id, the time and the explanations: owned by a decision made through the
-    // public constructor, shared (and never changed) among the alike clean decisions the checker makes.
+    // public constructor, shared (and never changed) among the alike clean or policy decisions the checker makes.
     private readonly DecisionFacts _facts;
 
     // Composed on first read (they name the subject's check character, so they are the decision's own).

@@ -34,7 +34,7 @@ internal static class DecisionEngine
         UnavailablePolicy policy,
         DateTimeOffset now,
         Guid checkId,
-        SharedCleanFacts? shared = null)
+        SharedDecisionFacts? shared = null)
     {
         var scenario = ResolveScenario(catalog, request.Scenario);
         var path = PathOf(lookup.Source);
@@ -42,23 +42,26 @@ internal static class DecisionEngine
 
         if (lookup.Source == LookupSource.Unavailable || (lookup.Source == LookupSource.LastKnown && policy != UnavailablePolicy.LastKnown))
         {
-            return new CreditDecision(request)
+            var policyFacts = shared?.FindUnavailable(scenario, lookup);
+            if (policyFacts is null)
             {
-                CheckId = checkId,
-                ResolvedScenario = catalog.Scenario(scenario),
-                Outcome = policy == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
-                MatchedEntries = NoEntries,
-                AppliedMeasures = NoMeasures,
-                VoidedMeasures = NoMeasures,
-                UnreadableEntries = lookup.Unreadable,
-                CatalogVersion = catalog.Source.Version,
-                Sequence = lookup.Freshness.Sequence,
-                PlatformRequestId = lookup.PlatformRequestId,
-                DataAge = age,
-                EvaluatedAt = now,
-                Path = DecisionPath.Policy,
-                DegradedReason = $"{lookup.Problem ?? "The store could not answer."} Policy {policy} applied.",
-            };
+                policyFacts = new DecisionFacts
+                {
+                    ResolvedScenario = catalog.Scenario(scenario),
+                    Outcome = policy == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
+                    MatchedEntries = NoEntries,
+                    AppliedMeasures = NoMeasures,
+                    UnreadableEntries = lookup.Unreadable,
+                    CatalogVersion = catalog.Source.Version,
+                    Sequence = lookup.Freshness.Sequence,
+                    PlatformRequestId = lookup.PlatformRequestId,
+                    Path = DecisionPath.Policy,
+                    DegradedReason = $"{lookup.Problem ?? "The store could not answer."} Policy {policy} applied.",
+                };
+                shared?.KeepUnavailable(scenario, lookup, policyFacts);
+            }
+
+            return new CreditDecision(request, checkId, policyFacts, now, age);
         }
 
         if (lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0)
@@ -66,7 +69,7 @@ internal static class DecisionEngine
             // Good standing: the measures for every subject without a 失信 record (告知承诺, 容缺受理) apply.
             var goodStanding = catalog.GoodStanding(scenario, request.Subject.Kind);
             var degraded = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null;
-            var facts = shared?.Find(scenario, request.Subject.Kind, lookup, path, degraded);
+            var facts = shared?.FindClean(scenario, request.Subject.Kind, lookup, path, degraded);
             if (facts is null)
             {
                 facts = new DecisionFacts
@@ -82,7 +85,7 @@ internal static class DecisionEngine
                     Path = path,
                     DegradedReason = degraded,
                 };
-                shared?.Keep(scenario, request.Subject.Kind, facts);
+                shared?.KeepClean(scenario, request.Subject.Kind, facts);
             }
 
             return new CreditDecision(request, checkId, facts, now, age);

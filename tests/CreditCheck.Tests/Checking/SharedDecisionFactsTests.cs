@@ -1,12 +1,14 @@
 using CreditCheck.Catalog;
+using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
+using NSubstitute;
 
 namespace CreditCheck.Tests.Checking;
 
-/// <summary>Clean decisions share what they say alike (<c>SharedCleanFacts</c>), so a batch makes less garbage:
-/// each must still say exactly what it would say alone, keep its own id and time, and never change when a
-/// later decision says something else.</summary>
-public sealed class SharedCleanFactsTests
+/// <summary>Clean decisions, and decisions by the unavailability policy, share what they say alike
+/// (<c>SharedDecisionFacts</c>), so a batch makes less garbage: each must still say exactly what it would say alone,
+/// keep its own id and time, and never change when a later decision says something else.</summary>
+public sealed class SharedDecisionFactsTests
 {
     private readonly CheckerHarness _harness = new(CreditCatalog.Default);
 
@@ -74,5 +76,28 @@ public sealed class SharedCleanFactsTests
         Assert.False(clean.IsDegraded);
         Assert.False(next.IsDegraded);
         Assert.NotEmpty(next.AppliedMeasures);
+    }
+
+    [Fact]
+    public async Task StoreDown_PolicyDecisionsFollowTheStoresProblem_EachTimeItChanges()
+    {
+        var problem = "connection refused";
+        SubjectLookup Down() => new(CreditCatalog.Default, [], [], LookupSource.Unavailable, new StoreFreshness(41, CheckerHarness.Now), problem);
+        var store = Substitute.For<ICreditStore>();
+        store.LookupManyAsync(Arg.Any<IReadOnlyList<SubjectId>>(), Arg.Any<CancellationToken>()).Returns(call =>
+            new ValueTask<IReadOnlyList<SubjectLookup>>([.. call.Arg<IReadOnlyList<SubjectId>>().Select(_ => Down())]));
+        var checker = new CreditChecker(store, new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailClosed }, _harness.Time);
+        CheckRequest[] requests = [new(SyntheticIds.Company(41), "licensing"), new(SyntheticIds.Person(42), "licensing"), new(SyntheticIds.Company(43), "procurement.bid")];
+
+        var first = await checker.CheckManyAsync(requests);
+        problem = "Redis timed out";
+        var second = await checker.CheckManyAsync(requests);
+
+        Assert.All(first, d => Assert.Contains("connection refused", d.DegradedReason, StringComparison.Ordinal));
+        Assert.All(second, d => Assert.Contains("Redis timed out", d.DegradedReason, StringComparison.Ordinal));
+        Assert.All(first.Concat(second), d => Assert.Equal(DecisionOutcome.Review, d.Outcome));
+        Assert.All(first.Concat(second), d => Assert.Equal(DecisionPath.Policy, d.Path));
+        Assert.Equal(["licensing", "licensing", "procurement.bid"], second.Select(d => d.ResolvedScenario.Code));
+        Assert.Equal(requests.Select(r => r.Subject.Masked), second.Select(d => d.Subject));
     }
 }
