@@ -206,8 +206,7 @@ public sealed partial class RedisCreditStore
 
             if (owners is null || owners[^1] != i)
             {
-                // Ruled out locally: proven not listed, cached like any read.
-                _cache.Remember(probe.Subject, new CachedSubject(NoEntries, NoProblems, probe.Key!, probe.AlternateKey), probe.CacheGeneration);
+                RememberNotListed(probe); // ruled out locally
             }
         }
 
@@ -257,18 +256,21 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        // Proven not listed: cached like any read (Found leaves empty reads of subjects the filter holds to this proof).
         foreach (var i in owners!.Distinct())
         {
             if (!decided.Contains(i))
             {
-                var probe = probes[i];
-                _cache.Remember(probe.Subject, new CachedSubject(NoEntries, NoProblems, probe.Key!, probe.AlternateKey), probe.CacheGeneration);
+                RememberNotListed(probes[i]);
             }
         }
 
         return lookups;
     }
+
+    /// <summary>Caches a subject proven not listed like any read (Found leaves empty reads of subjects the filter holds
+    /// to the proof).</summary>
+    private void RememberNotListed(Probe probe) =>
+        _cache.Remember(probe.Subject, new CachedSubject(NoEntries, NoProblems, probe.Key!, probe.AlternateKey), probe.CacheGeneration);
 
     /// <summary>Whether a list with removals may be searched now: not while an earlier search of it ran out of time.</summary>
     private bool Searchable(string list)
@@ -336,12 +338,12 @@ public sealed partial class RedisCreditStore
         var generationsRead = database.HashGetAllAsync(connection.Keys.Generations);
         var hashReads = known.Select(e => database.HashGetAllAsync(connection.Keys.Entries(e.Key))).ToArray();
         await Task.WhenAll([generationsRead, .. hashReads]).WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
-        var generations = generationsRead.Result.ToDictionary(g => (string)g.Name!, g => (string?)g.Value ?? "0", StringComparer.Ordinal);
+        var generations = generationsRead.Result.ToDictionary(g => (string)g.Name!, g => long.TryParse((string?)g.Value, CultureInfo.InvariantCulture, out var committed) ? committed : -1, StringComparer.Ordinal); // unreadable: matches no field
         for (var i = 0; i < known.Count; i++)
         {
             var empty = known[i];
-            var generation = generations.GetValueOrDefault(empty.List, "0");
-            if (hashReads[i].Result.Any(f => ((string?)f.Name ?? "").StartsWith(empty.List + "\t", StringComparison.Ordinal) && ((string?)f.Name)!.EndsWith("\t" + generation, StringComparison.Ordinal)))
+            var generation = generations.GetValueOrDefault(empty.List);
+            if (hashReads[i].Result.Any(f => FieldName.TryParse((byte[])f.Name!, out var name) && name.List == empty.List && name.Generation == generation))
             {
                 resolved.Add(empty);
             }
