@@ -299,7 +299,32 @@ internal sealed class ImportStager
         }
 
         batch.Execute();
-        return tasks.Count == 0 ? Task.CompletedTask : Task.WhenAll(tasks);
+        return tasks.Count == 0 ? Task.CompletedTask : RepliesOf(tasks);
+    }
+
+    /// <summary>Completes when every write has its reply, and fails with the first refused one. Replies come
+    /// in the order sent (one slot, one connection), so it waits on the last write only and then reads the
+    /// others' outcomes: a continuation on each of a thousand writes would cost a thread-pool hand-off each.
+    /// A write still pending then (resent after a redirect) is waited for with the rest.</summary>
+    private static async Task RepliesOf(List<Task> tasks)
+    {
+        try
+        {
+            await tasks[^1].ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // the failure is taken below, in order, with any earlier one
+        }
+
+        foreach (var task in tasks)
+        {
+            if (!task.IsCompletedSuccessfully)
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+                return;
+            }
+        }
     }
 
     /// <summary>A value's bytes without a copy when Redis gave them as an array.</summary>

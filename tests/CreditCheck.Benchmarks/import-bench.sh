@@ -34,20 +34,31 @@ fi
 # A free loopback port: ask the kernel for one, then let redis-server take it.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 redis-server --port "$port" --bind 127.0.0.1 --protected-mode yes --dir "$work" --save "" --appendonly no \
-  --daemonize no --loglevel warning >"$work/redis.log" 2>&1 &
+  --daemonize no --loglevel warning ${IMPORT_BENCH_REDIS_ARGS:-} >"$work/redis.log" 2>&1 &
 redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 export CREDITCHECK_REDIS="127.0.0.1:$port" CREDITCHECK_SECRET="import-bench-secret-0123456789"
 "${cli[@]}" catalog publish >/dev/null
 
+# Seconds of CPU redis-server has used (user + system).
+redis_cpu() {
+  redis-cli -p "$port" info cpu | awk -F: '/^used_cpu_(user|sys):/ { total += $2 } END { printf "%.3f", total }'
+}
+
 # run NAME FILE [import options...]: one timed import; prints rows/s, seconds, counts and peak RSS.
 run() {
   local name=$1 file=$2; shift 2
+  local redis_before redis_after rss cpu
+  redis_before=$(redis_cpu)
   /usr/bin/time -v -o "$work/time.txt" "${cli[@]}" import "$file" --list "$list" --json "$@" >"$work/out.json"
-  local rss
+  redis_after=$(redis_cpu)
   rss=$(awk -F: '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time.txt")
-  jq -r --arg name "$name" --arg rss "$rss" \
-    '"\($name): \(.valid) rows in \(.seconds) s = \(.rowsPerSecond) rows/s (added \(.added), updated \(.updated), unchanged \(.unchanged), removed \(.removed)); peak RSS \($rss) MiB"' \
+  # CPU per row of the whole CLI process (user + system) and of redis-server over the same span.
+  cpu=$(awk -F: -v rows="$(jq .valid "$work/out.json")" -v before="$redis_before" -v after="$redis_after" '
+    /User time/ || /System time/ { cli += $2 }
+    END { printf "CPU per row: CLI %.1f µs, Redis %.1f µs", cli * 1e6 / rows, (after - before) * 1e6 / rows }' "$work/time.txt")
+  jq -r --arg name "$name" --arg rss "$rss" --arg cpu "$cpu" \
+    '"\($name): \(.valid) rows in \(.seconds) s = \(.rowsPerSecond) rows/s (added \(.added), updated \(.updated), unchanged \(.unchanged), removed \(.removed)); peak RSS \($rss) MiB; \($cpu)"' \
     "$work/out.json"
 }
 

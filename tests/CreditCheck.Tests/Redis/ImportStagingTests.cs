@@ -111,6 +111,36 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task Import_AWriteRedisRefusesInTheMiddleOfAChunk_FailsNamingItAndKeepsTheCommittedList()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 7);
+        var store = await harness.StartStoreAsync();
+        var people = Enumerable.Range(0, 60).Select(SyntheticIds.Person).ToArray();
+        var before = await harness.Publisher.ImportListAsync("debtors", people.Select(p => Debt(p, "p")), ImportMode.Replace);
+        await RedisHarness.WaitForAsync(store, before.Sequence);
+
+        // One subject's entry hash made a string: its HSET in the next import is refused (WRONGTYPE), among
+        // writes to other subjects that succeed before and after it.
+        var entries = (await redis.Server.KeysAsync($"cc:{{{harness.Namespace}}}:e:*")).Order(StringComparer.Ordinal).ToArray();
+        var damaged = entries[entries.Length / 2];
+        await redis.Server.CommandAsync("DEL", damaged);
+        await redis.Server.CommandAsync("SET", damaged, "not a hash");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => harness.Publisher.ImportListAsync(
+            "debtors", people.Select(p => Debt(p, "p", "变更")), ImportMode.Replace));
+
+        Assert.Contains("WRONGTYPE", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before.Sequence, await harness.Publisher.GetSequenceAsync());
+        var keys = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret));
+        var undamaged = people.Where(p => !damaged.EndsWith(keys.StorageKey(p), StringComparison.Ordinal)).ToArray();
+        Assert.Equal(59, undamaged.Length);
+        foreach (var person in undamaged)
+        {
+            Assert.Null(Assert.Single((await store.LookupAsync(person)).Entries).Entry.Summary); // the committed entry stands
+        }
+    }
+
+    [Fact]
     public async Task Import_OnAServerWithAPassword_Stages()
     {
         await using var server = await RedisServer.StartAsync();
