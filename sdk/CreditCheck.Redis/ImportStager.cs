@@ -18,8 +18,10 @@ namespace CreditCheck.Redis;
 /// </summary>
 /// <remarks>
 /// Everything goes through the multiplexer, in one batch per chunk's reads and one per its writes. A
-/// chunk's writes are sent without waiting for their replies (the connection keeps them in order, so
-/// the next chunk's reads see them); their replies are checked before the next chunk is decided and at
+/// chunk's writes are sent without waiting for their replies, and the next chunk's reads go ahead of
+/// them when that chunk is encoded by then, so the next chunk is decided while Redis runs the writes
+/// (the connection keeps commands in order: a chunk's reads see every chunk's writes but the last one's,
+/// which the stager still holds). Write replies are checked two chunks later and at
 /// <see cref="FinishAsync"/>. Encoding (JSON, keys, hashes) runs on the thread pool, several chunks at
 /// once; staging runs one chunk at a time.
 /// </remarks>
@@ -39,8 +41,11 @@ internal sealed class ImportStager
     private readonly byte[] _generationBytes;
     private readonly byte[] _entriesPrefix;
     private readonly SeenFilter _seen = new();
+    private readonly Queue<PendingChunk> _pending = new(); // handed over, not yet staged; locked
     private Task _staged = Task.CompletedTask;
-    private Task _written = Task.CompletedTask;
+    private Task _writtenBefore = Task.CompletedTask; // the writes of every chunk but the last staged
+    private Task _written = Task.CompletedTask; // the last staged chunk's writes
+    private Staged? _previous; // the last staged chunk and the entries it staged, until the next is decided
     private FilterChecksum _prints;
 
     private ImportStager(RedisConnection connection, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease)
@@ -84,13 +89,22 @@ internal sealed class ImportStager
     /// <summary>Encodes the chunk on the thread pool and stages it after the previous one.</summary>
     public Task<ChunkOutcome> Stage(List<ListRecord> records)
     {
-        var encoded = Task.Run(() => EncodedChunk.Of(records, _connection.SubjectKeys));
+        var pending = new PendingChunk(Task.Run(() => EncodedChunk.Of(records, _connection.SubjectKeys)));
+        lock (_pending)
+        {
+            _pending.Enqueue(pending);
+        }
+
         var staged = _staged.ContinueWith(
             async previous =>
             {
                 await previous.ConfigureAwait(false); // a failed chunk fails every later one
-                using var chunk = await encoded.ConfigureAwait(false);
-                return await StageAsync(chunk).ConfigureAwait(false);
+                lock (_pending)
+                {
+                    _pending.Dequeue();
+                }
+
+                return await StageAsync(await pending.Encoded.ConfigureAwait(false), pending.Reads).ConfigureAwait(false);
             },
             CancellationToken.None,
             TaskContinuationOptions.DenyChildAttach,
@@ -103,7 +117,10 @@ internal sealed class ImportStager
     public async Task FinishAsync()
     {
         await _staged.ConfigureAwait(false);
+        await _writtenBefore.ConfigureAwait(false);
         await _written.ConfigureAwait(false);
+        _previous?.Chunk.Dispose();
+        _previous = null;
     }
 
     /// <summary>After a failure: waits for the chunks handed over and for the replies to every write
@@ -114,7 +131,7 @@ internal sealed class ImportStager
         await Task.WhenAny(_staged).ConfigureAwait(false);
         try
         {
-            await _written.ConfigureAwait(false);
+            await Task.WhenAll(_writtenBefore, _written).ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is RedisServerException)
@@ -127,23 +144,19 @@ internal sealed class ImportStager
         }
     }
 
-    private async Task<ChunkOutcome> StageAsync(EncodedChunk chunk)
+    /// <remarks>A chunk's reads are sent before the previous chunk's writes when the chunk is ready by then
+    /// (<see cref="ReadAhead"/>), so that it is decided while Redis runs those writes. Its reads then miss what
+    /// the previous chunk stages; that chunk is therefore kept until this one is decided, and an entry it
+    /// staged is found in it.</remarks>
+    private async Task<ChunkOutcome> StageAsync(EncodedChunk chunk, Task<Reads>? readAhead)
     {
         var count = chunk.Records.Count;
-        var maybeStaged = new List<int>();
-        for (var i = 0; i < count; i++)
-        {
-            if (_seen.MayContain(chunk.Identity(i)))
-            {
-                maybeStaged.Add(i);
-            }
-        }
+        var (owned, committed, staged, maybeStaged) = await (readAhead ?? SendReads(chunk)).ConfigureAwait(false);
 
-        var (owned, committed, staged) = await ReadAsync(chunk, maybeStaged).ConfigureAwait(false);
-
-        // The previous chunk's writes ran before these reads (one connection, in order); a write Redis
+        // The writes sent before these reads ran before them (one connection, in order); a write Redis
         // refused (out of memory, a key of the wrong type) fails the import here.
-        await _written.ConfigureAwait(false);
+        await _writtenBefore.ConfigureAwait(false);
+        var previous = _previous;
         var stagedValue = new int[count];
         Array.Fill(stagedValue, -1);
         for (var k = 0; k < maybeStaged.Count; k++)
@@ -168,6 +181,13 @@ internal sealed class ImportStager
             if (firstInChunk.TryGetValue(new FieldKey(chunk, i), out var first))
             {
                 (repeats ??= []).Add(new Repeat(i, !chunk.Hash(first).SequenceEqual(hash)));
+                decisions[i] = new Decision(Outcome.Repeat, -1);
+                continue;
+            }
+
+            if (previous is not null && previous.First.TryGetValue(new FieldKey(chunk, i), out var before))
+            {
+                (repeats ??= []).Add(new Repeat(i, !previous.Chunk.Hash(before).SequenceEqual(hash)));
                 decisions[i] = new Decision(Outcome.Repeat, -1);
                 continue;
             }
@@ -198,8 +218,40 @@ internal sealed class ImportStager
             }
         }
 
+        previous?.Chunk.Dispose();
+        _previous = new Staged(chunk, firstInChunk);
+        ReadAhead();
+        _writtenBefore = _written; // the writes before it were awaited above
         _written = Write(chunk, decisions, committed);
         return new ChunkOutcome(added, updated, unchanged, repeats);
+    }
+
+    /// <summary>Sends the next chunk's reads now, ahead of this chunk's writes, if it is encoded already.</summary>
+    private void ReadAhead()
+    {
+        lock (_pending)
+        {
+            if (_pending.TryPeek(out var next) && next is { Reads: null, Encoded.IsCompletedSuccessfully: true })
+            {
+                next.Reads = SendReads(next.Encoded.Result);
+            }
+        }
+    }
+
+    /// <summary>The reads of a chunk, sent now: which entries the filter says this import may have staged,
+    /// and <see cref="ReadAsync"/> of them.</summary>
+    private Task<Reads> SendReads(EncodedChunk chunk)
+    {
+        var maybeStaged = new List<int>();
+        for (var i = 0; i < chunk.Records.Count; i++)
+        {
+            if (_seen.MayContain(chunk.Identity(i)))
+            {
+                maybeStaged.Add(i);
+            }
+        }
+
+        return ReadAsync(chunk, maybeStaged);
     }
 
     /// <summary>The hash part of an index value <c>generation⇥hash</c>.</summary>
@@ -210,22 +262,19 @@ internal sealed class ImportStager
 
     /// <summary>One batch: the lock renewed, the committed index values of the chunk's entries, and the
     /// staged ones of those the filter says this import may have staged already.</summary>
-    private async Task<(bool Owned, RedisValue[]? Committed, RedisValue[] Staged)> ReadAsync(EncodedChunk chunk, List<int> maybeStaged)
+    private async Task<Reads> ReadAsync(EncodedChunk chunk, List<int> maybeStaged)
     {
-        var names = new RedisValue[chunk.Records.Count];
-        for (var i = 0; i < names.Length; i++)
-        {
-            names[i] = Join(chunk.Key(i), chunk.EntryId(i));
-        }
-
         var batch = _connection.Database.CreateBatch();
         var renew = batch.ScriptEvaluateAsync(RedisScripts.RenewLock, [Keys.Sequence], [Keys.Prefix, _list, _token, _leaseMilliseconds]);
-        var committed = _hasCommitted ? batch.HashGetAsync(Keys.ListIndex(_list), names) : null;
-        var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names[i])]) : null;
+        var committed = _hasCommitted ? batch.HashGetAsync(Keys.ListIndex(_list), [.. Enumerable.Range(0, chunk.Records.Count).Select(i => Name(chunk, i))]) : null;
+        var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => Name(chunk, i))]) : null;
         batch.Execute();
         var owned = (long)await renew.ConfigureAwait(false) == 1;
-        return (owned, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false));
+        return new Reads(owned, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false), maybeStaged);
     }
+
+    /// <summary>A record's field in the list's index: storage key and entry id.</summary>
+    private static RedisValue Name(EncodedChunk chunk, int index) => Join(chunk.Key(index), chunk.EntryId(index));
 
     /// <summary>Sends the chunk's writes in one batch without waiting: the staged index first (an entry
     /// field is only ever written after the index value that names it, so that what an abandoned import
@@ -379,6 +428,22 @@ internal sealed class ImportStager
     /// <summary>What staging does with a record; <c>Committed</c> is the index of its committed index
     /// value in the read's reply (unchanged, updated), or -1.</summary>
     private readonly record struct Decision(Outcome Outcome, int Committed);
+
+    /// <summary>A chunk handed to the stager: its encoding, and its reads once sent ahead.</summary>
+    private sealed class PendingChunk(Task<EncodedChunk> encoded)
+    {
+        public Task<EncodedChunk> Encoded { get; } = encoded;
+
+        public Task<Reads>? Reads { get; set; }
+    }
+
+    /// <summary>A chunk's reads: whether the import still holds the lock, the committed index values of its
+    /// entries (when the list has any), and the staged values of <paramref name="MaybeStaged"/> (indexes of
+    /// the entries the filter says may be staged already).</summary>
+    private sealed record Reads(bool Owned, RedisValue[]? Committed, RedisValue[] Staged, List<int> MaybeStaged);
+
+    /// <summary>A staged chunk and the first record of each entry it staged.</summary>
+    private sealed record Staged(EncodedChunk Chunk, Dictionary<FieldKey, int> First);
 
     /// <summary>A record's index field (storage key and entry id), compared by its bytes.</summary>
     private readonly struct FieldKey(EncodedChunk chunk, int index) : IEquatable<FieldKey>

@@ -292,6 +292,42 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
         return long.Parse(reply.TrimStart(':'), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    [Fact]
+    public async Task Import_EachChunkOpeningWithTheLastEntryOfThePreviousOne_FindsEveryRepeat()
+    {
+        // Chunk k's reads go to Redis before chunk k-1's writes: a repeat of the chunk just before is found
+        // in that chunk, not in Redis.
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, configure: o => o.ImportChunkSize = 3);
+        var records = new List<ListRecord>();
+        var people = new List<SubjectId>();
+        var expected = new List<(long, bool)>();
+        for (var chunk = 0; chunk < 40; chunk++)
+        {
+            if (chunk > 0)
+            {
+                var differs = chunk % 2 == 0;
+                expected.Add((records.Count, differs));
+                records.Add(Debt(people[^1], "p", differs ? "不同" : null));
+            }
+
+            while (records.Count < (chunk + 1) * 3)
+            {
+                people.Add(SyntheticIds.Person(people.Count));
+                records.Add(Debt(people[^1], "p"));
+            }
+        }
+
+        var monitor = new RecordingMonitor();
+        var summary = await harness.Publisher.ImportListAsync("debtors", records, ImportMode.Replace, monitor, progress: null, CancellationToken.None);
+
+        Assert.Equal(expected, monitor.Repeats.Select(r => (r.Position, r.Differs)));
+        Assert.Equal(people.Count, summary.Added);
+        Assert.Equal(people.Count, await IndexLengthAsync(harness));
+        Assert.Equal(people.Count, await EntryFieldsAsync(harness));
+        var store = await harness.StartStoreAsync();
+        Assert.Null(Assert.Single((await store.LookupAsync(people[2])).Entries).Entry.Summary); // the first stands
+    }
+
     private sealed class RecordingMonitor : IImportMonitor
     {
         public List<(long Position, ListRecord Record, bool Differs)> Repeats { get; } = [];
