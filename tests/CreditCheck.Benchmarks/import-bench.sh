@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Times `creditcheck import` of generated CSV files into a private loopback redis-server:
-# first import, unchanged re-import, and a replace with 10% of the rows changed, with peak RSS.
+# first import, unchanged re-import, and a replace with 10% of the rows changed, with peak RSS and the
+# CPU per row of the CLI process and of redis-server.
 #
 #   bash tests/CreditCheck.Benchmarks/import-bench.sh [ROWS ...]      (default: 100000 1000000)
+#
+# IMPORT_BENCH_REDIS_ARGS adds redis-server options (e.g. "--hash-max-listpack-value 1024").
 #
 # Starts its own redis-server on a free port on 127.0.0.1 in a temporary folder (no persistence)
 # and stops it on exit. Needs redis-server and /usr/bin/time (apt-get install -y redis-server time).
