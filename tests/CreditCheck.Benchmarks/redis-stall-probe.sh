@@ -8,6 +8,8 @@
 #
 # Starts its own redis-server on a free port on 127.0.0.1 in a temporary folder (no persistence) and stops
 # it on exit. Needs redis-server, redis-cli and python3. 10,000,000 keys take about 9 GB and a minute to load.
+# REDIS_PROBE_ARGS adds redis-server options; with MALLOC_CONF=thp:always and "--disable-thp no", Redis's heap
+# is in transparent huge pages (the machine's THP mode must be madvise or always).
 set -euo pipefail
 keys=${1:-10000000}
 rounds=${2:-3}
@@ -21,14 +23,16 @@ trap cleanup EXIT INT TERM
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --save "" --appendonly no --daemonize no \
-  --loglevel warning --enable-debug-command local >"$work/redis.log" 2>&1 &
+  --loglevel warning --enable-debug-command local ${REDIS_PROBE_ARGS:-} >"$work/redis.log" 2>&1 &
 redis_pid=$!
 until redis-cli -p "$port" PING >/dev/null 2>&1; do sleep 0.1; done
+redis_pid=$(redis-cli -p "$port" INFO server | awk -F: '/^process_id:/ { print $2 + 0 }') # the server itself, whatever started it
 started=$(date +%s)
 redis-cli -p "$port" DEBUG POPULATE "$keys" k 800 >/dev/null
 loaded=$(date +%s)
 echo "redis $(redis-cli -p "$port" INFO server | grep -o 'redis_version:[^[:space:]]*'), $keys keys loaded in $((loaded - started)) s," \
-  "$(redis-cli -p "$port" INFO memory | grep -o 'used_memory_human:[^[:space:]]*')"
+  "$(redis-cli -p "$port" INFO memory | grep -o 'used_memory_human:[^[:space:]]*')," \
+  "in huge pages: $(awk '/AnonHugePages/ { printf "%.1f GB", $2 / 1048576 }' "/proc/$redis_pid/smaps_rollup")"
 kdamond=$(pgrep -x kdamond.0 || true)
 
 cat >"$work/probe.py" <<'EOF'

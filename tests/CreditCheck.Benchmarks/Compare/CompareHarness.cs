@@ -76,9 +76,9 @@ internal static class CompareHarness
             else
             {
                 Stage("starting redis-server on a free loopback port");
-                server = await RedisServer.StartAsync();
+                server = await RedisServer.StartAsync(settings.HugePages);
                 configuration = server.Configuration;
-                deployment = "one redis-server";
+                deployment = settings.HugePages ? "one redis-server, heap in transparent huge pages" : "one redis-server";
                 Console.WriteLine($"   redis {server.Version} on 127.0.0.1:{server.Port}");
             }
 
@@ -105,6 +105,12 @@ internal static class CompareHarness
             var importRate = await Sdk.PublishAsync(publisher, settings.Listed);
             results.Add("import_rows_per_sec", importRate);
             Console.WriteLine($"   {importRate:N0} rows/s");
+            if (server?.HugePageBytes() is { } huge)
+            {
+                results.Add("redis_huge_page_bytes", huge);
+                Console.WriteLine($"   redis-server memory in transparent huge pages: {huge / 1e9:N2} GB");
+            }
+
             await FirstSyncHarness.RedisFigures(results, settings.Listed, admin, admin.GetDatabase(), usedBefore, memoryNode);
 
             Stage("baseline of the first sync: every filter source read bare (GETRANGE, 4 MiB pieces, all sent at once)");

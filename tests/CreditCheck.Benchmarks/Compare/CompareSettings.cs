@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CreditCheck.Benchmarks.Compare;
 
-/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N]</c>.</summary>
+/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N] [--huge-pages]</c>.</summary>
 internal sealed class CompareSettings
 {
     public int Listed { get; private init; } = 100_000;
@@ -15,11 +15,14 @@ internal sealed class CompareSettings
     /// <summary>Run against a Redis Cluster (3 primaries + 3 replicas) instead of one redis-server.</summary>
     public bool Cluster { get; private init; }
 
+    /// <summary>The redis-server's heap in transparent huge pages (one server only).</summary>
+    public bool HugePages { get; private init; }
+
     /// <summary>SDK instances, each with its own connection and filter, that the propagation stage waits for.</summary>
     public int Hosts { get; private init; } = 20;
 
     public const string Usage = """
-        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N]
+        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N] [--huge-pages]
           --listed N    listed subjects published to Redis (default 100000; 1000 to 10000000)
           --json FILE   also write the figures as one flat JSON object
           --seconds S   time bound of each throughput loop (default 2; 0.2 to 30)
@@ -27,6 +30,8 @@ internal sealed class CompareSettings
                         redis-server (needs redis-cli); Redis memory is that of the primary serving the namespace
           --hosts N     SDK instances the propagation stage waits for, each with its own connection,
                         subscription and filter (default 20; 2 to 50)
+          --huge-pages  the redis-server's heap in transparent huge pages (MALLOC_CONF=thp:always and
+                        disable-thp no; the machine's THP mode must be madvise or always); one server only
         """;
 
     public static CompareSettings Parse(IReadOnlyList<string> args)
@@ -36,6 +41,7 @@ internal sealed class CompareSettings
         double seconds = 2;
         var cluster = false;
         var hosts = 20;
+        var hugePages = false;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -63,6 +69,9 @@ internal sealed class CompareSettings
                 case "--cluster":
                     cluster = true;
                     break;
+                case "--huge-pages":
+                    hugePages = true;
+                    break;
                 case "--hosts":
                     var h = Value();
                     if (!int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out hosts) || hosts is < 2 or > 50)
@@ -76,6 +85,11 @@ internal sealed class CompareSettings
             }
         }
 
-        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster, Hosts = hosts };
+        if (cluster && hugePages)
+        {
+            throw new ArgumentException($"--huge-pages applies to one redis-server, not to --cluster.\n{Usage}");
+        }
+
+        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster, Hosts = hosts, HugePages = hugePages };
     }
 }

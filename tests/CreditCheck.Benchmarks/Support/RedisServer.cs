@@ -41,7 +41,25 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public string Version { get; private set; } = "?";
 
-    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>How much of the server's memory is in transparent huge pages (<c>AnonHugePages</c> of
+    /// <c>/proc/PID/smaps_rollup</c>), in bytes; null where that cannot be read.</summary>
+    public long? HugePageBytes()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/smaps_rollup").FirstOrDefault(l => l.StartsWith("AnonHugePages:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Starts the server. With <paramref name="hugePages"/>, its heap is in transparent huge pages
+    /// (jemalloc's <c>thp:always</c> and Redis's <c>disable-thp no</c>; the machine's THP mode must be
+    /// <c>madvise</c> or <c>always</c>).</summary>
+    public static async Task<RedisServer> StartAsync(bool hugePages = false, CancellationToken cancellationToken = default)
     {
         var executable = Find() ?? throw new InvalidOperationException(
             "redis-server is not installed; install it with: sudo apt-get install -y redis-server");
@@ -58,6 +76,13 @@ internal sealed class RedisServer : IAsyncDisposable
                      "--dir", directory, "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"])
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (hugePages)
+        {
+            start.Environment["MALLOC_CONF"] = "thp:always";
+            start.ArgumentList.Add("--disable-thp");
+            start.ArgumentList.Add("no");
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
