@@ -129,8 +129,8 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
     }
 
-    /// <summary>The publisher's connection. Its socket reads run on the .NET thread pool rather than on the
-    /// client's own dedicated threads: those spin between replies, and in an import, where one process
+    /// <summary>The publisher's connection. On StackExchange.Redis 2.x its socket reads run on the .NET thread
+    /// pool rather than on the client's own dedicated threads: those spin between replies, and in an import, where one process
     /// shares the machine with the Redis it fills, the spinning took CPU from both (measured in the
     /// benchmark README, "Import speed").</summary>
     private static ConfigurationOptions ToolConnection(RedisStoreOptions options)
@@ -139,7 +139,9 @@ internal sealed class RedisOperatorStore : OperatorStore
         configuration.AbortOnConnectFail = false;
         configuration.User = options.User ?? configuration.User;
         configuration.Password = options.Password ?? configuration.Password;
+#pragma warning disable CS0618 // StackExchange.Redis 3.x has no socket manager: it marks the option obsolete and ignores it
         configuration.SocketManager = SocketManager.ThreadPool;
+#pragma warning restore CS0618
         return configuration;
     }
 
