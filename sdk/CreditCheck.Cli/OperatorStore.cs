@@ -129,10 +129,10 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
     }
 
-    /// <summary>The publisher's connection. On StackExchange.Redis 2.x its socket reads run on the .NET thread
-    /// pool rather than on the client's own dedicated threads: those spin between replies, and in an import, where one process
-    /// shares the machine with the Redis it fills, the spinning took CPU from both (measured in the
-    /// benchmark README, "Import speed").</summary>
+    /// <summary>The tool's connection settings (the probe then shortens its timeouts). On StackExchange.Redis
+    /// 2.x its socket reads run on the .NET thread pool rather than on the client's own dedicated threads:
+    /// those spin between replies, and in an import, where one process shares the machine with the Redis it
+    /// fills, the spinning took CPU from both (benchmark README, "Import speed").</summary>
     private static ConfigurationOptions ToolConnection(RedisStoreOptions options)
     {
         var configuration = RedisConfiguration.Parse(options.Configuration!);
@@ -153,7 +153,7 @@ internal sealed class RedisOperatorStore : OperatorStore
         ConfigurationOptions configuration;
         try
         {
-            configuration = RedisConfiguration.Parse(options.Configuration!);
+            configuration = ToolConnection(options);
         }
         catch (ArgumentException e)
         {
@@ -163,8 +163,6 @@ internal sealed class RedisOperatorStore : OperatorStore
         configuration.AbortOnConnectFail = true;
         configuration.ConnectTimeout = 3000;
         configuration.ConnectRetry = 1;
-        configuration.User = options.User ?? configuration.User;
-        configuration.Password = options.Password ?? configuration.Password;
         var servers = string.Join(", ", configuration.EndPoints.Select(Format));
         try
         {
