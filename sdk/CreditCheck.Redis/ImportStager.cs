@@ -266,8 +266,9 @@ internal sealed class ImportStager
     {
         var batch = _connection.Database.CreateBatch();
         var renew = batch.ScriptEvaluateAsync(RedisScripts.RenewLock, [Keys.Sequence], [Keys.Prefix, _list, _token, _leaseMilliseconds]);
-        var committed = _hasCommitted ? batch.HashGetAsync(Keys.ListIndex(_list), [.. Enumerable.Range(0, chunk.Records.Count).Select(i => Name(chunk, i))]) : null;
-        var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => Name(chunk, i))]) : null;
+        RedisValue[]? names = _hasCommitted ? [.. Enumerable.Range(0, chunk.Records.Count).Select(i => Name(chunk, i))] : null;
+        var committed = names is null ? null : batch.HashGetAsync(Keys.ListIndex(_list), names);
+        var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names?[i] ?? Name(chunk, i))]) : null;
         batch.Execute();
         var owned = (long)await renew.ConfigureAwait(false) == 1;
         return new Reads(owned, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false), maybeStaged);
