@@ -25,6 +25,10 @@ public sealed class CsvRecordReader
     private bool _started;
     private int _fieldCount = 4;
 
+    // Each column's value in the record before: a list file repeats most of its columns row after row (the
+    // list, the kind, the authority, the status), and the same value is then the same string, not a new one.
+    private readonly string?[] _recent = new string?[32];
+
     /// <summary>Reads records from <paramref name="reader"/>.</summary>
     /// <param name="reader">The text, decoded.</param>
     public CsvRecordReader(TextReader reader) => _reader = reader;
@@ -126,7 +130,7 @@ public sealed class CsvRecordReader
                 _fieldCount = fields.Count;
                 return true;
             }
-            else if (_field.Length == 0 && !wasQuoted && WholeField() is { } field)
+            else if (_field.Length == 0 && !wasQuoted && WholeField(fields.Count) is { } field)
             {
                 whole = field; // ends at a comma or a line break, which come next
             }
@@ -141,9 +145,9 @@ public sealed class CsvRecordReader
     }
 
     /// <summary>Most fields: the field whose first character was just read ends, within the buffer, at
-    /// a comma or a line break; its string is made in one copy. Null otherwise (a quote inside, or the
-    /// buffer ends first).</summary>
-    private string? WholeField()
+    /// a comma or a line break; its string is made in one copy, or is the string of the record before when
+    /// the column repeats it. Null otherwise (a quote inside, or the buffer ends first).</summary>
+    private string? WholeField(int column)
     {
         var rest = _buffer.AsSpan(_position, _length - _position);
         var run = rest.IndexOfAny(PlainStops);
@@ -152,9 +156,19 @@ public sealed class CsvRecordReader
             return null;
         }
 
-        var field = new string(_buffer, _position - 1, run + 1);
+        var text = _buffer.AsSpan(_position - 1, run + 1);
         _position += run;
-        return field;
+        if (column >= _recent.Length)
+        {
+            return new string(text);
+        }
+
+        if (_recent[column] is { } recent && text.SequenceEqual(recent))
+        {
+            return recent;
+        }
+
+        return _recent[column] = new string(text);
     }
 
     /// <summary>Appends the characters up to the next one that needs a decision, or to the end of the

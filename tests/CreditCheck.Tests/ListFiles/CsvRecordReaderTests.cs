@@ -45,6 +45,22 @@ public sealed class CsvRecordReaderTests
     }
 
     [Fact]
+    public void TryRead_AColumnRepeatingTheRecordBefore_SameStringAndEveryChangeRead()
+    {
+        var columns = string.Join(",", Enumerable.Range(0, 40).Select(c => $"v{c}"));
+        var records = ReadAll($"list,a,x\nlist,ab,x\nlist,a,\"x\"\nlist2,a,x\n{columns}\n{columns}\n");
+
+        Assert.Equal(["list", "a", "x"], records[0].Fields);
+        Assert.Equal(["list", "ab", "x"], records[1].Fields);
+        Assert.Equal(["list", "a", "x"], records[2].Fields);
+        Assert.Equal(["list2", "a", "x"], records[3].Fields);
+        Assert.Same(records[0].Fields[0], records[2].Fields[0]); // a repeat is not a new string
+        Assert.Same(records[0].Fields[2], records[1].Fields[2]);
+        Assert.Equal(records[4].Fields, records[5].Fields); // more columns than it remembers
+        Assert.Equal("v39", records[5].Fields[39]);
+    }
+
+    [Fact]
     public void TryRead_QuoteInsideUnquotedField_Literal()
     {
         var record = Assert.Single(ReadAll("ab\"c,d\n"));
