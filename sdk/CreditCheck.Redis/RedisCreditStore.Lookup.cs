@@ -20,7 +20,8 @@ public sealed partial class RedisCreditStore
     /// <summary>Whether the filter holds the subject (or the organization code in it, when the namespace keys them).</summary>
     private static bool MayBeListed(SyncState state, SubjectId subject) =>
         state.Filter.MayContain(state.Keys.Fingerprint(subject))
-        || (state.OrganizationKeys && subject.EmbeddedOrganizationCode is { } embedded && state.Filter.MayContain(state.Keys.Fingerprint(embedded)));
+        || (state.OrganizationKeys && subject.Scheme == IdentifierScheme.UnifiedSocialCreditCode
+            && state.Filter.MayContain(state.Keys.EmbeddedOrganizationFingerprint(subject)));
 
     private Probe ProbeLocally(SyncState state, SubjectId subject, StoreFreshness freshness, bool fresh)
     {

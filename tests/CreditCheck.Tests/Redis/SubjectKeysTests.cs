@@ -33,6 +33,16 @@ public sealed class SubjectKeysTests
     }
 
     [Fact]
+    public void EmbeddedOrganizationFingerprint_IsTheFingerprintOfTheEmbeddedCode()
+    {
+        var keys = new SubjectKeys(Encoding.UTF8.GetBytes("secret-a-0123456789"));
+
+        Assert.Equal(keys.Fingerprint(Subjects.TencentOrganizationCode), keys.EmbeddedOrganizationFingerprint(Subjects.Tencent));
+        Assert.Equal(keys.Fingerprint(Subjects.Tencent.EmbeddedOrganizationCode!.Value), keys.EmbeddedOrganizationFingerprint(Subjects.Tencent));
+        Assert.NotEqual(keys.Fingerprint(Subjects.Tencent), keys.EmbeddedOrganizationFingerprint(Subjects.Tencent));
+    }
+
+    [Fact]
     public void StorageKey_SameDigitsAsEntityAndPerson_AreDifferentSubjects()
     {
         var keys = new SubjectKeys(Encoding.UTF8.GetBytes("secret-a-0123456789"));
