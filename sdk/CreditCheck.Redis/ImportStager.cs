@@ -391,7 +391,7 @@ internal sealed class ImportStager
 
     /// <summary>The first <paramref name="parts"/> parts joined by tabs, in one array of the exact size. (A
     /// collection expression of spans, <c>[.. first, (byte)'\t', .. second]</c>, grows a list byte by byte: it
-    /// was a fifth of a first import's garbage.)</summary>
+    /// was a tenth of a first import's garbage.)</summary>
     private static byte[] Joined(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> third, ReadOnlySpan<byte> fourth, int parts)
     {
         var joined = new byte[first.Length + second.Length + third.Length + fourth.Length + parts - 1];
