@@ -151,7 +151,7 @@ internal sealed class ImportStager
     private async Task<ChunkOutcome> StageAsync(EncodedChunk chunk, Task<Reads>? readAhead)
     {
         var count = chunk.Records.Count;
-        var (owned, committed, staged, maybeStaged) = await (readAhead ?? SendReads(chunk)).ConfigureAwait(false);
+        var (owned, names, committed, staged, maybeStaged) = await (readAhead ?? SendReads(chunk)).ConfigureAwait(false);
 
         // The writes sent before these reads ran before them (one connection, in order); a write Redis
         // refused (out of memory, a key of the wrong type) fails the import here.
@@ -222,7 +222,7 @@ internal sealed class ImportStager
         _previous = new Staged(chunk, firstInChunk);
         ReadAhead();
         _writtenBefore = _written; // the writes before it were awaited above
-        _written = Write(chunk, decisions, committed);
+        _written = Write(chunk, decisions, names, committed);
         return new ChunkOutcome(added, updated, unchanged, repeats);
     }
 
@@ -271,7 +271,7 @@ internal sealed class ImportStager
         var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names?[i] ?? Name(chunk, i))]) : null;
         batch.Execute();
         var owned = (long)await renew.ConfigureAwait(false) == 1;
-        return new Reads(owned, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false), maybeStaged);
+        return new Reads(owned, names, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false), maybeStaged);
     }
 
     /// <summary>A record's field in the list's index: storage key and entry id.</summary>
@@ -281,7 +281,7 @@ internal sealed class ImportStager
     /// field is only ever written after the index value that names it, so that what an abandoned import
     /// staged is found from its staged index), then the entries, the garbage of updated entries, the
     /// filter fingerprints. Returns the task of their replies.</summary>
-    private Task Write(EncodedChunk chunk, Decision[] decisions, RedisValue[]? committed)
+    private Task Write(EncodedChunk chunk, Decision[] decisions, RedisValue[]? names, RedisValue[]? committed)
     {
         var batch = _connection.Database.CreateBatch();
         var tasks = new List<Task>();
@@ -294,10 +294,10 @@ internal sealed class ImportStager
                 switch (decisions[i].Outcome)
                 {
                     case Outcome.Unchanged:
-                        index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), committed![decisions[i].Committed]));
+                        index.Add(new HashEntry(names?[i] ?? Name(chunk, i), committed![decisions[i].Committed]));
                         break;
                     case Outcome.Added or Outcome.Updated:
-                        index.Add(new HashEntry(Join(chunk.Key(i), chunk.EntryId(i)), Join(_generationBytes, chunk.Hash(i))));
+                        index.Add(new HashEntry(names?[i] ?? Name(chunk, i), Join(_generationBytes, chunk.Hash(i))));
                         break;
                 }
             }
@@ -472,10 +472,10 @@ internal sealed class ImportStager
         public Task<Reads>? Reads { get; set; }
     }
 
-    /// <summary>A chunk's reads: whether the import still holds the lock, the committed index values of its
-    /// entries (when the list has any), and the staged values of <paramref name="MaybeStaged"/> (indexes of
-    /// the entries the filter says may be staged already).</summary>
-    private sealed record Reads(bool Owned, RedisValue[]? Committed, RedisValue[] Staged, List<int> MaybeStaged);
+    /// <summary>A chunk's reads: whether the import still holds the lock, its entries' index fields and their
+    /// committed values (when the list has any; the writes reuse the fields), and the staged values of
+    /// <paramref name="MaybeStaged"/> (indexes of the entries the filter says may be staged already).</summary>
+    private sealed record Reads(bool Owned, RedisValue[]? Names, RedisValue[]? Committed, RedisValue[] Staged, List<int> MaybeStaged);
 
     /// <summary>A staged chunk and the first record of each entry it staged.</summary>
     private sealed record Staged(EncodedChunk Chunk, Dictionary<FieldKey, int> First);
