@@ -129,10 +129,16 @@ public sealed partial class RedisCreditStore
         return Parse(state with { Generations = generations }, probes, reply, 1, current: true, checkAhead: false, out _);
     }
 
-    /// <summary>Reads the subjects' hashes in one round trip (one script call that returns them all:
-    /// one reply to parse instead of one per subject).</summary>
+    /// <summary>Reads the subjects' hashes in one round trip: pipelined HGETALLs when each subject has one key
+    /// and the primary answers (<see cref="ReadEachAsync"/>), else one script call that returns them all (two
+    /// keys of a subject read together, or a replica's read with the node's sequence).</summary>
     private async Task<SubjectLookup[]> ReadAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
     {
+        if (_options.ReadPreference == RedisReadPreference.Primary && probes.TrueForAll(p => p.AlternateKey is null))
+        {
+            return await ReadEachAsync(state, probes, cancellationToken).ConfigureAwait(false);
+        }
+
         var connection = _connection!;
         var keys = new List<RedisKey>(probes.Count);
         foreach (var probe in probes)
@@ -168,6 +174,13 @@ public sealed partial class RedisCreditStore
         }
 
         var lookups = Parse(state, probes, hashes, position, current, out var at);
+        return await ReadAheadAndProveAsync(state, probes, lookups, at, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The subjects read again that showed an import this host has not applied yet (<paramref name="at"/>),
+    /// then the empty reads proven.</summary>
+    private async Task<SubjectLookup[]> ReadAheadAndProveAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, List<int>? at, CancellationToken cancellationToken)
+    {
         if (at is not null)
         {
             var again = await ReadAheadAsync(state, [.. at.Select(i => probes[i])], cancellationToken).ConfigureAwait(false);
@@ -178,6 +191,107 @@ public sealed partial class RedisCreditStore
         }
 
         return await ProveEmptyReadsAsync(state, probes, lookups, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One HGETALL per subject, pipelined in one batch (one round trip). Cheaper on Redis than the script
+    /// that loops over the keys (Redis copies every field into Lua and back: a read of 100 subjects cost 420 µs
+    /// of its time as a script), and no atomicity is lost: each subject's hash is judged on its own against the
+    /// generations (<see cref="EntrySelector.IsAhead"/>).</summary>
+    private async Task<SubjectLookup[]> ReadEachAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
+    {
+        var connection = _connection!;
+        var reads = new Task<HashEntry[]>[probes.Count];
+        try
+        {
+            var batch = connection.Database.CreateBatch();
+            for (var i = 0; i < reads.Length; i++)
+            {
+                reads[i] = batch.HashGetAllAsync(connection.Keys.Entries(probes[i].Key!));
+            }
+
+            batch.Execute(); // throws at once when no connection is available
+
+            // Replies come in the order sent, on the namespace's one connection: when the last is in, so are the
+            // others (a read redirected meanwhile in a cluster is still waited for, below).
+            await reads[^1].WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            // a refusal of that one key (WRONGTYPE), taken below with the others
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(state, probes, Observed(reads, cause));
+        }
+
+        if (!Array.TrueForAll(reads, r => r.IsCompleted))
+        {
+            try
+            {
+                await Task.WhenAll(reads).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Unwrap(e) is var cause && cause is not RedisServerException && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+            {
+                return Failed(state, probes, Observed(reads, cause));
+            }
+            catch (RedisServerException)
+            {
+                // taken below, per key
+            }
+        }
+
+        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
+        var lookups = new SubjectLookup[probes.Count];
+        List<int>? ahead = null;
+        for (var i = 0; i < reads.Length; i++)
+        {
+            var read = reads[i];
+            if (!read.IsCompletedSuccessfully)
+            {
+                var cause = Unwrap(read.Exception!);
+                if (cause is not RedisServerException { Message: var message } || !message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
+                {
+                    return Failed(state, probes, Observed(reads, cause));
+                }
+
+                var key = connection.Keys.Entries(probes[i].Key!);
+                RedisType type;
+                try
+                {
+                    type = await connection.Database.KeyTypeAsync(key).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (Unwrap(e) is var failure && IsRedisFailure(failure) && !cancellationToken.IsCancellationRequested)
+                {
+                    return Failed(state, probes, Observed(reads, failure));
+                }
+
+                lookups[i] = WrongType(state, probes[i], key, type.ToString().ToLowerInvariant(), freshness);
+                continue;
+            }
+
+            var fields = read.Result;
+            if (EntrySelector.IsAhead(state.Generations, fields))
+            {
+                (ahead ??= []).Add(i); // read again below, with the node's generations
+                continue;
+            }
+
+            lookups[i] = Found(state, probes[i], fields, null, freshness);
+        }
+
+        return await ReadAheadAndProveAsync(state, probes, lookups, ahead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the failures of a batch's other reads as seen (a read may still fail after the batch gave up on
+    /// it), and returns <paramref name="cause"/>.</summary>
+    private static Exception Observed(Task<HashEntry[]>?[] reads, Exception cause)
+    {
+        foreach (var read in reads)
+        {
+            _ = read?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return cause;
     }
 
     /// <summary>The subjects' answers from a reply holding their hashes from <paramref name="position"/> on. With
