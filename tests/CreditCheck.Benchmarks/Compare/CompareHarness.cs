@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime;
 using CreditCheck.Benchmarks.Support;
 using CreditCheck.Benchmarks.Sync;
 using CreditCheck.Redis;
@@ -27,7 +28,8 @@ internal static class CompareHarness
     private const int FalsePositiveProbes = 100_000;
     private const int BatchSize = 10_000;
     private const int BatchListed = 100; // 1 %
-    private const int BatchWarmups = 40;
+    private const int BatchWarmups = 40; // at least; then until the JIT has settled (BatchesAsync)
+    private const int BatchQuietWarmups = 40; // batches in a row with no method compiled: more than the 30 calls that promote one
     private const int PropagationSamples = 200;
     private const string PropagationList = "court-dishonest-debtors";
 
@@ -199,6 +201,7 @@ internal static class CompareHarness
             results.Add("batch10k_gc_pause_ms_per_batch", batches.SdkCost.PauseMillisecondsPerBatch);
             results.Add("batch10k_allocated_bytes_per_batch", batches.SdkCost.BytesPerBatch);
             results.Add("batch10k_gcs", batches.SdkCost.Collections);
+            results.Add("batch10k_warmups", batches.Warmups);
             Console.WriteLine($"   SDK per batch: fastest {results.Get("batch10k_ms_sdk_fastest"):N2} ms, process CPU {batches.SdkCost.CpuMillisecondsPerBatch:N2} ms, "
                 + $"GC pause {batches.SdkCost.PauseMillisecondsPerBatch:N2} ms, {batches.SdkCost.BytesPerBatch:N0} B allocated; collections over {batches.SdkCost.Batches} batches: {batches.SdkCost.Collections}");
             Console.WriteLine($"   SDK {results.Get("batch10k_ms_sdk"):N2} ms ({batches.Sdk.Count} batches; all-clean batch {results.Get("batch10k_ms_sdk_all_clean"):N2} ms), naive {results.Get("batch10k_ms_naive"):N1} ms ({batches.Naive.Count}), pipelined naive {results.Get("batch10k_ms_naive_pipelined"):N1} ms ({batches.Pipelined.Count})");
@@ -473,10 +476,10 @@ internal static class CompareHarness
         public int ColdEnd { get; } = Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100));
 
         /// <summary>[BatchStart, BatchEnd): 100 per batch, each batch's listed subjects never seen before (at most
-        /// 100 batches: 40 to warm up, 30 measured, room to spare).</summary>
+        /// 200 batches: 40 to 170 to warm up, 30 measured).</summary>
         public int BatchStart => ColdEnd;
 
-        public int BatchEnd { get; } = Math.Min(listed, Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100)) + (100 * BatchListed));
+        public int BatchEnd { get; } = Math.Min(listed, Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100)) + (200 * BatchListed));
     }
 
     private sealed record Latencies(Samples Latency, double BytesPerCheck);
@@ -600,7 +603,7 @@ internal static class CompareHarness
 
     // ---- batches ----
 
-    private sealed record BatchResult(Samples Sdk, BatchCost SdkCost, Samples AllClean, Samples Naive, Samples Pipelined);
+    private sealed record BatchResult(Samples Sdk, BatchCost SdkCost, Samples AllClean, Samples Naive, Samples Pipelined, int Warmups);
 
     private static async Task<BatchResult> BatchesAsync(
         ICreditChecker checker,
@@ -640,15 +643,25 @@ internal static class CompareHarness
             throw new InvalidOperationException("Too few listed subjects for the batch measurement; use --listed 1000 or more.");
         }
 
-        // Warm-up: cold batches like the measured ones, as many as the batch path needs to run tier-1 code (a method
-        // is recompiled optimized after 30 calls, in the background): a long-running host's batches run that code,
-        // and one warm-up batch left most measured batches on the first, unoptimized code.
-        var warmups = Math.Min(BatchWarmups, available / 2);
-        var measured = Math.Min(30, available - warmups);
-        for (var b = 0; b < warmups; b++)
+        // Warm-up: cold batches like the measured ones, until the batch path runs the code a long-running host's
+        // batches run. A method is recompiled after 30 counted calls, in the background, and counting starts only
+        // once no new method has been compiled for a while; with dynamic PGO a method may go through two such
+        // rounds. So a fixed 40 batches were not enough: the JIT's background thread took 13 % of the CPU samples
+        // during the measured batches. Warm up until BatchQuietWarmups batches in a row compiled nothing.
+        var measured = Math.Min(30, available / 2);
+        var warmups = 0;
+        var quiet = 0;
+        var compiled = JitInfo.GetCompiledMethodCount();
+        while (warmups < available - measured && (warmups < BatchWarmups || quiet < BatchQuietWarmups))
         {
-            await checker.CheckManyAsync(Make(b, regions.BatchStart + (b * BatchListed)).Requests);
+            await checker.CheckManyAsync(Make(warmups, regions.BatchStart + (warmups * BatchListed)).Requests);
+            warmups++;
+            var now = JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
         }
+
+        Console.WriteLine($"   {warmups} warm-up batches ({(quiet >= BatchQuietWarmups ? $"the last {quiet} compiled no method" : $"stopped by the listed subjects available; the last {quiet} compiled no method")})");
 
         // Every measured batch is made beforehand: the making allocates about as much as the batch itself, and
         // the collections it caused fell into the timed batches. One full collection, then the recompilations'
@@ -729,7 +742,7 @@ internal static class CompareHarness
             }
         }
 
-        return new BatchResult(sdk, cost, allClean, naive, pipelined);
+        return new BatchResult(sdk, cost, allClean, naive, pipelined, warmups);
     }
 
     // ---- the filter ----
