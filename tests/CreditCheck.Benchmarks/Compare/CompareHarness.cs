@@ -202,6 +202,7 @@ internal static class CompareHarness
             results.Add("batch10k_allocated_bytes_per_batch", batches.SdkCost.BytesPerBatch);
             results.Add("batch10k_gcs", batches.SdkCost.Collections);
             results.Add("batch10k_warmups", batches.Warmups);
+            results.Add("batch10k_methods_compiled_while_measured", batches.CompiledWhileMeasured);
             Console.WriteLine($"   SDK per batch: fastest {results.Get("batch10k_ms_sdk_fastest"):N2} ms, process CPU {batches.SdkCost.CpuMillisecondsPerBatch:N2} ms, "
                 + $"GC pause {batches.SdkCost.PauseMillisecondsPerBatch:N2} ms, {batches.SdkCost.BytesPerBatch:N0} B allocated; collections over {batches.SdkCost.Batches} batches: {batches.SdkCost.Collections}");
             Console.WriteLine($"   SDK {results.Get("batch10k_ms_sdk"):N2} ms ({batches.Sdk.Count} batches; all-clean batch {results.Get("batch10k_ms_sdk_all_clean"):N2} ms), naive {results.Get("batch10k_ms_naive"):N1} ms ({batches.Naive.Count}), pipelined naive {results.Get("batch10k_ms_naive_pipelined"):N1} ms ({batches.Pipelined.Count})");
@@ -603,7 +604,7 @@ internal static class CompareHarness
 
     // ---- batches ----
 
-    private sealed record BatchResult(Samples Sdk, BatchCost SdkCost, Samples AllClean, Samples Naive, Samples Pipelined, int Warmups);
+    private sealed record BatchResult(Samples Sdk, BatchCost SdkCost, Samples AllClean, Samples Naive, Samples Pipelined, int Warmups, long CompiledWhileMeasured);
 
     private static async Task<BatchResult> BatchesAsync(
         ICreditChecker checker,
@@ -643,18 +644,36 @@ internal static class CompareHarness
             throw new InvalidOperationException("Too few listed subjects for the batch measurement; use --listed 1000 or more.");
         }
 
+        // One batch, timed and checked; the warm-up runs exactly what the measurement runs (the checks after a batch
+        // too: their code, compiled first in the measured batches, was recompiled in the background during them).
+        async Task RunAsync(CheckRequest[] requests, Samples samples, BatchCost batchCost)
+        {
+            var before = batchCost.Before();
+            var started = Stopwatch.GetTimestamp();
+            var decisions = await checker.CheckManyAsync(requests);
+            samples.Add(Stopwatch.GetTimestamp() - started);
+            batchCost.After(before);
+            var found = decisions.Count(d => d.MatchedEntries.Count > 0);
+            if (found != BatchListed || decisions.Any(d => d.Path == DecisionPath.Policy))
+            {
+                throw new InvalidOperationException($"A batch found {found} listed subjects, not {BatchListed}, or was degraded.");
+            }
+        }
+
         // Warm-up: cold batches like the measured ones, until the batch path runs the code a long-running host's
         // batches run. A method is recompiled after 30 counted calls, in the background, and counting starts only
         // once no new method has been compiled for a while; with dynamic PGO a method may go through two such
         // rounds. So a fixed 40 batches were not enough: the JIT's background thread took 13 % of the CPU samples
-        // during the measured batches. Warm up until BatchQuietWarmups batches in a row compiled nothing.
+        // during the measured batches of one profiled run. Warm up until BatchQuietWarmups batches in a row
+        // compiled nothing, or the listed subjects for it run out.
         var measured = Math.Min(30, available / 2);
         var warmups = 0;
         var quiet = 0;
         var compiled = JitInfo.GetCompiledMethodCount();
+        var (warmupSamples, warmupCost) = (new Samples(), new BatchCost());
         while (warmups < available - measured && (warmups < BatchWarmups || quiet < BatchQuietWarmups))
         {
-            await checker.CheckManyAsync(Make(warmups, regions.BatchStart + (warmups * BatchListed)).Requests);
+            await RunAsync(Make(warmups, regions.BatchStart + (warmups * BatchListed)).Requests, warmupSamples, warmupCost);
             warmups++;
             var now = JitInfo.GetCompiledMethodCount();
             quiet = now == compiled ? quiet + 1 : 0;
@@ -671,23 +690,18 @@ internal static class CompareHarness
         await Task.Delay(500);
 
         var sdk = new Samples();
+        var compiledBefore = JitInfo.GetCompiledMethodCount();
         var cost = new BatchCost();
         var bound = new Bound(seconds * 2, measured);
         for (var b = 0; !bound.Done(b); b++)
         {
             var requests = batches[b];
             batches[b] = [];
-            var before = cost.Before();
-            var started = Stopwatch.GetTimestamp();
-            var decisions = await checker.CheckManyAsync(requests);
-            sdk.Add(Stopwatch.GetTimestamp() - started);
-            cost.After(before);
-            var found = decisions.Count(d => d.MatchedEntries.Count > 0);
-            if (found != BatchListed || decisions.Any(d => d.Path == DecisionPath.Policy))
-            {
-                throw new InvalidOperationException($"A batch found {found} listed subjects, not {BatchListed}, or was degraded.");
-            }
+            await RunAsync(requests, sdk, cost);
         }
+
+        var compiledWhileMeasured = JitInfo.GetCompiledMethodCount() - compiledBefore;
+        Console.WriteLine($"   methods compiled during the measured batches: {compiledWhileMeasured}");
 
         // The local part alone: a batch of clean subjects only (no Redis read).
         var allClean = new Samples();
@@ -742,7 +756,7 @@ internal static class CompareHarness
             }
         }
 
-        return new BatchResult(sdk, cost, allClean, naive, pipelined, warmups);
+        return new BatchResult(sdk, cost, allClean, naive, pipelined, warmups, compiledWhileMeasured);
     }
 
     // ---- the filter ----
