@@ -26,6 +26,10 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private static readonly FoundEntry[] NoEntries = [];
     private static readonly UnreadableEntry[] NoProblems = [];
 
+    // Batches of at least this many subjects are probed in two halves at once (ProbeRange): about 0.3 ms of work
+    // for 10,000 subjects, against tens of µs to hand half of it to another thread.
+    private const int ProbeInHalvesFrom = 4_096;
+
     private readonly RedisStoreOptions _options;
     private readonly CreditCheckOptions _checkOptions;
     private readonly IConnectionMultiplexer? _sharedMultiplexer;
@@ -197,16 +201,51 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
             return;
         }
 
-        // Everything answered locally stays local; the rest goes to Redis in one round trip.
+        // Everything answered locally stays local; the rest goes to Redis in one round trip. A large batch is
+        // probed in two halves at once (the caller's thread and one from the pool), joined before the read and
+        // before this method first yields: the checker decides the local answers as soon as it does.
+        var freshness = Freshness(out var fresh);
+        var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness);
+        var count = subjects.Count;
+        List<Probe> pending;
+        List<int> positions;
+        if (count >= ProbeInHalvesFrom && Environment.ProcessorCount > 1)
+        {
+            var half = count / 2;
+            var halves = new (List<Probe> Pending, List<int> Positions)[2];
+            Parallel.Invoke(
+                () => halves[0] = ProbeRange(state, subjects, lookups, answered, 0, half, freshness, fresh, clean),
+                () => halves[1] = ProbeRange(state, subjects, lookups, answered, half, count, freshness, fresh, clean));
+            (pending, positions) = halves[0];
+            pending.AddRange(halves[1].Pending);
+            positions.AddRange(halves[1].Positions);
+        }
+        else
+        {
+            (pending, positions) = ProbeRange(state, subjects, lookups, answered, 0, count, freshness, fresh, clean);
+        }
+
+        if (pending.Count > 0)
+        {
+            var read = await ReadAsync(state, pending, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < read.Length; i++)
+            {
+                lookups[positions[i]] = read[i];
+            }
+        }
+    }
+
+    /// <summary>Probes subjects [<paramref name="from"/>, <paramref name="to"/>) locally, answering what the local
+    /// state answers; returns the probes to read from Redis and their positions. Most of a batch is ruled out by
+    /// the filter: those share one answer, <paramref name="clean"/> (what <see cref="ProbeLocally(SyncState, SubjectId, StoreFreshness, bool)"/>
+    /// answers them); the rest are probed in full.</summary>
+    private (List<Probe> Pending, List<int> Positions) ProbeRange(
+        SyncState state, IReadOnlyList<SubjectId> subjects, SubjectLookup[] lookups, bool[] answered, int from, int to, StoreFreshness freshness, bool fresh, SubjectLookup clean)
+    {
         var pending = new List<Probe>();
         var positions = new List<int>();
-        var freshness = Freshness(out var fresh);
-
-        // Most of a batch is ruled out by the filter: those share one answer, built once (what ProbeLocally
-        // answers them); the rest are probed in full.
         var ruledOut = fresh && _damage is null;
-        var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness);
-        for (var i = 0; i < subjects.Count; i++)
+        for (var i = from; i < to; i++)
         {
             if (ruledOut && !MayBeListed(state, subjects[i]))
             {
@@ -228,14 +267,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
             }
         }
 
-        if (pending.Count > 0)
-        {
-            var read = await ReadAsync(state, pending, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < read.Length; i++)
-            {
-                lookups[positions[i]] = read[i];
-            }
-        }
+        return (pending, positions);
     }
 
     /// <summary>Stops the feed and closes the connection if the store opened it. Idempotent: the

@@ -443,6 +443,34 @@ public sealed class RedisStoreTests(RedisFixture redis) : RedisStoreSuite, IClas
         Assert.Equal(0, after.Scripts - before.Scripts);       // … not looped in a script (Redis copies every field into Lua and back)
     }
 
+    [Fact]
+    public async Task CheckMany_LargeBatchProbedInTwoHalves_DecidesEverySubjectInItsPlace()
+    {
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var listed = Enumerable.Range(0, 12).Select(n => SyntheticIds.Company(n)).ToArray();
+        await harness.Publisher.ImportListAsync("debtors", listed.Select(c => TestRecords.Debt(c, "c")), ImportMode.Replace);
+        var store = await harness.StartStoreAsync();
+
+        // 6,000 subjects (probed in two halves from 4,096 on), the listed ones spread over both halves and
+        // at their edges.
+        var subjects = Enumerable.Range(1_000, 6_000).Select(SyntheticIds.Person).ToArray();
+        int[] at = [0, 1, 2_999, 3_000, 3_001, 5_999, 100, 2_000, 4_000, 4_500, 5_000, 5_500];
+        for (var k = 0; k < at.Length; k++)
+        {
+            subjects[at[k]] = listed[k];
+        }
+
+        var requests = subjects.Select(s => new CheckRequest(s, "procurement")).ToArray();
+        var decisions = await Checker(store).CheckManyAsync(requests);
+
+        Assert.Equal(requests.Length, decisions.Count);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            Assert.Same(requests[i], decisions[i].Request);
+            Assert.Equal(at.Contains(i) ? DecisionOutcome.Denied : DecisionOutcome.Clear, decisions[i].Outcome);
+        }
+    }
+
     private async Task<(long HashReads, long Scripts)> CallsAsync()
     {
         var info = await redis.Server.CommandAsync("INFO", "commandstats");
