@@ -28,7 +28,7 @@ internal static class CompareHarness
     private const int FalsePositiveProbes = 100_000;
     private const int BatchSize = 10_000;
     private const int BatchListed = 100; // 1 %
-    private const int BatchWarmups = 40; // at least; then until the JIT has settled (BatchesAsync)
+    private const int BatchWarmups = 120; // at least (a wave of recompilation came after 40 quiet batches); then until the JIT has settled (BatchesAsync)
     private const int BatchQuietWarmups = 40; // batches in a row with no method compiled: more than the 30 calls that promote one
     private const int PropagationSamples = 200;
     private const string PropagationList = "court-dishonest-debtors";
@@ -477,7 +477,7 @@ internal static class CompareHarness
         public int ColdEnd { get; } = Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100));
 
         /// <summary>[BatchStart, BatchEnd): 100 per batch, each batch's listed subjects never seen before (at most
-        /// 200 batches: 40 to 170 to warm up, 30 measured).</summary>
+        /// 200 batches: 120 to 170 to warm up, 30 measured).</summary>
         public int BatchStart => ColdEnd;
 
         public int BatchEnd { get; } = Math.Min(listed, Math.Min(listed / 2, Math.Min(1000, listed / 10) + (3 * 5_100)) + (200 * BatchListed));
@@ -664,8 +664,9 @@ internal static class CompareHarness
         // batches run. A method is recompiled after 30 counted calls, in the background, and counting starts only
         // once no new method has been compiled for a while; with dynamic PGO a method may go through two such
         // rounds. So a fixed 40 batches were not enough: the JIT's background thread took 13 % of the CPU samples
-        // during the measured batches of one profiled run. Warm up until BatchQuietWarmups batches in a row
-        // compiled nothing, or the listed subjects for it run out.
+        // during the measured batches of one profiled run. Warm up for at least BatchWarmups batches (methods were
+        // recompiled in bursts up to the 135th), then until BatchQuietWarmups batches in a row compiled nothing,
+        // or the listed subjects for it run out.
         var measured = Math.Min(30, available / 2);
         var warmups = 0;
         var quiet = 0;
