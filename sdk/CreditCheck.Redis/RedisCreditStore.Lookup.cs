@@ -194,8 +194,8 @@ public sealed partial class RedisCreditStore
     }
 
     /// <summary>One HGETALL per subject, pipelined in one batch (one round trip). Cheaper on Redis than the script
-    /// that loops over the keys (Redis copies every field into Lua and back: a read of 100 subjects cost 420 µs
-    /// of its time as a script), and no atomicity is lost: each subject's hash is judged on its own against the
+    /// that loops over the keys (Redis copies every field into Lua and back: a read of 100 subjects cost about
+    /// 410 µs of its time as a script), and no atomicity is lost: each subject's hash is judged on its own against the
     /// generations (<see cref="EntrySelector.IsAhead"/>).</summary>
     private async Task<SubjectLookup[]> ReadEachAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
     {

@@ -206,6 +206,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         // before this method first yields: the checker decides the local answers as soon as it does.
         var freshness = Freshness(out var fresh);
         var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness);
+        var ruledOut = fresh && _damage is null; // once for the batch: both halves judge by the same state
         var count = subjects.Count;
         List<Probe> pending;
         List<int> positions;
@@ -214,15 +215,15 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
             var half = count / 2;
             var halves = new (List<Probe> Pending, List<int> Positions)[2];
             Parallel.Invoke(
-                () => halves[0] = ProbeRange(state, subjects, lookups, answered, 0, half, freshness, fresh, clean),
-                () => halves[1] = ProbeRange(state, subjects, lookups, answered, half, count, freshness, fresh, clean));
+                () => halves[0] = ProbeRange(state, subjects, lookups, answered, 0, half, freshness, fresh, ruledOut, clean),
+                () => halves[1] = ProbeRange(state, subjects, lookups, answered, half, count, freshness, fresh, ruledOut, clean));
             (pending, positions) = halves[0];
             pending.AddRange(halves[1].Pending);
             positions.AddRange(halves[1].Positions);
         }
         else
         {
-            (pending, positions) = ProbeRange(state, subjects, lookups, answered, 0, count, freshness, fresh, clean);
+            (pending, positions) = ProbeRange(state, subjects, lookups, answered, 0, count, freshness, fresh, ruledOut, clean);
         }
 
         if (pending.Count > 0)
@@ -237,14 +238,14 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 
     /// <summary>Probes subjects [<paramref name="from"/>, <paramref name="to"/>) locally, answering what the local
     /// state answers; returns the probes to read from Redis and their positions. Most of a batch is ruled out by
-    /// the filter: those share one answer, <paramref name="clean"/> (what <see cref="ProbeLocally(SyncState, SubjectId, StoreFreshness, bool)"/>
-    /// answers them); the rest are probed in full.</summary>
+    /// the filter (when <paramref name="ruledOut"/>: fresh, no damage): those share one answer, <paramref name="clean"/>
+    /// (what <see cref="ProbeLocally(SyncState, SubjectId, StoreFreshness, bool)"/> answers them); the rest are
+    /// probed in full.</summary>
     private (List<Probe> Pending, List<int> Positions) ProbeRange(
-        SyncState state, IReadOnlyList<SubjectId> subjects, SubjectLookup[] lookups, bool[] answered, int from, int to, StoreFreshness freshness, bool fresh, SubjectLookup clean)
+        SyncState state, IReadOnlyList<SubjectId> subjects, SubjectLookup[] lookups, bool[] answered, int from, int to, StoreFreshness freshness, bool fresh, bool ruledOut, SubjectLookup clean)
     {
         var pending = new List<Probe>();
         var positions = new List<int>();
-        var ruledOut = fresh && _damage is null;
         for (var i = from; i < to; i++)
         {
             if (ruledOut && !MayBeListed(state, subjects[i]))
