@@ -70,9 +70,7 @@ public sealed partial class RedisCreditStore
         }
         catch (RedisServerException e) when (e.Message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
         {
-            var key = connection.Keys.Entries(probe.Key!);
-            var type = await connection.Database.KeyTypeAsync(key).ConfigureAwait(false);
-            return WrongType(state, probe, key, type.ToString().ToLowerInvariant(), new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()));
+            return await WrongTypeAsync(state, probe, new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
@@ -254,18 +252,15 @@ public sealed partial class RedisCreditStore
                     return Failed(state, probes, Observed(reads, cause));
                 }
 
-                var key = connection.Keys.Entries(probes[i].Key!);
-                RedisType type;
                 try
                 {
-                    type = await connection.Database.KeyTypeAsync(key).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                    lookups[i] = await WrongTypeAsync(state, probes[i], freshness, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (Unwrap(e) is var failure && IsRedisFailure(failure) && !cancellationToken.IsCancellationRequested)
                 {
                     return Failed(state, probes, Observed(reads, failure));
                 }
 
-                lookups[i] = WrongType(state, probes[i], key, type.ToString().ToLowerInvariant(), freshness);
                 continue;
             }
 
@@ -441,6 +436,15 @@ public sealed partial class RedisCreditStore
 
     private static long SequenceOf(RedisResult[] reply) =>
         long.TryParse((string?)reply[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : -1;
+
+    /// <summary>The answer for a subject whose entry key Redis refused to read as a hash (WRONGTYPE): what the key
+    /// holds instead, asked of Redis, named in <see cref="WrongType"/>.</summary>
+    private async Task<SubjectLookup> WrongTypeAsync(SyncState state, Probe probe, StoreFreshness freshness, CancellationToken cancellationToken)
+    {
+        var key = _connection!.Keys.Entries(probe.Key!);
+        var type = await _connection.Database.KeyTypeAsync(key).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        return WrongType(state, probe, key, type.ToString().ToLowerInvariant(), freshness);
+    }
 
     /// <summary>A subject's entry key that holds something other than a hash (written by hand or by
     /// another program): the subject cannot be read, so it is not answered as clean — it is named as an
