@@ -54,14 +54,7 @@ internal sealed class SubjectKeys : IDisposable
     public ulong EmbeddedOrganizationFingerprint(SubjectId code)
     {
         Span<byte> input = stackalloc byte[10];
-        input[0] = (byte)SubjectKind.LegalEntity;
-        var embedded = code.Value.AsSpan(8, 9);
-        for (var i = 0; i < embedded.Length; i++)
-        {
-            input[i + 1] = (byte)embedded[i];
-        }
-
-        return _filterHash.Hash(input);
+        return _filterHash.Hash(input[..Encode(SubjectKind.LegalEntity, code.Value.AsSpan(8, 9), input)]);
     }
 
     private static int Encode(SubjectId subject, Span<byte> buffer)
@@ -72,7 +65,13 @@ internal sealed class SubjectKeys : IDisposable
             throw new ArgumentException($"A subject id has at most {MaxIdLength} characters.", nameof(subject));
         }
 
-        buffer[0] = (byte)subject.Kind;
+        return Encode(subject.Kind, value, buffer);
+    }
+
+    /// <summary>What keys and fingerprints are computed over: the kind, then the id's characters as bytes.</summary>
+    private static int Encode(SubjectKind kind, ReadOnlySpan<char> value, Span<byte> buffer)
+    {
+        buffer[0] = (byte)kind;
         for (var i = 0; i < value.Length; i++)
         {
             buffer[i + 1] = (byte)value[i]; // canonical ids are ASCII
