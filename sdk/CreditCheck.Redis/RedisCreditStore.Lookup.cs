@@ -228,13 +228,13 @@ public sealed partial class RedisCreditStore
             {
                 await Task.WhenAll(reads).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (Unwrap(e) is var cause && cause is not RedisServerException && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
-            {
-                return Failed(state, probes, Observed(reads, cause));
-            }
             catch (RedisServerException)
             {
                 // taken below, per key
+            }
+            catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+            {
+                return Failed(state, probes, Observed(reads, cause));
             }
         }
 
