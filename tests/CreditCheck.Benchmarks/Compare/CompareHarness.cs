@@ -681,7 +681,7 @@ internal static class CompareHarness
             compiled = now;
         }
 
-        Console.WriteLine($"   {warmups} warm-up batches ({(quiet >= BatchQuietWarmups ? $"the last {quiet} compiled no method" : $"stopped by the listed subjects available; the last {quiet} compiled no method")})");
+        Console.WriteLine($"   {warmups} warm-up batches ({(quiet >= BatchQuietWarmups ? string.Empty : "stopped by the listed subjects available; ")}the last {quiet} compiled no method)");
 
         // Every measured batch is made beforehand: the making allocates about as much as the batch itself, and
         // the collections it caused fell into the timed batches. One full collection, then the recompilations'
