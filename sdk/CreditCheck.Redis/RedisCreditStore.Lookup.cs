@@ -137,6 +137,13 @@ public sealed partial class RedisCreditStore
             return await ReadEachAsync(state, probes, cancellationToken).ConfigureAwait(false);
         }
 
+        return await ReadByScriptAsync(state, probes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The subjects' hashes by one script call that returns them all, retried while a cluster slot moves
+    /// (<see cref="WhileSlotMovesAsync"/>).</summary>
+    private async Task<SubjectLookup[]> ReadByScriptAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
+    {
         var connection = _connection!;
         var keys = new List<RedisKey>(probes.Count);
         foreach (var probe in probes)
@@ -247,6 +254,14 @@ public sealed partial class RedisCreditStore
             if (!read.IsCompletedSuccessfully)
             {
                 var cause = Unwrap(read.Exception!);
+                if (cause is RedisServerException moving && IsSlotMoving(moving) && !cancellationToken.IsCancellationRequested)
+                {
+                    // A slot migrating in a cluster: a batch's commands are not redirected (StackExchange.Redis 3.x
+                    // answers "redirect not followed"); the script path retries until the slot has moved.
+                    Observed(reads, cause);
+                    return await ReadByScriptAsync(state, probes, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (cause is not RedisServerException { Message: var message } || !message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
                 {
                     return Failed(state, probes, Observed(reads, cause));
