@@ -38,6 +38,13 @@ public sealed class RedisCheckCounter : CheckCounter
     {
         var timeout = _options.OperationTimeout * 5;
         var connection = await _store.GetConnectionAsync().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        if (!connection.Multiplexer.IsConnected)
+        {
+            // Redis is down: fail now rather than wait in the client's backlog (the last flush of a host stopping
+            // on a dead Redis waited 5 s there); the counts are kept for the next flush.
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected; the counts are kept for the next flush.");
+        }
+
         var transaction = connection.Database.CreateTransaction();
         var pending = new List<Task>(counts.Count * 2);
         foreach (var count in counts)

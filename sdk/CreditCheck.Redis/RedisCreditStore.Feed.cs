@@ -57,6 +57,9 @@ public sealed partial class RedisCreditStore
         }
     }
 
+    /// <remarks>Every Redis call it waits for also ends when <paramref name="stop"/> is cancelled: a store disposed
+    /// while Redis is down does not wait for the client's timeouts (a host on a dead Redis once took 54 s to be
+    /// disposed).</remarks>
     private async Task RunFeedAsync(CancellationToken stop)
     {
         var resync = true;
@@ -69,7 +72,7 @@ public sealed partial class RedisCreditStore
                 if (!subscribed)
                 {
                     // The wake-up; the client resubscribes by itself after a reconnect.
-                    await _connection!.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_connection.Keys.Notify), (_, _) => Wake()).ConfigureAwait(false);
+                    await _connection!.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(_connection.Keys.Notify), (_, _) => Wake()).WaitAsync(stop).ConfigureAwait(false);
                     subscribed = true;
                 }
 
@@ -147,7 +150,7 @@ public sealed partial class RedisCreditStore
                 consistent ? RedisScripts.ConsistentSnapshot : RedisScripts.Snapshot,
                 [connection.Keys.Sequence],
                 consistent ? [connection.Keys.Prefix, FilterPieceBytes] : [connection.Keys.Prefix])
-            .WaitAsync(_options.OperationTimeout * (consistent ? 20 : 5), _time).ConfigureAwait(false);
+            .WaitAsync(_options.OperationTimeout * (consistent ? 20 : 5), _time, _stop.Token).ConfigureAwait(false);
         var result = consistent ? (RedisResult[])((RedisResult[])reply!)[0]! : (RedisResult[])reply!;
         var sequence = long.Parse((string)result[0]!, CultureInfo.InvariantCulture);
         var fingerprint = (string)result[1]!;
@@ -202,7 +205,7 @@ public sealed partial class RedisCreditStore
             }
 
             var after = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Generations, [connection.Keys.Sequence], [connection.Keys.Prefix])
-                .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
+                .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false))!;
             if (long.Parse((string)after[0]!, CultureInfo.InvariantCulture) < sequence || !SameGenerations(generations, Generations((RedisResult[])after[1]!)))
             {
                 return StartOver("an import committed while the filter sources were read; reading them again");
@@ -276,7 +279,7 @@ public sealed partial class RedisCreditStore
             // admin mode, and a script needs only the +info the SDK's ACL user has.
             var connection = _connection!;
             var answer = await connection.EvaluateAsync(RedisScripts.EvictionPolicy, [connection.Keys.Sequence], [])
-                .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+                .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
             policy = answer.IsNull ? null : (string?)answer;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
@@ -355,7 +358,7 @@ public sealed partial class RedisCreditStore
     {
         var connection = _connection!;
         var result = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.Verify, [connection.Keys.Sequence], [connection.Keys.Prefix])
-            .WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false))!;
+            .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false))!;
         var problems = new List<string>();
         var summary = new System.Text.StringBuilder();
         if ((string)result[0]! != "1")
@@ -425,8 +428,8 @@ public sealed partial class RedisCreditStore
             var sequenceTask = batch.StringGetAsync(connection.Keys.Sequence);
             var changesTask = batch.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, applied, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000);
             batch.Execute();
-            var sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false) ?? 0;
-            var changes = await changesTask.WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+            var sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false) ?? 0;
+            var changes = await changesTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
 
             if (changes.Length == 0)
             {
@@ -506,7 +509,7 @@ public sealed partial class RedisCreditStore
                 return true;
 
             case "catalog":
-                var json = await _connection!.Database.HashGetAsync(_connection.Keys.Catalog, "json").WaitAsync(_options.OperationTimeout, _time).ConfigureAwait(false);
+                var json = await _connection!.Database.HashGetAsync(_connection.Keys.Catalog, "json").WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
                 _state = state with { Catalog = CreditCatalog.Parse(json!) };
                 return true;
 

@@ -147,16 +147,20 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private DateTimeOffset ConfirmedAt => new(Interlocked.Read(ref _confirmedAtTicks), TimeSpan.Zero);
 
     /// <summary>Connects, starts the change feed and waits at most <see cref="RedisStoreOptions.StartupTimeout"/>
-    /// for the first sync. Returns when synchronized or when the time is up (the store then reports
-    /// not ready and keeps trying).</summary>
+    /// in all for the connection and the first sync. Returns when synchronized or when the time is up (the store
+    /// then reports not ready and keeps trying).</summary>
     /// <param name="cancellationToken">Cancels the wait, not the feed.</param>
     /// <exception cref="InvalidOperationException">The namespace was set up with a different secret.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureStartedAsync().ConfigureAwait(false);
+        var began = _time.GetTimestamp();
         try
         {
-            await _ready.Task.WaitAsync(_options.StartupTimeout, _time, cancellationToken).ConfigureAwait(false);
+            // Connecting counts toward the timeout too: a host whose Redis is down starts within StartupTimeout
+            // (the client may take seconds to give up on a server that refuses; the feed keeps trying).
+            await EnsureStartedAsync().WaitAsync(_options.StartupTimeout, _time, cancellationToken).ConfigureAwait(false);
+            var left = _options.StartupTimeout - _time.GetElapsedTime(began);
+            await _ready.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -37,6 +37,39 @@ public sealed class RedisRegistrationTests(RedisFixture redis) : IClassFixture<R
     }
 
     [Fact]
+    public async Task UseRedis_RedisDownFromTheStart_TheHostStartsStopsAndIsDisposedWithoutWaitingForRedis()
+    {
+        // A port nobody listens on, and the default timeouts: the start waits StartupTimeout in all (connecting
+        // included), and stopping does not wait for the SDK's Redis calls to time out one after another (the feed
+        // and the check counter's last flush: a host on a dead Redis once took 54 s to be disposed).
+        var server = await RedisServer.StartAsync();
+        var configuration = server.Configuration;
+        await server.DisposeAsync();
+        var host = BuildHost(configuration, o =>
+        {
+            o.Namespace = "down";
+            o.Secret = RedisHarness.Secret;
+            o.StartupTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var started = clock.Elapsed;
+        var decision = await host.Services.GetRequiredService<ICreditChecker>().CheckAsync(new CheckRequest(Subjects.Huawei, "licensing"), TestContext.Current.CancellationToken);
+        Assert.True(decision.IsDegraded);
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome); // fail closed, the default
+        var checkedAt = clock.Elapsed;
+        await host.StopAsync(TestContext.Current.CancellationToken);
+        var stopped = clock.Elapsed;
+        host.Dispose();
+        var disposed = clock.Elapsed;
+
+        // Bounds for liveness, far above what it takes (about 0.5 s to start, 2 s for the check, 15 ms to dispose).
+        Assert.True(started < TimeSpan.FromSeconds(2.5), $"the start took {started} with a StartupTimeout of 0.5 s");
+        Assert.True(checkedAt - started < TimeSpan.FromSeconds(5), $"the check took {checkedAt - started} with an OperationTimeout of 2 s");
+        Assert.True(disposed - checkedAt < TimeSpan.FromSeconds(3), $"stopping took {stopped - checkedAt} and disposing {disposed - stopped}");
+    }
+
+    [Fact]
     public async Task UseRedis_WrongSecret_FailsTheHostsStart()
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
