@@ -48,14 +48,39 @@ public static class RedisConfiguration
         ArgumentNullException.ThrowIfNull(text);
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            var at = text.LastIndexOf('@');
+            // user:password@ keeps the user; a lone secret@ is the default user's password, as Parse reads it.
             var start = text.IndexOf("://", StringComparison.Ordinal) + 3;
-            var colon = at > start ? text.IndexOf(':', start) : -1;
-            return colon > 0 && colon < at ? string.Concat(text.AsSpan(0, colon + 1), "***", text.AsSpan(at)) : text;
+            var at = text.LastIndexOf('@');
+            if (at < start)
+            {
+                return text;
+            }
+
+            var colon = text.IndexOf(':', start, at - start);
+            return string.Concat(text.AsSpan(0, colon < 0 ? start : colon + 1), "***", text.AsSpan(at));
         }
 
         return string.Join(',', text.Split(',').Select(part =>
             part.TrimStart().StartsWith("password=", StringComparison.OrdinalIgnoreCase) ? "password=***" : part));
+    }
+
+    /// <summary>Which part of a URL that does not parse is wrong, when it can be told: the host or the port.</summary>
+    private static string WhatIsWrong(string text)
+    {
+        var start = text.IndexOf("://", StringComparison.Ordinal) + 3;
+        var end = text.IndexOfAny(['/', '?', '#'], start) is var slash and >= 0 ? slash : text.Length;
+        var hostPort = text[(text.LastIndexOf('@', end - 1, end - start) + 1 is var at and > 0 ? at : start)..end];
+        var colon = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.LastIndexOf(':');
+        var host = colon > 0 ? hostPort[..colon] : hostPort;
+        if (host.Length == 0 || host == "[]")
+        {
+            return ": the host is missing";
+        }
+
+        var port = colon > 0 ? hostPort[(colon + 1)..] : null;
+        return port is not null && (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+            ? $": the port '{port}' is not a number from 1 to 65535"
+            : string.Empty;
     }
 
     private static ConfigurationOptions ParseUrl(string text)
@@ -90,7 +115,7 @@ public static class RedisConfiguration
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new ArgumentException($"Redis URL '{Masked(text)}' is not a valid URL (redis://[user[:password]@]host[:port][/database]).", nameof(text));
+            throw new ArgumentException($"Redis URL '{Masked(text)}' is not a valid URL{WhatIsWrong(text)} (redis://[user[:password]@]host[:port][/database]).", nameof(text));
         }
 
         var options = new ConfigurationOptions

@@ -144,7 +144,9 @@ public sealed class RedisClientTests(RedisFixture redis) : IClassFixture<RedisFi
     [InlineData("redis://h1:7000,h2:port", "'h2:port' is not the host[:port] of a cluster node")]
     [InlineData("http://127.0.0.1:6379", "unknown scheme")]
     [InlineData("redis://127.0.0.1:6379/abc", "must be a database number")]
-    [InlineData("redis://", "not a valid URL")]
+    [InlineData("redis://", "not a valid URL: the host is missing")]
+    [InlineData("redis://127.0.0.1:notaport", "the port 'notaport' is not a number from 1 to 65535")]
+    [InlineData("redis://u:pw@127.0.0.1:99999/0", "the port '99999' is not a number from 1 to 65535")]
     public void Parse_BadSetting_NamesWhatIsWrong(string text, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => RedisConfiguration.Parse(text));
@@ -155,6 +157,10 @@ public sealed class RedisClientTests(RedisFixture redis) : IClassFixture<RedisFi
     [Theory]
     [InlineData("redis://u:hunter2@h:1/0", "redis://u:***@h:1/0")]
     [InlineData("h:1,password=hunter2,ssl=true", "h:1,password=***,ssl=true")]
+    [InlineData("redis://hunter2@h:1", "redis://***@h:1")]
+    [InlineData("rediss://hunter2@h:1,h2:2/0", "rediss://***@h:1,h2:2/0")]
+    [InlineData("redis://:hunter2@h", "redis://:***@h")]
+    [InlineData("redis://h:1/0", "redis://h:1/0")]
     public void Masked_HidesThePassword(string text, string expected) => Assert.Equal(expected, RedisConfiguration.Masked(text));
 
     [Fact]
