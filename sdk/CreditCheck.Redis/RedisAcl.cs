@@ -33,6 +33,8 @@ public static class RedisAcl
         "+evalsha_ro", "+eval_ro", "+readonly",
         // The scripts refuse to run while the namespace's slot is being moved between cluster nodes (CLUSTER KEYSLOT, NODES).
         "+cluster|keyslot",
+        // StackExchange.Redis loads a script (SCRIPT LOAD) before it runs it by its hash; refused, it sends the text.
+        "+script|load",
         // The integrity checks read key lengths (STRLEN of a filter source, HLEN of a list's index), and a
         // subject's entry key of the wrong type is named by its TYPE. A resync reads filter sources in pieces (GETRANGE).
         "+strlen", "+hlen", "+type", "+getrange",

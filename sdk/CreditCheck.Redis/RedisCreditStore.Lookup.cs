@@ -584,7 +584,7 @@ public sealed partial class RedisCreditStore
         NoProblems,
         LookupSource.Unavailable,
         default,
-        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {_lastError ?? "no answer"}.");
+        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(_lastError ?? "no answer").TrimEnd('.')}.");
 
     private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
 
