@@ -14,6 +14,8 @@ public static class RedisAcl
     private static readonly string[] Handshake =
     [
         "-@all", "+hello", "+auth", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes",
+        // Every side checks that Redis has it logged in as the configured user (RedisConnection.VerifyUserAsync).
+        "+acl|whoami",
     ];
 
     /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>):

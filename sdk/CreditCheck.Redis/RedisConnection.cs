@@ -12,10 +12,13 @@ internal sealed class RedisConnection : IAsyncDisposable
     private readonly bool _owned;
     private int _disposed;
 
-    private RedisConnection(IConnectionMultiplexer multiplexer, bool owned, RedisStoreOptions options)
+    private readonly string? _user;
+
+    private RedisConnection(IConnectionMultiplexer multiplexer, bool owned, RedisStoreOptions options, string? user)
     {
         Multiplexer = multiplexer;
         _owned = owned;
+        _user = user;
         Keys = new RedisKeys(options.Namespace);
         SubjectKeys = new SubjectKeys(Encoding.UTF8.GetBytes(options.Secret!));
     }
@@ -32,7 +35,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         if (existing is not null)
         {
-            return new RedisConnection(existing, owned: false, options);
+            // The host's configuration, as its multiplexer prints it (without the password), names its user.
+            return new RedisConnection(existing, owned: false, options, ConfigurationOptions.Parse(existing.Configuration, ignoreUnknown: true).User);
         }
 
         var configuration = RedisConfiguration.Parse(options.Configuration!);
@@ -53,7 +57,35 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
 
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisConnection(multiplexer, owned: true, options);
+        return new RedisConnection(multiplexer, owned: true, options, configuration.User);
+    }
+
+    /// <summary>Throws when Redis says this connection is logged in as another user than the configured one.
+    /// StackExchange.Redis goes on as the <c>default</c> user when Redis refuses the configured user's password
+    /// and <c>default</c> is on (no error, only the server's ACL log shows the WRONGPASS): the SDK would then run
+    /// with rights the operator did not give it. A server without ACL WHOAMI, or a user without the right to run
+    /// it, tells nothing; that is not an error.</summary>
+    public async Task VerifyUserAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (_user is null)
+        {
+            return;
+        }
+
+        string? actual;
+        try
+        {
+            actual = (string?)await Database.ExecuteAsync("ACL", "WHOAMI").WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            return; // Redis before 6, or NOPERM
+        }
+
+        if (actual is not null && actual != _user)
+        {
+            throw new RedisUserMismatchException(_user, actual);
+        }
     }
 
     /// <summary>Runs a script. StackExchange.Redis sends it as EVALSHA once it knows the server has it,

@@ -74,6 +74,7 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
         var publisher = new RedisCreditPublisher(connection, options, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisCreditPublisher>());
         try
         {
+            await connection.VerifyUserAsync(options.OperationTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             await publisher.ClaimNamespaceAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -90,7 +90,7 @@ public sealed partial class RedisCreditStore
 
                 failures = 0;
             }
-            catch (Exception e) when (e is SecretMismatchException or EvictionPolicyException)
+            catch (Exception e) when (e is SecretMismatchException or EvictionPolicyException or RedisUserMismatchException)
             {
                 _lastError = e.Message;
                 _ready.TrySetException(e);
@@ -136,6 +136,7 @@ public sealed partial class RedisCreditStore
     {
         var connection = _connection!;
         var started = _time.GetUtcNow();
+        await connection.VerifyUserAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
 
         // Restarted too often in a row (a publisher importing all the time): the snapshot and the filter sources in
         // one script, which nothing can interleave with. It holds the sources in one reply (and blocks the server

@@ -69,6 +69,7 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
         var connection = await RedisConnection.ConnectAsync(options, multiplexer).WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await connection.VerifyUserAsync(options.OperationTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
             await VerifySecretAsync(connection).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -192,4 +192,42 @@ public sealed class RedisFailureTests
         var listed = await CheckAsync(checker, Subjects.Tencent);
         Assert.NotEqual(DecisionOutcome.Clear, listed.Outcome);
     }
+
+    [Fact]
+    public async Task WrongPasswordWithTheDefaultUserOn_StoreAndPublisherRefuseToRunAsDefault()
+    {
+        // StackExchange.Redis goes on as 'default' when the configured user's password is refused and 'default' is on.
+        await using var server = await RedisServer.StartAsync();
+        await using (var harness = await RedisHarness.CreateAsync(server))
+        {
+            Assert.Equal("+OK", await server.CommandAsync(
+                [.. $"ACL SETUSER cc-sdk on >sdk-password-1 ~cc:{{{harness.Namespace}}}:* &cc:{{{harness.Namespace}}}:notify".Split(' '), .. RedisAcl.SdkCommands]));
+            var wrong = RedisHarness.Options(server, harness.Namespace, o =>
+            {
+                o.User = "cc-sdk";
+                o.Password = "not-the-password";
+                o.StartupTimeout = TimeSpan.FromSeconds(20);
+            });
+
+            await using var store = new RedisCreditStore(wrong, new CreditCheckOptions(), null, TimeProvider.System, null);
+            var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => store.StartAsync(TestContext.Current.CancellationToken));
+            Assert.Contains("logged in as user 'default', not as the configured user 'cc-sdk'", refused.Message, StringComparison.Ordinal);
+            Assert.False(store.Status.IsSynchronized);
+            Assert.Contains("'cc-sdk'", store.Status.LastError, StringComparison.Ordinal);
+
+            var publisher = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => RedisCreditPublisher.ConnectAsync(wrong, cancellationToken: TestContext.Current.CancellationToken));
+            Assert.Contains("not as the configured user 'cc-sdk'", publisher.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAnyAsync<InvalidOperationException>(() => RedisFeedbackReader.ConnectAsync(wrong, cancellationToken: TestContext.Current.CancellationToken));
+
+            // The right password: the user is the configured one, and the store starts.
+            var right = RedisHarness.Options(server, harness.Namespace, o =>
+            {
+                o.User = "cc-sdk";
+                o.Password = "sdk-password-1";
+            });
+            await using var good = new RedisCreditStore(right, new CreditCheckOptions(), null, TimeProvider.System, null);
+            await good.StartAsync(TestContext.Current.CancellationToken);
+            Assert.True(good.Status.IsSynchronized);
+        }
+    }
 }
