@@ -42,7 +42,7 @@ public sealed class RedisCheckCounter : CheckCounter
         {
             // Redis is down: fail now rather than wait in the client's backlog (the last flush of a host stopping
             // on a dead Redis waited 5 s there); the counts are kept for the next flush.
-            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected; the counts are kept for the next flush.");
+            throw new RedisException("Redis is not connected; the counts are kept for the next flush.");
         }
 
         var transaction = connection.Database.CreateTransaction();
