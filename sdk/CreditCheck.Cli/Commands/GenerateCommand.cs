@@ -42,7 +42,7 @@ internal static class GenerateCommand
                 line.Clear()
                     .Append(listCode).Append(',')
                     .Append(person ? "NaturalPerson" : "LegalEntity").Append(',')
-                    .Append(person ? PersonId(i, random) : CompanyId(i)).Append(',')
+                    .Append(person ? PersonId(i) : CompanyId(i)).Append(',')
                     .Append(person ? $"测试人员{i}" : $"示例测试企业{i}有限公司").Append(',')
                     .Append("示例认定部门").Append(',')
                     .Append(CultureInfo.InvariantCulture, $"示例〔{listed.Year}〕{i}号").Append(',')
@@ -68,12 +68,20 @@ internal static class GenerateCommand
         return body + CheckCharacters.UnifiedSocialCreditCode(body);
     }
 
-    /// <summary>A valid 居民身份证号码: region, a birth date from the entry number, a random sequence.</summary>
-    private static string PersonId(int n, Random random)
+    /// <summary>A valid 居民身份证号码: region, a birth date and a sequence number from the entry number (the same
+    /// subjects whatever the seed). A number that is also a valid 统一社会信用代码 (a few in a thousand) would need
+    /// <c>--kind person</c> wherever it is checked, so the sequence number moves on until it is not.</summary>
+    private static string PersonId(int n)
     {
-        var birth = new DateOnly(1960, 1, 1).AddDays(n / 1000 % 14_600);
-        var first17 = Regions[n % Regions.Length] + birth.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + (n % 1000).ToString("D3", CultureInfo.InvariantCulture);
-        _ = random;
-        return first17 + CheckCharacters.ResidentIdNumber(first17);
+        var birth = new DateOnly(1960, 1, 1).AddDays(n / 1000 % 14_600).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        for (var sequence = n % 1000; ; sequence = (sequence + 1) % 1000)
+        {
+            var first17 = Regions[n % Regions.Length] + birth + sequence.ToString("D3", CultureInfo.InvariantCulture);
+            var id = first17 + CheckCharacters.ResidentIdNumber(first17);
+            if (!SubjectId.TryParse(id, SubjectKind.LegalEntity, out _))
+            {
+                return id;
+            }
+        }
     }
 }
