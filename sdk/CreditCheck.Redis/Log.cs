@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(2102, LogLevel.Warning, "Change feed of namespace {Namespace} failed; retrying", EventName = "FeedFailed")]
     public static partial void FeedFailed(ILogger logger, Exception exception, string @namespace);
 
+    [LoggerMessage(2142, LogLevel.Debug, "Change feed of namespace {Namespace} still failing ({Failures} times in a row): {Error}", EventName = "FeedStillFailing")]
+    public static partial void FeedStillFailing(ILogger logger, string @namespace, int failures, string error);
+
     [LoggerMessage(2103, LogLevel.Information, "Full resync of namespace {Namespace}: {Reason}", EventName = "Resync")]
     public static partial void Resync(ILogger logger, string @namespace, string reason);
 

@@ -57,6 +57,9 @@ public sealed partial class RedisCreditStore
         }
     }
 
+    // With the retries' backoff capped at 2 s: a warning about every two minutes while the same error lasts.
+    private const int RepeatFeedWarningEvery = 60;
+
     /// <remarks>Every Redis call it waits for also ends when <paramref name="stop"/> is cancelled: a store disposed
     /// while Redis is down does not wait for the client's timeouts (a host on a dead Redis once took 54 s to be
     /// disposed).</remarks>
@@ -65,6 +68,7 @@ public sealed partial class RedisCreditStore
         var resync = true;
         var subscribed = false;
         var failures = 0;
+        string? failing = null; // the start of the current streak's error
         while (!stop.IsCancellationRequested)
         {
             try
@@ -103,8 +107,24 @@ public sealed partial class RedisCreditStore
             catch (Exception e)
             {
                 failures++;
-                _lastError = $"{e.GetType().Name}: {e.Message}";
-                Log.FeedFailed(_logger, e, _options.Namespace);
+                var error = $"{e.GetType().Name}: {e.Message}";
+
+                // A warning with the stack trace when a streak of failures starts, when the error changes, and every
+                // RepeatFeedWarningEvery failures; in between, one line at Debug: a dead Redis or a mistyped namespace
+                // fails on every retry, up to twice a second. Errors are compared by their start: the client's
+                // messages end with counters that change on every try.
+                var kind = error[..Math.Min(error.Length, 80)];
+                if (failures == 1 || kind != failing || failures % RepeatFeedWarningEvery == 0)
+                {
+                    Log.FeedFailed(_logger, e, _options.Namespace);
+                }
+                else
+                {
+                    Log.FeedStillFailing(_logger, _options.Namespace, failures, error);
+                }
+
+                _lastError = error;
+                failing = kind;
             }
 
             var delay = failures > 0

@@ -1,4 +1,5 @@
 using CreditCheck.Redis;
+using CreditCheck.Tests.Feedback;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +11,9 @@ namespace CreditCheck.Tests.Redis;
 /// host, a secret mismatch failing the host's start.</summary>
 public sealed class RedisRegistrationTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
+    private const int FeedFailedLogged = 2102;
+    private const int FeedStillFailingLogged = 2142;
+
     private static IHost BuildHost(string configuration, Action<RedisStoreOptions> configure)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -67,6 +71,30 @@ public sealed class RedisRegistrationTests(RedisFixture redis) : IClassFixture<R
         Assert.True(started < TimeSpan.FromSeconds(2.5), $"the start took {started} with a StartupTimeout of 0.5 s");
         Assert.True(checkedAt - started < TimeSpan.FromSeconds(5), $"the check took {checkedAt - started} with an OperationTimeout of 2 s");
         Assert.True(disposed - checkedAt < TimeSpan.FromSeconds(3), $"stopping took {stopped - checkedAt} and disposing {disposed - stopped}");
+    }
+
+    [Fact]
+    public async Task RedisDown_TheFeedWarnsOncePerStreakOfTheSameFailure_NotOnEveryRetry()
+    {
+        var server = await RedisServer.StartAsync();
+        var configuration = server.Configuration;
+        await server.DisposeAsync();
+        var logs = new LogCapture();
+        // The client gives up on a command after 300 ms instead of 5 s, so the feed retries often.
+        var options = new RedisStoreOptions { Configuration = configuration + ",asyncTimeout=300,syncTimeout=300", Namespace = "down", Secret = RedisHarness.Secret, StartupTimeout = TimeSpan.Zero };
+        await using var store = new RedisCreditStore(options, new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync(TestContext.Current.CancellationToken);
+
+        // The retries back off from 100 ms; wait for several of them.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (logs.Of(FeedStillFailingLogged).Count < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(logs.Of(FeedStillFailingLogged).Count >= 3, $"{logs.Of(FeedStillFailingLogged).Count} quieter retries logged");
+        Assert.Single(logs.Of(FeedFailedLogged));
+        Assert.NotNull(store.Status.LastError);
     }
 
     [Fact]
