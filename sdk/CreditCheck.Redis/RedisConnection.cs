@@ -35,8 +35,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     {
         if (existing is not null)
         {
-            // The host's configuration, as its multiplexer prints it (without the password), names its user.
-            return new RedisConnection(existing, owned: false, options, ConfigurationOptions.Parse(existing.Configuration, ignoreUnknown: true).User);
+            return new RedisConnection(existing, owned: false, options, UserOf(existing));
         }
 
         var configuration = RedisConfiguration.Parse(options.Configuration!);
@@ -58,6 +57,20 @@ internal sealed class RedisConnection : IAsyncDisposable
 
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         return new RedisConnection(multiplexer, owned: true, options, configuration.User);
+    }
+
+    /// <summary>The user a host's own multiplexer was configured with, from its configuration as it prints it (without
+    /// the password); null when it names none or cannot be read (a wrapper's), and then nothing is checked.</summary>
+    private static string? UserOf(IConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(multiplexer.Configuration) ? null : ConfigurationOptions.Parse(multiplexer.Configuration, ignoreUnknown: true).User;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Throws when Redis says this connection is logged in as another user than the configured one.

@@ -56,7 +56,8 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     /// <param name="loggerFactory">Optional logging.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
-    /// <exception cref="InvalidOperationException">The namespace was set up with a different secret.</exception>
+    /// <exception cref="InvalidOperationException">The namespace was set up with a different secret, or Redis has the
+    /// connection logged in as another user than the configured one (its password refused).</exception>
     public static async Task<RedisCreditPublisher> ConnectAsync(
         RedisStoreOptions options,
         IConnectionMultiplexer? multiplexer = null,

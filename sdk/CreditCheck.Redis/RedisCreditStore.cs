@@ -150,7 +150,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     /// in all for the connection and the first sync. Returns when synchronized or when the time is up (the store
     /// then reports not ready and keeps trying).</summary>
     /// <param name="cancellationToken">Cancels the wait, not the feed.</param>
-    /// <exception cref="InvalidOperationException">The namespace was set up with a different secret.</exception>
+    /// <exception cref="InvalidOperationException">The namespace was set up with a different secret, or Redis has the
+    /// connection logged in as another user than the configured one (its password refused).</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var began = _time.GetTimestamp();

@@ -53,6 +53,8 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
     /// <param name="loggerFactory">Optional logging.</param>
     /// <param name="cancellationToken">Cancels the connection attempt.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">Redis has the connection logged in as another user than the
+    /// configured one (its password refused).</exception>
     public static async Task<RedisFeedbackReader> ConnectAsync(
         RedisStoreOptions options,
         IConnectionMultiplexer? multiplexer = null,
