@@ -17,8 +17,14 @@ internal static class SubjectArguments
 
     /// <summary>The id, or why it is not one: the parser's Chinese text for the operator, then its English
     /// text (<c>中文 — English</c>).</summary>
-    public static bool TryParse(string text, SubjectKind? kind, bool lenient, out SubjectId id, out string error)
+    public static bool TryParse(string text, SubjectKind? kind, bool lenient, out SubjectId id, out string error) =>
+        TryParse(text, kind, lenient, out id, out error, out _);
+
+    /// <summary>As <see cref="TryParse(string, SubjectKind?, bool, out SubjectId, out string)"/>, and whether a refused
+    /// identifier is valid as both kinds (given no kind), so that it can be called ambiguous rather than invalid.</summary>
+    public static bool TryParse(string text, SubjectKind? kind, bool lenient, out SubjectId id, out string error, out bool ambiguous)
     {
+        ambiguous = false;
         var mode = lenient ? SubjectIdParseMode.LenientCheckCharacter : SubjectIdParseMode.Strict;
         if (kind is { } given)
         {
@@ -38,6 +44,7 @@ internal static class SubjectArguments
 
         if (asEntity && asPerson)
         {
+            ambiguous = true;
             id = default;
             error = $"'{IdentifierMask(text)}' 既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 --kind entity 或 --kind person 指明 — "
                 + $"'{IdentifierMask(text)}' is valid both as a 统一社会信用代码 and as a 居民身份证号码; pass --kind entity or --kind person.";

@@ -18,8 +18,8 @@ internal static class ValidateCommand
             var subjectKind = SubjectArguments.ParseKind(parse.GetValue(kind));
             var results = parse.GetValue(ids)!.Select(text =>
             {
-                var ok = SubjectArguments.TryParse(text, subjectKind, parse.GetValue(lenient), out var id, out var error);
-                return (Text: text, Ok: ok, Id: id, Error: error);
+                var ok = SubjectArguments.TryParse(text, subjectKind, parse.GetValue(lenient), out var id, out var error, out var ambiguous);
+                return (Text: text, Ok: ok, Id: id, Error: error, Ambiguous: ambiguous);
             }).ToList();
 
             if (parse.GetValue(GlobalOptions.Json))
@@ -28,6 +28,7 @@ internal static class ValidateCommand
                 {
                     ["input"] = r.Text,
                     ["valid"] = r.Ok,
+                    ["ambiguous"] = r.Ambiguous, // valid as both kinds: pass --kind
                     ["canonical"] = r.Ok ? r.Id.Value : null,
                     ["kind"] = r.Ok ? r.Id.Kind.ToString() : null,
                     ["scheme"] = r.Ok ? r.Id.Scheme.ToString() : null,
@@ -42,7 +43,7 @@ internal static class ValidateCommand
                 {
                     table.AddRow(
                         Markup.Escape(r.Text),
-                        r.Ok ? (r.Id.CheckCharacterConforms ? "[green]valid[/]" : "[yellow]valid (lenient)[/]") : "[red]invalid[/]",
+                        r.Ok ? (r.Id.CheckCharacterConforms ? "[green]valid[/]" : "[yellow]valid (lenient)[/]") : r.Ambiguous ? "[yellow]ambiguous[/]" : "[red]invalid[/]",
                         Markup.Escape(r.Ok ? $"{r.Id.Scheme}, canonical {r.Id.Value}" : r.Error));
                 }
 

@@ -46,6 +46,25 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Validate_NumberValidAsBothKinds_IsCalledAmbiguousNotInvalid()
+    {
+        using var cli = new CliSession(server: null);
+        const string both = "110105196001010009"; // a valid 居民身份证号码 and a valid 统一社会信用代码
+
+        var table = await cli.RunAsync("validate", both);
+        var json = await cli.RunAsync("validate", both, "--json");
+        var asPerson = await cli.RunAsync("validate", both, "--kind", "person", "--json");
+
+        Assert.Equal(Exit.InvalidInput, table.ExitCode);
+        Assert.Contains("ambiguous", table.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("invalid", table.Output, StringComparison.Ordinal);
+        Assert.True(json.Json[0]!["ambiguous"]!.GetValue<bool>());
+        Assert.False(json.Json[0]!["valid"]!.GetValue<bool>());
+        Assert.Equal(Exit.Ok, asPerson.ExitCode);
+        Assert.False(asPerson.Json[0]!["ambiguous"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Validate_LenientValidPersonId_IsValidAsAPerson()
     {
         using var cli = new CliSession(server: null);
