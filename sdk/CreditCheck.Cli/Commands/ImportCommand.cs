@@ -241,7 +241,9 @@ internal static class ImportCommand
         {
             console.MarkupLine(check.Problems.Count == 0
                 ? $"[green]{check.Valid} rows valid[/]; nothing written (dry run)."
-                : $"[red]{check.Rejected} bad rows[/], {check.Valid} valid; nothing written{(check.Rejected > 0 ? " (use --rejects FILE to import the good rows)" : "")}.");
+                : check.HeaderRefused
+                    ? "[red]The header row cannot be used[/] (line 1 above): no data row was read; nothing written."
+                    : $"[red]{check.Rejected} bad rows[/], {check.Valid} valid; nothing written{(check.Rejected > 0 ? " (use --rejects FILE to import the good rows)" : "")}.");
             return;
         }
 

@@ -48,6 +48,9 @@ internal sealed class ImportValidation(
     /// <summary>A bad row arrived without --rejects, or the file itself is unusable.</summary>
     public bool Refused { get; private set; }
 
+    /// <summary>The header row cannot be used (no identifier column, one repeated, …): no data row was read.</summary>
+    public bool HeaderRefused { get; private set; }
+
     /// <summary>Why a replace import without a valid row was refused.</summary>
     public string? EmptyRefusal { get; private set; }
 
@@ -63,7 +66,8 @@ internal sealed class ImportValidation(
                 Reject(row, problems);
 
                 // Without --rejects any bad row refuses the file; a broken header or file always does.
-                Refused |= strict || row.Record is null && row.Fields is null || row.Line == 1 && row.Record is null;
+                HeaderRefused |= row.Line == 1 && row.Record is null;
+                Refused |= strict || row.Record is null && row.Fields is null || HeaderRefused;
                 continue;
             }
 

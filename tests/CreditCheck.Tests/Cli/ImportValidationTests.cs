@@ -48,6 +48,24 @@ public sealed class ImportValidationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_TwoIdentifierColumnsOfTheSameRank_SaysTheHeaderCannotBeUsedNotThatARowIsBad()
+    {
+        // Found from outside: a file with both 统一社会信用代码 and 身份证号码 was summed up as "1 bad rows, 0 valid",
+        // counting the header, though its two data rows were never read.
+        using var cli = await WithLiveDataAsync();
+        var file = cli.Write("two-ids.csv", "统一社会信用代码,身份证号码,名称,认定部门,文号,列入日期\n"
+            + "91110105000000000U,,示例甲有限公司,某法院,（2024）京01执1号,2024-01-02\n"
+            + ",110105196001010017,某甲,某法院,（2024）京01执2号,2024-01-02\n");
+
+        var result = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+
+        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.Contains("repeats the identifier column", result.Output, StringComparison.Ordinal);
+        Assert.Contains("The header row cannot be used", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("bad rows", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_MissingIdentifierColumnWithRejects_StillRefusesAndWritesNothing()
     {
         using var cli = await WithLiveDataAsync();
