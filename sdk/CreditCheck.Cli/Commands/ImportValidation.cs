@@ -66,8 +66,9 @@ internal sealed class ImportValidation(
                 Reject(row, problems);
 
                 // Without --rejects any bad row refuses the file; a broken header or file always does.
-                HeaderRefused |= row.Line == 1 && row.Record is null;
-                Refused |= strict || row.Record is null && row.Fields is null || HeaderRefused;
+                // A CSV file's line 1 is its header; a JSON file's "line" 1 is its first entry.
+                HeaderRefused |= options.Format != "json" && row.Line == 1 && row.Record is null;
+                Refused |= strict || row.Record is null && row.Fields is null || row.Line == 1 && row.Record is null;
                 continue;
             }
 

@@ -66,6 +66,21 @@ public sealed class ImportValidationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_JsonWhoseFirstEntryIsBad_IsNotSaidToHaveABadHeader()
+    {
+        // A JSON file's rows are numbered by entry: its entry 1 is not a header.
+        using var cli = await WithLiveDataAsync();
+        var file = cli.Write("first-bad.json", "[{\"subject\":\"91110105000000000X\",\"name\":\"甲\",\"authority\":\"某法院\",\"reference\":\"（2024）京01执1号\",\"listedOn\":\"2024-01-02\"},"
+            + "{\"subject\":\"91110105000000000U\",\"name\":\"乙\",\"authority\":\"某法院\",\"reference\":\"（2024）京01执2号\",\"listedOn\":\"2024-01-02\"}]");
+
+        var result = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+
+        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.DoesNotContain("header row", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1 bad rows", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_MissingIdentifierColumnWithRejects_StillRefusesAndWritesNothing()
     {
         using var cli = await WithLiveDataAsync();
