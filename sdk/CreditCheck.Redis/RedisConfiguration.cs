@@ -67,9 +67,8 @@ public static class RedisConfiguration
     /// <summary>Which part of a URL that does not parse is wrong, when it can be told: the host or the port.</summary>
     private static string WhatIsWrong(string text)
     {
-        var start = text.IndexOf("://", StringComparison.Ordinal) + 3;
-        var end = text.IndexOfAny(['/', '?', '#'], start) is var slash and >= 0 ? slash : text.Length;
-        var hostPort = text[(text.LastIndexOf('@', end - 1, end - start) + 1 is var at and > 0 ? at : start)..end];
+        var (start, end) = HostsOf(text);
+        var hostPort = text[start..end];
         var colon = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.LastIndexOf(':');
         var host = colon > 0 ? hostPort[..colon] : hostPort;
         if (host.Length == 0 || host == "[]")
@@ -83,12 +82,19 @@ public static class RedisConfiguration
             : string.Empty;
     }
 
-    private static ConfigurationOptions ParseUrl(string text)
+    /// <summary>Where a URL's hosts are: after the scheme and any user info, up to the path, query or fragment.</summary>
+    private static (int Start, int End) HostsOf(string text)
     {
-        // Several hosts (a cluster's seed nodes): the URL of the first is read as usual, the others join it.
         var authorityStart = text.IndexOf("://", StringComparison.Ordinal) + 3;
         var authorityEnd = text.IndexOfAny(['/', '?', '#'], authorityStart) is var end and >= 0 ? end : text.Length;
         var hostsStart = text.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart) + 1 is var at and > 0 ? at : authorityStart;
+        return (hostsStart, authorityEnd);
+    }
+
+    private static ConfigurationOptions ParseUrl(string text)
+    {
+        // Several hosts (a cluster's seed nodes): the URL of the first is read as usual, the others join it.
+        var (hostsStart, authorityEnd) = HostsOf(text);
         var hosts = text[hostsStart..authorityEnd].Split(',');
         if (hosts.Length > 1)
         {
