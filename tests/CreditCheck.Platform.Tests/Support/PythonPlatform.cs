@@ -10,7 +10,10 @@ public sealed partial class PythonPlatform : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // One connection per request: Python's http.server speaks HTTP/1.0 and closes the connection after each
+    // answer, and a pooled connection whose close has not arrived yet fails the next POST with "The response
+    // ended prematurely" (seen once in CI).
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { ConnectionClose = true } };
     private readonly string _directory;
 
     private PythonPlatform(Process process, string directory)
