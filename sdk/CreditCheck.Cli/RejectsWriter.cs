@@ -31,7 +31,7 @@ internal sealed class RejectsWriter : IDisposable
             _headerWritten = true;
         }
 
-        var reasons = string.Join("; ", problems.Select(p => p.Column is null ? p.Message : $"{p.Column}: {p.Message}"));
+        var reasons = string.Join("; ", problems.Select(p => p.Column is null ? p.OperatorMessage : $"{p.Column}: {p.OperatorMessage}"));
         var line = row.Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (row.Fields is not { } fields || _columns < 0)
         {

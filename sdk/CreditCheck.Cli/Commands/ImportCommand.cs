@@ -204,7 +204,7 @@ internal static class ImportCommand
                 ["rejected"] = check.Rejected,
                 ["duplicates"] = check.Duplicates,
                 ["written"] = written,
-                ["problems"] = new JsonArray([.. check.Problems.OrderBy(p => p.Line).Select(p => (JsonNode)new JsonObject { ["line"] = p.Line, ["column"] = p.Column, ["reason"] = p.Message })]),
+                ["problems"] = new JsonArray([.. check.Problems.OrderBy(p => p.Line).Select(p => (JsonNode)new JsonObject { ["line"] = p.Line, ["column"] = p.Column, ["reason"] = p.OperatorMessage })]),
             };
             if (summary is not null)
             {
@@ -226,7 +226,7 @@ internal static class ImportCommand
             var table = new Table().AddColumns("line", "column", "reason");
             foreach (var problem in check.Problems.OrderBy(p => p.Line).Take(ProblemsShown))
             {
-                table.AddRow(problem.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(problem.Column ?? ""), Markup.Escape(problem.Message));
+                table.AddRow(problem.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(problem.Column ?? ""), Markup.Escape(problem.OperatorMessage));
             }
 
             context.Output.Console.Write(table);
@@ -242,14 +242,15 @@ internal static class ImportCommand
             console.MarkupLine(check.Problems.Count == 0
                 ? $"[green]{check.Valid} rows valid[/]; nothing written (dry run)."
                 : check.HeaderRefused
-                    ? "[red]The header row cannot be used[/] (line 1 above): no data row was read; nothing written."
-                    : $"[red]{check.Rejected} bad rows[/], {check.Valid} valid; nothing written{(check.Rejected > 0 ? " (use --rejects FILE to import the good rows)" : "")}.");
+                    ? "[red]表头行无法使用[/]（见上表第1行），未读取数据行，未写入任何数据 — [red]The header row cannot be used[/] (line 1 above): no data row was read; nothing written."
+                    : $"[red]{check.Rejected} 行有误[/]，{check.Valid} 行有效，未写入任何数据{(check.Rejected > 0 ? "（加 --rejects FILE 可只导入有效行）" : "")} — "
+                        + $"[red]{check.Rejected} bad rows[/], {check.Valid} valid; nothing written{(check.Rejected > 0 ? " (use --rejects FILE to import the good rows)" : "")}.");
             return;
         }
 
         console.MarkupLine($"Imported {check.Valid} rows in {elapsed.TotalSeconds:F1} s ({rate:F0} rows/s): "
             + $"{summary!.Added} added, {summary.Updated} updated, {summary.Unchanged} unchanged, {summary.Removed} removed; sequence {summary.Sequence}."
-            + (check.Rejected > 0 ? $" [yellow]{check.Rejected} bad rows written to the rejects file.[/]" : "")
+            + (check.Rejected > 0 ? $" [yellow]{check.Rejected} 行有误，已写入 rejects 文件 — {check.Rejected} bad rows written to the rejects file.[/]" : "")
             + (check.Duplicates > 0 ? $" {check.Duplicates} repeated rows counted once." : ""));
     }
 

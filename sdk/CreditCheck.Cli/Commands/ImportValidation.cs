@@ -155,9 +155,9 @@ internal sealed class ImportValidation(
             return row.Problems.Count > 0 ? [.. row.Problems] : null;
         }
 
-        if (ListEntryRules.Check(record, catalog) is { } refusal)
+        if (ListEntryRules.CheckDetailed(record, catalog) is { } refusal)
         {
-            return [new ListFileProblem(options.File.Name, row.Line, null, refusal)];
+            return [new ListFileProblem(options.File.Name, row.Line, null, refusal.Message) { ChineseMessage = refusal.ChineseMessage }];
         }
 
         if (_seen is null)
@@ -223,7 +223,10 @@ internal sealed class ImportValidation(
     }
 
     private ListFileProblem Conflict(int line, ListRecord record, int firstLine) =>
-        new(options.File.Name, line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {firstLine} with different content.");
+        new(options.File.Name, line, "entryId", $"Entry '{record.Entry.EntryId}' of this subject is also on line {firstLine} with different content.")
+        {
+            ChineseMessage = $"该主体的条目“{record.Entry.EntryId}”在第{firstLine}行也出现，但内容不同",
+        };
 
     // Everything an entry says, hashed (XXH64) without building its text.
     private ulong ContentHash(ListEntry entry)

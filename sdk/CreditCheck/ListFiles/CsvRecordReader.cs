@@ -33,6 +33,9 @@ public sealed class CsvRecordReader
     /// <param name="reader">The text, decoded.</param>
     public CsvRecordReader(TextReader reader) => _reader = reader;
 
+    /// <summary>The Chinese text of the last <c>error</c> of <see cref="TryRead"/>, for operators.</summary>
+    internal string? ChineseError { get; private set; }
+
     /// <summary>Reads the next record. False at the end of input.</summary>
     /// <param name="fields">The fields; empty strings for empty fields.</param>
     /// <param name="line">The 1-based line where the record starts.</param>
@@ -42,6 +45,7 @@ public sealed class CsvRecordReader
         fields = new List<string>(_fieldCount);
         line = _line;
         error = null;
+        ChineseError = null;
         var next = Next();
         if (next == '\uFEFF' && _line == 1 && !_started)
         {
@@ -65,6 +69,7 @@ public sealed class CsvRecordReader
                 if (quoted)
                 {
                     error = $"a quoted field that starts on line {line} is never closed";
+                    ChineseError = $"第{line}行开始的带引号字段没有结束引号";
                 }
 
                 fields.Add(whole ?? _field.ToString());
@@ -76,6 +81,7 @@ public sealed class CsvRecordReader
             if (_field.Length > MaxRecordLength)
             {
                 error = $"a record starting on line {line} runs past {MaxRecordLength} characters without ending (not a CSV text file?)";
+                ChineseError = $"第{line}行开始的记录超过 {MaxRecordLength} 个字符仍未结束（可能不是 CSV 文本文件）";
                 fields.Add(string.Empty);
                 SkipLine();
                 return true;

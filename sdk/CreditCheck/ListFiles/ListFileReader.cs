@@ -62,13 +62,13 @@ public static class ListFileReader
         var csv = new CsvRecordReader(reader);
         if (!csv.TryRead(out var header, out _, out var headerError))
         {
-            yield return new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "The file is empty; a header row is expected.")]);
+            yield return new ListFileRow(1, null, [Bilingual(source, 1, null, "文件为空，第1行应为表头", "The file is empty; a header row is expected.")]);
             yield break;
         }
 
         if (header.Exists(h => h.Contains('\0', StringComparison.Ordinal)))
         {
-            yield return new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "The file is not text in the chosen encoding (it holds NUL characters): a binary file, or UTF-16 without a byte-order mark.")]);
+            yield return new ListFileRow(1, null, [Bilingual(source, 1, null, "文件不是所选编码的文本（含 NUL 字符）：可能是二进制文件，或没有字节顺序标记的 UTF-16 文件", "The file is not text in the chosen encoding (it holds NUL characters): a binary file, or UTF-16 without a byte-order mark.")]);
             yield break;
         }
 
@@ -79,7 +79,7 @@ public static class ListFileReader
         var problems = new List<ListFileProblem>();
         if (headerError is not null)
         {
-            problems.Add(new ListFileProblem(source, 1, null, headerError));
+            problems.Add(Bilingual(source, 1, null, csv.ChineseError!, headerError));
         }
 
         var subjectRank = int.MaxValue;
@@ -113,7 +113,7 @@ public static class ListFileReader
                 var rank = ListColumns.SubjectRank(key);
                 if (Math.Max(rank, subjectRank) < 2 || rank == subjectRank || Array.IndexOf(columns, ListColumn.AlternateSubject) >= 0)
                 {
-                    problems.Add(new ListFileProblem(source, 1, header[i], $"Column '{header[i]}' repeats the identifier column '{header[existing]}'; map one with --column."));
+                    problems.Add(Bilingual(source, 1, header[i], $"列“{header[i]}”与标识列“{header[existing]}”重复，请用 --column 映射其中一列", $"Column '{header[i]}' repeats the identifier column '{header[existing]}'; map one with --column."));
                     continue;
                 }
 
@@ -129,7 +129,7 @@ public static class ListFileReader
             }
             else if (Array.IndexOf(columns, chosen) >= 0)
             {
-                problems.Add(new ListFileProblem(source, 1, header[i], $"Column '{header[i]}' repeats the {chosen} column."));
+                problems.Add(Bilingual(source, 1, header[i], $"列“{header[i]}”与列“{header[Array.IndexOf(columns, chosen)]}”是同一字段，请用 --column 映射或忽略（=-）其中一列", $"Column '{header[i]}' repeats the {chosen} column."));
             }
 
             if (chosen == ListColumn.Subject)
@@ -143,13 +143,14 @@ public static class ListFileReader
 
         if (Array.IndexOf(columns, ListColumn.Subject) < 0)
         {
-            problems.Add(new ListFileProblem(source, 1, null,
+            problems.Add(Bilingual(source, 1, null,
+                "没有标识列：表头应含 统一社会信用代码、组织机构代码、身份证号码 或 subject 之一（表头：" + string.Join(",", header) + "）",
                 "No identifier column: expected one of 统一社会信用代码, 组织机构代码, 身份证号码, subject (header: " + string.Join(",", header) + ")."));
         }
 
         if (defaultList is null && Array.IndexOf(columns, ListColumn.List) < 0)
         {
-            problems.Add(new ListFileProblem(source, 1, null, "No list column and no list given for the file."));
+            problems.Add(Bilingual(source, 1, null, "文件没有名单列，也未指定导入的名单", "No list column and no list given for the file."));
         }
 
         if (problems.Count > 0)
@@ -171,13 +172,13 @@ public static class ListFileReader
 
             if (error is not null)
             {
-                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, error)], fields);
+                yield return new ListFileRow(line, null, [Bilingual(source, line, null, csv.ChineseError!, error)], fields);
                 continue;
             }
 
             if (fields.Count != header.Count)
             {
-                yield return new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"The row has {fields.Count} fields; the header has {header.Count}.")], fields);
+                yield return new ListFileRow(line, null, [Bilingual(source, line, null, $"该行有 {fields.Count} 个字段，表头有 {header.Count} 个", $"The row has {fields.Count} fields; the header has {header.Count}.")], fields);
                 continue;
             }
 
@@ -207,7 +208,7 @@ public static class ListFileReader
         if (StrictUtf8.FindInvalid(bytes.Span) is var bad and >= 0)
         {
             var line = 1 + bytes.Span[..(int)bad].Count((byte)'\n');
-            return [new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"The file is not UTF-8 text: invalid UTF-8 at {StrictUtf8.DescribeAt(bytes.Span, bad)}.")])];
+            return [new ListFileRow(line, null, [Bilingual(source, line, null, $"文件不是 UTF-8 文本：第{line}行有无效的 UTF-8 字节", $"The file is not UTF-8 text: invalid UTF-8 at {StrictUtf8.DescribeAt(bytes.Span, bad)}.")])];
         }
 
         JsonDocument document;
@@ -249,12 +250,13 @@ public static class ListFileReader
         if (duplicate is { } twice)
         {
             var name = twice.Path[(twice.Path.LastIndexOf('.') + 1)..];
-            return new ListFileRow(twice.Line, null, [new ListFileProblem(source, twice.Line, name,
+            return new ListFileRow(twice.Line, null, [Bilingual(source, twice.Line, name,
+                $"属性“{name}”在同一对象中出现两次（{twice.Path}），每个属性只能出现一次",
                 $"The property '{name}' is given twice in one object ({twice.Path}); each property may appear once.")]);
         }
 
         var line = (int)(e.LineNumber ?? 0) + 1;
-        return new ListFileRow(line, null, [new ListFileProblem(source, line, null, $"Malformed JSON: {e.Message}")]);
+        return new ListFileRow(line, null, [Bilingual(source, line, null, $"JSON 格式错误（第{line}行）", $"Malformed JSON: {e.Message}")]);
     }
 
     private static List<ListFileRow> ReadJson(JsonDocument document, string source, string? defaultList, SubjectIdParseMode mode)
@@ -270,7 +272,7 @@ public static class ListFileReader
                     list = listProperty.GetString();
                     if (defaultList is not null && !string.Equals(list, defaultList, StringComparison.Ordinal))
                     {
-                        return [new ListFileRow(1, null, [new ListFileProblem(source, 1, "list", $"The file says it holds list '{list}', but it is being loaded into '{defaultList}'.")])];
+                        return [new ListFileRow(1, null, [Bilingual(source, 1, "list", $"文件声明其名单为“{list}”，但正在导入名单“{defaultList}”", $"The file says it holds list '{list}', but it is being loaded into '{defaultList}'.")])];
                     }
                 }
 
@@ -279,7 +281,7 @@ public static class ListFileReader
 
             if (root.ValueKind != JsonValueKind.Array)
             {
-                return [new ListFileRow(1, null, [new ListFileProblem(source, 1, null, "Expected an array of entries, or an object with an \"entries\" array.")])];
+                return [new ListFileRow(1, null, [Bilingual(source, 1, null, "应为条目数组，或含 entries 数组的对象", "Expected an array of entries, or an object with an \"entries\" array.")])];
             }
 
             var rows = new List<ListFileRow>();
@@ -289,7 +291,7 @@ public static class ListFileReader
                 index++;
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    rows.Add(new ListFileRow(index, null, [new ListFileProblem(source, index, null, "An entry must be a JSON object.")]));
+                    rows.Add(new ListFileRow(index, null, [Bilingual(source, index, null, "每个条目必须是 JSON 对象", "An entry must be a JSON object.")]));
                     continue;
                 }
 
@@ -325,16 +327,16 @@ public static class ListFileReader
         IReadOnlyList<string>? fields)
     {
         List<ListFileProblem>? problems = null;
-        void Problem(ListColumn column, string message) => (problems ??= []).Add(new ListFileProblem(source, line, name(column), message));
+        void Problem(ListColumn column, string chinese, string english) => (problems ??= []).Add(Bilingual(source, line, name(column), chinese, english));
 
         var list = Text(get(ListColumn.List)) ?? defaultList;
         if (list is null)
         {
-            Problem(ListColumn.List, "The list code is missing.");
+            Problem(ListColumn.List, "缺少名单代码", "The list code is missing.");
         }
         else if (defaultList is not null && !string.Equals(list, defaultList, StringComparison.Ordinal))
         {
-            Problem(ListColumn.List, $"The row belongs to list '{list}', but the file is being loaded into '{defaultList}'.");
+            Problem(ListColumn.List, $"该行属于名单“{list}”，但正在导入名单“{defaultList}”", $"The row belongs to list '{list}', but the file is being loaded into '{defaultList}'.");
         }
 
         var kind = impliedKind;
@@ -343,28 +345,31 @@ public static class ListFileReader
             kind = ParseKind(kindText);
             if (kind is null)
             {
-                Problem(ListColumn.Kind, $"'{kindText}' is not a subject kind (LegalEntity/法人, NaturalPerson/自然人).");
+                Problem(ListColumn.Kind, $"“{kindText}”不是主体类型（法人 LegalEntity、自然人 NaturalPerson）", $"'{kindText}' is not a subject kind (LegalEntity/法人, NaturalPerson/自然人).");
             }
         }
 
         SubjectId subject = default;
         if ((Text(get(ListColumn.Subject)) ?? Text(get(ListColumn.AlternateSubject))) is not { } subjectText)
         {
-            Problem(ListColumn.Subject, "The identifier is missing.");
+            Problem(ListColumn.Subject, "缺少主体标识（统一社会信用代码或身份证号码）", "The identifier is missing.");
         }
         else if (kind is null)
         {
-            var asEntity = SubjectId.TryParse(subjectText, SubjectKind.LegalEntity, mode, out var entity, out _);
-            var asPerson = SubjectId.TryParse(subjectText, SubjectKind.NaturalPerson, mode, out var person, out _);
+            var asEntity = SubjectId.TryParseDetailed(subjectText, SubjectKind.LegalEntity, mode, out var entity, out var entityError);
+            var asPerson = SubjectId.TryParseDetailed(subjectText, SubjectKind.NaturalPerson, mode, out var person, out var personError);
             if (asEntity == asPerson)
             {
                 if (asEntity)
                 {
-                    Problem(ListColumn.Kind, "The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column.");
+                    Problem(ListColumn.Kind, "该标识既是有效的统一社会信用代码，也是有效的居民身份证号码，请增加主体类型列（kind）", "The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column.");
                 }
                 else
                 {
-                    Problem(ListColumn.Subject, "The identifier is neither a valid 统一社会信用代码 nor a valid 居民身份证号码.");
+                    Problem(
+                        ListColumn.Subject,
+                        $"该标识既不是有效的统一社会信用代码，也不是有效的居民身份证号码（作为法人：{entityError!.ChineseMessage} 作为自然人：{personError!.ChineseMessage}）",
+                        $"The identifier is neither a valid 统一社会信用代码 nor a valid 居民身份证号码 (as a legal entity: {entityError.Message} As a person: {personError.Message})");
                 }
             }
             else
@@ -373,9 +378,9 @@ public static class ListFileReader
                 kind = subject.Kind;
             }
         }
-        else if (!SubjectId.TryParse(subjectText, kind.Value, mode, out subject, out var idError))
+        else if (!SubjectId.TryParseDetailed(subjectText, kind.Value, mode, out subject, out var idError))
         {
-            Problem(ListColumn.Subject, idError);
+            Problem(ListColumn.Subject, idError.ChineseMessage, idError.Message);
         }
 
         var listedOn = Date(ListColumn.ListedOn, endOfDay: false);
@@ -391,7 +396,7 @@ public static class ListFileReader
             }
             else
             {
-                Problem(ListColumn.Status, $"'{statusText}' is not a status (Active/有效, UnderObjection/异议中, Repaired/已修复, Revoked/已撤销).");
+                Problem(ListColumn.Status, $"“{statusText}”不是有效状态（有效、异议中、已修复、已撤销）", $"'{statusText}' is not a status (Active/有效, UnderObjection/异议中, Repaired/已修复, Revoked/已撤销).");
             }
         }
 
@@ -407,12 +412,12 @@ public static class ListFileReader
             }
             else
             {
-                Problem(ListColumn.ListedInOwnRight, $"'{ownRightText}' is not yes or no (true/是/本人列入: listed in their own right; false/否/关联: affected only through the enterprise's entry).");
+                Problem(ListColumn.ListedInOwnRight, $"“{ownRightText}”不是“是”或“否”（是/本人列入：本人被列入；否/关联：仅因企业的条目而受影响）", $"'{ownRightText}' is not yes or no (true/是/本人列入: listed in their own right; false/否/关联: affected only through the enterprise's entry).");
             }
 
             if (relatedName is null && relatedRole is null)
             {
-                Problem(ListColumn.ListedInOwnRight, "Only a person named because of an enterprise (relatedEnterprise, relatedRole) can be listed in their own right because of it.");
+                Problem(ListColumn.ListedInOwnRight, "只有因企业而关联的人员（须填关联企业、关联角色）才能标注是否本人列入", "Only a person named because of an enterprise (relatedEnterprise, relatedRole) can be listed in their own right because of it.");
             }
         }
 
@@ -421,11 +426,11 @@ public static class ListFileReader
             var role = relatedRole is null ? null : ParseRole(relatedRole);
             if (role is null)
             {
-                Problem(ListColumn.RelatedRole, $"'{relatedRole}' is not a role (LegalRepresentative/法定代表人, PrincipalPerson/主要负责人, ActualController/实际控制人, DirectlyResponsiblePerson/直接负责的主管人员和其他直接责任人员).");
+                Problem(ListColumn.RelatedRole, $"“{relatedRole}”不是有效角色（法定代表人、主要负责人、实际控制人、直接负责的主管人员和其他直接责任人员）", $"'{relatedRole}' is not a role (LegalRepresentative/法定代表人, PrincipalPerson/主要负责人, ActualController/实际控制人, DirectlyResponsiblePerson/直接负责的主管人员和其他直接责任人员).");
             }
             else if (relatedName is null)
             {
-                Problem(ListColumn.RelatedEnterprise, "A related person needs the enterprise's name.");
+                Problem(ListColumn.RelatedEnterprise, "关联人员须填写企业名称", "A related person needs the enterprise's name.");
             }
             else
             {
@@ -439,7 +444,7 @@ public static class ListFileReader
         var entryId = Text(get(ListColumn.EntryId)) ?? reference ?? (level is null ? null : string.Create(CultureInfo.InvariantCulture, $"row-{line}"));
         if (entryId is null)
         {
-            Problem(ListColumn.EntryId, "Neither an entry id nor a reference (文号) identifies the entry.");
+            Problem(ListColumn.EntryId, "条目既无条目编号也无文号，无法识别", "Neither an entry id nor a reference (文号) identifies the entry.");
         }
 
         if (problems is not null)
@@ -481,7 +486,7 @@ public static class ListFileReader
 
             if (!TryParseIsoDate(datePart, out var date) && !DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
             {
-                Problem(column, $"'{value}' is not a date (2024-01-02, 2024/1/2, 2024年1月2日 or 20240102).");
+                Problem(column, $"“{value}”不是日期（可写作 2024-01-02、2024/1/2、2024年1月2日 或 20240102）", $"'{value}' is not a date (2024-01-02, 2024/1/2, 2024年1月2日 or 20240102).");
                 return null;
             }
 
@@ -490,6 +495,9 @@ public static class ListFileReader
             return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), ChinaOffset);
         }
     }
+
+    private static ListFileProblem Bilingual(string source, int line, string? column, string chinese, string english) =>
+        new(source, line, column, english) { ChineseMessage = chinese };
 
     private static Dictionary<string, T> Words<T>(params (T Value, string[] Words)[] groups)
         where T : struct

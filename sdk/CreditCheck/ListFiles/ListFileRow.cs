@@ -13,10 +13,18 @@ public sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<Lis
 /// <param name="Source">The file.</param>
 /// <param name="Line">The line (CSV) or entry index (JSON).</param>
 /// <param name="Column">The column or property, or null for the whole row.</param>
-/// <param name="Message">What is wrong.</param>
+/// <param name="Message">What is wrong, in English (for developers and logs).</param>
 public sealed record ListFileProblem(string Source, int Line, string? Column, string Message)
 {
-    /// <summary>The problem as one line: <c>file:line, column C: message</c>.</summary>
+    /// <summary>What is wrong, in Chinese, for the operator who loads the file; null when only the English
+    /// text is known (a problem built by other code).</summary>
+    public string? ChineseMessage { get; init; }
+
+    /// <summary>What an operator reads: the Chinese text, then the English (<c>中文 — English</c>), or the
+    /// English alone when there is no Chinese text.</summary>
+    public string OperatorMessage => ChineseMessage is null ? Message : $"{ChineseMessage} — {Message}";
+
+    /// <summary>The problem as one line for logs and exceptions: <c>file:line, column C: message</c>, in English.</summary>
     /// <returns>The line.</returns>
     public override string ToString() =>
         Column is null ? $"{Source}:{Line}: {Message}" : $"{Source}:{Line}, column {Column}: {Message}";

@@ -46,9 +46,9 @@ internal static class InMemoryStoreSeeder
                     continue;
                 }
 
-                if (ListEntryRules.Check(row.Record, catalog) is { } refusal)
+                if (ListEntryRules.CheckDetailed(row.Record, catalog) is { } refusal)
                 {
-                    problems.Add(new ListFileProblem(path, row.Line, null, refusal));
+                    problems.Add(new ListFileProblem(path, row.Line, null, refusal.Message) { ChineseMessage = refusal.ChineseMessage });
                     continue;
                 }
 

@@ -9,62 +9,85 @@ public static class ListEntryRules
     /// <summary>Null when the record may be stored; otherwise what is wrong, naming the entry.</summary>
     /// <param name="record">The subject and its entry.</param>
     /// <param name="catalog">The catalog the store holds.</param>
-    public static string? Check(ListRecord record, CreditCatalog catalog)
+    /// <returns>Null, or the English text of <see cref="CheckDetailed"/>.</returns>
+    public static string? Check(ListRecord record, CreditCatalog catalog) => CheckDetailed(record, catalog)?.Message;
+
+    /// <summary>Null when the record may be stored; otherwise what is wrong, naming the entry, in English
+    /// and in Chinese (for the operator who loads the file).</summary>
+    /// <param name="record">The subject and its entry.</param>
+    /// <param name="catalog">The catalog the store holds.</param>
+    /// <returns>Null, or the refusal.</returns>
+    public static ListEntryRefusal? CheckDetailed(ListRecord record, CreditCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(catalog);
         var entry = record.Entry;
         string Name() => $"entry '{entry.EntryId}' of list '{entry.ListCode}'"; // built only for a refusal
+        string ChineseName() => $"名单“{entry.ListCode}”的条目“{entry.EntryId}”";
         if (string.IsNullOrWhiteSpace(entry.EntryId))
         {
-            return $"An entry of list '{entry.ListCode}' has no entry id.";
+            return new($"An entry of list '{entry.ListCode}' has no entry id.", $"名单“{entry.ListCode}”的一个条目没有条目编号");
         }
 
         if (!Enum.IsDefined(entry.Status) || !Enum.IsDefined(entry.SubjectKind) || (entry.RelatedTo is { } party && !Enum.IsDefined(party.Role)))
         {
-            return $"The {Name()} has an undefined status, subject kind or related role.";
+            return new($"The {Name()} has an undefined status, subject kind or related role.", $"{ChineseName()}的状态、主体类型或关联角色无效");
         }
 
         if (record.Subject.IsEmpty)
         {
-            return $"The {Name()} has no subject id.";
+            return new($"The {Name()} has no subject id.", $"{ChineseName()}没有主体标识");
         }
 
         if (record.Subject.Kind != entry.SubjectKind)
         {
-            return $"The {Name()} says {entry.SubjectKind} but its subject id is a {record.Subject.Kind}.";
+            return new(
+                $"The {Name()} says {entry.SubjectKind} but its subject id is a {record.Subject.Kind}.",
+                $"{ChineseName()}标明为{KindName(entry.SubjectKind)}，但其主体标识是{KindName(record.Subject.Kind)}的标识");
         }
 
         if (catalog.FindList(entry.ListCode) is not { } list)
         {
-            return $"The {Name()} names a list that catalog {catalog.Version} does not have.";
+            return new($"The {Name()} names a list that catalog {catalog.Version} does not have.", $"{ChineseName()}所属的名单不在目录 {catalog.Version} 中");
         }
 
         if (!list.SubjectKinds.Contains(entry.SubjectKind))
         {
-            return $"The {Name()}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.";
+            return new(
+                $"The {Name()}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.",
+                $"{ChineseName()}：名单“{list.Code}”（{list.Name}）不收录{KindName(entry.SubjectKind)}");
         }
 
         if (list.Category == ListCategory.Rating)
         {
             if (catalog.FindRating(list.Code)?.FindLevel(entry.Level) is null)
             {
-                return $"The {Name()}: '{entry.Level}' is not a level of {list.Name}; its levels are {string.Join(", ", catalog.FindRating(list.Code)!.Levels.Select(l => l.Code))}.";
+                var levels = string.Join(", ", catalog.FindRating(list.Code)!.Levels.Select(l => l.Code));
+                return new(
+                    $"The {Name()}: '{entry.Level}' is not a level of {list.Name}; its levels are {levels}.",
+                    $"{ChineseName()}：“{entry.Level}”不是{list.Name}的等级，可用的等级为 {levels}");
             }
         }
         else if (entry.Level is not null)
         {
-            return $"The {Name()} carries a level, but '{list.Code}' is a list, not a rating.";
+            return new($"The {Name()} carries a level, but '{list.Code}' is a list, not a rating.", $"{ChineseName()}带有等级，但“{list.Code}”是名单，不是评级");
         }
 
         if (entry.ValidFrom is { } from && entry.ValidUntil is { } until && until <= from)
         {
-            return $"The {Name()} ends ({until:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).";
+            // ValidUntil is the first instant no longer covered: a file's end date 2024-01-01 is held as
+            // 2024-01-02 00:00, so the last day covered is the one shown.
+            var lastDay = until.AddTicks(-1);
+            return new(
+                $"The {Name()} ends ({lastDay:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).",
+                $"{ChineseName()}的截止日期（{lastDay:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）");
         }
 
         if (entry.RelatedTo is not null && entry.SubjectKind != SubjectKind.NaturalPerson)
         {
-            return $"The {Name()} names a related enterprise, but only persons are listed because of an enterprise.";
+            return new(
+                $"The {Name()} names a related enterprise, but only persons are listed because of an enterprise.",
+                $"{ChineseName()}填写了关联企业，但只有自然人才会因企业而被关联列入");
         }
 
         return null;
@@ -89,4 +112,7 @@ public static class ListEntryRules
             throw new ListEntryException(problem);
         }
     }
+
+    private static string KindName(SubjectKind kind) => kind == SubjectKind.NaturalPerson ? "自然人" : "法人";
 }
+

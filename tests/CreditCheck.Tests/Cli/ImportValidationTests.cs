@@ -138,6 +138,9 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Contains(problems, p => p.Line == 4 && p.Column == "subject" && p.Reason.Length > 0);
         Assert.Contains(problems, p => p.Line == 5 && p.Column == "listedOn" && p.Reason.Contains("2024-13-45", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Line == 6 && p.Column == "validUntil" && p.Reason.Contains("明年", StringComparison.Ordinal));
+        // The operator reads Chinese first, then the English text for scripts and developers.
+        Assert.Contains(problems, p => p.Line == 6 && p.Reason.StartsWith("“明年”不是日期", StringComparison.Ordinal) && p.Reason.Contains(" — '明年' is not a date", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Line == 3 && p.Reason.StartsWith("统一社会信用代码第18位校验码", StringComparison.Ordinal));
         await AssertLiveDataIntactAsync(cli, sequence);
         Assert.Equal("Clear", await cli.OutcomeAsync(Rows.Company(1))); // the good rows were not written either
 
@@ -145,6 +148,8 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Equal(Exit.InvalidInput, table.ExitCode);
         Assert.Contains("4 bad rows", table.Output, StringComparison.Ordinal);
         Assert.Contains("nothing written", table.Output, StringComparison.Ordinal);
+        Assert.Contains("4 行有误", table.Output, StringComparison.Ordinal);
+        Assert.Contains("未写入任何数据", table.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,6 +183,7 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Equal("5", written[2][^2]);
         Assert.Contains("listedOn", written[2][^1], StringComparison.Ordinal);
         Assert.Contains("2024年13月1日", written[2][^1], StringComparison.Ordinal);
+        Assert.StartsWith("listedOn: “2024年13月1日”不是日期", written[2][^1], StringComparison.Ordinal);
         Assert.Equal(0xEF, File.ReadAllBytes(rejects)[0]); // UTF-8 with BOM, as spreadsheet tools expect
     }
 
