@@ -177,7 +177,10 @@ public sealed partial class RedisCreditStore
         var fingerprint = (string)result[1]!;
         if (fingerprint.Length == 0)
         {
-            throw new InvalidOperationException($"Namespace '{_options.Namespace}' has no data yet: no publisher has set it up.");
+            // Most often a typo in the namespace or the database number, not a namespace still to be set up.
+            throw new InvalidOperationException(
+                $"Namespace '{_options.Namespace}' has no data yet in Redis database {connection.Database.Database}: no publisher has set it up there. "
+                + "Check the namespace and the database for a typo; `creditcheck catalog publish` sets a namespace up.");
         }
 
         if (fingerprint != connection.SubjectKeys.SecretFingerprint)

@@ -262,6 +262,9 @@ public abstract class RedisStoreSuite
         Assert.Equal(DecisionOutcome.Review, decision.Outcome);
         Assert.Equal(DecisionPath.Policy, decision.Path);
         Assert.Contains("no data yet", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains($"'{options.Namespace}'", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("database 0", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("typo", decision.DegradedReason, StringComparison.Ordinal);
     }
 
     [Fact]
