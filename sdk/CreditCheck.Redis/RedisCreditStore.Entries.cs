@@ -217,10 +217,17 @@ public sealed partial class RedisCreditStore
 
         Interlocked.Add(ref _emptyReadProofs, subjects.Count);
         var connection = _connection!;
+        var applied = Interlocked.Read(ref _applied);
         ListMembership.Finding[] findings;
+        long sequence;
         try
         {
             findings = await ListMembership.FindAsync(connection, subjects, _options.OperationTimeout, _time, Searchable, cancellationToken, ProofScanBytes).ConfigureAwait(false);
+
+            // Read after the lists: a namespace flushed or replaced before or during their scan shows here, and its
+            // empty lists prove nothing (the feed would notice only at its next poll).
+            sequence = (long?)await connection.Database.StringGetAsync(connection.Keys.Sequence)
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false) ?? 0;
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
@@ -230,6 +237,18 @@ public sealed partial class RedisCreditStore
             foreach (var i in owners.Distinct())
             {
                 lookups[i] = Fallback(state, probes[i], reason);
+            }
+
+            return lookups;
+        }
+
+        if (sequence < applied)
+        {
+            LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
+            Wake(); // the feed's poll sees it too, and reads everything anew
+            foreach (var i in owners!.Distinct())
+            {
+                lookups[i] = Damaged(state, probes[i].Freshness, _damage ?? $"namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
             }
 
             return lookups;

@@ -94,8 +94,9 @@ public sealed partial class RedisCreditStore
 
                 failures = 0;
             }
-            catch (Exception e) when (e is SecretMismatchException or EvictionPolicyException or RedisUserMismatchException)
+            catch (Exception e) when ((e is SecretMismatchException or EvictionPolicyException or RedisUserMismatchException) && _state is null)
             {
+                // Before the first sync: the host's start fails with it (nothing to retry into).
                 _lastError = e.Message;
                 _ready.TrySetException(e);
                 return;
@@ -177,6 +178,8 @@ public sealed partial class RedisCreditStore
         var fingerprint = (string)result[1]!;
         if (fingerprint.Length == 0)
         {
+            LoseNamespace($"Namespace '{_options.Namespace}' has no data any more in Redis database {connection.Database.Database}");
+
             // Most often a typo in the namespace or the database number, not a namespace still to be set up.
             throw new InvalidOperationException(
                 $"Namespace '{_options.Namespace}' has no data yet in Redis database {connection.Database.Database}: no publisher has set it up there. "
@@ -185,12 +188,14 @@ public sealed partial class RedisCreditStore
 
         if (fingerprint != connection.SubjectKeys.SecretFingerprint)
         {
+            LoseNamespace($"Namespace '{_options.Namespace}' was set up again with a different secret");
             throw new SecretMismatchException(_options.Namespace, fingerprint, connection.SubjectKeys.SecretFingerprint);
         }
 
         var catalogJson = (string)result[3]!;
         if (catalogJson.Length == 0)
         {
+            LoseNamespace($"Namespace '{_options.Namespace}' has no catalog any more");
             throw new InvalidOperationException($"Namespace '{_options.Namespace}' has no catalog; publish one.");
         }
 
@@ -418,6 +423,17 @@ public sealed partial class RedisCreditStore
         return (problems, summary.ToString());
     }
 
+    /// <summary>The namespace this host synced is gone or replaced in Redis (flushed, lost in a failover, set up again):
+    /// what Redis now holds cannot tell that a subject is not listed, so, like damaged list data, it vouches for no one
+    /// (every empty read is degraded) until a resync succeeds and clears it. No-op before the first sync.</summary>
+    private void LoseNamespace(string what)
+    {
+        if (_state is not null)
+        {
+            SetDamage($"{what} (its data was flushed, lost or replaced since this host synced); no read from it is trusted to say a subject is not listed until the namespace is read anew");
+        }
+    }
+
     /// <summary>Logs a change of the damage, then makes it visible (whoever sees the new state finds it logged).</summary>
     private void SetDamage(string? damage)
     {
@@ -465,6 +481,7 @@ public sealed partial class RedisCreditStore
 
                 if (sequence < applied)
                 {
+                    LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
                     Log.Resync(_logger, _options.Namespace, $"the namespace went back from sequence {applied} to {sequence} (data replaced or flushed)");
                     return false;
                 }

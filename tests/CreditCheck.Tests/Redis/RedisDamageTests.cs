@@ -184,4 +184,95 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
         await redis.Server.CommandAsync("DEL", ns + "kb:debtors");
         Assert.Contains("kb:debtors", await DamageSeenAsync(reader), StringComparison.Ordinal);
     }
+
+    /// <summary>Deletes every key of the harness's namespace, as a FLUSHALL (or a failover that lost them) would,
+    /// without touching the other tests' namespaces on the shared server.</summary>
+    private Task WipeNamespaceAsync(RedisHarness harness) =>
+        redis.Server.CommandAsync("EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1", "0", $"cc:{{{harness.Namespace}}}:*");
+
+    /// <summary>Sets the namespace up again from nothing, with <paramref name="secret"/>, and lists the people; returns
+    /// the sequence of the last change.</summary>
+    private async Task<long> PublishAgainAsync(RedisHarness harness, string secret, bool import = true)
+    {
+        await using var publisher = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace, secret: secret));
+        await publisher.PublishCatalogAsync(TestCatalog.Create());
+        return import ? (await publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace)).Sequence : 0;
+    }
+
+    /// <summary>Waits (bounded) until the store is synchronized without damage and has applied <paramref name="sequence"/>
+    /// (it may have read the namespace anew between its catalog and its import).</summary>
+    private static async Task RecoveredAsync(RedisCreditStore store, long sequence)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((store.Status.Damage is not null || !store.Status.IsSynchronized) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(store.Status.Damage is null && store.Status.IsSynchronized, $"not recovered: {store.Status.Damage ?? store.Status.LastError}");
+        await RedisHarness.WaitForAsync(store, sequence, 10_000); // the sequence it held before the wipe counts only after the resync
+    }
+
+    [Fact]
+    public async Task NamespaceWipedWhileRunning_ListedSubjectsAreNeverClear_AndTheHostRecoversWhenItIsSetUpAgain()
+    {
+        // Found from outside: after a FLUSHALL every listed subject was answered Clear from the store, not degraded.
+        var (harness, store, _) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        var checker = Checker(store);
+
+        await WipeNamespaceAsync(harness);
+
+        // At once, before the feed's next poll: the read finds no entry, and the proof sees the namespace went back.
+        var first = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
+        Assert.NotEqual(DecisionOutcome.Clear, first.Outcome);
+        Assert.True(first.IsDegraded, "an empty read of a wiped namespace is not a clean bill");
+
+        var reported = await DamageSeenAsync(store);
+        Assert.Contains($"Namespace '{harness.Namespace}'", reported, StringComparison.Ordinal);
+        Assert.Contains("flushed, lost or replaced", reported, StringComparison.Ordinal);
+        var decisions = await checker.CheckManyAsync([.. People.Select(p => new CheckRequest(p, "procurement")), new CheckRequest(Subjects.Huawei, "procurement")]);
+        Assert.DoesNotContain(decisions, d => d.Outcome == DecisionOutcome.Clear);
+        Assert.All(decisions, d => Assert.True(d.IsDegraded, d.DegradedReason));
+
+        // Set up again with the right secret: the feed reads everything anew and answers as before.
+        await RecoveredAsync(store, await PublishAgainAsync(harness, RedisHarness.Secret));
+        var listed = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
+        Assert.NotEqual(DecisionOutcome.Clear, listed.Outcome);
+        Assert.False(listed.IsDegraded, listed.DegradedReason);
+        Assert.True((await store.LookupAsync(People[7])).Entries.Count > 0);
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        Assert.Equal(DecisionOutcome.Clear, clean.Outcome);
+        Assert.False(clean.IsDegraded, clean.DegradedReason);
+    }
+
+    [Fact]
+    public async Task NamespaceSetUpAgainWithAnotherSecret_IsDamage_AndTheFeedKeepsTryingUntilItIsRight()
+    {
+        // Found from outside: a secret mismatch at run time ended the change feed for good; only a restart helped.
+        var (harness, store, _) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        var checker = Checker(store);
+
+        await WipeNamespaceAsync(harness);
+        await DamageSeenAsync(store);
+        await PublishAgainAsync(harness, "another-secret-0123456789abcdef", import: false);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.Status.Damage?.Contains("different secret", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains("different secret", store.Status.Damage, StringComparison.Ordinal);
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        Assert.True(clean.IsDegraded, "a namespace under another secret vouches for no one");
+        Assert.NotEqual(DecisionOutcome.Clear, (await checker.CheckAsync(new CheckRequest(People[3], "procurement"))).Outcome);
+
+        await WipeNamespaceAsync(harness);
+        await RecoveredAsync(store, await PublishAgainAsync(harness, RedisHarness.Secret));
+        Assert.True((await store.LookupAsync(People[3])).Entries.Count > 0);
+        Assert.False((await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"))).IsDegraded);
+    }
 }
