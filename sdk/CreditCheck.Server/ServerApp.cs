@@ -42,6 +42,13 @@ public static class ServerApp
             return 0;
         }
 
+        if (args is ["hash-key", ..])
+        {
+            // Not a server option: without this, a missing key started the service.
+            await Console.Error.WriteLineAsync($"error: hash-key takes exactly one argument, the client's key.\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
         if (args.Any(a => a is "-h" or "--help" or "-?"))
         {
             Console.WriteLine(Usage);
@@ -73,6 +80,12 @@ public static class ServerApp
             catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException && app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is { } redis)
             {
                 await Console.Error.WriteLineAsync($"error: Redis at {redis.Split(',')[0]} could not be set up: {e.Message}").ConfigureAwait(false);
+                return 3;
+            }
+            catch (InvalidOperationException e) when (app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is null)
+            {
+                // The embedded store loads its data at start: a bad row in --data is named here, not a 500 on every check.
+                await Console.Error.WriteLineAsync($"error: the embedded store could not load its data: {e.Message}").ConfigureAwait(false);
                 return 3;
             }
             catch (IOException e)

@@ -56,4 +56,37 @@ public sealed class StartupTests
         Assert.Equal(2, exitCode);
         Assert.Contains("KeyHash", output, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ABadSeedRowInData_FailsTheStartNamingTheRow_NotEveryCheckWithA500()
+    {
+        // Found from outside: the service started, said Healthy, and answered every check with an empty 500.
+        var data = Directory.CreateTempSubdirectory("creditcheck-baddata-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(data, "debtors.csv"),
+                "list,kind,subject,name,listedOn,entryId\ncourt-dishonest-debtors,LegalEntity,9144030071526726XG,示例有限公司,2024-13-45,e-1\n");
+
+            var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--data", data, "--urls", "http://127.0.0.1:0");
+
+            Assert.Equal(3, exitCode);
+            Assert.Contains("the embedded store could not load its data", output, StringComparison.Ordinal);
+            Assert.Contains("debtors.csv:2", output, StringComparison.Ordinal);
+            Assert.Contains("2024-13-45", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task HashKeyWithoutAKey_PrintsUsage_AndDoesNotStartTheService()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "hash-key");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("hash-key takes exactly one argument", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", output, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using CreditCheck.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -45,6 +46,7 @@ public static class InMemoryStoreBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<CheckCounter>(sp => new InMemoryCheckCounter(
             StateFolder(sp), sp.GetRequiredService<TimeProvider>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ICommitmentStore>(sp => new InMemoryCommitmentStore(StateFolder(sp))));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InMemoryStoreStartup>());
         builder.Services.TryAddSingleton(_ => new InMemoryFeedbackStore());
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackReader>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
@@ -55,4 +57,18 @@ public static class InMemoryStoreBuilderExtensions
         services.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value.DataDirectory is { } directory
             ? InMemoryCommitmentStore.StateFolder(directory)
             : null;
+}
+
+/// <summary>Loads the store's data when the host starts: a bad seed row then fails the start, naming the row, not
+/// the first check with an error the caller cannot act on (found from outside: a service answered every check with
+/// a bare 500). Asks for whatever store is registered, so a later <c>UseRedis</c> loads no unused data.</summary>
+internal sealed class InMemoryStoreStartup(ICreditStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        GC.KeepAlive(store); // resolved, hence loaded, by now
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
