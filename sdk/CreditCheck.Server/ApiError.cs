@@ -49,8 +49,8 @@ internal sealed partial record ApiError(int Status, string Code, string Title, s
                 string.Create(CultureInfo.InvariantCulture, $"超过 {max} 字节。"))]);
 
     public static ApiError UnsupportedMediaType(string? contentType) =>
-        new(415, "unsupported-media-type", "Send the body as application/json.", "请求体须为 application/json。",
-            [new FieldProblem("Content-Type", $"'{contentType}' is not application/json.", $"“{contentType}”不是 application/json。")]);
+        new(415, "unsupported-media-type", "Send the body as application/json in UTF-8.", "请求体须为 UTF-8 编码的 application/json。",
+            [new FieldProblem("Content-Type", $"'{contentType}' is not application/json in UTF-8.", $"“{contentType}”不是 UTF-8 编码的 application/json。")]);
 
     public static ApiError Unauthorized(bool presented) => presented
         ? new(401, "unknown-key", "The key is not one of a configured client.", "调用密钥无效。", [])

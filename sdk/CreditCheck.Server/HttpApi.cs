@@ -10,6 +10,10 @@ internal static class HttpApi
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+
+        // {"subject": A, "subject": B} is refused, not read as B: a proxy or a log that reads the first would see
+        // another subject than the one checked.
+        AllowDuplicateProperties = false,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
@@ -105,8 +109,7 @@ internal static class HttpApi
         where T : class
     {
         var request = context.Request;
-        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        if (request.ContentType is { } type && !IsUtf8Json(type))
         {
             return (null, ApiError.UnsupportedMediaType(type));
         }
@@ -135,6 +138,13 @@ internal static class HttpApi
             return (null, ApiError.Json(null, e.Message));
         }
     }
+
+    /// <summary>application/json or a +json type, in UTF-8 (JSON's only encoding, RFC 8259 §8.1): a body declared in
+    /// another charset (GBK, say) is refused by name, not misread as broken JSON.</summary>
+    private static bool IsUtf8Json(string contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
 
     private static Task WriteAsync<T>(HttpContext context, int status, T value)
     {

@@ -156,7 +156,20 @@ def case_malformed_json():
     typed = problem(post("/v1/checks", {"subject": 12, "scenario": SCENARIO}), 400, "invalid-json", "subject")
     media = problem(requests.post(BASE + "/v1/checks", data="subject=1", headers={**headers(), "Content-Type": "application/x-www-form-urlencoded"}, timeout=30),
                     415, "unsupported-media-type", "Content-Type")
-    return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"]}
+    # Found from outside: the last of two "subject" keys was checked; a GBK body was called broken JSON, and a
+    # Content-Type such as application/jsonx was taken as JSON.
+    twice = problem(requests.post(BASE + "/v1/checks", data=('{"subject":"%s","subject":"%s","scenario":"%s"}' % (LISTED, CLEAN, SCENARIO)).encode("utf-8"),
+                                  headers={**headers(), "Content-Type": "application/json"}, timeout=30), 400, "invalid-json")
+    assert "subject" in twice["detail"], twice
+    gbk = problem(requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s","operator":"李四"}' % (CLEAN, SCENARIO)).encode("gbk"),
+                                headers={**headers(), "Content-Type": "application/json; charset=gbk"}, timeout=30), 415, "unsupported-media-type", "Content-Type")
+    assert "UTF-8" in gbk["detail"], gbk
+    jsonx = problem(requests.post(BASE + "/v1/checks", data='{}', headers={**headers(), "Content-Type": "application/jsonx"}, timeout=30),
+                    415, "unsupported-media-type", "Content-Type")
+    utf8 = requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s"}' % (CLEAN, SCENARIO)).encode("utf-8"),
+                         headers={**headers(), "Content-Type": "application/json; charset=UTF-8"}, timeout=30)
+    assert utf8.status_code == 200, utf8.text
+    return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"], "twice": twice["detail"], "gbk": gbk["code"], "jsonx": jsonx["code"]}
 
 
 def case_too_large():
