@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace CreditCheck.Server;
 
@@ -10,7 +9,7 @@ namespace CreditCheck.Server;
 /// <param name="Title">English title.</param>
 /// <param name="TitleZh">Chinese title.</param>
 /// <param name="Errors">The fields at fault, with the problem in both languages; may be empty.</param>
-internal sealed partial record ApiError(int Status, string Code, string Title, string TitleZh, IReadOnlyList<FieldProblem> Errors)
+internal sealed record ApiError(int Status, string Code, string Title, string TitleZh, IReadOnlyList<FieldProblem> Errors)
 {
     public string Detail => Errors.Count == 0 ? Title : string.Join(" ", Errors.Select(e => $"{e.Field}: {e.Problem}"));
 
@@ -21,8 +20,9 @@ internal sealed partial record ApiError(int Status, string Code, string Title, s
 
     public static ApiError Missing(string field) => Invalid(field, "is required.", "必填。");
 
-    public static ApiError InvalidSubject(string field, string problem) =>
-        new(400, "invalid-subject", "The subject is not a valid identifier.", "主体代码无效。", [new FieldProblem(field, problem, SubjectProblemZh(problem))]);
+    /// <summary>The parser's own texts (<see cref="SubjectIdError"/>), English and Chinese.</summary>
+    public static ApiError InvalidSubject(string field, string problem, string problemZh) =>
+        new(400, "invalid-subject", "The subject is not a valid identifier.", "主体代码无效。", [new FieldProblem(field, problem, problemZh)]);
 
     public static ApiError UnknownScenario(string field, string scenario, string catalogVersion, string topLevel) =>
         new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
@@ -77,46 +77,4 @@ internal sealed partial record ApiError(int Status, string Code, string Title, s
 
     private static string FieldOf(string? jsonPath) =>
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
-
-    /// <summary>The parser's English message, said in Chinese for the clerk (positions and characters kept).</summary>
-    private static string SubjectProblemZh(string problem)
-    {
-        if (CharacterAt().Match(problem) is { Success: true } c)
-        {
-            return $"第{c.Groups[2].Value}位字符{c.Groups[1].Value}不允许。";
-        }
-
-        if (CheckCharacter().Match(problem) is { Success: true } k)
-        {
-            return $"第{k.Groups[1].Value}位校验码为“{k.Groups[2].Value}”，按前面各位应为“{k.Groups[3].Value}”。";
-        }
-
-        if (Length().Match(problem) is { Success: true } l)
-        {
-            return $"位数不对：实际为{l.Groups[1].Value}位（统一社会信用代码、身份证号码均为18位）。";
-        }
-
-        if (problem.Contains("birth date", StringComparison.Ordinal))
-        {
-            return "身份证号码中的出生日期无效。";
-        }
-
-        if (problem.Contains("valid both as", StringComparison.Ordinal))
-        {
-            return "该代码既可作统一社会信用代码也可作身份证号码，请用 kind 指明 entity 或 person。";
-        }
-
-        return problem.Contains("empty", StringComparison.Ordinal) || problem.Contains("missing", StringComparison.Ordinal)
-            ? "主体代码为空。"
-            : "不是有效的统一社会信用代码或身份证号码。";
-    }
-
-    [GeneratedRegex(@"character ('.'(?: \(U\+[0-9A-F]{4}\))?|U\+[0-9A-F]{4}) at position (\d+) is not")]
-    private static partial Regex CharacterAt();
-
-    [GeneratedRegex(@"check (?:character|digit) at position (\d+) is '(.)' but the first \d+ \w+ require '(.)'")]
-    private static partial Regex CheckCharacter();
-
-    [GeneratedRegex(@"must have .*got (\d+)\.")]
-    private static partial Regex Length();
 }

@@ -214,9 +214,9 @@ internal sealed class CheckService(
             return ApiError.Invalid(prefix + "kind", $"'{body.Kind}' is not entity or person.", $"“{body.Kind}”不是 entity（法人）或 person（自然人）。");
         }
 
-        if (!TryParseSubject(body.Subject, kind, out var subject, out var problem))
+        if (!TryParseSubject(body.Subject, kind, out var subject, out var problem, out var problemZh))
         {
-            return ApiError.InvalidSubject(prefix + "subject", problem);
+            return ApiError.InvalidSubject(prefix + "subject", problem, problemZh);
         }
 
         if (string.IsNullOrWhiteSpace(body.Scenario))
@@ -245,33 +245,46 @@ internal sealed class CheckService(
     }
 
     /// <summary>Parses as the given kind, or as whichever kind the identifier is valid as.</summary>
-    private static bool TryParseSubject(string text, SubjectKind? kind, out SubjectId subject, out string problem)
+    private static bool TryParseSubject(string text, SubjectKind? kind, out SubjectId subject, out string problem, out string problemZh)
     {
         if (kind is { } given)
         {
-            var ok = SubjectId.TryParse(text, given, SubjectIdParseMode.Strict, out subject, out var message);
-            problem = message ?? string.Empty;
+            var ok = SubjectId.TryParseDetailed(text, given, SubjectIdParseMode.Strict, out subject, out var error);
+            (problem, problemZh) = (error?.Message ?? string.Empty, error?.ChineseMessage ?? string.Empty);
             return ok;
         }
 
-        var asEntity = SubjectId.TryParse(text, SubjectKind.LegalEntity, SubjectIdParseMode.Strict, out var entity, out var entityError);
-        var asPerson = SubjectId.TryParse(text, SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, out var person, out var personError);
+        var asEntity = SubjectId.TryParseDetailed(text, SubjectKind.LegalEntity, SubjectIdParseMode.Strict, out var entity, out var entityError);
+        var asPerson = SubjectId.TryParseDetailed(text, SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, out var person, out var personError);
         if (asEntity && asPerson)
         {
             subject = default;
             problem = "is valid both as a 统一社会信用代码 and as a 居民身份证号码; say which with kind (entity or person).";
+            problemZh = "该代码既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 kind 指明 entity（法人）或 person（自然人）。";
             return false;
         }
 
         subject = asEntity ? entity : person;
-        problem = asEntity || asPerson ? string.Empty
-            : text.Trim().Length == 18 && char.IsAsciiDigit(text.Trim()[0]) && char.IsAsciiDigit(text.Trim()[^2]) && IsPersonLike(text)
-                ? personError ?? string.Empty
-                : entityError ?? string.Empty;
-        return asEntity || asPerson;
+        if (asEntity || asPerson)
+        {
+            (problem, problemZh) = (string.Empty, string.Empty);
+            return true;
+        }
+
+        // The kind meant is the one under which only the check character is wrong (a typo in a 统一社会信用代码 of
+        // digits is not an ID card's "character not allowed"); otherwise an 18-character code of digits reads as an
+        // ID card number.
+        var meant = (entityError!.Code, personError!.Code) switch
+        {
+            (SubjectIdErrorCode.CheckCharacterMismatch, not SubjectIdErrorCode.CheckCharacterMismatch) => entityError,
+            (not SubjectIdErrorCode.CheckCharacterMismatch, SubjectIdErrorCode.CheckCharacterMismatch) => personError,
+            _ => text.Trim().Length == 18 && IsPersonLike(text) ? personError : entityError,
+        };
+        (problem, problemZh) = (meant.Message, meant.ChineseMessage);
+        return false;
     }
 
-    // An 18-character code of digits (and a final X) reads as an ID card number: report the ID card's problem.
+    // An 18-character code of digits (and a final X) reads as an ID card number.
     private static bool IsPersonLike(string text) => text.Trim()[..17].All(char.IsAsciiDigit);
 
     /// <summary>An ArgumentException's message without the " (Parameter 'x')" suffix.</summary>

@@ -69,7 +69,9 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         var result = await Python.RunAsync("http_cases.py", "invalid_subject", fixture.For(Clients.Procurement));
 
         Assert.Contains("character 'I' at position 14", result.GetProperty("problem").GetString(), StringComparison.Ordinal);
-        Assert.Equal("第14位字符'I'不允许。", result.GetProperty("problemZh").GetString());
+        // The parser's own Chinese text, as the CLI prints it (no longer a translation of the English one).
+        Assert.StartsWith("统一社会信用代码第14位的字符 'I' 不允许", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("应为 'B'", result.GetProperty("typoZh").GetString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

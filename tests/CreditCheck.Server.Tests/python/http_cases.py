@@ -105,7 +105,10 @@ def case_invalid_subject():
     assert "position 14" in body["errors"][0]["problem"] and "第14位" in body["errors"][0]["problemZh"], body
     person = problem(post("/v1/checks", {"subject": "320102197207067645", "kind": "person", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
     assert "check character" in person["errors"][0]["problem"] and "校验码" in person["errors"][0]["problemZh"], person
-    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"]}
+    # Found from outside: a 统一社会信用代码 of digits with a wrong check character was reported as an ID card's error.
+    typo = problem(post("/v1/checks", {"subject": "91110108589192868C", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    assert "统一社会信用代码" in typo["errors"][0]["problem"] and "require 'B'" in typo["errors"][0]["problem"], typo
+    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"], "typoZh": typo["errors"][0]["problemZh"]}
 
 
 def case_missing_field():
