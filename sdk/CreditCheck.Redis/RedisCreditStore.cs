@@ -140,7 +140,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         get
         {
             var status = Status;
-            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError, status.Damage);
+            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError, status.Damage) { Catalog = _state?.Catalog };
         }
     }
 

@@ -64,7 +64,7 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
             var ticks = Interlocked.Read(ref _confirmedAtTicks);
             DateTimeOffset? confirmed = ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
             var fresh = _lastError is null && confirmed is { } at && _time.GetUtcNow() - at <= _maxStaleness;
-            return new StoreHealth(_catalog is not null, fresh, Interlocked.Read(ref _version), confirmed, _lastError);
+            return new StoreHealth(_catalog is not null, fresh, Interlocked.Read(ref _version), confirmed, _lastError) { Catalog = _catalog };
         }
     }
 

@@ -16,7 +16,12 @@ public interface IStoreHealth
 /// <param name="LastError">The last error talking to the shared store, or null.</param>
 /// <param name="Damage">What is wrong with the store's data (missing or damaged keys), or null; while set,
 /// the store answers no subject "not listed" and the health check reports unhealthy.</param>
-public readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError, string? Damage = null);
+public readonly record struct StoreHealth(bool Synchronized, bool Fresh, long Sequence, DateTimeOffset? ConfirmedAt, string? LastError, string? Damage = null)
+{
+    /// <summary>The catalog the store answers with now, or null before its first sync (or when the store does not
+    /// say): what a host shows or validates scenarios against without asking the store about a subject.</summary>
+    public Catalog.CreditCatalog? Catalog { get; init; }
+}
 
 /// <summary>What the feedback delivery knows of its backlog, for the health check and gauges.</summary>
 internal interface IFeedbackHealth

@@ -37,7 +37,7 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
     public long Sequence => Interlocked.Read(ref _sequence);
 
     /// <summary>Always synchronized and current: the data is here.</summary>
-    StoreHealth IStoreHealth.Health => new(true, true, Sequence, null, null);
+    StoreHealth IStoreHealth.Health => new(true, true, Sequence, null, null) { Catalog = Catalog };
 
     /// <summary>How many entries the store holds.</summary>
     public int EntryCount => Volatile.Read(ref _entryCount);
