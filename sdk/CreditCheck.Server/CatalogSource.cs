@@ -70,6 +70,11 @@ internal sealed record CatalogView(CreditCatalog Catalog, DateTimeOffset Fetched
     /// (it then uses the nearest declared ancestor).</summary>
     public bool Knows(string scenario)
     {
+        if (!Scenario.IsWellFormedCode(scenario))
+        {
+            return false; // as the checker: 'procurement..bid' is not read as 'procurement'
+        }
+
         var code = scenario.AsSpan();
         while (true)
         {

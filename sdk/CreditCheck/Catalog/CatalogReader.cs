@@ -21,6 +21,8 @@ internal static partial class CatalogReader
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*$")]
     private static partial Regex ScenarioPattern();
 
+    internal static bool IsScenarioCode(string code) => ScenarioPattern().IsMatch(code);
+
     // Strict reading: a property given twice in one object is an error (the last one would win
     // silently, and a changed catalog could pass under an unchanged version).
     private static readonly JsonSerializerOptions ReadOptions = new(CatalogJsonContext.Default.Options)

@@ -91,7 +91,7 @@ internal sealed class CompiledCatalog
 
         if (!_fallbacks.TryGetValue(code, out index))
         {
-            index = FindAncestor(code);
+            index = CatalogReader.IsScenarioCode(code) ? FindAncestor(code) : -1;
             if (_fallbacks.Count < MaxRememberedFallbacks)
             {
                 _fallbacks.TryAdd(code, index); // bounded: hosts may send arbitrary codes

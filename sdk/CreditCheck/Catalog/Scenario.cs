@@ -12,6 +12,14 @@ public sealed class Scenario
     /// <summary>Hierarchical code such as <c>licensing</c> or <c>procurement.bid</c>.</summary>
     public required string Code { get; init; }
 
+    /// <summary>Whether <paramref name="code"/> is written as a scenario code: lower-case letters and digits, words joined
+    /// by <c>-</c>, levels by <c>.</c> (<c>procurement.bid</c>). Only such a code falls back to its nearest declared
+    /// ancestor; <c>procurement..bid</c>, <c>procurement.</c> or <c>procurement.*</c> is refused, not read as
+    /// <c>procurement</c>.</summary>
+    /// <param name="code">A requested scenario code.</param>
+    /// <returns>Whether it is well formed.</returns>
+    public static bool IsWellFormedCode(string code) => CatalogReader.IsScenarioCode(code);
+
     /// <summary>Chinese name, e.g. 政府采购.</summary>
     public required string Name { get; init; }
 

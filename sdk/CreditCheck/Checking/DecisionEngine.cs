@@ -399,6 +399,14 @@ internal static class DecisionEngine
             return index;
         }
 
+        if (!Catalog.Scenario.IsWellFormedCode(code))
+        {
+            throw new ArgumentException(
+                $"Scenario '{code}' is not a scenario code: lower-case words joined by '-', levels by '.', such as 'procurement.bid'. "
+                + $"Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",
+                nameof(code));
+        }
+
         throw new ArgumentException(
             $"Scenario '{code}' is not in catalog {catalog.Source.Version}, nor is any ancestor of it. "
             + $"Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",

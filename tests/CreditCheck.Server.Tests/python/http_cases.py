@@ -125,6 +125,9 @@ def case_unknown_scenario():
     # an undeclared sub-code of a declared scenario is not unknown: the nearest ancestor answers
     d = check(CLEAN, scenario="procurement.bid.opening")
     assert d["resolvedScenario"] == "procurement.bid", d
+    # a code that is not written as one is refused, not read as its ancestor (found from outside)
+    for malformed in ("procurement..bid", "procurement.", "procurement.*"):
+        problem(post("/v1/checks", {"subject": CLEAN, "scenario": malformed}), 400, "unknown-scenario", "scenario")
     return {"problem": body["errors"][0]["problem"], "batchField": batch["errors"][0]["field"]}
 
 

@@ -52,6 +52,25 @@ public sealed class DecisionEngineTests
         Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
     }
 
+    [Theory]
+    [InlineData("procurement..bid")]
+    [InlineData("procurement.")]
+    [InlineData("procurement.*")]
+    [InlineData("procurement.Bid")]
+    [InlineData("procurement.bid_open")]
+    public async Task CheckAsync_MalformedSubScenario_IsRefused_NotReadAsItsAncestor(string code)
+    {
+        // Found from outside: 'recruitment..civil-servant' resolved to 'recruitment' and lost the statutory bar.
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await harness.CheckAsync(Subjects.Tencent, code));
+
+        Assert.Contains($"'{code}' is not a scenario code", error.Message, StringComparison.Ordinal);
+        Assert.False(CreditCheck.Catalog.Scenario.IsWellFormedCode(code));
+        Assert.True(CreditCheck.Catalog.Scenario.IsWellFormedCode("procurement.bid-opening.day-2"));
+    }
+
     [Fact]
     public async Task CheckAsync_UnknownScenario_ThrowsNamingItAndTheKnownOnes()
     {
