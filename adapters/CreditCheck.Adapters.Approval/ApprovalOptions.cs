@@ -85,7 +85,8 @@ public enum FacilitationEligibility
     None = 0,
 
     /// <summary>Applicants to whom the catalog grants it in the matter's scenario: a measure for every
-    /// applicant in good standing (the default catalog's 告知承诺 and 容缺受理 on <c>licensing</c>, 国办发〔2020〕42号),
+    /// applicant in good standing (the default catalog's 告知承诺 and 容缺受理 on <c>licensing</c>: 粤办函〔2021〕326号,
+    /// 广信用办〔2023〕2号),
     /// or a red list's benefit; the engine voids either while a 失信 record is in force.</summary>
     Catalog = 1,
 
@@ -96,6 +97,6 @@ public enum FacilitationEligibility
 #pragma warning restore CA1069
 
     /// <summary>Any applicant without a 失信 record: no party has an entry in force on a punishment or watch
-    /// list, nothing was voided, and the check was not degraded (国办发〔2020〕42号).</summary>
+    /// list, nothing was voided, and the check was not degraded (a 失信 record excludes it: 国办发〔2020〕42号).</summary>
     NoAdverseRecord = 2,
 }

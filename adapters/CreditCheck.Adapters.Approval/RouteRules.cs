@@ -10,7 +10,7 @@ namespace CreditCheck.Adapters.Approval;
 /// offered and allowed, else 容缺受理 when materials are missing and allowed, else the green channel when a
 /// red list earns it, else the standard procedure. Benefits are the principal applicant's only (the
 /// enterprise when given); 告知承诺 and 容缺受理 also need every party free of any 失信 record in force,
-/// related-person listings included (国办发〔2020〕42号).
+/// related-person listings included (国办发〔2020〕42号 excludes 失信 records from 告知承诺; local 容缺受理 rules, 容缺受理).
 /// </summary>
 internal static class RouteRules
 {

@@ -340,7 +340,7 @@ internal static class EvidenceFormat
 
         if (e.DecisionReference is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"；文号：{e.DecisionReference}");
+            text.Append(CultureInfo.InvariantCulture, $"；文号/案号：{e.DecisionReference}"); // a court listing cites its 案号
         }
 
         if (Date(e.ListedOn) is { } listed)

@@ -17,6 +17,7 @@ public sealed class ProcurementOptions
     };
 
     /// <summary>The query channel named in every evidence record (查询渠道). Default
-    /// "CreditCheck 联合奖惩信用核查（信用中国、中国政府采购网名单数据）".</summary>
-    public string QueryChannel { get; set; } = "CreditCheck 联合奖惩信用核查（信用中国、中国政府采购网名单数据）";
+    /// "CreditCheck 联合奖惩信用核查（本地名单数据）": the SDK cannot know where the operator's lists came from, so
+    /// name the real channel (e.g. 信用中国、中国政府采购网) when the lists are loaded from it.</summary>
+    public string QueryChannel { get; set; } = "CreditCheck 联合奖惩信用核查（本地名单数据）";
 }

@@ -29,8 +29,8 @@ public sealed record ProcurementProject
     public string? Operator { get; init; }
 }
 
-/// <summary>The stage of a procurement at which credit is checked (财库〔2016〕125号: between the
-/// announcement and the bid deadline, and again before award).</summary>
+/// <summary>The stage of a procurement at which credit is checked (财库〔2016〕125号: between the announcement and
+/// the bid deadline; a check at a later stage is the purchaser's own choice).</summary>
 public enum ProcurementStage
 {
     /// <summary>供应商报名 / 资格审查.</summary>

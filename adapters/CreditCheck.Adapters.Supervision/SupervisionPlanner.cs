@@ -182,7 +182,9 @@ public sealed class SupervisionPlanner
         if (seriousAlways && decision.MatchedEntries.FirstOrDefault(e => e.IsInForce && !e.IsRelatedPerson
             && e.List is { Category: ListCategory.Punishment, Severity: ListSeverity.Serious }) is { } serious)
         {
-            return (InspectionTier.Always, $"列入{serious.List!.Name}（严重失信主体名单，{serious.List.LegalBasis}），全部抽查");
+            // The rule is the catalog's inspection policy (local policy, cited in the plan's basis), not the list's
+            // own regulation: citing the list's basis here read as if that document required 全部抽查.
+            return (InspectionTier.Always, $"列入{serious.List!.Name}（严重失信主体名单），按目录抽查比例规定全部抽查（地方政策）");
         }
 
         if (decision.IsDegraded || decision.UnreadableEntries.Count > 0 || decision.MatchedEntries.Any(e => e.State == EntryState.UnknownList))

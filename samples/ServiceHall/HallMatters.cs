@@ -22,7 +22,8 @@ public static class HallMatters
             new MatterSettings
             {
                 Scenario = "licensing", Name = "道路货物运输经营备案",
-                // Open to any applicant without a 失信 record whatever the catalog says (国办发〔2020〕42号); the other
+                // Open to any applicant without a 失信 record whatever the catalog says (a 失信 record excludes it:
+                // 国办发〔2020〕42号); the other
                 // matters follow the catalog, which with the default catalog does the same on licensing matters.
                 Commitment = FacilitationEligibility.NoAdverseRecord,
                 TolerantAcceptance = FacilitationEligibility.NoAdverseRecord,

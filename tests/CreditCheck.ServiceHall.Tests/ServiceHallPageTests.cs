@@ -124,7 +124,7 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
         await Expect(refusal).ToContainTextAsync("拒绝参与政府采购活动");
         await Expect(refusal).ToContainTextAsync("法律依据：" + LegalBasis("procurement-refusal"));
         await Expect(hallPage.Summary).ToContainTextAsync("财库〔2016〕125号");
-        await Expect(hallPage.Page.Locator("#checks")).ToContainTextAsync("失信被执行人名单（有效，(2025)沪0115执8599号）");
+        await Expect(hallPage.Page.Locator("#checks")).ToContainTextAsync("失信被执行人名单（有效，（2025）沪0115执8599号）");
         await Screenshots.SaveAsync(hallPage.Page, "05-sample-blacklisted-refused");
     }
 

@@ -27,8 +27,9 @@ public sealed class Measure
     /// <summary>For a benefit only: whether it applies, in its scenarios, to every subject in good standing —
     /// no 失信 record in force there (no punishment or watch entry acting in the scenario, none suspended by
     /// objection, on an unknown list or unreadable) — not only to listed ones. 告知承诺 and 容缺受理 are for
-    /// every applicant without a 失信 record on the matters that allow them (国办发〔2020〕42号). Voided, like
-    /// any benefit, while a 失信 record is in force.</summary>
+    /// every applicant without a 失信 record on the matters that allow them (粤办函〔2021〕326号: 全面推行信用告知承诺制度;
+    /// 广信用办〔2023〕2号, 四川广汉市: 应先行受理); 国办发〔2020〕42号 excludes 失信 records and false promises. Voided,
+    /// like any benefit, while a 失信 record is in force.</summary>
     public bool AppliesInGoodStanding { get; init; }
 
     /// <summary>The kinds of subject it applies to (e.g. only natural persons for 不得录用为公务员); empty for

@@ -130,7 +130,7 @@ internal static class DecisionEngine
         var order = new List<Measure>();
         var floor = DecisionOutcome.Clear;
 
-        // What voids benefits (国办发〔2020〕42号: no 告知承诺, no 容缺受理 with a 失信 record): an entry
+        // What voids benefits (国办发〔2020〕42号: no 告知承诺 with a 失信 record; local rules: no 容缺受理): an entry
         // in force on a punishment or watch list, one whose measures an objection suspends, one on a
         // list the catalog lacks, or one that could not be read. The first found is named.
         (string Chinese, string English)? blocker = null;

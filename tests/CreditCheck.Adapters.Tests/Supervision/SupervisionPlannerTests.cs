@@ -96,7 +96,7 @@ public sealed class SupervisionPlannerTests : IAsyncLifetime
 
         Assert.Equal(Size, plan.Population);
         Assert.Equal(plan.Groups.Sum(g => g.Drawn), plan.Drawn);
-        Assert.Equal("2026.12.2", plan.CatalogVersion);
+        Assert.Equal("2026.12.3", plan.CatalogVersion);
         Assert.Contains("国办发〔2019〕35号", plan.RatioBasis, StringComparison.Ordinal);
         Assert.All(assignments, a => Assert.Equal(a.Draw < a.Ratio, a.Drawn));
     }
@@ -111,7 +111,7 @@ public sealed class SupervisionPlannerTests : IAsyncLifetime
         Assert.Contains("失信被执行人名单", listed.Reason, StringComparison.Ordinal);
         var top = assignments[20];
         Assert.Equal(InspectionTier.Reduced, top.Tier);
-        Assert.Equal("降低抽查比例和频次：公共信用综合评价A级（信用较好）（国办发〔2019〕35号（信用分级分类监管，“无事不扰”）；“双随机、一公开”监管相关规定）", top.Reason);
+        Assert.Equal("降低抽查比例和频次：公共信用综合评价A级（信用较好）（国办发〔2019〕35号（对信用较好、风险较低的市场主体，可合理降低抽查比例和频次）；“双随机、一公开”监管相关规定）", top.Reason);
         Assert.Equal(["public-credit-rating:A"], top.Ratings);
         var low = assignments[11];
         Assert.Equal(InspectionTier.Increased, low.Tier);
