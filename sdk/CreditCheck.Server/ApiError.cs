@@ -39,9 +39,23 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
             [new FieldProblem("checkId", $"'{checkId}' was not decided by this service for this client, or is older than the decisions it keeps.",
                 $"“{checkId}”不是本服务为该调用方作出的核查，或已超过保留期限。")]);
 
-    public static ApiError Json(string? path, string message) =>
-        new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
-            [new FieldProblem(FieldOf(path), message, "JSON格式或字段类型不正确。")]);
+    public static ApiError Json(string? path, string message)
+    {
+        var field = FieldOf(path);
+
+        // System.Text.Json names the .NET type it wanted ("could not be converted to System.Nullable`1[System.Guid]"):
+        // a caller in Java or Python learns nothing from that, and the service's internals are not theirs to read.
+        return message.Contains("could not be converted to", StringComparison.Ordinal)
+            ? new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
+                [new FieldProblem(field, $"the value of {field} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值类型不正确（见 /openapi/v1.json）。")])
+            : new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
+                [new FieldProblem(field, message, "JSON格式不正确。")]);
+    }
+
+    public static ApiError NoSuchPath(string method, string path) =>
+        new(404, "not-found", "No such endpoint.", "没有该接口。",
+            [new FieldProblem("path", $"{method} {path} is not an endpoint of this service: POST /v1/checks, POST /v1/checks:batch, POST /v1/feedback, GET /v1/catalog.",
+                $"{method} {path} 不是本服务的接口：POST /v1/checks、POST /v1/checks:batch、POST /v1/feedback、GET /v1/catalog。")]);
 
     public static ApiError TooLarge(long max) =>
         new(413, "body-too-large", "The request body is too large.", "请求体过大。",

@@ -243,6 +243,9 @@ public static class ServerApp
         });
         HttpApi.Map(app);
         app.MapGrpcService<Grpc.CreditCheckGrpcService>();
+
+        // Anything else: a problem+json 404 that lists the endpoints, not an empty body.
+        app.MapFallback(context => ClientAuthentication.WriteErrorAsync(context, ApiError.NoSuchPath(context.Request.Method, context.Request.Path)));
         return app;
     }
 

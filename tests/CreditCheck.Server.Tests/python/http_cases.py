@@ -160,6 +160,11 @@ def case_malformed_json():
     response = requests.post(BASE + "/v1/checks", data='{"subject": "9135', headers={**headers(), "Content-Type": "application/json"}, timeout=30)
     body = problem(response, 400, "invalid-json")
     typed = problem(post("/v1/checks", {"subject": 12, "scenario": SCENARIO}), 400, "invalid-json", "subject")
+    # no .NET type names in what a caller reads (found from outside: "System.Nullable`1[System.Guid]")
+    uuid_typed = problem(post("/v1/feedback", {"checkId": "nope", "allExecuted": True}), 400, "invalid-json", "checkId")
+    assert "System." not in json.dumps(uuid_typed) and "CreditCheck." not in json.dumps(uuid_typed), uuid_typed
+    missing = problem(requests.get(BASE + "/v1/nothing-here", headers=headers(), timeout=30), 404, "not-found", "path")
+    assert "/v1/checks" in missing["errors"][0]["problem"], missing
     media = problem(requests.post(BASE + "/v1/checks", data="subject=1", headers={**headers(), "Content-Type": "application/x-www-form-urlencoded"}, timeout=30),
                     415, "unsupported-media-type", "Content-Type")
     # Found from outside: the last of two "subject" keys was checked; a GBK body was called broken JSON, and a
