@@ -150,6 +150,10 @@ public sealed class MeasureBody
 
     /// <summary>For a voided measure, why (English).</summary>
     public string? VoidReasonEnglish { get; init; }
+
+    /// <summary>The rating level that triggered it, as <c>rating:level</c> (e.g. <c>public-credit-rating:A</c>); null
+    /// when entries did (<see cref="TriggeredBy"/>).</summary>
+    public string? Rating { get; init; }
 }
 
 /// <summary>A list entry named by its list and id.</summary>
@@ -196,6 +200,11 @@ public sealed class EntryBody
 
     /// <summary>For a person listed because of an enterprise: the role.</summary>
     public string? RelatedRole { get; init; }
+
+    /// <summary>For a person listed because of an enterprise: true when listed in their own right (the list's full
+    /// measures), false when affected only through the enterprise's entry (only measures that reach related
+    /// persons, so often none: the answer may be <c>Clear</c>); null for anyone else.</summary>
+    public bool? ListedInOwnRight { get; init; }
 }
 
 /// <summary>The body of <c>POST /v1/feedback</c>: what was executed for one decision.</summary>

@@ -81,6 +81,8 @@ internal static class DecisionMapping
                 ValidUntil = Time(e.Entry.ValidUntil),
                 RelatedEnterprise = e.Entry.RelatedTo?.EnterpriseName ?? string.Empty,
                 RelatedRole = e.Entry.RelatedTo?.Role.ToString() ?? string.Empty,
+                ListedOn = Time(e.Entry.ListedOn),
+                ListedInOwnRight = e.IsCoListedPerson,
             });
         }
 
@@ -131,6 +133,7 @@ internal static class DecisionMapping
         TriggeredBy = [.. m.TriggeredBy.Select(e => new EntryReference(e.Entry.ListCode, e.Entry.EntryId))],
         VoidReason = m.VoidReason,
         VoidReasonEnglish = m.VoidReasonEnglish,
+        Rating = m.Rating?.ToString(),
     })];
 
     private static EntryBody Entry(MatchedEntry e) => new()
@@ -147,6 +150,7 @@ internal static class DecisionMapping
         ValidUntil = e.Entry.ValidUntil,
         RelatedEnterprise = e.Entry.RelatedTo?.EnterpriseName,
         RelatedRole = e.Entry.RelatedTo?.Role.ToString(),
+        ListedInOwnRight = e.Entry.RelatedTo is null ? null : e.IsCoListedPerson,
     };
 
     private static Grpc.AppliedMeasure ProtoMeasure(AppliedMeasure m)
@@ -160,6 +164,7 @@ internal static class DecisionMapping
             LegalBasis = m.LegalBasis,
             VoidReason = m.VoidReason ?? string.Empty,
             VoidReasonEnglish = m.VoidReasonEnglish ?? string.Empty,
+            Rating = m.Rating?.ToString() ?? string.Empty,
         };
         foreach (var e in m.TriggeredBy)
         {

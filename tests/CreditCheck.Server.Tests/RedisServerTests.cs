@@ -35,6 +35,18 @@ public sealed class RedisServerTests : IAsyncLifetime
                 ValidFrom = now.AddDays(-30),
                 ValidUntil = now.AddDays(700),
             }));
+
+            // A legal representative named because of an enterprise's entry (as in samples/data): the listed cases ask.
+            await publisher.UpsertAsync(new ListRecord(SubjectId.Parse("330106195906204898", SubjectKind.NaturalPerson), new ListEntry
+            {
+                EntryId = "srv-0002",
+                ListCode = "court-dishonest-debtors",
+                SubjectKind = SubjectKind.NaturalPerson,
+                SubjectName = "吴某某",
+                ListedOn = now.AddDays(-30),
+                ValidUntil = now.AddDays(700),
+                RelatedTo = new RelatedParty("示例晟达建设工程股份有限公司", "91110105MA933G639A", RelatedRole.LegalRepresentative),
+            }));
         }
 
         var environment = Clients.Environment();

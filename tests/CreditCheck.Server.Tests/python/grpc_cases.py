@@ -58,6 +58,9 @@ def case_listed():
     refusal = d.applied_measures[codes.index("procurement-refusal")]
     assert refusal.legal_basis and refusal.triggered_by[0].startswith("court-dishonest-debtors:"), refusal
     assert d.matched_entries[0].state == "InForce" and "失信" in d.explanation
+    assert d.matched_entries[0].listed_on and not d.matched_entries[0].listed_in_own_right, d
+    related = stub.Check(pb.CheckRequest(subject="330106195906204898", scenario=SCENARIO), metadata=metadata(), timeout=30)
+    assert related.matched_entries[0].related_role == "LegalRepresentative" and not related.matched_entries[0].listed_in_own_right, related
     uuid.UUID(d.check_id)
     return {"outcome": d.outcome, "measures": codes, "department": d.department, "checkId": d.check_id}
 

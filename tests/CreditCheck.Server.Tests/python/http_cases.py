@@ -57,7 +57,12 @@ def case_listed():
     assert refusal["legalBasis"] and refusal["name"] and refusal["kind"] == "Restriction" and refusal["effect"] == "Deny", refusal
     assert refusal["triggeredBy"][0]["list"] == "court-dishonest-debtors", refusal
     assert d["matchedEntries"][0]["state"] == "InForce", d
+    assert d["matchedEntries"][0]["listedOn"] and d["matchedEntries"][0]["listedInOwnRight"] is None, d
     assert "失信" in d["explanation"] and d["explanationEnglish"], d
+    # A legal representative affected only through the enterprise's entry: Clear here, and the entry says why.
+    related = check("330106195906204898")
+    entry = related["matchedEntries"][0]
+    assert entry["relatedRole"] == "LegalRepresentative" and entry["listedInOwnRight"] is False, related
     assert d["subject"] != LISTED and "*" in d["subject"], "the subject is masked"
     uuid.UUID(d["checkId"])
     return {"outcome": d["outcome"], "measures": sorted(applied), "department": d["department"], "path": d["path"],
