@@ -86,8 +86,15 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError Unavailable(string reason) =>
         new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理，请稍后重试。", []);
 
-    public static ApiError Feedback(string field, string problem) =>
-        Invalid(field, problem, "反馈内容与核查结果不符或不完整：" + problem);
+    /// <summary>A report the SDK refused: each problem under the API's name for its field (<c>ExecutedAt</c> →
+    /// <c>executedAt</c>, <c>Measures[0].Amount</c> → <c>measures[0].amount</c>), in both languages.</summary>
+    public static ApiError Feedback(FeedbackReportException e) =>
+        new(400, "invalid-field", "The feedback does not fit its decision or breaks a rule.", "反馈内容与核查结果不符或不合规。",
+            [.. e.Problems.Select(p => new FieldProblem(CamelCase(p.Field), p.Message, p.ChineseMessage))]);
+
+    /// <summary><c>Measures[0].Amount</c> → <c>measures[0].amount</c>: the SDK's property path as the JSON body names it.</summary>
+    private static string CamelCase(string path) =>
+        string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
     private static string FieldOf(string? jsonPath) =>
         string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;

@@ -165,9 +165,9 @@ internal sealed class CheckService(
                     EffectiveUntil = m.EffectiveUntil,
                 });
             }
-            catch (ArgumentException e)
+            catch (FeedbackReportException e)
             {
-                return (null, ApiError.Feedback(field, Plain(e)));
+                return (null, ApiError.Feedback(e));
             }
         }
 
@@ -181,9 +181,9 @@ internal sealed class CheckService(
         {
             records = await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false);
         }
-        catch (ArgumentException e)
+        catch (FeedbackReportException e)
         {
-            return (null, ApiError.Feedback("measures", Plain(e)));
+            return (null, ApiError.Feedback(e));
         }
         catch (IOException e)
         {

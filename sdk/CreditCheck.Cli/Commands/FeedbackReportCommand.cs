@@ -95,6 +95,11 @@ internal static class FeedbackReportCommand
                     ? await ReportToRedisAsync(settings, parse.GetValue(replicas), request, Report, ct)
                     : await ReportToMemoryAsync(context, parse, request, Report, ct);
             }
+            catch (FeedbackReportException e)
+            {
+                throw new CliException(ExitCodes.InvalidInput,
+                    $"反馈与该次核查不符，未记录：{string.Concat(e.Problems.Select(p => p.ChineseMessage))} — the report does not fit the decision, nothing was recorded: {e.Message}");
+            }
             catch (ArgumentException e)
             {
                 throw new CliException(ExitCodes.InvalidInput, $"反馈与该次核查不符，未记录 — the report does not fit the decision, nothing was recorded: {e.Message}");

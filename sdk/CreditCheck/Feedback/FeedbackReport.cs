@@ -120,34 +120,42 @@ public sealed record FeedbackReport
 
     private void Validate(MeasureFeedback feedback)
     {
+        var field = string.Create(CultureInfo.InvariantCulture, $"Measures[{_measures.Count}]");
         if (feedback.Result == ExecutionResult.NothingToExecute)
         {
-            throw new ArgumentException(
-                "NothingToExecute is not reported per measure: send a report without measures instead.", nameof(feedback));
+            throw Refused(feedback, field + ".Result", "NothingToExecute is not reported per measure: send a report without measures instead.",
+                "“无需执行”不按措施反馈：请发送不含措施的反馈。");
         }
 
         if (!Decision.AppliedMeasures.Any(a => a.Measure.Code == feedback.MeasureCode))
         {
-            var applied = Decision.AppliedMeasures.Count == 0
-                ? "it applied none"
-                : "it applied " + string.Join(", ", Decision.AppliedMeasures.Select(a => a.Measure.Code));
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Measure '{feedback.MeasureCode}' was not applied by check {Decision.CheckId}; {applied}."), nameof(feedback));
+            var codes = string.Join(", ", Decision.AppliedMeasures.Select(a => a.Measure.Code));
+            throw Refused(
+                feedback,
+                field + ".Measure",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"Measure '{feedback.MeasureCode}' was not applied by check {Decision.CheckId}; {(codes.Length == 0 ? "it applied none" : "it applied " + codes)}."),
+                $"该次核查未适用措施“{feedback.MeasureCode}”；{(codes.Length == 0 ? "该次核查未适用任何措施" : "适用的措施为 " + codes)}。");
         }
 
         if (_measures.Exists(m => m.MeasureCode == feedback.MeasureCode))
         {
-            throw new ArgumentException($"Measure '{feedback.MeasureCode}' is already in this report.", nameof(feedback));
+            throw Refused(feedback, field + ".Measure", $"Measure '{feedback.MeasureCode}' is already in this report.", $"措施“{feedback.MeasureCode}”在本次反馈中重复。");
         }
 
         if (feedback.Result is ExecutionResult.NotExecuted or ExecutionResult.Overridden && string.IsNullOrWhiteSpace(feedback.Reason))
         {
-            throw new ArgumentException($"Measure '{feedback.MeasureCode}' is {feedback.Result}: a reason is required.", nameof(feedback));
+            throw Refused(feedback, field + ".Reason", $"Measure '{feedback.MeasureCode}' is {feedback.Result}: a reason is required.",
+                $"措施“{feedback.MeasureCode}”为{(feedback.Result == ExecutionResult.NotExecuted ? "未执行" : "经批准不执行")}，须说明原因。");
         }
 
         if (feedback.Result == ExecutionResult.Overridden && string.IsNullOrWhiteSpace(feedback.OverriddenBy))
         {
-            throw new ArgumentException($"Measure '{feedback.MeasureCode}' is overridden: say who overrode it.", nameof(feedback));
+            throw Refused(feedback, field + ".OverriddenBy", $"Measure '{feedback.MeasureCode}' is overridden: say who overrode it.",
+                $"措施“{feedback.MeasureCode}”经批准不执行，须写明批准人。");
         }
     }
+
+    private static FeedbackReportException Refused(MeasureFeedback feedback, string field, string message, string chinese) =>
+        new(message, [new FeedbackProblem(field, message, chinese)], nameof(feedback));
 }

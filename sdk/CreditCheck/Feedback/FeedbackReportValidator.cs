@@ -11,62 +11,81 @@ internal static class FeedbackReportValidator
     // Clocks of hosts differ; an execution a little ahead of ours is not an error.
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming every problem of the report.</summary>
+    /// <summary>Throws <see cref="FeedbackReportException"/> naming every problem of the report.</summary>
     public static void Validate(FeedbackReport report, DateTimeOffset now)
     {
-        var problems = new List<string>();
+        var problems = new List<FeedbackProblem>();
         if (report.Decision.CheckId == Guid.Empty)
         {
-            problems.Add("the decision has no CheckId.");
+            problems.Add(new("CheckId", "the decision has no CheckId.", "核查结果没有核查编号。"));
         }
 
         if (report.Measures.Count == 0 && report.Decision.AppliedMeasures.Count > 0)
         {
             // An empty report means "nothing to execute"; said of a decision with measures it would
             // count a punishment as a plain check.
-            problems.Add($"it reports no measure, but the decision applied {string.Join(", ", report.Decision.AppliedMeasures.Select(a => a.Measure.Code))}: " +
-                "report each one (Executed, NotExecuted with the reason, Overridden), or AllExecuted().");
+            var codes = string.Join(", ", report.Decision.AppliedMeasures.Select(a => a.Measure.Code));
+            problems.Add(new(
+                "Measures",
+                $"it reports no measure, but the decision applied {codes}: report each one (Executed, NotExecuted with the reason, Overridden), or AllExecuted().",
+                $"反馈未包含任何措施，但该次核查适用了 {codes}：请逐项反馈（已执行、未执行并说明原因、经批准不执行），或全部已执行。"));
         }
 
-        Text(problems, "Department", report.Department);
-        Text(problems, "District", report.District);
-        Text(problems, "Operator", report.Operator);
-        Text(problems, "TransactionReference", report.TransactionReference);
-        Text(problems, "ItemCode", report.ItemCode);
-        Text(problems, "ItemName", report.ItemName);
+        Text(problems, "Department", "执行部门", report.Department);
+        Text(problems, "District", "行政区划", report.District);
+        Text(problems, "Operator", "经办人", report.Operator);
+        Text(problems, "TransactionReference", "业务编号", report.TransactionReference);
+        Text(problems, "ItemCode", "事项编码", report.ItemCode);
+        Text(problems, "ItemName", "事项名称", report.ItemName);
         if (report.ExecutedAt is { } executed && executed > now + FutureTolerance)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {executed:O} is in the future (now {now:O})."));
+            problems.Add(new(
+                "ExecutedAt",
+                string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {executed:O} is in the future (now {now:O})."),
+                string.Create(CultureInfo.InvariantCulture, $"执行时间 {executed:O} 晚于当前时间 {now:O}。")));
         }
 
-        foreach (var measure in report.Measures)
+        for (var i = 0; i < report.Measures.Count; i++)
         {
+            var measure = report.Measures[i];
+            var field = string.Create(CultureInfo.InvariantCulture, $"Measures[{i}].");
             var name = $"measure '{measure.MeasureCode}'";
-            Text(problems, name + " Reason", measure.Reason);
-            Text(problems, name + " OverriddenBy", measure.OverriddenBy);
-            Text(problems, name + " Outcome", measure.Outcome);
+            var measureZh = $"措施“{measure.MeasureCode}”的";
+            Text(problems, field + "Reason", measureZh + "原因", measure.Reason, name + " Reason");
+            Text(problems, field + "OverriddenBy", measureZh + "批准人", measure.OverriddenBy, name + " OverriddenBy");
+            Text(problems, field + "Outcome", measureZh + "处理结果", measure.Outcome, name + " Outcome");
             if (measure.Amount < 0)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} Amount is {measure.Amount}; an amount involved is not negative."));
+                problems.Add(new(
+                    field + "Amount",
+                    string.Create(CultureInfo.InvariantCulture, $"{name} Amount is {measure.Amount}; an amount involved is not negative."),
+                    string.Create(CultureInfo.InvariantCulture, $"{measureZh}涉及金额为 {measure.Amount}，不能为负数。")));
             }
 
             if (measure.EffectiveFrom is { } from && measure.EffectiveUntil is { } until && until < from)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} EffectiveUntil {until:O} is before EffectiveFrom {from:O}."));
+                problems.Add(new(
+                    field + "EffectiveUntil",
+                    string.Create(CultureInfo.InvariantCulture, $"{name} EffectiveUntil {until:O} is before EffectiveFrom {from:O}."),
+                    string.Create(CultureInfo.InvariantCulture, $"{measureZh}截止时间 {until:O} 早于开始时间 {from:O}。")));
             }
         }
 
         if (problems.Count > 0)
         {
-            throw new ArgumentException($"The feedback report on check {report.Decision.CheckId} is invalid: {string.Join(" ", problems)}", nameof(report));
+            throw new FeedbackReportException(
+                $"The feedback report on check {report.Decision.CheckId} is invalid: {string.Join(" ", problems.Select(p => p.Message))}", problems, nameof(report));
         }
     }
 
-    private static void Text(List<string> problems, string name, string? value)
+    private static void Text(List<FeedbackProblem> problems, string field, string chineseName, string? value, string? name = null)
     {
         if (value is { Length: > MaxTextLength })
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} is {value.Length} characters long; at most {MaxTextLength} are kept."));
+            problems.Add(new(
+                field,
+                string.Create(CultureInfo.InvariantCulture, $"{name ?? field} is {value.Length} characters long; at most {MaxTextLength} are kept."),
+                string.Create(CultureInfo.InvariantCulture, $"{chineseName}长 {value.Length} 字，最多保留 {MaxTextLength} 字。")));
         }
     }
 }

@@ -153,9 +153,16 @@ def case_unknown_check():
 def case_bad_feedback():
     d = check(LISTED)
     body = problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "green-channel", "result": "Executed"}]}),
-                   400, "invalid-field", "measures[0]")
+                   400, "invalid-field", "measures[0].measure")
+    assert "未适用措施" in body["errors"][0]["problemZh"] and "green-channel" in body["errors"][0]["problem"], body
     problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "NotExecuted"}]}),
-            400, "invalid-field", "measures[0]")
+            400, "invalid-field", "measures[0].reason")
+    # Found from outside: these were named 'measures', and problemZh was a Chinese prefix before the English text.
+    future = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True, "executedAt": "2099-01-01T00:00:00+08:00"}),
+                     400, "invalid-field", "executedAt")
+    assert "执行时间" in future["errors"][0]["problemZh"] and "ExecutedAt" not in future["errors"][0]["problemZh"], future
+    problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed", "amount": -5}]}),
+            400, "invalid-field", "measures[0].amount")
     problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Maybe"}]}),
             400, "invalid-field", "measures[0].result")
     return {"problem": body["errors"][0]["problem"]}
@@ -271,7 +278,7 @@ def case_evicted():
     assert answer.status_code == 202, answer.text
     assert sorted(answer.json()["recordKeys"]) == [uuid.UUID(benefit["checkId"]).hex + ":" + m for m in measures], answer.text
     wrong = problem(post("/v1/feedback", {"checkId": benefit["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed"}]}),
-                    400, "invalid-field", "measures[0]")
+                    400, "invalid-field", "measures[0].measure")
     assert all(m in wrong["errors"][0]["problem"] for m in measures), wrong
     reported = post("/v1/feedback", {"checkId": listed["checkId"], "allExecuted": True})
     assert reported.status_code == 202, reported.text

@@ -81,6 +81,7 @@ public sealed class FeedbackReportCommandTests(RedisFixture redis)
         Assert.Equal(Exit.InvalidInput, result.ExitCode);
         Assert.Contains("green-channel", result.Error, StringComparison.Ordinal);
         Assert.Contains("未记录", result.Error, StringComparison.Ordinal);
+        Assert.Contains("该次核查未适用措施“green-channel”", result.Error, StringComparison.Ordinal); // the operator reads why, in Chinese
         var exported = (await cli.RunOkAsync(["feedback", "export", "--since", "2020-01-01", "--until", "2100-01-01", "--format", "json", .. store])).Output;
         Assert.Empty(JsonNode.Parse(exported)!.AsArray());
     }

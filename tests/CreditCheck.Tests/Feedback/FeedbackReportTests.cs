@@ -12,7 +12,7 @@ public sealed class FeedbackReportTests
     {
         var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
 
-        var error = Assert.Throws<ArgumentException>(() => FeedbackReport.For(decision).Executed("green-channel"));
+        var error = Assert.Throws<FeedbackReportException>(() => FeedbackReport.For(decision).Executed("green-channel"));
 
         Assert.Contains("Measure 'green-channel' was not applied", error.Message, StringComparison.Ordinal);
         Assert.Contains("procurement-refusal", error.Message, StringComparison.Ordinal);
@@ -24,10 +24,10 @@ public sealed class FeedbackReportTests
         var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
         var report = FeedbackReport.For(decision).Executed("procurement-refusal");
 
-        var twice = Assert.Throws<ArgumentException>(() => report.Executed("procurement-refusal"));
-        var noReason = Assert.Throws<ArgumentException>(() => report.NotExecuted("everywhere-notice", " "));
-        var noOverrider = Assert.Throws<ArgumentException>(() => report.Overridden("everywhere-notice", "", "领导批准"));
-        var nothing = Assert.Throws<ArgumentException>(() => report.Add(new MeasureFeedback("everywhere-notice", ExecutionResult.NothingToExecute)));
+        var twice = Assert.Throws<FeedbackReportException>(() => report.Executed("procurement-refusal"));
+        var noReason = Assert.Throws<FeedbackReportException>(() => report.NotExecuted("everywhere-notice", " "));
+        var noOverrider = Assert.Throws<FeedbackReportException>(() => report.Overridden("everywhere-notice", "", "领导批准"));
+        var nothing = Assert.Throws<FeedbackReportException>(() => report.Add(new MeasureFeedback("everywhere-notice", ExecutionResult.NothingToExecute)));
 
         Assert.Contains("already in this report", twice.Message, StringComparison.Ordinal);
         Assert.Contains("a reason is required", noReason.Message, StringComparison.Ordinal);
@@ -54,13 +54,20 @@ public sealed class FeedbackReportTests
                 Department = new string('部', 1001),
             };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await feedback.ReportAsync(report));
+        var error = await Assert.ThrowsAsync<FeedbackReportException>(async () => await feedback.ReportAsync(report));
 
         Assert.Contains("ExecutedAt 2026-11-23T10:00:00.0000000+08:00 is in the future", error.Message, StringComparison.Ordinal);
         Assert.Contains("Department is 1001 characters long", error.Message, StringComparison.Ordinal);
         Assert.Contains("measure 'procurement-refusal' Amount is -5", error.Message, StringComparison.Ordinal);
         Assert.Contains("measure 'procurement-refusal' EffectiveUntil", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, feedback.Status.Backlog);
+
+        // Each problem named by its field, in English and Chinese (a service points its caller at the field).
+        var problems = error.Problems;
+        Assert.Equal(["Department", "ExecutedAt", "Measures[0].Amount", "Measures[0].EffectiveUntil"], problems.Select(p => p.Field));
+        Assert.Contains("执行时间", problems[1].ChineseMessage, StringComparison.Ordinal);
+        Assert.Contains("不能为负数", problems[2].ChineseMessage, StringComparison.Ordinal);
+        Assert.All(problems, p => Assert.Contains(p.Message, error.Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -70,7 +77,7 @@ public sealed class FeedbackReportTests
         await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
         var decision = await FeedbackData.DeniedAsync(harness);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await feedback.ReportAsync(FeedbackReport.For(decision)));
+        var error = await Assert.ThrowsAsync<FeedbackReportException>(async () => await feedback.ReportAsync(FeedbackReport.For(decision)));
 
         Assert.Contains("it reports no measure, but the decision applied procurement-refusal, everywhere-notice", error.Message, StringComparison.Ordinal);
         Assert.Equal(2, (await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal").Executed("everywhere-notice"))).Count);
