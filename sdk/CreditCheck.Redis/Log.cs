@@ -26,8 +26,11 @@ internal static partial class Log
     [LoggerMessage(2103, LogLevel.Information, "Full resync of namespace {Namespace}: {Reason}", EventName = "Resync")]
     public static partial void Resync(ILogger logger, string @namespace, string reason);
 
-    [LoggerMessage(2104, LogLevel.Warning, "Redis could not answer a lookup of {Subject}: {Reason}", EventName = "LookupFailed")]
-    public static partial void LookupFailed(ILogger logger, string subject, string reason);
+    [LoggerMessage(2104, LogLevel.Warning, "Redis could not answer a lookup of {Subject}: {Reason} ({Quiet} more lookups failed the same way since the last such warning)", EventName = "LookupFailed")]
+    public static partial void LookupFailed(ILogger logger, string subject, string reason, int quiet);
+
+    [LoggerMessage(2143, LogLevel.Debug, "Redis could not answer a lookup of {Subject} either ({Quiet} since the last warning): {Reason}", EventName = "LookupStillFailing")]
+    public static partial void LookupStillFailing(ILogger logger, string subject, int quiet, string reason);
 
     [LoggerMessage(2105, LogLevel.Warning, "Namespace {Namespace} was not synchronized within {Timeout}; checks are decided by the unavailability policy until it is: {Reason}", EventName = "NotReady")]
     public static partial void NotReady(ILogger logger, string @namespace, TimeSpan timeout, string reason);

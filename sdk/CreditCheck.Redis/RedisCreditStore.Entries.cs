@@ -233,7 +233,7 @@ public sealed partial class RedisCreditStore
         {
             var reason = $"Redis could not tell whether a subject the local filter holds, with no entry in {connection.Keys.Entries(subjects[0].Key)}, is listed ({cause.GetType().Name}: {cause.Message}).";
             _lastError = reason;
-            Log.LookupFailed(_logger, probes[owners![0]].Subject.Masked, reason);
+            LogLookupFailed(probes[owners![0]].Subject.Masked, reason);
             foreach (var i in owners.Distinct())
             {
                 lookups[i] = Fallback(state, probes[i], reason);

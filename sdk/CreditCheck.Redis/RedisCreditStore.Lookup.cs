@@ -483,11 +483,24 @@ public sealed partial class RedisCreditStore
         return pairs;
     }
 
+    /// <summary>Event 2104 once a minute while the same failure lasts (and when it changes); 2143, at Debug, between.</summary>
+    private void LogLookupFailed(string subject, string reason)
+    {
+        if (_lookupWarnings.ShouldWarn(reason, out var quiet))
+        {
+            Log.LookupFailed(_logger, subject, reason, quiet);
+        }
+        else
+        {
+            Log.LookupStillFailing(_logger, subject, quiet, reason);
+        }
+    }
+
     private SubjectLookup[] Failed(SyncState state, List<Probe> probes, Exception cause)
     {
         var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}).";
         _lastError = reason;
-        Log.LookupFailed(_logger, probes[0].Subject.Masked, reason);
+        LogLookupFailed(probes[0].Subject.Masked, reason);
         return [.. probes.Select(p => Fallback(state, p, reason))];
     }
 

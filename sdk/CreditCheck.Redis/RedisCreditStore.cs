@@ -34,6 +34,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private readonly CreditCheckOptions _checkOptions;
     private readonly IConnectionMultiplexer? _sharedMultiplexer;
     private readonly TimeProvider _time;
+    private readonly WarningThrottle _lookupWarnings;
     private readonly ILogger _logger;
     private readonly SubjectCache _cache;
     private readonly EntrySelector _selector;
@@ -94,6 +95,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         _cache = new SubjectCache(options.CacheCapacity);
         _selector = new EntrySelector(_logger, options.Namespace);
         _replicaBackoff = new ReplicaBackoff(_time);
+        _lookupWarnings = new WarningThrottle(_time, TimeSpan.FromMinutes(1));
     }
 
     /// <summary>The store's logger, which the feedback sink built over it writes to.</summary>

@@ -1,5 +1,6 @@
 using CreditCheck.Redis;
 using CreditCheck.Stores;
+using CreditCheck.Tests.Feedback;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.Options;
 
@@ -61,6 +62,33 @@ public sealed class RedisFailureTests
         Assert.True(decision.IsDegraded);
         Assert.Equal(DecisionOutcome.Review, decision.Outcome);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the check took {clock.Elapsed} with a 30 s StartupTimeout");
+    }
+
+    [Fact]
+    public async Task RedisKilled_EachFailedLookupIsNotAWarning_TheFirstIsAndTheRestAreCountedAtDebug()
+    {
+        // Found from outside: every check on a dead Redis logged its own warning (2104).
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        await harness.Publisher.UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(
+            RedisHarness.Options(server, harness.Namespace, o => o.OperationTimeout = TimeSpan.FromMilliseconds(300)),
+            new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300) }, null, TimeProvider.System, logs.Factory());
+        await store.StartAsync();
+        var checker = Checker(store, UnavailablePolicy.FailClosed);
+
+        await server.KillAsync();
+        await Task.Delay(500); // past MaxStaleness: every check reads Redis
+        var decisions = new List<CreditDecision>();
+        for (var i = 0; i < 5; i++)
+        {
+            decisions.Add(await CheckAsync(checker, Subjects.Huawei));
+        }
+
+        Assert.All(decisions, d => Assert.Equal((DecisionOutcome.Review, true), (d.Outcome, d.IsDegraded)));
+        Assert.Single(logs.Of(2104));
+        Assert.Equal(4, logs.Of(2143).Count);
     }
 
     [Fact]
