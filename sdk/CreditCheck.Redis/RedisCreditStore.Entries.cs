@@ -244,11 +244,11 @@ public sealed partial class RedisCreditStore
 
         if (sequence < applied)
         {
-            LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
+            var damage = NamespaceWentBack(applied, sequence);
             Wake(); // the feed's poll sees it too, and reads everything anew
             foreach (var i in owners!.Distinct())
             {
-                lookups[i] = Damaged(state, probes[i].Freshness, _damage ?? $"namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
+                lookups[i] = Damaged(state, probes[i].Freshness, damage);
             }
 
             return lookups;

@@ -426,13 +426,21 @@ public sealed partial class RedisCreditStore
     /// <summary>The namespace this host synced is gone or replaced in Redis (flushed, lost in a failover, set up again):
     /// what Redis now holds cannot tell that a subject is not listed, so, like damaged list data, it vouches for no one
     /// (every empty read is degraded) until a resync succeeds and clears it. No-op before the first sync.</summary>
-    private void LoseNamespace(string what)
+    /// <returns>The damage as reported.</returns>
+    private string LoseNamespace(string what)
     {
+        var damage = $"{what} (its data was flushed, lost or replaced since this host synced); no read from it is trusted to say a subject is not listed until the namespace is read anew";
         if (_state is not null)
         {
-            SetDamage($"{what} (its data was flushed, lost or replaced since this host synced); no read from it is trusted to say a subject is not listed until the namespace is read anew");
+            SetDamage(damage);
         }
+
+        return damage;
     }
+
+    /// <summary><see cref="LoseNamespace"/> for a change sequence lower than the one this host applied.</summary>
+    private string NamespaceWentBack(long applied, long sequence) =>
+        LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
 
     /// <summary>Logs a change of the damage, then makes it visible (whoever sees the new state finds it logged).</summary>
     private void SetDamage(string? damage)
@@ -481,7 +489,7 @@ public sealed partial class RedisCreditStore
 
                 if (sequence < applied)
                 {
-                    LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
+                    NamespaceWentBack(applied, sequence);
                     Log.Resync(_logger, _options.Namespace, $"the namespace went back from sequence {applied} to {sequence} (data replaced or flushed)");
                     return false;
                 }

@@ -185,6 +185,11 @@ internal sealed class CheckService(
         {
             return (null, ApiError.Feedback(e));
         }
+        catch (ArgumentException e)
+        {
+            // Any other refusal of the SDK (a store's own rule): still the caller's 400, never a 500.
+            return (null, ApiError.Invalid("measures", Plain(e), "反馈内容与核查结果不符或不合规。"));
+        }
         catch (IOException e)
         {
             return (null, ApiError.Unavailable("the feedback journal cannot be written (" + e.Message + ")."));
