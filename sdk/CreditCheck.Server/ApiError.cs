@@ -39,6 +39,13 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
             [new FieldProblem("checkId", $"'{checkId}' was not decided by this service for this client, or is older than the decisions it keeps.",
                 $"“{checkId}”不是本服务为该调用方作出的核查，或已超过保留期限。")]);
 
+    /// <summary>A body the JSON reader refused: its field, and what was wrong in words a caller can act on.</summary>
+    public static ApiError Json(System.Text.Json.JsonException e) =>
+        e.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal)
+            ? new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
+                [new FieldProblem(FieldOf(e.Path), $"the value of {FieldOf(e.Path)} is not UTF-8 text; send the body in UTF-8.", $"字段 {FieldOf(e.Path)} 的值不是 UTF-8 文本，请以 UTF-8 编码发送请求体。")])
+            : Json(e.Path, e.Message);
+
     public static ApiError Json(string? path, string message)
     {
         var field = FieldOf(path);

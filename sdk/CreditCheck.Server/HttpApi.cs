@@ -127,7 +127,7 @@ internal static class HttpApi
         }
         catch (JsonException e)
         {
-            return (null, ApiError.Json(e.Path, e.Message));
+            return (null, ApiError.Json(e));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -187,6 +187,10 @@ def case_malformed_json():
     gbk = problem(requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s","operator":"李四"}' % (CLEAN, SCENARIO)).encode("gbk"),
                                 headers={**headers(), "Content-Type": "application/json; charset=gbk"}, timeout=30), 415, "unsupported-media-type", "Content-Type")
     assert "UTF-8" in gbk["detail"], gbk
+    # GBK bytes sent as UTF-8 JSON (no charset): named as not UTF-8, not as a value of the wrong type
+    raw = problem(requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s","operator":"李四"}' % (CLEAN, SCENARIO)).encode("gbk"),
+                                headers={**headers(), "Content-Type": "application/json"}, timeout=30), 400, "invalid-json", "operator")
+    assert "UTF-8" in raw["errors"][0]["problem"] and "UTF-8" in raw["errors"][0]["problemZh"], raw
     jsonx = problem(requests.post(BASE + "/v1/checks", data='{}', headers={**headers(), "Content-Type": "application/jsonx"}, timeout=30),
                     415, "unsupported-media-type", "Content-Type")
     utf8 = requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s"}' % (CLEAN, SCENARIO)).encode("utf-8"),
