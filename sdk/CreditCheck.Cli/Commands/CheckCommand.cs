@@ -19,7 +19,7 @@ internal static class CheckCommand
         var scenario = new Option<string>("--scenario") { Description = "Scenario code, e.g. procurement.bid or licensing.", Required = true };
         var kind = SubjectArguments.Kind();
         var file = new Option<FileInfo?>("--file") { Description = "Check every identifier in this file (one per line)." };
-        var output = new Option<FileInfo?>("--out") { Description = "With --file: write the decisions here (CSV, or JSON when the name ends in .json)." };
+        var output = new Option<FileInfo?>("--out") { Description = "With --file: write the decisions here: CSV, a JSON array when the name ends in .json, JSON lines when it ends in .jsonl or .ndjson." };
         var command = new Command("check", "Check a subject (or a file of them) in a scenario, as a host would.") { subject, scenario, kind, file, output };
         command.SetAction(async (parse, ct) =>
         {
@@ -169,6 +169,26 @@ internal static class CheckCommand
 
     private static async Task WriteAsync(FileInfo output, List<(int Line, CreditDecision Decision)> decisions, List<(int Line, string Reason)> invalid, CancellationToken cancellationToken)
     {
+        if (output.Extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || output.Extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
+        {
+            // One decision per line, as on standard output (found from outside: a .jsonl file was written as CSV).
+            var lines = new StringBuilder();
+            foreach (var (line, decision) in decisions)
+            {
+                var node = DecisionJson(decision);
+                node["line"] = line;
+                lines.Append(node.ToJsonString(CliOutput.JsonLineOptions)).Append('\n');
+            }
+
+            foreach (var (line, reason) in invalid)
+            {
+                lines.Append(new JsonObject { ["line"] = line, ["error"] = reason }.ToJsonString(CliOutput.JsonLineOptions)).Append('\n');
+            }
+
+            await File.WriteAllTextAsync(output.FullName, lines.ToString(), cancellationToken);
+            return;
+        }
+
         if (output.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
         {
             var array = new JsonArray();

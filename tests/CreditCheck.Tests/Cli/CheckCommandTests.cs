@@ -135,6 +135,26 @@ public sealed class CheckCommandTests(RedisFixture redis)
         Assert.Contains("ids.txt:2:", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("out.jsonl")]
+    [InlineData("out.ndjson")]
+    public async Task CheckFile_OutJsonLines_WritesOneDecisionPerLine(string name)
+    {
+        // Found from outside: a .jsonl file was written as CSV.
+        using var cli = await WithDebtorsAsync();
+        var ids = cli.Write("ids.txt", $"{Rows.Company(1)}\n12345\n{Rows.Company(3)}\n");
+        var output = cli.PathOf(name);
+
+        var result = await cli.RunAsync("check", "--file", ids, "--scenario", "procurement", "--out", output);
+
+        Assert.Equal(Exit.SomeLinesInvalid, result.ExitCode);
+        var lines = File.ReadAllLines(output).Select(l => JsonNode.Parse(l)!).ToDictionary(n => n["line"]!.GetValue<int>());
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("Denied", lines[1]["outcome"]!.GetValue<string>());
+        Assert.Equal("Clear", lines[3]["outcome"]!.GetValue<string>());
+        Assert.NotEmpty(lines[2]["error"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task CheckFile_NoOut_WritesJsonLinesToStandardOutput()
     {
