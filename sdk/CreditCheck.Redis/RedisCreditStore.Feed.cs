@@ -114,7 +114,7 @@ public sealed partial class RedisCreditStore
                 // RepeatFeedWarningEvery failures; in between, one line at Debug: a dead Redis or a mistyped namespace
                 // fails on every retry, up to twice a second. Errors are compared by their start: the client's
                 // messages end with counters that change on every try.
-                var kind = error[..Math.Min(error.Length, 80)];
+                var kind = WarningThrottle.KindOf(error);
                 if (failures == 1 || kind != failing || failures % RepeatFeedWarningEvery == 0)
                 {
                     Log.FeedFailed(_logger, e, _options.Namespace);

@@ -10,11 +10,15 @@ internal sealed class WarningThrottle(TimeProvider time, TimeSpan interval)
     private DateTimeOffset _warnedAt;
     private int _quiet;
 
+    /// <summary>What makes two failures "the same": their messages' start (the client's end with counters that change
+    /// on every try).</summary>
+    public static string KindOf(string error) => error[..Math.Min(error.Length, 80)];
+
     /// <summary>True when <paramref name="error"/> is to be warned about. <paramref name="quiet"/>: how many failures of
     /// the same kind were not warned about since the last warning (counting this one when it is not).</summary>
     public bool ShouldWarn(string error, out int quiet)
     {
-        var kind = error[..Math.Min(error.Length, 80)]; // the client's messages end with counters that change every time
+        var kind = KindOf(error);
         var now = time.GetUtcNow();
         lock (_lock)
         {

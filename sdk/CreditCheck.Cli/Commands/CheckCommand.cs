@@ -140,9 +140,7 @@ internal static class CheckCommand
             // No output file: the decisions go to standard output as JSON lines; the summary to standard error.
             foreach (var (line, decision) in decisions)
             {
-                var node = DecisionJson(decision);
-                node["line"] = line;
-                context.Output.Out.WriteLine(node.ToJsonString(CliOutput.JsonLineOptions));
+                context.Output.Out.WriteLine(LineJson(line, decision).ToJsonString(CliOutput.JsonLineOptions));
             }
         }
 
@@ -167,6 +165,16 @@ internal static class CheckCommand
         return invalid.Count == 0 ? ExitCodes.Ok : decisions.Count > 0 ? ExitCodes.SomeLinesInvalid : ExitCodes.InvalidInput;
     }
 
+    /// <summary>A checked line's decision as JSON, with its line number (standard output, .jsonl and .json alike).</summary>
+    private static JsonObject LineJson(int line, CreditDecision decision)
+    {
+        var node = DecisionJson(decision);
+        node["line"] = line;
+        return node;
+    }
+
+    private static JsonObject InvalidLineJson(int line, string reason) => new() { ["line"] = line, ["error"] = reason };
+
     private static async Task WriteAsync(FileInfo output, List<(int Line, CreditDecision Decision)> decisions, List<(int Line, string Reason)> invalid, CancellationToken cancellationToken)
     {
         if (output.Extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || output.Extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
@@ -175,14 +183,12 @@ internal static class CheckCommand
             var lines = new StringBuilder();
             foreach (var (line, decision) in decisions)
             {
-                var node = DecisionJson(decision);
-                node["line"] = line;
-                lines.Append(node.ToJsonString(CliOutput.JsonLineOptions)).Append('\n');
+                lines.Append(LineJson(line, decision).ToJsonString(CliOutput.JsonLineOptions)).Append('\n');
             }
 
             foreach (var (line, reason) in invalid)
             {
-                lines.Append(new JsonObject { ["line"] = line, ["error"] = reason }.ToJsonString(CliOutput.JsonLineOptions)).Append('\n');
+                lines.Append(InvalidLineJson(line, reason).ToJsonString(CliOutput.JsonLineOptions)).Append('\n');
             }
 
             await File.WriteAllTextAsync(output.FullName, lines.ToString(), cancellationToken);
@@ -194,14 +200,12 @@ internal static class CheckCommand
             var array = new JsonArray();
             foreach (var (line, decision) in decisions)
             {
-                var node = DecisionJson(decision);
-                node["line"] = line;
-                array.Add(node);
+                array.Add(LineJson(line, decision));
             }
 
             foreach (var (line, reason) in invalid)
             {
-                array.Add(new JsonObject { ["line"] = line, ["error"] = reason });
+                array.Add(InvalidLineJson(line, reason));
             }
 
             await File.WriteAllTextAsync(output.FullName, array.ToJsonString(CliOutput.JsonLineOptions), cancellationToken);
