@@ -27,7 +27,7 @@ internal sealed class RejectsWriter : IDisposable
     {
         if (!_headerWritten)
         {
-            WriteRow(["_line", "_reason"]); // JSON input: no original columns to repeat
+            WriteRow(["_entry", "_reason"]); // JSON input: no original columns to repeat; its rows are entries, numbered from 1
             _headerWritten = true;
         }
 

@@ -37,6 +37,12 @@ internal sealed class ImportValidation(
     private readonly XxHash64 _hash = new();
     private int _conflictingRows;
 
+    /// <summary>Whether problems are numbered by entry (a JSON file: its n-th entry) rather than by line.</summary>
+    public bool ByEntry => options.Format == "json" && !FileRefused;
+
+    /// <summary>Whether any bad row refuses the import (no --rejects).</summary>
+    public bool Strict => strict;
+
     public int Valid { get; private set; }
 
     public int Rejected { get; private set; }
@@ -47,6 +53,9 @@ internal sealed class ImportValidation(
 
     /// <summary>A bad row arrived without --rejects, or the file itself is unusable.</summary>
     public bool Refused { get; private set; }
+
+    /// <summary>The file itself cannot be used (not text, malformed JSON, its header, another list's): no row may go in.</summary>
+    public bool FileRefused { get; private set; }
 
     /// <summary>The header row cannot be used (no identifier column, one repeated, …): no data row was read.</summary>
     public bool HeaderRefused { get; private set; }
@@ -66,9 +75,10 @@ internal sealed class ImportValidation(
                 Reject(row, problems);
 
                 // Without --rejects any bad row refuses the file; a broken header or file always does.
-                // A CSV file's line 1 is its header; a JSON file's "line" 1 is its first entry.
-                HeaderRefused |= options.Format != "json" && row.Line == 1 && row.Record is null;
-                Refused |= strict || row.Record is null && row.Fields is null || row.Line == 1 && row.Record is null;
+                // (A JSON entry is a row like a CSV line: with --rejects a bad one goes to the rejects.)
+                HeaderRefused |= row.SpoilsFile && options.Format != "json";
+                FileRefused |= row.SpoilsFile;
+                Refused |= strict || row.SpoilsFile;
                 continue;
             }
 

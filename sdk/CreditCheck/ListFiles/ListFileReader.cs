@@ -62,13 +62,13 @@ public static class ListFileReader
         var csv = new CsvRecordReader(reader);
         if (!csv.TryRead(out var header, out _, out var headerError))
         {
-            yield return new ListFileRow(1, null, [Bilingual(source, 1, null, "文件为空，第1行应为表头", "The file is empty; a header row is expected.")]);
+            yield return new ListFileRow(1, null, [Bilingual(source, 1, null, "文件为空，第1行应为表头", "The file is empty; a header row is expected.")]) { SpoilsFile = true };
             yield break;
         }
 
         if (header.Exists(h => h.Contains('\0', StringComparison.Ordinal)))
         {
-            yield return new ListFileRow(1, null, [Bilingual(source, 1, null, "文件不是所选编码的文本（含 NUL 字符）：可能是二进制文件，或没有字节顺序标记的 UTF-16 文件", "The file is not text in the chosen encoding (it holds NUL characters): a binary file, or UTF-16 without a byte-order mark.")]);
+            yield return new ListFileRow(1, null, [Bilingual(source, 1, null, "文件不是所选编码的文本（含 NUL 字符）：可能是二进制文件，或没有字节顺序标记的 UTF-16 文件", "The file is not text in the chosen encoding (it holds NUL characters): a binary file, or UTF-16 without a byte-order mark.")]) { SpoilsFile = true };
             yield break;
         }
 
@@ -155,7 +155,7 @@ public static class ListFileReader
 
         if (problems.Count > 0)
         {
-            yield return new ListFileRow(1, null, problems);
+            yield return new ListFileRow(1, null, problems) { SpoilsFile = true };
             yield break;
         }
 
@@ -208,7 +208,7 @@ public static class ListFileReader
         if (StrictUtf8.FindInvalid(bytes.Span) is var bad and >= 0)
         {
             var line = 1 + bytes.Span[..(int)bad].Count((byte)'\n');
-            return [new ListFileRow(line, null, [Bilingual(source, line, null, $"文件不是 UTF-8 文本：第{line}行有无效的 UTF-8 字节", $"The file is not UTF-8 text: invalid UTF-8 at {StrictUtf8.DescribeAt(bytes.Span, bad)}.")])];
+            return [new ListFileRow(line, null, [Bilingual(source, line, null, $"文件不是 UTF-8 文本：第{line}行有无效的 UTF-8 字节", $"The file is not UTF-8 text: invalid UTF-8 at {StrictUtf8.DescribeAt(bytes.Span, bad)}.")]) { SpoilsFile = true }];
         }
 
         JsonDocument document;
@@ -252,11 +252,11 @@ public static class ListFileReader
             var name = twice.Path[(twice.Path.LastIndexOf('.') + 1)..];
             return new ListFileRow(twice.Line, null, [Bilingual(source, twice.Line, name,
                 $"属性“{name}”在同一对象中出现两次（{twice.Path}），每个属性只能出现一次",
-                $"The property '{name}' is given twice in one object ({twice.Path}); each property may appear once.")]);
+                $"The property '{name}' is given twice in one object ({twice.Path}); each property may appear once.")]) { SpoilsFile = true };
         }
 
         var line = (int)(e.LineNumber ?? 0) + 1;
-        return new ListFileRow(line, null, [Bilingual(source, line, null, $"JSON 格式错误（第{line}行）", $"Malformed JSON: {e.Message}")]);
+        return new ListFileRow(line, null, [Bilingual(source, line, null, $"JSON 格式错误（第{line}行）", $"Malformed JSON: {e.Message}")]) { SpoilsFile = true };
     }
 
     private static List<ListFileRow> ReadJson(JsonDocument document, string source, string? defaultList, SubjectIdParseMode mode)
@@ -272,7 +272,7 @@ public static class ListFileReader
                     list = listProperty.GetString();
                     if (defaultList is not null && !string.Equals(list, defaultList, StringComparison.Ordinal))
                     {
-                        return [new ListFileRow(1, null, [Bilingual(source, 1, "list", $"文件声明其名单为“{list}”，但正在导入名单“{defaultList}”", $"The file says it holds list '{list}', but it is being loaded into '{defaultList}'.")])];
+                        return [new ListFileRow(1, null, [Bilingual(source, 1, "list", $"文件声明其名单为“{list}”，但正在导入名单“{defaultList}”", $"The file says it holds list '{list}', but it is being loaded into '{defaultList}'.")]) { SpoilsFile = true }];
                     }
                 }
 
@@ -281,7 +281,7 @@ public static class ListFileReader
 
             if (root.ValueKind != JsonValueKind.Array)
             {
-                return [new ListFileRow(1, null, [Bilingual(source, 1, null, "应为条目数组，或含 entries 数组的对象", "Expected an array of entries, or an object with an \"entries\" array.")])];
+                return [new ListFileRow(1, null, [Bilingual(source, 1, null, "应为条目数组，或含 entries 数组的对象", "Expected an array of entries, or an object with an \"entries\" array.")]) { SpoilsFile = true }];
             }
 
             var rows = new List<ListFileRow>();

@@ -7,7 +7,12 @@ namespace CreditCheck.ListFiles;
 /// <param name="Record">The record, when the row is valid.</param>
 /// <param name="Problems">Every problem of the row; empty when valid.</param>
 /// <param name="Fields">The row's fields as read (CSV only), to write rejected rows back out.</param>
-public sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems, IReadOnlyList<string>? Fields = null);
+public sealed record ListFileRow(int Line, ListRecord? Record, IReadOnlyList<ListFileProblem> Problems, IReadOnlyList<string>? Fields = null)
+{
+    /// <summary>The problem is the whole file's, not one row's (not text, malformed JSON, a header that cannot be
+    /// used, another list's file): no row of it may go in, whatever is done with bad rows.</summary>
+    public bool SpoilsFile { get; init; }
+}
 
 /// <summary>A problem of one row of a list file.</summary>
 /// <param name="Source">The file.</param>

@@ -188,6 +188,56 @@ public sealed class ImportValidationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_JsonFileWithRejects_ImportsTheGoodEntriesAndWritesTheBadOnesByEntryNumber()
+    {
+        using var cli = await WithLiveDataAsync();
+        var rejects = cli.PathOf("rejects.csv");
+        string Entry(string subject, string listedOn, string id) =>
+            $$"""{ "list": "{{CliSession.Debtors}}", "kind": "LegalEntity", "subject": "{{subject}}", "name": "示例{{id}}", "listedOn": "{{listedOn}}", "entryId": "{{id}}" }""";
+        var file = cli.Write("mixed.json", "{ \"entries\": [\n"
+            + Entry(Rows.Company(1), "2024-01-02", "e-1") + ",\n"
+            + Entry("91110105ABCDEFGH12", "2024-01-02", "e-2") + ",\n"
+            + "42,\n"
+            + Entry(Rows.Company(4), "2024-01-02", "e-4") + ",\n"
+            + Entry(Rows.Company(5), "2024年13月1日", "e-5") + "\n] }\n");
+
+        var result = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--rejects", rejects, "--json");
+
+        Assert.True(result.Json["written"]!.GetValue<bool>(), result.Output);
+        Assert.Equal((2, 3), (result.Json["valid"]!.GetValue<int>(), result.Json["rejected"]!.GetValue<int>()));
+        Assert.Equal([2, 3, 5], Problems(result).Select(p => p.Line));
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(1)));
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(4)));
+        Assert.Equal("Clear", await cli.OutcomeAsync(Rows.Company(5)));
+        var written = ReadCsv(rejects);
+        Assert.Equal(["_entry", "_reason"], written[0]);
+        Assert.Equal(["2", "3", "5"], written.Skip(1).Select(row => row[0]));
+        Assert.StartsWith("listedOn: “2024年13月1日”不是日期", written[3][1], StringComparison.Ordinal);
+
+        // Without --rejects the same file is refused, and the table numbers the entries.
+        var refused = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+        Assert.Equal(Exit.InvalidInput, refused.ExitCode);
+        Assert.Contains("entry", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("use --rejects FILE", refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_MalformedJsonWithRejects_RefusedAsAFileThatCannotBeUsed()
+    {
+        using var cli = await WithLiveDataAsync();
+        var sequence = await cli.SequenceAsync();
+        var file = cli.Write("broken.json", "[\n  { \"list\": \"" + CliSession.Debtors + "\",\n    \"subject\": ,\n  }\n]");
+
+        var result = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--rejects", cli.PathOf("rejects.csv"));
+
+        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.Contains("The file cannot be used", result.Output, StringComparison.Ordinal);
+        Assert.Contains("文件无法使用", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("use --rejects", result.Output, StringComparison.Ordinal);
+        await AssertLiveDataIntactAsync(cli, sequence);
+    }
+
+    [Fact]
     public async Task Import_RejectsFileFixedAndReimportedInMergeMode_AddsTheRest()
     {
         using var cli = new CliSession(redis.Server);
