@@ -38,6 +38,14 @@ internal sealed class RedisConnection : IAsyncDisposable
             return new RedisConnection(existing, owned: false, options, UserOf(existing));
         }
 
+        var configuration = ConfigurationOf(options);
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        return new RedisConnection(multiplexer, owned: true, options, configuration.User);
+    }
+
+    /// <summary>The settings of the connection the store opens itself.</summary>
+    internal static ConfigurationOptions ConfigurationOf(RedisStoreOptions options)
+    {
         var configuration = RedisConfiguration.Parse(options.Configuration!);
         configuration.AbortOnConnectFail = false; // a host starts even while Redis is down
         if (options.User is not null)
@@ -55,8 +63,14 @@ internal sealed class RedisConnection : IAsyncDisposable
             configuration.Protocol = protocol;
         }
 
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisConnection(multiplexer, owned: true, options, configuration.User);
+        if (options.ThreadPoolSockets)
+        {
+#pragma warning disable CS0618 // StackExchange.Redis 3.x has no socket manager (it always reads on the thread pool): it marks the option obsolete and ignores it
+            configuration.SocketManager = SocketManager.ThreadPool;
+#pragma warning restore CS0618
+        }
+
+        return configuration;
     }
 
     /// <summary>The user a host's own multiplexer was configured with, from its configuration as it prints it (without

@@ -177,6 +177,7 @@ public static class ServerApp
         {
             creditCheck.UseRedis(redis, o =>
             {
+                o.ThreadPoolSockets = true; // nothing in the service blocks on async code; CreditCheck:Redis:ThreadPoolSockets=false undoes it
                 builder.Configuration.GetSection("CreditCheck:Redis").Bind(o);
                 o.Namespace = options.Namespace;
                 o.Secret = options.Secret;

@@ -52,6 +52,7 @@ internal static class CompareHarness
 
         var run = Stopwatch.StartNew();
         var results = new Results();
+        Action<RedisStoreOptions> sockets = o => o.ThreadPoolSockets = settings.ThreadPoolSockets;
         RedisServer? server = null;
         RedisCluster? cluster = null;
         RedisCreditPublisher? publisher = null;
@@ -124,13 +125,13 @@ internal static class CompareHarness
             await FirstSyncHarness.FixedCostAsync(results, configuration);
 
             Stage("starting two SDK instances (DI, UseRedis, default options) and the embedded store");
-            var (startedA, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(configuration), s => s.RedisStore!.Status.FilterBytes);
+            var (startedA, memory) = await HostMemory.MeasureAsync(() => Sdk.StartRedisAsync(configuration, sockets), s => s.RedisStore!.Status.FilterBytes);
             sdkA = startedA;
             FirstSyncHarness.AddHost(results, "first_sync", memory, settings.Listed);
             results.Add("first_sync_over_bare_read", memory.SyncSeconds / bare);
             Console.WriteLine($"   first sync {memory.SyncSeconds:N3} s ({memory.SyncSeconds / bare:N2} × the bare read); heap +{memory.HeapGrowth:N0} B "
                 + $"(filter {memory.FilterBytes:N0} B, beyond it {(double)memory.BeyondFilter / settings.Listed:N3} B per listed subject); peak heap +{memory.PeakHeapGrowth:N0} B");
-            sdkB = await Sdk.StartRedisAsync(configuration);
+            sdkB = await Sdk.StartRedisAsync(configuration, sockets);
             var inMemoryListed = Math.Min(settings.Listed, InMemoryListedMax);
             inMemory = await Sdk.StartInMemoryAsync(inMemoryListed);
             results.Add("inmemory_listed", inMemoryListed);
@@ -143,6 +144,13 @@ internal static class CompareHarness
             Console.WriteLine($"   sequence {status.Sequence}, filter {status.FilterKeys:N0} keys in {status.FilterBytes:N0} bytes; embedded store: {inMemoryListed:N0} listed");
 
             var naiveOptions = ConfigurationOptions.Parse(configuration);
+            if (settings.ThreadPoolSockets)
+            {
+#pragma warning disable CS0618 // obsolete (and ignored) on StackExchange.Redis 3.x
+                naiveOptions.SocketManager = SocketManager.ThreadPool; // the baseline on the same client settings as the SDK
+#pragma warning restore CS0618
+            }
+
             naive = await ConnectionMultiplexer.ConnectAsync(naiveOptions);
             var naiveDb = naive.GetDatabase();
             var naiveKeys = Sdk.NaiveKeys();
@@ -223,7 +231,7 @@ internal static class CompareHarness
             Stage($"propagation: publisher UpsertAsync → {settings.Hosts} SDK instances answer the new entry ({PropagationSamples} samples)");
             for (var i = 2; i < settings.Hosts; i++)
             {
-                extraHosts.Add(await Sdk.StartRedisAsync(configuration));
+                extraHosts.Add(await Sdk.StartRedisAsync(configuration, sockets));
             }
 
             var hosts = new[] { storeA, storeB }.Concat(extraHosts.Select(h => h.RedisStore!)).ToArray();
@@ -263,6 +271,7 @@ internal static class CompareHarness
             results.Add("processor_count", Environment.ProcessorCount);
             results.Add("redis_version", version);
             results.Add("redis_deployment", deployment);
+            results.Add("thread_pool_sockets", settings.ThreadPoolSockets ? 1 : 0);
             results.Add("runtime", System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
             results.Add("run_seconds", run.Elapsed.TotalSeconds);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace CreditCheck.Benchmarks.Compare;
 
-/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N] [--huge-pages]</c>.</summary>
+/// <summary>Command line of <c>compare</c>: <c>[--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N] [--huge-pages] [--thread-pool-sockets]</c>.</summary>
 internal sealed class CompareSettings
 {
     public int Listed { get; private init; } = 100_000;
@@ -18,11 +18,15 @@ internal sealed class CompareSettings
     /// <summary>The redis-server's heap in transparent huge pages (one server only).</summary>
     public bool HugePages { get; private init; }
 
+    /// <summary>The SDK instances and the naive baseline read their sockets on the .NET thread pool
+    /// (<c>RedisStoreOptions.ThreadPoolSockets</c>; StackExchange.Redis 2.x only).</summary>
+    public bool ThreadPoolSockets { get; private init; }
+
     /// <summary>SDK instances, each with its own connection and filter, that the propagation stage waits for.</summary>
     public int Hosts { get; private init; } = 20;
 
     public const string Usage = """
-        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N] [--huge-pages]
+        usage: dotnet run -c Release --project tests/CreditCheck.Benchmarks -- compare [--listed N] [--json FILE] [--seconds S] [--cluster] [--hosts N] [--huge-pages] [--thread-pool-sockets]
           --listed N    listed subjects published to Redis (default 100000; 1000 to 10000000)
           --json FILE   also write the figures as one flat JSON object
           --seconds S   time bound of each throughput loop (default 2; 0.2 to 30)
@@ -32,6 +36,8 @@ internal sealed class CompareSettings
                         subscription and filter (default 20; 2 to 50)
           --huge-pages  the redis-server's heap in transparent huge pages (MALLOC_CONF=thp:always and
                         disable-thp no; the machine's THP mode must be madvise or always); one server only
+          --thread-pool-sockets  the SDK instances and the naive baseline read their sockets on the .NET
+                        thread pool (RedisStoreOptions.ThreadPoolSockets; StackExchange.Redis 2.x only)
         """;
 
     public static CompareSettings Parse(IReadOnlyList<string> args)
@@ -42,6 +48,7 @@ internal sealed class CompareSettings
         var cluster = false;
         var hosts = 20;
         var hugePages = false;
+        var threadPoolSockets = false;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
@@ -72,6 +79,9 @@ internal sealed class CompareSettings
                 case "--huge-pages":
                     hugePages = true;
                     break;
+                case "--thread-pool-sockets":
+                    threadPoolSockets = true;
+                    break;
                 case "--hosts":
                     var h = Value();
                     if (!int.TryParse(h, NumberStyles.None, CultureInfo.InvariantCulture, out hosts) || hosts is < 2 or > 50)
@@ -90,6 +100,6 @@ internal sealed class CompareSettings
             throw new ArgumentException($"--huge-pages applies to one redis-server, not to --cluster.\n{Usage}");
         }
 
-        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster, Hosts = hosts, HugePages = hugePages };
+        return new CompareSettings { Listed = listed, JsonPath = json, Seconds = seconds, Cluster = cluster, Hosts = hosts, HugePages = hugePages, ThreadPoolSockets = threadPoolSockets };
     }
 }

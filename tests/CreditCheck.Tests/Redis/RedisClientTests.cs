@@ -51,6 +51,37 @@ public sealed class RedisClientTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
+    public async Task ThreadPoolSockets_OnTheStoresOwnConnection_ChecksListedAndCleanSubjectsAlike()
+    {
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        var store = await harness.StartStoreAsync(configure: o => o.ThreadPoolSockets = true);
+        var people = Enumerable.Range(0, 20).Select(SyntheticIds.Person).ToArray();
+        var imported = await harness.Publisher.ImportListAsync("debtors", people.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        await RedisHarness.WaitForAsync(store, imported.Sequence);
+        var checker = Checker(store);
+
+        var listed = await checker.CheckAsync(new CheckRequest(people[3], "procurement"));
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        var batch = await checker.CheckManyAsync([.. people.Take(5).Select(p => new CheckRequest(p, "procurement")), new CheckRequest(Subjects.Huawei, "procurement")]);
+
+        Assert.Equal((DecisionOutcome.Denied, DecisionPath.Store), (listed.Outcome, listed.Path));
+        Assert.Equal(DecisionOutcome.Clear, clean.Outcome);
+        Assert.Equal([.. Enumerable.Repeat(DecisionOutcome.Denied, 5), DecisionOutcome.Clear], batch.Select(d => d.Outcome));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ThreadPoolSockets_SetsTheClientsThreadPoolSocketManager(bool threadPool)
+    {
+        var configuration = RedisConnection.ConfigurationOf(new RedisStoreOptions { Configuration = "127.0.0.1:1", ThreadPoolSockets = threadPool });
+
+#pragma warning disable CS0618 // obsolete on StackExchange.Redis 3.x, which keeps the value and reads on the thread pool anyway
+        Assert.Same(threadPool ? SocketManager.ThreadPool : null, configuration.SocketManager);
+#pragma warning restore CS0618
+    }
+
+    [Fact]
     public async Task UseRedis_HostsMultiplexerSharedWithAddStackExchangeRedisCache_BothWork()
     {
         await using var harness = await RedisHarness.CreateAsync(redis.Server);
