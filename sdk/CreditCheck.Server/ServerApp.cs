@@ -79,7 +79,7 @@ public static class ServerApp
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException && app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is { } redis)
             {
-                await Console.Error.WriteLineAsync($"error: Redis at {redis.Split(',')[0]} could not be set up: {e.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"error: Redis at {RedisConfiguration.Masked(redis)} could not be set up: {e.Message}").ConfigureAwait(false);
                 return 3;
             }
             catch (InvalidOperationException e) when (app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is null)
@@ -277,7 +277,7 @@ public static class ServerApp
         var clients = app.Services.GetRequiredService<ApiClientRegistry>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CreditCheck.Server");
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var store = options.Redis is { } redis ? $"Redis {redis.Split(',')[0]}，命名空间 {options.Namespace}" : "内置存储（UseInMemory）";
+        var store = options.Redis is { } redis ? $"Redis {RedisConfiguration.Masked(redis)}，命名空间 {options.Namespace}" : "内置存储（UseInMemory）";
         var who = clients.HasClients ? string.Join(", ", clients.Ids) : "none — loopback callers only";
         // Who may call first, then the address line (scripts wait for it): when it appears, everything is said.
         Console.WriteLine(clients.HasClients

@@ -1,4 +1,6 @@
+using CreditCheck.Redis;
 using CreditCheck.Server.Tests.Support;
+using CreditCheck.Tests.Support;
 
 namespace CreditCheck.Server.Tests;
 
@@ -78,6 +80,33 @@ public sealed class StartupTests
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task ARedisUrlWithAPassword_IsNeverPrintedInClear()
+    {
+        // Found from outside: the start banner, event 4001 and start errors printed redis://user:password@… as given.
+        const string password = "s3cret-pw-9f";
+        await using var redis = await RedisServer.StartAsync();
+        await redis.CommandAsync("ACL", "SETUSER", "ops", "on", ">" + password, "~*", "&*", "+@all");
+        await using (var publisher = await RedisCreditPublisher.ConnectAsync(new RedisStoreOptions
+        {
+            Configuration = redis.Configuration,
+            Namespace = "masked",
+            Secret = "the-publishers-secret-0123456789",
+        }))
+        {
+            await publisher.PublishCatalogAsync(CreditCheck.Catalog.CreditCatalog.Default);
+        }
+
+        // The namespace was set up under another secret: the start fails and says where Redis is.
+        var (exitCode, output) = await ServerProcess.RunAsync(
+            new Dictionary<string, string> { ["CREDITCHECK_SECRET"] = "another-secret-0123456789abcdef" },
+            "--redis", $"redis://ops:{password}@127.0.0.1:{redis.Port}", "--namespace", "masked", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"redis://ops:***@127.0.0.1:{redis.Port}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(password, output, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
