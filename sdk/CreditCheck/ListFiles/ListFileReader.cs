@@ -17,6 +17,13 @@ public static class ListFileReader
     // Published dates are calendar days in China Standard Time (no daylight saving).
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
+    // A year outside these is a typo (0025, 2205), not a listing: refused rather than read as never or not yet in force.
+    private const int MinYear = 1949;
+    private const int MaxYear = 2199;
+
+    // What exports write in an end-date column for "no end date".
+    private static readonly HashSet<string> OpenEnded = ["长期", "长期有效", "永久", "永久有效", "无期限"];
+
     private static readonly string[] DateFormats =
     [
         "yyyy-MM-dd", "yyyy-M-d", "yyyy/M/d", "yyyy/MM/dd", "yyyy年M月d日", "yyyy年MM月dd日", "yyyyMMdd", "yyyy.M.d",
@@ -478,15 +485,38 @@ public static class ListFileReader
                 return null;
             }
 
+            if (endOfDay && (OpenEnded.Contains(value) || value.StartsWith("9999-12-31", StringComparison.Ordinal)))
+            {
+                return null; // "long-term", or the 9999-12-31 that systems write for it: no end date
+            }
+
             var datePart = value.AsSpan();
-            if (datePart.IndexOfAny(' ', 'T') is var time and >= 0)
+            var time = datePart.IndexOfAny(' ', 'T');
+            if (time >= 0)
             {
                 datePart = datePart[..time];
             }
 
-            if (!TryParseIsoDate(datePart, out var date) && !DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            var parsed = TryParseIsoDate(datePart, out var date) || DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+            if (parsed && time >= 0 && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) && HasZone(value))
             {
-                Problem(column, $"“{value}”不是日期（可写作 2024-01-02、2024/1/2、2024年1月2日 或 20240102）", $"'{value}' is not a date (2024-01-02, 2024/1/2, 2024年1月2日 or 20240102).");
+                // A time with its zone (2026-12-06T16:00:00Z) is a moment: its day is China's, not the zone's.
+                date = DateOnly.FromDateTime(instant.ToOffset(ChinaOffset).DateTime);
+            }
+
+            if (!parsed)
+            {
+                Problem(column,
+                    $"“{value}”不是日期（可写作 2024-01-02、2024/1/2、2024年1月2日 或 20240102{(endOfDay ? "；无截止日期可留空或写“长期”" : "")}）",
+                    $"'{value}' is not a date (2024-01-02, 2024/1/2, 2024年1月2日 or 20240102{(endOfDay ? "; leave it empty or write 长期 for no end date" : "")}).");
+                return null;
+            }
+
+            if (date.Year is < MinYear or > MaxYear)
+            {
+                Problem(column,
+                    $"“{value}”的年份不在 {MinYear}–{MaxYear} 之间，请核对是否输错{(endOfDay ? "（无截止日期可留空或写“长期”）" : "")}",
+                    $"'{value}': the year is not between {MinYear} and {MaxYear}; check it for a typo{(endOfDay ? " (leave it empty or write 长期 for no end date)" : "")}.");
                 return null;
             }
 
@@ -512,6 +542,19 @@ public static class ListFileReader
         }
 
         return words;
+    }
+
+    /// <summary>Whether a date-time's text names its zone (<c>Z</c>, <c>+08:00</c>, <c>-0500</c>).</summary>
+    private static bool HasZone(string value)
+    {
+        var text = value.AsSpan().TrimEnd();
+        if (text.EndsWith("Z") || text.EndsWith("z"))
+        {
+            return true;
+        }
+
+        var sign = text.LastIndexOfAny('+', '-');
+        return sign > text.IndexOfAny(' ', 'T') && text.IndexOfAny(' ', 'T') > 0 && text[(sign + 1)..].Length is 4 or 5 && char.IsAsciiDigit(text[sign + 1]);
     }
 
     /// <summary>2024-01-02, the form nearly every row has, without the general parser's cost.</summary>

@@ -311,6 +311,44 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("9999-12-31 00:00:00")]
+    [InlineData("长期")]
+    [InlineData("永久有效")]
+    public void ReadCsv_ValidUntilForever_IsNoEndDate_NotACrash(string validUntil)
+    {
+        // Found from outside: 9999-12-31 overflowed the day after it and stopped the whole import (exit 70).
+        var entry = Valid(Assert.Single(Csv(FullHeader + "\n" + Row(listedOn: "2023-01-01", validUntil: validUntil) + "\n"))).Entry;
+
+        Assert.Null(entry.ValidUntil);
+    }
+
+    [Theory]
+    [InlineData("listedOn", "2205-01-05")]
+    [InlineData("listedOn", "0025-01-05")]
+    [InlineData("validUntil", "3000-01-01")]
+    public void ReadCsv_YearOutsideThePlausibleRange_IsAProblemNamingTheValue(string column, string value)
+    {
+        var row = column == "listedOn" ? Row(listedOn: value) : Row(listedOn: "2023-01-01", validUntil: value);
+
+        var problem = SingleProblem(Assert.Single(Csv(FullHeader + "\n" + row + "\n")));
+
+        Assert.Equal(column, problem.Column);
+        Assert.Contains($"'{value}': the year is not between 1949 and 2199", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-12-06T16:00:00Z", 2026, 12, 8)] // 2026-12-07 00:00 in China: valid through the 7th
+    [InlineData("2026-12-06T23:59:00+08:00", 2026, 12, 7)]
+    [InlineData("2026-12-06 23:00:00", 2026, 12, 7)] // no zone: the day as written
+    public void ReadCsv_ValidUntilWithATimeAndZone_TakesChinasDay(string validUntil, int year, int month, int day)
+    {
+        var entry = Valid(Assert.Single(Csv(FullHeader + "\n" + Row(listedOn: "2023-01-01", validUntil: validUntil) + "\n"))).Entry;
+
+        Assert.Equal(new DateTimeOffset(year, month, day, 0, 0, 0, China), entry.ValidUntil);
+    }
+
+    [Theory]
     [InlineData("2024-01-02", 2024, 1, 3)]
     [InlineData("2024年1月2日", 2024, 1, 3)]
     [InlineData("20241231", 2025, 1, 1)]
