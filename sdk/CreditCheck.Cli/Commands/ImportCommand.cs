@@ -15,8 +15,8 @@ namespace CreditCheck.Cli.Commands;
 /// <summary>
 /// <c>import FILE --list ID</c>: validates every row first (each bad row reported with line, column and
 /// reason), then streams the good rows into the store, whose switch to the new data is atomic.
-/// Without <c>--rejects</c> one bad row refuses the whole import; with it the good rows go in and the
-/// bad ones go to the file.
+/// Without <c>--rejects</c> one bad row refuses the whole import; with it the bad ones go to the file and, in
+/// merge mode, the good rows go in (a replace with a bad row is still refused: it would remove that row's entry).
 /// </summary>
 internal static class ImportCommand
 {
@@ -30,7 +30,7 @@ internal static class ImportCommand
         var encoding = new Option<string>("--encoding") { Description = "utf-8 (default; a BOM is honoured), gbk or gb18030.", DefaultValueFactory = _ => "utf-8" };
         var mode = new Option<string>("--mode") { Description = "replace (default: entries absent from the file are removed) or merge.", DefaultValueFactory = _ => "replace" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate only; write nothing." };
-        var rejects = new Option<FileInfo?>("--rejects") { Description = "Write bad rows here (with line and reason) and import the good ones." };
+        var rejects = new Option<FileInfo?>("--rejects") { Description = "Write bad rows here (with line and reason) and, with --mode merge, import the good ones (a replace with bad rows is refused: it would remove their entries)." };
         var lenient = new Option<bool>("--lenient") { Description = "Accept codes whose check character does not conform (early pilot-region codes)." };
         var columns = new Option<string[]>("--column")
         {
@@ -123,9 +123,9 @@ internal static class ImportCommand
             if (summary is null)
             {
                 Report(context, check, json, written: false);
-                if (check.EmptyRefusal is { } why)
+                if (check.WholeRefusal is { } why)
                 {
-                    throw new CliException(ExitCodes.InvalidInput, $"List '{listCode}': {why}");
+                    throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}'：{why.Chinese}", $"List '{listCode}': {why.English}");
                 }
 
                 return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;

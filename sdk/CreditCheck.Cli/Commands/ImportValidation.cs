@@ -60,8 +60,8 @@ internal sealed class ImportValidation(
     /// <summary>The header row cannot be used (no identifier column, one repeated, …): no data row was read.</summary>
     public bool HeaderRefused { get; private set; }
 
-    /// <summary>Why a replace import without a valid row was refused.</summary>
-    public string? EmptyRefusal { get; private set; }
+    /// <summary>Why the import was refused as a whole once its rows were read (Chinese, English), or null.</summary>
+    public (string Chinese, string English)? WholeRefusal { get; private set; }
 
     /// <summary>The records of the valid rows, in file order.</summary>
     public IEnumerable<ListRecord> GoodRecords(Action<long>? progress, CancellationToken cancellationToken)
@@ -145,7 +145,21 @@ internal sealed class ImportValidation(
 
         if (Valid == 0 && mode == ImportMode.Replace && !allowEmpty)
         {
-            EmptyRefusal = "No valid rows: a replace import would empty the list. Nothing was written (pass --allow-empty if that is meant).";
+            WholeRefusal = (
+                "没有有效行：替换导入会清空该名单，未写入任何数据（确需清空请加 --allow-empty）",
+                "No valid rows: a replace import would empty the list. Nothing was written (pass --allow-empty if that is meant).");
+            throw new RefusedException();
+        }
+
+        if (Rejected > 0 && mode == ImportMode.Replace)
+        {
+            // A rejected row may be an entry that is still listed: a replace would remove it, and the subject
+            // would be answered clean. Its good rows go in only by merge, which removes nothing.
+            WholeRefusal = (
+                $"替换导入中有 {Rejected} 行有误：这些行可能是仍在名单上的条目，替换导入会将其移除，因此未写入任何数据。"
+                    + "请修正 rejects 文件中的行后重新导入；或用 --mode merge 只导入有效行（不移除任何条目）",
+                $"{Rejected} rows are bad in a replace import: they may be entries still on the list, which a replace would remove, so nothing was written. "
+                    + "Fix the rows in the rejects file and import again, or import the good rows with --mode merge (which removes nothing).");
             throw new RefusedException();
         }
     }

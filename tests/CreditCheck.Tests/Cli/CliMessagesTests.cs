@@ -95,7 +95,7 @@ public sealed class CliMessagesTests
         var rejects = cli.PathOf("rejects.csv");
         var file = cli.WriteCsv("mixed.csv", Rows.Entity(1), $"LegalEntity,=HYPERLINK(1),@SUM(A1),示例认定部门,+1,2024-01-02,2099-12-31,-e-2");
 
-        await cli.RunOkAsync(["import", file, "--list", CliSession.Debtors, "--rejects", rejects, .. store]);
+        await cli.RunOkAsync(["import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", rejects, .. store]);
 
         using var reader = new StreamReader(rejects, detectEncodingFromByteOrderMarks: true);
         var csv = new CsvRecordReader(reader);

@@ -53,7 +53,7 @@ public sealed class ImportDuplicateTests(RedisFixture redis)
             (Lines + 3, Rows.Entity(8, name: "另一个名称有限公司")),          // different: rejected
             (Lines + 4, Rows.Raw("LegalEntity", "12345", "2024-01-02", "2099-12-31", "bad"))));
 
-        var result = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--rejects", rejects, "--json");
+        var result = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", rejects, "--json");
 
         Assert.Equal((Lines + 1, 2, 1), (result.Json["valid"]!.GetValue<int>(), result.Json["rejected"]!.GetValue<int>(), result.Json["duplicates"]!.GetValue<int>()));
         Assert.Equal(Lines, result.Json["added"]!.GetValue<int>());
@@ -75,7 +75,7 @@ public sealed class ImportDuplicateTests(RedisFixture redis)
         int[] badLines = [2, 501, 502, 503, 1_000, Lines + 4]; // the first row, around the first chunk's end, inside one, the last
         var file = cli.WriteCsv("big.csv", BigFile([.. badLines.Select(line => (line, Rows.Raw("LegalEntity", "12345", "2024-01-02", "2099-12-31", $"bad-{line}")))]));
 
-        var result = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--rejects", rejects, "--json");
+        var result = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", rejects, "--json");
         var verify = await cli.RunAsync("verify", "--list", CliSession.Debtors);
 
         Assert.Equal((Lines, badLines.Length), (result.Json["added"]!.GetValue<int>(), result.Json["rejected"]!.GetValue<int>()));
