@@ -51,13 +51,13 @@ public static class ListColumns
         (ListColumn.List, ["list", "名单", "名单代码"]),
         (ListColumn.Kind, ["kind", "主体类型"]),
         (ListColumn.Subject, ["subject", "id", "统一社会信用代码", "组织机构代码", "工商注册号", "身份证号码", "证件号码", "主体代码"]),
-        (ListColumn.Name, ["name", "名称", "主体名称", "企业名称", "姓名", "被执行人姓名/名称"]),
-        (ListColumn.Authority, ["authority", "认定部门", "执行法院"]),
+        (ListColumn.Name, ["name", "名称", "主体名称", "企业名称", "单位名称", "姓名", "被执行人姓名/名称", "被执行人名称"]),
+        (ListColumn.Authority, ["authority", "认定部门", "认定单位", "认定机关", "决定机关", "执行法院"]),
         (ListColumn.Reference, ["reference", "文号", "案号", "认定文书号", "决定文书号"]),
-        (ListColumn.ListedOn, ["listedon", "列入日期", "发布时间", "发布日期"]),
+        (ListColumn.ListedOn, ["listedon", "列入日期", "列入时间", "认定日期", "发布时间", "发布日期"]),
         (ListColumn.ValidFrom, ["validfrom", "有效期自", "生效日期"]),
-        (ListColumn.ValidUntil, ["validuntil", "有效期至", "移出日期", "处罚截止日期"]),
-        (ListColumn.Status, ["status", "状态"]),
+        (ListColumn.ValidUntil, ["validuntil", "有效期至", "移出日期", "处罚截止日期", "失信截止日期", "有效截止日期", "公示截止日期"]),
+        (ListColumn.Status, ["status", "状态", "当前状态", "列入状态"]),
         (ListColumn.StatusReason, ["statusreason", "状态原因", "修复原因"]),
         (ListColumn.RelatedEnterprise, ["relatedenterprise", "关联企业"]),
         (ListColumn.RelatedEnterpriseCode, ["relatedenterprisecode", "关联企业代码"]),
@@ -66,6 +66,17 @@ public static class ListColumns
         (ListColumn.Summary, ["summary", "失信行为简况", "失信行为"]),
         (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]),
         (ListColumn.Level, ["level", "等级", "信用等级", "评价等级", "评价结果"]));
+
+    /// <summary>Whether a header the tool does not know looks like it holds a date or a state (截止日期, 状态, …):
+    /// such a column is not ignored silently, since an end date or a 已修复 dropped unseen keeps a listing in force.</summary>
+    /// <param name="header">A header as the file writes it.</param>
+    /// <returns>Whether the column must be mapped or ignored explicitly.</returns>
+    internal static bool LooksLikeDateOrState(string header)
+    {
+        var key = Key(header);
+        string[] hints = ["日期", "时间", "期限", "截止", "有效", "状态", "移出", "修复", "撤销", "date", "until", "expir", "status", "state"];
+        return Array.Exists(hints, hint => key.Contains(hint, StringComparison.Ordinal));
+    }
 
     /// <summary>Which identifier column is the key when an export carries several: the 统一社会信用代码 or
     /// 身份证号码 first, then a generic one, then the older codes (used only where the key is empty).</summary>

@@ -104,6 +104,13 @@ public static class ListFileReader
             }
             else
             {
+                if (ListColumns.LooksLikeDateOrState(header[i]))
+                {
+                    problems.Add(Bilingual(source, 1, header[i],
+                        $"列“{header[i]}”看似日期或状态，但未能识别：请用 --column {header[i]}=字段 映射（如 validUntil、status），或 --column {header[i]}=- 明确忽略",
+                        $"Column '{header[i]}' looks like a date or a state but is not one the tool knows: map it with --column {header[i]}=FIELD (e.g. validUntil, status), or ignore it with --column {header[i]}=-."));
+                }
+
                 continue;
             }
 
@@ -146,6 +153,17 @@ public static class ListFileReader
             }
 
             columns[i] = chosen;
+        }
+
+        if (mapping is not null)
+        {
+            var keys = header.Select(ListColumns.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var mapped in mapping.Keys.Where(k => !keys.Contains(k)))
+            {
+                problems.Add(Bilingual(source, 1, null,
+                    $"--column {mapped}：文件没有这一列（表头：{string.Join(",", header)}）",
+                    $"--column {mapped}: the file has no such column (header: {string.Join(",", header)})."));
+            }
         }
 
         if (Array.IndexOf(columns, ListColumn.Subject) < 0)

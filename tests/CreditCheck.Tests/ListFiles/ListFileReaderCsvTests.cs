@@ -310,6 +310,42 @@ public sealed class ListFileReaderCsvTests
         Assert.Equal(TimeSpan.FromHours(8), entry.ListedOn!.Value.Offset);
     }
 
+    [Fact]
+    public void ReadCsv_UnknownColumnThatLooksLikeADateOrState_RefusesTheHeader_OtherUnknownColumnsAreIgnored()
+    {
+        // Found from outside: 失信截止日期 and 当前状态 were dropped unseen, so an ended or repaired listing stayed in force.
+        var text = "序号,企业名称,统一社会信用代码,文号,列入日期,公示期满日期,登记状态,备注\n1,示例有限公司," + Uscc + ",文1,2025-01-01,2025-06-30,已修复,x\n";
+
+        var row = Assert.Single(Csv(text, defaultList: "wage-arrears"));
+
+        Assert.True(row.SpoilsFile);
+        Assert.Equal(["公示期满日期", "登记状态"], row.Problems.Select(p => p.Column));
+        Assert.Contains("--column 公示期满日期=", row.Problems[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsv_ExportHeadersForEndDateAndState_AreKnown()
+    {
+        var text = "企业名称,统一社会信用代码,文号,列入日期,失信截止日期,当前状态\n示例有限公司," + Uscc + ",文1,2025-01-01,2025-06-30,已修复\n";
+
+        var entry = Valid(Assert.Single(Csv(text, defaultList: "wage-arrears"))).Entry;
+
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, China), entry.ValidUntil);
+        Assert.Equal(EntryStatus.Repaired, entry.Status);
+    }
+
+    [Fact]
+    public void ReadCsv_ColumnMappingForAColumnTheFileLacks_IsAProblemNamingTheHeader()
+    {
+        var mapping = new Dictionary<string, ListColumn?> { [ListColumns.Key("失信截止日期")] = ListColumn.ValidUntil };
+        var text = "统一社会信用代码,文号,列入日期\n" + Uscc + ",文1,2025-01-01\n";
+
+        var row = Assert.Single(ListFileReader.ReadCsv(new StringReader(text), "test.csv", "wage-arrears", SubjectIdParseMode.Strict, mapping: mapping));
+
+        Assert.True(row.SpoilsFile);
+        Assert.Contains("--column 失信截止日期: the file has no such column", Assert.Single(row.Problems).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("9999-12-31")]
     [InlineData("9999-12-31 00:00:00")]
