@@ -365,8 +365,10 @@ public static class ListFileReader
         }
 
         var kind = impliedKind;
+        var kindGiven = false;
         if (Text(get(ListColumn.Kind)) is { } kindText)
         {
+            kindGiven = true;
             kind = ParseKind(kindText);
             if (kind is null)
             {
@@ -406,6 +408,18 @@ public static class ListFileReader
         else if (!SubjectId.TryParseDetailed(subjectText, kind.Value, mode, out subject, out var idError))
         {
             Problem(ListColumn.Subject, idError.ChineseMessage, idError.Message);
+        }
+        else if (!kindGiven && kind == SubjectKind.LegalEntity && subject.Value.Length == 18
+            && SubjectId.TryParseDetailed(subjectText, SubjectKind.NaturalPerson, mode, out var asPersonToo, out _) && asPersonToo.Value.Length == 18)
+        {
+            // Only the header says "enterprise": a 身份证号码 in that column which passes as a 统一社会信用代码 (one in
+            // 31 do) would be stored as an enterprise, and the person answered clean. Only 18-character values (a 15-digit
+            // 工商注册号 often reads as a first-generation ID), and not the other way round: an ID that passes the code's
+            // check is common, a code that is a valid ID (region, birth date) rare.
+            subject = default;
+            Problem(ListColumn.Subject,
+                "该标识在法人或其他组织的标识列中，但它既是有效的统一社会信用代码，也是有效的居民身份证号码：请增加主体类型列（kind），或核对是否放错了列",
+                "The column is an enterprise's identifier, but the value is valid both as a 统一社会信用代码 and as a 居民身份证号码: add a kind column, or check that it is in the right column.");
         }
 
         var listedOn = Date(ListColumn.ListedOn, endOfDay: false);

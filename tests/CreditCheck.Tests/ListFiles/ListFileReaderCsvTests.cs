@@ -324,6 +324,26 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Fact]
+    public void ReadCsv_APersonsIdInTheCreditCodeColumnThatAlsoPassesAsACode_IsAProblem_NotAnEnterprise()
+    {
+        // Found from outside: 440305199603219185 passes both checks; under 统一社会信用代码 it was stored as an
+        // enterprise, and the person was answered clean.
+        const string both = "440305199603219185";
+        var text = "名称,统一社会信用代码,文号,列入日期\n张某某," + both + ",文1,2025-01-01\n示例有限公司," + Uscc + ",文2,2025-01-01\n";
+
+        var rows = Csv(text, defaultList: "wage-arrears");
+
+        var problem = SingleProblem(rows[0]);
+        Assert.Equal("统一社会信用代码", problem.Column);
+        Assert.Contains("add a kind column", problem.Message, StringComparison.Ordinal);
+        Valid(rows[1]);
+
+        // With a kind column the file says which it is.
+        var person = Valid(Assert.Single(Csv("kind,名称,统一社会信用代码,文号,列入日期\nNaturalPerson,张某某," + both + ",文1,2025-01-01\n", defaultList: "wage-arrears")));
+        Assert.Equal(SubjectKind.NaturalPerson, person.Subject.Kind);
+    }
+
+    [Fact]
     public void ReadCsv_ExportHeadersForEndDateAndState_AreKnown()
     {
         var text = "企业名称,统一社会信用代码,文号,列入日期,失信截止日期,当前状态\n示例有限公司," + Uscc + ",文1,2025-01-01,2025-06-30,已修复\n";
