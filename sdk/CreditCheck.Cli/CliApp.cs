@@ -79,6 +79,14 @@ internal static class CliApp
             context.Output.Fail(e.Message);
             return ExitCodes.InvalidInput;
         }
+        catch (RedisUserMismatchException e)
+        {
+            context.Output.Fail(
+                $"Redis 拒绝了用户 '{e.ConfiguredUser}' 的密码（连接以 '{e.ActualUser}' 登录），未做任何更改：请核对 --redis 中的密码或 $CREDITCHECK_REDIS_PASSWORD，以及 --user / $CREDITCHECK_REDIS_USER — "
+                + $"Redis refused the password of user '{e.ConfiguredUser}' (the connection is logged in as '{e.ActualUser}'); nothing was changed. "
+                + "Check the password in --redis or $CREDITCHECK_REDIS_PASSWORD, and --user / $CREDITCHECK_REDIS_USER (ACL LOG on the server says more).");
+            return ExitCodes.StoreUnavailable;
+        }
         catch (Exception e) when (e is SecretMismatchException or ImportConflictException)
         {
             context.Output.Fail(e.Message);

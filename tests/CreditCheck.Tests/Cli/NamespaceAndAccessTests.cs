@@ -84,4 +84,32 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
             await redis.Server.CommandAsync("ACL", "DELUSER", user);
         }
     }
+
+    [Fact]
+    public async Task Status_WrongPasswordOfAnAclUser_ExitsStoreUnavailableNamingTheSetting_NotAnInternalError()
+    {
+        // Found from outside: exit 70 "internal error (RedisUserMismatchException)" naming a C# option.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var user = "cc-pw-" + cli.Namespace;
+        Assert.Equal("+OK", await redis.Server.CommandAsync("ACL", "SETUSER", user, "on", ">right-password-1", "~*", "&*", "+@all"));
+        var wrong = new Dictionary<string, string?>(cli.Environment, StringComparer.Ordinal)
+        {
+            ["CREDITCHECK_REDIS_USER"] = user,
+            ["CREDITCHECK_REDIS_PASSWORD"] = "wrong-password-1",
+        };
+        try
+        {
+            var status = await Cli.RunAsync(wrong, "status");
+
+            Assert.Equal(Exit.StoreUnavailable, status.ExitCode);
+            Assert.Contains($"Redis refused the password of user '{user}'", status.Error, StringComparison.Ordinal);
+            Assert.Contains("CREDITCHECK_REDIS_PASSWORD", status.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("internal error", status.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await redis.Server.CommandAsync("ACL", "DELUSER", user);
+        }
+    }
 }
