@@ -87,7 +87,12 @@ internal static class CliApp
                 + "Check the password in --redis or $CREDITCHECK_REDIS_PASSWORD, and --user / $CREDITCHECK_REDIS_USER (ACL LOG on the server says more).");
             return ExitCodes.StoreUnavailable;
         }
-        catch (Exception e) when (e is SecretMismatchException or ImportConflictException)
+        catch (ImportConflictException e)
+        {
+            context.Output.Fail(e.ChineseMessage is { } chinese ? $"{chinese} — {e.Message}" : e.Message);
+            return ExitCodes.Conflict;
+        }
+        catch (SecretMismatchException e)
         {
             context.Output.Fail(e.Message);
             return ExitCodes.Conflict;

@@ -166,7 +166,10 @@ internal sealed class ImportStager
 
         if (!owned)
         {
-            throw new ImportConflictException($"The import of list '{_list}' lost its lock (it was held up for longer than the lease); nothing was imported. Run the import again.");
+            throw new ImportConflictException($"The import of list '{_list}' lost its lock (it was held up for longer than the lease); nothing was imported. Run the import again.")
+            {
+                ChineseMessage = $"名单 '{_list}' 的导入失去了锁（停顿超过了租期）；未导入任何数据，请重新导入",
+            };
         }
 
         // Decide each record: a repeat of an entry staged before (in an earlier chunk, or earlier in

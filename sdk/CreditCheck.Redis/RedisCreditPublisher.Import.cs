@@ -50,7 +50,10 @@ public sealed partial class RedisCreditPublisher
         if (!await _connection.Database.LockTakeAsync(lockKey, token, LockLease).ConfigureAwait(false))
         {
             throw new ImportConflictException(
-                $"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}' (if it was killed, its lock lapses within {LockLease.TotalSeconds:F0} s).");
+                $"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}', or one that failed or was killed still holds its lock, which lapses within {LockLease.TotalSeconds:F0} s; nothing was imported. Run the import again then.")
+            {
+                ChineseMessage = $"命名空间 '{Keys.Namespace}' 中名单 '{listCode}' 的另一次导入正在进行，或一次失败、被终止的导入仍持有锁（{LockLease.TotalSeconds:F0} 秒内失效）；未导入任何数据，请稍后重新导入",
+            };
         }
 
         try
@@ -120,7 +123,10 @@ public sealed partial class RedisCreditPublisher
             var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation, prints.Count, prints.Low, prints.High).ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
-                throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.");
+                throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.")
+                {
+                    ChineseMessage = $"导入期间名单 '{listCode}' 有单条变更（修复、异议等）；未导入任何数据，请重新导入",
+                };
             }
 
             committed = true;
@@ -231,14 +237,24 @@ public sealed partial class RedisCreditPublisher
 
     private async Task ReleaseLockAsync(string lockKey, string token)
     {
-        try
+        // A release can fail for as long as what failed the import lasts (a slot being moved answers TRYAGAIN):
+        // tried 5 times over about 3 s, so that the next import need not wait out the lease; else it lapses.
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            // Deletes the lock only while it still holds this import's token.
-            await _connection.Database.LockReleaseAsync(lockKey, token).ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // The lease expires by itself.
+            try
+            {
+                // Deletes the lock only while it still holds this import's token.
+                await _connection.Database.LockReleaseAsync(lockKey, token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when ((e is RedisException or TimeoutException) && attempt < 4)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 << attempt), TimeProvider.System).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                return; // the lease lapses by itself
+            }
         }
     }
 

@@ -117,7 +117,10 @@ internal static class ImportCommand
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
-                throw new CliException(ExitCodes.StoreUnavailable, $"The store failed while the rows were staged ({e.Message}); nothing was imported.");
+                throw new CliException(
+                    ExitCodes.StoreUnavailable,
+                    $"暂存数据时存储出错，未导入任何数据，原有数据不变；请在存储恢复后重新导入（{Brief(e.Message)}）",
+                    $"The store failed while the rows were staged ({Brief(e.Message)}); nothing was imported, the data before stays. Import again once the store is back.");
             }
 
             if (summary is null)
@@ -184,6 +187,14 @@ internal static class ImportCommand
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>The client's failure without its diagnostics dump (queue and thread-pool counters, a link).</summary>
+    private static string Brief(string message)
+    {
+        var end = message.IndexOf(", command=", StringComparison.Ordinal) is var command and > 0 ? command : message.IndexOf(" (Please", StringComparison.Ordinal);
+        var brief = end > 0 ? message[..end] : message;
+        return brief.Length > 300 ? brief[..300] + "…" : brief;
     }
 
     private static string EncodingName(Encoding encoding) => encoding.CodePage switch
