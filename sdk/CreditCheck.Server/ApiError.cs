@@ -54,7 +54,11 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
         // a caller in Java or Python learns nothing from that, and the service's internals are not theirs to read.
         return message.Contains("could not be converted to", StringComparison.Ordinal)
             ? new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
-                [new FieldProblem(field, $"the value of {field} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值类型不正确（见 /openapi/v1.json）。")])
+                [message.Contains("DateTimeOffset", StringComparison.Ordinal)
+                    ? new FieldProblem(field, $"the value of {field} is not an RFC 3339 time (e.g. 2026-12-06T10:30:00+08:00).", $"字段 {field} 的值不是 RFC 3339 时间（如 2026-12-06T10:30:00+08:00）。")
+                    : message.Contains("System.Guid", StringComparison.Ordinal)
+                        ? new FieldProblem(field, $"the value of {field} is not a UUID (e.g. 0f8fad5b-d9cb-469f-a165-70867728950e).", $"字段 {field} 的值不是 UUID（如 0f8fad5b-d9cb-469f-a165-70867728950e）。")
+                        : new FieldProblem(field, $"the value of {field} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值类型不正确（见 /openapi/v1.json）。")])
             : new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
                 [new FieldProblem(field, message, "JSON格式不正确。")]);
     }

@@ -175,6 +175,11 @@ def case_malformed_json():
     # no .NET type names in what a caller reads (found from outside: "System.Nullable`1[System.Guid]")
     uuid_typed = problem(post("/v1/feedback", {"checkId": "nope", "allExecuted": True}), 400, "invalid-json", "checkId")
     assert "System." not in json.dumps(uuid_typed) and "CreditCheck." not in json.dumps(uuid_typed), uuid_typed
+    assert "not a UUID" in uuid_typed["errors"][0]["problem"], uuid_typed
+    # found from outside: a bad time was "not of the type the API expects"; gRPC already said RFC 3339
+    when = problem(post("/v1/feedback", {"checkId": "0f8fad5b-d9cb-469f-a165-70867728950e", "allExecuted": True, "executedAt": "yesterday"}),
+                   400, "invalid-json", "executedAt")
+    assert "RFC 3339" in when["errors"][0]["problem"] and "RFC 3339" in when["errors"][0]["problemZh"], when
     missing = problem(requests.get(BASE + "/v1/nothing-here", headers=headers(), timeout=30), 404, "not-found", "path")
     assert "/v1/checks" in missing["errors"][0]["problem"], missing
     media = problem(requests.post(BASE + "/v1/checks", data="subject=1", headers={**headers(), "Content-Type": "application/x-www-form-urlencoded"}, timeout=30),
