@@ -63,10 +63,31 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
         var trailers = new Metadata { { "problem-type", "urn:creditcheck:problem:" + error.Code } };
         if (error.Errors.Count > 0)
         {
-            trailers.Add("field", error.Errors[0].Field);
+            trailers.Add("field", ProtoField(error.Errors[0].Field));
         }
 
         return new RpcException(new Status(StatusOf(error.Status), $"{error.DetailZh} | {error.Detail}"), trailers);
+    }
+
+    /// <summary>A field as the proto names it: <c>checkId</c> is <c>check_id</c>, <c>measures[0].effectiveFrom</c>
+    /// is <c>measures[0].effective_from</c> (the HTTP API's errors name fields in camel case).</summary>
+    internal static string ProtoField(string field)
+    {
+        var name = new System.Text.StringBuilder(field.Length + 4);
+        for (var i = 0; i < field.Length; i++)
+        {
+            var c = field[i];
+            if (i > 0 && char.IsAsciiLetterUpper(c) && (char.IsAsciiLetterLower(field[i - 1]) || char.IsAsciiDigit(field[i - 1])))
+            {
+                name.Append('_').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                name.Append(c);
+            }
+        }
+
+        return name.ToString();
     }
 
     internal static StatusCode StatusOf(int httpStatus) => httpStatus switch

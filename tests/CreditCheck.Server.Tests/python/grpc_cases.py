@@ -95,7 +95,7 @@ def case_errors():
         "unknown_scenario": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario="casino"), grpc.StatusCode.INVALID_ARGUMENT, field="scenario"),
         "batch_too_large": fails(stub.CheckMany, pb.CheckManyRequest(checks=[pb.CheckRequest(subject=CLEAN, scenario=SCENARIO)] * (int(os.environ.get("MAX_BATCH", "50")) + 1)),
                                  grpc.StatusCode.INVALID_ARGUMENT, field="checks"),
-        "unknown_check": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=str(uuid.uuid4()), all_executed=True), grpc.StatusCode.NOT_FOUND, field="checkId"),
+        "unknown_check": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=str(uuid.uuid4()), all_executed=True), grpc.StatusCode.NOT_FOUND, field="check_id"),  # was checkId, the HTTP name (found from outside)
         "bad_check_id": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id="12"), grpc.StatusCode.INVALID_ARGUMENT, field="check_id"),
     }
     assert "第14位" in seen["invalid_subject"]["details"] and "position 14" in seen["invalid_subject"]["details"], seen
