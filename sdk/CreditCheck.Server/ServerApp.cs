@@ -74,7 +74,11 @@ public static class ServerApp
             }
             catch (OptionsValidationException e)
             {
-                await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                // The SDK's options are named as a .NET host sets them; say how the service sets the usual ones.
+                var hint = e.Message.Contains("RedisStoreOptions.Secret", StringComparison.Ordinal)
+                    ? " The service takes the secret from $CREDITCHECK_SECRET (or CreditCheck__Server__Secret)."
+                    : string.Empty;
+                await Console.Error.WriteLineAsync($"error: {e.Message}{hint}").ConfigureAwait(false);
                 return 2;
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException && app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is { } redis)

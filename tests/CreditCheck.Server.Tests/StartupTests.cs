@@ -110,6 +110,16 @@ public sealed class StartupTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task RedisWithoutASecret_ExitsWithUsageNamingTheEnvironmentVariable()
+    {
+        var (exitCode, output) = await ServerProcess.RunAsync(
+            new Dictionary<string, string> { ["CREDITCHECK_SECRET"] = "" }, "--redis", "127.0.0.1:1", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("$CREDITCHECK_SECRET", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task HashKeyWithoutAKey_PrintsUsage_AndDoesNotStartTheService()
     {
         var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "hash-key");
