@@ -17,14 +17,21 @@ internal static class GenerateCommand
         var output = new Option<FileInfo>("--out") { Description = "The CSV file to write.", Required = true };
         var kind = new Option<string>("--kind") { Description = "entity (default) or person.", DefaultValueFactory = _ => "entity" };
         var list = new Option<string>("--list") { Description = "The list code in the rows.", DefaultValueFactory = _ => "court-dishonest-debtors" };
-        var seed = new Option<int>("--seed") { Description = "Random seed (default 1).", DefaultValueFactory = _ => 1 };
-        var command = new Command("generate", "Write synthetic list entries with valid identifiers (CSV).") { count, output, kind, list, seed };
+        var seed = new Option<int>("--seed") { Description = "Seed of the dates (default 1). The identifiers come from the entry numbers, not the seed: see --first.", DefaultValueFactory = _ => 1 };
+        var first = new Option<int>("--first") { Description = "Number of the first entry (default 0): files with other numbers hold other subjects.", DefaultValueFactory = _ => 0 };
+        var command = new Command("generate", "Write synthetic list entries with valid identifiers (CSV).") { count, output, kind, list, seed, first };
         command.SetAction(async (parse, ct) =>
         {
             var n = parse.GetValue(count);
             if (n is < 1 or > 50_000_000)
             {
                 throw new CliException(ExitCodes.Usage, "--count must be between 1 and 50000000.");
+            }
+
+            var start = parse.GetValue(first);
+            if (start < 0 || (long)start + n > 100_000_000)
+            {
+                throw new CliException(ExitCodes.Usage, "--first must be at least 0, and --first + --count at most 100000000 (the 组织机构代码 has 8 digits for the number).");
             }
 
             var person = SubjectArguments.ParseKind(parse.GetValue(kind)) == SubjectKind.NaturalPerson;
@@ -34,7 +41,7 @@ internal static class GenerateCommand
             await using var writer = new StreamWriter(file.FullName, false, new UTF8Encoding(false), bufferSize: 1 << 16);
             await writer.WriteLineAsync("list,kind,subject,name,authority,reference,listedOn,validFrom,validUntil,status,entryId".AsMemory(), ct);
             var line = new StringBuilder(160);
-            for (var i = 0; i < n; i++)
+            for (var i = start; i < start + n; i++)
             {
                 ct.ThrowIfCancellationRequested();
                 var listed = new DateOnly(2024, 1, 1).AddDays(random.Next(0, 700));

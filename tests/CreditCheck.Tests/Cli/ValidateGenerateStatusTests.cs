@@ -84,6 +84,22 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Generate_AnotherFirst_GivesOtherSubjects_AnotherSeedTheSameOnes()
+    {
+        // Found from outside: another --seed gave the same, already listed subjects.
+        using var cli = new CliSession(redis.Server);
+        string[] Subjects(string file) => [.. File.ReadAllLines(file).Skip(1).Select(l => l.Split(',')[2])];
+
+        await cli.RunOkAsync("generate", "--count", "50", "--out", cli.PathOf("a.csv"));
+        await cli.RunOkAsync("generate", "--count", "50", "--out", cli.PathOf("b.csv"), "--seed", "7");
+        await cli.RunOkAsync("generate", "--count", "50", "--out", cli.PathOf("c.csv"), "--first", "50");
+
+        Assert.Equal(Subjects(cli.PathOf("a.csv")), Subjects(cli.PathOf("b.csv")));
+        Assert.Empty(Subjects(cli.PathOf("a.csv")).Intersect(Subjects(cli.PathOf("c.csv"))));
+        Assert.Equal(Exit.Usage, (await cli.RunAsync("generate", "--count", "2", "--out", cli.PathOf("d.csv"), "--first", "99999999")).ExitCode);
+    }
+
+    [Fact]
     public async Task Generate_ThousandPersons_EveryRowValidatesAndImports()
     {
         using var cli = new CliSession(redis.Server);
