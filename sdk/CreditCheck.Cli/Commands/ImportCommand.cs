@@ -96,6 +96,8 @@ internal static class ImportCommand
                     foreach (var _ in check.GoodRecords(null, ct))
                     {
                     }
+
+                    check.DecideDry();
                 }
                 else if (context.Output.Interactive && !json)
                 {
@@ -125,7 +127,7 @@ internal static class ImportCommand
 
             if (summary is null)
             {
-                Report(context, check, json, written: false);
+                Report(context, check, json, written: false, dryRun: dry);
                 if (check.WholeRefusal is { } why)
                 {
                     throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}'：{why.Chinese}", $"List '{listCode}': {why.English}");
@@ -204,7 +206,7 @@ internal static class ImportCommand
         _ => "gb18030",
     };
 
-    private static void Report(CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default)
+    private static void Report(CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default, bool dryRun = false)
     {
         var rate = elapsed > TimeSpan.Zero ? (check.Valid / elapsed.TotalSeconds) : 0;
         if (json)
@@ -251,7 +253,7 @@ internal static class ImportCommand
         if (!written)
         {
             console.MarkupLine(check.Problems.Count == 0
-                ? $"[green]{check.Valid} rows valid[/]; nothing written (dry run)."
+                ? $"[green]{check.Valid} rows valid[/]; nothing written{(dryRun ? " (dry run)" : "")}."
                 : check.HeaderRefused
                     ? "[red]表头行无法使用[/]（见上表第1行），未读取数据行，未写入任何数据 — [red]The header row cannot be used[/] (line 1 above): no data row was read; nothing written."
                     : check.FileRefused

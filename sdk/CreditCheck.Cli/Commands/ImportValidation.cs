@@ -136,6 +136,20 @@ internal sealed class ImportValidation(
         Decide();
     }
 
+    /// <summary>For a dry run: whether the import would be refused as a whole (<see cref="WholeRefusal"/>), as the
+    /// real one decides once everything is staged.</summary>
+    public void DecideDry()
+    {
+        try
+        {
+            Decide();
+        }
+        catch (RefusedException)
+        {
+            // WholeRefusal (or the bad rows already reported) says why.
+        }
+    }
+
     private void Decide()
     {
         if (Refused)

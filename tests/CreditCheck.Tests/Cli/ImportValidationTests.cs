@@ -262,6 +262,23 @@ public sealed class ImportValidationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_HeaderOnlyFile_DryRunSaysWhatTheImportWould_AndNeitherClaimsADryRunItWasNot()
+    {
+        // Found from outside: the dry run passed (exit 0) what the import refused, and the import said "(dry run)".
+        using var cli = await WithLiveDataAsync();
+        var file = cli.Write("empty.csv", CliSession.EnglishHeader + "\n");
+
+        var dry = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--dry-run");
+        var real = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+
+        Assert.Equal((Exit.InvalidInput, Exit.InvalidInput), (dry.ExitCode, real.ExitCode));
+        Assert.Contains("--allow-empty", dry.Error, StringComparison.Ordinal);
+        Assert.Contains("--allow-empty", real.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dry run", real.Output, StringComparison.Ordinal);
+        Assert.Equal(2, await cli.EntriesAsync());
+    }
+
+    [Fact]
     public async Task Import_RejectsFileFixedAndReimportedInMergeMode_AddsTheRest()
     {
         using var cli = new CliSession(redis.Server);
