@@ -34,11 +34,12 @@ internal static class InMemoryStoreSeeder
 
             files++;
             var defaultList = catalog.FindList(name)?.Code;
-            using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            // Strict UTF-8: a GBK export would otherwise load with U+FFFD in every name and authority.
+            using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
             var rows = extension == ".csv"
                 ? ListFileReader.ReadCsv(reader, path, defaultList, options.IdentifierMode)
                 : ListFileReader.ReadJson(File.ReadAllBytes(path), path, defaultList, options.IdentifierMode);
-            foreach (var row in rows)
+            foreach (var row in NotGarbled(rows, path, problems))
             {
                 if (row.Record is null)
                 {
@@ -98,5 +99,31 @@ internal static class InMemoryStoreSeeder
         }
 
         return path is null ? CreditCatalog.Default : CatalogReader.Read(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>The rows, ended by a problem when the file turns out not to be UTF-8 text.</summary>
+    private static IEnumerable<ListFileRow> NotGarbled(IEnumerable<ListFileRow> rows, string path, List<ListFileProblem> problems)
+    {
+        using var each = rows.GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!each.MoveNext())
+                {
+                    yield break;
+                }
+            }
+            catch (DecoderFallbackException)
+            {
+                problems.Add(new ListFileProblem(path, 0, null, "The file is not UTF-8 text (a GBK export?); the embedded store reads UTF-8: save it as UTF-8, or import it with creditcheck import --encoding gbk.")
+                {
+                    ChineseMessage = "文件不是 UTF-8 文本（可能是 GBK 导出）；内置存储只读 UTF-8：请另存为 UTF-8，或用 creditcheck import --encoding gbk 导入",
+                });
+                yield break;
+            }
+
+            yield return each.Current;
+        }
     }
 }

@@ -130,6 +130,20 @@ public sealed class InMemoryStoreSeederTests : IDisposable
     // ---- Catalog ----------------------------------------------------------------------------
 
     [Fact]
+    public void Create_GbkCsvInTheFolder_RefusedAsNotUtf8_NotLoadedWithReplacementCharacters()
+    {
+        // Found from outside: a GBK export loaded with U+FFFD in its names, shown to clerks as such.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        File.WriteAllBytes(Path.Combine(_folder, "wage-arrears.csv"), Encoding.GetEncoding(936).GetBytes(
+            Header + "\nwage-arrears,LegalEntity,9144030071526726XG,深圳市示例有限公司,深人社欠〔2024〕9号,2024-01-02,2099-12-31,Active,e-1\n"));
+
+        var e = Assert.Throws<InvalidOperationException>(() => Seed());
+
+        Assert.Contains("wage-arrears.csv", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not UTF-8 text", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Create_NoDataDirectory_EmptyStoreWithDefaultCatalog()
     {
         var store = InMemoryStoreSeeder.Create(new InMemoryStoreOptions(), out var files);
