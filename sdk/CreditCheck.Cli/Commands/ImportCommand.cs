@@ -63,6 +63,15 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, $"文件 '{source.FullName}' 不存在", $"File '{source.FullName}' does not exist.");
             }
 
+            if (options.Encoding.CodePage != Encoding.UTF8.CodePage && LooksLikeUtf8(source))
+            {
+                // GBK decodes almost any bytes, so UTF-8 read as GBK would go in as garbled names without a word.
+                throw new CliException(
+                    ExitCodes.InvalidInput,
+                    $"文件 {source.Name} 是 UTF-8 文本，不是 {EncodingName(options.Encoding)}：请去掉 --encoding（按 GBK 读会把名称读成乱码）",
+                    $"{source.Name} is UTF-8 text, not {EncodingName(options.Encoding)}: drop --encoding (read as GBK its names would be garbled).");
+            }
+
             await using var store = await context.OpenStoreAsync(parse, ct);
             var catalog = await store.GetCatalogAsync(ct) ?? throw new CliException(ExitCodes.InvalidInput, $"No catalog is published in {store.Description}; run 'creditcheck catalog publish' first.");
             if (catalog.FindList(listCode) is null)
@@ -189,6 +198,27 @@ internal static class ImportCommand
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>Whether the file's first 64 KiB are UTF-8 holding non-ASCII text (a GBK export almost never is).</summary>
+    private static bool LooksLikeUtf8(FileInfo file)
+    {
+        var head = new byte[64 * 1024];
+        int read;
+        using (var stream = file.OpenRead())
+        {
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        var bytes = head.AsSpan(0, read);
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) || bytes.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) < 0)
+        {
+            return false; // a byte-order mark is honoured whatever --encoding says; ASCII alone reads the same either way
+        }
+
+        // A multi-byte character cut at the end of the sample is not evidence against UTF-8.
+        var status = System.Text.Unicode.Utf8.ToUtf16(bytes, new char[read], out var consumed, out _, replaceInvalidSequences: false, isFinalBlock: read < head.Length);
+        return status is System.Buffers.OperationStatus.Done or System.Buffers.OperationStatus.NeedMoreData && consumed >= read - 3;
     }
 
     /// <summary>The client's failure without its diagnostics dump (queue and thread-pool counters, a link).</summary>

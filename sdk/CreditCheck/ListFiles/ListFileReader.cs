@@ -190,9 +190,9 @@ public static class ListFileReader
         Func<ListColumn, string> name = row.Header;
         while (csv.TryRead(out var fields, out var line, out var error))
         {
-            if (fields.Count == 1 && fields[0].Length == 0)
+            if (error is null && fields.TrueForAll(string.IsNullOrWhiteSpace))
             {
-                continue; // blank line
+                continue; // a blank line, or one of only separators (rows a spreadsheet left empty)
             }
 
             if (error is not null)

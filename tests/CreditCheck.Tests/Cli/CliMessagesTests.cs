@@ -130,6 +130,23 @@ public sealed class CliMessagesTests
     }
 
     [Fact]
+    public async Task Import_Utf8FileReadAsGbk_IsRefusedNotStoredGarbled_AndSeparatorOnlyRowsAreSkipped()
+    {
+        // Found from outside: UTF-8 imported with --encoding gbk stored names such as 绀轰緥鏈夐檺鍏; a row of
+        // only commas (left by a spreadsheet) was two problems.
+        using var cli = new CliSession(server: null);
+        var (store, _) = await MemoryStoreWithDebtorAsync(cli);
+        var file = cli.Write("utf8.csv", CliSession.EnglishHeader + "\n" + Rows.Entity(7, name: "示例有限公司") + "\n,,,,,,,\n");
+
+        var garbled = await cli.RunAsync(["import", file, "--list", CliSession.Debtors, "--encoding", "gbk", .. store]);
+        var plain = await cli.RunOkAsync(["import", file, "--list", CliSession.Debtors, "--mode", "merge", "--json", .. store]);
+
+        Assert.Equal(Exit.InvalidInput, garbled.ExitCode);
+        Assert.Contains("is UTF-8 text, not gbk", garbled.Error, StringComparison.Ordinal);
+        Assert.Equal((1, 0), (plain.Json["added"]!.GetValue<int>(), plain.Json["rejected"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Import_JsonFileWithInvalidUtf8_NamesTheByteOffsetAndWritesNothing()
     {
         using var cli = new CliSession(server: null);
