@@ -270,7 +270,7 @@ internal sealed class ImportValidation(
     private ulong ContentHash(ListEntry entry)
     {
         _hash.Reset();
-        foreach (var text in (string?[])[entry.SubjectName, entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode])
+        foreach (var text in (string?[])[entry.SubjectName, entry.Authority, entry.DecisionReference, entry.Summary, entry.StatusReason, entry.RelatedTo?.EnterpriseName, entry.RelatedTo?.EnterpriseCode, entry.Level])
         {
             Add(_hash, text);
         }

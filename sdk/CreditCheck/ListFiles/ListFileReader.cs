@@ -480,7 +480,10 @@ public static class ListFileReader
         var reference = Text(get(ListColumn.Reference));
         var level = Text(get(ListColumn.Level));
         // A rating's result file may carry no ids: its row number stands for one (stable while the file is).
-        var entryId = Text(get(ListColumn.EntryId)) ?? reference ?? (level is null ? null : string.Create(CultureInfo.InvariantCulture, $"row-{line}"));
+        // A rating's result without an id of its own is the subject's one result on that rating: the same id for every
+        // row of the subject, so a second, different level is a conflict and a merge replaces the level (a row number
+        // made a file's A and D two results, and a merge kept old levels by row position).
+        var entryId = Text(get(ListColumn.EntryId)) ?? reference ?? (level is null ? null : "rating");
         if (entryId is null)
         {
             Problem(ListColumn.EntryId, "条目既无条目编号也无文号，无法识别", "Neither an entry id nor a reference (文号) identifies the entry.");

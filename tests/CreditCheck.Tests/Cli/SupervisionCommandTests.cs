@@ -99,4 +99,26 @@ public sealed class SupervisionCommandTests(RedisFixture redis)
 
     private static HashSet<string> Drawn(string planFile) =>
         [.. File.ReadLines(planFile).Skip(1).Select(l => l.Split(',')).Where(f => f[5] == "1").Select(f => f[0])];
+
+    [Fact]
+    public async Task RatingImport_TwoLevelsForOneSubject_Refused_AndAMergeReplacesTheLevel()
+    {
+        // Found from outside: a file giving one enterprise A and D went in as two results, and a later merge
+        // kept old levels by row position (the default entry id was the row number).
+        using var cli = new CliSession(server: null);
+        var data = cli.PathOf("data");
+        Directory.CreateDirectory(data);
+        string[] store = ["--store", "memory", "--data", data];
+        await cli.RunOkAsync(["catalog", "publish", .. store]);
+        var subject = Rows.Company(42);
+
+        var both = await cli.RunAsync(["import", cli.Write("both.csv", $"subject,level\n{subject},A\n{subject},D\n"), "--list", "public-credit-rating", "--json", .. store]);
+        await cli.RunOkAsync(["import", cli.Write("a.csv", $"subject,level\n{Rows.Company(7)},B\n{subject},A\n"), "--list", "public-credit-rating", .. store]);
+        await cli.RunOkAsync(["import", cli.Write("d.csv", $"subject,level\n{subject},D\n"), "--list", "public-credit-rating", "--mode", "merge", .. store]);
+        var decision = (await cli.RunOkAsync(["check", subject, "--scenario", "procurement", "--json", .. store])).Json;
+
+        Assert.Equal(Exit.InvalidInput, both.ExitCode);
+        Assert.Contains("line 2", both.Json["problems"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["D"], decision["ratings"]!.AsArray().Select(r => r!["level"]!.GetValue<string>()));
+    }
 }
