@@ -25,7 +25,7 @@ internal static class ImportCommand
     public static Command Create(CommandContext context)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "The list export (CSV with a header row, or JSON)." };
-        var list = new Option<string>("--list") { Description = "Code of the list being loaded, e.g. court-dishonest-debtors.", Required = true };
+        var list = new Option<string?>("--list") { Description = "Code of the list being loaded, e.g. court-dishonest-debtors. Without it, every list the file's list column names is imported, each on its own (the whole file is checked first; any bad row refuses it all)." };
         var format = new Option<string?>("--format") { Description = "csv or json (default: from the file name)." };
         var encoding = new Option<string>("--encoding") { Description = "utf-8 (default; a BOM is honoured), gbk or gb18030.", DefaultValueFactory = _ => "utf-8" };
         var mode = new Option<string>("--mode") { Description = "replace (default: entries absent from the file are removed) or merge.", DefaultValueFactory = _ => "replace" };
@@ -44,7 +44,7 @@ internal static class ImportCommand
         command.SetAction(async (parse, ct) =>
         {
             var source = parse.GetValue(file)!;
-            var listCode = parse.GetValue(list)!;
+            var listCode = parse.GetValue(list);
             var importMode = parse.GetValue(mode) switch
             {
                 "replace" => ImportMode.Replace,
@@ -74,82 +74,147 @@ internal static class ImportCommand
 
             await using var store = await context.OpenStoreAsync(parse, ct);
             var catalog = await store.GetCatalogAsync(ct) ?? throw new CliException(ExitCodes.InvalidInput, $"No catalog is published in {store.Description}; run 'creditcheck catalog publish' first.");
+            var json = parse.GetValue(GlobalOptions.Json);
+            var dry = parse.GetValue(dryRun);
+            var rejectsFile = parse.GetValue(rejects);
+            if (listCode is null)
+            {
+                if (rejectsFile is not null)
+                {
+                    throw new CliException(ExitCodes.Usage, "--rejects 需要 --list：多名单文件须整体无误才导入", "--rejects needs --list: a file of several lists goes in only when every row is good.");
+                }
+
+                return await ImportEveryListAsync(context, store, catalog, options, importMode, json, dry, parse.GetValue(allowEmpty), ct);
+            }
+
             if (catalog.FindList(listCode) is null)
             {
                 throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}' 不在目录 {catalog.Version} 中", $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
             }
 
-            // One pass: every row is validated as it is read; good rows are staged (invisible) as
-            // they come. A bad row without --rejects refuses the import: the rest of the file is
-            // still checked (and staged, so that Redis finds entries given twice) so that every
-            // problem is reported, and the staged rows are dropped: nothing is written. With
-            // --rejects the bad rows go to the file and the good ones in.
-            var json = parse.GetValue(GlobalOptions.Json);
-            var rejectsFile = parse.GetValue(rejects);
-            var dry = parse.GetValue(dryRun);
-            using var rejectsWriter = rejectsFile is null || dry ? null : new RejectsWriter(rejectsFile);
-
-            // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
-            var redis = dry ? null : store.Publisher as RedisCreditPublisher;
-            var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, parse.GetValue(allowEmpty));
-            var clock = Stopwatch.StartNew();
-            ImportSummary? summary = null;
-
-            Task<ImportSummary> Import(Action<long>? progress) => redis is not null
-                ? redis.ImportListAsync(listCode, check.GoodRecords(progress, ct), importMode, check, progress: null, ct)
-                : store.Publisher.ImportListAsync(listCode, check.Guarded(check.GoodRecords(progress, ct)), importMode, ct);
-            try
-            {
-                if (dry)
-                {
-                    foreach (var _ in check.GoodRecords(null, ct))
-                    {
-                    }
-
-                    check.DecideDry();
-                }
-                else if (context.Output.Interactive && !json)
-                {
-                    await context.Output.Console.Progress().StartAsync(async progress =>
-                    {
-                        var task = progress.AddTask($"Importing {listCode}", maxValue: Math.Max(1, source.Length));
-                        summary = await Import(bytes => task.Value = bytes);
-                        task.Value = task.MaxValue; // read to the end (progress is reported every 1024 lines)
-                    });
-                }
-                else
-                {
-                    summary = await Import(null);
-                }
-            }
-            catch (ImportValidation.RefusedException)
-            {
-                // The store dropped what was staged; report why.
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                throw new CliException(
-                    ExitCodes.StoreUnavailable,
-                    $"暂存数据时存储出错，未导入任何数据，原有数据不变；请在存储恢复后重新导入（{Brief(e.Message)}）",
-                    $"The store failed while the rows were staged ({Brief(e.Message)}); nothing was imported, the data before stays. Import again once the store is back.");
-            }
-
-            if (summary is null)
-            {
-                Report(context, check, json, written: false, dryRun: dry);
-                if (check.WholeRefusal is { } why)
-                {
-                    throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}'：{why.Chinese}", $"List '{listCode}': {why.English}");
-                }
-
-                return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
-            }
-
-            await store.SaveAsync(ct);
-            Report(context, check, json, written: true, summary, clock.Elapsed);
-            return ExitCodes.Ok;
+            return await ImportOneListAsync(context, store, catalog, options, listCode, importMode, json, dry, rejectsFile, parse.GetValue(allowEmpty), ct);
         });
         return command;
+    }
+
+    /// <summary>A file of several lists (the list column says which): every row is checked first, as one file;
+    /// then each list is imported from it on its own, atomically, in the order the file first names them.</summary>
+    private static async Task<int> ImportEveryListAsync(
+        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, ImportMode importMode, bool json, bool dry, bool allowEmpty, CancellationToken ct)
+    {
+        var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty);
+        var lists = new List<string>();
+        foreach (var record in check.GoodRecords(null, ct))
+        {
+            if (!lists.Contains(record.Entry.ListCode))
+            {
+                lists.Add(record.Entry.ListCode);
+            }
+        }
+
+        if (check.Problems.Count > 0 || dry)
+        {
+            Report(context, check, json, written: false, dryRun: dry);
+            if (check.Problems.Count == 0 && !json)
+            {
+                context.Output.Console.MarkupLine(Markup.Escape($"名单：{string.Join("、", lists)} — lists: {string.Join(", ", lists)}."));
+            }
+
+            return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        }
+
+        if (lists.Count == 0)
+        {
+            throw new CliException(ExitCodes.InvalidInput, $"{options.File.Name} 没有任何条目", $"{options.File.Name} holds no entry.");
+        }
+
+        foreach (var code in lists)
+        {
+            if (!json)
+            {
+                context.Output.Console.MarkupLine(Markup.Escape($"== {code}"));
+            }
+
+            var exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, ct);
+            if (exit != ExitCodes.Ok)
+            {
+                return exit; // the lists before it went in, each whole; the rest did not
+            }
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ImportOneListAsync(
+        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, string listCode, ImportMode importMode, bool json, bool dry, FileInfo? rejectsFile, bool allowEmpty, CancellationToken ct)
+    {
+        var source = options.File;
+        // One pass: every row is validated as it is read; good rows are staged (invisible) as
+        // they come. A bad row without --rejects refuses the import: the rest of the file is
+        // still checked (and staged, so that Redis finds entries given twice) so that every
+        // problem is reported, and the staged rows are dropped: nothing is written. With
+        // --rejects the bad rows go to the file and the good ones in.
+        using var rejectsWriter = rejectsFile is null || dry ? null : new RejectsWriter(rejectsFile);
+
+        // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
+        var redis = dry ? null : store.Publisher as RedisCreditPublisher;
+        var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty);
+        var clock = Stopwatch.StartNew();
+        ImportSummary? summary = null;
+
+        Task<ImportSummary> Import(Action<long>? progress) => redis is not null
+            ? redis.ImportListAsync(listCode, check.GoodRecords(progress, ct), importMode, check, progress: null, ct)
+            : store.Publisher.ImportListAsync(listCode, check.Guarded(check.GoodRecords(progress, ct)), importMode, ct);
+        try
+        {
+            if (dry)
+            {
+                foreach (var _ in check.GoodRecords(null, ct))
+                {
+                }
+
+                check.DecideDry();
+            }
+            else if (context.Output.Interactive && !json)
+            {
+                await context.Output.Console.Progress().StartAsync(async progress =>
+                {
+                    var task = progress.AddTask($"Importing {listCode}", maxValue: Math.Max(1, source.Length));
+                    summary = await Import(bytes => task.Value = bytes);
+                    task.Value = task.MaxValue; // read to the end (progress is reported every 1024 lines)
+                });
+            }
+            else
+            {
+                summary = await Import(null);
+            }
+        }
+        catch (ImportValidation.RefusedException)
+        {
+            // The store dropped what was staged; report why.
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            throw new CliException(
+                ExitCodes.StoreUnavailable,
+                $"暂存数据时存储出错，未导入任何数据，原有数据不变；请在存储恢复后重新导入（{Brief(e.Message)}）",
+                $"The store failed while the rows were staged ({Brief(e.Message)}); nothing was imported, the data before stays. Import again once the store is back.");
+        }
+
+        if (summary is null)
+        {
+            Report(context, check, json, written: false, dryRun: dry);
+            if (check.WholeRefusal is { } why)
+            {
+                throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}'：{why.Chinese}", $"List '{listCode}': {why.English}");
+            }
+
+            return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+        }
+
+        await store.SaveAsync(ct);
+        Report(context, check, json, written: true, summary, clock.Elapsed);
+        return ExitCodes.Ok;
     }
 
     // Streams the file; bytes that are not text in the chosen encoding (a binary file, GBK read as
@@ -181,6 +246,11 @@ internal static class ImportCommand
             if ((line & 1023) == 0)
             {
                 progress?.Invoke(stream.Position);
+            }
+
+            if (options.OnlyList is { } only && rows.Current.Record is { } record && record.Entry.ListCode != only)
+            {
+                continue; // another list's row, imported on its own
             }
 
             yield return rows.Current;
@@ -336,5 +406,10 @@ internal static class ImportCommand
         return mapping;
     }
 
-    internal sealed record ReadOptions(FileInfo File, string List, string Format, Encoding Encoding, SubjectIdParseMode Mode, IReadOnlyDictionary<string, ListColumn?>? Mapping);
+    /// <summary>How a list file is read. <paramref name="List"/> is the list it is loaded into (rows of another list are
+    /// problems), or null for a file of several lists; <see cref="OnlyList"/> then takes one list's rows and skips the rest.</summary>
+    internal sealed record ReadOptions(FileInfo File, string? List, string Format, Encoding Encoding, SubjectIdParseMode Mode, IReadOnlyDictionary<string, ListColumn?>? Mapping)
+    {
+        public string? OnlyList { get; init; }
+    }
 }

@@ -303,4 +303,37 @@ public sealed class ImportCommandTests(RedisFixture redis)
     private static string GbkText() => ChineseHeader + "\r\n"
         + $"{Rows.Company(1)},示例甲贸易有限公司,某某区人民法院,（2024）京0105执123号,2024年1月2日,2099年12月31日\r\n"
         + $"{Rows.Company(2)},示例乙建设工程有限公司,某某区人民法院,（2024）京0105执124号,2024/1/2,2099/12/31\r\n";
+
+    [Fact]
+    public async Task Import_WithoutList_ImportsEveryListTheFileNames_TheSampleDataIntoRedis()
+    {
+        // Found from outside: samples/data holds 13 lists in two files, and import --list X refused each whole.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var samples = CreditCheck.Tests.ListFiles.ListFileTestData.SampleData;
+
+        await cli.RunOkAsync("import", Path.Combine(samples, "entries.csv"));
+        await cli.RunOkAsync("import", Path.Combine(samples, "persons.json"), "--mode", "merge");
+
+        var entries = (await cli.StatusAsync())["entries"]!.AsObject();
+        Assert.Equal(13, entries.Count);
+        Assert.Equal(277, entries.Sum(e => e.Value!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Import_WithoutList_ABadRowRefusesEveryList()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.Write("two-lists.csv", "list," + CliSession.EnglishHeader + "\n"
+            + CliSession.Debtors + "," + Rows.Entity(1) + "\n"
+            + "wage-arrears," + Rows.Raw("LegalEntity", Rows.Company(2), "not-a-date", "2099-12-31", "w-2") + "\n");
+
+        var result = await cli.RunAsync("import", file, "--json");
+
+        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.Equal(3, result.Json["problems"]![0]!["line"]!.GetValue<int>());
+        Assert.Equal(0, await cli.EntriesAsync());
+        Assert.Equal(Exit.Usage, (await cli.RunAsync("import", file, "--rejects", cli.PathOf("r.csv"))).ExitCode);
+    }
 }
