@@ -27,7 +27,7 @@ public sealed class ExitCodeTests(RedisFixture redis)
         using var cli = new CliSession(redis.Server);
 
         Assert.Equal(Exit.Usage, (await cli.RunAsync("frobnicate")).ExitCode);
-        Assert.Equal(Exit.Usage, (await cli.RunAsync("import", cli.PathOf("x.csv"))).ExitCode); // no --list
+        Assert.Equal(Exit.Usage, (await cli.RunAsync("import", "--list", CliSession.Debtors)).ExitCode); // no FILE
         Assert.Equal(Exit.Usage, (await cli.RunAsync("catalog", "validate")).ExitCode);
     }
 
