@@ -92,7 +92,7 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}' 不在目录 {catalog.Version} 中", $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
             }
 
-            return await ImportOneListAsync(context, store, catalog, options, listCode, importMode, json, dry, rejectsFile, parse.GetValue(allowEmpty), ct);
+            return await ImportOneListAsync(context, store, catalog, options, listCode, importMode, json, dry, rejectsFile, parse.GetValue(allowEmpty), null, ct);
         });
         return command;
     }
@@ -128,6 +128,7 @@ internal static class ImportCommand
             throw new CliException(ExitCodes.InvalidInput, $"{options.File.Name} 没有任何条目", $"{options.File.Name} holds no entry.");
         }
 
+        var results = new JsonObject(); // --json: one document, each list's result under its code
         foreach (var code in lists)
         {
             if (!json)
@@ -135,18 +136,28 @@ internal static class ImportCommand
                 context.Output.Console.MarkupLine(Markup.Escape($"== {code}"));
             }
 
-            var exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, ct);
+            var exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, results, ct);
             if (exit != ExitCodes.Ok)
             {
+                if (json)
+                {
+                    context.Output.WriteJson(new JsonObject { ["lists"] = results });
+                }
+
                 return exit; // the lists before it went in, each whole; the rest did not
             }
+        }
+
+        if (json)
+        {
+            context.Output.WriteJson(new JsonObject { ["lists"] = results });
         }
 
         return ExitCodes.Ok;
     }
 
     private static async Task<int> ImportOneListAsync(
-        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, string listCode, ImportMode importMode, bool json, bool dry, FileInfo? rejectsFile, bool allowEmpty, CancellationToken ct)
+        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, string listCode, ImportMode importMode, bool json, bool dry, FileInfo? rejectsFile, bool allowEmpty, JsonObject? results, CancellationToken ct)
     {
         var source = options.File;
         // One pass: every row is validated as it is read; good rows are staged (invisible) as
@@ -203,7 +214,7 @@ internal static class ImportCommand
 
         if (summary is null)
         {
-            Report(context, check, json, written: false, dryRun: dry);
+            Report(context, check, json, written: false, dryRun: dry, results: results, list: listCode);
             if (check.WholeRefusal is { } why)
             {
                 throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}'：{why.Chinese}", $"List '{listCode}': {why.English}");
@@ -213,7 +224,7 @@ internal static class ImportCommand
         }
 
         await store.SaveAsync(ct);
-        Report(context, check, json, written: true, summary, clock.Elapsed);
+        Report(context, check, json, written: true, summary, clock.Elapsed, results: results, list: listCode);
         return ExitCodes.Ok;
     }
 
@@ -306,7 +317,8 @@ internal static class ImportCommand
         _ => "gb18030",
     };
 
-    private static void Report(CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default, bool dryRun = false)
+    private static void Report(
+        CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default, bool dryRun = false, JsonObject? results = null, string? list = null)
     {
         var rate = elapsed > TimeSpan.Zero ? (check.Valid / elapsed.TotalSeconds) : 0;
         if (json)
@@ -328,6 +340,12 @@ internal static class ImportCommand
                 node["sequence"] = summary.Sequence;
                 node["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
                 node["rowsPerSecond"] = Math.Round(rate);
+            }
+
+            if (results is not null)
+            {
+                results[list!] = node; // written with the other lists' results
+                return;
             }
 
             context.Output.WriteJson(node);

@@ -312,10 +312,13 @@ public sealed class ImportCommandTests(RedisFixture redis)
         await cli.PublishAsync();
         var samples = CreditCheck.Tests.ListFiles.ListFileTestData.SampleData;
 
-        await cli.RunOkAsync("import", Path.Combine(samples, "entries.csv"));
+        var first = await cli.RunOkAsync("import", Path.Combine(samples, "entries.csv"), "--json");
         await cli.RunOkAsync("import", Path.Combine(samples, "persons.json"), "--mode", "merge");
 
         var entries = (await cli.StatusAsync())["entries"]!.AsObject();
+        var perList = first.Json["lists"]!.AsObject(); // one JSON document, each list's result under its code
+        Assert.True(perList.Count >= 12, first.Output);
+        Assert.All(perList, l => Assert.True(l.Value!["written"]!.GetValue<bool>()));
         Assert.Equal(13, entries.Count);
         Assert.Equal(277, entries.Sum(e => e.Value!.GetValue<long>()));
     }
