@@ -533,7 +533,7 @@ public static class ListFileReader
             }
 
             var parsed = TryParseIsoDate(datePart, out var date) || DateOnly.TryParseExact(datePart, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-            if (parsed && time >= 0 && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) && HasZone(value))
+            if (parsed && time >= 0 && HasZone(value) && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
             {
                 // A time with its zone (2026-12-06T16:00:00Z) is a moment: its day is China's, not the zone's.
                 date = DateOnly.FromDateTime(instant.ToOffset(ChinaOffset).DateTime);
