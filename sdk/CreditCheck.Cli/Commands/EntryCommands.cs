@@ -41,7 +41,11 @@ internal static class EntryCommands
                     _ => throw new CliException(ExitCodes.Usage, $"{id} has {entries.Count} entries on list '{listCode}' ({string.Join(", ", entries.Select(e => e.EntryId))}); pass --entry."),
                 };
 
-            if (!await store.Publisher.SetStatusAsync(id, listCode, chosen.EntryId, status, parse.GetValue(reason)!, ct))
+            // A 统一社会信用代码's lookup also finds entries listed under the 组织机构代码 it embeds (an older list's
+            // key): the entry is changed where it is stored.
+            if (!await store.Publisher.SetStatusAsync(id, listCode, chosen.EntryId, status, parse.GetValue(reason)!, ct)
+                && !(id.EmbeddedOrganizationCode is { } organization
+                    && await store.Publisher.SetStatusAsync(organization, listCode, chosen.EntryId, status, parse.GetValue(reason)!, ct)))
             {
                 throw new CliException(ExitCodes.NotFound, $"{id} 的条目 '{chosen.EntryId}' 在此期间已从名单 '{listCode}' 中移除", $"Entry '{chosen.EntryId}' of {id} disappeared from list '{listCode}' meanwhile.");
             }

@@ -33,6 +33,22 @@ public sealed class EntryCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Repair_ByTheCreditCodeOfAnEntryListedUnderItsOrganizationCode_ChangesThatEntry()
+    {
+        // Found from outside: check found the entry through the 统一社会信用代码, but repair said it had disappeared.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var uscc = Rows.Company(3);
+        var organization = uscc[8..17];
+        await cli.RunOkAsync("import", cli.Write("org.csv", $"组织机构代码,名称,文号,列入日期\n{organization},示例有限公司,（2019）鄂0106执7号,2019-05-06\n"), "--list", CliSession.Debtors);
+        Assert.Equal("Denied", await cli.OutcomeAsync(uscc));
+
+        await cli.RunOkAsync("entry", "repair", uscc, "--list", CliSession.Debtors, "--reason", "修复");
+
+        Assert.Equal("Clear", await cli.OutcomeAsync(uscc));
+    }
+
+    [Fact]
     public async Task Restore_AfterRepair_CheckIsDeniedAgain()
     {
         using var cli = await WithEntriesAsync(Rows.Entity(1));
