@@ -166,6 +166,16 @@ public static class ListFileReader
             }
         }
 
+        if (header.Count == 1 && header[0].Contains('\t', StringComparison.Ordinal))
+        {
+            // Excel's "Unicode 文本" is tab-separated: say so, rather than that no identifier column was found.
+            problems.Add(Bilingual(source, 1, null,
+                "文件以制表符分隔（如 Excel 另存的“Unicode 文本”），不是逗号分隔的 CSV：请另存为“CSV UTF-8（逗号分隔）”后再导入",
+                "The file is tab-separated (as Excel's \"Unicode Text\" saves it), not comma-separated: save it as \"CSV UTF-8 (Comma delimited)\" and import that."));
+            yield return new ListFileRow(1, null, problems) { SpoilsFile = true };
+            yield break;
+        }
+
         if (Array.IndexOf(columns, ListColumn.Subject) < 0)
         {
             problems.Add(Bilingual(source, 1, null,

@@ -344,6 +344,15 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Fact]
+    public void ReadCsv_TabSeparatedFile_IsNamedAsSuch_NotAsMissingTheIdentifierColumn()
+    {
+        var row = Assert.Single(Csv("名称\t统一社会信用代码\t文号\n示例有限公司\t" + Uscc + "\t文1\n", defaultList: "wage-arrears"));
+
+        Assert.True(row.SpoilsFile);
+        Assert.Contains("tab-separated", Assert.Single(row.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReadCsv_ExportHeadersForEndDateAndState_AreKnown()
     {
         var text = "企业名称,统一社会信用代码,文号,列入日期,失信截止日期,当前状态\n示例有限公司," + Uscc + ",文1,2025-01-01,2025-06-30,已修复\n";
