@@ -271,8 +271,8 @@ internal static class ImportCommand
     // UTF-8 JSON is read as bytes, so that a byte that is not UTF-8 is named with its offset.
     private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options) =>
         options.Encoding.CodePage == Encoding.UTF8.CodePage
-            ? ListFileReader.ReadJson(ReadAll(reader.BaseStream), options.File.Name, options.List, options.Mode)
-            : ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode);
+            ? ListFileReader.ReadJson(ReadAll(reader.BaseStream), options.File.Name, options.List, options.Mode, options.Mapping)
+            : ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode, options.Mapping);
 
     private static byte[] ReadAll(Stream stream)
     {

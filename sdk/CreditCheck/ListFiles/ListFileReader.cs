@@ -82,7 +82,6 @@ public static class ListFileReader
         onHeader?.Invoke(header);
 
         var columns = new ListColumn?[header.Count];
-        var impliedKind = (SubjectKind?)null;
         var problems = new List<ListFileProblem>();
         if (headerError is not null)
         {
@@ -149,7 +148,6 @@ public static class ListFileReader
             if (chosen == ListColumn.Subject)
             {
                 subjectRank = Math.Min(subjectRank, ListColumns.SubjectRank(key));
-                impliedKind ??= KindOfHeader(key);
             }
 
             columns[i] = chosen;
@@ -194,6 +192,11 @@ public static class ListFileReader
             yield break;
         }
 
+        // The kind a column's name implies (统一社会信用代码: an enterprise; 身份证号码: a person), for the key and for
+        // the fallback used where the key is empty.
+        var impliedKind = Array.IndexOf(columns, ListColumn.Subject) is var keyColumn and >= 0 ? KindOfHeader(ListColumns.Key(header[keyColumn])) : null;
+        var alternateKind = Array.IndexOf(columns, ListColumn.AlternateSubject) is var alternateColumn and >= 0 ? KindOfHeader(ListColumns.Key(header[alternateColumn])) : null;
+
         // One view of the current row for every row: no delegates or closures per row.
         var row = new CsvRow(header, columns);
         Func<ListColumn, string?> get = row.Field;
@@ -218,7 +221,7 @@ public static class ListFileReader
             }
 
             row.Fields = fields;
-            yield return Build(source, line, get, name, defaultList, impliedKind, mode, fields);
+            yield return Build(source, line, get, name, defaultList, impliedKind, alternateKind, mode, fields);
         }
     }
 
@@ -236,8 +239,9 @@ public static class ListFileReader
     /// <param name="source">The file's name, for problems.</param>
     /// <param name="defaultList">The list of entries that name none, or null.</param>
     /// <param name="mode">How identifiers are parsed.</param>
+    /// <param name="mapping">Property names mapped to fields by the caller (null field: ignore the property), or null.</param>
     /// <returns>Each entry: its record, or its problems.</returns>
-    public static IEnumerable<ListFileRow> ReadJson(ReadOnlyMemory<byte> utf8, string source, string? defaultList, SubjectIdParseMode mode)
+    public static IEnumerable<ListFileRow> ReadJson(ReadOnlyMemory<byte> utf8, string source, string? defaultList, SubjectIdParseMode mode, IReadOnlyDictionary<string, ListColumn?>? mapping = null)
     {
         var bytes = utf8[StrictUtf8.PreambleLength(utf8.Span)..];
         if (StrictUtf8.FindInvalid(bytes.Span) is var bad and >= 0)
@@ -256,7 +260,7 @@ public static class ListFileReader
             return [Malformed(e, source, JsonDuplicates.Find(bytes.Span))];
         }
 
-        return ReadJson(document, source, defaultList, mode);
+        return ReadJson(document, source, defaultList, mode, mapping);
     }
 
     /// <summary>Reads a JSON list file's text (<c>{ "entries": [ … ] }</c> or an array).</summary>
@@ -264,8 +268,9 @@ public static class ListFileReader
     /// <param name="source">The file's name, for problems.</param>
     /// <param name="defaultList">The list of entries that name none, or null.</param>
     /// <param name="mode">How identifiers are parsed.</param>
+    /// <param name="mapping">Property names mapped to fields by the caller (null field: ignore the property), or null.</param>
     /// <returns>Each entry: its record, or its problems.</returns>
-    public static IEnumerable<ListFileRow> ReadJson(string json, string source, string? defaultList, SubjectIdParseMode mode)
+    public static IEnumerable<ListFileRow> ReadJson(string json, string source, string? defaultList, SubjectIdParseMode mode, IReadOnlyDictionary<string, ListColumn?>? mapping = null)
     {
         JsonDocument document;
         try
@@ -277,7 +282,7 @@ public static class ListFileReader
             return [Malformed(e, source, JsonDuplicates.Find(json))];
         }
 
-        return ReadJson(document, source, defaultList, mode);
+        return ReadJson(document, source, defaultList, mode, mapping);
     }
 
     private static ListFileRow Malformed(JsonException e, string source, (string Path, int Line)? duplicate)
@@ -294,7 +299,7 @@ public static class ListFileReader
         return new ListFileRow(line, null, [Bilingual(source, line, null, $"JSON 格式错误（第{line}行）", $"Malformed JSON: {e.Message}")]) { SpoilsFile = true };
     }
 
-    private static List<ListFileRow> ReadJson(JsonDocument document, string source, string? defaultList, SubjectIdParseMode mode)
+    private static List<ListFileRow> ReadJson(JsonDocument document, string source, string? defaultList, SubjectIdParseMode mode, IReadOnlyDictionary<string, ListColumn?>? mapping)
     {
         using (document)
         {
@@ -321,6 +326,8 @@ public static class ListFileReader
 
             var rows = new List<ListFileRow>();
             var index = 0;
+            var seen = mapping is null ? null : new HashSet<string>(StringComparer.Ordinal);
+            Dictionary<string, (string Name, int Entry)>? unknown = null; // date- or state-like properties the tool does not know
             foreach (var item in root.EnumerateArray())
             {
                 index++;
@@ -332,19 +339,113 @@ public static class ListFileReader
 
                 var values = new Dictionary<ListColumn, string>();
                 var names = new Dictionary<ListColumn, string>();
-                SubjectKind? impliedKind = null;
+                var identifiers = new List<(string Key, string Name, string Value)>(2);
+                List<ListFileProblem>? twice = null;
                 foreach (var property in item.EnumerateObject())
                 {
                     var key = ListColumns.Key(property.Name);
-                    if (property.Value.ValueKind != JsonValueKind.Null && ListColumns.Aliases.TryGetValue(key, out var column))
+                    seen?.Add(key);
+                    ListColumn? column;
+                    if (mapping is not null && mapping.TryGetValue(key, out var mapped))
                     {
-                        values[column] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
-                        names[column] = property.Name;
-                        impliedKind ??= column == ListColumn.Subject ? KindOfHeader(key) : null;
+                        column = mapped; // the operator's mapping; null ignores the property
+                    }
+                    else if (ListColumns.Aliases.TryGetValue(key, out var known))
+                    {
+                        column = known;
+                    }
+                    else
+                    {
+                        if (ListColumns.LooksLikeDateOrState(property.Name))
+                        {
+                            (unknown ??= new(StringComparer.Ordinal)).TryAdd(key, (property.Name, index));
+                        }
+
+                        continue;
+                    }
+
+                    if (column is not { } chosen || property.Value.ValueKind == JsonValueKind.Null)
+                    {
+                        continue;
+                    }
+
+                    var value = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+                    if (chosen == ListColumn.Subject)
+                    {
+                        if (!string.IsNullOrWhiteSpace(value))
+                        {
+                            identifiers.Add((key, property.Name, value)); // ranked below, as a CSV header's are; an empty one is no identifier
+                        }
+                    }
+                    else if (names.TryGetValue(chosen, out var first))
+                    {
+                        // Two names of one field (validUntil and 失信截止日期): the last one silently winning could drop an end date.
+                        (twice ??= []).Add(Bilingual(source, index, property.Name,
+                            $"属性“{property.Name}”与属性“{first}”是同一字段，请只保留其一，或用 --column {property.Name}=- 忽略",
+                            $"Property '{property.Name}' repeats the {chosen} property '{first}'; keep one, or ignore it with --column {property.Name}=-."));
+                    }
+                    else
+                    {
+                        values[chosen] = value;
+                        names[chosen] = property.Name;
                     }
                 }
 
-                rows.Add(Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, ColumnName(c)), list, impliedKind, mode, null));
+                // Several identifiers (统一社会信用代码 beside 组织机构代码): the better one is the key, an older code the
+                // fallback where the key is empty; two current identifiers are ambiguous.
+                SubjectKind? impliedKind = null, alternateKind = null;
+                identifiers.Sort((a, b) => ListColumns.SubjectRank(a.Key).CompareTo(ListColumns.SubjectRank(b.Key)));
+                for (var i = 0; i < identifiers.Count; i++)
+                {
+                    var (key, name, value) = identifiers[i];
+                    var slot = i == 0 ? ListColumn.Subject : ListColumn.AlternateSubject;
+                    if (i > 0 && (ListColumns.SubjectRank(key) < 2 || ListColumns.SubjectRank(key) == ListColumns.SubjectRank(identifiers[0].Key) || names.ContainsKey(slot)))
+                    {
+                        (twice ??= []).Add(Bilingual(source, index, name,
+                            $"属性“{name}”与标识属性“{identifiers[0].Name}”重复，请只保留其一，或用 --column 映射其中一个",
+                            $"Property '{name}' repeats the identifier property '{identifiers[0].Name}'; keep one, or map one with --column."));
+                        continue;
+                    }
+
+                    values[slot] = value;
+                    names[slot] = name;
+                    if (i == 0)
+                    {
+                        impliedKind = KindOfHeader(key);
+                    }
+                    else
+                    {
+                        alternateKind = KindOfHeader(key);
+                    }
+                }
+
+                if (names.TryGetValue(ListColumn.AlternateSubject, out var alternateName) && alternateKind is null && !identifiers.Exists(x => x.Name == alternateName))
+                {
+                    alternateKind = KindOfHeader(ListColumns.Key(alternateName)); // mapped to the fallback by --column
+                }
+
+                var built = Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, ColumnName(c)), list, impliedKind, alternateKind, mode, null);
+                rows.Add(twice is null ? built : built with { Record = null, Problems = [.. twice, .. built.Problems] });
+            }
+
+            // As with a CSV header: an end date or a 已修复 dropped unseen would keep a listing in force, and a
+            // mapping of a property no entry has is a typo. Either refuses the file.
+            var problems = new List<ListFileProblem>();
+            foreach (var (name, entry) in unknown?.Values ?? Enumerable.Empty<(string, int)>())
+            {
+                problems.Add(Bilingual(source, entry, name,
+                    $"属性“{name}”看似日期或状态，但未能识别：请用 --column {name}=字段 映射（如 validUntil、status），或 --column {name}=- 明确忽略",
+                    $"Property '{name}' looks like a date or a state but is not one the tool knows: map it with --column {name}=FIELD (e.g. validUntil, status), or ignore it with --column {name}=-."));
+            }
+
+            foreach (var mapped in mapping?.Keys.Where(k => !seen!.Contains(k)) ?? [])
+            {
+                problems.Add(Bilingual(source, 1, null, $"--column {mapped}：文件的条目没有这一属性", $"--column {mapped}: no entry of the file has such a property."));
+            }
+
+            if (problems.Count > 0)
+            {
+                rows.Insert(0, new ListFileRow(problems[0].Line, null, problems) { SpoilsFile = true });
             }
 
             return rows;
@@ -358,6 +459,7 @@ public static class ListFileReader
         Func<ListColumn, string> name,
         string? defaultList,
         SubjectKind? impliedKind,
+        SubjectKind? alternateKind,
         SubjectIdParseMode mode,
         IReadOnlyList<string>? fields)
     {
@@ -374,7 +476,10 @@ public static class ListFileReader
             Problem(ListColumn.List, $"该行属于名单“{list}”，但正在导入名单“{defaultList}”", $"The row belongs to list '{list}', but the file is being loaded into '{defaultList}'.");
         }
 
-        var kind = impliedKind;
+        // Where the key is empty the fallback column is read: its name's kind, and problems named by it.
+        var fromAlternate = Text(get(ListColumn.Subject)) is null && Text(get(ListColumn.AlternateSubject)) is not null;
+        var subjectColumn = fromAlternate ? ListColumn.AlternateSubject : ListColumn.Subject;
+        var kind = fromAlternate ? alternateKind : impliedKind;
         var kindGiven = false;
         if (Text(get(ListColumn.Kind)) is { } kindText)
         {
@@ -404,7 +509,7 @@ public static class ListFileReader
                 else
                 {
                     Problem(
-                        ListColumn.Subject,
+                        subjectColumn,
                         $"该标识既不是有效的统一社会信用代码，也不是有效的居民身份证号码（作为法人：{entityError!.ChineseMessage} 作为自然人：{personError!.ChineseMessage}）",
                         $"The identifier is neither a valid 统一社会信用代码 nor a valid 居民身份证号码 (as a legal entity: {entityError.Message} As a person: {personError.Message})");
                 }
@@ -417,7 +522,7 @@ public static class ListFileReader
         }
         else if (!SubjectId.TryParseDetailed(subjectText, kind.Value, mode, out subject, out var idError))
         {
-            Problem(ListColumn.Subject, idError.ChineseMessage, idError.Message);
+            Problem(subjectColumn, idError.ChineseMessage, idError.Message);
         }
         else if (!kindGiven && kind == SubjectKind.LegalEntity && subject.Value.Length == 18
             && SubjectId.TryParseDetailed(subjectText, SubjectKind.NaturalPerson, mode, out var asPersonToo, out _) && asPersonToo.Value.Length == 18)
@@ -427,7 +532,7 @@ public static class ListFileReader
             // 工商注册号 often reads as a first-generation ID), and not the other way round: an ID that passes the code's
             // check is common, a code that is a valid ID (region, birth date) rare.
             subject = default;
-            Problem(ListColumn.Subject,
+            Problem(subjectColumn,
                 "该标识在法人或其他组织的标识列中，但它既是有效的统一社会信用代码，也是有效的居民身份证号码：请增加主体类型列（kind），或核对是否放错了列",
                 "The column is an enterprise's identifier, but the value is valid both as a 统一社会信用代码 and as a 居民身份证号码: add a kind column, or check that it is in the right column.");
         }

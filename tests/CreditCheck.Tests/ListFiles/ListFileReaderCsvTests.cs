@@ -364,6 +364,24 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Fact]
+    public void ReadCsv_IdCardColumnMappedAsTheFallback_PersonRowsAreReadAsPersonsAndProblemsNameThatColumn()
+    {
+        // A mixed export: enterprises carry a 统一社会信用代码, persons a 身份证号码.
+        var mapping = new Dictionary<string, ListColumn?> { [ListColumns.Key("身份证号码")] = ListColumn.AlternateSubject };
+        var text = "名称,统一社会信用代码,身份证号码,文号\n示例有限公司," + Uscc + ",,文1\n张某,," + IdCard + ",文2\n李某,,110105194912310021,文3\n";
+
+        var rows = ListFileReader.ReadCsv(new StringReader(text), "test.csv", "wage-arrears", SubjectIdParseMode.Strict, mapping: mapping).ToList();
+
+        Assert.Equal(SubjectKind.LegalEntity, Valid(rows[0]).Subject.Kind);
+        var person = Valid(rows[1]);
+        Assert.Equal(SubjectKind.NaturalPerson, person.Subject.Kind);
+        Assert.Equal(IdCard, person.Subject.Value);
+        var problem = SingleProblem(rows[2]);
+        Assert.Equal("身份证号码", problem.Column);
+        Assert.Equal(IdentifierReason("110105194912310021", SubjectKind.NaturalPerson), problem.Message);
+    }
+
+    [Fact]
     public void ReadCsv_ColumnMappingForAColumnTheFileLacks_IsAProblemNamingTheHeader()
     {
         var mapping = new Dictionary<string, ListColumn?> { [ListColumns.Key("失信截止日期")] = ListColumn.ValidUntil };

@@ -341,4 +341,71 @@ public sealed class ListFileReaderJsonTests
         Assert.Equal("身份证号码", problem.Column);
         Assert.Equal(IdentifierReason(bad, SubjectKind.NaturalPerson), problem.Message);
     }
+
+    [Fact]
+    public void ReadJson_UnknownPropertyLikeADateOrState_RefusesTheFileNamingItAndItsFirstEntry()
+    {
+        var json = "[ { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc + "\", \"文号\": \"r-1\" },"
+            + " { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc2 + "\", \"文号\": \"r-2\", \"公示期满日期\": \"2025-06-30\" } ]";
+
+        var rows = Json(json);
+
+        var refusal = rows.Single(r => r.SpoilsFile);
+        var problem = Assert.Single(refusal.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.Equal("公示期满日期", problem.Column);
+        Assert.Contains("--column 公示期满日期=", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("看似日期或状态", problem.ChineseMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadJson_UnknownPropertyMapped_ReadAsThatFieldOrIgnored()
+    {
+        var json = "[ { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc + "\", \"文号\": \"r-1\", \"公示期满日期\": \"2025-06-30\", \"更新状态\": \"x\" } ]";
+        var mapping = new Dictionary<string, ListColumn?> { [ListColumns.Key("公示期满日期")] = ListColumn.ValidUntil, [ListColumns.Key("更新状态")] = null };
+
+        var row = Assert.Single(ListFileReader.ReadJson(json, "test.json", null, SubjectIdParseMode.Strict, mapping));
+
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, China), Valid(row).Entry.ValidUntil);
+    }
+
+    [Fact]
+    public void ReadJson_MappingOfAPropertyNoEntryHas_RefusesTheFile()
+    {
+        var json = "[ { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc + "\", \"文号\": \"r-1\" } ]";
+        var mapping = new Dictionary<string, ListColumn?> { [ListColumns.Key("失信截止日期")] = ListColumn.ValidUntil };
+
+        var rows = ListFileReader.ReadJson(json, "test.json", null, SubjectIdParseMode.Strict, mapping).ToList();
+
+        Assert.Contains("--column 失信截止日期: no entry of the file has such a property", Assert.Single(rows.Single(r => r.SpoilsFile).Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadJson_TwoNamesOfOneField_AProblemRatherThanTheLastOneWinning()
+    {
+        var json = "[ { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc + "\", \"文号\": \"r-1\", \"validUntil\": \"2025-06-30\", \"有效期至\": \"2030-06-30\" } ]";
+
+        var row = Assert.Single(Json(json));
+
+        Assert.Null(row.Record);
+        var problem = Assert.Single(row.Problems);
+        Assert.Equal("有效期至", problem.Column);
+        Assert.Contains("repeats the ValidUntil property 'validUntil'", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadJson_MixedExportWithAnEmptyCodeAndAnIdCard_ThePersonIsReadAsAPerson()
+    {
+        var json = "[ { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"\", \"身份证号码\": \"" + IdCard + "\", \"文号\": \"r-1\" },"
+            + " { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc + "\", \"组织机构代码\": \"\", \"文号\": \"r-2\" },"
+            + " { \"list\": \"wage-arrears\", \"统一社会信用代码\": \"" + Uscc2 + "\", \"身份证号码\": \"" + IdCard + "\", \"文号\": \"r-3\" } ]";
+
+        var rows = Json(json);
+
+        var person = Valid(rows[0]);
+        Assert.Equal(SubjectKind.NaturalPerson, person.Subject.Kind);
+        Assert.Equal(IdCard, person.Subject.Value);
+        Assert.Equal(SubjectKind.LegalEntity, Valid(rows[1]).Subject.Kind);
+        Assert.Equal("身份证号码", Assert.Single(rows[2].Problems).Column); // two current identifiers: which one is meant is not guessed
+    }
 }
