@@ -49,6 +49,30 @@ internal static class IdentifierText
         return builder.ToString();
     }
 
+    /// <summary>Folds full-width ASCII (<c>２０２５－０１－０５</c>, <c>Ａ</c>, as a Chinese input method types them) and the
+    /// ideographic space to ASCII; everything else is kept. Returns the input itself when there is nothing to fold.</summary>
+    public static string FoldWidth(string text)
+    {
+        if (text.AsSpan().IndexOfAnyInRange('\uFF01', '\uFF5E') < 0 && !text.Contains('\u3000', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                var c = source[i];
+                span[i] = c switch
+                {
+                    >= '\uFF01' and <= '\uFF5E' => (char)(c - 0xFEE0),
+                    '\u3000' => ' ',
+                    _ => c,
+                };
+            }
+        });
+    }
+
     /// <summary>Masks the middle of an identifier for logs and decisions: <c>9144**********123X</c>.</summary>
     public static string Mask(string value)
     {

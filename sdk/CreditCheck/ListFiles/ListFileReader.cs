@@ -593,7 +593,7 @@ public static class ListFileReader
         }
 
         var reference = Text(get(ListColumn.Reference));
-        var level = Text(get(ListColumn.Level));
+        var level = Text(get(ListColumn.Level)) is { } levelText ? IdentifierText.FoldWidth(levelText) : null; // Ａ as typed in Chinese input
         // A rating's result file may carry no ids: its row number stands for one (stable while the file is).
         // A rating's result without an id of its own is the subject's one result on that rating: the same id for every
         // row of the subject, so a second, different level is a conflict and a merge replaces the level (a row number
@@ -630,10 +630,12 @@ public static class ListFileReader
 
         DateTimeOffset? Date(ListColumn column, bool endOfDay)
         {
-            if (Text(get(column)) is not { } value)
+            if (Text(get(column)) is not { } typed)
             {
                 return null;
             }
+
+            var value = IdentifierText.FoldWidth(typed); // ２０２５年１月５日 as an input method types it
 
             if (endOfDay && (OpenEnded.Contains(value) || value.StartsWith("9999-12-31", StringComparison.Ordinal)))
             {

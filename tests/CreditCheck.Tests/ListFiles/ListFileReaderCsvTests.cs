@@ -299,6 +299,9 @@ public sealed class ListFileReaderCsvTests
     [InlineData("2024-01-02 00:00:00")]
     [InlineData("2024-01-02T08:30:00")]
     [InlineData(" 2024-01-02 ")]
+    [InlineData("２０２４－０１－０２")] // full-width, as a Chinese input method types it
+    [InlineData("２０２４年１月２日")]
+    [InlineData("2024/1/2\u300000:00:00")]
     public void ReadCsv_DateForms_ParseAsChinaMidnight(string date)
     {
         var text = FullHeader + "\n" + Row(listedOn: "\"" + date + "\"", validFrom: date.Trim(), validUntil: date.Trim()) + "\n";
@@ -379,6 +382,16 @@ public sealed class ListFileReaderCsvTests
         var problem = SingleProblem(rows[2]);
         Assert.Equal("身份证号码", problem.Column);
         Assert.Equal(IdentifierReason("110105194912310021", SubjectKind.NaturalPerson), problem.Message);
+    }
+
+    [Fact]
+    public void ReadCsv_FullWidthLevel_ReadAsTheAsciiLevel()
+    {
+        var text = "subject,level\n" + Uscc + ",Ａ\n" + Uscc2 + ",　B\n";
+
+        var rows = Csv(text, defaultList: "public-credit-rating");
+
+        Assert.Equal(["A", "B"], rows.Select(r => Valid(r).Entry.Level));
     }
 
     [Fact]
