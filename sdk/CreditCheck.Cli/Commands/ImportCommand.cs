@@ -328,6 +328,7 @@ internal static class ImportCommand
                 ["valid"] = check.Valid,
                 ["rejected"] = check.Rejected,
                 ["duplicates"] = check.Duplicates,
+                ["nonConforming"] = check.NonConforming,
                 ["written"] = written,
                 ["problems"] = new JsonArray([.. check.Problems.OrderBy(p => p.Line).Select(p => (JsonNode)new JsonObject { ["line"] = p.Line, ["column"] = p.Column, ["reason"] = p.OperatorMessage })]),
             };
@@ -368,6 +369,12 @@ internal static class ImportCommand
         }
 
         var console = context.Output.Console;
+        if (check.NonConforming > 0)
+        {
+            console.MarkupLine($"[yellow]{check.NonConforming} 个代码的校验码不符，已按 --lenient 接受[/] — "
+                + $"[yellow]{check.NonConforming} codes with a non-conforming check character were accepted under --lenient[/].");
+        }
+
         if (!written)
         {
             console.MarkupLine(check.Problems.Count == 0

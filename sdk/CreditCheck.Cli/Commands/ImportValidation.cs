@@ -49,6 +49,9 @@ internal sealed class ImportValidation(
 
     public int Duplicates { get; private set; }
 
+    /// <summary>Valid rows whose code was taken only because of --lenient (its check character does not conform).</summary>
+    public int NonConforming { get; private set; }
+
     public List<ListFileProblem> Problems { get; } = [];
 
     /// <summary>A bad row arrived without --rejects, or the file itself is unusable.</summary>
@@ -88,6 +91,7 @@ internal sealed class ImportValidation(
             }
 
             Valid++;
+            NonConforming += record.Subject.CheckCharacterConforms ? 0 : 1;
 
             // A refused import goes on only where Redis must see the rest to find repeated entries.
             if (!Refused || _seen is null)

@@ -139,6 +139,10 @@ public sealed class ImportCommandTests(RedisFixture redis)
         Assert.Equal(Exit.InvalidInput, strict.ExitCode);
         Assert.Contains("check character", strict.Json["problems"]![0]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(1, lenient.Json["added"]!.GetValue<int>());
+        Assert.Equal(1, lenient.Json["nonConforming"]!.GetValue<int>());
+        Assert.Equal(0, strict.Json["nonConforming"]!.GetValue<int>());
+        var text = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--lenient");
+        Assert.Contains("1 codes with a non-conforming check character were accepted under --lenient", text.Output, StringComparison.Ordinal);
         Assert.Equal("Denied", await cli.OutcomeAsync(nonConforming));
         Assert.Equal("Clear", await cli.OutcomeAsync(valid));
     }
