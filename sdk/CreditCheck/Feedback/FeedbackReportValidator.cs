@@ -27,7 +27,7 @@ internal static class FeedbackReportValidator
             var codes = string.Join(", ", report.Decision.AppliedMeasures.Select(a => a.Measure.Code));
             problems.Add(new(
                 "Measures",
-                $"it reports no measure, but the decision applied {codes}: report each one (Executed, NotExecuted with the reason, Overridden), or AllExecuted().",
+                $"it reports no measure, but the decision applied {codes}: report each one (Executed, NotExecuted with the reason, Overridden), or all as executed (AllExecuted() in .NET; \"allExecuted\": true over HTTP, all_executed over gRPC).",
                 $"反馈未包含任何措施，但该次核查适用了 {codes}：请逐项反馈（已执行、未执行并说明原因、经批准不执行），或全部已执行。"));
         }
 

@@ -165,6 +165,9 @@ def case_bad_feedback():
             400, "invalid-field", "measures[0].amount")
     problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Maybe"}]}),
             400, "invalid-field", "measures[0].result")
+    # Found from outside: a wire client was told to call AllExecuted(), a .NET method.
+    empty = problem(post("/v1/feedback", {"checkId": d["checkId"]}), 400, "invalid-field", "measures")
+    assert '"allExecuted": true' in empty["errors"][0]["problem"], empty
     return {"problem": body["errors"][0]["problem"]}
 
 
