@@ -232,7 +232,7 @@ public sealed partial class RedisCreditStore
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
             var reason = $"Redis could not tell whether a subject the local filter holds, with no entry in {connection.Keys.Entries(subjects[0].Key)}, is listed ({cause.GetType().Name}: {cause.Message}).";
-            _lastError = reason;
+            NoteError(reason);
             LogLookupFailed(probes[owners![0]].Subject.Masked, reason);
             foreach (var i in owners.Distinct())
             {
@@ -261,7 +261,7 @@ public sealed partial class RedisCreditStore
             if (finding.Listed)
             {
                 var damage = $"{key} holds no entry although list '{finding.List}' names the subject ({connection.Keys.ListFingerprints(finding.List!)} holds its fingerprint; the entry hash was deleted, or evicted by a maxmemory policy; verify and repair: creditcheck verify)";
-                _lastError = damage;
+                NoteError(damage);
                 RememberEmpty(new EmptyListed(finding.List!, subjects[j].Key, subjects[j].Fingerprint));
                 lookups[i] = Damaged(state, probes[i].Freshness, damage);
                 decided.Add(i);
@@ -270,7 +270,7 @@ public sealed partial class RedisCreditStore
             {
                 var until = _unsearchableUntil.GetOrAdd(finding.List!, _ => _time.GetUtcNow() + UnsearchableFor);
                 var reason = $"{key} holds no entry, and whether list '{finding.List}' still names the subject (its fingerprint is in {connection.Keys.ListFingerprints(finding.List!)}, which also holds entries removed since the list's last replace import) could not be told within {_options.OperationTimeout.TotalMilliseconds:0} ms by searching {connection.Keys.ListIndex(finding.List!)} (not searched again before {until:HH:mm:ss} UTC; a replace import that changes the list rebuilds its filter source and makes the answer exact and cheap again)";
-                _lastError = reason;
+                NoteError(reason);
                 lookups[i] = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, probes[i].Freshness, reason + ".");
             }
         }

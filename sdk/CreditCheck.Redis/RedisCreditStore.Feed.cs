@@ -97,7 +97,7 @@ public sealed partial class RedisCreditStore
             catch (Exception e) when ((e is SecretMismatchException or EvictionPolicyException or RedisUserMismatchException) && _state is null)
             {
                 // Before the first sync: the host's start fails with it (nothing to retry into).
-                _lastError = e.Message;
+                NoteError(e.Message);
                 _ready.TrySetException(e);
                 return;
             }
@@ -124,7 +124,7 @@ public sealed partial class RedisCreditStore
                     Log.FeedStillFailing(_logger, _options.Namespace, failures, error);
                 }
 
-                _lastError = error;
+                NoteError(error);
                 failing = kind;
             }
 
@@ -281,7 +281,7 @@ public sealed partial class RedisCreditStore
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
         SetDamage(found);
-        _lastError = _damage;
+        _lastError = _damage is { } damaged ? new StoreError(damaged, Interlocked.Read(ref _confirmations)) : null;
         if (_damage is not null)
         {
             // What the cheap check reads now: until it changes (repaired, re-imported), no resync again.
@@ -457,7 +457,7 @@ public sealed partial class RedisCreditStore
 
         if (damage is not null)
         {
-            _lastError = damage;
+            NoteError(damage);
         }
 
         _damage = damage;
@@ -607,5 +607,9 @@ public sealed partial class RedisCreditStore
     /// <summary>Test hook: runs after each piece of a filter source is read at a resync.</summary>
     internal Func<Task>? FilterPieceRead { get; set; }
 
-    private void Confirm(DateTimeOffset at) => Interlocked.Exchange(ref _confirmedAtTicks, at.UtcTicks);
+    private void Confirm(DateTimeOffset at)
+    {
+        Interlocked.Exchange(ref _confirmedAtTicks, at.UtcTicks);
+        Interlocked.Increment(ref _confirmations);
+    }
 }

@@ -467,7 +467,7 @@ public sealed partial class RedisCreditStore
     private SubjectLookup WrongType(SyncState state, Probe probe, string key, string type, StoreFreshness freshness)
     {
         var reason = $"expected a hash of the subject's entries, found a {type} (WRONGTYPE)";
-        _lastError = $"{key}: {reason}";
+        NoteError($"{key}: {reason}");
         Log.UnreadableEntry(_logger, probe.Subject.Masked, _options.Namespace, key, reason);
         return new SubjectLookup(state.Catalog, NoEntries, [new UnreadableEntry(key, reason)], LookupSource.Store, freshness);
     }
@@ -499,7 +499,7 @@ public sealed partial class RedisCreditStore
     private SubjectLookup[] Failed(SyncState state, List<Probe> probes, Exception cause)
     {
         var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}).";
-        _lastError = reason;
+        NoteError(reason);
         LogLookupFailed(probes[0].Subject.Masked, reason);
         return [.. probes.Select(p => Fallback(state, p, reason))];
     }
@@ -597,7 +597,7 @@ public sealed partial class RedisCreditStore
         NoProblems,
         LookupSource.Unavailable,
         default,
-        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(_lastError ?? "no answer").TrimEnd('.')}.");
+        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(_lastError?.Message ?? "no answer").TrimEnd('.')}.");
 
     private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
 

@@ -56,7 +56,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private int _resyncRestartsInARow;
     private long _resyncRestarts;
     private long _consistentResyncs;
-    private volatile string? _lastError;
+    private volatile StoreError? _lastError;
+    private long _confirmations; // how many times the state was confirmed current: an error older than the last is past
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
     private volatile string? _damage;
@@ -119,7 +120,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Catalog.Version,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
-                _lastError ?? _entryDamage,
+                CurrentError ?? Combine(_damage, _entryDamage),
                 Combine(_damage, _entryDamage))
             {
                 ReplicaReads = Interlocked.Read(ref _replicaReads),
@@ -148,6 +149,14 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 
     private DateTimeOffset ConfirmedAt => new(Interlocked.Read(ref _confirmedAtTicks), TimeSpan.Zero);
 
+    /// <summary>The last error, unless the state was confirmed current since (a stale error made a store that only
+    /// lagged read as unreachable, and /readyz showed a failover's error long after the store had recovered).</summary>
+    private string? CurrentError => _lastError is { } error && error.Confirmations == Interlocked.Read(ref _confirmations) ? error.Message : null;
+
+    private void NoteError(string message) => _lastError = new StoreError(message, Interlocked.Read(ref _confirmations));
+
+    private sealed record StoreError(string Message, long Confirmations);
+
     /// <summary>Connects, starts the change feed and waits at most <see cref="RedisStoreOptions.StartupTimeout"/>
     /// in all for the connection and the first sync. Returns when synchronized or when the time is up (the store
     /// then reports not ready and keeps trying).</summary>
@@ -167,7 +176,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         }
         catch (TimeoutException)
         {
-            Log.NotReady(_logger, _options.Namespace, _options.StartupTimeout, _lastError ?? "no answer yet");
+            Log.NotReady(_logger, _options.Namespace, _options.StartupTimeout, _lastError?.Message ?? "no answer yet");
         }
     }
 
@@ -323,7 +332,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 /// <param name="CatalogVersion">The catalog's version, or null before the first sync.</param>
 /// <param name="FilterKeys">Keys in the local filter.</param>
 /// <param name="FilterBytes">Memory of the local filter.</param>
-/// <param name="LastError">The last feed or lookup error since the last success, or null.</param>
+/// <param name="LastError">The last feed or lookup error since the state was last confirmed current (or the damage found, while it lasts), or null.</param>
 /// <param name="Damage">What is wrong with the list data in Redis (naming each key), or null: while it is
 /// set, no subject is answered "not listed" and decisions follow the unavailability policy.</param>
 public sealed record RedisStoreStatus(
