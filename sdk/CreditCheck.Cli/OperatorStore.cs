@@ -340,6 +340,9 @@ internal sealed class MemoryOperatorStore : OperatorStore
     /// <summary>The tool's state under DIR: the lists (<c>catalog.json</c>, <c>entries.json</c>) and the
     /// feedback (<c>feedback.jsonl</c>, see <see cref="Reporting.MemoryFeedbackFile"/>).</summary>
     public const string StateFolder = ".creditcheck";
+
+    /// <summary>Under <see cref="StateFolder"/>: the change sequence when the lists were last saved.</summary>
+    private const string SequenceFile = "sequence";
     private readonly DirectoryInfo _data;
     private readonly InMemoryCreditStore _store;
 
@@ -362,7 +365,7 @@ internal sealed class MemoryOperatorStore : OperatorStore
 
         // The lists' state exists once a command saved them; the folder alone may hold only feedback.
         var state = Path.Combine(data.FullName, StateFolder);
-        var options = new InMemoryStoreOptions { DataDirectory = File.Exists(Path.Combine(state, "entries.json")) ? state : data.FullName };
+        var options = new InMemoryStoreOptions { DataDirectory = File.Exists(Path.Combine(state, "entries.json")) ? state : data.FullName, InitialSequence = SavedSequence(state) };
         try
         {
             return new MemoryOperatorStore(data, InMemoryCreditStore.Load(options));
@@ -371,6 +374,21 @@ internal sealed class MemoryOperatorStore : OperatorStore
         {
             throw new CliException(ExitCodes.InvalidInput, e.Message);
         }
+    }
+
+    // The sequence the last command saved: a new run goes on from it instead of starting again from the seed's.
+    private static long SavedSequence(string state)
+    {
+        var path = Path.Combine(state, SequenceFile);
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var text = File.ReadAllText(path).Trim();
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : throw new CliException(ExitCodes.InvalidInput, $"“{path}”应只含一个非负整数（上次保存的变更序号），实为“{text}”", $"'{path}' should hold one non-negative integer (the change sequence last saved), not '{text}'.");
     }
 
     public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => Task.FromResult<CreditCatalog?>(_store.Catalog);
@@ -404,8 +422,11 @@ internal sealed class MemoryOperatorStore : OperatorStore
             ListFileWriter.WriteJson(entries, _store.Records());
         }
 
+        await File.WriteAllTextAsync(Path.Combine(state, SequenceFile + ".tmp"), _store.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+
         File.Move(Path.Combine(state, "catalog.json.tmp"), Path.Combine(state, "catalog.json"), overwrite: true);
         File.Move(Path.Combine(state, "entries.json.tmp"), Path.Combine(state, "entries.json"), overwrite: true);
+        File.Move(Path.Combine(state, SequenceFile + ".tmp"), Path.Combine(state, SequenceFile), overwrite: true);
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;

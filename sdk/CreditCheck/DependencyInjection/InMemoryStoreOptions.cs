@@ -19,4 +19,9 @@ public sealed class InMemoryStoreOptions
 
     /// <summary>How identifiers in seed files are parsed. Default <see cref="SubjectIdParseMode.Strict"/>.</summary>
     public SubjectIdParseMode IdentifierMode { get; set; } = SubjectIdParseMode.Strict;
+
+    /// <summary>The change sequence to continue from: a tool that saves the store's records and loads them again
+    /// passes the <see cref="Stores.InMemoryCreditStore.Sequence"/> it saved, so that sequences (in decisions and evidence
+    /// receipts) never go back between runs. Default 0.</summary>
+    public long InitialSequence { get; set; }
 }

@@ -18,6 +18,7 @@ internal static class InMemoryStoreSeeder
         files = 0;
         if (options.DataDirectory is not { } directory)
         {
+            store.ContinueFrom(options.InitialSequence);
             return store;
         }
 
@@ -82,6 +83,7 @@ internal static class InMemoryStoreSeeder
             }
         }
 
+        store.ContinueFrom(options.InitialSequence);
         return store;
     }
 
