@@ -13,6 +13,7 @@ internal sealed class CompiledCatalog
     private readonly FrozenDictionary<string, int> _listIndex;
     private readonly Measure[][] _direct;
     private readonly Measure[][] _related;
+    private readonly Measure[][] _coListed;
     private readonly bool[] _inSector;
     private readonly AppliedMeasure[][] _goodStanding;
     private readonly FrozenDictionary<string, Measure[][]> _byRatingLevel;
@@ -28,6 +29,7 @@ internal sealed class CompiledCatalog
         var scenarioCount = source.Scenarios.Count;
         _direct = new Measure[source.Lists.Count * scenarioCount][];
         _related = new Measure[_direct.Length][];
+        _coListed = new Measure[_direct.Length][];
         _inSector = new bool[_direct.Length];
         for (var l = 0; l < source.Lists.Count; l++)
         {
@@ -42,6 +44,10 @@ internal sealed class CompiledCatalog
                     .ToArray();
                 _direct[(l * scenarioCount) + s] = [.. here.Where(m => !m.RelatedPersonsOnly)];
                 _related[(l * scenarioCount) + s] = [.. here.Where(m => m.ReachesRelatedPersons)];
+
+                // A person listed in their own right *and* named for the enterprise (its 法定代表人) gets the list's full
+                // measures and still those that only a related person gets (barred from being a 法定代表人 elsewhere).
+                _coListed[(l * scenarioCount) + s] = [.. here];
             }
         }
 
@@ -104,12 +110,13 @@ internal sealed class CompiledCatalog
     public Scenario Scenario(int index) => Source.Scenarios[index];
 
     /// <summary>The measures an entry of <paramref name="list"/> triggers in <paramref name="scenario"/> (none
-    /// outside the list's sector); for a person affected only through an enterprise's entry, only those that
-    /// reach related persons.</summary>
-    public Measure[] Measures(int list, int scenario, bool relatedPerson)
+    /// outside the list's sector): for a person affected only through an enterprise's entry, only those that
+    /// reach related persons; for a person co-listed with the enterprise, all of them, those meant only for
+    /// related persons included; otherwise all but those.</summary>
+    public Measure[] Measures(int list, int scenario, bool relatedPerson, bool coListedPerson = false)
     {
         var cell = (list * Source.Scenarios.Count) + scenario;
-        return relatedPerson ? _related[cell] : _direct[cell];
+        return relatedPerson ? _related[cell] : coListedPerson ? _coListed[cell] : _direct[cell];
     }
 
     /// <summary>The measures a result at <paramref name="level"/> of the rating <paramref name="rating"/> triggers in

@@ -206,7 +206,7 @@ internal static class DecisionEngine
                         blocker ??= ($"“{list.Name}”记录异议核查中", $"entry {found.Entry.EntryId} on {list.Code} is under objection");
                     }
 
-                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
+                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson), entry, triggered, order);
                     continue;
 
                 case EntryState.InForce or EntryState.UnderObjection:
@@ -218,7 +218,7 @@ internal static class DecisionEngine
                         blocker ??= ($"存在失信记录（{list.Name}）", $"entry {found.Entry.EntryId} on {list.Code}");
                     }
 
-                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson), entry, triggered, order);
+                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson), entry, triggered, order);
                     continue;
             }
         }

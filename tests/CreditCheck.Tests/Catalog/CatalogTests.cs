@@ -211,6 +211,7 @@ public sealed class CatalogTests
         Assert.Equal(bid, deep);
         Assert.Equal(["procurement-refusal", "everywhere-notice"], compiled.Measures(debtors, bid, relatedPerson: false).Select(m => m.Code));
         Assert.Empty(compiled.Measures(debtors, bid, relatedPerson: true));
+        Assert.Equal(["procurement-refusal", "everywhere-notice"], compiled.Measures(debtors, bid, relatedPerson: false, coListedPerson: true).Select(m => m.Code));
         Assert.False(compiled.TryResolveScenario("nothing", out _));
     }
 

@@ -224,6 +224,55 @@ public sealed class DefaultCatalogRulesTests
         Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
     }
 
+    [Fact]
+    public async Task CheckAsync_DebtorPersonRegisteredAsLegalRepresentative_DeniedUnderCompanyLawArticle178()
+    {
+        // Found from outside: the bar covered only the officers' scenario, though a company's 法定代表人 is a 董事 or
+        // 经理 (公司法 第十条), so a 失信被执行人 registered as one was answered with a strict review only.
+        var person = SyntheticIds.Person(25);
+        await _harness.ListAsync(person, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar");
+    }
+
+    [Fact]
+    public async Task CheckAsync_PersonCoListedWithASeriouslyListedEnterprise_KeepsTheBarOnBeingALegalRepresentative()
+    {
+        // Found from outside: listed in their own right, the person lost the measure meant only for related persons
+        // (限制担任企业法定代表人) and was Restricted where the merely related person is Denied.
+        var related = SyntheticIds.Person(26);
+        var coListed = SyntheticIds.Person(27);
+        await _harness.ListAsync(related, "market-serious-violations", related: new RelatedParty("示例严重违法企业有限公司", null, RelatedRole.LegalRepresentative) { ListedInOwnRight = false });
+        await _harness.ListAsync(coListed, "market-serious-violations", related: new RelatedParty("示例严重违法企业有限公司", null, RelatedRole.LegalRepresentative) { ListedInOwnRight = true });
+
+        var relatedDecision = await _harness.CheckAsync(related, "market-access.registration");
+        var coListedDecision = await _harness.CheckAsync(coListed, "market-access.registration");
+
+        Assert.Equal(DecisionOutcome.Denied, relatedDecision.Outcome);
+        Assert.Equal(DecisionOutcome.Denied, coListedDecision.Outcome);
+        Assert.Contains(coListedDecision.AppliedMeasures, m => m.Measure.Code == "legal-representative-restriction");
+        Assert.True(coListedDecision.AppliedMeasures.Count > relatedDecision.AppliedMeasures.Count, "the co-listed person also gets the list's own measures");
+    }
+
+    [Fact]
+    public async Task CheckAsync_BrokenCommitmentInSupervision_IncreasedInspectionAndNoReducedOne()
+    {
+        // Found from outside: a subject that broke a promise kept 降低抽查比例和频次 from its A grade (国办发〔2019〕35号:
+        // 违法失信 → 提高抽查比例和频次).
+        var company = SyntheticIds.Company(39);
+        await _harness.ListAsync(company, "tax-grade-a");
+        await _harness.ListAsync(company, "broken-commitments");
+
+        var decision = await _harness.CheckAsync(company, "supervision.inspection");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "increased-inspection");
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.Code == "reduced-inspection");
+        Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "reduced-inspection");
+    }
+
     // 4. Sector lists act in their sector.
 
     [Fact]
