@@ -40,6 +40,28 @@ internal static class DecisionEngine
         var path = PathOf(lookup.Source);
         var age = lookup.Freshness.AsOf is { } asOf && asOf < now ? now - asOf : TimeSpan.Zero;
 
+        if (lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0 && lookup.Source != LookupSource.Unavailable
+            && request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber)
+        {
+            // A 组织机构代码 or 工商注册号 finds only entries listed under it: an entry under the 统一社会信用代码 that
+            // embeds it is not searched by it (found from outside: a listed enterprise checked by its 组织机构代码 was
+            // answered Clear). Nothing found under an older code is therefore not "not listed".
+            var closed = policy == UnavailablePolicy.FailOpen ? policy : UnavailablePolicy.FailClosed;
+            return new CreditDecision(request, checkId, new DecisionFacts
+            {
+                ResolvedScenario = catalog.Scenario(scenario),
+                Outcome = closed == UnavailablePolicy.FailOpen ? DecisionOutcome.Clear : DecisionOutcome.Review,
+                MatchedEntries = NoEntries,
+                AppliedMeasures = NoMeasures,
+                UnreadableEntries = NoUnreadable,
+                CatalogVersion = catalog.Source.Version,
+                Sequence = lookup.Freshness.Sequence,
+                PlatformRequestId = lookup.PlatformRequestId,
+                Path = DecisionPath.Policy,
+                DegradedReason = $"{OlderCodeProblem(request.Subject.Scheme)} Policy {closed} applied.",
+            }, now, age);
+        }
+
         if (lookup.Source == LookupSource.Unavailable || (lookup.Source == LookupSource.LastKnown && policy != UnavailablePolicy.LastKnown))
         {
             var policyFacts = shared?.FindUnavailable(scenario, lookup);
@@ -93,6 +115,9 @@ internal static class DecisionEngine
 
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId);
     }
+
+    private static string OlderCodeProblem(IdentifierScheme scheme) =>
+        $"Checked by a {(scheme == IdentifierScheme.OrganizationCode ? "组织机构代码" : "工商注册号")}: nothing is listed under it, but entries listed under the 统一社会信用代码 it belongs to are not found by it; check by the 统一社会信用代码.";
 
     /// <summary>A store that never delivered a catalog cannot resolve the scenario: the policy
     /// decides, and the decision names the scenario as requested.</summary>

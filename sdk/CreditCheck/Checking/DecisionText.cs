@@ -19,7 +19,11 @@ internal static class DecisionText
             _ => "失信主体，依法不予办理。",
         });
 
-        if (d.DegradedReason is not null)
+        if (d.DegradedReason is not null && d.MatchedEntries.Count == 0 && d.Request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber)
+        {
+            text.Append("【以组织机构代码或工商注册号核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查】");
+        }
+        else if (d.DegradedReason is not null)
         {
             text.Append("【降级决策：信用数据不可用或非最新】");
         }

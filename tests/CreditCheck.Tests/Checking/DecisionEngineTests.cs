@@ -314,6 +314,33 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public async Task CheckAsync_ByTheOrganizationCodeOfAnEnterpriseListedUnderItsUscc_NotClearButDegradedSayingWhy()
+    {
+        // Found from outside: the 组织机构代码 embedded in a listed 统一社会信用代码 was answered Clear.
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.TencentOrganizationCode, "procurement");
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Equal(DecisionPath.Policy, decision.Path);
+        Assert.Contains("check by the 统一社会信用代码", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("请以统一社会信用代码核查", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ByAnOrganizationCodeUnderWhichAnEntryIsListed_DecidedOnThatEntry()
+    {
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.TencentOrganizationCode, "debtors");
+
+        var decision = await harness.CheckAsync(Subjects.TencentOrganizationCode, "procurement");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Null(decision.DegradedReason);
+    }
+
+    [Fact]
     public async Task CheckAsync_LenientlyAcceptedCode_IsReportedInTheDecision()
     {
         var harness = new CheckerHarness();
