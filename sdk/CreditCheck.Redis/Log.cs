@@ -41,6 +41,12 @@ internal static partial class Log
     [LoggerMessage(2108, LogLevel.Information, "List data of namespace {Namespace} is whole again", EventName = "ListDataRestored")]
     public static partial void ListDataRestored(ILogger logger, string @namespace);
 
+    [LoggerMessage(2150, LogLevel.Error, "Namespace {Namespace} is behind its credit platform; subjects it does not list are decided by the unavailability policy until the platform link catches up: {Behind}", EventName = "BehindPlatform")]
+    public static partial void BehindPlatform(ILogger logger, string @namespace, string behind);
+
+    [LoggerMessage(2151, LogLevel.Information, "Namespace {Namespace} has caught up with its credit platform", EventName = "CaughtUpWithPlatform")]
+    public static partial void CaughtUpWithPlatform(ILogger logger, string @namespace);
+
     [LoggerMessage(2109, LogLevel.Warning, "Namespace {Namespace} was written by a publisher without manifests: its filter sources cannot be verified until a current publisher connects", EventName = "ListDataUnverified")]
     public static partial void ListDataUnverified(ILogger logger, string @namespace);
 

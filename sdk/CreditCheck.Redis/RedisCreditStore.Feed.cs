@@ -275,8 +275,9 @@ public sealed partial class RedisCreditStore
             SetDamage(found);
         }
 
-        // Entry hashes (which no manifest covers) are checked before the new state answers.
+        // Entry hashes (which no manifest covers) are checked before the new state answers, and so is the platform mark.
         await CheckEntriesAsync().ConfigureAwait(false);
+        await ReadPlatformBehindAsync().ConfigureAwait(false);
         _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
@@ -442,6 +443,27 @@ public sealed partial class RedisCreditStore
     private string NamespaceWentBack(long applied, long sequence) =>
         LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
 
+    /// <summary>Reads whether the platform link says the namespace is behind its credit platform (read with every poll,
+    /// and after a resync, before the new state answers).</summary>
+    private async Task ReadPlatformBehindAsync() =>
+        SetPlatformBehind((string?)await _connection!.Database.HashGetAsync(_connection.Keys.Platform, "behind").WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false));
+
+    private void SetPlatformBehind(string? behind)
+    {
+        behind = string.IsNullOrWhiteSpace(behind) ? null : behind;
+        var before = _platformBehind;
+        if (behind is not null && behind != before)
+        {
+            Log.BehindPlatform(_logger, _options.Namespace, behind);
+        }
+        else if (behind is null && before is not null)
+        {
+            Log.CaughtUpWithPlatform(_logger, _options.Namespace);
+        }
+
+        _platformBehind = behind;
+    }
+
     /// <summary>Logs a change of the damage, then makes it visible (whoever sees the new state finds it logged).</summary>
     private void SetDamage(string? damage)
     {
@@ -475,9 +497,11 @@ public sealed partial class RedisCreditStore
             var batch = database.CreateBatch();
             var sequenceTask = batch.StringGetAsync(connection.Keys.Sequence);
             var changesTask = batch.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, applied, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000);
+            var behindTask = batch.HashGetAsync(connection.Keys.Platform, "behind");
             batch.Execute();
             var sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false) ?? 0;
             var changes = await changesTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
+            SetPlatformBehind((string?)await behindTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false));
 
             if (changes.Length == 0)
             {

@@ -39,10 +39,12 @@ public sealed partial class RedisCreditStore
             // A damaged filter source cannot vouch for anyone: no "not listed" from it.
             return _damage is { } damage
                 ? new Probe(Damaged(state, freshness, damage))
-                : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
+                : _platformBehind is { } behind
+                    ? new Probe(BehindPlatform(state, freshness, behind))
+                    : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
         }
 
-        if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || (_damage is null && _entryDamage is null)))
+        if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || (_damage is null && _entryDamage is null && _platformBehind is null)))
         {
             return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
         }
@@ -525,8 +527,15 @@ public sealed partial class RedisCreditStore
 
         return cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && EmptyReadDamage(probe) is { } damage
             ? Damaged(state, freshness, damage)
-            : new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
+            : cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && _platformBehind is { } behind
+                ? BehindPlatform(state, freshness, behind)
+                : new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
     }
+
+    /// <summary>The answer for a subject found in no entry while the namespace is behind its credit platform: the
+    /// platform may list it in a change not applied yet, so not a clean bill but the policy's decision.</summary>
+    private static SubjectLookup BehindPlatform(SyncState state, StoreFreshness freshness, string behind) =>
+        new(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness, $"The namespace is behind its credit platform: {behind.TrimEnd('.')}.");
 
     /// <summary>The answer for a subject found in no entry while the list data is damaged: not a clean
     /// bill but an unavailable store, decided by the policy, with the damage as the reason.</summary>

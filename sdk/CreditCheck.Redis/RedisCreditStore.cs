@@ -61,6 +61,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
     private volatile string? _damage;
+    private volatile string? _platformBehind; // why the platform link says the namespace is behind its credit platform
     private string? _damageSummary;
     private bool _warnedUnverified;
     private bool _evictionPolicyChecked;
@@ -130,6 +131,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 ReplicaBackoffUntil = _replicaBackoff.Until,
                 ResyncRestarts = Interlocked.Read(ref _resyncRestarts),
                 ConsistentResyncs = Interlocked.Read(ref _consistentResyncs),
+                PlatformBehind = _platformBehind,
             };
         }
     }
@@ -143,7 +145,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         get
         {
             var status = Status;
-            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError, status.Damage) { Catalog = _state?.Catalog };
+            var behind = status.PlatformBehind is { } reason ? $"the namespace is behind its credit platform: {reason}" : null;
+            return new StoreHealth(status.IsSynchronized, status.IsFresh, status.Sequence, status.ConfirmedAt, status.LastError, Combine(status.Damage, behind)) { Catalog = _state?.Catalog };
         }
     }
 
@@ -222,7 +225,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         // before this method first yields: the checker decides the local answers as soon as it does.
         var freshness = Freshness(out var fresh);
         var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness);
-        var ruledOut = fresh && _damage is null; // once for the batch: both halves judge by the same state
+        var ruledOut = fresh && _damage is null && _platformBehind is null; // once for the batch: both halves judge by the same state
         var count = subjects.Count;
         List<Probe> pending;
         List<int> positions;
@@ -372,4 +375,10 @@ public sealed record RedisStoreStatus(
 
     /// <summary>Resyncs that read the filter sources in one consistent step (one script) after restarting 3 times in a row.</summary>
     public long ConsistentResyncs { get; init; }
+
+    /// <summary>Why the namespace is behind its credit platform, as the platform link's sync relay records it (field
+    /// <c>behind</c> of <c>cc:{ns}:platform</c>: a snapshot not yet applied in full, a change it cannot apply yet), or
+    /// null. While it is set no subject is answered "not listed": those the namespace does not list are decided by
+    /// the unavailability policy, with this as the reason; the health check reports it.</summary>
+    public string? PlatformBehind { get; init; }
 }
