@@ -47,7 +47,9 @@ public static class InMemoryStoreBuilderExtensions
             StateFolder(sp), sp.GetRequiredService<TimeProvider>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ICommitmentStore>(sp => new InMemoryCommitmentStore(StateFolder(sp))));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InMemoryStoreStartup>());
-        builder.Services.TryAddSingleton(_ => new InMemoryFeedbackStore());
+        builder.Services.TryAddSingleton(sp => StateFolder(sp) is { } state
+            ? new InMemoryFeedbackStore(Path.Combine(state, InMemoryFeedbackStore.FileName))
+            : new InMemoryFeedbackStore());
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackReader>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         return builder;

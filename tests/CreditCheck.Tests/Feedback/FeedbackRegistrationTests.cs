@@ -40,6 +40,41 @@ public sealed class FeedbackRegistrationTests
     }
 
     [Fact]
+    public async Task UseInMemoryWithAFolder_FeedbackKeptOnDiskAcrossARestart_AndRepeatsKeptOnce()
+    {
+        // Found from outside: the service on the embedded store lost every report when it stopped (the journal had
+        // marked them delivered, to memory), and creditcheck --store memory saw none of them.
+        using var folder = new TempFolder();
+        var data = Directory.CreateDirectory(System.IO.Path.Combine(folder.Path, "data")).FullName;
+        async Task<(IHost Host, ICreditChecker Checker, ICreditFeedback Feedback)> StartAsync()
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Services.AddCreditCheck().UseInMemory(o => { o.Catalog = TestCatalog.Create(); o.DataDirectory = data; });
+            var host = builder.Build();
+            await host.StartAsync();
+            await host.Services.GetRequiredService<ICreditPublisher>().UpsertAsync(TestRecords.Debt(Subjects.Tencent, "d-1"));
+            return (host, host.Services.GetRequiredService<ICreditChecker>(), host.Services.GetRequiredService<ICreditFeedback>());
+        }
+
+        var (first, checker, feedback) = await StartAsync();
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement.bid"));
+        var report = FeedbackReport.For(decision).AllExecuted() with { ExecutedAt = decision.EvaluatedAt };
+        var records = await feedback.ReportAsync(report);
+        await first.StopAsync();
+        first.Dispose();
+
+        var (second, _, again) = await StartAsync();
+        await again.ReportAsync(report); // the same report after the restart: the same keys, kept once
+        await second.StopAsync();
+        var read = await second.Services.GetRequiredService<IFeedbackReader>().ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync();
+        second.Dispose();
+
+        var file = System.IO.Path.Combine(data, ".creditcheck", "feedback.jsonl");
+        Assert.Equal(records.Select(r => r.Key), read.Select(r => r.Key));
+        Assert.Equal(records.Select(r => r.Key), File.ReadLines(file).Select(l => FeedbackJson.Deserialize(l, out _)!.Key));
+    }
+
+    [Fact]
     public async Task AddCreditCheck_Configuration_BindsFeedbackOptionsAndTheJournalIsReplayedAtStart()
     {
         using var folder = new TempFolder();
