@@ -183,7 +183,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             return true;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        if (ApiTime.TryParse(text, out var value))
         {
             time = value;
             return true;

@@ -15,6 +15,7 @@ internal static class HttpApi
         // another subject than the one checked.
         AllowDuplicateProperties = false,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new ApiTime.Converter() }, // a time without an offset is China's, as over gRPC
     };
 
     public static void Map(WebApplication app)

@@ -44,6 +44,15 @@ internal static class FeedbackReportValidator
                 string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {executed:O} is in the future (now {now:O})."),
                 string.Create(CultureInfo.InvariantCulture, $"执行时间 {executed:O} 晚于当前时间 {now:O}。")));
         }
+        else if (report.ExecutedAt is { } early && early < report.Decision.EvaluatedAt - FutureTolerance)
+        {
+            // A measure is executed after the check that decided it; an earlier time is a typo or a wrong zone, and would
+            // count the execution in a period before the check (found from outside: 2020-01-01 was taken for today's check).
+            problems.Add(new(
+                "ExecutedAt",
+                string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {early:O} is before the check was made ({report.Decision.EvaluatedAt:O}): a measure is executed after the check that decided it."),
+                string.Create(CultureInfo.InvariantCulture, $"执行时间 {early:O} 早于核查时间 {report.Decision.EvaluatedAt:O}。")));
+        }
 
         for (var i = 0; i < report.Measures.Count; i++)
         {

@@ -6,6 +6,7 @@ usage: grpc_cases.py CASE   with TARGET (127.0.0.1:PORT), PROTO_DIR (the folder 
 (a folder to generate the stubs into) and KEY (or empty) in the environment. Prints one JSON object; exit 0
 only when every assertion held.
 """
+import datetime
 import json
 import os
 import sys
@@ -86,6 +87,11 @@ def case_feedback():
         pb.MeasureFeedback(measure="procurement-refusal", result="Overridden", overridden_by="市财政局 李某", reason="禁止期已届满", amount="0")]),
         metadata=metadata(), timeout=30)
     assert list(answer.record_keys) == [uuid.UUID(d.check_id).hex + ":procurement-refusal"], answer
+    # A time without an offset is China Standard Time, as over HTTP (it was read as UTC: 8 hours in the future).
+    china_now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M:%S")
+    again = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    local = stub.ReportFeedback(pb.FeedbackRequest(check_id=again.check_id, all_executed=True, executed_at=china_now), metadata=metadata(), timeout=30)
+    assert len(local.record_keys) == 1, local
     return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
 
 

@@ -5,6 +5,7 @@ usage: http_cases.py CASE   with BASE_URL (http://127.0.0.1:PORT) and KEY (a cli
 environment; OTHER_KEY names a second client where a case needs one. Each case asserts what the API
 promises and prints one JSON object with what it saw; the exit code is 0 only when every assertion held.
 """
+import datetime
 import json
 import os
 import sys
@@ -165,6 +166,15 @@ def case_bad_feedback():
             400, "invalid-field", "measures[0].amount")
     problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Maybe"}]}),
             400, "invalid-field", "measures[0].result")
+    # Found from outside: a time without an offset (Java's LocalDateTime) was read as the server's local time (UTC
+    # here), so a report made now in China was refused as 8 hours in the future. It is China Standard Time now.
+    china_now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M:%S")
+    local = post("/v1/feedback", {"checkId": check(LISTED)["checkId"], "allExecuted": True, "executedAt": china_now})
+    assert local.status_code == 202, (local.status_code, local.text)
+    # ... and a time before the check is refused, not counted in a period before it.
+    early = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True, "executedAt": "2020-01-01T00:00:00Z"}),
+                    400, "invalid-field", "executedAt")
+    assert "before the check was made" in early["errors"][0]["problem"] and "早于核查时间" in early["errors"][0]["problemZh"], early
     # Found from outside: a wire client was told to call AllExecuted(), a .NET method.
     empty = problem(post("/v1/feedback", {"checkId": d["checkId"]}), 400, "invalid-field", "measures")
     assert '"allExecuted": true' in empty["errors"][0]["problem"], empty

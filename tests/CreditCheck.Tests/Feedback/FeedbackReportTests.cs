@@ -37,6 +37,23 @@ public sealed class FeedbackReportTests
     }
 
     [Fact]
+    public async Task ReportAsync_ExecutedBeforeTheCheck_RefusedNamingExecutedAt()
+    {
+        // Found from outside: 2020-01-01 was taken for today's check, and the execution counted in a period before it.
+        var harness = await FeedbackData.HarnessAsync();
+        await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+
+        var error = await Assert.ThrowsAsync<FeedbackReportException>(async () =>
+            await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted() with { ExecutedAt = decision.EvaluatedAt.AddDays(-1) }));
+        var withinSkew = await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted() with { ExecutedAt = decision.EvaluatedAt.AddMinutes(-2) });
+
+        Assert.Equal("ExecutedAt", Assert.Single(error.Problems).Field);
+        Assert.Contains("is before the check was made", error.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(withinSkew); // hosts' clocks differ by a little
+    }
+
+    [Fact]
     public async Task ReportAsync_InvalidDetails_RefusedNamingEveryProblemAndNothingIsQueued()
     {
         var harness = await FeedbackData.HarnessAsync();

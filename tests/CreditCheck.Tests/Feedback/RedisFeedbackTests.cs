@@ -67,16 +67,22 @@ public abstract class RedisFeedbackSuite
         await using var harness = await RedisHarness.CreateAsync(Redis);
         var store = await harness.StartStoreAsync();
         var checks = await FeedbackData.HarnessAsync();
-        var start = CheckerHarness.Now.AddDays(-3);
+        var start = CheckerHarness.Now;
         await using var feedback = Feedback(store, Redis, harness.Namespace, time: checks.Time);
         var byDay = new List<IReadOnlyList<FeedbackRecord>>();
         for (var day = 0; day < 3; day++)
         {
+            // Checked and executed on each of three days (an execution is never before its check).
             var decision = await FeedbackData.DeniedAsync(checks);
             byDay.Add(await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted() with { ExecutedAt = start.AddDays(day) }));
+            if (day == 1)
+            {
+                await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(checks)).AllExecuted() with { ExecutedAt = start.AddDays(1) });
+            }
+
+            checks.Time.Advance(TimeSpan.FromDays(1));
         }
 
-        await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(checks)).AllExecuted() with { ExecutedAt = start.AddDays(1) });
         Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
         var repeat = new RedisFeedbackSink(store, RedisHarness.Options(Redis, harness.Namespace), TimeProvider.System);
         await repeat.WriteAsync(byDay[1], CancellationToken.None); // as a retry after a lost reply would
