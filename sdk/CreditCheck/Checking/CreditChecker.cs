@@ -76,12 +76,23 @@ public sealed class CreditChecker : ICreditChecker
             }
 
             // The local paths complete synchronously: no state machine, no allocation beyond the decision.
+            ValueTask<CreditDecision> awaiting;
             if (pending.IsCompletedSuccessfully)
             {
-                return new ValueTask<CreditDecision>(Completed(Decide(request, pending.Result), activity, started));
+                var local = pending.Result;
+                if (!RelatedEntryLapse.Needed(local))
+                {
+                    return new ValueTask<CreditDecision>(Completed(Decide(request, local), activity, started));
+                }
+
+                // A person's entry that depends on an enterprise's: that one is read too.
+                awaiting = AwaitLookupAsync(request, new ValueTask<SubjectLookup>(local), activity, started, cancellationToken);
+            }
+            else
+            {
+                awaiting = AwaitLookupAsync(request, pending, activity, started, cancellationToken);
             }
 
-            var awaiting = AwaitLookupAsync(request, pending, activity, started);
             if (activity is not null)
             {
                 // The activity goes on in the awaiting flow; the caller's current activity is its own again.
@@ -159,7 +170,13 @@ public sealed class CreditChecker : ICreditChecker
         var decisions = new CreditDecision[requests.Count];
         for (var i = 0; i < decisions.Length; i++)
         {
-            decisions[i] = Decide(requests[i], lookups[i]);
+            var lookup = lookups[i];
+            if (RelatedEntryLapse.Needed(lookup))
+            {
+                lookup = await RelatedEntryLapse.ApplyAsync(_store, lookup, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
+
+            decisions[i] = Decide(requests[i], lookup);
         }
 
         return decisions;
@@ -208,7 +225,7 @@ public sealed class CreditChecker : ICreditChecker
         {
             for (var i = 0; i < decisions.Length; i++)
             {
-                if (answered[i])
+                if (answered[i] && !RelatedEntryLapse.Needed(lookups[i]))
                 {
                     decisions[i] = Decide(requests[i], lookups[i], stageNow);
                 }
@@ -242,21 +259,40 @@ public sealed class CreditChecker : ICreditChecker
 
         for (var i = 0; i < decisions.Length; i++)
         {
-            if (!answered[i])
+            if (decisions[i] is not null)
             {
-                decisions[i] = failure is null ? Decide(requests[i], lookups[i]) : DecideWithoutStore(requests[i], failure);
+                continue;
+            }
+
+            if (answered[i] || failure is null)
+            {
+                var lookup = lookups[i];
+                if (RelatedEntryLapse.Needed(lookup))
+                {
+                    lookup = await RelatedEntryLapse.ApplyAsync(_store, lookup, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                }
+
+                decisions[i] = Decide(requests[i], lookup);
+            }
+            else
+            {
+                decisions[i] = DecideWithoutStore(requests[i], failure);
             }
         }
 
         return decisions;
     }
 
-    private async ValueTask<CreditDecision> AwaitLookupAsync(CheckRequest request, ValueTask<SubjectLookup> pending, Activity? activity, long started)
+    private async ValueTask<CreditDecision> AwaitLookupAsync(CheckRequest request, ValueTask<SubjectLookup> pending, Activity? activity, long started, CancellationToken cancellationToken)
     {
         SubjectLookup lookup;
         try
         {
             lookup = await pending.ConfigureAwait(false);
+            if (RelatedEntryLapse.Needed(lookup))
+            {
+                lookup = await RelatedEntryLapse.ApplyAsync(_store, lookup, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

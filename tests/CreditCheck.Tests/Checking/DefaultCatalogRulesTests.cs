@@ -273,6 +273,50 @@ public sealed class DefaultCatalogRulesTests
         Assert.Contains(decision.VoidedMeasures, m => m.Measure.Code == "reduced-inspection");
     }
 
+    [Theory]
+    [InlineData(EntryStatus.Repaired, EntryState.Repaired)]
+    [InlineData(EntryStatus.Revoked, EntryState.Revoked)]
+    public async Task CheckAsync_LegalRepresentativeAfterTheEnterprisesEntryEnded_NoLongerRestricted(EntryStatus ended, EntryState expected)
+    {
+        // Found from outside: after the enterprise's credit repair, its 法定代表人 (named only because of it) stayed
+        // restricted in 限制高消费 and lost 容缺受理.
+        var enterprise = SyntheticIds.Company(70 + (int)ended);
+        var person = SyntheticIds.Person(70 + (int)ended);
+        var entry = await _harness.ListAsync(enterprise, "court-dishonest-debtors");
+        await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", enterprise.Value, RelatedRole.LegalRepresentative));
+        var before = await _harness.CheckAsync(person, "public-service.consumption");
+
+        await _harness.Store.UpsertAsync(new CreditCheck.Stores.ListRecord(enterprise, entry with { Status = ended, StatusReason = "履行完毕" }));
+        var after = await _harness.CheckAsync(person, "public-service.consumption");
+        var batch = await _harness.Checker.CheckManyAsync([new CheckRequest(person, "public-service.consumption")]);
+
+        Assert.Contains(before.AppliedMeasures, m => m.Measure.Code == "high-consumption-restriction");
+        Assert.Equal(expected, Assert.Single(after.MatchedEntries).State);
+        Assert.DoesNotContain(after.AppliedMeasures, m => m.Measure.Kind == MeasureKind.Restriction);
+        Assert.Contains("关联企业“示例失信企业有限公司”", after.MatchedEntries[0].Entry.StatusReason, StringComparison.Ordinal);
+        Assert.Equal(expected, Assert.Single(batch[0].MatchedEntries).State);
+    }
+
+    [Fact]
+    public async Task CheckAsync_LegalRepresentative_StaysRestrictedWhileAnyEntryOfTheEnterpriseActsOrTheEnterpriseIsUnknown()
+    {
+        var enterprise = SyntheticIds.Company(80);
+        var unknown = SyntheticIds.Company(81);
+        var person = SyntheticIds.Person(80);
+        var other = SyntheticIds.Person(81);
+        var first = await _harness.ListAsync(enterprise, "court-dishonest-debtors");
+        await _harness.ListAsync(enterprise, "court-dishonest-debtors"); // a second case, still in force
+        await _harness.Store.UpsertAsync(new CreditCheck.Stores.ListRecord(enterprise, first with { Status = EntryStatus.Repaired }));
+        await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", enterprise.Value, RelatedRole.LegalRepresentative));
+        await _harness.ListAsync(other, "court-dishonest-debtors", related: new RelatedParty("未导入的企业有限公司", unknown.Value, RelatedRole.LegalRepresentative));
+
+        var decision = await _harness.CheckAsync(person, "public-service.consumption");
+        var notFound = await _harness.CheckAsync(other, "public-service.consumption");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "high-consumption-restriction");
+        Assert.Contains(notFound.AppliedMeasures, m => m.Measure.Code == "high-consumption-restriction"); // no lapse on doubt
+    }
+
     // 4. Sector lists act in their sector.
 
     [Fact]
