@@ -125,6 +125,62 @@ public sealed class RelayFaultTests
     }
 
     [Fact]
+    public async Task A_following_relay_notices_a_platform_restarted_from_an_older_state_and_takes_its_snapshot()
+    {
+        await using var platform = await PlatformProcess.StartAsync();
+        await using var harness = await RelayHarness.StartAsync();
+        await using var relay = harness.StartRelay(platform.Address);
+        await harness.WaitForVersionAsync(1, Long, () => relay.ToString());
+        long last = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await platform.UpsertAsync(PlatformProcess.Entry("wage-arrears", TestIds.Company(800 + i), $"wa-b-{i}"));
+        }
+
+        await harness.WaitForVersionAsync(last, Long, () => relay.ToString());
+
+        // Its state lost: back at version 1, without the 5 entries.
+        await platform.KillAsync();
+        Directory.Delete(Path.Combine(platform.DataDirectory, "platform-state"), recursive: true);
+        await platform.RestartAsync();
+        await relay.WaitForOutputAsync(_ => relay.Error.Contains($"below version {last} the namespace applied", StringComparison.Ordinal), Long);
+        var until = Stopwatch.StartNew();
+        Redis.RedisPlatformMark mark;
+        while ((mark = await harness.MarkAsync()) is not { Version: 1, SnapshotInProgress: 0, Behind: null })
+        {
+            Assert.True(until.Elapsed < Long, $"mark {mark}\n{relay}");
+            await Task.Delay(50);
+        }
+
+        await harness.AssertEqualAsync(await RelayTests.PlatformListsAsync(platform.Address));
+    }
+
+    [Fact]
+    public async Task After_a_kill_mid_snapshot_the_retry_says_the_lock_lapses_by_itself_and_counts_only_the_finished_snapshots_lists()
+    {
+        var data = PlatformProcess.CreateDataFolder(new Dictionary<string, string>
+        {
+            ["a.csv"] = TestIds.Csv("court-dishonest-debtors", 10, "cdd"),
+            ["b.csv"] = TestIds.Csv("wage-arrears", 100_000, "wa", offset: 1_000),
+        });
+        await using var platform = await PlatformProcess.StartAsync(data);
+        await using var harness = await RelayHarness.StartAsync();
+        await using (var relay = harness.StartRelay(platform.Address))
+        {
+            // Inside the second list: the first is imported, the second's import holds its lock when killed.
+            await relay.WaitForOutputAsync(o => System.Text.RegularExpressions.Regex.IsMatch(o, @"snapshot 1: [1-9][0-9]{0,2},[0-9]{3} / 100,010 entries"), Long);
+            await relay.KillAsync();
+        }
+
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", platform.Address.ToString(), "--client", PlatformProcess.Client, "--once");
+        Assert.True(code == 0, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("The relay retries by itself", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run the import again", error, StringComparison.Ordinal);
+        Assert.Contains($"1 snapshot(s) ({Catalog.CreditCatalog.Default.Lists.Count} lists, 100,010 entries)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Https_against_a_plain_HTTP2_platform_says_the_scheme_is_probably_wrong_at_once()
     {
         await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]");
