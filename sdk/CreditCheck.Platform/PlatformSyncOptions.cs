@@ -46,4 +46,8 @@ public readonly record struct PlatformSyncProgress(long Version, long SnapshotVe
 /// <param name="Lists">Lists replaced by those snapshots.</param>
 /// <param name="Entries">Entries written by those snapshots.</param>
 /// <param name="ChangesApplied">Changes applied.</param>
-public sealed record PlatformSyncSummary(long Version, int Snapshots, int Lists, long Entries, long ChangesApplied);
+public sealed record PlatformSyncSummary(long Version, int Snapshots, int Lists, long Entries, long ChangesApplied)
+{
+    /// <summary>Changes the SDK refused (they can never be applied), set aside in <c>cc:{ns}:platform:refused</c> and passed over.</summary>
+    public long Refused { get; init; }
+}

@@ -27,7 +27,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PlatformChannel _channel;
+    private readonly string _listsKey;
     private long _version;
+    private string? _behind;
+    private bool _resnapshot;
+    private long _refused;
     private long _changes;
     private int _snapshots;
     private int _lists;
@@ -48,6 +52,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _channel = new PlatformChannel(options.Platform, _time);
+        _listsKey = options.Platform.Lists.Count == 0 ? "*" : string.Join(',', options.Platform.Lists.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
     }
 
     /// <summary>Told of the relay's progress (a snapshot's entries, changes applied).</summary>
@@ -98,7 +103,9 @@ public sealed partial class PlatformSyncRelay : IDisposable
     /// <param name="cancellationToken">Stops the sync.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="RpcException">The platform refused the client, or stayed unreachable.</exception>
-    /// <exception cref="PlatformDataException">The platform kept sending what the SDK refuses.</exception>
+    /// <exception cref="PlatformDataException">The platform kept sending what the SDK refuses (a snapshot; a change the
+    /// SDK refuses is set aside in <c>cc:{ns}:platform:refused</c> and the sync goes on).</exception>
+    /// <exception cref="PlatformUnavailableException">The address's scheme is probably wrong (TLS against plain HTTP/2 or the reverse).</exception>
     public async Task<PlatformSyncSummary> SyncOnceAsync(CancellationToken cancellationToken)
     {
         var delay = _options.MinReconnectDelay;
@@ -106,8 +113,16 @@ public sealed partial class PlatformSyncRelay : IDisposable
         {
             try
             {
+                // Read first, so that a platform that cannot be reached is logged against the namespace's real version.
+                var mark = await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false);
+                _version = mark.Version;
                 var target = (await _channel.Client.GetCatalogAsync(new GetCatalogRequest(), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken)
                     .ConfigureAwait(false)).Version;
+                if (target < _version && mark.SnapshotInProgress == 0)
+                {
+                    await WentBackwardsAsync(target, "its catalog", cancellationToken).ConfigureAwait(false);
+                }
+
                 if (await SessionAsync(target, cancellationToken).ConfigureAwait(false))
                 {
                     return Summary();
@@ -124,6 +139,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 // The same data would be refused again: say so now (RunAsync logs it and retries, for the platform to fix it).
                 throw;
             }
+            catch (RpcException e) when (PlatformFailure.SchemeMismatch(e, _options.Platform.Address!) is { } wrong)
+            {
+                // Waiting does not fix a wrong scheme.
+                throw new PlatformUnavailableException(_options.Platform.Address!, wrong, e);
+            }
             catch (Exception e) when (IsRetried(e) && attempt < OnceAttempts && !cancellationToken.IsCancellationRequested)
             {
                 LogFailed(_logger, _options.Platform.Address!, _version, Describe(e), delay.TotalSeconds);
@@ -138,15 +158,25 @@ public sealed partial class PlatformSyncRelay : IDisposable
     public void Dispose() => _channel.Dispose();
 
     /// <summary>What went wrong, in one line naming the platform's status or the refusal.</summary>
-    internal static string Describe(Exception e) => e switch
-    {
-        RpcException rpc => $"the platform answered {rpc.StatusCode}: {rpc.Status.Detail}",
-        _ => e.Message,
-    };
+    internal string Describe(Exception e) => PlatformFailure.Describe(e, _options.Platform.Address);
 
     private static bool IsRetried(Exception e) => e is not (OutOfMemoryException or StackOverflowException);
 
-    private PlatformSyncSummary Summary() => new(_version, _snapshots, _lists, _entries, _changes);
+    private PlatformSyncSummary Summary() => new(_version, _snapshots, _lists, _entries, _changes) { Refused = _refused };
+
+    /// <summary>Records the mark: the version applied, the snapshot being applied, why the namespace is behind, the lists followed.</summary>
+    private Task WriteMarkAsync(long snapshot, CancellationToken cancellationToken) =>
+        _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, snapshot) { Behind = _behind, Lists = _listsKey }, cancellationToken);
+
+    /// <summary>The platform's version is below the one applied (restarted from an older state): what it
+    /// changed since is unknown, so the namespace is marked behind and a snapshot asked for.</summary>
+    private async Task WentBackwardsAsync(long platformVersion, string seenIn, CancellationToken cancellationToken)
+    {
+        LogWentBackwards(_logger, _options.Platform.Address!, platformVersion, seenIn, _version);
+        _resnapshot = true;
+        _behind = $"the platform's version went backwards from {_version} to {platformVersion}; a snapshot is asked for";
+        await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+    }
 
     private void Report(long snapshotVersion = 0, long snapshotEntries = 0, long snapshotTotal = 0) =>
         Progress?.Report(new PlatformSyncProgress(_version, snapshotVersion, snapshotEntries, snapshotTotal, _changes));
@@ -157,17 +187,29 @@ public sealed partial class PlatformSyncRelay : IDisposable
     {
         var mark = await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false);
         _version = mark.Version;
+        _behind = mark.Behind;
+        var fresh = mark.SnapshotInProgress > 0 || _resnapshot;
         if (mark.SnapshotInProgress > 0)
         {
             LogSnapshotInterrupted(_logger, mark.SnapshotInProgress);
         }
-
-        if (target is { } already && mark.SnapshotInProgress == 0 && _version >= already)
+        else if (mark.Version > 0 && mark.Lists != _listsKey)
         {
+            // The lists followed changed (or were not recorded): resuming by version would never load a list added.
+            LogListsChanged(_logger, mark.Lists ?? "(not recorded)", _listsKey);
+            fresh = true;
+            _resnapshot = true;
+            _behind = $"the lists followed changed from {mark.Lists ?? "(not recorded)"} to {_listsKey}; a snapshot is asked for";
+            await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (target is { } already && !fresh && _version >= already)
+        {
+            await CaughtUpAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        var request = new SyncRequest { Client = _options.Platform.ClientId, LastAppliedVersion = mark.SnapshotInProgress > 0 ? 0 : mark.Version };
+        var request = new SyncRequest { Client = _options.Platform.ClientId, LastAppliedVersion = fresh ? 0 : mark.Version };
         request.Lists.AddRange(_options.Platform.Lists);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(_options.StreamIdleTimeout);
@@ -224,15 +266,27 @@ public sealed partial class PlatformSyncRelay : IDisposable
                         if (snapshot is null && message.Heartbeat.Version > _version)
                         {
                             _version = message.Heartbeat.Version;
-                            await _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, 0), cancellationToken).ConfigureAwait(false);
+                            _behind = null;
+                            await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
                             Report();
+                        }
+                        else if (snapshot is null && message.Heartbeat.Version < _version)
+                        {
+                            // Restarted from an older state: ask for a snapshot on a new stream.
+                            await WentBackwardsAsync(message.Heartbeat.Version, "a heartbeat", cancellationToken).ConfigureAwait(false);
+                            return false;
+                        }
+                        else if (snapshot is null)
+                        {
+                            await CaughtUpAsync(cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
                 }
 
-                if (target is { } version && snapshot is null && _version >= version)
+                if (target is { } version && snapshot is null && !_resnapshot && _version >= version)
                 {
+                    await CaughtUpAsync(cancellationToken).ConfigureAwait(false);
                     return true;
                 }
 
@@ -248,17 +302,36 @@ public sealed partial class PlatformSyncRelay : IDisposable
         }
     }
 
+    /// <summary>The namespace holds what the platform announced: nothing makes it behind any more.</summary>
+    private async Task CaughtUpAsync(CancellationToken cancellationToken)
+    {
+        if (_behind is not null && !_resnapshot)
+        {
+            _behind = null;
+            await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Applies one change and then records its version. A change at or below the recorded version
-    /// was applied already and is skipped. A crash between the write and the record re-applies the change
-    /// on restart, which is harmless: upsert (same content), remove and status (the same status and reason)
-    /// are idempotent, so applying a change twice leaves what applying it once leaves.</summary>
+    /// was applied already and is skipped (one below it, out of order, with a warning). A crash between the
+    /// write and the record re-applies the change on restart, which is harmless: upsert (same content),
+    /// remove and status (the same status and reason) are idempotent. A change the SDK refuses (it can never
+    /// be applied: an invalid identifier, a list the catalog lacks) is logged, set aside in
+    /// <c>cc:{ns}:platform:refused</c> and passed over; a transient failure (Redis) marks the namespace
+    /// behind and is retried.</summary>
     private async Task ApplyAsync(Change change, CancellationToken cancellationToken)
     {
         if (change.Version <= _version)
         {
+            if (change.Version < _version)
+            {
+                LogOutOfOrder(_logger, change.Version, _version, Entry(change));
+            }
+
             return;
         }
 
+        var refused = false;
         try
         {
             switch (change.OperationCase)
@@ -288,17 +361,69 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 default:
                     throw new PlatformDataException($"change {change.Version} carries no operation this SDK knows (a newer contract?)");
             }
+
+            _behind = _resnapshot ? _behind : null;
+        }
+        catch (PlatformDataException e)
+        {
+            refused = true;
+            await RefuseAsync(change, e.Message.StartsWith($"change {change.Version}", StringComparison.Ordinal) ? e.Message : $"change {change.Version}: {e.Message}", cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ListEntryException e)
         {
-            throw new PlatformDataException($"change {change.Version} was refused by the SDK: {e.Message}", e);
+            refused = true;
+            await RefuseAsync(change, $"change {change.Version} was refused by the SDK: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && IsRetried(e))
+        {
+            // Not the change's fault (Redis unreachable, a concurrent write): retried, and the namespace says it is behind meanwhile.
+            _behind = $"change {change.Version} ({Entry(change)}) could not be applied ({e.Message}); retrying";
+            try
+            {
+                await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception mark) when (mark is not OperationCanceledException && IsRetried(mark))
+            {
+                // Redis itself is failing: the retry records it once it answers again.
+            }
+
+            throw;
         }
 
         _version = change.Version;
-        await _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, 0), cancellationToken).ConfigureAwait(false);
-        _changes++;
+        await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+        _changes += refused ? 0 : 1;
         Report();
     }
+
+    /// <summary>A change that can never be applied: logged naming it, set aside for an operator, passed over.</summary>
+    private async Task RefuseAsync(Change change, string reason, CancellationToken cancellationToken)
+    {
+        var key = _publisher.PlatformRefusalsKey;
+        LogChangeRefused(_logger, change.Version, Entry(change), reason, key);
+        var record = new System.Text.Json.Nodes.JsonObject
+        {
+            ["version"] = change.Version,
+            ["operation"] = change.OperationCase.ToString(),
+            ["entry"] = Entry(change),
+            ["reason"] = reason,
+            ["change"] = Google.Protobuf.JsonFormatter.Default.Format(change),
+            ["refusedAt"] = _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await _publisher.AddPlatformRefusalAsync(record.ToJsonString(), cancellationToken).ConfigureAwait(false);
+        _refused++;
+    }
+
+    /// <summary>What a change names, for the log: its entry, or the catalog.</summary>
+    private static string Entry(Change change) => change.OperationCase switch
+    {
+        Change.OperationOneofCase.Upsert => $"upsert of entry '{change.Upsert.EntryId}' of list '{change.Upsert.ListCode}', subject '{change.Upsert.Subject}'",
+        Change.OperationOneofCase.Remove => $"removal of entry '{change.Remove.EntryId}' of list '{change.Remove.ListCode}', subject '{change.Remove.Subject}'",
+        Change.OperationOneofCase.Status => $"status of entry '{change.Status.Entry.EntryId}' of list '{change.Status.Entry.ListCode}', subject '{change.Status.Entry.Subject}'",
+        Change.OperationOneofCase.CatalogJson => "catalog",
+        _ => "an unknown operation",
+    };
 
     /// <summary>Publishes the platform's catalog unless the namespace holds it already.</summary>
     private async Task PublishCatalogAsync(string json, string from, CancellationToken cancellationToken)
@@ -341,6 +466,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         private readonly HashSet<string> _done = new(StringComparer.Ordinal);
         private (string List, Channel<ListRecord> Records, Task<ImportSummary> Import)? _current;
         private long _written;
+        private int _listsReplaced;
 
         private SnapshotApplier(PlatformSyncRelay relay, SnapshotBegin begin)
         {
@@ -367,7 +493,13 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 throw new PlatformDataException($"the platform's catalog (snapshot {begin.Version}) was refused by the SDK: {e.Message}", e);
             }
 
-            await relay._publisher.SetPlatformMarkAsync(new RedisPlatformMark(relay._version, begin.Version), cancellationToken).ConfigureAwait(false);
+            if (begin.Version < relay._version)
+            {
+                LogWentBackwards(relay._logger, relay._options.Platform.Address!, begin.Version, "a snapshot", relay._version);
+            }
+
+            relay._behind = $"snapshot {begin.Version} is being applied";
+            await relay.WriteMarkAsync(begin.Version, cancellationToken).ConfigureAwait(false);
             await relay.PublishCatalogAsync(begin.CatalogJson, $"snapshot {begin.Version}", cancellationToken).ConfigureAwait(false);
             relay.Report(begin.Version, 0, begin.TotalEntries);
             return new SnapshotApplier(relay, begin);
@@ -446,8 +578,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
 
             _relay._version = version;
-            await _relay._publisher.SetPlatformMarkAsync(new RedisPlatformMark(version, 0), cancellationToken).ConfigureAwait(false);
+            _relay._behind = null;
+            _relay._resnapshot = false;
+            await _relay.WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
             _relay._snapshots++;
+            _relay._lists += _listsReplaced;
             _relay._entries += _written;
             _relay.Report();
             LogSnapshotApplied(_relay._logger, version, _lists.Count, _written);
@@ -492,8 +627,14 @@ public sealed partial class PlatformSyncRelay : IDisposable
             {
                 throw new PlatformDataException($"snapshot {_begin.Version}: list '{list}' was refused by the SDK (the namespace keeps its previous content): {e.Message}", e);
             }
+            catch (ImportConflictException e) when (e.Message.Contains("lock", StringComparison.Ordinal))
+            {
+                // Left by a relay killed mid-snapshot: the relay's own retry takes the list once the lock lapses.
+                throw new ImportConflictException($"snapshot {_begin.Version}: "
+                    + e.Message.Replace("Run the import again then.", "The relay retries by itself once it lapses.", StringComparison.Ordinal));
+            }
 
-            _relay._lists++;
+            _listsReplaced++;
         }
 
         /// <summary>The records as the import reads them: blocks its (pool) thread while the stream is behind.</summary>
@@ -526,4 +667,16 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
     [LoggerMessage(5106, LogLevel.Warning, "Platform sync: change {Version} sets the status of entry '{EntryId}' of list '{List}', which the namespace does not hold; skipped", EventName = "PlatformStatusOfAbsentEntry")]
     private static partial void LogStatusOfAbsentEntry(ILogger logger, long version, string list, string entryId);
+
+    [LoggerMessage(5107, LogLevel.Error, "Platform sync: change {Version} ({Entry}) can never be applied and is set aside in {Key}; going on with the next change. {Reason}", EventName = "PlatformChangeRefused")]
+    private static partial void LogChangeRefused(ILogger logger, long version, string entry, string reason, string key);
+
+    [LoggerMessage(5108, LogLevel.Warning, "Platform sync: the platform {Address} is at version {PlatformVersion} (from {SeenIn}), below version {Version} the namespace applied: it went backwards (restarted from an older state?); asking for a snapshot", EventName = "PlatformWentBackwards")]
+    private static partial void LogWentBackwards(ILogger logger, Uri address, long platformVersion, string seenIn, long version);
+
+    [LoggerMessage(5109, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) arrived after version {Applied} was applied (out of order); skipped", EventName = "PlatformChangeOutOfOrder")]
+    private static partial void LogOutOfOrder(ILogger logger, long version, long applied, string entry);
+
+    [LoggerMessage(5110, LogLevel.Warning, "Platform sync: the lists followed changed from {Before} to {After}; asking for a snapshot", EventName = "PlatformListsChanged")]
+    private static partial void LogListsChanged(ILogger logger, string before, string after);
 }

@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace CreditCheck.Redis;
 
 public sealed partial class RedisCreditPublisher
@@ -8,24 +10,69 @@ public sealed partial class RedisCreditPublisher
     /// <returns>The mark; <c>(0, 0)</c> for a namespace never synchronized.</returns>
     public async Task<RedisPlatformMark> GetPlatformMarkAsync(CancellationToken cancellationToken = default)
     {
-        var values = await _connection.Database.HashGetAsync(Keys.Platform, ["version", "snapshot"]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new RedisPlatformMark(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? 0 : (long)values[1]);
+        var values = await _connection.Database.HashGetAsync(Keys.Platform, ["version", "snapshot", "behind", "lists"]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new RedisPlatformMark(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? 0 : (long)values[1])
+        {
+            Behind = values[2].IsNull ? null : (string?)values[2],
+            Lists = values[3].IsNull ? null : (string?)values[3],
+        };
     }
 
-    /// <summary>Records where the namespace stands against a credit platform.</summary>
-    /// <param name="mark">The platform version applied and the snapshot being applied (0: none).</param>
+    /// <summary>Records where the namespace stands against a credit platform: <c>version</c> and
+    /// <c>snapshot</c> always; <c>behind</c> and <c>lists</c> when set, removed when null.</summary>
+    /// <param name="mark">The platform version applied, the snapshot being applied (0: none), why the namespace is behind and the lists followed.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when Redis has the mark.</returns>
-    public Task SetPlatformMarkAsync(RedisPlatformMark mark, CancellationToken cancellationToken = default) =>
-        _connection.Database.HashSetAsync(Keys.Platform,
-        [
-            new("version", mark.Version),
-            new("snapshot", mark.SnapshotInProgress),
-        ]).WaitAsync(cancellationToken);
+    public Task SetPlatformMarkAsync(RedisPlatformMark mark, CancellationToken cancellationToken = default)
+    {
+        var transaction = _connection.Database.CreateTransaction();
+        var fields = new List<HashEntry> { new("version", mark.Version), new("snapshot", mark.SnapshotInProgress) };
+        var removed = new List<RedisValue>();
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("behind", mark.Behind), ("lists", mark.Lists)])
+        {
+            if (value is null)
+            {
+                removed.Add(name);
+            }
+            else
+            {
+                fields.Add(new(name, value));
+            }
+        }
+
+        _ = transaction.HashSetAsync(Keys.Platform, [.. fields]);
+        if (removed.Count > 0)
+        {
+            _ = transaction.HashDeleteAsync(Keys.Platform, [.. removed]);
+        }
+
+        return transaction.ExecuteAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sets aside a change from the credit platform that can never be applied (list
+    /// <c>cc:{ns}:platform:refused</c>, newest last, for an operator to read with <c>LRANGE</c>).</summary>
+    /// <param name="json">The refused change and why, as one JSON object.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>How many changes are set aside now.</returns>
+    public Task<long> AddPlatformRefusalAsync(string json, CancellationToken cancellationToken = default) =>
+        _connection.Database.ListRightPushAsync(PlatformRefusalsKey, json).WaitAsync(cancellationToken);
+
+    /// <summary>The Redis list holding the platform's changes set aside (<c>cc:{ns}:platform:refused</c>).</summary>
+    public string PlatformRefusalsKey => Keys.Platform + ":refused";
 }
 
 /// <summary>Where a Redis namespace stands against a credit platform.</summary>
 /// <param name="Version">The platform version last applied in full (0: none).</param>
 /// <param name="SnapshotInProgress">The version of a snapshot whose application began and did not finish
 /// (0: none); the relay then asks for a snapshot again.</param>
-public readonly record struct RedisPlatformMark(long Version, long SnapshotInProgress);
+public readonly record struct RedisPlatformMark(long Version, long SnapshotInProgress)
+{
+    /// <summary>Why the namespace is behind the platform (field <c>behind</c>: a snapshot begun and not
+    /// finished, a change retried after a transient failure, the platform's version gone backwards); null
+    /// when it has caught up.</summary>
+    public string? Behind { get; init; }
+
+    /// <summary>The lists the relay follows (field <c>lists</c>: <c>*</c> for every list the client is
+    /// entitled to, else the codes sorted and comma-separated); null when not recorded.</summary>
+    public string? Lists { get; init; }
+}

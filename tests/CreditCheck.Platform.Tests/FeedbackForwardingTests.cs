@@ -241,7 +241,7 @@ public sealed class FeedbackForwardingTests
         return options;
     }
 
-    private static FeedbackRecord Record(string key) => new()
+    internal static FeedbackRecord Record(string key) => new()
     {
         Key = key,
         CheckId = Guid.NewGuid(),

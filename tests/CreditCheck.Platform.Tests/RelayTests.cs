@@ -77,6 +77,7 @@ public sealed partial class RelayTests
         var mark = await harness.MarkAsync();
         Assert.Equal(0, mark.Version);
         Assert.Equal(1, mark.SnapshotInProgress);
+        Assert.Equal("snapshot 1 is being applied", mark.Behind); // hosts can tell the namespace is behind
 
         // Restarted: a new snapshot (after the killed import's lock lapses), then killed while changes flow.
         await using (var relay = harness.StartRelay(platform.Address))
@@ -100,6 +101,7 @@ public sealed partial class RelayTests
         Assert.InRange(mark.Version, 200, 1_000);
         var output = await harness.SyncOnceAsync(platform.Address);
         Assert.Contains("Platform version 1001: 0 snapshot(s)", output, StringComparison.Ordinal);
+        Assert.Null((await harness.MarkAsync()).Behind);
         await harness.AssertEqualAsync(await PlatformListsAsync(platform.Address));
     }
 

@@ -59,17 +59,38 @@ internal static class PlatformCommands
         }
         catch (InvalidOperationException e)
         {
-            throw new CliException(ExitCodes.Usage, e.Message.Replace("CreditCheck:Platform:Address", "--platform", StringComparison.Ordinal)
-                .Replace("CreditCheck:Platform:ClientId", "--client", StringComparison.Ordinal)
-                .Replace("CreditCheck:Platform:Secret", "$" + SecretVariable, StringComparison.Ordinal));
+            throw InvalidConnection(e);
         }
 
         return connection;
     }
 
+    /// <summary>A connection option the platform commands cannot use, in the operator's terms (bilingual).</summary>
+    public static CliException InvalidConnection(InvalidOperationException e)
+    {
+        var english = e.Message.Replace("CreditCheck:Platform:Address", "--platform", StringComparison.Ordinal)
+            .Replace("CreditCheck:Platform:ClientId", "--client", StringComparison.Ordinal)
+            .Replace("CreditCheck:Platform:Secret", "$" + SecretVariable, StringComparison.Ordinal);
+        var chinese = english.StartsWith("$" + SecretVariable, StringComparison.Ordinal) ? $"未设置平台密钥：请在环境变量 {SecretVariable} 中设置平台颁发的密钥"
+            : english.StartsWith("--client", StringComparison.Ordinal) ? "未指定客户端标识：请用 --client 或环境变量 CREDITCHECK_PLATFORM_CLIENT 指定平台颁发的客户端标识"
+            : english.StartsWith("--platform", StringComparison.Ordinal) ? "--platform 不是有效地址（例如 https://credit.example.gov.cn）"
+            : "平台连接设置无效";
+        return new CliException(ExitCodes.Usage, chinese, english);
+    }
+
+    /// <summary>The platform cannot be reached, or its address's scheme is probably wrong.</summary>
+    public static CliException Unreachable(PlatformUnavailableException e) =>
+        e.Message.IndexOf("协议可能不对", StringComparison.Ordinal) is var at and >= 0
+            ? new CliException(ExitCodes.StoreUnavailable, e.Message[at..])
+            : new CliException(ExitCodes.StoreUnavailable, $"无法连接信用平台 {e.Platform}", e.Message);
+
+    /// <summary>The relay's and the forwarder's log on the operator's screen (warnings and errors).</summary>
+    public static ILoggerFactory OperatorLogging(CliOutput output) => new OperatorLoggerFactory(output);
+
     /// <summary>A platform failure as the operator reads it, with the exit code it maps to.</summary>
     public static CliException Failure(RpcException e, Uri address) => e.StatusCode switch
     {
+        _ when PlatformFailure.SchemeMismatch(e, address) is { } wrong => new CliException(ExitCodes.StoreUnavailable, wrong),
         StatusCode.Unauthenticated => new CliException(PlatformRefused, $"平台拒绝了本客户端的凭据 — the platform {address} refused this client's credential: {e.Status.Detail}"),
         StatusCode.PermissionDenied => new CliException(PlatformRefused, $"平台拒绝访问 — the platform {address} refused access: {e.Status.Detail}"),
         _ => new CliException(ExitCodes.StoreUnavailable, $"无法连接信用平台 — the platform {address} cannot be reached ({e.StatusCode}: {e.Status.Detail})"),
@@ -101,7 +122,8 @@ internal static class PlatformCommands
                 ?? throw new CliException(ExitCodes.Usage, "platform sync keeps a Redis namespace: pass --redis HOST:PORT (not --store memory).");
             var json = parse.GetValue(GlobalOptions.Json);
             var output = context.Output;
-            using var relay = new PlatformSyncRelay(options, publisher, new OperatorLogger(output));
+            using var logging = OperatorLogging(output);
+            using var relay = new PlatformSyncRelay(options, publisher, logging.CreateLogger<PlatformSyncRelay>());
             var progress = new ProgressLines(output, json);
             relay.Progress = progress;
             if (!json)
@@ -123,6 +145,10 @@ internal static class PlatformCommands
             {
                 throw new CliException(ExitCodes.InvalidInput, $"平台数据被拒绝 — {e.Message}");
             }
+            catch (PlatformUnavailableException e)
+            {
+                throw Unreachable(e);
+            }
 
             var seconds = clock.Elapsed.TotalSeconds;
             if (json)
@@ -134,6 +160,8 @@ internal static class PlatformCommands
                     ["lists"] = summary.Lists,
                     ["entries"] = summary.Entries,
                     ["changes"] = summary.ChangesApplied,
+                    ["refused"] = summary.Refused,
+                    ["refusedKey"] = publisher.PlatformRefusalsKey,
                     ["seconds"] = Math.Round(seconds, 3),
                 });
             }
@@ -142,9 +170,14 @@ internal static class PlatformCommands
                 var rate = summary.Entries > 0 ? $" ({summary.Entries / Math.Max(seconds, 0.001):N0} entries/s)" : "";
                 output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Platform version {summary.Version}: {summary.Snapshots} snapshot(s) ({summary.Lists} lists, {summary.Entries:N0} entries), {summary.ChangesApplied:N0} changes applied in {seconds:F1} s{rate}."));
+                if (summary.Refused > 0)
+                {
+                    output.Out.WriteLine($"平台的 {summary.Refused} 项变更无法应用，已跳过并留存于 {publisher.PlatformRefusalsKey} — {summary.Refused} change(s) the SDK refused were passed over and set aside in {publisher.PlatformRefusalsKey} (see the errors above).");
+                }
             }
 
-            return ExitCodes.Ok;
+            // Partly done: every other change was applied; the refused ones are set aside for the platform to fix.
+            return summary.Refused > 0 ? ExitCodes.SomeLinesInvalid : ExitCodes.Ok;
         });
         return command;
     }
@@ -184,8 +217,21 @@ internal static class PlatformCommands
         }
     }
 
-    /// <summary>The relay's warnings and notes on the operator's screen.</summary>
-    private sealed class OperatorLogger(CliOutput output) : ILogger<PlatformSyncRelay>
+    private sealed class OperatorLoggerFactory(CliOutput output) : ILoggerFactory
+    {
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public ILogger CreateLogger(string categoryName) => new OperatorLogger(output);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The relay's and the forwarder's warnings and errors on the operator's screen.</summary>
+    private sealed class OperatorLogger(CliOutput output) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;

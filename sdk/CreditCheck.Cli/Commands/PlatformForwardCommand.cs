@@ -57,12 +57,13 @@ internal static class PlatformForwardCommand
             }
             catch (InvalidOperationException e)
             {
-                throw new CliException(ExitCodes.Usage, e.Message.Replace("CreditCheck:Platform:ClientId", "--client", StringComparison.Ordinal)
-                    .Replace("CreditCheck:Platform:Secret", "$" + PlatformCommands.SecretVariable, StringComparison.Ordinal));
+                throw PlatformCommands.InvalidConnection(e);
             }
 
             using var redis = await ConnectAsync(settings);
-            using var forwarder = new FeedbackForwarder(redis, settings.Namespace, options);
+            // Retries, records set aside (4202, naming the key), timeouts and refusals on the operator's screen.
+            using var logging = PlatformCommands.OperatorLogging(context.Output);
+            using var forwarder = new FeedbackForwarder(redis, settings.Namespace, options, logging);
             var started = Stopwatch.StartNew();
             FeedbackForwardSummary summary;
             try
@@ -75,11 +76,27 @@ internal static class PlatformForwardCommand
                 {
                     using var progress = new CancellationTokenSource();
                     var reporter = ReportProgressAsync(context, forwarder, progress.Token);
-                    await forwarder.RunAsync(ct);
-                    await progress.CancelAsync();
-                    await reporter;
+                    try
+                    {
+                        await FollowAsync(forwarder, options.PollInterval, ct);
+                    }
+                    finally
+                    {
+                        await progress.CancelAsync();
+                        await reporter;
+                    }
+
                     summary = forwarder.Totals;
                 }
+            }
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                // Ctrl+C: what was done so far (records in flight stay pending and are sent again).
+                summary = forwarder.Totals;
+            }
+            catch (PlatformUnavailableException e) when (e.Message.Contains("协议可能不对", StringComparison.Ordinal))
+            {
+                throw PlatformCommands.Unreachable(e);
             }
             catch (PlatformUnavailableException e)
             {
@@ -94,6 +111,17 @@ internal static class PlatformForwardCommand
             return summary.Rejected > 0 ? ExitCodes.SomeLinesInvalid : ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Forwards until Ctrl+C, retrying through outages (logged), like <see cref="FeedbackForwarder.RunAsync"/>; but a
+    /// refused credential or entitlement ends it (exit 7), as with --once: waiting does not fix it.</summary>
+    private static async Task FollowAsync(FeedbackForwarder forwarder, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await forwarder.ForwardAvailableAsync(TimeSpan.MaxValue, cancellationToken);
+            await Task.Delay(poll, cancellationToken);
+        }
     }
 
     private static async Task ReportProgressAsync(CommandContext context, FeedbackForwarder forwarder, CancellationToken cancellationToken)

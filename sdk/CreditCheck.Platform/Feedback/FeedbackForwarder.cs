@@ -125,7 +125,7 @@ public sealed class FeedbackForwarder : IDisposable
                 failingSince = null;
                 backoff = TimeSpan.FromSeconds(1);
             }
-            catch (Exception e) when (IsTransient(e))
+            catch (Exception e) when (IsTransient(e) && PlatformFailure.SchemeMismatch(e, _options.Platform.Address!) is null)
             {
                 var now = _time.GetUtcNow();
                 failingSince ??= now;
@@ -381,7 +381,8 @@ public sealed class FeedbackForwarder : IDisposable
         e is RedisException or TimeoutException
         || (e is RpcException rpc && rpc.StatusCode is not (StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.Unimplemented));
 
-    private static string Describe(Exception e) => e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+    private string Describe(Exception e) =>
+        PlatformFailure.SchemeMismatch(e, _options.Platform.Address!) ?? (e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
 
     /// <summary>A stream entry id, <c>ms-seq</c>.</summary>
     private readonly record struct StreamId(ulong Milliseconds, ulong Sequence)

@@ -102,13 +102,47 @@ public sealed partial class PythonPlatform : IAsyncDisposable
         System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(AdminAddress, "/feedback")))!.AsArray();
 
     // With a Content-Length (Python's http.server does not read chunked bodies).
+    // A POST whose connection ends before the answer (seen now and then with http.server) is sent again only
+    // if the platform's version shows it was not applied.
     private async Task<long> PostAsync(string path, object body)
     {
-        using var content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
-        var response = await _http.PostAsync(new Uri(AdminAddress, path), content);
+        var before = await StateVersionAsync();
+        HttpResponseMessage response;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var content = new StringContent(System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+            try
+            {
+                response = await _http.PostAsync(new Uri(AdminAddress, path), content);
+                break;
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                if (await StateVersionAsync() is var now && now > before)
+                {
+                    return now;
+                }
+            }
+        }
+
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}\n{Output}");
         return System.Text.Json.Nodes.JsonNode.Parse(text)!["version"]!.GetValue<long>();
+    }
+
+    private async Task<long> StateVersionAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(AdminAddress, "/state")))!["version"]!.GetValue<long>();
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

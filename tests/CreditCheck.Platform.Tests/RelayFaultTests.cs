@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditCheck.Platform.Tests.Support;
+using CreditCheck.Stores;
+using StackExchange.Redis;
+
+namespace CreditCheck.Platform.Tests;
+
+/// <summary>Faults of the platform link found from outside, each against the real pieces: the Python platform
+/// (built from the proto alone), the operator tool as a process, a redis-server.</summary>
+public sealed class RelayFaultTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task A_change_the_SDK_refuses_is_set_aside_naming_its_number_and_the_relay_goes_on_with_the_next()
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "ok-1") }));
+        await using var harness = await RelayHarness.StartAsync();
+        Assert.Contains("Platform version 1: 1 snapshot(s)", await harness.SyncOnceAsync(python.Address), StringComparison.Ordinal);
+
+        var bad = Entry(0, "wage-arrears", "bad-id");
+        bad["subject"] = "ABC123";
+        Assert.Equal(2, await python.UpsertAsync(bad));
+        Assert.Equal(3, await python.UpsertAsync(Entry(3, "no-such-list", "unknown-list")));
+        Assert.Equal(4, await python.UpsertAsync(Entry(4, "wage-arrears", "ok-4")));
+
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", python.Address.ToString(), "--client", PlatformProcess.Client, "--once", "--json");
+
+        Assert.True(code == 6, $"exit {code}:\n{output}\n{error}"); // partly done: every other change applied
+        var summary = JsonNode.Parse(output)!;
+        Assert.Equal(4, (long)summary["version"]!);
+        Assert.Equal(2, (long)summary["refused"]!);
+        Assert.Equal(1, (long)summary["changes"]!);
+        Assert.Contains("change 2", error, StringComparison.Ordinal);
+        Assert.Contains("ABC123", error, StringComparison.Ordinal);
+        Assert.Contains("change 3", error, StringComparison.Ordinal);
+        Assert.Contains("no-such-list", error, StringComparison.Ordinal);
+
+        var mark = await harness.MarkAsync();
+        Assert.Equal(4, mark.Version);
+        Assert.Null(mark.Behind);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        var refused = (await redis.GetDatabase().ListRangeAsync($"cc:{{{harness.Namespace}}}:platform:refused")).Select(v => JsonNode.Parse((string)v!)!).ToList();
+        Assert.Equal([2L, 3L], refused.Select(r => (long)r["version"]!));
+        Assert.Contains("bad-id", (string)refused[0]["entry"]!, StringComparison.Ordinal);
+        Assert.Contains("not a valid identifier", (string)refused[0]["reason"]!, StringComparison.Ordinal);
+
+        var host = await harness.HostAsync();
+        Assert.Equal("ok-4", Assert.Single((await host.LookupAsync(RelayTests.Id(4))).Entries).Entry.EntryId);
+
+        // Following: a later refused change does not stop the relay either.
+        await using var relay = harness.StartRelay(python.Address);
+        await harness.WaitForVersionAsync(4, Long, () => relay.ToString());
+        var worse = Entry(0, "wage-arrears", "bad-2");
+        worse["subject"] = "ABC123";
+        await python.UpsertAsync(worse);
+        var last = await python.UpsertAsync(Entry(6, "wage-arrears", "ok-6"));
+        await harness.WaitForVersionAsync(last, Long, () => relay.ToString());
+        await RelayTests.Eventually(async () => (await host.LookupAsync(RelayTests.Id(6))).Entries.Count == 1, "the change after the refused one reached the host");
+        await relay.WaitForOutputAsync(_ => relay.Error.Contains("change 5 (upsert of entry 'bad-2'", StringComparison.Ordinal), Long);
+    }
+
+    [Fact]
+    public async Task A_list_added_to_the_lists_followed_is_loaded_by_a_snapshot()
+    {
+        var entries = new[] { Entry(1, "wage-arrears", "wa-1"), Entry(2, "court-dishonest-debtors", "cdd-2") };
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(entries));
+        await using var harness = await RelayHarness.StartAsync();
+
+        Assert.Contains("1 snapshot(s) (1 lists, 1 entries)", await harness.SyncOnceAsync(python.Address, "--lists", "wage-arrears"), StringComparison.Ordinal);
+        Assert.Equal("wage-arrears", (await harness.MarkAsync()).Lists);
+        var host = await harness.HostAsync();
+        Assert.Empty((await host.LookupAsync(RelayTests.Id(2))).Entries);
+
+        // The same lists again: resumed by version, no snapshot.
+        Assert.Contains("0 snapshot(s)", await harness.SyncOnceAsync(python.Address, "--lists", "wage-arrears"), StringComparison.Ordinal);
+
+        // Every list now: a snapshot loads the list added.
+        Assert.Contains("Platform version 1: 1 snapshot(s)", await harness.SyncOnceAsync(python.Address), StringComparison.Ordinal);
+        var mark = await harness.MarkAsync();
+        Assert.Equal("*", mark.Lists);
+        Assert.Null(mark.Behind);
+        await RelayTests.Eventually(async () => (await host.LookupAsync(RelayTests.Id(2))).Entries.Count == 1, "the list added reached the host");
+    }
+
+    [Fact]
+    public async Task A_platform_whose_version_went_backwards_is_noticed_and_the_namespace_resnapshotted()
+    {
+        await using var harness = await RelayHarness.StartAsync();
+        var first = new[] { Entry(1, "wage-arrears", "wa-1") };
+        await using (var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(first)))
+        {
+            await harness.SyncOnceAsync(python.Address);
+            for (var i = 10; i < 13; i++)
+            {
+                await python.UpsertAsync(Entry(i, "wage-arrears", $"wa-{i}"));
+            }
+
+            Assert.Contains("Platform version 4:", await harness.SyncOnceAsync(python.Address), StringComparison.Ordinal);
+        }
+
+        // Restarted from an older state (version 1) that holds an entry the namespace has not seen.
+        var older = new[] { Entry(1, "wage-arrears", "wa-1"), Entry(20, "wage-arrears", "wa-20") };
+        await using var restarted = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(older));
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", restarted.Address.ToString(), "--client", PlatformProcess.Client, "--once");
+        Assert.True(code == 0, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("version 1 (from its catalog), below version 4", error, StringComparison.Ordinal);
+        Assert.Contains("Platform version 1: 1 snapshot(s)", output, StringComparison.Ordinal);
+        var mark = await harness.MarkAsync();
+        Assert.Equal((1L, 0L), (mark.Version, mark.SnapshotInProgress));
+        Assert.Null(mark.Behind);
+        var host = await harness.HostAsync();
+        Assert.Single((await host.LookupAsync(RelayTests.Id(20))).Entries);
+        Assert.Empty((await host.LookupAsync(RelayTests.Id(10))).Entries);
+    }
+
+    [Fact]
+    public async Task A_following_relay_notices_a_platform_restarted_from_an_older_state_and_takes_its_snapshot()
+    {
+        await using var platform = await PlatformProcess.StartAsync();
+        await using var harness = await RelayHarness.StartAsync();
+        await using var relay = harness.StartRelay(platform.Address);
+        await harness.WaitForVersionAsync(1, Long, () => relay.ToString());
+        long last = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await platform.UpsertAsync(PlatformProcess.Entry("wage-arrears", TestIds.Company(800 + i), $"wa-b-{i}"));
+        }
+
+        await harness.WaitForVersionAsync(last, Long, () => relay.ToString());
+
+        // Its state lost: back at version 1, without the 5 entries.
+        await platform.KillAsync();
+        Directory.Delete(Path.Combine(platform.DataDirectory, "platform-state"), recursive: true);
+        await platform.RestartAsync();
+        await relay.WaitForOutputAsync(_ => relay.Error.Contains($"below version {last} the namespace applied", StringComparison.Ordinal), Long);
+        var until = Stopwatch.StartNew();
+        Redis.RedisPlatformMark mark;
+        while ((mark = await harness.MarkAsync()) is not { Version: 1, SnapshotInProgress: 0, Behind: null })
+        {
+            Assert.True(until.Elapsed < Long, $"mark {mark}\n{relay}");
+            await Task.Delay(50);
+        }
+
+        await harness.AssertEqualAsync(await RelayTests.PlatformListsAsync(platform.Address));
+    }
+
+    [Fact]
+    public async Task After_a_kill_mid_snapshot_the_retry_says_the_lock_lapses_by_itself_and_counts_only_the_finished_snapshots_lists()
+    {
+        var data = PlatformProcess.CreateDataFolder(new Dictionary<string, string>
+        {
+            ["a.csv"] = TestIds.Csv("court-dishonest-debtors", 10, "cdd"),
+            ["b.csv"] = TestIds.Csv("wage-arrears", 100_000, "wa", offset: 1_000),
+        });
+        await using var platform = await PlatformProcess.StartAsync(data);
+        await using var harness = await RelayHarness.StartAsync();
+        await using (var relay = harness.StartRelay(platform.Address))
+        {
+            // Inside the second list: the first is imported, the second's import holds its lock when killed.
+            await relay.WaitForOutputAsync(o => System.Text.RegularExpressions.Regex.IsMatch(o, @"snapshot 1: [1-9][0-9]{0,2},[0-9]{3} / 100,010 entries"), Long);
+            await relay.KillAsync();
+        }
+
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", platform.Address.ToString(), "--client", PlatformProcess.Client, "--once");
+        Assert.True(code == 0, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("The relay retries by itself", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run the import again", error, StringComparison.Ordinal);
+        Assert.Contains($"1 snapshot(s) ({Catalog.CreditCatalog.Default.Lists.Count} lists, 100,010 entries)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Https_against_a_plain_HTTP2_platform_says_the_scheme_is_probably_wrong_at_once()
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]");
+        await using var harness = await RelayHarness.StartAsync();
+        await using (var publisher = await harness.PublisherAsync())
+        {
+            await publisher.SetPlatformMarkAsync(new Redis.RedisPlatformMark(21, 0) { Lists = "*" });
+        }
+
+        var https = new UriBuilder(python.Address) { Scheme = "https" }.Uri;
+        var clock = Stopwatch.StartNew();
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", https.ToString(), "--client", PlatformProcess.Client, "--once");
+
+        Assert.True(code == 3, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("协议可能不对", error, StringComparison.Ordinal);
+        Assert.Contains("the scheme is probably wrong", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("the platform answered", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("platform version 0", error, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+
+        // The forwarder says the same (it calls the platform once a record waits).
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        await AddFeedbackAsync(redis, harness.Namespace);
+        (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "forward-feedback", "--platform", https.ToString(), "--client", PlatformProcess.Client, "--once", "--give-up-after", "5");
+        Assert.True(code == 3, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("the scheme is probably wrong", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http_against_a_TLS_platform_says_the_scheme_is_probably_wrong_at_once()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        // A TLS-only server: the handshake fails on the client's plain HTTP/2 preface and the connection closes.
+        var serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                _ = Task.Run(async () =>
+                {
+                    using (client)
+                    using (var tls = new SslStream(client.GetStream()))
+                    {
+                        try
+                        {
+                            await tls.AuthenticateAsServerAsync(certificate);
+                        }
+                        catch (Exception e) when (e is AuthenticationException or IOException)
+                        {
+                        }
+                    }
+                });
+            }
+        });
+        await using var harness = await RelayHarness.StartAsync();
+        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        var clock = Stopwatch.StartNew();
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", address.ToString(), "--client", PlatformProcess.Client, "--once");
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving;
+
+        Assert.True(code == 3, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("协议可能不对", error, StringComparison.Ordinal);
+        Assert.Contains("the scheme is probably wrong", error, StringComparison.Ordinal);
+        Assert.Contains("try https://", error, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Forward_feedback_logs_what_it_sets_aside_exits_7_on_a_refused_credential_when_following_and_prints_the_summary_on_ctrl_c()
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]");
+        await using var harness = await RelayHarness.StartAsync();
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        await redis.GetDatabase().StreamAddAsync($"cc:{{{harness.Namespace}}}:feedback", [new("key", "junk-1"), new("record", "{not json")]);
+        await AddFeedbackAsync(redis, harness.Namespace);
+        string[] args = ["platform", "forward-feedback", "--platform", python.Address.ToString(), "--client", PlatformProcess.Client];
+
+        // Following with a wrong secret: exits 7 as --once does, instead of retrying forever.
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment("wrong-secret"), TimeSpan.FromSeconds(60), args);
+        Assert.True(code == 7, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("does not match the client's secret", error, StringComparison.Ordinal);
+
+        // The record set aside is named in the log (event 4202); Ctrl+C prints the summary so far.
+        await using var tool = CliProcess.Start(harness.Environment(), args);
+        await tool.WaitForOutputAsync(_ => tool.Error.Contains("junk-1", StringComparison.Ordinal) && tool.Error.Contains("forwarded 1", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        using (var interrupt = Process.Start("kill", ["-INT", tool.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        await tool.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("Feedback forwarded: 1 new, 0 duplicates, 1 rejected", tool.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task AddFeedbackAsync(ConnectionMultiplexer redis, string ns)
+    {
+        var record = FeedbackForwardingTests.Record(Guid.NewGuid().ToString("N") + ":-");
+        await redis.GetDatabase().StreamAddAsync($"cc:{{{ns}}}:feedback", [new("key", record.Key), new("record", FeedbackJson.Serialize(record))]);
+    }
+
+    [Fact]
+    public async Task A_missing_platform_secret_is_reported_in_Chinese_then_English()
+    {
+        await using var harness = await RelayHarness.StartAsync();
+        var environment = new Dictionary<string, string>(harness.Environment()) { ["CREDITCHECK_PLATFORM_SECRET"] = "" };
+        foreach (var command in new[] { "sync", "forward-feedback" })
+        {
+            var (code, _, error) = await CliProcess.RunAsync(environment, Long, "platform", command, "--platform", "http://127.0.0.1:1", "--client", PlatformProcess.Client, "--once");
+            Assert.Equal(2, code);
+            Assert.Contains("未设置平台密钥", error, StringComparison.Ordinal);
+            Assert.Contains("— $CREDITCHECK_PLATFORM_SECRET is empty", error, StringComparison.Ordinal);
+        }
+    }
+
+    private static Dictionary<string, object> Entry(int n, string list, string id) => new()
+    {
+        ["subject"] = TestIds.Company(n),
+        ["subjectKind"] = "SUBJECT_KIND_LEGAL_ENTITY",
+        ["listCode"] = list,
+        ["entryId"] = id,
+        ["subjectName"] = $"示例测试企业{n}有限公司",
+        ["listedOn"] = "2026-01-05T00:00:00+08:00",
+        ["status"] = "ENTRY_STATUS_ACTIVE",
+    };
+}
