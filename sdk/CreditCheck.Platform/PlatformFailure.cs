@@ -4,10 +4,14 @@ using Grpc.Core;
 namespace CreditCheck.Platform;
 
 /// <summary>A failure to reach or use the platform, described for the operator: whether the platform
-/// answered at all, and a probable wrong scheme (https:// against plain HTTP/2, http:// against TLS).</summary>
-internal static class PlatformFailure
+/// answered at all, and a probable wrong scheme (https:// against plain HTTP/2, http:// against TLS). Public for
+/// operator tools that call the platform themselves (the CLI does).</summary>
+public static class PlatformFailure
 {
     /// <summary>One line naming what went wrong.</summary>
+    /// <param name="e">The failure.</param>
+    /// <param name="address">The platform's address, to recognise a wrong scheme; optional.</param>
+    /// <returns>The line.</returns>
     public static string Describe(Exception e, Uri? address = null)
     {
         if (address is not null && SchemeMismatch(e, address) is { } scheme)
@@ -25,6 +29,9 @@ internal static class PlatformFailure
     }
 
     /// <summary>The bilingual explanation when the failure looks like a wrong scheme, else null.</summary>
+    /// <param name="e">The failure.</param>
+    /// <param name="address">The platform's address.</param>
+    /// <returns>Chinese, then English; or null.</returns>
     public static string? SchemeMismatch(Exception e, Uri address)
     {
         var chain = Chain(e).ToList();
