@@ -22,8 +22,9 @@ internal static class ExitCodes
     /// <summary>The subject or entry named does not exist.</summary>
     public const int NotFound = 5;
 
-    /// <summary>Partly done: some lines of <c>check --file</c> were not valid identifiers; every valid line
-    /// was checked (and written), the invalid ones are listed.</summary>
+    /// <summary>Partly done: some lines of <c>check --file</c> were not valid identifiers (every valid line
+    /// was checked and written, the invalid ones are listed), or the platform commands set aside records the
+    /// platform rejected or changes the SDK refused.</summary>
     public const int SomeLinesInvalid = 6;
 
     /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list.</summary>
