@@ -144,12 +144,47 @@ public sealed class QueryThroughTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task A_subject_listed_while_its_query_is_in_flight_is_not_cached_as_not_listed()
+    {
+        // Found from outside: the platform answered "not listed" (made before the change), the Sync stream removed the
+        // subject's cache entry, and then the in-flight answer was written: Clear from the cache for NotListedTtl.
+        await using var redis = await RedisServer.StartAsync();
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]", queryDelay: TimeSpan.FromSeconds(2));
+        using var host = await QueryThroughHostAsync(redis, python.Address, o => o.ListedTtl = o.NotListedTtl = TimeSpan.FromMinutes(30));
+        var checker = host.Services.GetRequiredService<ICreditChecker>();
+        var store = host.Services.GetRequiredService<ICreditStore>();
+        var subject = SubjectId.Parse(TestIds.Company(4_300), SubjectKind.LegalEntity);
+
+        var inFlight = checker.CheckAsync(new CheckRequest(subject, Scenario)).AsTask();
+        await Task.Delay(500);
+        var version = await python.UpsertAsync(new Dictionary<string, object>
+        {
+            ["subject"] = subject.Value,
+            ["subjectKind"] = "SUBJECT_KIND_LEGAL_ENTITY",
+            ["listCode"] = "court-dishonest-debtors",
+            ["entryId"] = "race-1",
+            ["listedOn"] = "2026-01-05T00:00:00+08:00",
+            ["status"] = "ENTRY_STATUS_ACTIVE",
+        });
+        await PollAsync(() => Task.FromResult(((IStoreHealth)store).Health.Sequence), v => v >= version);
+        var answeredBefore = await inFlight;
+        var after = await checker.CheckAsync(new CheckRequest(subject, Scenario));
+
+        Assert.Equal(DecisionOutcome.Clear, answeredBefore.Outcome); // what the platform said when asked
+        Assert.Equal(DecisionOutcome.Denied, after.Outcome);
+        Assert.NotEqual(DecisionPath.Cache, after.Path);
+    }
+
     internal static async Task<IHost> QueryThroughHostAsync(RedisServer redis, PlatformProcess platform, Action<PlatformStoreOptions>? configure = null) =>
+        await QueryThroughHostAsync(redis, platform.Address, configure);
+
+    internal static async Task<IHost> QueryThroughHostAsync(RedisServer redis, Uri platform, Action<PlatformStoreOptions>? configure = null) =>
         await StartAsync(b =>
         {
             b.Services.AddStackExchangeRedisCache(o => o.Configuration = redis.Configuration);
             b.Services.AddHealthChecks();
-            b.Services.AddCreditCheck().UsePlatform(platform.Address, o =>
+            b.Services.AddCreditCheck().UsePlatform(platform, o =>
             {
                 Credentials(o.Platform);
                 o.Platform.CallTimeout = TimeSpan.FromSeconds(3);

@@ -159,20 +159,34 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
 
         Succeeded();
         var writes = new List<Task>(missing.Count);
+        var written = new List<int>(missing.Count);
         for (var k = 0; k < missing.Count; k++)
         {
             var i = missing[k];
             results[i] = Answer(catalog, subjects[i], answers[k], LookupSource.Store);
-            if (generation is not null)
+
+            // An answer older than a change this host has applied is not cached: the change may be this subject's,
+            // and its removal from the cache ran before this write (found from outside: a subject listed while its
+            // query was in flight was answered Clear from the cache for NotListedTtl).
+            if (generation is not null && answers[k].Version >= Interlocked.Read(ref _version))
             {
                 var ttl = answers[k].Entries.Count > 0 ? _options.ListedTtl : _options.NotListedTtl;
                 writes.Add(cache!.SetAsync(CacheKey(generation, subjects[i]), answers[k].ToByteArray(), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl }, cancellationToken));
+                written.Add(k);
             }
         }
 
         try
         {
             await Task.WhenAll(writes).ConfigureAwait(false);
+
+            // A change applied while the write was in flight: the stream bumps the version before it removes the
+            // subject, so either its removal comes after this write, or the bump is seen here and the write undone.
+            var applied = Interlocked.Read(ref _version);
+            foreach (var k in written.Where(k => answers[k].Version < applied))
+            {
+                await cache!.RemoveAsync(CacheKey(generation!, subjects[missing[k]]), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -364,6 +378,9 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
                     Proto.Change.OperationOneofCase.Status => (change.Status.Entry.Subject, change.Status.Entry.SubjectKind),
                     _ => default,
                 };
+                // The version first, then the cache: a lookup whose answer predates the change either sees the new
+                // version (and does not cache, or undoes its write) or wrote before this removal.
+                Interlocked.Exchange(ref _version, change.Version);
                 if (change.OperationCase == Proto.Change.OperationOneofCase.CatalogJson)
                 {
                     _catalog = CreditCatalog.Parse(change.CatalogJson);
@@ -374,7 +391,6 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
                     await RemoveAsync(subject.Subject, subject.SubjectKind, cancellationToken).ConfigureAwait(false);
                 }
 
-                Interlocked.Exchange(ref _version, change.Version);
                 break;
             case Proto.SyncMessage.KindOneofCase.SnapshotBegin:
                 _catalog = string.IsNullOrEmpty(message.SnapshotBegin.CatalogJson) ? _catalog : CreditCatalog.Parse(message.SnapshotBegin.CatalogJson);

@@ -30,7 +30,7 @@ public sealed partial class PythonPlatform : IAsyncDisposable
 
     /// <summary>Starts it with a catalog (JSON), entries (a JSON array of proto-JSON entries) and the two
     /// clients of <see cref="PlatformProcess.CreateDataFolder"/>.</summary>
-    public static async Task<PythonPlatform> StartAsync(string catalogJson, string entriesJson)
+    public static async Task<PythonPlatform> StartAsync(string catalogJson, string entriesJson, TimeSpan? queryDelay = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-pyplatform-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -56,7 +56,8 @@ public sealed partial class PythonPlatform : IAsyncDisposable
             "--catalog", Path.Combine(directory, "catalog.json"),
             "--entries", Path.Combine(directory, "entries.json"),
             "--clients", Path.Combine(directory, "clients.json"),
-            "--heartbeat", "1"])
+            "--heartbeat", "1",
+            "--query-delay", (queryDelay ?? TimeSpan.Zero).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             start.ArgumentList.Add(argument);
         }

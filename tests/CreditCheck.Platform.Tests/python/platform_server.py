@@ -36,6 +36,7 @@ for name in ("--proto-dir", "--stubs", "--catalog", "--entries", "--clients"):
 parser.add_argument("--port", type=int, default=0)
 parser.add_argument("--admin-port", type=int, default=0)
 parser.add_argument("--heartbeat", type=float, default=5.0)
+parser.add_argument("--query-delay", type=float, default=0.0)  # seconds between computing a query's answer and sending it
 args = parser.parse_args()
 
 if not os.path.exists(os.path.join(args.stubs, "platform_pb2_grpc.py")):
@@ -213,7 +214,10 @@ class Platform(pb_grpc.CreditPlatformServicer):
         with self.state.lock:
             self.queries += 1
             entries = [e for e in self.state.entries.values() if e.subject == query.subject and (lists is None or e.list_code in lists)]
-            return pb.QueryResponse(request_id="PY-%d-%d" % (int(time.time()), self.queries), version=self.state.version, subject=query.subject, entries=entries)
+            answer = pb.QueryResponse(request_id="PY-%d-%d" % (int(time.time()), self.queries), version=self.state.version, subject=query.subject, entries=entries)
+        if args.query_delay > 0:
+            time.sleep(args.query_delay)  # the answer was made before any change committed meanwhile
+        return answer
 
     def Query(self, request, context):
         return self.answer(context, self.authenticate(context, "Query"), request)
