@@ -38,6 +38,7 @@ public sealed record CheckRequest
 
     /// <summary>A check id given in advance, for a tool that reports feedback on a check made elsewhere (the
     /// operator tool's <c>feedback report</c>): the check is decided again under this id, so that the
-    /// feedback keeps its keys. Null (the default): a new UUID v7.</summary>
+    /// feedback keeps its keys, and it is not counted again in the check counts (考核). Null (the default): a new
+    /// UUID v7.</summary>
     public Guid? PresetCheckId { get; init; }
 }

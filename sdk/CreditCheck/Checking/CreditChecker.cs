@@ -345,7 +345,11 @@ public sealed class CreditChecker : ICreditChecker
             ? DecisionEngine.DecideWithoutCatalog(request, lookup, _options.OnUnavailable, now, checkId)
             : Decide(Compile(catalog), request, lookup, now, checkId);
         _metrics?.Record(decision);
-        _counter?.Count(request.Department, request.Scenario, decision.MatchedEntries.Count > 0, now);
+        if (request.PresetCheckId is null)
+        {
+            // A check decided again under its id (feedback reported by a tool) was counted where it was made.
+            _counter?.Count(request.Department, request.Scenario, decision.MatchedEntries.Count > 0, now);
+        }
         if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);

@@ -30,7 +30,11 @@ public sealed class CheckCounterTests(RedisFixture redis) : IClassFixture<RedisF
             await checker.CheckAsync(new CheckRequest(SyntheticIds.Company(910 + i), "licensing") { Department = "市场监管局" });
         }
 
-        await checker.CheckAsync(new CheckRequest(listed, "licensing") { Department = "市场监管局" });
+        var hit = await checker.CheckAsync(new CheckRequest(listed, "licensing") { Department = "市场监管局" });
+
+        // Decided again under its id to report on it (found from outside: feedback report counted a check and a hit
+        // each time, under the report's department): not counted again.
+        await checker.CheckAsync(new CheckRequest(listed, "licensing") { Department = "乙局", PresetCheckId = hit.CheckId });
         await checker.CheckManyAsync([
             new CheckRequest(SyntheticIds.Company(920), "procurement.bid") { Department = " 财政局 " },
             new CheckRequest(SyntheticIds.Company(921), "procurement.bid") { Department = "财政局" }]);
