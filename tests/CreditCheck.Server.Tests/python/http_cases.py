@@ -90,6 +90,14 @@ def case_batch():
     assert decisions[1]["outcome"] == "Benefit" and decisions[1]["matchedEntries"] == [], decisions[1]
     assert "commitment-approval" in [m["code"] for m in decisions[1]["appliedMeasures"]], decisions[1]
     assert decisions[2]["transactionReference"] == "XK-1"
+    # Found from outside: only the first bad item was named; every one is now, in one answer.
+    bad = problem(post("/v1/checks:batch", {"checks": [{"subject": "9135O", "scenario": SCENARIO}, checks[0],
+                                                      {"subject": "91350211MA2XYZ1234", "scenario": SCENARIO},
+                                                      {"subject": CLEAN, "scenario": "procurement.bad!"}]}), 400, "invalid-field")
+    assert [e["field"] for e in bad["errors"]] == ["checks[0].subject", "checks[2].subject", "checks[3].scenario"], bad
+    same = problem(post("/v1/checks:batch", {"checks": [{"subject": "9135O", "scenario": SCENARIO}, {"subject": "1", "scenario": SCENARIO}]}),
+                   400, "invalid-subject")
+    assert [e["field"] for e in same["errors"]] == ["checks[0].subject", "checks[1].subject"], same
     return {"outcomes": [d["outcome"] for d in decisions], "checkIds": [d["checkId"] for d in decisions]}
 
 
