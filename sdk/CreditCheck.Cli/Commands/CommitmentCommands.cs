@@ -62,6 +62,9 @@ internal static class CommitmentCommands
         return command;
     }
 
+    /// <summary>The catalog's scenario of 告知承诺 (证明事项、许可事项).</summary>
+    private const string CommitmentScenario = "licensing.commitment";
+
     private static Command Record(CommandContext context)
     {
         var subject = new Option<string>("--subject") { Description = "统一社会信用代码 or 居民身份证号码 of who promised.", Required = true };
@@ -72,9 +75,15 @@ internal static class CommitmentCommands
         var due = new Option<string>("--due") { Description = "The last day to keep the promise: 2026-12-31, 2026/12/31, 2026年12月31日 or 20261231.", Required = true };
         var promise = new Option<string>("--promise") { Description = "What was promised (materials and their deadline, or conditions to be verified).", Required = true };
         var department = new Option<string?>("--department") { Description = "The receiving department (受理部门)." };
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = "The scenario the subject is checked in first: a subject the 告知承诺 route is not open to there (a 失信 record, a broken promise) is refused.",
+            DefaultValueFactory = _ => CommitmentScenario,
+        };
+        var pastDue = new Option<bool>("--allow-past-due") { Description = "Record a commitment taken earlier whose due day has passed (overdue at once); otherwise a past --due is refused as a typo." };
         var command = new Command("record", "Record a commitment taken by a system of its own (the approval adapter records its routes itself).")
         {
-            subject, kind, name, matter, matterName, due, promise, department,
+            subject, kind, name, matter, matterName, due, promise, department, scenario, pastDue,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -83,6 +92,24 @@ internal static class CommitmentCommands
             Require("--matter", parse.GetValue(matter));
             Require("--promise", parse.GetValue(promise));
             await using var store = await context.OpenStoreAsync(parse, ct);
+
+            // Found from outside: a court-listed enterprise, 不适用告知承诺制, was recorded without a word.
+            var decision = await new CreditChecker(await store.OpenReaderAsync(ct)).CheckAsync(new CheckRequest(id, parse.GetValue(scenario)!), ct);
+            var today = CreditCommitments.Today(TimeProvider.System.GetUtcNow());
+            if (dueOn < today && !parse.GetValue(pastDue))
+            {
+                throw new CliException(ExitCodes.InvalidInput,
+                    $"--due {dueOn:yyyy-MM-dd} 已过（今天是 {today:yyyy-MM-dd}），记录后即逾期；补录以前作出的承诺请加 --allow-past-due",
+                    $"--due {dueOn:yyyy-MM-dd} is already past (today is {today:yyyy-MM-dd}, China Standard Time), so the commitment would be overdue at once; to record one taken earlier, add --allow-past-due.");
+            }
+
+            if (decision.IsDegraded || decision.Outcome is not (DecisionOutcome.Clear or DecisionOutcome.Benefit))
+            {
+                throw new CliException(ExitCodes.InvalidInput,
+                    $"{id.Masked} 在“{decision.Scenario}”中不适用告知承诺：{decision.Explanation}",
+                    $"The 告知承诺 route is not open to {id.Masked} in {decision.Scenario} ({decision.Outcome}{(decision.IsDegraded ? ", degraded: " + decision.DegradedReason : "")}); nothing was recorded.");
+            }
+
             var service = await ServiceAsync(store, ct);
             var recorded = await service.RecordAsync(
                 new NewCommitment(id, parse.GetValue(matter)!, parse.GetValue(promise)!, dueOn)

@@ -15,7 +15,28 @@ public sealed class CommitmentCommandTests(RedisFixture redis)
     private static readonly string Company = SyntheticIds.Company(960).Value;
 
     private static async Task<string> RecordAsync(CliSession cli, string subject, string due, params string[] more) =>
-        (await cli.RunOkAsync(["commitments", "record", "--subject", subject, "--matter", "XK-001", "--due", due, "--promise", "场地租赁合同限期补齐", "--department", "市政务服务中心", "--json", .. more])).Json["id"]!.GetValue<string>();
+        (await cli.RunOkAsync(["commitments", "record", "--subject", subject, "--matter", "XK-001", "--due", due, "--promise", "场地租赁合同限期补齐", "--department", "市政务服务中心", "--allow-past-due", "--json", .. more])).Json["id"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Record_APastDueDayOrASubjectTheRouteIsNotOpenTo_Refused()
+    {
+        // Found from outside: a court-listed enterprise (不适用告知承诺制) and a due day already past were both recorded.
+        using var cli = new CliSession(null);
+        string[] memory = ["--store", "memory", "--data", Directory.CreateDirectory(cli.PathOf("data")).FullName];
+        var listed = SyntheticIds.Company(963).Value;
+        await cli.RunOkAsync(["import", cli.WriteCsv("debtors.csv", Rows.Raw("LegalEntity", listed, "2024-01-02", "2099-12-31", "d-963")), "--list", CliSession.Debtors, .. memory]);
+        string[] record = ["commitments", "record", "--matter", "XK-001", "--promise", "限期补齐", .. memory];
+
+        var past = await cli.RunAsync([.. record, "--subject", Company, "--due", "2020-01-31"]);
+        var barred = await cli.RunAsync([.. record, "--subject", listed, "--due", "2999-12-31"]);
+        var list = (await cli.RunOkAsync(["commitments", "list", "--json", .. memory])).Json.AsArray();
+
+        Assert.Equal(Exit.InvalidInput, past.ExitCode);
+        Assert.Contains("--allow-past-due", past.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.InvalidInput, barred.ExitCode);
+        Assert.Contains("不适用告知承诺", barred.Error, StringComparison.Ordinal);
+        Assert.Empty(list);
+    }
 
     [Fact]
     public async Task Commitments_MemoryStore_RecordedBreachedAndTheNextCommitmentRefused()
