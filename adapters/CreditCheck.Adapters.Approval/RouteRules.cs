@@ -158,9 +158,15 @@ internal static class RouteRules
         {
             route = ApprovalRoute.Standard;
             var basis = principal.Decision.ResolvedScenario.LegalBasis;
+
+            // "No record" only when there is none in force: a 法定代表人 whose serious-list entry voided the 告知承诺 was
+            // told there was nothing (found from outside).
+            var recorded = b.Decisions.Any(d => d.Decision.MatchedEntries.Any(e => e.State is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection));
             b.Reasons.Insert(0, missing.Count > 0
                 ? new RouteReason(null, $"材料不全，缺少{Join(missing)}，补齐后按一般程序受理", basis)
-                : new RouteReason(null, "未发现影响办理的信用记录，按一般程序办理", basis));
+                : recorded
+                    ? new RouteReason(null, "有在列的信用记录（见下），本事项未适用限制措施，按一般程序办理，不适用告知承诺、容缺受理等便利措施", basis)
+                    : new RouteReason(null, "未发现影响办理的信用记录，按一般程序办理", basis));
             summary = missing.Count > 0 ? $"一般程序：缺少{Join(missing)}，补齐后受理" : "一般程序：按正常程序办理";
         }
         else if (route != ApprovalRoute.GreenChannel && priority.Count > 0)

@@ -11,6 +11,9 @@ internal static class DecisionText
         var text = new StringBuilder();
         text.Append(d.Outcome switch
         {
+            // A record that acts elsewhere (a 法定代表人's entry with no measure in this matter) is named below: "nothing
+            // found" would contradict it (found from outside).
+            DecisionOutcome.Clear when d.MatchedEntries.Count > 0 => "本事项不适用联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Benefit when !EarnedByAList(d) => "无失信记录，可适用便利措施。",
             DecisionOutcome.Benefit => "守信主体，可适用激励措施。",

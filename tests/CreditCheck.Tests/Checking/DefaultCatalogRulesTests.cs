@@ -200,6 +200,7 @@ public sealed class DefaultCatalogRulesTests
 
         Assert.Equal(DecisionOutcome.Clear, civilService.Outcome);
         Assert.True(Assert.Single(civilService.MatchedEntries).IsRelatedPerson);
+        Assert.StartsWith("本事项不适用联合奖惩措施，按正常程序办理。名列", civilService.Explanation, StringComparison.Ordinal); // not "nothing found"
     }
 
     [Fact]
