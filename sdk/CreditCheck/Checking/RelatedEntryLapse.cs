@@ -13,7 +13,7 @@ namespace CreditCheck;
 /// store does not hold, or cannot read now, leaves the person's entry as it is (never a lapse on doubt).</remarks>
 internal static class RelatedEntryLapse
 {
-    /// <summary>Whether the lookup holds an entry that depends on an enterprise's (cheap: no allocation).</summary>
+    /// <summary>Whether the lookup holds an entry that depends on an enterprise's (cheap: a look at each entry, a parse only for one naming an enterprise).</summary>
     public static bool Needed(in SubjectLookup lookup)
     {
         var entries = lookup.Entries;

@@ -67,6 +67,29 @@ public static class ListColumns
         (ListColumn.EntryId, ["entryid", "条目编号", "记录编号"]),
         (ListColumn.Level, ["level", "等级", "信用等级", "评价等级", "评价结果"]));
 
+    /// <summary>Which field a header (or a JSON property) is: the operator's mapping first (null: ignore it), then the
+    /// known names. False for a name neither knows.</summary>
+    /// <param name="key">The name as <see cref="Key"/> folds it.</param>
+    /// <param name="mapping">The operator's mapping, or null.</param>
+    /// <param name="column">The field, or null to ignore the column.</param>
+    /// <returns>Whether the name is mapped or known.</returns>
+    internal static bool TryResolve(string key, IReadOnlyDictionary<string, ListColumn?>? mapping, out ListColumn? column)
+    {
+        if (mapping is not null && mapping.TryGetValue(key, out column))
+        {
+            return true;
+        }
+
+        if (Aliases.TryGetValue(key, out var known))
+        {
+            column = known;
+            return true;
+        }
+
+        column = null;
+        return false;
+    }
+
     /// <summary>Whether a header the tool does not know looks like it holds a date or a state (截止日期, 状态, …):
     /// such a column is not ignored silently, since an end date or a 已修复 dropped unseen keeps a listing in force.</summary>
     /// <param name="header">A header as the file writes it.</param>

@@ -92,16 +92,7 @@ public static class ListFileReader
         for (var i = 0; i < header.Count; i++)
         {
             var key = ListColumns.Key(header[i]);
-            ListColumn? column;
-            if (mapping is not null && mapping.TryGetValue(key, out var mapped))
-            {
-                column = mapped; // the operator's mapping; null ignores the column
-            }
-            else if (ListColumns.Aliases.TryGetValue(key, out var known))
-            {
-                column = known;
-            }
-            else
+            if (!ListColumns.TryResolve(key, mapping, out var column))
             {
                 if (ListColumns.LooksLikeDateOrState(header[i]))
                 {
@@ -345,16 +336,7 @@ public static class ListFileReader
                 {
                     var key = ListColumns.Key(property.Name);
                     seen?.Add(key);
-                    ListColumn? column;
-                    if (mapping is not null && mapping.TryGetValue(key, out var mapped))
-                    {
-                        column = mapped; // the operator's mapping; null ignores the property
-                    }
-                    else if (ListColumns.Aliases.TryGetValue(key, out var known))
-                    {
-                        column = known;
-                    }
-                    else
+                    if (!ListColumns.TryResolve(key, mapping, out var column))
                     {
                         if (ListColumns.LooksLikeDateOrState(property.Name))
                         {
