@@ -40,8 +40,8 @@ internal static class DecisionEngine
         var path = PathOf(lookup.Source);
         var age = lookup.Freshness.AsOf is { } asOf && asOf < now ? now - asOf : TimeSpan.Zero;
 
-        if (lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0 && lookup.Source != LookupSource.Unavailable
-            && request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber)
+        if (request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber // first: the cheapest, and rare
+            && lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0 && lookup.Source != LookupSource.Unavailable)
         {
             // A 组织机构代码 or 工商注册号 finds only entries listed under it: an entry under the 统一社会信用代码 that
             // embeds it is not searched by it (found from outside: a listed enterprise checked by its 组织机构代码 was
