@@ -91,10 +91,6 @@ internal static class CommitmentCommands
             var dueOn = DateOnly.FromDateTime(ReportPeriod.ParseTime("--due", parse.GetValue(due)!).ToOffset(ReportPeriod.ChinaOffset).DateTime);
             Require("--matter", parse.GetValue(matter));
             Require("--promise", parse.GetValue(promise));
-            await using var store = await context.OpenStoreAsync(parse, ct);
-
-            // Found from outside: a court-listed enterprise, 不适用告知承诺制, was recorded without a word.
-            var decision = await new CreditChecker(await store.OpenReaderAsync(ct)).CheckAsync(new CheckRequest(id, parse.GetValue(scenario)!), ct);
             var today = CreditCommitments.Today(TimeProvider.System.GetUtcNow());
             if (dueOn < today && !parse.GetValue(pastDue))
             {
@@ -103,6 +99,10 @@ internal static class CommitmentCommands
                     $"--due {dueOn:yyyy-MM-dd} is already past (today is {today:yyyy-MM-dd}, China Standard Time), so the commitment would be overdue at once; to record one taken earlier, add --allow-past-due.");
             }
 
+            await using var store = await context.OpenStoreAsync(parse, ct);
+
+            // Found from outside: a court-listed enterprise, 不适用告知承诺制, was recorded without a word.
+            var decision = await new CreditChecker(await store.OpenReaderAsync(ct)).CheckAsync(new CheckRequest(id, parse.GetValue(scenario)!), ct);
             if (decision.IsDegraded || decision.Outcome is not (DecisionOutcome.Clear or DecisionOutcome.Benefit))
             {
                 throw new CliException(ExitCodes.InvalidInput,
