@@ -135,15 +135,18 @@ internal static class FeedbackReportCommand
         return (split[0], split[1..]);
     }
 
-    /// <summary>The memory store: decided on the folder's state, delivered to an <see cref="InMemoryFeedbackStore"/>
-    /// and appended to <c>DIR/.creditcheck/feedback.jsonl</c>, which <c>feedback export</c> and <c>report</c> read.</summary>
+    /// <summary>The memory store: decided on the folder's state, delivered to the <see cref="InMemoryFeedbackStore"/>
+    /// over <c>DIR/.creditcheck/feedback.jsonl</c>, which <c>feedback export</c> and <c>report</c> read.</summary>
     private static async Task<(IReadOnlyList<FeedbackRecord>, string)> ReportToMemoryAsync(
         CommandContext context, ParseResult parse, CheckRequest request, Func<CreditDecision, FeedbackReport> build, CancellationToken cancellationToken)
     {
         await using var store = await context.OpenStoreAsync(parse, cancellationToken);
         var checker = new CreditChecker(await store.OpenReaderAsync(cancellationToken));
         var decision = await checker.CheckAsync(request, cancellationToken);
-        var sink = new InMemoryFeedbackStore();
+
+        // The store over the file appends what is delivered to it (a repeated key is kept once).
+        var data = GlobalOptions.Settings(parse, context.Environment).Data!;
+        var sink = MemoryFeedbackFile.Open(data);
         await using var feedback = new CreditFeedback(new FeedbackOptions(), sink, TimeProvider.System, null);
         var records = await feedback.ReportAsync(build(decision), cancellationToken);
         if (!await feedback.FlushAsync(DeliveryTimeout, cancellationToken))
@@ -151,15 +154,7 @@ internal static class FeedbackReportCommand
             throw new CliException(ExitCodes.InternalError, "反馈未能写入 — the feedback could not be delivered to the memory store.");
         }
 
-        var path = MemoryFeedbackFile.PathIn(GlobalOptions.Settings(parse, context.Environment).Data!);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var lines = new StringBuilder();
-        foreach (var record in sink.Snapshot())
-        {
-            lines.Append(FeedbackJson.Serialize(record)).Append('\n');
-        }
-
-        await File.AppendAllTextAsync(path, lines.ToString(), new UTF8Encoding(false), cancellationToken);
+        var path = MemoryFeedbackFile.PathIn(data);
         return (records, path);
     }
 

@@ -25,7 +25,7 @@ internal static class FeedbackSource
                     throw new CliException(ExitCodes.InvalidInput, $"The data folder '{data.FullName}' does not exist.");
                 }
 
-                var store = await MemoryFeedbackFile.LoadAsync(data, cancellationToken).ConfigureAwait(false);
+                var store = MemoryFeedbackFile.Open(data);
                 return new FeedbackSet($"memory store in {data.FullName}", await CollectAsync(store, period, cancellationToken).ConfigureAwait(false), 0);
 
             case "redis":

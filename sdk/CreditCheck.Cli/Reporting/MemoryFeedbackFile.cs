@@ -1,49 +1,30 @@
-using System.Text;
 using CreditCheck.Stores;
 
 namespace CreditCheck.Cli.Reporting;
 
 /// <summary>
 /// The memory store's feedback: <c>DIR/.creditcheck/feedback.jsonl</c>, one delivered record per line in
-/// the JSON the Redis stream's <c>record</c> field holds (camelCase names, enums by name). The SDK's
-/// <see cref="InMemoryFeedbackStore"/> lives only as long as its process, so a trial host writes what it
-/// holds there (append its <c>Snapshot()</c>); a record repeated with the same key counts once.
+/// the JSON the Redis stream's <c>record</c> field holds (camelCase names, enums by name), which the SDK's
+/// <see cref="InMemoryFeedbackStore"/> over the file reads and appends (a host on <c>UseInMemory</c> with the data
+/// folder writes it); a record repeated with the same key counts once.
 /// </summary>
 internal static class MemoryFeedbackFile
 {
-    public const string FileName = "feedback.jsonl";
+    public static string PathIn(DirectoryInfo data) => Path.Combine(data.FullName, MemoryOperatorStore.StateFolder, InMemoryFeedbackStore.FileName);
 
-    public static string PathIn(DirectoryInfo data) => Path.Combine(data.FullName, MemoryOperatorStore.StateFolder, FileName);
-
-    /// <summary>Reads the file into the SDK's in-memory feedback store (empty when there is no file).</summary>
+    /// <summary>The SDK's in-memory feedback store over the file (empty when there is no file): it reads the records
+    /// there, and appends those delivered to it.</summary>
     /// <exception cref="CliException">A line is not a record: its file, line and reason (exit code invalid input).</exception>
-    public static async Task<InMemoryFeedbackStore> LoadAsync(DirectoryInfo data, CancellationToken cancellationToken)
+    public static InMemoryFeedbackStore Open(DirectoryInfo data)
     {
-        var store = new InMemoryFeedbackStore(int.MaxValue);
         var path = PathIn(data);
-        if (!File.Exists(path))
+        try
         {
-            return store;
+            return new InMemoryFeedbackStore(path, int.MaxValue);
         }
-
-        var records = new List<FeedbackRecord>();
-        using (var reader = new StreamReader(path, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true))
+        catch (InvalidOperationException e)
         {
-            var line = 0;
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
-            {
-                line++;
-                if (string.IsNullOrWhiteSpace(text))
-                {
-                    continue;
-                }
-
-                records.Add(FeedbackJson.Deserialize(text, out var error)
-                    ?? throw new CliException(ExitCodes.InvalidInput, $"{path}:{line}：不是一条反馈记录", $"{path}:{line}: not a feedback record: {error}"));
-            }
+            throw new CliException(ExitCodes.InvalidInput, $"{path} 中有一行不是反馈记录", e.Message);
         }
-
-        await ((IFeedbackSink)store).WriteAsync(records, cancellationToken).ConfigureAwait(false);
-        return store;
     }
 }

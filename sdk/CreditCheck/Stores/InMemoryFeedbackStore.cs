@@ -12,7 +12,7 @@ namespace CreditCheck.Stores;
 public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
 {
     /// <summary>The file under the state folder that keeps the delivered records, one JSON record per line.</summary>
-    internal const string FileName = "feedback.jsonl";
+    public const string FileName = "feedback.jsonl";
 
     private readonly Lock _lock = new();
     private readonly Queue<FeedbackRecord> _records = new();
@@ -20,11 +20,16 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
     private readonly string? _path;
     private long _evicted;
 
-    /// <summary>A store that keeps its records in <paramref name="path"/> too, starting from those already there.</summary>
+    /// <summary>A store that keeps its records in <paramref name="path"/> too (one JSON record per line, appended and
+    /// flushed as they are delivered), starting from those already there: what <c>UseInMemory</c> with a data folder
+    /// registers, and what a tool reads or writes that file with.</summary>
+    /// <param name="path">The file; it need not exist yet.</param>
+    /// <param name="capacity">How many records it keeps in memory; default 100,000.</param>
     /// <exception cref="InvalidOperationException">A line of the file is not a record (named by file and line).</exception>
-    internal InMemoryFeedbackStore(string path, int capacity = 100_000)
+    public InMemoryFeedbackStore(string path, int capacity = 100_000)
         : this(capacity)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _path = path;
         if (!File.Exists(path))
         {
