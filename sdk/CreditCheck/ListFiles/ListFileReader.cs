@@ -375,7 +375,6 @@ public static class ListFileReader
 
                 // Several identifiers (统一社会信用代码 beside 组织机构代码): the better one is the key, an older code the
                 // fallback where the key is empty; two current identifiers are ambiguous.
-                SubjectKind? impliedKind = null, alternateKind = null;
                 identifiers.Sort((a, b) => ListColumns.SubjectRank(a.Key).CompareTo(ListColumns.SubjectRank(b.Key)));
                 for (var i = 0; i < identifiers.Count; i++)
                 {
@@ -391,20 +390,11 @@ public static class ListFileReader
 
                     values[slot] = value;
                     names[slot] = name;
-                    if (i == 0)
-                    {
-                        impliedKind = KindOfHeader(key);
-                    }
-                    else
-                    {
-                        alternateKind = KindOfHeader(key);
-                    }
                 }
 
-                if (names.TryGetValue(ListColumn.AlternateSubject, out var alternateName) && alternateKind is null && !identifiers.Exists(x => x.Name == alternateName))
-                {
-                    alternateKind = KindOfHeader(ListColumns.Key(alternateName)); // mapped to the fallback by --column
-                }
+                // The kinds the names imply, as for a CSV header: the key's, and the fallback's (ranked or mapped by --column).
+                var impliedKind = names.TryGetValue(ListColumn.Subject, out var keyName) ? KindOfHeader(ListColumns.Key(keyName)) : null;
+                var alternateKind = names.TryGetValue(ListColumn.AlternateSubject, out var alternateName) ? KindOfHeader(ListColumns.Key(alternateName)) : null;
 
                 var built = Build(source, index, c => values.GetValueOrDefault(c), c => names.GetValueOrDefault(c, ColumnName(c)), list, impliedKind, alternateKind, mode, null);
                 rows.Add(twice is null ? built : built with { Record = null, Problems = [.. twice, .. built.Problems] });
