@@ -36,16 +36,12 @@ public sealed class InMemoryCreditStore : ICreditStore, ICreditPublisher, IStore
     /// <summary>The sequence of the last change.</summary>
     public long Sequence => Interlocked.Read(ref _sequence);
 
-    /// <summary>Moves the sequence up to <paramref name="sequence"/> (never down): see <see cref="InMemoryStoreOptions.InitialSequence"/>.</summary>
+    /// <summary>Moves the sequence up to <paramref name="sequence"/> (never down), while the store is being loaded and
+    /// not yet shared: see <see cref="InMemoryStoreOptions.InitialSequence"/>.</summary>
     internal void ContinueFrom(long sequence)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
-        long current;
-        do
-        {
-            current = Interlocked.Read(ref _sequence);
-        }
-        while (sequence > current && Interlocked.CompareExchange(ref _sequence, sequence, current) != current);
+        _sequence = Math.Max(_sequence, sequence);
     }
 
     /// <summary>Always synchronized and current: the data is here.</summary>
