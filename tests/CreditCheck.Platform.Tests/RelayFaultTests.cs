@@ -70,6 +70,44 @@ public sealed class RelayFaultTests
     }
 
     [Fact]
+    public async Task A_change_Redis_cannot_take_marks_the_namespace_behind_so_no_one_is_answered_clear_until_the_retry_applies_it()
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "wa-1") }));
+        await using var harness = await RelayHarness.StartAsync();
+        await using var relay = harness.StartRelay(python.Address);
+        await harness.WaitForVersionAsync(1, Long, () => relay.ToString());
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        var db = redis.GetDatabase();
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var entryKeys = $"cc:{{{harness.Namespace}}}:e:*";
+        var before = server.Keys(pattern: entryKeys).Select(k => (string)k!).ToHashSet(StringComparer.Ordinal);
+        await harness.WaitForVersionAsync(await python.UpsertAsync(Entry(2, "wage-arrears", "wa-2")), Long, () => relay.ToString());
+        var damaged = Assert.Single(server.Keys(pattern: entryKeys).Select(k => (string)k!), k => !before.Contains(k));
+
+        // Subject 2's entry hash overwritten by a string: Redis refuses the next change of it (WRONGTYPE), which is no fault of the change.
+        await db.KeyDeleteAsync(damaged);
+        await db.StringSetAsync(damaged, "damaged by hand");
+        var change = await python.UpsertAsync(Entry(2, "wage-arrears", "wa-2b"));
+        var host = await harness.HostAsync();
+        var checker = new CreditChecker(host, new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailClosed });
+        await RelayTests.Eventually(() => Task.FromResult(host.Status.PlatformBehind?.Contains($"change {change}", StringComparison.Ordinal) == true), "the host read that the relay is behind");
+
+        var clean = await checker.CheckAsync(new CheckRequest(RelayTests.Id(9), "procurement"));
+        Assert.Equal(DecisionOutcome.Review, clean.Outcome);
+        Assert.Contains($"change {change}", clean.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("WRONGTYPE", (await harness.MarkAsync()).Behind, StringComparison.Ordinal);
+        Assert.Equal(change - 1, (await harness.MarkAsync()).Version);
+
+        // Repaired: the relay's retry applies the change and clears the mark; hosts answer clean subjects again.
+        await db.KeyDeleteAsync(damaged);
+        await harness.WaitForVersionAsync(change, Long, () => relay.ToString());
+        Assert.Null((await harness.MarkAsync()).Behind);
+        await RelayTests.Eventually(() => Task.FromResult(host.Status.PlatformBehind is null), "the host read that the relay caught up");
+        Assert.Equal(DecisionOutcome.Clear, (await checker.CheckAsync(new CheckRequest(RelayTests.Id(9), "procurement"))).Outcome);
+        Assert.Contains((await host.LookupAsync(RelayTests.Id(2))).Entries, e => e.Entry.EntryId == "wa-2b");
+    }
+
+    [Fact]
     public async Task A_list_added_to_the_lists_followed_is_loaded_by_a_snapshot()
     {
         var entries = new[] { Entry(1, "wage-arrears", "wa-1"), Entry(2, "court-dishonest-debtors", "cdd-2") };
