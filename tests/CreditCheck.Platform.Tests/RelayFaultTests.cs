@@ -194,6 +194,39 @@ public sealed class RelayFaultTests
     }
 
     [Fact]
+    public async Task A_following_relay_told_of_an_older_platform_version_only_by_a_heartbeat_notices_it_and_takes_a_snapshot()
+    {
+        await using var harness = await RelayHarness.StartAsync();
+        await using (var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "wa-1") })))
+        {
+            for (var i = 10; i < 13; i++)
+            {
+                await python.UpsertAsync(Entry(i, "wage-arrears", $"wa-{i}"));
+            }
+
+            Assert.Contains("Platform version 4:", await harness.SyncOnceAsync(python.Address), StringComparison.Ordinal);
+        }
+
+        // Restarted from an older state (version 1), and it answers a client ahead of it with no change and a heartbeat at version 1.
+        var older = new[] { Entry(1, "wage-arrears", "wa-1"), Entry(20, "wage-arrears", "wa-20") };
+        await using var restarted = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(older), whenAhead: "heartbeat");
+        var host = await harness.HostAsync();
+        await using var relay = harness.StartRelay(restarted.Address);
+        await relay.WaitForOutputAsync(_ => relay.Error.Contains("version 1 (from a heartbeat), below version 4 the namespace applied", StringComparison.Ordinal), Long);
+        var until = Stopwatch.StartNew();
+        Redis.RedisPlatformMark mark;
+        while ((mark = await harness.MarkAsync()) is not { Version: 1, SnapshotInProgress: 0, Behind: null })
+        {
+            Assert.True(until.Elapsed < Long, $"mark {mark}\n{relay}");
+            await Task.Delay(50);
+        }
+
+        await harness.AssertEqualAsync(await RelayTests.PlatformListsAsync(restarted.Address));
+        await RelayTests.Eventually(async () => (await host.LookupAsync(RelayTests.Id(20))).Entries.Count == 1 && (await host.LookupAsync(RelayTests.Id(10))).Entries.Count == 0,
+            "the host holds the platform's older state");
+    }
+
+    [Fact]
     public async Task After_a_kill_mid_snapshot_the_retry_says_the_lock_lapses_by_itself_and_counts_only_the_finished_snapshots_lists()
     {
         var data = PlatformProcess.CreateDataFolder(new Dictionary<string, string>

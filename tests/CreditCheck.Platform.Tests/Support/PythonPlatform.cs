@@ -29,8 +29,9 @@ public sealed partial class PythonPlatform : IAsyncDisposable
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
     /// <summary>Starts it with a catalog (JSON), entries (a JSON array of proto-JSON entries) and the two
-    /// clients of <see cref="PlatformProcess.CreateDataFolder"/>.</summary>
-    public static async Task<PythonPlatform> StartAsync(string catalogJson, string entriesJson, TimeSpan? queryDelay = null)
+    /// clients of <see cref="PlatformProcess.CreateDataFolder"/>. <c>whenAhead</c>: what it sends a client ahead of
+    /// it, <c>snapshot</c>, or <c>heartbeat</c> (no change, a heartbeat at its lower version).</summary>
+    public static async Task<PythonPlatform> StartAsync(string catalogJson, string entriesJson, TimeSpan? queryDelay = null, string whenAhead = "snapshot")
     {
         var directory = Path.Combine(Path.GetTempPath(), $"creditcheck-pyplatform-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
@@ -57,7 +58,8 @@ public sealed partial class PythonPlatform : IAsyncDisposable
             "--entries", Path.Combine(directory, "entries.json"),
             "--clients", Path.Combine(directory, "clients.json"),
             "--heartbeat", "1",
-            "--query-delay", (queryDelay ?? TimeSpan.Zero).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            "--query-delay", (queryDelay ?? TimeSpan.Zero).TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--when-ahead", whenAhead])
         {
             start.ArgumentList.Add(argument);
         }

@@ -4,7 +4,7 @@
 implement it. Stubs are generated at start with grpc_tools into STUBS.
 
 usage: platform_server.py --proto-dir DIR --stubs DIR --catalog FILE --entries FILE --clients FILE
-                          [--port 0] [--admin-port 0] [--heartbeat 5]
+                          [--port 0] [--admin-port 0] [--heartbeat 5] [--query-delay 0] [--when-ahead snapshot|heartbeat]
 
 --entries: a JSON array of Entry objects in the proto's JSON form (subject, subjectKind, listCode, entryId, …).
 --clients: [{"client": "…", "secret": "…", "lists": ["…"] or ["*"]}], as the reference platform reads.
@@ -37,6 +37,9 @@ parser.add_argument("--port", type=int, default=0)
 parser.add_argument("--admin-port", type=int, default=0)
 parser.add_argument("--heartbeat", type=float, default=5.0)
 parser.add_argument("--query-delay", type=float, default=0.0)  # seconds between computing a query's answer and sending it
+# A client ahead of the platform (restarted from an older state): a snapshot, or, as the proto's words
+# alone also allow, no change and a heartbeat at the platform's lower version.
+parser.add_argument("--when-ahead", choices=("snapshot", "heartbeat"), default="snapshot")
 args = parser.parse_args()
 
 if not os.path.exists(os.path.join(args.stubs, "platform_pb2_grpc.py")):
@@ -102,7 +105,7 @@ class State:
         with self.lock:
             q = queue.Queue()
             self.subscribers.add(q)
-            if last_applied <= 0 or last_applied > self.version:
+            if last_applied <= 0 or (last_applied > self.version and args.when_ahead == "snapshot"):
                 snapshot = [e for e in self.entries.values() if lists is None or e.list_code in lists]
                 return q, self.version, snapshot, []
             return q, self.version, None, [c for c in self.log if c.version > last_applied]
