@@ -372,6 +372,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
         }
         catch (ListEntryException e)
         {
+            if (change.OperationCase == Change.OperationOneofCase.Upsert && await NewerCatalogAsync(change, cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException(_behind, e);
+            }
+
             refused = true;
             await RefuseAsync(change, $"change {change.Version} was refused by the SDK: {e.Message}", cancellationToken).ConfigureAwait(false);
         }
@@ -395,6 +400,42 @@ public sealed partial class PlatformSyncRelay : IDisposable
         await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
         _changes += refused ? 0 : 1;
         Report();
+    }
+
+    /// <summary>An upsert on a list the namespace's catalog lacks while the platform's current catalog has it:
+    /// the change ran ahead of its catalog change. Passing it over would leave its subject answered "not
+    /// listed" for good; instead the namespace is marked behind and a snapshot (the platform's catalog and
+    /// lists together) is asked for. A list the platform's catalog lacks too has no measure anywhere: its
+    /// change is set aside as refused.</summary>
+    private async Task<bool> NewerCatalogAsync(Change change, CancellationToken cancellationToken)
+    {
+        var list = change.Upsert.ListCode;
+        if ((await _publisher.GetCatalogAsync(cancellationToken).ConfigureAwait(false))?.FindList(list) is not null)
+        {
+            return false;
+        }
+
+        var platform = await _channel.Client.GetCatalogAsync(new GetCatalogRequest(), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        CreditCatalog newer;
+        try
+        {
+            newer = CreditCatalog.Parse(platform.CatalogJson);
+        }
+        catch (CatalogValidationException)
+        {
+            return false; // the snapshot would be refused for it as well
+        }
+
+        if (newer.FindList(list) is null)
+        {
+            return false;
+        }
+
+        LogUnknownListResnapshot(_logger, change.Version, Entry(change), newer.Version);
+        _resnapshot = true;
+        _behind = $"change {change.Version} ({Entry(change)}) names a list that the namespace's catalog lacks and the platform's catalog {newer.Version} has; a snapshot is asked for";
+        await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>A change that can never be applied: logged naming it, set aside for an operator, passed over.</summary>
@@ -676,6 +717,9 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
     [LoggerMessage(5109, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) arrived after version {Applied} was applied (out of order); skipped", EventName = "PlatformChangeOutOfOrder")]
     private static partial void LogOutOfOrder(ILogger logger, long version, long applied, string entry);
+
+    [LoggerMessage(5111, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) names a list that the namespace's catalog lacks and the platform's catalog {Catalog} has (the change ran ahead of its catalog change); asking for a snapshot", EventName = "PlatformUnknownListResnapshot")]
+    private static partial void LogUnknownListResnapshot(ILogger logger, long version, string entry, string catalog);
 
     [LoggerMessage(5110, LogLevel.Warning, "Platform sync: the lists followed changed from {Before} to {After}; asking for a snapshot", EventName = "PlatformListsChanged")]
     private static partial void LogListsChanged(ILogger logger, string before, string after);

@@ -108,6 +108,37 @@ public sealed class RelayFaultTests
     }
 
     [Fact]
+    public async Task A_change_ahead_of_its_catalog_change_is_not_passed_over_but_loaded_by_a_snapshot()
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "wa-1") }));
+        await using var harness = await RelayHarness.StartAsync();
+        await using var relay = harness.StartRelay(python.Address);
+        await harness.WaitForVersionAsync(1, Long, () => relay.ToString());
+
+        // The platform's catalog gains a list; its first entry is sent before the catalog change that names the list.
+        var catalog = JsonNode.Parse(Catalog.CreditCatalog.Default.ToJson())!;
+        var added = catalog["lists"]!.AsArray().Single(l => (string)l!["code"]! == "wage-arrears")!.DeepClone();
+        added["code"] = "wage-arrears-provincial";
+        added["name"] = "省级拖欠农民工工资失信联合惩戒对象名单";
+        catalog["lists"]!.AsArray().Add(added);
+        catalog["version"] = "2026.12.99";
+        var json = catalog.ToJsonString();
+        await python.SetCatalogAsync(json, announce: false);
+        var change = await python.UpsertAsync(Entry(30, "wage-arrears-provincial", "wap-30"));
+        var last = await python.SetCatalogAsync(json, announce: true);
+
+        await relay.WaitForOutputAsync(_ => relay.Error.Contains($"change {change} (upsert of entry 'wap-30'", StringComparison.Ordinal)
+            && relay.Error.Contains("the platform's catalog 2026.12.99 has", StringComparison.Ordinal), Long);
+        await harness.WaitForVersionAsync(last, Long, () => relay.ToString());
+        var host = await harness.HostAsync();
+        await RelayTests.Eventually(async () => (await host.LookupAsync(RelayTests.Id(30))).Entries.Any(e => e.Entry.EntryId == "wap-30"), "the entry sent ahead of its catalog reached the host");
+        var mark = await harness.MarkAsync();
+        Assert.Null(mark.Behind);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        Assert.Equal(0, await redis.GetDatabase().ListLengthAsync($"cc:{{{harness.Namespace}}}:platform:refused"));
+    }
+
+    [Fact]
     public async Task A_list_added_to_the_lists_followed_is_loaded_by_a_snapshot()
     {
         var entries = new[] { Entry(1, "wage-arrears", "wa-1"), Entry(2, "court-dishonest-debtors", "cdd-2") };

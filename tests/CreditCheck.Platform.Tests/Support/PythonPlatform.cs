@@ -100,6 +100,13 @@ public sealed partial class PythonPlatform : IAsyncDisposable
         return await PostAsync("/upsert", entry);
     }
 
+    /// <summary>POST /catalog: the platform's catalog; <paramref name="announce"/> false: its own at once (GetCatalog,
+    /// snapshots) but no change says so yet. Returns the version.</summary>
+    public async Task<long> SetCatalogAsync(string catalogJson, bool announce)
+    {
+        return await PostAsync("/catalog", new { catalogJson, announce });
+    }
+
     /// <summary>GET /feedback: the records it stored, each key once ({client, record}).</summary>
     public async Task<System.Text.Json.Nodes.JsonArray> GetFeedbackAsync() =>
         System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(AdminAddress, "/feedback")))!.AsArray();

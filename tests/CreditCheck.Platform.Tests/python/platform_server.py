@@ -11,7 +11,8 @@ usage: platform_server.py --proto-dir DIR --stubs DIR --catalog FILE --entries F
 Prints "PythonPlatform gRPC: 127.0.0.1:PORT" and "PythonPlatform admin: 127.0.0.1:PORT" when ready.
 Admin (HTTP/1.1, loopback): POST /upsert (an Entry, proto JSON), POST /status
 ({"listCode", "entryId", "status": "ENTRY_STATUS_REPAIRED", "reason"}), POST /remove ({"listCode",
-"entryId"}), GET /state, GET /feedback. Versions: the entries as loaded are version 1, each change the
+"entryId"}), POST /catalog ({"catalogJson", "announce": true}; false: the platform's catalog at once, no
+change yet), GET /state, GET /feedback. Versions: the entries as loaded are version 1, each change the
 next; the change log is kept whole in memory (no persistence: a test platform).
 """
 import argparse
@@ -280,6 +281,15 @@ def admin_handler(state):
                     version = state.commit(pb.Change(status=pb.StatusChange(entry=key, status=status, reason=body.get("reason", ""))))
                 else:
                     version = state.commit(pb.Change(remove=key))
+            elif self.path == "/catalog":
+                # announce false: the catalog is the platform's at once (GetCatalog, snapshots), but no change
+                # says so yet, as on a platform whose changes run ahead of their catalog change.
+                if body.get("announce", True):
+                    version = state.commit(pb.Change(catalog_json=body["catalogJson"]))
+                else:
+                    with state.lock:
+                        state.catalog_json = body["catalogJson"]
+                        version = state.version
             else:
                 return self.reply({"error": "not found"}, 404)
             self.reply({"version": version})
