@@ -20,7 +20,8 @@ internal static class CheckCommand
         var kind = SubjectArguments.Kind();
         var file = new Option<FileInfo?>("--file") { Description = "Check every identifier in this file (one per line)." };
         var output = new Option<FileInfo?>("--out") { Description = "With --file: write the decisions here: CSV, a JSON array when the name ends in .json, JSON lines when it ends in .jsonl or .ndjson." };
-        var command = new Command("check", "Check a subject (or a file of them) in a scenario, as a host would.") { subject, scenario, kind, file, output };
+        var lenient = new Option<bool>("--lenient") { Description = "Accept codes whose check character does not conform (early pilot-region codes); one that finds nothing is then not answered Clear but degraded (Review), as it may be a listed code mistyped." };
+        var command = new Command("check", "Check a subject (or a file of them) in a scenario, as a host would.") { subject, scenario, kind, file, output, lenient };
         command.SetAction(async (parse, ct) =>
         {
             var single = parse.GetValue(subject);
@@ -37,8 +38,8 @@ internal static class CheckCommand
             try
             {
                 return single is not null
-                    ? await CheckOneAsync(context, checker, SubjectArguments.Parse(single, subjectKind, lenient: true), code, parse.GetValue(GlobalOptions.Json), ct)
-                    : await CheckFileAsync(context, checker, batch!, subjectKind, code, parse.GetValue(output), ct);
+                    ? await CheckOneAsync(context, checker, SubjectArguments.Parse(single, subjectKind, parse.GetValue(lenient)), code, parse.GetValue(GlobalOptions.Json), ct)
+                    : await CheckFileAsync(context, checker, batch!, subjectKind, code, parse.GetValue(output), parse.GetValue(lenient), ct);
             }
             catch (ArgumentException e) when (e.Message.Contains("is not in catalog", StringComparison.Ordinal))
             {
@@ -93,7 +94,7 @@ internal static class CheckCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> CheckFileAsync(CommandContext context, ICreditChecker checker, FileInfo file, SubjectKind? kind, string scenario, FileInfo? output, CancellationToken cancellationToken)
+    private static async Task<int> CheckFileAsync(CommandContext context, ICreditChecker checker, FileInfo file, SubjectKind? kind, string scenario, FileInfo? output, bool lenient, CancellationToken cancellationToken)
     {
         if (!file.Exists)
         {
@@ -112,7 +113,7 @@ internal static class CheckCommand
                 continue; // blank line or a header
             }
 
-            if (SubjectArguments.TryParse(text, kind, lenient: true, out var id, out var error))
+            if (SubjectArguments.TryParse(text, kind, lenient, out var id, out var error))
             {
                 requests.Add((number, new CheckRequest(id, scenario)));
             }

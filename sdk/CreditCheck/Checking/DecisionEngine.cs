@@ -40,12 +40,13 @@ internal static class DecisionEngine
         var path = PathOf(lookup.Source);
         var age = lookup.Freshness.AsOf is { } asOf && asOf < now ? now - asOf : TimeSpan.Zero;
 
-        if (request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber // first: the cheapest, and rare
+        if ((request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber || !request.Subject.CheckCharacterConforms) // first: the cheapest, and rare
             && lookup.Entries.Count == 0 && lookup.Unreadable.Count == 0 && lookup.Source != LookupSource.Unavailable)
         {
             // A 组织机构代码 or 工商注册号 finds only entries listed under it: an entry under the 统一社会信用代码 that
             // embeds it is not searched by it (found from outside: a listed enterprise checked by its 组织机构代码 was
-            // answered Clear). Nothing found under an older code is therefore not "not listed".
+            // answered Clear). Nothing found under an older code is therefore not "not listed". Nor under a code
+            // taken with a wrong check character: it may be a listed code mistyped (found from outside too).
             var closed = policy == UnavailablePolicy.FailOpen ? policy : UnavailablePolicy.FailClosed;
             return new CreditDecision(request, checkId, new DecisionFacts
             {
@@ -58,7 +59,7 @@ internal static class DecisionEngine
                 Sequence = lookup.Freshness.Sequence,
                 PlatformRequestId = lookup.PlatformRequestId,
                 Path = DecisionPath.Policy,
-                DegradedReason = $"{OlderCodeProblem(request.Subject.Scheme)} Policy {closed} applied.",
+                DegradedReason = $"{OlderCodeProblem(request.Subject)} Policy {closed} applied.",
             }, now, age);
         }
 
@@ -116,8 +117,12 @@ internal static class DecisionEngine
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId);
     }
 
-    private static string OlderCodeProblem(IdentifierScheme scheme) =>
-        $"Checked by a {(scheme == IdentifierScheme.OrganizationCode ? "组织机构代码" : "工商注册号")}: nothing is listed under it, but entries listed under the 统一社会信用代码 it belongs to are not found by it; check by the 统一社会信用代码.";
+    private static string OlderCodeProblem(SubjectId subject) => subject.Scheme switch
+    {
+        IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber =>
+            $"Checked by a {(subject.Scheme == IdentifierScheme.OrganizationCode ? "组织机构代码" : "工商注册号")}: nothing is listed under it, but entries listed under the 统一社会信用代码 it belongs to are not found by it; check by the 统一社会信用代码.",
+        _ => "The code's check character does not conform to its standard (accepted leniently) and nothing is listed under it: it may be a listed code mistyped; check the code.",
+    };
 
     /// <summary>A store that never delivered a catalog cannot resolve the scenario: the policy
     /// decides, and the decision names the scenario as requested.</summary>

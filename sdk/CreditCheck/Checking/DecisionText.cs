@@ -26,6 +26,10 @@ internal static class DecisionText
         {
             text.Append("【以组织机构代码或工商注册号核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查】");
         }
+        else if (d.DegradedReason is not null && d.MatchedEntries.Count == 0 && !d.SubjectCheckCharacterConforms && d.Path == DecisionPath.Policy)
+        {
+            text.Append("【证件号码校验位不符合国家标准，且未查到名单记录：可能是号码录入有误，请核对号码后重新核查】");
+        }
         else if (d.DegradedReason is not null)
         {
             text.Append("【降级决策：信用数据不可用或非最新】");

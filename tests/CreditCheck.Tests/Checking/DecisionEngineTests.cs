@@ -353,6 +353,39 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public async Task CheckAsync_LenientlyAcceptedCodeListedNowhere_IsNotClearButDegradedAskingToCheckTheCode()
+    {
+        // A listed code with one character mistyped usually fails its check character: taken leniently, finding
+        // nothing under it is no proof that the subject meant is not listed (found from outside).
+        var closed = new CheckerHarness();
+        var open = new CheckerHarness(policy: UnavailablePolicy.FailOpen);
+        var lenient = SubjectId.Parse("9144030071526726XA", SubjectKind.LegalEntity, SubjectIdParseMode.LenientCheckCharacter);
+
+        var review = await closed.CheckAsync(lenient, "procurement");
+        var clear = await open.CheckAsync(lenient, "procurement");
+
+        Assert.Equal((DecisionOutcome.Review, DecisionPath.Policy), (review.Outcome, review.Path));
+        Assert.Contains("may be a listed code mistyped", review.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("请核对号码", review.Explanation, StringComparison.Ordinal);
+        Assert.Equal((DecisionOutcome.Clear, DecisionPath.Policy), (clear.Outcome, clear.Path));
+        Assert.True(clear.IsDegraded);
+    }
+
+    [Fact]
+    public async Task CheckAsync_LenientlyAcceptedCodeThatIsListed_IsDecidedFromItsEntry()
+    {
+        var harness = new CheckerHarness();
+        var lenient = SubjectId.Parse("9144030071526726XA", SubjectKind.LegalEntity, SubjectIdParseMode.LenientCheckCharacter);
+        await harness.ListAsync(lenient, "debtors");
+
+        var decision = await harness.CheckAsync(lenient, "procurement");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Null(decision.DegradedReason);
+        Assert.False(decision.SubjectCheckCharacterConforms);
+    }
+
+    [Fact]
     public async Task CheckAsync_Twice_GivesDistinctTimeOrderedCheckIds()
     {
         var harness = new CheckerHarness();

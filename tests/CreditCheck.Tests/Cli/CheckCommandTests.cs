@@ -47,6 +47,29 @@ public sealed class CheckCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Check_ListedCodeWithOneCharacterMistyped_IsRefusedUnlessLenient_AndThenNotClear()
+    {
+        using var cli = await WithDebtorsAsync();
+        var listed = Rows.Company(1);
+        var typo = listed[..16] + (listed[16] == '1' ? '2' : '1') + listed[17];
+        var ids = cli.Write("ids.txt", $"{typo}\n{Rows.Company(2)}\n");
+
+        var strict = await cli.RunAsync("check", typo, "--scenario", "procurement.bid", "--json");
+        var strictBatch = await cli.RunAsync("check", "--file", ids, "--scenario", "procurement.bid");
+        var lenient = await cli.RunOkAsync("check", typo, "--scenario", "procurement.bid", "--lenient", "--json");
+        var lenientBatch = await cli.RunOkAsync("check", "--file", ids, "--scenario", "procurement.bid", "--lenient");
+
+        Assert.Equal(Exit.InvalidInput, strict.ExitCode);
+        Assert.Contains("校验", strict.Error, StringComparison.Ordinal);
+        Assert.Equal(6, strictBatch.ExitCode); // partly done: the well-formed line checked
+        Assert.Contains("\"invalid\":1", strictBatch.Error, StringComparison.Ordinal);
+        Assert.Equal("Review", lenient.Json["outcome"]!.GetValue<string>());
+        Assert.Contains("mistyped", lenient.Json["degraded"]!.GetValue<string>(), StringComparison.Ordinal);
+        var outcomes = lenientBatch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!["outcome"]!.GetValue<string>());
+        Assert.Equal(["Review", "Denied"], outcomes);
+    }
+
+    [Fact]
     public async Task Check_PersonWithKindPerson_IsDenied()
     {
         using var cli = new CliSession(redis.Server);

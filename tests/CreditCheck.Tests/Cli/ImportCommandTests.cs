@@ -143,7 +143,7 @@ public sealed class ImportCommandTests(RedisFixture redis)
         Assert.Equal(0, strict.Json["nonConforming"]!.GetValue<int>());
         var text = await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--lenient");
         Assert.Contains("1 codes with a non-conforming check character were accepted under --lenient", text.Output, StringComparison.Ordinal);
-        Assert.Equal("Denied", await cli.OutcomeAsync(nonConforming));
+        Assert.Equal("Denied", (await cli.RunOkAsync("check", nonConforming, "--scenario", "procurement", "--lenient", "--json")).Json["outcome"]!.GetValue<string>());
         Assert.Equal("Clear", await cli.OutcomeAsync(valid));
     }
 
