@@ -35,7 +35,7 @@ internal static partial class Log
     [LoggerMessage(2105, LogLevel.Warning, "Namespace {Namespace} was not synchronized within {Timeout}; checks are decided by the unavailability policy until it is: {Reason}", EventName = "NotReady")]
     public static partial void NotReady(ILogger logger, string @namespace, TimeSpan timeout, string reason);
 
-    [LoggerMessage(2107, LogLevel.Error, "List data of namespace {Namespace} is damaged; checks are decided by the unavailability policy until it is repaired (creditcheck repair): {Damage}", EventName = "ListDataDamaged")]
+    [LoggerMessage(2107, LogLevel.Error, "List data of namespace {Namespace} is damaged; subjects found in no entry are decided by the unavailability policy until it is repaired (a replace import of the damaged list's full export; creditcheck status shows each list's state): {Damage}", EventName = "ListDataDamaged")]
     public static partial void ListDataDamaged(ILogger logger, string @namespace, string damage);
 
     [LoggerMessage(2108, LogLevel.Information, "List data of namespace {Namespace} is whole again", EventName = "ListDataRestored")]

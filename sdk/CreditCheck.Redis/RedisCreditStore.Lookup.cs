@@ -34,14 +34,14 @@ public sealed partial class RedisCreditStore
             maybe |= state.Filter.MayContain(keys.Fingerprint(embedded));
         }
 
-        if (!maybe && fresh)
+        // A damaged filter source cannot vouch for anyone: no "not listed" from it, and a subject whose entries are
+        // still in Redis is decided from them (found from outside: with a list's fingerprints deleted, a listed
+        // subject was degraded, so Clear under FailOpen). An empty read is then degraded (EmptyReadDamage).
+        if (!maybe && fresh && _damage is null)
         {
-            // A damaged filter source cannot vouch for anyone: no "not listed" from it.
-            return _damage is { } damage
-                ? new Probe(Damaged(state, freshness, damage))
-                : _platformBehind is { } behind
-                    ? new Probe(BehindPlatform(state, freshness, behind))
-                    : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
+            return _platformBehind is { } behind
+                ? new Probe(BehindPlatform(state, freshness, behind))
+                : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
         }
 
         if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || (_damage is null && _entryDamage is null && _platformBehind is null)))

@@ -104,6 +104,29 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
+    public async Task FingerprintsDeletedBeforeAHostStarts_ListedSubjectsAreDecidedFromTheirEntries_EvenUnderFailOpen()
+    {
+        // Found from outside: with a list's fingerprints deleted, a host's filter lacks its subjects, and a listed
+        // subject whose entries were whole was answered by the policy (Clear under FailOpen) instead of from them.
+        var (harness, running, _) = await ListedAsync();
+        await using var _h = harness;
+        await running.DisposeAsync();
+        await redis.Server.CommandAsync("DEL", $"cc:{{{harness.Namespace}}}:kb:debtors");
+        await using var store = new RedisCreditStore(RedisHarness.Options(redis.Server, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, null);
+        await store.StartAsync();
+        Assert.Contains("kb:debtors", await DamageSeenAsync(store), StringComparison.Ordinal);
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen }), TimeProvider.System);
+
+        var one = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
+        var batch = await checker.CheckManyAsync([.. People.Select(p => new CheckRequest(p, "procurement")), new CheckRequest(Subjects.Huawei, "procurement")]);
+
+        Assert.Equal(DecisionOutcome.Denied, one.Outcome);
+        Assert.All(batch.Take(People.Length), d => Assert.Equal(DecisionOutcome.Denied, d.Outcome));
+        Assert.True(batch[^1].IsDegraded, "a subject found nowhere is not vouched for by damaged data");
+        Assert.Contains("damaged", batch[^1].DegradedReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AlteredFingerprints_SameLength_FoundAtTheNextResync()
     {
         var (harness, store, _) = await ListedAsync();
