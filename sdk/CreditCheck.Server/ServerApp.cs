@@ -81,6 +81,12 @@ public static class ServerApp
                 await Console.Error.WriteLineAsync($"error: {e.Message}{hint}").ConfigureAwait(false);
                 return 2;
             }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+            {
+                // Before the Redis case: a port in use is no fault of the store (found from outside: it was blamed on Redis).
+                await Console.Error.WriteLineAsync($"error: the service could not listen: {e.Message} Another process may hold the port: choose another with --urls.").ConfigureAwait(false);
+                return 1;
+            }
             catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException && app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is { } redis)
             {
                 await Console.Error.WriteLineAsync($"error: Redis at {RedisConfiguration.Masked(redis)} could not be set up: {e.Message}").ConfigureAwait(false);

@@ -83,6 +83,25 @@ public sealed class StartupTests
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task APortInUse_IsNamedAsSuch_NotBlamedOnRedis()
+    {
+        // Found from outside: "error: Redis at … could not be set up: Failed to bind to address …", exit 3.
+        await using var redis = await RedisServer.StartAsync();
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var (exitCode, output) = await ServerProcess.RunAsync(
+            new Dictionary<string, string> { ["CREDITCHECK_SECRET"] = "a-secret-0123456789abcdef-0123" },
+            "--redis", redis.Configuration, "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("could not listen", output, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Redis at", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task ARedisUrlWithAPassword_IsNeverPrintedInClear()
     {
         // Found from outside: the start banner, event 4001 and start errors printed redis://user:password@… as given.
