@@ -284,9 +284,10 @@ internal static class PopulationFile
 
     private static Row Parse(int line, string text, string? kindText, SubjectIdParseMode mode)
     {
+        SubjectKind? kind = null;
         if (!string.IsNullOrWhiteSpace(kindText))
         {
-            SubjectKind? kind = kindText.Trim() switch
+            kind = kindText.Trim() switch
             {
                 "LegalEntity" or "法人" or "legalentity" => SubjectKind.LegalEntity,
                 "NaturalPerson" or "自然人" or "naturalperson" => SubjectKind.NaturalPerson,
@@ -294,20 +295,19 @@ internal static class PopulationFile
             };
             if (kind is null)
             {
-                return new Row(line, default, $"'{kindText}' is not a subject kind (LegalEntity/法人, NaturalPerson/自然人).");
+                return new Row(line, default, $"'{kindText}' 不是主体类别（法人 LegalEntity、自然人 NaturalPerson） — '{kindText}' is not a subject kind (LegalEntity/法人, NaturalPerson/自然人).");
             }
-
-            return SubjectId.TryParse(text, kind.Value, mode, out var id, out var error) ? new Row(line, id, null) : new Row(line, default, error);
         }
 
-        var asEntity = SubjectId.TryParse(text, SubjectKind.LegalEntity, mode, out var entity, out _);
-        var asPerson = SubjectId.TryParse(text, SubjectKind.NaturalPerson, mode, out var person, out _);
-        return (asEntity, asPerson) switch
+        // The tool's one reading of an identifier: the exact problem, in Chinese then English (found from outside:
+        // this file's rows said only "neither a valid … nor …", in English).
+        if (SubjectArguments.TryParse(text, kind, mode == SubjectIdParseMode.LenientCheckCharacter, out var id, out var error, out var ambiguous))
         {
-            (true, false) => new Row(line, entity, null),
-            (false, true) => new Row(line, person, null),
-            (true, true) => new Row(line, default, "The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column."),
-            _ => new Row(line, default, $"'{text.Trim()}' is neither a valid 统一社会信用代码 nor a valid 居民身份证号码."),
-        };
+            return new Row(line, id, null);
+        }
+
+        return new Row(line, default, ambiguous
+            ? "该号码既是有效的统一社会信用代码，也是有效的居民身份证号码，请在文件中加主体类别列 — The identifier is valid both as a 统一社会信用代码 and as a 居民身份证号码; add a kind column."
+            : error);
     }
 }

@@ -85,14 +85,19 @@ public sealed class SupervisionCommandTests(RedisFixture redis)
     {
         using var cli = new CliSession(server: null);
         var data = Directory.CreateDirectory(cli.PathOf("data")).FullName;
-        var population = cli.Write("population.txt", $"{Rows.Company(1)}\n91110105XXXXXXXX\n\n{Rows.Company(2)}\nnot-an-id\n");
+        var typo = Rows.Company(3)[..17] + (Rows.Company(3)[17] == 'X' ? 'Y' : 'X');
+        var population = cli.Write("population.txt", $"{Rows.Company(1)}\n91110105XXXXXXXX\n\n{Rows.Company(2)}\nnot-an-id\n{typo}\n");
 
         var result = await cli.RunAsync("supervision", "plan", "--population", population, "--base-ratio", "0.05", "--json", "--store", "memory", "--data", data, "--out", cli.PathOf("plan.csv"));
 
         Assert.Equal(Exit.InvalidInput, result.ExitCode);
         var problems = result.Json["problems"]!.AsArray();
-        Assert.Equal([2, 5], problems.Select(p => p!["line"]!.GetValue<int>()));
-        Assert.Contains("not-an-id", problems[1]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal([2, 5, 6], problems.Select(p => p!["line"]!.GetValue<int>()));
+        // The exact problem, in Chinese then English, as validate and import say it.
+        Assert.Contains("作为法人", problems[1]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("As a legal entity", problems[1]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("校验", problems[2]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("check character at position 18", problems[2]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, result.Json["valid"]!.GetValue<int>());
         Assert.False(File.Exists(cli.PathOf("plan.csv")));
     }
