@@ -5,7 +5,8 @@ namespace CreditCheck.Cli.Reporting;
 /// <summary>The counts of one row of the report (DOMAIN §5: queries, hits, punishments, rewards).</summary>
 /// <param name="Records">Feedback records (one per measure, or one for a check that applied none).</param>
 /// <param name="Checks">Distinct checks.</param>
-/// <param name="Hits">Of those, checks whose outcome is not Clear or that matched list entries.</param>
+/// <param name="Hits">Of those, checks that matched list entries (命中), as the hosts' check counts count them: a
+/// subject in good standing granted 告知承诺 (Benefit) or a degraded Review found nothing, and is no hit.</param>
 /// <param name="PunishmentsExecuted">Restriction and supervision measures executed (已惩戒).</param>
 /// <param name="RewardsExecuted">Benefit measures executed (已激励).</param>
 /// <param name="NotExecuted">Measures not executed (未执行), each with a reason.</param>
@@ -20,7 +21,7 @@ internal sealed record FeedbackTally(int Records, int Checks, int Hits, int Puni
         foreach (var record in records)
         {
             checks.Add(record.CheckId);
-            if (record.Outcome != DecisionOutcome.Clear || record.EntryIds.Count > 0)
+            if (record.EntryIds.Count > 0)
             {
                 hits.Add(record.CheckId);
             }

@@ -70,6 +70,26 @@ public sealed class FeedbackReportCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Report_ASubjectInGoodStandingGrantedABenefit_IsNoHit_InTheTotalsAsInTheDepartmentRows()
+    {
+        // Found from outside: totals counted any outcome but Clear as a hit (1), the department row only checks that
+        // matched entries (0), so the page said 命中次数 1 beside 命中数 0.
+        using var cli = new CliSession(server: null);
+        var store = await MemoryStoreWithDebtorAsync(cli);
+        var decision = (await cli.RunOkAsync(["check", Rows.Company(2), "--scenario", "licensing", "--json", .. store])).Json;
+        Assert.Equal("Benefit", decision["outcome"]!.GetValue<string>());
+        Assert.Empty(decision["entries"]!.AsArray());
+        var notExecuted = decision["measures"]!.AsArray().SelectMany(m => new[] { "--not-executed", m!["code"]!.GetValue<string>() + "=申请人材料齐全" });
+        await cli.RunOkAsync(["feedback", "report", decision["checkId"]!.GetValue<string>(), Rows.Company(2), "--scenario", "licensing", .. notExecuted, "--department", "市市场监管局", .. store]);
+
+        var report = (await cli.RunOkAsync(["report", "--since", "2020-01-01", "--until", "2100-01-01", "--out", cli.PathOf("r.html"), "--json", .. store])).Json;
+
+        Assert.Equal(1, report["checks"]!.GetValue<int>());
+        Assert.Equal(0, report["hits"]!.GetValue<int>());
+        Assert.Equal(0, Assert.Single(report["departments"]!.AsArray())!["hits"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task FeedbackReport_MeasureTheDecisionDidNotApply_ExitsInvalidInputAndRecordsNothing()
     {
         using var cli = new CliSession(server: null);
