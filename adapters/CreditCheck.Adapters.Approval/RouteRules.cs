@@ -56,7 +56,11 @@ internal static class RouteRules
         {
             if (decision.IsDegraded)
             {
-                b.Reasons.Add(new RouteReason(party, $"{Label(party)}信用记录未能按最新数据查询（{decision.DegradedReason}），从严审核", null));
+                // Chinese only: the English DegradedReason (an exception's text) stays in the decision for developers.
+                var subject = SubjectOf(b.Application, party);
+                b.Reasons.Add(new RouteReason(party, AdapterText.IsOlderCodeCheck(decision, subject)
+                    ? $"{Label(party)}{AdapterText.Unchecked(decision, subject)}，核查前从严审核"
+                    : $"{Label(party)}信用记录未能按最新数据查询（{AdapterText.Unchecked(decision, subject)}），从严审核", null));
             }
 
             // A record with no measure here (重点关注, a list the catalog lacks, unreadable data) still needs a reason.
@@ -74,7 +78,7 @@ internal static class RouteRules
             }
         }
 
-        var record = AdverseRecord(b.Decisions)?.Text ?? "存在需核查的信用记录";
+        var record = AdverseRecord(b.Application, b.Decisions)?.Text ?? "存在需核查的信用记录";
         return b.Build(ApprovalRoute.StrictReview, $"从严审核：{record}，须提交全部材料，不适用容缺受理和告知承诺。");
     }
 
@@ -87,7 +91,7 @@ internal static class RouteRules
         var priority = benefits.Where(m => m.Measure.Effect is MeasureEffect.FastTrack or MeasureEffect.Priority).ToList();
         var commitment = benefits.FirstOrDefault(m => m.Measure.Effect == MeasureEffect.Commitment);
         var tolerant = benefits.FirstOrDefault(m => m.Measure.Effect == MeasureEffect.TolerantAcceptance);
-        var record = AdverseRecord(b.Decisions);
+        var record = AdverseRecord(application, b.Decisions);
         var missing = application.MissingMaterials;
         var notes = new List<RouteReason>();
         ApprovalRoute? route = null;
@@ -159,14 +163,17 @@ internal static class RouteRules
             route = ApprovalRoute.Standard;
             var basis = principal.Decision.ResolvedScenario.LegalBasis;
 
-            // "No record" only when there is none in force: a 法定代表人 whose serious-list entry voided the 告知承诺 was
-            // told there was nothing (found from outside).
-            var recorded = b.Decisions.Any(d => d.Decision.MatchedEntries.Any(e => e.State is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection));
+            // "No record" only when no record is shown: a 法定代表人 whose serious-list entry voided the 告知承诺 was told
+            // there was nothing (found from outside), and so was an applicant whose 经营异常名录 entry acts only in its
+            // sector (found by review: "no record" beside the record on the page).
+            var shown = b.Decisions.Any(d => d.Decision.MatchedEntries.Count > 0);
             b.Reasons.Insert(0, missing.Count > 0
                 ? new RouteReason(null, $"材料不全，缺少{Join(missing)}，补齐后按一般程序受理", basis)
-                : recorded
-                    ? new RouteReason(null, "有在列的信用记录（见下），本事项未适用限制措施，按一般程序办理，不适用告知承诺、容缺受理等便利措施", basis)
-                    : new RouteReason(null, "未发现影响办理的信用记录，按一般程序办理", basis));
+                : record is { } r
+                    ? new RouteReason(null, $"{r.Text}，本事项未适用限制措施，按一般程序办理，{r.Until}不适用告知承诺、容缺受理等便利措施", basis)
+                    : shown
+                        ? new RouteReason(null, "所列名单记录在本事项不适用联合奖惩措施，按一般程序办理", basis)
+                        : new RouteReason(null, "未发现影响办理的信用记录，按一般程序办理", basis));
             summary = missing.Count > 0 ? $"一般程序：缺少{Join(missing)}，补齐后受理" : "一般程序：按正常程序办理";
         }
         else if (route != ApprovalRoute.GreenChannel && priority.Count > 0)
@@ -180,45 +187,60 @@ internal static class RouteRules
     }
 
     /// <summary>Why a facilitation is not available, or null when it is.</summary>
-    private static (ApplicationParty? Party, string Text)? WhyNot(FacilitationEligibility eligibility, AppliedMeasure? granted, (ApplicationParty Party, string Text)? record, string name) =>
+    private static (ApplicationParty? Party, string Text)? WhyNot(FacilitationEligibility eligibility, AppliedMeasure? granted, Record? record, string name) =>
         eligibility switch
         {
             FacilitationEligibility.None => (null, $"本事项不适用{name}"),
-            _ when record is { } r => (r.Party, $"{r.Text}，信用修复前不适用{name}"),
+            _ when record is { } r => (r.Party, $"{r.Text}，{r.Until}不适用{name}"),
             FacilitationEligibility.Catalog when granted is null => (null, $"信用目录未对申请人在本事项适用{name}"),
             _ => null,
         };
 
-    /// <summary>The first 失信 record in force on any party (related-person listings included), or null.</summary>
-    private static (ApplicationParty Party, string Text)? AdverseRecord(IReadOnlyList<PartyDecision> decisions)
+    /// <summary>The first 失信 record in force on any party (related-person listings included), or null; with
+    /// until when it bars facilitation.</summary>
+    private static Record? AdverseRecord(ApprovalApplication application, IReadOnlyList<PartyDecision> decisions)
     {
         foreach (var (party, decision) in decisions)
         {
             if (decision.IsDegraded)
             {
-                return (party, $"{Label(party)}信用记录未能按最新数据查询");
+                var subject = SubjectOf(application, party);
+                return AdapterText.IsOlderCodeCheck(decision, subject)
+                    ? new Record(party, $"{Label(party)}{AdapterText.Unchecked(decision, subject)}", "核查前")
+                    : new Record(party, $"{Label(party)}信用记录未能按最新数据查询", "核实前");
             }
 
             var entry = decision.MatchedEntries.FirstOrDefault(e =>
                 (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList) && e.List?.Category != ListCategory.Reward);
             if (entry is not null)
             {
-                return (party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}");
+                // A person only linked through a listed enterprise is not said to be listed (found by review).
+                return entry.IsRelatedPerson
+                    ? new Record(party, $"{Label(party)}{AdapterText.Lists([entry])}", "该企业信用修复前")
+                    : new Record(party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}", "信用修复前");
             }
 
             if (decision.VoidedMeasures.Count > 0)
             {
-                return (party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}");
+                return new Record(party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}", "信用修复前");
             }
 
             if (decision.UnreadableEntries.Count > 0)
             {
-                return (party, $"{Label(party)}有无法读取的名单记录");
+                return new Record(party, $"{Label(party)}有无法读取的名单记录", "核实前");
             }
         }
 
         return null;
     }
+
+    /// <summary>The identifier a party was checked with.</summary>
+    private static SubjectId SubjectOf(ApprovalApplication application, ApplicationParty party) => (party switch
+    {
+        ApplicationParty.Enterprise => application.Enterprise,
+        ApplicationParty.Person => application.Person,
+        _ => application.LegalRepresentative,
+    }) ?? throw new InvalidOperationException($"The application has no {party} but a decision on one.");
 
     /// <summary>Every applied non-benefit measure not yet given as a reason (restrictions, reviews, notices).</summary>
     private static void AddRestrictions(Builder b, MeasureEffect? alreadyGiven)
@@ -238,7 +260,7 @@ internal static class RouteRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            if (DecisionReasons.Describe(entry, Label(party), "从严审核", unknownListConsequence: "需人工核查") is { } text)
+            if (AdapterText.Describe(entry, Label(party), "从严审核", unknownListConsequence: "需人工核查") is { } text)
             {
                 yield return new RouteReason(party, text, entry.List?.LegalBasis, null);
             }
@@ -253,17 +275,9 @@ internal static class RouteRules
     private static RouteReason MeasureReason(ApplicationParty party, AppliedMeasure measure) =>
         new(party, $"{Label(party)}{ListsOf(measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code);
 
-    private static string ListsOf(AppliedMeasure measure, bool withRelated = true)
-    {
-        if (measure.TriggeredBy.Count == 0)
-        {
-            return "无失信记录"; // a measure for every applicant in good standing
-        }
-
-        var lists = "列入" + DecisionReasons.ListNames(measure.TriggeredBy);
-        var related = measure.TriggeredBy.Select(e => e.Entry.RelatedTo).FirstOrDefault(r => r is not null);
-        return related is null || !withRelated ? lists : $"{lists}（系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}）";
-    }
+    private static string ListsOf(AppliedMeasure measure, bool withRelated = true) => measure.TriggeredBy.Count == 0
+        ? "无失信记录" // a measure for every applicant in good standing
+        : AdapterText.Lists(measure.TriggeredBy, withRelated);
 
     internal static string Label(ApplicationParty party) => party switch
     {
@@ -273,6 +287,9 @@ internal static class RouteRules
     };
 
     private static string Join(IEnumerable<string> materials) => string.Join("、", materials);
+
+    /// <summary>A record that bars facilitation: whose, in Chinese, and until when (信用修复前, 核实前 …).</summary>
+    private readonly record struct Record(ApplicationParty Party, string Text, string Until);
 
     private sealed class Builder(ApprovalApplication application, ResolvedMatter matter, IReadOnlyList<PartyDecision> decisions)
     {

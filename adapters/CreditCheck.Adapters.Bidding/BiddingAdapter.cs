@@ -18,7 +18,8 @@ namespace CreditCheck.Adapters.Bidding;
 /// rules.PointsPerList["tax-grade-a"] = 2;
 /// rules.PointsPerList["contract-honoring"] = 1;
 /// var result = await bidding.QualifyAsync(new Tender { TenderId = "ZB-2026-031", Bidders = bidders, Scoring = rules });
-/// foreach (var b in result.Qualified) Console.WriteLine($"{b.Bidder.Name}: +{b.CreditScore}");
+/// foreach (var b in result.QualifiedOutright) Console.WriteLine($"{b.Bidder.Name}: +{b.CreditScore}");
+/// foreach (var b in result.FlaggedForReview) Console.WriteLine($"{b.Bidder.Name}: 需核查 — {b.Reasons[0].Text}");
 /// </code>
 /// </example>
 /// </remarks>

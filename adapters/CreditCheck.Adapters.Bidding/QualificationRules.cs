@@ -29,7 +29,10 @@ internal static class QualificationRules
 
         if (decision.IsDegraded)
         {
-            reasons.Insert(0, new BidderReason($"{bidder.Name}的信用记录未能按最新数据查询（{decision.DegradedReason}），需核查后再定", null));
+            // Chinese only: the English DegradedReason stays in the decision for developers and logs.
+            reasons.Insert(0, new BidderReason(AdapterText.IsOlderCodeCheck(decision, bidder.Subject)
+                ? $"{bidder.Name}{AdapterText.Unchecked(decision, bidder.Subject)}后再定"
+                : $"{bidder.Name}的信用记录未能按最新数据查询（{AdapterText.Unchecked(decision, bidder.Subject)}），需核查后再定", null));
         }
 
         if (status == BidderStatus.FlaggedForReview && !decision.AppliedMeasures.Any(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review))
@@ -100,7 +103,7 @@ internal static class QualificationRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            if (DecisionReasons.Describe(entry, bidder.Name, "需核查") is { } text)
+            if (AdapterText.Describe(entry, bidder.Name, "需核查") is { } text)
             {
                 yield return new BidderReason(text, entry.List?.LegalBasis);
             }
@@ -114,5 +117,5 @@ internal static class QualificationRules
 
     private static string ListsOf(AppliedMeasure measure) => measure.TriggeredBy.Count == 0
         ? "无失信记录" // a measure for every subject in good standing
-        : "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
+        : AdapterText.Lists(measure.TriggeredBy);
 }

@@ -81,10 +81,13 @@ public sealed class ProcurementEvidence
                 $"名单目录 {d.CatalogVersion}，数据序号 {d.Sequence}，数据时效 {d.DataAge.TotalSeconds:0.###} 秒，查询路径 {d.Path}"));
             if (d.IsDegraded)
             {
-                Line(text, "  注意", $"未能按最新数据查询：{d.DegradedReason}");
+                // The file is read by people: Chinese only (the English reason is in the JSON's degradedReason).
+                Line(text, "  注意", AdapterText.IsOlderCodeCheck(d, member.Subject)
+                    ? AdapterText.Unchecked(d, member.Subject)
+                    : $"未能按最新数据查询（{AdapterText.Unchecked(d, member.Subject)}），需人工核查");
             }
 
-            Line(text, "  查询结果", EvidenceFormat.OutcomeName(d.Outcome));
+            Line(text, "  查询结果", EvidenceFormat.OutcomeName(d));
             if (d.MatchedEntries.Count == 0)
             {
                 text.AppendLine("  名单记录：无");
@@ -309,8 +312,10 @@ internal static class EvidenceFormat
         ? (supplier.Supplier.IsConsortium ? "不符合资格，拒绝该联合体参与政府采购活动" : "不符合资格，拒绝参与政府采购活动")
         : supplier.RequiresReview ? "可参与，需人工核查" : "未发现拒绝参与的信用记录，可参与";
 
-    public static string OutcomeName(DecisionOutcome outcome) => outcome switch
+    public static string OutcomeName(CreditDecision decision) => decision.Outcome switch
     {
+        // 告知承诺, 容缺受理 for every subject without a 失信 record are facilitation, not a red-list reward (DOMAIN §7).
+        DecisionOutcome.Benefit when !AdapterText.EarnedByAList(decision) => "无失信记录，可适用便利措施（Benefit）",
         DecisionOutcome.Denied => "拒绝（Denied）",
         DecisionOutcome.Restricted => "限制（Restricted）",
         DecisionOutcome.Review => "需审慎核查（Review）",
@@ -351,7 +356,7 @@ internal static class EvidenceFormat
         text.Append(CultureInfo.InvariantCulture, $"；有效期至：{LastDay(e.ValidUntil) ?? "移出之日"}");
         if (e.RelatedTo is { } related)
         {
-            text.Append(CultureInfo.InvariantCulture, $"；系“{related.EnterpriseName}”的相关责任人");
+            text.Append(CultureInfo.InvariantCulture, $"；系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}{(m.IsRelatedPerson ? "（因企业列入而关联，本人未列入）" : "（与企业一并列入）")}");
         }
 
         return text.ToString();

@@ -30,7 +30,10 @@ internal static class ScreeningRules
         {
             if (decision.IsDegraded)
             {
-                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的信用记录未能按最新数据查询（{decision.DegradedReason}），需人工核查后再定", null));
+                // Chinese only: the English DegradedReason stays in the decision and the record's JSON.
+                reasons.Add(new ScreeningReason(member.Name, AdapterText.IsOlderCodeCheck(decision, member.Subject)
+                    ? $"{member.Name}{AdapterText.Unchecked(decision, member.Subject)}后再定"
+                    : $"{member.Name}的信用记录未能按最新数据查询（{AdapterText.Unchecked(decision, member.Subject)}），需人工核查后再定", null));
             }
 
             foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review or MeasureEffect.Notify))
@@ -84,7 +87,7 @@ internal static class ScreeningRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            if (DecisionReasons.Describe(entry, member.Name, "需人工核查") is { } text)
+            if (AdapterText.Describe(entry, member.Name, "需人工核查") is { } text)
             {
                 yield return new ScreeningReason(member.Name, text, entry.List?.LegalBasis);
             }
@@ -98,5 +101,5 @@ internal static class ScreeningRules
 
     private static string ListsOf(AppliedMeasure measure) => measure.TriggeredBy.Count == 0
         ? "无失信记录" // a measure for every subject in good standing
-        : "列入" + string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
+        : AdapterText.Lists(measure.TriggeredBy);
 }

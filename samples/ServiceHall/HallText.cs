@@ -27,14 +27,40 @@ public static class HallText
         _ => "法定代表人",
     };
 
-    public static string Outcome(DecisionOutcome outcome) => outcome switch
+    /// <summary>The 核查结论 of one check. 守信激励 only when a red list (or a rating) earned the benefit: 告知承诺 and
+    /// 容缺受理 for everyone without a 失信 record are facilitation, not a reward (DOMAIN §7). Never "nothing found"
+    /// beside a record shown: a record that acts elsewhere (a sector list outside its sector, a 法定代表人 of a listed
+    /// enterprise where no measure reaches him) is said not to apply here, as the core's explanation says.</summary>
+    public static string Conclusion(CreditDecision decision)
     {
-        DecisionOutcome.Clear => "未发现影响办理的记录",
-        DecisionOutcome.Benefit => "守信激励",
-        DecisionOutcome.Review => "重点关注，从严审核",
-        DecisionOutcome.Restricted => "失信限制",
-        _ => "禁止（依法不予办理）",
-    };
+        var shown = decision.MatchedEntries.Count > 0;
+        var relatedOnly = decision.MatchedEntries.Any(e => e.IsRelatedPerson && e.IsInForce)
+            && !decision.MatchedEntries.Any(e => !e.IsRelatedPerson && e.IsInForce);
+        return decision.Outcome switch
+        {
+            DecisionOutcome.Clear when relatedOnly => "本人未列入名单（系列入名单企业的相关人员，见名单记录），本事项不适用联合奖惩措施",
+            DecisionOutcome.Clear when shown => "本事项不适用联合奖惩措施",
+            DecisionOutcome.Clear => "未发现影响办理的记录",
+            DecisionOutcome.Benefit when EarnedByAList(decision) => "守信激励",
+            DecisionOutcome.Benefit when shown => "本事项不适用联合奖惩措施，可适用便利措施",
+            DecisionOutcome.Benefit => "无失信记录，可适用便利措施",
+            DecisionOutcome.Review when decision.IsDegraded => "从严审核",
+            DecisionOutcome.Review => "需审慎核查，从严审核",
+            DecisionOutcome.Restricted => "失信限制",
+            _ => "禁止（依法不予办理）",
+        };
+    }
+
+    /// <summary>How a person named on an entry because of an enterprise stands: only linked through it, or
+    /// listed with it in their own right; empty for an entry on the subject itself.</summary>
+    public static string Related(MatchedEntry entry) => entry.Entry.RelatedTo is not { } related
+        ? string.Empty
+        : entry.IsRelatedPerson
+            ? $"；系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}，因企业列入而关联，本人未列入"
+            : $"；系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}，与企业一并列入";
+
+    private static bool EarnedByAList(CreditDecision decision) =>
+        decision.AppliedMeasures.Any(m => m.Measure.IsBenefit && (m.TriggeredBy.Count > 0 || m.Rating is not null));
 
     public static string State(EntryState state) => state switch
     {
@@ -57,9 +83,33 @@ public static class HallText
         _ => "无需执行措施",
     };
 
-    /// <summary>Said beside a conclusion reached while the list data could not be read: what the clerk
-    /// should do, not why (the reason is in the decision and the log).</summary>
-    public const string Degraded = "（名单数据暂时无法读取，此结论按保守规则给出，请人工核实）";
+    /// <summary>Said beside a conclusion reached without a full answer: what happened and what the clerk should
+    /// do, in Chinese (the English reason is in the decision and the log, event 9001).</summary>
+    public static string Degraded(CreditDecision decision, SubjectId? subject)
+    {
+        if (!decision.IsDegraded)
+        {
+            return string.Empty;
+        }
+
+        if (decision.MatchedEntries.Count == 0 && subject is { Scheme: IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber } older)
+        {
+            var scheme = older.Scheme == IdentifierScheme.OrganizationCode ? "组织机构代码" : "工商注册号";
+            return $"（以{scheme}核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查）";
+        }
+
+        return decision.Path == DecisionPath.LastKnown
+            ? "（名单数据未能更新，此结论按最近一次取得的数据给出，请人工核实）"
+            : "（名单数据暂时无法读取，此结论按保守规则给出，请人工核实）";
+    }
+
+    /// <summary>The identifier a party was checked with.</summary>
+    public static SubjectId? Subject(ApprovalApplication application, ApplicationParty party) => party switch
+    {
+        ApplicationParty.Enterprise => application.Enterprise,
+        ApplicationParty.Person => application.Person,
+        _ => application.LegalRepresentative,
+    };
 
     /// <summary>The subject as the page shows it: an enterprise's code in full (public information), a
     /// person's identity number masked.</summary>

@@ -323,6 +323,90 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
         Assert.Equal("fiscal-funds.subsidy", record.Scenario);
     }
 
+    [Fact(Timeout = Timeout)]
+    public async Task CheckByOrganizationCode_AsksForTheUnifiedSocialCreditCodeInChinese()
+    {
+        var hallPage = await OpenAsync();
+
+        // The 组织机构代码 embedded in 示例失信建设工程有限公司's 统一社会信用代码: its entry is not found by it.
+        await hallPage.RouteAsync("76848745-0", FoodLicence);
+
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("从严审核");
+        await Expect(hallPage.Page.Locator("#reasons")).ToContainTextAsync("请以统一社会信用代码核查");
+        await Expect(hallPage.Page.Locator("#checks .conclusion")).ToContainTextAsync("请以统一社会信用代码核查");
+        await Expect(hallPage.Page.Locator("#route-result")).Not.ToContainTextAsync("无法读取");
+        await AssertChineseOnlyAsync(hallPage);
+        await Screenshots.SaveAsync(hallPage.Page, "13-organization-code-asks-for-the-unified-code");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task ApplicantWithoutRecord_ConclusionIsFacilitationNotARedListReward()
+    {
+        var hallPage = await OpenAsync();
+
+        await hallPage.RouteAsync(Generated.CleanCompany.Value, FoodLicence);
+
+        await Expect(hallPage.Page.Locator("#checks .conclusion")).ToHaveTextAsync("无失信记录，可适用便利措施");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task RedListedApplicant_ConclusionIsTheReward()
+    {
+        var hallPage = await OpenAsync();
+
+        await hallPage.RouteAsync(SampleRedListed, FoodLicence);
+
+        await Expect(hallPage.Page.Locator("#checks .conclusion")).ToHaveTextAsync("守信激励");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task SectorListedApplicantOutsideItsSector_StandardAndSaysTheRecordDoesNotApplyHere()
+    {
+        var hallPage = await OpenAsync();
+
+        // 经营异常名录 acts in 市场准入 and 监管 only (DOMAIN §7): a building permit is outside its sector.
+        await hallPage.RouteAsync("91330106MATBAG8K2Q", "330100-XK-052");
+
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("一般程序");
+        await Expect(hallPage.Page.Locator("#reasons")).ToContainTextAsync("所列名单记录在本事项不适用联合奖惩措施，按一般程序办理");
+        await Expect(hallPage.Page.Locator("#reasons")).Not.ToContainTextAsync("未发现");
+        await Expect(hallPage.Page.Locator("#checks")).ToContainTextAsync("经营异常名录（有效（仅在本行业领域适用，本事项不适用）");
+        await Expect(hallPage.Page.Locator("#checks .conclusion")).ToHaveTextAsync("本事项不适用联合奖惩措施，可适用便利措施");
+        await Screenshots.SaveAsync(hallPage.Page, "14-sector-list-outside-its-sector");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task PersonOnlyLinkedThroughAListedCompany_SaidToBeItsRepresentativeNotListed()
+    {
+        var hallPage = await OpenAsync();
+
+        // 王某, 法定代表人 of 示例失信建设工程有限公司 (失信被执行人), not listed himself.
+        await hallPage.RouteAsync("310115197503096038", FoodLicence, kind: "person");
+
+        var checks = hallPage.Page.Locator("#checks");
+        await Expect(checks).ToContainTextAsync("系“示例失信建设工程有限公司”的法定代表人，因企业列入而关联，本人未列入");
+        await Expect(checks.Locator(".conclusion")).Not.ToContainTextAsync("未发现");
+        await Expect(hallPage.Page.Locator("#reasons")).Not.ToContainTextAsync("申请人列入失信被执行人名单");
+        await Expect(hallPage.Page.Locator("#reasons")).ToContainTextAsync("申请人为列入失信被执行人名单的“示例失信建设工程有限公司”的法定代表人（本人未列入）");
+        await Screenshots.SaveAsync(hallPage.Page, "15-person-linked-through-a-listed-company");
+    }
+
+    /// <summary>The reasons and the conclusions a clerk reads carry no English (no Latin letter).</summary>
+    internal static async Task AssertChineseOnlyAsync(HallPage hallPage)
+    {
+        foreach (var text in await hallPage.Page.Locator("#reasons tbody td:first-child").AllTextContentsAsync())
+        {
+            Assert.DoesNotMatch("[A-Za-z]", text);
+        }
+
+        foreach (var text in await hallPage.Page.Locator("#checks .conclusion").AllTextContentsAsync())
+        {
+            Assert.DoesNotMatch("[A-Za-z]", text);
+        }
+
+        Assert.DoesNotMatch("[A-Za-z]", await hallPage.Summary.TextContentAsync() ?? string.Empty);
+    }
+
     private async Task<HallPage> OpenAsync()
     {
         var hallPage = new HallPage(await chromium.NewPageAsync(), hall.Host.BaseUrl);

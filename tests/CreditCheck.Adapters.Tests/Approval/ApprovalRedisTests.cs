@@ -87,5 +87,7 @@ public sealed class ApprovalRedisTests(RedisFixture redis) : IClassFixture<Redis
         Assert.Equal(ApprovalRoute.StrictReview, result.Route);
         Assert.True(result.IsDegraded);
         Assert.StartsWith("申请单位信用记录未能按最新数据查询", result.Reasons[0].Text, StringComparison.Ordinal);
+        Assert.All(result.Reasons, r => Assert.DoesNotMatch("[A-Za-z]", r.Text)); // the English reason (the exception) is the decision's, not the clerk's
+        Assert.DoesNotMatch("[A-Za-z]", result.Summary);
     }
 }

@@ -330,9 +330,9 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
 
         Assert.Equal(ApprovalRoute.Refused, result.Route);
         Assert.Equal("market-access.registration", result.Scenario);
-        Assert.Equal(new RouteReason(ApplicationParty.LegalRepresentative, "法定代表人列入市场监督管理严重违法失信名单（系“示例违法企业有限公司”的法定代表人）：限制担任企业法定代表人、负责人", "企业信息公示暂行条例第十七条", "legal-representative-restriction"), result.Reasons[0]);
+        Assert.Equal(new RouteReason(ApplicationParty.LegalRepresentative, "法定代表人为列入市场监督管理严重违法失信名单的“示例违法企业有限公司”的法定代表人（本人未列入）：限制担任企业法定代表人、负责人", "企业信息公示暂行条例第十七条", "legal-representative-restriction"), result.Reasons[0]);
         Assert.Equal([ApplicationParty.Enterprise, ApplicationParty.LegalRepresentative], result.Decisions.Select(d => d.Party));
-        Assert.Equal("不予受理：限制担任企业法定代表人、负责人（法定代表人列入市场监督管理严重违法失信名单；依据：企业信息公示暂行条例第十七条）。", result.Summary);
+        Assert.Equal("不予受理：限制担任企业法定代表人、负责人（法定代表人为列入市场监督管理严重违法失信名单的“示例违法企业有限公司”的法定代表人（本人未列入）；依据：企业信息公示暂行条例第十七条）。", result.Summary);
     }
 
     [Fact]
@@ -345,7 +345,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
         var result = await Adapter.RouteAsync(Application(company, "XK-OPEN", representative: representative) with { OffersCommitment = true });
 
         Assert.Equal(ApprovalRoute.Standard, result.Route);
-        Assert.Contains(result.Reasons, r => r.Party == ApplicationParty.LegalRepresentative && r.Text == "法定代表人列入失信被执行人名单，信用修复前不适用告知承诺");
+        Assert.Contains(result.Reasons, r => r.Party == ApplicationParty.LegalRepresentative && r.Text == "法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），该企业信用修复前不适用告知承诺");
     }
 
     [Fact]

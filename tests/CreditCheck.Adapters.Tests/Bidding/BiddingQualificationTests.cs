@@ -227,7 +227,7 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
         Assert.Equal([31], counting.BatchSizes);
         Assert.Equal(bidders.Select(b => b.Name), result.Bidders.Select(b => b.Bidder.Name));
         Assert.Equal(["欠薪企业"], result.Disqualified.Select(b => b.Bidder.Name));
-        Assert.Equal(30, result.Qualified.Count());
+        Assert.Equal(30, result.QualifiedOutright.Count());
     }
 
     [Fact]
@@ -283,5 +283,32 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
 
         Assert.Equal(2, result.Bidders[0].CreditScore);
         Assert.True(result.Bidders[0].Capped);
+    }
+
+    [Fact]
+    public async Task QualifyAsync_CleanWatchListedAndRestricted_QualifiedOutrightExcludesTheFlagged()
+    {
+        var watched = Ids.Company(54);
+        var restricted = Ids.Company(55);
+        await _harness.ListAsync(watched, "abnormal");
+        await _harness.ListAsync(restricted, "wage-arrears");
+
+        var result = await Adapter.QualifyAsync(Tender(null,
+            new Bidder("清白企业", Ids.Company(53)), new Bidder("异常企业", watched), new Bidder("欠薪企业", restricted)));
+
+        Assert.Equal(["清白企业"], result.QualifiedOutright.Select(b => b.Bidder.Name));
+        Assert.Equal(["异常企业"], result.FlaggedForReview.Select(b => b.Bidder.Name));
+        Assert.Equal(["清白企业", "异常企业"], result.NotDisqualified.Select(b => b.Bidder.Name));
+        Assert.Equal(["欠薪企业"], result.Disqualified.Select(b => b.Bidder.Name));
+    }
+
+    [Fact]
+    public void Qualified_IsObsoleteAndNamesTheMembersToUseInstead()
+    {
+        var obsolete = typeof(TenderQualification).GetProperty("Qualified")!
+            .GetCustomAttributes(typeof(ObsoleteAttribute), false).Cast<ObsoleteAttribute>().Single();
+
+        Assert.Contains("QualifiedOutright", obsolete.Message, StringComparison.Ordinal);
+        Assert.Contains("FlaggedForReview", obsolete.Message, StringComparison.Ordinal);
     }
 }

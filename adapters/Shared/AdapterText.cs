@@ -1,0 +1,100 @@
+namespace CreditCheck.Adapters;
+
+/// <summary>
+/// Chinese wording the approval, procurement and bidding adapters share for what the core's
+/// <see cref="DecisionReasons"/> does not word: why a check is not a full answer, and a person who is on a
+/// list only through an enterprise. Compiled into each adapter (linked source, internal), so a clerk reads
+/// the same sentence for the same fact in every adapter.
+/// </summary>
+/// <remarks>
+/// Clerks and the files they keep read Chinese only: the English <see cref="CreditDecision.DegradedReason"/>
+/// (an exception's text, a policy name) is for developers and logs, and stays in the decision
+/// (<see cref="CreditDecision.ExplanationEnglish"/>, the evidence JSON's <c>degradedReason</c>).
+/// </remarks>
+internal static class AdapterText
+{
+    /// <summary>Whether a degraded decision comes from a check by an older code (组织机构代码, 工商注册号) that
+    /// found nothing: entries listed under the 统一社会信用代码 it belongs to are not found by it.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <param name="subject">The identifier the check was made with.</param>
+    /// <returns>True when the check should be made again by the 统一社会信用代码.</returns>
+    public static bool IsOlderCodeCheck(CreditDecision decision, SubjectId subject) =>
+        decision.IsDegraded && decision.MatchedEntries.Count == 0
+        && subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber;
+
+    /// <summary>What happened to a degraded check, in Chinese (never the English reason).</summary>
+    /// <param name="decision">A degraded decision.</param>
+    /// <param name="subject">The identifier the check was made with.</param>
+    /// <returns>e.g. <c>名单数据暂时无法读取</c>, or for a check by 组织机构代码 <c>以组织机构代码核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查</c>.</returns>
+    public static string Unchecked(CreditDecision decision, SubjectId subject)
+    {
+        if (IsOlderCodeCheck(decision, subject))
+        {
+            return $"以{SchemeName(subject.Scheme)}核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查";
+        }
+
+        return decision.Path == DecisionPath.LastKnown
+            ? "名单数据未能更新，按最近一次取得的数据核查"
+            : "名单数据暂时无法读取";
+    }
+
+    /// <summary>The lists a measure's (or a decision's) entries put the subject on, telling a person listed in
+    /// their own right from one only linked through a listed enterprise (<see cref="MatchedEntry.IsRelatedPerson"/>).</summary>
+    /// <param name="entries">The entries, e.g. <see cref="AppliedMeasure.TriggeredBy"/>; not empty.</param>
+    /// <param name="detail">Whether to name the enterprise of a person co-listed with it (a person only linked
+    /// through an enterprise is always named as such).</param>
+    /// <returns>e.g. <c>列入失信被执行人名单</c>, <c>列入拖欠农民工工资失信联合惩戒对象名单（系“某公司”的法定代表人，与企业一并列入）</c>,
+    /// or <c>为列入失信被执行人名单的“某公司”的法定代表人（本人未列入）</c>.</returns>
+    public static string Lists(IReadOnlyCollection<MatchedEntry> entries, bool detail = true)
+    {
+        var own = entries.Where(e => !e.IsRelatedPerson).ToList();
+        var parts = new List<string>();
+        if (own.Count > 0)
+        {
+            var text = "列入" + DecisionReasons.ListNames(own);
+            var coListed = own.Select(e => e.Entry.RelatedTo).FirstOrDefault(r => r is not null);
+            parts.Add(coListed is null || !detail ? text : $"{text}（系“{coListed.EnterpriseName}”的{DecisionReasons.RoleName(coListed.Role)}，与企业一并列入）");
+        }
+
+        foreach (var group in entries.Where(e => e.IsRelatedPerson).GroupBy(e => (e.Entry.RelatedTo!.EnterpriseName, e.Entry.RelatedTo.Role)))
+        {
+            parts.Add($"为列入{DecisionReasons.ListNames(group)}的“{group.Key.EnterpriseName}”的{DecisionReasons.RoleName(group.Key.Role)}");
+        }
+
+        var lists = string.Join("，", parts);
+        return own.Count == 0 ? lists + "（本人未列入）" : lists;
+    }
+
+    /// <summary>Why a matched entry matters, as <see cref="DecisionReasons.Describe"/> says it, except that a
+    /// person only linked through a listed enterprise is not said to be listed.</summary>
+    /// <param name="entry">The matched entry.</param>
+    /// <param name="subject">How the subject is named, e.g. <c>申请人</c>.</param>
+    /// <param name="consequence">What follows, e.g. <c>从严审核</c>.</param>
+    /// <param name="unknownListConsequence">What follows for a list the catalog lacks; null for <paramref name="consequence"/>.</param>
+    /// <returns>The sentence, or null for an entry that does not call for action.</returns>
+    public static string? Describe(MatchedEntry entry, string subject, string consequence, string? unknownListConsequence = null)
+    {
+        if (entry.IsRelatedPerson && entry.List is { } list && list.Category != Catalog.ListCategory.Reward && entry.State is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection)
+        {
+            var state = entry.State switch
+            {
+                EntryState.UnderObjection => "（异议处理中）",
+                EntryState.SuspendedByObjection => "（异议核查中）",
+                _ => string.Empty,
+            };
+            return $"{subject}{Lists([entry])}{state}，{consequence}";
+        }
+
+        return DecisionReasons.Describe(entry, subject, consequence, unknownListConsequence);
+    }
+
+    /// <summary>Whether a red list (or a rating) earned a benefit: only then is a <see cref="DecisionOutcome.Benefit"/>
+    /// 守信激励; otherwise the benefits are those for every subject without a 失信 record (告知承诺, 容缺受理),
+    /// facilitation rather than a reward (the core's explanation words it the same way).</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns>True when a benefit measure was triggered by an entry or a rating level.</returns>
+    public static bool EarnedByAList(CreditDecision decision) =>
+        decision.AppliedMeasures.Any(m => m.Measure.IsBenefit && (m.TriggeredBy.Count > 0 || m.Rating is not null));
+
+    private static string SchemeName(IdentifierScheme scheme) => scheme == IdentifierScheme.RegistrationNumber ? "工商注册号" : "组织机构代码";
+}

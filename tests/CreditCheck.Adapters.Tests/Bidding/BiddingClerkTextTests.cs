@@ -1,0 +1,41 @@
+using CreditCheck.Adapters.Bidding;
+using CreditCheck.Adapters.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Adapters.Tests.Bidding;
+
+/// <summary>Bidders' reasons in Chinese only: the English reason of a degraded check stays in the decision (found
+/// by review, 2026-12).</summary>
+public sealed class BiddingClerkTextTests : IAsyncDisposable
+{
+    private readonly AdapterHarness _harness = AdapterHarness.Create(b => b.AddBiddingAdapter());
+
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+
+    private static Tender Tender(params Bidder[] bidders) => new() { TenderId = "ZB-2026-041", Bidders = bidders };
+
+    [Fact]
+    public async Task QualifyAsync_StoreUnavailable_ReasonSaysSoInChineseAndKeepsTheEnglishInTheDecision()
+    {
+        var adapter = new BiddingAdapter(new UnavailableChecker(_harness.Get<ICreditChecker>()), Options.Create(new BiddingOptions()), Options.Create(new CreditCheckOptions()));
+
+        var bidder = (await adapter.QualifyAsync(Tender(new Bidder("示例投标人", Ids.Company(51))))).Bidders[0];
+
+        Assert.Equal(BidderStatus.FlaggedForReview, bidder.Status);
+        Assert.Equal("示例投标人的信用记录未能按最新数据查询（名单数据暂时无法读取），需核查后再定", bidder.Reasons[0].Text);
+        Assert.All(bidder.Reasons, r => UnavailableChecker.AssertChineseOnly(r.Text));
+        Assert.Equal(UnavailableChecker.Reason, bidder.Decision.DegradedReason);
+    }
+
+    [Fact]
+    public async Task QualifyAsync_BidderByOrganizationCode_AsksForTheUnifiedSocialCreditCode()
+    {
+        var code = Ids.Company(52).EmbeddedOrganizationCode!.Value;
+
+        var bidder = (await _harness.Get<BiddingAdapter>().QualifyAsync(Tender(new Bidder("示例投标人", code)))).Bidders[0];
+
+        Assert.Equal(BidderStatus.FlaggedForReview, bidder.Status);
+        Assert.Equal("示例投标人以组织机构代码核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查后再定", bidder.Reasons[0].Text);
+        Assert.All(bidder.Reasons, r => UnavailableChecker.AssertChineseOnly(r.Text));
+    }
+}

@@ -1,0 +1,62 @@
+using CreditCheck.Adapters.Procurement;
+using CreditCheck.Adapters.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace CreditCheck.Adapters.Tests.Procurement;
+
+/// <summary>Suppliers' reasons and the kept query record in Chinese only; the English reason of a degraded check
+/// stays in the record's JSON (found by review, 2026-12).</summary>
+public sealed class ProcurementClerkTextTests : IAsyncDisposable
+{
+    private readonly AdapterHarness _harness = AdapterHarness.Create(b => b.AddProcurementAdapter());
+
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
+
+    private static ProcurementProject Project(params Supplier[] suppliers) => new()
+    {
+        ProjectId = "CG-2026-141", Stage = ProcurementStage.BidOpening, Suppliers = suppliers,
+    };
+
+    [Fact]
+    public async Task ScreenAsync_StoreUnavailable_ReasonAndRecordInChineseAndTheEnglishOnlyInTheJson()
+    {
+        var adapter = new ProcurementAdapter(
+            new UnavailableChecker(_harness.Get<ICreditChecker>()), Options.Create(new ProcurementOptions()), Options.Create(new CreditCheckOptions()), _harness.Time);
+
+        var supplier = (await adapter.ScreenAsync(Project(Supplier.Of("示例供应商", Ids.Company(61))))).Suppliers[0];
+
+        Assert.True(supplier.RequiresReview);
+        Assert.Contains(supplier.Reasons, r => r.Text == "示例供应商的信用记录未能按最新数据查询（名单数据暂时无法读取），需人工核查后再定");
+        Assert.All(supplier.Reasons, r => UnavailableChecker.AssertChineseOnly(r.Text));
+        var text = supplier.Evidence.ToText();
+        Assert.Contains("注意：未能按最新数据查询（名单数据暂时无法读取），需人工核查", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Redis", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        Assert.Contains("RedisConnectionException", supplier.Evidence.ToJson(), StringComparison.Ordinal); // degradedReason, for developers
+    }
+
+    [Fact]
+    public async Task ScreenAsync_SupplierByOrganizationCode_AsksForTheUnifiedSocialCreditCode()
+    {
+        var code = Ids.Company(62).EmbeddedOrganizationCode!.Value;
+
+        var supplier = (await _harness.Get<ProcurementAdapter>().ScreenAsync(Project(Supplier.Of("示例供应商", code)))).Suppliers[0];
+
+        Assert.True(supplier.RequiresReview);
+        Assert.Contains(supplier.Reasons, r => r.Text == "示例供应商以组织机构代码核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查后再定");
+        Assert.All(supplier.Reasons, r => UnavailableChecker.AssertChineseOnly(r.Text));
+        Assert.Contains("注意：以组织机构代码核查，查不到以统一社会信用代码列入的记录，请以统一社会信用代码核查", supplier.Evidence.ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScreenAsync_PersonOnlyLinkedThroughAListedEnterprise_RecordSaysSoNotListed()
+    {
+        var person = Ids.Person(63);
+        await _harness.ListAsync(person, "debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.LegalRepresentative));
+
+        var supplier = (await _harness.Get<ProcurementAdapter>().ScreenAsync(Project(Supplier.Of("王某", person)))).Suppliers[0];
+
+        Assert.Contains("系“示例失信企业有限公司”的法定代表人（因企业列入而关联，本人未列入）", supplier.Evidence.ToText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(supplier.Reasons, r => r.Text.Contains("王某列入失信被执行人名单", StringComparison.Ordinal));
+    }
+}
