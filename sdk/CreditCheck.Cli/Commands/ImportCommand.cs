@@ -382,7 +382,7 @@ internal static class ImportCommand
                 : check.HeaderRefused
                     ? "[red]表头行无法使用[/]（见上表第1行），未读取数据行，未写入任何数据 — [red]The header row cannot be used[/] (line 1 above): no data row was read; nothing written."
                     : check.FileRefused
-                        ? "[red]文件无法使用[/]（见上表），未读取任何条目，未写入任何数据 — [red]The file cannot be used[/] (see above): no entry was read; nothing written."
+                        ? "[red]文件无法使用[/]（见上表），未写入任何数据 — [red]The file cannot be used[/] (see above): nothing written."
                         : $"[red]{check.Rejected} 行有误[/]，{check.Valid} 行有效，未写入任何数据{(check.Rejected > 0 && check.Strict ? "（加 --rejects FILE 可只导入有效行）" : "")} — "
                             + $"[red]{check.Rejected} bad rows[/], {check.Valid} valid; nothing written{(check.Rejected > 0 && check.Strict ? " (use --rejects FILE to import the good rows)" : "")}.");
             return;

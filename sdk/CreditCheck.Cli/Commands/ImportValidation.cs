@@ -79,7 +79,7 @@ internal sealed class ImportValidation(
 
                 // Without --rejects any bad row refuses the file; a broken header or file always does.
                 // (A JSON entry is a row like a CSV line: with --rejects a bad one goes to the rejects.)
-                HeaderRefused |= row.SpoilsFile && options.Format != "json";
+                HeaderRefused |= row.SpoilsFile && options.Format != "json" && row.Line == 1;
                 FileRefused |= row.SpoilsFile;
                 Refused |= strict || row.SpoilsFile;
                 continue;

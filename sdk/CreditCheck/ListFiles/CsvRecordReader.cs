@@ -36,6 +36,10 @@ public sealed class CsvRecordReader
     /// <summary>The Chinese text of the last <c>error</c> of <see cref="TryRead"/>, for operators.</summary>
     internal string? ChineseError { get; private set; }
 
+    /// <summary>The last <c>error</c> is a quote never closed: every line after it was read into the field, so
+    /// where the next record begins is unknown and nothing after it can be trusted.</summary>
+    internal bool RunawayQuote { get; private set; }
+
     /// <summary>Reads the next record. False at the end of input.</summary>
     /// <param name="fields">The fields; empty strings for empty fields.</param>
     /// <param name="line">The 1-based line where the record starts.</param>
@@ -46,6 +50,7 @@ public sealed class CsvRecordReader
         line = _line;
         error = null;
         ChineseError = null;
+        RunawayQuote = false;
         var next = Next();
         if (next == '\uFEFF' && _line == 1 && !_started)
         {
@@ -68,8 +73,9 @@ public sealed class CsvRecordReader
             {
                 if (quoted)
                 {
-                    error = $"a quoted field that starts on line {line} is never closed";
-                    ChineseError = $"第{line}行开始的带引号字段没有结束引号";
+                    error = $"a quoted field that starts on line {line} is never closed: lines {line} to {_line} were read as one field, so the rows on them cannot be told apart; nothing of the file can be trusted from there";
+                    ChineseError = $"第{line}行开始的带引号字段没有结束引号：第{line}至{_line}行被读成一个字段，其中各行无法分辨，文件自此不可信";
+                    RunawayQuote = true;
                 }
 
                 fields.Add(whole ?? _field.ToString());
@@ -80,6 +86,17 @@ public sealed class CsvRecordReader
             var c = (char)next;
             if (_field.Length > MaxRecordLength)
             {
+                if (quoted)
+                {
+                    // Found from outside: an unclosed quote swallowed the lines after it up to this length, and
+                    // reading went on after them, so thousands of rows were neither imported nor reported.
+                    error = $"a quoted field that starts on line {line} is not closed within {MaxRecordLength} characters (line {_line} reached): the rows after it cannot be told apart; nothing of the file can be trusted from there";
+                    ChineseError = $"第{line}行开始的带引号字段在 {MaxRecordLength} 个字符内没有结束引号（已读到第{_line}行）：其后各行无法分辨，文件自此不可信";
+                    RunawayQuote = true;
+                    fields.Add(string.Empty);
+                    return true;
+                }
+
                 error = $"a record starting on line {line} runs past {MaxRecordLength} characters without ending (not a CSV text file?)";
                 ChineseError = $"第{line}行开始的记录超过 {MaxRecordLength} 个字符仍未结束（可能不是 CSV 文本文件）";
                 fields.Add(string.Empty);

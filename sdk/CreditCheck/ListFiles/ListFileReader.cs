@@ -201,7 +201,13 @@ public static class ListFileReader
 
             if (error is not null)
             {
-                yield return new ListFileRow(line, null, [Bilingual(source, line, null, csv.ChineseError!, error)], fields);
+                // A quote never closed hides where the rows after it begin: the file as a whole is refused.
+                yield return new ListFileRow(line, null, [Bilingual(source, line, null, csv.ChineseError!, error)], fields) { SpoilsFile = csv.RunawayQuote };
+                if (csv.RunawayQuote)
+                {
+                    yield break;
+                }
+
                 continue;
             }
 

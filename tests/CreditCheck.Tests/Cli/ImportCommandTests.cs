@@ -125,6 +125,25 @@ public sealed class ImportCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_AQuoteNeverClosed_RefusesTheWholeFileEvenInMergeWithRejects_NamingTheLinesItSwallowed()
+    {
+        // Found from outside: an unclosed quote on one row swallowed the rows after it; 1 bad row was reported and
+        // the rest imported, so the swallowed subjects stayed "not listed" while the operator believed them loaded.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var rows = Enumerable.Range(1, 40).Select(n => Rows.Entity(n)).ToArray();
+        rows[19] += ",extra,\"unterminated";
+        var file = cli.WriteCsv("quote.csv", rows);
+
+        var result = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", cli.PathOf("rejects.csv"));
+
+        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        Assert.Contains("第21至42行被读成一个字段", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing written", result.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await cli.EntriesAsync());
+    }
+
+    [Fact]
     public async Task Import_NonConformingCheckCharacter_RefusedUnlessLenient()
     {
         using var cli = new CliSession(redis.Server);

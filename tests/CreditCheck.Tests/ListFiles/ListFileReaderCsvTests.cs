@@ -659,7 +659,30 @@ public sealed class ListFileReaderCsvTests
         var problem = Assert.Single(bad.Problems);
         Assert.Equal(3, problem.Line);
         Assert.Contains("never closed", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("lines 3 to 5", problem.Message, StringComparison.Ordinal); // the row it swallowed is named too
+        Assert.True(bad.SpoilsFile, "the rows it swallowed cannot be told apart: the file is refused, not one row");
         Assert.DoesNotContain(rows, r => r.Record?.Entry.EntryId == "wa-2024-0003");
+    }
+
+    [Fact]
+    public void ReadCsv_QuoteNotClosedWithinTheLongestRecord_RefusesTheFileAndReadsNothingAfterIt()
+    {
+        // Found from outside: the lines up to the limit were swallowed, reading went on after them, and only one bad
+        // row was reported, so thousands of rows were neither imported nor rejected.
+        var rows = new List<string> { FullHeader, Row(), Row(subject: Uscc2, entryId: "wa-2024-0002", summary: "\"never closed") };
+        var filler = Row(subject: Uscc3, entryId: "wa-2024-0003");
+        for (var i = 0; i * filler.Length < CsvRecordReader.MaxRecordLength + 100_000; i++)
+        {
+            rows.Add(filler);
+        }
+
+        var read = Csv(string.Join('\n', rows) + "\n");
+
+        var bad = read[^1];
+        Assert.True(bad.SpoilsFile);
+        Assert.Equal(3, bad.Line);
+        Assert.Contains("not closed within", Assert.Single(bad.Problems).Message, StringComparison.Ordinal);
+        Assert.Equal(2, read.Count); // nothing read after it
     }
 
     [Fact]
