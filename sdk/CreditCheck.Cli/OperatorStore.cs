@@ -224,8 +224,8 @@ internal sealed class RedisOperatorStore : OperatorStore
         var list = closest.Count == 0 ? null : string.Join(", ", closest) + (existing.Count > closest.Count ? $" … ({existing.Count})" : "");
         throw new CliException(
             ExitCodes.NotFound,
-            $"Redis 中没有命名空间 '{ns}'（可能拼写有误）" + (list is null ? "" : $"；现有命名空间：{list}") + "。新建命名空间请先运行 creditcheck catalog publish",
-            $"namespace '{ns}' does not exist in Redis (mistyped?)" + (list is null ? "" : $"; namespaces there: {list}") + "; to set up a new one, run 'creditcheck catalog publish'");
+            $"Redis 中没有命名空间 '{ns}'（可能拼写有误）" + (list is null ? "" : $"；现有命名空间：{list}") + "。新建命名空间请先运行 creditcheck catalog publish；若该命名空间原有数据（Redis 重启后为空等），发布目录后须重新导入其全部名单",
+            $"namespace '{ns}' does not exist in Redis (mistyped?)" + (list is null ? "" : $"; namespaces there: {list}") + "; to set up a new one, run 'creditcheck catalog publish'; if it held data before (Redis came back empty, say), import every one of its lists again after publishing the catalog");
     }
 
     /// <summary>Levenshtein distance (names are short).</summary>

@@ -267,6 +267,17 @@ public sealed partial class RedisCreditStore
             _cache.Clear();
         }
 
+        if (_listsToReload is { } awaited)
+        {
+            List<string> missing = [.. awaited.Where(l => !generations.ContainsKey(l) && catalog.FindList(l) is not null).Order(StringComparer.Ordinal)];
+            _listsToReload = missing.Count == 0 ? null : missing;
+        }
+
+        if (ListsNotReloaded() is { } notReloaded)
+        {
+            damage.Add(notReloaded);
+        }
+
         // Damage found is made visible before the filter built from the damaged data, and damage gone only after
         // the whole filter replaces the damaged one: no lookup sees a damaged filter and no damage.
         var found = damage.Count == 0 ? null : string.Join("; ", damage);
@@ -374,7 +385,7 @@ public sealed partial class RedisCreditStore
         var (problems, summary) = await ReadIntegrityAsync().ConfigureAwait(false);
         if (problems.Count > 0)
         {
-            SetDamage(string.Join("; ", problems));
+            SetDamage(string.Join("; ", ListsNotReloaded() is { } notReloaded ? [.. problems, notReloaded] : problems));
             _damageSummary = summary;
             return true;
         }
@@ -431,13 +442,22 @@ public sealed partial class RedisCreditStore
     private string LoseNamespace(string what)
     {
         var damage = $"{what} (its data was flushed, lost or replaced since this host synced); no read from it is trusted to say a subject is not listed until the namespace is read anew";
-        if (_state is not null)
+        if (_state is { } state)
         {
+            // The lists it held must come back before "not listed" is trusted again: a namespace set up anew with
+            // only its catalog holds no entry at all (found from outside: every formerly listed subject was
+            // answered Clear from the moment the catalog was published again).
+            _listsToReload ??= [.. state.Generations.Keys];
             SetDamage(damage);
         }
 
         return damage;
     }
+
+    /// <summary>The lists this host knew before the namespace was lost that are not in Redis again yet, as damage; null when none.</summary>
+    private string? ListsNotReloaded() => _listsToReload is { Count: > 0 } missing
+        ? $"Namespace '{_options.Namespace}' was lost since this host first synced it, and list(s) {string.Join(", ", missing)}, which held entries then, have not been imported again: until each is (a replace import of its full export), no subject is answered 'not listed'"
+        : null;
 
     /// <summary><see cref="LoseNamespace"/> for a change sequence lower than the one this host applied.</summary>
     private string NamespaceWentBack(long applied, long sequence) =>

@@ -271,6 +271,40 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
+    public async Task NamespaceWipedThenOnlyItsCatalogPublished_StaysDegradedNamingTheListsToImport_UntilTheyAre()
+    {
+        // Found from outside: Redis came back empty, the operator ran `catalog publish` as the tool suggested, and
+        // from then on every formerly listed subject was answered Clear until the lists were imported again.
+        var (harness, store, _) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen }), TimeProvider.System);
+        await WipeNamespaceAsync(harness);
+        await DamageSeenAsync(store);
+
+        await PublishAgainAsync(harness, RedisHarness.Secret, import: false);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (store.Status.Damage?.Contains("have not been imported again", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains("list(s) debtors", store.Status.Damage, StringComparison.Ordinal);
+        var formerlyListed = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
+        Assert.True(formerlyListed.IsDegraded, "an empty namespace set up anew does not vouch for the subjects it listed");
+        Assert.Contains("debtors", formerlyListed.DegradedReason, StringComparison.Ordinal);
+
+        await using (var publisher = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace)))
+        {
+            await RecoveredAsync(store, (await publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace)).Sequence);
+        }
+
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[7], "procurement"))).Outcome);
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        Assert.False(clean.IsDegraded, clean.DegradedReason);
+    }
+
+    [Fact]
     public async Task NamespaceSetUpAgainWithAnotherSecret_IsDamage_AndTheFeedKeepsTryingUntilItIsRight()
     {
         // Found from outside: a secret mismatch at run time ended the change feed for good; only a restart helped.
