@@ -164,6 +164,7 @@ internal static partial class ReceiptCodec
 
         using (document)
         {
+            RefuseNonCanonicalEscapes(json);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -203,6 +204,57 @@ internal static partial class ReceiptCodec
                 Signature = Base64(String(values, "signature"), SignatureBytes, "signature"),
             };
         }
+    }
+
+    /// <summary>Refuses a JSON escape that <see cref="ToJson"/> would not write (<c>\u006c</c> for <c>l</c>, <c>\/</c>,
+    /// <c>\u0022</c> for <c>\"</c>, any escape in a property name): each value has one accepted spelling, the one
+    /// that was signed.</summary>
+    private static void RefuseNonCanonicalEscapes(string json)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        var property = "(none)";
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                property = reader.GetString()!;
+                if (reader.ValueIsEscaped)
+                {
+                    throw new FormatException($"The evidence receipt's property name '{property}' is written with a JSON escape; receipts spell property names plainly.");
+                }
+            }
+            else if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
+            {
+                string value;
+                try
+                {
+                    value = reader.GetString()!;
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new FormatException($"The evidence receipt's '{property}' holds an escape that is not text: {e.Message}", e);
+                }
+
+                var raw = reader.ValueSpan.ToArray(); // one contiguous buffer: never a sequence
+                if (!raw.AsSpan().SequenceEqual(CanonicalString(value)))
+                {
+                    throw new FormatException($"The evidence receipt's '{property}' is written with a JSON escape the receipt's own form does not use ('{Encoding.UTF8.GetString(raw)}'); only the canonical spelling, the one signed, is accepted.");
+                }
+            }
+        }
+    }
+
+    /// <summary>A string's JSON spelling as <see cref="ToJson"/> writes it, without the quotes.</summary>
+    private static byte[] CanonicalString(string value)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        var bytes = stream.ToArray();
+        return bytes[1..^1];
     }
 
     public static string ToCompact(EvidenceReceipt receipt)

@@ -282,6 +282,53 @@ public sealed class EvidenceReceiptTests
     }
 
     [Fact]
+    public async Task Parse_JsonEscapeOfAnOrdinaryCharacter_RefusedNamingTheField()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync());
+        var json = receipt.ToJson();
+        var cases = new Dictionary<string, string>
+        {
+            [json.Replace("\"scenario\":\"procurement.bid\"", "\"scenario\":\"\\u0070rocurement.bid\"", StringComparison.Ordinal)] = "'scenario' is written with a JSON escape",
+            [json.Replace("\"keyId\":\"2026-q1\"", "\"keyId\":\"2026\\u002dq1\"", StringComparison.Ordinal)] = "'keyId' is written with a JSON escape",
+            [json.Replace("京0105执", "\\u4eac0105执", StringComparison.Ordinal)] = "'entryIds' is written with a JSON escape",
+            [json.Replace("\"scenario\":", "\"\\u0073cenario\":", StringComparison.Ordinal)] = "property name 'scenario' is written with a JSON escape",
+        };
+
+        foreach (var (text, expected) in cases)
+        {
+            Assert.NotEqual(json, text);
+            var error = Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(text));
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Parse_EscapesTheWriterItselfUses_StillReadBack()
+    {
+        var receipt = Signer().Sign(await DecisionAsync());
+        var quoted = receipt with { EntryIds = ["debtors:a\"b\\c\nd"] };
+        var json = quoted.ToJson();
+
+        Assert.Equal(quoted, EvidenceReceipt.Parse(json));
+        Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("a\\\"b", "a\\u0022b", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData((byte)0)]
+    [InlineData((byte)0x41)]
+    public void Options_KeyOfOneRepeatedByte_RefusedAsNotRandom(byte value)
+    {
+        var key = Convert.ToBase64String(Enumerable.Repeat(value, 32).ToArray());
+
+        var error = Assert.Throws<OptionsValidationException>(() => new HmacEvidenceSigner(new EvidenceReceiptOptions { KeyId = "k", Key = key }));
+        var verification = Assert.Throws<OptionsValidationException>(() => Signer(older: ("old", key)));
+
+        Assert.Contains($"CreditCheck:EvidenceReceipts:Key is 32 bytes all 0x{value:x2}: not a random key; make one with openssl rand -base64 32.", error.Failures);
+        Assert.Contains("CreditCheck:EvidenceReceipts:VerificationKeys:old is 32 bytes all", verification.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_InvalidKeys_RefusedNamingEachOne()
     {
         var options = new EvidenceReceiptOptions { KeyId = "bad id", Key = Convert.ToBase64String(new byte[16]) };
