@@ -14,8 +14,9 @@ public interface IEvidenceSigner
 
     /// <summary>Checks that a receipt is well formed, that its key id is known, and that its signature
     /// matches every field. It does not look at whom or which transaction the receipt is about: a genuine
-    /// receipt of another supplier or another tender is valid here; check those with <see cref="IsAbout"/>
-    /// and <see cref="EvidenceReceipt.TransactionReference"/>.</summary>
+    /// receipt of another supplier or another tender is valid here. To check a receipt kept as evidence, use
+    /// <see cref="EvidenceSignerExtensions.Verify(IEvidenceSigner, EvidenceReceipt, ReceiptExpectation)"/>
+    /// (<c>signer.Verify(receipt, new ReceiptExpectation(subject) { TransactionReference = … })</c>).</summary>
     /// <param name="receipt">The receipt, e.g. from <see cref="EvidenceReceipt.Parse"/>.</param>
     /// <returns>Valid, or the problem and a message naming it. A valid receipt of a degraded decision is
     /// valid with <see cref="ReceiptVerification.IsDegraded"/> set and a message saying so.</returns>
@@ -38,7 +39,8 @@ public sealed record ReceiptVerification(ReceiptProblem Problem, string Message)
     /// <summary>A valid receipt (of a decision made on current data, or of format 1).</summary>
     public static ReceiptVerification Valid { get; } = new(ReceiptProblem.None, string.Empty);
 
-    /// <summary>Whether the receipt is intact and signed with a known key. Intact is not "decided on data": see <see cref="IsDegraded"/>.</summary>
+    /// <summary>Whether the receipt is intact and signed with a known key (and, when verified against a
+    /// <see cref="ReceiptExpectation"/>, about its subject and transaction). Intact is not "decided on data": see <see cref="IsDegraded"/>.</summary>
     public bool IsValid => Problem == ReceiptProblem.None;
 
     /// <summary>True when the receipt is valid and records a degraded decision (<see cref="EvidenceReceipt.IsDegraded"/>):
@@ -61,4 +63,12 @@ public enum ReceiptProblem
 
     /// <summary>A field is missing or not in its required form.</summary>
     MalformedField = 3,
+
+    /// <summary>The receipt is genuine but about another subject than the one expected
+    /// (<see cref="ReceiptExpectation.Subject"/>).</summary>
+    SubjectMismatch = 4,
+
+    /// <summary>The receipt is genuine but for another transaction than the one expected, or for none
+    /// (<see cref="ReceiptExpectation.TransactionReference"/>).</summary>
+    TransactionMismatch = 5,
 }

@@ -333,6 +333,60 @@ public sealed class EvidenceReceiptTests
     }
 
     [Fact]
+    public async Task VerifyWithExpectation_ReceiptOfAnotherSupplier_FailsNamingTheSubjectMismatch()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync(Subjects.Alibaba));
+
+        var plain = signer.Verify(receipt);
+        var filedUnderTencent = signer.Verify(receipt, new ReceiptExpectation(Subjects.Tencent));
+        var filedUnderAlibaba = signer.Verify(receipt, new ReceiptExpectation(Subjects.Alibaba));
+
+        Assert.True(plain.IsValid); // the plain call never looks at the subject
+        Assert.Equal(ReceiptProblem.SubjectMismatch, filedUnderTencent.Problem);
+        Assert.Contains($"not about {Subjects.Tencent.Masked}", filedUnderTencent.Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptVerification.Valid, filedUnderAlibaba);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(receipt with { Outcome = DecisionOutcome.Benefit }, new ReceiptExpectation(Subjects.Alibaba)).Problem);
+        Assert.Throws<ArgumentException>(() => new ReceiptExpectation(default));
+    }
+
+    [Fact]
+    public async Task VerifyWithExpectation_ClearReceiptOfTenderAFiledInTenderB_FailsNamingTheTransactions()
+    {
+        var signer = Signer();
+        var tenderA = signer.Sign(await DecisionAsync(Subjects.Alibaba, "ZB-2026-001"));
+        var noTransaction = signer.Sign(await DecisionAsync(Subjects.Alibaba, null));
+        var formatOne = EvidenceReceipt.Parse(FormatOneClearJson);
+        var old = Signer("2026-q1", KeyB, ("2025-q4", KeyA));
+
+        var inTenderA = signer.Verify(tenderA, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-001" });
+        var inTenderB = signer.Verify(tenderA, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-002" });
+        var none = signer.Verify(noTransaction, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-002" });
+        var oldFormat = old.Verify(formatOne, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-002" });
+
+        Assert.Equal(ReceiptVerification.Valid, inTenderA);
+        Assert.Equal((ReceiptProblem.TransactionMismatch, "The receipt is genuine but for transaction 'ZB-2026-001', not 'ZB-2026-002'."), (inTenderB.Problem, inTenderB.Message));
+        Assert.Equal(ReceiptProblem.TransactionMismatch, none.Problem);
+        Assert.Contains("names no transaction", none.Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptProblem.TransactionMismatch, oldFormat.Problem);
+        Assert.Contains("format 1, which records no transaction", oldFormat.Message, StringComparison.Ordinal);
+        Assert.True(old.Verify(formatOne, new ReceiptExpectation(Subjects.Alibaba)).IsValid);
+    }
+
+    [Fact]
+    public async Task VerifyWithExpectation_DegradedReceiptOfTheSubject_ValidAndStillSaysDegraded()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailOpen, "ZB-2026-001"));
+
+        var verification = ((IEvidenceSigner)signer).Verify(receipt, new ReceiptExpectation(Subjects.Tencent) { TransactionReference = "ZB-2026-001" });
+
+        Assert.True(verification.IsValid);
+        Assert.True(verification.IsDegraded);
+        Assert.Contains("degraded decision (path Policy)", verification.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_UnknownKeyIdOrMalformedField_SaysWhich()
     {
         var signer = Signer();
