@@ -46,6 +46,7 @@ internal static class CliApp
         root.Subcommands.Add(PlatformCommands.Create(context));
         root.Subcommands.Add(SupervisionCommand.Create(context));
         root.Subcommands.Add(CommitmentCommands.Create(context));
+        root.Subcommands.Add(ReceiptCommands.Create(context));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -4,14 +4,14 @@ namespace CreditCheck;
 
 /// <summary>
 /// Signed evidence of one decision: which check, about which subject (a keyed hash, never the plain
-/// identifier), in which scenario, with what outcome, from which list entries, on which catalog version
-/// and feed sequence, and when. Made by <see cref="IEvidenceSigner.Sign"/>; any change to any field
+/// identifier), for which transaction, in which scenario, with what outcome, whether it was degraded and by
+/// which path, from which list entries, on which catalog version and feed sequence, and when. Made by <see cref="IEvidenceSigner.Sign"/>; any change to any field
 /// makes <see cref="IEvidenceSigner.Verify"/> fail.
 /// </summary>
 /// <remarks>
 /// <para>Two forms: <see cref="ToJson"/> (a JSON object; whitespace and property order may change in
 /// storage, values may not) and <see cref="ToCompactString"/> (one URL-safe string,
-/// <c>ccr1.{payload}.{signature}</c>). Both parse back strictly: a value not in its one canonical form
+/// <c>ccr2.{payload}.{signature}</c>, or <c>ccr1.…</c> for a format-1 receipt). Both parse back strictly: a value not in its one canonical form
 /// is refused, so no altered byte goes unnoticed.</para>
 /// <para>Immutable; equal when every field is equal.</para>
 /// </remarks>
@@ -49,6 +49,27 @@ public sealed record EvidenceReceipt
     /// <summary>HMAC-SHA256 over a length-prefixed encoding of every other field, base64url.</summary>
     public required string Signature { get; init; }
 
+    /// <summary>The receipt format: <c>2</c> for receipts <see cref="IEvidenceSigner.Sign"/> makes now;
+    /// <c>1</c> for receipts signed before the format recorded <see cref="IsDegraded"/>, <see cref="Path"/>
+    /// and <see cref="TransactionReference"/> (they are null in it; such receipts still verify). Default 1,
+    /// so that a receipt built by hand without it is read as the first format.</summary>
+    public int FormatVersion { get; init; } = 1;
+
+    /// <summary>Whether the decision was degraded (<see cref="CreditDecision.IsDegraded"/>): made without current
+    /// data, by the unavailability policy or on last-known entries, so its outcome is not an answer of the lists
+    /// (a <c>FailOpen</c> <see cref="DecisionOutcome.Clear"/> says nothing of the subject). Null in a format-1
+    /// receipt, which does not record it.</summary>
+    public bool? IsDegraded { get; init; }
+
+    /// <summary>Which path produced the decision (<see cref="CreditDecision.Path"/>), e.g.
+    /// <see cref="DecisionPath.Policy"/> for an answer of the unavailability policy. Null in a format-1 receipt.</summary>
+    public DecisionPath? Path { get; init; }
+
+    /// <summary>The host's transaction reference (办件编号, 项目编号) the check was made for
+    /// (<see cref="CheckRequest.TransactionReference"/>), or null when none was given (and in a format-1 receipt).
+    /// Compare it with the transaction of the file the receipt is kept in.</summary>
+    public string? TransactionReference { get; init; }
+
     /// <summary>Reads a receipt from its JSON form.</summary>
     /// <param name="json">What <see cref="ToJson"/> wrote (whitespace and property order may differ).</param>
     /// <returns>The receipt; verify it with <see cref="IEvidenceSigner.Verify"/>.</returns>
@@ -65,7 +86,8 @@ public sealed record EvidenceReceipt
     /// <summary>The receipt as one JSON object, without whitespace.</summary>
     public string ToJson() => ReceiptCodec.ToJson(this);
 
-    /// <summary>The receipt as one URL-safe string: <c>ccr1.{base64url payload}.{base64url signature}</c>.</summary>
+    /// <summary>The receipt as one URL-safe string: <c>ccr2.{base64url payload}.{base64url signature}</c>
+    /// (<c>ccr1</c> for a format-1 receipt).</summary>
     /// <exception cref="FormatException">A field is malformed (a receipt built by hand).</exception>
     public string ToCompactString() => ReceiptCodec.ToCompact(this);
 
@@ -83,12 +105,16 @@ public sealed record EvidenceReceipt
         && CatalogVersion == other.CatalogVersion
         && Sequence == other.Sequence
         && EvaluatedAt.UtcTicks == other.EvaluatedAt.UtcTicks
-        && Signature == other.Signature;
+        && Signature == other.Signature
+        && FormatVersion == other.FormatVersion
+        && IsDegraded == other.IsDegraded
+        && Path == other.Path
+        && TransactionReference == other.TransactionReference;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(KeyId, CheckId, Signature);
 
-    /// <summary>The check, outcome and key id, for logs.</summary>
+    /// <summary>The check, outcome (marked degraded when it was) and key id, for logs.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"Receipt {CheckId} {Outcome} @ {Scenario} (key {KeyId})");
+        string.Create(CultureInfo.InvariantCulture, $"Receipt {CheckId} {Outcome}{(IsDegraded == true ? $" (degraded, {Path})" : "")} @ {Scenario} (key {KeyId})");
 }

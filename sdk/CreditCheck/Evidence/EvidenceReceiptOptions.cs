@@ -95,6 +95,12 @@ internal sealed class EvidenceReceiptOptionsValidator : IValidateOptions<Evidenc
             return null;
         }
 
+        if (bytes.AsSpan().IndexOfAnyExcept(bytes[0]) < 0)
+        {
+            failures.Add($"{Prefix}{name} is {bytes.Length} bytes all 0x{bytes[0]:x2}: not a random key; make one with openssl rand -base64 32.");
+            return null;
+        }
+
         return bytes;
     }
 }

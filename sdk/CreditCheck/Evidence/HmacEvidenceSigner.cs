@@ -49,6 +49,10 @@ public sealed class HmacEvidenceSigner : IEvidenceSigner
             Sequence = decision.Sequence,
             EvaluatedAt = decision.EvaluatedAt.ToUniversalTime(),
             Signature = ReceiptCodec.Encode(new byte[ReceiptCodec.SignatureBytes]),
+            FormatVersion = ReceiptCodec.CurrentVersion,
+            IsDegraded = decision.IsDegraded,
+            Path = decision.Path,
+            TransactionReference = decision.TransactionReference,
         };
         if (ReceiptCodec.Problem(unsigned) is { } problem)
         {
@@ -75,10 +79,19 @@ public sealed class HmacEvidenceSigner : IEvidenceSigner
 
         var expected = HMACSHA256.HashData(key, ReceiptCodec.Payload(receipt));
         var actual = ReceiptCodec.DecodeCanonical(receipt.Signature, ReceiptCodec.SignatureBytes)!;
-        return CryptographicOperations.FixedTimeEquals(expected, actual)
-            ? ReceiptVerification.Valid
-            : new ReceiptVerification(ReceiptProblem.BadSignature,
-                $"The signature does not match the receipt's fields under key '{receipt.KeyId}': the receipt was altered.");
+        if (!CryptographicOperations.FixedTimeEquals(expected, actual))
+        {
+            return new ReceiptVerification(ReceiptProblem.BadSignature,
+                $"The signature does not match the receipt's fields under key '{receipt.KeyId}': the receipt was altered (or signed with another key of that id).");
+        }
+
+        return receipt.IsDegraded == true
+            ? new ReceiptVerification(ReceiptProblem.None,
+                $"The receipt is genuine, but it records a degraded decision (path {receipt.Path}): made without current data, by the unavailability policy or on last-known entries, so its outcome {receipt.Outcome} is not an answer of the lists about the subject.")
+            {
+                IsDegraded = true,
+            }
+            : ReceiptVerification.Valid;
     }
 
     /// <inheritdoc/>

@@ -18,13 +18,23 @@ internal static partial class ReceiptCodec
 {
     public const int SubjectKeyBytes = 16;
     public const int SignatureBytes = 32;
-    private const string Tag = "creditcheck-receipt-v1";
-    private const string CompactPrefix = "ccr1";
+
+    /// <summary>The format <see cref="IEvidenceSigner.Sign"/> writes.</summary>
+    public const int CurrentVersion = 2;
     private const string TimeFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly string[] Properties =
+    private static readonly string[] PropertiesV1 =
         ["keyId", "checkId", "subjectKey", "scenario", "outcome", "entryIds", "catalogVersion", "sequence", "evaluatedAt", "signature"];
+
+    // Format 2 adds whether the decision was degraded, its path and the transaction; "version" tells it from format 1.
+    private static readonly string[] PropertiesV2 =
+        ["version", "keyId", "checkId", "subjectKey", "scenario", "outcome", "degraded", "path", "transactionReference", "entryIds", "catalogVersion", "sequence", "evaluatedAt", "signature"];
+
+    /// <summary>The payload's tag: a different one per format, so that no format's signature passes for another's.</summary>
+    private static string Tag(int version) => version == 1 ? "creditcheck-receipt-v1" : "creditcheck-receipt-v2";
+
+    private static string CompactPrefix(int version) => version == 1 ? "ccr1" : "ccr2";
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     public static partial Regex KeyIdPattern();
@@ -32,6 +42,26 @@ internal static partial class ReceiptCodec
     /// <summary>What is malformed in a receipt, or null: what <see cref="Payload"/> needs to be sound.</summary>
     public static string? Problem(EvidenceReceipt receipt)
     {
+        if (receipt.FormatVersion is not (1 or 2))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"formatVersion {receipt.FormatVersion} is not 1 or 2.");
+        }
+
+        if (receipt.FormatVersion == 1 && (receipt.IsDegraded is not null || receipt.Path is not null || receipt.TransactionReference is not null))
+        {
+            return "a format-1 receipt records no degraded, path or transactionReference; they must be null.";
+        }
+
+        if (receipt.FormatVersion == 2 && receipt.IsDegraded is null)
+        {
+            return "degraded is missing.";
+        }
+
+        if (receipt.FormatVersion == 2 && (receipt.Path is not { } path || !Enum.IsDefined(path)))
+        {
+            return $"path {(receipt.Path is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : "(missing)")} is not a defined path.";
+        }
+
         if (receipt.KeyId is null || !KeyIdPattern().IsMatch(receipt.KeyId))
         {
             return $"keyId '{receipt.KeyId}' must be 1-64 of A-Z, a-z, 0-9, '.', '_' and '-'.";
@@ -77,11 +107,12 @@ internal static partial class ReceiptCodec
             : null;
     }
 
-    /// <summary>The signed bytes: every field but the signature, each length-prefixed, after a tag.</summary>
+    /// <summary>The signed bytes: every field but the signature, each length-prefixed, after the format's tag;
+    /// format 2 appends the degraded flag, the path and the transaction (a presence byte, then the text).</summary>
     public static byte[] Payload(EvidenceReceipt receipt)
     {
         var buffer = new List<byte>(256);
-        WriteString(buffer, Tag);
+        WriteString(buffer, Tag(receipt.FormatVersion));
         WriteString(buffer, receipt.KeyId);
         Span<byte> guid = stackalloc byte[16];
         receipt.CheckId.TryWriteBytes(guid, bigEndian: true, out _);
@@ -98,6 +129,17 @@ internal static partial class ReceiptCodec
         WriteString(buffer, receipt.CatalogVersion);
         WriteLong(buffer, receipt.Sequence);
         WriteLong(buffer, receipt.EvaluatedAt.UtcTicks);
+        if (receipt.FormatVersion >= 2)
+        {
+            buffer.Add(receipt.IsDegraded == true ? (byte)1 : (byte)0);
+            WriteString(buffer, receipt.Path!.Value.ToString());
+            buffer.Add(receipt.TransactionReference is null ? (byte)0 : (byte)1);
+            if (receipt.TransactionReference is { } reference)
+            {
+                WriteString(buffer, reference);
+            }
+        }
+
         return [.. buffer];
     }
 
@@ -127,11 +169,23 @@ internal static partial class ReceiptCodec
         using (var writer = new Utf8JsonWriter(stream, WriterOptions))
         {
             writer.WriteStartObject();
+            if (receipt.FormatVersion >= 2)
+            {
+                writer.WriteNumber("version", receipt.FormatVersion);
+            }
+
             writer.WriteString("keyId", receipt.KeyId);
             writer.WriteString("checkId", receipt.CheckId.ToString("D"));
             writer.WriteString("subjectKey", receipt.SubjectKey);
             writer.WriteString("scenario", receipt.Scenario);
             writer.WriteString("outcome", receipt.Outcome.ToString());
+            if (receipt.FormatVersion >= 2)
+            {
+                writer.WriteBoolean("degraded", receipt.IsDegraded == true);
+                writer.WriteString("path", receipt.Path?.ToString());
+                writer.WriteString("transactionReference", receipt.TransactionReference);
+            }
+
             writer.WriteStartArray("entryIds");
             foreach (var id in receipt.EntryIds)
             {
@@ -164,18 +218,21 @@ internal static partial class ReceiptCodec
 
         using (document)
         {
+            RefuseNonCanonicalEscapes(json);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new FormatException($"The evidence receipt must be a JSON object; found {root.ValueKind}.");
             }
 
+            var version = root.TryGetProperty("version", out var versionValue) ? Version(versionValue) : 1;
+            var properties = version == 1 ? PropertiesV1 : PropertiesV2;
             var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
-                if (!Properties.Contains(property.Name, StringComparer.Ordinal))
+                if (!properties.Contains(property.Name, StringComparer.Ordinal))
                 {
-                    throw new FormatException($"The evidence receipt has an unknown property '{property.Name}'; expected {string.Join(", ", Properties)}.");
+                    throw new FormatException($"The evidence receipt (format {version}) has an unknown property '{property.Name}'; expected {string.Join(", ", properties)}.");
                 }
 
                 if (!values.TryAdd(property.Name, property.Value))
@@ -184,9 +241,9 @@ internal static partial class ReceiptCodec
                 }
             }
 
-            if (Properties.FirstOrDefault(p => !values.ContainsKey(p)) is { } missing)
+            if (properties.FirstOrDefault(p => !values.ContainsKey(p)) is { } missing)
             {
-                throw new FormatException($"The evidence receipt lacks '{missing}'.");
+                throw new FormatException($"The evidence receipt (format {version}) lacks '{missing}'.");
             }
 
             return new EvidenceReceipt
@@ -201,8 +258,63 @@ internal static partial class ReceiptCodec
                 Sequence = Sequence(values["sequence"]),
                 EvaluatedAt = Time(String(values, "evaluatedAt")),
                 Signature = Base64(String(values, "signature"), SignatureBytes, "signature"),
+                FormatVersion = version,
+                IsDegraded = version == 1 ? null : Boolean(values["degraded"], "degraded"),
+                Path = version == 1 ? null : Path(String(values, "path")),
+                TransactionReference = version == 1 ? null : NullableString(values["transactionReference"], "transactionReference"),
             };
         }
+    }
+
+    /// <summary>Refuses a JSON escape that <see cref="ToJson"/> would not write (<c>\u006c</c> for <c>l</c>, <c>\/</c>,
+    /// <c>\u0022</c> for <c>\"</c>, any escape in a property name): each value has one accepted spelling, the one
+    /// that was signed.</summary>
+    private static void RefuseNonCanonicalEscapes(string json)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        var property = "(none)";
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                property = reader.GetString()!;
+                if (reader.ValueIsEscaped)
+                {
+                    throw new FormatException($"The evidence receipt's property name '{property}' is written with a JSON escape; receipts spell property names plainly.");
+                }
+            }
+            else if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
+            {
+                string value;
+                try
+                {
+                    value = reader.GetString()!;
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new FormatException($"The evidence receipt's '{property}' holds an escape that is not text: {e.Message}", e);
+                }
+
+                var raw = reader.ValueSpan.ToArray(); // one contiguous buffer: never a sequence
+                if (!raw.AsSpan().SequenceEqual(CanonicalString(value)))
+                {
+                    throw new FormatException($"The evidence receipt's '{property}' is written with a JSON escape the receipt's own form does not use ('{Encoding.UTF8.GetString(raw)}'); only the canonical spelling, the one signed, is accepted.");
+                }
+            }
+        }
+    }
+
+    /// <summary>A string's JSON spelling as <see cref="ToJson"/> writes it, without the quotes.</summary>
+    private static byte[] CanonicalString(string value)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        var bytes = stream.ToArray();
+        return bytes[1..^1];
     }
 
     public static string ToCompact(EvidenceReceipt receipt)
@@ -212,24 +324,25 @@ internal static partial class ReceiptCodec
             throw new FormatException("The evidence receipt cannot be written compactly: " + problem);
         }
 
-        return CompactPrefix + "." + Encode(Payload(receipt)) + "." + receipt.Signature;
+        return CompactPrefix(receipt.FormatVersion) + "." + Encode(Payload(receipt)) + "." + receipt.Signature;
     }
 
     public static EvidenceReceipt ParseCompact(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split('.');
-        if (parts.Length != 3 || parts[0] != CompactPrefix)
+        var version = parts[0] == CompactPrefix(1) ? 1 : parts[0] == CompactPrefix(2) ? 2 : 0;
+        if (parts.Length != 3 || version == 0)
         {
-            throw new FormatException($"A compact evidence receipt is '{CompactPrefix}.{{payload}}.{{signature}}'; this one has {parts.Length} part(s) starting '{(parts[0].Length > 10 ? parts[0][..10] : parts[0])}'.");
+            throw new FormatException($"A compact evidence receipt is '{CompactPrefix(CurrentVersion)}.{{payload}}.{{signature}}' (or '{CompactPrefix(1)}.…' of format 1); this one has {parts.Length} part(s) starting '{(parts[0].Length > 10 ? parts[0][..10] : parts[0])}'.");
         }
 
         var payload = DecodeAnyCanonical(parts[1]) ?? throw new FormatException("The compact receipt's payload is not canonical base64url.");
         var signature = Base64(parts[2], SignatureBytes, "signature");
         var reader = new PayloadReader(payload);
-        if (reader.String("tag") != Tag)
+        if (reader.String("tag") != Tag(version))
         {
-            throw new FormatException($"The compact receipt's payload is not a '{Tag}' payload.");
+            throw new FormatException($"The compact receipt's payload is not a '{Tag(version)}' payload.");
         }
 
         var keyId = KeyId(reader.String("keyId"));
@@ -259,7 +372,7 @@ internal static partial class ReceiptCodec
             entries.Add(NonEmpty(reader.String("entryIds"), "entryIds"));
         }
 
-        var version = reader.String("catalogVersion");
+        var catalogVersion = reader.String("catalogVersion");
         var sequence = reader.Long("sequence");
         if (sequence < 0)
         {
@@ -272,6 +385,16 @@ internal static partial class ReceiptCodec
             throw new FormatException("The compact receipt's evaluatedAt is out of range.");
         }
 
+        bool? degraded = null;
+        DecisionPath? path = null;
+        string? transaction = null;
+        if (version >= 2)
+        {
+            degraded = reader.Flag("degraded");
+            path = Path(reader.String("path"));
+            transaction = reader.Flag("transactionReference") ? reader.String("transactionReference") : null;
+        }
+
         reader.End();
         return new EvidenceReceipt
         {
@@ -281,10 +404,14 @@ internal static partial class ReceiptCodec
             Scenario = scenario,
             Outcome = outcome,
             EntryIds = entries,
-            CatalogVersion = version,
+            CatalogVersion = catalogVersion,
             Sequence = sequence,
             EvaluatedAt = new DateTimeOffset(ticks, TimeSpan.Zero),
             Signature = signature,
+            FormatVersion = version,
+            IsDegraded = degraded,
+            Path = path,
+            TransactionReference = transaction,
         };
     }
 
@@ -346,6 +473,30 @@ internal static partial class ReceiptCodec
         return ids;
     }
 
+    private static int Version(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.GetRawText() == "2"
+            ? 2
+            : throw new FormatException($"The evidence receipt's version '{value.GetRawText()}' is not 2, the one format with a 'version' (format 1 has none).");
+
+    private static bool Boolean(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw new FormatException($"The evidence receipt's '{name}' must be true or false; found {value.ValueKind}."),
+    };
+
+    private static string? NullableString(JsonElement value, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => throw new FormatException($"The evidence receipt's '{name}' must be a string or null; found {value.ValueKind}."),
+    };
+
+    private static DecisionPath Path(string value) =>
+        Enum.GetNames<DecisionPath>().Contains(value, StringComparer.Ordinal)
+            ? Enum.Parse<DecisionPath>(value)
+            : throw new FormatException($"The evidence receipt's path '{value}' is not one of {string.Join(", ", Enum.GetNames<DecisionPath>())}.");
+
     private static long Sequence(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var sequence) && sequence >= 0
             && value.GetRawText() == sequence.ToString(CultureInfo.InvariantCulture)
@@ -400,6 +551,13 @@ internal static partial class ReceiptCodec
         }
 
         public int Int(string name) => BinaryPrimitives.ReadInt32BigEndian(Bytes(4, name));
+
+        public bool Flag(string name) => Bytes(1, name)[0] switch
+        {
+            0 => false,
+            1 => true,
+            var other => throw new FormatException($"The compact receipt's '{name}' flag is {other}, not 0 or 1."),
+        };
 
         public long Long(string name) => BinaryPrimitives.ReadInt64BigEndian(Bytes(8, name));
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NSubstitute;
 
 namespace CreditCheck.Tests.Evidence;
 
@@ -13,6 +14,13 @@ public sealed class EvidenceReceiptTests
 {
     private static readonly string KeyA = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
     private static readonly string KeyB = Convert.ToBase64String([.. Enumerable.Range(1, 48).Select(i => (byte)(i * 7))]);
+
+    // Receipts of format 1, as the signer wrote them before format 2 (key id 2025-q4, KeyA): a Denied one for
+    // Subjects.Tencent and a Clear one for Subjects.Alibaba.
+    private const string FormatOneDeniedJson = "{\"keyId\":\"2025-q4\",\"checkId\":\"01a200fb-5100-7396-ae42-7e7d2256cef9\",\"subjectKey\":\"8Sliy6NfuweF7g4cvP0LnQ\",\"scenario\":\"procurement.bid\",\"outcome\":\"Denied\",\"entryIds\":[\"debtors:e-1\"],\"catalogVersion\":\"test-1\",\"sequence\":1,\"evaluatedAt\":\"2026-11-22T02:00:00.0000000Z\",\"signature\":\"OcuJl3VIUiIF_o81vcRa67vdPa_QyHd1VHF4Ti_eEwA\"}";
+    private const string FormatOneDeniedCompact = "ccr1.AAAAFmNyZWRpdGNoZWNrLXJlY2VpcHQtdjEAAAAHMjAyNS1xNAGiAPtRAHOWrkJ-fSJWzvkAAAAQ8Sliy6NfuweF7g4cvP0LnQAAAA9wcm9jdXJlbWVudC5iaWQAAAAGRGVuaWVkAAAAAQAAAAtkZWJ0b3JzOmUtMQAAAAZ0ZXN0LTEAAAAAAAAAAQjfSDxQwZAA.OcuJl3VIUiIF_o81vcRa67vdPa_QyHd1VHF4Ti_eEwA";
+    private const string FormatOneClearJson = "{\"keyId\":\"2025-q4\",\"checkId\":\"01a200fb-5100-7b86-87b0-13dedbbd48a9\",\"subjectKey\":\"RJE7teudOa8ekUc0m1lXlw\",\"scenario\":\"procurement.bid\",\"outcome\":\"Clear\",\"entryIds\":[],\"catalogVersion\":\"test-1\",\"sequence\":1,\"evaluatedAt\":\"2026-11-22T02:00:00.0000000Z\",\"signature\":\"ugy_44UCgp4mkFE5Q7t2YHQaP9aYLtVEe7CRVrK-U78\"}";
+    private const string FormatOneClearCompact = "ccr1.AAAAFmNyZWRpdGNoZWNrLXJlY2VpcHQtdjEAAAAHMjAyNS1xNAGiAPtRAHuGh7AT3tu9SKkAAAAQRJE7teudOa8ekUc0m1lXlwAAAA9wcm9jdXJlbWVudC5iaWQAAAAFQ2xlYXIAAAAAAAAABnRlc3QtMQAAAAAAAAABCN9IPFDBkAA.ugy_44UCgp4mkFE5Q7t2YHQaP9aYLtVEe7CRVrK-U78";
 
     private static HmacEvidenceSigner Signer(string keyId = "2026-q1", string? key = null, params (string Id, string Key)[] older)
     {
@@ -27,7 +35,7 @@ public sealed class EvidenceReceiptTests
 
     /// <summary>A denied decision on two entries, one with a court case number (non-ASCII) as its id,
     /// evaluated at a time with a fraction of a second.</summary>
-    private static async Task<CreditDecision> DecisionAsync(SubjectId? subject = null)
+    private static async Task<CreditDecision> DecisionAsync(SubjectId? subject = null, string? transaction = "ZB-2026-001")
     {
         var harness = new CheckerHarness();
         var who = subject ?? Subjects.Tencent;
@@ -41,7 +49,18 @@ public sealed class EvidenceReceiptTests
             ValidUntil = CheckerHarness.Now.AddYears(1),
         }));
         harness.Time.Advance(TimeSpan.FromTicks(1_234_567));
-        return await harness.Checker.CheckAsync(new CheckRequest(who, "procurement.bid"));
+        return await harness.Checker.CheckAsync(new CheckRequest(who, "procurement.bid") { TransactionReference = transaction });
+    }
+
+    /// <summary>The policy's answer for Subjects.Tencent (listed or not, nobody knows) while the store is down
+    /// and has never delivered a catalog: catalog version "", sequence 0.</summary>
+    private static async Task<CreditDecision> StoreDownDecisionAsync(UnavailablePolicy policy, string? transaction = null)
+    {
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>())
+            .Returns(ValueTask.FromException<SubjectLookup>(new IOException("connection refused")));
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = policy }), new FakeTimeProvider(CheckerHarness.Now));
+        return await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement.bid") { TransactionReference = transaction });
     }
 
     private static bool Detected(IEvidenceSigner signer, Func<EvidenceReceipt> parse)
@@ -69,8 +88,114 @@ public sealed class EvidenceReceiptTests
         Assert.Equal((decision.CatalogVersion, decision.Sequence), (receipt.CatalogVersion, receipt.Sequence));
         Assert.Equal(decision.EvaluatedAt, receipt.EvaluatedAt);
         Assert.Equal(TimeSpan.Zero, receipt.EvaluatedAt.Offset);
+        Assert.Equal((2, false, DecisionPath.Embedded, "ZB-2026-001"), (receipt.FormatVersion, receipt.IsDegraded, receipt.Path, receipt.TransactionReference));
         Assert.True(signer.Verify(receipt).IsValid);
         Assert.Equal(ReceiptVerification.Valid, signer.Verify(receipt));
+    }
+
+    [Theory]
+    [InlineData(UnavailablePolicy.FailOpen, DecisionOutcome.Clear)]
+    [InlineData(UnavailablePolicy.FailClosed, DecisionOutcome.Review)]
+    public async Task Sign_DegradedPolicyDecision_ReceiptAndVerificationSayItWasDegraded(UnavailablePolicy policy, DecisionOutcome outcome)
+    {
+        var signer = Signer();
+        var decision = await StoreDownDecisionAsync(policy);
+        var onData = signer.Sign(await DecisionAsync());
+
+        var receipt = signer.Sign(decision);
+        var json = receipt.ToJson();
+        var verification = signer.Verify(EvidenceReceipt.Parse(json));
+
+        Assert.True(decision.IsDegraded);
+        Assert.Equal((outcome, "", 0L), (receipt.Outcome, receipt.CatalogVersion, receipt.Sequence));
+        Assert.Equal((true, DecisionPath.Policy), (receipt.IsDegraded, receipt.Path));
+        Assert.Contains("\"degraded\":true,\"path\":\"Policy\"", json, StringComparison.Ordinal);
+        Assert.True(verification.IsValid);
+        Assert.True(verification.IsDegraded);
+        Assert.Contains("degraded decision (path Policy)", verification.Message, StringComparison.Ordinal);
+        Assert.Contains($"outcome {outcome} is not an answer of the lists", verification.Message, StringComparison.Ordinal);
+        Assert.Contains("(degraded, Policy)", receipt.ToString(), StringComparison.Ordinal);
+        Assert.Equal(receipt, EvidenceReceipt.ParseCompact(receipt.ToCompactString()));
+        Assert.True(signer.Verify(EvidenceReceipt.ParseCompact(receipt.ToCompactString())).IsDegraded);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(receipt with { IsDegraded = false, Path = DecisionPath.Embedded }).Problem);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(EvidenceReceipt.Parse(json.Replace("\"degraded\":true", "\"degraded\":false", StringComparison.Ordinal))).Problem);
+        Assert.False(signer.Verify(onData).IsDegraded);
+        Assert.Contains("\"degraded\":false,\"path\":\"Embedded\"", onData.ToJson(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_RequestWithTransactionReference_ReceiptCarriesItSigned()
+    {
+        var signer = Signer();
+        var tenderA = signer.Sign(await DecisionAsync(Subjects.Alibaba, "ZB-2026-001"));
+        var none = signer.Sign(await DecisionAsync(Subjects.Alibaba, null));
+
+        Assert.Equal("ZB-2026-001", tenderA.TransactionReference);
+        Assert.Contains("\"transactionReference\":\"ZB-2026-001\"", tenderA.ToJson(), StringComparison.Ordinal);
+        Assert.Null(none.TransactionReference);
+        Assert.Contains("\"transactionReference\":null", none.ToJson(), StringComparison.Ordinal);
+        Assert.Equal(none, EvidenceReceipt.Parse(none.ToJson()));
+        Assert.Equal(none, EvidenceReceipt.ParseCompact(none.ToCompactString()));
+        Assert.Equal(tenderA, EvidenceReceipt.ParseCompact(tenderA.ToCompactString()));
+        Assert.True(signer.Verify(tenderA).IsValid);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(tenderA with { TransactionReference = "ZB-2026-002" }).Problem);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(tenderA with { TransactionReference = null }).Problem);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(none with { TransactionReference = "" }).Problem);
+    }
+
+    [Fact]
+    public void FormatOneReceipts_IssuedBeforeFormatTwo_StillParseAndVerifyAsBefore()
+    {
+        var signer = Signer("2026-q1", KeyB, ("2025-q4", KeyA));
+
+        foreach (var (json, compact) in new[] { (FormatOneDeniedJson, FormatOneDeniedCompact), (FormatOneClearJson, FormatOneClearCompact) })
+        {
+            var fromJson = EvidenceReceipt.Parse(json);
+            var fromCompact = EvidenceReceipt.ParseCompact(compact);
+
+            Assert.Equal(fromJson, fromCompact);
+            Assert.Equal((1, (bool?)null, (DecisionPath?)null, (string?)null), (fromJson.FormatVersion, fromJson.IsDegraded, fromJson.Path, fromJson.TransactionReference));
+            Assert.Equal(ReceiptVerification.Valid, signer.Verify(fromJson));
+            Assert.Equal(json, fromJson.ToJson());
+            Assert.Equal(compact, fromJson.ToCompactString());
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(FormatOneClearJson);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                var altered = (byte[])bytes.Clone();
+                altered[i] ^= (byte)(1 << bit);
+                var text = Encoding.UTF8.GetString(altered);
+                Assert.True(Detected(signer, () => EvidenceReceipt.Parse(text)), $"byte {i} bit {bit}: {text}");
+            }
+        }
+
+        Assert.True(signer.IsAbout(EvidenceReceipt.Parse(FormatOneDeniedJson), Subjects.Tencent));
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(EvidenceReceipt.Parse(FormatOneDeniedJson.Replace("\"Denied\"", "\"Clear\"", StringComparison.Ordinal))).Problem);
+    }
+
+    [Fact]
+    public async Task FormatTwoReceipt_PassedOffAsFormatOne_DoesNotVerify()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailOpen));
+        var json = receipt.ToJson();
+        var stripped = json.Replace("\"version\":2,", "", StringComparison.Ordinal)
+            .Replace("\"degraded\":true,\"path\":\"Policy\",\"transactionReference\":null,", "", StringComparison.Ordinal);
+
+        var asFormatOne = receipt with { FormatVersion = 1, IsDegraded = null, Path = null };
+
+        Assert.Equal(1, EvidenceReceipt.Parse(stripped).FormatVersion);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(EvidenceReceipt.Parse(stripped)).Problem);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(asFormatOne).Problem);
+        Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr1" + receipt.ToCompactString()[4..]));
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { FormatVersion = 1 }).Problem);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { FormatVersion = 3 }).Problem);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { Path = null }).Problem);
+        Assert.Contains("version '3' is not 2", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"version\":2", "\"version\":3", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+        Assert.Contains("lacks 'degraded'", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"degraded\":true,", "", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,7 +242,7 @@ public sealed class EvidenceReceiptTests
         var compact = receipt.ToCompactString();
         var back = EvidenceReceipt.ParseCompact(compact);
 
-        Assert.StartsWith("ccr1.", compact, StringComparison.Ordinal);
+        Assert.StartsWith("ccr2.", compact, StringComparison.Ordinal);
         Assert.Matches("^[A-Za-z0-9._-]+$", compact);
         Assert.Equal(receipt, back);
         Assert.True(signer.Verify(back).IsValid);
@@ -192,6 +317,10 @@ public sealed class EvidenceReceiptTests
             ["catalogVersion"] = receipt with { CatalogVersion = "test-2" },
             ["sequence"] = receipt with { Sequence = receipt.Sequence + 1 },
             ["evaluatedAt"] = receipt with { EvaluatedAt = receipt.EvaluatedAt.AddTicks(1) },
+            ["degraded"] = receipt with { IsDegraded = true },
+            ["path"] = receipt with { Path = DecisionPath.Store },
+            ["transactionReference"] = receipt with { TransactionReference = "ZB-2026-002" },
+            ["transactionReference removed"] = receipt with { TransactionReference = null },
             ["signature"] = receipt with { Signature = other.Signature },
         };
 
@@ -201,6 +330,60 @@ public sealed class EvidenceReceiptTests
             Assert.True(verification.Problem == ReceiptProblem.BadSignature, $"{field}: {verification}");
             Assert.Contains("the receipt was altered", verification.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task VerifyWithExpectation_ReceiptOfAnotherSupplier_FailsNamingTheSubjectMismatch()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync(Subjects.Alibaba));
+
+        var plain = signer.Verify(receipt);
+        var filedUnderTencent = signer.Verify(receipt, new ReceiptExpectation(Subjects.Tencent));
+        var filedUnderAlibaba = signer.Verify(receipt, new ReceiptExpectation(Subjects.Alibaba));
+
+        Assert.True(plain.IsValid); // the plain call never looks at the subject
+        Assert.Equal(ReceiptProblem.SubjectMismatch, filedUnderTencent.Problem);
+        Assert.Contains($"not about {Subjects.Tencent.Masked}", filedUnderTencent.Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptVerification.Valid, filedUnderAlibaba);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(receipt with { Outcome = DecisionOutcome.Benefit }, new ReceiptExpectation(Subjects.Alibaba)).Problem);
+        Assert.Throws<ArgumentException>(() => new ReceiptExpectation(default));
+    }
+
+    [Fact]
+    public async Task VerifyWithExpectation_ClearReceiptOfTenderAFiledInTenderB_FailsNamingTheTransactions()
+    {
+        var signer = Signer();
+        var tenderA = signer.Sign(await DecisionAsync(Subjects.Alibaba, "ZB-2026-001"));
+        var noTransaction = signer.Sign(await DecisionAsync(Subjects.Alibaba, null));
+        var formatOne = EvidenceReceipt.Parse(FormatOneClearJson);
+        var old = Signer("2026-q1", KeyB, ("2025-q4", KeyA));
+
+        var inTenderA = signer.Verify(tenderA, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-001" });
+        var inTenderB = signer.Verify(tenderA, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-002" });
+        var none = signer.Verify(noTransaction, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-002" });
+        var oldFormat = old.Verify(formatOne, new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-002" });
+
+        Assert.Equal(ReceiptVerification.Valid, inTenderA);
+        Assert.Equal((ReceiptProblem.TransactionMismatch, "The receipt is genuine but for transaction 'ZB-2026-001', not 'ZB-2026-002'."), (inTenderB.Problem, inTenderB.Message));
+        Assert.Equal(ReceiptProblem.TransactionMismatch, none.Problem);
+        Assert.Contains("names no transaction", none.Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptProblem.TransactionMismatch, oldFormat.Problem);
+        Assert.Contains("format 1, which records no transaction", oldFormat.Message, StringComparison.Ordinal);
+        Assert.True(old.Verify(formatOne, new ReceiptExpectation(Subjects.Alibaba)).IsValid);
+    }
+
+    [Fact]
+    public async Task VerifyWithExpectation_DegradedReceiptOfTheSubject_ValidAndStillSaysDegraded()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailOpen, "ZB-2026-001"));
+
+        var verification = ((IEvidenceSigner)signer).Verify(receipt, new ReceiptExpectation(Subjects.Tencent) { TransactionReference = "ZB-2026-001" });
+
+        Assert.True(verification.IsValid);
+        Assert.True(verification.IsDegraded);
+        Assert.Contains("degraded decision (path Policy)", verification.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -279,6 +462,53 @@ public sealed class EvidenceReceiptTests
 
         Assert.Contains("has 2 part(s)", Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr1.AAAA")).Message, StringComparison.Ordinal);
         Assert.Contains("cut short", Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr1.AAAA." + new string('A', 43))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_JsonEscapeOfAnOrdinaryCharacter_RefusedNamingTheField()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync());
+        var json = receipt.ToJson();
+        var cases = new Dictionary<string, string>
+        {
+            [json.Replace("\"scenario\":\"procurement.bid\"", "\"scenario\":\"\\u0070rocurement.bid\"", StringComparison.Ordinal)] = "'scenario' is written with a JSON escape",
+            [json.Replace("\"keyId\":\"2026-q1\"", "\"keyId\":\"2026\\u002dq1\"", StringComparison.Ordinal)] = "'keyId' is written with a JSON escape",
+            [json.Replace("京0105执", "\\u4eac0105执", StringComparison.Ordinal)] = "'entryIds' is written with a JSON escape",
+            [json.Replace("\"scenario\":", "\"\\u0073cenario\":", StringComparison.Ordinal)] = "property name 'scenario' is written with a JSON escape",
+        };
+
+        foreach (var (text, expected) in cases)
+        {
+            Assert.NotEqual(json, text);
+            var error = Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(text));
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Parse_EscapesTheWriterItselfUses_StillReadBack()
+    {
+        var receipt = Signer().Sign(await DecisionAsync());
+        var quoted = receipt with { EntryIds = ["debtors:a\"b\\c\nd"] };
+        var json = quoted.ToJson();
+
+        Assert.Equal(quoted, EvidenceReceipt.Parse(json));
+        Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("a\\\"b", "a\\u0022b", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData((byte)0)]
+    [InlineData((byte)0x41)]
+    public void Options_KeyOfOneRepeatedByte_RefusedAsNotRandom(byte value)
+    {
+        var key = Convert.ToBase64String(Enumerable.Repeat(value, 32).ToArray());
+
+        var error = Assert.Throws<OptionsValidationException>(() => new HmacEvidenceSigner(new EvidenceReceiptOptions { KeyId = "k", Key = key }));
+        var verification = Assert.Throws<OptionsValidationException>(() => Signer(older: ("old", key)));
+
+        Assert.Contains($"CreditCheck:EvidenceReceipts:Key is 32 bytes all 0x{value:x2}: not a random key; make one with openssl rand -base64 32.", error.Failures);
+        Assert.Contains("CreditCheck:EvidenceReceipts:VerificationKeys:old is 32 bytes all", verification.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,100 @@
+using CreditCheck.Stores;
+using CreditCheck.Tests.Support;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+
+namespace CreditCheck.Tests.Cli;
+
+/// <summary><c>creditcheck receipt verify</c>: an auditor checks a receipt without .NET.</summary>
+[Collection(CliTestGroup.Name)]
+public sealed class ReceiptCommandTests : IDisposable
+{
+    private static readonly string Key = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)(i * 3))]);
+    private readonly CliSession _cli = new(server: null);
+
+    public ReceiptCommandTests() => _cli.Environment["CREDITCHECK_RECEIPT_KEY"] = Key;
+
+    public void Dispose() => _cli.Dispose();
+
+    private static HmacEvidenceSigner Signer() => new(new EvidenceReceiptOptions { KeyId = "2026-q1", Key = Key });
+
+    private static async Task<EvidenceReceipt> ReceiptAsync(bool storeDown, string? transaction = "ZB-2026-001")
+    {
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(storeDown
+            ? ValueTask.FromException<SubjectLookup>(new IOException("connection refused"))
+            : new ValueTask<SubjectLookup>(new SubjectLookup(TestCatalog.Create(), [], [], LookupSource.Store, new StoreFreshness(7, CheckerHarness.Now))));
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen }), new FakeTimeProvider(CheckerHarness.Now));
+        return Signer().Sign(await checker.CheckAsync(new CheckRequest(Subjects.Alibaba, "procurement.bid") { TransactionReference = transaction }));
+    }
+
+    [Fact]
+    public async Task ReceiptVerify_GenuineReceipt_PrintsWhatItSaysChineseThenEnglishExit0()
+    {
+        var file = _cli.Write("r.json", (await ReceiptAsync(storeDown: false)).ToJson());
+
+        var result = await _cli.RunAsync("receipt", "verify", file, "--subject", Subjects.Alibaba.Value, "--transaction", "ZB-2026-001");
+
+        Assert.True(result.ExitCode == Exit.Ok, result.ToString());
+        Assert.Contains("核查结果 Clear（无限制，正常办理） — outcome Clear", result.Output, StringComparison.Ordinal);
+        Assert.Contains("降级：否（路径 Store） — degraded: no (path Store)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("办件编号 ZB-2026-001 — transaction ZB-2026-001", result.Output, StringComparison.Ordinal);
+        Assert.Contains("结论：回执有效 — verdict: the receipt verifies", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Subjects.Alibaba.Value, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReceiptVerify_DegradedCompactReceipt_VerifiesButSaysDegraded()
+    {
+        var file = _cli.Write("r.txt", (await ReceiptAsync(storeDown: true)).ToCompactString() + "\n");
+
+        var result = await _cli.RunAsync("receipt", "verify", file, "--json");
+
+        Assert.True(result.ExitCode == Exit.Ok, result.ToString());
+        Assert.True(result.Json["verifies"]!.GetValue<bool>());
+        Assert.True(result.Json["degraded"]!.GetValue<bool>());
+        Assert.Equal("Policy", result.Json["path"]!.GetValue<string>());
+        Assert.Contains("degraded decision", result.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(result.Json["subjectChecked"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ReceiptVerify_AlteredOtherSubjectOrOtherTransaction_Exit7NamingWhy()
+    {
+        var receipt = await ReceiptAsync(storeDown: false);
+        var altered = _cli.Write("altered.json", (receipt with { Outcome = DecisionOutcome.Benefit }).ToJson());
+        var genuine = _cli.Write("genuine.json", receipt.ToJson());
+
+        var tampered = await _cli.RunAsync("receipt", "verify", altered);
+        var otherSubject = await _cli.RunAsync("receipt", "verify", genuine, "--subject", Subjects.Tencent.Value);
+        var otherTender = await _cli.RunAsync("receipt", "verify", genuine, "--subject", Subjects.Alibaba.Value, "--transaction", "ZB-2026-002");
+
+        Assert.Equal(Exit.DataDamaged, tampered.ExitCode);
+        Assert.Contains("签名与回执内容不符", tampered.Output, StringComparison.Ordinal);
+        Assert.Contains("the receipt was altered", tampered.Output, StringComparison.Ordinal);
+        Assert.Equal(Exit.DataDamaged, otherSubject.ExitCode);
+        Assert.Contains("回执真实，但不是关于所核对主体的", otherSubject.Output, StringComparison.Ordinal);
+        Assert.Equal(Exit.DataDamaged, otherTender.ExitCode);
+        Assert.Contains("for transaction 'ZB-2026-001', not 'ZB-2026-002'", otherTender.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReceiptVerify_NoKeyBadKeyOrNotAReceipt_Exit2Or1()
+    {
+        var file = _cli.Write("r.json", (await ReceiptAsync(storeDown: false)).ToJson());
+        var notReceipt = _cli.Write("x.json", "{\"keyId\":\"k\"}");
+
+        _cli.Environment.Remove("CREDITCHECK_RECEIPT_KEY");
+        var noKey = await _cli.RunAsync("receipt", "verify", file);
+        var zeroKey = await _cli.RunAsync("receipt", "verify", file, "--key", Convert.ToBase64String(new byte[32]));
+        _cli.Environment["CREDITCHECK_RECEIPT_KEY"] = Key;
+        var bad = await _cli.RunAsync("receipt", "verify", notReceipt);
+
+        Assert.Equal(Exit.Usage, noKey.ExitCode);
+        Assert.Contains("CREDITCHECK_RECEIPT_KEY", noKey.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.InvalidInput, zeroKey.ExitCode);
+        Assert.Contains("not a random key", zeroKey.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.InvalidInput, bad.ExitCode);
+        Assert.Contains("不是有效的核查回执", bad.Error, StringComparison.Ordinal);
+    }
+}
