@@ -27,7 +27,8 @@ internal static class ExitCodes
     /// platform rejected or changes the SDK refused.</summary>
     public const int SomeLinesInvalid = 6;
 
-    /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list.</summary>
+    /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list;
+    /// <c>receipt verify</c> found a receipt that does not verify (altered, another key, subject or transaction).</summary>
     public const int DataDamaged = 7;
 
     /// <summary>A fault of the tool itself (please report it).</summary>
