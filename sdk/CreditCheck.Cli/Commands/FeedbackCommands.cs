@@ -30,7 +30,7 @@ internal static class FeedbackCommands
             };
             OutputFile.CheckFolder("--out", file);
 
-            var set = await FeedbackSource.ReadAsync(GlobalOptions.Settings(parse, context.Environment), period, ct);
+            var set = await FeedbackSource.ReadAsync(GlobalOptions.Settings(parse, context.Environment), period, context.Output.Error, ct);
             WarnSkipped(context, set);
             void Write(TextWriter writer)
             {

@@ -146,7 +146,7 @@ internal static class FeedbackReportCommand
 
         // The store over the file appends what is delivered to it (a repeated key is kept once).
         var data = GlobalOptions.Settings(parse, context.Environment).Data!;
-        var sink = MemoryFeedbackFile.Open(data);
+        var sink = MemoryFeedbackFile.Open(data, context.Output.Error);
         await using var feedback = new CreditFeedback(new FeedbackOptions(), sink, TimeProvider.System, null);
         var records = await feedback.ReportAsync(build(decision), cancellationToken);
         if (!await feedback.FlushAsync(DeliveryTimeout, cancellationToken))

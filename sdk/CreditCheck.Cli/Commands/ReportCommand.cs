@@ -34,7 +34,7 @@ internal static class ReportCommand
             var settings = GlobalOptions.Settings(parse, context.Environment);
             var catalog = await CatalogAsync(parse.GetValue(catalogFile), settings, ct);
 
-            var set = await FeedbackSource.ReadAsync(settings, period, ct);
+            var set = await FeedbackSource.ReadAsync(settings, period, context.Output.Error, ct);
             FeedbackCommands.WarnSkipped(context, set);
             var records = only is null ? set.Records : [.. set.Records.Where(r => string.Equals(r.Department?.Trim(), only, StringComparison.Ordinal))];
             var statistics = FeedbackStatistics.Compute(records);

@@ -14,7 +14,7 @@ internal sealed record FeedbackSet(string Source, IReadOnlyList<FeedbackRecord> 
 /// (through <see cref="RedisFeedbackReader"/>) or the memory store's <see cref="MemoryFeedbackFile"/>.</summary>
 internal static class FeedbackSource
 {
-    public static async Task<FeedbackSet> ReadAsync(StoreSettings settings, ReportPeriod period, CancellationToken cancellationToken)
+    public static async Task<FeedbackSet> ReadAsync(StoreSettings settings, ReportPeriod period, TextWriter warnings, CancellationToken cancellationToken)
     {
         switch (settings.Kind)
         {
@@ -25,7 +25,7 @@ internal static class FeedbackSource
                     throw new CliException(ExitCodes.InvalidInput, $"The data folder '{data.FullName}' does not exist.");
                 }
 
-                var store = MemoryFeedbackFile.Open(data);
+                var store = MemoryFeedbackFile.Open(data, warnings);
                 return new FeedbackSet($"memory store in {data.FullName}", await CollectAsync(store, period, cancellationToken).ConfigureAwait(false), 0);
 
             case "redis":

@@ -13,18 +13,16 @@ internal static class MemoryFeedbackFile
     public static string PathIn(DirectoryInfo data) => Path.Combine(data.FullName, MemoryOperatorStore.StateFolder, InMemoryFeedbackStore.FileName);
 
     /// <summary>The SDK's in-memory feedback store over the file (empty when there is no file): it reads the records
-    /// there, and appends those delivered to it.</summary>
-    /// <exception cref="CliException">A line is not a record: its file, line and reason (exit code invalid input).</exception>
-    public static InMemoryFeedbackStore Open(DirectoryInfo data)
+    /// there, and appends those delivered to it. What was wrong with the file (a torn last line cut off, a line that
+    /// is not a record passed over) is written to <paramref name="warnings"/>, in Chinese then English.</summary>
+    public static InMemoryFeedbackStore Open(DirectoryInfo data, TextWriter warnings)
     {
-        var path = PathIn(data);
-        try
+        var store = new InMemoryFeedbackStore(PathIn(data), int.MaxValue);
+        foreach (var problem in store.LoadProblems)
         {
-            return new InMemoryFeedbackStore(path, int.MaxValue);
+            warnings.WriteLine($"creditcheck: 警告：反馈文件中有损坏的行，已截去或跳过，其余记录照常读取 — warning: {problem}");
         }
-        catch (InvalidOperationException e)
-        {
-            throw new CliException(ExitCodes.InvalidInput, $"{path} 中有一行不是反馈记录", e.Message);
-        }
+
+        return store;
     }
 }

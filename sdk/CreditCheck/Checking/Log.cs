@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(1101, LogLevel.Information, "In-memory store loaded {Entries} entries from {Files} files in {Directory} (catalog {Version})", EventName = "InMemorySeeded")]
     public static partial void InMemorySeeded(ILogger logger, int entries, int files, string directory, string version);
+
+    [LoggerMessage(1102, LogLevel.Error, "In-memory feedback file: {Problem}", EventName = "InMemoryFeedbackFileDamaged")]
+    public static partial void FeedbackFileDamaged(ILogger logger, string problem);
 }

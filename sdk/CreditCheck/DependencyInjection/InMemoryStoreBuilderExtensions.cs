@@ -47,9 +47,22 @@ public static class InMemoryStoreBuilderExtensions
             StateFolder(sp), sp.GetRequiredService<TimeProvider>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ICommitmentStore>(sp => new InMemoryCommitmentStore(StateFolder(sp))));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, InMemoryStoreStartup>());
-        builder.Services.TryAddSingleton(sp => StateFolder(sp) is { } state
-            ? new InMemoryFeedbackStore(Path.Combine(state, InMemoryFeedbackStore.FileName))
-            : new InMemoryFeedbackStore());
+        builder.Services.TryAddSingleton(sp =>
+        {
+            if (StateFolder(sp) is not { } state)
+            {
+                return new InMemoryFeedbackStore();
+            }
+
+            var feedback = new InMemoryFeedbackStore(Path.Combine(state, InMemoryFeedbackStore.FileName));
+            var logger = (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<InMemoryFeedbackStore>();
+            foreach (var problem in feedback.LoadProblems)
+            {
+                Log.FeedbackFileDamaged(logger, problem);
+            }
+
+            return feedback;
+        });
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackSink>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IFeedbackReader>(sp => sp.GetRequiredService<InMemoryFeedbackStore>()));
         return builder;

@@ -23,9 +23,12 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
     /// <summary>A store that keeps its records in <paramref name="path"/> too (one JSON record per line, appended and
     /// flushed as they are delivered), starting from those already there: what <c>UseInMemory</c> with a data folder
     /// registers, and what a tool reads or writes that file with.</summary>
+    /// <remarks>A damaged file does not stop the start (found from outside: one torn line kept the service from
+    /// serving any check): a last line cut short by a crash mid-append — a write never acknowledged, which the
+    /// feedback queue delivers again — is cut off, and any other line that is not a record is passed over and left
+    /// in the file as it is. Both are named in <see cref="LoadProblems"/>.</remarks>
     /// <param name="path">The file; it need not exist yet.</param>
     /// <param name="capacity">How many records it keeps in memory; default 100,000.</param>
-    /// <exception cref="InvalidOperationException">A line of the file is not a record (named by file and line).</exception>
     public InMemoryFeedbackStore(string path, int capacity = 100_000)
         : this(capacity)
     {
@@ -36,6 +39,8 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
             return;
         }
 
+        var problems = new List<string>();
+        CutTornLastLine(path, problems);
         var line = 0;
         foreach (var text in File.ReadLines(path))
         {
@@ -45,10 +50,17 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
                 continue;
             }
 
-            var record = FeedbackJson.Deserialize(text, out var error)
-                ?? throw new InvalidOperationException($"{path}:{line}: not a feedback record ({error}); the feedback kept there cannot be loaded.");
-            Keep(record);
+            if (FeedbackJson.Deserialize(text, out var error) is { } record)
+            {
+                Keep(record);
+            }
+            else
+            {
+                problems.Add($"{path}:{line}: not a feedback record ({error}); passed over and left in the file");
+            }
         }
+
+        LoadProblems = problems;
     }
 
     /// <summary>Creates an empty store.</summary>
@@ -61,6 +73,9 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
 
     /// <summary>How many records it keeps at most.</summary>
     public int Capacity { get; }
+
+    /// <summary>What was wrong with the file when it was loaded (each naming the file and line), or empty.</summary>
+    public IReadOnlyList<string> LoadProblems { get; } = [];
 
     /// <summary>How many records it holds.</summary>
     public int Count
@@ -137,5 +152,51 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
             _keys.Remove(_records.Dequeue().Key);
             _evicted++;
         }
+    }
+
+    /// <summary>Cuts off a last line without its line break that is not a record (a crash mid-append); a whole record
+    /// that lacks only the line break gets one, so that the next append does not run into it.</summary>
+    private static void CutTornLastLine(string path, List<string> problems)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        if (file.Length == 0)
+        {
+            return;
+        }
+
+        file.Seek(-1, SeekOrigin.End);
+        if (file.ReadByte() == '\n')
+        {
+            return;
+        }
+
+        // The start of the last line: after the last line break, read backwards in pieces.
+        var start = 0L;
+        var piece = new byte[4096];
+        for (var end = file.Length; end > 0 && start == 0;)
+        {
+            var from = Math.Max(0, end - piece.Length);
+            file.Seek(from, SeekOrigin.Begin);
+            file.ReadExactly(piece, 0, (int)(end - from));
+            var at = Array.LastIndexOf(piece, (byte)'\n', (int)(end - from) - 1, (int)(end - from));
+            start = at >= 0 ? from + at + 1 : 0;
+            end = at >= 0 ? 0 : from;
+        }
+
+        var tail = new byte[file.Length - start];
+        file.Seek(start, SeekOrigin.Begin);
+        file.ReadExactly(tail);
+        if (FeedbackJson.Deserialize(System.Text.Encoding.UTF8.GetString(tail), out _) is not null)
+        {
+            file.Seek(0, SeekOrigin.End);
+            file.WriteByte((byte)'\n');
+        }
+        else
+        {
+            file.SetLength(start);
+            problems.Add($"{path}: its last line ({tail.Length} bytes, without a line break) was cut short, as by a crash while it was written; cut off (its delivery was never acknowledged)");
+        }
+
+        file.Flush(flushToDisk: true);
     }
 }

@@ -219,7 +219,7 @@ public sealed class FeedbackExportTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task Export_DamagedMemoryFeedbackLine_ExitsInvalidInputNamingFileAndLine()
+    public async Task Export_DamagedMemoryFeedbackLine_IsPassedOverWithAWarningNamingFileAndLine_TheRestExported()
     {
         using var cli = new CliSession(server: null);
         var data = Directory.CreateDirectory(cli.PathOf("data")).FullName;
@@ -227,10 +227,16 @@ public sealed class FeedbackExportTests(RedisFixture redis)
         var path = MemoryFeedbackFile.PathIn(new DirectoryInfo(data));
         File.AppendAllText(path, "\n{\"key\":\"x\",\"checkId\":\n");
 
-        var result = await cli.RunAsync("feedback", "export", "--since", Quarter, "--until", QuarterEnd, "--store", "memory", "--data", data);
+        var lines = File.ReadAllLines(path).Length;
 
-        Assert.Equal(Exit.InvalidInput, result.ExitCode);
+        // Found from outside: one damaged line kept every record from being read, and the service from starting.
+        var result = await cli.RunAsync("feedback", "export", "--since", Quarter, "--until", QuarterEnd, "--store", "memory", "--data", data, "--format", "json");
+
+        Assert.Equal(Exit.Ok, result.ExitCode);
         Assert.Contains("feedback.jsonl:4: not a feedback record", result.Error, StringComparison.Ordinal);
+        Assert.Contains("反馈文件中有损坏的行", result.Error, StringComparison.Ordinal);
+        Assert.NotEmpty(System.Text.Json.Nodes.JsonNode.Parse(result.Output)!.AsArray());
+        Assert.Equal(lines, File.ReadAllLines(path).Length); // left in the file as it is
     }
 
     [Fact]

@@ -75,6 +75,35 @@ public sealed class FeedbackRegistrationTests
     }
 
     [Fact]
+    public async Task FeedbackFile_ATornLastLineIsCutOff_ADamagedLineIsPassedOver_AndTheNextAppendIsWhole()
+    {
+        // Found from outside: a last line cut short by a crash mid-append (or one damaged line) kept the service on
+        // --data from starting at all.
+        using var folder = new TempFolder();
+        var path = System.IO.Path.Combine(folder.Path, InMemoryFeedbackStore.FileName);
+        var harness = await FeedbackData.HarnessAsync();
+        var feedback = FeedbackData.Create(new InMemoryFeedbackStore(path), FeedbackData.Fast(), time: harness.Time);
+        var records = await FeedbackData.ReportManyAsync(feedback, harness, 3);
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
+        await feedback.DisposeAsync();
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(records.Count, lines.Length);
+        File.WriteAllText(path, lines[0] + "\n" + "{\"damaged\": tru\n" + string.Join("\n", lines[1..]) + "\n" + lines[0][..40]);
+
+        var store = new InMemoryFeedbackStore(path);
+
+        Assert.Equal(records.Select(r => r.Key), store.Snapshot().Select(r => r.Key));
+        Assert.Collection(store.LoadProblems,
+            torn => Assert.Contains("cut short", torn, StringComparison.Ordinal),
+            damaged => Assert.Contains(":2: not a feedback record", damaged, StringComparison.Ordinal));
+        Assert.EndsWith("\n", File.ReadAllText(path), StringComparison.Ordinal);
+        await ((IFeedbackSink)store).WriteAsync([records[0] with { Key = "another-key" }], CancellationToken.None);
+        var reloaded = new InMemoryFeedbackStore(path);
+        Assert.Equal([.. records.Select(r => r.Key), "another-key"], reloaded.Snapshot().Select(r => r.Key));
+        Assert.Single(reloaded.LoadProblems); // the damaged line stays in the file, named again
+    }
+
+    [Fact]
     public async Task AddCreditCheck_Configuration_BindsFeedbackOptionsAndTheJournalIsReplayedAtStart()
     {
         using var folder = new TempFolder();
