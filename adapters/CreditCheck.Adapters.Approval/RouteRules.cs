@@ -260,7 +260,7 @@ internal static class RouteRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            if (AdapterText.Describe(entry, Label(party), "从严审核", unknownListConsequence: "需人工核查") is { } text)
+            if (DecisionReasons.Describe(entry, Label(party), "从严审核", unknownListConsequence: "需人工核查") is { } text)
             {
                 yield return new RouteReason(party, text, entry.List?.LegalBasis, null);
             }

@@ -103,7 +103,7 @@ internal static class QualificationRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            if (AdapterText.Describe(entry, bidder.Name, "需核查") is { } text)
+            if (DecisionReasons.Describe(entry, bidder.Name, "需核查") is { } text)
             {
                 yield return new BidderReason(text, entry.List?.LegalBasis);
             }

@@ -87,7 +87,7 @@ internal static class ScreeningRules
     {
         foreach (var entry in decision.MatchedEntries)
         {
-            if (AdapterText.Describe(entry, member.Name, "需人工核查") is { } text)
+            if (DecisionReasons.Describe(entry, member.Name, "需人工核查") is { } text)
             {
                 yield return new ScreeningReason(member.Name, text, entry.List?.LegalBasis);
             }

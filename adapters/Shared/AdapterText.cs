@@ -65,29 +65,6 @@ internal static class AdapterText
         return own.Count == 0 ? lists + "（本人未列入）" : lists;
     }
 
-    /// <summary>Why a matched entry matters, as <see cref="DecisionReasons.Describe"/> says it, except that a
-    /// person only linked through a listed enterprise is not said to be listed.</summary>
-    /// <param name="entry">The matched entry.</param>
-    /// <param name="subject">How the subject is named, e.g. <c>申请人</c>.</param>
-    /// <param name="consequence">What follows, e.g. <c>从严审核</c>.</param>
-    /// <param name="unknownListConsequence">What follows for a list the catalog lacks; null for <paramref name="consequence"/>.</param>
-    /// <returns>The sentence, or null for an entry that does not call for action.</returns>
-    public static string? Describe(MatchedEntry entry, string subject, string consequence, string? unknownListConsequence = null)
-    {
-        if (entry.IsRelatedPerson && entry.List is { } list && list.Category != Catalog.ListCategory.Reward && entry.State is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection)
-        {
-            var state = entry.State switch
-            {
-                EntryState.UnderObjection => "（异议处理中）",
-                EntryState.SuspendedByObjection => "（异议核查中）",
-                _ => string.Empty,
-            };
-            return $"{subject}{Lists([entry])}{state}，{consequence}";
-        }
-
-        return DecisionReasons.Describe(entry, subject, consequence, unknownListConsequence);
-    }
-
     /// <summary>Whether a red list (or a rating) earned a benefit: only then is a <see cref="DecisionOutcome.Benefit"/>
     /// 守信激励; otherwise the benefits are those for every subject without a 失信 record (告知承诺, 容缺受理),
     /// facilitation rather than a reward (the core's explanation words it the same way).</summary>

@@ -13,10 +13,26 @@ public static class DecisionReasons
     /// <param name="subject">How the subject is named in the sentence, e.g. <c>申请单位</c> or a bidder's name.</param>
     /// <param name="consequence">What follows for an entry in force or under objection, e.g. <c>从严审核</c>, <c>需人工核查</c>.</param>
     /// <param name="unknownListConsequence">What follows for an entry on a list the catalog lacks; null for <paramref name="consequence"/>.</param>
-    /// <returns>The sentence, e.g. <c>申请单位列入失信被执行人名单（异议处理中），从严审核</c>, or null.</returns>
+    /// <returns>The sentence, e.g. <c>申请单位列入失信被执行人名单（异议处理中），从严审核</c>, or, for a person only
+    /// linked through a listed enterprise, <c>申请人为列入失信被执行人名单的“某公司”的法定代表人（本人未列入），从严审核</c>;
+    /// or null.</returns>
     public static string? Describe(MatchedEntry entry, string subject, string consequence, string? unknownListConsequence = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
+
+        // Not "listed" himself (found from outside: a 法定代表人 was told he was on the list his enterprise is on).
+        if (entry.IsRelatedPerson && entry.Entry.RelatedTo is { } related && entry.List is { } list && list.Category != Catalog.ListCategory.Reward
+            && entry.State is EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection)
+        {
+            var state = entry.State switch
+            {
+                EntryState.UnderObjection => "（异议处理中）",
+                EntryState.SuspendedByObjection => "（异议核查中）",
+                _ => string.Empty,
+            };
+            return $"{subject}为列入{list.Name}的“{related.EnterpriseName}”的{RoleName(related.Role)}（本人未列入）{state}，{consequence}";
+        }
+
         return entry.State switch
         {
             EntryState.UnknownList => $"{subject}有名单“{entry.Entry.ListCode}”的记录，该名单不在当前目录中，{unknownListConsequence ?? consequence}",

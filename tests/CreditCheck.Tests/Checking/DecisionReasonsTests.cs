@@ -24,6 +24,20 @@ public sealed class DecisionReasonsTests
     }
 
     [Fact]
+    public async Task Describe_PersonOnlyLinkedThroughAListedEnterprise_IsNotSaidToBeListed()
+    {
+        // Found from outside: "法定代表人列入失信被执行人名单" for a person not on the list himself.
+        var harness = new CheckerHarness();
+        var related = new RelatedParty("示例失信建设工程有限公司", "9144030071526726XG", RelatedRole.LegalRepresentative);
+        await harness.ListAsync(Subjects.Person, "debtors", related: related);
+        var decision = await harness.CheckAsync(Subjects.Person, "public-service");
+
+        var text = DecisionReasons.Describe(Assert.Single(decision.MatchedEntries), "申请人", "从严审核");
+
+        Assert.Equal("申请人为列入失信被执行人名单的“示例失信建设工程有限公司”的法定代表人（本人未列入），从严审核", text);
+    }
+
+    [Fact]
     public void RoleName_EveryRole_AsTheRegulationsNameIt()
     {
         Assert.Equal(
