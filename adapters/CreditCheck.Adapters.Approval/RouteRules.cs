@@ -168,7 +168,7 @@ internal static class RouteRules
             // sector (found by review: "no record" beside the record on the page).
             var shown = b.Decisions.Any(d => d.Decision.MatchedEntries.Count > 0);
             b.Reasons.Insert(0, missing.Count > 0
-                ? new RouteReason(null, $"材料不全，缺少{Join(missing)}，补齐后按一般程序受理", basis)
+                ? new RouteReason(null, $"材料不全，缺少{Join(missing)}，补齐后按一般程序受理", null) // a rule of the procedure, not of credit: no credit basis cited (found from outside)
                 : record is { } r
                     ? new RouteReason(null, $"{r.Text}，本事项未适用限制措施，按一般程序办理，{r.Until}不适用告知承诺、容缺受理等便利措施", basis)
                     : shown

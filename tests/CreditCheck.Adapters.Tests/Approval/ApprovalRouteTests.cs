@@ -191,6 +191,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
 
         Assert.Equal(ApprovalRoute.Standard, result.Route);
         Assert.Equal("材料不全，缺少健康证明，补齐后按一般程序受理", result.Reasons[0].Text);
+        Assert.Null(result.Reasons[0].LegalBasis); // a rule of the procedure: the matter's credit basis is not its basis
         Assert.Contains(result.Reasons, r => r.Text == "信用目录未对申请人在本事项适用容缺受理");
         Assert.Equal("一般程序：缺少健康证明，补齐后受理。", result.Summary);
     }
