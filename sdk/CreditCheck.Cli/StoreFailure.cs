@@ -13,13 +13,20 @@ internal static class StoreFailure
     /// <summary>What failed, in a few words each.</summary>
     public static (string Chinese, string English) Cause(Exception e) => e switch
     {
-        RedisConnectionException c => ($"与 Redis 的连接中断（{c.FailureType}）", $"the connection to Redis broke ({c.FailureType})"),
+        RedisConnectionException c => ($"与 Redis {Server(c.Message)}的连接中断（{c.FailureType}）", $"the connection to Redis {Server(c.Message)}broke ({c.FailureType})"),
         RedisTimeoutException => ("Redis 未及时应答", "Redis did not answer in time"),
         TimeoutException t when t.Message.StartsWith("Redis did not answer", StringComparison.Ordinal) => ("Redis 在限定时间内未应答（连接中断或 Redis 停顿）", t.Message),
         TimeoutException => ("Redis 未及时应答", "Redis did not answer in time"),
         RedisServerException s => ($"Redis 拒绝了命令（{Brief(s.Message)}）", Brief(s.Message)),
         _ => ($"存储出错（{Brief(e.Message)}）", Brief(e.Message)),
     };
+
+    /// <summary>The server a client message names ("… on 127.0.0.1:6379/Interactive …"), with a trailing space; or nothing.</summary>
+    private static string Server(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @" on ([^\s/,]+:\d+)");
+        return match.Success ? match.Groups[1].Value + " " : "";
+    }
 
     /// <summary>The first line of the client's message, cut before its diagnostics.</summary>
     public static string Brief(string message)
@@ -69,8 +76,8 @@ internal static class StoreFailure
         catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
         {
             return (
-                "本次导入未提交；Redis 未应答，无法核对原有数据是否完好：请在 Redis 恢复后运行 creditcheck status 与 creditcheck verify，再重新导入",
-                "the import was not committed; Redis did not answer, so whether the data before is intact could not be checked: run 'creditcheck status' and 'creditcheck verify' once Redis is back, then import again");
+                "未导入任何数据（除非未获应答的正是提交本身）；Redis 未应答，无法核对原有数据是否完好：请在 Redis 恢复后运行 creditcheck status 与 creditcheck verify，再重新导入",
+                "nothing was imported (unless what went unanswered was the commit itself); Redis did not answer, so whether the data before is intact could not be checked: run 'creditcheck status' and 'creditcheck verify' once Redis is back, then import again");
         }
     }
 }

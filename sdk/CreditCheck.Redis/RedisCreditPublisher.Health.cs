@@ -8,7 +8,7 @@ namespace CreditCheck.Redis;
 public sealed partial class RedisCreditPublisher
 {
     /// <summary>Checks that the namespace's keys are there (its <c>meta</c>; once anything is published, its catalog and
-    /// sequence; once a list is imported, the lists' versions, generations, manifest and set) and reads the node's
+    /// sequence; once a list is written, the lists' versions, manifest and set) and reads the node's
     /// eviction facts (INFO <c>maxmemory_policy</c>, <c>evicted_keys</c>, against the last full verify). Keys that are
     /// missing were evicted under a <c>maxmemory-policy</c> that evicts them, deleted, or lost when Redis restarted
     /// without persistence.</summary>
@@ -36,6 +36,7 @@ public sealed partial class RedisCreditPublisher
                 0 => true,
                 1 or 2 => published,
                 3 => false, // the change log may be trimmed empty
+                5 => false, // a list only ever upserted has no generation yet
                 _ => listsWritten,
             };
             if (expected && !found[i])
