@@ -93,6 +93,11 @@ internal static class CliApp
             context.Output.Fail(e.ChineseMessage is { } chinese ? $"{chinese} — {e.Message}" : e.Message);
             return ExitCodes.Conflict;
         }
+        catch (RedisDataMissingException e)
+        {
+            context.Output.Fail($"{e.ChineseMessage} — {e.Message}");
+            return ExitCodes.DataDamaged;
+        }
         catch (SecretMismatchException e)
         {
             context.Output.Fail(e.Message);
@@ -100,7 +105,8 @@ internal static class CliApp
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            context.Output.Fail($"The store cannot be reached: {e.Message}");
+            var (chinese, english) = StoreFailure.Cause(e);
+            context.Output.Fail($"存储不可用：{chinese} — The store cannot be reached: {english}");
             return ExitCodes.StoreUnavailable;
         }
         catch (IOException e)

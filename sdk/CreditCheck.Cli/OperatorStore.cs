@@ -27,6 +27,12 @@ internal abstract class OperatorStore : IAsyncDisposable
     /// <summary>The check counts of the days <c>[from, until)</c> every host wrote.</summary>
     public abstract Task<IReadOnlyList<CheckCount>> ReadCountsAsync(DateOnly from, DateOnly until, CancellationToken cancellationToken);
 
+    /// <summary>The error for a store without a catalog: none published yet, or (Redis) its key missing.</summary>
+    public virtual Task<CliException> NoCatalogAsync(CancellationToken cancellationToken) => Task.FromResult(new CliException(
+        ExitCodes.InvalidInput,
+        $"{Description} 中没有发布目录；请先运行 creditcheck catalog publish",
+        $"No catalog is published in {Description}; run 'creditcheck catalog publish' first."));
+
     /// <summary>Keeps what was changed (the memory store writes its folder; Redis already has it).</summary>
     public virtual Task SaveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -74,7 +80,8 @@ internal sealed record StoreReport(
     long? FilterBytes,
     long? FeedLag,
     IReadOnlyDictionary<string, string?>? Damage = null,
-    IReadOnlyList<string>? NotPermitted = null);
+    IReadOnlyList<string>? NotPermitted = null,
+    RedisNamespaceHealth? Health = null);
 
 internal sealed class RedisOperatorStore : OperatorStore
 {
@@ -254,6 +261,39 @@ internal sealed class RedisOperatorStore : OperatorStore
 
     public override Task<CreditCatalog?> GetCatalogAsync(CancellationToken cancellationToken) => _publisher.GetCatalogAsync(cancellationToken);
 
+    public override async Task<CliException> NoCatalogAsync(CancellationToken cancellationToken) =>
+        await HealthAsync(cancellationToken).ConfigureAwait(false) is { CatalogMissing: true } health
+            ? CatalogMissing(health)
+            : await base.NoCatalogAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The namespace's keys and Redis's eviction facts; null when Redis refuses the reads (NOPERM).</summary>
+    private async Task<RedisNamespaceHealth?> HealthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _publisher.CheckNamespaceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOPERM", StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The catalog key is gone while the namespace holds lists: data damage, not a new namespace.</summary>
+    private CliException CatalogMissing(RedisNamespaceHealth health)
+    {
+        var cause = health.MayEvict ? $"被 Redis 淘汰（{health.EvictionFacts}）或被删除" : $"被删除（{health.EvictionFacts}）";
+        var causeEnglish = health.MayEvict ? $"evicted by Redis ({health.EvictionFacts}) or deleted" : $"deleted ({health.EvictionFacts})";
+        return new CliException(
+            ExitCodes.DataDamaged,
+            $"{Description} 中已有名单数据，但目录键 {KeyOf("catalog")} 缺失（{cause}）；其他键也可能缺失。请运行 creditcheck verify，"
+                + (health.MayEvict ? "将 maxmemory-policy 设为 noeviction，" : "") + "重新发布目录（creditcheck catalog publish）并以 --mode replace 重新导入受损名单",
+            $"{Description} holds lists but its catalog key {KeyOf("catalog")} is missing ({causeEnglish}); other keys may be missing too. Run 'creditcheck verify', "
+                + (health.MayEvict ? "set maxmemory-policy noeviction, " : "") + "publish the catalog again (creditcheck catalog publish) and import the damaged lists again with --mode replace.");
+    }
+
+    private string KeyOf(string name) => $"cc:{{{_options.Namespace}}}:{name}";
+
     public override async Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken)
     {
         if (_reader is null)
@@ -262,7 +302,14 @@ internal sealed class RedisOperatorStore : OperatorStore
             await _reader.StartAsync(cancellationToken).ConfigureAwait(false);
             if (!_reader.Status.IsSynchronized)
             {
-                throw new CliException(ExitCodes.StoreUnavailable, $"Could not synchronize with {Description}: {_reader.Status.LastError}");
+                // A namespace whose catalog key went missing (evicted, deleted) is not a new one: said so, not "publish one".
+                if (await HealthAsync(cancellationToken).ConfigureAwait(false) is { CatalogMissing: true } health)
+                {
+                    throw CatalogMissing(health);
+                }
+
+                var error = StoreFailure.Brief(_reader.Status.LastError ?? "unknown");
+                throw new CliException(ExitCodes.StoreUnavailable, $"无法与 {Description} 同步：{error}", $"Could not synchronize with {Description}: {error}");
             }
         }
 
@@ -305,7 +352,10 @@ internal sealed class RedisOperatorStore : OperatorStore
         // Each list checked in full against its manifest: a damaged one is named with its keys.
         var damage = await Permitted<IReadOnlyDictionary<string, string?>?>(
             async () => await _publisher.CheckListsAsync(cancellationToken).ConfigureAwait(false), null, "list integrity").ConfigureAwait(false);
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted);
+        // The namespace's own keys and Redis's evictions: an evicted entry hash leaves every list looking whole.
+        var health = await Permitted<RedisNamespaceHealth?>(
+            async () => await _publisher.CheckNamespaceAsync(cancellationToken).ConfigureAwait(false), null, "namespace keys and evictions").ConfigureAwait(false);
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health);
 
         async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)
         {

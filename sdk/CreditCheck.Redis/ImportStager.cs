@@ -40,6 +40,7 @@ internal sealed class ImportStager
     private readonly byte[] _listBytes;
     private readonly byte[] _generationBytes;
     private readonly byte[] _entriesPrefix;
+    private readonly ReplyDeadline _deadline;
     private readonly SeenFilter _seen = new();
     private readonly Queue<PendingChunk> _pending = new(); // handed over, not yet staged; locked
     private Task _staged = Task.CompletedTask;
@@ -47,9 +48,11 @@ internal sealed class ImportStager
     private Task _written = Task.CompletedTask; // the last staged chunk's writes
     private Staged? _previous; // the last staged chunk and the entries it staged, until the next is decided
     private FilterChecksum _prints;
+    private int _restored;
 
-    private ImportStager(RedisConnection connection, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease)
+    private ImportStager(RedisConnection connection, string list, string generation, bool replace, bool hasCommitted, string token, TimeSpan lease, ReplyDeadline deadline)
     {
+        _deadline = deadline;
         _connection = connection;
         _list = list;
         _generation = generation;
@@ -72,8 +75,9 @@ internal sealed class ImportStager
         bool hasCommitted,
         string token,
         TimeSpan lease,
+        ReplyDeadline deadline,
         FilterChecksum copied) =>
-        new(connection, list, generation, replace, hasCommitted, token, lease) { _prints = copied };
+        new(connection, list, generation, replace, hasCommitted, token, lease, deadline) { _prints = copied };
 
     /// <summary>The count and checksum of the staged fingerprints (those copied from the committed list in
     /// merge mode, and every one this import appended), for the list's manifest. Read after
@@ -85,6 +89,10 @@ internal sealed class ImportStager
     /// names them. Set when they may be missing (a verify found some, or Redis evicted keys), since it costs a
     /// write per unchanged entry.</summary>
     public bool RestoreUnchanged { get; set; }
+
+    /// <summary>How many unchanged entries <see cref="RestoreUnchanged"/> wrote back that were missing (their field
+    /// was new to the subject's entry hash). Read after <see cref="FinishAsync"/>.</summary>
+    public int Restored => Volatile.Read(ref _restored);
 
     /// <summary>Encodes the chunk on the thread pool and stages it after the previous one.</summary>
     public Task<ChunkOutcome> Stage(List<ListRecord> records)
@@ -116,7 +124,7 @@ internal sealed class ImportStager
     /// <summary>Waits until every chunk is staged and every write acknowledged.</summary>
     public async Task FinishAsync()
     {
-        await _staged.ConfigureAwait(false);
+        await new ReplyDeadline(_deadline.Bound * 2).WithinAsync(_staged, "the staging of a chunk").ConfigureAwait(false);
         await _writtenBefore.ConfigureAwait(false);
         await _written.ConfigureAwait(false);
         _previous?.Chunk.Dispose();
@@ -126,12 +134,14 @@ internal sealed class ImportStager
     /// <summary>After a failure: waits for the chunks handed over and for the replies to every write
     /// sent. Returns false when a write failed on the connection (it may or may not have run), so the
     /// caller leaves the staging for the next import to collect rather than racing late writes.</summary>
+    /// <remarks>Bounded like every wait of the import (<see cref="ReplyDeadline"/>): a chunk or write still unanswered
+    /// then counts as a failed write.</remarks>
     public async Task<bool> SettleAsync()
     {
-        await Task.WhenAny(_staged).ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_writtenBefore, _written).ConfigureAwait(false);
+            await _deadline.WithinAsync(Task.WhenAny(_staged), "the chunks handed over").ConfigureAwait(false);
+            await _deadline.WithinAsync(Task.WhenAll(_writtenBefore, _written), "the writes sent").ConfigureAwait(false);
             return true;
         }
         catch (Exception e) when (e is RedisServerException)
@@ -273,8 +283,13 @@ internal sealed class ImportStager
         var committed = names is null ? null : batch.HashGetAsync(Keys.ListIndex(_list), names);
         var staged = maybeStaged.Count > 0 ? batch.HashGetAsync(Keys.StagedIndex(_list), [.. maybeStaged.Select(i => names?[i] ?? Name(chunk, i))]) : null;
         batch.Execute();
-        var owned = (long)await renew.ConfigureAwait(false) == 1;
-        return new Reads(owned, names, committed is null ? null : await committed.ConfigureAwait(false), staged is null ? [] : await staged.ConfigureAwait(false), maybeStaged);
+        var owned = (long)await _deadline.WithinAsync(renew, "the renewal of the import's lock").ConfigureAwait(false) == 1;
+        return new Reads(
+            owned,
+            names,
+            committed is null ? null : await _deadline.WithinAsync(committed, "a chunk's read of the list's index").ConfigureAwait(false),
+            staged is null ? [] : await _deadline.WithinAsync(staged, "a chunk's read of the staged index").ConfigureAwait(false),
+            maybeStaged);
     }
 
     /// <summary>A record's field in the list's index: storage key and entry id.</summary>
@@ -312,6 +327,7 @@ internal sealed class ImportStager
         }
 
         var garbage = new List<RedisValue>();
+        List<Task<bool>>? restores = null;
         for (var i = 0; i < count; i++)
         {
             if (decisions[i].Outcome is Outcome.Added or Outcome.Updated)
@@ -327,10 +343,13 @@ internal sealed class ImportStager
             }
             else if (decisions[i].Outcome == Outcome.Unchanged && RestoreUnchanged)
             {
-                tasks.Add(batch.HashSetAsync(
+                // HSET answers true for a field it created: an entry that was missing, now restored.
+                var restore = batch.HashSetAsync(
                     EntriesKey(chunk.Key(i)),
                     Join(_listBytes, chunk.EntryId(i), GenerationOf(Bytes(committed![decisions[i].Committed]))),
-                    chunk.Json(i).ToArray()));
+                    chunk.Json(i).ToArray());
+                tasks.Add(restore);
+                (restores ??= []).Add(restore);
             }
         }
 
@@ -352,7 +371,17 @@ internal sealed class ImportStager
         }
 
         batch.Execute();
-        return tasks.Count == 0 ? Task.CompletedTask : RepliesOf(tasks);
+        return tasks.Count == 0 ? Task.CompletedTask : WrittenAsync(tasks, restores);
+    }
+
+    /// <summary>The chunk's write replies (<see cref="RepliesOf"/>), bounded; then counts the entries restored.</summary>
+    private async Task WrittenAsync(List<Task> tasks, List<Task<bool>>? restores)
+    {
+        await _deadline.WithinAsync(RepliesOf(tasks), "a chunk's writes").ConfigureAwait(false);
+        if (restores is not null)
+        {
+            Interlocked.Add(ref _restored, restores.Count(t => t.Result));
+        }
     }
 
     /// <summary>Completes when every write has its reply, and fails with the first refused one. Replies come

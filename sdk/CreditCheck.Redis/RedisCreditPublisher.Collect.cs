@@ -26,9 +26,11 @@ public sealed partial class RedisCreditPublisher
             }
 
             // UNLINK frees a big staged index in the background instead of blocking Redis.
-            await _connection.Database.ExecuteAsync("UNLINK", Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode), Keys.Prefix + "stage:gen:" + listCode).ConfigureAwait(false);
+            await ImportDeadline.WithinAsync(
+                _connection.Database.ExecuteAsync("UNLINK", Keys.StagedIndex(listCode), Keys.StagedFingerprints(listCode), Keys.StagedGarbage(listCode), Keys.StagedRemovals(listCode), Keys.Prefix + "stage:gen:" + listCode),
+                "the discard of the staging").ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // Staged data is invisible; the next import of the list collects it.
             Log.DiscardFailed(_logger, e, listCode);
@@ -41,7 +43,7 @@ public sealed partial class RedisCreditPublisher
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
-            cursor = (string)(await Run(RedisScripts.CollectStaged, listCode, cursor).ConfigureAwait(false))!;
+            cursor = (string)(await ImportDeadline.WithinAsync(Run(RedisScripts.CollectStaged, listCode, cursor), "a page of the collection of staged entries").ConfigureAwait(false))!;
         }
         while (cursor != "0");
     }
@@ -51,7 +53,7 @@ public sealed partial class RedisCreditPublisher
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var remaining = (long)await _connection.EvaluateAsync(RedisScripts.Collect, [Keys.Sequence], [Prefix, source, 1000]).ConfigureAwait(false);
+            var remaining = (long)await ImportDeadline.WithinAsync(_connection.EvaluateAsync(RedisScripts.Collect, [Keys.Sequence], [Prefix, source, 1000]), "a page of the collection of superseded entries").ConfigureAwait(false);
             if (remaining == 0)
             {
                 return;

@@ -39,7 +39,8 @@ public sealed partial class RedisCreditPublisher
     {
         ArgumentException.ThrowIfNullOrEmpty(listCode);
         ArgumentNullException.ThrowIfNull(records);
-        var catalog = await RequireCatalogAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = ImportDeadline;
+        var catalog = await deadline.WithinAsync(RequireCatalogAsync(cancellationToken), "the read of the catalog").ConfigureAwait(false);
         if (catalog.FindList(listCode) is null)
         {
             throw new ListEntryException($"List '{listCode}' is not in catalog {catalog.Version}.");
@@ -47,7 +48,7 @@ public sealed partial class RedisCreditPublisher
 
         var token = Guid.NewGuid().ToString("N");
         var lockKey = Keys.ImportLock(listCode);
-        if (!await _connection.Database.LockTakeAsync(lockKey, token, LockLease).ConfigureAwait(false))
+        if (!await deadline.WithinAsync(_connection.Database.LockTakeAsync(lockKey, token, LockLease), "the taking of the import's lock").ConfigureAwait(false))
         {
             throw new ImportConflictException(
                 $"Another import of list '{listCode}' is running in namespace '{Keys.Namespace}', or one that failed or was killed still holds its lock, which lapses within {LockLease.TotalSeconds:F0} s; nothing was imported. Run the import again then.")
@@ -60,6 +61,17 @@ public sealed partial class RedisCreditPublisher
         {
             await CollectLeftoversAsync(listCode, cancellationToken).ConfigureAwait(false);
             return await ImportLockedAsync(listCode, records, mode, catalog, token, monitor, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImportConflictException e)
+        {
+            // A lost lock or a list version that changed is what another writer does, and also what a namespace whose
+            // keys were evicted, deleted or lost in a restart looks like: told apart here.
+            if (await MissingDataAsync(deadline, e).ConfigureAwait(false) is { } missing)
+            {
+                throw missing;
+            }
+
+            throw;
         }
         finally
         {
@@ -78,7 +90,8 @@ public sealed partial class RedisCreditPublisher
         CancellationToken cancellationToken)
     {
         var modeText = mode == ImportMode.Replace ? "replace" : "merge";
-        var begin = (RedisResult[])(await Run(RedisScripts.BeginStage, listCode, modeText).ConfigureAwait(false))!;
+        var deadline = ImportDeadline;
+        var begin = (RedisResult[])(await deadline.WithinAsync(Run(RedisScripts.BeginStage, listCode, modeText), "the start of the staging").ConfigureAwait(false))!;
         var expectedVersion = (string)begin[0]!;
         var generation = (string)begin[1]!;
         var committed = false;
@@ -86,8 +99,9 @@ public sealed partial class RedisCreditPublisher
         var inFlight = new Queue<StagedChunk>();
         var counts = new ImportCounts();
         var copied = new FilterChecksum((long)begin[3], (uint)(long)begin[4], (uint)(long)begin[5]);
-        var stager = ImportStager.Open(_connection, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, copied);
-        stager.RestoreUnchanged = mode == ImportMode.Replace && (int)begin[2] == 1 && await EntriesMayBeMissingAsync(listCode).ConfigureAwait(false);
+        var stager = ImportStager.Open(_connection, listCode, generation, mode == ImportMode.Replace, hasCommitted: (int)begin[2] == 1, token, LockLease, deadline, copied);
+        stager.RestoreUnchanged = mode == ImportMode.Replace && (int)begin[2] == 1
+            && await deadline.WithinAsync(EntriesMayBeMissingAsync(listCode), "the read of the eviction facts").ConfigureAwait(false);
         try
         {
             // A pipeline: a thread of its own reads and checks the records (the source may block on a
@@ -105,22 +119,27 @@ public sealed partial class RedisCreditPublisher
 
             // Committed entries the file did not mention: kept (merge) or removed (replace). None when
             // every committed entry was staged again, as in a re-import; then the scan is skipped.
-            var removed = await _connection.Database.HashLengthAsync(Keys.ListIndex(listCode)).ConfigureAwait(false) > counts.Updated + counts.Unchanged
+            var removed = await deadline.WithinAsync(_connection.Database.HashLengthAsync(Keys.ListIndex(listCode)), "the length of the list's index").ConfigureAwait(false) > counts.Updated + counts.Unchanged
                 ? await SweepAsync(listCode, modeText, cancellationToken).ConfigureAwait(false)
                 : 0;
             // An import that changed nothing still commits when the list is damaged (its filter source or
             // index deleted, evicted or altered): in replace mode the staged fingerprints and index are whole.
             // Checked only then, since it reads the list's fingerprints whole.
             var unchanged = counts.Added + counts.Updated + removed == 0;
-            var damage = unchanged && mode == ImportMode.Replace ? await CheckListAsync(listCode).ConfigureAwait(false) : null;
+            var damage = unchanged && mode == ImportMode.Replace ? await deadline.WithinAsync(CheckListAsync(listCode), "the check of the list").ConfigureAwait(false) : null;
             if (unchanged && damage is null)
             {
                 nothingStaged = true;
-                return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await GetSequenceAsync(CancellationToken.None).ConfigureAwait(false));
+                return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await deadline.WithinAsync(GetSequenceAsync(CancellationToken.None), "the read of the sequence").ConfigureAwait(false))
+                {
+                    Restored = stager.Restored,
+                };
             }
 
             var prints = stager.StagedPrints;
-            var result = (RedisResult[])(await Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation, prints.Count, prints.Low, prints.High).ConfigureAwait(false))!;
+            var result = (RedisResult[])(await deadline.WithinAsync(
+                Run(RedisScripts.Commit, listCode, expectedVersion, Keep, generation, prints.Count, prints.Low, prints.High),
+                "the commit (it may or may not have run)").ConfigureAwait(false))!;
             if ((int)result[0] != 1)
             {
                 throw new ImportConflictException($"List '{listCode}' was changed by a single-entry update during the import; nothing was imported. Run the import again.")
@@ -133,7 +152,7 @@ public sealed partial class RedisCreditPublisher
             var sequence = (long)result[1];
             Log.ListImported(_logger, listCode, Keys.Namespace, counts.Added, counts.Updated, counts.Unchanged, removed, sequence);
             await CollectAsync(Keys.Garbage(listCode), CancellationToken.None).ConfigureAwait(false);
-            return new ImportSummary(listCode, counts.Added, counts.Updated, counts.Unchanged, removed, sequence);
+            return new ImportSummary(listCode, counts.Added, counts.Updated, counts.Unchanged, removed, sequence) { Restored = stager.Restored };
         }
         finally
         {
@@ -178,7 +197,7 @@ public sealed partial class RedisCreditPublisher
                 chunk = new List<ListRecord>(size);
                 while (inFlight.Count > MaxChunksInFlight || (inFlight.Count > 0 && inFlight.Peek().Outcome.IsCompleted))
                 {
-                    Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor, progress);
+                    Apply(OutcomeOf(inFlight.Peek()), inFlight.Dequeue(), counts, monitor, progress);
                 }
             }
         }
@@ -190,9 +209,15 @@ public sealed partial class RedisCreditPublisher
 
         while (inFlight.Count > 0)
         {
-            Apply(inFlight.Peek().Outcome.GetAwaiter().GetResult(), inFlight.Dequeue(), counts, monitor, progress);
+            Apply(OutcomeOf(inFlight.Peek()), inFlight.Dequeue(), counts, monitor, progress);
         }
     }
+
+    /// <summary>Waits for the oldest chunk in flight to be staged, bounded: a chunk waits for its reads and then for
+    /// the previous chunk's writes, each within the import's bound, so twice the bound. (The client can also hold the
+    /// staging thread itself: a batch sent to a Redis that stopped reading blocks until the client's own timeout.)</summary>
+    private ChunkOutcome OutcomeOf(StagedChunk chunk) =>
+        new ReplyDeadline(ImportDeadline.Bound * 2).WithinAsync(chunk.Outcome, "the staging of a chunk").GetAwaiter().GetResult();
 
     /// <summary>Takes one staged chunk's counts, and reports its repeated entries (or refuses the import
     /// over an entry given twice with different content, when nobody monitors the import).</summary>
@@ -225,10 +250,10 @@ public sealed partial class RedisCreditPublisher
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var page = (RedisResult[])(await Run(RedisScripts.Sweep, listCode, mode, cursor).ConfigureAwait(false))!;
+            var page = (RedisResult[])(await ImportDeadline.WithinAsync(Run(RedisScripts.Sweep, listCode, mode, cursor), "a page of the sweep").ConfigureAwait(false))!;
             cursor = (string)page[0]!;
             removed += (int)page[1];
-            await _connection.Database.KeyExpireAsync(Keys.ImportLock(listCode), LockLease).ConfigureAwait(false);
+            await ImportDeadline.WithinAsync(_connection.Database.KeyExpireAsync(Keys.ImportLock(listCode), LockLease), "the renewal of the import's lock").ConfigureAwait(false);
         }
         while (cursor != "0");
 
@@ -238,13 +263,19 @@ public sealed partial class RedisCreditPublisher
     private async Task ReleaseLockAsync(string lockKey, string token)
     {
         // A release can fail for as long as what failed the import lasts (a slot being moved answers TRYAGAIN):
-        // tried 5 times over about 3 s, so that the next import need not wait out the lease; else it lapses.
-        for (var attempt = 0; attempt < 5; attempt++)
+        // tried 5 times over about 3 s, so that the next import need not wait out the lease; else it lapses. Each
+        // attempt is bounded, and all of them together by the import's bound.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var deadline = ImportDeadline;
+        var perAttempt = new ReplyDeadline(TimeSpan.FromTicks(Math.Min(deadline.Bound.Ticks, TimeSpan.FromSeconds(5).Ticks)));
+        for (var attempt = 0; attempt < 5 && clock.Elapsed < deadline.Bound; attempt++)
         {
             try
             {
                 // Deletes the lock only while it still holds this import's token.
-                await _connection.Database.LockReleaseAsync(lockKey, token).ConfigureAwait(false);
+                // Started on the pool: the client's transaction (the token's check and the delete) can block the calling
+                // thread while the connection does not write, and only a task can be bounded.
+                await perAttempt.WithinAsync(Task.Run(() => _connection.Database.LockReleaseAsync(lockKey, token)), "the release of the import's lock").ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when ((e is RedisException or TimeoutException) && attempt < 4)
@@ -257,6 +288,9 @@ public sealed partial class RedisCreditPublisher
             }
         }
     }
+
+    /// <summary>The import's bound on each wait for Redis (<see cref="ReplyDeadline"/>).</summary>
+    private ReplyDeadline ImportDeadline => ReplyDeadline.For(_options, LockLease);
 
     /// <summary>One chunk handed to the stager: its records, the position of its first record in the
     /// import, and what staging it did.</summary>

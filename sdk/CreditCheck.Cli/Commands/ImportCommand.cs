@@ -73,7 +73,7 @@ internal static class ImportCommand
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
-            var catalog = await store.GetCatalogAsync(ct) ?? throw new CliException(ExitCodes.InvalidInput, $"No catalog is published in {store.Description}; run 'creditcheck catalog publish' first.");
+            var catalog = await store.GetCatalogAsync(ct) ?? throw await store.NoCatalogAsync(ct);
             var json = parse.GetValue(GlobalOptions.Json);
             var dry = parse.GetValue(dryRun);
             var rejectsFile = parse.GetValue(rejects);
@@ -170,6 +170,8 @@ internal static class ImportCommand
         // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
         var redis = dry ? null : store.Publisher as RedisCreditPublisher;
         var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty);
+        // Read before: after a failure the tool checks the data before against it instead of assuming it stays.
+        var sequenceBefore = redis is null ? 0 : await redis.GetSequenceAsync(ct);
         var clock = Stopwatch.StartNew();
         ImportSummary? summary = null;
 
@@ -206,10 +208,15 @@ internal static class ImportCommand
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            // One line: what failed, and what is left (checked, not assumed: Redis may have lost the namespace).
+            var (causeChinese, causeEnglish) = StoreFailure.Cause(e);
+            var (stateChinese, stateEnglish) = redis is null
+                ? ("未导入任何数据，原有数据不变；请在存储恢复后重新导入", "nothing was imported, the data before stays. Import again once the store is back")
+                : await StoreFailure.StateAfterAsync(redis, sequenceBefore);
             throw new CliException(
                 ExitCodes.StoreUnavailable,
-                $"暂存数据时存储出错，未导入任何数据，原有数据不变；请在存储恢复后重新导入（{Brief(e.Message)}）",
-                $"The store failed while the rows were staged ({Brief(e.Message)}); nothing was imported, the data before stays. Import again once the store is back.");
+                $"导入名单 '{listCode}' 时存储出错：{causeChinese}；{stateChinese}",
+                $"The store failed while the rows were staged ({causeEnglish}); list '{listCode}': {stateEnglish}.");
         }
 
         if (summary is null)
@@ -302,14 +309,6 @@ internal static class ImportCommand
         return status is System.Buffers.OperationStatus.Done or System.Buffers.OperationStatus.NeedMoreData && consumed >= read - 3;
     }
 
-    /// <summary>The client's failure without its diagnostics dump (queue and thread-pool counters, a link).</summary>
-    private static string Brief(string message)
-    {
-        var end = message.IndexOf(", command=", StringComparison.Ordinal) is var command and > 0 ? command : message.IndexOf(" (Please", StringComparison.Ordinal);
-        var brief = end > 0 ? message[..end] : message;
-        return brief.Length > 300 ? brief[..300] + "…" : brief;
-    }
-
     private static string EncodingName(Encoding encoding) => encoding.CodePage switch
     {
         65001 => "utf-8",
@@ -338,6 +337,7 @@ internal static class ImportCommand
                 node["updated"] = summary.Updated;
                 node["unchanged"] = summary.Unchanged;
                 node["removed"] = summary.Removed;
+                node["restored"] = summary.Restored;
                 node["sequence"] = summary.Sequence;
                 node["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
                 node["rowsPerSecond"] = Math.Round(rate);
@@ -391,7 +391,10 @@ internal static class ImportCommand
         console.MarkupLine($"Imported {check.Valid} rows in {elapsed.TotalSeconds:F1} s ({rate:F0} rows/s): "
             + $"{summary!.Added} added, {summary.Updated} updated, {summary.Unchanged} unchanged, {summary.Removed} removed; sequence {summary.Sequence}."
             + (check.Rejected > 0 ? $" [yellow]{check.Rejected} 行有误，已写入 rejects 文件 — {check.Rejected} bad rows written to the rejects file.[/]" : "")
-            + (check.Duplicates > 0 ? $" {check.Duplicates} repeated rows counted once." : ""));
+            + (check.Duplicates > 0 ? $" {check.Duplicates} repeated rows counted once." : "")
+            + (summary.Restored > 0
+                ? $" [yellow]{summary.Restored} 条条目在 Redis 中缺失（被删除或淘汰），已按文件写回 — {summary.Restored} entries missing from Redis (deleted or evicted) were restored from the file.[/]"
+                : ""));
     }
 
     private static string Format(string? given, FileInfo file) => (given ?? Path.GetExtension(file.Name).TrimStart('.').ToLowerInvariant()) switch

@@ -29,13 +29,23 @@ internal static class StatusCommand
                     ["feedLag"] = report.FeedLag,
                     ["damage"] = report.Damage is null ? null : new JsonObject([.. report.Damage.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
                     ["notPermitted"] = report.NotPermitted is null ? null : new JsonArray([.. report.NotPermitted.Select(n => (JsonNode?)n)]),
+                    ["missingKeys"] = report.Health is null ? null : new JsonArray([.. report.Health.MissingKeys.Select(k => (JsonNode?)k)]),
+                    ["eviction"] = report.Health is not { } health ? null : new JsonObject
+                    {
+                        ["policy"] = health.EvictionPolicy,
+                        ["evictedKeys"] = health.EvictedKeys,
+                        ["mayEvict"] = health.MayEvict,
+                        ["suspicion"] = health.EvictionSuspicion,
+                    },
                 });
                 return ExitCodes.Ok;
             }
 
             var table = new Table().HideHeaders().AddColumns("", "");
             table.AddRow("Store", Markup.Escape($"{report.Store} {report.Namespace}"));
-            table.AddRow("Catalog", Markup.Escape(report.CatalogVersion ?? "(none published)"));
+            table.AddRow("Catalog", report.Health is { CatalogMissing: true }
+                ? "[red]目录键缺失[/] — " + Markup.Escape("catalog key missing (evicted or deleted; the namespace holds lists): run creditcheck verify, then creditcheck catalog publish")
+                : Markup.Escape(report.CatalogVersion ?? "(none published)"));
             table.AddRow("Sequence", report.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
             foreach (var (list, entries) in report.Entries)
             {
@@ -58,6 +68,28 @@ internal static class StatusCommand
                 {
                     // 名单数据受损: checks answer no subject "not listed" until a replace import of the list rebuilds it.
                     table.AddRow($"[red]{Markup.Escape(list)} 数据受损[/]", Markup.Escape($"{damage} — 请以替换模式重新导入该名单 (creditcheck import FILE --list {list} --mode replace)"));
+                }
+            }
+
+            if (report.Health is { } found)
+            {
+                var missing = found.MissingKeys.Where(k => !k.EndsWith(":catalog", StringComparison.Ordinal)).ToList();
+                if (missing.Count > 0)
+                {
+                    table.AddRow("[red]键缺失[/]", Markup.Escape($"{string.Join(", ", missing)} — 被淘汰或被删除；请运行 creditcheck verify — missing keys (evicted or deleted): run creditcheck verify"));
+                }
+
+                if (found.MayEvict)
+                {
+                    // An entry hash evicted behind the manifests leaves every list looking whole: only verify finds it.
+                    table.AddRow("[yellow]淘汰策略[/]", Markup.Escape(
+                        $"Redis 可能淘汰名单数据（{found.EvictionFacts}），被淘汰的条目会使在册主体显示为未列入；请将 maxmemory-policy 设为 noeviction 并运行 creditcheck verify — "
+                        + $"Redis may evict list data ({found.EvictionFacts}); an evicted entry makes a listed subject look clean. Set maxmemory-policy noeviction and run creditcheck verify."));
+                }
+
+                if (found.EvictionSuspicion is { } suspicion)
+                {
+                    table.AddRow("[yellow]可能有键被淘汰[/]", Markup.Escape($"{suspicion} — 请运行 creditcheck verify 检查全部条目 — run creditcheck verify to check every entry"));
                 }
             }
 

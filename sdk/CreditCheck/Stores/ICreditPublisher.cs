@@ -94,4 +94,9 @@ public enum ImportMode
 /// <param name="Unchanged">Entries already stored as given.</param>
 /// <param name="Removed">Entries removed (replace mode).</param>
 /// <param name="Sequence">The store's sequence after the import.</param>
-public sealed record ImportSummary(string ListCode, int Added, int Updated, int Unchanged, int Removed, long Sequence);
+public sealed record ImportSummary(string ListCode, int Added, int Updated, int Unchanged, int Removed, long Sequence)
+{
+    /// <summary>Of the unchanged entries, those the store was missing (deleted, or evicted by Redis) and the import
+    /// wrote back; 0 for a store that cannot lose entries.</summary>
+    public int Restored { get; init; }
+}
