@@ -27,7 +27,8 @@ internal static class ExitCodes
     /// platform rejected or changes the SDK refused.</summary>
     public const int SomeLinesInvalid = 6;
 
-    /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list.</summary>
+    /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list;
+    /// <c>feedback export</c> or <c>report</c> found the feedback stream gone after deliveries.</summary>
     public const int DataDamaged = 7;
 
     /// <summary>A fault of the tool itself (please report it).</summary>
