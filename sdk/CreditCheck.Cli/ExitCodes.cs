@@ -28,7 +28,9 @@ internal static class ExitCodes
     public const int SomeLinesInvalid = 6;
 
     /// <summary>Damaged data: <c>verify</c> found entries missing from Redis (deleted or evicted) or a damaged list;
-    /// <c>receipt verify</c> found a receipt that does not verify (altered, another key, subject or transaction).</summary>
+    /// <c>receipt verify</c> found a receipt that does not verify (altered, another key, subject or transaction);
+    /// <c>feedback export</c> or <c>report</c> found the feedback stream gone after deliveries; an import or <c>check</c>
+    /// found keys of the namespace missing (evicted, deleted, lost in a restart).</summary>
     public const int DataDamaged = 7;
 
     /// <summary>A fault of the tool itself (please report it).</summary>

@@ -27,6 +27,8 @@ public static class RedisAcl
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // The health check asks whether the feedback stream is there (XINFO STREAM); the delivered count is HINCRBY on meta (below).
+        "+xinfo|stream",
         // RedisStoreOptions.FeedbackReplicas: WAIT for the replicas after the appends, CLIENT ID around it to
         // prove the appends and the WAIT ran on one connection, ROLE to say how many replicas are connected when too few confirm.
         "+wait", "+client|id", "+role",
@@ -49,10 +51,14 @@ public static class RedisAcl
     ];
 
     /// <summary>Command rules for a user that only reads feedback (the platform's collector, the operator
-    /// tool's <c>feedback export</c> and <c>report</c>): <c>XRANGE</c> on <c>cc:{ns}:feedback</c>, and
+    /// tool's <c>feedback export</c> and <c>report</c>): <c>XRANGE</c> and <c>XINFO STREAM</c> on <c>cc:{ns}:feedback</c>, a
+    /// script reading the node's eviction facts (<c>INFO</c>), and
     /// <c>HGET</c> on <c>cc:{ns}:meta</c> (read-only, <c>%R~cc:{ns}:meta</c>) to check the secret.</summary>
     public static IReadOnlyList<string> FeedbackReaderCommands { get; } =
     [
         .. Handshake, "+xrange", "+xlen", "+hget",
+        // Whether the stream is there and how many entries it ever had (XINFO STREAM): an evicted stream is not "no feedback";
+        // and the node's maxmemory-policy and evicted_keys (INFO, in a script routed to the stream's node).
+        "+xinfo|stream", "+eval", "+evalsha", "+script|load",
     ];
 }

@@ -142,6 +142,14 @@ public sealed class RedisFeedbackReader : IFeedbackReader, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the feedback stream may lose feedback or has lost some (<see cref="FeedbackStreamState"/>): its
+    /// node's <c>maxmemory-policy</c> and <c>evicted_keys</c>, and the stream missing or created again although
+    /// feedback was delivered to it. A reader finding no feedback should ask this before saying "none".</summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>What Redis said.</returns>
+    public Task<FeedbackStreamState> CheckStreamAsync(CancellationToken cancellationToken = default) =>
+        FeedbackStreamState.ReadAsync(_connection, _options.OperationTimeout * 5, cancellationToken);
+
     /// <summary>Closes the connection if the reader opened it.</summary>
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 

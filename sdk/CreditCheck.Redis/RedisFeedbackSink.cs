@@ -12,16 +12,22 @@ namespace CreditCheck.Redis;
 /// replicas confirmed it (<c>WAIT</c> on the primary's connection that carried the appends); until then it throws
 /// and the queue keeps the records and retries.
 /// </summary>
-/// <remarks><c>UseRedis</c> registers it; a tool without a container builds it over its store and hands it
+/// <remarks>Each batch also adds its size to the field <c>feedbackDelivered</c> of <c>cc:{ns}:meta</c>, the durable sign
+/// that lets a reader tell a stream that was evicted or deleted from one that never had feedback
+/// (<see cref="FeedbackStreamState"/>); the health check asks it (<see cref="CheckAsync"/>) whether Redis may evict the
+/// stream or has lost delivered feedback. <c>UseRedis</c> registers it; a tool without a container builds it over its store and hands it
 /// to <c>new CreditFeedback(options, sink)</c>.</remarks>
 /// <param name="store">The store whose connection it writes on.</param>
 /// <param name="options">The namespace, <see cref="RedisStoreOptions.OperationTimeout"/> (a batch waits five times it) and
 /// <see cref="RedisStoreOptions.FeedbackReplicas"/>.</param>
 /// <param name="time">The clock for the timeouts; null for the system clock.</param>
-public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider? time = null) : IFeedbackSink
+public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider? time = null) : IFeedbackSink, IFeedbackSinkHealth
 {
+    private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private int _checking;
     private ReplicatedFeedbackAppend? _replicated;
+    private (DateTimeOffset At, string? Risk)? _lastCheck;
 
     private static readonly RedisValue KeyField = "key";
     private static readonly RedisValue RecordField = "record";
@@ -38,6 +44,7 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
         {
             _replicated ??= new ReplicatedFeedbackAppend(options, store.Logger, _time);
             await _replicated.WriteAsync(connection, records, timeout, cancellationToken).ConfigureAwait(false);
+            await CountAsync(connection.Database.HashIncrementAsync(connection.Keys.Meta, FeedbackStreamState.DeliveredField, records.Count), timeout, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -48,7 +55,59 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
             appends[i] = batch.StreamAddAsync(connection.Keys.Feedback, [new NameValueEntry(KeyField, records[i].Key), new NameValueEntry(RecordField, FeedbackJson.Serialize(records[i]))]);
         }
 
+        var counted = batch.HashIncrementAsync(connection.Keys.Meta, FeedbackStreamState.DeliveredField, records.Count);
         batch.Execute();
         await Task.WhenAll(appends).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        await CountAsync(counted, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Asks Redis at most every 30 s (<see cref="FeedbackStreamState"/>); in between, and while Redis
+    /// cannot answer, the last answer.</remarks>
+    public async ValueTask<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_lastCheck is { } last && now - last.At < CheckInterval)
+        {
+            return last.Risk;
+        }
+
+        if (Interlocked.Exchange(ref _checking, 1) == 1)
+        {
+            return _lastCheck?.Risk;
+        }
+
+        try
+        {
+            var connection = await store.GetConnectionAsync().WaitAsync(options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            var state = await FeedbackStreamState.ReadAsync(connection, options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var risk = state.AtRisk ? string.Join("; ", state.Warnings) : null;
+            _lastCheck = (now, risk);
+            return risk;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Redis unreachable or the check refused: the store's own health says what is wrong with Redis; a health
+            // check never fails over this. Keep the last answer.
+            return _lastCheck?.Risk;
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
+        }
+    }
+
+    /// <summary>The delivered count is a sign for readers, not part of the delivery: a refusal (an ACL without
+    /// HINCRBY on meta) does not make the batch fail and be appended again.</summary>
+    private async Task CountAsync(Task<long> counted, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await counted.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // see above
+        }
     }
 }

@@ -210,7 +210,8 @@ internal sealed class CheckService(
         }
         catch (IOException e)
         {
-            return (null, ApiError.Unavailable("the feedback journal cannot be written (" + e.Message + ")."));
+            // Not acknowledged: the journal cannot be written, or (no journal) the store did not take the records in time.
+            return (null, ApiError.Unavailable("the feedback could not be made durable (" + e.Message + ")."));
         }
 
         return (new FeedbackAnswer(checkId, [.. records.Select(r => r.Key)]), null);

@@ -14,4 +14,7 @@ internal static partial class Log
 
     [LoggerMessage(4004, LogLevel.Information, "Client {Client} rate-limited on {Path}", EventName = "RateLimited")]
     public static partial void RateLimited(ILogger logger, string client, string path);
+
+    [LoggerMessage(4005, LogLevel.Information, "Feedback is acknowledged (202) {How}", EventName = "FeedbackAcknowledgement")]
+    public static partial void FeedbackAcknowledgement(ILogger logger, string how);
 }

@@ -24,6 +24,9 @@ public static class ServerApp
           --data DIR         the list files the embedded store starts from (default: samples/data)
           --redis CONNSTR    answer from Redis instead (e.g. 127.0.0.1:6379); secret from $CREDITCHECK_SECRET
           --namespace NS     the Redis namespace (default: default)
+          --journal FILE     the feedback journal (CreditCheck:Feedback:JournalPath; its folder must exist): feedback is
+                             acknowledged (202) once on disk there and delivered from it, also after a crash or
+                             while the store is down. Without it feedback is acknowledged only once the store holds it.
           --behind-tls-proxy TLS ends at a reverse proxy in front of the service
           hash-key KEY       print the KeyHash to configure for a client key, and exit
         Every option binds from configuration (CreditCheck:Server:…, CreditCheck:…): appsettings.json,
@@ -87,6 +90,12 @@ public static class ServerApp
                 await Console.Error.WriteLineAsync($"error: the service could not listen: {e.Message} Another process may hold the port: choose another with --urls.").ConfigureAwait(false);
                 return 1;
             }
+            catch (InvalidOperationException e) when (e.Message.StartsWith("The feedback journal", StringComparison.Ordinal))
+            {
+                // Before the store's cases: a journal in use or unreadable is no fault of the store.
+                await Console.Error.WriteLineAsync($"error: 反馈日志无法使用，服务未启动。The feedback journal cannot be used: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
             catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException && app.Services.GetService<IOptions<ServerOptions>>()?.Value.Redis is { } redis)
             {
                 await Console.Error.WriteLineAsync($"error: Redis at {RedisConfiguration.Masked(redis)} could not be set up: {e.Message}").ConfigureAwait(false);
@@ -123,6 +132,7 @@ public static class ServerApp
             ["--redis"] = "CreditCheck:Server:Redis",
             ["--namespace"] = "CreditCheck:Server:Namespace",
             ["--data"] = "CreditCheck:Server:DataDirectory",
+            ["--journal"] = "CreditCheck:Feedback:JournalPath",
             ["--urls"] = "urls",
         });
         if (args.Contains("--behind-tls-proxy"))
@@ -131,7 +141,7 @@ public static class ServerApp
         }
 
         var unknown = args.Where((a, i) => a.StartsWith("--", StringComparison.Ordinal) && !a.Contains(':', StringComparison.Ordinal) && !a.Contains('=', StringComparison.Ordinal)
-            && a is not ("--redis" or "--namespace" or "--data" or "--urls" or "--behind-tls-proxy")).FirstOrDefault();
+            && a is not ("--redis" or "--namespace" or "--data" or "--journal" or "--urls" or "--behind-tls-proxy")).FirstOrDefault();
         if (unknown is not null)
         {
             throw new ArgumentException($"unknown option '{unknown}'.");
@@ -183,6 +193,10 @@ public static class ServerApp
         services.AddSingleton(options);
         services.AddSingleton(Options.Create(options));
         var creditCheck = services.AddCreditCheck(builder.Configuration.GetSection(CreditCheckOptions.SectionName));
+
+        // A 202 must mean the feedback survives this process: on disk in the journal when one is configured,
+        // otherwise held by the store. Never only in memory (found from outside: kill -9 lost acknowledged reports).
+        creditCheck.ConfigureFeedback(o => o.AcknowledgeOnDelivery = true);
         if (options.Redis is { } redis)
         {
             creditCheck.UseRedis(redis, o =>
@@ -298,8 +312,13 @@ public static class ServerApp
             Console.WriteLine("HTTP/1.1 and gRPC (h2c, prior knowledge) share each cleartext port: Kestrel's warning that such an endpoint uses only HTTP/1.1 does not apply.");
         }
 
+        var journal = app.Services.GetRequiredService<IOptions<FeedbackOptions>>().Value.JournalPath;
+        Console.WriteLine(journal is not null
+            ? $"反馈：写入日志 {Path.GetFullPath(journal)} 并落盘后答复 202，再由日志投递。Feedback: 202 once flushed to the journal {Path.GetFullPath(journal)}, delivered from it."
+            : "反馈：未配置日志（--journal），存储确认收到后才答复 202。Feedback: no journal (--journal); 202 only once the store holds the records.");
         Console.WriteLine($"CreditCheck 服务接口：{string.Join(' ', addresses)}  （HTTP/1.1 与 gRPC h2c 同一端口；{store}）");
         Log.Started(logger, string.Join(' ', addresses), store, who);
+        Log.FeedbackAcknowledgement(logger, journal is not null ? $"once flushed to the journal {Path.GetFullPath(journal)}" : "once the store holds the records (no journal)");
         if (!clients.HasClients)
         {
             Log.LoopbackOnly(logger);

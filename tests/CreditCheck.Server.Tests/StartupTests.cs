@@ -83,6 +83,30 @@ public sealed class StartupTests
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task AFeedbackJournalInUse_IsRefusedAtStart_NamingTheJournal_NotBlamedOnTheStore()
+    {
+        // Feedback is acknowledged once in the journal: a service that cannot write it must not start.
+        var folder = Directory.CreateTempSubdirectory("creditcheck-journal-").FullName;
+        try
+        {
+            var journal = Path.Combine(folder, "feedback.journal");
+            using (new FileStream(journal, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--journal", journal, "--urls", "http://127.0.0.1:0");
+
+                Assert.True(exitCode == 1, $"exit {exitCode}: {output}");
+                Assert.Contains("反馈日志无法使用，服务未启动。The feedback journal cannot be used", output, StringComparison.Ordinal);
+                Assert.Contains(journal, output, StringComparison.Ordinal);
+                Assert.DoesNotContain("embedded store", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task APortInUse_IsNamedAsSuch_NotBlamedOnRedis()
     {
         // Found from outside: "error: Redis at … could not be set up: Failed to bind to address …", exit 3.

@@ -47,7 +47,7 @@ internal static class FeedbackCommands
             if (file is null)
             {
                 Write(context.Output.Out);
-                return ExitCodes.Ok;
+                return ExitCode(set);
             }
 
             // The file is for spreadsheets too: UTF-8 with a byte-order mark, which Excel needs to read Chinese.
@@ -69,7 +69,7 @@ internal static class FeedbackCommands
                 context.Output.Out.WriteLine($"Wrote {set.Records.Count} feedback records executed {period.Describe()} from {set.Source} to {file.FullName}.");
             }
 
-            return ExitCodes.Ok;
+            return ExitCode(set);
         });
         feedback.Subcommands.Add(export);
         feedback.Subcommands.Add(FeedbackReportCommand.Create(context));
@@ -90,12 +90,28 @@ internal static class FeedbackCommands
             Required = true,
         });
 
+    /// <summary>Warns (on standard error, Chinese then English) of unreadable entries and of a feedback stream that
+    /// Redis may evict or has lost: an export or report of "0 records" must not hide an evicted stream.</summary>
     public static void WarnSkipped(CommandContext context, FeedbackSet set)
     {
         if (set.Skipped > 0)
         {
             context.Output.Fail($"warning: {set.Skipped} entries of the feedback stream in {set.Source} could not be read and are left out.");
         }
+
+        if (set.Stream is { } stream)
+        {
+            for (var i = 0; i < stream.Warnings.Count; i++)
+            {
+                context.Output.Fail($"{(stream.IsLost && i == 0 ? "错误" : "警告")}：{stream.WarningsChinese[i]}。 — {(stream.IsLost && i == 0 ? "error" : "warning")}: {stream.Warnings[i]}.");
+            }
+        }
+    }
+
+    /// <summary>Damaged data (7) when delivered feedback is known to be gone: what was written is incomplete.</summary>
+    public static int ExitCode(FeedbackSet set)
+    {
+        return set.Stream is { IsLost: true } ? ExitCodes.DataDamaged : ExitCodes.Ok;
     }
 }
 

@@ -90,7 +90,7 @@ internal static class ReportCommand
                     $"Wrote {file.FullName}: {totals.Records} feedback records, {totals.Checks} checks, {totals.Hits} hits, {totals.PunishmentsExecuted} punishments and {totals.RewardsExecuted} rewards executed, {totals.NotExecuted} not executed, {totals.Overridden} overridden ({period.Describe()}, {set.Source})."));
             }
 
-            return ExitCodes.Ok;
+            return FeedbackCommands.ExitCode(set);
         });
         return command;
     }

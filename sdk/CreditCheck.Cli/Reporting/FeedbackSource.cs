@@ -8,7 +8,7 @@ namespace CreditCheck.Cli.Reporting;
 /// <param name="Source">Where it was read, for the report and messages.</param>
 /// <param name="Records">The records.</param>
 /// <param name="Skipped">Entries of the Redis stream that could not be read and were left out.</param>
-internal sealed record FeedbackSet(string Source, IReadOnlyList<FeedbackRecord> Records, long Skipped);
+internal sealed record FeedbackSet(string Source, IReadOnlyList<FeedbackRecord> Records, long Skipped, FeedbackStreamState? Stream = null);
 
 /// <summary>Reads delivered feedback from where <c>--store</c> says: the Redis stream <c>cc:{ns}:feedback</c>
 /// (through <see cref="RedisFeedbackReader"/>) or the memory store's <see cref="MemoryFeedbackFile"/>.</summary>
@@ -32,7 +32,11 @@ internal static class FeedbackSource
                 await using (var reader = await ConnectAsync(settings, cancellationToken).ConfigureAwait(false))
                 {
                     var records = await CollectAsync(reader, period, cancellationToken).ConfigureAwait(false);
-                    return new FeedbackSet($"redis namespace '{settings.Namespace}'", records, reader.Skipped);
+
+                    // "0 records" must not hide an evicted stream (found from outside: allkeys-lru evicted it, and the
+                    // export said "Wrote 0 feedback records" with exit 0).
+                    var stream = await reader.CheckStreamAsync(cancellationToken).ConfigureAwait(false);
+                    return new FeedbackSet($"redis namespace '{settings.Namespace}'", records, reader.Skipped, stream);
                 }
 
             default:

@@ -10,12 +10,13 @@ namespace CreditCheck;
 /// <c>Unhealthy</c> while the store has no data to answer from or cannot reach the shared store and
 /// is past <see cref="CreditCheckOptions.MaxStaleness"/> (decisions fall back to the unavailability
 /// policy); <c>Degraded</c> while it lags without an error, or while feedback is backed up or has
-/// lost records to overflow; otherwise <c>Healthy</c>. The data says why.
+/// lost records to overflow, or while the feedback sink says delivered feedback is at risk (<see cref="IFeedbackSinkHealth"/>);
+/// otherwise <c>Healthy</c>. The data says why.
 /// </summary>
 internal sealed class CreditCheckHealthCheck(
-    ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, IFeedbackHealth? feedback = null) : IHealthCheck
+    ICreditStore store, IOptions<CreditCheckOptions> options, TimeProvider time, IFeedbackHealth? feedback = null, IFeedbackSink? sink = null) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         var problems = new List<string>();
@@ -77,8 +78,17 @@ internal sealed class CreditCheckHealthCheck(
             }
         }
 
+        if (sink is IFeedbackSinkHealth sinkHealth && await sinkHealth.CheckAsync(cancellationToken).ConfigureAwait(false) is { } risk)
+        {
+            // Delivered feedback may be evicted, or was: the platform would never see it (found from outside: an
+            // evicted stream left the export saying "0 records" and the health saying nothing).
+            status = Worse(status, HealthStatus.Degraded);
+            data["feedbackRisk"] = risk;
+            problems.Add("delivered feedback is at risk: " + risk);
+        }
+
         var description = problems.Count == 0 ? "CreditCheck is current." : "CreditCheck: " + string.Join("; ", problems) + ".";
-        return Task.FromResult(new HealthCheckResult(status, description, data: data));
+        return new HealthCheckResult(status, description, data: data);
     }
 
     private static HealthStatus Worse(HealthStatus a, HealthStatus b) => a < b ? a : b;

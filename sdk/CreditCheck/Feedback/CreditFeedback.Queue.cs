@@ -24,6 +24,14 @@ public sealed partial class CreditFeedback
         long tail;
         lock (_gate)
         {
+            if (lines is null && _options.AcknowledgeOnDelivery && _buffer.Count + records.Count > _options.BufferCapacity)
+            {
+                // Acknowledged only once delivered: a record that does not fit is refused, never dropped.
+                throw new IOException(
+                    $"{_buffer.Count} feedback records already wait for {_sink.Name} and this report has {records.Count} "
+                    + $"(BufferCapacity {_options.BufferCapacity}); the report is not acknowledged: report it again later.");
+            }
+
             var offset = _journal?.Append(data!) ?? _tail;
             for (var i = 0; i < records.Count; i++)
             {

@@ -109,7 +109,9 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The journal cannot be used (in use by another process,
     /// not a journal, unreadable).</exception>
-    /// <exception cref="IOException">The journal could not be written; the report was not acknowledged.</exception>
+    /// <exception cref="IOException">The journal could not be written, or (with
+    /// <see cref="FeedbackOptions.AcknowledgeOnDelivery"/> and no journal) the buffer is full or the store did not
+    /// take the records in time; the report was not acknowledged.</exception>
     public async ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(FeedbackReport report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -123,8 +125,51 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
         {
             await journal.EnsureDurableAsync(durable, cancellationToken).ConfigureAwait(false);
         }
+        else if (_options.AcknowledgeOnDelivery)
+        {
+            await WaitDeliveredAsync(durable, cancellationToken).ConfigureAwait(false);
+        }
 
         return records;
+    }
+
+    /// <summary>Without a journal, with <see cref="FeedbackOptions.AcknowledgeOnDelivery"/>: waits until the store
+    /// has taken everything up to <paramref name="target"/> (a record counter), without hurrying a failing store
+    /// (that is <see cref="FlushAsync"/>'s business).</summary>
+    private async Task WaitDeliveredAsync(long target, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.AcknowledgeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        while (true)
+        {
+            Task progress;
+            lock (_gate)
+            {
+                if (_checkpoint >= target)
+                {
+                    return;
+                }
+
+                progress = _progress.Task;
+            }
+
+            if (_loop is not { IsCompleted: false })
+            {
+                throw new IOException($"Feedback delivery to {_sink.Name} has stopped; the report is not acknowledged.");
+            }
+
+            try
+            {
+                await progress.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new IOException(
+                    $"{_sink.Name} did not take the feedback records within {_options.AcknowledgeTimeout.TotalSeconds:0.###} s"
+                    + (_lastError is { } error ? $" ({error})" : string.Empty)
+                    + "; the report is not acknowledged: report it again (its records keep their keys, so a repeat is dropped).");
+            }
+        }
     }
 
     /// <summary>Waits until every record acknowledged before the call is delivered, retrying a failing

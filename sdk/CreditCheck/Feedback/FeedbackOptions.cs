@@ -37,6 +37,19 @@ public sealed class FeedbackOptions
     /// <summary>When the delivered part of the journal reaches this many bytes (and is at least as large
     /// as the undelivered rest), the journal is rewritten without it. Default 1 MiB; between 4 KiB and 1 GiB.</summary>
     public long JournalCompactBytes { get; set; } = 1 << 20;
+
+    /// <summary>Without a journal: whether <see cref="ICreditFeedback.ReportAsync"/> returns only once the store
+    /// has taken the records (their batch delivered), so that nothing acknowledged is lost when the process dies.
+    /// A report the memory buffer cannot take, or that the store does not take within
+    /// <see cref="AcknowledgeTimeout"/>, is then not acknowledged (an <see cref="IOException"/>; reported again,
+    /// its records keep their keys) instead of being dropped or left in memory. Concurrent reports share one
+    /// delivery. With a journal it changes nothing: the journal's flush acknowledges. Default false (the
+    /// records are acknowledged once queued in memory); the service (<c>CreditCheck.Server</c>) always sets it.</summary>
+    public bool AcknowledgeOnDelivery { get; set; }
+
+    /// <summary>How long a report waits for the store with <see cref="AcknowledgeOnDelivery"/> (and no journal).
+    /// Default 10 s; between 100 ms and 5 minutes.</summary>
+    public TimeSpan AcknowledgeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Says exactly which feedback option is wrong and what is allowed.</summary>
@@ -65,6 +78,7 @@ internal sealed class FeedbackOptionsValidator : IValidateOptions<FeedbackOption
         Range(failures, nameof(options.RetryDelay), options.RetryDelay, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         Range(failures, nameof(options.MaxRetryDelay), options.MaxRetryDelay, options.RetryDelay, TimeSpan.FromHours(1));
         Range(failures, nameof(options.ShutdownTimeout), options.ShutdownTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        Range(failures, nameof(options.AcknowledgeTimeout), options.AcknowledgeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         if (options.JournalCompactBytes is < 4096 or > 1L << 30)
         {
             failures.Add($"{Prefix}JournalCompactBytes is {options.JournalCompactBytes}; it must be between 4096 and 1073741824.");

@@ -72,6 +72,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>Kills the process at once (SIGKILL, as kill -9): nothing of it runs after this.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

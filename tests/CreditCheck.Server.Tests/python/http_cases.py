@@ -315,6 +315,49 @@ def case_evicted():
     return {"evicted": evicted["errors"][0]["problem"], "benefitKeys": answer.json()["recordKeys"], "listedKeys": reported.json()["recordKeys"]}
 
 
+def case_feedback_stream():
+    """Check then report in a loop from THREADS threads until the service goes away (it is killed mid-stream),
+    at most MAX_REPORTS reports or SECONDS seconds; prints every record key that was acknowledged (202)."""
+    import threading
+    import time
+    threads, limit, seconds = int(os.environ.get("THREADS", "8")), int(os.environ.get("MAX_REPORTS", "20000")), float(os.environ.get("SECONDS", "30"))
+    deadline = time.monotonic() + seconds
+    acknowledged, refused, lock = [], [], threading.Lock()
+
+    def run(n):
+        session = requests.Session()
+        session.headers.update(headers())
+        i = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if len(acknowledged) + len(refused) >= limit:
+                    return
+            i += 1
+            try:
+                listed = i % 10 == 0
+                d = session.post(BASE + "/v1/checks", json={"subject": LISTED if listed else CLEAN, "scenario": SCENARIO,
+                                                            "transactionReference": f"KILL-{n}-{i}"}, timeout=30)
+                if d.status_code != 200:
+                    continue
+                d = d.json()
+                body = {"checkId": d["checkId"], "allExecuted": True} if d["appliedMeasures"] else {"checkId": d["checkId"]}
+                r = session.post(BASE + "/v1/feedback", json=body, timeout=30)
+            except requests.exceptions.RequestException:
+                return      # the service is gone
+            with lock:
+                if r.status_code == 202:
+                    acknowledged.extend(r.json()["recordKeys"])
+                else:
+                    refused.append(r.status_code)
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(seconds + 60)
+    return {"acknowledged": acknowledged, "refused": len(refused), "refusedStatus": sorted(set(refused))}
+
+
 if __name__ == "__main__":
     result = globals()["case_" + sys.argv[1]]()
     print(json.dumps(result, ensure_ascii=False))

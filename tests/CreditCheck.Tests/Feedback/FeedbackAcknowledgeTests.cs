@@ -1,0 +1,74 @@
+namespace CreditCheck.Tests.Feedback;
+
+/// <summary><see cref="FeedbackOptions.AcknowledgeOnDelivery"/> without a journal: a report returns only once the store
+/// holds its records; what the store does not take in time, or the buffer cannot hold, is refused, never dropped.</summary>
+public sealed class FeedbackAcknowledgeTests
+{
+    private static FeedbackOptions OnDelivery(int capacity = 10_000)
+    {
+        var options = FeedbackData.Fast(capacity: capacity);
+        options.AcknowledgeOnDelivery = true;
+        return options;
+    }
+
+    [Fact]
+    public async Task ReportAsync_AcknowledgeOnDelivery_ReturnsOnlyOnceTheStoreHoldsTheRecords()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, OnDelivery(), time: harness.Time);
+
+        var reports = Enumerable.Range(0, 20).Select(async _ => await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted()));
+        var records = (await Task.WhenAll(reports)).SelectMany(r => r).ToList();
+
+        // No flush: every acknowledged record is already in the store.
+        var held = sink.Store.Snapshot().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(40, records.Count);
+        Assert.All(records, r => Assert.Contains(r.Key, held));
+        Assert.Equal(0, feedback.Status.Backlog);
+    }
+
+    [Fact]
+    public async Task ReportAsync_AcknowledgeOnDeliveryStoreDown_NotAcknowledgedAfterTheTimeoutAndDeliveredLater()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink { Failing = true };
+        await using var feedback = FeedbackData.Create(sink, OnDelivery(), time: harness.Time);
+        var report = FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted();
+
+        var pending = feedback.ReportAsync(report).AsTask();
+        await FeedbackData.UntilAsync(() => sink.Failures >= 1, "a failed delivery");
+        Assert.False(pending.IsCompleted);
+        harness.Time.Advance(TimeSpan.FromSeconds(11));
+        var refused = await Assert.ThrowsAsync<IOException>(() => pending);
+
+        Assert.Contains("did not take the feedback records within 10 s", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("the test store is down", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("not acknowledged", refused.Message, StringComparison.Ordinal);
+
+        // Reported again once the store is back: the same keys, each kept once.
+        sink.Failing = false;
+        var again = await feedback.ReportAsync(report);
+        Assert.All(again, r => Assert.Contains(sink.Store.Snapshot(), s => s.Key == r.Key));
+        Assert.Equal(0L, feedback.Status.Dropped);
+    }
+
+    [Fact]
+    public async Task ReportAsync_AcknowledgeOnDeliveryBufferFull_RefusedNeverDropped()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink { Failing = true };
+        await using var feedback = FeedbackData.Create(sink, OnDelivery(capacity: 2), time: harness.Time);
+
+        var first = feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted()).AsTask();
+        var full = await Assert.ThrowsAsync<IOException>(async () =>
+            await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(harness)).AllExecuted()));
+
+        Assert.Contains("2 feedback records already wait for the test sink", full.Message, StringComparison.Ordinal);
+        Assert.Contains("not acknowledged", full.Message, StringComparison.Ordinal);
+        var status = feedback.Status;
+        Assert.Equal((0L, 0L, 2L), (status.Dropped, status.Overflowed, status.Backlog));
+        sink.Failing = false;
+        Assert.Equal(2, (await first).Count);
+    }
+}
