@@ -556,7 +556,8 @@ public sealed partial class RedisCreditStore
                 return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.LastKnown, freshness, reason + " Last known entries used.");
             }
 
-            if (!probe.MayBeListed)
+            // Not when the filter was built from damaged data: it vouches for no one (such probes now reach here).
+            if (!probe.MayBeListed && _damage is null)
             {
                 return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LastKnown, freshness, reason + " Not listed as of the last sync.");
             }

@@ -127,6 +127,30 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
+    public async Task FingerprintsDeletedThenRedisDown_UnderLastKnown_ASubjectTheDamagedFilterLacksIsNotAnsweredNotListed()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        await harness.Publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        await server.CommandAsync("DEL", $"cc:{{{harness.Namespace}}}:kb:debtors");
+        var store = await harness.StartStoreAsync(
+            new CreditCheckOptions { MaxStaleness = TimeSpan.FromMilliseconds(300), OnUnavailable = UnavailablePolicy.LastKnown },
+            o => o.OperationTimeout = TimeSpan.FromMilliseconds(300));
+        await DamageSeenAsync(store);
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.LastKnown }), TimeProvider.System);
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[7], "procurement"))).Outcome);
+
+        await server.KillAsync();
+        await Task.Delay(500); // past MaxStaleness
+
+        // The filter built from damaged data is no "last known" answer for anyone.
+        var listedNeverRead = await checker.CheckAsync(new CheckRequest(People[8], "procurement"));
+        var readBefore = await checker.CheckAsync(new CheckRequest(People[7], "procurement")); // not cached: the filter lacks it
+        Assert.Equal((DecisionOutcome.Review, DecisionPath.Policy), (listedNeverRead.Outcome, listedNeverRead.Path));
+        Assert.Equal((DecisionOutcome.Review, DecisionPath.Policy), (readBefore.Outcome, readBefore.Path));
+    }
+
+    [Fact]
     public async Task AlteredFingerprints_SameLength_FoundAtTheNextResync()
     {
         var (harness, store, _) = await ListedAsync();
