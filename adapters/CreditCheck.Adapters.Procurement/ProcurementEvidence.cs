@@ -315,7 +315,7 @@ internal static class EvidenceFormat
     public static string OutcomeName(CreditDecision decision) => decision.Outcome switch
     {
         // 告知承诺, 容缺受理 for every subject without a 失信 record are facilitation, not a red-list reward (DOMAIN §7).
-        DecisionOutcome.Benefit when !AdapterText.EarnedByAList(decision) => "无失信记录，可适用便利措施（Benefit）",
+        DecisionOutcome.Benefit when !decision.IsBenefitEarned => "无失信记录，可适用便利措施（Benefit）",
         DecisionOutcome.Denied => "拒绝（Denied）",
         DecisionOutcome.Restricted => "限制（Restricted）",
         DecisionOutcome.Review => "需审慎核查（Review）",

@@ -65,13 +65,5 @@ internal static class AdapterText
         return own.Count == 0 ? lists + "（本人未列入）" : lists;
     }
 
-    /// <summary>Whether a red list (or a rating) earned a benefit: only then is a <see cref="DecisionOutcome.Benefit"/>
-    /// 守信激励; otherwise the benefits are those for every subject without a 失信 record (告知承诺, 容缺受理),
-    /// facilitation rather than a reward (the core's explanation words it the same way).</summary>
-    /// <param name="decision">The decision.</param>
-    /// <returns>True when a benefit measure was triggered by an entry or a rating level.</returns>
-    public static bool EarnedByAList(CreditDecision decision) =>
-        decision.AppliedMeasures.Any(m => m.Measure.IsBenefit && (m.TriggeredBy.Count > 0 || m.Rating is not null));
-
     private static string SchemeName(IdentifierScheme scheme) => scheme == IdentifierScheme.RegistrationNumber ? "工商注册号" : "组织机构代码";
 }

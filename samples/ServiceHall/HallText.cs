@@ -41,7 +41,7 @@ public static class HallText
             DecisionOutcome.Clear when relatedOnly => "本人未列入名单（系列入名单企业的相关人员，见名单记录），本事项不适用联合奖惩措施",
             DecisionOutcome.Clear when shown => "本事项不适用联合奖惩措施",
             DecisionOutcome.Clear => "未发现影响办理的记录",
-            DecisionOutcome.Benefit when EarnedByAList(decision) => "守信激励",
+            DecisionOutcome.Benefit when decision.IsBenefitEarned => "守信激励",
             DecisionOutcome.Benefit when shown => "本事项不适用联合奖惩措施，可适用便利措施",
             DecisionOutcome.Benefit => "无失信记录，可适用便利措施",
             DecisionOutcome.Review when decision.IsDegraded => "从严审核",
@@ -58,9 +58,6 @@ public static class HallText
         : entry.IsRelatedPerson
             ? $"；系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}，因企业列入而关联，本人未列入"
             : $"；系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}，与企业一并列入";
-
-    private static bool EarnedByAList(CreditDecision decision) =>
-        decision.AppliedMeasures.Any(m => m.Measure.IsBenefit && (m.TriggeredBy.Count > 0 || m.Rating is not null));
 
     public static string State(EntryState state) => state switch
     {

@@ -118,6 +118,24 @@ public sealed class CreditDecision
     /// <summary>Whether it was decided without current data (the store could not answer).</summary>
     public bool IsDegraded => DegradedReason is not null;
 
+    /// <summary>Whether a benefit applied was earned by a red list entry or a credit rating (守信激励), as opposed to
+    /// the measures for every subject without a 失信 record (告知承诺, 容缺受理: facilitation, not a reward).</summary>
+    public bool IsBenefitEarned
+    {
+        get
+        {
+            foreach (var measure in AppliedMeasures)
+            {
+                if (measure.Measure.IsBenefit && (measure.TriggeredBy.Count > 0 || measure.Rating is not null))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Why it was decided without current data, or null.</summary>
     public string? DegradedReason { get => _facts.DegradedReason; init => _facts.DegradedReason = value; }
 

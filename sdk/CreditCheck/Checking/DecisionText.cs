@@ -15,7 +15,7 @@ internal static class DecisionText
             // found" would contradict it (found from outside).
             DecisionOutcome.Clear when d.MatchedEntries.Count > 0 => "本事项不适用联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
-            DecisionOutcome.Benefit when !EarnedByAList(d) => "无失信记录，可适用便利措施。",
+            DecisionOutcome.Benefit when !d.IsBenefitEarned => "无失信记录，可适用便利措施。",
             DecisionOutcome.Benefit => "守信主体，可适用激励措施。",
             DecisionOutcome.Review => "需审慎核查（从严审核）。",
             DecisionOutcome.Restricted => "失信主体，限制办理。",
@@ -93,7 +93,7 @@ internal static class DecisionText
         text.Append(d.Outcome switch
         {
             DecisionOutcome.Clear => "No joint reward or punishment measure applies; proceed normally.",
-            DecisionOutcome.Benefit when !EarnedByAList(d) => "No 失信 record: the measures for subjects in good standing may be granted.",
+            DecisionOutcome.Benefit when !d.IsBenefitEarned => "No 失信 record: the measures for subjects in good standing may be granted.",
             DecisionOutcome.Benefit => "Good-credit subject: incentive measures may be granted.",
             DecisionOutcome.Review => "Review closely before proceeding.",
             DecisionOutcome.Restricted => "Restricted: listed subject.",
@@ -164,20 +164,6 @@ internal static class DecisionText
         {
             text.Append(CultureInfo.InvariantCulture, $"（{source}）");
         }
-    }
-
-    /// <summary>Whether a red list earned a benefit (else only the measures for subjects in good standing apply).</summary>
-    private static bool EarnedByAList(CreditDecision d)
-    {
-        foreach (var measure in d.AppliedMeasures)
-        {
-            if (measure.Measure.IsBenefit && (measure.TriggeredBy.Count > 0 || measure.Rating is not null))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string TrimSeparator(StringBuilder text, char separator, char end)
