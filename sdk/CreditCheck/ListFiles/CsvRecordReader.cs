@@ -40,6 +40,10 @@ public sealed class CsvRecordReader
     /// where the next record begins is unknown and nothing after it can be trusted.</summary>
     internal bool RunawayQuote { get; private set; }
 
+    /// <summary>The line breaks inside quoted fields of the last record read: the record spans that many lines more
+    /// than one.</summary>
+    internal int LineBreaksInQuotes { get; private set; }
+
     /// <summary>Reads the next record. False at the end of input.</summary>
     /// <param name="fields">The fields; empty strings for empty fields.</param>
     /// <param name="line">The 1-based line where the record starts.</param>
@@ -51,6 +55,7 @@ public sealed class CsvRecordReader
         error = null;
         ChineseError = null;
         RunawayQuote = false;
+        LineBreaksInQuotes = 0;
         var next = Next();
         if (next == '\uFEFF' && _line == 1 && !_started)
         {
@@ -123,6 +128,7 @@ public sealed class CsvRecordReader
                     if (c == '\n')
                     {
                         _line++;
+                        LineBreaksInQuotes++;
                     }
 
                     _field.Append(c);

@@ -213,13 +213,47 @@ public static class ListFileReader
 
             if (fields.Count != header.Count)
             {
-                yield return new ListFileRow(line, null, [Bilingual(source, line, null, $"该行有 {fields.Count} 个字段，表头有 {header.Count} 个", $"The row has {fields.Count} fields; the header has {header.Count}.")], fields);
+                var (spanZh, spanEn) = csv.LineBreaksInQuotes == 0 ? ("", "") : Span(line, csv.LineBreaksInQuotes);
+                yield return new ListFileRow(line, null, [Bilingual(source, line, null, $"该行有 {fields.Count} 个字段，表头有 {header.Count} 个{spanZh}", $"The row has {fields.Count} fields; the header has {header.Count}.{spanEn}")], fields);
+                continue;
+            }
+
+            // Found from outside: a stray quote that closes in the same column a line later reads two rows as one
+            // with the right number of fields, the second row inside a field. It was imported with that field, and the
+            // swallowed row's subject was never listed nor reported.
+            if (csv.LineBreaksInQuotes > 0 && SwallowedRow(fields, header.Count) is { } column)
+            {
+                var (spanZh, spanEn) = Span(line, csv.LineBreaksInQuotes);
+                yield return new ListFileRow(line, null, [Bilingual(source, line, header[column],
+                    $"“{header[column]}”列的带引号字段跨行且含有一整行的分隔符，疑似引号不配对，把其后的记录并入了该字段{spanZh}；请检查引号",
+                    $"The quoted field of column '{header[column]}' spans lines and holds a whole row's separators: a quote out of place has probably merged the row after it into this field.{spanEn} Check the quotes.")], fields);
                 continue;
             }
 
             row.Fields = fields;
             yield return Build(source, line, get, name, defaultList, impliedKind, alternateKind, mode, fields);
         }
+    }
+
+    // Where a record read across lines says so: "lines 5 to 6 were read as one record".
+    private static (string Chinese, string English) Span(int line, int breaks) =>
+        ($"（第{line}至{line + breaks}行被读成一条记录：带引号的字段内有换行）",
+         $" Lines {line} to {line + breaks} were read as one record (a quoted field holds a line break).");
+
+    /// <summary>The column of a field that holds a line break and at least a whole row's separators (the header's
+    /// count less one): a row swallowed by a quote out of place, not text that happens to span lines.</summary>
+    private static int? SwallowedRow(List<string> fields, int columns)
+    {
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i].AsSpan();
+            if (field.IndexOfAny('\r', '\n') >= 0 && field.Count(',') >= columns - 1)
+            {
+                return i;
+            }
+        }
+
+        return null;
     }
 
     // Strict: a property given twice in one entry is an error, not "the last one wins".

@@ -686,6 +686,39 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Fact]
+    public void ReadCsv_AStrayQuoteClosingInTheSameColumnALineLater_RefusesTheMergedRowNamingBothLines()
+    {
+        // Found from outside: the two rows were read as one with the right number of fields, the second inside the
+        // first's summary; the first was imported with it and the second's subject was neither listed nor reported.
+        var text = FullHeader + "\n"
+            + Row(summary: "\"拖欠农民工工资") + "\n"
+            + Row(subject: Uscc2, entryId: "wa-2024-0002", summary: "拖欠\"") + "\n"
+            + Row(subject: Uscc3, entryId: "wa-2024-0003") + "\n";
+
+        var rows = Csv(text);
+
+        Assert.Equal(2, rows.Count);
+        var problem = SingleProblem(rows[0]);
+        Assert.Equal((2, "summary"), (problem.Line, problem.Column));
+        Assert.Contains("Lines 2 to 3 were read as one record", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("第2至3行被读成一条记录", problem.ChineseMessage, StringComparison.Ordinal);
+        Assert.Equal((4, Uscc3), (rows[1].Line, Valid(rows[1]).Subject.Value)); // reading goes on after the closing quote
+    }
+
+    [Fact]
+    public void ReadCsv_AStrayQuoteClosingInAnotherColumn_TheFieldCountErrorNamesTheLinesReadAsOne()
+    {
+        var text = FullHeader + "\n"
+            + Row(name: "\"示例有限公司") + "\n"
+            + Row(subject: Uscc2, entryId: "wa-2024-0002", summary: "拖欠\"") + "\n";
+
+        var problem = SingleProblem(Assert.Single(Csv(text)));
+
+        Assert.Contains("the header has 15. Lines 2 to 3 were read as one record", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("第2至3行被读成一条记录", problem.ChineseMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReadCsv_UnterminatedQuoteInHeader_HeaderProblem()
     {
         var text = "list,kind,\"subject\n";
