@@ -16,7 +16,7 @@ public sealed partial class RedisCreditPublisher
     /// <returns>The missing keys and the eviction facts.</returns>
     public async Task<RedisNamespaceHealth> CheckNamespaceAsync(CancellationToken cancellationToken = default)
     {
-        var keys = new[] { Keys.Meta, Keys.Catalog, Keys.Sequence, Keys.Changes, Prefix + "versions", Keys.Generations, Keys.Manifest, Keys.Lists };
+        var keys = new[] { Keys.Meta, Keys.Catalog, Keys.Sequence, Keys.Changes, Keys.Versions, Keys.Generations, Keys.Manifest, Keys.Lists };
         var batch = _connection.Database.CreateBatch();
         var exists = keys.Select(k => batch.KeyExistsAsync(k)).ToArray();
         batch.Execute();

@@ -4,8 +4,7 @@ namespace CreditCheck.Redis;
 /// The key layout of one namespace. Every key starts with <c>cc:{ns}:</c>; the braces make
 /// <c>ns</c> the hash tag, so all keys of a namespace live in one Redis Cluster slot and multi-key
 /// scripts stay legal there. Keys only the scripts touch are named there, not here:
-/// <c>generations</c> (counter of import generations), <c>versions</c> (list → count of single-entry
-/// changes, which imports check), <c>gens</c> (list → committed generation: readers keep, of each
+/// <c>generations</c> (counter of import generations), <c>gens</c> (list → committed generation: readers keep, of each
 /// entry's fields, the newest not above it) and <c>kb:{list}</c> (8-byte filter fingerprints of a
 /// list's subjects, the SDK's filter source).
 /// </summary>
@@ -42,6 +41,9 @@ internal sealed class RedisKeys
 
     /// <summary>Per list: committed generation, index length, fingerprint count and checksum (<see cref="ListManifest"/>).</summary>
     public string Manifest => Prefix + "manifest";
+
+    /// <summary>Hash: list → count of single-entry changes (the scripts increment it; an import checks it did not move).</summary>
+    public string Versions => Prefix + "versions";
 
     /// <summary>Per list: its committed generation.</summary>
     public string Generations => Prefix + "gens";
