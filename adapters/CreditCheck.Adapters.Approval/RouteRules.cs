@@ -9,8 +9,10 @@ namespace CreditCheck.Adapters.Approval;
 /// or a check that could not be made) means strict review without facilitation; otherwise 告知承诺 when
 /// offered and allowed, else 容缺受理 when materials are missing and allowed, else the green channel when a
 /// red list earns it, else the standard procedure. Benefits are the principal applicant's only (the
-/// enterprise when given); 告知承诺 and 容缺受理 also need every party free of any 失信 record in force,
-/// related-person listings included (国办发〔2020〕42号 excludes 失信 records from 告知承诺; local 容缺受理 rules, 容缺受理).
+/// enterprise when given); 告知承诺 and 容缺受理 also need every party free of any 失信 record in force
+/// (国办发〔2020〕42号 excludes 失信 records from 告知承诺; local 容缺受理 rules, 容缺受理). A person only linked
+/// through another listed enterprise has no record of their own: their link bars facilitation only where the
+/// core voided it for them (a measure of that enterprise's entry reaches them in this matter).
 /// </summary>
 internal static class RouteRules
 {
@@ -181,6 +183,17 @@ internal static class RouteRules
             summary += "；同时走绿色通道，优先办理";
         }
 
+        // A person only linked through a listed enterprise, reached by none of its measures here: said, and not
+        // held against the application (found by review: such a link barred 告知承诺 and 容缺受理 in every matter).
+        foreach (var (party, decision) in b.Decisions)
+        {
+            var linked = decision.MatchedEntries.Where(e => e.IsRelatedPerson && e.IsInForce && e.List?.Category != ListCategory.Reward).ToList();
+            if (linked.Count > 0 && decision.VoidedMeasures.Count == 0)
+            {
+                notes.Add(new RouteReason(party, $"{Label(party)}{AdapterText.Lists(linked)}，该企业的失信惩戒措施不及于本事项", null));
+            }
+        }
+
         b.Reasons.AddRange(notes);
         AddRestrictions(b, null);
         return b.Build(route.Value, summary + "。", priority.Count > 0);
@@ -210,19 +223,19 @@ internal static class RouteRules
                     : new Record(party, $"{Label(party)}信用记录未能按最新数据查询", "核实前");
             }
 
+            // A person only linked through a listed enterprise is not listed (found by review): not a record of theirs.
             var entry = decision.MatchedEntries.FirstOrDefault(e =>
-                (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList) && e.List?.Category != ListCategory.Reward);
+                (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList) && e.List?.Category != ListCategory.Reward && !e.IsRelatedPerson);
             if (entry is not null)
             {
-                // A person only linked through a listed enterprise is not said to be listed (found by review).
-                return entry.IsRelatedPerson
-                    ? new Record(party, $"{Label(party)}{AdapterText.Lists([entry])}", "该企业信用修复前")
-                    : new Record(party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}", "信用修复前");
+                return new Record(party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}", "信用修复前");
             }
 
             if (decision.VoidedMeasures.Count > 0)
             {
-                return new Record(party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}", "信用修复前");
+                // Voided by the core: a record of the party's, or a linked enterprise's whose measures reach them here.
+                var linked = decision.MatchedEntries.Any(e => e.IsRelatedPerson && e.IsInForce) && !decision.MatchedEntries.Any(e => !e.IsRelatedPerson && e.IsInForce);
+                return new Record(party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}", linked ? "该企业信用修复前" : "信用修复前");
             }
 
             if (decision.UnreadableEntries.Count > 0)

@@ -1,3 +1,4 @@
+using CreditCheck.Catalog;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -103,7 +104,8 @@ internal static class CommitmentCommands
 
             // Found from outside: a court-listed enterprise, 不适用告知承诺制, was recorded without a word.
             var decision = await new CreditChecker(await store.OpenReaderAsync(ct)).CheckAsync(new CheckRequest(id, parse.GetValue(scenario)!), ct);
-            if (decision.IsDegraded || decision.Outcome is not (DecisionOutcome.Clear or DecisionOutcome.Benefit))
+            if (decision.IsDegraded || decision.Outcome is not (DecisionOutcome.Clear or DecisionOutcome.Benefit)
+                || decision.VoidedMeasures.Any(m => m.Measure.Effect == MeasureEffect.Commitment)) // voided: a record ends good standing here (found by review: a Clear with 告知承诺 voided was recorded)
             {
                 throw new CliException(ExitCodes.InvalidInput,
                     $"{id.Masked} 在“{decision.Scenario}”中不适用告知承诺：{decision.Explanation}",

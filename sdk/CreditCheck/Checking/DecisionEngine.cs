@@ -231,24 +231,26 @@ internal static class DecisionEngine
 
                 case EntryState.SuspendedByObjection:
                     floor = DecisionOutcome.Review;
+                    var suspended = catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson);
                     if (list!.Category != ListCategory.Reward)
                     {
-                        blocker ??= ($"“{list.Name}”记录异议核查中", $"entry {found.Entry.EntryId} on {list.Code} is under objection");
+                        blocker ??= Blocker(entry, suspended.Length > 0, $"“{list.Name}”记录异议核查中", $"entry {found.Entry.EntryId} on {list.Code} is under objection");
                     }
 
-                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson), entry, triggered, order);
+                    AddTriggered(suspended, entry, triggered, order);
                     continue;
 
                 case EntryState.InForce or EntryState.UnderObjection:
+                    var reaching = catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson);
                     if (list!.Category != ListCategory.Reward)
                     {
                         // A listed subject is never answered Clear, nor is a person listed in their own right because of
                         // an enterprise; a person affected only through the enterprise's entry only by the measures that reach it.
                         floor = entry.IsRelatedPerson ? floor : DecisionOutcome.Review;
-                        blocker ??= ($"存在失信记录（{list.Name}）", $"entry {found.Entry.EntryId} on {list.Code}");
+                        blocker ??= Blocker(entry, reaching.Length > 0, $"存在失信记录（{list.Name}）", $"entry {found.Entry.EntryId} on {list.Code}");
                     }
 
-                    AddTriggered(catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson), entry, triggered, order);
+                    AddTriggered(reaching, entry, triggered, order);
                     continue;
             }
         }
@@ -354,6 +356,15 @@ internal static class DecisionEngine
             by.Add(entry);
         }
     }
+
+    /// <summary>What ends good standing for an entry that binds the subject: a record of the subject's own, always;
+    /// a person only linked through a listed enterprise has no 失信 record of their own, so only where one of that
+    /// entry's measures reaches them in this scenario (the basic list bars widening a measure's targets; found by
+    /// review: such a person lost 告知承诺 in every scenario, told "存在失信记录").</summary>
+    private static (string Chinese, string English)? Blocker(MatchedEntry entry, bool reachesHere, string chinese, string english) =>
+        !entry.IsRelatedPerson ? (chinese, english)
+        : reachesHere ? ($"所关联企业{chinese}，相关措施及于本人", $"{english}, whose measures reach the linked person here")
+        : null;
 
     private static (string? Chinese, string? English) VoidReason(Measure measure, List<MatchedEntry> by, (string Chinese, string English)? blocker)
     {

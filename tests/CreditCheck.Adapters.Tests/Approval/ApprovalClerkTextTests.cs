@@ -69,10 +69,10 @@ public sealed class ApprovalClerkTextTests : IAsyncDisposable
 
         var result = await Adapter.RouteAsync(Application(Ids.Company(43), "XK-OPEN", representative) with { MissingMaterials = ["健康证明"] });
 
-        Assert.Equal(ApprovalRoute.Standard, result.Route);
+        Assert.Equal(ApprovalRoute.TolerantAcceptance, result.Route);
         Assert.DoesNotContain(result.Reasons, r => r.Text.Contains("法定代表人列入", StringComparison.Ordinal));
         Assert.Contains(result.Reasons, r => r.Party == ApplicationParty.LegalRepresentative
-            && r.Text == "法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），该企业信用修复前不适用容缺受理");
+            && r.Text == "法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），该企业的失信惩戒措施不及于本事项");
     }
 
     [Fact]
@@ -84,9 +84,8 @@ public sealed class ApprovalClerkTextTests : IAsyncDisposable
         var result = await Adapter.RouteAsync(Application(Ids.Company(44), "XK-OPEN", representative));
 
         Assert.Equal(ApprovalRoute.Standard, result.Route);
-        Assert.Equal(
-            "法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），本事项未适用限制措施，按一般程序办理，该企业信用修复前不适用告知承诺、容缺受理等便利措施",
-            result.Reasons[0].Text);
+        Assert.Equal("所列名单记录在本事项不适用联合奖惩措施，按一般程序办理", result.Reasons[0].Text);
+        Assert.Equal("法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），该企业的失信惩戒措施不及于本事项", result.Reasons[1].Text);
     }
 
     [Fact]

@@ -337,16 +337,19 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RouteAsync_RepresentativeRelatedListingWithoutMeasureHere_NoRefusalButNoFacilitation()
+    public async Task RouteAsync_RepresentativeRelatedListingWithoutMeasureHere_NoRefusalAndTheCommitmentStands()
     {
+        // Found by review: a 法定代表人 only linked through another listed enterprise has no 失信 record of their own; the
+        // link barred the applicant's 告知承诺 in every matter, widening the enterprise's measures to a clean applicant.
         var company = Ids.Company(23);
         var representative = Ids.Person(23);
         await _harness.ListAsync(representative, "debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.LegalRepresentative));
 
         var result = await Adapter.RouteAsync(Application(company, "XK-OPEN", representative: representative) with { OffersCommitment = true });
 
-        Assert.Equal(ApprovalRoute.Standard, result.Route);
-        Assert.Contains(result.Reasons, r => r.Party == ApplicationParty.LegalRepresentative && r.Text == "法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），该企业信用修复前不适用告知承诺");
+        Assert.Equal(ApprovalRoute.Commitment, result.Route);
+        Assert.Contains(result.Reasons, r => r.Party == ApplicationParty.LegalRepresentative && r.Text == "法定代表人为列入失信被执行人名单的“示例失信企业有限公司”的法定代表人（本人未列入），该企业的失信惩戒措施不及于本事项");
+        Assert.DoesNotContain(result.Reasons, r => r.Text.Contains("不适用告知承诺", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -215,6 +215,36 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
+    public async Task CheckAsync_PersonOnlyLinkedToADebtorEnterprise_KeepsCommitmentWhereNoMeasureReachesThem()
+    {
+        // Found by review: such a person has no 失信 record of their own, yet lost 告知承诺 and 容缺受理 in every scenario,
+        // told "存在失信记录（失信被执行人名单）"; the basic list bars widening a measure's targets.
+        var person = SyntheticIds.Person(25);
+        await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.LegalRepresentative));
+
+        var decision = await _harness.CheckAsync(person, "licensing");
+
+        Assert.True(Assert.Single(decision.MatchedEntries).IsRelatedPerson);
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.Equal(["tolerant-acceptance", "commitment-approval"], decision.AppliedMeasures.Select(m => m.Measure.Code));
+        Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_PersonOnlyLinkedToADebtorEnterprise_LosesFacilitationWhereTheEnterprisesMeasureReachesThem()
+    {
+        var person = SyntheticIds.Person(26);
+        await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.LegalRepresentative));
+
+        var decision = await _harness.CheckAsync(person, "public-service.consumption");
+
+        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "high-consumption-restriction");
+        var voided = Assert.Single(decision.VoidedMeasures, m => m.Measure.Code == "tolerant-acceptance");
+        Assert.StartsWith("所关联企业存在失信记录（", voided.VoidReason, StringComparison.Ordinal);
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.IsBenefit);
+    }
+
+    [Fact]
     public async Task CheckAsync_LegalRepresentativeOfADebtorEnterprise_NotBarredAsDirector()
     {
         var person = SyntheticIds.Person(24);
