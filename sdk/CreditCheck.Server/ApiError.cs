@@ -24,10 +24,13 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError InvalidSubject(string field, string problem, string problemZh) =>
         new(400, "invalid-subject", "The subject is not a valid identifier.", "主体代码无效。", [new FieldProblem(field, problem, problemZh)]);
 
-    public static ApiError UnknownScenario(string field, string scenario, string catalogVersion, string topLevel) =>
+    public static ApiError UnknownScenario(string field, string scenario, string catalogVersion, string topLevel, string? meant) =>
         new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
-            [new FieldProblem(field, $"'{scenario}' is not in catalog {catalogVersion}, nor is any ancestor of it; top-level scenarios: {topLevel}.",
-                $"“{scenario}”及其上级均不在服务事项清单（版本 {catalogVersion}）中；一级场景：{topLevel}。")]);
+            [meant is null
+                ? new FieldProblem(field, $"'{scenario}' is not in catalog {catalogVersion}, nor is any ancestor of it; top-level scenarios: {topLevel}.",
+                    $"“{scenario}”及其上级均不在服务事项清单（版本 {catalogVersion}）中；一级场景：{topLevel}。")
+                : new FieldProblem(field, $"'{scenario}' is not in catalog {catalogVersion}; did you mean '{meant}'? (an undeclared code resolves to its nearest declared ancestor, but not one this close to a declared code)",
+                    $"“{scenario}”不在服务事项清单（版本 {catalogVersion}）中，是否应为“{meant}”？（未列明的下级场景按最近的上级办理，但与已列明场景仅差一两个字符的视为录入错误）")]);
 
     public static ApiError BatchTooLarge(int count, int max) =>
         new(400, "batch-too-large", "The batch is too large.", "批量核查条数超过上限。",

@@ -67,12 +67,17 @@ internal sealed record CatalogView(CreditCatalog Catalog, DateTimeOffset Fetched
     public string TopLevel { get; } = string.Join(", ", Catalog.Scenarios.Where(s => s.ParentCode is null).Select(s => s.Code));
 
     /// <summary>Whether the checker will accept the scenario: declared, or a sub-code of a declared one
-    /// (it then uses the nearest declared ancestor).</summary>
+    /// (it then uses the nearest declared ancestor) that is not a slip of a declared code.</summary>
     public bool Knows(string scenario)
     {
         if (!Scenario.IsWellFormedCode(scenario))
         {
             return false; // as the checker: 'procurement..bid' is not read as 'procurement'
+        }
+
+        if (!_codes.Contains(scenario) && Catalog.SuggestScenario(scenario) is not null)
+        {
+            return false; // as the checker: 'market-access.registraton' is not read as 'market-access'
         }
 
         var code = scenario.AsSpan();

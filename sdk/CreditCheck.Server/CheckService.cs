@@ -251,7 +251,7 @@ internal sealed class CheckService(
         var scenario = body.Scenario.Trim();
         if (catalog is not null && !catalog.Knows(scenario))
         {
-            return ApiError.UnknownScenario(prefix + "scenario", scenario, catalog.Catalog.Version, catalog.TopLevel);
+            return ApiError.UnknownScenario(prefix + "scenario", scenario, catalog.Catalog.Version, catalog.TopLevel, catalog.Catalog.SuggestScenario(scenario));
         }
 
         if (!client.MayCheck(scenario))

@@ -87,7 +87,8 @@ internal sealed class CompiledCatalog
     public bool TryGetList(string code, out int index) => _listIndex.TryGetValue(code, out index);
 
     /// <summary>Resolves a requested scenario to a declared one: itself, or its nearest declared
-    /// ancestor (<c>procurement.bid.open</c> → <c>procurement.bid</c>). False when none is declared.</summary>
+    /// ancestor (<c>procurement.bid.open</c> → <c>procurement.bid</c>). False when none is declared, or when the
+    /// code is a slip of a declared one (<see cref="CreditCatalog.SuggestScenario"/>).</summary>
     public bool TryResolveScenario(string code, out int index)
     {
         if (_scenarioIndex.TryGetValue(code, out index))
@@ -97,7 +98,8 @@ internal sealed class CompiledCatalog
 
         if (!_fallbacks.TryGetValue(code, out index))
         {
-            index = CatalogReader.IsScenarioCode(code) ? FindAncestor(code) : -1;
+            // A slip of a declared code is not a finer code: refused, not resolved to the parent (see ScenarioSpelling).
+            index = CatalogReader.IsScenarioCode(code) && Source.SuggestScenario(code) is null ? FindAncestor(code) : -1;
             if (_fallbacks.Count < MaxRememberedFallbacks)
             {
                 _fallbacks.TryAdd(code, index); // bounded: hosts may send arbitrary codes

@@ -15,6 +15,7 @@ public sealed class CreditCatalog
 {
     private static readonly Lazy<CreditCatalog> DefaultCatalog = new(LoadDefault);
     private FrozenDictionary<string, CreditList>? _listsByCode;
+    private FrozenSet<string>? _scenarioCodes;
 
     internal CreditCatalog()
     {
@@ -126,6 +127,17 @@ public sealed class CreditCatalog
     /// <param name="code">A list code such as <c>court-dishonest-debtors</c>.</param>
     public CreditList? FindList(string code) =>
         (_listsByCode ??= Lists.ToFrozenDictionary(l => l.Code, StringComparer.Ordinal)).GetValueOrDefault(code);
+
+    /// <summary>The declared scenario an undeclared code was most likely meant to be, or null. A code the catalog does
+    /// not declare resolves to its nearest declared ancestor, unless its first undeclared level is a slip of a declared
+    /// one (<c>market-access.registraton</c> → <c>market-access.registration</c>): the checker then refuses it as
+    /// unknown, naming this suggestion, since the ancestor would apply none of the meant scenario's measures.</summary>
+    /// <param name="code">A scenario code as a caller sent it.</param>
+    public string? SuggestScenario(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        return ScenarioSpelling.Suggest(_scenarioCodes ??= Scenarios.Select(s => s.Code).ToFrozenSet(StringComparer.Ordinal), code);
+    }
 
     /// <summary>The rating with this code, or null.</summary>
     /// <param name="code">A rating code such as <c>tax-credit-rating</c>.</param>

@@ -448,6 +448,15 @@ internal static class DecisionEngine
                 nameof(code));
         }
 
+        if (catalog.Source.SuggestScenario(code) is { } meant)
+        {
+            throw new ArgumentException(
+                $"Scenario '{code}' is not in catalog {catalog.Source.Version}; did you mean '{meant}'? A code the catalog does not declare "
+                + "resolves to its nearest declared ancestor, but not one this close to a declared code: the ancestor would apply none of its measures. "
+                + $"Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",
+                nameof(code));
+        }
+
         throw new ArgumentException(
             $"Scenario '{code}' is not in catalog {catalog.Source.Version}, nor is any ancestor of it. "
             + $"Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",

@@ -139,6 +139,10 @@ def case_unknown_scenario():
     # an undeclared sub-code of a declared scenario is not unknown: the nearest ancestor answers
     d = check(CLEAN, scenario="procurement.bid.opening")
     assert d["resolvedScenario"] == "procurement.bid", d
+    # a slip of a declared code is refused naming it, not read as its ancestor (found from outside: Clear for a listed subject)
+    slip = problem(post("/v1/checks", {"subject": CLEAN, "scenario": "procurement.bdi"}), 400, "unknown-scenario", "scenario")
+    assert "did you mean 'procurement.bid'?" in slip["errors"][0]["problem"], slip
+    assert "是否应为“procurement.bid”" in slip["errors"][0]["problemZh"], slip
     # a code that is not written as one is refused, not read as its ancestor (found from outside)
     for malformed in ("procurement..bid", "procurement.", "procurement.*"):
         problem(post("/v1/checks", {"subject": CLEAN, "scenario": malformed}), 400, "unknown-scenario", "scenario")

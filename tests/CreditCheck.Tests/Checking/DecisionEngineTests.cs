@@ -53,6 +53,42 @@ public sealed class DecisionEngineTests
     }
 
     [Theory]
+    [InlineData("procurement.bdi", "procurement.bid")]
+    [InlineData("procurement.bdi.opening", "procurement.bid.opening")]
+    [InlineData("procurment", "procurement")]
+    public async Task CheckAsync_ASlipOfADeclaredScenario_IsRefusedNamingIt_NotReadAsItsAncestor(string code, string meant)
+    {
+        // Found from outside: 'market-access.registraton' resolved to 'market-access', which applies none of the leaf's
+        // measures, and a listed person barred from being a 法定代表人 was answered Clear.
+        var harness = new CheckerHarness();
+        await harness.ListAsync(Subjects.Tencent, "debtors");
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await harness.CheckAsync(Subjects.Tencent, code));
+
+        Assert.Contains($"did you mean '{meant}'?", error.Message, StringComparison.Ordinal);
+        Assert.Contains("procurement, licensing, public-service", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("market-access.registraton", "market-access.registration")]
+    [InlineData("public-service.consumptoin", "public-service.consumption")]
+    [InlineData("recruitment.civil-servnt", "recruitment.civil-servant")]
+    public void SuggestScenario_OnTheDefaultCatalog_NamesTheDeclaredCodeASlipWasMeantFor(string code, string meant)
+    {
+        Assert.Equal(meant, CreditCheck.Catalog.CreditCatalog.Default.SuggestScenario(code));
+    }
+
+    [Theory]
+    [InlineData("market-access.registration")] // declared
+    [InlineData("procurement.bid.opening")] // finer than a declared code
+    [InlineData("licensing.food-permit")] // an undeclared matter under a declared parent, like none of its siblings
+    [InlineData("procurement..bid")] // not a code at all: refused as such
+    public void SuggestScenario_NoSuggestionForDeclaredOrFinerCodes(string code)
+    {
+        Assert.Null(CreditCheck.Catalog.CreditCatalog.Default.SuggestScenario(code));
+    }
+
+    [Theory]
     [InlineData("procurement..bid")]
     [InlineData("procurement.")]
     [InlineData("procurement.*")]
