@@ -171,6 +171,58 @@ public sealed partial class RedisCreditStore
     private async ValueTask<SubjectLookup> ProveOneAsync(SyncState state, Probe probe, SubjectLookup lookup, CancellationToken cancellationToken) =>
         (await ProveEmptyReadsAsync(state, [probe], [lookup], cancellationToken).ConfigureAwait(false))[0];
 
+    /// <summary>Under a replica read preference, reads again on the primary each subject the filter holds that a
+    /// replica read with no entry, before any proof: a replica knows nothing of a cluster slot's migration, and reads
+    /// a key already moved off its primary as missing (found from outside: listed subjects were degraded while a
+    /// slot moved, and the proof, a script, is refused then). Each read is a command of its own, which the cluster
+    /// redirects (ASK) while the slot moves. A subject still empty, or a read that fails, is left to the proof.</summary>
+    private async Task ReadEmptyOnPrimaryAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, CancellationToken cancellationToken)
+    {
+        List<int>? again = null;
+        for (var i = 0; i < probes.Count; i++)
+        {
+            if (NeedsProof(probes[i], lookups[i]))
+            {
+                (again ??= []).Add(i);
+            }
+        }
+
+        if (again is null)
+        {
+            return;
+        }
+
+        var connection = _connection!;
+        var reads = again.Select(i => (
+            Main: connection.Database.HashGetAllAsync(connection.Keys.Entries(probes[i].Key!), CommandFlags.DemandMaster),
+            Other: probes[i].AlternateKey is { } alternate ? connection.Database.HashGetAllAsync(connection.Keys.Entries(alternate), CommandFlags.DemandMaster) : null)).ToList();
+        try
+        {
+            await Task.WhenAll(reads.SelectMany(r => r.Other is null ? [r.Main] : new[] { r.Main, r.Other }))
+                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            Observed([.. reads.SelectMany(r => new[] { r.Main, r.Other })], cause);
+            return; // the proof decides, or degrades
+        }
+
+        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
+        for (var j = 0; j < again.Count; j++)
+        {
+            var (main, other) = (reads[j].Main.Result, reads[j].Other?.Result);
+            if (main.Length == 0 && (other is null || other.Length == 0))
+            {
+                continue;
+            }
+
+            var i = again[j];
+            lookups[i] = EntrySelector.IsAhead(state.Generations, main) || (other is not null && EntrySelector.IsAhead(state.Generations, other))
+                ? (await ReadAheadAsync(state, [probes[i]], cancellationToken).ConfigureAwait(false))[0]
+                : Found(state, probes[i], main, other, freshness);
+        }
+    }
+
     /// <summary>Proves each empty read of a subject the local filter holds against the lists' committed data
     /// (<see cref="ListMembership"/>): a filter false positive, or a subject removed from its list, stays "not listed"
     /// (and is cached); a subject a list still names is damage — its entry hash was deleted or evicted — answered
@@ -179,6 +231,11 @@ public sealed partial class RedisCreditStore
     /// Returns <paramref name="lookups"/>, changed where needed.</summary>
     private async ValueTask<SubjectLookup[]> ProveEmptyReadsAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, CancellationToken cancellationToken)
     {
+        if (_options.ReadPreference != RedisReadPreference.Primary)
+        {
+            await ReadEmptyOnPrimaryAsync(state, probes, lookups, cancellationToken).ConfigureAwait(false);
+        }
+
         List<(ulong Fingerprint, string Key)>? subjects = null;
         List<int>? owners = null;
         for (var i = 0; i < probes.Count; i++)
