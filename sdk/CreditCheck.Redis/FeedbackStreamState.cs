@@ -23,8 +23,13 @@ public sealed class FeedbackStreamState
     /// <summary>The field of <c>cc:{ns}:meta</c> counting the feedback entries delivered to the stream.</summary>
     internal const string DeliveredField = "feedbackDelivered";
 
-    internal FeedbackStreamState(string stream, string? policy, long? evictedKeys, long delivered, bool? exists, long? entriesAdded)
+    internal FeedbackStreamState(string stream, string? policy, long? evictedKeys, long delivered, bool? exists, long? entriesAdded, long deliveredByThisHost = 0)
     {
+        // A host counts what it delivered since it started: when Redis lost the namespace (a restart without
+        // persistence, a flush), meta's count went with the stream, and only the hosts that delivered know (found from
+        // outside: 19 of 119 acknowledged records gone, and the health said nothing).
+        var countReset = deliveredByThisHost > delivered;
+        delivered = Math.Max(delivered, deliveredByThisHost);
         Stream = stream;
         EvictionPolicy = policy;
         EvictedKeys = evictedKeys;
@@ -34,7 +39,12 @@ public sealed class FeedbackStreamState
         Lost = exists == false ? delivered : entriesAdded is { } added && added < delivered ? delivered - added : 0;
         var warnings = new List<string>();
         var chinese = new List<string>();
-        if (Lost > 0 && exists == false)
+        if (Lost > 0 && countReset)
+        {
+            chinese.Add(string.Create(CultureInfo.InvariantCulture, $"本主机自启动以来已向反馈流 {stream} 投递 {deliveredByThisHost} 条反馈，流中只记有 {entriesAdded ?? 0} 条，命名空间的投递计数也已重置：Redis 丢失了数据（如未持久化而重启、被清空），至少 {Lost} 条反馈已丢失"));
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"this host delivered {deliveredByThisHost} feedback records to {stream} since it started, the stream counts {entriesAdded ?? 0} added and the namespace's delivered count was reset: Redis lost its data (a restart without persistence, a flush), so at least {Lost} are lost"));
+        }
+        else if (Lost > 0 && exists == false)
         {
             chinese.Add(string.Create(CultureInfo.InvariantCulture, $"反馈流 {stream} 不存在，但此前已向其投递 {delivered} 条反馈记录：它已被删除或被 Redis 淘汰，其中尚未被平台收取的反馈已丢失"));
             warnings.Add(string.Create(CultureInfo.InvariantCulture, $"the feedback stream {stream} is missing although {delivered} feedback records were delivered to it: it was deleted or evicted by Redis, and what the platform had not collected is lost"));
@@ -70,7 +80,8 @@ public sealed class FeedbackStreamState
     /// <summary>The node's <c>evicted_keys</c> (since it started), or null when INFO could not be read.</summary>
     public long? EvictedKeys { get; }
 
-    /// <summary>Feedback entries delivered to the stream (repeats included), as counted in <c>meta</c>; 0 before any.</summary>
+    /// <summary>Feedback entries delivered to the stream (repeats included), as counted in <c>meta</c> — or by the host that
+    /// asks, since it started, when that is more (Redis lost <c>meta</c> with the stream); 0 before any.</summary>
     public long Delivered { get; }
 
     /// <summary>Whether the stream exists; null when it could not be asked (<c>XINFO STREAM</c> refused).</summary>
@@ -96,7 +107,7 @@ public sealed class FeedbackStreamState
 
     /// <summary>Reads the state on the node that holds the stream: INFO (memory, stats, in a script), <c>HGET meta</c>,
     /// <c>XINFO STREAM</c>. A refused command leaves its part unknown rather than failing.</summary>
-    internal static async Task<FeedbackStreamState> ReadAsync(RedisConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<FeedbackStreamState> ReadAsync(RedisConnection connection, TimeSpan timeout, CancellationToken cancellationToken, long deliveredByThisHost = 0)
     {
         var database = connection.Database;
         var key = connection.Keys.Feedback;
@@ -141,6 +152,6 @@ public sealed class FeedbackStreamState
             // XINFO refused (an ACL user without +xinfo|stream): whether the stream is there stays unknown.
         }
 
-        return new FeedbackStreamState(key, policy, evicted, delivered, exists, added);
+        return new FeedbackStreamState(key, policy, evicted, delivered, exists, added, deliveredByThisHost);
     }
 }

@@ -15,7 +15,8 @@ namespace CreditCheck.Redis;
 /// <remarks>Each batch also adds its size to the field <c>feedbackDelivered</c> of <c>cc:{ns}:meta</c>, the durable sign
 /// that lets a reader tell a stream that was evicted or deleted from one that never had feedback
 /// (<see cref="FeedbackStreamState"/>); the health check asks it (<see cref="CheckAsync"/>) whether Redis may evict the
-/// stream or has lost delivered feedback. <c>UseRedis</c> registers it; a tool without a container builds it over its store and hands it
+/// stream or has lost delivered feedback — counting also what it delivered itself since it started, so that Redis losing
+/// the namespace (the count with it) shows too. <c>UseRedis</c> registers it; a tool without a container builds it over its store and hands it
 /// to <c>new CreditFeedback(options, sink)</c>.</remarks>
 /// <param name="store">The store whose connection it writes on.</param>
 /// <param name="options">The namespace, <see cref="RedisStoreOptions.OperationTimeout"/> (a batch waits five times it) and
@@ -28,6 +29,7 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
     private int _checking;
     private ReplicatedFeedbackAppend? _replicated;
     private (DateTimeOffset At, string? Risk)? _lastCheck;
+    private long _delivered; // by this sink since it started: survives Redis losing meta's count with the stream
 
     private static readonly RedisValue KeyField = "key";
     private static readonly RedisValue RecordField = "record";
@@ -44,6 +46,7 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
         {
             _replicated ??= new ReplicatedFeedbackAppend(options, store.Logger, _time);
             await _replicated.WriteAsync(connection, records, timeout, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _delivered, records.Count);
             await CountAsync(connection.Database.HashIncrementAsync(connection.Keys.Meta, FeedbackStreamState.DeliveredField, records.Count), timeout, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -58,6 +61,7 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
         var counted = batch.HashIncrementAsync(connection.Keys.Meta, FeedbackStreamState.DeliveredField, records.Count);
         batch.Execute();
         await Task.WhenAll(appends).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _delivered, records.Count);
         await CountAsync(counted, timeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -80,7 +84,7 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
         try
         {
             var connection = await store.GetConnectionAsync().WaitAsync(options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
-            var state = await FeedbackStreamState.ReadAsync(connection, options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var state = await FeedbackStreamState.ReadAsync(connection, options.OperationTimeout, cancellationToken, Interlocked.Read(ref _delivered)).ConfigureAwait(false);
             var risk = state.AtRisk ? string.Join("; ", state.Warnings) : null;
             _lastCheck = (now, risk);
             return risk;

@@ -100,4 +100,50 @@ public sealed class FeedbackEvictionTests
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task HealthCheck_RedisLostEverythingAfterDeliveries_TheHostThatDeliveredSaysFeedbackIsLost()
+    {
+        // Found from outside: Redis restarted without persistence, the operator published the catalog and imported
+        // again, and the service's health said Healthy although 19 of 119 acknowledged records were gone: the count in
+        // meta went with the stream. The host that delivered them counts them itself.
+        await using var server = await RedisServer.StartAsync("--maxmemory-policy", "noeviction");
+        using var cli = new CliSession(server);
+        await cli.PublishAsync();
+        var samples = (await FeedbackSamples.CreateAsync()).ToList();
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddCreditCheck().UseRedis(server.Configuration, o =>
+        {
+            o.Namespace = cli.Namespace;
+            o.Secret = CliSession.Secret;
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var feedback = host.Services.GetRequiredService<CreditFeedback>();
+            var before = new List<FeedbackRecord>();
+            foreach (var sample in samples)
+            {
+                before.AddRange(await feedback.ReportAsync(sample.Report));
+            }
+
+            Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(30)), feedback.Status.LastError);
+            await server.CommandAsync("FLUSHALL");
+            await cli.PublishAsync(); // as the operator did: meta is back, without the count
+
+            var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+            var entry = report.Entries[CreditCheckDiagnostics.HealthCheckName];
+            Assert.NotEqual(HealthStatus.Healthy, entry.Status);
+            var risk = (string)entry.Data["feedbackRisk"];
+            Assert.Contains("the namespace's delivered count was reset: Redis lost its data", risk, StringComparison.Ordinal);
+            Assert.Contains($"so at least {before.Count} are lost", risk, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
 }
