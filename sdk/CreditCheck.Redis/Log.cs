@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(2151, LogLevel.Information, "Namespace {Namespace} has caught up with its credit platform", EventName = "CaughtUpWithPlatform")]
     public static partial void CaughtUpWithPlatform(ILogger logger, string @namespace);
 
+    [LoggerMessage(2152, LogLevel.Warning, "Namespace {Namespace} went back from change sequence {Applied}, which this host had applied, to {Sequence}: the changes after {Sequence} are no longer in Redis (a failover lost writes that had not reached the replica, or the data was restored from an older copy). Those this host applied: {Lost}. Make them again (run the imports again, repeat the single changes); until then their subjects are answered from the older data", EventName = "ChangesLost")]
+    public static partial void ChangesLost(ILogger logger, string @namespace, long applied, long sequence, string lost);
+
     [LoggerMessage(2109, LogLevel.Warning, "Namespace {Namespace} was written by a publisher without manifests: its filter sources cannot be verified until a current publisher connects", EventName = "ListDataUnverified")]
     public static partial void ListDataUnverified(ILogger logger, string @namespace);
 

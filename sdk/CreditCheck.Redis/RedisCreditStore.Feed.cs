@@ -289,6 +289,11 @@ public sealed partial class RedisCreditStore
         // Entry hashes (which no manifest covers) are checked before the new state answers, and so is the platform mark.
         await CheckEntriesAsync().ConfigureAwait(false);
         await ReadPlatformBehindAsync().ConfigureAwait(false);
+        if (_state is not null && Interlocked.Read(ref _applied) is var previous && sequence < previous)
+        {
+            Log.ChangesLost(_logger, _options.Namespace, previous, sequence, DescribeLost(sequence));
+        }
+
         _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
@@ -459,6 +464,45 @@ public sealed partial class RedisCreditStore
         ? $"Namespace '{_options.Namespace}' was lost since this host first synced it, and list(s) {string.Join(", ", missing)}, which held entries then, have not been imported again: until each is (a replace import of its full export), no subject is answered 'not listed'"
         : null;
 
+    /// <summary>Keeps the last changes the feed applied (the feed's own thread only): when the namespace goes back, the
+    /// host names those it lost (found from outside: a merge import lost in a failover left only "Synchronized …
+    /// sequence 12" in the log, and the operator could not tell which import to run again).</summary>
+    private void RememberApplied(long sequence, string record)
+    {
+        _recentChanges.Enqueue((sequence, record));
+        if (_recentChanges.Count > 64)
+        {
+            _recentChanges.Dequeue();
+        }
+    }
+
+    /// <summary>The applied changes after <paramref name="sequence"/> this host remembers, as text for the log.</summary>
+    private string DescribeLost(long sequence)
+    {
+        var lost = _recentChanges.Where(c => c.Sequence > sequence).Select(c =>
+        {
+            ChangeRecord? change = null;
+            try
+            {
+                change = JsonSerializer.Deserialize(c.Record, ChangeJsonContext.Default.ChangeRecord);
+            }
+            catch (JsonException)
+            {
+                // named by its sequence only
+            }
+
+            return change?.Op switch
+            {
+                "list" => $"{c.Sequence}: an import of list '{change.L}'",
+                "entry" => $"{c.Sequence}: a single change on list '{change.L}' (subject key {change.K})",
+                "catalog" => $"{c.Sequence}: catalog {change.V}",
+                _ => $"{c.Sequence}: {c.Record}",
+            };
+        }).ToList();
+        _recentChanges.Clear();
+        return lost.Count == 0 ? "none this host remembers (it applied them in a full read)" : string.Join("; ", lost);
+    }
+
     /// <summary><see cref="LoseNamespace"/> for a change sequence lower than the one this host applied.</summary>
     private string NamespaceWentBack(long applied, long sequence) =>
         LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
@@ -562,6 +606,7 @@ public sealed partial class RedisCreditStore
                 }
 
                 Interlocked.Exchange(ref _applied, (long)change.Score);
+                RememberApplied((long)change.Score, change.Element!);
             }
 
             if (Interlocked.Read(ref _applied) >= sequence)

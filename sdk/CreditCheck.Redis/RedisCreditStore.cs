@@ -62,6 +62,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile bool _resyncRequested;
     private volatile string? _damage;
     private volatile IReadOnlyCollection<string>? _listsToReload; // lists held before the namespace was lost, not imported again yet
+    private readonly Queue<(long Sequence, string Record)> _recentChanges = new(); // the feed's last applied changes, to name those a failover loses
     private volatile string? _platformBehind; // why the platform link says the namespace is behind its credit platform
     private string? _damageSummary;
     private bool _warnedUnverified;
