@@ -181,16 +181,23 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
         catch (RedisConnectionException e)
         {
-            var cause = e.InnerException is { } inner ? $"{e.FailureType}: {inner.Message}" : e.FailureType.ToString();
+            var cause = e.InnerException is { } inner ? $"{e.FailureType}: {Brief(inner.Message)}" : e.FailureType.ToString();
             throw new CliException(ExitCodes.StoreUnavailable, $"无法连接 Redis {servers}（{cause}）", $"the store cannot be reached: Redis {servers} ({cause})");
         }
+    }
 
-        static string Format(System.Net.EndPoint endPoint) => endPoint switch
-        {
-            System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-            System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
-            _ => endPoint.ToString() ?? "?",
-        };
+    private static string Format(System.Net.EndPoint endPoint) => endPoint switch
+    {
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        System.Net.IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    /// <summary>The client's failure without its diagnostic dump (", last: …, mgr: …, v: …"): one line for the operator.</summary>
+    private static string Brief(string message)
+    {
+        var dump = message.IndexOf(", last:", StringComparison.Ordinal);
+        return dump > 0 ? message[..dump] : message.Length > 200 ? message[..200] + "…" : message;
     }
 
     /// <summary>A namespace exists once a publisher has set it up (its <c>meta</c> key). A user without the
@@ -210,14 +217,30 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
 
         var existing = new SortedSet<string>(StringComparer.Ordinal);
+        var unreachable = new List<string>();
         try
         {
             foreach (var server in redis.GetServers().Where(s => !s.IsReplica))
             {
-                await foreach (var key in server.KeysAsync(pattern: "cc:{*}:meta", pageSize: 1000).ConfigureAwait(false))
+                // Found from outside: one dead node of a cluster (a seed, even a replica) turned a mistyped namespace
+                // into "the store cannot be reached", exit 3. The nodes that answer are listed; the others named.
+                if (!server.IsConnected)
                 {
-                    var name = (string)key!;
-                    existing.Add(name[4..^6]);
+                    unreachable.Add(Format(server.EndPoint));
+                    continue;
+                }
+
+                try
+                {
+                    await foreach (var key in server.KeysAsync(pattern: "cc:{*}:meta", pageSize: 1000).ConfigureAwait(false))
+                    {
+                        var name = (string)key!;
+                        existing.Add(name[4..^6]);
+                    }
+                }
+                catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+                {
+                    unreachable.Add(Format(server.EndPoint));
                 }
             }
         }
@@ -229,10 +252,11 @@ internal sealed class RedisOperatorStore : OperatorStore
         // The closest names first: the one meant is most likely a character or two away.
         var closest = existing.OrderBy(name => Distance(name, ns)).ThenBy(name => name, StringComparer.Ordinal).Take(10).ToList();
         var list = closest.Count == 0 ? null : string.Join(", ", closest) + (existing.Count > closest.Count ? $" … ({existing.Count})" : "");
+        var down = unreachable.Count == 0 ? null : string.Join(", ", unreachable);
         throw new CliException(
             ExitCodes.NotFound,
-            $"Redis 中没有命名空间 '{ns}'（可能拼写有误）" + (list is null ? "" : $"；现有命名空间：{list}") + "。新建命名空间请先运行 creditcheck catalog publish；若该命名空间原有数据（Redis 重启后为空等），发布目录后须重新导入其全部名单",
-            $"namespace '{ns}' does not exist in Redis (mistyped?)" + (list is null ? "" : $"; namespaces there: {list}") + "; to set up a new one, run 'creditcheck catalog publish'; if it held data before (Redis came back empty, say), import every one of its lists again after publishing the catalog");
+            $"Redis 中没有命名空间 '{ns}'（可能拼写有误）" + (list is null ? "" : $"；现有命名空间：{list}") + (down is null ? "" : $"（节点 {down} 无法连接，未能列出其上的命名空间）") + "。新建命名空间请先运行 creditcheck catalog publish；若该命名空间原有数据（Redis 重启后为空等），发布目录后须重新导入其全部名单",
+            $"namespace '{ns}' does not exist in Redis (mistyped?)" + (list is null ? "" : $"; namespaces there: {list}") + (down is null ? "" : $" (node(s) {down} cannot be reached: namespaces there are not listed)") + "; to set up a new one, run 'creditcheck catalog publish'; if it held data before (Redis came back empty, say), import every one of its lists again after publishing the catalog");
     }
 
     /// <summary>Levenshtein distance (names are short).</summary>

@@ -30,6 +30,32 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Status_MistypedNamespaceWithOneConfiguredNodeDown_StillNotFound_NamingTheNodeNotListed()
+    {
+        // Found from outside: one dead node among a cluster's seeds turned a mistyped namespace into "the store cannot
+        // be reached" (exit 3) with the client's 600-character dump; the nodes that answer are listed, the others named.
+        using var real = new CliSession(redis.Server);
+        await real.PublishAsync();
+        var typo = real.Namespace[..^1] + "Z";
+        using var unused = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        unused.Start();
+        var dead = $"127.0.0.1:{((System.Net.IPEndPoint)unused.LocalEndpoint).Port}";
+        unused.Stop(); // a free loopback port nothing listens on
+        var environment = new Dictionary<string, string?>(real.Environment, StringComparer.Ordinal)
+        {
+            ["CREDITCHECK_NAMESPACE"] = typo,
+            ["CREDITCHECK_REDIS"] = $"{redis.Server.Configuration},{dead}",
+        };
+
+        var status = await Cli.RunAsync(environment, "status");
+
+        Assert.True(status.ExitCode == Exit.NotFound, status.ToString());
+        Assert.Contains(real.Namespace, status.Error, StringComparison.Ordinal);
+        Assert.Contains($"节点 {dead} 无法连接，未能列出其上的命名空间", status.Error, StringComparison.Ordinal);
+        Assert.Contains($"node(s) {dead} cannot be reached", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FeedbackExportAndReport_WrongSecretOrMistypedNamespace_AreRefused()
     {
         using var cli = new CliSession(redis.Server);
