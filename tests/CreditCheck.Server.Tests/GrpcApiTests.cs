@@ -57,6 +57,7 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         Assert.Equal("INVALID_ARGUMENT", result.GetProperty("unknown_scenario").GetProperty("code").GetString());
         Assert.Equal("INVALID_ARGUMENT", result.GetProperty("batch_too_large").GetProperty("code").GetString());
         Assert.Equal("NOT_FOUND", result.GetProperty("unknown_check").GetProperty("code").GetString());
+        Assert.Contains("作为自然人：", result.GetProperty("month_typo").GetProperty("details").GetString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

@@ -70,8 +70,10 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
 
         Assert.Contains("character 'I' at position 14", result.GetProperty("problem").GetString(), StringComparison.Ordinal);
         // The parser's own Chinese text, as the CLI prints it (no longer a translation of the English one).
-        Assert.StartsWith("统一社会信用代码第14位的字符 'I' 不允许", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        // Given no kind, both readings, the one more likely meant (here the 统一社会信用代码's) first.
+        Assert.Contains("作为法人：统一社会信用代码第14位的字符 'I' 不允许", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
         Assert.Contains("应为 'B'", result.GetProperty("typoZh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("作为自然人：居民身份证号码第7-14位出生日期 '19721706' 不是有效日期", result.GetProperty("monthTypoZh").GetString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

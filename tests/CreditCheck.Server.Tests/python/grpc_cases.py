@@ -105,6 +105,10 @@ def case_errors():
         "bad_check_id": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id="12"), grpc.StatusCode.INVALID_ARGUMENT, field="check_id"),
     }
     assert "第14位" in seen["invalid_subject"]["details"] and "position 14" in seen["invalid_subject"]["details"], seen
+    # a person's number with a birth-month typo, no kind: both readings, not only the 统一社会信用代码's (found from outside)
+    month = fails(stub.Check, pb.CheckRequest(subject="320102197217067646", scenario=SCENARIO), grpc.StatusCode.INVALID_ARGUMENT, field="subject")
+    assert "出生日期 '19721706'" in month["details"] and "作为法人" in month["details"] and "birth date '19721706'" in month["details"], month
+    seen["month_typo"] = month
     return seen
 
 

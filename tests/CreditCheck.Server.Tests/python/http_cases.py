@@ -122,7 +122,16 @@ def case_invalid_subject():
     # Found from outside: a 统一社会信用代码 of digits with a wrong check character was reported as an ID card's error.
     typo = problem(post("/v1/checks", {"subject": "91110108589192868C", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
     assert "统一社会信用代码" in typo["errors"][0]["problem"] and "require 'B'" in typo["errors"][0]["problem"], typo
-    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"], "typoZh": typo["errors"][0]["problemZh"]}
+    # Found from outside: a person's number with a birth-month typo (no kind) was answered only with the 统一社会信用代码
+    # check character that would make it valid, which named another subject. Both readings now, the person's first.
+    month = problem(post("/v1/checks", {"subject": "320102197217067646", "scenario": SCENARIO}), 400, "invalid-subject", "subject")["errors"][0]
+    zh, en = month["problemZh"], month["problem"]
+    assert "出生日期 '19721706' 不是有效日期" in zh and "校验码是 '6'" in zh and zh.index("作为自然人") < zh.index("作为法人"), month
+    assert "birth date '19721706'" in en and "As a person" in en and "As a legal entity" in en, month
+    as_person = problem(post("/v1/checks", {"subject": "320102197217067646", "kind": "person", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    assert "统一社会信用代码" not in as_person["errors"][0]["problemZh"], as_person
+    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"], "typoZh": typo["errors"][0]["problemZh"],
+            "monthTypoZh": zh}
 
 
 def case_missing_field():
