@@ -14,6 +14,10 @@ internal static class HttpApi
         // {"subject": A, "subject": B} is refused, not read as B: a proxy or a log that reads the first would see
         // another subject than the one checked.
         AllowDuplicateProperties = false,
+
+        // {"transaction_reference": …} is refused naming the field, not ignored: a misspelt optional field was
+        // silently lost (a 200 with transactionReference null, a 202 with executedAt now; found from outside).
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new ApiTime.Converter() }, // a time without an offset is China's, as over gRPC
     };
@@ -128,7 +132,7 @@ internal static class HttpApi
         }
         catch (JsonException e)
         {
-            return (null, ApiError.Json(e));
+            return (null, ApiError.Json(e, parent => FieldsAt(typeof(T), parent)));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -138,6 +142,30 @@ internal static class HttpApi
         {
             return (null, ApiError.Json(null, e.Message));
         }
+    }
+
+    /// <summary>The JSON names of the object at <paramref name="path"/> (<c>checks[3]</c>, <c>measures[0]</c>, null for the
+    /// body) of a body of type <paramref name="type"/>, for suggesting the field a mistyped one means.</summary>
+    internal static IReadOnlyList<string> FieldsAt(Type type, string? path)
+    {
+        var info = Json.GetTypeInfo(type);
+        foreach (var segment in (path ?? string.Empty).Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment.Split('[')[0];
+            var property = info.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return [];
+            }
+
+            info = Json.GetTypeInfo(property.PropertyType);
+            if (segment.Contains('[', StringComparison.Ordinal) && info.ElementType is { } element)
+            {
+                info = Json.GetTypeInfo(element);
+            }
+        }
+
+        return [.. info.Properties.Select(p => p.Name)];
     }
 
     /// <summary>application/json or a +json type, in UTF-8 (JSON's only encoding, RFC 8259 §8.1): a body declared in

@@ -77,6 +77,24 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task UnknownField_IsRefusedNamingItAndTheFieldItProbablyMeans()
+    {
+        var result = await Python.RunAsync("http_cases.py", "unknown_field", fixture.For(Clients.Procurement));
+
+        Assert.Contains("未知字段“transaction_reference”（是否应为 transactionReference？）", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        Assert.Equal("executed_at", result.GetProperty("feedbackField").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task MalformedJson_SaysWhereInBothLanguages_WithoutTheServicesTypeNames()
+    {
+        var result = await Python.RunAsync("http_cases.py", "json_texts", fixture.For(Clients.Procurement));
+
+        Assert.Contains("第4行", result.GetProperty("trailing_comma").GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("CreditCheck.", result.GetProperty("twice").GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownOrMissingKey_Is401()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_key", fixture.For(Clients.Procurement));

@@ -240,6 +240,56 @@ def case_too_large():
     return {"detail": body["detail"]}
 
 
+def case_unknown_field():
+    """Found from outside: a misspelt field was ignored silently (200 with transactionReference null, 202 with
+    executedAt now). Refused now, naming the field and the one it probably means."""
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "transaction_reference": "CG-1"}), 400, "invalid-json", "transaction_reference")
+    e = body["errors"][0]
+    assert "未知字段“transaction_reference”" in e["problemZh"] and "（是否应为 transactionReference？）" in e["problemZh"], e
+    assert "unknown field 'transaction_reference'" in e["problem"] and "did you mean transactionReference?" in e["problem"], e
+    batch = problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": SCENARIO, "dept": "x"}]}),
+                    400, "invalid-json", "checks[1].dept")
+    assert "是否应为" not in batch["errors"][0]["problemZh"], batch    # nothing close to suggest
+    d = check(LISTED)
+    feedback = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True, "executed_at": "2026-01-01T00:00:00+08:00"}),
+                       400, "invalid-json", "executed_at")
+    assert "是否应为 executedAt" in feedback["errors"][0]["problemZh"], feedback
+    measure = problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed", "effective_from": "2026-01-01"}]}),
+                      400, "invalid-json", "measures[0].effective_from")
+    assert "effectiveFrom" in measure["errors"][0]["problem"], measure
+    # the names as documented still work, in any case (as before)
+    assert check(CLEAN, transactionReference="CG-1")["transactionReference"] == "CG-1"
+    return {"problemZh": e["problemZh"], "problem": e["problem"], "feedbackField": feedback["errors"][0]["field"]}
+
+
+def case_json_texts():
+    """Found from outside: problemZh was always "JSON格式不正确。" without a position, and problem leaked .NET internals
+    ("deserialization of type 'CreditCheck.Server.CheckBody'", "Change the reader options.")."""
+    def raw(text):
+        return requests.post(BASE + "/v1/checks", data=text.encode("utf-8"), headers={**headers(), "Content-Type": "application/json"}, timeout=30)
+
+    seen = {}
+    cases = {
+        "cut": ('{"subject": "9135', "line 1", "第1行"),
+        "trailing_comma": ('{\n  "subject": "%s",\n  "scenario": "%s",\n}' % (CLEAN, SCENARIO), "line 4", "第4行"),
+        "comment": ('{"subject": "%s", /* x */ "scenario": "%s"}' % (CLEAN, SCENARIO), "line 1", "第1行"),
+        "twice": ('{"subject":"%s",\n"subject":"%s","scenario":"%s"}' % (LISTED, CLEAN, SCENARIO), "line 2", "第2行"),
+        "array": ('[{"subject": "%s"}]' % CLEAN, "line 1", "第1行"),
+    }
+    for name, (text, line, line_zh) in cases.items():
+        body = problem(raw(text), 400, "invalid-json")
+        dumped = json.dumps(body, ensure_ascii=False)
+        for leak in ("System.", "CreditCheck.", "reader options", "deserialization of type", "LineNumber", "BytePositionInLine"):
+            assert leak not in dumped, (name, leak, body)
+        e = body["errors"][0]
+        assert line in e["problem"] and line_zh in e["problemZh"], (name, body)
+        assert e["problemZh"] != "JSON格式不正确。" and any("\u4e00" <= c <= "\u9fff" for c in e["problemZh"]), (name, body)
+        seen[name] = {"field": e["field"], "problem": e["problem"], "problemZh": e["problemZh"]}
+    assert seen["twice"]["field"] == "subject" and "两次" in seen["twice"]["problemZh"], seen
+    assert "逗号" in seen["trailing_comma"]["problemZh"] and "注释" in seen["comment"]["problemZh"], seen
+    return seen
+
+
 def case_unknown_key():
     unknown = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key="not-a-key"), 401, "unknown-key")
     missing = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key=""), 401, "missing-key")
