@@ -223,7 +223,12 @@ public static class ServerApp
         services.AddSingleton<DecisionLedger>();
         services.AddSingleton<CheckService>();
         services.AddHealthChecks();
-        services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddOperationTransformer<RequestBodyTransformer>();
+            o.AddOperationTransformer<CatalogAnswerTransformer>();
+            o.AddSchemaTransformer<ContractSchemaTransformer>();
+        });
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);

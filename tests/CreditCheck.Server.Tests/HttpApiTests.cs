@@ -95,6 +95,21 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task OpenApi_DeclaresTheRealProblemShape_TheStatuses_Enums_RequiredFields_AndTheCatalog()
+    {
+        var result = await Python.RunAsync("http_cases.py", "openapi_contract", fixture.For(Clients.Procurement));
+
+        var enums = result.GetProperty("enums");
+        string[] Values(string name) => [.. enums.GetProperty(name).EnumerateArray().Select(v => v.GetString() ?? string.Empty)];
+        Assert.Equal(Enum.GetNames<DecisionOutcome>(), Values("outcome"));
+        Assert.Equal(Enum.GetNames<SubjectKind>(), Values("subjectKind"));
+        Assert.Equal(Enum.GetNames<DecisionPath>(), Values("path"));
+        Assert.Equal(Enum.GetNames<EntryState>(), Values("state"));
+        Assert.Equal(Enum.GetNames<CreditCheck.Catalog.MeasureKind>(), Values("measureKind"));
+        Assert.Contains("titleZh", result.GetProperty("problemFields").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownOrMissingKey_Is401()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_key", fixture.For(Clients.Procurement));

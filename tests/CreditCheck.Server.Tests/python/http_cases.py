@@ -346,6 +346,72 @@ def case_health_and_openapi():
     return {"ready": ready.json()["status"], "paths": paths, "openapi": document["openapi"]}
 
 
+def case_openapi_contract():
+    """Found from outside: the document's errors were plain ProblemDetails (no code, titleZh, detailZh, errors), some
+    statuses the service gives were missing, and nothing said which values outcome, kind … take, which fields a request
+    needs, or what /v1/catalog answers."""
+    doc = requests.get(BASE + "/openapi/v1.json", timeout=30).json()
+    schemas = doc["components"]["schemas"]
+
+    def resolve(schema):
+        while "$ref" in schema:
+            schema = schemas[schema["$ref"].split("/")[-1]]
+        return schema
+
+    def prop(schema, name):
+        return resolve(resolve(schema)["properties"][name])
+
+    statuses = {("/v1/checks", "post"): ["200", "400", "401", "403", "413", "415", "429"],
+                ("/v1/checks:batch", "post"): ["200", "400", "401", "403", "413", "415", "429"],
+                ("/v1/feedback", "post"): ["202", "400", "401", "403", "404", "413", "415", "429", "503"],
+                ("/v1/catalog", "get"): ["200", "401", "403", "429", "503"]}
+    real = problem(post("/v1/checks", {"subject": "9135O", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    problem_fields = None
+    for (path, method), codes in statuses.items():
+        responses = doc["paths"][path][method]["responses"]
+        assert sorted(responses) == codes, (path, sorted(responses))
+        for code in codes:
+            if code[0] in "45":
+                content = responses[code]["content"]
+                assert list(content) == ["application/problem+json"], (path, code, content)
+                shape = resolve(content["application/problem+json"]["schema"])
+                problem_fields = sorted(shape["properties"])
+                assert problem_fields == sorted(real), (path, code, problem_fields, sorted(real))   # the real answer's members
+                assert sorted(shape["required"]) == sorted(real), shape
+                assert "invalid-json" in prop(shape, "code")["enum"] and "rate-limited" in prop(shape, "code")["enum"], shape
+                errors = resolve(prop(shape, "errors")["items"])
+                assert sorted(errors["properties"]) == ["field", "problem", "problemZh"] == sorted(errors["required"]), errors
+    assert "ProblemDetails" not in schemas, sorted(schemas)
+
+    def body(path):
+        return resolve(doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"])
+
+    check_body, batch_body, feedback_body = body("/v1/checks"), body("/v1/checks:batch"), body("/v1/feedback")
+    assert sorted(check_body["required"]) == ["scenario", "subject"], check_body
+    assert sorted(batch_body["required"]) == ["checks"] and sorted(resolve(prop(batch_body, "checks")["items"])["required"]) == ["scenario", "subject"], batch_body
+    assert sorted(feedback_body["required"]) == ["checkId"], feedback_body
+    measure_feedback = resolve(prop(feedback_body, "measures")["items"])
+    assert sorted(measure_feedback["required"]) == ["measure", "result"], measure_feedback
+    decision = resolve(doc["paths"]["/v1/checks"]["post"]["responses"]["200"]["content"]["application/json"]["schema"])
+    enums = {
+        "kind": [v for v in prop(check_body, "kind")["enum"] if v is not None],
+        "result": [v for v in prop(measure_feedback, "result")["enum"] if v is not None],
+        "outcome": prop(decision, "outcome")["enum"],
+        "subjectKind": prop(decision, "subjectKind")["enum"],
+        "path": prop(decision, "path")["enum"],
+        "measureKind": prop(resolve(prop(decision, "appliedMeasures")["items"]), "kind")["enum"],
+        "state": prop(resolve(prop(decision, "matchedEntries")["items"]), "state")["enum"],
+    }
+    assert enums["kind"] == ["entity", "person"] and enums["result"] == ["Executed", "NotExecuted", "Overridden"], enums
+    # every answer the service gives is within what it declares
+    d = check(LISTED)
+    assert d["outcome"] in enums["outcome"] and d["subjectKind"] in enums["subjectKind"] and d["path"] in enums["path"], d
+    assert all(m["kind"] in enums["measureKind"] for m in d["appliedMeasures"]) and all(e["state"] in enums["state"] for e in d["matchedEntries"]), d
+    catalog = doc["paths"]["/v1/catalog"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert {"version", "lists", "measures", "scenarios"} <= set(catalog["required"]) and catalog["type"] == "object", catalog
+    return {"enums": enums, "problemFields": problem_fields, "catalogRequired": sorted(catalog["required"])}
+
+
 def case_loopback_no_key():
     d = check(LISTED, key="")
     return {"outcome": d["outcome"], "department": d["department"]}
