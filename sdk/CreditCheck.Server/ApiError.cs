@@ -18,6 +18,13 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError Invalid(string field, string problem, string problemZh) =>
         new(400, "invalid-field", "The request has an invalid field.", "请求中有字段不合规。", [new FieldProblem(field, problem, problemZh)]);
 
+    /// <summary>An amount that is not a plain decimal number of yuan — the same text over HTTP (a JSON string or value
+    /// that is not a number) and gRPC (the proto's decimal string).</summary>
+    public static ApiError NotAnAmount(string field, string? text) =>
+        Invalid(field,
+            $"{(text is null ? "the value" : $"'{text}'")} is not a decimal number of yuan such as 1200.50 (digits with an optional sign, decimal point and exponent; no thousands separators or spaces).",
+            $"{(text is null ? "该值" : $"“{text}”")}不是以元计的数字，应如 1200.50（数字，可带正负号、小数点和指数；不含千位分隔符和空格）。");
+
     public static ApiError Missing(string field) => Invalid(field, "is required.", "必填。");
 
     /// <summary>The parser's own texts (<see cref="SubjectIdError"/>), English and Chinese.</summary>
@@ -81,6 +88,12 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
 
         // System.Text.Json names the .NET type it wanted ("could not be converted to System.Nullable`1[System.Guid]"):
         // a caller in Java or Python learns nothing from that, and the service's internals are not theirs to read.
+        if (message.Contains("could not be converted to System.Nullable`1[System.Decimal]", StringComparison.Ordinal)
+            || message.Contains("could not be converted to System.Decimal", StringComparison.Ordinal))
+        {
+            return NotAnAmount(field, null);
+        }
+
         if (message.Contains("could not be converted to", StringComparison.Ordinal))
         {
             return new(400, "invalid-json", JsonTitle, JsonTitleZh,

@@ -257,6 +257,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        app.Use(Grpc.CreditCheckGrpcService.OversizeMessageAsync);
         app.UseMiddleware<ClientAuthentication>();
         if (options.Clients.Any(c => c.RequestsPerSecond > 0))
         {

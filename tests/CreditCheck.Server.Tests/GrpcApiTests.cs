@@ -61,6 +61,16 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Amount_WithThousandsSeparator_IsRefusedAsOverHttp_FieldsAreSnakeCase_OversizeMessageIsTheServicesOwn()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "contract", fixture.For(Clients.Procurement));
+
+        Assert.Contains("“1,200”不是以元计的数字", result.GetProperty("amount").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("executed_at：", result.GetProperty("future").GetString(), StringComparison.Ordinal);
+        Assert.Contains(" | message: is larger than", result.GetProperty("big").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownOrMissingKey_IsUnauthenticated()
     {
         var result = await Python.RunAsync("grpc_cases.py", "unknown_key", fixture.For(Clients.Procurement));
