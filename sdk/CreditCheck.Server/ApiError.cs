@@ -76,8 +76,8 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
             var fullName = parent is null ? name : $"{parent}.{name}";
             return new(400, "invalid-json", JsonTitle, JsonTitleZh,
                 [new FieldProblem(fullName,
-                    $"unknown field '{name}'{at}{(suggestion is null ? string.Empty : $" (did you mean {suggestion}?)")}; unknown fields are refused, not ignored (see /openapi/v1.json).",
-                    $"未知字段“{name}”{atZh}{(suggestion is null ? string.Empty : $"（是否应为 {suggestion}？）")}；未知字段不予忽略（见 /openapi/v1.json）。")]);
+                    $"unknown field '{name}'{(suggestion is null ? string.Empty : $" (did you mean {suggestion}?)")}{at}; unknown fields are refused, not ignored (see /openapi/v1.json).",
+                    $"未知字段“{name}”{(suggestion is null ? string.Empty : $"（是否应为 {suggestion}？）")}{atZh}；未知字段不予忽略（见 /openapi/v1.json）。")]);
         }
 
         if (message.StartsWith("Duplicate property", StringComparison.Ordinal) || message.Contains("Duplicate property", StringComparison.Ordinal))
