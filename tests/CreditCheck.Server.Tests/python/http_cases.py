@@ -98,6 +98,9 @@ def case_batch():
     same = problem(post("/v1/checks:batch", {"checks": [{"subject": "9135O", "scenario": SCENARIO}, {"subject": "1", "scenario": SCENARIO}]}),
                    400, "invalid-subject")
     assert [e["field"] for e in same["errors"]] == ["checks[0].subject", "checks[1].subject"], same
+    # an empty batch is answered with no decisions (documented)
+    empty = post("/v1/checks:batch", {"checks": []})
+    assert empty.status_code == 200 and empty.json() == {"decisions": []}, empty.text
     return {"outcomes": [d["outcome"] for d in decisions], "checkIds": [d["checkId"] for d in decisions]}
 
 
