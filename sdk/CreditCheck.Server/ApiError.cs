@@ -18,6 +18,13 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError Invalid(string field, string problem, string problemZh) =>
         new(400, "invalid-field", "The request has an invalid field.", "请求中有字段不合规。", [new FieldProblem(field, problem, problemZh)]);
 
+    /// <summary>An amount that is not a plain decimal number of yuan — the same text over HTTP (a JSON string or value
+    /// that is not a number) and gRPC (the proto's decimal string).</summary>
+    public static ApiError NotAnAmount(string field, string? text) =>
+        Invalid(field,
+            $"{(text is null ? "the value" : $"'{text}'")} is not a decimal number of yuan such as 1200.50 (digits with an optional sign, decimal point and exponent; no thousands separators or spaces).",
+            $"{(text is null ? "该值" : $"“{text}”")}不是以元计的数字，应如 1200.50（数字，可带正负号、小数点和指数；不含千位分隔符和空格）。");
+
     public static ApiError Missing(string field) => Invalid(field, "is required.", "必填。");
 
     /// <summary>The parser's own texts (<see cref="SubjectIdError"/>), English and Chinese.</summary>
@@ -42,28 +49,149 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
             [new FieldProblem("checkId", $"'{checkId}' was not decided by this service for this client, or is older than the decisions it keeps.",
                 $"“{checkId}”不是本服务为该调用方作出的核查，或已超过保留期限。")]);
 
-    /// <summary>A body the JSON reader refused: its field, and what was wrong in words a caller can act on.</summary>
-    public static ApiError Json(System.Text.Json.JsonException e) =>
-        e.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal)
-            ? new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
-                [new FieldProblem(FieldOf(e.Path), $"the value of {FieldOf(e.Path)} is not UTF-8 text; send the body in UTF-8.", $"字段 {FieldOf(e.Path)} 的值不是 UTF-8 文本，请以 UTF-8 编码发送请求体。")])
-            : Json(e.Path, e.Message);
+    private const string JsonTitle = "The body is not valid JSON of the expected shape.";
+    private const string JsonTitleZh = "请求体不是符合要求的JSON。";
 
-    public static ApiError Json(string? path, string message)
+    /// <summary>A body the JSON reader refused: its field, where (line and byte, from 1), and what was wrong in words a
+    /// caller can act on — in English and Chinese, never the reader's own text, which names the service's .NET types
+    /// ("deserialization of type 'CreditCheck.Server.CheckBody'") and its reader's options ("Change the reader options.").</summary>
+    /// <param name="e">The reader's exception.</param>
+    /// <param name="knownFields">For a property the body type lacks: the names the object at its path has, to suggest one.</param>
+    public static ApiError Json(System.Text.Json.JsonException e, Func<string?, IReadOnlyList<string>>? knownFields = null)
     {
-        var field = FieldOf(path);
+        var field = FieldOf(e.Path);
+        var message = e.Message;
+        var (at, atZh) = e.LineNumber is { } line && e.BytePositionInLine is { } column
+            ? (string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {column + 1})"), string.Create(CultureInfo.InvariantCulture, $"（第{line + 1}行第{column + 1}字节）"))
+            : (string.Empty, string.Empty);
+
+        if (e.InnerException is InvalidOperationException { Message: var inner } && inner.Contains("UTF-8", StringComparison.Ordinal))
+        {
+            return new(400, "invalid-json", JsonTitle, JsonTitleZh,
+                [new FieldProblem(field, $"the value of {field} is not UTF-8 text{at}; send the body in UTF-8.", $"字段 {field} 的值{atZh}不是 UTF-8 文本，请以 UTF-8 编码发送请求体。")]);
+        }
+
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            // UnmappedMemberHandling.Disallow: a property the body does not have (transaction_reference for transactionReference).
+            var (parent, name) = SplitLast(e.Path);
+            var suggestion = Suggest(name, knownFields?.Invoke(parent) ?? []);
+            var fullName = parent is null ? name : $"{parent}.{name}";
+            return new(400, "invalid-json", JsonTitle, JsonTitleZh,
+                [new FieldProblem(fullName,
+                    $"unknown field '{name}'{(suggestion is null ? string.Empty : $" (did you mean {suggestion}?)")}{at}; unknown fields are refused, not ignored (see /openapi/v1.json).",
+                    $"未知字段“{name}”{(suggestion is null ? string.Empty : $"（是否应为 {suggestion}？）")}{atZh}；未知字段不予忽略（见 /openapi/v1.json）。")]);
+        }
+
+        if (message.StartsWith("Duplicate property", StringComparison.Ordinal) || message.Contains("Duplicate property", StringComparison.Ordinal))
+        {
+            return new(400, "invalid-json", JsonTitle, JsonTitleZh,
+                [new FieldProblem(field, $"{field} is given twice{at}; give each field once.", $"字段 {field}{atZh}出现了两次，每个字段只能出现一次。")]);
+        }
 
         // System.Text.Json names the .NET type it wanted ("could not be converted to System.Nullable`1[System.Guid]"):
         // a caller in Java or Python learns nothing from that, and the service's internals are not theirs to read.
-        return message.Contains("could not be converted to", StringComparison.Ordinal)
-            ? new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
+        if (message.Contains("could not be converted to System.Nullable`1[System.Decimal]", StringComparison.Ordinal)
+            || message.Contains("could not be converted to System.Decimal", StringComparison.Ordinal))
+        {
+            return NotAnAmount(field, null);
+        }
+
+        if (message.Contains("could not be converted to", StringComparison.Ordinal))
+        {
+            return new(400, "invalid-json", JsonTitle, JsonTitleZh,
                 [message.Contains("DateTimeOffset", StringComparison.Ordinal)
-                    ? new FieldProblem(field, $"the value of {field} is not an RFC 3339 time (e.g. 2026-12-06T10:30:00+08:00).", $"字段 {field} 的值不是 RFC 3339 时间（如 2026-12-06T10:30:00+08:00）。")
+                    ? new FieldProblem(field, $"the value of {field}{at} is not an RFC 3339 time (e.g. 2026-12-06T10:30:00+08:00).", $"字段 {field} 的值{atZh}不是 RFC 3339 时间（如 2026-12-06T10:30:00+08:00）。")
                     : message.Contains("System.Guid", StringComparison.Ordinal)
-                        ? new FieldProblem(field, $"the value of {field} is not a UUID (e.g. 0f8fad5b-d9cb-469f-a165-70867728950e).", $"字段 {field} 的值不是 UUID（如 0f8fad5b-d9cb-469f-a165-70867728950e）。")
-                        : new FieldProblem(field, $"the value of {field} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值类型不正确（见 /openapi/v1.json）。")])
-            : new(400, "invalid-json", "The body is not valid JSON of the expected shape.", "请求体不是符合要求的JSON。",
-                [new FieldProblem(field, message, "JSON格式不正确。")]);
+                        ? new FieldProblem(field, $"the value of {field}{at} is not a UUID (e.g. 0f8fad5b-d9cb-469f-a165-70867728950e).", $"字段 {field} 的值{atZh}不是 UUID（如 0f8fad5b-d9cb-469f-a165-70867728950e）。")
+                        : field == "body"
+                            ? new FieldProblem(field, $"the body{at} is not a JSON object of the expected fields (see /openapi/v1.json).", $"请求体{atZh}不是包含规定字段的JSON对象（见 /openapi/v1.json）。")
+                            : new FieldProblem(field, $"the value of {field}{at} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值{atZh}类型不正确（见 /openapi/v1.json）。")]);
+        }
+
+        // Syntax: the reader's reason, without its own position suffix and its advice to the service's developers.
+        var (reason, reasonZh) = SyntaxReason(message);
+        return new(400, "invalid-json", JsonTitle, JsonTitleZh,
+            [new FieldProblem(field, $"the body is not well-formed JSON{at}: {reason}", $"请求体不是合法的JSON{atZh}：{reasonZh}")]);
+    }
+
+    /// <summary>A problem found before or instead of the JSON reader (an empty body, a broken request).</summary>
+    public static ApiError Json(string? path, string message) =>
+        new(400, "invalid-json", JsonTitle, JsonTitleZh, [new FieldProblem(FieldOf(path), message,
+            message.StartsWith("The body is empty", StringComparison.Ordinal) ? "请求体为空或为 null，应为JSON对象。" : "请求体无法读取。")]);
+
+    private static (string English, string Chinese) SyntaxReason(string message)
+    {
+        // "'x' is invalid after a value. Expected either ',', '}', or ']'. Path: $ | LineNumber: 0 | BytePositionInLine: 5."
+        var reason = message;
+        foreach (var cut in new[] { " Path: ", " LineNumber: " })
+        {
+            var i = reason.IndexOf(cut, StringComparison.Ordinal);
+            if (i >= 0)
+            {
+                reason = reason[..i];
+            }
+        }
+
+        reason = reason.Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal)
+            .Replace(" which is not supported in this mode", string.Empty, StringComparison.Ordinal).Trim();
+        if (reason.StartsWith("'/'", StringComparison.Ordinal))
+        {
+            reason += " Comments are not allowed in JSON.";
+        }
+
+        if (reason.Contains(" type '", StringComparison.Ordinal) || reason.Contains("System.", StringComparison.Ordinal) || reason.Contains("CreditCheck.", StringComparison.Ordinal))
+        {
+            reason = "the text there does not follow JSON syntax.";
+        }
+
+        if (!reason.EndsWith('.'))
+        {
+            reason += ".";
+        }
+
+        var zh = message switch
+        {
+            _ when message.Contains("does not contain any JSON tokens", StringComparison.Ordinal) => "请求体为空。",
+            _ when message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("Expected depth to be zero", StringComparison.Ordinal) => "请求体在此处提前结束（缺少引号、括号或值）。",
+            _ when message.Contains("trailing comma", StringComparison.OrdinalIgnoreCase) => "此处有多余的逗号。",
+            _ when message.Contains("comment", StringComparison.OrdinalIgnoreCase) || message.StartsWith("'/'", StringComparison.Ordinal) => "JSON 中不允许注释。",
+            _ when message.Contains("is invalid after a value", StringComparison.Ordinal) => "值后面应为逗号或右括号（, } ]）。",
+            _ when message.Contains("is invalid after a property name", StringComparison.Ordinal) => "字段名后面应为冒号（:）。",
+            _ when message.Contains("property name", StringComparison.OrdinalIgnoreCase) => "此处应为用双引号括起的字段名。",
+            _ when message.Contains("string", StringComparison.OrdinalIgnoreCase) => "字符串写法不正确（须用双引号，控制字符须转义）。",
+            _ => "此处的字符不符合JSON语法。",
+        };
+        return (reason, zh);
+    }
+
+    /// <summary><c>$.checks[0].transaction_reference</c> → (<c>checks[0]</c>, <c>transaction_reference</c>);
+    /// <c>$['a b']</c> → (null, <c>a b</c>).</summary>
+    private static (string? Parent, string Name) SplitLast(string? jsonPath)
+    {
+        var path = FieldOf(jsonPath);
+        if (path == "body")
+        {
+            return (null, "?");
+        }
+
+        if (path.EndsWith("']", StringComparison.Ordinal) && path.LastIndexOf("['", StringComparison.Ordinal) is var open and >= 0)
+        {
+            var parent = path[..open].TrimStart('$');
+            return (parent.Length == 0 ? null : parent.TrimStart('.'), path[(open + 2)..^2]);
+        }
+
+        var dot = path.LastIndexOf('.');
+        return dot < 0 ? (null, path) : (path[..dot], path[(dot + 1)..]);
+    }
+
+    /// <summary>The known field a mistyped one most likely means: the same letters ignoring case, '_' and '-'.</summary>
+    private static string? Suggest(string name, IReadOnlyList<string> known)
+    {
+        static string Fold(string s) => new([.. s.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
+        var folded = Fold(name);
+        return known.FirstOrDefault(k => Fold(k) == folded && k != name);
     }
 
     public static ApiError NoSuchPath(string method, string path) =>
@@ -111,5 +239,7 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
         string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
     private static string FieldOf(string? jsonPath) =>
-        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath;
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "body"
+            : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..]
+            : jsonPath.StartsWith("$[", StringComparison.Ordinal) ? jsonPath[1..] : jsonPath;
 }

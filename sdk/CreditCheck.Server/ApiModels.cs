@@ -9,6 +9,7 @@ public sealed class CheckBody
     public string? Subject { get; set; }
 
     /// <summary><c>entity</c> or <c>person</c>; omitted: whichever the identifier is valid as.</summary>
+    [ApiValues("entity", "person")]
     public string? Kind { get; set; }
 
     /// <summary>A scenario code of the catalog, e.g. <c>procurement.bid</c>. Required.</summary>
@@ -45,6 +46,7 @@ public sealed class DecisionBody
     public required string Subject { get; init; }
 
     /// <summary><c>LegalEntity</c> or <c>NaturalPerson</c>.</summary>
+    [ApiValues(typeof(SubjectKind))]
     public required string SubjectKind { get; init; }
 
     /// <summary>The scenario requested.</summary>
@@ -54,6 +56,7 @@ public sealed class DecisionBody
     public required string ResolvedScenario { get; init; }
 
     /// <summary><c>Clear</c>, <c>Benefit</c>, <c>Review</c>, <c>Restricted</c> or <c>Denied</c>.</summary>
+    [ApiValues(typeof(DecisionOutcome))]
     public required string Outcome { get; init; }
 
     /// <summary>The measures to apply.</summary>
@@ -87,6 +90,7 @@ public sealed class DecisionBody
     public string? DegradedReason { get; init; }
 
     /// <summary><c>Embedded</c>, <c>LocalFilter</c>, <c>Cache</c>, <c>Store</c>, <c>LastKnown</c> or <c>Policy</c>.</summary>
+    [ApiValues(typeof(DecisionPath))]
     public required string Path { get; init; }
 
     /// <summary>When it was decided.</summary>
@@ -134,6 +138,7 @@ public sealed class MeasureBody
     public required string Name { get; init; }
 
     /// <summary><c>Restriction</c>, <c>Supervision</c> or <c>Benefit</c>.</summary>
+    [ApiValues(typeof(CreditCheck.Catalog.MeasureKind))]
     public required string Kind { get; init; }
 
     /// <summary><c>Deny</c>, <c>Restrict</c>, <c>Review</c>, <c>Notify</c>, <c>FastTrack</c>, <c>Priority</c> …</summary>
@@ -183,7 +188,8 @@ public sealed class EntryBody
     public string? DecisionReference { get; init; }
 
     /// <summary><c>InForce</c>, <c>UnderObjection</c>, <c>SuspendedByObjection</c>, <c>NotYetValid</c>,
-    /// <c>Expired</c>, <c>Repaired</c>, <c>Revoked</c> or <c>UnknownList</c>.</summary>
+    /// <c>Expired</c>, <c>Repaired</c>, <c>Revoked</c>, <c>UnknownList</c> or <c>OutsideSector</c>.</summary>
+    [ApiValues(typeof(EntryState))]
     public required string State { get; init; }
 
     /// <summary>Listed on.</summary>
@@ -248,6 +254,7 @@ public sealed class MeasureFeedbackBody
     public string? Measure { get; set; }
 
     /// <summary><c>Executed</c>, <c>NotExecuted</c> or <c>Overridden</c>. Required.</summary>
+    [ApiValues("Executed", "NotExecuted", "Overridden")]
     public string? Result { get; set; }
 
     /// <summary>Why not executed or overridden.</summary>

@@ -278,38 +278,23 @@ internal sealed class CheckService(
             return ok;
         }
 
-        var asEntity = SubjectId.TryParseDetailed(text, SubjectKind.LegalEntity, SubjectIdParseMode.Strict, out var entity, out var entityError);
-        var asPerson = SubjectId.TryParseDetailed(text, SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, out var person, out var personError);
-        if (asEntity && asPerson)
-        {
-            subject = default;
-            problem = "is valid both as a 统一社会信用代码 and as a 居民身份证号码; say which with kind (entity or person).";
-            problemZh = "该代码既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 kind 指明 entity（法人）或 person（自然人）。";
-            return false;
-        }
-
-        subject = asEntity ? entity : person;
-        if (asEntity || asPerson)
+        // The SDK's reading, as the CLI's: valid as neither kind gives both readings, the one more likely meant first.
+        // (Choosing one reading misled: a person's number with a birth-month typo was answered with the 统一社会信用代码
+        // check character that would make it valid — a different subject, found from outside.)
+        if (SubjectId.TryParseEitherKind(text, SubjectIdParseMode.Strict, out subject, out var refused))
         {
             (problem, problemZh) = (string.Empty, string.Empty);
             return true;
         }
 
-        // The kind meant is the one under which only the check character is wrong (a typo in a 统一社会信用代码 of
-        // digits is not an ID card's "character not allowed"); otherwise an 18-character code of digits reads as an
-        // ID card number.
-        var meant = (entityError!.Code, personError!.Code) switch
-        {
-            (SubjectIdErrorCode.CheckCharacterMismatch, not SubjectIdErrorCode.CheckCharacterMismatch) => entityError,
-            (not SubjectIdErrorCode.CheckCharacterMismatch, SubjectIdErrorCode.CheckCharacterMismatch) => personError,
-            _ => text.Trim().Length == 18 && IsPersonLike(text) ? personError : entityError,
-        };
-        (problem, problemZh) = (meant.Message, meant.ChineseMessage);
+        (problem, problemZh) = refused.Code == SubjectIdErrorCode.AmbiguousKind
+            ? ("is valid both as a 统一社会信用代码 and as a 居民身份证号码; say which with kind (entity or person).",
+                "该代码既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 kind 指明 entity（法人）或 person（自然人）。")
+            : refused.Code == SubjectIdErrorCode.InvalidAsEitherKind
+                ? (refused.Message + " If you know which is meant, say so with kind (entity or person).", refused.ChineseMessage + "如已知主体类型，请用 kind 指明 entity（法人）或 person（自然人）。")
+                : (refused.Message, refused.ChineseMessage);
         return false;
     }
-
-    // An 18-character code of digits (and a final X) reads as an ID card number.
-    private static bool IsPersonLike(string text) => text.Trim()[..17].All(char.IsAsciiDigit);
 
     /// <summary>An ArgumentException's message without the " (Parameter 'x')" suffix.</summary>
     private static string Plain(ArgumentException e) =>

@@ -57,7 +57,11 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             : DecisionMapping.ToProto(catalog.Catalog);
     }
 
-    /// <summary>An <see cref="ApiError"/> as a gRPC status: the message in Chinese then English, the field in the trailer <c>field</c>.</summary>
+    private const NumberStyles AmountStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+
+    /// <summary>An <see cref="ApiError"/> as a gRPC status: the message in Chinese then English, the field in the trailer
+    /// <c>field</c> — every field named as the proto names it (<c>executed_at</c>, not the HTTP API's <c>executedAt</c>), in
+    /// the trailer and the message alike.</summary>
     internal static RpcException Fault(ApiError error)
     {
         var trailers = new Metadata { { "problem-type", "urn:creditcheck:problem:" + error.Code } };
@@ -66,8 +70,49 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             trailers.Add("field", ProtoField(error.Errors[0].Field));
         }
 
-        return new RpcException(new Status(StatusOf(error.Status), $"{error.DetailZh} | {error.Detail}"), trailers);
+        var proto = error with { Errors = [.. error.Errors.Select(e => e with { Field = ProtoField(e.Field) })] };
+        return new RpcException(new Status(StatusOf(error.Status), Message(proto)), trailers);
     }
+
+    /// <summary>A gRPC call whose request message is larger than <c>MaxRequestBodyBytes</c> is refused by Grpc.AspNetCore
+    /// while reading it, before the service or an interceptor runs, with its own English text ("Received message exceeds
+    /// the maximum configured message size."). Such a refusal is trailers-only (nothing of the response is sent yet), so
+    /// this middleware, around the endpoint, gives it the service's message and problem type, keeping RESOURCE_EXHAUSTED.</summary>
+    /// <remarks>Kestrel's body limit is the same number of bytes and would otherwise stop the call first, as UNKNOWN
+    /// "Exception was thrown by handler." (it counts every byte received, and the frame holds more than the message).
+    /// For a gRPC call it is lifted: the message limit decides, from the length in the frame header, before the message
+    /// is read (the service's calls are unary: one message each).</remarks>
+    internal static async Task OversizeMessageAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
+        await next(context).ConfigureAwait(false);
+        var response = context.Response;
+        if (!response.HasStarted
+            && response.Headers["grpc-status"] == "8"
+            && response.Headers["grpc-message"].ToString() is var message
+            && message.Contains("exceeds the maximum configured message size", StringComparison.OrdinalIgnoreCase)
+            && context.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>>()?.Value.MaxReceiveMessageSize is { } max)
+        {
+            var error = new ApiError(413, "body-too-large", "The request message is too large.", "请求消息过大。",
+                [new FieldProblem("message", string.Create(CultureInfo.InvariantCulture, $"is larger than {max} bytes (MaxRequestBodyBytes); send fewer checks per CheckMany."),
+                    string.Create(CultureInfo.InvariantCulture, $"超过 {max} 字节（MaxRequestBodyBytes），请减少每次 CheckMany 的核查条数。"))]);
+            response.Headers["grpc-message"] = Uri.EscapeDataString(Message(error));
+            response.Headers["problem-type"] = "urn:creditcheck:problem:" + error.Code;
+        }
+    }
+
+    /// <summary>The status message: Chinese, " | ", English.</summary>
+    internal static string Message(ApiError error) => $"{error.DetailZh} | {error.Detail}";
 
     /// <summary>A field as the proto names it: <c>checkId</c> is <c>check_id</c>, <c>measures[0].effectiveFrom</c>
     /// is <c>measures[0].effective_from</c> (the HTTP API's errors name fields in camel case).</summary>
@@ -133,9 +178,10 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             decimal? amount = null;
             if (m.Amount.Length > 0)
             {
-                if (!decimal.TryParse(m.Amount, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+                // As a JSON number reads over HTTP: "1,200" and " 12" were accepted here and refused there (found from outside).
+                if (!decimal.TryParse(m.Amount, AmountStyle, CultureInfo.InvariantCulture, out var value))
                 {
-                    return (null, ApiError.Invalid(field + ".amount", $"'{m.Amount}' is not a decimal number.", $"“{m.Amount}”不是数字。"));
+                    return (null, ApiError.NotAnAmount(field + ".amount", m.Amount));
                 }
 
                 amount = value;

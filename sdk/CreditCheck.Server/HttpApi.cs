@@ -14,24 +14,41 @@ internal static class HttpApi
         // {"subject": A, "subject": B} is refused, not read as B: a proxy or a log that reads the first would see
         // another subject than the one checked.
         AllowDuplicateProperties = false,
+
+        // {"transaction_reference": …} is refused naming the field, not ignored: a misspelt optional field was
+        // silently lost (a 200 with transactionReference null, a 202 with executedAt now; found from outside).
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new ApiTime.Converter() }, // a time without an offset is China's, as over gRPC
     };
 
     public static void Map(WebApplication app)
     {
+        // The answers each endpoint really gives, each error as the service's problem type (ApiProblem), not plain
+        // ProblemDetails (found from outside: the document promised type/title/status/detail/instance only).
         app.MapPost("/v1/checks", CheckAsync)
             .WithName("Check").WithSummary("Checks one subject in a scenario (核查)")
-            .WithMetadata(new RequestBodyType(typeof(CheckBody))).Produces<DecisionBody>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+            .WithMetadata(new RequestBodyType(typeof(CheckBody))).Produces<DecisionBody>().Problems(400, 401, 403, 413, 415, 429);
         app.MapPost("/v1/checks:batch", BatchAsync)
-            .WithName("CheckMany").WithSummary("Checks many subjects in one store round trip (批量核查)")
-            .WithMetadata(new RequestBodyType(typeof(BatchBody))).Produces<BatchAnswer>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(429);
+            .WithName("CheckMany").WithSummary("Checks many subjects in one store round trip (批量核查); an empty batch is answered with no decisions")
+            .WithMetadata(new RequestBodyType(typeof(BatchBody))).Produces<BatchAnswer>().Problems(400, 401, 403, 413, 415, 429);
         app.MapPost("/v1/feedback", FeedbackAsync)
             .WithName("ReportFeedback").WithSummary("Reports what was executed for a decision (反馈); 202 once acknowledged")
-            .WithMetadata(new RequestBodyType(typeof(FeedbackBody))).Produces<FeedbackAnswer>(StatusCodes.Status202Accepted).ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(429);
+            .WithMetadata(new RequestBodyType(typeof(FeedbackBody))).Produces<FeedbackAnswer>(StatusCodes.Status202Accepted).Problems(400, 401, 403, 404, 413, 415, 429, 503);
         app.MapGet("/v1/catalog", CatalogAsync)
             .WithName("GetCatalog").WithSummary("The catalog (三清单): lists, measures, scenarios and version")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(401).ProducesProblem(503);
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").Problems(401, 403, 429, 503);
+    }
+
+    /// <summary>Declares each status as an <c>application/problem+json</c> answer of the service's problem type.</summary>
+    private static RouteHandlerBuilder Problems(this RouteHandlerBuilder endpoint, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            endpoint.Produces<ApiProblem>(status, "application/problem+json");
+        }
+
+        return endpoint;
     }
 
     private static async Task CheckAsync(HttpContext context, CheckService service)
@@ -128,7 +145,7 @@ internal static class HttpApi
         }
         catch (JsonException e)
         {
-            return (null, ApiError.Json(e));
+            return (null, ApiError.Json(e, parent => FieldsAt(typeof(T), parent)));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -138,6 +155,30 @@ internal static class HttpApi
         {
             return (null, ApiError.Json(null, e.Message));
         }
+    }
+
+    /// <summary>The JSON names of the object at <paramref name="path"/> (<c>checks[3]</c>, <c>measures[0]</c>, null for the
+    /// body) of a body of type <paramref name="type"/>, for suggesting the field a mistyped one means.</summary>
+    internal static IReadOnlyList<string> FieldsAt(Type type, string? path)
+    {
+        var info = Json.GetTypeInfo(type);
+        foreach (var segment in (path ?? string.Empty).Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment.Split('[')[0];
+            var property = info.Properties.FirstOrDefault(p => p.Name == name);
+            if (property is null)
+            {
+                return [];
+            }
+
+            info = Json.GetTypeInfo(property.PropertyType);
+            if (segment.Contains('[', StringComparison.Ordinal) && info.ElementType is { } element)
+            {
+                info = Json.GetTypeInfo(element);
+            }
+        }
+
+        return [.. info.Properties.Select(p => p.Name)];
     }
 
     /// <summary>application/json or a +json type, in UTF-8 (JSON's only encoding, RFC 8259 §8.1): a body declared in
@@ -165,15 +206,29 @@ internal static class HttpApi
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        var problem = new ProblemBody(
+        var problem = new ApiProblem(
             "urn:creditcheck:problem:" + error.Code, error.Title, error.Status, error.Detail, context.Request.Path, error.Code, error.TitleZh, error.DetailZh, error.Errors);
         return JsonSerializer.SerializeAsync(context.Response.Body, problem, Json, context.RequestAborted);
     }
-
-    private sealed record ProblemBody(
-        string Type, string Title, int Status, string Detail, string Instance, string Code,
-        [property: JsonPropertyName("titleZh")] string TitleZh, [property: JsonPropertyName("detailZh")] string DetailZh, IReadOnlyList<FieldProblem> Errors);
 }
+
+/// <summary>An error answer: RFC 9457 problem details with the service's extensions.</summary>
+/// <param name="Type"><c>urn:creditcheck:problem:{code}</c>.</param>
+/// <param name="Title">What went wrong, in English.</param>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Detail">The problems with each field, in English (the title when there are none).</param>
+/// <param name="Instance">The request's path.</param>
+/// <param name="Code">The stable code: invalid-subject, invalid-field, unknown-scenario, batch-too-large, invalid-json, body-too-large,
+/// unsupported-media-type, unknown-check, not-found, missing-key, unknown-key, scope, scenario-not-allowed, loopback-only,
+/// rate-limited or unavailable.</param>
+/// <param name="TitleZh">What went wrong, in Chinese.</param>
+/// <param name="DetailZh">The problems with each field, in Chinese.</param>
+/// <param name="Errors">Each field at fault (a JSON path such as <c>checks[3].subject</c>) with the problem in both languages; may be empty.</param>
+internal sealed record ApiProblem(
+    string Type, string Title, int Status, string Detail, string Instance,
+    [property: ApiValues("invalid-subject", "invalid-field", "unknown-scenario", "batch-too-large", "invalid-json", "body-too-large", "unsupported-media-type",
+        "unknown-check", "not-found", "missing-key", "unknown-key", "scope", "scenario-not-allowed", "loopback-only", "rate-limited", "unavailable")] string Code,
+    [property: JsonPropertyName("titleZh")] string TitleZh, [property: JsonPropertyName("detailZh")] string DetailZh, IReadOnlyList<FieldProblem> Errors);
 
 /// <summary>The JSON body an endpoint reads, for the OpenAPI document (the handlers read the body themselves,
 /// so that a body of the wrong type is a problem+json answer rather than a routing 415).</summary>

@@ -75,6 +75,13 @@ public static class ServerApp
             {
                 await app.StartAsync().ConfigureAwait(false);
             }
+            catch (OptionsValidationException e) when (e.OptionsType == typeof(FeedbackOptions) && e.Failures.Any(f => f.Contains("JournalPath", StringComparison.Ordinal)))
+            {
+                // A journal that cannot be opened (its folder missing, a folder named) stops the start as one in use does:
+                // exit 1, as README says (found from outside: it was 2, the code of a bad argument).
+                await Console.Error.WriteLineAsync($"error: 反馈日志无法使用，服务未启动。The feedback journal cannot be used: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
             catch (OptionsValidationException e)
             {
                 // The SDK's options are named as a .NET host sets them; say how the service sets the usual ones.
@@ -223,7 +230,12 @@ public static class ServerApp
         services.AddSingleton<DecisionLedger>();
         services.AddSingleton<CheckService>();
         services.AddHealthChecks();
-        services.AddOpenApi(o => o.AddOperationTransformer<RequestBodyTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddOperationTransformer<RequestBodyTransformer>();
+            o.AddOperationTransformer<CatalogAnswerTransformer>();
+            o.AddSchemaTransformer<ContractSchemaTransformer>();
+        });
         services.AddGrpc(o =>
         {
             o.MaxReceiveMessageSize = (int)Math.Min(options.MaxRequestBodyBytes, int.MaxValue);
@@ -252,6 +264,7 @@ public static class ServerApp
         });
 
         var app = builder.Build();
+        app.Use(Grpc.CreditCheckGrpcService.OversizeMessageAsync);
         app.UseMiddleware<ClientAuthentication>();
         if (options.Clients.Any(c => c.RequestsPerSecond > 0))
         {

@@ -57,6 +57,17 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         Assert.Equal("INVALID_ARGUMENT", result.GetProperty("unknown_scenario").GetProperty("code").GetString());
         Assert.Equal("INVALID_ARGUMENT", result.GetProperty("batch_too_large").GetProperty("code").GetString());
         Assert.Equal("NOT_FOUND", result.GetProperty("unknown_check").GetProperty("code").GetString());
+        Assert.Contains("作为自然人：", result.GetProperty("month_typo").GetProperty("details").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Amount_WithThousandsSeparator_IsRefusedAsOverHttp_FieldsAreSnakeCase_OversizeMessageIsTheServicesOwn()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "contract", fixture.For(Clients.Procurement));
+
+        Assert.Contains("“1,200”不是以元计的数字", result.GetProperty("amount").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("executed_at：", result.GetProperty("future").GetString(), StringComparison.Ordinal);
+        Assert.Contains(" | message: is larger than", result.GetProperty("big").GetString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

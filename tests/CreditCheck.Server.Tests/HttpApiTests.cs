@@ -70,8 +70,43 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
 
         Assert.Contains("character 'I' at position 14", result.GetProperty("problem").GetString(), StringComparison.Ordinal);
         // The parser's own Chinese text, as the CLI prints it (no longer a translation of the English one).
-        Assert.StartsWith("统一社会信用代码第14位的字符 'I' 不允许", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        // Given no kind, both readings, the one more likely meant (here the 统一社会信用代码's) first.
+        Assert.Contains("作为法人：统一社会信用代码第14位的字符 'I' 不允许", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
         Assert.Contains("应为 'B'", result.GetProperty("typoZh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("作为自然人：居民身份证号码第7-14位出生日期 '19721706' 不是有效日期", result.GetProperty("monthTypoZh").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task UnknownField_IsRefusedNamingItAndTheFieldItProbablyMeans()
+    {
+        var result = await Python.RunAsync("http_cases.py", "unknown_field", fixture.For(Clients.Procurement));
+
+        Assert.Contains("未知字段“transaction_reference”（是否应为 transactionReference？）", result.GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        Assert.Equal("executed_at", result.GetProperty("feedbackField").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task MalformedJson_SaysWhereInBothLanguages_WithoutTheServicesTypeNames()
+    {
+        var result = await Python.RunAsync("http_cases.py", "json_texts", fixture.For(Clients.Procurement));
+
+        Assert.Contains("第4行", result.GetProperty("trailing_comma").GetProperty("problemZh").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("CreditCheck.", result.GetProperty("twice").GetProperty("problem").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task OpenApi_DeclaresTheRealProblemShape_TheStatuses_Enums_RequiredFields_AndTheCatalog()
+    {
+        var result = await Python.RunAsync("http_cases.py", "openapi_contract", fixture.For(Clients.Procurement));
+
+        var enums = result.GetProperty("enums");
+        string[] Values(string name) => [.. enums.GetProperty(name).EnumerateArray().Select(v => v.GetString() ?? string.Empty)];
+        Assert.Equal(Enum.GetNames<DecisionOutcome>(), Values("outcome"));
+        Assert.Equal(Enum.GetNames<SubjectKind>(), Values("subjectKind"));
+        Assert.Equal(Enum.GetNames<DecisionPath>(), Values("path"));
+        Assert.Equal(Enum.GetNames<EntryState>(), Values("state"));
+        Assert.Equal(Enum.GetNames<CreditCheck.Catalog.MeasureKind>(), Values("measureKind"));
+        Assert.Contains("titleZh", result.GetProperty("problemFields").EnumerateArray().Select(f => f.GetString()));
     }
 
     [Fact(Timeout = 120_000)]

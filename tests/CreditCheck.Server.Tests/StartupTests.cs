@@ -107,6 +107,20 @@ public sealed class StartupTests
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task AFeedbackJournalInAMissingFolder_IsRefusedAtStart_WithExit1_AsReadmeSays()
+    {
+        // Found from outside: --journal /tmp/x/nodir/j.journal exited 2 (a bad argument) where README says exit 1.
+        var journal = Path.Combine(Path.GetTempPath(), "creditcheck-no-such-folder-" + Guid.NewGuid().ToString("N"), "feedback.journal");
+
+        var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--journal", journal, "--urls", "http://127.0.0.1:0");
+
+        Assert.True(exitCode == 1, $"exit {exitCode}: {output}");
+        Assert.Contains("反馈日志无法使用，服务未启动。The feedback journal cannot be used", output, StringComparison.Ordinal);
+        Assert.Contains("does not exist", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(journal));
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task APortInUse_IsNamedAsSuch_NotBlamedOnRedis()
     {
         // Found from outside: "error: Redis at … could not be set up: Failed to bind to address …", exit 3.

@@ -33,31 +33,20 @@ internal static class SubjectArguments
             return ok;
         }
 
-        var asEntity = SubjectId.TryParseDetailed(text, SubjectKind.LegalEntity, mode, out var entity, out var entityError);
-        var asPerson = SubjectId.TryParseDetailed(text, SubjectKind.NaturalPerson, mode, out var person, out var personError);
-
-        // Leniency tolerates a wrong check character; a kind under which the code is fully valid wins.
-        if (asEntity && asPerson && !entity.CheckCharacterConforms)
+        // The SDK's reading of an identifier of unknown kind (the service answers with the same): valid as both is
+        // ambiguous; valid as neither gives both readings.
+        if (SubjectId.TryParseEitherKind(text, mode, out id, out var refused))
         {
-            asEntity = false;
+            error = string.Empty;
+            return true;
         }
 
-        if (asEntity && asPerson)
-        {
-            ambiguous = true;
-            id = default;
-            error = $"'{IdentifierMask(text)}' 既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 --kind entity 或 --kind person 指明 — "
-                + $"'{IdentifierMask(text)}' is valid both as a 统一社会信用代码 and as a 居民身份证号码; pass --kind entity or --kind person.";
-            return false;
-        }
-
-        id = asEntity ? entity : person;
-        error = asEntity || asPerson
-            ? string.Empty
-            : entityError!.Code is SubjectIdErrorCode.InvisibleCharacter or SubjectIdErrorCode.CombiningCharacter or SubjectIdErrorCode.Empty
-                ? $"{entityError.ChineseMessage} — {entityError.Message}" // the same whichever kind was meant
-                : $"作为法人：{entityError.ChineseMessage} 作为自然人：{personError!.ChineseMessage} — As a legal entity: {entityError.Message} As a person: {personError.Message}";
-        return asEntity || asPerson;
+        ambiguous = refused.Code == SubjectIdErrorCode.AmbiguousKind;
+        error = ambiguous
+            ? $"'{IdentifierMask(text)}' 既是有效的统一社会信用代码，也是有效的居民身份证号码，请用 --kind entity 或 --kind person 指明 — "
+                + $"'{IdentifierMask(text)}' is valid both as a 统一社会信用代码 and as a 居民身份证号码; pass --kind entity or --kind person."
+            : $"{refused.ChineseMessage} — {refused.Message}";
+        return false;
     }
 
     public static SubjectId Parse(string text, SubjectKind? kind, bool lenient = false) =>

@@ -152,6 +152,61 @@ public readonly struct SubjectId : IEquatable<SubjectId>
         return error is null;
     }
 
+    /// <summary>Parses an identifier whose kind is not known: the kind it is valid as. Valid as both (an 18-digit
+    /// text can be either) is refused with <see cref="SubjectIdErrorCode.AmbiguousKind"/>. Valid as neither is refused
+    /// with <see cref="SubjectIdErrorCode.InvalidAsEitherKind"/>, whose message gives both readings — a typo may make a
+    /// person's number look like a 统一社会信用代码 with a wrong check character, and the advice for one kind must not
+    /// steer to another subject; <see cref="SubjectIdError.AsLegalEntity"/> and <see cref="SubjectIdError.AsNaturalPerson"/>
+    /// hold each. A problem that is the same whatever kind was meant (an invisible or combining character, an empty
+    /// text) is given once, with its own code.</summary>
+    /// <param name="text">What was typed or imported; null is rejected.</param>
+    /// <param name="mode">Whether a non-conforming check character of an organisation's code is tolerated; a text
+    /// fully valid as a person's number is then that person's, not a tolerated organisation code.</param>
+    /// <param name="id">The parsed id, or <c>default</c>.</param>
+    /// <param name="error">Why the text is refused, or null.</param>
+    /// <returns>Whether the text is a valid identifier of exactly one kind.</returns>
+    public static bool TryParseEitherKind(
+        [NotNullWhen(true)] string? text,
+        SubjectIdParseMode mode,
+        out SubjectId id,
+        [NotNullWhen(false)] out SubjectIdError? error)
+    {
+        var asEntity = TryParseDetailed(text, SubjectKind.LegalEntity, mode, out var entity, out var entityError);
+        var asPerson = TryParseDetailed(text, SubjectKind.NaturalPerson, mode, out var person, out var personError);
+
+        // Leniency tolerates a wrong check character; a kind under which the code is fully valid wins.
+        if (asEntity && asPerson && !entity.CheckCharacterConforms)
+        {
+            asEntity = false;
+        }
+
+        if (asEntity && asPerson)
+        {
+            id = default;
+            error = SubjectIdError.Ambiguous(IdentifierText.Mask(entity.Value));
+            return false;
+        }
+
+        if (asEntity || asPerson)
+        {
+            id = asEntity ? entity : person;
+            error = null;
+            return true;
+        }
+
+        id = default;
+        if (entityError!.Code is SubjectIdErrorCode.Missing or SubjectIdErrorCode.Empty or SubjectIdErrorCode.InvisibleCharacter or SubjectIdErrorCode.CombiningCharacter)
+        {
+            error = entityError; // the same whichever kind was meant
+            return false;
+        }
+
+        var value = IdentifierText.Normalize(text!);
+        var personLike = value.Length is 15 or 18 && !value.AsSpan(0, value.Length - 1).ContainsAnyExceptInRange('0', '9');
+        error = SubjectIdError.EitherKind(entityError, personError!, personLike);
+        return false;
+    }
+
     internal static SubjectIdError? TryParseCore(string text, SubjectKind kind, SubjectIdParseMode mode, TimeProvider time, out SubjectId id)
     {
         id = default;

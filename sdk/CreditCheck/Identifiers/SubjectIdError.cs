@@ -46,6 +46,15 @@ public enum SubjectIdErrorCode
 
     /// <summary>The subject kind is not a defined <see cref="SubjectKind"/>.</summary>
     UnknownKind,
+
+    /// <summary>No kind was given (<see cref="SubjectId.TryParseEitherKind"/>) and the text is valid both as a
+    /// 统一社会信用代码 and as a 居民身份证号码: the caller must say which is meant.</summary>
+    AmbiguousKind,
+
+    /// <summary>No kind was given (<see cref="SubjectId.TryParseEitherKind"/>) and the text is valid as neither
+    /// kind; <see cref="SubjectIdError.AsLegalEntity"/> and <see cref="SubjectIdError.AsNaturalPerson"/> say why
+    /// under each reading, and the message gives both.</summary>
+    InvalidAsEitherKind,
 }
 
 /// <summary>Why a text is not a valid identifier: a <see cref="Code"/>, the <see cref="Position"/> it
@@ -61,6 +70,14 @@ public sealed class SubjectIdError
         Message = message;
         ChineseMessage = chineseMessage;
     }
+
+    /// <summary>For <see cref="SubjectIdErrorCode.InvalidAsEitherKind"/>: why the text is not a legal entity's code
+    /// (统一社会信用代码, 组织机构代码 or 工商注册号); otherwise null.</summary>
+    public SubjectIdError? AsLegalEntity { get; private init; }
+
+    /// <summary>For <see cref="SubjectIdErrorCode.InvalidAsEitherKind"/>: why the text is not a 居民身份证号码;
+    /// otherwise null.</summary>
+    public SubjectIdError? AsNaturalPerson { get; private init; }
 
     /// <summary>What is wrong.</summary>
     public SubjectIdErrorCode Code { get; }
@@ -138,6 +155,27 @@ public sealed class SubjectIdError
 
     internal static SubjectIdError UnknownKind(int kind) =>
         new(SubjectIdErrorCode.UnknownKind, null, $"Unknown subject kind {kind}; use LegalEntity or NaturalPerson.", $"未知的主体类型 {kind}：应为法人（LegalEntity）或自然人（NaturalPerson）。");
+
+    internal static SubjectIdError Ambiguous(string masked) =>
+        new(SubjectIdErrorCode.AmbiguousKind, null,
+            $"'{masked}' is valid both as a 统一社会信用代码 and as a 居民身份证号码; say which kind is meant.",
+            $"'{masked}' 既是有效的统一社会信用代码，也是有效的居民身份证号码，请指明主体类型（法人或自然人）。");
+
+    /// <summary>Both readings of a text valid as neither kind, the one more likely meant first: the person's when the
+    /// text looks like an ID card number (digits, with a final X), else the legal entity's.</summary>
+    internal static SubjectIdError EitherKind(SubjectIdError entity, SubjectIdError person, bool personFirst)
+    {
+        var (english, chinese) = personFirst
+            ? ($"As a person: {person.Message} As a legal entity: {entity.Message}", $"作为自然人：{person.ChineseMessage} 作为法人：{entity.ChineseMessage}")
+            : ($"As a legal entity: {entity.Message} As a person: {person.Message}", $"作为法人：{entity.ChineseMessage} 作为自然人：{person.ChineseMessage}");
+        return new(SubjectIdErrorCode.InvalidAsEitherKind, null,
+            "Valid neither as a legal entity's code nor as a 居民身份证号码. " + english,
+            "既不是有效的法人代码（统一社会信用代码等），也不是有效的居民身份证号码。" + chinese)
+        {
+            AsLegalEntity = entity,
+            AsNaturalPerson = person,
+        };
+    }
 
     internal static SubjectIdError Of(SubjectIdErrorCode code, int? position, string english, string chinese) => new(code, position, english, chinese);
 }

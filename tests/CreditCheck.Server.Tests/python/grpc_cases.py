@@ -105,7 +105,42 @@ def case_errors():
         "bad_check_id": fails(stub.ReportFeedback, pb.FeedbackRequest(check_id="12"), grpc.StatusCode.INVALID_ARGUMENT, field="check_id"),
     }
     assert "第14位" in seen["invalid_subject"]["details"] and "position 14" in seen["invalid_subject"]["details"], seen
+    # a person's number with a birth-month typo, no kind: both readings, not only the 统一社会信用代码's (found from outside)
+    month = fails(stub.Check, pb.CheckRequest(subject="320102197217067646", scenario=SCENARIO), grpc.StatusCode.INVALID_ARGUMENT, field="subject")
+    assert "出生日期 '19721706'" in month["details"] and "作为法人" in month["details"] and "birth date '19721706'" in month["details"], month
+    seen["month_typo"] = month
     return seen
+
+
+def case_contract():
+    """Found from outside: amount "1,200" was accepted over gRPC and refused over HTTP; the trailer said executed_at
+    while the message said executedAt; an over-size message got gRPC's own English text."""
+    import requests
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    amount = fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=d.check_id, measures=[
+        pb.MeasureFeedback(measure="procurement-refusal", result="Executed", amount="1,200")]), grpc.StatusCode.INVALID_ARGUMENT, field="measures[0].amount")
+    http_check = requests.post(os.environ["BASE_URL"] + "/v1/checks", json={"subject": LISTED, "scenario": SCENARIO},
+                               headers={"Authorization": "Bearer " + KEY}, timeout=30).json()
+    http = requests.post(os.environ["BASE_URL"] + "/v1/feedback", json={"checkId": http_check["checkId"], "measures": [
+        {"measure": "procurement-refusal", "result": "Executed", "amount": "1,200"}]}, headers={"Authorization": "Bearer " + KEY}, timeout=30)
+    assert http.status_code == 400, http.text
+    http_error = http.json()["errors"][0]
+    assert http_error["field"] == "measures[0].amount", http_error
+    # the same refusal, in the same words, on both (HTTP has no text of the value's own when it is a JSON value)
+    assert http_error["problemZh"].split("不是以元计的数字")[1] in amount["details"], (http_error, amount)
+    assert http_error["problem"].split(" is not a decimal number of yuan")[1] in amount["details"], (http_error, amount)
+    ok = stub.ReportFeedback(pb.FeedbackRequest(check_id=d.check_id, measures=[
+        pb.MeasureFeedback(measure="procurement-refusal", result="Executed", amount="1200.50")]), metadata=metadata(), timeout=30)
+    assert len(ok.record_keys) == 1, ok
+    again = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    future = fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=again.check_id, all_executed=True, executed_at="2099-01-01T00:00:00+08:00"),
+                   grpc.StatusCode.INVALID_ARGUMENT, field="executed_at")
+    assert "executed_at" in future["details"] and "executedAt" not in future["details"], future
+    big = fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO, operator="x" * (int(os.environ.get("MAX_BODY", "65536")) + 100)),
+                grpc.StatusCode.RESOURCE_EXHAUSTED, field=None)
+    assert big["details"].startswith("message：超过"), big
+    assert "超过" in big["details"] and "MaxRequestBodyBytes" in big["details"], big
+    return {"amount": amount["details"], "future": future["details"], "big": big["details"]}
 
 
 def case_unknown_key():

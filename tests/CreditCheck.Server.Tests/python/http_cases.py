@@ -98,6 +98,9 @@ def case_batch():
     same = problem(post("/v1/checks:batch", {"checks": [{"subject": "9135O", "scenario": SCENARIO}, {"subject": "1", "scenario": SCENARIO}]}),
                    400, "invalid-subject")
     assert [e["field"] for e in same["errors"]] == ["checks[0].subject", "checks[1].subject"], same
+    # an empty batch is answered with no decisions (documented)
+    empty = post("/v1/checks:batch", {"checks": []})
+    assert empty.status_code == 200 and empty.json() == {"decisions": []}, empty.text
     return {"outcomes": [d["outcome"] for d in decisions], "checkIds": [d["checkId"] for d in decisions]}
 
 
@@ -122,7 +125,16 @@ def case_invalid_subject():
     # Found from outside: a 统一社会信用代码 of digits with a wrong check character was reported as an ID card's error.
     typo = problem(post("/v1/checks", {"subject": "91110108589192868C", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
     assert "统一社会信用代码" in typo["errors"][0]["problem"] and "require 'B'" in typo["errors"][0]["problem"], typo
-    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"], "typoZh": typo["errors"][0]["problemZh"]}
+    # Found from outside: a person's number with a birth-month typo (no kind) was answered only with the 统一社会信用代码
+    # check character that would make it valid, which named another subject. Both readings now, the person's first.
+    month = problem(post("/v1/checks", {"subject": "320102197217067646", "scenario": SCENARIO}), 400, "invalid-subject", "subject")["errors"][0]
+    zh, en = month["problemZh"], month["problem"]
+    assert "出生日期 '19721706' 不是有效日期" in zh and "校验码是 '6'" in zh and zh.index("作为自然人") < zh.index("作为法人"), month
+    assert "birth date '19721706'" in en and "As a person" in en and "As a legal entity" in en, month
+    as_person = problem(post("/v1/checks", {"subject": "320102197217067646", "kind": "person", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    assert "统一社会信用代码" not in as_person["errors"][0]["problemZh"], as_person
+    return {"problem": body["errors"][0]["problem"], "problemZh": body["errors"][0]["problemZh"], "typoZh": typo["errors"][0]["problemZh"],
+            "monthTypoZh": zh}
 
 
 def case_missing_field():
@@ -235,6 +247,56 @@ def case_too_large():
     return {"detail": body["detail"]}
 
 
+def case_unknown_field():
+    """Found from outside: a misspelt field was ignored silently (200 with transactionReference null, 202 with
+    executedAt now). Refused now, naming the field and the one it probably means."""
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "transaction_reference": "CG-1"}), 400, "invalid-json", "transaction_reference")
+    e = body["errors"][0]
+    assert "未知字段“transaction_reference”" in e["problemZh"] and "（是否应为 transactionReference？）" in e["problemZh"], e
+    assert "unknown field 'transaction_reference'" in e["problem"] and "did you mean transactionReference?" in e["problem"], e
+    batch = problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": SCENARIO, "dept": "x"}]}),
+                    400, "invalid-json", "checks[1].dept")
+    assert "是否应为" not in batch["errors"][0]["problemZh"], batch    # nothing close to suggest
+    d = check(LISTED)
+    feedback = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True, "executed_at": "2026-01-01T00:00:00+08:00"}),
+                       400, "invalid-json", "executed_at")
+    assert "是否应为 executedAt" in feedback["errors"][0]["problemZh"], feedback
+    measure = problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed", "effective_from": "2026-01-01"}]}),
+                      400, "invalid-json", "measures[0].effective_from")
+    assert "effectiveFrom" in measure["errors"][0]["problem"], measure
+    # the names as documented still work, in any case (as before)
+    assert check(CLEAN, transactionReference="CG-1")["transactionReference"] == "CG-1"
+    return {"problemZh": e["problemZh"], "problem": e["problem"], "feedbackField": feedback["errors"][0]["field"]}
+
+
+def case_json_texts():
+    """Found from outside: problemZh was always "JSON格式不正确。" without a position, and problem leaked .NET internals
+    ("deserialization of type 'CreditCheck.Server.CheckBody'", "Change the reader options.")."""
+    def raw(text):
+        return requests.post(BASE + "/v1/checks", data=text.encode("utf-8"), headers={**headers(), "Content-Type": "application/json"}, timeout=30)
+
+    seen = {}
+    cases = {
+        "cut": ('{"subject": "9135', "line 1", "第1行"),
+        "trailing_comma": ('{\n  "subject": "%s",\n  "scenario": "%s",\n}' % (CLEAN, SCENARIO), "line 4", "第4行"),
+        "comment": ('{"subject": "%s", /* x */ "scenario": "%s"}' % (CLEAN, SCENARIO), "line 1", "第1行"),
+        "twice": ('{"subject":"%s",\n"subject":"%s","scenario":"%s"}' % (LISTED, CLEAN, SCENARIO), "line 2", "第2行"),
+        "array": ('[{"subject": "%s"}]' % CLEAN, "line 1", "第1行"),
+    }
+    for name, (text, line, line_zh) in cases.items():
+        body = problem(raw(text), 400, "invalid-json")
+        dumped = json.dumps(body, ensure_ascii=False)
+        for leak in ("System.", "CreditCheck.", "reader options", "deserialization of type", "LineNumber", "BytePositionInLine"):
+            assert leak not in dumped, (name, leak, body)
+        e = body["errors"][0]
+        assert line in e["problem"] and line_zh in e["problemZh"], (name, body)
+        assert e["problemZh"] != "JSON格式不正确。" and any("\u4e00" <= c <= "\u9fff" for c in e["problemZh"]), (name, body)
+        seen[name] = {"field": e["field"], "problem": e["problem"], "problemZh": e["problemZh"]}
+    assert seen["twice"]["field"] == "subject" and "两次" in seen["twice"]["problemZh"], seen
+    assert "逗号" in seen["trailing_comma"]["problemZh"] and "注释" in seen["comment"]["problemZh"], seen
+    return seen
+
+
 def case_unknown_key():
     unknown = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key="not-a-key"), 401, "unknown-key")
     missing = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key=""), 401, "missing-key")
@@ -289,6 +351,72 @@ def case_health_and_openapi():
     for path in ["/v1/checks", "/v1/checks:batch", "/v1/feedback", "/v1/catalog"]:
         assert path in paths, paths
     return {"ready": ready.json()["status"], "paths": paths, "openapi": document["openapi"]}
+
+
+def case_openapi_contract():
+    """Found from outside: the document's errors were plain ProblemDetails (no code, titleZh, detailZh, errors), some
+    statuses the service gives were missing, and nothing said which values outcome, kind … take, which fields a request
+    needs, or what /v1/catalog answers."""
+    doc = requests.get(BASE + "/openapi/v1.json", timeout=30).json()
+    schemas = doc["components"]["schemas"]
+
+    def resolve(schema):
+        while "$ref" in schema:
+            schema = schemas[schema["$ref"].split("/")[-1]]
+        return schema
+
+    def prop(schema, name):
+        return resolve(resolve(schema)["properties"][name])
+
+    statuses = {("/v1/checks", "post"): ["200", "400", "401", "403", "413", "415", "429"],
+                ("/v1/checks:batch", "post"): ["200", "400", "401", "403", "413", "415", "429"],
+                ("/v1/feedback", "post"): ["202", "400", "401", "403", "404", "413", "415", "429", "503"],
+                ("/v1/catalog", "get"): ["200", "401", "403", "429", "503"]}
+    real = problem(post("/v1/checks", {"subject": "9135O", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
+    problem_fields = None
+    for (path, method), codes in statuses.items():
+        responses = doc["paths"][path][method]["responses"]
+        assert sorted(responses) == codes, (path, sorted(responses))
+        for code in codes:
+            if code[0] in "45":
+                content = responses[code]["content"]
+                assert list(content) == ["application/problem+json"], (path, code, content)
+                shape = resolve(content["application/problem+json"]["schema"])
+                problem_fields = sorted(shape["properties"])
+                assert problem_fields == sorted(real), (path, code, problem_fields, sorted(real))   # the real answer's members
+                assert sorted(shape["required"]) == sorted(real), shape
+                assert "invalid-json" in prop(shape, "code")["enum"] and "rate-limited" in prop(shape, "code")["enum"], shape
+                errors = resolve(prop(shape, "errors")["items"])
+                assert sorted(errors["properties"]) == ["field", "problem", "problemZh"] == sorted(errors["required"]), errors
+    assert "ProblemDetails" not in schemas, sorted(schemas)
+
+    def body(path):
+        return resolve(doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"])
+
+    check_body, batch_body, feedback_body = body("/v1/checks"), body("/v1/checks:batch"), body("/v1/feedback")
+    assert sorted(check_body["required"]) == ["scenario", "subject"], check_body
+    assert sorted(batch_body["required"]) == ["checks"] and sorted(resolve(prop(batch_body, "checks")["items"])["required"]) == ["scenario", "subject"], batch_body
+    assert sorted(feedback_body["required"]) == ["checkId"], feedback_body
+    measure_feedback = resolve(prop(feedback_body, "measures")["items"])
+    assert sorted(measure_feedback["required"]) == ["measure", "result"], measure_feedback
+    decision = resolve(doc["paths"]["/v1/checks"]["post"]["responses"]["200"]["content"]["application/json"]["schema"])
+    enums = {
+        "kind": [v for v in prop(check_body, "kind")["enum"] if v is not None],
+        "result": [v for v in prop(measure_feedback, "result")["enum"] if v is not None],
+        "outcome": prop(decision, "outcome")["enum"],
+        "subjectKind": prop(decision, "subjectKind")["enum"],
+        "path": prop(decision, "path")["enum"],
+        "measureKind": prop(resolve(prop(decision, "appliedMeasures")["items"]), "kind")["enum"],
+        "state": prop(resolve(prop(decision, "matchedEntries")["items"]), "state")["enum"],
+    }
+    assert enums["kind"] == ["entity", "person"] and enums["result"] == ["Executed", "NotExecuted", "Overridden"], enums
+    # every answer the service gives is within what it declares
+    d = check(LISTED)
+    assert d["outcome"] in enums["outcome"] and d["subjectKind"] in enums["subjectKind"] and d["path"] in enums["path"], d
+    assert all(m["kind"] in enums["measureKind"] for m in d["appliedMeasures"]) and all(e["state"] in enums["state"] for e in d["matchedEntries"]), d
+    catalog = doc["paths"]["/v1/catalog"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert {"version", "lists", "measures", "scenarios"} <= set(catalog["required"]) and catalog["type"] == "object", catalog
+    return {"enums": enums, "problemFields": problem_fields, "catalogRequired": sorted(catalog["required"])}
 
 
 def case_loopback_no_key():

@@ -108,4 +108,59 @@ public sealed class SubjectIdErrorTests
         Assert.Contains("15位第一代身份证", error.ChineseMessage, StringComparison.Ordinal);
         Assert.Contains("18-digit form", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TryParseEitherKind_PersonWithBirthMonthTypo_GivesBothReadings_PersonFirst()
+    {
+        // 320102197207067646 with the month typed 17: as a 统一社会信用代码 only the check character is wrong, and
+        // following that advice would name another subject (found from outside, over the service).
+        var valid = SubjectId.TryParseEitherKind("320102197217067646", SubjectIdParseMode.Strict, out _, out var error);
+
+        Assert.False(valid);
+        Assert.Equal(SubjectIdErrorCode.InvalidAsEitherKind, error!.Code);
+        Assert.Equal(SubjectIdErrorCode.BirthDate, error.AsNaturalPerson!.Code);
+        Assert.Equal(SubjectIdErrorCode.CheckCharacterMismatch, error.AsLegalEntity!.Code);
+        Assert.StartsWith("既不是有效的法人代码", error.ChineseMessage, StringComparison.Ordinal);
+        Assert.True(error.ChineseMessage.IndexOf("作为自然人：居民身份证号码第7-14位出生日期 '19721706' 不是有效日期", StringComparison.Ordinal)
+            < error.ChineseMessage.IndexOf("作为法人：统一社会信用代码第18位校验码是 '6'", StringComparison.Ordinal));
+        Assert.Contains("As a person: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("As a legal entity: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParseEitherKind_CodeWithLetters_GivesTheLegalEntityReadingFirst()
+    {
+        Assert.False(SubjectId.TryParseEitherKind("91500103MA7K2I7734", SubjectIdParseMode.Strict, out _, out var error));
+
+        Assert.Equal(SubjectIdErrorCode.InvalidAsEitherKind, error!.Code);
+        Assert.Contains("作为法人：统一社会信用代码第14位的字符 'I' 不允许", error.ChineseMessage, StringComparison.Ordinal);
+        Assert.True(error.Message.IndexOf("As a legal entity", StringComparison.Ordinal) < error.Message.IndexOf("As a person", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TryParseEitherKind_ValidAsOneKind_IsThatKind_ValidAsBoth_IsAmbiguous_HiddenCharacter_IsSaidOnce()
+    {
+        Assert.True(SubjectId.TryParseEitherKind(Tencent, SubjectIdParseMode.Strict, out var entity, out _));
+        Assert.Equal(SubjectKind.LegalEntity, entity.Kind);
+        Assert.True(SubjectId.TryParseEitherKind(Person1949, SubjectIdParseMode.Strict, out var person, out _));
+        Assert.Equal(SubjectKind.NaturalPerson, person.Kind);
+
+        // an 18-digit text valid as both: a person's number whose first two digits are also a registration authority
+        var both = Enumerable.Range(0, 10_000).Select(n => "1101051949123" + n.ToString("0000", System.Globalization.CultureInfo.InvariantCulture))
+            .Select(body => body + ExpectedPersonCheck(body))
+            .First(text => SubjectId.TryParse(text, SubjectKind.LegalEntity, out _) && SubjectId.TryParse(text, SubjectKind.NaturalPerson, out _));
+        Assert.False(SubjectId.TryParseEitherKind(both, SubjectIdParseMode.Strict, out _, out var ambiguous));
+        Assert.Equal(SubjectIdErrorCode.AmbiguousKind, ambiguous!.Code);
+
+        Assert.False(SubjectId.TryParseEitherKind(Tencent[..6] + "\u200B" + Tencent[6..], SubjectIdParseMode.Strict, out _, out var hidden));
+        Assert.Equal(SubjectIdErrorCode.InvisibleCharacter, hidden!.Code);
+        Assert.Null(hidden.AsLegalEntity);
+    }
+
+    private static char ExpectedPersonCheck(string body17)
+    {
+        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        var sum = body17.Select((c, i) => (c - '0') * weights[i]).Sum();
+        return "10X98765432"[sum % 11];
+    }
 }

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace CreditCheck.Server;
+
+/// <summary>The values a string property takes, declared as the property's <c>enum</c> in the OpenAPI document.</summary>
+/// <param name="values">The values.</param>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class ApiValuesAttribute(params string[] values) : Attribute
+{
+    /// <summary>The names of an enum's members (the API writes enums by name).</summary>
+    /// <param name="enumType">The enum.</param>
+    public ApiValuesAttribute(Type enumType)
+        : this(Enum.GetNames(enumType))
+    {
+    }
+
+    public IReadOnlyList<string> Values { get; } = values;
+}
+
+/// <summary>What the OpenAPI document says beyond the types: the <c>enum</c> of each <see cref="ApiValuesAttribute"/>
+/// property, and the <c>required</c> fields of the request bodies (which the handlers read themselves, so nothing else
+/// declares them) and of the problem type.</summary>
+internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
+{
+    private static readonly Dictionary<Type, string[]> Required = new()
+    {
+        [typeof(CheckBody)] = ["subject", "scenario"],
+        [typeof(BatchBody)] = ["checks"],
+        [typeof(FeedbackBody)] = ["checkId"],
+        [typeof(MeasureFeedbackBody)] = ["measure", "result"],
+        [typeof(ApiProblem)] = ["type", "title", "status", "detail", "instance", "code", "titleZh", "detailZh", "errors"],
+        [typeof(FieldProblem)] = ["field", "problem", "problemZh"],
+    };
+
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonPropertyInfo is null && Required.TryGetValue(context.JsonTypeInfo.Type, out var required))
+        {
+            schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in required)
+            {
+                schema.Required.Add(name);
+            }
+        }
+
+        if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ApiValuesAttribute), inherit: false) is [ApiValuesAttribute values, ..])
+        {
+            schema.Enum = [.. values.Values.Select(v => (JsonNode)JsonValue.Create(v))];
+            if (schema.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+            {
+                schema.Enum.Add(null!); // an optional field may be sent as null
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The schema of <c>GET /v1/catalog</c>'s answer: the catalog JSON (the document <c>creditcheck catalog publish</c>
+/// reads), its main members declared, the rest open.</summary>
+internal sealed class CatalogAnswerTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (operation.OperationId != "GetCatalog" || operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse response)
+        {
+            return Task.CompletedTask;
+        }
+
+        static OpenApiSchema Items(string description) => new()
+        {
+            Type = JsonSchemaType.Array,
+            Description = description,
+            Items = new OpenApiSchema { Type = JsonSchemaType.Object, Required = new HashSet<string>(StringComparer.Ordinal) { "code", "name" } },
+        };
+
+        response.Description = "The catalog (三清单) the store answers with.";
+        response.Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+        {
+            ["application/json"] = new()
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Description = "The catalog JSON, as `creditcheck catalog publish` reads it.",
+                    Required = new HashSet<string>(StringComparer.Ordinal) { "version", "lists", "measures", "scenarios" },
+                    Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+                    {
+                        ["version"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The catalog's version; decisions name it (catalogVersion)." },
+                        ["lists"] = Items("联合奖惩对象名单: the lists (code, name, category, authority, legalBasis …)."),
+                        ["measures"] = Items("奖惩措施清单: the measures (code, name, kind, effect, lists, scenarios, legalBasis …)."),
+                        ["scenarios"] = Items("服务事项清单: the scenarios (code, name …)."),
+                        ["ratings"] = Items("The ratings and their levels."),
+                        ["policy"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "How punishment and reward combine." },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
+    }
+}
