@@ -379,6 +379,13 @@ internal sealed class RedisOperatorStore : OperatorStore
         // The namespace's own keys and Redis's evictions: an evicted entry hash leaves every list looking whole.
         var health = await Permitted<RedisNamespaceHealth?>(
             async () => await _publisher.CheckNamespaceAsync(cancellationToken).ConfigureAwait(false), null, "namespace keys and evictions").ConfigureAwait(false);
+        if (health is { EvictionPolicy: null })
+        {
+            // Found from outside: with the README's ACL (+@all -@dangerous: INFO is dangerous) status said nothing could
+            // be evicted; whether Redis evicts is unknown, and the user may not ask.
+            notPermitted.Add("eviction policy and evicted keys: INFO was not answered (not permitted to this ACL user, or a proxy) — whether Redis may evict list data is unknown; allow +info to the operators' user");
+        }
+
         return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health);
 
         async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)

@@ -34,7 +34,7 @@ internal static class StatusCommand
                     {
                         ["policy"] = health.EvictionPolicy,
                         ["evictedKeys"] = health.EvictedKeys,
-                        ["mayEvict"] = health.MayEvict,
+                        ["mayEvict"] = health.EvictionPolicy is null ? null : health.MayEvict, // unknown, not "no", when INFO is not answered
                         ["suspicion"] = health.EvictionSuspicion,
                     },
                 });

@@ -70,7 +70,8 @@ internal static class VerifyCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"Redis 淘汰策略 {result.EvictionPolicy ?? "未知"}，已淘汰 {evicted:N0} 个键")
                 : "无法读取 Redis 的淘汰信息 (INFO)";
             output.WriteLine(result.IsWhole
-                ? $"数据完整。{evictions}。" + (result.MarkWritten ? "已记录核验标记：各主机不再怀疑条目被淘汰。" : "")
+                ? $"数据完整。{evictions}。" + (result.MarkWritten ? "已记录核验标记：各主机不再怀疑条目被淘汰。"
+                    : result.EvictedKeys is null ? "未记录核验标记（须读取 INFO 中的已淘汰键数）：请为该用户授予 +info 后重新运行 creditcheck verify — the verified mark was not written: it needs INFO's evicted_keys, which this user may not read; allow +info and run verify again." : "")
                 : $"数据不完整：被名单引用的条目缺失时，这些主体的核查按不可用策略处理（不会判为未列入）。{evictions}。");
             return result.IsWhole ? ExitCodes.Ok : ExitCodes.DataDamaged;
         });

@@ -112,6 +112,40 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task StatusAndVerify_PublisherUserWithoutInfo_SayTheEvictionPolicyIsUnknownAndTheMarkNotWritten()
+    {
+        // Found from outside: on a user made as the README said (+@all -@dangerous: INFO is dangerous), status said
+        // nothing could be evicted (mayEvict false, nothing under notPermitted) and verify wrote no mark without a word.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        await cli.RunOkAsync("import", cli.WriteCsv("one.csv", Rows.Entity(1)), "--list", CliSession.Debtors);
+        var ns = cli.Namespace;
+        var user = "cc-noinfo-" + ns;
+        Assert.Equal("+OK", await redis.Server.CommandAsync("ACL", "SETUSER", user, "on", ">noinfo-password-1", $"~cc:{{{ns}}}:*", $"&cc:{{{ns}}}:notify", "+@all", "-@dangerous"));
+        var noInfo = new Dictionary<string, string?>(cli.Environment, StringComparer.Ordinal)
+        {
+            ["CREDITCHECK_REDIS_USER"] = user,
+            ["CREDITCHECK_REDIS_PASSWORD"] = "noinfo-password-1",
+        };
+        try
+        {
+            var status = await Cli.RunAsync(noInfo, "status", "--json");
+            var verify = await Cli.RunAsync(noInfo, "verify");
+
+            Assert.True(status.ExitCode == Exit.Ok, status.ToString());
+            Assert.Null(status.Json["eviction"]!["mayEvict"]); // unknown, not "no"
+            Assert.Contains(status.Json["notPermitted"]!.AsArray(), n => n!.GetValue<string>().Contains("INFO was not answered", StringComparison.Ordinal));
+            Assert.True(verify.ExitCode == Exit.Ok, verify.ToString());
+            Assert.Contains("未记录核验标记", verify.Output, StringComparison.Ordinal);
+            Assert.Contains("the verified mark was not written", verify.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await redis.Server.CommandAsync("ACL", "DELUSER", user);
+        }
+    }
+
+    [Fact]
     public async Task Status_WrongPasswordOfAnAclUser_ExitsStoreUnavailableNamingTheSetting_NotAnInternalError()
     {
         // Found from outside: exit 70 "internal error (RedisUserMismatchException)" naming a C# option.
