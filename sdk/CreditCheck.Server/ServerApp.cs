@@ -315,6 +315,7 @@ public static class ServerApp
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CreditCheck.Server");
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var store = options.Redis is { } redis ? $"Redis {RedisConfiguration.Masked(redis)}，命名空间 {options.Namespace}" : "内置存储（UseInMemory）";
+        var storeEnglish = options.Redis is { } r ? $"Redis {RedisConfiguration.Masked(r)}, namespace {options.Namespace}" : "embedded (UseInMemory)"; // logs are English (found from outside: "…，命名空间 zhejiang" in event 4001)
         var who = clients.HasClients ? string.Join(", ", clients.Ids) : "none — loopback callers only";
         // Who may call first, then the address line (scripts wait for it): when it appears, everything is said.
         Console.WriteLine(clients.HasClients
@@ -330,7 +331,7 @@ public static class ServerApp
             ? $"反馈：写入日志 {Path.GetFullPath(journal)} 并落盘后答复 202，再由日志投递。Feedback: 202 once flushed to the journal {Path.GetFullPath(journal)}, delivered from it."
             : "反馈：未配置日志（--journal），存储确认收到后才答复 202。Feedback: no journal (--journal); 202 only once the store holds the records.");
         Console.WriteLine($"CreditCheck 服务接口：{string.Join(' ', addresses)}  （HTTP/1.1 与 gRPC h2c 同一端口；{store}）");
-        Log.Started(logger, string.Join(' ', addresses), store, who);
+        Log.Started(logger, string.Join(' ', addresses), storeEnglish, who);
         Log.FeedbackAcknowledgement(logger, journal is not null ? $"once flushed to the journal {Path.GetFullPath(journal)}" : "once the store holds the records (no journal)");
         if (!clients.HasClients)
         {

@@ -165,7 +165,7 @@ internal static class FeedbackReportCommand
     {
         if (string.IsNullOrWhiteSpace(settings.Redis))
         {
-            throw new CliException(ExitCodes.StoreUnavailable, "No store: pass --redis HOST:PORT, set CREDITCHECK_REDIS, or use --store memory --data DIR.");
+            throw new CliException(ExitCodes.StoreUnavailable, "未指定存储：请用 --redis HOST:PORT、设置 CREDITCHECK_REDIS，或用 --store memory --data DIR", "No store: pass --redis HOST:PORT, set CREDITCHECK_REDIS, or use --store memory --data DIR.");
         }
 
         if (string.IsNullOrEmpty(settings.Secret))

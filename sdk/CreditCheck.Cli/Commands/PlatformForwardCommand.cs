@@ -36,7 +36,7 @@ internal static class PlatformForwardCommand
 
             if (string.IsNullOrWhiteSpace(settings.Redis))
             {
-                throw new CliException(ExitCodes.StoreUnavailable, "No store: pass --redis HOST:PORT or set CREDITCHECK_REDIS.");
+                throw new CliException(ExitCodes.StoreUnavailable, "未指定存储：请用 --redis HOST:PORT 或设置 CREDITCHECK_REDIS", "No store: pass --redis HOST:PORT or set CREDITCHECK_REDIS.");
             }
 
             var options = new FeedbackForwardingOptions

@@ -83,6 +83,20 @@ public sealed class ExitCodeTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task CatalogShow_NoStoreAtAll_SaysSoInChineseThenEnglish()
+    {
+        // Found from outside: the message was English only.
+        using var cli = new CliSession(server: null);
+        cli.Environment.Remove("CREDITCHECK_REDIS");
+
+        var result = await cli.RunAsync("catalog", "show");
+
+        Assert.Equal(Exit.StoreUnavailable, result.ExitCode);
+        Assert.Contains("未指定存储：请用 --redis HOST:PORT", result.Error, StringComparison.Ordinal);
+        Assert.True(result.Error.IndexOf("未指定存储", StringComparison.Ordinal) < result.Error.IndexOf("No store", StringComparison.Ordinal), result.Error);
+    }
+
+    [Fact]
     public async Task Status_RedisWithoutSecret_ExitsUsageNamingTheVariable()
     {
         using var cli = new CliSession(redis.Server);
