@@ -179,6 +179,13 @@ internal sealed class RedisOperatorStore : OperatorStore
                 await RequireNamespaceAsync(probe, options.Namespace).ConfigureAwait(false);
             }
         }
+        catch (RedisConnectionException e) when ((e.InnerException?.Message ?? e.Message).Contains("Multiple databases are not supported", StringComparison.Ordinal))
+        {
+            // A setting the operator got wrong, not a server out of reach (found from outside: exit 3 "cannot be reached").
+            throw new CliException(ExitCodes.Usage,
+                $"Redis 连接设置无效：Redis Cluster 只有 0 号数据库，请去掉配置中的数据库编号（URL 末尾的 /N 或 defaultDatabase=N）：{servers}",
+                $"The Redis setting is invalid: a Redis Cluster has database 0 only; remove the database number from the configuration (a URL's /N, or defaultDatabase=N): {servers}");
+        }
         catch (RedisConnectionException e)
         {
             var cause = e.InnerException is { } inner ? $"{e.FailureType}: {Brief(inner.Message)}" : e.FailureType.ToString();

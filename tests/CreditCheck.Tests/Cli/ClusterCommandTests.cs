@@ -42,4 +42,19 @@ public sealed class ClusterCommandTests(RedisClusterFixture fixture) : IClassFix
         Assert.Equal(Exit.NotFound, status.ExitCode);
         Assert.All(names, ns => Assert.Contains(ns, status.Error, StringComparison.Ordinal)); // KEYS asked of every primary
     }
+
+    [Fact]
+    public async Task Status_ADatabaseNumberOnACluster_IsAUsageErrorNamingIt_NotAnUnreachableStore()
+    {
+        // Found from outside: redis://…,…/1 was "the store cannot be reached", exit 3.
+        var cluster = fixture.Cluster;
+        using var cli = new CliSession(cluster, "db" + Guid.NewGuid().ToString("N")[..6]);
+        cli.Environment["CREDITCHECK_REDIS"] = "redis://" + string.Join(',', cluster.Nodes.Take(2).Select(n => $"127.0.0.1:{n.Port}")) + "/1";
+
+        var status = await cli.RunAsync("status");
+
+        Assert.True(status.ExitCode == Exit.Usage, status.ToString());
+        Assert.Contains("Redis Cluster 只有 0 号数据库", status.Error, StringComparison.Ordinal);
+        Assert.Contains("a Redis Cluster has database 0 only", status.Error, StringComparison.Ordinal);
+    }
 }
