@@ -115,17 +115,22 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_DebtorPersonAppointedDirector_DeniedUnderCompanyLawArticle178()
+    public async Task CheckAsync_DebtorPersonAppointedDirector_NotDeniedTheBarAsksForReviewUnderCompanyLawArticle178()
     {
+        // Found by review: 公司法 第一百七十八条 bars only a person listed "因所负数额较大债务到期未清偿"; an entry does not
+        // say whether the debt was 数额较大, so the clerk verifies that condition (Review), not the catalog (Deny).
         var person = SyntheticIds.Person(13);
         await _harness.ListAsync(person, "court-dishonest-debtors");
 
         var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
-        var bar = Assert.Single(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
-        Assert.Equal("officer-appointment-bar", bar.Measure.Code);
+        // Restricted by no-commitment (market-access.*, any 失信 record); the bar itself asks the clerk to verify.
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
+        var bar = Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar");
+        Assert.Equal(MeasureEffect.Review, bar.Measure.Effect);
         Assert.Contains("第一百七十八条", bar.LegalBasis, StringComparison.Ordinal);
+        Assert.Contains("数额较大", bar.Measure.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,14 +209,15 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_PersonListedInOwnRightOnADebtorEnterprise_DeniedAsDirector()
+    public async Task CheckAsync_PersonListedInOwnRightOnADebtorEnterprise_DirectorBarIsAReviewNotADenial()
     {
         var person = SyntheticIds.Person(23);
         await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.PrincipalPerson) { ListedInOwnRight = true });
 
         var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome); // no-commitment; no Deny
+        Assert.Equal(MeasureEffect.Review, Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar").Measure.Effect);
     }
 
     [Fact]
@@ -256,17 +262,17 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_DebtorPersonRegisteredAsLegalRepresentative_DeniedUnderCompanyLawArticle178()
+    public async Task CheckAsync_DebtorPersonRegisteredAsLegalRepresentative_NotDeniedTheBarAsksForReviewUnderCompanyLawArticle178()
     {
         // Found from outside: the bar covered only the officers' scenario, though a company's 法定代表人 is a 董事 or
-        // 经理 (公司法 第十条), so a 失信被执行人 registered as one was answered with a strict review only.
+        // 经理 (公司法 第十条). Review, not Deny: whether the debt was 数额较大 is for the clerk to verify.
         var person = SyntheticIds.Person(25);
         await _harness.ListAsync(person, "court-dishonest-debtors");
 
         var decision = await _harness.CheckAsync(person, "market-access.registration");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
-        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar");
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome); // no-commitment; no Deny
+        Assert.Equal(MeasureEffect.Review, Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar").Measure.Effect);
     }
 
     [Fact]
