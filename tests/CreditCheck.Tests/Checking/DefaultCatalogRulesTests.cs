@@ -205,7 +205,7 @@ public sealed class DefaultCatalogRulesTests
 
         Assert.Equal(DecisionOutcome.Clear, civilService.Outcome);
         Assert.True(Assert.Single(civilService.MatchedEntries).IsRelatedPerson);
-        Assert.StartsWith("本事项不适用联合奖惩措施，按正常程序办理。名列", civilService.Explanation, StringComparison.Ordinal); // not "nothing found"
+        Assert.StartsWith("本事项不适用联合奖惩措施，按正常程序办理。为列入", civilService.Explanation, StringComparison.Ordinal); // not "nothing found"
     }
 
     [Fact]
@@ -379,6 +379,35 @@ public sealed class DefaultCatalogRulesTests
         Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
         Assert.Equal(EntryState.OutsideSector, Assert.Single(decision.MatchedEntries).State);
         Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_AbnormalOperationsOnALicence_ExplanationDoesNotSayNoRecordBesideTheRecord()
+    {
+        // Found by review: "无失信记录，可适用便利措施。名列“经营异常名录”…" contradicted itself.
+        var company = SyntheticIds.Company(40);
+        await _harness.ListAsync(company, "abnormal-operations");
+
+        var decision = await _harness.CheckAsync(company, "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.StartsWith("本事项不适用联合奖惩措施，可适用便利措施。名列“经营异常名录”", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("无失信记录", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_PersonOnlyLinkedToASeriouslyListedEnterprise_ExplanationSaysNotListedNorADishonestSubject()
+    {
+        // Found by review: such a person was told "失信主体，依法不予办理。名列“市场监督管理严重违法失信名单”…".
+        var person = SyntheticIds.Person(41);
+        await _harness.ListAsync(person, "market-serious-violations", related: new RelatedParty("示例严重违法企业有限公司", null, RelatedRole.LegalRepresentative) { ListedInOwnRight = false });
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.StartsWith("本人未列入名单，所关联企业列入名单，相关措施及于本人，依法不予办理。为列入“市场监督管理严重违法失信名单”的“示例严重违法企业有限公司”的法定代表人（本人未列入）", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("失信主体", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("名列", decision.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
