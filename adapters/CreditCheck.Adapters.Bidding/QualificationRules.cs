@@ -42,7 +42,7 @@ internal static class QualificationRules
 
         if (status == BidderStatus.Qualified)
         {
-            reasons.Insert(0, new BidderReason("未发现限制投标的信用记录", decision.ResolvedScenario.LegalBasis));
+            reasons.Insert(0, new BidderReason(AdapterText.NotFound(decision, "限制投标的信用记录"), decision.ResolvedScenario.LegalBasis));
         }
 
         if (decision.HasObjection)

@@ -78,7 +78,7 @@ public sealed class ProcurementEvidence
             Line(text, "  查询编号", d.CheckId.ToString());
             Line(text, "  查询时间", EvidenceFormat.Time(d.EvaluatedAt));
             Line(text, "  数据版本", string.Create(CultureInfo.InvariantCulture,
-                $"名单目录 {d.CatalogVersion}，数据序号 {d.Sequence}，数据时效 {d.DataAge.TotalSeconds:0.###} 秒，查询路径 {d.Path}"));
+                $"名单目录 {d.CatalogVersion}，数据序号 {d.Sequence}，数据时效 {d.DataAge.TotalSeconds:0.###} 秒，查询路径 {EvidenceFormat.PathName(d.Path)}"));
             if (d.IsDegraded)
             {
                 // The file is read by people: Chinese only (the English reason is in the JSON's degradedReason).
@@ -312,15 +312,30 @@ internal static class EvidenceFormat
         ? (supplier.Supplier.IsConsortium ? "不符合资格，拒绝该联合体参与政府采购活动" : "不符合资格，拒绝参与政府采购活动")
         : supplier.RequiresReview ? "可参与，需人工核查" : "未发现拒绝参与的信用记录，可参与";
 
+    /// <summary>The 查询结果 line of the record kept with the procurement file: Chinese only (found by review: it
+    /// carried the English outcome names), and never "无失信记录" beside a record shown or for a degraded answer.</summary>
     public static string OutcomeName(CreditDecision decision) => decision.Outcome switch
     {
         // 告知承诺, 容缺受理 for every subject without a 失信 record are facilitation, not a red-list reward (DOMAIN §7).
-        DecisionOutcome.Benefit when !decision.IsBenefitEarned => "无失信记录，可适用便利措施（Benefit）",
-        DecisionOutcome.Denied => "拒绝（Denied）",
-        DecisionOutcome.Restricted => "限制（Restricted）",
-        DecisionOutcome.Review => "需审慎核查（Review）",
-        DecisionOutcome.Benefit => "守信激励（Benefit）",
-        _ => "未发现适用措施（Clear）",
+        DecisionOutcome.Benefit when decision.IsBenefitEarned => "守信激励",
+        DecisionOutcome.Benefit when decision.MatchedEntries.Count > 0 => "本事项不适用联合奖惩措施，可适用便利措施",
+        DecisionOutcome.Benefit => AdapterText.NotFound(decision, "失信记录") + "，可适用便利措施",
+        DecisionOutcome.Denied => "拒绝",
+        DecisionOutcome.Restricted => "限制",
+        DecisionOutcome.Review => "需审慎核查",
+        _ when decision.MatchedEntries.Count > 0 => "本事项不适用联合奖惩措施",
+        _ => AdapterText.NotFound(decision, "适用措施"),
+    };
+
+    /// <summary>Where the answer came from, in Chinese (the record's 数据版本 line).</summary>
+    public static string PathName(DecisionPath path) => path switch
+    {
+        DecisionPath.Embedded => "本地名单库",
+        DecisionPath.LocalFilter => "本地名单索引（未列入）",
+        DecisionPath.Cache => "名单记录缓存",
+        DecisionPath.Store => "共享名单库",
+        DecisionPath.LastKnown => "最近一次同步的数据（降级）",
+        _ => "未能查询，按降级规则（降级）",
     };
 
     public static string Time(DateTimeOffset at) =>

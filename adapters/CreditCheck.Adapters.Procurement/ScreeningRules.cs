@@ -52,7 +52,7 @@ internal static class ScreeningRules
         {
             reasons.Insert(0, new ScreeningReason(
                 supplier.Name,
-                supplier.IsConsortium ? "联合体各成员均未发现拒绝参与政府采购活动的信用记录" : "未发现拒绝参与政府采购活动的信用记录",
+                (supplier.IsConsortium ? "联合体各成员" : string.Empty) + AdapterText.NotFound(AdapterText.LeastKnown(checks.Select(c => c.Decision)), "拒绝参与政府采购活动的信用记录", each: supplier.IsConsortium),
                 checks[0].Decision.ResolvedScenario.LegalBasis));
         }
 

@@ -152,8 +152,8 @@ public sealed class SupervisionPlanner
 
             state.FirstSequence = Math.Min(state.FirstSequence ?? long.MaxValue, decision.Sequence);
             state.LastSequence = Math.Max(state.LastSequence ?? long.MinValue, decision.Sequence);
-            var (tier, reason) = TierOf(decision, state.Ratios!.SeriousAlways);
             var subject = batch[i].Subject;
+            var (tier, reason) = TierOf(decision, subject, state.Ratios!.SeriousAlways);
             var assignment = new InspectionAssignment
             {
                 Subject = subject,
@@ -177,7 +177,7 @@ public sealed class SupervisionPlanner
     }
 
     /// <summary>The tier and its reason, first rule that holds (see the class remarks).</summary>
-    internal static (InspectionTier Tier, string Reason) TierOf(CreditDecision decision, bool seriousAlways)
+    internal static (InspectionTier Tier, string Reason) TierOf(CreditDecision decision, SubjectId subject, bool seriousAlways)
     {
         if (seriousAlways && decision.MatchedEntries.FirstOrDefault(e => e.IsInForce && !e.IsRelatedPerson
             && e.List is { Category: ListCategory.Punishment, Severity: ListSeverity.Serious }) is { } serious)
@@ -189,7 +189,11 @@ public sealed class SupervisionPlanner
 
         if (decision.IsDegraded || decision.UnreadableEntries.Count > 0 || decision.MatchedEntries.Any(e => e.State == EntryState.UnknownList))
         {
-            var why = decision.DegradedReason ?? (decision.UnreadableEntries.Count > 0 ? decision.UnreadableEntries[0].Reason : "名单记录不在当前目录中");
+            // Chinese only (found by review: the English DegradedReason and UnreadableEntry.Reason went into plan.csv's
+            // reason column); the English stays in the decision for developers and logs.
+            var why = decision.IsDegraded ? AdapterText.Unchecked(decision, subject)
+                : decision.UnreadableEntries.Count > 0 ? $"{decision.UnreadableEntries.Count}条名单记录无法读取"
+                : "名单记录不在当前目录中";
             return (InspectionTier.Increased, $"信用数据无法完整读取（{why}），按提高抽查处理，待人工核实");
         }
 

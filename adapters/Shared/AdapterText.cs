@@ -1,9 +1,11 @@
+using System.Globalization;
+
 namespace CreditCheck.Adapters;
 
 /// <summary>
-/// Chinese wording the approval, procurement and bidding adapters share for what the core's
-/// <see cref="DecisionReasons"/> does not word: why a check is not a full answer, and a person who is on a
-/// list only through an enterprise. Compiled into each adapter (linked source, internal), so a clerk reads
+/// Chinese wording the approval, procurement, bidding and supervision adapters share for what the core's
+/// <see cref="DecisionReasons"/> does not word: why a check is not a full answer (and what it found, as of when,
+/// when it was answered from the last known data), and a person who is on a list only through an enterprise. Compiled into each adapter (linked source, internal), so a clerk reads
 /// the same sentence for the same fact in every adapter.
 /// </summary>
 /// <remarks>
@@ -13,6 +15,8 @@ namespace CreditCheck.Adapters;
 /// </remarks>
 internal static class AdapterText
 {
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
     /// <summary>Whether a degraded decision comes from a check by an older code (组织机构代码, 工商注册号) that
     /// found nothing: entries listed under the 统一社会信用代码 it belongs to are not found by it.</summary>
     /// <param name="decision">The decision.</param>
@@ -34,9 +38,48 @@ internal static class AdapterText
         }
 
         return decision.Path == DecisionPath.LastKnown
-            ? "名单数据未能更新，按最近一次取得的数据核查"
+            ? $"名单数据未能更新，按最近一次同步的数据{SyncedAt(decision)}核查"
             : "名单数据暂时无法读取";
     }
+
+    /// <summary>That nothing of a kind was found, said as it is known: from current data, from the last known data
+    /// (as of when), or not at all when the check could not be made (a policy answered). Never a flat "未发现" for a
+    /// degraded answer (found by review).</summary>
+    /// <param name="decision">The decision; for several subjects, the one least known (<see cref="LeastKnown"/>).</param>
+    /// <param name="what">What was not found, e.g. <c>限制投标的信用记录</c>.</param>
+    /// <param name="each">Whether the sentence speaks of several subjects (<c>均未发现</c>).</param>
+    /// <returns>e.g. <c>未发现限制投标的信用记录</c>, <c>按最近一次同步的数据（截至2026-12-07 09:30）未发现限制投标的信用记录</c>
+    /// or <c>信用记录未能查询，未能确认有无限制投标的信用记录</c>.</returns>
+    public static string NotFound(CreditDecision decision, string what, bool each = false)
+    {
+        var found = each ? "均未发现" : "未发现";
+        if (decision.Path == DecisionPath.LastKnown)
+        {
+            return $"按最近一次同步的数据{SyncedAt(decision)}{found}{what}";
+        }
+
+        return decision.IsDegraded ? $"信用记录未能查询，未能确认有无{what}" : found + what;
+    }
+
+    /// <summary>Of several decisions, the one made with the least current data: a check that could not be made,
+    /// else one from the last known data, else the first.</summary>
+    /// <param name="decisions">The decisions; not empty.</param>
+    /// <returns>The decision a sentence about all of them should be worded by.</returns>
+    public static CreditDecision LeastKnown(IEnumerable<CreditDecision> decisions)
+    {
+        var all = decisions.ToList();
+        return all.FirstOrDefault(d => d.IsDegraded && d.Path != DecisionPath.LastKnown)
+            ?? all.FirstOrDefault(d => d.Path == DecisionPath.LastKnown)
+            ?? all[0];
+    }
+
+    /// <summary>When the data of a last-known answer was last confirmed current, China Standard Time, e.g.
+    /// <c>（截至2026-12-07 09:30）</c>; empty when the store did not say.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns>The time in full-width brackets, or empty.</returns>
+    public static string SyncedAt(CreditDecision decision) => decision.DataAge > TimeSpan.Zero
+        ? string.Create(CultureInfo.InvariantCulture, $"（截至{(decision.EvaluatedAt - decision.DataAge).ToOffset(ChinaStandardTime):yyyy-MM-dd HH:mm}）")
+        : string.Empty;
 
     /// <summary>The lists a measure's (or a decision's) entries put the subject on, telling a person listed in
     /// their own right from one only linked through a listed enterprise (<see cref="MatchedEntry.IsRelatedPerson"/>).</summary>

@@ -30,19 +30,26 @@ public static class HallText
     /// <summary>The 核查结论 of one check. 守信激励 only when a red list (or a rating) earned the benefit: 告知承诺 and
     /// 容缺受理 for everyone without a 失信 record are facilitation, not a reward (DOMAIN §7). Never "nothing found"
     /// beside a record shown: a record that acts elsewhere (a sector list outside its sector, a 法定代表人 of a listed
-    /// enterprise where no measure reaches him) is said not to apply here, as the core's explanation says.</summary>
+    /// enterprise where no measure reaches him) is said not to apply here, as the core's explanation says; nor "无失信记录"
+    /// for an answer from the last known data (<see cref="DecisionPath.LastKnown"/>): it says as of when.</summary>
     public static string Conclusion(CreditDecision decision)
     {
         var shown = decision.MatchedEntries.Count > 0;
+
+        // A clean answer from the last known data says what is known, as of when (found by review: it said "无失信记录").
+        var lastKnown = decision.Path == DecisionPath.LastKnown;
         var relatedOnly = decision.MatchedEntries.Any(e => e.IsRelatedPerson && e.IsInForce)
             && !decision.MatchedEntries.Any(e => !e.IsRelatedPerson && e.IsInForce);
         return decision.Outcome switch
         {
             DecisionOutcome.Clear when relatedOnly => "本人未列入名单（系列入名单企业的相关人员，见名单记录），本事项不适用联合奖惩措施",
             DecisionOutcome.Clear when shown => "本事项不适用联合奖惩措施",
+            DecisionOutcome.Clear when lastKnown => $"按最近一次同步的数据{SyncedAt(decision)}未发现影响办理的记录",
+            DecisionOutcome.Clear when decision.IsDegraded => "核查未能完成，按正常程序办理",
             DecisionOutcome.Clear => "未发现影响办理的记录",
             DecisionOutcome.Benefit when decision.IsBenefitEarned => "守信激励",
             DecisionOutcome.Benefit when shown => "本事项不适用联合奖惩措施，可适用便利措施",
+            DecisionOutcome.Benefit when lastKnown || decision.IsDegraded => $"按最近一次同步的数据{SyncedAt(decision)}未发现失信记录，可适用便利措施",
             DecisionOutcome.Benefit => "无失信记录，可适用便利措施",
             DecisionOutcome.Review when decision.IsDegraded => "从严审核",
             DecisionOutcome.Review => "需审慎核查，从严审核",
@@ -50,6 +57,12 @@ public static class HallText
             _ => "禁止（依法不予办理）",
         };
     }
+
+    /// <summary>When the data of a last-known answer was last confirmed current, e.g. <c>（截至2026-12-07 09:30）</c>;
+    /// empty when the store did not say.</summary>
+    private static string SyncedAt(CreditDecision decision) => decision.DataAge > TimeSpan.Zero
+        ? $"（截至{(decision.EvaluatedAt - decision.DataAge).ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}）"
+        : string.Empty;
 
     /// <summary>How a person named on an entry because of an enterprise stands: only linked through it, or
     /// listed with it in their own right; empty for an entry on the subject itself.</summary>

@@ -6,21 +6,12 @@ namespace CreditCheck;
 /// <summary>Composes the plain explanations of a decision, in Chinese for the clerk and in English.</summary>
 internal static class DecisionText
 {
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
     public static string Chinese(CreditDecision d)
     {
         var text = new StringBuilder();
-        text.Append(d.Outcome switch
-        {
-            // A record that acts elsewhere (a 法定代表人's entry with no measure in this matter) is named below: "nothing
-            // found" would contradict it (found from outside).
-            DecisionOutcome.Clear when d.MatchedEntries.Count > 0 => "本事项不适用联合奖惩措施，按正常程序办理。",
-            DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
-            DecisionOutcome.Benefit when !d.IsBenefitEarned => "无失信记录，可适用便利措施。",
-            DecisionOutcome.Benefit => "守信主体，可适用激励措施。",
-            DecisionOutcome.Review => "需审慎核查（从严审核）。",
-            DecisionOutcome.Restricted => "失信主体，限制办理。",
-            _ => "失信主体，依法不予办理。",
-        });
+        text.Append(Lead(d));
 
         if (d.DegradedReason is not null && d.MatchedEntries.Count == 0 && d.Request.Subject.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber)
         {
@@ -30,6 +21,10 @@ internal static class DecisionText
         {
             text.Append("【证件号码校验位不符合国家标准，且未查到名单记录：可能是号码录入有误，请核对号码后重新核查】");
         }
+        else if (d.DegradedReason is not null && d.Path == DecisionPath.LastKnown)
+        {
+            text.Append("【降级决策：名单数据未能更新，按最近一次同步的数据核查，请人工核实】");
+        }
         else if (d.DegradedReason is not null)
         {
             text.Append("【降级决策：信用数据不可用或非最新】");
@@ -38,7 +33,18 @@ internal static class DecisionText
         foreach (var entry in d.MatchedEntries)
         {
             var list = entry.List?.Name ?? entry.Entry.ListCode;
-            text.Append(CultureInfo.InvariantCulture, $"名列“{list}”");
+
+            // A person only linked through a listed enterprise is not listed (found by review: "名列" said he was), worded
+            // as DecisionReasons.Describe and the adapters word him.
+            if (entry.IsRelatedPerson && entry.Entry.RelatedTo is { } linked)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"为列入“{list}”的“{linked.EnterpriseName}”的{DecisionReasons.RoleName(linked.Role)}（本人未列入）");
+            }
+            else
+            {
+                text.Append(CultureInfo.InvariantCulture, $"名列“{list}”");
+            }
+
             AppendSource(text, entry);
             text.Append(entry.State switch
             {
@@ -52,10 +58,9 @@ internal static class DecisionText
                 EntryState.OutsideSector => "（该名单仅在本行业领域适用，本事项不适用）；",
                 _ => "（名单不在当前目录中，需人工核查）；",
             });
-            if (entry.Entry.RelatedTo is { } related)
+            if (entry.Entry.RelatedTo is { } related && !entry.IsRelatedPerson)
             {
-                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}");
-                text.Append(entry.IsRelatedPerson ? "（因企业列入而关联）；" : "（与企业一并列入）；");
+                text.Append(CultureInfo.InvariantCulture, $"系“{related.EnterpriseName}”的{DecisionReasons.RoleName(related.Role)}（与企业一并列入）；");
             }
         }
 
@@ -155,6 +160,49 @@ internal static class DecisionText
 
         return text.ToString();
     }
+
+    /// <summary>The conclusion the explanation opens with. Never "无失信记录" beside a record it shows (a sector list
+    /// outside its sector, a person only linked through a listed enterprise) nor for an answer made without current
+    /// data; never "失信主体" for a person only linked through a listed enterprise; never a measure's name for a check
+    /// that could not be made (all found by review).</summary>
+    private static string Lead(CreditDecision d)
+    {
+        var shown = d.MatchedEntries.Count > 0;
+        var lastKnown = d.Path == DecisionPath.LastKnown;
+        var notChecked = d.IsDegraded && !lastKnown;
+        return d.Outcome switch
+        {
+            // A record that acts elsewhere (a 法定代表人's entry with no measure in this matter) is named below: "nothing
+            // found" would contradict it (found from outside).
+            DecisionOutcome.Clear when shown => "本事项不适用联合奖惩措施，按正常程序办理。",
+            DecisionOutcome.Clear when lastKnown => $"按最近一次同步的数据{SyncedAt(d)}未发现适用的联合奖惩措施，按正常程序办理。",
+            DecisionOutcome.Clear when notChecked => "核查未能完成，按设定的降级规则按正常程序办理。",
+            DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
+            DecisionOutcome.Benefit when d.IsBenefitEarned => lastKnown ? $"按最近一次同步的数据{SyncedAt(d)}为守信主体，可适用激励措施。" : "守信主体，可适用激励措施。",
+            DecisionOutcome.Benefit when shown => "本事项不适用联合奖惩措施，可适用便利措施。",
+            DecisionOutcome.Benefit when lastKnown => $"按最近一次同步的数据{SyncedAt(d)}未发现失信记录，可适用便利措施。",
+            DecisionOutcome.Benefit when notChecked => "未能按最新数据核查，未发现失信记录，可适用便利措施。",
+            DecisionOutcome.Benefit => "无失信记录，可适用便利措施。",
+            DecisionOutcome.Review when notChecked && !shown => "需审慎核查（核查未能完成，按规定从严审核）。",
+            DecisionOutcome.Review => "需审慎核查（从严审核）。",
+            DecisionOutcome.Restricted when IsOnlyLinked(d) => "本人未列入名单，所关联企业列入名单，相关措施及于本人，限制办理。",
+            DecisionOutcome.Restricted => "失信主体，限制办理。",
+            _ when IsOnlyLinked(d) => "本人未列入名单，所关联企业列入名单，相关措施及于本人，依法不予办理。",
+            _ => "失信主体，依法不予办理。",
+        };
+    }
+
+    /// <summary>Whether the subject is on no list in their own right, only linked through a listed enterprise.</summary>
+    private static bool IsOnlyLinked(CreditDecision d) =>
+        d.UnreadableEntries.Count == 0
+        && d.MatchedEntries.Any(e => e.IsRelatedPerson)
+        && !d.MatchedEntries.Any(e => !e.IsRelatedPerson && (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList));
+
+    /// <summary>When the data a last-known answer rests on was last confirmed current, China Standard Time: e.g.
+    /// <c>（截至2026-12-07 09:30）</c>; empty when the store did not say.</summary>
+    private static string SyncedAt(CreditDecision d) => d.DataAge > TimeSpan.Zero
+        ? string.Create(CultureInfo.InvariantCulture, $"（截至{(d.EvaluatedAt - d.DataAge).ToOffset(ChinaStandardTime):yyyy-MM-dd HH:mm}）")
+        : string.Empty;
 
     private static void AppendSource(StringBuilder text, MatchedEntry entry)
     {

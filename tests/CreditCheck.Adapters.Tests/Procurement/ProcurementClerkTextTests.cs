@@ -59,4 +59,33 @@ public sealed class ProcurementClerkTextTests : IAsyncDisposable
         Assert.Contains("系“示例失信企业有限公司”的法定代表人（因企业列入而关联，本人未列入）", supplier.Evidence.ToText(), StringComparison.Ordinal);
         Assert.DoesNotContain(supplier.Reasons, r => r.Text.Contains("王某列入失信被执行人名单", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ScreenAsync_CleanSupplier_QueryRecordNamesTheOutcomeAndPathInChinese()
+    {
+        // Found by review: the record kept with the procurement file said "未发现适用措施（Clear）" and "查询路径 Embedded".
+        var supplier = (await _harness.Get<ProcurementAdapter>().ScreenAsync(Project(Supplier.Of("示例供应商", Ids.Company(64))))).Suppliers[0];
+        var text = supplier.Evidence.ToText();
+
+        Assert.Contains("  查询结果：未发现适用措施\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        UnavailableChecker.AssertChineseOnly(Line(text, "  查询结果："));
+        UnavailableChecker.AssertChineseOnly(Line(text, "  数据版本：")[(Line(text, "  数据版本：").IndexOf("查询路径", StringComparison.Ordinal))..]);
+    }
+
+    [Fact]
+    public async Task ScreenAsync_CleanSupplierFromTheLastKnownData_SaysAsOfWhenNotAFlatNothingFound()
+    {
+        var adapter = new ProcurementAdapter(
+            new RewritingChecker(_harness.Get<ICreditChecker>(), RewritingChecker.LastKnown), Options.Create(new ProcurementOptions()), Options.Create(new CreditCheckOptions()), _harness.Time);
+
+        var supplier = (await adapter.ScreenAsync(Project(Supplier.Of("示例供应商", Ids.Company(65))))).Suppliers[0];
+        var text = supplier.Evidence.ToText();
+
+        Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现拒绝参与政府采购活动的信用记录", supplier.Reasons[0].Text);
+        Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现适用措施", Line(text, "  查询结果："));
+        Assert.EndsWith("查询路径 最近一次同步的数据（降级）", Line(text, "  数据版本："), StringComparison.Ordinal);
+    }
+
+    private static string Line(string text, string label) =>
+        text.ReplaceLineEndings("\n").Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..];
 }

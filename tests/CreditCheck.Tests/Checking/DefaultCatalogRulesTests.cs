@@ -115,17 +115,22 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_DebtorPersonAppointedDirector_DeniedUnderCompanyLawArticle178()
+    public async Task CheckAsync_DebtorPersonAppointedDirector_NotDeniedTheBarAsksForReviewUnderCompanyLawArticle178()
     {
+        // Found by review: 公司法 第一百七十八条 bars only a person listed "因所负数额较大债务到期未清偿"; an entry does not
+        // say whether the debt was 数额较大, so the clerk verifies that condition (Review), not the catalog (Deny).
         var person = SyntheticIds.Person(13);
         await _harness.ListAsync(person, "court-dishonest-debtors");
 
         var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
-        var bar = Assert.Single(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
-        Assert.Equal("officer-appointment-bar", bar.Measure.Code);
+        // Restricted by no-commitment (market-access.*, any 失信 record); the bar itself asks the clerk to verify.
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        Assert.DoesNotContain(decision.AppliedMeasures, m => m.Measure.Effect == MeasureEffect.Deny);
+        var bar = Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar");
+        Assert.Equal(MeasureEffect.Review, bar.Measure.Effect);
         Assert.Contains("第一百七十八条", bar.LegalBasis, StringComparison.Ordinal);
+        Assert.Contains("数额较大", bar.Measure.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -200,18 +205,19 @@ public sealed class DefaultCatalogRulesTests
 
         Assert.Equal(DecisionOutcome.Clear, civilService.Outcome);
         Assert.True(Assert.Single(civilService.MatchedEntries).IsRelatedPerson);
-        Assert.StartsWith("本事项不适用联合奖惩措施，按正常程序办理。名列", civilService.Explanation, StringComparison.Ordinal); // not "nothing found"
+        Assert.StartsWith("本事项不适用联合奖惩措施，按正常程序办理。为列入", civilService.Explanation, StringComparison.Ordinal); // not "nothing found"
     }
 
     [Fact]
-    public async Task CheckAsync_PersonListedInOwnRightOnADebtorEnterprise_DeniedAsDirector()
+    public async Task CheckAsync_PersonListedInOwnRightOnADebtorEnterprise_DirectorBarIsAReviewNotADenial()
     {
         var person = SyntheticIds.Person(23);
         await _harness.ListAsync(person, "court-dishonest-debtors", related: new RelatedParty("示例失信企业有限公司", null, RelatedRole.PrincipalPerson) { ListedInOwnRight = true });
 
         var decision = await _harness.CheckAsync(person, "market-access.registration.officers");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome); // no-commitment; no Deny
+        Assert.Equal(MeasureEffect.Review, Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar").Measure.Effect);
     }
 
     [Fact]
@@ -256,17 +262,17 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_DebtorPersonRegisteredAsLegalRepresentative_DeniedUnderCompanyLawArticle178()
+    public async Task CheckAsync_DebtorPersonRegisteredAsLegalRepresentative_NotDeniedTheBarAsksForReviewUnderCompanyLawArticle178()
     {
         // Found from outside: the bar covered only the officers' scenario, though a company's 法定代表人 is a 董事 or
-        // 经理 (公司法 第十条), so a 失信被执行人 registered as one was answered with a strict review only.
+        // 经理 (公司法 第十条). Review, not Deny: whether the debt was 数额较大 is for the clerk to verify.
         var person = SyntheticIds.Person(25);
         await _harness.ListAsync(person, "court-dishonest-debtors");
 
         var decision = await _harness.CheckAsync(person, "market-access.registration");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
-        Assert.Contains(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar");
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome); // no-commitment; no Deny
+        Assert.Equal(MeasureEffect.Review, Assert.Single(decision.AppliedMeasures, m => m.Measure.Code == "officer-appointment-bar").Measure.Effect);
     }
 
     [Fact]
@@ -373,6 +379,35 @@ public sealed class DefaultCatalogRulesTests
         Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
         Assert.Equal(EntryState.OutsideSector, Assert.Single(decision.MatchedEntries).State);
         Assert.Empty(decision.VoidedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_AbnormalOperationsOnALicence_ExplanationDoesNotSayNoRecordBesideTheRecord()
+    {
+        // Found by review: "无失信记录，可适用便利措施。名列“经营异常名录”…" contradicted itself.
+        var company = SyntheticIds.Company(40);
+        await _harness.ListAsync(company, "abnormal-operations");
+
+        var decision = await _harness.CheckAsync(company, "licensing");
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.StartsWith("本事项不适用联合奖惩措施，可适用便利措施。名列“经营异常名录”", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("无失信记录", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_PersonOnlyLinkedToASeriouslyListedEnterprise_ExplanationSaysNotListedNorADishonestSubject()
+    {
+        // Found by review: such a person was told "失信主体，依法不予办理。名列“市场监督管理严重违法失信名单”…".
+        var person = SyntheticIds.Person(41);
+        await _harness.ListAsync(person, "market-serious-violations", related: new RelatedParty("示例严重违法企业有限公司", null, RelatedRole.LegalRepresentative) { ListedInOwnRight = false });
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration");
+
+        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.StartsWith("本人未列入名单，所关联企业列入名单，相关措施及于本人，依法不予办理。为列入“市场监督管理严重违法失信名单”的“示例严重违法企业有限公司”的法定代表人（本人未列入）", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("失信主体", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("名列", decision.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

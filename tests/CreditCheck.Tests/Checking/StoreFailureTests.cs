@@ -70,6 +70,45 @@ public sealed class StoreFailureTests
     }
 
     [Fact]
+    public async Task CheckAsync_CleanFromTheLastKnownData_ExplanationSaysAsOfWhenNotNoRecord()
+    {
+        // Found by review: a clean answer from the last known data (degraded) read "无失信记录，可适用便利措施".
+        var lookup = new SubjectLookup(CreditCatalog.Default, [], [], LookupSource.LastKnown, new StoreFreshness(7, Now.AddMinutes(-30)), "Redis unreachable for 30 min");
+        var checker = Checker(StoreAnswering(lookup), UnavailablePolicy.LastKnown);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "licensing"));
+
+        Assert.Equal(DecisionOutcome.Benefit, decision.Outcome);
+        Assert.True(decision.IsDegraded);
+        Assert.StartsWith("按最近一次同步的数据（截至2026-11-22 09:30）未发现失信记录，可适用便利措施。【降级决策：名单数据未能更新", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("无失信记录", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_StoreUnavailableFailClosed_ExplanationNamesNoMeasureThatWasNotApplied()
+    {
+        // Found by review: "需审慎核查（从严审核）" named a measure for a check that could not be made.
+        var checker = Checker(StoreAnswering(Unavailable()), UnavailablePolicy.FailClosed);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Empty(decision.AppliedMeasures);
+        Assert.StartsWith("需审慎核查（核查未能完成，按规定从严审核）。【降级决策", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_StoreUnavailableFailOpen_ExplanationDoesNotSayNothingWasFound()
+    {
+        var checker = Checker(StoreAnswering(Unavailable()), UnavailablePolicy.FailOpen);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionOutcome.Clear, decision.Outcome);
+        Assert.StartsWith("核查未能完成，按设定的降级规则按正常程序办理。", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("未发现", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckAsync_LastKnownEntriesUnderFailOpen_AppliesTheHostsPolicyInstead()
     {
         var lookup = new SubjectLookup(Catalog, [new FoundEntry(Debt(), IdentifierScheme.UnifiedSocialCreditCode)], [],

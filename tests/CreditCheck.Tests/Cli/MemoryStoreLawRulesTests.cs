@@ -56,11 +56,11 @@ public sealed class MemoryStoreLawRulesTests
     }
 
     [Fact]
-    public async Task Check_DebtorAppointedDirector_Denied()
+    public async Task Check_DebtorAppointedDirector_NotDenied()
     {
         var decision = await CheckAsync(Debtor, "market-access.registration.officers", "person");
 
-        Assert.Equal("Denied", Outcome(decision));
+        Assert.Equal("Restricted", Outcome(decision)); // no-commitment; the bar (公司法 第一百七十八条) asks for review
         Assert.Contains("officer-appointment-bar", Measures(decision));
     }
 

@@ -23,7 +23,7 @@ public sealed class RegistrationTests
         var store = provider.GetRequiredService<InMemoryCreditStore>();
         var decision = await checker.CheckAsync(new CheckRequest(SubjectId.Parse("91510104MAK50F914T", SubjectKind.LegalEntity), "procurement.bid"));
 
-        Assert.Equal(277, store.EntryCount);
+        Assert.Equal(278, store.EntryCount);
         Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
         Assert.Same(store, provider.GetRequiredService<ICreditPublisher>());
         Assert.Same(checker, provider.GetRequiredService<ICreditChecker>());

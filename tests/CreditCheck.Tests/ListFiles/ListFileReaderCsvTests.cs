@@ -1,5 +1,6 @@
 using System.Text;
 using CreditCheck.ListFiles;
+using CreditCheck.Stores;
 using static CreditCheck.Tests.ListFiles.ListFileTestData;
 
 namespace CreditCheck.Tests.ListFiles;
@@ -937,20 +938,62 @@ public sealed class ListFileReaderCsvTests
     }
 
     [Fact]
-    public void ReadCsv_SampleEntries_All267RowsValid()
+    public void ReadCsv_SampleEntries_All268RowsValid()
     {
         var path = Path.Combine(SampleData, "entries.csv");
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
 
         var rows = ListFileReader.ReadCsv(reader, path, null, SubjectIdParseMode.Strict).ToList();
 
-        Assert.Equal(267, rows.Count);
+        Assert.Equal(268, rows.Count);
         Assert.All(rows, r => Valid(r));
-        Assert.Equal(205, rows.Count(r => r.Record!.Subject.Kind == SubjectKind.LegalEntity));
+        Assert.Equal(206, rows.Count(r => r.Record!.Subject.Kind == SubjectKind.LegalEntity));
         Assert.Equal(62, rows.Count(r => r.Record!.Subject.Kind == SubjectKind.NaturalPerson));
         Assert.Equal(25, rows.Count(r => r.Record!.Entry.RelatedTo is not null));
         Assert.Equal(13, rows.Select(r => r.Record!.Entry.ListCode).Distinct().Count());
-        Assert.Equal(267, rows.Select(r => (r.Record!.Entry.ListCode, r.Record.Entry.EntryId)).Distinct().Count());
+        Assert.Equal(268, rows.Select(r => (r.Record!.Entry.ListCode, r.Record.Entry.EntryId)).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("wage-arrears", 3)] // 人社部令第45号: 3 years
+    [InlineData("major-tax-violators", 3)] // DOMAIN §2: 3 years
+    [InlineData("procurement-serious-violations", 3)] // 政府采购法 第七十七条: 一至三年内禁止参加
+    [InlineData("tax-grade-a", 1)] // yearly; the featured red-listed subject's grade is checked apart
+    [InlineData("tax-grade-d", 1)]
+    public void ReadCsv_SampleEntries_NoneLongerThanItsListAllows(string list, int years)
+    {
+        // Found by review: 示例欠薪劳务有限公司 was on wage-arrears for 6 years, 示例违规采购供应商有限公司 banned from
+        // procurement for 4 (its summary said 1), 示例先红后黑贸易有限公司 on major-tax-violators for 4 and kept 纳税信用A级
+        // until 2030 while listed.
+        var tooLong = SampleRecords()
+            .Where(r => r.Entry.ListCode == list && r.Entry is { ValidFrom: { } from, ValidUntil: { } until }
+                && until > from.AddYears(years).AddMonths(years == 1 ? 1 : 0))
+            .Where(r => r.Subject.Value != "91110105336900600J") // 示例绿色通道科技有限公司: kept in force for the samples (README)
+            .Select(r => $"{r.Subject.Value} {r.Entry.EntryId} {r.Entry.ValidFrom:yyyy-MM-dd}..{r.Entry.ValidUntil:yyyy-MM-dd}")
+            .ToList();
+
+        Assert.Empty(tooLong);
+    }
+
+    [Fact]
+    public void ReadCsv_SampleEntries_NoTaxGradeAWhileOnMajorTaxViolators()
+    {
+        // 税务总局令第54号: a 重大税收违法失信主体's 纳税信用 is D; the sample kept A while listed.
+        var records = SampleRecords().ToList();
+        var listed = records.Where(r => r.Entry.ListCode == "major-tax-violators" && r.Entry.Status == EntryStatus.Active).ToList();
+
+        var overlapping = listed.Where(m => records.Any(a => a.Entry.ListCode == "tax-grade-a" && a.Subject.Value == m.Subject.Value
+            && a.Entry.Status == EntryStatus.Active && (a.Entry.ValidUntil is null || a.Entry.ValidUntil > m.Entry.ValidFrom))).Select(m => m.Subject.Value);
+
+        Assert.Empty(overlapping);
+        Assert.Contains(records, r => r.Entry.ListCode == "tax-grade-d" && r.Subject.Value == "91440305039640179U" && r.Entry.ValidFrom == listed.Single(m => m.Subject.Value == "91440305039640179U").Entry.ValidFrom);
+    }
+
+    private static IEnumerable<ListRecord> SampleRecords()
+    {
+        var path = Path.Combine(SampleData, "entries.csv");
+        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return ListFileReader.ReadCsv(reader, path, null, SubjectIdParseMode.Strict).Select(r => r.Record!).ToList();
     }
 
     [Fact]

@@ -45,15 +45,15 @@ public sealed class InMemoryStoreSeederTests : IDisposable
     // ---- The sample data ---------------------------------------------------------------------
 
     [Fact]
-    public async Task Create_SampleDataFolder_Loads277Entries()
+    public async Task Create_SampleDataFolder_Loads278Entries()
     {
         var store = InMemoryStoreSeeder.Create(new InMemoryStoreOptions { DataDirectory = SampleData }, out var files);
 
         Assert.Equal(2, files);
-        Assert.Equal(277, store.EntryCount);
+        Assert.Equal(278, store.EntryCount);
         Assert.Same(CreditCatalog.Default, store.Catalog);
         var counts = store.CountByList();
-        Assert.Equal(277, counts.Values.Sum());
+        Assert.Equal(278, counts.Values.Sum());
         Assert.Equal(13, counts.Count(c => c.Value > 0));
 
         var debtor = await store.LookupAsync(SubjectId.Parse("91310115768487450W", SubjectKind.LegalEntity), Ct);
@@ -86,7 +86,7 @@ public sealed class InMemoryStoreSeederTests : IDisposable
         var memory = Assert.IsType<InMemoryCreditStore>(store);
         Assert.Same(memory, publisher);
         Assert.Same(memory, provider.GetRequiredService<InMemoryCreditStore>());
-        Assert.Equal(277, memory.EntryCount);
+        Assert.Equal(278, memory.EntryCount);
     }
 
     [Fact]
