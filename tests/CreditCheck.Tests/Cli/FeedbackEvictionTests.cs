@@ -77,15 +77,7 @@ public sealed class FeedbackEvictionTests
         await FeedbackSamples.ReportToRedisAsync(server, cli.Namespace, await FeedbackSamples.CreateAsync());
         await server.CommandAsync("DEL", $"cc:{{{cli.Namespace}}}:feedback");
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddHealthChecks();
-        builder.Services.AddCreditCheck().UseRedis(server.Configuration, o =>
-        {
-            o.Namespace = cli.Namespace;
-            o.Secret = CliSession.Secret;
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartHostAsync(server, cli.Namespace);
         try
         {
             var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
@@ -112,15 +104,7 @@ public sealed class FeedbackEvictionTests
         await cli.PublishAsync();
         var samples = (await FeedbackSamples.CreateAsync()).ToList();
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddHealthChecks();
-        builder.Services.AddCreditCheck().UseRedis(server.Configuration, o =>
-        {
-            o.Namespace = cli.Namespace;
-            o.Secret = CliSession.Secret;
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartHostAsync(server, cli.Namespace);
         try
         {
             var feedback = host.Services.GetRequiredService<CreditFeedback>();
@@ -145,5 +129,20 @@ public sealed class FeedbackEvictionTests
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>A host on the namespace with the health checks, started.</summary>
+    private static async Task<IHost> StartHostAsync(RedisServer server, string ns)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddHealthChecks();
+        builder.Services.AddCreditCheck().UseRedis(server.Configuration, o =>
+        {
+            o.Namespace = ns;
+            o.Secret = CliSession.Secret;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 }
