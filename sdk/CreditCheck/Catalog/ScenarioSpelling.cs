@@ -30,13 +30,15 @@ internal static class ScenarioSpelling
         var bestDistance = int.MaxValue;
         foreach (var sibling in declared)
         {
-            var siblingLevels = sibling.Split('.');
-            if (siblingLevels.Length != depth + 1 || (depth > 0 && !sibling.StartsWith(parent + ".", StringComparison.Ordinal)))
+            // Only the declared codes one level under the same parent (the service asks this for every undeclared code,
+            // so no splitting of every declared one).
+            if (sibling.AsSpan().Count('.') != depth
+                || (depth > 0 && !(sibling.Length > parent.Length + 1 && sibling.StartsWith(parent, StringComparison.Ordinal) && sibling[parent.Length] == '.')))
             {
                 continue;
             }
 
-            var distance = Distance(slipped, siblingLevels[depth], allowed);
+            var distance = Distance(slipped, sibling.AsSpan(depth == 0 ? 0 : parent.Length + 1), allowed);
             if (distance <= allowed && distance < bestDistance)
             {
                 (best, bestDistance) = (sibling, distance);
@@ -49,7 +51,7 @@ internal static class ScenarioSpelling
     private static string Join(string parent, string level) => parent.Length == 0 ? level : parent + "." + level;
 
     /// <summary>Optimal string alignment distance (an adjacent swap is one edit), or more than <paramref name="limit"/>.</summary>
-    private static int Distance(string a, string b, int limit)
+    private static int Distance(ReadOnlySpan<char> a, ReadOnlySpan<char> b, int limit)
     {
         if (Math.Abs(a.Length - b.Length) > limit)
         {
