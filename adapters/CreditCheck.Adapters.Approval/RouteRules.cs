@@ -224,8 +224,7 @@ internal static class RouteRules
             }
 
             // A person only linked through a listed enterprise is not listed (found by review): not a record of theirs.
-            var entry = decision.MatchedEntries.FirstOrDefault(e =>
-                (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList) && e.List?.Category != ListCategory.Reward && !e.IsRelatedPerson);
+            var entry = decision.MatchedEntries.FirstOrDefault(e => e.Acts && e.List?.Category != ListCategory.Reward && !e.IsRelatedPerson);
             if (entry is not null)
             {
                 return new Record(party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}", "信用修复前");
@@ -234,8 +233,7 @@ internal static class RouteRules
             if (decision.VoidedMeasures.Count > 0)
             {
                 // Voided by the core: a record of the party's, or a linked enterprise's whose measures reach them here.
-                var linked = decision.MatchedEntries.Any(e => e.IsRelatedPerson && e.IsInForce) && !decision.MatchedEntries.Any(e => !e.IsRelatedPerson && e.IsInForce);
-                return new Record(party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}", linked ? "该企业信用修复前" : "信用修复前");
+                return new Record(party, $"{Label(party)}{decision.VoidedMeasures[0].VoidReason}", decision.IsAdverseOnlyThroughLink ? "该企业信用修复前" : "信用修复前");
             }
 
             if (decision.UnreadableEntries.Count > 0)

@@ -38,8 +38,7 @@ public static class HallText
 
         // A clean answer from the last known data says what is known, as of when (found by review: it said "无失信记录").
         var lastKnown = decision.Path == DecisionPath.LastKnown;
-        var relatedOnly = decision.MatchedEntries.Any(e => e.IsRelatedPerson && e.IsInForce)
-            && !decision.MatchedEntries.Any(e => !e.IsRelatedPerson && e.IsInForce);
+        var relatedOnly = decision.IsAdverseOnlyThroughLink;
         return decision.Outcome switch
         {
             DecisionOutcome.Clear when relatedOnly => "本人未列入名单（系列入名单企业的相关人员，见名单记录），本事项不适用联合奖惩措施",

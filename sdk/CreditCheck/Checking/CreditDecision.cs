@@ -139,6 +139,39 @@ public sealed class CreditDecision
     /// <summary>Why it was decided without current data, or null.</summary>
     public string? DegradedReason { get => _facts.DegradedReason; init => _facts.DegradedReason = value; }
 
+    /// <summary>Whether the subject's adverse records (punishment and watch lists) that act here are all an enterprise's
+    /// they are only linked to, as its legal representative or other related person not listed in their own right: the
+    /// subject has no 失信 record of their own. One rule for every text and adapter that words such a link (a red list
+    /// entry of their own does not make them a 失信主体).</summary>
+    public bool IsAdverseOnlyThroughLink
+    {
+        get
+        {
+            if (UnreadableEntries.Count > 0)
+            {
+                return false; // an entry that could not be read might be their own
+            }
+
+            var linked = false;
+            foreach (var entry in MatchedEntries)
+            {
+                if (!entry.Acts || entry.List?.Category == ListCategory.Reward)
+                {
+                    continue;
+                }
+
+                if (!entry.IsRelatedPerson)
+                {
+                    return false;
+                }
+
+                linked = true;
+            }
+
+            return linked;
+        }
+    }
+
     /// <summary>Whether any entry in force is under objection (异议中).</summary>
     public bool HasObjection => MatchedEntries.Any(e => e.State is EntryState.UnderObjection or EntryState.SuspendedByObjection);
 
@@ -199,6 +232,10 @@ public sealed class MatchedEntry
 
     /// <summary>Whether its measures apply (in force, or under objection without suspension).</summary>
     public bool IsInForce => State is EntryState.InForce or EntryState.UnderObjection;
+
+    /// <summary>Whether the entry still stands behind the decision: in force, suspended pending an objection's
+    /// outcome, or on a list the catalog does not know (never taken for none).</summary>
+    public bool Acts => IsInForce || State is EntryState.SuspendedByObjection or EntryState.UnknownList;
 }
 
 /// <summary>A measure the decision applies (or voided), the entries that triggered it, and its basis.</summary>

@@ -185,18 +185,12 @@ internal static class DecisionText
             DecisionOutcome.Benefit => "无失信记录，可适用便利措施。",
             DecisionOutcome.Review when notChecked && !shown => "需审慎核查（核查未能完成，按规定从严审核）。",
             DecisionOutcome.Review => "需审慎核查（从严审核）。",
-            DecisionOutcome.Restricted when IsOnlyLinked(d) => "本人未列入名单，所关联企业列入名单，相关措施及于本人，限制办理。",
+            DecisionOutcome.Restricted when d.IsAdverseOnlyThroughLink => "本人未列入名单，所关联企业列入名单，相关措施及于本人，限制办理。",
             DecisionOutcome.Restricted => "失信主体，限制办理。",
-            _ when IsOnlyLinked(d) => "本人未列入名单，所关联企业列入名单，相关措施及于本人，依法不予办理。",
+            _ when d.IsAdverseOnlyThroughLink => "本人未列入名单，所关联企业列入名单，相关措施及于本人，依法不予办理。",
             _ => "失信主体，依法不予办理。",
         };
     }
-
-    /// <summary>Whether the subject is on no list in their own right, only linked through a listed enterprise.</summary>
-    private static bool IsOnlyLinked(CreditDecision d) =>
-        d.UnreadableEntries.Count == 0
-        && d.MatchedEntries.Any(e => e.IsRelatedPerson)
-        && !d.MatchedEntries.Any(e => !e.IsRelatedPerson && (e.IsInForce || e.State is EntryState.SuspendedByObjection or EntryState.UnknownList));
 
     /// <summary>When the data a last-known answer rests on was last confirmed current, China Standard Time: e.g.
     /// <c>（截至2026-12-07 09:30）</c>; empty when the store did not say.</summary>

@@ -1,3 +1,4 @@
+using CreditCheck.Catalog;
 using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
 
@@ -335,6 +336,27 @@ public sealed class DecisionEngineTests
         // procurement-refusal does not reach related persons; no floor for them either.
         Assert.Equal(DecisionOutcome.Clear, procurement.Outcome);
         Assert.Empty(procurement.AppliedMeasures);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RedListedPersonLinkedToAListedEnterprise_IsNotCalledADishonestSubject()
+    {
+        // Found on re-read: a red list entry of their own made the linked-only wording give way to "失信主体", and the
+        // hall and the approval adapter each had their own, different rule for "only linked".
+        var catalog = CreditCatalog.Parse(TestCatalog.Json.Replace(
+            "\"legalBasis\": \"A级纳税人联合激励备忘录\", \"subjectKinds\": [\"LegalEntity\"]",
+            "\"legalBasis\": \"A级纳税人联合激励备忘录\", \"subjectKinds\": [\"LegalEntity\", \"NaturalPerson\"]",
+            StringComparison.Ordinal));
+        var harness = new CheckerHarness(catalog);
+        await harness.ListAsync(Subjects.Person, "debtors", related: new RelatedParty("示例失信建设工程有限公司", "9144030071526726XG", RelatedRole.LegalRepresentative));
+        await harness.ListAsync(Subjects.Person, "grade-a");
+
+        var decision = await harness.CheckAsync(Subjects.Person, "public-service");
+
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        Assert.True(decision.IsAdverseOnlyThroughLink);
+        Assert.StartsWith("本人未列入名单，所关联企业列入名单，相关措施及于本人，限制办理。", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("失信主体", decision.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]

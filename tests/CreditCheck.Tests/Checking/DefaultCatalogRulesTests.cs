@@ -411,6 +411,19 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
+    public async Task IsAdverseOnlyThroughLink_AnOwnPunishmentEntryBesideTheLink_IsFalse()
+    {
+        var person = SyntheticIds.Person(43);
+        await _harness.ListAsync(person, "market-serious-violations", related: new RelatedParty("示例严重违法企业有限公司", null, RelatedRole.LegalRepresentative) { ListedInOwnRight = false });
+        await _harness.ListAsync(person, "court-dishonest-debtors");
+
+        var decision = await _harness.CheckAsync(person, "market-access.registration");
+
+        Assert.False(decision.IsAdverseOnlyThroughLink);
+        Assert.StartsWith("失信主体", decision.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CheckAsync_AbnormalOperationsInMarketAccess_Review()
     {
         var company = SyntheticIds.Company(32);
