@@ -266,7 +266,8 @@ public sealed class MeasureFeedbackBody
     /// <summary>The result in the host's words.</summary>
     public string? Outcome { get; set; }
 
-    /// <summary>An amount involved, in yuan.</summary>
+    /// <summary>An amount involved, in yuan: a JSON number or a string of one (<c>"1200.50"</c>).</summary>
+    [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public decimal? Amount { get; set; }
 
     /// <summary>When the measure's effect starts.</summary>

@@ -18,6 +18,11 @@ internal static class HttpApi
         // {"transaction_reference": …} is refused naming the field, not ignored: a misspelt optional field was
         // silently lost (a 200 with transactionReference null, a 202 with executedAt now; found from outside).
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+
+        // Numbers are numbers: the web default also reads "12" for 12, which made the OpenAPI document type every
+        // integer answered (sequence, status) as integer-or-string and Java generators give them Object. An amount
+        // of yuan keeps its string form (FeedbackMeasureBody.Amount), as a BigDecimal is often written.
+        NumberHandling = JsonNumberHandling.Strict,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new ApiTime.Converter() }, // a time without an offset is China's, as over gRPC
     };

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -43,6 +44,11 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             {
                 schema.Required.Add(name);
             }
+
+            if (context.JsonTypeInfo.Type != typeof(ApiProblem) && context.JsonTypeInfo.Type != typeof(FieldProblem))
+            {
+                schema.AdditionalPropertiesAllowed = false; // a request's unknown field is refused (HttpApi.Json)
+            }
         }
 
         if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(ApiValuesAttribute), inherit: false) is [ApiValuesAttribute values, ..])
@@ -52,6 +58,15 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             {
                 schema.Enum.Add(null!); // an optional field may be sent as null
             }
+        }
+
+        // The generator reads only the serializer's options, not a property's own number handling: an amount may
+        // also be sent as a string of a JSON number.
+        if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(JsonNumberHandlingAttribute), inherit: false) is [JsonNumberHandlingAttribute number, ..]
+            && number.Handling.HasFlag(JsonNumberHandling.AllowReadingFromString))
+        {
+            schema.Type |= JsonSchemaType.String;
+            schema.Pattern = @"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$";
         }
 
         return Task.CompletedTask;

@@ -230,6 +230,14 @@ public static class ServerApp
         services.AddSingleton<DecisionLedger>();
         services.AddSingleton<CheckService>();
         services.AddHealthChecks();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // The OpenAPI document is generated from these options: they describe the wire as HttpApi.Json reads
+            // and writes it (integers strictly numbers, unknown members refused).
+            o.SerializerOptions.NumberHandling = HttpApi.Json.NumberHandling;
+            o.SerializerOptions.UnmappedMemberHandling = HttpApi.Json.UnmappedMemberHandling;
+            o.SerializerOptions.DefaultIgnoreCondition = HttpApi.Json.DefaultIgnoreCondition;
+        });
         services.AddOpenApi(o =>
         {
             o.AddOperationTransformer<RequestBodyTransformer>();

@@ -190,6 +190,11 @@ def case_bad_feedback():
             400, "invalid-field", "measures[0].amount")
     problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Maybe"}]}),
             400, "invalid-field", "measures[0].result")
+    # an amount is a number or a string of one (a BigDecimal written as text), never "1,200"
+    as_text = post("/v1/feedback", {"checkId": check(LISTED)["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed", "amount": "1200.50"}]})
+    assert as_text.status_code == 202, (as_text.status_code, as_text.text)
+    problem(post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed", "amount": "1,200"}]}),
+            400, "invalid-field", "measures[0].amount")
     # Found from outside: a time without an offset (Java's LocalDateTime) was read as the server's local time (UTC
     # here), so a report made now in China was refused as 8 hours in the future. It is China Standard Time now.
     china_now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%dT%H:%M:%S")
@@ -399,7 +404,13 @@ def case_openapi_contract():
     assert sorted(feedback_body["required"]) == ["checkId"], feedback_body
     measure_feedback = resolve(prop(feedback_body, "measures")["items"])
     assert sorted(measure_feedback["required"]) == ["measure", "result"], measure_feedback
+    # a request's unknown field is refused, and says so; integers answered are integers, not integer-or-string (found
+    # on re-read: Java generators typed sequence and status Object); an amount may be a number or a string of one
+    for request in (check_body, batch_body, resolve(prop(batch_body, "checks")["items"]), feedback_body, measure_feedback):
+        assert request.get("additionalProperties") is False, request
+    assert prop(measure_feedback, "amount")["type"] == ["null", "number", "string"], prop(measure_feedback, "amount")
     decision = resolve(doc["paths"]["/v1/checks"]["post"]["responses"]["200"]["content"]["application/json"]["schema"])
+    assert prop(decision, "sequence")["type"] == "integer" and prop(resolve(schemas["ApiProblem"]), "status")["type"] == "integer", schemas["ApiProblem"]
     enums = {
         "kind": [v for v in prop(check_body, "kind")["enum"] if v is not None],
         "result": [v for v in prop(measure_feedback, "result")["enum"] if v is not None],
