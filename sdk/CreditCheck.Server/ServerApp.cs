@@ -335,12 +335,19 @@ public static class ServerApp
         }
 
         var journal = app.Services.GetRequiredService<IOptions<FeedbackOptions>>().Value.JournalPath;
+
+        // What "held by the store" means on Redis: the primary alone, or also N replicas (found from outside: the
+        // line did not say, and an operator could not tell whether CreditCheck:Redis:FeedbackReplicas was read).
+        var replicas = options.Redis is null ? 0 : app.Configuration.GetValue<int>("CreditCheck:Redis:FeedbackReplicas");
+        var (heldZh, held) = options.Redis is null ? ("存储", "the store")
+            : replicas > 0 ? ($"Redis 主节点及 {replicas} 个副本（FeedbackReplicas）", $"the Redis primary and {replicas} replica(s) (FeedbackReplicas)")
+            : ("Redis 主节点（未要求副本确认，FeedbackReplicas = 0）", "the Redis primary (no replica confirmation asked, FeedbackReplicas = 0)");
         Console.WriteLine(journal is not null
-            ? $"反馈：写入日志 {Path.GetFullPath(journal)} 并落盘后答复 202，再由日志投递。Feedback: 202 once flushed to the journal {Path.GetFullPath(journal)}, delivered from it."
-            : "反馈：未配置日志（--journal），存储确认收到后才答复 202。Feedback: no journal (--journal); 202 only once the store holds the records.");
+            ? $"反馈：写入日志 {Path.GetFullPath(journal)} 并落盘后答复 202，再由日志投递至{heldZh}。Feedback: 202 once flushed to the journal {Path.GetFullPath(journal)}, delivered from it to {held}."
+            : $"反馈：未配置日志（--journal），{heldZh}确认收到后才答复 202。Feedback: no journal (--journal); 202 only once {held} hold(s) the records.");
         Console.WriteLine($"CreditCheck 服务接口：{string.Join(' ', addresses)}  （HTTP/1.1 与 gRPC h2c 同一端口；{store}）");
         Log.Started(logger, string.Join(' ', addresses), storeEnglish, who);
-        Log.FeedbackAcknowledgement(logger, journal is not null ? $"once flushed to the journal {Path.GetFullPath(journal)}" : "once the store holds the records (no journal)");
+        Log.FeedbackAcknowledgement(logger, journal is not null ? $"once flushed to the journal {Path.GetFullPath(journal)}, delivered from it to {held}" : $"once {held} hold(s) the records (no journal)");
         if (!clients.HasClients)
         {
             Log.LoopbackOnly(logger);

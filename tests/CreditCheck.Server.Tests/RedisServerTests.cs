@@ -120,6 +120,20 @@ public sealed class RedisServerTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task StartLine_SaysWhetherFeedbackWaitsForReplicas()
+    {
+        // Found from outside: the start line said "once the store holds the records" whatever FeedbackReplicas was.
+        Assert.Contains("202 only once the Redis primary (no replica confirmation asked, FeedbackReplicas = 0) hold(s) the records", _server.Output, StringComparison.Ordinal);
+
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        environment["CreditCheck__Redis__FeedbackReplicas"] = "2";
+        await using var waiting = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace);
+        Assert.Contains("202 only once the Redis primary and 2 replica(s) (FeedbackReplicas) hold(s) the records", waiting.Output, StringComparison.Ordinal);
+        Assert.Contains("Redis 主节点及 2 个副本（FeedbackReplicas）确认收到后才答复 202", waiting.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownKeyAndFeedbackOnlyClient_AreRefused()
     {
         var unknown = await Python.RunAsync("http_cases.py", "unknown_key", Environment(Clients.Procurement));
