@@ -26,14 +26,17 @@ public sealed class ProcurementDefaultCatalogTests : IAsyncDisposable
     };
 
     [Fact]
-    public async Task ScreenAsync_WageArrearsEmployer_ExcludedUnderArticle48()
+    public async Task ScreenAsync_WageArrearsEmployer_RestrictedForTheCommitteeToReviewUnderArticle48()
     {
+        // 第四十八条 restricts (予以限制); refusal (财库〔2016〕125号) is for three other lists (catalog 2026.12.6).
         var employer = Ids.Company(601);
         await _harness.ListAsync(employer, "wage-arrears");
 
         var screening = await Adapter.ScreenAsync(Project(Supplier.Of("示例欠薪建筑有限公司", employer)));
 
-        var supplier = Assert.Single(screening.Excluded);
+        Assert.Empty(screening.Excluded);
+        var supplier = Assert.Single(screening.Suppliers);
+        Assert.True(supplier.RequiresReview);
         Assert.Equal("wage-arrears-procurement-restriction", supplier.Reasons[0].MeasureCode);
         Assert.Contains("第四十八条", supplier.Reasons[0].LegalBasis, StringComparison.Ordinal);
     }

@@ -145,14 +145,17 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_WageArrearsEmployerInProcurement_DeniedUnderArticle48()
+    public async Task CheckAsync_WageArrearsEmployerInProcurement_RestrictedUnderArticle48()
     {
+        // Found by review: it was Denied, though 第四十八条 says 予以限制 and 财库〔2016〕125号's refusal names three
+        // other lists; how it is restricted is for the procurement documents (catalog 2026.12.6).
         var employer = SyntheticIds.Company(15);
         await _harness.ListAsync(employer, "wage-arrears");
 
         var decision = await _harness.CheckAsync(employer, "procurement.bid");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        Assert.Equal(MeasureEffect.Restrict, Assert.Single(decision.AppliedMeasures).Measure.Effect);
         var bar = Assert.Single(decision.AppliedMeasures);
         Assert.Equal("wage-arrears-procurement-restriction", bar.Measure.Code);
         Assert.Contains("第四十八条", bar.LegalBasis, StringComparison.Ordinal);

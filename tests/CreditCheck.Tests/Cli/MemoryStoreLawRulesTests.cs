@@ -65,18 +65,19 @@ public sealed class MemoryStoreLawRulesTests
     }
 
     [Fact]
-    public async Task Check_WageArrearsEmployerInProcurement_Denied()
+    public async Task Check_WageArrearsEmployerInProcurement_RestrictedAsArticle48Says()
     {
+        // 第四十八条 says 予以限制; 财库〔2016〕125号's refusal does not cover this list (catalog 2026.12.6).
         var decision = await CheckAsync(Employer, "procurement.bid");
 
-        Assert.Equal("Denied", Outcome(decision));
+        Assert.Equal("Restricted", Outcome(decision));
         Assert.Equal(["wage-arrears-procurement-restriction"], Measures(decision));
     }
 
     [Fact]
-    public async Task Check_CoListedPersonInProcurement_DeniedAsListedInOwnRight()
+    public async Task Check_CoListedPersonInBidding_DeniedAsListedInOwnRight()
     {
-        var decision = await CheckAsync(CoListed, "procurement.bid", "person");
+        var decision = await CheckAsync(CoListed, "bidding", "person");
 
         Assert.Equal("Denied", Outcome(decision));
         Assert.True(decision["entries"]!.AsArray().Single()!["listedInOwnRight"]!.GetValue<bool>());
