@@ -103,6 +103,17 @@ internal static class CliApp
             context.Output.Fail(e.Message);
             return ExitCodes.Conflict;
         }
+        catch (Exception e) when (StoreFailure.IsPermission(e))
+        {
+            // Found from outside: the SDK's user running an operator's command, or a namespace outside the user's key
+            // patterns (mistyped?), was reported as "the store cannot be reached".
+            var detail = StoreFailure.Brief(e.Message);
+            context.Output.Fail(
+                $"Redis 拒绝了当前用户的权限（{detail}）：该用户的 ACL 不允许本命令所需的命令或键；被拒绝的一步未写入任何数据。请使用有发布权限的用户（README“Running on Redis”中的 ACL 示例），或核对 --namespace 是否拼写有误 — "
+                + $"Redis refused the user's rights ({detail}): its ACL does not allow a command or key this command needs; the refused step wrote nothing. "
+                + "Use a publisher's user (the ACL example under \"Running on Redis\" in the README), or check whether --namespace is mistyped (a namespace outside the user's key patterns is refused the same way).");
+            return ExitCodes.StoreUnavailable;
+        }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             var (chinese, english) = StoreFailure.Cause(e);

@@ -21,6 +21,13 @@ internal static class StoreFailure
         _ => ($"存储出错（{Brief(e.Message)}）", Brief(e.Message)),
     };
 
+    /// <summary>Whether Redis refused the user's rights (a command, a key or a channel outside its ACL), from a command
+    /// or from within a script: a setting to correct, not a store out of reach.</summary>
+    public static bool IsPermission(Exception e) => e is RedisServerException
+        && (e.Message.StartsWith("NOPERM", StringComparison.Ordinal)
+            || e.Message.Contains("can't run this command", StringComparison.Ordinal)
+            || e.Message.Contains("no permissions to", StringComparison.Ordinal));
+
     /// <summary>The server a client message names ("… on 127.0.0.1:6379/Interactive …"), with a trailing space; or nothing.</summary>
     private static string Server(string message)
     {

@@ -29,8 +29,34 @@ internal static class RedisScripts
 
         """;
 
+    // A write script refused part-way by the user's ACL keeps what it wrote before the refusal (Redis does not roll
+    // back), with no change record: found from outside, an entry's status changed while the tool said it failed, and
+    // running hosts kept the old answer. Each write script first asks Redis (7.0+) whether the user may run every
+    // command it will, on those keys and channel, and writes nothing when not.
+    private const string PermissionGuardLua = """
+        local function refused(checks)
+          if not redis.acl_check_cmd then return nil end
+          for _, c in ipairs(checks) do
+            local ok, allowed = pcall(redis.acl_check_cmd, unpack(c))
+            if ok and not allowed then return c[1] .. ' ' .. c[2] end
+          end
+          return nil
+        end
+        local function permission_error(denied)
+          return redis.error_reply('NOPERM this user may not run ' .. denied .. ', which this change needs (a publisher\'s command); nothing was written')
+        end
+
+        """;
+
     // Appends a change record, trims the log to ARGV[keep], publishes the sequence.
-    private const string AnnounceLua = """
+    private const string AnnounceLua = PermissionGuardLua + """
+        local function announce_checks(prefix, checks)
+          for _, c in ipairs({ { 'INCR', prefix .. 'seq' }, { 'ZADD', prefix .. 'changes', '1', 'x' },
+                               { 'ZREMRANGEBYRANK', prefix .. 'changes', '0', '1' }, { 'PUBLISH', prefix .. 'notify', '1' } }) do
+            checks[#checks + 1] = c
+          end
+          return checks
+        end
         local function announce(prefix, record, keep)
           local seq = redis.call('INCR', prefix .. 'seq')
           redis.call('ZADD', prefix .. 'changes', seq, '{"q":' .. seq .. ',' .. record .. '}')
@@ -367,6 +393,8 @@ internal static class RedisScripts
         -- One version, one content: a changed catalog under a published version is refused (-1).
         local published = redis.call('HMGET', prefix .. 'catalog', 'version', 'json')
         if published[1] == ARGV[3] and published[2] ~= ARGV[2] then return -1 end
+        local denied = refused(announce_checks(prefix, { { 'HSET', prefix .. 'catalog', 'json', 'x' } }))
+        if denied then return permission_error(denied) end
         redis.call('HSET', prefix .. 'catalog', 'json', ARGV[2], 'version', ARGV[3])
         return announce(prefix, '"op":"catalog","v":' .. cjson.encode(ARGV[3]), ARGV[4])
         """;
@@ -394,6 +422,11 @@ internal static class RedisScripts
           -- (cleanups name older or abandoned generations only).
           gen = redis.call('HGET', prefix .. 'gens', list) or '0'
         end
+        local denied = refused(announce_checks(prefix, {
+          { 'HSET', prefix .. 'e:' .. subject, 'f', 'x' }, { 'HSET', indexKey, 'f', 'x' }, { 'SREM', prefix .. 'rm:' .. list, 'x' },
+          { 'APPEND', prefix .. 'kb:' .. list, 'x' }, { 'HSET', prefix .. 'manifest', 'f', 'x' }, { 'SADD', prefix .. 'lists', 'x' },
+          { 'HSET', prefix .. 'meta', 'orgKeys', '1' }, { 'HINCRBY', prefix .. 'versions', list, '1' } }))
+        if denied then return permission_error(denied) end
         redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
         redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
         redis.call('SREM', prefix .. 'rm:' .. list, subject)
@@ -417,6 +450,10 @@ internal static class RedisScripts
         local index = redis.call('HGET', indexKey, subject .. '\t' .. entry)
         if not index then return { 0, current(prefix) } end
         local gen = string.match(index, '^[^\t]+')
+        local denied = refused(announce_checks(prefix, {
+          { 'HDEL', prefix .. 'e:' .. subject, 'f' }, { 'HDEL', indexKey, 'f' }, { 'HKEYS', prefix .. 'e:' .. subject },
+          { 'SADD', prefix .. 'rm:' .. list, 'x' }, { 'HSET', prefix .. 'manifest', 'f', 'x' }, { 'HINCRBY', prefix .. 'versions', list, '1' } }))
+        if denied then return permission_error(denied) end
         redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen)
         redis.call('HDEL', indexKey, subject .. '\t' .. entry)
         -- Removed from the list altogether (no field of the list left in its hash): remembered in rm:{list}, so a
@@ -515,6 +552,13 @@ internal static class RedisScripts
     private const string CommitLua = AnnounceLua + "\n" + ManifestLua + "\n" + """
         local prefix, list = ARGV[1], ARGV[2]
         if (redis.call('HGET', prefix .. 'versions', list) or '0') ~= ARGV[3] then return { -1, current(prefix) } end
+        local denied = refused(announce_checks(prefix, {
+          { 'UNLINK', prefix .. 'l:' .. list }, { 'RENAME', prefix .. 'stage:l:' .. list, prefix .. 'l:' .. list },
+          { 'RENAME', prefix .. 'stage:kb:' .. list, prefix .. 'kb:' .. list }, { 'RENAME', prefix .. 'stage:gc:' .. list, prefix .. 'gc:' .. list },
+          { 'UNLINK', prefix .. 'rm:' .. list }, { 'LRANGE', prefix .. 'stage:removed:' .. list, '0', '-1' }, { 'HDEL', prefix .. 'e:x', 'f' },
+          { 'DEL', prefix .. 'stage:removed:' .. list }, { 'HSET', prefix .. 'gens', list, '1' }, { 'HSET', prefix .. 'manifest', list, 'x' },
+          { 'SADD', prefix .. 'lists', list }, { 'HINCRBY', prefix .. 'versions', list, '1' } }))
+        if denied then return permission_error(denied) end
         -- UNLINK frees the old data in the background: a big list does not block Redis.
         local function switch(from, to)
           redis.call('UNLINK', to)

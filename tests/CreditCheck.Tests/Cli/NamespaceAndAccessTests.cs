@@ -104,6 +104,17 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
             Assert.DoesNotContain("cannot be reached", status.Error, StringComparison.Ordinal);
             Assert.Equal(Exit.Ok, check.ExitCode);
             Assert.NotEqual("Clear", check.Json["outcome"]!.GetValue<string>()); // the listed subject, read by the read-only user
+
+            // Found from outside: an operator's command run with the SDK's user was "the store cannot be reached", and the
+            // refused script had changed the entry's status already. Now: the user's rights named, nothing written.
+            var repair = await Cli.RunAsync(readOnly, "entry", "repair", Rows.Company(1), "--list", CliSession.Debtors, "--reason", "修复决定书");
+            Assert.True(repair.ExitCode == Exit.StoreUnavailable, repair.ToString());
+            Assert.Contains("Redis refused the user's rights", repair.Error, StringComparison.Ordinal);
+            Assert.Contains("Redis 拒绝了当前用户的权限", repair.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("cannot be reached", repair.Error, StringComparison.Ordinal);
+            var after = await cli.RunOkAsync("check", Rows.Company(1), "--scenario", "procurement", "--json");
+            Assert.Equal(check.Json["outcome"]!.GetValue<string>(), after.Json["outcome"]!.GetValue<string>());
+            Assert.Equal("InForce", after.Json["entries"]![0]!["state"]!.GetValue<string>());
         }
         finally
         {

@@ -1,7 +1,9 @@
+using CreditCheck.Catalog;
 using CreditCheck.Redis;
 using CreditCheck.Stores;
 using CreditCheck.Tests.Feedback;
 using CreditCheck.Tests.Support;
+using StackExchange.Redis;
 using Microsoft.Extensions.Options;
 
 namespace CreditCheck.Tests.Redis;
@@ -231,9 +233,31 @@ public sealed class RedisFailureTests
         // Opening the set-up namespace needs no write; the write itself is refused inside the script. The SDK's
         // user may write its own keys (feedback, counts, commitments), so a publisher's script run with it can be
         // refused part-way: whatever it left is the store's damage to report, never a listed subject made clean.
-        Assert.True(denied.Message.Contains("can't run this command", StringComparison.Ordinal) || denied.Message.Contains("NOPERM", StringComparison.Ordinal), denied.ToString());
+        Assert.StartsWith("NOPERM this user may not run", denied.Message, StringComparison.Ordinal);
         var listed = await CheckAsync(checker, Subjects.Tencent);
         Assert.NotEqual(DecisionOutcome.Clear, listed.Outcome);
+
+        // Found from outside: a status change run with the SDK's user was refused part-way (SREM) after it had
+        // rewritten the entry, with no change record: the tool said it failed, a fresh check saw the new status, and
+        // running hosts kept the old one. The script now asks first and writes nothing.
+        var sequence = await publisher.GetSequenceAsync();
+        await using (var sdkAsPublisher = await RedisCreditPublisher.ConnectAsync(sdkWrite))
+        {
+            var repair = await Assert.ThrowsAnyAsync<RedisServerException>(() => sdkAsPublisher.SetStatusAsync(Subjects.Tencent, "debtors", "d-1", EntryStatus.Repaired, "修复决定书"));
+            Assert.StartsWith("NOPERM this user may not run", repair.Message, StringComparison.Ordinal);
+            Assert.Contains("nothing was written", repair.Message, StringComparison.Ordinal);
+            var remove = await Assert.ThrowsAnyAsync<RedisServerException>(() => sdkAsPublisher.RemoveAsync(Subjects.Tencent, "debtors", "d-1"));
+            Assert.StartsWith("NOPERM this user may not run", remove.Message, StringComparison.Ordinal);
+            var catalog = await Assert.ThrowsAnyAsync<RedisServerException>(() => sdkAsPublisher.PublishCatalogAsync(CreditCatalog.Default));
+            Assert.StartsWith("NOPERM this user may not run", catalog.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(sequence, await publisher.GetSequenceAsync());
+        await using var fresh = new RedisCreditStore(sdkOptions, new CreditCheckOptions(), null, TimeProvider.System, null);
+        await fresh.StartAsync();
+        var after = await CheckAsync(Checker(fresh, UnavailablePolicy.FailClosed), Subjects.Tencent);
+        Assert.Equal(DecisionOutcome.Denied, after.Outcome);
+        Assert.Equal(EntryState.InForce, Assert.Single(after.MatchedEntries).State);
     }
 
     [Fact]
