@@ -90,6 +90,10 @@ internal static class EntryCodec
     public static ListEntry? Deserialize(string json, out string? error) =>
         Deserialize(System.Text.Encoding.UTF8.GetBytes(json), out error);
 
+    /// <summary>Whether a stored value is a removed entry's tombstone (<c>~removed</c>): a replace import writes one
+    /// at its generation for each entry it removes, so that its commit hides them at once without deleting them.</summary>
+    public static bool IsTombstone(ReadOnlySpan<byte> value) => value.SequenceEqual("~removed"u8);
+
     /// <summary>Reads an entry from its stored UTF-8 bytes (as Redis returns them: no transcoding), or
     /// says why it cannot be read.</summary>
     public static ListEntry? Deserialize(ReadOnlySpan<byte> json, out string? error)

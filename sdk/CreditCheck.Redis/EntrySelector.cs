@@ -68,6 +68,11 @@ internal sealed class EntrySelector(ILogger logger, string ns)
         foreach (var name in chosen[..count])
         {
             var raw = (byte[])fields[name.Field].Name!;
+            if (EntryCodec.IsTombstone((byte[])fields[name.Field].Value!))
+            {
+                continue; // removed by an import committed at that generation (RedisScripts' sweep)
+            }
+
             if (EntryCodec.Deserialize((byte[])fields[name.Field].Value!, out var error) is not { } entry)
             {
                 Report(subject, Describe(raw, name), error!, ref unreadable);

@@ -231,6 +231,46 @@ public sealed class ImportStagingTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task Import_AfterAReplaceImportLeftItsTombstonesBehind_CollectsThemBeforeItsOwnCommitCouldRevealThem()
+    {
+        // A replace import hides the entries it removes with tombstones at its generation (its commit no longer
+        // deletes them while Redis waits: found from outside, 400,000 removals held Redis for 4-9 s). Left by an
+        // import that never committed, a tombstone would hide its entry as soon as a later import commits a higher
+        // generation: a listed subject read as not listed. The next import collects them first.
+        await using var harness = await RedisHarness.CreateAsync(redis.Server);
+        SubjectId[] people = [SyntheticIds.Person(11), SyntheticIds.Person(12)];
+        await harness.Publisher.ImportListAsync("debtors", people.Select(p => Debt(p, "p")), ImportMode.Replace);
+        var prefix = $"cc:{{{harness.Namespace}}}:";
+        using var keys = new SubjectKeys(System.Text.Encoding.UTF8.GetBytes(RedisHarness.Secret));
+        var removedByTheKilledImport = keys.StorageKey(people[0]);
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
+        var database = direct.GetDatabase();
+        var committed = ((string)(await database.HashGetAsync(prefix + "l:debtors", removedByTheKilledImport + "\tp"))!).Split('\t')[0];
+
+        // What a replace import of generation 888 killed after its sweep leaves (RedisScripts' sweep writes these).
+        await database.StringSetAsync(prefix + "stage:gen:debtors", "888");
+        await database.HashSetAsync(prefix + "e:" + removedByTheKilledImport, "debtors\tp\t888", "~removed");
+        await database.ListRightPushAsync(prefix + "stage:removed:debtors", $"{removedByTheKilledImport}\tdebtors\tp\t{committed}\t888");
+        await database.StringSetAsync(prefix + "generations", "900"); // the next import commits generation 901, above the tombstone
+
+        var summary = await harness.Publisher.ImportListAsync("debtors", people.Select(p => Debt(p, "p", "再次导入")), ImportMode.Merge);
+
+        Assert.Equal(2, summary.Updated);
+        Assert.False(await database.HashExistsAsync(prefix + "e:" + removedByTheKilledImport, "debtors\tp\t888"));
+        Assert.Empty(await redis.Server.KeysAsync(prefix + "stage:*"));
+        var store = await harness.StartStoreAsync();
+        Assert.Equal("再次导入", Assert.Single((await store.LookupAsync(people[0])).Entries).Entry.Summary);
+
+        // And a replace import's own tombstones hide what it removed at its commit, then go with the removed fields.
+        var replaced = await harness.Publisher.ImportListAsync("debtors", [Debt(people[1], "p", "再次导入")], ImportMode.Replace);
+        await RedisHarness.WaitForAsync(store, replaced.Sequence);
+        Assert.Equal(1, replaced.Removed);
+        Assert.Empty((await store.LookupAsync(people[0])).Entries);
+        Assert.False(await database.KeyExistsAsync(prefix + "e:" + removedByTheKilledImport));
+        Assert.Empty(await redis.Server.KeysAsync(prefix + "gc:*"));
+    }
+
+    [Fact]
     public async Task Import_FirstImportOfManyChunks_WritesEveryEntryAndAManifestThatVerifies()
     {
         // Chunk boundaries of a first import: a short last chunk, repeats on both sides of a boundary.
