@@ -156,7 +156,7 @@ public sealed class ApprovalAdapter
         var feedback = _feedback ?? throw new InvalidOperationException(
             "No ICreditFeedback is registered, so feedback cannot be reported: resolve the adapter from the services AddCreditCheck set up, or pass the ICreditFeedback they hold.");
         var records = new List<FeedbackRecord>();
-        foreach (var (_, decision) in result.Decisions)
+        foreach (var (party, decision) in result.Decisions)
         {
             var report = FeedbackReport.For(decision) with
             {
@@ -168,7 +168,7 @@ public sealed class ApprovalAdapter
             };
             foreach (var applied in decision.AppliedMeasures)
             {
-                AddMeasure(report, applied, result, handling);
+                AddMeasure(report, party, applied, result, handling);
             }
 
             records.AddRange(await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false));
@@ -221,7 +221,7 @@ public sealed class ApprovalAdapter
         };
     }
 
-    private static void AddMeasure(FeedbackReport report, AppliedMeasure applied, ApprovalResult result, ApprovalHandling handling)
+    private static void AddMeasure(FeedbackReport report, ApplicationParty party, AppliedMeasure applied, ApprovalResult result, ApprovalHandling handling)
     {
         var code = applied.Measure.Code;
         switch (handling.Action)
@@ -233,7 +233,14 @@ public sealed class ApprovalAdapter
                 report.Overridden(code, handling.OverriddenBy!, handling.Reason!);
                 break;
             default:
-                if (applied.Measure.IsBenefit && !result.UsedBenefits.Contains(code))
+                // By party (found by review: a legal representative's own 告知承诺 was reported executed because the
+                // enterprise's was used); the route uses the principal applicant's benefits only.
+                var principal = RouteRules.Principal(result.Decisions).Party;
+                if (applied.Measure.IsBenefit && party != principal)
+                {
+                    report.NotExecuted(code, $"激励措施按{RouteRules.Label(principal)}适用，本次未对{RouteRules.Label(party)}适用");
+                }
+                else if (applied.Measure.IsBenefit && !result.UsedBenefits.Contains((party, code)))
                 {
                     report.NotExecuted(code, $"本次按“{result.RouteName}”办理，未适用该激励措施");
                 }

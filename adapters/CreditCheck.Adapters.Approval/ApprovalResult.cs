@@ -3,10 +3,11 @@ namespace CreditCheck.Adapters.Approval;
 /// <summary>How the window should handle an application, and why.</summary>
 public enum ApprovalRoute
 {
-    /// <summary>一般程序: no credit record bears on the matter.</summary>
+    /// <summary>一般程序: no credit record changes the procedure (a benefit that does not, e.g. 财政资金同等条件下优先, is
+    /// listed in the reasons and the summary).</summary>
     Standard = 1,
 
-    /// <summary>绿色通道（优先办理）: a red list earns faster handling.</summary>
+    /// <summary>绿色通道（优先办理）: a red list or grade earns 行政审批绿色通道.</summary>
     GreenChannel = 2,
 
     /// <summary>容缺受理: accepted now; the missing materials follow by <see cref="ApprovalResult.FollowUpDeadline"/>.</summary>
@@ -54,7 +55,7 @@ public sealed class ApprovalResult
     /// <summary>The matter's name, from the application or its mapping; null when neither gives one.</summary>
     public string? MatterName { get; init; }
 
-    /// <summary>Whether the green channel (优先办理) also applies on a <see cref="ApprovalRoute.TolerantAcceptance"/>
+    /// <summary>Whether the green channel (行政审批绿色通道, 优先办理) also applies on a <see cref="ApprovalRoute.TolerantAcceptance"/>
     /// or <see cref="ApprovalRoute.Commitment"/> route (always true on <see cref="ApprovalRoute.GreenChannel"/>).</summary>
     public required bool Priority { get; init; }
 
@@ -80,8 +81,8 @@ public sealed class ApprovalResult
     /// <summary>One line for the clerk, in Chinese.</summary>
     public required string Summary { get; init; }
 
-    /// <summary>Benefit measures the route makes use of (reported executed when the clerk follows it).</summary>
-    internal IReadOnlySet<string> UsedBenefits { get; init; } = new HashSet<string>();
+    /// <summary>Benefit measures the route makes use of, by party and code (reported executed when the clerk follows it).</summary>
+    internal IReadOnlySet<(ApplicationParty Party, string Measure)> UsedBenefits { get; init; } = new HashSet<(ApplicationParty, string)>();
 
     /// <summary>The route and summary, for logs (no identifiers).</summary>
     public override string ToString() => $"{Application.ApplicationId}: {Route} — {Summary}";

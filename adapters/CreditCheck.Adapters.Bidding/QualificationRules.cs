@@ -24,7 +24,7 @@ internal static class QualificationRules
 
         foreach (var measure in decision.AppliedMeasures.Where(m => !m.Measure.IsBenefit).OrderBy(m => m.Measure.Effect))
         {
-            reasons.Add(new BidderReason($"{bidder.Name}{ListsOf(measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code));
+            reasons.Add(new BidderReason($"{bidder.Name}{AdapterText.Grounds(decision, measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code));
         }
 
         if (decision.IsDegraded)
@@ -42,7 +42,9 @@ internal static class QualificationRules
 
         if (status == BidderStatus.Qualified)
         {
-            reasons.Insert(0, new BidderReason(AdapterText.NotFound(decision, "限制投标的信用记录"), decision.ResolvedScenario.LegalBasis));
+            // Never "未发现" beside a record shown (found by review: an expired 失信被执行人 entry).
+            reasons.Insert(0, new BidderReason(AdapterText.NoneActs([decision], "限制投标的信用记录"), decision.ResolvedScenario.LegalBasis));
+            reasons.AddRange(AdapterText.NotYetInForce(decision, bidder.Name, "现不限制投标，定标前须重新核查").Select(w => new BidderReason(w, null)));
         }
 
         if (decision.HasObjection)
@@ -69,7 +71,7 @@ internal static class QualificationRules
             capped = rules.Cap is { } cap && total > cap;
             score = capped ? rules.Cap!.Value : total;
             reasons.Add(items.Count == 0
-                ? new BidderReason($"{bidder.Name}{ListsOf(bonus)}，但招标文件未对这些名单规定信用加分", bonus.LegalBasis, bonus.Measure.Code)
+                ? new BidderReason($"{bidder.Name}{AdapterText.Grounds(decision, bonus)}，但招标文件未对这些名单规定信用加分", bonus.LegalBasis, bonus.Measure.Code)
                 : new BidderReason(
                     string.Create(CultureInfo.InvariantCulture, $"信用加分 {score:0.##} 分（{string.Join("，", items.Select(i => $"{i.ListName} {i.Points:0.##} 分"))}{(capped ? $"，合计 {total:0.##} 分，按上限 {score:0.##} 分计" : string.Empty)}）"),
                     bonus.LegalBasis,
@@ -83,7 +85,7 @@ internal static class QualificationRules
 
         foreach (var other in decision.AppliedMeasures.Where(m => m.Measure.IsBenefit && m.Measure.Code != rules.BonusMeasure))
         {
-            reasons.Add(new BidderReason($"{bidder.Name}{ListsOf(other)}：{other.Measure.Name}（按招标文件规定适用）", other.LegalBasis, other.Measure.Code));
+            reasons.Add(new BidderReason($"{bidder.Name}{AdapterText.Grounds(decision, other)}：{other.Measure.Name}，按招标文件规定适用", other.LegalBasis, other.Measure.Code));
         }
 
         return new BidderQualification
@@ -114,8 +116,4 @@ internal static class QualificationRules
             yield return new BidderReason($"{bidder.Name}有{decision.UnreadableEntries.Count}条名单记录无法读取，需核查", null);
         }
     }
-
-    private static string ListsOf(AppliedMeasure measure) => measure.TriggeredBy.Count == 0
-        ? "无失信记录" // a measure for every subject in good standing
-        : AdapterText.Lists(measure.TriggeredBy);
 }

@@ -110,8 +110,8 @@ public sealed class ProcurementAdapter
     }
 
     /// <summary>Reports what was done (反馈), one report per member check: the refusals of excluded suppliers
-    /// executed; benefits executed when the procurement file applies them, otherwise not executed with the
-    /// reason; a member with no measure reported as checked.</summary>
+    /// executed, and their benefits not executed because they were refused; other benefits executed when the
+    /// procurement file applies them, otherwise not executed with the reason; a member with no measure reported as checked.</summary>
     /// <param name="screening">The screening acted on.</param>
     /// <param name="feedback">Who, where, and which benefits the procurement file applies; optional.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
@@ -145,6 +145,11 @@ public sealed class ProcurementAdapter
                         report.Executed(code, supplier.Status == SupplierStatus.Excluded
                             ? (supplier.Supplier.IsConsortium ? "已拒绝该联合体参与" : "已拒绝其参与")
                             : "已人工核查");
+                    }
+                    else if (supplier.Status == SupplierStatus.Excluded)
+                    {
+                        // Not the procurement file's doing (found by review: reported "采购文件未规定该激励措施").
+                        report.NotExecuted(code, supplier.Supplier.IsConsortium ? "已拒绝该联合体参与，不适用该激励措施" : "已拒绝其参与，不适用该激励措施");
                     }
                     else if (feedback.AppliedBenefits.Contains(code))
                     {

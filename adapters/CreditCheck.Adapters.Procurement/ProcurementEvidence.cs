@@ -65,7 +65,7 @@ public sealed class ProcurementEvidence
         Line(text, "项目名称", _project.ProjectName);
         Line(text, "采购人", _project.Purchaser);
         Line(text, "采购代理机构", _project.Agency);
-        Line(text, "查询环节", $"{EvidenceFormat.StageName(_project.Stage)}（{_scenario}）");
+        Line(text, "查询环节", EvidenceFormat.StageName(_project.Stage)); // the scenario code is in the JSON, not for the clerk
         Line(text, "查询渠道", _channel);
         Line(text, "供应商", s.Supplier.IsConsortium ? $"{s.Supplier.Name}（联合体，成员 {s.Supplier.Members.Count} 家）" : s.Supplier.Name);
         Line(text, "供应商编号", s.Supplier.SupplierId);
@@ -107,7 +107,10 @@ public sealed class ProcurementEvidence
                 for (var j = 0; j < d.AppliedMeasures.Count; j++)
                 {
                     var m = d.AppliedMeasures[j];
-                    text.AppendLine(CultureInfo.InvariantCulture, $"    {j + 1}. {m.Measure.Name}（{m.Measure.Code}）— 依据：{m.LegalBasis}");
+                    var moot = m.Measure.IsBenefit && s.Status == SupplierStatus.Excluded
+                        ? (s.Supplier.IsConsortium ? "（该联合体被拒绝参与，不适用）" : "（被拒绝参与，不适用）")
+                        : string.Empty;
+                    text.AppendLine(CultureInfo.InvariantCulture, $"    {j + 1}. {m.Measure.Name}{moot} — 依据：{m.LegalBasis}"); // the code is in the JSON
                 }
             }
 
@@ -308,9 +311,27 @@ internal static class EvidenceFormat
         _ => "中标/成交",
     };
 
-    public static string Conclusion(SupplierScreening supplier) => supplier.Status == SupplierStatus.Excluded
-        ? (supplier.Supplier.IsConsortium ? "不符合资格，拒绝该联合体参与政府采购活动" : "不符合资格，拒绝参与政府采购活动")
-        : supplier.RequiresReview ? "可参与，需人工核查" : "未发现拒绝参与的信用记录，可参与";
+    /// <summary>The 查询结论: never "未发现" beside a record shown (found by review: a ban not yet in force).</summary>
+    public static string Conclusion(SupplierScreening supplier)
+    {
+        if (supplier.Status == SupplierStatus.Excluded)
+        {
+            return supplier.Supplier.IsConsortium ? "不符合资格，拒绝该联合体参与政府采购活动" : "不符合资格，拒绝参与政府采购活动";
+        }
+
+        if (supplier.RequiresReview)
+        {
+            return "可参与，需人工核查";
+        }
+
+        var decisions = supplier.Checks.Select(c => c.Decision).ToList();
+        if (decisions.Any(d => AdapterText.NotYetInForce(d, string.Empty, string.Empty).Any()))
+        {
+            return "所列名单记录现不限制参与，可参与；有尚未生效的记录，确定中标/成交前须重新核查";
+        }
+
+        return decisions.Any(AdapterText.ShowsRecord) ? "所列名单记录在本事项不适用联合奖惩措施，可参与" : "未发现拒绝参与的信用记录，可参与";
+    }
 
     /// <summary>The 查询结果 line of the record kept with the procurement file: Chinese only (found by review: it
     /// carried the English outcome names), and never "无失信记录" beside a record shown or for a degraded answer.</summary>

@@ -36,7 +36,7 @@ public sealed class ProcurementScreening
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"项目编号：{Project.ProjectId}　项目名称：{Project.ProjectName}　查询环节：{EvidenceFormat.StageName(Project.Stage)}（{Scenario}）");
+        text.AppendLine(CultureInfo.InvariantCulture, $"项目编号：{Project.ProjectId}　项目名称：{Project.ProjectName}　查询环节：{EvidenceFormat.StageName(Project.Stage)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"查询时间：{EvidenceFormat.Time(ScreenedAt)}　供应商 {Suppliers.Count} 家：可参与 {Eligible.Count()} 家（其中需人工核查 {Eligible.Count(s => s.RequiresReview)} 家），拒绝参与 {Excluded.Count()} 家");
         foreach (var supplier in Suppliers)
         {

@@ -20,8 +20,8 @@ internal static class ScreeningRules
             foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny))
             {
                 var text = supplier.IsConsortium
-                    ? $"联合体成员“{member.Name}”{ListsOf(measure)}：{measure.Measure.Name}，该联合体不得参与"
-                    : $"{member.Name}{ListsOf(measure)}：{measure.Measure.Name}";
+                    ? $"联合体成员“{member.Name}”{AdapterText.Grounds(decision, measure)}：{measure.Measure.Name}，该联合体不得参与"
+                    : $"{member.Name}{AdapterText.Grounds(decision, measure)}：{measure.Measure.Name}";
                 reasons.Add(new ScreeningReason(member.Name, text, measure.LegalBasis, measure.Measure.Code));
             }
         }
@@ -38,7 +38,7 @@ internal static class ScreeningRules
 
             foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review or MeasureEffect.Notify))
             {
-                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}{ListsOf(measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code));
+                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}{AdapterText.Grounds(decision, measure)}：{measure.Measure.Name}", measure.LegalBasis, measure.Measure.Code));
             }
 
             if (decision.Outcome is DecisionOutcome.Review or DecisionOutcome.Restricted
@@ -50,10 +50,20 @@ internal static class ScreeningRules
 
         if (denied.Count == 0 && !review)
         {
+            // Never "未发现" beside a record shown (found by review: a ban not yet in force, listed "（尚未生效）").
             reasons.Insert(0, new ScreeningReason(
                 supplier.Name,
-                (supplier.IsConsortium ? "联合体各成员" : string.Empty) + AdapterText.NotFound(AdapterText.LeastKnown(checks.Select(c => c.Decision)), "拒绝参与政府采购活动的信用记录", each: supplier.IsConsortium),
+                (supplier.IsConsortium ? "联合体各成员" : string.Empty) + AdapterText.NoneActs([.. checks.Select(c => c.Decision)], "拒绝参与政府采购活动的信用记录", each: supplier.IsConsortium),
                 checks[0].Decision.ResolvedScenario.LegalBasis));
+        }
+
+        // A record not yet in force bars nothing now but will: the clerk checks again before the award.
+        foreach (var (member, decision) in checks)
+        {
+            foreach (var warning in AdapterText.NotYetInForce(decision, member.Name, "现不限制参与，确定中标/成交前须重新核查"))
+            {
+                reasons.Add(new ScreeningReason(member.Name, warning, null));
+            }
         }
 
         foreach (var (member, decision) in checks.Where(c => c.Decision.HasObjection))
@@ -61,12 +71,13 @@ internal static class ScreeningRules
             reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null));
         }
 
-        // Benefits are the procurement file's to apply (e.g. 减免投标保证金): shown, not decided here.
-        foreach (var (member, decision) in checks)
+        // Benefits are the procurement file's to apply (e.g. 减免投标保证金): shown, not decided here; and never among the
+        // reasons a supplier is refused (found by review: a member's benefit listed under "拒绝参与的理由").
+        foreach (var (member, decision) in denied.Count > 0 ? [] : checks)
         {
             foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.IsBenefit))
             {
-                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}{ListsOf(measure)}：{measure.Measure.Name}（按采购文件规定适用）", measure.LegalBasis, measure.Measure.Code));
+                reasons.Add(new ScreeningReason(member.Name, $"{member.Name}{AdapterText.Grounds(decision, measure)}：{measure.Measure.Name}，按采购文件规定适用", measure.LegalBasis, measure.Measure.Code));
             }
         }
 
@@ -98,8 +109,4 @@ internal static class ScreeningRules
             yield return new ScreeningReason(member.Name, $"{member.Name}有{decision.UnreadableEntries.Count}条名单记录无法读取，需人工核查", null);
         }
     }
-
-    private static string ListsOf(AppliedMeasure measure) => measure.TriggeredBy.Count == 0
-        ? "无失信记录" // a measure for every subject in good standing
-        : AdapterText.Lists(measure.TriggeredBy);
 }

@@ -208,12 +208,12 @@ public sealed class SupervisionPlanner
         }
 
         var voided = decision.VoidedMeasures.FirstOrDefault(m => m.Measure.Effect == MeasureEffect.ReducedInspection);
-        var levels = decision.Ratings.Count == 0 ? "无信用评价结果" : string.Join("、", decision.Ratings.Select(r => $"{r.Rating.Name}{r.Level.Name}"));
+        var levels = decision.Ratings.Count == 0 ? "无信用评价结果" : string.Join("、", decision.Ratings.Select(AdapterText.Grade));
         return (InspectionTier.Regular, voided is null ? $"常规抽查（{levels}）" : $"常规抽查（{levels}；{voided.Measure.Name}不适用：{voided.VoidReason}）");
     }
 
     private static string Trigger(AppliedMeasure measure) =>
-        measure.Rating is { } rating ? $"{rating.Rating.Name}{rating.Level.Name}"
+        measure.Rating is { } rating ? AdapterText.Grade(rating)
         : measure.TriggeredBy.Count > 0 ? $"列入{string.Join("、", measure.TriggeredBy.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal))}"
         : "信用良好";
 

@@ -1,12 +1,14 @@
 using System.Globalization;
+using CreditCheck.Catalog;
 
 namespace CreditCheck.Adapters;
 
 /// <summary>
 /// Chinese wording the approval, procurement, bidding and supervision adapters share for what the core's
 /// <see cref="DecisionReasons"/> does not word: why a check is not a full answer (and what it found, as of when,
-/// when it was answered from the last known data), and a person who is on a list only through an enterprise. Compiled into each adapter (linked source, internal), so a clerk reads
-/// the same sentence for the same fact in every adapter.
+/// when it was answered from the last known data), a person who is on a list only through an enterprise, what earned
+/// a measure (lists, a grade, good standing), and records shown that do not act here. Compiled into each adapter
+/// (linked source, internal), so a clerk reads the same sentence for the same fact in every adapter.
 /// </summary>
 /// <remarks>
 /// Clerks and the files they keep read Chinese only: the English <see cref="CreditDecision.DegradedReason"/>
@@ -107,6 +109,77 @@ internal static class AdapterText
         var lists = string.Join("，", parts);
         return own.Count == 0 ? lists + "（本人未列入）" : lists;
     }
+
+    /// <summary>What earned or triggered a measure, in Chinese, for a sentence <c>{subject}{grounds}：{measure}</c>: the
+    /// lists of its entries (<see cref="Lists"/>), the grade that earned it (<see cref="Grade"/>), or for a measure every
+    /// subject in good standing gets, that there is no 失信 record (<see cref="NoAdverseRecord"/>). One rule for the
+    /// approval, procurement and bidding adapters (found by review: a benefit earned by 纳税信用 A级 read "无失信记录").</summary>
+    /// <param name="decision">The decision the measure belongs to.</param>
+    /// <param name="measure">An applied measure of it.</param>
+    /// <param name="detail">As for <see cref="Lists"/>.</param>
+    /// <returns>e.g. <c>列入纳税信用A级纳税人</c>, <c>纳税信用评价A级</c>, <c>无失信记录</c> or
+    /// <c>所列名单记录在本事项不适用联合奖惩措施</c>.</returns>
+    public static string Grounds(CreditDecision decision, AppliedMeasure measure, bool detail = true) =>
+        measure.TriggeredBy.Count > 0 ? Lists(measure.TriggeredBy, detail)
+        : measure.Rating is { } rating ? Grade(rating)
+        : NoAdverseRecord(decision);
+
+    /// <summary>A rating result as the documents name it, e.g. <c>纳税信用评价A级</c>.</summary>
+    /// <param name="rating">The rating result.</param>
+    /// <returns>The rating's name followed by the level's.</returns>
+    public static string Grade(RatingResult rating) => rating.Rating.Name + rating.Level.Name;
+
+    /// <summary>That the subject has no 失信 record acting here, said without contradicting what the clerk sees: beside
+    /// a record shown (an entry expired, repaired, not yet in force, outside its sector, or an enterprise's the person
+    /// is only linked to) the records are said not to apply in this matter, as the core's explanation says, never
+    /// "无失信记录" (found by review); from the last known data, as of when.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns><c>无失信记录</c>, <c>所列名单记录在本事项不适用联合奖惩措施</c> or <c>按最近一次同步的数据（截至…）未发现失信记录</c>.</returns>
+    public static string NoAdverseRecord(CreditDecision decision) =>
+        ShowsRecord(decision) ? NotApplicable(decision)
+        : decision.IsDegraded ? NotFound(decision, "失信记录")
+        : "无失信记录";
+
+    /// <summary>That nothing of a kind acts on any of the decisions: <see cref="NotFound"/> when no record is shown,
+    /// else that the records shown do not apply in this matter (found by review: "未发现限制投标的信用记录" beside an
+    /// expired 失信被执行人 entry).</summary>
+    /// <param name="decisions">The decisions (one subject's, or a consortium's members'); not empty.</param>
+    /// <param name="what">What was not found, e.g. <c>限制投标的信用记录</c>.</param>
+    /// <param name="each">Whether the sentence speaks of several subjects.</param>
+    /// <returns>e.g. <c>未发现限制投标的信用记录</c> or <c>所列名单记录在本事项不适用联合奖惩措施</c>.</returns>
+    public static string NoneActs(IReadOnlyCollection<CreditDecision> decisions, string what, bool each = false)
+    {
+        var least = LeastKnown(decisions);
+        return decisions.Any(ShowsRecord) ? NotApplicable(least) : NotFound(least, what, each);
+    }
+
+    /// <summary>Whether a decision shows a record other than a red list entry (a red list entry is no record against
+    /// the subject), or entries it could not read.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns>True when the clerk sees such a record beside the decision.</returns>
+    public static bool ShowsRecord(CreditDecision decision) =>
+        decision.UnreadableEntries.Count > 0 || decision.MatchedEntries.Any(e => e.List?.Category != ListCategory.Reward);
+
+    /// <summary>Warnings for a decision's records that are not in force yet (e.g. a 政府采购 ban announced ahead of its
+    /// start): they do not act now, but will, so the clerk checks again before the step they would bar.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <param name="subject">How the subject is named, e.g. a supplier's name.</param>
+    /// <param name="consequence">What follows, e.g. <c>现不限制参与，确定中标/成交前须重新核查</c>.</param>
+    /// <returns>e.g. <c>某公司列入政府采购严重违法失信行为记录名单，该记录自2027年1月1日起生效，现不限制参与，确定中标/成交前须重新核查</c>.</returns>
+    public static IEnumerable<string> NotYetInForce(CreditDecision decision, string subject, string consequence)
+    {
+        foreach (var entry in decision.MatchedEntries.Where(e => e.State == EntryState.NotYetValid && e.List?.Category != ListCategory.Reward))
+        {
+            var from = entry.Entry.ValidFrom is { } start
+                ? $"自{start.ToOffset(ChinaStandardTime).ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}起生效"
+                : "尚未生效";
+            yield return $"{subject}{Lists([entry])}，该记录{from}，{consequence}";
+        }
+    }
+
+    // Said as the core's explanation says it (DecisionText): the records shown do not apply here.
+    private static string NotApplicable(CreditDecision decision) =>
+        (decision.Path == DecisionPath.LastKnown ? $"按最近一次同步的数据{SyncedAt(decision)}，" : string.Empty) + "所列名单记录在本事项不适用联合奖惩措施";
 
     private static string SchemeName(IdentifierScheme scheme) => scheme == IdentifierScheme.RegistrationNumber ? "工商注册号" : "组织机构代码";
 }

@@ -23,6 +23,8 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     private const string TransportFiling = "330100-BA-003";
     private const string SupplierRegistration = "330100-CG-001";
     private const string BidderRegistration = "330100-ZB-002";
+    private const string BuildingPermit = "330100-XK-052";
+    private const string FiscalSubsidy = "330100-CZ-021";
 
     [Fact(Timeout = Timeout)]
     public async Task Page_Loads_WithLabelledFieldsEveryMatterAndNothingExternal()
@@ -389,6 +391,46 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
         await Expect(hallPage.Page.Locator("#reasons")).Not.ToContainTextAsync("申请人列入失信被执行人名单");
         await Expect(hallPage.Page.Locator("#reasons")).ToContainTextAsync("申请人为列入失信被执行人名单的“示例失信建设工程有限公司”的法定代表人（本人未列入）");
         await Screenshots.SaveAsync(hallPage.Page, "15-person-linked-through-a-listed-company");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task SampleRedListedOnFiscalFunds_ShowsTheFiscalPriorityAndReportsItExecuted()
+    {
+        // Found by review: 财政资金、项目申报同等条件下优先 applied but was never shown, and was reported not executed.
+        var hallPage = await OpenAsync();
+        await hallPage.RouteAsync(SampleRedListed, FiscalSubsidy);
+
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("一般程序");
+        await Expect(hallPage.Summary).ToContainTextAsync("财政资金、项目申报同等条件下优先");
+        var reasons = hallPage.Page.Locator("#reasons");
+        await Expect(reasons).ToContainTextAsync("申请单位列入纳税信用A级纳税人、守合同重信用企业：财政资金、项目申报同等条件下优先");
+        await Expect(reasons).ToContainTextAsync(LegalBasis("fiscal-priority"));
+        await Expect(reasons).Not.ToContainTextAsync("不适用联合奖惩措施");
+
+        await hallPage.ConfirmAsync(outcome: "已受理");
+
+        // The key is for support, and labelled so.
+        await Expect(hallPage.Page.Locator("#feedback-records thead th").First).ToHaveTextAsync("反馈记录编号（供技术支持查询）");
+        var keys = await hallPage.Page.Locator("#feedback-records td[data-key]").AllTextContentsAsync();
+        var record = Assert.Single(await FeedbackStore.WaitForAsync(hall.Host.Services.GetRequiredService<IFeedbackReader>(), keys));
+        Assert.Equal(("fiscal-priority", ExecutionResult.Executed, "已受理"), (record.MeasureCode, record.Result, record.ResultText));
+        await Screenshots.SaveAsync(hallPage.Page, "16-red-listed-fiscal-priority");
+    }
+
+    [Theory(Timeout = Timeout)]
+    [InlineData("310115197503096038", "person", FoodLicence, "", true, "告知承诺")]      // README: 王某, with 信用承诺
+    [InlineData("310115197503096038", "person", FoodLicence, "从业人员健康证明", false, "容缺受理")]
+    [InlineData("91330106MATBAG8K2Q", "auto", BuildingPermit, "施工合同", false, "容缺受理")] // README: 经营异常, a material missing
+    [InlineData("91330106MATBAG8K2Q", "auto", BuildingPermit, "", false, "一般程序")]
+    public async Task ReadmeTryItRows_RouteAsTheReadmeSays(string subject, string kind, string matter, string missing, bool commitment, string route)
+    {
+        var hallPage = await OpenAsync();
+
+        await hallPage.RouteAsync(subject, matter, missing: missing, commitment: commitment, kind: kind);
+
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync(route);
+        await Expect(hallPage.Page.Locator("#reasons")).Not.ToContainTextAsync("无失信记录");
+        await Expect(hallPage.Page.Locator("#reasons")).Not.ToContainTextAsync("未发现");
     }
 
     /// <summary>The reasons and the conclusions a clerk reads carry no English (no Latin letter).</summary>

@@ -159,7 +159,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
         var result = await Adapter.RouteAsync(Application(Ids.Company(9)) with { OffersCommitment = true });
 
         Assert.Equal(ApprovalRoute.Standard, result.Route);
-        Assert.Contains(result.Reasons, r => r.Text == "信用目录未对申请人在本事项适用告知承诺");
+        Assert.Contains(result.Reasons, r => r.Text == "本事项未规定对申请人适用告知承诺");
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
         Assert.Equal(ApprovalRoute.Standard, result.Route);
         Assert.Equal("材料不全，缺少健康证明，补齐后按一般程序受理", result.Reasons[0].Text);
         Assert.Null(result.Reasons[0].LegalBasis); // a rule of the procedure: the matter's credit basis is not its basis
-        Assert.Contains(result.Reasons, r => r.Text == "信用目录未对申请人在本事项适用容缺受理");
+        Assert.Contains(result.Reasons, r => r.Text == "本事项未规定对申请人适用容缺受理");
         Assert.Equal("一般程序：缺少健康证明，补齐后受理。", result.Summary);
     }
 

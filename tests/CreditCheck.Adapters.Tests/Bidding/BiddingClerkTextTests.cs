@@ -52,4 +52,19 @@ public sealed class BiddingClerkTextTests : IAsyncDisposable
         Assert.Equal("示例投标人的信用记录未能按最新数据查询（名单数据未能更新，按最近一次同步的数据（截至2026-11-22 09:30）核查），需核查后再定", bidder.Reasons[1].Text);
         Assert.All(bidder.Reasons, r => UnavailableChecker.AssertChineseOnly(r.Text));
     }
+
+    [Fact]
+    public async Task QualifyAsync_ExpiredDebtorEntry_SaysTheRecordDoesNotApplyHereNotThatNothingWasFound()
+    {
+        // Found by review: an expired 失信被执行人 entry shown beside "未发现限制投标的信用记录".
+        var bidder = Ids.Company(54);
+        await _harness.ListAsync(bidder, "debtors", from: AdapterHarness.Now.AddYears(-3), until: AdapterHarness.Now.AddDays(-1));
+
+        var result = (await _harness.Get<BiddingAdapter>().QualifyAsync(Tender(new Bidder("示例投标人", bidder)))).Bidders[0];
+
+        Assert.Equal(BidderStatus.Qualified, result.Status);
+        Assert.Equal(EntryState.Expired, Assert.Single(result.Decision.MatchedEntries).State);
+        Assert.Equal("所列名单记录在本事项不适用联合奖惩措施", result.Reasons[0].Text);
+        Assert.DoesNotContain(result.Reasons, r => r.Text.Contains("未发现", StringComparison.Ordinal));
+    }
 }

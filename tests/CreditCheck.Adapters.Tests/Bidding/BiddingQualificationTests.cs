@@ -181,7 +181,7 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
 
         var bidder = await QualifyOneAsync(subject);
 
-        Assert.Contains(bidder.Reasons, r => r.MeasureCode == "deposit-reduction" && r.Text == "示例投标人列入纳税信用A级纳税人：减免投标保证金（按招标文件规定适用）");
+        Assert.Contains(bidder.Reasons, r => r.MeasureCode == "deposit-reduction" && r.Text == "示例投标人列入纳税信用A级纳税人：减免投标保证金，按招标文件规定适用");
     }
 
     [Fact]

@@ -86,6 +86,63 @@ public sealed class ProcurementClerkTextTests : IAsyncDisposable
         Assert.EndsWith("查询路径 最近一次同步的数据（降级）", Line(text, "  数据版本："), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ScreenAsync_BanNotYetInForce_EligibleSaysTheRecordDoesNotBarNowAndWarnsOfItsDate()
+    {
+        // Found by review: the record listed the ban "（尚未生效）" and concluded "未发现拒绝参与的信用记录，可参与".
+        var banned = Ids.Company(66);
+        await _harness.ListAsync(banned, "procurement-violations", from: new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+
+        var screening = await _harness.Get<ProcurementAdapter>().ScreenAsync(Project(Supplier.Of("示例蓝海信息技术有限公司", banned)));
+        var supplier = screening.Suppliers[0];
+        var text = supplier.Evidence.ToText();
+
+        Assert.Equal(SupplierStatus.Eligible, supplier.Status);
+        Assert.Equal("所列名单记录在本事项不适用联合奖惩措施", supplier.Reasons[0].Text);
+        Assert.Contains(supplier.Reasons, r => r.Text == "示例蓝海信息技术有限公司列入政府采购严重违法失信行为记录名单，该记录自2027年1月1日起生效，现不限制参与，确定中标/成交前须重新核查");
+        Assert.Equal("所列名单记录现不限制参与，可参与；有尚未生效的记录，确定中标/成交前须重新核查", Line(text, "查询结论："));
+        Assert.DoesNotContain("未发现", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("未发现", screening.ToText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScreenAsync_ConsortiumRefusedWithARedListedMember_TheBenefitIsNoReasonForRefusalAndNotExecutedBecauseOfIt()
+    {
+        // Found by review: 减免投标保证金 was listed under "拒绝参与的理由" and reported "采购文件未规定该激励措施".
+        var debtor = Ids.Company(67);
+        var red = Ids.Company(68);
+        await _harness.ListAsync(debtor, "debtors");
+        await _harness.ListAsync(red, "grade-a");
+        var adapter = _harness.Get<ProcurementAdapter>();
+
+        var screening = await adapter.ScreenAsync(Project(Supplier.Consortium("示例联合体", [new SupplierMember("示例守信公司", red), new SupplierMember("示例失信公司", debtor)])));
+        var supplier = screening.Suppliers[0];
+        var records = await adapter.ReportAsync(screening);
+
+        Assert.Equal(SupplierStatus.Excluded, supplier.Status);
+        Assert.DoesNotContain(supplier.Reasons, r => r.MeasureCode == "deposit-reduction");
+        var refusal = supplier.Evidence.ToText().ReplaceLineEndings("\n").Split("拒绝参与的理由：")[1];
+        Assert.DoesNotContain("减免投标保证金", refusal, StringComparison.Ordinal);
+        var benefit = records.Single(r => r.MeasureCode == "deposit-reduction");
+        Assert.Equal((ExecutionResult.NotExecuted, "已拒绝该联合体参与，不适用该激励措施"), (benefit.Result, benefit.Reason));
+    }
+
+    [Fact]
+    public async Task ToText_RecordAndSummary_NoInternalCodes()
+    {
+        // Found by review: "查询环节：投标/开标（procurement.bid）", "减免投标保证金（deposit-reduction）".
+        var red = Ids.Company(69);
+        await _harness.ListAsync(red, "grade-a");
+
+        var screening = await _harness.Get<ProcurementAdapter>().ScreenAsync(Project(Supplier.Of("示例守信供应商", red)));
+        var texts = new[] { screening.ToText(), screening.Suppliers[0].Evidence.ToText() };
+
+        Assert.All(texts, t => Assert.Contains("查询环节：投标/开标", t, StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotContain("procurement.bid", t, StringComparison.Ordinal));
+        Assert.DoesNotContain("deposit-reduction", texts[1], StringComparison.Ordinal);
+        Assert.Contains("1. 减免投标保证金 — 依据：地方招标投标信用应用规定", texts[1], StringComparison.Ordinal);
+    }
+
     private static string Line(string text, string label) =>
         text.ReplaceLineEndings("\n").Split('\n').Single(l => l.StartsWith(label, StringComparison.Ordinal))[label.Length..];
 }

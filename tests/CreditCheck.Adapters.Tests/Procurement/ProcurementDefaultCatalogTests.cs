@@ -53,4 +53,17 @@ public sealed class ProcurementDefaultCatalogTests : IAsyncDisposable
         Assert.False(result.RequiresReview);
         Assert.Contains("仅在本行业领域适用", result.Evidence.ToText(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ScreenAsync_RedListedAtEvaluation_TheBonusReadsWithoutDoubledBrackets()
+    {
+        // Found by review: "招标投标信用加分（按招标文件规定）（按采购文件规定适用）".
+        var red = Ids.Company(603);
+        await _harness.ListAsync(red, "tax-grade-a");
+
+        var screening = await Adapter.ScreenAsync(Project(Supplier.Of("示例守信供应商", red)) with { Stage = ProcurementStage.Evaluation });
+
+        var bonus = Assert.Single(screening.Suppliers[0].Reasons, r => r.MeasureCode == "bidding-credit-bonus");
+        Assert.Equal("示例守信供应商列入纳税信用A级纳税人：招标投标信用加分（按招标文件规定），按采购文件规定适用", bonus.Text);
+    }
 }

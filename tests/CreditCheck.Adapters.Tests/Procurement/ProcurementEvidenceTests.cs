@@ -84,7 +84,7 @@ public sealed class ProcurementEvidenceTests : IAsyncDisposable
         Assert.StartsWith("政府采购供应商信用记录查询记录\n（依据财库〔2016〕125号，本记录与其他采购文件一并保存）", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("项目编号：CG-2026-118", text, StringComparison.Ordinal);
         Assert.Contains("采购代理机构：示例招标代理有限公司", text, StringComparison.Ordinal);
-        Assert.Contains("查询环节：投标/开标（procurement.bid）", text, StringComparison.Ordinal);
+        Assert.Contains("查询环节：投标/开标\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("供应商：示例联合体（联合体，成员 2 家）", text, StringComparison.Ordinal);
         Assert.Contains("查询结论：不符合资格，拒绝该联合体参与政府采购活动", text, StringComparison.Ordinal);
         Assert.Contains($"【联合体成员 1】示例牵头公司　统一社会信用代码 {Ids.Company(3).Value}", text, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class ProcurementEvidenceTests : IAsyncDisposable
         Assert.Contains("  名单记录：无", text, StringComparison.Ordinal);
         Assert.Contains("1. 政府采购严重违法失信行为记录名单（有效）条目 procurement-violations-0001；认定部门：认定部门", text, StringComparison.Ordinal);
         Assert.Contains("；有效期至：2027-11-22", text, StringComparison.Ordinal);
-        Assert.Contains("2. 一定期限内禁止参加政府采购活动（procurement-ban）— 依据：政府采购法第七十七条", text, StringComparison.Ordinal);
+        Assert.Contains("2. 一定期限内禁止参加政府采购活动 — 依据：政府采购法第七十七条", text, StringComparison.Ordinal);
         Assert.Contains("拒绝参与的理由：\n  1. 联合体成员“示例成员公司”列入政府采购严重违法失信行为记录名单：拒绝参与政府采购活动，该联合体不得参与（依据：财库〔2016〕125号；政府采购法第二十二条）", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("查询人：张某", text, StringComparison.Ordinal);
         Assert.Equal("CG-2026-118-001-consortium", supplier.Evidence.FileName);

@@ -145,7 +145,7 @@ public sealed class ProcurementScreeningTests : IAsyncDisposable
         var supplier = (await Adapter.ScreenAsync(Project(stage, Supplier.Of("示例守信供应商", red)))).Suppliers[0];
 
         Assert.Equal(SupplierStatus.Eligible, supplier.Status);
-        Assert.Contains(supplier.Reasons, r => r.MeasureCode == measure && r.Text.EndsWith("（按采购文件规定适用）", StringComparison.Ordinal));
+        Assert.Contains(supplier.Reasons, r => r.MeasureCode == measure && r.Text.EndsWith("，按采购文件规定适用", StringComparison.Ordinal));
     }
 
     [Fact]
