@@ -29,7 +29,19 @@ internal static class EntryCommands
         {
             var id = SubjectArguments.Parse(parse.GetValue(subject)!, SubjectArguments.ParseKind(parse.GetValue(kind)), lenient: true);
             var listCode = parse.GetValue(list)!;
+            if (string.IsNullOrWhiteSpace(parse.GetValue(reason)))
+            {
+                // Found from outside: a blank reason was "internal error (ArgumentException)", exit 70.
+                throw new CliException(ExitCodes.Usage, "--reason 不能为空：请写明依据（决定书文号、异议编号等）", "--reason is blank: give the grounds (the decision's reference, the objection's number …).");
+            }
+
             await using var store = await context.OpenStoreAsync(parse, ct);
+            if (await store.GetCatalogAsync(ct) is { } catalog && catalog.FindList(listCode) is null)
+            {
+                // Found from outside: an unknown list was "has no entry on list".
+                throw new CliException(ExitCodes.NotFound, $"目录 {catalog.Version} 中没有名单 '{listCode}'（可能拼写有误）", $"List '{listCode}' is not in catalog {catalog.Version} (mistyped?).");
+            }
+
             var reader = await store.OpenReaderAsync(ct);
             var entries = (await reader.LookupAsync(id, ct)).Entries.Where(e => e.Entry.ListCode == listCode).Select(e => e.Entry).ToList();
             var chosen = parse.GetValue(entryId) is { } wanted
@@ -38,7 +50,7 @@ internal static class EntryCommands
                 {
                     0 => throw new CliException(ExitCodes.NotFound, $"{id} 不在名单 '{listCode}' 中", $"{id} has no entry on list '{listCode}'."),
                     1 => entries[0],
-                    _ => throw new CliException(ExitCodes.Usage, $"{id} has {entries.Count} entries on list '{listCode}' ({string.Join(", ", entries.Select(e => e.EntryId))}); pass --entry."),
+                    _ => throw new CliException(ExitCodes.Usage, $"{id} 在名单 '{listCode}' 中有 {entries.Count} 个条目（{string.Join("、", entries.Select(e => e.EntryId))}），请用 --entry 指定", $"{id} has {entries.Count} entries on list '{listCode}' ({string.Join(", ", entries.Select(e => e.EntryId))}); pass --entry."),
                 };
 
             // A 统一社会信用代码's lookup also finds entries listed under the 组织机构代码 it embeds (an older list's

@@ -39,7 +39,8 @@ internal static class ImportCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var allowEmpty = new Option<bool>("--allow-empty") { Description = "Let a replace import with no valid rows empty the list (refused otherwise: an empty export is more often a mistake)." };
-        var command = new Command("import", "Import a list export into the store, atomically.") { file, list, format, encoding, mode, dryRun, rejects, lenient, allowEmpty, columns };
+        var allowMassRemoval = new Option<bool>("--allow-mass-removal") { Description = "Let a replace import remove most of a list (refused otherwise when a list of at least 1,000 entries would lose more than half: an export cut short, or a forgotten --mode merge, is the likelier cause)." };
+        var command = new Command("import", "Import a list export into the store, atomically.") { file, list, format, encoding, mode, dryRun, rejects, lenient, allowEmpty, allowMassRemoval, columns };
 
         command.SetAction(async (parse, ct) =>
         {
@@ -84,7 +85,7 @@ internal static class ImportCommand
                     throw new CliException(ExitCodes.Usage, "--rejects 需要 --list：多名单文件须整体无误才导入", "--rejects needs --list: a file of several lists goes in only when every row is good.");
                 }
 
-                return await ImportEveryListAsync(context, store, catalog, options, importMode, json, dry, parse.GetValue(allowEmpty), ct);
+                return await ImportEveryListAsync(context, store, catalog, options, importMode, json, dry, parse.GetValue(allowEmpty), parse.GetValue(allowMassRemoval), ct);
             }
 
             if (catalog.FindList(listCode) is null)
@@ -92,7 +93,7 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}' 不在目录 {catalog.Version} 中", $"List '{listCode}' is not in catalog {catalog.Version}; its lists are: {string.Join(", ", catalog.Lists.Select(l => l.Code))}.");
             }
 
-            return await ImportOneListAsync(context, store, catalog, options, listCode, importMode, json, dry, rejectsFile, parse.GetValue(allowEmpty), null, ct);
+            return await ImportOneListAsync(context, store, catalog, options, listCode, importMode, json, dry, rejectsFile, parse.GetValue(allowEmpty), parse.GetValue(allowMassRemoval), null, ct);
         });
         return command;
     }
@@ -100,7 +101,7 @@ internal static class ImportCommand
     /// <summary>A file of several lists (the list column says which): every row is checked first, as one file;
     /// then each list is imported from it on its own, atomically, in the order the file first names them.</summary>
     private static async Task<int> ImportEveryListAsync(
-        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, ImportMode importMode, bool json, bool dry, bool allowEmpty, CancellationToken ct)
+        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, ImportMode importMode, bool json, bool dry, bool allowEmpty, bool allowMassRemoval, CancellationToken ct)
     {
         var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty);
         var lists = new List<string>();
@@ -136,7 +137,7 @@ internal static class ImportCommand
                 context.Output.Console.MarkupLine(Markup.Escape($"== {code}"));
             }
 
-            var exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, results, ct);
+            var exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, allowMassRemoval, results, ct);
             if (exit != ExitCodes.Ok)
             {
                 if (json)
@@ -157,7 +158,7 @@ internal static class ImportCommand
     }
 
     private static async Task<int> ImportOneListAsync(
-        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, string listCode, ImportMode importMode, bool json, bool dry, FileInfo? rejectsFile, bool allowEmpty, JsonObject? results, CancellationToken ct)
+        CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, string listCode, ImportMode importMode, bool json, bool dry, FileInfo? rejectsFile, bool allowEmpty, bool allowMassRemoval, JsonObject? results, CancellationToken ct)
     {
         var source = options.File;
         // One pass: every row is validated as it is read; good rows are staged (invisible) as
@@ -170,6 +171,14 @@ internal static class ImportCommand
         // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
         var redis = dry ? null : store.Publisher as RedisCreditPublisher;
         var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty);
+
+        // What a replace would remove, said before it does (found from outside: a one-row file replaced a list of
+        // 400,080 entries, and --dry-run said only "1 rows valid").
+        if (importMode == ImportMode.Replace && store.Publisher is RedisCreditPublisher counted)
+        {
+            check.ListedBefore = (await counted.CountAsync(ct)).EntriesByList.GetValueOrDefault(listCode);
+            check.AllowMassRemoval = allowMassRemoval;
+        }
         // Read before: after a failure the tool checks the data before against it instead of assuming it stays.
         var sequenceBefore = redis is null ? 0 : await redis.GetSequenceAsync(ct);
         var clock = Stopwatch.StartNew();
@@ -329,6 +338,8 @@ internal static class ImportCommand
                 ["duplicates"] = check.Duplicates,
                 ["nonConforming"] = check.NonConforming,
                 ["written"] = written,
+                ["listedBefore"] = check.ListedBefore,
+                ["removedAtLeast"] = check.RemovedAtLeast,
                 ["problems"] = new JsonArray([.. check.Problems.OrderBy(p => p.Line).Select(p => (JsonNode)new JsonObject { ["line"] = p.Line, ["column"] = p.Column, ["reason"] = p.OperatorMessage })]),
             };
             if (summary is not null)
@@ -379,6 +390,9 @@ internal static class ImportCommand
         {
             console.MarkupLine(check.Problems.Count == 0
                 ? $"[green]{check.Valid} rows valid[/]; nothing written{(dryRun ? " (dry run)" : "")}."
+                    + (dryRun && check.RemovedAtLeast is { } removing
+                        ? $" 替换导入将移除该名单现有 {check.ListedBefore} 条中的至少 {removing} 条 — a replace would remove at least {removing} of the list's {check.ListedBefore} entries."
+                        : "")
                 : check.HeaderRefused
                     ? "[red]表头行无法使用[/]（见上表第1行），未读取数据行，未写入任何数据 — [red]The header row cannot be used[/] (line 1 above): no data row was read; nothing written."
                     : check.FileRefused

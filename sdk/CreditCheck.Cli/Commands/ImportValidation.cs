@@ -63,6 +63,16 @@ internal sealed class ImportValidation(
     /// <summary>The header row cannot be used (no identifier column, one repeated, …): no data row was read.</summary>
     public bool HeaderRefused { get; private set; }
 
+    /// <summary>How many entries the list held before a replace import (Redis), or null when not known.</summary>
+    public long? ListedBefore { get; set; }
+
+    /// <summary>Whether a replace may remove most of a large list (<c>--allow-mass-removal</c>).</summary>
+    public bool AllowMassRemoval { get; set; }
+
+    /// <summary>How many entries a replace removes at least: those the list holds beyond the file's valid rows (exact
+    /// when every row of the file is already listed); null when the list's size is not known.</summary>
+    public long? RemovedAtLeast => ListedBefore is { } before ? Math.Max(0, before - Valid) : null;
+
     /// <summary>Why the import was refused as a whole once its rows were read (Chinese, English), or null.</summary>
     public (string Chinese, string English)? WholeRefusal { get; private set; }
 
@@ -166,6 +176,18 @@ internal sealed class ImportValidation(
             WholeRefusal = (
                 "没有有效行：替换导入会清空该名单，未写入任何数据（确需清空请加 --allow-empty）",
                 "No valid rows: a replace import would empty the list. Nothing was written (pass --allow-empty if that is meant).");
+            throw new RefusedException();
+        }
+
+        // A list of at least 1,000 entries losing more than half of them in one replace is more often an export cut
+        // short or a forgotten --mode merge than a decision: refused unless said (the floor keeps small lists free).
+        if (mode == ImportMode.Replace && !AllowMassRemoval && ListedBefore is >= 1_000 and var before && RemovedAtLeast > before / 2)
+        {
+            WholeRefusal = (
+                $"替换导入将从该名单现有的 {before} 条条目中移除至少 {RemovedAtLeast} 条（文件仅有 {Valid} 行有效），未写入任何数据。"
+                    + "若只是增加或更新条目，请用 --mode merge；确需移除，请加 --allow-mass-removal",
+                $"A replace would remove at least {RemovedAtLeast} of the list's {before} entries (the file has {Valid} valid rows), so nothing was written. "
+                    + "To add or update entries use --mode merge; if the removal is meant, pass --allow-mass-removal.");
             throw new RefusedException();
         }
 

@@ -108,7 +108,14 @@ public sealed class EntryCommandTests(RedisFixture redis)
         var unknownSubject = await cli.RunAsync("entry", "repair", Rows.Company(77), "--list", CliSession.Debtors, "--reason", "修复");
         var unknownEntry = await cli.RunAsync("entry", "repair", Rows.Company(1), "--list", CliSession.Debtors, "--entry", "no-such-entry", "--reason", "修复");
         var otherList = await cli.RunAsync("entry", "repair", Rows.Company(1), "--list", "wage-arrears", "--reason", "修复");
+        var unknownList = await cli.RunAsync("entry", "repair", Rows.Company(1), "--list", "court-dishonest-debtor", "--reason", "修复");
+        var blankReason = await cli.RunAsync("entry", "repair", Rows.Company(1), "--list", CliSession.Debtors, "--reason", "   ");
 
+        // Found from outside: an unknown list was "has no entry on list", a blank reason an internal error (exit 70).
+        Assert.True(unknownList.ExitCode == Exit.NotFound, unknownList.ToString());
+        Assert.Contains("List 'court-dishonest-debtor' is not in catalog", unknownList.Error, StringComparison.Ordinal);
+        Assert.True(blankReason.ExitCode == Exit.Usage, blankReason.ToString());
+        Assert.Contains("--reason 不能为空", blankReason.Error, StringComparison.Ordinal);
         Assert.Equal(Exit.NotFound, unknownSubject.ExitCode);
         Assert.Equal(Exit.NotFound, unknownEntry.ExitCode);
         Assert.Contains("no-such-entry", unknownEntry.Error, StringComparison.Ordinal);

@@ -42,6 +42,39 @@ public sealed class ImportCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_ReplaceThatWouldRemoveMostOfALargeList_IsRefusedUnlessAllowed_AndTheDryRunSaysHowMany()
+    {
+        // Found from outside: a one-row file replaced a list of 400,080 entries (a forgotten --mode merge), and
+        // --dry-run said only "1 rows valid; nothing written".
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.PathOf("generated.csv");
+        await cli.RunOkAsync("generate", "--count", "1200", "--out", file);
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
+        var sequence = await cli.SequenceAsync();
+        var one = cli.WriteCsv("one.csv", Rows.Entity(1));
+
+        var dry = await cli.RunAsync("import", one, "--list", CliSession.Debtors, "--dry-run", "--json");
+        var refused = await cli.RunAsync("import", one, "--list", CliSession.Debtors);
+
+        Assert.True(dry.ExitCode == Exit.InvalidInput, dry.ToString()); // as the import itself would be refused
+        Assert.Equal(1200, dry.Json["listedBefore"]!.GetValue<long>());
+        Assert.Equal(1199, dry.Json["removedAtLeast"]!.GetValue<long>());
+        Assert.True(refused.ExitCode == Exit.InvalidInput, refused.ToString());
+        Assert.Contains("A replace would remove at least 1199 of the list's 1200 entries", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--mode merge", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(sequence, await cli.SequenceAsync());
+        Assert.Equal(1200, await cli.EntriesAsync());
+
+        var merged = await cli.RunOkAsync("import", one, "--list", CliSession.Debtors, "--mode", "merge", "--json");
+        Assert.Equal(1201, await cli.EntriesAsync());
+        var allowed = await cli.RunOkAsync("import", one, "--list", CliSession.Debtors, "--allow-mass-removal", "--json");
+        Assert.Equal(1200, allowed.Json["removed"]!.GetValue<int>());
+        Assert.Equal(1, await cli.EntriesAsync());
+        Assert.True(merged.Json["written"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Import_TextOutput_SaysWhatChanged()
     {
         using var cli = new CliSession(redis.Server);
