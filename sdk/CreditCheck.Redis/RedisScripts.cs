@@ -57,6 +57,12 @@ internal static class RedisScripts
           end
           return checks
         end
+        -- A write to a namespace whose sequence key is gone (deleted, evicted, lost in a restart) would restart the
+        -- sequence hosts follow from 1 (found from outside): refused, naming the key, before anything is written.
+        local function sequence_missing(prefix)
+          if redis.call('EXISTS', prefix .. 'seq') == 1 then return nil end
+          return redis.error_reply('CCDAMAGE the namespace\'s change sequence ' .. prefix .. 'seq is missing (deleted, evicted, or lost in a restart): a write would restart the sequence hosts follow; nothing was written. Publish the catalog again (creditcheck catalog publish: a new sequence, from which hosts resync), then import the lists')
+        end
         local function announce(prefix, record, keep)
           local seq = redis.call('INCR', prefix .. 'seq')
           redis.call('ZADD', prefix .. 'changes', seq, '{"q":' .. seq .. ',' .. record .. '}')
@@ -427,6 +433,8 @@ internal static class RedisScripts
           { 'APPEND', prefix .. 'kb:' .. list, 'x' }, { 'HSET', prefix .. 'manifest', 'f', 'x' }, { 'SADD', prefix .. 'lists', 'x' },
           { 'HSET', prefix .. 'meta', 'orgKeys', '1' }, { 'HINCRBY', prefix .. 'versions', list, '1' } }))
         if denied then return permission_error(denied) end
+        local damaged = sequence_missing(prefix)
+        if damaged then return damaged end
         redis.call('HSET', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen, json)
         redis.call('HSET', indexKey, indexField, gen .. '\t' .. hash)
         redis.call('SREM', prefix .. 'rm:' .. list, subject)
@@ -454,6 +462,8 @@ internal static class RedisScripts
           { 'HDEL', prefix .. 'e:' .. subject, 'f' }, { 'HDEL', indexKey, 'f' }, { 'HKEYS', prefix .. 'e:' .. subject },
           { 'SADD', prefix .. 'rm:' .. list, 'x' }, { 'HSET', prefix .. 'manifest', 'f', 'x' }, { 'HINCRBY', prefix .. 'versions', list, '1' } }))
         if denied then return permission_error(denied) end
+        local damaged = sequence_missing(prefix)
+        if damaged then return damaged end
         redis.call('HDEL', prefix .. 'e:' .. subject, list .. '\t' .. entry .. '\t' .. gen)
         redis.call('HDEL', indexKey, subject .. '\t' .. entry)
         -- Removed from the list altogether (no field of the list left in its hash): remembered in rm:{list}, so a
@@ -587,6 +597,8 @@ internal static class RedisScripts
           { 'HSET', prefix .. 'gens', list, '1' }, { 'HSET', prefix .. 'manifest', list, 'x' },
           { 'SADD', prefix .. 'lists', list }, { 'HINCRBY', prefix .. 'versions', list, '1' } }))
         if denied then return permission_error(denied) end
+        local damaged = sequence_missing(prefix)
+        if damaged then return damaged end
         -- UNLINK frees the old data in the background, and the entries the import removed are hidden by the tombstones
         -- its sweep wrote (collected after): a big list does not block Redis.
         local function switch(from, to)

@@ -215,6 +215,10 @@ internal static class ImportCommand
         {
             // The store dropped what was staged; report why.
         }
+        catch (RedisServerException e) when (e.Message.StartsWith("CCDAMAGE ", StringComparison.Ordinal))
+        {
+            throw; // the namespace's own keys are damaged: said as such (exit 7), not as a failing store
+        }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             // One line: what failed, and what is left (checked, not assumed: Redis may have lost the namespace).

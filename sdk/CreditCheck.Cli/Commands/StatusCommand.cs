@@ -38,7 +38,7 @@ internal static class StatusCommand
                         ["suspicion"] = health.EvictionSuspicion,
                     },
                 });
-                return ExitCodes.Ok;
+                return Exit(report);
             }
 
             var table = new Table().HideHeaders().AddColumns("", "");
@@ -100,8 +100,13 @@ internal static class StatusCommand
             }
 
             context.Output.Console.Write(table);
-            return ExitCodes.Ok;
+            return Exit(report);
         });
         return command;
     }
+
+    /// <summary>7 when the report names damage (a list whose keys do not match its manifest, keys of the namespace
+    /// missing), else 0: a script watching the store learns it from the exit code (found from outside: always 0).</summary>
+    private static int Exit(StoreReport report) =>
+        report.Damage?.Values.Any(d => d is not null) == true || report.Health?.MissingKeys.Count > 0 ? ExitCodes.DataDamaged : ExitCodes.Ok;
 }

@@ -100,6 +100,33 @@ public sealed class EntryCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Writes_NamespaceWhoseSequenceKeyIsGone_AreRefusedAsDamage_AndStatusExitsDamaged()
+    {
+        // Found from outside: with cc:{ns}:seq deleted, `entry repair` exited 0 and restarted the sequence at 1, an
+        // import said "sequence 0", and `status` listed the missing key but exited 0.
+        using var cli = await WithEntriesAsync(Rows.Entity(1), Rows.Entity(2));
+        Assert.Equal(":1", await redis.Server.CommandAsync("DEL", $"cc:{{{cli.Namespace}}}:seq"));
+
+        var repair = await cli.RunAsync("entry", "repair", Rows.Company(1), "--list", CliSession.Debtors, "--reason", "修复");
+        var import = await cli.RunAsync("import", cli.WriteCsv("more.csv", Rows.Entity(3)), "--list", CliSession.Debtors, "--mode", "merge");
+        var status = await cli.RunAsync("status", "--json");
+
+        Assert.True(repair.ExitCode == Exit.DataDamaged, repair.ToString());
+        Assert.Contains("seq is missing", repair.Error, StringComparison.Ordinal);
+        Assert.Contains("catalog publish", repair.Error, StringComparison.Ordinal);
+        Assert.True(import.ExitCode == Exit.DataDamaged, import.ToString());
+        Assert.True(status.ExitCode == Exit.DataDamaged, status.ToString());
+        Assert.Contains($"cc:{{{cli.Namespace}}}:seq", status.Json["missingKeys"]!.AsArray().Select(k => k!.GetValue<string>()));
+        Assert.Equal(":0", await redis.Server.CommandAsync("EXISTS", $"cc:{{{cli.Namespace}}}:seq")); // nothing restarted it
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(1)));
+
+        // The documented way out: publish the catalog again (a new sequence), then writes go on.
+        await cli.PublishAsync();
+        await cli.RunOkAsync("entry", "repair", Rows.Company(1), "--list", CliSession.Debtors, "--reason", "修复");
+        Assert.Equal(Exit.Ok, (await cli.RunAsync("status")).ExitCode);
+    }
+
+    [Fact]
     public async Task Repair_UnknownSubjectOrEntry_ExitsNotFoundAndChangesNothing()
     {
         using var cli = await WithEntriesAsync(Rows.Entity(1));

@@ -53,9 +53,12 @@ public sealed class ImportFaultCliTests
         Assert.Equal("+OK", await server.CommandAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru"));
         Assert.Equal(":1", await server.CommandAsync("DEL", prefix + "catalog")); // as an eviction would
 
-        var json = await cli.StatusAsync();
-        var text = await cli.RunOkAsync("status");
+        var jsonRun = await cli.RunAsync("status", "--json");
+        var json = jsonRun.Json;
+        var text = await cli.RunAsync("status");
         var check = await cli.RunAsync("check", Rows.Company(1), "--scenario", "procurement");
+
+        Assert.True(jsonRun.ExitCode == Exit.DataDamaged && text.ExitCode == Exit.DataDamaged, text.ToString());
 
         Assert.Contains(prefix + "catalog", json["missingKeys"]!.AsArray().Select(k => k!.GetValue<string>()));
         Assert.Equal("allkeys-lru", json["eviction"]!["policy"]!.GetValue<string>());

@@ -183,11 +183,13 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
         await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
         await redis.Server.CommandAsync("DEL", $"cc:{{{cli.Namespace}}}:kb:{CliSession.Debtors}");
 
-        var damaged = await cli.StatusAsync();
-        var text = await cli.RunOkAsync("status");
+        var damagedRun = await cli.RunAsync("status", "--json");
+        var damaged = damagedRun.Json;
+        var text = await cli.RunAsync("status");
         await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
         var rebuilt = await cli.StatusAsync();
 
+        Assert.True(damagedRun.ExitCode == Exit.DataDamaged && text.ExitCode == Exit.DataDamaged, text.ToString()); // a script learns it from the exit code
         Assert.Contains($"kb:{CliSession.Debtors}", damaged["damage"]![CliSession.Debtors]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("数据受损", text.Output, StringComparison.Ordinal);
         Assert.Contains("--mode replace", text.Output, StringComparison.Ordinal);
