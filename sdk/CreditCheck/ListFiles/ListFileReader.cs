@@ -534,7 +534,20 @@ public static class ListFileReader
         }
         else if (!SubjectId.TryParseDetailed(subjectText, kind.Value, mode, out subject, out var idError))
         {
-            Problem(subjectColumn, idError.ChineseMessage, idError.Message);
+            var other = kind.Value == SubjectKind.LegalEntity ? SubjectKind.NaturalPerson : SubjectKind.LegalEntity;
+            if (SubjectId.TryParseDetailed(subjectText, other, SubjectIdParseMode.Strict, out _, out _))
+            {
+                // Found from outside: a valid 身份证号码 in a row whose kind said enterprise got the 统一社会信用代码's
+                // check-character advice; following it would have listed an enterprise and left the person clean.
+                var (otherZh, kindZh) = other == SubjectKind.NaturalPerson ? ("居民身份证号码", "法人或其他组织") : ("统一社会信用代码", "自然人");
+                Problem(kindGiven ? ListColumn.Kind : subjectColumn,
+                    $"该标识是有效的{otherZh}，但本行的主体类型为{kindZh}：请核对主体类型（kind）或标识是否放错了列",
+                    $"The value is a valid {(other == SubjectKind.NaturalPerson ? "居民身份证号码 (a person's)" : "统一社会信用代码 (an organisation's)")}, but the row's kind is {kind.Value}: check the kind column, or whether the value is in the right column.");
+            }
+            else
+            {
+                Problem(subjectColumn, idError.ChineseMessage, idError.Message);
+            }
         }
         else if (!kindGiven && kind == SubjectKind.LegalEntity && subject.Value.Length == 18
             && SubjectId.TryParseDetailed(subjectText, SubjectKind.NaturalPerson, mode, out var asPersonToo, out _) && asPersonToo.Value.Length == 18)

@@ -170,7 +170,8 @@ public sealed class ListFileReaderCsvTests
 
         Assert.Equal(2, problem.Line);
         Assert.Equal("身份证号码", problem.Column);
-        Assert.Equal(IdentifierReason(Uscc, SubjectKind.NaturalPerson), problem.Message);
+        // The value is a valid code of the other kind: said so, not the 身份证号码's own format advice.
+        Assert.StartsWith("The value is a valid 统一社会信用代码 (an organisation's), but the row's kind is NaturalPerson", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -575,6 +576,23 @@ public sealed class ListFileReaderCsvTests
 
         Assert.Equal("subject", problem.Column);
         Assert.Contains("missing", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsv_AValidIdCardNumberInARowWhoseKindSaysEnterprise_NamesTheKind_NotTheCodesCheckCharacter()
+    {
+        // Found from outside: "统一社会信用代码第18位校验码是 '6'，按前17位应为 '2'" — following it would have listed an
+        // enterprise and left the person unlisted.
+        var text = FullHeader + "\n" + Row(kind: "LegalEntity", subject: "320102197207067646") + "\n";
+
+        var row = Assert.Single(Csv(text));
+
+        Assert.Null(row.Record);
+        var problem = Assert.Single(row.Problems);
+        Assert.Equal("kind", problem.Column);
+        Assert.Contains("有效的居民身份证号码", problem.OperatorMessage, StringComparison.Ordinal);
+        Assert.Contains("check the kind column", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("校验码", problem.OperatorMessage, StringComparison.Ordinal);
     }
 
     [Fact]
