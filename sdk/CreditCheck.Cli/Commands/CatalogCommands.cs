@@ -47,12 +47,15 @@ internal static class CatalogCommands
         });
 
         var publishFile = new Argument<FileInfo?>("FILE") { Description = "A catalog JSON file; without it, the built-in default catalog.", Arity = ArgumentArity.ZeroOrOne };
-        var publish = new Command("publish", "Publish a catalog (or the built-in default) to the store.") { publishFile };
+        var allowDropping = new Option<bool>("--allow-dropping-lists") { Description = "Publish although the catalog drops lists that still hold entries (their subjects are then answered for review, as on an unknown list)." };
+        var allowOlder = new Option<bool>("--allow-older-version") { Description = "Publish although the catalog's version is lower than the published one's." };
+        var publish = new Command("publish", "Publish a catalog (or the built-in default) to the store.") { publishFile, allowDropping, allowOlder };
         publish.SetAction(async (parse, ct) =>
         {
             var file = parse.GetValue(publishFile);
             var chosen = file is null ? CreditCatalog.Default : await CreditCatalog.LoadFileAsync(file.FullName, ct);
             await using var store = await context.OpenStoreAsync(parse, ct, setUp: true);
+            await RefuseSilentLossAsync(store, chosen, parse.GetValue(allowDropping), parse.GetValue(allowOlder), ct);
             var sequence = await store.Publisher.PublishCatalogAsync(chosen, ct);
             await store.SaveAsync(ct);
             if (parse.GetValue(GlobalOptions.Json))
@@ -117,5 +120,58 @@ internal static class CatalogCommands
         }
 
         return await File.ReadAllBytesAsync(file.FullName, cancellationToken); // bytes: invalid UTF-8 is named, not replaced
+    }
+    /// <summary>Found from outside: a catalog without a list that still held 400,081 entries, and then one of an older
+    /// version, were published without a word. Either is refused unless the operator says it is meant.</summary>
+    private static async Task RefuseSilentLossAsync(OperatorStore store, CreditCatalog chosen, bool allowDropping, bool allowOlder, CancellationToken ct)
+    {
+        if (await store.GetCatalogAsync(ct) is not { } current)
+        {
+            return; // nothing published yet, or the catalog key is gone: publishing is the way back
+        }
+
+        if (!allowDropping)
+        {
+            var entries = (await store.ReportAsync(ct)).Entries;
+            var dropped = current.Lists.Where(l => chosen.FindList(l.Code) is null && entries.GetValueOrDefault(l.Code) > 0).ToList();
+            if (dropped.Count > 0)
+            {
+                var named = string.Join(", ", dropped.Select(l => $"{l.Code} ({entries[l.Code]})"));
+                throw new CliException(
+                    ExitCodes.Conflict,
+                    $"目录 {chosen.Version} 不含仍有条目的名单：{named}；发布后这些主体将按未知名单从严审核，未发布。确需如此请加 --allow-dropping-lists",
+                    $"Catalog {chosen.Version} drops lists that still hold entries: {named}; their subjects would be answered for review as on an unknown list. Nothing was published; pass --allow-dropping-lists if that is meant.");
+            }
+        }
+
+        if (!allowOlder && CompareVersions(chosen.Version, current.Version) < 0)
+        {
+            throw new CliException(
+                ExitCodes.Conflict,
+                $"目录版本 {chosen.Version} 低于已发布的 {current.Version}，未发布。确需回退请加 --allow-older-version",
+                $"Catalog version {chosen.Version} is lower than the published {current.Version}. Nothing was published; pass --allow-older-version to go back.");
+        }
+    }
+
+    /// <summary>Dotted numeric versions (2026.12.6) compared part by part; 0 when either is not of that form.</summary>
+    private static int CompareVersions(string a, string b)
+    {
+        var (x, y) = (a.Split('.'), b.Split('.'));
+        if (!x.All(p => long.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            || !y.All(p => long.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        {
+            return 0;
+        }
+
+        for (var i = 0; i < Math.Max(x.Length, y.Length); i++)
+        {
+            var (m, n) = (i < x.Length ? long.Parse(x[i], System.Globalization.CultureInfo.InvariantCulture) : 0, i < y.Length ? long.Parse(y[i], System.Globalization.CultureInfo.InvariantCulture) : 0);
+            if (m != n)
+            {
+                return m.CompareTo(n);
+            }
+        }
+
+        return 0;
     }
 }

@@ -36,6 +36,49 @@ public sealed class CatalogCommandTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Publish_DroppingAListThatHoldsEntriesOrGoingBackAVersion_IsRefusedUnlessAllowed()
+    {
+        // Found from outside: both were published without a word (400,081 subjects went from Denied to review).
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        await cli.RunOkAsync("import", cli.WriteCsv("one.csv", Rows.Entity(1)), "--list", CliSession.Debtors);
+        var json = JsonNode.Parse(CreditCatalog.Default.ToJson())!;
+        json["version"] = "2099.1.1";
+        var lists = json["lists"]!.AsArray();
+        lists.Remove(lists.First(l => l!["code"]!.GetValue<string>() == CliSession.Debtors));
+        foreach (var measure in json["measures"]!.AsArray().ToList())
+        {
+            var triggers = measure!["lists"]?.AsArray();
+            triggers?.Remove(triggers.FirstOrDefault(l => l!.GetValue<string>() == CliSession.Debtors));
+            if (triggers is { Count: 0 } && measure["ratingLevels"] is null && measure["appliesInGoodStanding"]?.GetValue<bool>() != true)
+            {
+                json["measures"]!.AsArray().Remove(measure);
+            }
+        }
+
+        var dropping = cli.Write("dropping.json", json.ToJsonString());
+        var older = JsonNode.Parse(CreditCatalog.Default.ToJson())!;
+        older["version"] = "2020.1.1";
+        var olderFile = cli.Write("older.json", older.ToJsonString());
+        var sequence = await cli.SequenceAsync();
+
+        var refusedDrop = await cli.RunAsync("catalog", "publish", dropping);
+        var refusedOlder = await cli.RunAsync("catalog", "publish", olderFile);
+
+        Assert.True(refusedDrop.ExitCode == Exit.Conflict, refusedDrop.ToString());
+        Assert.Contains($"drops lists that still hold entries: {CliSession.Debtors} (1)", refusedDrop.Error, StringComparison.Ordinal);
+        Assert.True(refusedOlder.ExitCode == Exit.Conflict, refusedOlder.ToString());
+        Assert.Contains($"lower than the published {CreditCatalog.Default.Version}", refusedOlder.Error, StringComparison.Ordinal);
+        Assert.Equal(sequence, await cli.SequenceAsync());
+        Assert.Equal("Denied", await cli.OutcomeAsync(Rows.Company(1)));
+
+        await cli.RunOkAsync("catalog", "publish", olderFile, "--allow-older-version");
+        Assert.Equal("2020.1.1", (await cli.StatusAsync())["catalogVersion"]!.GetValue<string>());
+        await cli.RunOkAsync("catalog", "publish", dropping, "--allow-dropping-lists");
+        Assert.Equal("2099.1.1", (await cli.StatusAsync())["catalogVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Show_NothingPublished_ExitsNotFoundNamingPublish()
     {
         using var cli = new CliSession(redis.Server);
