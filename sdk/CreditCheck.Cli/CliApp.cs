@@ -28,7 +28,7 @@ internal static class CliApp
         var context = new CommandContext(environment);
         // Named as the tool is installed: a RootCommand would take the name of the executable that runs it
         // (CreditCheck.Cli, or a test host) into every usage line.
-        var root = new Command("creditcheck", "creditcheck — load, repair, inspect and export the joint reward-and-punishment lists (联合奖惩).")
+        var root = new Command("creditcheck", "creditcheck — load, repair, inspect and verify the joint reward-and-punishment lists (联合奖惩), and export and report the feedback.")
         {
             Options = { new HelpOption(), new VersionOption() },
         };
@@ -100,7 +100,7 @@ internal static class CliApp
         }
         catch (SecretMismatchException e)
         {
-            context.Output.Fail(e.Message);
+            context.Output.Fail($"密钥与该命名空间设置时的密钥不符（CREDITCHECK_SECRET 或 --secret），未做任何更改 — {e.Message}");
             return ExitCodes.Conflict;
         }
         catch (RedisServerException e) when (e.Message.StartsWith("CCDAMAGE ", StringComparison.Ordinal))
@@ -134,7 +134,7 @@ internal static class CliApp
         }
         catch (OperationCanceledException)
         {
-            context.Output.Fail("Cancelled; nothing was changed by the unfinished step.");
+            context.Output.Fail("已取消，未完成的一步未做任何更改 — Cancelled; nothing was changed by the unfinished step.");
             return 130;
         }
         catch (Exception e)

@@ -81,7 +81,8 @@ internal sealed record StoreReport(
     long? FeedLag,
     IReadOnlyDictionary<string, string?>? Damage = null,
     IReadOnlyList<string>? NotPermitted = null,
-    RedisNamespaceHealth? Health = null);
+    RedisNamespaceHealth? Health = null,
+    IReadOnlyDictionary<string, string>? Imports = null);
 
 internal sealed class RedisOperatorStore : OperatorStore
 {
@@ -393,7 +394,9 @@ internal sealed class RedisOperatorStore : OperatorStore
             notPermitted.Add("eviction policy and evicted keys: INFO was not answered (not permitted to this ACL user, or a proxy) — whether Redis may evict list data is unknown; allow +info to the operators' user");
         }
 
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health);
+        var imports = await Permitted<IReadOnlyDictionary<string, string>?>(
+            async () => await ImportsAsync(catalog, entries).ConfigureAwait(false), null, "imports in progress").ConfigureAwait(false);
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health, imports);
 
         async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)
         {
@@ -407,6 +410,31 @@ internal sealed class RedisOperatorStore : OperatorStore
                 return fallback;
             }
         }
+    }
+
+    /// <summary>Per list, an import's lock held (running, or killed and not yet lapsed) or staging left by an import that
+    /// did not finish (collected by the next import of the list): found from outside, an operator learnt of either only
+    /// when the next import failed with exit 4.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> ImportsAsync(CreditCheck.Catalog.CreditCatalog? catalog, IReadOnlyDictionary<string, long> entries)
+    {
+        var database = _connection.GetDatabase();
+        var prefix = $"cc:{{{_options.Namespace}}}:";
+        var found = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var list in (catalog?.Lists.Select(l => l.Code) ?? []).Concat(entries.Keys).Distinct(StringComparer.Ordinal))
+        {
+            var lease = await database.KeyTimeToLiveAsync(prefix + "lock:" + list).ConfigureAwait(false);
+            var staged = await database.KeyExistsAsync(prefix + "stage:gen:" + list).ConfigureAwait(false);
+            if (lease is { } left)
+            {
+                found[list] = $"an import holds the lock (running, or stopped and lapsing within {Math.Ceiling(left.TotalSeconds):0} s)";
+            }
+            else if (staged)
+            {
+                found[list] = "staging left by an import that did not finish (invisible; the next import of the list collects it)";
+            }
+        }
+
+        return found;
     }
 
     public override async ValueTask DisposeAsync()

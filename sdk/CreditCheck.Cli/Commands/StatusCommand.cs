@@ -30,6 +30,7 @@ internal static class StatusCommand
                     ["damage"] = report.Damage is null ? null : new JsonObject([.. report.Damage.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
                     ["notPermitted"] = report.NotPermitted is null ? null : new JsonArray([.. report.NotPermitted.Select(n => (JsonNode?)n)]),
                     ["missingKeys"] = report.Health is null ? null : new JsonArray([.. report.Health.MissingKeys.Select(k => (JsonNode?)k)]),
+                    ["imports"] = report.Imports is null ? null : new JsonObject([.. report.Imports.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))]),
                     ["eviction"] = report.Health is not { } health ? null : new JsonObject
                     {
                         ["policy"] = health.EvictionPolicy,
@@ -91,6 +92,12 @@ internal static class StatusCommand
                 {
                     table.AddRow("[yellow]可能有键被淘汰[/]", Markup.Escape($"{suspicion} — 请运行 creditcheck verify 检查全部条目 — run creditcheck verify to check every entry"));
                 }
+            }
+
+            foreach (var (list, import) in report.Imports ?? new Dictionary<string, string>())
+            {
+                var chinese = import.StartsWith("an import holds", StringComparison.Ordinal) ? "导入进行中（或已终止，锁尚未失效）" : "有未完成导入留下的暂存数据（不可见，下次导入该名单时清理）";
+                table.AddRow($"[yellow]{Markup.Escape(list)} 导入[/]", Markup.Escape($"{chinese} — {import}"));
             }
 
             foreach (var part in report.NotPermitted ?? [])
