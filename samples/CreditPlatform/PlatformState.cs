@@ -101,36 +101,49 @@ internal sealed class PlatformState : IDisposable
         }
     }
 
-    /// <summary>Numbers a change, applies it, writes it to the journal and hands it to every subscriber.</summary>
+    /// <summary>Numbers a change, applies it, writes it to the journal and hands it to every subscriber. An
+    /// upsert that re-uses an entry id of another subject is preceded by the removal of that subject's entry:
+    /// a client keys entries by subject, list and entry id, and would otherwise keep the old subject listed.</summary>
     public Change Commit(Change change)
     {
         lock (_gate)
         {
-            change.Version = Version + 1;
-            change.ChangedAt = _time.GetLocalNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
-            Apply(change);
-            _journal.WriteLine(JsonFormatter.Default.Format(change));
-            _journalLines++;
-            Version = change.Version;
-            _log.AddLast(change);
-            TrimLog();
-            foreach (var subscriber in _subscribers.ToList())
+            if (change.OperationCase == Change.OperationOneofCase.Upsert
+                && _entries.TryGetValue((change.Upsert.ListCode, change.Upsert.EntryId), out var previous) && previous.Subject != change.Upsert.Subject)
             {
-                if (!subscriber.Changes.Writer.TryWrite(change))
-                {
-                    // Too far behind: its stream ends with an error and it resumes from its version.
-                    subscriber.Changes.Writer.TryComplete(new InvalidOperationException("the subscriber fell more than 100,000 changes behind"));
-                    _subscribers.Remove(subscriber);
-                }
+                CommitLocked(new Change { Remove = AdminEndpoints.KeyOf(previous) });
             }
 
-            if (_journalLines > 2 * _logLimit)
-            {
-                Compact();
-            }
-
-            return change;
+            return CommitLocked(change);
         }
+    }
+
+    private Change CommitLocked(Change change)
+    {
+        change.Version = Version + 1;
+        change.ChangedAt = _time.GetLocalNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        Apply(change);
+        _journal.WriteLine(JsonFormatter.Default.Format(change));
+        _journalLines++;
+        Version = change.Version;
+        _log.AddLast(change);
+        TrimLog();
+        foreach (var subscriber in _subscribers.ToList())
+        {
+            if (!subscriber.Changes.Writer.TryWrite(change))
+            {
+                // Too far behind: its stream ends with an error and it resumes from its version.
+                subscriber.Changes.Writer.TryComplete(new InvalidOperationException("the subscriber fell more than 100,000 changes behind"));
+                _subscribers.Remove(subscriber);
+            }
+        }
+
+        if (_journalLines > 2 * _logLimit)
+        {
+            Compact();
+        }
+
+        return change;
     }
 
     /// <summary>Starts a subscription: a snapshot when <paramref name="lastApplied"/> is 0, newer than the

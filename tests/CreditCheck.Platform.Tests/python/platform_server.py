@@ -270,7 +270,12 @@ def admin_handler(state):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
             if self.path == "/upsert":
-                version = state.commit(pb.Change(upsert=json_format.ParseDict(body, pb.Entry())))
+                entry = json_format.ParseDict(body, pb.Entry())
+                old = state.entries.get((entry.list_code, entry.entry_id))
+                if old is not None and old.subject != entry.subject:
+                    # An entry id re-used for another subject: the old subject's entry is removed first (the proto's rule).
+                    state.commit(pb.Change(remove=pb.EntryKey(subject=old.subject, subject_kind=old.subject_kind, list_code=old.list_code, entry_id=old.entry_id)))
+                version = state.commit(pb.Change(upsert=entry))
             elif self.path in ("/status", "/remove"):
                 entry = state.entries.get((body["listCode"], body["entryId"]))
                 if entry is None:
