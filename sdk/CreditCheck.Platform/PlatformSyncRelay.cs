@@ -67,21 +67,28 @@ public sealed partial class PlatformSyncRelay : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var before = Summary();
+            Exception? failure = null;
             try
             {
                 await SessionAsync(target: null, cancellationToken).ConfigureAwait(false);
                 LogStreamEnded(_logger, _options.Platform.Address!, _version);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopped (Ctrl+C, SIGTERM, the host): the call's Cancelled status is not a platform failure.
                 break;
             }
             catch (Exception e) when (IsRetried(e))
             {
-                LogFailed(_logger, _options.Platform.Address!, _version, Describe(e), delay.TotalSeconds);
+                failure = e;
             }
 
+            // Progress made: the backoff starts again, and the log says the wait really taken.
             delay = Summary() != before ? _options.MinReconnectDelay : delay;
+            if (failure is not null)
+            {
+                LogFailed(_logger, _options.Platform.Address!, _version, Describe(failure), delay.TotalSeconds);
+            }
             try
             {
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -129,6 +136,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 }
 
                 LogStreamEnded(_logger, _options.Platform.Address!, _version);
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                // Stopped: said as a cancellation, not as a platform that cannot be reached.
+                throw new OperationCanceledException("the sync was stopped", e, cancellationToken);
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
             {
@@ -189,6 +201,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         _version = mark.Version;
         _behind = mark.Behind;
         var fresh = mark.SnapshotInProgress > 0 || _resnapshot;
+        var markWhenAccepted = false;
         if (mark.SnapshotInProgress > 0)
         {
             LogSnapshotInterrupted(_logger, mark.SnapshotInProgress);
@@ -200,7 +213,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
             fresh = true;
             _resnapshot = true;
             _behind = $"the lists followed changed from {mark.Lists ?? "(not recorded)"} to {_listsKey}; a snapshot is asked for";
-            await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+            // Recorded only once the platform accepts the lists: a refused one (not entitled) changes nothing.
+            markWhenAccepted = true;
         }
 
         if (target is { } already && !fresh && _version >= already)
@@ -224,6 +238,12 @@ public sealed partial class PlatformSyncRelay : IDisposable
                     if (!await call.ResponseStream.MoveNext(idle.Token).ConfigureAwait(false))
                     {
                         return false;
+                    }
+
+                    if (markWhenAccepted)
+                    {
+                        markWhenAccepted = false;
+                        await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
@@ -703,7 +723,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
     [LoggerMessage(5104, LogLevel.Information, "Platform sync: snapshot {Version} applied ({Lists} lists, {Entries} entries)", EventName = "PlatformSnapshotApplied")]
     private static partial void LogSnapshotApplied(ILogger logger, long version, int lists, long entries);
 
-    [LoggerMessage(5105, LogLevel.Warning, "Platform sync: snapshot {Version} was being applied when the relay stopped; asking the platform for a new snapshot", EventName = "PlatformSnapshotInterrupted")]
+    [LoggerMessage(5105, LogLevel.Warning, "Platform sync: snapshot {Version} was left unfinished (the relay stopped, or the platform's stream or Redis failed while it was applied); asking the platform for a new snapshot", EventName = "PlatformSnapshotInterrupted")]
     private static partial void LogSnapshotInterrupted(ILogger logger, long version);
 
     [LoggerMessage(5106, LogLevel.Warning, "Platform sync: change {Version} sets the status of entry '{EntryId}' of list '{List}', which the namespace does not hold; skipped", EventName = "PlatformStatusOfAbsentEntry")]

@@ -28,6 +28,80 @@ public sealed class RelayReviewTests
         await harness.AssertEqualAsync(await RelayTests.PlatformListsAsync(platform.Address));
     }
 
+    [Fact]
+    public async Task A_refused_lists_option_leaves_the_namespace_mark_as_it_was()
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "wa-1") }));
+        await using var harness = await RelayHarness.StartAsync();
+        var wage = new Dictionary<string, string>(harness.Environment(PlatformProcess.WageSecret));
+        var (code, output, error) = await CliProcess.RunAsync(wage, Long, "platform", "sync", "--platform", python.Address.ToString(), "--client", PlatformProcess.WageClient, "--once");
+        Assert.True(code == 0, $"exit {code}:\n{output}\n{error}");
+        var before = await harness.MarkAsync();
+
+        // A list the client is not entitled to: refused, and the namespace is not marked behind for it.
+        (code, output, error) = await CliProcess.RunAsync(wage, Long,
+            "platform", "sync", "--platform", python.Address.ToString(), "--client", PlatformProcess.WageClient, "--lists", "court-dishonest-debtors", "--once");
+        Assert.True(code == 7, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("not entitled to list 'court-dishonest-debtors'", error, StringComparison.Ordinal);
+        var after = await harness.MarkAsync();
+        Assert.Null(after.Behind);
+        Assert.Equal(before, after);
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task A_following_relay_stopped_by_a_signal_prints_its_summary_and_logs_no_failure(string signal)
+    {
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "wa-1") }));
+        await using var harness = await RelayHarness.StartAsync();
+        await using var relay = harness.StartRelay(python.Address);
+        await harness.WaitForVersionAsync(1, Long, () => relay.ToString());
+
+        using (var kill = Process.Start("kill", [$"-{signal}", relay.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await relay.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(relay.Process.ExitCode == 0, $"exit {relay.Process.ExitCode}\n{relay}");
+        Assert.Contains("Platform version 1: 1 snapshot(s)", relay.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("retrying", relay.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cancelled", relay.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_progress_the_failure_log_names_the_wait_really_taken()
+    {
+        await using var platform = await PlatformProcess.StartAsync();
+        await using var harness = await RelayHarness.StartAsync();
+        await using var publisher = await harness.PublisherAsync();
+        var options = new PlatformSyncOptions { MinReconnectDelay = TimeSpan.FromSeconds(1), MaxReconnectDelay = TimeSpan.FromSeconds(4) };
+        options.Platform.Address = platform.Address;
+        options.Platform.ClientId = PlatformProcess.Client;
+        options.Platform.Secret = PlatformProcess.Secret;
+        var log = new LogSink();
+        using var relay = new PlatformSyncRelay(options, publisher, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<PlatformSyncRelay>(log));
+        using var stop = new CancellationTokenSource();
+        var run = relay.RunAsync(stop.Token);
+        await harness.WaitForVersionAsync(1, Long);
+
+        // Down long enough for the backoff to reach its longest wait.
+        await platform.KillAsync();
+        await RelayTests.Eventually(() => Task.FromResult(log.Lines.Any(l => l.Contains("retrying in 4 s", StringComparison.Ordinal))), "the backoff reached 4 s");
+        await platform.RestartAsync();
+        var version = await platform.UpsertAsync(PlatformProcess.Entry("wage-arrears", TestIds.Company(950), "wa-950"));
+        await harness.WaitForVersionAsync(version, Long, () => string.Join("\n", log.Lines));
+
+        // Failing again after that progress: the relay waits 1 s, and says so.
+        var seen = log.Lines.Count;
+        await platform.KillAsync();
+        await RelayTests.Eventually(() => Task.FromResult(log.Lines.Skip(seen).Any(l => l.Contains("retrying in", StringComparison.Ordinal))), "a failure was logged");
+        Assert.Contains("retrying in 1 s", log.Lines.Skip(seen).First(l => l.Contains("retrying in", StringComparison.Ordinal)), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await run;
+    }
+
     internal static Dictionary<string, object> Entry(int n, string list, string id) => new()
     {
         ["subject"] = TestIds.Company(n),
