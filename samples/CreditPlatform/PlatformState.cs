@@ -58,6 +58,45 @@ internal sealed class PlatformState : IDisposable
         {
             Compact();
         }
+
+        History = ContinuedHistory() ?? Guid.NewGuid().ToString("N");
+        foreach (var change in _log)
+        {
+            change.History = History; // the state continues them: their versions are this history's too
+        }
+
+        _logger.LogInformation("History {History} at version {Version}", History, Version);
+    }
+
+    /// <summary>The history the versions belong to (the contract's History). Kept only across a clean restart of
+    /// the very state the platform stopped with: the record <c>history.json</c> is written at a clean stop and
+    /// consumed at start, so a copy of the running state restored later, a crash (which may have lost changes
+    /// already sent) or a start without state each start a new history. A copy taken while the platform was
+    /// stopped holds the record: delete <c>platform-state/history.json</c> when restoring one.</summary>
+    public string History { get; }
+
+    private string HistoryRecord => Path.Combine(_stateDirectory, "history.json");
+
+    private string? ContinuedHistory()
+    {
+        if (!File.Exists(HistoryRecord))
+        {
+            return null;
+        }
+
+        try
+        {
+            var record = JsonParser.Default.Parse<GetCatalogResponse>(File.ReadAllText(HistoryRecord));
+            return record.Version == Version && record.History.Length > 0 ? record.History : null;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            File.Delete(HistoryRecord);
+        }
     }
 
     /// <summary>The platform's version: every change numbered, the lists as loaded are version 1.</summary>
@@ -121,6 +160,7 @@ internal sealed class PlatformState : IDisposable
     private Change CommitLocked(Change change)
     {
         change.Version = Version + 1;
+        change.History = History;
         change.ChangedAt = _time.GetLocalNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
         Apply(change);
         _journal.WriteLine(JsonFormatter.Default.Format(change));
@@ -189,6 +229,9 @@ internal sealed class PlatformState : IDisposable
             {
                 subscriber.Changes.Writer.TryComplete();
             }
+
+            // A clean stop: the next start of this state continues the history.
+            File.WriteAllText(HistoryRecord, JsonFormatter.Default.Format(new GetCatalogResponse { Version = Version, History = History }));
         }
     }
 
@@ -208,7 +251,7 @@ internal sealed class PlatformState : IDisposable
             }
         }
 
-        return new Snapshot(Version, CatalogJson, byList);
+        return new Snapshot(Version, History, CatalogJson, byList);
     }
 
     private void Apply(Change change)
@@ -396,7 +439,7 @@ internal sealed class PlatformState : IDisposable
 }
 
 /// <summary>A snapshot: the lists it holds (each replaced entirely) with their entries, as of a version.</summary>
-internal sealed record Snapshot(long Version, string CatalogJson, Dictionary<string, List<Entry>> Lists);
+internal sealed record Snapshot(long Version, string History, string CatalogJson, Dictionary<string, List<Entry>> Lists);
 
 /// <summary>One Sync stream: what it starts with, then the live changes.</summary>
 internal sealed class Subscriber(long startVersion)
