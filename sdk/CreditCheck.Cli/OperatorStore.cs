@@ -81,7 +81,11 @@ internal sealed record StoreReport(
     long? FeedLag,
     IReadOnlyDictionary<string, string?>? Damage = null,
     IReadOnlyList<string>? NotPermitted = null,
-    RedisNamespaceHealth? Health = null);
+    RedisNamespaceHealth? Health = null)
+{
+    /// <summary>Where the namespace stands against a credit platform (null: never synced from one).</summary>
+    public RedisPlatformMark? Platform { get; init; }
+}
 
 internal sealed class RedisOperatorStore : OperatorStore
 {
@@ -393,7 +397,10 @@ internal sealed class RedisOperatorStore : OperatorStore
             notPermitted.Add("eviction policy and evicted keys: INFO was not answered (not permitted to this ACL user, or a proxy) — whether Redis may evict list data is unknown; allow +info to the operators' user");
         }
 
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health);
+        var platform = await Permitted<RedisPlatformMark?>(
+            async () => await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false) is var mark && (mark.Version > 0 || mark.SnapshotInProgress > 0) ? mark : null,
+            null, "platform mark").ConfigureAwait(false);
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health) { Platform = platform };
 
         async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)
         {
