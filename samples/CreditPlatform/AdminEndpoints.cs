@@ -115,7 +115,7 @@ internal static class AdminEndpoints
         }));
     }
 
-    private static EntryKey KeyOf(Entry entry) => new()
+    internal static EntryKey KeyOf(Entry entry) => new()
     {
         Subject = entry.Subject,
         SubjectKind = entry.SubjectKind,

@@ -72,8 +72,17 @@ internal sealed class PlatformService(PlatformState state, FeedbackStore feedbac
         await WriteSnapshotAsync(subscriber.Snapshot!, responseStream, context.CancellationToken);
     }
 
-    public override Task<GetCatalogResponse> GetCatalog(GetCatalogRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetCatalogResponse { Version = state.Version, CatalogJson = state.CatalogJson });
+    public override Task<GetCatalogResponse> GetCatalog(GetCatalogRequest request, ServerCallContext context)
+    {
+        var client = SignatureInterceptor.ClientOf(context);
+        var response = new GetCatalogResponse { Version = state.Version, CatalogJson = state.CatalogJson, History = state.History };
+        if (!client.AllLists)
+        {
+            response.Lists.AddRange(client.Lists.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)); // what a Sync without lists carries
+        }
+
+        return Task.FromResult(response);
+    }
 
     public override Task<QueryResponse> Query(QueryRequest request, ServerCallContext context) =>
         Task.FromResult(Answer(request, SignatureInterceptor.ClientOf(context)));
@@ -107,7 +116,7 @@ internal sealed class PlatformService(PlatformState state, FeedbackStore feedbac
 
     private static async Task WriteSnapshotAsync(Snapshot snapshot, IServerStreamWriter<SyncMessage> stream, CancellationToken cancel)
     {
-        var begin = new SnapshotBegin { Version = snapshot.Version, CatalogJson = snapshot.CatalogJson, TotalEntries = snapshot.Lists.Values.Sum(l => (long)l.Count) };
+        var begin = new SnapshotBegin { Version = snapshot.Version, History = snapshot.History, CatalogJson = snapshot.CatalogJson, TotalEntries = snapshot.Lists.Values.Sum(l => (long)l.Count) };
         begin.Lists.AddRange(snapshot.Lists.Keys.Order(StringComparer.Ordinal));
         await stream.WriteAsync(new SyncMessage { SnapshotBegin = begin }, cancel);
         foreach (var (list, entries) in snapshot.Lists.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -133,6 +142,6 @@ internal sealed class PlatformService(PlatformState state, FeedbackStore feedbac
 
     private SyncMessage Heartbeat(long version) => new()
     {
-        Heartbeat = new Heartbeat { Version = version, SentAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) },
+        Heartbeat = new Heartbeat { Version = version, History = state.History, SentAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) },
     };
 }

@@ -58,6 +58,45 @@ internal sealed class PlatformState : IDisposable
         {
             Compact();
         }
+
+        History = ContinuedHistory() ?? Guid.NewGuid().ToString("N");
+        foreach (var change in _log)
+        {
+            change.History = History; // the state continues them: their versions are this history's too
+        }
+
+        _logger.LogInformation("History {History} at version {Version}", History, Version);
+    }
+
+    /// <summary>The history the versions belong to (the contract's History). Kept only across a clean restart of
+    /// the very state the platform stopped with: the record <c>history.json</c> is written at a clean stop and
+    /// consumed at start, so a copy of the running state restored later, a crash (which may have lost changes
+    /// already sent) or a start without state each start a new history. A copy taken while the platform was
+    /// stopped holds the record: delete <c>platform-state/history.json</c> when restoring one.</summary>
+    public string History { get; }
+
+    private string HistoryRecord => Path.Combine(_stateDirectory, "history.json");
+
+    private string? ContinuedHistory()
+    {
+        if (!File.Exists(HistoryRecord))
+        {
+            return null;
+        }
+
+        try
+        {
+            var record = JsonParser.Default.Parse<GetCatalogResponse>(File.ReadAllText(HistoryRecord));
+            return record.Version == Version && record.History.Length > 0 ? record.History : null;
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            File.Delete(HistoryRecord);
+        }
     }
 
     /// <summary>The platform's version: every change numbered, the lists as loaded are version 1.</summary>
@@ -101,36 +140,50 @@ internal sealed class PlatformState : IDisposable
         }
     }
 
-    /// <summary>Numbers a change, applies it, writes it to the journal and hands it to every subscriber.</summary>
+    /// <summary>Numbers a change, applies it, writes it to the journal and hands it to every subscriber. An
+    /// upsert that re-uses an entry id of another subject is preceded by the removal of that subject's entry:
+    /// a client keys entries by subject, list and entry id, and would otherwise keep the old subject listed.</summary>
     public Change Commit(Change change)
     {
         lock (_gate)
         {
-            change.Version = Version + 1;
-            change.ChangedAt = _time.GetLocalNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
-            Apply(change);
-            _journal.WriteLine(JsonFormatter.Default.Format(change));
-            _journalLines++;
-            Version = change.Version;
-            _log.AddLast(change);
-            TrimLog();
-            foreach (var subscriber in _subscribers.ToList())
+            if (change.OperationCase == Change.OperationOneofCase.Upsert
+                && _entries.TryGetValue((change.Upsert.ListCode, change.Upsert.EntryId), out var previous) && previous.Subject != change.Upsert.Subject)
             {
-                if (!subscriber.Changes.Writer.TryWrite(change))
-                {
-                    // Too far behind: its stream ends with an error and it resumes from its version.
-                    subscriber.Changes.Writer.TryComplete(new InvalidOperationException("the subscriber fell more than 100,000 changes behind"));
-                    _subscribers.Remove(subscriber);
-                }
+                CommitLocked(new Change { Remove = AdminEndpoints.KeyOf(previous) });
             }
 
-            if (_journalLines > 2 * _logLimit)
-            {
-                Compact();
-            }
-
-            return change;
+            return CommitLocked(change);
         }
+    }
+
+    private Change CommitLocked(Change change)
+    {
+        change.Version = Version + 1;
+        change.History = History;
+        change.ChangedAt = _time.GetLocalNow().ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        Apply(change);
+        _journal.WriteLine(JsonFormatter.Default.Format(change));
+        _journalLines++;
+        Version = change.Version;
+        _log.AddLast(change);
+        TrimLog();
+        foreach (var subscriber in _subscribers.ToList())
+        {
+            if (!subscriber.Changes.Writer.TryWrite(change))
+            {
+                // Too far behind: its stream ends with an error and it resumes from its version.
+                subscriber.Changes.Writer.TryComplete(new InvalidOperationException("the subscriber fell more than 100,000 changes behind"));
+                _subscribers.Remove(subscriber);
+            }
+        }
+
+        if (_journalLines > 2 * _logLimit)
+        {
+            Compact();
+        }
+
+        return change;
     }
 
     /// <summary>Starts a subscription: a snapshot when <paramref name="lastApplied"/> is 0, newer than the
@@ -176,6 +229,9 @@ internal sealed class PlatformState : IDisposable
             {
                 subscriber.Changes.Writer.TryComplete();
             }
+
+            // A clean stop: the next start of this state continues the history.
+            File.WriteAllText(HistoryRecord, JsonFormatter.Default.Format(new GetCatalogResponse { Version = Version, History = History }));
         }
     }
 
@@ -195,7 +251,7 @@ internal sealed class PlatformState : IDisposable
             }
         }
 
-        return new Snapshot(Version, CatalogJson, byList);
+        return new Snapshot(Version, History, CatalogJson, byList);
     }
 
     private void Apply(Change change)
@@ -383,7 +439,7 @@ internal sealed class PlatformState : IDisposable
 }
 
 /// <summary>A snapshot: the lists it holds (each replaced entirely) with their entries, as of a version.</summary>
-internal sealed record Snapshot(long Version, string CatalogJson, Dictionary<string, List<Entry>> Lists);
+internal sealed record Snapshot(long Version, string History, string CatalogJson, Dictionary<string, List<Entry>> Lists);
 
 /// <summary>One Sync stream: what it starts with, then the live changes.</summary>
 internal sealed class Subscriber(long startVersion)

@@ -82,7 +82,11 @@ internal sealed record StoreReport(
     IReadOnlyDictionary<string, string?>? Damage = null,
     IReadOnlyList<string>? NotPermitted = null,
     RedisNamespaceHealth? Health = null,
-    IReadOnlyDictionary<string, string>? Imports = null);
+    IReadOnlyDictionary<string, string>? Imports = null)
+{
+    /// <summary>Where the namespace stands against a credit platform (null: never synced from one).</summary>
+    public RedisPlatformMark? Platform { get; init; }
+}
 
 internal sealed class RedisOperatorStore : OperatorStore
 {
@@ -396,7 +400,10 @@ internal sealed class RedisOperatorStore : OperatorStore
 
         var imports = await Permitted<IReadOnlyDictionary<string, string>?>(
             async () => await ImportsAsync(catalog, entries).ConfigureAwait(false), null, "imports in progress").ConfigureAwait(false);
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health, imports);
+        var platform = await Permitted<RedisPlatformMark?>(
+            async () => await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false) is var mark && (mark.Version > 0 || mark.SnapshotInProgress > 0) ? mark : null,
+            null, "platform mark").ConfigureAwait(false);
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health, imports) { Platform = platform };
 
         async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)
         {

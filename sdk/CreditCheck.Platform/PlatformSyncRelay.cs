@@ -27,8 +27,14 @@ public sealed partial class PlatformSyncRelay : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly PlatformChannel _channel;
-    private readonly string _listsKey;
+    // The lists asked (--lists, sorted), null: every list the client is entitled to.
+    private readonly string? _asked;
     private long _version;
+    // The mark's lists and history: what the namespace holds. _wanted: what this session's Sync carries.
+    private string? _followed;
+    private string? _history;
+    private string _wanted = "*";
+    private string? _warnedUnfollowed;
     private string? _behind;
     private bool _resnapshot;
     private long _refused;
@@ -52,7 +58,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _channel = new PlatformChannel(options.Platform, _time);
-        _listsKey = options.Platform.Lists.Count == 0 ? "*" : string.Join(',', options.Platform.Lists.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        _asked = options.Platform.Lists.Count == 0 ? null : ListsKey(options.Platform.Lists);
     }
 
     /// <summary>Told of the relay's progress (a snapshot's entries, changes applied).</summary>
@@ -67,21 +73,28 @@ public sealed partial class PlatformSyncRelay : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var before = Summary();
+            Exception? failure = null;
             try
             {
-                await SessionAsync(target: null, cancellationToken).ConfigureAwait(false);
+                await SessionAsync(once: false, cancellationToken).ConfigureAwait(false);
                 LogStreamEnded(_logger, _options.Platform.Address!, _version);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
+                // Stopped (Ctrl+C, SIGTERM, the host): the call's Cancelled status is not a platform failure.
                 break;
             }
             catch (Exception e) when (IsRetried(e))
             {
-                LogFailed(_logger, _options.Platform.Address!, _version, Describe(e), delay.TotalSeconds);
+                failure = e;
             }
 
+            // Progress made: the backoff starts again, and the log says the wait really taken.
             delay = Summary() != before ? _options.MinReconnectDelay : delay;
+            if (failure is not null)
+            {
+                LogFailed(_logger, _options.Platform.Address!, _version, Describe(failure), delay.TotalSeconds);
+            }
             try
             {
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
@@ -113,22 +126,17 @@ public sealed partial class PlatformSyncRelay : IDisposable
         {
             try
             {
-                // Read first, so that a platform that cannot be reached is logged against the namespace's real version.
-                var mark = await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false);
-                _version = mark.Version;
-                var target = (await _channel.Client.GetCatalogAsync(new GetCatalogRequest(), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken)
-                    .ConfigureAwait(false)).Version;
-                if (target < _version && mark.SnapshotInProgress == 0)
-                {
-                    await WentBackwardsAsync(target, "its catalog", cancellationToken).ConfigureAwait(false);
-                }
-
-                if (await SessionAsync(target, cancellationToken).ConfigureAwait(false))
+                if (await SessionAsync(once: true, cancellationToken).ConfigureAwait(false))
                 {
                     return Summary();
                 }
 
                 LogStreamEnded(_logger, _options.Platform.Address!, _version);
+            }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                // Stopped: said as a cancellation, not as a platform that cannot be reached.
+                throw new OperationCanceledException("the sync was stopped", e, cancellationToken);
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument)
             {
@@ -166,7 +174,48 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
     /// <summary>Records the mark: the version applied, the snapshot being applied, why the namespace is behind, the lists followed.</summary>
     private Task WriteMarkAsync(long snapshot, CancellationToken cancellationToken) =>
-        _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, snapshot) { Behind = _behind, Lists = _listsKey }, cancellationToken);
+        _publisher.SetPlatformMarkAsync(new RedisPlatformMark(_version, snapshot) { Behind = _behind, Lists = _followed, History = _history }, cancellationToken);
+
+    /// <summary>A list set as the mark records it: the codes, distinct, sorted, comma-separated.</summary>
+    private static string ListsKey(IEnumerable<string> lists) => string.Join(',', lists.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    /// <summary>The platform states a history other than the one of the version applied: its versions no longer
+    /// say what the namespace holds. Not compared when the platform states none, or when a snapshot is asked for anyway.</summary>
+    private bool OtherHistory(string history) => history.Length > 0 && _version > 0 && history != _history && !_resnapshot;
+
+    /// <summary>Like a version gone backwards (the platform restored from a copy, or started afresh, and numbering
+    /// its changes anew): what it holds is unknown, so the namespace is marked behind and a snapshot asked for.</summary>
+    private async Task OtherHistoryAsync(string history, string seenIn, CancellationToken cancellationToken)
+    {
+        LogOtherHistory(_logger, _options.Platform.Address!, history, seenIn, _history ?? "(not recorded)", _version);
+        _resnapshot = true;
+        _behind = $"the platform's history changed from {_history ?? "(not recorded)"} to {history} (restored from an older state, or started afresh); a snapshot is asked for";
+        await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Says once which of the platform's lists the namespace does not hold: hosts answer their subjects "not listed".</summary>
+    private void WarnUnfollowed(string catalogJson)
+    {
+        if (_wanted == "*" || _warnedUnfollowed == _wanted)
+        {
+            return;
+        }
+
+        _warnedUnfollowed = _wanted;
+        try
+        {
+            var followed = _wanted.Split(',').ToHashSet(StringComparer.Ordinal);
+            var missing = CreditCatalog.Parse(catalogJson).Lists.Select(l => l.Code).Where(c => !followed.Contains(c)).Order(StringComparer.Ordinal).ToList();
+            if (missing.Count > 0)
+            {
+                LogUnfollowed(_logger, _wanted, string.Join(", ", missing));
+            }
+        }
+        catch (CatalogValidationException)
+        {
+            // A catalog the SDK refuses is reported when the relay applies it.
+        }
+    }
 
     /// <summary>The platform's version is below the one applied (restarted from an older state): what it
     /// changed since is unknown, so the namespace is marked behind and a snapshot asked for.</summary>
@@ -181,28 +230,58 @@ public sealed partial class PlatformSyncRelay : IDisposable
     private void Report(long snapshotVersion = 0, long snapshotEntries = 0, long snapshotTotal = 0) =>
         Progress?.Report(new PlatformSyncProgress(_version, snapshotVersion, snapshotEntries, snapshotTotal, _changes));
 
-    /// <summary>One Sync stream, from the version recorded in the namespace. Returns true once the
-    /// namespace holds <paramref name="target"/> (when given); false when the platform ended the stream.</summary>
-    private async Task<bool> SessionAsync(long? target, CancellationToken cancellationToken)
+    /// <summary>One Sync stream, from the version recorded in the namespace. First <c>GetCatalog</c>: the
+    /// platform's version (the target when <paramref name="once"/>), its history and the lists the client is
+    /// entitled to, so that a namespace that would not continue by version (another history, other lists) takes
+    /// a snapshot before any change is applied. Returns true once the namespace holds the target; false when
+    /// the platform ended the stream or a snapshot must be asked for on a new one.</summary>
+    private async Task<bool> SessionAsync(bool once, CancellationToken cancellationToken)
     {
+        // The mark first, so that a platform that cannot be reached is logged against the namespace's real version.
         var mark = await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false);
         _version = mark.Version;
         _behind = mark.Behind;
+        _followed = mark.Lists;
+        _history = mark.History;
+        var platform = await _channel.Client.GetCatalogAsync(new GetCatalogRequest(), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        _wanted = _asked ?? (platform.Lists.Count == 0 ? "*" : ListsKey(platform.Lists));
+        WarnUnfollowed(platform.CatalogJson);
         var fresh = mark.SnapshotInProgress > 0 || _resnapshot;
+        var markWhenAccepted = false;
         if (mark.SnapshotInProgress > 0)
         {
             LogSnapshotInterrupted(_logger, mark.SnapshotInProgress);
         }
-        else if (mark.Version > 0 && mark.Lists != _listsKey)
+        else if (fresh || mark.Version == 0)
         {
-            // The lists followed changed (or were not recorded): resuming by version would never load a list added.
-            LogListsChanged(_logger, mark.Lists ?? "(not recorded)", _listsKey);
+            // A snapshot comes anyway.
+        }
+        else if (platform.Version < _version)
+        {
+            // Following, the stream says it (a snapshot or a heartbeat below the version applied); once, it is said now.
+            if (once)
+            {
+                await WentBackwardsAsync(platform.Version, "its catalog", cancellationToken).ConfigureAwait(false);
+                fresh = true;
+            }
+        }
+        else if (OtherHistory(platform.History))
+        {
+            await OtherHistoryAsync(platform.History, "its catalog", cancellationToken).ConfigureAwait(false);
+            fresh = true;
+        }
+        else if (_followed != _wanted)
+        {
+            // The lists asked or granted changed (or were not recorded): resuming by version would never load a list added.
+            LogListsChanged(_logger, _followed ?? "(not recorded)", _wanted);
             fresh = true;
             _resnapshot = true;
-            _behind = $"the lists followed changed from {mark.Lists ?? "(not recorded)"} to {_listsKey}; a snapshot is asked for";
-            await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+            _behind = $"the lists followed changed from {_followed ?? "(not recorded)"} to {_wanted}; a snapshot is asked for";
+            // Recorded only once the platform accepts the lists: a refused one (not entitled) changes nothing.
+            markWhenAccepted = true;
         }
 
+        long? target = once ? platform.Version : null;
         if (target is { } already && !fresh && _version >= already)
         {
             await CaughtUpAsync(cancellationToken).ConfigureAwait(false);
@@ -224,6 +303,12 @@ public sealed partial class PlatformSyncRelay : IDisposable
                     if (!await call.ResponseStream.MoveNext(idle.Token).ConfigureAwait(false))
                     {
                         return false;
+                    }
+
+                    if (markWhenAccepted)
+                    {
+                        markWhenAccepted = false;
+                        await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException)
@@ -259,11 +344,23 @@ public sealed partial class PlatformSyncRelay : IDisposable
                             throw new PlatformDataException($"the platform sent change {message.Change.Version} inside a snapshot");
                         }
 
+                        if (OtherHistory(message.Change.History))
+                        {
+                            // Checked before the change is applied: its number may repeat one of the history the namespace holds.
+                            await OtherHistoryAsync(message.Change.History, $"change {message.Change.Version}", cancellationToken).ConfigureAwait(false);
+                            return false;
+                        }
+
                         await ApplyAsync(message.Change, cancellationToken).ConfigureAwait(false);
                         break;
                     case SyncMessage.KindOneofCase.Heartbeat:
                         // Changes to lists this client does not follow are not sent; the heartbeat moves it on.
-                        if (snapshot is null && message.Heartbeat.Version > _version)
+                        if (snapshot is null && message.Heartbeat.Version >= _version && OtherHistory(message.Heartbeat.History))
+                        {
+                            await OtherHistoryAsync(message.Heartbeat.History, "a heartbeat", cancellationToken).ConfigureAwait(false);
+                            return false;
+                        }
+                        else if (snapshot is null && message.Heartbeat.Version > _version)
                         {
                             _version = message.Heartbeat.Version;
                             _behind = null;
@@ -621,6 +718,9 @@ public sealed partial class PlatformSyncRelay : IDisposable
             _relay._version = version;
             _relay._behind = null;
             _relay._resnapshot = false;
+            // The namespace now holds this session's lists, as of the snapshot's history.
+            _relay._followed = _relay._wanted;
+            _relay._history = _begin.History.Length > 0 ? _begin.History : null;
             await _relay.WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
             _relay._snapshots++;
             _relay._lists += _listsReplaced;
@@ -703,7 +803,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
     [LoggerMessage(5104, LogLevel.Information, "Platform sync: snapshot {Version} applied ({Lists} lists, {Entries} entries)", EventName = "PlatformSnapshotApplied")]
     private static partial void LogSnapshotApplied(ILogger logger, long version, int lists, long entries);
 
-    [LoggerMessage(5105, LogLevel.Warning, "Platform sync: snapshot {Version} was being applied when the relay stopped; asking the platform for a new snapshot", EventName = "PlatformSnapshotInterrupted")]
+    [LoggerMessage(5105, LogLevel.Warning, "Platform sync: snapshot {Version} was left unfinished (the relay stopped, or the platform's stream or Redis failed while it was applied); asking the platform for a new snapshot", EventName = "PlatformSnapshotInterrupted")]
     private static partial void LogSnapshotInterrupted(ILogger logger, long version);
 
     [LoggerMessage(5106, LogLevel.Warning, "Platform sync: change {Version} sets the status of entry '{EntryId}' of list '{List}', which the namespace does not hold; skipped", EventName = "PlatformStatusOfAbsentEntry")]
@@ -720,6 +820,12 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
     [LoggerMessage(5111, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) names a list that the namespace's catalog lacks and the platform's catalog {Catalog} has (the change ran ahead of its catalog change); asking for a snapshot", EventName = "PlatformUnknownListResnapshot")]
     private static partial void LogUnknownListResnapshot(ILogger logger, long version, string entry, string catalog);
+
+    [LoggerMessage(5112, LogLevel.Warning, "Platform sync: the namespace follows only the platform's lists {Followed}; not followed: {Missing} — subjects on these lists are answered as not listed by hosts of this namespace", EventName = "PlatformListsNotFollowed")]
+    private static partial void LogUnfollowed(ILogger logger, string followed, string missing);
+
+    [LoggerMessage(5113, LogLevel.Warning, "Platform sync: the platform {Address} is on history '{History}' (from {SeenIn}), not history '{Applied}' of version {Version} the namespace applied: its state does not continue the one the namespace holds (restored from an older copy, or started afresh); asking for a snapshot", EventName = "PlatformHistoryChanged")]
+    private static partial void LogOtherHistory(ILogger logger, Uri address, string history, string seenIn, string applied, long version);
 
     [LoggerMessage(5110, LogLevel.Warning, "Platform sync: the lists followed changed from {Before} to {After}; asking for a snapshot", EventName = "PlatformListsChanged")]
     private static partial void LogListsChanged(ILogger logger, string before, string after);

@@ -10,16 +10,17 @@ public sealed partial class RedisCreditPublisher
     /// <returns>The mark; <c>(0, 0)</c> for a namespace never synchronized.</returns>
     public async Task<RedisPlatformMark> GetPlatformMarkAsync(CancellationToken cancellationToken = default)
     {
-        var values = await _connection.Database.HashGetAsync(Keys.Platform, ["version", "snapshot", "behind", "lists"]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var values = await _connection.Database.HashGetAsync(Keys.Platform, ["version", "snapshot", "behind", "lists", "history"]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return new RedisPlatformMark(values[0].IsNull ? 0 : (long)values[0], values[1].IsNull ? 0 : (long)values[1])
         {
             Behind = values[2].IsNull ? null : (string?)values[2],
             Lists = values[3].IsNull ? null : (string?)values[3],
+            History = values[4].IsNull ? null : (string?)values[4],
         };
     }
 
     /// <summary>Records where the namespace stands against a credit platform: <c>version</c> and
-    /// <c>snapshot</c> always; <c>behind</c> and <c>lists</c> when set, removed when null.</summary>
+    /// <c>snapshot</c> always; <c>behind</c>, <c>lists</c> and <c>history</c> when set, removed when null.</summary>
     /// <param name="mark">The platform version applied, the snapshot being applied (0: none), why the namespace is behind and the lists followed.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when Redis has the mark.</returns>
@@ -28,7 +29,7 @@ public sealed partial class RedisCreditPublisher
         var transaction = _connection.Database.CreateTransaction();
         var fields = new List<HashEntry> { new("version", mark.Version), new("snapshot", mark.SnapshotInProgress) };
         var removed = new List<RedisValue>();
-        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("behind", mark.Behind), ("lists", mark.Lists)])
+        foreach (var (name, value) in (ReadOnlySpan<(string, string?)>)[("behind", mark.Behind), ("lists", mark.Lists), ("history", mark.History)])
         {
             if (value is null)
             {
@@ -72,7 +73,12 @@ public readonly record struct RedisPlatformMark(long Version, long SnapshotInPro
     /// when it has caught up.</summary>
     public string? Behind { get; init; }
 
-    /// <summary>The lists the relay follows (field <c>lists</c>: <c>*</c> for every list the client is
-    /// entitled to, else the codes sorted and comma-separated); null when not recorded.</summary>
+    /// <summary>The lists the namespace holds from the platform (field <c>lists</c>: <c>*</c> for every list
+    /// of the platform, else the codes sorted and comma-separated — those asked, or those the client is
+    /// entitled to when it is entitled to fewer); null when not recorded.</summary>
     public string? Lists { get; init; }
+
+    /// <summary>The platform history <see cref="Version"/> belongs to (field <c>history</c>); null when the
+    /// platform states none. A platform restored from an older state starts a new one.</summary>
+    public string? History { get; init; }
 }

@@ -38,6 +38,13 @@ internal static class StatusCommand
                         ["mayEvict"] = health.EvictionPolicy is null ? null : health.MayEvict, // unknown, not "no", when INFO is not answered
                         ["suspicion"] = health.EvictionSuspicion,
                     },
+                    ["platform"] = report.Platform is not { } mark ? null : new JsonObject
+                    {
+                        ["version"] = mark.Version,
+                        ["lists"] = mark.Lists,
+                        ["history"] = mark.History,
+                        ["behind"] = mark.Behind,
+                    },
                 });
                 return Exit(report);
             }
@@ -61,6 +68,15 @@ internal static class StatusCommand
             if (report.FeedLag is { } lag)
             {
                 table.AddRow("Feed lag", $"{lag} changes");
+            }
+
+            if (report.Platform is { } platform)
+            {
+                // The lists the relay keeps here: a subject on another of the platform's lists is answered "not listed".
+                var lists = platform.Lists is "*" ? "全部名单 — every list of the platform"
+                    : platform.Lists is { } some ? $"仅 {some}（其他名单上的主体按未列入作答）— only {some} (subjects on the platform's other lists are answered as not listed)"
+                    : "未记录 — not recorded";
+                table.AddRow("Platform", Markup.Escape($"version {platform.Version}; lists: {lists}{(platform.Behind is { } behind ? $"; behind: {behind}" : "")}"));
             }
 
             foreach (var (list, damage) in report.Damage ?? new Dictionary<string, string?>())

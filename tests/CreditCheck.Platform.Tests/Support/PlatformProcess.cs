@@ -116,6 +116,20 @@ public sealed partial class PlatformProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the process as a service manager does (SIGTERM: a clean stop) and waits for its end.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
     /// <summary>Kills it if running and starts it again on the same ports and data folder.</summary>
     public async Task RestartAsync(params string[] arguments)
     {

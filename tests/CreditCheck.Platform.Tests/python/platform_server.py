@@ -13,7 +13,8 @@ Admin (HTTP/1.1, loopback): POST /upsert (an Entry, proto JSON), POST /status
 ({"listCode", "entryId", "status": "ENTRY_STATUS_REPAIRED", "reason"}), POST /remove ({"listCode",
 "entryId"}), POST /catalog ({"catalogJson", "announce": true}; false: the platform's catalog at once, no
 change yet), GET /state, GET /feedback. Versions: the entries as loaded are version 1, each change the
-next; the change log is kept whole in memory (no persistence: a test platform).
+next; the change log is kept whole in memory (no persistence: a test platform), so every start is a
+new history (the proto's History: a random id stated in snapshots, changes, heartbeats and GetCatalog).
 """
 import argparse
 import datetime
@@ -25,6 +26,7 @@ import queue
 import sys
 import threading
 import time
+import uuid
 from concurrent import futures
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -53,6 +55,7 @@ import platform_pb2_grpc as pb_grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 
 SERVICE = "/creditcheck.platform.v1.CreditPlatform/"
+HISTORY = uuid.uuid4().hex  # no state survives a restart: each start is a new history
 MAX_SKEW_MS = 300_000
 CHUNK = 2000
 
@@ -81,6 +84,7 @@ class State:
         with self.lock:
             change.version = self.version + 1
             change.changed_at = now_text()
+            change.history = HISTORY
             kind = change.WhichOneof("operation")
             if kind == "upsert":
                 self.entries[(change.upsert.list_code, change.upsert.entry_id)] = change.upsert
@@ -165,7 +169,7 @@ class Platform(pb_grpc.CreditPlatformServicer):
 
     def snapshot_messages(self, version, entries, lists):
         codes = sorted(lists) if lists is not None else sorted(set(l["code"] for l in json.loads(self.state.catalog_json).get("lists", [])) | set(e.list_code for e in entries))
-        begin = pb.SnapshotBegin(version=version, catalog_json=self.state.catalog_json, lists=codes, total_entries=len(entries))
+        begin = pb.SnapshotBegin(version=version, history=HISTORY, catalog_json=self.state.catalog_json, lists=codes, total_entries=len(entries))
         yield pb.SyncMessage(snapshot_begin=begin)
         by_list = {}
         for e in entries:
@@ -187,12 +191,12 @@ class Platform(pb_grpc.CreditPlatformServicer):
                 if lists is None or list_of(change) is None or list_of(change) in lists:
                     yield pb.SyncMessage(change=change)
             seen = version
-            yield pb.SyncMessage(heartbeat=pb.Heartbeat(version=seen, sent_at=now_text()))
+            yield pb.SyncMessage(heartbeat=pb.Heartbeat(version=seen, history=HISTORY, sent_at=now_text()))
             while context.is_active():
                 try:
                     change = q.get(timeout=self.heartbeat)
                 except queue.Empty:
-                    yield pb.SyncMessage(heartbeat=pb.Heartbeat(version=seen, sent_at=now_text()))
+                    yield pb.SyncMessage(heartbeat=pb.Heartbeat(version=seen, history=HISTORY, sent_at=now_text()))
                     continue
                 seen = change.version
                 if lists is None or list_of(change) is None or list_of(change) in lists:
@@ -210,8 +214,10 @@ class Platform(pb_grpc.CreditPlatformServicer):
         yield from self.snapshot_messages(version, entries, lists)
 
     def GetCatalog(self, request, context):
-        self.authenticate(context, "GetCatalog")
-        return pb.GetCatalogResponse(version=self.state.version, catalog_json=self.state.catalog_json)
+        client = self.authenticate(context, "GetCatalog")
+        # The lists a Sync without lists carries: the client's entitlement (empty: every list).
+        entitled = [] if "*" in client["lists"] else sorted(set(client["lists"]))
+        return pb.GetCatalogResponse(version=self.state.version, catalog_json=self.state.catalog_json, history=HISTORY, lists=entitled)
 
     def answer(self, context, client, query):
         lists = self.lists_for(context, client, query.lists)
@@ -270,7 +276,12 @@ def admin_handler(state):
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
             if self.path == "/upsert":
-                version = state.commit(pb.Change(upsert=json_format.ParseDict(body, pb.Entry())))
+                entry = json_format.ParseDict(body, pb.Entry())
+                old = state.entries.get((entry.list_code, entry.entry_id))
+                if old is not None and old.subject != entry.subject:
+                    # An entry id re-used for another subject: the old subject's entry is removed first (the proto's rule).
+                    state.commit(pb.Change(remove=pb.EntryKey(subject=old.subject, subject_kind=old.subject_kind, list_code=old.list_code, entry_id=old.entry_id)))
+                version = state.commit(pb.Change(upsert=entry))
             elif self.path in ("/status", "/remove"):
                 entry = state.entries.get((body["listCode"], body["entryId"]))
                 if entry is None:
