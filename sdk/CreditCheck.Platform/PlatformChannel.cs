@@ -25,7 +25,7 @@ internal sealed class PlatformChannel : IDisposable
             MaxSendMessageSize = 64 * 1024 * 1024,
         });
         Client = new CreditPlatform.CreditPlatformClient(
-            _channel.Intercept(new SigningInterceptor(options.ClientId, options.Secret, _time)));
+            _channel.Intercept(new SigningInterceptor(options.ClientId, options.Secret, _time, options.Address!)));
     }
 
     public PlatformConnectionOptions Options { get; }
@@ -37,15 +37,42 @@ internal sealed class PlatformChannel : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
-    private sealed class SigningInterceptor(string client, string secret, TimeProvider time) : Interceptor
+    /// <summary>Signs every call, and notes an address that answered (headers came back): its scheme is right,
+    /// so a later failure on it is not diagnosed as a wrong scheme (<see cref="PlatformFailure.SchemeMismatch"/>).</summary>
+    private sealed class SigningInterceptor(string client, string secret, TimeProvider time, Uri address) : Interceptor
     {
         public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
             TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
-            => continuation(request, Signed(context));
+        {
+            var call = continuation(request, Signed(context));
+            Watch(call.ResponseHeadersAsync);
+            return call;
+        }
 
         public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
             TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
-            => continuation(request, Signed(context));
+        {
+            var call = continuation(request, Signed(context));
+            Watch(call.ResponseHeadersAsync);
+            return call;
+        }
+
+        private void Watch(Task<Metadata> headers) => headers.ContinueWith(
+            (t, state) =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    PlatformFailure.Answer((Uri)state!);
+                }
+                else
+                {
+                    _ = t.Exception; // observed: the call itself reports the failure
+                }
+            },
+            address,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
         private ClientInterceptorContext<TRequest, TResponse> Signed<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
             where TRequest : class

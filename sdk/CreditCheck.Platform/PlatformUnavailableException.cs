@@ -1,6 +1,7 @@
 namespace CreditCheck.Platform;
 
-/// <summary>The platform (or the Redis the forwarder reads) could not be reached for longer than allowed.</summary>
+/// <summary>The platform (or the Redis the forwarder reads) could not be reached, or did not answer within the
+/// call deadline, for longer than allowed.</summary>
 public sealed class PlatformUnavailableException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -8,7 +9,9 @@ public sealed class PlatformUnavailableException : Exception
     /// <param name="reason">The last failure.</param>
     /// <param name="inner">The last failure's exception.</param>
     public PlatformUnavailableException(Uri platform, string reason, Exception? inner = null)
-        : base($"The credit platform {platform} cannot be reached: {reason}", inner)
+        : base(inner is Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.DeadlineExceeded }
+            ? $"The credit platform {platform} did not answer in time: {reason}" // reached, but slow: not "cannot be reached"
+            : $"The credit platform {platform} cannot be reached: {reason}", inner)
     {
         Platform = platform;
     }

@@ -14,7 +14,7 @@ namespace CreditCheck.Platform.Tests;
 /// per key: through a platform outage, a forwarder killed with -9 mid-run, and with rejected records set aside.</summary>
 public sealed class FeedbackForwardingTests
 {
-    private const string RedisSecret = "forward-test-secret-0123456789";
+    internal const string RedisSecret = "forward-test-secret-0123456789";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -53,6 +53,7 @@ public sealed class FeedbackForwardingTests
         {
             ["CREDITCHECK_REDIS"] = redis.Configuration,
             ["CREDITCHECK_NAMESPACE"] = ns,
+            ["CREDITCHECK_SECRET"] = RedisSecret,
             ["CREDITCHECK_PLATFORM_SECRET"] = PlatformProcess.Secret,
         };
         string[] args = ["platform", "forward-feedback", "--platform", platform.Address.ToString(), "--client", PlatformProcess.Client, "--consumer", "tool-1", "--claim-idle-seconds", "1", "--batch", "5"];

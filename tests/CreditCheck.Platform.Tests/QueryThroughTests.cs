@@ -151,7 +151,11 @@ public sealed class QueryThroughTests
         // subject's cache entry, and then the in-flight answer was written: Clear from the cache for NotListedTtl.
         await using var redis = await RedisServer.StartAsync();
         await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]", queryDelay: TimeSpan.FromSeconds(2));
-        using var host = await QueryThroughHostAsync(redis, python.Address, o => o.ListedTtl = o.NotListedTtl = TimeSpan.FromMinutes(30));
+        using var host = await QueryThroughHostAsync(redis, python.Address, o =>
+        {
+            o.ListedTtl = o.NotListedTtl = TimeSpan.FromMinutes(30);
+            o.Platform.CallTimeout = TimeSpan.FromSeconds(10); // two delayed queries: the code and the 组织机构代码 it embeds
+        });
         var checker = host.Services.GetRequiredService<ICreditChecker>();
         var store = host.Services.GetRequiredService<ICreditStore>();
         var subject = SubjectId.Parse(TestIds.Company(4_300), SubjectKind.LegalEntity);

@@ -374,6 +374,7 @@ public sealed class RelayFaultTests
     {
         await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]");
         await using var harness = await RelayHarness.StartAsync();
+        await (await harness.PublisherAsync()).DisposeAsync(); // sets the namespace up: forward-feedback refuses one that does not exist
         using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
         await redis.GetDatabase().StreamAddAsync($"cc:{{{harness.Namespace}}}:feedback", [new("key", "junk-1"), new("record", "{not json")]);
         await AddFeedbackAsync(redis, harness.Namespace);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using CreditCheck.Platform;
 using CreditCheck.Redis;
@@ -60,7 +61,34 @@ internal static class PlatformForwardCommand
                 throw PlatformCommands.InvalidConnection(e);
             }
 
+            if (string.IsNullOrEmpty(settings.Secret))
+            {
+                throw new CliException(ExitCodes.Usage, "未设置命名空间密钥：请设置 CREDITCHECK_SECRET（或 --secret）", "The Redis store needs the namespace's secret: set CREDITCHECK_SECRET (or pass --secret).");
+            }
+
+            // As every other command: a namespace that does not exist is refused (exit 5, nothing created), and so
+            // is a wrong secret (exit 4) — either would otherwise forward nothing and report "0 pending".
+            var storeOptions = new RedisStoreOptions
+            {
+                Configuration = settings.Redis,
+                Namespace = settings.Namespace,
+                Secret = settings.Secret,
+                User = settings.User,
+                Password = settings.Password,
+            };
+            await RedisOperatorStore.ProbeAsync(storeOptions, setUp: false);
             using var redis = await ConnectAsync(settings);
+            await (await RedisFeedbackReader.ConnectAsync(storeOptions, redis, cancellationToken: ct)).DisposeAsync();
+
+            // SIGTERM (a service manager stopping it) ends it as Ctrl+C does: the summary, then exit.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
+            var stopping = stop.Token;
+
             // Retries, records set aside (4202, naming the key), timeouts and refusals on the operator's screen.
             using var logging = PlatformCommands.OperatorLogging(context.Output);
             using var forwarder = new FeedbackForwarder(redis, settings.Namespace, options, logging);
@@ -70,7 +98,7 @@ internal static class PlatformForwardCommand
             {
                 if (parse.GetValue(once))
                 {
-                    summary = await forwarder.ForwardAvailableAsync(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(giveUp))), ct);
+                    summary = await forwarder.ForwardAvailableAsync(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(giveUp))), stopping);
                 }
                 else
                 {
@@ -78,7 +106,7 @@ internal static class PlatformForwardCommand
                     var reporter = ReportProgressAsync(context, forwarder, progress.Token);
                     try
                     {
-                        await FollowAsync(forwarder, options.PollInterval, ct);
+                        await FollowAsync(forwarder, options.PollInterval, stopping);
                     }
                     finally
                     {
@@ -86,17 +114,22 @@ internal static class PlatformForwardCommand
                         await reporter;
                     }
 
-                    summary = forwarder.Totals;
+                    summary = await forwarder.GetSummaryAsync();
                 }
             }
-            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
-                // Ctrl+C: what was done so far (records in flight stay pending and are sent again).
-                summary = forwarder.Totals;
+                // Ctrl+C or SIGTERM: what was done so far, and what is still pending in Redis (records in flight
+                // stay pending and are sent by the next run).
+                summary = await forwarder.GetSummaryAsync();
             }
             catch (PlatformUnavailableException e) when (e.Message.Contains("协议可能不对", StringComparison.Ordinal))
             {
                 throw PlatformCommands.Unreachable(e);
+            }
+            catch (PlatformUnavailableException e) when (e.InnerException is RpcException { StatusCode: StatusCode.DeadlineExceeded })
+            {
+                throw new CliException(ExitCodes.StoreUnavailable, $"信用平台 {e.Platform} 未在调用时限内答复，未确认的反馈保留在 Redis 中，下次运行会重新上报", e.Message);
             }
             catch (PlatformUnavailableException e)
             {

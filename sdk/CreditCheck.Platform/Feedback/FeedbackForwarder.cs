@@ -67,9 +67,14 @@ public sealed class FeedbackForwarder : IDisposable
         _channel = new PlatformChannel(options.Platform, _time);
     }
 
-    /// <summary>What this forwarder has done since it was created (<see cref="FeedbackForwardSummary.Pending"/> is 0 here;
-    /// <see cref="ForwardAvailableAsync"/> reads it from Redis).</summary>
+    /// <summary>What this forwarder has done since it was created, without reading Redis:
+    /// <see cref="FeedbackForwardSummary.Pending"/> is 0 here (<see cref="GetSummaryAsync"/> reads it).</summary>
     public FeedbackForwardSummary Totals => new(Interlocked.Read(ref _forwarded), Interlocked.Read(ref _duplicates), Interlocked.Read(ref _rejected), 0);
+
+    /// <summary>What this forwarder has done, with the records still pending read from Redis (delivered to a
+    /// forwarder and not acknowledged, plus those not read yet) — e.g. after it was stopped.</summary>
+    /// <returns>The summary.</returns>
+    public async Task<FeedbackForwardSummary> GetSummaryAsync() => Totals with { Pending = await PendingAsync().ConfigureAwait(false) };
 
     /// <summary>Forwards until stopped: new records as they arrive, retrying through platform outages.</summary>
     /// <param name="cancellationToken">Stops forwarding; records in flight stay pending and are sent again later.</param>
@@ -141,7 +146,7 @@ public sealed class FeedbackForwarder : IDisposable
             }
         }
 
-        return Totals with { Pending = await PendingAsync().ConfigureAwait(false) };
+        return await GetSummaryAsync().ConfigureAwait(false);
     }
 
     /// <summary>Closes the channel to the platform (not the Redis connection).</summary>
@@ -150,7 +155,11 @@ public sealed class FeedbackForwarder : IDisposable
     /// <summary>One batch: read, upload, acknowledge. Returns the number of stream entries handled (0: none waiting).</summary>
     private async Task<int> ForwardBatchAsync(CancellationToken cancellationToken)
     {
-        await EnsureGroupAsync().ConfigureAwait(false);
+        if (!await EnsureGroupAsync().ConfigureAwait(false))
+        {
+            return 0;
+        }
+
         var entries = await NextEntriesAsync().ConfigureAwait(false);
         if (entries.Length == 0)
         {
@@ -275,24 +284,31 @@ public sealed class FeedbackForwarder : IDisposable
         return await _database.StreamReadGroupAsync(_stream, _options.Group, _options.Consumer, StreamPosition.NewMessages, count).ConfigureAwait(false);
     }
 
-    private async Task EnsureGroupAsync()
+    /// <summary>Creates the consumer group once the stream exists; false while it does not (nothing to forward).
+    /// The stream is never created here: a mistyped namespace must not gain a stray key.</summary>
+    private async Task<bool> EnsureGroupAsync()
     {
         if (_groupReady)
         {
-            return;
+            return true;
         }
 
         try
         {
             // From the start of the stream: feedback delivered before the first forwarder ran is sent too.
-            await _database.StreamCreateConsumerGroupAsync(_stream, _options.Group, "0-0", createStream: true).ConfigureAwait(false);
+            await _database.StreamCreateConsumerGroupAsync(_stream, _options.Group, "0-0", createStream: false).ConfigureAwait(false);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
             // exists already
         }
+        catch (RedisServerException e) when (e.Message.Contains("requires the key to exist", StringComparison.OrdinalIgnoreCase))
+        {
+            return false; // no feedback delivered yet
+        }
 
         _groupReady = true;
+        return true;
     }
 
     private async Task SetAsideAsync(RedisValue id, string? key, string? json, string reason)
@@ -311,6 +327,11 @@ public sealed class FeedbackForwarder : IDisposable
     /// <summary>Records not yet acknowledged: delivered and pending, plus those no consumer has read yet.</summary>
     private async Task<long> PendingAsync()
     {
+        if (!await _database.KeyExistsAsync(_stream).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
         var groups = await _database.StreamGroupInfoAsync(_stream).ConfigureAwait(false);
         var group = groups.FirstOrDefault(g => g.Name == _options.Group);
         if (group.Name is null)
@@ -381,8 +402,7 @@ public sealed class FeedbackForwarder : IDisposable
         e is RedisException or TimeoutException
         || (e is RpcException rpc && rpc.StatusCode is not (StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.Unimplemented));
 
-    private string Describe(Exception e) =>
-        PlatformFailure.SchemeMismatch(e, _options.Platform.Address!) ?? (e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message);
+    private string Describe(Exception e) => PlatformFailure.Describe(e, _options.Platform.Address, _options.Platform.CallTimeout);
 
     /// <summary>A stream entry id, <c>ms-seq</c>.</summary>
     private readonly record struct StreamId(ulong Milliseconds, ulong Sequence)

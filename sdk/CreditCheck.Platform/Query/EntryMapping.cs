@@ -53,7 +53,10 @@ internal static class EntryMapping
             ValidUntil = Date(entry.ValidUntil, "valid_until"),
             Status = entry.Status switch
             {
-                Proto.EntryStatus.Active or Proto.EntryStatus.Unspecified => EntryStatus.Active,
+                Proto.EntryStatus.Active => EntryStatus.Active,
+                // proto3's default: the platform did not say. The relay refuses such a change (5107); here the entry is
+                // unreadable (the check is degraded), neither in force (Denied) nor absent (Clear).
+                Proto.EntryStatus.Unspecified => throw new FormatException("status is ENTRY_STATUS_UNSPECIFIED: the platform did not say whether the entry is in force"),
                 Proto.EntryStatus.UnderObjection => EntryStatus.UnderObjection,
                 Proto.EntryStatus.Repaired => EntryStatus.Repaired,
                 Proto.EntryStatus.Revoked => EntryStatus.Revoked,

@@ -19,8 +19,8 @@ namespace CreditCheck.Platform;
 /// Cache keys are <c>{prefix}{generation}:{kind}:{HMAC of the subject}</c> (no identity number in clear).
 /// The <c>Sync</c> stream, followed from the platform's current version, removes the entries of changed
 /// subjects; a snapshot, a catalog change or a lost stream starts a new generation (every entry is dropped
-/// at once). While the stream is down the cache is not used: answers come from the platform or are
-/// degraded. A platform that fails or is slower than <c>CallTimeout</c> yields
+/// at once). While the stream is down — ended, failed, or silent for <c>StreamIdleTimeout</c> — the cache is not
+/// used: answers come from the platform or are degraded. A platform that fails or is slower than <c>CallTimeout</c> yields
 /// <see cref="LookupSource.Unavailable"/> naming the platform, and the checker applies <c>OnUnavailable</c>.
 /// </remarks>
 internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDisposable
@@ -224,22 +224,67 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         _catalogLock.Dispose();
     }
 
+    /// <summary>One answer per subject. An enterprise is asked under its 统一社会信用代码 and under the 组织机构代码
+    /// it embeds (entries designated under the older code, as a replica matches them), in the same call; the two
+    /// answers are merged into one.</summary>
     private async Task<IReadOnlyList<Proto.QueryResponse>> QueryAsync(List<SubjectId> subjects, CancellationToken cancellationToken)
     {
-        if (subjects.Count == 1)
+        var queries = new List<Proto.QueryRequest>(subjects.Count * 2);
+        var older = new int[subjects.Count]; // index of the older code's query, or -1
+        for (var i = 0; i < subjects.Count; i++)
         {
-            return [await _channel.Client.QueryAsync(Request(subjects[0]), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false)];
+            queries.Add(Request(subjects[i]));
+            older[i] = -1;
+        }
+
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            if (subjects[i].EmbeddedOrganizationCode is { } organization)
+            {
+                older[i] = queries.Count;
+                queries.Add(Request(organization));
+            }
+        }
+
+        if (queries.Count == 1)
+        {
+            return [await _channel.Client.QueryAsync(queries[0], deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false)];
         }
 
         var request = new Proto.QueryManyRequest();
-        request.Queries.AddRange(subjects.Select(Request));
+        request.Queries.AddRange(queries);
         var response = await _channel.Client.QueryManyAsync(request, deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (response.Results.Count != subjects.Count)
+        var results = response.Results;
+        if (results.Count != queries.Count)
         {
-            throw new RpcException(new Status(StatusCode.Internal, $"QueryMany answered {response.Results.Count} results for {subjects.Count} queries"));
+            throw new RpcException(new Status(StatusCode.Internal, $"QueryMany answered {results.Count} results for {queries.Count} queries"));
         }
 
-        return response.Results;
+        var answers = new Proto.QueryResponse[subjects.Count];
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            answers[i] = older[i] < 0 ? results[i] : Merge(results[i], results[older[i]]);
+        }
+
+        return answers;
+    }
+
+    /// <summary>The subject's answer with the older code's entries added (once: a platform that already matches
+    /// the embedded code returns them in both). The request id stays the subject's; the version is the older of
+    /// the two, so that the answer is not cached past a change either missed.</summary>
+    private static Proto.QueryResponse Merge(Proto.QueryResponse subject, Proto.QueryResponse older)
+    {
+        var merged = subject.Clone();
+        merged.Version = Math.Min(subject.Version, older.Version);
+        foreach (var entry in older.Entries)
+        {
+            if (!merged.Entries.Any(e => e.ListCode == entry.ListCode && e.EntryId == entry.EntryId && e.Subject == entry.Subject))
+            {
+                merged.Entries.Add(entry);
+            }
+        }
+
+        return merged;
     }
 
     private Proto.QueryRequest Request(SubjectId subject)
@@ -322,18 +367,30 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
                 await EnsureCatalogAsync(stopping).ConfigureAwait(false);
                 var request = new Proto.SyncRequest { Client = _options.Platform.ClientId, LastAppliedVersion = Interlocked.Read(ref _version) };
                 request.Lists.AddRange(_options.Platform.Lists);
-                using var call = _channel.Client.Sync(request, cancellationToken: stopping);
-                await call.ResponseHeadersAsync.ConfigureAwait(false);
-
-                // Changes may have been missed while the stream was down: drop every cached answer.
-                await NewGenerationAsync(stopping).ConfigureAwait(false);
-                _streamLive = true;
-                _live.TrySetResult();
-                backoff = TimeSpan.FromMilliseconds(200);
-                while (await call.ResponseStream.MoveNext(stopping).ConfigureAwait(false))
+                // A platform that stops sending (hung, SIGSTOPped) leaves the stream open: silence past
+                // StreamIdleTimeout counts as a lost stream, as for the relay, so the cache is not served unchecked.
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                idle.CancelAfter(_options.StreamIdleTimeout);
+                using var call = _channel.Client.Sync(request, cancellationToken: idle.Token);
+                try
                 {
-                    await ApplyAsync(call.ResponseStream.Current, stopping).ConfigureAwait(false);
-                    Succeeded();
+                    await call.ResponseHeadersAsync.ConfigureAwait(false);
+
+                    // Changes may have been missed while the stream was down: drop every cached answer.
+                    await NewGenerationAsync(stopping).ConfigureAwait(false);
+                    _streamLive = true;
+                    _live.TrySetResult();
+                    backoff = TimeSpan.FromMilliseconds(200);
+                    while (await call.ResponseStream.MoveNext(idle.Token).ConfigureAwait(false))
+                    {
+                        idle.CancelAfter(_options.StreamIdleTimeout);
+                        await ApplyAsync(call.ResponseStream.Current, stopping).ConfigureAwait(false);
+                        Succeeded();
+                    }
+                }
+                catch (Exception e) when (idle.IsCancellationRequested && !stopping.IsCancellationRequested && e is OperationCanceledException or RpcException)
+                {
+                    throw new TimeoutException($"the Sync stream was silent for {_options.StreamIdleTimeout.TotalSeconds:0.###} s (no change, no heartbeat)", e);
                 }
 
                 throw new RpcException(new Status(StatusCode.Unavailable, "the Sync stream ended"));
@@ -473,11 +530,10 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
 
     private static bool IsPlatformFailure(Exception e) => e is RpcException or TimeoutException or HttpRequestException or OperationCanceledException or CatalogValidationException;
 
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e) => e switch
     {
-        RpcException { StatusCode: StatusCode.DeadlineExceeded } => "no answer within the call timeout",
+        RpcException { StatusCode: StatusCode.DeadlineExceeded } or OperationCanceledException => PlatformFailure.NoAnswerWithin(_options.Platform.CallTimeout),
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
-        OperationCanceledException => "no answer within the call timeout",
         _ => e.Message,
     };
 }

@@ -13,6 +13,10 @@ public sealed class PlatformStoreOptions
     /// <summary>How long a "not listed" answer stays cached; shorter, since a new listing must show soon.</summary>
     public TimeSpan NotListedTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the <c>Sync</c> stream that invalidates the cache may stay silent (no change, no heartbeat)
+    /// before it counts as lost: the cache is bypassed and the stream opened again. Default 30 s, as the relay's.</summary>
+    public TimeSpan StreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Prefix of the cache keys; hosts sharing a cache and a client share answers.</summary>
     public string CacheKeyPrefix { get; set; } = "creditcheck:platform:";
 
@@ -24,6 +28,11 @@ public sealed class PlatformStoreOptions
         if (ListedTtl <= TimeSpan.Zero || NotListedTtl <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"CreditCheck:Platform: ListedTtl and NotListedTtl must be positive (were {ListedTtl} and {NotListedTtl}).");
+        }
+
+        if (StreamIdleTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"CreditCheck:Platform:StreamIdleTimeout must be positive (was {StreamIdleTimeout}).");
         }
 
         if (string.IsNullOrEmpty(CacheKeyPrefix))

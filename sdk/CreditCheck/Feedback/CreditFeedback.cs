@@ -109,6 +109,8 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The journal cannot be used (in use by another process,
     /// not a journal, unreadable).</exception>
+    /// <exception cref="InvalidOperationException">No store takes feedback (no <c>UseInMemory</c>, <c>UseRedis</c> or other
+    /// sink): nothing is acknowledged.</exception>
     /// <exception cref="IOException">The journal could not be written, or (with
     /// <see cref="FeedbackOptions.AcknowledgeOnDelivery"/> and no journal) the buffer is full or the store did not
     /// take the records in time; the report was not acknowledged.</exception>
@@ -116,6 +118,12 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
     {
         ArgumentNullException.ThrowIfNull(report);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (_sink is MissingFeedbackSink)
+        {
+            // Acknowledged feedback must reach somewhere: without a sink it would be retried, then lost at exit.
+            throw MissingFeedbackSink.Refusal();
+        }
+
         var now = _time.GetUtcNow();
         FeedbackReportValidator.Validate(report, now);
         Start();

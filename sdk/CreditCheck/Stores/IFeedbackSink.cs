@@ -22,7 +22,10 @@ internal sealed class MissingFeedbackSink : IFeedbackSink
 {
     public string Name => "no store";
 
-    public Task WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken) =>
-        Task.FromException(new InvalidOperationException(
-            "Feedback has nowhere to go: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns."));
+    public Task WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken) => Task.FromException(Refusal());
+
+    /// <summary>Why feedback is refused (<c>ReportAsync</c> throws it: nothing is acknowledged).</summary>
+    public static InvalidOperationException Refusal() => new(
+        "Feedback has nowhere to go: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns "
+        + "(with UsePlatform, .UseRedis(...) for the department's namespace and .AddFeedbackForwarding(...) to carry it to the platform); nothing was acknowledged.");
 }

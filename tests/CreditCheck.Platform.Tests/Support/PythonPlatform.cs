@@ -24,6 +24,9 @@ public sealed partial class PythonPlatform : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>The process id, e.g. to stop it with SIGSTOP (a hung platform).</summary>
+    public int ProcessId => _process.Id;
+
     public Uri AdminAddress { get; private set; } = null!;
 
     public string Output { get { lock (_output) { return _output.ToString(); } } }

@@ -155,7 +155,7 @@ public sealed class FeedbackRegistrationTests
     }
 
     [Fact]
-    public async Task AddCreditCheck_WithoutStore_FeedbackIsKeptAndTheErrorSaysWhatIsMissing()
+    public async Task AddCreditCheck_WithoutStore_FeedbackIsRefusedNotAcknowledgedAndTheErrorSaysWhatIsMissing()
     {
         var services = new ServiceCollection();
         services.AddCreditCheck().ConfigureFeedback(o =>
@@ -167,10 +167,12 @@ public sealed class FeedbackRegistrationTests
         var feedback = provider.GetRequiredService<CreditFeedback>();
         var decision = await FeedbackData.DeniedAsync(await FeedbackData.HarnessAsync());
 
-        await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal"));
-        await FeedbackData.UntilAsync(() => feedback.Status.LastError is not null, "a delivery error");
+        // Found from outside: acknowledged, then retried with warning 3004 and lost at exit. Refused instead.
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal")));
 
-        Assert.Equal(1, feedback.Status.Backlog);
-        Assert.Contains(".UseInMemory(...) or .UseRedis(...)", feedback.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, feedback.Status.Backlog);
+        Assert.Contains(".UseInMemory(...) or .UseRedis(...)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was acknowledged", refused.Message, StringComparison.Ordinal);
     }
 }
