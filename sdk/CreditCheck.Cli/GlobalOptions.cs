@@ -71,4 +71,15 @@ internal static class GlobalOptions
 }
 
 /// <summary>Where the store is.</summary>
-internal sealed record StoreSettings(string Kind, string? Redis, string Namespace, string? Secret, string? User, string? Password, DirectoryInfo? Data);
+internal sealed record StoreSettings(string Kind, string? Redis, string Namespace, string? Secret, string? User, string? Password, DirectoryInfo? Data)
+{
+    /// <summary>The Redis store's options these settings give (one place for every command that connects).</summary>
+    public CreditCheck.Redis.RedisStoreOptions RedisOptions() => new()
+    {
+        Configuration = Redis,
+        Namespace = Namespace,
+        Secret = Secret,
+        User = User,
+        Password = Password,
+    };
+}

@@ -111,15 +111,8 @@ internal sealed class RedisOperatorStore : OperatorStore
 
     public static async Task<RedisOperatorStore> ConnectAsync(StoreSettings settings, bool setUp, CancellationToken cancellationToken)
     {
-        var options = new RedisStoreOptions
-        {
-            Configuration = settings.Redis,
-            Namespace = settings.Namespace,
-            Secret = settings.Secret,
-            User = settings.User,
-            Password = settings.Password,
-            StartupTimeout = TimeSpan.FromSeconds(15),
-        };
+        var options = settings.RedisOptions();
+        options.StartupTimeout = TimeSpan.FromSeconds(15);
         try
         {
             await ProbeAsync(options, setUp).ConfigureAwait(false);

@@ -68,14 +68,7 @@ internal static class PlatformForwardCommand
 
             // As every other command: a namespace that does not exist is refused (exit 5, nothing created), and so
             // is a wrong secret (exit 4) — either would otherwise forward nothing and report "0 pending".
-            var storeOptions = new RedisStoreOptions
-            {
-                Configuration = settings.Redis,
-                Namespace = settings.Namespace,
-                Secret = settings.Secret,
-                User = settings.User,
-                Password = settings.Password,
-            };
+            var storeOptions = settings.RedisOptions();
             await RedisOperatorStore.ProbeAsync(storeOptions, setUp: false);
             using var redis = await ConnectAsync(settings);
             await (await RedisFeedbackReader.ConnectAsync(storeOptions, redis, cancellationToken: ct)).DisposeAsync();

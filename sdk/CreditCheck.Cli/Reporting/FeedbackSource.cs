@@ -77,14 +77,7 @@ internal static class FeedbackSource
             throw new CliException(ExitCodes.Usage, "The Redis store needs the namespace's secret: set CREDITCHECK_SECRET (or pass --secret).");
         }
 
-        var options = new RedisStoreOptions
-        {
-            Configuration = settings.Redis,
-            Namespace = settings.Namespace,
-            Secret = settings.Secret,
-            User = settings.User,
-            Password = settings.Password,
-        };
+        var options = settings.RedisOptions();
         try
         {
             await RedisOperatorStore.ProbeAsync(options, setUp: false).ConfigureAwait(false);
