@@ -103,11 +103,11 @@ internal static class CliApp
             context.Output.Fail($"密钥与该命名空间设置时的密钥不符（CREDITCHECK_SECRET 或 --secret），未做任何更改 — {e.Message}");
             return ExitCodes.Conflict;
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("CCDAMAGE ", StringComparison.Ordinal))
+        catch (Exception e) when (StoreFailure.IsDamage(e))
         {
             context.Output.Fail(
                 "命名空间的变更序号键缺失（被删除、淘汰或在无持久化的重启中丢失），写入会让主机跟随的序号从 1 重新开始，未写入任何数据。请先重新发布目录（creditcheck catalog publish，主机将据新序号重新同步），再重新导入各名单 — "
-                + StoreFailure.Brief(e.Message)["CCDAMAGE ".Length..]);
+                + StoreFailure.Brief(e.Message)[StoreFailure.DamagePrefix.Length..]);
             return ExitCodes.DataDamaged;
         }
         catch (Exception e) when (StoreFailure.IsPermission(e))

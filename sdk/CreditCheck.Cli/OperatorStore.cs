@@ -21,6 +21,11 @@ internal abstract class OperatorStore : IAsyncDisposable
 
     public abstract Task<StoreReport> ReportAsync(CancellationToken cancellationToken);
 
+    /// <summary>How many entries each list holds: the part of <see cref="ReportAsync"/> a command needs without the
+    /// report's full checks.</summary>
+    public virtual async Task<IReadOnlyDictionary<string, long>> CountEntriesAsync(CancellationToken cancellationToken) =>
+        (await ReportAsync(cancellationToken).ConfigureAwait(false)).Entries;
+
     /// <summary>Where the store keeps commitments (信用承诺).</summary>
     public abstract Task<ICommitmentStore> OpenCommitmentsAsync(CancellationToken cancellationToken);
 
@@ -354,6 +359,10 @@ internal sealed class RedisOperatorStore : OperatorStore
         await using var counter = new RedisCheckCounter(reader, _options);
         return await counter.ReadAsync(from, until, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The indexes' lengths only: the report also syncs a reader and checks every list against its manifest.</summary>
+    public override async Task<IReadOnlyDictionary<string, long>> CountEntriesAsync(CancellationToken cancellationToken) =>
+        (await _publisher.CountAsync(cancellationToken).ConfigureAwait(false)).EntriesByList;
 
     public override async Task<StoreReport> ReportAsync(CancellationToken cancellationToken)
     {

@@ -28,6 +28,13 @@ internal static class StoreFailure
             || e.Message.Contains("can't run this command", StringComparison.Ordinal)
             || e.Message.Contains("no permissions to", StringComparison.Ordinal));
 
+    /// <summary>The error prefix of a write refused because the namespace's own keys are damaged (RedisScripts).</summary>
+    public const string DamagePrefix = "CCDAMAGE ";
+
+    /// <summary>Whether a write was refused because the namespace's change sequence key is missing: damage to say as
+    /// such (exit 7), not a store out of reach.</summary>
+    public static bool IsDamage(Exception e) => e is RedisServerException && e.Message.StartsWith(DamagePrefix, StringComparison.Ordinal);
+
     /// <summary>The server a client message names ("… on 127.0.0.1:6379/Interactive …"), with a trailing space; or nothing.</summary>
     private static string Server(string message)
     {

@@ -132,7 +132,7 @@ internal static class CatalogCommands
 
         if (!allowDropping)
         {
-            var entries = (await store.ReportAsync(ct)).Entries;
+            var entries = await store.CountEntriesAsync(ct);
             var dropped = current.Lists.Where(l => chosen.FindList(l.Code) is null && entries.GetValueOrDefault(l.Code) > 0).ToList();
             if (dropped.Count > 0)
             {

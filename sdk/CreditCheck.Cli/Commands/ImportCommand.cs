@@ -174,9 +174,9 @@ internal static class ImportCommand
 
         // What a replace would remove, said before it does (found from outside: a one-row file replaced a list of
         // 400,080 entries, and --dry-run said only "1 rows valid").
-        if (importMode == ImportMode.Replace && store.Publisher is RedisCreditPublisher counted)
+        if (importMode == ImportMode.Replace && store.Publisher is RedisCreditPublisher)
         {
-            check.ListedBefore = (await counted.CountAsync(ct)).EntriesByList.GetValueOrDefault(listCode);
+            check.ListedBefore = (await store.CountEntriesAsync(ct)).GetValueOrDefault(listCode);
             check.AllowMassRemoval = allowMassRemoval;
         }
         // Read before: after a failure the tool checks the data before against it instead of assuming it stays.
@@ -215,7 +215,7 @@ internal static class ImportCommand
         {
             // The store dropped what was staged; report why.
         }
-        catch (RedisServerException e) when (e.Message.StartsWith("CCDAMAGE ", StringComparison.Ordinal))
+        catch (Exception e) when (StoreFailure.IsDamage(e))
         {
             throw; // the namespace's own keys are damaged: said as such (exit 7), not as a failing store
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using CreditCheck.Platform;
 using CreditCheck.Redis;
@@ -73,14 +72,6 @@ internal static class PlatformForwardCommand
             using var redis = await ConnectAsync(settings);
             await (await RedisFeedbackReader.ConnectAsync(storeOptions, redis, cancellationToken: ct)).DisposeAsync();
 
-            // SIGTERM (a service manager stopping it) ends it as Ctrl+C does: the summary, then exit.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                stop.Cancel();
-            });
-            var stopping = stop.Token;
 
             // Retries, records set aside (4202, naming the key), timeouts and refusals on the operator's screen.
             using var logging = PlatformCommands.OperatorLogging(context.Output);
@@ -91,7 +82,7 @@ internal static class PlatformForwardCommand
             {
                 if (parse.GetValue(once))
                 {
-                    summary = await forwarder.ForwardAvailableAsync(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(giveUp))), stopping);
+                    summary = await forwarder.ForwardAvailableAsync(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(giveUp))), ct);
                 }
                 else
                 {
@@ -99,7 +90,7 @@ internal static class PlatformForwardCommand
                     var reporter = ReportProgressAsync(context, forwarder, progress.Token);
                     try
                     {
-                        await FollowAsync(forwarder, options.PollInterval, stopping);
+                        await FollowAsync(forwarder, options.PollInterval, ct);
                     }
                     finally
                     {
@@ -110,9 +101,9 @@ internal static class PlatformForwardCommand
                     summary = await forwarder.GetSummaryAsync();
                 }
             }
-            catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
-                // Ctrl+C or SIGTERM: what was done so far, and what is still pending in Redis (records in flight
+                // Ctrl+C or SIGTERM (both cancel ct, Program.cs): what was done so far, and what is still pending in Redis (records in flight
                 // stay pending and are sent by the next run).
                 summary = await forwarder.GetSummaryAsync();
             }
