@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(2152, LogLevel.Warning, "Namespace {Namespace} went back from change sequence {Applied}, which this host had applied, to {Sequence}: the changes after {Sequence} are no longer in Redis (a failover lost writes that had not reached the replica, or the data was restored from an older copy). Those this host applied: {Lost}. Make them again (run the imports again, repeat the single changes); until then their subjects are answered from the older data", EventName = "ChangesLost")]
     public static partial void ChangesLost(ILogger logger, string @namespace, long applied, long sequence, string lost);
 
+    [LoggerMessage(2153, LogLevel.Warning, "Namespace {Namespace} holds no data of the catalog's list(s) {Lists} (never imported, or not followed from the credit platform): subjects on them are answered as not listed, and each decision names them in ListsNotHeld. Import them (creditcheck import) unless the namespace is meant to hold only some lists", EventName = "ListsNotHeld")]
+    public static partial void ListsNotHeld(ILogger logger, string @namespace, string lists);
+
     [LoggerMessage(2109, LogLevel.Warning, "Namespace {Namespace} was written by a publisher without manifests: its filter sources cannot be verified until a current publisher connects", EventName = "ListDataUnverified")]
     public static partial void ListDataUnverified(ILogger logger, string @namespace);
 

@@ -127,7 +127,12 @@ public sealed partial class RedisCreditPublisher
             // Checked only then, since it reads the list's fingerprints whole.
             var unchanged = counts.Added + counts.Updated + removed == 0;
             var damage = unchanged && mode == ImportMode.Replace ? await deadline.WithinAsync(CheckListAsync(listCode), "the check of the list").ConfigureAwait(false) : null;
-            if (unchanged && damage is null)
+
+            // The first import of a list commits even when empty (an empty export, a platform list with no entry yet): from
+            // then on the namespace holds the list, and hosts stop naming it as not covered (CreditDecision.ListsNotHeld).
+            var first = unchanged && damage is null
+                && !await deadline.WithinAsync(_connection.Database.HashExistsAsync(Keys.Generations, listCode), "the read of the list's generation").ConfigureAwait(false);
+            if (unchanged && damage is null && !first)
             {
                 nothingStaged = true;
                 return new ImportSummary(listCode, 0, 0, counts.Unchanged, 0, await deadline.WithinAsync(GetSequenceAsync(CancellationToken.None), "the read of the sequence").ConfigureAwait(false))

@@ -328,7 +328,7 @@ public sealed partial class RedisCreditStore
                 var until = _unsearchableUntil.GetOrAdd(finding.List!, _ => _time.GetUtcNow() + UnsearchableFor);
                 var reason = $"{key} holds no entry, and whether list '{finding.List}' still names the subject (its fingerprint is in {connection.Keys.ListFingerprints(finding.List!)}, which also holds entries removed since the list's last replace import) could not be told within {_options.OperationTimeout.TotalMilliseconds:0} ms by searching {connection.Keys.ListIndex(finding.List!)} (not searched again before {until:HH:mm:ss} UTC; a replace import that changes the list rebuilds its filter source and makes the answer exact and cheap again)";
                 NoteError(reason);
-                lookups[i] = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, probes[i].Freshness, reason + ".");
+                lookups[i] = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, probes[i].Freshness, reason + ".") { ListsHeld = state.ListsHeld };
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using CreditCheck.Catalog;
@@ -294,7 +295,9 @@ public sealed partial class RedisCreditStore
             Log.ChangesLost(_logger, _options.Namespace, previous, sequence, DescribeLost(sequence));
         }
 
-        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations);
+        var held = ListsHeld(generations.Keys.Concat(sources.Select(s => s.List)));
+        WarnListsNotHeld(catalog, held);
+        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations, held);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
         SetDamage(found);
@@ -463,6 +466,22 @@ public sealed partial class RedisCreditStore
     private string? ListsNotReloaded() => _listsToReload is { Count: > 0 } missing
         ? $"Namespace '{_options.Namespace}' was lost since this host first synced it, and list(s) {string.Join(", ", missing)}, which held entries then, have not been imported again: until each is (a replace import of its full export), no subject is answered 'not listed'"
         : null;
+
+    private static FrozenSet<string> ListsHeld(IEnumerable<string> lists) => lists.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Logs the catalog's lists the namespace holds no data of, once per distinct set: hosts answer subjects on
+    /// them as not listed (each decision names them), which is right for a namespace that follows only some lists and
+    /// wrong for one whose import was forgotten.</summary>
+    private void WarnListsNotHeld(CreditCatalog catalog, FrozenSet<string> held)
+    {
+        var missing = string.Join(", ", catalog.Lists.Where(l => !held.Contains(l.Code)).Select(l => l.Code));
+        if (missing.Length > 0 && missing != _warnedListsNotHeld)
+        {
+            Log.ListsNotHeld(_logger, _options.Namespace, missing);
+        }
+
+        _warnedListsNotHeld = missing;
+    }
 
     /// <summary>Keeps the last changes the feed applied (the feed's own thread only): when the namespace goes back, the
     /// host names those it lost (found from outside: a merge import lost in a failover left only "Synchronized …
@@ -644,11 +663,19 @@ public sealed partial class RedisCreditStore
                 }
 
                 _cache.Invalidate(change.K);
+                if (change.L is { } list && !state.ListsHeld.Contains(list))
+                {
+                    // The first entry of a list never imported: the namespace holds that list from now on.
+                    _state = state with { ListsHeld = ListsHeld(state.ListsHeld.Append(list)) };
+                }
+
                 return true;
 
             case "catalog":
                 var json = await _connection!.Database.HashGetAsync(_connection.Keys.Catalog, "json").WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
-                _state = state with { Catalog = CreditCatalog.Parse(json!) };
+                var published = CreditCatalog.Parse(json!);
+                WarnListsNotHeld(published, state.ListsHeld);
+                _state = state with { Catalog = published };
                 return true;
 
             case "list":

@@ -41,12 +41,12 @@ public sealed partial class RedisCreditStore
         {
             return _platformBehind is { } behind
                 ? new Probe(BehindPlatform(state, freshness, behind))
-                : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness));
+                : new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness) { ListsHeld = state.ListsHeld });
         }
 
         if (maybe && fresh && _cache.TryGetValue(subject, out var cached) && (cached.Entries.Length > 0 || cached.Unreadable.Length > 0 || (_damage is null && _entryDamage is null && _platformBehind is null)))
         {
-            return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness));
+            return new Probe(new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Cache, freshness) { ListsHeld = state.ListsHeld });
         }
 
         return new Probe(subject, keys.StorageKey(subject), organization is { } org ? keys.StorageKey(org) : null, organization?.Scheme, maybe, freshness, _cache.Generation);
@@ -471,7 +471,7 @@ public sealed partial class RedisCreditStore
         var reason = $"expected a hash of the subject's entries, found a {type} (WRONGTYPE)";
         NoteError($"{key}: {reason}");
         Log.UnreadableEntry(_logger, probe.Subject.Masked, _options.Namespace, key, reason);
-        return new SubjectLookup(state.Catalog, NoEntries, [new UnreadableEntry(key, reason)], LookupSource.Store, freshness);
+        return new SubjectLookup(state.Catalog, NoEntries, [new UnreadableEntry(key, reason)], LookupSource.Store, freshness) { ListsHeld = state.ListsHeld };
     }
 
     private static HashEntry[] Pairs(RedisValue[] flat)
@@ -529,7 +529,7 @@ public sealed partial class RedisCreditStore
             ? Damaged(state, freshness, damage)
             : cached.Entries.Length == 0 && cached.Unreadable.Length == 0 && _platformBehind is { } behind
                 ? BehindPlatform(state, freshness, behind)
-                : new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness);
+                : new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.Store, freshness) { ListsHeld = state.ListsHeld };
     }
 
     /// <summary>The answer for a subject found in no entry while the namespace is behind its credit platform: the
@@ -553,17 +553,17 @@ public sealed partial class RedisCreditStore
         {
             if (_cache.TryGetValue(probe.Subject, out var cached))
             {
-                return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.LastKnown, freshness, reason + " Last known entries used.");
+                return new SubjectLookup(state.Catalog, cached.Entries, cached.Unreadable, LookupSource.LastKnown, freshness, reason + " Last known entries used.") { ListsHeld = state.ListsHeld };
             }
 
             // Not when the filter was built from damaged data: it vouches for no one (such probes now reach here).
             if (!probe.MayBeListed && _damage is null)
             {
-                return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LastKnown, freshness, reason + " Not listed as of the last sync.");
+                return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LastKnown, freshness, reason + " Not listed as of the last sync.") { ListsHeld = state.ListsHeld };
             }
         }
 
-        return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness, reason);
+        return new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness, reason) { ListsHeld = state.ListsHeld };
     }
 
     private async ValueTask<SubjectLookup> LookupWhenReadyAsync(SubjectId subject, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
 using Microsoft.Extensions.Logging;
@@ -66,6 +67,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile string? _platformBehind; // why the platform link says the namespace is behind its credit platform
     private string? _damageSummary;
     private bool _warnedUnverified;
+    private string? _warnedListsNotHeld;
     private bool _evictionPolicyChecked;
     private int _disposed;
 
@@ -226,7 +228,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         // probed in two halves at once (the caller's thread and one from the pool), joined before the read and
         // before this method first yields: the checker decides the local answers as soon as it does.
         var freshness = Freshness(out var fresh);
-        var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness);
+        var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness) { ListsHeld = state.ListsHeld };
         var ruledOut = fresh && _damage is null && _platformBehind is null; // once for the batch: both halves judge by the same state
         var count = subjects.Count;
         List<Probe> pending;
@@ -326,7 +328,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         _wake.Dispose();
     }
 
-    private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys, IReadOnlyDictionary<string, long> Generations);
+    // ListsHeld: the lists the namespace holds data of (a committed import, or single entries), one set per state, which
+    // every lookup of it carries (the checker names the catalog's other lists as not covered).
+    private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys, IReadOnlyDictionary<string, long> Generations, FrozenSet<string> ListsHeld);
 }
 
 /// <summary>What a Redis store knows of its freshness, for readiness and health checks.</summary>

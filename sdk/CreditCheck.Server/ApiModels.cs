@@ -107,6 +107,10 @@ public sealed class DecisionBody
 
     /// <summary>The subject's current rating levels (公共信用综合评价, 纳税信用 …); empty when it has none.</summary>
     public IReadOnlyList<RatingBody> Ratings { get; init; } = [];
+
+    /// <summary>Codes of the catalog's lists that act in this scenario but of which the store holds no data (never
+    /// imported, or not followed from the credit platform): the answer does not cover them. Empty when it covers every list.</summary>
+    public IReadOnlyList<string> ListsNotHeld { get; init; } = [];
 }
 
 /// <summary>A subject's level in a rating.</summary>

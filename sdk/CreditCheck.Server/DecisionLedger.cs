@@ -99,7 +99,8 @@ internal sealed class DecisionLedger
                 slot.Offset = offset;
                 slot.Length = length;
                 slot.Scenario = decision.ResolvedScenario;
-                slot.Extra = decision.AppliedMeasures.Count == 0 ? null : decision.AppliedMeasures.Select(a => a.Measure).ToArray();
+                var measures = decision.AppliedMeasures.Count == 0 ? null : decision.AppliedMeasures.Select(a => a.Measure).ToArray();
+                slot.Extra = decision.ListsNotHeld.Count == 0 ? measures : new NotHeldExtra(measures, decision.ListsNotHeld);
             }
             else
             {
@@ -132,8 +133,12 @@ internal sealed class DecisionLedger
         }
 
         // Outside the lock: a chunk's bytes are written once and never reused, so they outlive the slot's eviction.
-        return slot.Extra as CreditDecision
-            ?? CompactDecision.Read(slot.CheckId, slot.Scenario!, slot.Extra as Measure[], slot.Bytes.AsSpan(slot.Offset, slot.Length));
+        return slot.Extra switch
+        {
+            CreditDecision whole => whole,
+            NotHeldExtra extra => CompactDecision.Read(slot.CheckId, slot.Scenario!, extra.Measures, slot.Bytes.AsSpan(slot.Offset, slot.Length), extra.ListsNotHeld),
+            _ => CompactDecision.Read(slot.CheckId, slot.Scenario!, slot.Extra as Measure[], slot.Bytes.AsSpan(slot.Offset, slot.Length), []),
+        };
     }
 
     /// <summary>Whether the decision is rebuilt whole from its compact form: no entries, ratings, voided measures or
@@ -222,8 +227,11 @@ internal sealed class DecisionLedger
         public int Offset;
         public int Length;
         public Scenario? Scenario; // the catalog's resolved scenario (compact)
-        public object? Extra; // the catalog's applied measures (compact), or the whole decision (kept as it is)
+        public object? Extra; // the catalog's applied measures (compact; with the lists not held, when any), or the whole decision (kept as it is)
     }
+
+    /// <summary>A compact decision's measures and the lists its store did not hold (shared by the decisions of one store state).</summary>
+    private sealed record NotHeldExtra(Measure[]? Measures, IReadOnlyList<CreditList> ListsNotHeld);
 }
 
 /// <summary>The members of a decision without entries, as bytes with no references, and the decision rebuilt from
@@ -275,7 +283,7 @@ internal static class CompactDecision
         WriteText(ref rest, decision.DegradedReason);
     }
 
-    public static CreditDecision Read(Guid checkId, Scenario resolved, Measure[]? measures, ReadOnlySpan<byte> source)
+    public static CreditDecision Read(Guid checkId, Scenario resolved, Measure[]? measures, ReadOnlySpan<byte> source, IReadOnlyList<CreditList> listsNotHeld)
     {
         var kind = (SubjectKind)source[0];
         var flags = source[1];
@@ -315,6 +323,7 @@ internal static class CompactDecision
             EvaluatedAt = evaluatedAt,
             Path = path,
             DegradedReason = ReadText(ref rest),
+            ListsNotHeld = listsNotHeld,
         };
     }
 

@@ -32,6 +32,7 @@ internal static class DecisionMapping
         Department = d.Department,
         Operator = d.Operator,
         Ratings = d.Ratings.Count == 0 ? [] : [.. d.Ratings.Select(r => new RatingBody { Rating = r.Rating.Code, RatingName = r.Rating.Name, Level = r.Level.Code, LevelName = r.Level.Name, AsOf = r.AsOf })],
+        ListsNotHeld = d.ListsNotHeld.Count == 0 ? [] : [.. d.ListsNotHeld.Select(l => l.Code)],
     };
 
     public static Grpc.Decision ToProto(CreditDecision d)
@@ -59,6 +60,11 @@ internal static class DecisionMapping
         foreach (var m in d.AppliedMeasures)
         {
             message.AppliedMeasures.Add(ProtoMeasure(m));
+        }
+
+        foreach (var list in d.ListsNotHeld)
+        {
+            message.ListsNotHeld.Add(list.Code);
         }
 
         foreach (var m in d.VoidedMeasures)

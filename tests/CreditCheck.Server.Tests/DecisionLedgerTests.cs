@@ -1,3 +1,4 @@
+using CreditCheck.Stores;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -74,6 +75,25 @@ public sealed class DecisionLedgerTests : IAsyncLifetime
         Assert.Equal(decision.TransactionReference, found.TransactionReference);
         var reportedAt = DateTimeOffset.UtcNow;
         Assert.Equal(Records(FeedbackReport.For(decision).AllExecuted(), reportedAt), Records(FeedbackReport.For(found).AllExecuted(), reportedAt));
+    }
+
+    [Fact]
+    public async Task Find_ACleanDecisionNamingListsNotHeld_KeepsThemInItsCompactForm()
+    {
+        var store = new HoldingOnly(InMemoryCreditStore.Load(new InMemoryStoreOptions { DataDirectory = Path.Combine(AppContext.BaseDirectory, "data") }), ["court-dishonest-debtors"]);
+        var checker = new CreditChecker(store, new CreditCheckOptions(), TimeProvider.System);
+        var request = new CheckRequest(SubjectId.Parse(Clean, SubjectKind.LegalEntity), "procurement.bid");
+        var decision = await checker.CheckAsync(request);
+        var ledger = new DecisionLedger(new ServerOptions(), TimeProvider.System);
+
+        ledger.Add(request, decision, "procurement-system");
+        var found = ledger.Find(decision.CheckId, "procurement-system");
+
+        Assert.NotNull(found);
+        Assert.NotSame(decision, found);
+        Assert.Contains(decision.ListsNotHeld, l => l.Code == "procurement-serious-violations");
+        Assert.Equal(decision.ListsNotHeld, found.ListsNotHeld);
+        Assert.Equal(decision.Explanation, found.Explanation);
     }
 
     [Fact]
@@ -205,6 +225,18 @@ public sealed class DecisionLedgerTests : IAsyncLifetime
 
     private static string Records(FeedbackReport report, DateTimeOffset reportedAt) =>
         JsonSerializer.Serialize(FeedbackRecord.FromReport(report, reportedAt), Json);
+
+    /// <summary>The embedded store's answers, as a store holding only some lists gives them.</summary>
+    private sealed class HoldingOnly(InMemoryCreditStore inner, IEnumerable<string> held) : ICreditStore
+    {
+        private readonly IReadOnlySet<string> _held = held.ToHashSet(StringComparer.Ordinal);
+
+        public async ValueTask<SubjectLookup> LookupAsync(SubjectId subject, CancellationToken cancellationToken = default) =>
+            (await inner.LookupAsync(subject, cancellationToken)) with { ListsHeld = _held };
+
+        public async ValueTask<IReadOnlyList<SubjectLookup>> LookupManyAsync(IReadOnlyList<SubjectId> subjects, CancellationToken cancellationToken = default) =>
+            [.. (await inner.LookupManyAsync(subjects, cancellationToken)).Select(l => l with { ListsHeld = _held })];
+    }
 }
 
 /// <summary>The ledger's bound seen from outside: a server that keeps 2 decisions, called by Python <c>requests</c>.</summary>

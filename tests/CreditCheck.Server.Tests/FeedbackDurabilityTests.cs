@@ -59,7 +59,17 @@ public sealed class FeedbackDurabilityTests : IAsyncLifetime
         {
             // Let reports flow, then stall Redis (as a busy or failing-over node does) so that records wait in the
             // service, and kill it in the middle of that: only what is durable may have been acknowledged.
-            await Task.WhenAny(stream, Task.Delay(TimeSpan.FromSeconds(3)));
+            // Until 200 records are in the stream (not a fixed time: on a loaded machine 3 s gave only 71), at most 20 s.
+            for (var waited = 0; waited < 200 && !stream.IsCompleted; waited++)
+            {
+                if (long.TryParse((await _redis.CommandAsync("XLEN", $"cc:{{{Namespace}}}:feedback")).TrimStart(':'), out var written) && written >= 200)
+                {
+                    break;
+                }
+
+                await Task.WhenAny(stream, Task.Delay(TimeSpan.FromMilliseconds(100)));
+            }
+
             await _redis.FreezeAsync();
             await Task.WhenAny(stream, Task.Delay(TimeSpan.FromSeconds(1.5)));
             await server.KillAsync();

@@ -65,6 +65,12 @@ public sealed class RedisServerTests : IAsyncLifetime
         Assert.Contains(listed.GetProperty("path").GetString(), new[] { "Store", "Cache" });
         Assert.Equal("Clear", clean.GetProperty("outcome").GetString());
         Assert.Equal("LocalFilter", clean.GetProperty("path").GetString());
+
+        // The namespace holds only 失信被执行人名单 (single entries): the lists acting in procurement it lacks are named.
+        var notHeld = clean.GetProperty("listsNotHeld").EnumerateArray().Select(l => l.GetString()).ToList();
+        Assert.Contains("procurement-serious-violations", notHeld);
+        Assert.DoesNotContain("court-dishonest-debtors", notHeld);
+        Assert.StartsWith("在已载入的名单中未发现适用的联合奖惩措施", clean.GetProperty("explanation").GetString(), StringComparison.Ordinal);
         Assert.Equal("Denied", batch.GetProperty("outcomes")[0].GetString());
     }
 
@@ -76,6 +82,7 @@ public sealed class RedisServerTests : IAsyncLifetime
 
         Assert.Equal("Denied", listed.GetProperty("outcome").GetString());
         Assert.Equal("Clear", clean.GetProperty("outcome").GetString());
+        Assert.Contains("procurement-serious-violations", clean.GetProperty("listsNotHeld").EnumerateArray().Select(l => l.GetString()));
     }
 
     [Fact(Timeout = 120_000)]

@@ -88,6 +88,11 @@ internal static class CheckCommand
             table.AddRow("[yellow]无法读取[/]", Markup.Escape($"{unreadable.Field}: {unreadable.Reason}"));
         }
 
+        if (decision.ListsNotHeld.Count > 0)
+        {
+            table.AddRow("[yellow]未覆盖[/]", Markup.Escape($"{string.Join("、", decision.ListsNotHeld.Select(l => l.Name))} — not covered: the store holds no data of {string.Join(", ", decision.ListsNotHeld.Select(l => l.Code))}"));
+        }
+
         table.AddRow("Data", Markup.Escape($"catalog {decision.CatalogVersion}, sequence {decision.Sequence}, path {decision.Path}{(decision.IsDegraded ? ", DEGRADED: " + decision.DegradedReason : "")}"));
         table.AddRow("Check id", decision.CheckId.ToString());
         context.Output.Console.Write(table);
@@ -260,6 +265,7 @@ internal static class CheckCommand
         ["sequence"] = d.Sequence,
         ["path"] = d.Path.ToString(),
         ["degraded"] = d.DegradedReason,
+        ["listsNotHeld"] = d.ListsNotHeld.Count == 0 ? null : new JsonArray([.. d.ListsNotHeld.Select(l => (JsonNode)l.Code)]),
         ["unreadable"] = d.UnreadableEntries.Count == 0
             ? null
             : new JsonArray([.. d.UnreadableEntries.Select(u => (JsonNode)new JsonObject { ["field"] = u.Field, ["reason"] = u.Reason })]),

@@ -17,6 +17,7 @@ internal sealed class CompiledCatalog
     private readonly bool[] _inSector;
     private readonly AppliedMeasure[][] _goodStanding;
     private readonly FrozenDictionary<string, Measure[][]> _byRatingLevel;
+    private readonly CreditList[][] _acting;
     private const int MaxRememberedFallbacks = 1024;
     private readonly ConcurrentDictionary<string, int> _fallbacks = new(StringComparer.Ordinal);
 
@@ -75,6 +76,20 @@ internal sealed class CompiledCatalog
                         .ToArray())
                     .ToArray(),
                 StringComparer.Ordinal);
+
+        // The lists whose entries can change an answer in a scenario: a punishment or watch entry in its sector (it
+        // makes the answer Review at least, measures or not), a red list or rating with a measure here.
+        _acting = new CreditList[scenarioCount][];
+        for (var s = 0; s < scenarioCount; s++)
+        {
+            var scenario = source.Scenarios[s].Code;
+            _acting[s] = [.. source.Lists.Where((list, l) => list.Category switch
+            {
+                ListCategory.Reward => _coListed[(l * scenarioCount) + s].Length > 0,
+                ListCategory.Rating => source.Measures.Any(m => m.RatingLevels.Any(r => r.StartsWith(list.Code + ":", StringComparison.Ordinal)) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario))),
+                _ => _inSector[(l * scenarioCount) + s],
+            })];
+        }
 
         static AppliedMeasure[] Applied(Measure[] measures, SubjectKind kind) =>
             [.. measures.Where(m => m.AppliesTo(kind)).Select(m => new AppliedMeasure { Measure = m, TriggeredBy = [] })];
@@ -137,6 +152,20 @@ internal sealed class CompiledCatalog
 
     /// <summary>Whether entries of <paramref name="list"/> act in <paramref name="scenario"/> (its sector).</summary>
     public bool InSector(int list, int scenario) => _inSector[(list * Source.Scenarios.Count) + scenario];
+
+    /// <summary>The lists that act in <paramref name="scenario"/> (an entry on them can change its answer) and are not in
+    /// <paramref name="held"/> (list codes), in catalog order; empty when the store holds them all.</summary>
+    public CreditList[] ListsNotHeld(int scenario, IReadOnlySet<string> held)
+    {
+        var acting = _acting[scenario];
+        var missing = 0;
+        foreach (var list in acting)
+        {
+            missing += held.Contains(list.Code) ? 0 : 1;
+        }
+
+        return missing == 0 ? [] : [.. acting.Where(l => !held.Contains(l.Code))];
+    }
 
     /// <summary>The measures that apply to a subject of <paramref name="kind"/> in good standing in
     /// <paramref name="scenario"/>; shared instances, triggered by no entry.</summary>

@@ -105,6 +105,12 @@ public sealed class CreditDecision
     /// or null; feedback on the decision carries it to the platform.</summary>
     public string? PlatformRequestId { get => _facts.PlatformRequestId; init => _facts.PlatformRequestId = value; }
 
+    /// <summary>The catalog's lists that act in this scenario but of which the store holds no data (never
+    /// imported into the namespace, or not followed from the credit platform): a subject on them is not found, so the
+    /// answer does not cover them (the explanation says so). Empty when the store holds every such list, or does not say
+    /// (the embedded store). Not a degraded answer: the store answered from current data.</summary>
+    public IReadOnlyList<CreditList> ListsNotHeld { get => _facts.ListsNotHeld; init => _facts.ListsNotHeld = value; }
+
     /// <summary>How old the data was: zero for the embedded store; for a shared store, the time since
     /// the sequence was last confirmed current.</summary>
     public required TimeSpan DataAge { get; init; }

@@ -95,6 +95,7 @@ internal static class DecisionEngine
             var facts = shared?.FindClean(scenario, request.Subject.Kind, lookup, path, degraded);
             if (facts is null)
             {
+                var notHeld = shared is null ? ListsNotHeld(catalog, scenario, lookup.ListsHeld) : shared.ListsNotHeld(scenario, lookup.ListsHeld);
                 facts = new DecisionFacts
                 {
                     ResolvedScenario = catalog.Scenario(scenario),
@@ -107,6 +108,7 @@ internal static class DecisionEngine
                     PlatformRequestId = lookup.PlatformRequestId,
                     Path = path,
                     DegradedReason = degraded,
+                    ListsNotHeld = notHeld,
                 };
                 shared?.KeepClean(scenario, request.Subject.Kind, facts);
             }
@@ -114,8 +116,11 @@ internal static class DecisionEngine
             return new CreditDecision(request, checkId, facts, now, age);
         }
 
-        return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId);
+        return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId, shared);
     }
+
+    private static IReadOnlyList<CreditList> ListsNotHeld(CompiledCatalog catalog, int scenario, IReadOnlySet<string>? held) =>
+        held is null || catalog.ListsNotHeld(scenario, held) is not { Length: > 0 } missing ? DecisionFacts.NoLists : missing;
 
     private static string OlderCodeProblem(SubjectId subject) => subject.Scheme switch
     {
@@ -152,7 +157,8 @@ internal static class DecisionEngine
         DecisionPath path,
         TimeSpan age,
         DateTimeOffset now,
-        Guid checkId)
+        Guid checkId,
+        SharedDecisionFacts? shared)
     {
         var policy = catalog.Source.Policy;
         var matched = new List<MatchedEntry>(lookup.Entries.Count);
@@ -335,6 +341,7 @@ internal static class DecisionEngine
             EvaluatedAt = now,
             Path = path,
             DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
+            ListsNotHeld = shared is null ? ListsNotHeld(catalog, scenario, lookup.ListsHeld) : shared.ListsNotHeld(scenario, lookup.ListsHeld),
         };
     }
 

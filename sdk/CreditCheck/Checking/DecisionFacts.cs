@@ -19,6 +19,8 @@ internal sealed class DecisionFacts
 
     public static readonly IReadOnlyList<RatingResult> NoRatings = [];
 
+    public static readonly IReadOnlyList<CreditList> NoLists = [];
+
     public Scenario ResolvedScenario { get; set; } = null!;
 
     public DecisionOutcome Outcome { get; set; }
@@ -42,4 +44,6 @@ internal sealed class DecisionFacts
     public DecisionPath Path { get; set; }
 
     public string? DegradedReason { get; set; }
+
+    public IReadOnlyList<CreditList> ListsNotHeld { get; set; } = NoLists;
 }

@@ -84,6 +84,11 @@ internal static class DecisionText
             text.Append(CultureInfo.InvariantCulture, $"另有{d.UnreadableEntries.Count}条名单记录无法读取，需人工核查；");
         }
 
+        if (d.ListsNotHeld.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"本次核查未覆盖{string.Concat(d.ListsNotHeld.Select(l => $"“{l.Name}”"))}（本系统未载入该名单数据，名列其中的主体无法查出，如需请另行核查）；");
+        }
+
         if (!d.SubjectCheckCharacterConforms)
         {
             text.Append("主体代码校验位不符合国家标准（按宽松模式接受）；");
@@ -153,6 +158,11 @@ internal static class DecisionText
             text.Append(CultureInfo.InvariantCulture, $" {d.UnreadableEntries.Count} stored entries could not be read; check by hand.");
         }
 
+        if (d.ListsNotHeld.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Not covered: the store holds no data of {string.Join(", ", d.ListsNotHeld.Select(l => l.Code))} (never imported, or not followed from the credit platform), so a subject on them is not found.");
+        }
+
         if (!d.SubjectCheckCharacterConforms)
         {
             text.Append(" The subject's check character does not conform to the standard (accepted leniently).");
@@ -177,11 +187,13 @@ internal static class DecisionText
             DecisionOutcome.Clear when shown => "本事项不适用联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Clear when lastKnown => $"按最近一次同步的数据{SyncedAt(d)}未发现适用的联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Clear when notChecked => "核查未能完成，按设定的降级规则按正常程序办理。",
+            DecisionOutcome.Clear when d.ListsNotHeld.Count > 0 => "在已载入的名单中未发现适用的联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Clear => "未发现适用的联合奖惩措施，按正常程序办理。",
             DecisionOutcome.Benefit when d.IsBenefitEarned => lastKnown ? $"按最近一次同步的数据{SyncedAt(d)}为守信主体，可适用激励措施。" : "守信主体，可适用激励措施。",
             DecisionOutcome.Benefit when shown => "本事项不适用联合奖惩措施，可适用便利措施。",
             DecisionOutcome.Benefit when lastKnown => $"按最近一次同步的数据{SyncedAt(d)}未发现失信记录，可适用便利措施。",
             DecisionOutcome.Benefit when notChecked => "未能按最新数据核查，未发现失信记录，可适用便利措施。",
+            DecisionOutcome.Benefit when d.ListsNotHeld.Count > 0 => "已载入的名单中无失信记录，可适用便利措施。",
             DecisionOutcome.Benefit => "无失信记录，可适用便利措施。",
             DecisionOutcome.Review when notChecked && !shown => "需审慎核查（核查未能完成，按规定从严审核）。",
             DecisionOutcome.Review => "需审慎核查（从严审核）。",

@@ -18,6 +18,7 @@ internal sealed class SharedDecisionFacts
 {
     private readonly DecisionFacts?[] _clean;
     private readonly Unavailable?[] _unavailable;
+    private Coverage? _coverage;
 
     public SharedDecisionFacts(CompiledCatalog catalog)
     {
@@ -37,6 +38,7 @@ internal sealed class SharedDecisionFacts
             && facts.Path == path
             && string.Equals(facts.PlatformRequestId, lookup.PlatformRequestId, StringComparison.Ordinal)
             && string.Equals(facts.DegradedReason, degraded, StringComparison.Ordinal)
+            && ReferenceEquals(facts.ListsNotHeld, ListsNotHeld(scenario, lookup.ListsHeld))
             ? facts
             : null;
     }
@@ -65,7 +67,37 @@ internal sealed class SharedDecisionFacts
         }
     }
 
+    /// <summary>The lists acting in <paramref name="scenario"/> that <paramref name="held"/> lacks
+    /// (<see cref="CompiledCatalog.ListsNotHeld"/>), one shared array per scenario and store state: the store gives the
+    /// same set to every lookup of one state, so the arrays are kept for the last set seen.</summary>
+    public IReadOnlyList<CreditList> ListsNotHeld(int scenario, IReadOnlySet<string>? held)
+    {
+        if (held is null)
+        {
+            return DecisionFacts.NoLists;
+        }
+
+        var coverage = Volatile.Read(ref _coverage);
+        if (coverage is null || !ReferenceEquals(coverage.Held, held))
+        {
+            coverage = new Coverage(held, new IReadOnlyList<CreditList>?[Catalog.Source.Scenarios.Count]);
+            Volatile.Write(ref _coverage, coverage);
+        }
+
+        var lists = Volatile.Read(ref coverage.ByScenario[scenario]);
+        if (lists is null)
+        {
+            var missing = Catalog.ListsNotHeld(scenario, held);
+            lists = missing.Length == 0 ? DecisionFacts.NoLists : missing;
+            Volatile.Write(ref coverage.ByScenario[scenario], lists);
+        }
+
+        return lists;
+    }
+
     private static int CleanSlot(int scenario, SubjectKind kind) => (scenario * 2) + (kind == SubjectKind.NaturalPerson ? 1 : 0);
 
     private sealed record Unavailable(string? Problem, DecisionFacts Facts);
+
+    private sealed record Coverage(IReadOnlySet<string> Held, IReadOnlyList<CreditList>?[] ByScenario);
 }

@@ -46,6 +46,12 @@ public readonly record struct SubjectLookup(
     /// <summary>The credit platform's id for the query that answered (a query-through store), or null;
     /// the decision carries it so feedback refers to it.</summary>
     public string? PlatformRequestId { get; init; }
+
+    /// <summary>The codes of the lists the store holds data of — imported at least once, or followed from the credit
+    /// platform — or null when it holds every list of its catalog (or does not say). A subject on a catalog list the store
+    /// does not hold cannot be found, so the checker names such lists in <see cref="CreditDecision.ListsNotHeld"/>.
+    /// One instance per store state: the checker caches by reference.</summary>
+    public IReadOnlySet<string>? ListsHeld { get; init; }
 }
 
 /// <summary>An entry found for a subject, and the key that found it.</summary>

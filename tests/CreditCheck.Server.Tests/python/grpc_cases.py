@@ -69,7 +69,7 @@ def case_listed():
 def case_clean():
     d = stub.Check(pb.CheckRequest(subject=CLEAN, kind="entity", scenario=SCENARIO), metadata=metadata(), timeout=30)
     assert d.outcome == "Clear" and not d.applied_measures and not d.is_degraded, d
-    return {"outcome": d.outcome, "path": d.path}
+    return {"outcome": d.outcome, "path": d.path, "listsNotHeld": list(d.lists_not_held)}
 
 
 def case_batch():

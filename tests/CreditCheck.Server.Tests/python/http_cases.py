@@ -74,7 +74,8 @@ def case_clean():
     d = check(CLEAN, kind="entity")
     assert d["outcome"] == "Clear" and d["appliedMeasures"] == [] and d["matchedEntries"] == [], d
     assert d["isDegraded"] is False and d["degradedReason"] is None, d
-    return {"outcome": d["outcome"], "path": d["path"], "department": d["department"]}
+    return {"outcome": d["outcome"], "path": d["path"], "department": d["department"], "listsNotHeld": d["listsNotHeld"],
+            "explanation": d["explanation"]}
 
 
 def case_batch():
