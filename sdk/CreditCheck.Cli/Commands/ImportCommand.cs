@@ -74,6 +74,11 @@ internal static class ImportCommand
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
+            if (store is RedisOperatorStore redisStore)
+            {
+                await WarnOfEvictionAsync(context, redisStore);
+            }
+
             var catalog = await store.GetCatalogAsync(ct) ?? throw await store.NoCatalogAsync(ct);
             var json = parse.GetValue(GlobalOptions.Json);
             var dry = parse.GetValue(dryRun);
@@ -96,6 +101,44 @@ internal static class ImportCommand
             return await ImportOneListAsync(context, store, catalog, options, listCode, importMode, json, dry, rejectsFile, parse.GetValue(allowEmpty), parse.GetValue(allowMassRemoval), null, ct);
         });
         return command;
+    }
+
+    /// <summary>Before anything is read: on standard error, Chinese then English, whether the Redis written to may evict
+    /// the namespace's keys. Its entries have no TTL, so under a <c>maxmemory</c> only an <c>allkeys-*</c> policy evicts
+    /// them — and a subject's evicted entry hash makes a listed subject unreadable; a <c>volatile-*</c> one refuses
+    /// writes once memory is full. Without a <c>maxmemory</c> nothing is evicted. A user that may not ask (INFO is in
+    /// <c>@dangerous</c>) is told it could not be checked; the import goes on either way.</summary>
+    private static async Task WarnOfEvictionAsync(CommandContext context, RedisOperatorStore store)
+    {
+        var found = await store.ReadMemoryPolicyAsync(why => context.Output.Fail(
+            $"提示：无法检查 Redis 的淘汰策略（{why.Chinese}）；请确认 maxmemory-policy 为 noeviction，否则被淘汰的条目会使在册主体无法读取。 — "
+            + $"note: Redis's eviction policy could not be checked ({why.English}); make sure maxmemory-policy is noeviction, since an evicted entry makes a listed subject unreadable."));
+        if (found is not { MaxMemory: > 0 } memory)
+        {
+            return; // not known, or no memory limit: nothing is evicted
+        }
+
+        var (maxMemory, policy) = memory;
+
+        var size = maxMemory >= 1L << 30
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{maxMemory / (double)(1L << 30):0.##} GiB")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{maxMemory / (double)(1L << 20):0.##} MiB");
+        if (policy.StartsWith("allkeys-", StringComparison.Ordinal))
+        {
+            context.Output.Fail(
+                $"警告：Redis 设置了 maxmemory（{size}）且 maxmemory-policy 为 {policy}：内存不足时可能淘汰本命名空间的任何键，被淘汰的主体条目会使在册主体无法读取。"
+                + "请将 maxmemory-policy 设为 noeviction（CONFIG SET maxmemory-policy noeviction，并写入 redis.conf）。 — "
+                + $"warning: Redis has maxmemory {size} and maxmemory-policy {policy}: under memory pressure it may evict any key of this namespace, and a subject's evicted entry hash makes a listed subject unreadable. "
+                + "Set maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction, and in redis.conf).");
+        }
+        else if (policy.StartsWith("volatile-", StringComparison.Ordinal))
+        {
+            context.Output.Fail(
+                $"提示：Redis 设置了 maxmemory（{size}）且 maxmemory-policy 为 {policy}：名单数据的键没有过期时间，不会被淘汰，但内存用满时 Redis 会拒绝写入（OOM），导入将失败（原有数据不变）；"
+                + "带过期时间的键（导入锁、每日核查计数）仍可能被淘汰。建议设为 noeviction，并为 Redis 留足内存。 — "
+                + $"note: Redis has maxmemory {size} and maxmemory-policy {policy}: the list data's keys have no TTL and are not evicted, but once memory is full Redis refuses writes (OOM) and the import fails (the data before stays); "
+                + "the keys that have a TTL (an import's lock, the daily check counts) may still be evicted. Prefer maxmemory-policy noeviction, and leave Redis room.");
+        }
     }
 
     /// <summary>A file of several lists (the list column says which): every row is checked first, as one file;
