@@ -297,9 +297,20 @@ internal static class ImportCommand
     {
         using var stream = new FileStream(options.File.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var reader = new StreamReader(stream, options.Encoding, detectEncodingFromByteOrderMarks: true);
-        using var rows = (options.Format == "json"
-            ? ReadJson(reader, options)
-            : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader, options.Mapping)).GetEnumerator();
+        IEnumerator<ListFileRow> opened;
+        try
+        {
+            opened = (options.Format == "json"
+                ? ReadJson(reader, options)
+                : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader, options.Mapping)).GetEnumerator();
+        }
+        catch (DecoderFallbackException)
+        {
+            // A JSON file is decoded whole before it is parsed: its bytes that are not text in the encoding end here.
+            throw EncodingProblem.Describe(options.File, options.Encoding, EncodingName(options.Encoding));
+        }
+
+        using var rows = opened;
         var line = 1;
         while (true)
         {
@@ -331,11 +342,21 @@ internal static class ImportCommand
         }
     }
 
-    // UTF-8 JSON is read as bytes, so that a byte that is not UTF-8 is named with its offset.
-    private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options) =>
-        options.Encoding.CodePage == Encoding.UTF8.CodePage
-            ? ListFileReader.ReadJson(ReadAll(reader.BaseStream), options.File.Name, options.List, options.Mode, options.Mapping)
-            : ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode, options.Mapping);
+    // UTF-8 JSON is read as bytes. Bytes that are not UTF-8 (a GBK export, most often) are said as for a CSV file: the
+    // line and bytes, and which --encoding to try (found from outside: a GBK JSON file got no hint, a GBK CSV did).
+    private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options)
+    {
+        if (options.Encoding.CodePage != Encoding.UTF8.CodePage)
+        {
+            return ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode, options.Mapping);
+        }
+
+        var bytes = ReadAll(reader.BaseStream);
+        var text = bytes.AsSpan(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0);
+        return System.Text.Unicode.Utf8.IsValid(text)
+            ? ListFileReader.ReadJson(bytes, options.File.Name, options.List, options.Mode, options.Mapping)
+            : throw EncodingProblem.Describe(options.File, options.Encoding, EncodingName(options.Encoding));
+    }
 
     private static byte[] ReadAll(Stream stream)
     {

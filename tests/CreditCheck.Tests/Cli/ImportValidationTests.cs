@@ -680,6 +680,33 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Equal(Exit.Usage, bad.ExitCode);
     }
 
+    [Fact]
+    public async Task Import_GbkJsonWithoutEncoding_SaysTryGbkAsForCsv()
+    {
+        // Found from outside: a GBK CSV got the --encoding hint, a GBK JSON file only "not UTF-8 text".
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var gbk = System.Text.Encoding.GetEncoding("GBK");
+        var text = $$"""
+            { "entries": [
+              { "subject": "{{Rows.Company(1)}}", "kind": "LegalEntity", "name": "示例甲贸易有限公司", "authority": "某某区人民法院", "reference": "（2024）京0105执123号", "listedOn": "2024-01-02" }
+            ] }
+            """;
+        var file = cli.Write("gbk.json", text, gbk);
+
+        var plain = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+        var given = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--encoding", "gbk", "--json");
+
+        Assert.Equal(Exit.InvalidInput, plain.ExitCode);
+        Assert.Contains("--encoding gbk", plain.Error, StringComparison.Ordinal);
+        Assert.Contains("gbk.json", plain.Error, StringComparison.Ordinal);
+        Assert.Contains("第2行", plain.Error, StringComparison.Ordinal); // the line that holds the first Chinese text
+        Assert.True(plain.Error.IndexOf("请改用 --encoding gbk", StringComparison.Ordinal) < plain.Error.IndexOf("pass --encoding gbk", StringComparison.Ordinal), plain.Error);
+        Assert.True(given.ExitCode == Exit.Ok, given.ToString());
+        Assert.Equal("示例甲贸易有限公司", Assert.Single(await cli.LookupAsync(Rows.Company(1))).SubjectName);
+    }
+
     private static List<List<string>> ReadCsv(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
