@@ -1,4 +1,5 @@
 using CreditCheck.Catalog;
+using CreditCheck.ListFiles;
 
 namespace CreditCheck.Stores;
 
@@ -26,7 +27,7 @@ public static class ListEntryRules
         string ChineseName() => $"名单“{entry.ListCode}”的条目“{entry.EntryId}”";
         if (string.IsNullOrWhiteSpace(entry.EntryId))
         {
-            return new($"An entry of list '{entry.ListCode}' has no entry id.", $"名单“{entry.ListCode}”的一个条目没有条目编号");
+            return new($"An entry of list '{entry.ListCode}' has no entry id.", $"名单“{entry.ListCode}”的一个条目没有条目编号") { Columns = [ListColumn.EntryId] };
         }
 
         if (!Enum.IsDefined(entry.Status) || !Enum.IsDefined(entry.SubjectKind) || (entry.RelatedTo is { } party && !Enum.IsDefined(party.Role)))
@@ -36,26 +37,26 @@ public static class ListEntryRules
 
         if (record.Subject.IsEmpty)
         {
-            return new($"The {Name()} has no subject id.", $"{ChineseName()}没有主体标识");
+            return new($"The {Name()} has no subject id.", $"{ChineseName()}没有主体标识") { Columns = [ListColumn.Subject] };
         }
 
         if (record.Subject.Kind != entry.SubjectKind)
         {
             return new(
                 $"The {Name()} says {entry.SubjectKind} but its subject id is a {record.Subject.Kind}.",
-                $"{ChineseName()}标明为{KindName(entry.SubjectKind)}，但其主体标识是{KindName(record.Subject.Kind)}的标识");
+                $"{ChineseName()}标明为{KindName(entry.SubjectKind)}，但其主体标识是{KindName(record.Subject.Kind)}的标识") { Columns = [ListColumn.Kind, ListColumn.Subject] };
         }
 
         if (catalog.FindList(entry.ListCode) is not { } list)
         {
-            return new($"The {Name()} names a list that catalog {catalog.Version} does not have.", $"{ChineseName()}所属的名单不在目录 {catalog.Version} 中");
+            return new($"The {Name()} names a list that catalog {catalog.Version} does not have.", $"{ChineseName()}所属的名单不在目录 {catalog.Version} 中") { Columns = [ListColumn.List] };
         }
 
         if (!list.SubjectKinds.Contains(entry.SubjectKind))
         {
             return new(
                 $"The {Name()}: list '{list.Code}' ({list.Name}) does not hold subjects of kind {entry.SubjectKind}.",
-                $"{ChineseName()}：名单“{list.Code}”（{list.Name}）不收录{KindName(entry.SubjectKind)}");
+                $"{ChineseName()}：名单“{list.Code}”（{list.Name}）不收录{KindName(entry.SubjectKind)}") { Columns = [ListColumn.Kind] };
         }
 
         if (list.Category == ListCategory.Rating)
@@ -65,12 +66,12 @@ public static class ListEntryRules
                 var levels = string.Join(", ", catalog.FindRating(list.Code)!.Levels.Select(l => l.Code));
                 return new(
                     $"The {Name()}: '{entry.Level}' is not a level of {list.Name}; its levels are {levels}.",
-                    $"{ChineseName()}：“{entry.Level}”不是{list.Name}的等级，可用的等级为 {levels}");
+                    $"{ChineseName()}：“{entry.Level}”不是{list.Name}的等级，可用的等级为 {levels}") { Columns = [ListColumn.Level] };
             }
         }
         else if (entry.Level is not null)
         {
-            return new($"The {Name()} carries a level, but '{list.Code}' is a list, not a rating.", $"{ChineseName()}带有等级，但“{list.Code}”是名单，不是评级");
+            return new($"The {Name()} carries a level, but '{list.Code}' is a list, not a rating.", $"{ChineseName()}带有等级，但“{list.Code}”是名单，不是评级") { Columns = [ListColumn.Level] };
         }
 
         if (entry.ValidFrom is { } from && entry.ValidUntil is { } until && until <= from)
@@ -80,14 +81,14 @@ public static class ListEntryRules
             var lastDay = until.AddTicks(-1);
             return new(
                 $"The {Name()} ends ({lastDay:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).",
-                $"{ChineseName()}的截止日期（{lastDay:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）");
+                $"{ChineseName()}的截止日期（{lastDay:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）") { Columns = [ListColumn.ValidUntil, ListColumn.ValidFrom] };
         }
 
         if (entry.RelatedTo is not null && entry.SubjectKind != SubjectKind.NaturalPerson)
         {
             return new(
                 $"The {Name()} names a related enterprise, but only persons are listed because of an enterprise.",
-                $"{ChineseName()}填写了关联企业，但只有自然人才会因企业而被关联列入");
+                $"{ChineseName()}填写了关联企业，但只有自然人才会因企业而被关联列入") { Columns = [ListColumn.RelatedEnterprise] };
         }
 
         return null;

@@ -681,6 +681,38 @@ public sealed class ImportValidationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Import_EndDateBeforeStart_NamesTheDateColumnsAsTheFileCallsThem()
+    {
+        // Found from outside: the refusal said the entry ends before it starts, under an empty column.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var english = cli.Write("english.csv", "kind,subject,name,reference,listedOn,validFrom,validUntil,entryId\n"
+            + $"LegalEntity,{Rows.Company(1)},示例甲有限公司,某决〔2024〕1号,2024-01-02,2024-05-01,2024-03-31,e-1\n");
+        var chinese = cli.Write("chinese.csv", "统一社会信用代码,名称,文号,列入日期,有效期至\n"
+            + $"{Rows.Company(2)},示例乙有限公司,某决〔2024〕2号,2024-05-01,2024-03-31\n"); // no start column: the listing date is the start
+        var json = cli.Write("entries.json", $$"""
+            [ { "subject": "{{Rows.Company(3)}}", "kind": "LegalEntity", "reference": "某决〔2024〕3号", "listedOn": "2024-01-02", "validFrom": "2024-05-01", "validUntil": "2024-03-31" } ]
+            """);
+
+        var fromEnglish = await cli.RunAsync("import", english, "--list", CliSession.Debtors, "--json");
+        var fromChinese = await cli.RunAsync("import", chinese, "--list", CliSession.Debtors, "--json");
+        var fromJson = await cli.RunAsync("import", json, "--list", CliSession.Debtors, "--json");
+        var table = await cli.RunAsync("import", english, "--list", CliSession.Debtors);
+
+        Assert.Equal((Exit.InvalidInput, Exit.InvalidInput, Exit.InvalidInput), (fromEnglish.ExitCode, fromChinese.ExitCode, fromJson.ExitCode));
+        var (line, column, reason) = Assert.Single(Problems(fromEnglish));
+        Assert.Equal((2, "validUntil, validFrom"), (line, column));
+        Assert.Contains("2024-03-31", reason, StringComparison.Ordinal);
+        Assert.Contains("2024-05-01", reason, StringComparison.Ordinal);
+        var chineseProblem = Assert.Single(Problems(fromChinese));
+        Assert.Equal((2, "有效期至, 列入日期"), (chineseProblem.Line, chineseProblem.Column));
+        var jsonProblem = Assert.Single(Problems(fromJson));
+        Assert.Equal((1, "validUntil, validFrom"), (jsonProblem.Line, jsonProblem.Column));
+        Assert.Contains("validUntil, validFrom", table.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await cli.EntriesAsync());
+    }
+
+    [Fact]
     public async Task Import_GbkJsonWithoutEncoding_SaysTryGbkAsForCsv()
     {
         // Found from outside: a GBK CSV got the --encoding hint, a GBK JSON file only "not UTF-8 text".
