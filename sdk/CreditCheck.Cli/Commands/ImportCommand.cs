@@ -146,7 +146,7 @@ internal static class ImportCommand
     private static async Task<int> ImportEveryListAsync(
         CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, ImportMode importMode, bool json, bool dry, bool allowEmpty, bool allowMassRemoval, CancellationToken ct)
     {
-        var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty);
+        var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty, context.Time);
         var lists = new List<string>();
         foreach (var record in check.GoodRecords(null, ct))
         {
@@ -213,7 +213,7 @@ internal static class ImportCommand
 
         // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
         var redis = dry ? null : store.Publisher as RedisCreditPublisher;
-        var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty);
+        var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty, context.Time);
 
         // What a replace would remove, said before it does (found from outside: a one-row file replaced a list of
         // 400,080 entries, and --dry-run said only "1 rows valid").

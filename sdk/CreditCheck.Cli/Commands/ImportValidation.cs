@@ -28,7 +28,8 @@ internal sealed class ImportValidation(
     RejectsWriter? rejects,
     bool rememberEntries,
     ImportMode mode,
-    bool allowEmpty) : IImportMonitor
+    bool allowEmpty,
+    TimeProvider time) : IImportMonitor
 {
     // The CSV file's header, to name a refused entry's fields as the file calls them (null: JSON, or not read yet).
     private IReadOnlyList<string>? _header;
@@ -222,7 +223,7 @@ internal sealed class ImportValidation(
             return row.Problems.Count > 0 ? [.. row.Problems] : null;
         }
 
-        if (ListEntryRules.CheckDetailed(record, catalog) is { } refusal)
+        if (ListEntryRules.CheckDetailed(record, catalog, time) is { } refusal)
         {
             // Found from outside: an entry ending before it starts was refused under an empty column.
             var columns = refusal.Columns.Count == 0 ? null : string.Join(", ", refusal.Columns.Select(c => ColumnName(c, record)).Distinct(StringComparer.Ordinal));
@@ -265,7 +266,7 @@ internal sealed class ImportValidation(
         var located = 0;
         foreach (var row in ImportCommand.Read(options, null, null))
         {
-            if (row.Record is not { } record || !_conflicts.Contains(EntryKey.Of(record)) || ListEntryRules.Check(record, catalog) is not null)
+            if (row.Record is not { } record || !_conflicts.Contains(EntryKey.Of(record)) || ListEntryRules.CheckDetailed(record, catalog, time) is not null)
             {
                 continue;
             }

@@ -7,10 +7,13 @@ namespace CreditCheck.Stores;
 /// that every store refuses the same entries with the same words.</summary>
 public static class ListEntryRules
 {
+    // Listing decisions are dated in China Standard Time (no daylight saving).
+    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
     /// <summary>Null when the record may be stored; otherwise what is wrong, naming the entry.</summary>
     /// <param name="record">The subject and its entry.</param>
     /// <param name="catalog">The catalog the store holds.</param>
-    /// <returns>Null, or the English text of <see cref="CheckDetailed"/>.</returns>
+    /// <returns>Null, or the English text of <see cref="CheckDetailed(ListRecord, CreditCatalog)"/>.</returns>
     public static string? Check(ListRecord record, CreditCatalog catalog) => CheckDetailed(record, catalog)?.Message;
 
     /// <summary>Null when the record may be stored; otherwise what is wrong, naming the entry, in English
@@ -18,10 +21,24 @@ public static class ListEntryRules
     /// <param name="record">The subject and its entry.</param>
     /// <param name="catalog">The catalog the store holds.</param>
     /// <returns>Null, or the refusal.</returns>
-    public static ListEntryRefusal? CheckDetailed(ListRecord record, CreditCatalog catalog)
+    /// <remarks>"Today", before which an entry must have been listed, is the system clock's day in China;
+    /// <see cref="CheckDetailed(ListRecord, CreditCatalog, TimeProvider)"/> takes the clock.</remarks>
+    public static ListEntryRefusal? CheckDetailed(ListRecord record, CreditCatalog catalog) => CheckDetailed(record, catalog, TimeProvider.System);
+
+    /// <summary>Null when the record may be stored; otherwise what is wrong, naming the entry, in English
+    /// and in Chinese, and the fields it concerns. An entry listed (<see cref="ListEntry.ListedOn"/>) after today
+    /// in China (UTC+8) by <paramref name="timeProvider"/> is refused: a listing decision is not dated in the
+    /// future, so the date is almost surely a typo. One that takes effect later (<see cref="ListEntry.ValidFrom"/>)
+    /// is not: a ban not yet in force is legitimate.</summary>
+    /// <param name="record">The subject and its entry.</param>
+    /// <param name="catalog">The catalog the store holds.</param>
+    /// <param name="timeProvider">The clock that says what day it is.</param>
+    /// <returns>Null, or the refusal.</returns>
+    public static ListEntryRefusal? CheckDetailed(ListRecord record, CreditCatalog catalog, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         var entry = record.Entry;
         string Name() => $"entry '{entry.EntryId}' of list '{entry.ListCode}'"; // built only for a refusal
         string ChineseName() => $"名单“{entry.ListCode}”的条目“{entry.EntryId}”";
@@ -84,6 +101,13 @@ public static class ListEntryRules
                 $"{ChineseName()}的截止日期（{lastDay:yyyy-MM-dd}）早于开始日期（{from:yyyy-MM-dd}）") { Columns = [ListColumn.ValidUntil, ListColumn.ValidFrom] };
         }
 
+        if (entry.ListedOn is { } listed && Day(listed) is var listedDay && Day(timeProvider.GetUtcNow()) is var today && listedDay > today)
+        {
+            return new(
+                $"The {Name()} was listed on {listedDay:yyyy-MM-dd}, after today ({today:yyyy-MM-dd} in China): a listing decision is not dated in the future; check the date for a typo.",
+                $"{ChineseName()}的列入日期（{listedDay:yyyy-MM-dd}）晚于今天（北京时间 {today:yyyy-MM-dd}）：列入决定的日期不会在未来，请核对是否输错") { Columns = [ListColumn.ListedOn] };
+        }
+
         if (entry.RelatedTo is not null && entry.SubjectKind != SubjectKind.NaturalPerson)
         {
             return new(
@@ -113,6 +137,9 @@ public static class ListEntryRules
             throw new ListEntryException(problem);
         }
     }
+
+    /// <summary>The calendar day an instant falls on in China.</summary>
+    private static DateOnly Day(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(ChinaOffset).DateTime);
 
     private static string KindName(SubjectKind kind) => kind == SubjectKind.NaturalPerson ? "自然人" : "法人";
 }

@@ -739,6 +739,50 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Equal("示例甲贸易有限公司", Assert.Single(await cli.LookupAsync(Rows.Company(1))).SubjectName);
     }
 
+    [Fact]
+    public async Task Import_ListedOnAfterTodayInChina_RefusedNamingRowColumnAndValue_ValidFromLaterIsAccepted()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var china = TimeSpan.FromHours(8);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(china).DateTime);
+        var future = today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var now = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var file = cli.Write("dates.csv", "kind,subject,name,reference,listedOn,validFrom,validUntil,entryId\n"
+            + $"LegalEntity,{Rows.Company(1)},示例甲有限公司,某决〔2024〕1号,{future},{future},2099-12-31,e-1\n"   // line 2: listed in the future
+            + $"LegalEntity,{Rows.Company(2)},示例乙有限公司,某决〔2024〕2号,{now},{future},2099-12-31,e-2\n");   // line 3: a ban not yet in force
+
+        var refused = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--json");
+
+        Assert.Equal(Exit.InvalidInput, refused.ExitCode);
+        var (line, column, reason) = Assert.Single(Problems(refused));
+        Assert.Equal((2, "listedOn"), (line, column));
+        Assert.Contains(future, reason, StringComparison.Ordinal);
+        Assert.True(reason.IndexOf("列入日期", StringComparison.Ordinal) < reason.IndexOf("listed on", StringComparison.Ordinal), reason);
+        Assert.Equal(0, await cli.EntriesAsync());
+    }
+
+    [Fact]
+    public async Task Import_ListedOnTheDayThatBeginsAtMidnightInChina_RefusedBeforeItAcceptedFrom()
+    {
+        // The tool's clock is the one it is given: 2025-07-01 begins at 2025-06-30 16:00 UTC.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("july.csv", Rows.Raw("LegalEntity", Rows.Company(1), "2025-07-01", "2099-12-31", "e-1"));
+
+        cli.Time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 30, 15, 59, 0, TimeSpan.Zero));
+        var before = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--json");
+        cli.Time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 30, 16, 0, 0, TimeSpan.Zero));
+        var from = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--json");
+
+        Assert.Equal(Exit.InvalidInput, before.ExitCode);
+        var (line, column, reason) = Assert.Single(Problems(before));
+        Assert.Equal((2, "listedOn"), (line, column));
+        Assert.Contains("listed on 2025-07-01, after today (2025-06-30 in China)", reason, StringComparison.Ordinal);
+        Assert.True(from.ExitCode == Exit.Ok, from.ToString());
+        Assert.Equal(1, from.Json["added"]!.GetValue<int>());
+    }
+
     private static List<List<string>> ReadCsv(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);

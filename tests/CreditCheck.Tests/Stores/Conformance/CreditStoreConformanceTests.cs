@@ -148,6 +148,28 @@ public abstract partial class CreditStoreConformanceTests
     }
 
     [Fact]
+    public async Task UpsertAndImport_ListedAfterTodayInChina_RefusedNamingTheDate_TakingEffectLaterIsStored()
+    {
+        // A listing decision dated in the future is a typo; a ban that takes effect later is not. Neither store has a
+        // clock of its own: today is the system's.
+        await using var sut = await CreateAsync();
+        var china = TimeSpan.FromHours(8);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(china).DateTime);
+        var later = new DateTimeOffset(today.AddDays(30).ToDateTime(TimeOnly.MinValue), china);
+        var listedLater = new ListRecord(Subjects.Tencent, Debt(Subjects.Tencent, "d-1").Entry with { ListedOn = later, ValidFrom = later });
+        var bannedLater = new ListRecord(Subjects.Alibaba, Debt(Subjects.Alibaba, "d-2").Entry with { ValidFrom = later });
+
+        var upsert = await Assert.ThrowsAsync<ListEntryException>(() => sut.Publisher.UpsertAsync(listedLater));
+        var import = await Assert.ThrowsAsync<ListEntryException>(() => sut.Publisher.ImportListAsync("debtors", [listedLater], ImportMode.Merge));
+        await sut.Settle(await sut.Publisher.UpsertAsync(bannedLater));
+
+        Assert.Contains($"listed on {later:yyyy-MM-dd}, after today", upsert.Message, StringComparison.Ordinal);
+        Assert.Contains($"listed on {later:yyyy-MM-dd}, after today", import.Message, StringComparison.Ordinal);
+        Assert.Empty((await sut.Store.LookupAsync(Subjects.Tencent)).Entries);
+        Assert.Equal(later, Assert.Single((await sut.Store.LookupAsync(Subjects.Alibaba)).Entries).Entry.ValidFrom);
+    }
+
+    [Fact]
     public async Task SetStatus_Repair_KeepsTheEntryWithItsNewStatus()
     {
         await using var sut = await CreateAsync();
