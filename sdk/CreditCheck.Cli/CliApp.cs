@@ -20,12 +20,13 @@ internal static class CliApp
         TextWriter error,
         IReadOnlyDictionary<string, string?>? environment = null,
         bool interactive = false,
+        TimeProvider? time = null,
         CancellationToken cancellationToken = default)
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // GBK and GB18030 exports
         environment ??= Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
-        var context = new CommandContext(environment);
+        var context = new CommandContext(environment, time ?? TimeProvider.System);
         // Named as the tool is installed: a RootCommand would take the name of the executable that runs it
         // (CreditCheck.Cli, or a test host) into every usage line.
         var root = new Command("creditcheck", "creditcheck — load, repair, inspect and verify the joint reward-and-punishment lists (联合奖惩), and export and report the feedback.")
@@ -146,10 +147,14 @@ internal static class CliApp
     }
 }
 
-/// <summary>What the commands share: the environment and the output.</summary>
-internal sealed class CommandContext(IReadOnlyDictionary<string, string?> environment)
+/// <summary>What the commands share: the environment, the clock and the output.</summary>
+internal sealed class CommandContext(IReadOnlyDictionary<string, string?> environment, TimeProvider time)
 {
     public IReadOnlyDictionary<string, string?> Environment { get; } = environment;
+
+    /// <summary>The clock: what day it is in China for the checks that depend on it (an entry listed after today is
+    /// refused). The system's, or the one a test passes.</summary>
+    public TimeProvider Time { get; } = time;
 
     public CliOutput Output { get; set; } = null!;
 

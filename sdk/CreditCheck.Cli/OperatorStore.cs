@@ -328,6 +328,36 @@ internal sealed class RedisOperatorStore : OperatorStore
 
     private string KeyOf(string name) => $"cc:{{{_options.Namespace}}}:{name}";
 
+    /// <summary>The node's <c>maxmemory</c> (bytes, 0: no limit) and <c>maxmemory-policy</c> (INFO memory, in a script
+    /// keyed to the namespace so that a cluster answers from the node that holds it). Null, with why, when Redis refuses
+    /// (an ACL user without INFO, EVAL refused by a proxy): the caller says it could not be checked rather than fail.</summary>
+    public async Task<(long MaxMemory, string Policy)?> ReadMemoryPolicyAsync(Action<(string Chinese, string English)> refused)
+    {
+        const string Script = """
+            local text = redis.call('INFO', 'memory')
+            return { string.match(text, 'maxmemory:(%d+)') or '', string.match(text, 'maxmemory_policy:([%w-]+)') or '' }
+            """;
+        try
+        {
+            var reply = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(Script, [(RedisKey)KeyOf("seq")]).ConfigureAwait(false))!;
+            var policy = (string?)reply[1];
+            if (long.TryParse((string?)reply[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) && !string.IsNullOrEmpty(policy))
+            {
+                return (bytes, policy);
+            }
+
+            refused(("INFO 未给出 maxmemory 或 maxmemory-policy", "INFO did not give maxmemory and maxmemory-policy"));
+        }
+        catch (RedisServerException e)
+        {
+            refused(StoreFailure.IsPermission(e)
+                ? ("该用户无权执行 INFO", $"this user may not run INFO: {StoreFailure.Brief(e.Message)}")
+                : ($"Redis 拒绝了查询：{StoreFailure.Brief(e.Message)}", $"Redis refused the query: {StoreFailure.Brief(e.Message)}"));
+        }
+
+        return null;
+    }
+
     public override async Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken)
     {
         if (_reader is null)

@@ -74,6 +74,11 @@ internal static class ImportCommand
             }
 
             await using var store = await context.OpenStoreAsync(parse, ct);
+            if (store is RedisOperatorStore redisStore)
+            {
+                await WarnOfEvictionAsync(context, redisStore);
+            }
+
             var catalog = await store.GetCatalogAsync(ct) ?? throw await store.NoCatalogAsync(ct);
             var json = parse.GetValue(GlobalOptions.Json);
             var dry = parse.GetValue(dryRun);
@@ -98,12 +103,50 @@ internal static class ImportCommand
         return command;
     }
 
+    /// <summary>Before anything is read: on standard error, Chinese then English, whether the Redis written to may evict
+    /// the namespace's keys. Its entries have no TTL, so under a <c>maxmemory</c> only an <c>allkeys-*</c> policy evicts
+    /// them — and a subject's evicted entry hash makes a listed subject unreadable; a <c>volatile-*</c> one refuses
+    /// writes once memory is full. Without a <c>maxmemory</c> nothing is evicted. A user that may not ask (INFO is in
+    /// <c>@dangerous</c>) is told it could not be checked; the import goes on either way.</summary>
+    private static async Task WarnOfEvictionAsync(CommandContext context, RedisOperatorStore store)
+    {
+        var found = await store.ReadMemoryPolicyAsync(why => context.Output.Fail(
+            $"提示：无法检查 Redis 的淘汰策略（{why.Chinese}）；请确认 maxmemory-policy 为 noeviction，否则被淘汰的条目会使在册主体无法读取。 — "
+            + $"note: Redis's eviction policy could not be checked ({why.English}); make sure maxmemory-policy is noeviction, since an evicted entry makes a listed subject unreadable."));
+        if (found is not { MaxMemory: > 0 } memory)
+        {
+            return; // not known, or no memory limit: nothing is evicted
+        }
+
+        var (maxMemory, policy) = memory;
+
+        var size = maxMemory >= 1L << 30
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{maxMemory / (double)(1L << 30):0.##} GiB")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{maxMemory / (double)(1L << 20):0.##} MiB");
+        if (policy.StartsWith("allkeys-", StringComparison.Ordinal))
+        {
+            context.Output.Fail(
+                $"警告：Redis 设置了 maxmemory（{size}）且 maxmemory-policy 为 {policy}：内存不足时可能淘汰本命名空间的任何键，被淘汰的主体条目会使在册主体无法读取。"
+                + "请将 maxmemory-policy 设为 noeviction（CONFIG SET maxmemory-policy noeviction，并写入 redis.conf）。 — "
+                + $"warning: Redis has maxmemory {size} and maxmemory-policy {policy}: under memory pressure it may evict any key of this namespace, and a subject's evicted entry hash makes a listed subject unreadable. "
+                + "Set maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction, and in redis.conf).");
+        }
+        else if (policy.StartsWith("volatile-", StringComparison.Ordinal))
+        {
+            context.Output.Fail(
+                $"提示：Redis 设置了 maxmemory（{size}）且 maxmemory-policy 为 {policy}：名单数据的键没有过期时间，不会被淘汰，但内存用满时 Redis 会拒绝写入（OOM），导入将失败（原有数据不变）；"
+                + "带过期时间的键（导入锁、每日核查计数）仍可能被淘汰。建议设为 noeviction，并为 Redis 留足内存。 — "
+                + $"note: Redis has maxmemory {size} and maxmemory-policy {policy}: the list data's keys have no TTL and are not evicted, but once memory is full Redis refuses writes (OOM) and the import fails (the data before stays); "
+                + "the keys that have a TTL (an import's lock, the daily check counts) may still be evicted. Prefer maxmemory-policy noeviction, and leave Redis room.");
+        }
+    }
+
     /// <summary>A file of several lists (the list column says which): every row is checked first, as one file;
     /// then each list is imported from it on its own, atomically, in the order the file first names them.</summary>
     private static async Task<int> ImportEveryListAsync(
         CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, ImportMode importMode, bool json, bool dry, bool allowEmpty, bool allowMassRemoval, CancellationToken ct)
     {
-        var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty);
+        var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty, context.Time);
         var lists = new List<string>();
         foreach (var record in check.GoodRecords(null, ct))
         {
@@ -170,7 +213,7 @@ internal static class ImportCommand
 
         // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
         var redis = dry ? null : store.Publisher as RedisCreditPublisher;
-        var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty);
+        var check = new ImportValidation(options, catalog, strict: rejectsFile is null, rejectsWriter, rememberEntries: redis is null, importMode, allowEmpty, context.Time);
 
         // What a replace would remove, said before it does (found from outside: a one-row file replaced a list of
         // 400,080 entries, and --dry-run said only "1 rows valid").
@@ -254,9 +297,20 @@ internal static class ImportCommand
     {
         using var stream = new FileStream(options.File.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var reader = new StreamReader(stream, options.Encoding, detectEncodingFromByteOrderMarks: true);
-        using var rows = (options.Format == "json"
-            ? ReadJson(reader, options)
-            : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader, options.Mapping)).GetEnumerator();
+        IEnumerator<ListFileRow> opened;
+        try
+        {
+            opened = (options.Format == "json"
+                ? ReadJson(reader, options)
+                : ListFileReader.ReadCsv(reader, options.File.Name, options.List, options.Mode, onHeader, options.Mapping)).GetEnumerator();
+        }
+        catch (DecoderFallbackException)
+        {
+            // A JSON file is decoded whole before it is parsed: its bytes that are not text in the encoding end here.
+            throw EncodingProblem.Describe(options.File, options.Encoding, EncodingName(options.Encoding));
+        }
+
+        using var rows = opened;
         var line = 1;
         while (true)
         {
@@ -288,11 +342,21 @@ internal static class ImportCommand
         }
     }
 
-    // UTF-8 JSON is read as bytes, so that a byte that is not UTF-8 is named with its offset.
-    private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options) =>
-        options.Encoding.CodePage == Encoding.UTF8.CodePage
-            ? ListFileReader.ReadJson(ReadAll(reader.BaseStream), options.File.Name, options.List, options.Mode, options.Mapping)
-            : ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode, options.Mapping);
+    // UTF-8 JSON is read as bytes. Bytes that are not UTF-8 (a GBK export, most often) are said as for a CSV file: the
+    // line and bytes, and which --encoding to try (found from outside: a GBK JSON file got no hint, a GBK CSV did).
+    private static IEnumerable<ListFileRow> ReadJson(StreamReader reader, ReadOptions options)
+    {
+        if (options.Encoding.CodePage != Encoding.UTF8.CodePage)
+        {
+            return ListFileReader.ReadJson(reader.ReadToEnd(), options.File.Name, options.List, options.Mode, options.Mapping);
+        }
+
+        var bytes = ReadAll(reader.BaseStream);
+        var text = bytes.AsSpan(bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0);
+        return System.Text.Unicode.Utf8.IsValid(text)
+            ? ListFileReader.ReadJson(bytes, options.File.Name, options.List, options.Mode, options.Mapping)
+            : throw EncodingProblem.Describe(options.File, options.Encoding, EncodingName(options.Encoding));
+    }
 
     private static byte[] ReadAll(Stream stream)
     {

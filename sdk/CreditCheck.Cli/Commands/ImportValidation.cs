@@ -28,8 +28,12 @@ internal sealed class ImportValidation(
     RejectsWriter? rejects,
     bool rememberEntries,
     ImportMode mode,
-    bool allowEmpty) : IImportMonitor
+    bool allowEmpty,
+    TimeProvider time) : IImportMonitor
 {
+    // The CSV file's header, to name a refused entry's fields as the file calls them (null: JSON, or not read yet).
+    private IReadOnlyList<string>? _header;
+
     private readonly Dictionary<ulong, (ulong Content, int Line)>? _seen = rememberEntries ? [] : null;
 
     // Entries Redis reported given twice with different content, and how many such rows.
@@ -79,7 +83,7 @@ internal sealed class ImportValidation(
     /// <summary>The records of the valid rows, in file order.</summary>
     public IEnumerable<ListRecord> GoodRecords(Action<long>? progress, CancellationToken cancellationToken)
     {
-        foreach (var row in ImportCommand.Read(options, rejects is null ? null : rejects.WriteHeader, progress))
+        foreach (var row in ImportCommand.Read(options, OnHeader, progress))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var problems = Check(row);
@@ -219,9 +223,11 @@ internal sealed class ImportValidation(
             return row.Problems.Count > 0 ? [.. row.Problems] : null;
         }
 
-        if (ListEntryRules.CheckDetailed(record, catalog) is { } refusal)
+        if (ListEntryRules.CheckDetailed(record, catalog, time) is { } refusal)
         {
-            return [new ListFileProblem(options.File.Name, row.Line, null, refusal.Message) { ChineseMessage = refusal.ChineseMessage }];
+            // Found from outside: an entry ending before it starts was refused under an empty column.
+            var columns = refusal.Columns.Count == 0 ? null : string.Join(", ", refusal.Columns.Select(c => ColumnName(c, record)).Distinct(StringComparer.Ordinal));
+            return [new ListFileProblem(options.File.Name, row.Line, columns, refusal.Message) { ChineseMessage = refusal.ChineseMessage }];
         }
 
         if (_seen is null)
@@ -260,7 +266,7 @@ internal sealed class ImportValidation(
         var located = 0;
         foreach (var row in ImportCommand.Read(options, null, null))
         {
-            if (row.Record is not { } record || !_conflicts.Contains(EntryKey.Of(record)) || ListEntryRules.Check(record, catalog) is not null)
+            if (row.Record is not { } record || !_conflicts.Contains(EntryKey.Of(record)) || ListEntryRules.CheckDetailed(record, catalog, time) is not null)
             {
                 continue;
             }
@@ -284,6 +290,40 @@ internal sealed class ImportValidation(
         {
             throw new CliException(ExitCodes.InvalidInput, $"{options.File.Name} 在导入过程中被修改，未写入任何数据，请重新导入", $"{options.File.Name} changed while it was being imported; nothing was written. Import it again.");
         }
+    }
+
+    private void OnHeader(IReadOnlyList<string> header)
+    {
+        _header = header;
+        rejects?.WriteHeader(header);
+    }
+
+    /// <summary>A field as the file names it: the CSV header of its column (the operator's <c>--column</c> mapping first,
+    /// as the reader resolves it), else the field's documented name. A start date the file does not give is its listing
+    /// date (the reader takes one for the other), so that column is named.</summary>
+    private string ColumnName(ListColumn column, ListRecord record)
+    {
+        if (_header is { } header)
+        {
+            if ((Find(header, column) ?? (column == ListColumn.ValidFrom ? Find(header, ListColumn.ListedOn) : null)) is { } found)
+            {
+                return found;
+            }
+        }
+        else if (column == ListColumn.ValidFrom && record.Entry.ValidFrom == record.Entry.ListedOn)
+        {
+            column = ListColumn.ListedOn; // a JSON entry's start, when it is its listing date (given, or taken for it)
+        }
+
+        return System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(column.ToString());
+
+        string? Find(IReadOnlyList<string> header, ListColumn wanted) => header.FirstOrDefault(h =>
+        {
+            var key = ListColumns.Key(h);
+            var resolved = options.Mapping is { } mapping && mapping.TryGetValue(key, out var mapped) ? mapped
+                : ListColumns.Aliases.TryGetValue(key, out var known) ? known : (ListColumn?)null;
+            return resolved == wanted;
+        });
     }
 
     private ListFileProblem Conflict(int line, ListRecord record, int firstLine) =>

@@ -326,8 +326,33 @@ public static class ListFileReader
                 $"The property '{name}' is given twice in one object ({twice.Path}); each property may appear once.")]) { SpoilsFile = true };
         }
 
+        // System.Text.Json counts lines and bytes from 0 and appends them to its message ("LineNumber: 6 |
+        // BytePositionInLine: 19."): both languages say the 1-based line, once, as the row's line does.
         var line = (int)(e.LineNumber ?? 0) + 1;
-        return new ListFileRow(line, null, [Bilingual(source, line, null, $"JSON 格式错误（第{line}行）", $"Malformed JSON: {e.Message}")]) { SpoilsFile = true };
+        var position = (e.BytePositionInLine ?? 0) + 1;
+        var cutShort = e.Message.StartsWith("Expected depth to be zero at the end of the JSON payload", StringComparison.Ordinal)
+            || e.Message.Contains("reached end of data", StringComparison.Ordinal);
+        return new ListFileRow(line, null, [Bilingual(
+            source,
+            line,
+            null,
+            string.Create(CultureInfo.InvariantCulture, $"JSON 格式错误（第{line}行第{position}字节）{(cutShort ? "：文件在 JSON 结束前中断（缺少闭合的 ] 或 }），可能被截断" : "")}"),
+            string.Create(CultureInfo.InvariantCulture, $"Malformed JSON at line {line}, byte {position} of the line: {JsonReason(e.Message)}{(cutShort ? " (the file ends before the JSON does: cut short?)" : "")}"))]) { SpoilsFile = true };
+    }
+
+    /// <summary>System.Text.Json's reason without the position and path it appends (counted from 0).</summary>
+    private static string JsonReason(string message)
+    {
+        foreach (var cut in (string[])[" LineNumber: ", " Path: "])
+        {
+            var at = message.IndexOf(cut, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                message = message[..at];
+            }
+        }
+
+        return message.TrimEnd(' ', '|');
     }
 
     private static List<ListFileRow> ReadJson(JsonDocument document, string source, string? defaultList, SubjectIdParseMode mode, IReadOnlyDictionary<string, ListColumn?>? mapping)

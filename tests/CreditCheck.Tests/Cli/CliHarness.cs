@@ -43,12 +43,15 @@ internal static class Cli
 {
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) => RunAsync(environment, null, args);
+
+    /// <summary>Runs with the given clock (null: the system's), so that "today" is what the test says.</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, TimeProvider? time, params string[] args)
     {
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
         using var timeout = new CancellationTokenSource(RunTimeout);
-        var code = await CliApp.RunAsync(args, output, error, environment, interactive: false, timeout.Token);
+        var code = await CliApp.RunAsync(args, output, error, environment, interactive: false, time, timeout.Token);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 }
@@ -86,7 +89,10 @@ internal sealed class CliSession : IDisposable
 
     public Dictionary<string, string?> Environment { get; }
 
-    public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Environment, args);
+    /// <summary>The tool's clock in this session (null: the system's).</summary>
+    public TimeProvider? Time { get; set; }
+
+    public Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Environment, Time, args);
 
     /// <summary>Runs and asserts exit 0, showing the output when it is not.</summary>
     public async Task<CliResult> RunOkAsync(params string[] args)

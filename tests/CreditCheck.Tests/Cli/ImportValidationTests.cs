@@ -680,6 +680,109 @@ public sealed class ImportValidationTests(RedisFixture redis)
         Assert.Equal(Exit.Usage, bad.ExitCode);
     }
 
+    [Fact]
+    public async Task Import_EndDateBeforeStart_NamesTheDateColumnsAsTheFileCallsThem()
+    {
+        // Found from outside: the refusal said the entry ends before it starts, under an empty column.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var english = cli.Write("english.csv", "kind,subject,name,reference,listedOn,validFrom,validUntil,entryId\n"
+            + $"LegalEntity,{Rows.Company(1)},示例甲有限公司,某决〔2024〕1号,2024-01-02,2024-05-01,2024-03-31,e-1\n");
+        var chinese = cli.Write("chinese.csv", "统一社会信用代码,名称,文号,列入日期,有效期至\n"
+            + $"{Rows.Company(2)},示例乙有限公司,某决〔2024〕2号,2024-05-01,2024-03-31\n"); // no start column: the listing date is the start
+        var json = cli.Write("entries.json", $$"""
+            [ { "subject": "{{Rows.Company(3)}}", "kind": "LegalEntity", "reference": "某决〔2024〕3号", "listedOn": "2024-01-02", "validFrom": "2024-05-01", "validUntil": "2024-03-31" } ]
+            """);
+
+        var fromEnglish = await cli.RunAsync("import", english, "--list", CliSession.Debtors, "--json");
+        var fromChinese = await cli.RunAsync("import", chinese, "--list", CliSession.Debtors, "--json");
+        var fromJson = await cli.RunAsync("import", json, "--list", CliSession.Debtors, "--json");
+        var table = await cli.RunAsync("import", english, "--list", CliSession.Debtors);
+
+        Assert.Equal((Exit.InvalidInput, Exit.InvalidInput, Exit.InvalidInput), (fromEnglish.ExitCode, fromChinese.ExitCode, fromJson.ExitCode));
+        var (line, column, reason) = Assert.Single(Problems(fromEnglish));
+        Assert.Equal((2, "validUntil, validFrom"), (line, column));
+        Assert.Contains("2024-03-31", reason, StringComparison.Ordinal);
+        Assert.Contains("2024-05-01", reason, StringComparison.Ordinal);
+        var chineseProblem = Assert.Single(Problems(fromChinese));
+        Assert.Equal((2, "有效期至, 列入日期"), (chineseProblem.Line, chineseProblem.Column));
+        var jsonProblem = Assert.Single(Problems(fromJson));
+        Assert.Equal((1, "validUntil, validFrom"), (jsonProblem.Line, jsonProblem.Column));
+        Assert.Contains("validUntil, validFrom", table.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await cli.EntriesAsync());
+    }
+
+    [Fact]
+    public async Task Import_GbkJsonWithoutEncoding_SaysTryGbkAsForCsv()
+    {
+        // Found from outside: a GBK CSV got the --encoding hint, a GBK JSON file only "not UTF-8 text".
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var gbk = System.Text.Encoding.GetEncoding("GBK");
+        var text = $$"""
+            { "entries": [
+              { "subject": "{{Rows.Company(1)}}", "kind": "LegalEntity", "name": "示例甲贸易有限公司", "authority": "某某区人民法院", "reference": "（2024）京0105执123号", "listedOn": "2024-01-02" }
+            ] }
+            """;
+        var file = cli.Write("gbk.json", text, gbk);
+
+        var plain = await cli.RunAsync("import", file, "--list", CliSession.Debtors);
+        var given = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--encoding", "gbk", "--json");
+
+        Assert.Equal(Exit.InvalidInput, plain.ExitCode);
+        Assert.Contains("--encoding gbk", plain.Error, StringComparison.Ordinal);
+        Assert.Contains("gbk.json", plain.Error, StringComparison.Ordinal);
+        Assert.Contains("第2行", plain.Error, StringComparison.Ordinal); // the line that holds the first Chinese text
+        Assert.True(plain.Error.IndexOf("请改用 --encoding gbk", StringComparison.Ordinal) < plain.Error.IndexOf("pass --encoding gbk", StringComparison.Ordinal), plain.Error);
+        Assert.True(given.ExitCode == Exit.Ok, given.ToString());
+        Assert.Equal("示例甲贸易有限公司", Assert.Single(await cli.LookupAsync(Rows.Company(1))).SubjectName);
+    }
+
+    [Fact]
+    public async Task Import_ListedOnAfterTodayInChina_RefusedNamingRowColumnAndValue_ValidFromLaterIsAccepted()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var china = TimeSpan.FromHours(8);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(china).DateTime);
+        var future = today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var now = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var file = cli.Write("dates.csv", "kind,subject,name,reference,listedOn,validFrom,validUntil,entryId\n"
+            + $"LegalEntity,{Rows.Company(1)},示例甲有限公司,某决〔2024〕1号,{future},{future},2099-12-31,e-1\n"   // line 2: listed in the future
+            + $"LegalEntity,{Rows.Company(2)},示例乙有限公司,某决〔2024〕2号,{now},{future},2099-12-31,e-2\n");   // line 3: a ban not yet in force
+
+        var refused = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--json");
+
+        Assert.Equal(Exit.InvalidInput, refused.ExitCode);
+        var (line, column, reason) = Assert.Single(Problems(refused));
+        Assert.Equal((2, "listedOn"), (line, column));
+        Assert.Contains(future, reason, StringComparison.Ordinal);
+        Assert.True(reason.IndexOf("列入日期", StringComparison.Ordinal) < reason.IndexOf("listed on", StringComparison.Ordinal), reason);
+        Assert.Equal(0, await cli.EntriesAsync());
+    }
+
+    [Fact]
+    public async Task Import_ListedOnTheDayThatBeginsAtMidnightInChina_RefusedBeforeItAcceptedFrom()
+    {
+        // The tool's clock is the one it is given: 2025-07-01 begins at 2025-06-30 16:00 UTC.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("july.csv", Rows.Raw("LegalEntity", Rows.Company(1), "2025-07-01", "2099-12-31", "e-1"));
+
+        cli.Time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 30, 15, 59, 0, TimeSpan.Zero));
+        var before = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--json");
+        cli.Time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 30, 16, 0, 0, TimeSpan.Zero));
+        var from = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--json");
+
+        Assert.Equal(Exit.InvalidInput, before.ExitCode);
+        var (line, column, reason) = Assert.Single(Problems(before));
+        Assert.Equal((2, "listedOn"), (line, column));
+        Assert.Contains("listed on 2025-07-01, after today (2025-06-30 in China)", reason, StringComparison.Ordinal);
+        Assert.True(from.ExitCode == Exit.Ok, from.ToString());
+        Assert.Equal(1, from.Json["added"]!.GetValue<int>());
+    }
+
     private static List<List<string>> ReadCsv(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);

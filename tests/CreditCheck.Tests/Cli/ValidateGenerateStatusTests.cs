@@ -245,6 +245,47 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Verify_TextOutput_EveryLineChineseThenEnglish()
+    {
+        // Found from outside: verify spoke Chinese only, where the other commands give the operator Chinese and the
+        // developer English on the same line.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("d.csv", Rows.Entity(1), Rows.Entity(2), Rows.Entity(3));
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors);
+        var ns = $"cc:{{{cli.Namespace}}}:";
+        var field = (await redis.Server.CommandAsync("HRANDFIELD", ns + "l:" + CliSession.Debtors, "1")).Split("\r\n")[2];
+        var key = ns + "e:" + field.Split('\t')[0];
+        await redis.Server.CommandAsync("DEL", key);
+
+        var broken = await cli.RunAsync("verify");
+        await cli.RunOkAsync("import", file, "--list", CliSession.Debtors, "--mode", "replace");
+        var whole = await cli.RunAsync("verify");
+
+        Assert.Equal((Exit.DataDamaged, Exit.Ok), (broken.ExitCode, whole.ExitCode));
+        foreach (var text in new[] { broken.Output, whole.Output })
+        {
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.NotEmpty(lines);
+            foreach (var line in lines)
+            {
+                var dash = line.IndexOf(" — ", StringComparison.Ordinal);
+                Assert.True(dash > 0, $"not bilingual: {line}");
+                Assert.Contains(line[..dash], c => c >= '\u4e00' && c <= '\u9fff'); // Chinese first
+                Assert.DoesNotContain(line[(dash + 3)..], c => c >= '\u4e00' && c <= '\u9fff'); // then English
+            }
+        }
+
+        Assert.Contains($"{CliSession.Debtors}：检查 3 条，缺失 1 条 — {CliSession.Debtors}: 3 entries checked, 1 missing", broken.Output, StringComparison.Ordinal);
+        Assert.Contains($"missing: {key}", broken.Output, StringComparison.Ordinal);
+        Assert.Contains("The data is not whole", broken.Output, StringComparison.Ordinal);
+        Assert.Contains("--mode replace", broken.Output, StringComparison.Ordinal);
+        Assert.Contains("数据完整", whole.Output, StringComparison.Ordinal);
+        Assert.Contains("The data is whole", whole.Output, StringComparison.Ordinal);
+        Assert.Contains("verified mark was recorded", whole.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_CatalogPublishedNoEntries_ShowsTheCatalogAndNoEntries()
     {
         using var cli = new CliSession(redis.Server);

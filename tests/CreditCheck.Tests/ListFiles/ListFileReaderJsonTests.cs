@@ -139,6 +139,24 @@ public sealed class ListFileReaderJsonTests
         Assert.Equal(3, row.Line);
     }
 
+    [Fact]
+    public void ReadJson_TruncatedFile_ChineseAndEnglishNameTheSameLine_TheLastOne()
+    {
+        // Found from outside: a file cut short was "第7行" in Chinese and "LineNumber: 6" in English.
+        var json = "{\n  \"entries\": [\n    {\n      \"subject\": \"9144030071526726XG\",\n      \"authority\": ";
+        var lastLine = json.Split('\n').Length;
+
+        foreach (var row in new[] { Assert.Single(Json(json)), Assert.Single(ListFileReader.ReadJson(System.Text.Encoding.UTF8.GetBytes(json), "test.json", null, SubjectIdParseMode.Strict)) })
+        {
+            var problem = SingleProblem(row);
+            Assert.Equal(lastLine, problem.Line);
+            Assert.Contains($"第{lastLine}行", problem.ChineseMessage, StringComparison.Ordinal);
+            Assert.Contains($"line {lastLine}", problem.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("LineNumber", problem.Message, StringComparison.Ordinal); // System.Text.Json counts from 0
+            Assert.StartsWith("Malformed JSON", problem.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("[ { \"subject\": \"x\" }")]

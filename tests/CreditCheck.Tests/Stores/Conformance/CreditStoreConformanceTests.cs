@@ -148,6 +148,25 @@ public abstract partial class CreditStoreConformanceTests
     }
 
     [Fact]
+    public async Task UpsertAndImport_ListedAfterTodayInChina_AreStored_ForRefusingWouldLeaveTheSubjectUnlisted()
+    {
+        // The operator tool refuses a file row listed after today (a typo, ImportValidationTests); a store does not: the
+        // credit platform link and hosts write through it, and a refused entry is a listed subject answered Clear.
+        await using var sut = await CreateAsync();
+        var china = TimeSpan.FromHours(8);
+        var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(china).DateTime);
+        var later = new DateTimeOffset(today.AddDays(30).ToDateTime(TimeOnly.MinValue), china);
+        var listedLater = new ListRecord(Subjects.Tencent, Debt(Subjects.Tencent, "d-1").Entry with { ListedOn = later, ValidFrom = null });
+        var importedLater = new ListRecord(Subjects.Alibaba, Debt(Subjects.Alibaba, "d-2").Entry with { ListedOn = later, ValidFrom = null });
+
+        await sut.Settle(await sut.Publisher.UpsertAsync(listedLater));
+        await sut.Settle((await sut.Publisher.ImportListAsync("debtors", [importedLater], ImportMode.Merge)).Sequence);
+
+        Assert.Equal(later, Assert.Single((await sut.Store.LookupAsync(Subjects.Tencent)).Entries).Entry.ListedOn);
+        Assert.Equal(later, Assert.Single((await sut.Store.LookupAsync(Subjects.Alibaba)).Entries).Entry.ListedOn);
+    }
+
+    [Fact]
     public async Task SetStatus_Repair_KeepsTheEntryWithItsNewStatus()
     {
         await using var sut = await CreateAsync();
