@@ -91,6 +91,10 @@ internal sealed record StoreReport(
 {
     /// <summary>Where the namespace stands against a credit platform (null: never synced from one).</summary>
     public RedisPlatformMark? Platform { get; init; }
+
+    /// <summary>The catalog's lists the namespace holds no data of (never imported, not followed from the platform), or
+    /// null when not known (the embedded store; counts not readable).</summary>
+    public IReadOnlyList<CreditList>? ListsNotHeld { get; init; }
 }
 
 internal sealed class RedisOperatorStore : OperatorStore
@@ -435,7 +439,14 @@ internal sealed class RedisOperatorStore : OperatorStore
         var platform = await Permitted<RedisPlatformMark?>(
             async () => await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false) is var mark && (mark.Version > 0 || mark.SnapshotInProgress > 0) ? mark : null,
             null, "platform mark").ConfigureAwait(false);
-        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health, imports) { Platform = platform };
+        // The catalog's lists the namespace holds no data of: hosts answer their subjects as not listed (and say so).
+        // Unknown when the counts could not be read.
+        IReadOnlyList<CreditList>? notHeld = catalog is null || changes is null ? null : [.. catalog.Lists.Where(l => !entries.ContainsKey(l.Code))];
+        return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health, imports)
+        {
+            Platform = platform,
+            ListsNotHeld = notHeld,
+        };
 
         async Task<T> Permitted<T>(Func<Task<T>> read, T fallback, string what)
         {

@@ -38,6 +38,7 @@ internal static class StatusCommand
                         ["mayEvict"] = health.EvictionPolicy is null ? null : health.MayEvict, // unknown, not "no", when INFO is not answered
                         ["suspicion"] = health.EvictionSuspicion,
                     },
+                    ["listsNotHeld"] = report.ListsNotHeld is null ? null : new JsonArray([.. report.ListsNotHeld.Select(l => (JsonNode?)l.Code)]),
                     ["platform"] = report.Platform is not { } mark ? null : new JsonObject
                     {
                         ["version"] = mark.Version,
@@ -58,6 +59,13 @@ internal static class StatusCommand
             foreach (var (list, entries) in report.Entries)
             {
                 table.AddRow(Markup.Escape(list), entries.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (report.ListsNotHeld is { Count: > 0 } notHeld)
+            {
+                table.AddRow("[yellow]未载入的名单[/]", Markup.Escape(
+                    $"{string.Join("、", notHeld.Select(l => l.Name))} — 本命名空间没有这些名单的数据，名列其中的主体将被答复为未列入（每个核查结果会注明未覆盖）；如需覆盖，请导入（creditcheck import FILE --list 名单代码）"
+                    + $" — the namespace holds no data of {string.Join(", ", notHeld.Select(l => l.Code))}: subjects on them are answered as not listed (each decision names them in ListsNotHeld); import them unless the namespace is meant to hold only some lists"));
             }
 
             if (report.FilterKeys is { } keys)

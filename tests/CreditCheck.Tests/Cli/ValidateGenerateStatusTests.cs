@@ -172,6 +172,12 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
         Assert.Equal(0, status["feedLag"]!.GetValue<long>());
         Assert.Contains(cli.Namespace, text.Output, StringComparison.Ordinal);
         Assert.Contains(CliSession.Debtors, text.Output, StringComparison.Ordinal);
+
+        // Every other list of the catalog is named as not held: its subjects would be answered as not listed.
+        var notHeld = status["listsNotHeld"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Equal(CreditCatalog.Default.Lists.Select(l => l.Code).Where(c => c is not CliSession.Debtors and not "tax-grade-a"), notHeld);
+        Assert.Contains("未载入的名单", text.Output, StringComparison.Ordinal);
+        Assert.Contains("major-tax-violators", text.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -295,5 +301,14 @@ public sealed class ValidateGenerateStatusTests(RedisFixture redis)
 
         Assert.Equal(CreditCatalog.Default.Version, status["catalogVersion"]!.GetValue<string>());
         Assert.Empty(status["entries"]!.AsObject());
+        Assert.Equal(CreditCatalog.Default.Lists.Count, status["listsNotHeld"]!.AsArray().Count);
+
+        // An empty export still loads its list: the first import of a list commits with no rows.
+        var empty = await cli.RunOkAsync("import", cli.WriteCsv("empty.csv"), "--list", CliSession.Debtors, "--allow-empty", "--json");
+        var after = await cli.StatusAsync();
+
+        Assert.True(empty.Json["written"]!.GetValue<bool>(), empty.Output);
+        Assert.Equal(0, after["entries"]![CliSession.Debtors]!.GetValue<long>());
+        Assert.DoesNotContain(CliSession.Debtors, after["listsNotHeld"]!.AsArray().Select(n => n!.GetValue<string>()));
     }
 }
