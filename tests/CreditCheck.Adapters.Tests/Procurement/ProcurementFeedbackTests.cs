@@ -54,6 +54,26 @@ public sealed class ProcurementFeedbackTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ReportAsync_CleanAndListedSuppliers_EveryRecordNamesTheSupplierAsTheHostGaveIt()
+    {
+        // Found by review: a clean supplier's feedback carried no name, so an auditor could not tell who it was.
+        await _harness.StartAsync();
+        var debtor = Ids.Company(21);
+        await _harness.ListAsync(debtor, "debtors", name: "示例失信供应商（名单所载）");
+        var adapter = _harness.Get<ProcurementAdapter>();
+        var screening = await adapter.ScreenAsync(Project(
+            Supplier.Of("示例失信供应商", debtor),
+            Supplier.Consortium("示例联合体", [new SupplierMember("联合体成员甲", Ids.Company(22)), new SupplierMember("联合体成员乙", Ids.Company(23))]),
+            Supplier.Of("示例清白供应商", Ids.Company(24))));
+
+        var records = await adapter.ReportAsync(screening);
+
+        Assert.Equal(["示例失信供应商", "联合体成员甲", "联合体成员乙", "示例清白供应商"], records.Select(r => r.SubjectName));
+        var stored = await _harness.DeliveredAsync(4);
+        Assert.Equal("示例清白供应商", Assert.Single(stored, r => r.SubjectCode == Ids.Company(24).Value).SubjectName);
+    }
+
+    [Fact]
     public async Task ReportAsync_BenefitOfTheStage_ExecutedOnlyWhenTheProcurementFileAppliesIt()
     {
         var red = Ids.Company(5);
