@@ -100,6 +100,12 @@ public sealed record FeedbackRecord
     /// <summary>When the host reported it.</summary>
     public required DateTimeOffset ReportedAt { get; init; }
 
+    /// <summary>True in the answer to a report of a measure already reported: this is the record kept (its result,
+    /// reason and times are the first report's), and the repeat was not recorded — a report is final, whatever result
+    /// the repeat gave. Never stored (not in the record's JSON).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRepeat { get; init; }
+
     /// <summary>Turns a report into its records.</summary>
     /// <param name="report">The report.</param>
     /// <param name="reportedAt">Now, from the host's <see cref="TimeProvider"/>.</param>

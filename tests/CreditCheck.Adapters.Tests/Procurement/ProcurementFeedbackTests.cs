@@ -80,13 +80,19 @@ public sealed class ProcurementFeedbackTests : IAsyncDisposable
         await _harness.ListAsync(red, "grade-a");
         var adapter = _harness.Get<ProcurementAdapter>();
         var screening = await adapter.ScreenAsync(Project(Supplier.Of("示例守信供应商", red)));
+        var another = await adapter.ScreenAsync(Project(Supplier.Of("示例守信供应商", red)));
 
         var notApplied = await adapter.ReportAsync(screening);
-        var applied = await adapter.ReportAsync(screening, new ProcurementFeedback { AppliedBenefits = new HashSet<string>(["deposit-reduction"]) });
+        var applied = await adapter.ReportAsync(another, new ProcurementFeedback { AppliedBenefits = new HashSet<string>(["deposit-reduction"]) });
+        var repeated = await adapter.ReportAsync(screening, new ProcurementFeedback { AppliedBenefits = new HashSet<string>(["deposit-reduction"]) });
 
         Assert.Equal(("deposit-reduction", ExecutionResult.NotExecuted, "采购文件未规定该激励措施"), (notApplied[0].MeasureCode, notApplied[0].Result, notApplied[0].Reason));
         Assert.Equal(("deposit-reduction", ExecutionResult.Executed, "已按采购文件适用"), (applied[0].MeasureCode, applied[0].Result, applied[0].ResultText));
-        Assert.Equal(notApplied[0].Key, applied[0].Key);
+
+        // A report is final: the same check reported again is answered with what was recorded, marked as a repeat.
+        Assert.Equal(notApplied[0].Key, repeated[0].Key);
+        Assert.True(repeated[0].IsRepeat);
+        Assert.Equal(ExecutionResult.NotExecuted, repeated[0].Result);
     }
 
     [Fact]
