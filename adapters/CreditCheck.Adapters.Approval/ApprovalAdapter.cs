@@ -214,6 +214,9 @@ public sealed class ApprovalAdapter
             : (application.Person!.Value, application.PersonName);
         return new NewCommitment(subject, application.MatterCode, promise, due)
         {
+            // The promise was taken at the window when the route was given: a clerk reporting after its due day records
+            // it as taken earlier, overdue at once (the SDK refuses a past due day otherwise).
+            TakenEarlier = true,
             SubjectName = name,
             MatterName = result.MatterName,
             Materials = materials,
