@@ -160,6 +160,7 @@ public sealed class ApprovalAdapter
         {
             var report = FeedbackReport.For(decision) with
             {
+                SubjectName = NameOf(result.Application, party) ?? decision.MatchedEntries.Select(m => m.Entry.SubjectName).FirstOrDefault(n => !string.IsNullOrEmpty(n)),
                 ItemCode = result.Application.MatterCode,
                 ItemName = result.MatterName,
                 District = handling.District,
@@ -213,6 +214,9 @@ public sealed class ApprovalAdapter
             : (application.Person!.Value, application.PersonName);
         return new NewCommitment(subject, application.MatterCode, promise, due)
         {
+            // The promise was taken at the window when the route was given: a clerk reporting after its due day records
+            // it as taken earlier, overdue at once (the SDK refuses a past due day otherwise).
+            TakenEarlier = true,
             SubjectName = name,
             MatterName = result.MatterName,
             Materials = materials,
@@ -220,6 +224,14 @@ public sealed class ApprovalAdapter
             CheckId = principal.Decision.CheckId,
         };
     }
+
+    /// <summary>The name the application gives a party, or null.</summary>
+    private static string? NameOf(ApprovalApplication application, ApplicationParty party) => party switch
+    {
+        ApplicationParty.Enterprise => application.EnterpriseName,
+        ApplicationParty.Person => application.PersonName,
+        _ => application.LegalRepresentativeName,
+    };
 
     private static void AddMeasure(FeedbackReport report, ApplicationParty party, AppliedMeasure applied, ApprovalResult result, ApprovalHandling handling)
     {

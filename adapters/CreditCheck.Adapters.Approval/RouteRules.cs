@@ -242,8 +242,8 @@ internal static class RouteRules
     /// <summary>A facilitation's name: 告知承诺 or 容缺受理.</summary>
     private static string Name(MeasureEffect facilitation) => facilitation == MeasureEffect.Commitment ? "告知承诺" : "容缺受理";
 
-    /// <summary>The first 失信 record in force on any party (related-person listings included), or null; with
-    /// until when it bars facilitation.</summary>
+    /// <summary>The 失信 records in force on the first party that has any (related-person listings included), every
+    /// list named, or null; with until when they bar facilitation.</summary>
     private static Record? AdverseRecord(ApprovalApplication application, IReadOnlyList<PartyDecision> decisions)
     {
         foreach (var (party, decision) in decisions)
@@ -257,10 +257,11 @@ internal static class RouteRules
             }
 
             // A person only linked through a listed enterprise is not listed (found by review): not a record of theirs.
-            var entry = decision.MatchedEntries.FirstOrDefault(e => e.Acts && e.List?.Category != ListCategory.Reward && !e.IsRelatedPerson);
-            if (entry is not null)
+            // Every list the party is on is named (found by review: only the first was).
+            var entries = decision.MatchedEntries.Where(e => e.Acts && e.List?.Category != ListCategory.Reward && !e.IsRelatedPerson).ToList();
+            if (entries.Count > 0)
             {
-                return new Record(party, $"{Label(party)}列入{entry.List?.Name ?? entry.Entry.ListCode}", "信用修复前");
+                return new Record(party, $"{Label(party)}列入{DecisionReasons.ListNames(entries)}", "信用修复前");
             }
 
             if (decision.VoidedMeasures.Count > 0 && decision.IsAdverseOnlyThroughLink)

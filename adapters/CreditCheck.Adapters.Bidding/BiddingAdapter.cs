@@ -101,6 +101,7 @@ public sealed class BiddingAdapter
             var decision = bidder.Decision;
             var report = FeedbackReport.For(decision) with
             {
+                SubjectName = bidder.Bidder.Name, // the bidder's name as given, clean or listed
                 ItemCode = qualification.Tender.TenderId,
                 ItemName = qualification.Tender.Name,
                 District = feedback.District,

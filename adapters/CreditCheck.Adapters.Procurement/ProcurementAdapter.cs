@@ -127,10 +127,11 @@ public sealed class ProcurementAdapter
         var records = new List<FeedbackRecord>();
         foreach (var supplier in screening.Suppliers)
         {
-            foreach (var (_, decision) in supplier.Checks)
+            foreach (var (member, decision) in supplier.Checks)
             {
                 var report = FeedbackReport.For(decision) with
                 {
+                    SubjectName = member.Name, // the supplier's name as given, clean or listed (found by review: a clean one had none)
                     ItemCode = screening.Project.ProjectId,
                     ItemName = screening.Project.ProjectName,
                     District = feedback.District,

@@ -8,7 +8,11 @@ using Spectre.Console;
 
 var services = new ServiceCollection();
 services.AddCreditCheck()
-    .UseInMemory(store => store.DataDirectory = Path.Combine(AppContext.BaseDirectory, "data"));
+    .UseInMemory(store =>
+    {
+        store.DataDirectory = Path.Combine(AppContext.BaseDirectory, "data");
+        store.StateDirectory = Path.Combine(Path.GetTempPath(), "creditcheck-samples-" + Environment.UserName, "QuickStart"); // counts etc.: never in the seed folder
+    });
 await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 var checker = provider.GetRequiredService<ICreditChecker>();
 if (Console.IsOutputRedirected)

@@ -95,7 +95,7 @@ public static class ServiceHallApp
         string description;
         if (settings.Redis is null)
         {
-            creditCheck.UseInMemory(o => o.DataDirectory = settings.DataDirectory);
+            creditCheck.UseInMemory(o => { o.DataDirectory = settings.DataDirectory; o.StateDirectory = settings.StateDirectory; });
             description = "本机名单数据（示例）";
         }
         else

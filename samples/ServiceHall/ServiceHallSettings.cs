@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ServiceHall;
 
-/// <summary>The sample's command line: <c>[--urls http://127.0.0.1:PORT] [--data DIR] [--redis CONNSTR] [--secret S] [--namespace NS]</c>.</summary>
+/// <summary>The sample's command line: <c>[--urls http://127.0.0.1:PORT] [--data DIR] [--state DIR] [--redis CONNSTR] [--secret S] [--namespace NS]</c>.</summary>
 public sealed record ServiceHallSettings
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
@@ -10,7 +10,8 @@ public sealed record ServiceHallSettings
     public const string Usage = """
         usage: dotnet run --project samples/ServiceHall [-- options]
           --urls URL         where to listen; loopback only (127.0.0.1 or localhost), http; default http://127.0.0.1:5080
-          --data DIR         the list files (*.csv, *.json as in samples/data) to start from; default samples/data
+          --data DIR         the list files (*.csv, *.json as in samples/data) to start from; default samples/data (only read)
+          --state DIR        where the embedded store keeps counts, commitments and feedback; default a per-user temporary folder
           --redis CONNSTR    use Redis (e.g. 127.0.0.1:6379) instead of the embedded store; the namespace is seeded from the data folder first
           --secret S         the namespace's shared secret (≥ 16 characters); default $CREDITCHECK_SECRET or creditcheck-samples-secret
           --namespace NS     the Redis namespace; default samples
@@ -28,6 +29,9 @@ public sealed record ServiceHallSettings
 
     /// <summary>The sample list files (samples/data, copied next to the binaries).</summary>
     public string DataDirectory { get; init; } = Path.Combine(AppContext.BaseDirectory, "data");
+
+    /// <summary>Where the embedded store keeps what it records; never the data folder, which stays as it is.</summary>
+    public string StateDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "creditcheck-samples-" + Environment.UserName, "ServiceHall");
 
     /// <summary>Parses the command line.</summary>
     /// <returns>The settings, or null when help was asked for.</returns>
@@ -55,7 +59,7 @@ public sealed record ServiceHallSettings
                 value = args[++i];
             }
 
-            if (name is not ("--urls" or "--data" or "--redis" or "--secret" or "--namespace"))
+            if (name is not ("--urls" or "--data" or "--state" or "--redis" or "--secret" or "--namespace"))
             {
                 throw new ArgumentException($"unknown option '{name}'.");
             }
@@ -69,6 +73,7 @@ public sealed record ServiceHallSettings
             {
                 "--urls" => settings with { Port = LoopbackPort(value) },
                 "--data" => settings with { DataDirectory = ExistingDirectory(value) },
+                "--state" => settings with { StateDirectory = Path.GetFullPath(value) },
                 "--redis" => settings with { Redis = value },
                 "--secret" => settings with { Secret = value },
                 _ => settings with { Namespace = value },

@@ -70,14 +70,20 @@ internal static class SampleStore
     /// <summary>The sample data folder, copied next to the sample's binaries.</summary>
     public static string DataDirectory => Path.Combine(AppContext.BaseDirectory, "data");
 
+    /// <summary>Where a sample's embedded store keeps what it records (counts, commitments, feedback): a per-user folder
+    /// under the system's temporary folder, never the data folder (found by review: samples/data got a .creditcheck).</summary>
+    public static string StateDirectory(string sample) =>
+        Path.Combine(Path.GetTempPath(), "creditcheck-samples-" + Environment.UserName, sample);
+
     /// <summary>Chooses the store: the embedded default, or a Redis namespace seeded from the sample data.</summary>
     /// <returns>A line saying which store is used.</returns>
     public static async Task<string> UseAsync(CreditCheckBuilder builder, SampleArguments arguments)
     {
         if (arguments.Redis is null)
         {
-            builder.UseInMemory(o => o.DataDirectory = DataDirectory);
-            return "store: embedded (UseInMemory), seeded from samples/data";
+            var state = StateDirectory(AppDomain.CurrentDomain.FriendlyName);
+            builder.UseInMemory(o => { o.DataDirectory = DataDirectory; o.StateDirectory = state; });
+            return $"store: embedded (UseInMemory), seeded from samples/data; state in {state}";
         }
 
         var options = new RedisStoreOptions { Configuration = arguments.Redis, Namespace = arguments.Namespace, Secret = arguments.Secret };

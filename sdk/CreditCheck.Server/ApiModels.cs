@@ -284,7 +284,15 @@ public sealed class MeasureFeedbackBody
 /// <summary>The answer of <c>POST /v1/feedback</c> (202): the records acknowledged.</summary>
 /// <param name="CheckId">The decision reported on.</param>
 /// <param name="RecordKeys">One idempotency key per record.</param>
-public sealed record FeedbackAnswer(Guid CheckId, IReadOnlyList<string> RecordKeys);
+/// <param name="Repeats">The records of measures already reported: a report is final, so each is the record kept
+/// (its result and report time the first report's), and the repeat was not recorded; empty when none.</param>
+public sealed record FeedbackAnswer(Guid CheckId, IReadOnlyList<string> RecordKeys, IReadOnlyList<FeedbackRepeat> Repeats);
+
+/// <summary>A measure already reported: what is recorded for it.</summary>
+/// <param name="RecordKey">The record's idempotency key.</param>
+/// <param name="Result">The result recorded (<c>Executed</c>, <c>NotExecuted</c>, <c>Overridden</c> or <c>NothingToExecute</c>).</param>
+/// <param name="ReportedAt">When the recorded report was made.</param>
+public sealed record FeedbackRepeat(string RecordKey, string Result, DateTimeOffset ReportedAt);
 
 /// <summary>One problem with a request: the field and what is wrong, in English and Chinese.</summary>
 /// <param name="Field">The field, as a JSON path (<c>subject</c>, <c>checks[3].scenario</c>).</param>

@@ -214,7 +214,8 @@ internal sealed class CheckService(
             return (null, ApiError.Unavailable("the feedback could not be made durable (" + e.Message + ")."));
         }
 
-        return (new FeedbackAnswer(checkId, [.. records.Select(r => r.Key)]), null);
+        return (new FeedbackAnswer(checkId, [.. records.Select(r => r.Key)],
+            [.. records.Where(r => r.IsRepeat).Select(r => new FeedbackRepeat(r.Key, r.Result.ToString(), r.ReportedAt))]), null);
     }
 
     /// <summary>The check request a body describes, or the first problem with it.</summary>

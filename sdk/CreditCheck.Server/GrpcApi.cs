@@ -46,6 +46,12 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
 
         var response = new FeedbackResponse { CheckId = answer!.CheckId.ToString() };
         response.RecordKeys.AddRange(answer.RecordKeys);
+        response.Repeats.AddRange(answer.Repeats.Select(r => new FeedbackRepeat
+        {
+            RecordKey = r.RecordKey,
+            Result = r.Result,
+            ReportedAt = r.ReportedAt.ToString("O", CultureInfo.InvariantCulture),
+        }));
         return response;
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CreditCheck.Server.Tests.Support;
 
 namespace CreditCheck.Server.Tests;
@@ -47,6 +48,17 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         var result = await Python.RunAsync("grpc_cases.py", "feedback", fixture.For(Clients.Procurement));
 
         Assert.EndsWith(":procurement-refusal", result.GetProperty("recordKeys")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ReportFeedback_SameMeasureAgainWithAnotherResult_AnsweredWithTheRecordKeptMarkedAsARepeat()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "feedback_repeat", fixture.For(Clients.Procurement));
+
+        var repeat = Assert.Single(result.GetProperty("repeats").EnumerateArray().ToList());
+        Assert.Equal(result.GetProperty("recordKeys")[0].GetString(), repeat.GetProperty("recordKey").GetString());
+        Assert.Equal("Executed", repeat.GetProperty("result").GetString());
+        Assert.True(DateTimeOffset.TryParse(repeat.GetProperty("reportedAt").GetString(), CultureInfo.InvariantCulture, out _));
     }
 
     [Fact(Timeout = 120_000)]

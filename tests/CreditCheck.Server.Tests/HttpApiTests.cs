@@ -47,6 +47,17 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         Assert.Equal($"{checkId:N}:procurement-refusal", result.GetProperty("recordKeys")[0].GetString());
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task Feedback_SameMeasureAgainWithAnotherResult_Is202WithTheRecordKeptMarkedAsARepeat()
+    {
+        var result = await Python.RunAsync("http_cases.py", "feedback_repeat", fixture.For(Clients.Procurement));
+
+        var repeat = Assert.Single(result.GetProperty("repeats").EnumerateArray().ToList());
+        Assert.Equal(result.GetProperty("recordKeys")[0].GetString(), repeat.GetProperty("recordKey").GetString());
+        Assert.Equal("Executed", repeat.GetProperty("result").GetString());
+        Assert.True(repeat.TryGetProperty("reportedAt", out _));
+    }
+
     [Theory(Timeout = 120_000)]
     [InlineData("invalid_subject")]
     [InlineData("missing_field")]

@@ -44,6 +44,43 @@ public sealed class ServiceHallProcessTests(Chromium chromium) : IDisposable
         await Expect(hallPage.RouteBadge).ToHaveTextAsync("一般程序");
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task AsAProcess_OnADataFolder_LeavesItUntouchedAndKeepsItsStateElsewhere()
+    {
+        // Found by review: the embedded store wrote its .creditcheck state folder into the data folder it was given —
+        // samples/data, tracked by the repository. Counts (written each second) go to --state, the data folder stays as it was.
+        await File.WriteAllTextAsync(Path.Combine(_folder, "entries.csv"),
+            "list,kind,subject,name,authority,reference,listedOn,validFrom,validUntil,status,relatedEnterprise,relatedEnterpriseCode,relatedRole,summary,entryId\n", Encoding.UTF8);
+        var before = Directory.GetFileSystemEntries(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var state = Path.Combine(_folder + "-state");
+        try
+        {
+            await using (var sample = await SampleProcess.StartAsync("--urls", "http://127.0.0.1:0", "--data", _folder, "--state", state))
+            {
+                var hallPage = new HallPage(await chromium.NewPageAsync(), sample.BaseUrl);
+                await hallPage.OpenAsync();
+                await hallPage.RouteAsync("91310115768487450W", "330100-CG-001");
+                await Expect(hallPage.RouteBadge).ToHaveTextAsync("一般程序");
+                var deadline = DateTime.UtcNow.AddSeconds(20);
+                while (!(Directory.Exists(state) && Directory.EnumerateFiles(state).Any()) && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+            }
+
+            Assert.NotEmpty(Directory.EnumerateFiles(state)); // the check was counted, there
+            Assert.Equal(before, Directory.GetFileSystemEntries(_folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+            Assert.False(Directory.Exists(Path.Combine(_folder, ".creditcheck")));
+        }
+        finally
+        {
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
     [Theory(Timeout = 60_000)]
     [InlineData("http://0.0.0.0:5080", "listens on 127.0.0.1 only")]
     [InlineData("http://192.168.1.10:5080", "listens on 127.0.0.1 only")]

@@ -119,6 +119,7 @@ internal static class CommitmentCommands
                     SubjectName = parse.GetValue(name),
                     MatterName = parse.GetValue(matterName),
                     Department = parse.GetValue(department),
+                    TakenEarlier = parse.GetValue(pastDue), // the SDK's rule: a past due day only for a promise taken earlier
                 },
                 ct);
             Write(context, parse, recorded, $"已记录信用承诺 {recorded.Id}：{recorded.Subject.Masked}，{recorded.MatterName ?? recorded.MatterCode}，期限 {recorded.DueOn:yyyy-MM-dd}。");

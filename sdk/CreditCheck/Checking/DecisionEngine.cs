@@ -168,12 +168,12 @@ internal static class DecisionEngine
 
         // What voids benefits (国办发〔2020〕42号: no 告知承诺 with a 失信 record; local rules: no 容缺受理): an entry
         // in force on a punishment or watch list, one whose measures an objection suspends, one on a
-        // list the catalog lacks, or one that could not be read. The first found is named.
-        (string Chinese, string English)? blocker = null;
+        // list the catalog lacks, or one that could not be read. Every one found is named (VoidGrounds).
+        var grounds = new VoidGrounds();
         if (lookup.Unreadable.Count > 0)
         {
             floor = DecisionOutcome.Review;
-            blocker = ("存在无法读取的名单记录，需人工核查", $"{lookup.Unreadable[0].Field} could not be read");
+            grounds.Add(("存在无法读取的名单记录，需人工核查", string.Empty, $"{string.Join(", ", lookup.Unreadable.Select(u => u.Field))} could not be read"));
         }
 
         List<RatingResult>? ratings = null;
@@ -197,7 +197,7 @@ internal static class DecisionEngine
                     // A level the catalog lacks is damage: never read as a clean subject.
                     (badLevels ??= []).Add(new UnreadableEntry($"{list.Code}/{found.Entry.EntryId}", $"level '{found.Entry.Level}' is not a level of {list.Code}"));
                     floor = DecisionOutcome.Review;
-                    blocker ??= ($"“{list.Name}”结果等级“{found.Entry.Level}”无法识别，需人工核查", $"entry {found.Entry.EntryId} on {list.Code} has an unknown level '{found.Entry.Level}'");
+                    grounds.Add(($"“{list.Name}”结果等级“{found.Entry.Level}”无法识别，需人工核查", string.Empty, $"entry {found.Entry.EntryId} on {list.Code} has an unknown level '{found.Entry.Level}'"));
                     continue;
                 }
 
@@ -212,7 +212,7 @@ internal static class DecisionEngine
                         if (!measure.IsBenefit)
                         {
                             // A level the catalog restricts or supervises here ends good standing here, as a watch entry would.
-                            blocker ??= ($"{rating.Name}为{result.Level.Name}", $"{result} on {list.Code} entry {found.Entry.EntryId}");
+                            grounds.Add(($"{rating.Name}为{result.Level.Name}", string.Empty, $"{result} on {list.Code} entry {found.Entry.EntryId}"));
                         }
                     }
                 }
@@ -232,7 +232,7 @@ internal static class DecisionEngine
             {
                 case EntryState.UnknownList:
                     floor = DecisionOutcome.Review;
-                    blocker ??= ($"名单“{found.Entry.ListCode}”不在当前目录中", $"entry {found.Entry.EntryId} is on {found.Entry.ListCode}, a list the catalog lacks");
+                    grounds.Add(($"名单{VoidGrounds.Names}不在当前目录中", $"“{found.Entry.ListCode}”", $"entry {found.Entry.EntryId} is on {found.Entry.ListCode}, a list the catalog lacks"));
                     continue;
 
                 case EntryState.SuspendedByObjection:
@@ -240,7 +240,7 @@ internal static class DecisionEngine
                     var suspended = catalog.Measures(listIndex, scenario, entry.IsRelatedPerson, entry.IsCoListedPerson);
                     if (list!.Category != ListCategory.Reward)
                     {
-                        blocker ??= Blocker(entry, suspended.Length > 0, $"“{list.Name}”记录异议核查中", $"entry {found.Entry.EntryId} on {list.Code} is under objection");
+                        grounds.Add(Blocker(entry, suspended.Length > 0, $"{VoidGrounds.Names}记录异议核查中", $"“{list.Name}”", $"entry {found.Entry.EntryId} on {list.Code} is under objection"));
                     }
 
                     AddTriggered(suspended, entry, triggered, order);
@@ -253,7 +253,7 @@ internal static class DecisionEngine
                         // A listed subject is never answered Clear, nor is a person listed in their own right because of
                         // an enterprise; a person affected only through the enterprise's entry only by the measures that reach it.
                         floor = entry.IsRelatedPerson ? floor : DecisionOutcome.Review;
-                        blocker ??= Blocker(entry, reaching.Length > 0, $"存在失信记录（{list.Name}）", $"entry {found.Entry.EntryId} on {list.Code}");
+                        grounds.Add(Blocker(entry, reaching.Length > 0, $"存在失信记录（{VoidGrounds.Names}）", list.Name, $"entry {found.Entry.EntryId} on {list.Code}"));
                     }
 
                     AddTriggered(reaching, entry, triggered, order);
@@ -274,7 +274,7 @@ internal static class DecisionEngine
                 continue; // a red list earned it too; decided below with its entries
             }
 
-            if (blocker is { } why)
+            if (grounds.Text is { } why)
             {
                 voided.Add(new AppliedMeasure { Measure = good.Measure, TriggeredBy = [], VoidReason = $"{why.Chinese}，信用修复前不适用{good.Measure.Name}", VoidReasonEnglish = $"voided until credit repair: {why.English}" });
             }
@@ -288,7 +288,7 @@ internal static class DecisionEngine
         foreach (var measure in order)
         {
             var by = triggered[measure];
-            var (reason, reasonEnglish) = VoidReason(measure, by, policy.PunishmentVoidsBenefits ? blocker : null);
+            var (reason, reasonEnglish) = VoidReason(measure, by, policy.PunishmentVoidsBenefits ? grounds.Text : null);
             if (reason is not null)
             {
                 voided.Add(new AppliedMeasure { Measure = measure, TriggeredBy = by, VoidReason = reason, VoidReasonEnglish = reasonEnglish });
@@ -310,7 +310,7 @@ internal static class DecisionEngine
                 continue; // already earned through a list entry or another rating
             }
 
-            if (measure.IsBenefit && !measure.SurvivesPunishment && policy.PunishmentVoidsBenefits && blocker is { } why)
+            if (measure.IsBenefit && !measure.SurvivesPunishment && policy.PunishmentVoidsBenefits && grounds.Text is { } why)
             {
                 voided.Add(new AppliedMeasure { Measure = measure, TriggeredBy = [], Rating = by, VoidReason = $"{why.Chinese}，信用修复前不适用激励措施", VoidReasonEnglish = $"voided until credit repair: {why.English}" });
                 continue;
@@ -368,16 +368,19 @@ internal static class DecisionEngine
     /// a person only linked through a listed enterprise has no 失信 record of their own, so only where one of that
     /// entry's measures reaches them in this scenario (the basic list bars widening a measure's targets; found by
     /// review: such a person lost 告知承诺 in every scenario, told "存在失信记录").</summary>
-    private static (string Chinese, string English)? Blocker(MatchedEntry entry, bool reachesHere, string chinese, string english) =>
-        !entry.IsRelatedPerson ? (chinese, english)
-        : reachesHere ? ($"所关联企业{chinese}，相关措施及于本人", $"{english}, whose measures reach the linked person here")
+    private static (string Template, string Name, string English)? Blocker(MatchedEntry entry, bool reachesHere, string template, string name, string english) =>
+        !entry.IsRelatedPerson ? (template, name, english)
+        : reachesHere ? ($"所关联企业{template}，相关措施及于本人", name, $"{english}, whose measures reach the linked person here")
         : null;
 
     private static (string? Chinese, string? English) VoidReason(Measure measure, List<MatchedEntry> by, (string Chinese, string English)? blocker)
     {
         if (by.TrueForAll(e => e.State == EntryState.SuspendedByObjection))
         {
-            return ("异议核查期间暂停适用", "suspended while the objection is verified");
+            // Every list whose entries are under objection is named (found by review: none was).
+            var lists = by.Select(e => e.List!).Distinct().ToList();
+            return ($"{string.Join("、", lists.Select(l => $"“{l.Name}”"))}记录异议核查期间暂停适用",
+                $"suspended while the objection to the entries on {string.Join(", ", lists.Select(l => l.Code))} is verified");
         }
 
         if (measure.IsBenefit && !measure.SurvivesPunishment && blocker is { } why)

@@ -87,4 +87,10 @@ public sealed record NewCommitment(SubjectId Subject, string MatterCode, string 
 
     /// <summary>The check the route rested on.</summary>
     public Guid? CheckId { get; init; }
+
+    /// <summary>Whether the promise was taken earlier and is recorded late (补录), so that a <see cref="DueOn"/> already
+    /// past is accepted — the commitment is then overdue at once and due for follow-up (跟踪复核). Default false: a past
+    /// due day is refused, as a typo, for a commitment overdue the moment it is recorded would mark its subject for
+    /// 约谈、公示、惩戒 over a promise it never had time to keep.</summary>
+    public bool TakenEarlier { get; init; }
 }

@@ -50,6 +50,16 @@ public sealed class CreditCommitments(ICommitmentStore store, ICreditPublisher? 
         }
 
         var now = time.GetUtcNow();
+        var today = Today(now);
+        if (commitment.DueOn < today && !commitment.TakenEarlier)
+        {
+            // Found by review: a commitment already past due was accepted without a word, overdue at once.
+            throw new ArgumentException(
+                $"The commitment's DueOn {commitment.DueOn:yyyy-MM-dd} is already past (today is {today:yyyy-MM-dd}, China Standard Time), "
+                + "so it would be overdue the moment it is recorded; nothing was recorded. To record a promise taken earlier, set TakenEarlier.",
+                nameof(commitment));
+        }
+
         var recorded = new CreditCommitment
         {
             Id = CheckIds.Next(now).ToString("N"),

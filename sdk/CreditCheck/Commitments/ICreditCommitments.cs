@@ -13,7 +13,8 @@ public interface ICreditCommitments
     /// <param name="commitment">The promise.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The recorded commitment with its id.</returns>
-    /// <exception cref="ArgumentException">The subject is empty, or the matter or promise is blank.</exception>
+    /// <exception cref="ArgumentException">The subject is empty, the matter or promise is blank, or the due day is already past
+    /// (China Standard Time) and <see cref="NewCommitment.TakenEarlier"/> is not set.</exception>
     Task<CreditCommitment> RecordAsync(NewCommitment commitment, CancellationToken cancellationToken = default);
 
     /// <summary>One commitment, or null when no commitment has this id.</summary>

@@ -14,8 +14,9 @@ public static class InMemoryStoreBuilderExtensions
     /// <summary>Uses the embedded in-memory store, seeded from <see cref="InMemoryStoreOptions.DataDirectory"/>
     /// when set. Also registers it as <see cref="ICreditPublisher"/> so the host can change lists at run time,
     /// and an <see cref="InMemoryFeedbackStore"/> (also <see cref="IFeedbackReader"/>) that feedback is delivered to.
-    /// Check counts and commitments (<see cref="ICreditCommitments"/>) are kept in <c>DataDirectory/.creditcheck</c>
-    /// when a data folder is set, else in the process.</summary>
+    /// Check counts, commitments (<see cref="ICreditCommitments"/>) and delivered feedback are kept in
+    /// <see cref="InMemoryStoreOptions.StateDirectory"/>, by default <c>DataDirectory/.creditcheck</c> when a data folder
+    /// is set, else in the process.</summary>
     /// <param name="builder">The builder from <c>AddCreditCheck</c>.</param>
     /// <param name="configure">Sets <see cref="InMemoryStoreOptions"/>; optional.</param>
     /// <returns>The builder.</returns>
@@ -68,10 +69,13 @@ public static class InMemoryStoreBuilderExtensions
         return builder;
     }
 
-    private static string? StateFolder(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value.DataDirectory is { } directory
-            ? InMemoryCommitmentStore.StateFolder(directory)
+    private static string? StateFolder(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<InMemoryStoreOptions>>().Value;
+        return options.StateDirectory is { Length: > 0 } state ? Path.GetFullPath(state)
+            : options.DataDirectory is { } directory ? InMemoryCommitmentStore.StateFolder(directory)
             : null;
+    }
 }
 
 /// <summary>Loads the store's data when the host starts: a bad seed row then fails the start, naming the row, not

@@ -11,6 +11,11 @@ public sealed class InMemoryStoreOptions
     /// the list column. Default: none, an empty store.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>Where the store keeps what it records — check counts, commitments and delivered feedback — so that a
+    /// data folder of seed files (often one under version control, such as samples/data) is left untouched. Default:
+    /// <c>DataDirectory/.creditcheck</c> when a data folder is set, else nothing is kept on disk.</summary>
+    public string? StateDirectory { get; set; }
+
     /// <summary>A catalog file to use. Default: none.</summary>
     public string? CatalogPath { get; set; }
 

@@ -9,7 +9,7 @@ public sealed partial class CreditFeedback
 {
     /// <summary>Journals and queues the records; returns the journal offset that must be on disk before
     /// they count as acknowledged.</summary>
-    private long Accept(IReadOnlyList<FeedbackRecord> records)
+    private long Accept(List<FeedbackRecord> records)
     {
         byte[][]? lines = null;
         byte[]? data = null;
@@ -58,6 +58,7 @@ public sealed partial class CreditFeedback
                     }
 
                     _buffer.Enqueue(new Pending(start, end, records[i]));
+                    Remember(records[i], end);
                     if (_overflowing)
                     {
                         _overflowing = false;
@@ -74,6 +75,10 @@ public sealed partial class CreditFeedback
                     {
                         _dropped++;
                         _streakDropped++;
+                    }
+                    else
+                    {
+                        Remember(records[i], end); // in the journal: it will be delivered
                     }
 
                     if (!_overflowing)
@@ -185,6 +190,65 @@ public sealed partial class CreditFeedback
 
     /// <summary>A record in memory and its place: journal offsets, or a counter without a journal.</summary>
     private sealed record Pending(long Start, long End, FeedbackRecord Record);
+
+    /// <summary>Keeps what was acknowledged under a key (the first only), with the offset that must be durable or
+    /// delivered before it counts as acknowledged, so that a repeat is answered with it. Under <see cref="_gate"/>.</summary>
+    private void Remember(FeedbackRecord record, long end)
+    {
+        if (!_reported.TryAdd(record.Key, (record, end)))
+        {
+            return;
+        }
+
+        _reportedOrder.Enqueue(record.Key);
+        if (_reportedOrder.Count > RememberedReports)
+        {
+            _reported.Remove(_reportedOrder.Dequeue());
+        }
+    }
+
+    /// <summary>Splits a report's records into those already acknowledged — by this process (the last
+    /// <see cref="RememberedReports"/>) or, when the store can say, held by the store — answered with what was recorded
+    /// then, marked <see cref="FeedbackRecord.IsRepeat"/>, and the fresh ones to accept.</summary>
+    /// <returns>The answer in the report's order (fresh records as reported), the fresh records, and the offset the
+    /// repeats need durable or delivered (-1 when none).</returns>
+    private (FeedbackRecord[] Answer, List<FeedbackRecord> Fresh, long RepeatsUntil) SplitRepeats(IReadOnlyList<FeedbackRecord> records)
+    {
+        var answer = new FeedbackRecord[records.Count];
+        var fresh = new List<FeedbackRecord>(records.Count);
+        var until = -1L;
+        lock (_gate)
+        {
+            for (var i = 0; i < records.Count; i++)
+            {
+                if (_reported.TryGetValue(records[i].Key, out var seen))
+                {
+                    answer[i] = seen.Record with { IsRepeat = true };
+                    until = Math.Max(until, seen.End);
+                }
+            }
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (answer[i] is null && _sink is IFeedbackRecordLookup store && store.Find(records[i].Key) is { } stored)
+            {
+                answer[i] = stored with { IsRepeat = true };
+            }
+
+            if (answer[i] is null)
+            {
+                answer[i] = records[i];
+                fresh.Add(records[i]);
+            }
+            else if (answer[i].Result != records[i].Result)
+            {
+                Log.FeedbackRepeatNotRecorded(_logger, records[i].Key, answer[i].Result, records[i].Result);
+            }
+        }
+
+        return (answer, fresh, until);
+    }
 
     /// <summary>Buffered records from <c>Start</c> to <c>End</c>, or (no records) a journal range to read.</summary>
     private sealed record Batch(IReadOnlyList<FeedbackRecord>? Records, long Start, long End);

@@ -30,6 +30,11 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
     private readonly Lock _gate = new();
     private readonly Lock _startLock = new();
     private readonly Queue<Pending> _buffer = new();
+
+    // What this process acknowledged, by key (the first report of each), for answering repeats truthfully.
+    private const int RememberedReports = 100_000;
+    private readonly Dictionary<string, (FeedbackRecord Record, long End)> _reported = new(StringComparer.Ordinal);
+    private readonly Queue<string> _reportedOrder = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _retryNow = new(0, 1);
@@ -127,8 +132,19 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
         var now = _time.GetUtcNow();
         FeedbackReportValidator.Validate(report, now);
         Start();
-        var records = FeedbackRecord.FromReport(report, now);
-        var durable = Accept(records);
+        // A report is final: a measure already reported is answered with what was recorded, marked as a repeat, and
+        // not recorded again (found by review: a repeat with another result was returned as if it had been recorded).
+        var (answer, fresh, durable) = SplitRepeats(FeedbackRecord.FromReport(report, now));
+        if (fresh.Count > 0)
+        {
+            durable = Math.Max(durable, Accept(fresh));
+        }
+
+        if (durable < 0)
+        {
+            return answer; // every record was already held by the store
+        }
+
         if (_journal is { } journal)
         {
             await journal.EnsureDurableAsync(durable, cancellationToken).ConfigureAwait(false);
@@ -138,7 +154,7 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
             await WaitDeliveredAsync(durable, cancellationToken).ConfigureAwait(false);
         }
 
-        return records;
+        return answer;
     }
 
     /// <summary>Without a journal, with <see cref="FeedbackOptions.AcknowledgeOnDelivery"/>: waits until the store

@@ -18,7 +18,8 @@ public sealed record FeedbackRecord
     /// <summary>The enterprise's code in full, or the person's identity number masked.</summary>
     public required string SubjectCode { get; init; }
 
-    /// <summary>The subject's name as the matched entries give it, if any matched.</summary>
+    /// <summary>The subject's name: the report's <see cref="FeedbackReport.SubjectName"/> (the host's name for it), else the
+    /// name on the decision's first matched entry, else null.</summary>
     public string? SubjectName { get; init; }
 
     /// <summary>The scenario checked.</summary>
@@ -99,6 +100,12 @@ public sealed record FeedbackRecord
     /// <summary>When the host reported it.</summary>
     public required DateTimeOffset ReportedAt { get; init; }
 
+    /// <summary>True in the answer to a report of a measure already reported: this is the record kept (its result,
+    /// reason and times are the first report's), and the repeat was not recorded — a report is final, whatever result
+    /// the repeat gave. Never stored (not in the record's JSON).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRepeat { get; init; }
+
     /// <summary>Turns a report into its records.</summary>
     /// <param name="report">The report.</param>
     /// <param name="reportedAt">Now, from the host's <see cref="TimeProvider"/>.</param>
@@ -114,7 +121,7 @@ public sealed record FeedbackRecord
             CheckId = decision.CheckId,
             SubjectKind = subject.Kind,
             SubjectCode = subject.Kind == SubjectKind.LegalEntity ? subject.Value : subject.Masked,
-            SubjectName = decision.MatchedEntries.Select(m => m.Entry.SubjectName).FirstOrDefault(n => !string.IsNullOrEmpty(n)),
+            SubjectName = string.IsNullOrWhiteSpace(report.SubjectName) ? null : report.SubjectName.Trim(),
             Scenario = decision.Scenario,
             Outcome = decision.Outcome,
             CatalogVersion = decision.CatalogVersion,

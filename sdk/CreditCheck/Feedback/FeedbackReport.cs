@@ -4,7 +4,8 @@ namespace CreditCheck;
 
 /// <summary>What a host executed for one decision, built fluently:
 /// <c>FeedbackReport.For(decision).Executed("proc.deny") with { Department = "市财政局" }</c>.
-/// Department, operator and transaction reference default to those of the check request.</summary>
+/// Department, operator and transaction reference default to those of the check request; the subject's name to the
+/// matched entries' (set <see cref="SubjectName"/> from the host's records).</summary>
 public sealed record FeedbackReport
 {
     private readonly List<MeasureFeedback> _measures = [];
@@ -12,6 +13,7 @@ public sealed record FeedbackReport
     private FeedbackReport(CreditDecision decision)
     {
         Decision = decision;
+        SubjectName = decision.MatchedEntries.Select(m => m.Entry.SubjectName).FirstOrDefault(n => !string.IsNullOrEmpty(n));
         Department = decision.Department;
         Operator = decision.Operator;
         TransactionReference = decision.TransactionReference;
@@ -20,6 +22,7 @@ public sealed record FeedbackReport
     private FeedbackReport(FeedbackReport other)
     {
         Decision = other.Decision;
+        SubjectName = other.SubjectName;
         Department = other.Department;
         Operator = other.Operator;
         District = other.District;
@@ -32,6 +35,11 @@ public sealed record FeedbackReport
 
     /// <summary>The decision reported on.</summary>
     public CreditDecision Decision { get; }
+
+    /// <summary>The subject's name (企业名称 or 姓名) as the host knows it, for whoever reads the feedback: set it from
+    /// the application, bid or supplier record, so that a clean subject's record is named too (found by review: only
+    /// listed subjects' were). Default: the name on the decision's first matched entry, or null when none matched.</summary>
+    public string? SubjectName { get; init; }
 
     /// <summary>The executing department (执行部门).</summary>
     public string? Department { get; init; }

@@ -8,10 +8,13 @@ public interface ICreditFeedback
     /// <see cref="ExecutionResult.NothingToExecute"/> record for a decision without measures). When the
     /// call returns the records are acknowledged: journaled when a journal is configured, and queued for
     /// at-least-once delivery; reporting the same measure of the same check again produces the same
-    /// <see cref="FeedbackRecord.Key"/>.</summary>
+    /// <see cref="FeedbackRecord.Key"/>. A report is final: for a measure already reported (and recognised as such:
+    /// <see cref="CreditFeedback"/> knows the last 100,000 records it acknowledged, the embedded store every record it
+    /// holds) the record kept is returned, marked <see cref="FeedbackRecord.IsRepeat"/>, whatever result the repeat
+    /// gave, and the repeat is not recorded.</summary>
     /// <param name="report">The report, built with <see cref="FeedbackReport.For(CreditDecision)"/>.</param>
     /// <param name="cancellationToken">Cancels waiting; a record already acknowledged is still delivered.</param>
-    /// <returns>The records, in the order of the report's measures.</returns>
+    /// <returns>The records, in the order of the report's measures: each as reported, or the record kept for a repeat.</returns>
     /// <exception cref="ArgumentException">A measure the decision did not apply, a missing reason, no measure
     /// for a decision that applied some, or a detail out of range (an execution time in the future, a
     /// negative amount, an effective period ending before it starts, a text over 1,000 characters).</exception>

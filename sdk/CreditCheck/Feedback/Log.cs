@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(3010, LogLevel.Debug, "Feedback journal {Path} compacted: {Removed} delivered bytes removed, {Kept} bytes kept", EventName = "FeedbackJournalCompacted")]
     public static partial void FeedbackJournalCompacted(ILogger logger, string path, long removed, long kept);
 
+    [LoggerMessage(3013, LogLevel.Warning, "Feedback {Key} was already recorded as {Recorded}; this report of {Reported} is not recorded (a report is final) and the caller is answered with the record kept", EventName = "FeedbackRepeatNotRecorded")]
+    public static partial void FeedbackRepeatNotRecorded(ILogger logger, string key, ExecutionResult recorded, ExecutionResult reported);
+
     [LoggerMessage(3012, LogLevel.Error, "Feedback journal {Path} failed ({Attempt} in a row); retrying in {Delay}; the records in it are kept", EventName = "FeedbackJournalFailed")]
     public static partial void FeedbackJournalFailed(ILogger logger, Exception exception, string path, int attempt, TimeSpan delay);
 

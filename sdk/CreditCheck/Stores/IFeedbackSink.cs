@@ -29,3 +29,11 @@ internal sealed class MissingFeedbackSink : IFeedbackSink
         "Feedback has nowhere to go: call .UseInMemory(...) or .UseRedis(...) on the builder that AddCreditCheck returns "
         + "(with UsePlatform, .UseRedis(...) for the department's namespace and .AddFeedbackForwarding(...) to carry it to the platform); nothing was acknowledged.");
 }
+
+/// <summary>A sink that can say which record it holds under a key (the first delivered), so that a repeated report
+/// is answered with what was recorded even after the process that recorded it has gone.</summary>
+internal interface IFeedbackRecordLookup
+{
+    /// <summary>The record held under the key, or null.</summary>
+    FeedbackRecord? Find(string key);
+}

@@ -9,14 +9,14 @@ namespace CreditCheck.Stores;
 /// (<c>UseInMemory</c> with <see cref="InMemoryStoreOptions.DataDirectory"/>) every record is also appended, and
 /// flushed to disk before delivery is acknowledged, to <c>DIR/.creditcheck/feedback.jsonl</c>, which
 /// <c>creditcheck --store memory</c> reads and the next start loads again.</remarks>
-public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
+public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink, IFeedbackRecordLookup
 {
     /// <summary>The file under the state folder that keeps the delivered records, one JSON record per line.</summary>
     public const string FileName = "feedback.jsonl";
 
     private readonly Lock _lock = new();
     private readonly Queue<FeedbackRecord> _records = new();
-    private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FeedbackRecord> _keys = new(StringComparer.Ordinal);
     private readonly string? _path;
     private long _evicted;
 
@@ -111,7 +111,7 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
     {
         lock (_lock)
         {
-            var fresh = records.Where(r => !_keys.Contains(r.Key)).DistinctBy(r => r.Key).ToList();
+            var fresh = records.Where(r => !_keys.ContainsKey(r.Key)).DistinctBy(r => r.Key).ToList();
             if (_path is not null && fresh.Count > 0)
             {
                 // On disk before acknowledged: a failure here is the delivery's, retried by the queue, and nothing is
@@ -139,9 +139,17 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink
         return Task.CompletedTask;
     }
 
+    FeedbackRecord? IFeedbackRecordLookup.Find(string key)
+    {
+        lock (_lock)
+        {
+            return _keys.GetValueOrDefault(key);
+        }
+    }
+
     private void Keep(FeedbackRecord record)
     {
-        if (!_keys.Add(record.Key))
+        if (!_keys.TryAdd(record.Key, record))
         {
             return;
         }

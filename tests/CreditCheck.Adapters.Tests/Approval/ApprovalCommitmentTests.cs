@@ -50,6 +50,32 @@ public sealed class ApprovalCommitmentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ReportAsync_ReportedAfterTheDeadline_RecordedAsTakenEarlierAndOverdueAtOnce()
+    {
+        // The SDK refuses a past due day unless the promise was taken earlier; the adapter's was, at the window.
+        var result = await Adapter.RouteAsync(Application(Ids.Company(605)) with { MissingMaterials = ["健康证明"] });
+        Assert.Equal(ApprovalRoute.TolerantAcceptance, result.Route);
+        _harness.Time.Advance(TimeSpan.FromDays(60));
+
+        await Adapter.ReportAsync(result, ApprovalHandling.Followed("已容缺受理"));
+
+        var commitment = Assert.Single(await Commitments.ListAsync(overdueOnly: true));
+        Assert.Equal(result.FollowUpDeadline, commitment.DueOn);
+        Assert.True(commitment.IsOverdue(CreditCommitments.Today(_harness.Time.GetUtcNow())));
+    }
+
+    [Fact]
+    public async Task RecordAsync_DueDayPastWithoutTakenEarlier_RefusedAndNothingRecorded()
+    {
+        var due = CreditCommitments.Today(_harness.Time.GetUtcNow()).AddDays(-3);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => Commitments.RecordAsync(new NewCommitment(Ids.Company(606), "XK-001", "健康证明于期限前补齐", due)));
+
+        Assert.Contains("is already past", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await Commitments.ListAsync());
+    }
+
+    [Fact]
     public async Task ReportAsync_CommitmentFollowed_RecordsConditionsDueAfterTheReviewDays()
     {
         var result = await Adapter.RouteAsync(Application(Ids.Company(602)) with { OffersCommitment = true });

@@ -74,6 +74,19 @@ public sealed class ApprovalFeedbackTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ReportAsync_CleanApplicationWithNames_EachPartysRecordCarriesTheNameTheHostGave()
+    {
+        var result = await Adapter.RouteAsync(Application(Ids.Company(3), representative: Ids.Person(3)) with
+        {
+            EnterpriseName = "示例餐饮管理有限公司", LegalRepresentativeName = "张三",
+        });
+
+        var records = await Adapter.ReportAsync(result, ApprovalHandling.Followed());
+
+        Assert.Equal(["示例餐饮管理有限公司", "张三"], records.Select(r => r.SubjectName));
+    }
+
+    [Fact]
     public async Task ReportAsync_RefusedRegistrationFollowed_TheBarOnTheRepresentativeExecuted()
     {
         var representative = Ids.Person(3);

@@ -11,6 +11,20 @@ public sealed class BiddingFeedbackTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     [Fact]
+    public async Task ReportAsync_CleanBidder_RecordNamesTheBidderAsTheHostGaveIt()
+    {
+        var adapter = _harness.Get<BiddingAdapter>();
+        var qualification = await adapter.QualifyAsync(new Tender
+        {
+            TenderId = "ZB-2026-032", Name = "示例桥梁维修工程", Bidders = [new Bidder("示例清白投标人", Ids.Company(31))],
+        });
+
+        var records = await adapter.ReportAsync(qualification);
+
+        Assert.Equal("示例清白投标人", Assert.Single(records).SubjectName);
+    }
+
+    [Fact]
     public async Task ReportAsync_Tender_DisqualificationBonusAndUnusedBenefitsReportedAsDone()
     {
         await _harness.StartAsync();

@@ -54,19 +54,45 @@ public sealed class ProcurementFeedbackTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ReportAsync_CleanAndListedSuppliers_EveryRecordNamesTheSupplierAsTheHostGaveIt()
+    {
+        // Found by review: a clean supplier's feedback carried no name, so an auditor could not tell who it was.
+        await _harness.StartAsync();
+        var debtor = Ids.Company(21);
+        await _harness.ListAsync(debtor, "debtors", name: "示例失信供应商（名单所载）");
+        var adapter = _harness.Get<ProcurementAdapter>();
+        var screening = await adapter.ScreenAsync(Project(
+            Supplier.Of("示例失信供应商", debtor),
+            Supplier.Consortium("示例联合体", [new SupplierMember("联合体成员甲", Ids.Company(22)), new SupplierMember("联合体成员乙", Ids.Company(23))]),
+            Supplier.Of("示例清白供应商", Ids.Company(24))));
+
+        var records = await adapter.ReportAsync(screening);
+
+        Assert.Equal(["示例失信供应商", "联合体成员甲", "联合体成员乙", "示例清白供应商"], records.Select(r => r.SubjectName));
+        var stored = await _harness.DeliveredAsync(4);
+        Assert.Equal("示例清白供应商", Assert.Single(stored, r => r.SubjectCode == Ids.Company(24).Value).SubjectName);
+    }
+
+    [Fact]
     public async Task ReportAsync_BenefitOfTheStage_ExecutedOnlyWhenTheProcurementFileAppliesIt()
     {
         var red = Ids.Company(5);
         await _harness.ListAsync(red, "grade-a");
         var adapter = _harness.Get<ProcurementAdapter>();
         var screening = await adapter.ScreenAsync(Project(Supplier.Of("示例守信供应商", red)));
+        var another = await adapter.ScreenAsync(Project(Supplier.Of("示例守信供应商", red)));
 
         var notApplied = await adapter.ReportAsync(screening);
-        var applied = await adapter.ReportAsync(screening, new ProcurementFeedback { AppliedBenefits = new HashSet<string>(["deposit-reduction"]) });
+        var applied = await adapter.ReportAsync(another, new ProcurementFeedback { AppliedBenefits = new HashSet<string>(["deposit-reduction"]) });
+        var repeated = await adapter.ReportAsync(screening, new ProcurementFeedback { AppliedBenefits = new HashSet<string>(["deposit-reduction"]) });
 
         Assert.Equal(("deposit-reduction", ExecutionResult.NotExecuted, "采购文件未规定该激励措施"), (notApplied[0].MeasureCode, notApplied[0].Result, notApplied[0].Reason));
         Assert.Equal(("deposit-reduction", ExecutionResult.Executed, "已按采购文件适用"), (applied[0].MeasureCode, applied[0].Result, applied[0].ResultText));
-        Assert.Equal(notApplied[0].Key, applied[0].Key);
+
+        // A report is final: the same check reported again is answered with what was recorded, marked as a repeat.
+        Assert.Equal(notApplied[0].Key, repeated[0].Key);
+        Assert.True(repeated[0].IsRepeat);
+        Assert.Equal(ExecutionResult.NotExecuted, repeated[0].Result);
     }
 
     [Fact]

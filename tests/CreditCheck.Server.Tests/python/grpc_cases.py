@@ -95,6 +95,20 @@ def case_feedback():
     return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
 
 
+def case_feedback_repeat():
+    # A measure reported again with another result: acknowledged with the record kept, marked as a repeat (found by
+    # review: the repeat was answered as if recorded).
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    first = stub.ReportFeedback(pb.FeedbackRequest(check_id=d.check_id, measures=[pb.MeasureFeedback(measure="procurement-refusal", result="Executed")]),
+                                metadata=metadata(), timeout=30)
+    assert len(first.repeats) == 0, first
+    again = stub.ReportFeedback(pb.FeedbackRequest(check_id=d.check_id, measures=[
+        pb.MeasureFeedback(measure="procurement-refusal", result="NotExecuted", reason="改判")]), metadata=metadata(), timeout=30)
+    assert list(again.record_keys) == list(first.record_keys), again
+    return {"repeats": [{"recordKey": r.record_key, "result": r.result, "reportedAt": r.reported_at} for r in again.repeats],
+            "recordKeys": list(first.record_keys)}
+
+
 def case_errors():
     seen = {
         "invalid_subject": fails(stub.Check, pb.CheckRequest(subject="91500103MA7K2I7734", scenario=SCENARIO), grpc.StatusCode.INVALID_ARGUMENT, field="subject"),

@@ -118,6 +118,18 @@ def case_feedback():
     return {"checkId": d["checkId"], "recordKeys": answer["recordKeys"], "cleanCheckId": clean["checkId"]}
 
 
+def case_feedback_repeat():
+    # A measure reported again with another result: 202 with the record kept, marked as a repeat (found by review:
+    # the repeat was answered as if recorded).
+    d = check(LISTED)
+    first = post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed"}]})
+    assert first.status_code == 202 and first.json()["repeats"] == [], first.text
+    again = post("/v1/feedback", {"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "NotExecuted", "reason": "改判"}]})
+    assert again.status_code == 202, again.text
+    assert again.json()["recordKeys"] == first.json()["recordKeys"], again.text
+    return {"repeats": again.json()["repeats"], "recordKeys": first.json()["recordKeys"]}
+
+
 def case_invalid_subject():
     body = problem(post("/v1/checks", {"subject": "91500103MA7K2I7734", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
     assert "position 14" in body["errors"][0]["problem"] and "第14位" in body["errors"][0]["problemZh"], body

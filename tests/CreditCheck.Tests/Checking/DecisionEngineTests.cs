@@ -202,7 +202,8 @@ public sealed class DecisionEngineTests
         Assert.Equal(DecisionOutcome.Review, decision.Outcome);
         Assert.Empty(decision.AppliedMeasures);
         var voided = Assert.Single(decision.VoidedMeasures, m => m.Measure.Code == "procurement-refusal");
-        Assert.Equal("suspended while the objection is verified", voided.VoidReasonEnglish);
+        Assert.Equal("suspended while the objection to the entries on debtors is verified", voided.VoidReasonEnglish);
+        Assert.Equal("“失信被执行人名单”记录异议核查期间暂停适用", voided.VoidReason); // the list is named (found by review: none was)
     }
 
     [Fact]

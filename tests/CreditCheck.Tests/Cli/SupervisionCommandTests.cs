@@ -102,6 +102,28 @@ public sealed class SupervisionCommandTests(RedisFixture redis)
         Assert.False(File.Exists(cli.PathOf("plan.csv")));
     }
 
+    [Fact]
+    public async Task Plan_PersonsInThePopulation_TheirIdsMaskedInThePlanUnlessClearIdsIsAskedFor()
+    {
+        // Found by review: plan.csv held natural persons' 居民身份证号码 in clear.
+        using var cli = new CliSession(server: null);
+        var data = Directory.CreateDirectory(cli.PathOf("data")).FullName;
+        string[] store = ["--store", "memory", "--data", data];
+        await cli.RunOkAsync(["catalog", "publish", .. store]);
+        var person = SyntheticIds.Person(11);
+        var company = Rows.Company(11);
+        var population = cli.Write("population.csv", $"subject,kind\n{person.Value},NaturalPerson\n{company},LegalEntity\n");
+
+        await cli.RunOkAsync(["supervision", "plan", "--population", population, "--base-ratio", "0.5", "--seed", "3", "--out", cli.PathOf("plan.csv"), .. store]);
+        await cli.RunOkAsync(["supervision", "plan", "--population", population, "--base-ratio", "0.5", "--seed", "3", "--out", cli.PathOf("clear.csv"), "--clear-ids", .. store]);
+
+        var plan = File.ReadAllText(cli.PathOf("plan.csv"));
+        Assert.DoesNotContain(person.Value, plan, StringComparison.Ordinal);
+        Assert.Contains(person.Masked + ",NaturalPerson,", plan, StringComparison.Ordinal);
+        Assert.Contains(company + ",LegalEntity,", plan, StringComparison.Ordinal); // an enterprise's code is public: whole
+        Assert.Contains(person.Value + ",NaturalPerson,", File.ReadAllText(cli.PathOf("clear.csv")), StringComparison.Ordinal);
+    }
+
     private static HashSet<string> Drawn(string planFile) =>
         [.. File.ReadLines(planFile).Skip(1).Select(l => l.Split(',')).Where(f => f[5] == "1").Select(f => f[0])];
 

@@ -60,6 +60,23 @@ public abstract class CommitmentStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecordAsync_DueDayAlreadyPast_RefusedUnlessTakenEarlier()
+    {
+        // Found by review: a commitment already past due was accepted without a word, overdue at once.
+        var subject = SyntheticIds.Company(809);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => Commitments.RecordAsync(Promise(subject, Today.AddDays(-1))));
+        var recordedLate = await Commitments.RecordAsync(Promise(subject, Today.AddDays(-1)) with { TakenEarlier = true });
+        var dueToday = await Commitments.RecordAsync(Promise(SyntheticIds.Company(810), Today));
+
+        Assert.Contains("2026-12-04 is already past (today is 2026-12-05", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("TakenEarlier", refused.Message, StringComparison.Ordinal);
+        Assert.True(recordedLate.IsOverdue(Today));
+        Assert.False(dueToday.IsOverdue(Today));
+        Assert.DoesNotContain(await Commitments.ListAsync(), c => c.Subject == subject && c.Id != recordedLate.Id);
+    }
+
+    [Fact]
     public async Task RecordAsync_APerson_RoundTripsTheIdentifier()
     {
         var person = SyntheticIds.Person(802);
@@ -74,9 +91,9 @@ public abstract class CommitmentStoreTests : IAsyncLifetime
     {
         var due = await Commitments.RecordAsync(Promise(SyntheticIds.Company(803), Today));
         Time.Advance(TimeSpan.FromSeconds(1));
-        var late = await Commitments.RecordAsync(Promise(SyntheticIds.Company(804), Today.AddDays(-1)));
+        var late = await Commitments.RecordAsync(Promise(SyntheticIds.Company(804), Today.AddDays(-1)) with { TakenEarlier = true });
         Time.Advance(TimeSpan.FromSeconds(1));
-        var kept = await Commitments.RecordAsync(Promise(SyntheticIds.Company(805), Today.AddDays(-2)));
+        var kept = await Commitments.RecordAsync(Promise(SyntheticIds.Company(805), Today.AddDays(-2)) with { TakenEarlier = true });
         await Commitments.FulfilAsync(kept.Id);
 
         Assert.Equal([late.Id], (await Commitments.ListAsync(overdueOnly: true)).Select(c => c.Id));
@@ -103,7 +120,7 @@ public abstract class CommitmentStoreTests : IAsyncLifetime
     public async Task BreachAsync_ListsTheSubject_Its告知承诺And容缺受理VoidedUntilRepair()
     {
         var company = SyntheticIds.Company(807);
-        var recorded = await Commitments.RecordAsync(Promise(company, Today.AddDays(-1)));
+        var recorded = await Commitments.RecordAsync(Promise(company, Today.AddDays(-1)) with { TakenEarlier = true });
 
         var breached = await Commitments.BreachAsync(recorded.Id, "逾期未补齐场地租赁合同");
 

@@ -63,6 +63,54 @@ public sealed class EvidenceReceiptTests
         return await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement.bid") { TransactionReference = transaction });
     }
 
+    /// <summary>Runs tests/CreditCheck.Tests/python/verify_receipt.py (standard library only) on a receipt.</summary>
+    private static async Task<(int ExitCode, System.Text.Json.JsonElement Result)> VerifyInPythonAsync(string key, string receipt)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "python", "verify_receipt.py"));
+        start.ArgumentList.Add(key);
+        start.ArgumentList.Add(receipt);
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(errors.Length == 0, errors);
+        return (process.ExitCode, System.Text.Json.JsonDocument.Parse(output).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Receipt_VerifiedByHandInPython_AsTheReadmeDescribesTheEncoding()
+    {
+        // Found by review: the encoding was not documented for auditors without .NET. The script follows README.md
+        // ("Verifying a receipt without .NET") with Python's standard library only.
+        var signer = Signer();
+        var receipt = signer.Sign(await DecisionAsync()); // a court case number (non-ASCII) among its entries, a fraction of a second
+        var degraded = signer.Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailClosed)); // no transaction reference
+
+        var json = await VerifyInPythonAsync(KeyA, receipt.ToJson());
+        var compact = await VerifyInPythonAsync(KeyA, receipt.ToCompactString());
+        var noTransaction = await VerifyInPythonAsync(KeyA, degraded.ToJson());
+        var formatOne = await VerifyInPythonAsync(KeyA, FormatOneDeniedJson);
+        var wrongKey = await VerifyInPythonAsync(KeyB, receipt.ToJson());
+        var altered = await VerifyInPythonAsync(KeyA, receipt.ToJson().Replace("\"Denied\"", "\"Clear\"", StringComparison.Ordinal));
+
+        Assert.Equal((0, true), (json.ExitCode, json.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((0, true), (compact.ExitCode, compact.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal(receipt.ToCompactString().Split('.')[1], json.Result.GetProperty("payload").GetString()); // the same signed bytes, rebuilt from the JSON
+        Assert.Equal((0, true), (noTransaction.ExitCode, noTransaction.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((0, true), (formatOne.ExitCode, formatOne.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((1, false), (wrongKey.ExitCode, wrongKey.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((1, false), (altered.ExitCode, altered.Result.GetProperty("valid").GetBoolean()));
+    }
+
     private static bool Detected(IEvidenceSigner signer, Func<EvidenceReceipt> parse)
     {
         try

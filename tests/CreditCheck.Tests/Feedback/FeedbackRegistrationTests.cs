@@ -64,7 +64,8 @@ public sealed class FeedbackRegistrationTests
         first.Dispose();
 
         var (second, _, again) = await StartAsync();
-        await again.ReportAsync(report); // the same report after the restart: the same keys, kept once
+        var repeated = await again.ReportAsync(report.Decision.AppliedMeasures.Aggregate(FeedbackReport.For(decision) with { ExecutedAt = decision.EvaluatedAt },
+            (r, m) => r.NotExecuted(m.Measure.Code, "重复反馈"))); // after the restart, with another result: the stored records answer
         await second.StopAsync();
         var read = await second.Services.GetRequiredService<IFeedbackReader>().ReadAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue).ToListAsync();
         second.Dispose();
@@ -72,6 +73,9 @@ public sealed class FeedbackRegistrationTests
         var file = System.IO.Path.Combine(data, ".creditcheck", "feedback.jsonl");
         Assert.Equal(records.Select(r => r.Key), read.Select(r => r.Key));
         Assert.Equal(records.Select(r => r.Key), File.ReadLines(file).Select(l => FeedbackJson.Deserialize(l, out _)!.Key));
+        Assert.All(repeated, r => Assert.True(r.IsRepeat));
+        Assert.All(repeated, r => Assert.Equal(ExecutionResult.Executed, r.Result));
+        Assert.All(read, r => Assert.Equal(ExecutionResult.Executed, r.Result));
     }
 
     [Fact]

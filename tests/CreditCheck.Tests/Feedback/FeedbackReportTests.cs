@@ -165,8 +165,55 @@ public sealed class FeedbackReportTests
         Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
 
         Assert.Equal(first.Select(r => r.Key), again.Select(r => r.Key));
+        Assert.All(first, r => Assert.False(r.IsRepeat));
+        Assert.All(again, r => Assert.True(r.IsRepeat));
         Assert.Equal(2, sink.Store.Count);
-        Assert.All(sink.Writes.Values, n => Assert.Equal(2, n));
+        Assert.All(sink.Writes.Values, n => Assert.Equal(1, n)); // a repeat known to this process is not delivered again
+    }
+
+    [Fact]
+    public async Task ReportAsync_SameMeasureAgainWithAnotherResult_AnsweredWithTheRecordKeptMarkedAsARepeat()
+    {
+        // Found by review: the store kept the first record, but the repeat's answer carried the new result as if recorded.
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+        var first = await feedback.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal", "不予受理"));
+        harness.Time.Advance(TimeSpan.FromMinutes(3));
+
+        var again = await feedback.ReportAsync(FeedbackReport.For(decision).NotExecuted("procurement-refusal", "系统故障"));
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
+
+        var repeat = Assert.Single(again);
+        Assert.True(repeat.IsRepeat);
+        Assert.Equal(first[0].Key, repeat.Key);
+        Assert.Equal(ExecutionResult.Executed, repeat.Result);
+        Assert.Equal("不予受理", repeat.ResultText);
+        Assert.Null(repeat.Reason);
+        Assert.Equal(first[0].ReportedAt, repeat.ReportedAt);
+        var stored = Assert.Single(sink.Store.Snapshot());
+        Assert.Equal(ExecutionResult.Executed, stored.Result);
+        Assert.DoesNotContain("isRepeat", FeedbackJson.Serialize(repeat), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ReportAsync_OneMeasureNewOneRepeated_OnlyTheNewOneRecorded()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+        var codes = decision.AppliedMeasures.Select(m => m.Measure.Code).ToList();
+        Assert.True(codes.Count >= 2, "the test decision applies two measures");
+        await feedback.ReportAsync(FeedbackReport.For(decision).Executed(codes[0]));
+
+        var answer = await feedback.ReportAsync(FeedbackReport.For(decision).NotExecuted(codes[0], "改判").Executed(codes[1]));
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal([(codes[0], true, ExecutionResult.Executed), (codes[1], false, ExecutionResult.Executed)], answer.Select(r => (r.MeasureCode!, r.IsRepeat, r.Result)));
+        Assert.Equal(2, sink.Store.Count);
+        Assert.All(sink.Writes.Values, n => Assert.Equal(1, n));
     }
 
     [Fact]
