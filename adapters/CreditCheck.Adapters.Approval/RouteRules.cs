@@ -192,7 +192,7 @@ internal static class RouteRules
                         ? new RouteReason(null, "按一般程序办理，并适用下列激励措施", basis)
                         : shown
                             ? new RouteReason(null, "所列名单记录在本事项不适用联合奖惩措施，按一般程序办理", basis)
-                            : new RouteReason(null, "未发现影响办理的信用记录，按一般程序办理", basis));
+                            : new RouteReason(null, $"{AdapterText.NotFound(AdapterText.LeastKnown(b.Decisions.Select(d => d.Decision)), "影响办理的信用记录")}，按一般程序办理", basis));
             summary = missing.Count > 0 ? $"一般程序：缺少{Join(missing)}，补齐后受理" : "一般程序：按正常程序办理";
         }
         else if (route != ApprovalRoute.GreenChannel && greenChannel)

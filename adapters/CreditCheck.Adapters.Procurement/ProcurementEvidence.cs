@@ -330,7 +330,7 @@ internal static class EvidenceFormat
             return "所列名单记录现不限制参与，可参与；有尚未生效的记录，确定中标/成交前须重新核查";
         }
 
-        return decisions.Any(AdapterText.ShowsRecord) ? "所列名单记录在本事项不适用联合奖惩措施，可参与" : "未发现拒绝参与的信用记录，可参与";
+        return decisions.Any(AdapterText.ShowsRecord) ? "所列名单记录在本事项不适用联合奖惩措施，可参与" : $"{AdapterText.NotFound(AdapterText.LeastKnown(decisions), "拒绝参与的信用记录")}，可参与";
     }
 
     /// <summary>The 查询结果 line of the record kept with the procurement file: Chinese only (found by review: it

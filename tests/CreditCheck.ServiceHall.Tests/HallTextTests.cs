@@ -51,6 +51,31 @@ public sealed class HallTextTests
         Assert.Equal("核查未能完成，按正常程序办理", HallText.Conclusion(decision));
     }
 
+    [Theory]
+    [InlineData(DecisionOutcome.Benefit, "已载入的名单中无失信记录，可适用便利措施（未覆盖“经营异常名录”：本系统未载入该名单数据，如需请另行核查）")]
+    [InlineData(DecisionOutcome.Clear, "未发现影响办理的记录（未覆盖“经营异常名录”：本系统未载入该名单数据，如需请另行核查）")]
+    public void Conclusion_CleanFromAStoreNotHoldingAListActingHere_NamesTheListNotCovered(DecisionOutcome outcome, string expected)
+    {
+        var decision = new CreditDecision(new CheckRequest(SubjectId.Parse("91110108MAWUCQ148A", SubjectKind.LegalEntity), "licensing"))
+        {
+            CheckId = Guid.CreateVersion7(),
+            ResolvedScenario = CreditCatalog.Default.Scenarios.First(s => s.Code == "licensing"),
+            Outcome = outcome,
+            MatchedEntries = [],
+            AppliedMeasures = [],
+            VoidedMeasures = [],
+            UnreadableEntries = [],
+            CatalogVersion = "test",
+            Sequence = 1,
+            DataAge = TimeSpan.Zero,
+            EvaluatedAt = At,
+            Path = DecisionPath.Store,
+            ListsNotHeld = [CreditCatalog.Default.FindList("abnormal-operations")!],
+        };
+
+        Assert.Equal(expected, HallText.Conclusion(decision));
+    }
+
     [Fact]
     public void Conclusion_CleanFromCurrentData_NoRecord()
     {
