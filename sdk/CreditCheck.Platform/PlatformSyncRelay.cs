@@ -166,7 +166,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
     public void Dispose() => _channel.Dispose();
 
     /// <summary>What went wrong, in one line naming the platform's status or the refusal.</summary>
-    internal string Describe(Exception e) => PlatformFailure.Describe(e, _options.Platform.Address);
+    internal string Describe(Exception e) => PlatformFailure.Describe(e, _options.Platform.Address, _options.Platform.CallTimeout);
 
     private static bool IsRetried(Exception e) => e is not (OutOfMemoryException or StackOverflowException);
 
