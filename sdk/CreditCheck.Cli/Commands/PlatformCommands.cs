@@ -176,7 +176,7 @@ internal static class PlatformCommands
                     $"Platform version {summary.Version}: {summary.Snapshots} snapshot(s) ({summary.Lists} lists, {summary.Entries:N0} entries), {summary.ChangesApplied:N0} changes applied in {seconds:F1} s{rate}."));
                 if (summary.Refused > 0)
                 {
-                    output.Out.WriteLine($"平台的 {summary.Refused} 项变更无法应用，已跳过并留存于 {publisher.PlatformRefusalsKey} — {summary.Refused} change(s) the SDK refused were passed over and set aside in {publisher.PlatformRefusalsKey} (see the errors above).");
+                    output.Out.WriteLine($"平台的 {summary.Refused} 项变更或快照条目无法应用，已跳过并留存于 {publisher.PlatformRefusalsKey}（主体可识别的快照条目按无法读取保存，核查结果为需人工核查）— {summary.Refused} change(s) or snapshot entries the SDK refused were passed over and set aside in {publisher.PlatformRefusalsKey}; a refused snapshot entry whose subject can be keyed is stored as unreadable, so its subject is answered Review (see the warnings above).");
                 }
             }
 
