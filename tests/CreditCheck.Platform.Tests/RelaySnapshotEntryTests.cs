@@ -98,7 +98,6 @@ public sealed class RelaySnapshotEntryTests
 
         Assert.True(code == 6, $"exit {code}:\n{output}\n{error}");
         Assert.Equal(1, (long)JsonNode.Parse(output)!["refused"]!);
-        Assert.Contains("list 'wage-arrears' keeps its previous content: it already holds entry 'wa-3'", error, StringComparison.Ordinal);
         var mark = await harness.MarkAsync();
         Assert.Equal((1L, 0L), (mark.Version, mark.SnapshotInProgress));
         Assert.Null(mark.Behind);
@@ -106,6 +105,7 @@ public sealed class RelaySnapshotEntryTests
         Assert.Equal("wa-3", Assert.Single((await host.LookupAsync(RelayTests.Id(3))).Entries).Entry.EntryId);
         Assert.Equal("cdd-5", Assert.Single((await host.LookupAsync(RelayTests.Id(5))).Entries).Entry.EntryId);
         Assert.Empty((await host.LookupAsync(RelayTests.Id(4))).Entries); // the price: the kept list waits for a later snapshot
+        Assert.Contains("list 'wage-arrears' keeps its previous content: it already holds entry 'wa-3'", error, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, object> Entry(int n, string list, string id) => new()
