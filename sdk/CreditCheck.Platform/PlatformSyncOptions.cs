@@ -48,6 +48,8 @@ public readonly record struct PlatformSyncProgress(long Version, long SnapshotVe
 /// <param name="ChangesApplied">Changes applied.</param>
 public sealed record PlatformSyncSummary(long Version, int Snapshots, int Lists, long Entries, long ChangesApplied)
 {
-    /// <summary>Changes the SDK refused (they can never be applied), set aside in <c>cc:{ns}:platform:refused</c> and passed over.</summary>
+    /// <summary>Changes and snapshot entries the SDK refused (they can never be applied as sent), set aside in
+    /// <c>cc:{ns}:platform:refused</c> and passed over; a refused snapshot entry whose subject can be keyed is stored as
+    /// unreadable, so that its subject is answered Review.</summary>
     public long Refused { get; init; }
 }

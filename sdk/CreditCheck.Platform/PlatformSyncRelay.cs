@@ -15,7 +15,8 @@ namespace CreditCheck.Platform;
 /// in version order. The platform version applied is recorded in the namespace (hash
 /// <c>cc:{ns}:platform</c>) only after what it names is applied, so after a restart or <c>kill -9</c> the
 /// relay resumes from it; a snapshot interrupted half-way is asked for again whole. Any disconnect or
-/// error is logged and retried with backoff; nothing the SDK refuses is applied half.</summary>
+/// error is logged and retried with backoff. A change or a snapshot entry the SDK refuses is set aside and the rest
+/// applied; a refused snapshot entry is stored as unreadable when its subject can be keyed (answered Review).</summary>
 public sealed partial class PlatformSyncRelay : IDisposable
 {
     // Records handed to a list's import ahead of Redis: enough to keep the import busy, bounded in memory.
@@ -116,8 +117,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
     /// <param name="cancellationToken">Stops the sync.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="RpcException">The platform refused the client, or stayed unreachable.</exception>
-    /// <exception cref="PlatformDataException">The platform kept sending what the SDK refuses (a snapshot; a change the
-    /// SDK refuses is set aside in <c>cc:{ns}:platform:refused</c> and the sync goes on).</exception>
+    /// <exception cref="PlatformDataException">The platform kept sending a snapshot the SDK refuses as a whole (its catalog,
+    /// its order); a change or a snapshot entry the SDK refuses is set aside in <c>cc:{ns}:platform:refused</c> and the sync goes on.</exception>
     /// <exception cref="PlatformUnavailableException">The address's scheme is probably wrong (TLS against plain HTTP/2 or the reverse).</exception>
     public async Task<PlatformSyncSummary> SyncOnceAsync(CancellationToken cancellationToken)
     {
@@ -166,7 +167,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
     public void Dispose() => _channel.Dispose();
 
     /// <summary>What went wrong, in one line naming the platform's status or the refusal.</summary>
-    internal string Describe(Exception e) => PlatformFailure.Describe(e, _options.Platform.Address);
+    internal string Describe(Exception e) => PlatformFailure.Describe(e, _options.Platform.Address, _options.Platform.CallTimeout);
 
     private static bool IsRetried(Exception e) => e is not (OutOfMemoryException or StackOverflowException);
 
@@ -461,6 +462,13 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
             _behind = _resnapshot ? _behind : null;
         }
+        catch (InvalidOperationException e) when (change.OperationCase == Change.OperationOneofCase.Status && e.Message.Contains("is unreadable in Redis", StringComparison.Ordinal))
+        {
+            // The entry is held as unreadable (a snapshot sent it with a field the SDK refuses): a status cannot be set on
+            // it, and waiting does not change that. It stays unreadable (Review) until the platform sends it whole.
+            refused = true;
+            await RefuseAsync(change, $"change {change.Version}: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
         catch (PlatformDataException e)
         {
             refused = true;
@@ -602,14 +610,20 @@ public sealed partial class PlatformSyncRelay : IDisposable
         private readonly SnapshotBegin _begin;
         private readonly HashSet<string> _lists;
         private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+        private readonly CreditCatalog _catalog;
+        // The current list's entries the SDK refuses: those of a subject that can be keyed (stored as unreadable once
+        // the list's import is committed), and the ids of those whose subject cannot be keyed.
+        private readonly List<(SubjectId Subject, string EntryId, string Reason)> _unreadable = [];
+        private readonly List<string> _unkeyed = [];
         private (string List, Channel<ListRecord> Records, Task<ImportSummary> Import)? _current;
         private long _written;
         private int _listsReplaced;
 
-        private SnapshotApplier(PlatformSyncRelay relay, SnapshotBegin begin)
+        private SnapshotApplier(PlatformSyncRelay relay, SnapshotBegin begin, CreditCatalog catalog)
         {
             _relay = relay;
             _begin = begin;
+            _catalog = catalog;
             _lists = new HashSet<string>(begin.Lists, StringComparer.Ordinal);
         }
 
@@ -622,9 +636,10 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
 
             // Checked before anything is written: a refused catalog leaves the namespace as it was.
+            CreditCatalog catalog;
             try
             {
-                CreditCatalog.Parse(begin.CatalogJson);
+                catalog = CreditCatalog.Parse(begin.CatalogJson);
             }
             catch (CatalogValidationException e)
             {
@@ -640,7 +655,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
             await relay.WriteMarkAsync(begin.Version, cancellationToken).ConfigureAwait(false);
             await relay.PublishCatalogAsync(begin.CatalogJson, $"snapshot {begin.Version}", cancellationToken).ConfigureAwait(false);
             relay.Report(begin.Version, 0, begin.TotalEntries);
-            return new SnapshotApplier(relay, begin);
+            return new SnapshotApplier(relay, begin, catalog);
         }
 
         public async Task AddAsync(SnapshotChunk chunk, CancellationToken cancellationToken)
@@ -650,9 +665,15 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 throw new PlatformDataException($"snapshot {_begin.Version} sent entries of list '{chunk.ListCode}', which its beginning does not name");
             }
 
+            if (_catalog.FindList(chunk.ListCode) is null)
+            {
+                // The whole list is refused (its import would be), not each of its entries.
+                throw new PlatformDataException($"snapshot {_begin.Version} sent entries of list '{chunk.ListCode}', which its catalog {_catalog.Version} does not have");
+            }
+
             if (_current?.List != chunk.ListCode)
             {
-                await FinishCurrentAsync().ConfigureAwait(false);
+                await FinishCurrentAsync(cancellationToken).ConfigureAwait(false);
                 if (!_done.Add(chunk.ListCode))
                 {
                     throw new PlatformDataException($"snapshot {_begin.Version} sent the chunks of list '{chunk.ListCode}' apart (a list's chunks must be contiguous)");
@@ -680,7 +701,12 @@ public sealed partial class PlatformSyncRelay : IDisposable
                     entry.ListCode = chunk.ListCode;
                 }
 
-                var record = PlatformEntries.ToRecord(entry);
+                if (Refusal(entry, out var record) is { } reason)
+                {
+                    await SetAsideAsync(entry, reason, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (!writer.TryWrite(record))
                 {
                     try
@@ -709,7 +735,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 throw new PlatformDataException($"snapshot {_begin.Version} ended as version {version}");
             }
 
-            await FinishCurrentAsync().ConfigureAwait(false);
+            await FinishCurrentAsync(cancellationToken).ConfigureAwait(false);
             foreach (var list in _lists.Where(l => !_done.Contains(l)).Order(StringComparer.Ordinal))
             {
                 await Import(list, _relay._publisher.ImportListAsync(list, [], ImportMode.Replace, progress: null, cancellationToken)).ConfigureAwait(false);
@@ -748,14 +774,120 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
         }
 
-        private async Task FinishCurrentAsync()
+        private async Task FinishCurrentAsync(CancellationToken cancellationToken)
         {
-            if (_current is { } current)
+            if (_current is not { } current)
+            {
+                return;
+            }
+
+            // An entry whose subject cannot be keyed and whose id the list already holds (under a subject that could be
+            // keyed then): replacing the list would drop that entry, so the list keeps its previous content whole.
+            string? held = null;
+            foreach (var id in _unkeyed)
+            {
+                if (await _relay._publisher.HoldsEntryAsync(current.List, id, cancellationToken).ConfigureAwait(false))
+                {
+                    held = id;
+                    break;
+                }
+            }
+
+            _current = null;
+            _unkeyed.Clear();
+            if (held is not null)
+            {
+                current.Records.Writer.TryComplete(new OperationCanceledException($"list '{current.List}' keeps its previous content"));
+                try
+                {
+                    await current.Import.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Expected: the import ends without switching the list.
+                }
+
+                LogListKept(_relay._logger, _begin.Version, current.List, held);
+            }
+            else
             {
                 current.Records.Writer.TryComplete();
-                _current = null;
                 await Import(current.List, current.Import).ConfigureAwait(false);
             }
+
+            // After the list's import (which would supersede them): its refused entries of a keyable subject, as unreadable.
+            foreach (var (subject, entryId, reason) in _unreadable)
+            {
+                await _relay._publisher.SetUnreadableAsync(subject, current.List, entryId, reason, cancellationToken).ConfigureAwait(false);
+            }
+
+            _unreadable.Clear();
+        }
+
+        /// <summary>Why the SDK refuses the entry (its subject, a field, or the catalog's rules), or null with its record.</summary>
+        private string? Refusal(Protocol.Entry entry, out ListRecord record)
+        {
+            record = null!;
+            try
+            {
+                record = PlatformEntries.ToRecord(entry);
+            }
+            catch (PlatformDataException e)
+            {
+                return e.Message;
+            }
+
+            return ListEntryRules.CheckDetailed(record, _catalog) is { } refusal
+                ? $"entry '{entry.EntryId}' of list '{entry.ListCode}' was refused by the SDK: {refusal.Message}"
+                : null;
+        }
+
+        /// <summary>An entry of the snapshot the SDK refuses, as a change it refuses is: logged, set aside in
+        /// <c>cc:{ns}:platform:refused</c> and counted, the rest of the snapshot applied. Its subject must not become clean:
+        /// when it can be keyed, the entry is stored as unreadable (hosts answer Review); when it cannot, no host can
+        /// check it, and an entry of the same id the list already holds is kept (<see cref="FinishCurrentAsync"/>).</summary>
+        private async Task SetAsideAsync(Protocol.Entry entry, string reason, CancellationToken cancellationToken)
+        {
+            SubjectId? subject = null;
+            if (!string.IsNullOrWhiteSpace(entry.EntryId))
+            {
+                try
+                {
+                    subject = PlatformEntries.Subject(entry.Subject, entry.SubjectKind, entry.ListCode, entry.EntryId);
+                }
+                catch (PlatformDataException)
+                {
+                    // Not keyable: set aside only.
+                }
+            }
+
+            if (subject is { } keyed)
+            {
+                _unreadable.Add((keyed, entry.EntryId, reason));
+                LogEntryUnreadable(_relay._logger, _begin.Version, entry.ListCode, entry.EntryId, _relay._publisher.PlatformRefusalsKey, reason);
+            }
+            else
+            {
+                if (!string.IsNullOrWhiteSpace(entry.EntryId))
+                {
+                    _unkeyed.Add(entry.EntryId);
+                }
+
+                LogEntryUnkeyed(_relay._logger, _begin.Version, entry.ListCode, entry.EntryId, _relay._publisher.PlatformRefusalsKey, reason);
+            }
+
+            var record = new System.Text.Json.Nodes.JsonObject
+            {
+                ["version"] = _begin.Version,
+                ["operation"] = "SnapshotEntry",
+                ["entry"] = $"entry '{entry.EntryId}' of list '{entry.ListCode}', subject '{entry.Subject}'",
+                ["reason"] = reason,
+                ["storedAsUnreadable"] = subject is not null,
+                ["change"] = Google.Protobuf.JsonFormatter.Default.Format(entry),
+                ["refusedAt"] = _relay._time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            await _relay._publisher.AddPlatformRefusalAsync(record.ToJsonString(), cancellationToken).ConfigureAwait(false);
+            _relay._refused++;
         }
 
         private async Task Import(string list, Task<ImportSummary> import)
@@ -826,6 +958,15 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
     [LoggerMessage(5113, LogLevel.Warning, "Platform sync: the platform {Address} is on history '{History}' (from {SeenIn}), not history '{Applied}' of version {Version} the namespace applied: its state does not continue the one the namespace holds (restored from an older copy, or started afresh); asking for a snapshot", EventName = "PlatformHistoryChanged")]
     private static partial void LogOtherHistory(ILogger logger, Uri address, string history, string seenIn, string applied, long version);
+
+    [LoggerMessage(5114, LogLevel.Warning, "Platform sync: snapshot {Version}: entry '{EntryId}' of list '{List}' is refused by the SDK and stored as unreadable, so that checks of its subject are answered Review; set aside in {Key}, the rest of the snapshot is applied. {Reason}", EventName = "PlatformSnapshotEntryUnreadable")]
+    private static partial void LogEntryUnreadable(ILogger logger, long version, string list, string entryId, string key, string reason);
+
+    [LoggerMessage(5115, LogLevel.Warning, "Platform sync: snapshot {Version}: entry '{EntryId}' of list '{List}' names no subject that can be keyed, so no host can check it; set aside in {Key}, the rest of the snapshot is applied. {Reason}", EventName = "PlatformSnapshotEntryUnkeyed")]
+    private static partial void LogEntryUnkeyed(ILogger logger, long version, string list, string entryId, string key, string reason);
+
+    [LoggerMessage(5116, LogLevel.Warning, "Platform sync: snapshot {Version}: list '{List}' keeps its previous content: it already holds entry '{EntryId}', which the snapshot sends with a subject that cannot be keyed (replacing the list would drop that entry); the other lists are applied, and a later snapshot replaces the list", EventName = "PlatformSnapshotListKept")]
+    private static partial void LogListKept(ILogger logger, long version, string list, string entryId);
 
     [LoggerMessage(5110, LogLevel.Warning, "Platform sync: the lists followed changed from {Before} to {After}; asking for a snapshot", EventName = "PlatformListsChanged")]
     private static partial void LogListsChanged(ILogger logger, string before, string after);

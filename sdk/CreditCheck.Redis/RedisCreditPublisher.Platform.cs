@@ -60,6 +60,60 @@ public sealed partial class RedisCreditPublisher
 
     /// <summary>The Redis list holding the platform's changes set aside (<c>cc:{ns}:platform:refused</c>).</summary>
     public string PlatformRefusalsKey => Keys.Platform + ":refused";
+
+    /// <summary>Stores an entry of the credit platform that the SDK cannot take (a field it refuses) as an entry that
+    /// cannot be read, under its subject, list and entry id: hosts answer its subject as for any unreadable entry (never
+    /// better than Review), not as not listed. The stored value names the list, the entry and why; it replaces what the
+    /// namespace held for that entry of that subject. A later write of a readable entry replaces it.</summary>
+    /// <param name="subject">The entry's subject.</param>
+    /// <param name="listCode">The entry's list.</param>
+    /// <param name="entryId">The entry's id.</param>
+    /// <param name="reason">Why it cannot be taken.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The namespace's change sequence after the write.</returns>
+    public async Task<long> SetUnreadableAsync(SubjectId subject, string listCode, string entryId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listCode);
+        ArgumentException.ThrowIfNullOrEmpty(entryId);
+        ArgumentNullException.ThrowIfNull(reason);
+        // No subjectKind: the store's reader reports it unreadable (EntryCodec.Deserialize) and names the field.
+        var json = new System.Text.Json.Nodes.JsonObject { ["entryId"] = entryId, ["listCode"] = listCode, ["unreadable"] = reason }.ToJsonString();
+        var fingerprint = _connection.SubjectKeys.Fingerprint(subject);
+        var result = (RedisResult[])(await Run(
+            RedisScripts.Upsert,
+            listCode,
+            _connection.SubjectKeys.StorageKey(subject),
+            entryId,
+            EntryCodec.ContentHash(json),
+            json,
+            FingerprintBytes(subject),
+            fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture),
+            string.Empty,
+            subject.Scheme == IdentifierScheme.OrganizationCode ? "1" : "0",
+            Keep,
+            string.Empty).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        return (int)result[0] >= 0 ? (long)result[1] : throw new InvalidOperationException($"Entry '{entryId}' of list '{listCode}' changed concurrently; it was not marked unreadable.");
+    }
+
+    /// <summary>Whether list <paramref name="listCode"/> holds an entry with id <paramref name="entryId"/> (of any subject).
+    /// Scans the list's index: for the rare entry whose subject cannot be keyed.</summary>
+    /// <param name="listCode">The list.</param>
+    /// <param name="entryId">The entry id.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <returns>True when the list holds such an entry.</returns>
+    public async Task<bool> HoldsEntryAsync(string listCode, string entryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(listCode);
+        ArgumentException.ThrowIfNullOrEmpty(entryId);
+        // Index fields are "storage key<TAB>entry id"; the entry id's glob characters are escaped.
+        var pattern = "*\t" + string.Concat(entryId.Select(c => c is '*' or '?' or '[' or ']' or '\\' ? "\\" + c : new string(c, 1)));
+        await foreach (var _ in _connection.Database.HashScanAsync(Keys.ListIndex(listCode), pattern, 1000).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return false;
+    }
 }
 
 /// <summary>Where a Redis namespace stands against a credit platform.</summary>

@@ -123,6 +123,48 @@ public sealed class FeedbackForwardingTests
     }
 
     [Fact]
+    public async Task An_unreadable_record_is_set_aside_once_though_the_upload_of_its_batch_fails_and_is_retried()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var ns = "f" + Guid.NewGuid().ToString("N")[..10];
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var db = connection.GetDatabase();
+        var stream = $"cc:{{{ns}}}:feedback";
+        var good = Record(Guid.NewGuid().ToString("N") + ":-");
+        await db.StreamAddAsync(stream, [new("key", "junk-1"), new("record", "{not json")]);
+        await db.StreamAddAsync(stream, [new("key", good.Key), new("record", FeedbackJson.Serialize(good))]);
+
+        // Nothing listens at the platform's address: every upload of the batch fails, and the batch is retried.
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var down = new FeedbackForwardingOptions { Consumer = "c1", BatchSize = 200, MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        down.Platform.Address = new Uri($"http://127.0.0.1:{port}");
+        down.Platform.ClientId = PlatformProcess.Client;
+        down.Platform.Secret = PlatformProcess.Secret;
+        var logs = new LogSink();
+        using (var failing = new FeedbackForwarder(connection, ns, down, logs))
+        {
+            await Assert.ThrowsAsync<PlatformUnavailableException>(() => failing.ForwardAvailableAsync(TimeSpan.FromSeconds(3)));
+            Assert.Equal(1, failing.Totals.Rejected);
+        }
+
+        Assert.True(logs.Lines.Count(l => l.Contains("retrying", StringComparison.OrdinalIgnoreCase)) >= 2, string.Join("\n", logs.Lines)); // retried
+        Assert.Equal(1, await db.StreamLengthAsync(stream + ":dead"));
+
+        // The platform back: the good record is delivered, the unreadable one is not set aside again.
+        await using var platform = await PlatformProcess.StartAsync();
+        using var forwarder = new FeedbackForwarder(connection, ns, Options(platform, "c1"));
+        Assert.Equal(new FeedbackForwardSummary(1, 0, 0, 0), await forwarder.ForwardAvailableAsync(TimeSpan.FromSeconds(30)));
+        var dead = Assert.Single(await db.StreamRangeAsync(stream + ":dead"));
+        Assert.Equal("junk-1", (string)dead["key"]!);
+        Assert.StartsWith("unreadable: invalid record JSON", (string)dead["reason"]!, StringComparison.Ordinal);
+        Assert.Equal(0, (await db.StreamPendingAsync(stream, "platform-forwarder")).PendingMessageCount);
+        Assert.Equal([good.Key], (await platform.GetFeedbackAsync()).Select(r => (string)r!["record"]!["idempotencyKey"]!));
+    }
+
+    [Fact]
     public async Task The_forwarder_delivers_to_a_platform_written_in_Python_from_the_proto_each_key_once()
     {
         await using var redis = await RedisServer.StartAsync();

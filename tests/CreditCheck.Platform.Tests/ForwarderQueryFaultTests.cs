@@ -155,6 +155,52 @@ public sealed class ForwarderQueryFaultTests
     }
 
     [Fact]
+    public async Task Platform_sync_once_against_a_platform_that_never_answers_names_the_deadline_not_an_unreachable_platform()
+    {
+        // A platform that takes the connection and never answers: connections are accepted and held open, what the
+        // client sends is read and dropped. (Not CuttingProxy.Stall: the platform behind it closes the proxy's silent
+        // connection after Kestrel's 130 s keep-alive, which the last attempt then sees as a failed handshake.)
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var held = new List<System.Net.Sockets.TcpClient>();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var client = await silent.AcceptTcpClientAsync(stop.Token);
+                    held.Add(client);
+                    _ = client.GetStream().CopyToAsync(Stream.Null, stop.Token);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // stopped
+            }
+        });
+        var address = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/");
+        await using var harness = await RelayHarness.StartAsync();
+
+        // --once gives up after its 8 attempts (each bounded by the 5 s call deadline, with backoff 1 s doubling to 30 s
+        // between them: about 130 s) with the platform's raw DeadlineExceeded.
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), TimeSpan.FromMinutes(4),
+            "platform", "sync", "--platform", address.ToString(), "--client", PlatformProcess.Client, "--once");
+        await stop.CancelAsync();
+        silent.Stop();
+        await accepting;
+        held.ForEach(c => c.Dispose());
+
+        Assert.True(code == 3, $"exit {code}:\n{output}\n{error}");
+        var last = error.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.Contains($"信用平台 {address} 未在调用时限（5 秒）内答复 — ", last, StringComparison.Ordinal);
+        Assert.Contains($"the platform {address} did not answer within the call deadline of 5 s", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot be reached", last, StringComparison.Ordinal);
+        Assert.DoesNotContain("无法连接", last, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Query_through_finds_an_entry_listed_under_the_embedded_organization_code_as_a_replica_does()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -193,29 +193,6 @@ public sealed partial class RelayTests
     }
 
     [Fact]
-    public async Task An_entry_the_SDK_refuses_fails_the_sync_naming_it_and_switches_nothing_of_its_list()
-    {
-        var entries = new[]
-        {
-            new Dictionary<string, object> { ["subject"] = TestIds.Company(1), ["subjectKind"] = "SUBJECT_KIND_LEGAL_ENTITY", ["listCode"] = "wage-arrears", ["entryId"] = "ok-1", ["status"] = "ENTRY_STATUS_ACTIVE" },
-            new Dictionary<string, object> { ["subject"] = "NOT-AN-ID", ["subjectKind"] = "SUBJECT_KIND_LEGAL_ENTITY", ["listCode"] = "wage-arrears", ["entryId"] = "bad-1", ["status"] = "ENTRY_STATUS_ACTIVE" },
-        };
-        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(entries));
-        await using var harness = await RelayHarness.StartAsync();
-
-        var (code, _, error) = await CliProcess.RunAsync(harness.Environment(), Long,
-            "platform", "sync", "--platform", python.Address.ToString(), "--client", PlatformProcess.Client, "--once");
-
-        Assert.Equal(1, code);
-        Assert.Contains("entry 'bad-1' of list 'wage-arrears'", error, StringComparison.Ordinal);
-        Assert.Contains("NOT-AN-ID", error, StringComparison.Ordinal);
-        var mark = await harness.MarkAsync();
-        Assert.Equal((0L, 1L), (mark.Version, mark.SnapshotInProgress)); // asked for again whole next time
-        var host = await harness.HostAsync();
-        Assert.Empty((await host.LookupAsync(Id(1))).Entries);
-    }
-
-    [Fact]
     public async Task AddPlatformSync_follows_the_platform_while_the_host_runs()
     {
         await using var platform = await PlatformProcess.StartAsync();

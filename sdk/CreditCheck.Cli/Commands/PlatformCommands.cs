@@ -87,10 +87,14 @@ internal static class PlatformCommands
     /// <summary>The relay's and the forwarder's log on the operator's screen (warnings and errors).</summary>
     public static ILoggerFactory OperatorLogging(CliOutput output) => new OperatorLoggerFactory(output);
 
-    /// <summary>A platform failure as the operator reads it, with the exit code it maps to.</summary>
-    public static CliException Failure(RpcException e, Uri address) => e.StatusCode switch
+    /// <summary>A platform failure as the operator reads it, with the exit code it maps to. <paramref name="callTimeout"/>
+    /// is the deadline each call was given (named when the platform did not answer within it).</summary>
+    public static CliException Failure(RpcException e, Uri address, TimeSpan callTimeout) => e.StatusCode switch
     {
         _ when PlatformFailure.SchemeMismatch(e, address) is { } wrong => new CliException(ExitCodes.StoreUnavailable, wrong),
+        // The platform took the call and did not answer in time: reachable, so not said "cannot be reached".
+        StatusCode.DeadlineExceeded => new CliException(ExitCodes.StoreUnavailable,
+            string.Create(CultureInfo.InvariantCulture, $"信用平台 {address} 未在调用时限（{callTimeout.TotalSeconds:0.###} 秒）内答复 — the platform {address} did not answer within the call deadline of {callTimeout.TotalSeconds:0.###} s (DeadlineExceeded)")),
         StatusCode.Unauthenticated => new CliException(PlatformRefused, $"平台拒绝了本客户端的凭据 — the platform {address} refused this client's credential: {e.Status.Detail}"),
         StatusCode.PermissionDenied => new CliException(PlatformRefused, $"平台拒绝访问 — the platform {address} refused access: {e.Status.Detail}"),
         _ => new CliException(ExitCodes.StoreUnavailable, $"无法连接信用平台 — the platform {address} cannot be reached ({e.StatusCode}: {e.Status.Detail})"),
@@ -139,7 +143,7 @@ internal static class PlatformCommands
             }
             catch (RpcException e)
             {
-                throw Failure(e, options.Platform.Address!);
+                throw Failure(e, options.Platform.Address!, options.Platform.CallTimeout);
             }
             catch (PlatformDataException e)
             {
@@ -172,7 +176,7 @@ internal static class PlatformCommands
                     $"Platform version {summary.Version}: {summary.Snapshots} snapshot(s) ({summary.Lists} lists, {summary.Entries:N0} entries), {summary.ChangesApplied:N0} changes applied in {seconds:F1} s{rate}."));
                 if (summary.Refused > 0)
                 {
-                    output.Out.WriteLine($"平台的 {summary.Refused} 项变更无法应用，已跳过并留存于 {publisher.PlatformRefusalsKey} — {summary.Refused} change(s) the SDK refused were passed over and set aside in {publisher.PlatformRefusalsKey} (see the errors above).");
+                    output.Out.WriteLine($"平台的 {summary.Refused} 项变更或快照条目无法应用，已跳过并留存于 {publisher.PlatformRefusalsKey}（主体可识别的快照条目按无法读取保存，核查结果为需人工核查）— {summary.Refused} change(s) or snapshot entries the SDK refused were passed over and set aside in {publisher.PlatformRefusalsKey}; a refused snapshot entry whose subject can be keyed is stored as unreadable, so its subject is answered Review (see the warnings above).");
                 }
             }
 

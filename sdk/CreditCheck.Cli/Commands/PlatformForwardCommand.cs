@@ -121,7 +121,7 @@ internal static class PlatformForwardCommand
             }
             catch (RpcException e)
             {
-                throw PlatformCommands.Failure(e, options.Platform.Address);
+                throw PlatformCommands.Failure(e, options.Platform.Address, options.Platform.CallTimeout);
             }
 
             Report(context, parse.GetValue(GlobalOptions.Json), summary, started.Elapsed, settings.Namespace);

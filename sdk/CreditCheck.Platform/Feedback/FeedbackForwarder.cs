@@ -17,12 +17,19 @@ namespace CreditCheck.Platform;
 /// <see cref="FeedbackForwardingOptions.ClaimIdleTime"/> with XAUTOCLAIM) and acknowledges (XACK) only the
 /// records the platform answered ACCEPTED or DUPLICATE. A record it REJECTED, or one that cannot be read,
 /// is set aside in the dead-letter stream <c>cc:{ns}:feedback:dead</c> (fields <c>id</c>, <c>key</c>,
-/// <c>record</c>, <c>reason</c>) and logged, then acknowledged. While the platform is unreachable the batch
+/// <c>record</c>, <c>reason</c>) and acknowledged in one step, once per record, and logged. While the platform is unreachable the batch
 /// stays pending and is retried with backoff; after a crash the records still pending are sent again.
 /// The stream is not trimmed unless <see cref="FeedbackForwardingOptions.TrimAcknowledgedOlderThan"/> is set.
 /// </remarks>
 public sealed class FeedbackForwarder : IDisposable
 {
+    // KEYS: the stream, its dead-letter stream (one hash slot: cc:{ns}:…). ARGV: group, id, key, record, reason.
+    private const string SetAsideScript = """
+        if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+        redis.call('XADD', KEYS[2], '*', 'id', ARGV[2], 'key', ARGV[3], 'record', ARGV[4], 'reason', ARGV[5])
+        return 1
+        """;
+
     private static readonly RedisValue KeyField = "key";
     private static readonly RedisValue RecordField = "record";
     private static readonly TimeSpan TrimInterval = TimeSpan.FromMinutes(1);
@@ -311,16 +318,19 @@ public sealed class FeedbackForwarder : IDisposable
         return true;
     }
 
+    /// <summary>Sets a record aside once: the dead-letter entry is added and the record acknowledged in one step, and
+    /// only if the record was still pending. A batch whose upload then fails, a forwarder killed in between, or another
+    /// forwarder that claimed the record meanwhile do not set it aside again (found from outside: an unreadable record
+    /// was dead-lettered again on every retry of a batch whose upload failed).</summary>
     private async Task SetAsideAsync(RedisValue id, string? key, string? json, string reason)
     {
+        var added = (long)await _database.ScriptEvaluateAsync(SetAsideScript, [_stream, _deadLetter], [_options.Group, id, key ?? "", json ?? "", reason]).ConfigureAwait(false);
+        if (added == 0)
+        {
+            return; // acknowledged already: set aside by an earlier attempt, or by another forwarder
+        }
+
         _rejected++;
-        await _database.StreamAddAsync(_deadLetter,
-        [
-            new NameValueEntry("id", id),
-            new NameValueEntry("key", key ?? ""),
-            new NameValueEntry("record", json ?? ""),
-            new NameValueEntry("reason", reason),
-        ]).ConfigureAwait(false);
         ForwarderLog.SetAside(_logger, key ?? "(none)", (string?)id ?? "", _namespace, reason, (string)_deadLetter!);
     }
 
