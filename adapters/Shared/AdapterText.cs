@@ -66,10 +66,10 @@ internal static class AdapterText
     /// <summary>The lists acting here that the store holds no data of (<see cref="CreditDecision.ListsNotHeld"/>), as a
     /// clause after what was not found: a subject on them cannot be found, so "未发现" does not cover them.</summary>
     /// <param name="decision">The decision.</param>
-    /// <returns>e.g. <c>（未覆盖“经营异常名录”：本系统未载入该名单数据，如需请另行核查）</c>, or empty.</returns>
+    /// <returns>e.g. <c>（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）</c>, or empty.</returns>
     public static string NotCovered(CreditDecision decision) => decision.ListsNotHeld.Count == 0
         ? string.Empty
-        : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入该名单数据，如需请另行核查）";
+        : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入上述名单数据，如需请另行核查）";
 
     /// <summary>Of several decisions, the one made with the least current data: a check that could not be made,
     /// else one from the last known data, else the first.</summary>

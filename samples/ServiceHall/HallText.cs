@@ -59,10 +59,10 @@ public static class HallText
     }
 
     /// <summary>The lists acting here that the store holds no data of, after a "nothing found": e.g.
-    /// <c>（未覆盖“经营异常名录”：本系统未载入该名单数据，如需请另行核查）</c>, or empty.</summary>
+    /// <c>（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）</c>, or empty.</summary>
     private static string NotCovered(CreditDecision decision) => decision.ListsNotHeld.Count == 0
         ? string.Empty
-        : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入该名单数据，如需请另行核查）";
+        : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入上述名单数据，如需请另行核查）";
 
     /// <summary>When the data of a last-known answer was last confirmed current, e.g. <c>（截至2026-12-07 09:30）</c>;
     /// empty when the store did not say.</summary>

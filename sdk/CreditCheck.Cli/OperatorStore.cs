@@ -441,7 +441,9 @@ internal sealed class RedisOperatorStore : OperatorStore
             null, "platform mark").ConfigureAwait(false);
         // The catalog's lists the namespace holds no data of: hosts answer their subjects as not listed (and say so).
         // Unknown when the counts could not be read.
-        IReadOnlyList<CreditList>? notHeld = catalog is null || changes is null ? null : [.. catalog.Lists.Where(l => !entries.ContainsKey(l.Code))];
+        // (Not the list the SDK fills with broken commitments: it is empty until a breach, and never imported.)
+        IReadOnlyList<CreditList>? notHeld = catalog is null || changes is null ? null
+            : [.. catalog.Lists.Where(l => !entries.ContainsKey(l.Code) && l.Code != CreditCommitments.ListCode)];
         return new StoreReport("redis", _options.Namespace, catalog?.Version, sequence, entries, changes, filterKeys, filterBytes, lag, damage, notPermitted, health, imports)
         {
             Platform = platform,

@@ -467,7 +467,9 @@ public sealed partial class RedisCreditStore
         ? $"Namespace '{_options.Namespace}' was lost since this host first synced it, and list(s) {string.Join(", ", missing)}, which held entries then, have not been imported again: until each is (a replace import of its full export), no subject is answered 'not listed'"
         : null;
 
-    private static FrozenSet<string> ListsHeld(IEnumerable<string> lists) => lists.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>The lists held: those with data, and the list the SDK itself fills with broken commitments (empty until a
+    /// breach is recorded, never imported).</summary>
+    private static FrozenSet<string> ListsHeld(IEnumerable<string> lists) => lists.Append(CreditCommitments.ListCode).ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Logs the catalog's lists the namespace holds no data of, once per distinct set: hosts answer subjects on
     /// them as not listed (each decision names them), which is right for a namespace that follows only some lists and

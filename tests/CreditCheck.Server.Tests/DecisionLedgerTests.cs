@@ -229,7 +229,7 @@ public sealed class DecisionLedgerTests : IAsyncLifetime
     /// <summary>The embedded store's answers, as a store holding only some lists gives them.</summary>
     private sealed class HoldingOnly(InMemoryCreditStore inner, IEnumerable<string> held) : ICreditStore
     {
-        private readonly IReadOnlySet<string> _held = held.ToHashSet(StringComparer.Ordinal);
+        private readonly System.Collections.Frozen.FrozenSet<string> _held = System.Collections.Frozen.FrozenSet.ToFrozenSet(held, StringComparer.Ordinal);
 
         public async ValueTask<SubjectLookup> LookupAsync(SubjectId subject, CancellationToken cancellationToken = default) =>
             (await inner.LookupAsync(subject, cancellationToken)) with { ListsHeld = _held };

@@ -52,8 +52,8 @@ public sealed class HallTextTests
     }
 
     [Theory]
-    [InlineData(DecisionOutcome.Benefit, "已载入的名单中无失信记录，可适用便利措施（未覆盖“经营异常名录”：本系统未载入该名单数据，如需请另行核查）")]
-    [InlineData(DecisionOutcome.Clear, "未发现影响办理的记录（未覆盖“经营异常名录”：本系统未载入该名单数据，如需请另行核查）")]
+    [InlineData(DecisionOutcome.Benefit, "已载入的名单中无失信记录，可适用便利措施（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）")]
+    [InlineData(DecisionOutcome.Clear, "未发现影响办理的记录（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）")]
     public void Conclusion_CleanFromAStoreNotHoldingAListActingHere_NamesTheListNotCovered(DecisionOutcome outcome, string expected)
     {
         var decision = new CreditDecision(new CheckRequest(SubjectId.Parse("91110108MAWUCQ148A", SubjectKind.LegalEntity), "licensing"))

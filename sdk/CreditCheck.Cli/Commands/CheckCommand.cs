@@ -218,11 +218,11 @@ internal static class CheckCommand
             return;
         }
 
-        var csv = new StringBuilder("line,subject,outcome,measures,legalBasis,checkId,catalogVersion,sequence,degraded\n");
+        var csv = new StringBuilder("line,subject,outcome,measures,legalBasis,checkId,catalogVersion,sequence,degraded,listsNotHeld\n");
         foreach (var (line, d) in decisions)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{line},{d.Subject},{d.Outcome},{CsvText.Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.Measure.Name)))},")
-               .Append(CultureInfo.InvariantCulture, $"{CsvText.Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.LegalBasis).Distinct()))},{d.CheckId},{d.CatalogVersion},{d.Sequence},{CsvText.Quote(d.DegradedReason ?? "")}\n");
+               .Append(CultureInfo.InvariantCulture, $"{CsvText.Quote(string.Join("; ", d.AppliedMeasures.Select(m => m.LegalBasis).Distinct()))},{d.CheckId},{d.CatalogVersion},{d.Sequence},{CsvText.Quote(d.DegradedReason ?? "")},{CsvText.Quote(string.Join(";", d.ListsNotHeld.Select(l => l.Code)))}\n");
         }
 
         foreach (var (line, reason) in invalid)

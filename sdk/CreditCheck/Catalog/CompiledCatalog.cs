@@ -79,16 +79,19 @@ internal sealed class CompiledCatalog
 
         // The lists whose entries can change an answer in a scenario: a punishment or watch entry in its sector (it
         // makes the answer Review at least, measures or not), a red list or rating with a measure here.
-        _acting = new CreditList[scenarioCount][];
+        // Per subject kind too: a list that holds no subject of the kind cannot be missed for it.
+        _acting = new CreditList[scenarioCount * 2][];
         for (var s = 0; s < scenarioCount; s++)
         {
             var scenario = source.Scenarios[s].Code;
-            _acting[s] = [.. source.Lists.Where((list, l) => list.Category switch
+            CreditList[] acting = [.. source.Lists.Where((list, l) => list.Category switch
             {
                 ListCategory.Reward => _coListed[(l * scenarioCount) + s].Length > 0,
                 ListCategory.Rating => source.Measures.Any(m => m.RatingLevels.Any(r => r.StartsWith(list.Code + ":", StringComparison.Ordinal)) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario))),
                 _ => _inSector[(l * scenarioCount) + s],
             })];
+            _acting[s * 2] = [.. acting.Where(l => l.SubjectKinds.Contains(SubjectKind.LegalEntity))];
+            _acting[(s * 2) + 1] = [.. acting.Where(l => l.SubjectKinds.Contains(SubjectKind.NaturalPerson))];
         }
 
         static AppliedMeasure[] Applied(Measure[] measures, SubjectKind kind) =>
@@ -153,11 +156,12 @@ internal sealed class CompiledCatalog
     /// <summary>Whether entries of <paramref name="list"/> act in <paramref name="scenario"/> (its sector).</summary>
     public bool InSector(int list, int scenario) => _inSector[(list * Source.Scenarios.Count) + scenario];
 
-    /// <summary>The lists that act in <paramref name="scenario"/> (an entry on them can change its answer) and are not in
-    /// <paramref name="held"/> (list codes), in catalog order; empty when the store holds them all.</summary>
-    public CreditList[] ListsNotHeld(int scenario, IReadOnlySet<string> held)
+    /// <summary>The lists that act in <paramref name="scenario"/> for a subject of <paramref name="kind"/> (an entry on
+    /// them can change its answer) and are not in <paramref name="held"/> (list codes), in catalog order; empty when the
+    /// store holds them all.</summary>
+    public CreditList[] ListsNotHeld(int scenario, SubjectKind kind, IReadOnlySet<string> held)
     {
-        var acting = _acting[scenario];
+        var acting = _acting[(scenario * 2) + (kind == SubjectKind.NaturalPerson ? 1 : 0)];
         var missing = 0;
         foreach (var list in acting)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
 
@@ -95,7 +96,7 @@ internal static class DecisionEngine
             var facts = shared?.FindClean(scenario, request.Subject.Kind, lookup, path, degraded);
             if (facts is null)
             {
-                var notHeld = shared is null ? ListsNotHeld(catalog, scenario, lookup.ListsHeld) : shared.ListsNotHeld(scenario, lookup.ListsHeld);
+                var notHeld = shared is null ? ListsNotHeld(catalog, scenario, request.Subject.Kind, lookup.ListsHeld) : shared.ListsNotHeld(scenario, request.Subject.Kind, lookup.ListsHeld);
                 facts = new DecisionFacts
                 {
                     ResolvedScenario = catalog.Scenario(scenario),
@@ -119,8 +120,8 @@ internal static class DecisionEngine
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId, shared);
     }
 
-    private static IReadOnlyList<CreditList> ListsNotHeld(CompiledCatalog catalog, int scenario, IReadOnlySet<string>? held) =>
-        held is null || catalog.ListsNotHeld(scenario, held) is not { Length: > 0 } missing ? DecisionFacts.NoLists : missing;
+    private static IReadOnlyList<CreditList> ListsNotHeld(CompiledCatalog catalog, int scenario, SubjectKind kind, FrozenSet<string>? held) =>
+        held is null || catalog.ListsNotHeld(scenario, kind, held) is not { Length: > 0 } missing ? DecisionFacts.NoLists : missing;
 
     private static string OlderCodeProblem(SubjectId subject) => subject.Scheme switch
     {
@@ -341,7 +342,7 @@ internal static class DecisionEngine
             EvaluatedAt = now,
             Path = path,
             DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
-            ListsNotHeld = shared is null ? ListsNotHeld(catalog, scenario, lookup.ListsHeld) : shared.ListsNotHeld(scenario, lookup.ListsHeld),
+            ListsNotHeld = shared is null ? ListsNotHeld(catalog, scenario, request.Subject.Kind, lookup.ListsHeld) : shared.ListsNotHeld(scenario, request.Subject.Kind, lookup.ListsHeld),
         };
     }
 

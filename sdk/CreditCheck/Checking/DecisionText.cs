@@ -86,7 +86,7 @@ internal static class DecisionText
 
         if (d.ListsNotHeld.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"本次核查未覆盖{string.Concat(d.ListsNotHeld.Select(l => $"“{l.Name}”"))}（本系统未载入该名单数据，名列其中的主体无法查出，如需请另行核查）；");
+            text.Append(CultureInfo.InvariantCulture, $"本次核查未覆盖{string.Concat(d.ListsNotHeld.Select(l => $"“{l.Name}”"))}（本系统未载入上述名单数据，名列其中的主体无法查出，如需请另行核查）；");
         }
 
         if (!d.SubjectCheckCharacterConforms)
@@ -102,7 +102,9 @@ internal static class DecisionText
         var text = new StringBuilder();
         text.Append(d.Outcome switch
         {
+            DecisionOutcome.Clear when d.ListsNotHeld.Count > 0 => "On the lists the store holds, no joint reward or punishment measure applies; proceed normally.",
             DecisionOutcome.Clear => "No joint reward or punishment measure applies; proceed normally.",
+            DecisionOutcome.Benefit when !d.IsBenefitEarned && d.ListsNotHeld.Count > 0 => "No 失信 record on the lists the store holds: the measures for subjects in good standing may be granted.",
             DecisionOutcome.Benefit when !d.IsBenefitEarned => "No 失信 record: the measures for subjects in good standing may be granted.",
             DecisionOutcome.Benefit => "Good-credit subject: incentive measures may be granted.",
             DecisionOutcome.Review => "Review closely before proceeding.",

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CreditCheck.Catalog;
 using CreditCheck.Stores;
 
@@ -38,7 +39,7 @@ internal sealed class SharedDecisionFacts
             && facts.Path == path
             && string.Equals(facts.PlatformRequestId, lookup.PlatformRequestId, StringComparison.Ordinal)
             && string.Equals(facts.DegradedReason, degraded, StringComparison.Ordinal)
-            && ReferenceEquals(facts.ListsNotHeld, ListsNotHeld(scenario, lookup.ListsHeld))
+            && ReferenceEquals(facts.ListsNotHeld, ListsNotHeld(scenario, kind, lookup.ListsHeld))
             ? facts
             : null;
     }
@@ -67,10 +68,10 @@ internal sealed class SharedDecisionFacts
         }
     }
 
-    /// <summary>The lists acting in <paramref name="scenario"/> that <paramref name="held"/> lacks
-    /// (<see cref="CompiledCatalog.ListsNotHeld"/>), one shared array per scenario and store state: the store gives the
-    /// same set to every lookup of one state, so the arrays are kept for the last set seen.</summary>
-    public IReadOnlyList<CreditList> ListsNotHeld(int scenario, IReadOnlySet<string>? held)
+    /// <summary>The lists acting in <paramref name="scenario"/> for <paramref name="kind"/> that <paramref name="held"/>
+    /// lacks (<see cref="CompiledCatalog.ListsNotHeld"/>), one shared array per scenario, kind and store state: a store gives
+    /// one immutable set per state to every lookup of it, so the arrays are kept for the last set seen.</summary>
+    public IReadOnlyList<CreditList> ListsNotHeld(int scenario, SubjectKind kind, FrozenSet<string>? held)
     {
         if (held is null)
         {
@@ -80,16 +81,17 @@ internal sealed class SharedDecisionFacts
         var coverage = Volatile.Read(ref _coverage);
         if (coverage is null || !ReferenceEquals(coverage.Held, held))
         {
-            coverage = new Coverage(held, new IReadOnlyList<CreditList>?[Catalog.Source.Scenarios.Count]);
+            coverage = new Coverage(held, new IReadOnlyList<CreditList>?[Catalog.Source.Scenarios.Count * 2]);
             Volatile.Write(ref _coverage, coverage);
         }
 
-        var lists = Volatile.Read(ref coverage.ByScenario[scenario]);
+        var slot = CleanSlot(scenario, kind);
+        var lists = Volatile.Read(ref coverage.BySlot[slot]);
         if (lists is null)
         {
-            var missing = Catalog.ListsNotHeld(scenario, held);
+            var missing = Catalog.ListsNotHeld(scenario, kind, held);
             lists = missing.Length == 0 ? DecisionFacts.NoLists : missing;
-            Volatile.Write(ref coverage.ByScenario[scenario], lists);
+            Volatile.Write(ref coverage.BySlot[slot], lists);
         }
 
         return lists;
@@ -99,5 +101,5 @@ internal sealed class SharedDecisionFacts
 
     private sealed record Unavailable(string? Problem, DecisionFacts Facts);
 
-    private sealed record Coverage(IReadOnlySet<string> Held, IReadOnlyList<CreditList>?[] ByScenario);
+    private sealed record Coverage(FrozenSet<string> Held, IReadOnlyList<CreditList>?[] BySlot);
 }

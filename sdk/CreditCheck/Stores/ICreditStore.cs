@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CreditCheck.Catalog;
 
 namespace CreditCheck.Stores;
@@ -50,8 +51,9 @@ public readonly record struct SubjectLookup(
     /// <summary>The codes of the lists the store holds data of — imported at least once, or followed from the credit
     /// platform — or null when it holds every list of its catalog (or does not say). A subject on a catalog list the store
     /// does not hold cannot be found, so the checker names such lists in <see cref="CreditDecision.ListsNotHeld"/>.
-    /// One instance per store state: the checker caches by reference.</summary>
-    public IReadOnlySet<string>? ListsHeld { get; init; }
+    /// Give every lookup of one store state the same set, and a new one when the state changes: the checker keeps what
+    /// it derives from a set for as long as it is given that same (immutable) set.</summary>
+    public FrozenSet<string>? ListsHeld { get; init; }
 }
 
 /// <summary>An entry found for a subject, and the key that found it.</summary>

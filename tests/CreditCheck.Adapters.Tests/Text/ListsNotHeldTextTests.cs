@@ -34,7 +34,7 @@ public sealed class ListsNotHeldTextTests(RedisFixture redis) : IClassFixture<Re
         Assert.Contains(route.Decisions[0].Decision.ListsNotHeld, l => l.Code == "market-violations");
         Assert.StartsWith("未发现影响办理的信用记录（未覆盖", route.Reasons[0].Text, StringComparison.Ordinal);
         Assert.Contains(MarketViolations, route.Reasons[0].Text, StringComparison.Ordinal);
-        Assert.EndsWith("本系统未载入该名单数据，如需请另行核查），按一般程序办理", route.Reasons[0].Text, StringComparison.Ordinal);
+        Assert.EndsWith("本系统未载入上述名单数据，如需请另行核查），按一般程序办理", route.Reasons[0].Text, StringComparison.Ordinal);
         Assert.DoesNotContain("“失信被执行人名单”", route.Reasons[0].Text, StringComparison.Ordinal); // held: not named
 
         Assert.Equal(SupplierStatus.Eligible, supplier.Status);

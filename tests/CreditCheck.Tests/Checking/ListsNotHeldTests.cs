@@ -25,7 +25,7 @@ public sealed class ListsNotHeldTests
         return new CreditChecker(store, Options.Create(new CreditCheckOptions()), new FakeTimeProvider(Now));
     }
 
-    private static SubjectLookup Clean(IReadOnlySet<string>? held) =>
+    private static SubjectLookup Clean(FrozenSet<string>? held) =>
         new(Catalog, [], [], LookupSource.Store, new StoreFreshness(7, Now)) { ListsHeld = held };
 
     [Fact]
@@ -41,10 +41,24 @@ public sealed class ListsNotHeldTests
         Assert.Equal(DecisionOutcome.Clear, procurement.Outcome);
         Assert.False(procurement.IsDegraded);
         Assert.Equal(["abnormal"], procurement.ListsNotHeld.Select(l => l.Code));
-        Assert.StartsWith("在已载入的名单中未发现适用的联合奖惩措施，按正常程序办理。本次核查未覆盖“经营异常名录”（本系统未载入该名单数据", procurement.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("在已载入的名单中未发现适用的联合奖惩措施，按正常程序办理。本次核查未覆盖“经营异常名录”（本系统未载入上述名单数据", procurement.Explanation, StringComparison.Ordinal);
         Assert.Contains("Not covered: the store holds no data of abnormal", procurement.ExplanationEnglish, StringComparison.Ordinal);
         Assert.Equal(["abnormal", "grade-a"], licensing.ListsNotHeld.Select(l => l.Code));
         Assert.Contains("“经营异常名录”“纳税信用A级”", licensing.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Person_IsNotToldOfAListThatHoldsNoPersons()
+    {
+        // 经营异常名录 holds enterprises only (found by review: a person was told of company-only lists).
+        var checker = Checker(() => Clean(new[] { "debtors" }.ToFrozenSet()));
+
+        var person = await checker.CheckAsync(new CheckRequest(Subjects.Person, "procurement"));
+        var company = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Empty(person.ListsNotHeld);
+        Assert.DoesNotContain("未覆盖", person.Explanation, StringComparison.Ordinal);
+        Assert.Equal(["abnormal"], company.ListsNotHeld.Select(l => l.Code));
     }
 
     [Fact]
@@ -99,7 +113,7 @@ public sealed class ListsNotHeldTests
     [Fact]
     public async Task CleanDecisions_ShareTheirFactsWithinOneStoreState_AndNotAcrossStates()
     {
-        IReadOnlySet<string> held = new[] { "debtors" }.ToFrozenSet();
+        var held = new[] { "debtors" }.ToFrozenSet();
         var checker = Checker(() => Clean(held));
 
         var batch = await checker.CheckManyAsync([new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Tencent, "procurement")]);

@@ -126,13 +126,16 @@ public sealed class CheckCommandTests(RedisFixture redis)
         var result = await cli.RunOkAsync("check", "--file", ids, "--scenario", "procurement", "--out", output);
 
         var lines = File.ReadAllLines(output);
-        Assert.Equal("line,subject,outcome,measures,legalBasis,checkId,catalogVersion,sequence,degraded", lines[0].TrimStart('\uFEFF'));
+        Assert.Equal("line,subject,outcome,measures,legalBasis,checkId,catalogVersion,sequence,degraded,listsNotHeld", lines[0].TrimStart('\uFEFF'));
         Assert.Equal(4, lines.Length);
         var outcomes = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => f[2]);
         Assert.Equal("Denied", outcomes["2"]);
         Assert.Equal("Clear", outcomes["3"]);
         Assert.Equal("Denied", outcomes["5"]);
         Assert.Contains("拒绝参与政府采购活动", lines.Single(l => l.StartsWith("2,", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        // The namespace holds only 失信被执行人名单: a clean row names the lists acting in procurement it did not cover.
+        Assert.Contains("procurement-serious-violations", lines.Single(l => l.StartsWith("3,", StringComparison.Ordinal)).Split(',')[^1], StringComparison.Ordinal);
         var summary = JsonNode.Parse(result.Error.Split('\n')[0])!;
         Assert.Equal((3, 0), (summary["checked"]!.GetValue<int>(), summary["invalid"]!.GetValue<int>()));
         Assert.Equal((2, 1), (summary["outcomes"]!["Denied"]!.GetValue<int>(), summary["outcomes"]!["Clear"]!.GetValue<int>()));

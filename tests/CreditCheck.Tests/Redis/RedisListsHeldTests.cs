@@ -67,4 +67,28 @@ public sealed class RedisListsHeldTests(RedisFixture redis) : IClassFixture<Redi
         Assert.Empty((await checker.CheckAsync(new CheckRequest(Clean, "licensing"))).ListsNotHeld);
         Assert.Equal(warned, logs.Of(2153).Count); // said when the set of lists missing changes, and nothing missing says nothing
     }
+
+    [Fact]
+    public async Task TheListTheSdkFillsWithBrokenCommitments_IsHeldWithoutAnImport()
+    {
+        // Nobody imports broken-commitments: a recorded breach lists the subject on it (found by review: every new
+        // namespace named it as not covered, and status advised importing a file that does not exist).
+        await using var harness = await RedisHarness.CreateAsync(redis.Server, CreditCheck.Catalog.CreditCatalog.Default);
+        var imported = await harness.Publisher.ImportListAsync("court-dishonest-debtors", [new ListRecord(Listed, new ListEntry
+        {
+            EntryId = "h-9",
+            ListCode = "court-dishonest-debtors",
+            SubjectKind = SubjectKind.LegalEntity,
+            ValidFrom = TestRecords.Start,
+        })], ImportMode.Replace);
+        await using var store = await harness.StartStoreAsync();
+        await RedisHarness.WaitForAsync(store, imported.Sequence);
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions()), TimeProvider.System);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Clean, "licensing.commitment"));
+
+        Assert.NotEmpty(decision.ListsNotHeld);
+        Assert.DoesNotContain(decision.ListsNotHeld, l => l.Code == "broken-commitments");
+        Assert.DoesNotContain(decision.ListsNotHeld, l => l.Code == "court-dishonest-debtors");
+    }
 }
