@@ -9,7 +9,7 @@ public interface ICreditFeedback
     /// call returns the records are acknowledged: journaled when a journal is configured, and queued for
     /// at-least-once delivery; reporting the same measure of the same check again produces the same
     /// <see cref="FeedbackRecord.Key"/>. A report is final: for a measure already reported (and recognised as such:
-    /// <see cref="CreditFeedback"/> knows the last 100,000 records it acknowledged, the embedded store every record it
+    /// <see cref="CreditFeedback"/> knows the last 10,000 records it acknowledged, the embedded store every record it
     /// holds) the record kept is returned, marked <see cref="FeedbackRecord.IsRepeat"/>, whatever result the repeat
     /// gave, and the repeat is not recorded.</summary>
     /// <param name="report">The report, built with <see cref="FeedbackReport.For(CreditDecision)"/>.</param>

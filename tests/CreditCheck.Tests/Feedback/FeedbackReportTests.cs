@@ -234,4 +234,34 @@ public sealed class FeedbackReportTests
         Assert.Equal(FeedbackJson.Serialize(back!), json);
         Assert.Equal((record.Key, record.Amount, record.ExecutedAt), (back!.Key, back.Amount, back.ExecutedAt));
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ReportAsync_OneMeasureReportedFromFourThreadsAtOnce_OneIsTheRecord_TheOthersAreItsRepeats()
+    {
+        // Found by review: two reports at once could both be answered as recorded, each with its own result, while the
+        // store kept one. Bounded: 100 rounds of four threads released together.
+        var harness = await FeedbackData.HarnessAsync();
+        for (var round = 0; round < 100; round++)
+        {
+            var sink = new FaultySink();
+            await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+            var decision = await FeedbackData.DeniedAsync(harness);
+            using var barrier = new Barrier(4);
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(k => Task.Factory.StartNew(() =>
+            {
+                var report = k % 2 == 0
+                    ? FeedbackReport.For(decision).Executed("procurement-refusal", "不予受理")
+                    : FeedbackReport.For(decision).NotExecuted("procurement-refusal", "系统故障");
+                barrier.SignalAndWait();
+                return feedback.ReportAsync(report).AsTask().GetAwaiter().GetResult()[0];
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+            await feedback.FlushAsync(TimeSpan.FromSeconds(10));
+
+            var first = Assert.Single(answers, a => !a.IsRepeat);
+            Assert.All(answers, a => Assert.Equal(first.Result, a.Result)); // every caller is told the one result kept
+            Assert.Equal(first.Result, Assert.Single(sink.Store.Snapshot()).Result);
+            Assert.Equal(1, sink.Writes.Values.Single());
+        }
+    }
 }
+
