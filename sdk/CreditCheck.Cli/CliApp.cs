@@ -64,6 +64,7 @@ internal static class CliApp
         context.Output = new CliOutput(output, error, interactive && !parse.GetValue(GlobalOptions.Json));
         try
         {
+            GlobalOptions.RequireMemoryForState(parse); // every command, also those that do not open a store
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);
         }
         catch (CliException e)

@@ -37,7 +37,13 @@ internal static class GlobalOptions
 
     public static readonly Option<DirectoryInfo?> Data = new("--data")
     {
-        Description = "With --store memory: the folder holding the lists (seed files, and the tool's state in DIR/.creditcheck).",
+        Description = "With --store memory: the folder holding the lists (seed files, and the tool's state in DIR/.creditcheck unless --state says).",
+        Recursive = true,
+    };
+
+    public static readonly Option<DirectoryInfo?> State = new("--state")
+    {
+        Description = "With --store memory: the folder of the tool's and a host's state (feedback, commitments, counts, the saved lists) — a host's InMemoryStoreOptions.StateDirectory (default: $CREDITCHECK_STATE, else DATA/.creditcheck).",
         Recursive = true,
     };
 
@@ -49,30 +55,59 @@ internal static class GlobalOptions
 
     public static void AddTo(Command root)
     {
-        foreach (var option in new Option[] { Redis, Namespace, Secret, User, Store, Data, Json })
+        foreach (var option in new Option[] { Redis, Namespace, Secret, User, Store, Data, State, Json })
         {
             root.Options.Add(option);
         }
     }
 
-    /// <summary>Where the store is, from options and environment.</summary>
+    /// <summary>Where the store is, from options and environment. <c>--state</c> is for the memory store only: given with
+    /// another store it is a usage error (<c>$CREDITCHECK_STATE</c> is left unused there, as <c>$CREDITCHECK_REDIS</c> is
+    /// with <c>--store memory</c>, so that a shell setting it still runs Redis commands).</summary>
     public static StoreSettings Settings(ParseResult parse, IReadOnlyDictionary<string, string?> environment)
     {
         string? Env(string name) => environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
+        var kind = parse.GetValue(Store) ?? "redis";
+        RequireMemoryForState(parse, kind);
         return new StoreSettings(
-            parse.GetValue(Store) ?? "redis",
+            kind,
             parse.GetValue(Redis) ?? Env("CREDITCHECK_REDIS"),
             parse.GetValue(Namespace) ?? Env("CREDITCHECK_NAMESPACE") ?? "default",
             parse.GetValue(Secret) ?? Env("CREDITCHECK_SECRET"),
             parse.GetValue(User) ?? Env("CREDITCHECK_REDIS_USER"),
             Env("CREDITCHECK_REDIS_PASSWORD"),
-            parse.GetValue(Data));
+            parse.GetValue(Data))
+        {
+            StateOption = kind == "memory" ? parse.GetValue(State) ?? (Env("CREDITCHECK_STATE") is { } state ? new DirectoryInfo(state) : null) : null,
+        };
+    }
+
+    /// <summary>Refuses <c>--state</c> given without <c>--store memory</c>: the Redis store keeps its state in Redis, and an
+    /// operator who meant the memory store would otherwise read or change Redis instead.</summary>
+    public static void RequireMemoryForState(ParseResult parse, string? kind = null)
+    {
+        kind ??= parse.GetValue(Store) ?? "redis";
+        if (kind != "memory" && parse.GetResult(State) is { Implicit: false })
+        {
+            throw new CliException(
+                ExitCodes.Usage,
+                "--state 只能与 --store memory 一起使用（内存存储的状态目录，即宿主的 InMemoryStoreOptions.StateDirectory）；Redis 存储的状态在 Redis 中",
+                $"--state is for --store memory only (the memory store's state folder, a host's InMemoryStoreOptions.StateDirectory); the {kind} store keeps its state in the store itself.");
+        }
     }
 }
 
 /// <summary>Where the store is.</summary>
 internal sealed record StoreSettings(string Kind, string? Redis, string Namespace, string? Secret, string? User, string? Password, DirectoryInfo? Data)
 {
+    /// <summary>The memory store's state folder as given (<c>--state</c> or <c>$CREDITCHECK_STATE</c>); null for the
+    /// default, <c>DATA/.creditcheck</c>.</summary>
+    public DirectoryInfo? StateOption { get; init; }
+
+    /// <summary>The memory store's state folder: <see cref="StateOption"/>, else <c>DATA/.creditcheck</c>
+    /// (<see cref="MemoryOperatorStore.StateFolder"/>); null without a data folder.</summary>
+    public DirectoryInfo? State => StateOption ?? (Data is { } data ? new DirectoryInfo(Path.Combine(data.FullName, MemoryOperatorStore.StateFolder)) : null);
+
     /// <summary>The Redis store's options these settings give (one place for every command that connects).</summary>
     public CreditCheck.Redis.RedisStoreOptions RedisOptions() => new()
     {

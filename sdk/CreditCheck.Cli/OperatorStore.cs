@@ -52,7 +52,7 @@ internal abstract class OperatorStore : IAsyncDisposable
         {
             case "memory":
                 var data = settings.Data ?? throw new CliException(ExitCodes.Usage, "--store memory needs --data DIR.");
-                return MemoryOperatorStore.Open(data);
+                return MemoryOperatorStore.Open(data, settings.State!);
 
             case "redis":
                 if (string.IsNullOrWhiteSpace(settings.Redis))
@@ -502,29 +502,37 @@ internal sealed class RedisOperatorStore : OperatorStore
 }
 
 /// <summary>The lists of a folder, held in memory: seeded from the folder's files the first time, then
-/// kept in DIR/.creditcheck so that one command sees what the previous one changed.</summary>
+/// kept in the state folder (<c>--state</c>, by default DIR/.creditcheck) so that one command sees what the previous
+/// one changed. A host's state folder (<c>InMemoryStoreOptions.StateDirectory</c>) is the same folder: the tool reads
+/// and writes the feedback, commitments and counts the host keeps there.</summary>
 internal sealed class MemoryOperatorStore : OperatorStore
 {
-    /// <summary>The tool's state under DIR: the lists (<c>catalog.json</c>, <c>entries.json</c>) and the
-    /// feedback (<c>feedback.jsonl</c>, see <see cref="Reporting.MemoryFeedbackFile"/>).</summary>
+    /// <summary>The default state folder under DIR (<c>--state</c> names another): the lists (<c>catalog.json</c>,
+    /// <c>entries.json</c>) and the feedback (<c>feedback.jsonl</c>, see <see cref="Reporting.MemoryFeedbackFile"/>).</summary>
     public const string StateFolder = ".creditcheck";
 
     /// <summary>Under <see cref="StateFolder"/>: the change sequence when the lists were last saved.</summary>
     private const string SequenceFile = "sequence";
     private readonly DirectoryInfo _data;
+    private readonly string _state;
     private readonly InMemoryCreditStore _store;
 
-    private MemoryOperatorStore(DirectoryInfo data, InMemoryCreditStore store)
+    private MemoryOperatorStore(DirectoryInfo data, string state, InMemoryCreditStore store)
     {
         _data = data;
+        _state = state;
         _store = store;
     }
 
-    public override string Description => $"memory store in {_data.FullName}";
+    public override string Description => Path.GetFullPath(_state) == Path.GetFullPath(Path.Combine(_data.FullName, StateFolder))
+        ? $"memory store in {_data.FullName}"
+        : $"memory store in {_data.FullName} (state in {_state})";
 
     public override ICreditPublisher Publisher => _store;
 
-    public static MemoryOperatorStore Open(DirectoryInfo data)
+    /// <summary>Opens the lists of <paramref name="data"/> with their state in <paramref name="stateFolder"/>
+    /// (<see cref="StoreSettings.State"/>).</summary>
+    public static MemoryOperatorStore Open(DirectoryInfo data, DirectoryInfo stateFolder)
     {
         if (!data.Exists)
         {
@@ -532,11 +540,11 @@ internal sealed class MemoryOperatorStore : OperatorStore
         }
 
         // The lists' state exists once a command saved them; the folder alone may hold only feedback.
-        var state = Path.Combine(data.FullName, StateFolder);
+        var state = stateFolder.FullName;
         var options = new InMemoryStoreOptions { DataDirectory = File.Exists(Path.Combine(state, "entries.json")) ? state : data.FullName, InitialSequence = SavedSequence(state) };
         try
         {
-            return new MemoryOperatorStore(data, InMemoryCreditStore.Load(options));
+            return new MemoryOperatorStore(data, state, InMemoryCreditStore.Load(options));
         }
         catch (Exception e) when (e is InvalidOperationException or CatalogValidationException)
         {
@@ -564,10 +572,10 @@ internal sealed class MemoryOperatorStore : OperatorStore
     public override Task<ICreditStore> OpenReaderAsync(CancellationToken cancellationToken) => Task.FromResult<ICreditStore>(_store);
 
     public override Task<ICommitmentStore> OpenCommitmentsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<ICommitmentStore>(new InMemoryCommitmentStore(Path.Combine(_data.FullName, StateFolder)));
+        Task.FromResult<ICommitmentStore>(new InMemoryCommitmentStore(_state));
 
     public override Task<IReadOnlyList<CheckCount>> ReadCountsAsync(DateOnly from, DateOnly until, CancellationToken cancellationToken) =>
-        Task.FromResult(InMemoryCheckCounter.Read(Path.Combine(_data.FullName, StateFolder, InMemoryCheckCounter.FileName), from, until));
+        Task.FromResult(InMemoryCheckCounter.Read(Path.Combine(_state, InMemoryCheckCounter.FileName), from, until));
 
     public override Task<StoreReport> ReportAsync(CancellationToken cancellationToken) => Task.FromResult(new StoreReport(
         "memory",
@@ -583,7 +591,7 @@ internal sealed class MemoryOperatorStore : OperatorStore
     public override async Task SaveAsync(CancellationToken cancellationToken)
     {
         // Written beside, then moved over: an interrupted save leaves the previous state whole.
-        var state = Directory.CreateDirectory(Path.Combine(_data.FullName, StateFolder)).FullName;
+        var state = Directory.CreateDirectory(_state).FullName;
         await File.WriteAllTextAsync(Path.Combine(state, "catalog.json.tmp"), _store.Catalog.ToJson(), cancellationToken).ConfigureAwait(false);
         await using (var entries = File.Create(Path.Combine(state, "entries.json.tmp")))
         {

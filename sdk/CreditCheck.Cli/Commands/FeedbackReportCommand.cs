@@ -136,7 +136,7 @@ internal static class FeedbackReportCommand
     }
 
     /// <summary>The memory store: decided on the folder's state, delivered to the <see cref="InMemoryFeedbackStore"/>
-    /// over <c>DIR/.creditcheck/feedback.jsonl</c>, which <c>feedback export</c> and <c>report</c> read.</summary>
+    /// over <c>feedback.jsonl</c> in the state folder (<c>--state</c>, by default <c>DIR/.creditcheck</c>), which <c>feedback export</c> and <c>report</c> read.</summary>
     private static async Task<(IReadOnlyList<FeedbackRecord>, string)> ReportToMemoryAsync(
         CommandContext context, ParseResult parse, CheckRequest request, Func<CreditDecision, FeedbackReport> build, CancellationToken cancellationToken)
     {
@@ -145,8 +145,8 @@ internal static class FeedbackReportCommand
         var decision = await checker.CheckAsync(request, cancellationToken);
 
         // The store over the file appends what is delivered to it (a repeated key is kept once).
-        var data = GlobalOptions.Settings(parse, context.Environment).Data!;
-        var sink = MemoryFeedbackFile.Open(data, context.Output.Error);
+        var state = GlobalOptions.Settings(parse, context.Environment).State!;
+        var sink = MemoryFeedbackFile.Open(state, context.Output.Error);
         await using var feedback = new CreditFeedback(new FeedbackOptions(), sink, TimeProvider.System, null);
         var records = await feedback.ReportAsync(build(decision), cancellationToken);
         if (!await feedback.FlushAsync(DeliveryTimeout, cancellationToken))
@@ -154,7 +154,7 @@ internal static class FeedbackReportCommand
             throw new CliException(ExitCodes.InternalError, "反馈未能写入 — the feedback could not be delivered to the memory store.");
         }
 
-        var path = MemoryFeedbackFile.PathIn(data);
+        var path = MemoryFeedbackFile.PathInState(state);
         return (records, path);
     }
 

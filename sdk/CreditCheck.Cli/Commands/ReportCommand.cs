@@ -130,9 +130,9 @@ internal static class ReportCommand
             return await CreditCatalog.LoadFileAsync(file.FullName, cancellationToken);
         }
 
-        if (settings.Kind == "memory" && settings.Data is { Exists: true } data)
+        if (settings.Kind == "memory" && settings is { Data: { Exists: true } data, State: { } state })
         {
-            foreach (var path in new[] { Path.Combine(data.FullName, MemoryOperatorStore.StateFolder, "catalog.json"), Path.Combine(data.FullName, "catalog.json") })
+            foreach (var path in new[] { Path.Combine(state.FullName, "catalog.json"), Path.Combine(data.FullName, "catalog.json") })
             {
                 if (File.Exists(path))
                 {

@@ -25,8 +25,10 @@ internal static class FeedbackSource
                     throw new CliException(ExitCodes.InvalidInput, $"The data folder '{data.FullName}' does not exist.");
                 }
 
-                var store = MemoryFeedbackFile.Open(data, warnings);
-                return new FeedbackSet($"memory store in {data.FullName}", await CollectAsync(store, period, cancellationToken).ConfigureAwait(false), 0);
+                var state = settings.State!;
+                var store = MemoryFeedbackFile.Open(state, warnings);
+                var source = settings.StateOption is null ? $"memory store in {data.FullName}" : $"memory store in {data.FullName} (state in {state.FullName})";
+                return new FeedbackSet(source, await CollectAsync(store, period, cancellationToken).ConfigureAwait(false), 0);
 
             case "redis":
                 await using (var reader = await ConnectAsync(settings, cancellationToken).ConfigureAwait(false))

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CreditCheck.Cli;
 using CreditCheck.Cli.Reporting;
 using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
@@ -224,7 +225,7 @@ public sealed class FeedbackExportTests(RedisFixture redis)
         using var cli = new CliSession(server: null);
         var data = Directory.CreateDirectory(cli.PathOf("data")).FullName;
         await FeedbackSamples.ReportToMemoryAsync(data, (await FeedbackSamples.CreateAsync()).Named("C1"));
-        var path = MemoryFeedbackFile.PathIn(new DirectoryInfo(data));
+        var path = MemoryFeedbackFile.PathInState(new DirectoryInfo(Path.Combine(data, MemoryOperatorStore.StateFolder)));
         File.AppendAllText(path, "\n{\"key\":\"x\",\"checkId\":\n");
 
         var lines = File.ReadAllLines(path).Length;

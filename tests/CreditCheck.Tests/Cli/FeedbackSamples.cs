@@ -1,3 +1,4 @@
+using CreditCheck.Cli;
 using CreditCheck.Cli.Reporting;
 using CreditCheck.Redis;
 using CreditCheck.Stores;
@@ -116,7 +117,7 @@ internal static class FeedbackSamples
         builder.Services.AddCreditCheck().UseInMemory(o => o.Catalog = TestCatalog.Create());
         return await ReportThroughHostAsync(builder, samples, services =>
         {
-            var path = MemoryFeedbackFile.PathIn(new DirectoryInfo(data));
+            var path = MemoryFeedbackFile.PathInState(new DirectoryInfo(Path.Combine(data, MemoryOperatorStore.StateFolder)));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var lines = services.GetRequiredService<InMemoryFeedbackStore>().Snapshot().Select(FeedbackJson.Serialize);
             return File.AppendAllLinesAsync(path, lines);
