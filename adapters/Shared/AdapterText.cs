@@ -60,16 +60,8 @@ internal static class AdapterText
             return $"按最近一次同步的数据{SyncedAt(decision)}{found}{what}";
         }
 
-        return decision.IsDegraded ? $"信用记录未能查询，未能确认有无{what}" : found + what + NotCovered(decision);
+        return decision.IsDegraded ? $"信用记录未能查询，未能确认有无{what}" : found + what + DecisionReasons.NotCovered(decision);
     }
-
-    /// <summary>The lists acting here that the store holds no data of (<see cref="CreditDecision.ListsNotHeld"/>), as a
-    /// clause after what was not found: a subject on them cannot be found, so "未发现" does not cover them.</summary>
-    /// <param name="decision">The decision.</param>
-    /// <returns>e.g. <c>（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）</c>, or empty.</returns>
-    public static string NotCovered(CreditDecision decision) => decision.ListsNotHeld.Count == 0
-        ? string.Empty
-        : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入上述名单数据，如需请另行核查）";
 
     /// <summary>Of several decisions, the one made with the least current data: a check that could not be made,
     /// else one from the last known data, else the first.</summary>
@@ -146,7 +138,7 @@ internal static class AdapterText
     public static string NoAdverseRecord(CreditDecision decision) =>
         ShowsRecord(decision) ? NotApplicable(decision)
         : decision.IsDegraded ? NotFound(decision, "失信记录")
-        : decision.ListsNotHeld.Count > 0 ? "已载入的名单中无失信记录" + NotCovered(decision)
+        : decision.ListsNotHeld.Count > 0 ? "已载入的名单中无失信记录" + DecisionReasons.NotCovered(decision)
         : "无失信记录";
 
     /// <summary>That nothing of a kind acts on any of the decisions: <see cref="NotFound"/> when no record is shown,

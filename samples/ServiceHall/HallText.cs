@@ -45,11 +45,11 @@ public static class HallText
             DecisionOutcome.Clear when shown => "本事项不适用联合奖惩措施",
             DecisionOutcome.Clear when lastKnown => $"按最近一次同步的数据{SyncedAt(decision)}未发现影响办理的记录",
             DecisionOutcome.Clear when decision.IsDegraded => "核查未能完成，按正常程序办理",
-            DecisionOutcome.Clear => "未发现影响办理的记录" + NotCovered(decision),
+            DecisionOutcome.Clear => "未发现影响办理的记录" + DecisionReasons.NotCovered(decision),
             DecisionOutcome.Benefit when decision.IsBenefitEarned => "守信激励",
             DecisionOutcome.Benefit when shown => "本事项不适用联合奖惩措施，可适用便利措施",
             DecisionOutcome.Benefit when lastKnown || decision.IsDegraded => $"按最近一次同步的数据{SyncedAt(decision)}未发现失信记录，可适用便利措施",
-            DecisionOutcome.Benefit when decision.ListsNotHeld.Count > 0 => "已载入的名单中无失信记录，可适用便利措施" + NotCovered(decision),
+            DecisionOutcome.Benefit when decision.ListsNotHeld.Count > 0 => "已载入的名单中无失信记录，可适用便利措施" + DecisionReasons.NotCovered(decision),
             DecisionOutcome.Benefit => "无失信记录，可适用便利措施",
             DecisionOutcome.Review when decision.IsDegraded => "从严审核",
             DecisionOutcome.Review => "需审慎核查，从严审核",
@@ -57,12 +57,6 @@ public static class HallText
             _ => "禁止（依法不予办理）",
         };
     }
-
-    /// <summary>The lists acting here that the store holds no data of, after a "nothing found": e.g.
-    /// <c>（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）</c>, or empty.</summary>
-    private static string NotCovered(CreditDecision decision) => decision.ListsNotHeld.Count == 0
-        ? string.Empty
-        : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入上述名单数据，如需请另行核查）";
 
     /// <summary>When the data of a last-known answer was last confirmed current, e.g. <c>（截至2026-12-07 09:30）</c>;
     /// empty when the store did not say.</summary>

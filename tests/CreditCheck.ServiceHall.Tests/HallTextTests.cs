@@ -9,7 +9,7 @@ public sealed class HallTextTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 7, 10, 0, 0, TimeSpan.FromHours(8));
 
-    private static CreditDecision Clean(DecisionOutcome outcome, DecisionPath path, string? degradedReason, TimeSpan age) =>
+    private static CreditDecision Clean(DecisionOutcome outcome, DecisionPath path, string? degradedReason, TimeSpan age, IReadOnlyList<CreditList>? listsNotHeld = null) =>
         new(new CheckRequest(SubjectId.Parse("91110108MAWUCQ148A", SubjectKind.LegalEntity), "licensing"))
         {
             CheckId = Guid.CreateVersion7(),
@@ -25,6 +25,7 @@ public sealed class HallTextTests
             EvaluatedAt = At,
             Path = path,
             DegradedReason = degradedReason,
+            ListsNotHeld = listsNotHeld ?? [],
         };
 
     [Fact]
@@ -56,22 +57,7 @@ public sealed class HallTextTests
     [InlineData(DecisionOutcome.Clear, "未发现影响办理的记录（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）")]
     public void Conclusion_CleanFromAStoreNotHoldingAListActingHere_NamesTheListNotCovered(DecisionOutcome outcome, string expected)
     {
-        var decision = new CreditDecision(new CheckRequest(SubjectId.Parse("91110108MAWUCQ148A", SubjectKind.LegalEntity), "licensing"))
-        {
-            CheckId = Guid.CreateVersion7(),
-            ResolvedScenario = CreditCatalog.Default.Scenarios.First(s => s.Code == "licensing"),
-            Outcome = outcome,
-            MatchedEntries = [],
-            AppliedMeasures = [],
-            VoidedMeasures = [],
-            UnreadableEntries = [],
-            CatalogVersion = "test",
-            Sequence = 1,
-            DataAge = TimeSpan.Zero,
-            EvaluatedAt = At,
-            Path = DecisionPath.Store,
-            ListsNotHeld = [CreditCatalog.Default.FindList("abnormal-operations")!],
-        };
+        var decision = Clean(outcome, DecisionPath.Store, null, TimeSpan.Zero, [CreditCatalog.Default.FindList("abnormal-operations")!]);
 
         Assert.Equal(expected, HallText.Conclusion(decision));
     }

@@ -52,6 +52,18 @@ public static class DecisionReasons
         return string.Join("、", entries.Select(e => e.List?.Name ?? e.Entry.ListCode).Distinct(StringComparer.Ordinal));
     }
 
+    /// <summary>The lists a decision did not cover (<see cref="CreditDecision.ListsNotHeld"/>), as a clause to follow what
+    /// was not found, so that "未发现" is not read as covering a list the store holds no data of.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns>e.g. <c>（未覆盖“经营异常名录”：本系统未载入上述名单数据，如需请另行核查）</c>, or empty when it covers every list.</returns>
+    public static string NotCovered(CreditDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.ListsNotHeld.Count == 0
+            ? string.Empty
+            : $"（未覆盖{string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"))}：本系统未载入上述名单数据，如需请另行核查）";
+    }
+
     /// <summary>The role of a person listed because of an enterprise, as the regulations name it.</summary>
     /// <param name="role">The role.</param>
     /// <returns>法定代表人, 主要负责人, 直接负责的主管人员和其他直接责任人员 or 实际控制人.</returns>
