@@ -96,7 +96,7 @@ internal static class DecisionEngine
             var facts = shared?.FindClean(scenario, request.Subject.Kind, lookup, path, degraded);
             if (facts is null)
             {
-                var notHeld = shared is null ? ListsNotHeld(catalog, scenario, request.Subject.Kind, lookup.ListsHeld) : shared.ListsNotHeld(scenario, request.Subject.Kind, lookup.ListsHeld);
+                var notHeld = ListsNotHeld(catalog, shared, scenario, request.Subject.Kind, lookup.ListsHeld);
                 facts = new DecisionFacts
                 {
                     ResolvedScenario = catalog.Scenario(scenario),
@@ -120,8 +120,11 @@ internal static class DecisionEngine
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId, shared);
     }
 
-    private static IReadOnlyList<CreditList> ListsNotHeld(CompiledCatalog catalog, int scenario, SubjectKind kind, FrozenSet<string>? held) =>
-        held is null || catalog.ListsNotHeld(scenario, kind, held) is not { Length: > 0 } missing ? DecisionFacts.NoLists : missing;
+    /// <summary>The lists acting here that the store does not hold: the shared array of this store state when the checker
+    /// keeps shared facts, else made for this decision.</summary>
+    private static IReadOnlyList<CreditList> ListsNotHeld(CompiledCatalog catalog, SharedDecisionFacts? shared, int scenario, SubjectKind kind, FrozenSet<string>? held) =>
+        shared is not null ? shared.ListsNotHeld(scenario, kind, held)
+        : held is null || catalog.ListsNotHeld(scenario, kind, held) is not { Length: > 0 } missing ? DecisionFacts.NoLists : missing;
 
     private static string OlderCodeProblem(SubjectId subject) => subject.Scheme switch
     {
@@ -342,7 +345,7 @@ internal static class DecisionEngine
             EvaluatedAt = now,
             Path = path,
             DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
-            ListsNotHeld = shared is null ? ListsNotHeld(catalog, scenario, request.Subject.Kind, lookup.ListsHeld) : shared.ListsNotHeld(scenario, request.Subject.Kind, lookup.ListsHeld),
+            ListsNotHeld = ListsNotHeld(catalog, shared, scenario, request.Subject.Kind, lookup.ListsHeld),
         };
     }
 
