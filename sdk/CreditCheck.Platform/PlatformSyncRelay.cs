@@ -472,8 +472,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
         catch (PlatformDataException e)
         {
             refused = true;
-            await RefuseAsync(change, e.Message.StartsWith($"change {change.Version}", StringComparison.Ordinal) ? e.Message : $"change {change.Version}: {e.Message}", cancellationToken)
-                .ConfigureAwait(false);
+            var reason = e.Message.StartsWith($"change {change.Version}", StringComparison.Ordinal) ? e.Message : $"change {change.Version}: {e.Message}";
+            await RefuseAsync(change, reason, await StoreUnreadableAsync(change, reason, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (ListEntryException e)
         {
@@ -483,7 +483,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
 
             refused = true;
-            await RefuseAsync(change, $"change {change.Version} was refused by the SDK: {e.Message}", cancellationToken).ConfigureAwait(false);
+            var reason = $"change {change.Version} was refused by the SDK: {e.Message}";
+            await RefuseAsync(change, reason, await StoreUnreadableAsync(change, reason, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && IsRetried(e))
         {
@@ -544,21 +545,70 @@ public sealed partial class PlatformSyncRelay : IDisposable
     }
 
     /// <summary>A change that can never be applied: logged naming it, set aside for an operator, passed over.</summary>
-    private async Task RefuseAsync(Change change, string reason, CancellationToken cancellationToken)
+    private Task RefuseAsync(Change change, string reason, CancellationToken cancellationToken) => RefuseAsync(change, reason, false, cancellationToken);
+
+    /// <inheritdoc cref="RefuseAsync(Change, string, CancellationToken)"/>
+    /// <param name="change">The change.</param>
+    /// <param name="reason">Why the SDK refuses it.</param>
+    /// <param name="storedAsUnreadable">Whether its entry was stored as unreadable (<see cref="StoreUnreadableAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the writes.</param>
+    private async Task RefuseAsync(Change change, string reason, bool storedAsUnreadable, CancellationToken cancellationToken)
     {
         var key = _publisher.PlatformRefusalsKey;
-        LogChangeRefused(_logger, change.Version, Entry(change), reason, key);
+        if (storedAsUnreadable)
+        {
+            LogChangeUnreadable(_logger, change.Version, Entry(change), key, reason);
+        }
+        else
+        {
+            LogChangeRefused(_logger, change.Version, Entry(change), reason, key);
+        }
+
         var record = new System.Text.Json.Nodes.JsonObject
         {
             ["version"] = change.Version,
             ["operation"] = change.OperationCase.ToString(),
             ["entry"] = Entry(change),
             ["reason"] = reason,
+            ["storedAsUnreadable"] = storedAsUnreadable,
             ["change"] = Google.Protobuf.JsonFormatter.Default.Format(change),
             ["refusedAt"] = _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         await _publisher.AddPlatformRefusalAsync(record.ToJsonString(), cancellationToken).ConfigureAwait(false);
         _refused++;
+    }
+
+    /// <summary>An upsert the SDK refuses (a date, a status or a field it cannot take) must not leave its subject answered
+    /// as not listed, nor an older version of its entry standing as if current: when its subject can be keyed and the
+    /// namespace's catalog has its list, the entry is stored as unreadable, as a refused snapshot entry is (hosts answer
+    /// Review), until the platform sends it whole. A subject that cannot be keyed cannot be checked by any host, and a
+    /// list no catalog has carries no measure: those are only set aside.</summary>
+    /// <returns>Whether the entry was stored as unreadable.</returns>
+    private async Task<bool> StoreUnreadableAsync(Change change, string reason, CancellationToken cancellationToken)
+    {
+        if (change.OperationCase != Change.OperationOneofCase.Upsert || string.IsNullOrWhiteSpace(change.Upsert.EntryId) || string.IsNullOrWhiteSpace(change.Upsert.ListCode))
+        {
+            return false;
+        }
+
+        var entry = change.Upsert;
+        SubjectId subject;
+        try
+        {
+            subject = PlatformEntries.Subject(entry.Subject, entry.SubjectKind, entry.ListCode, entry.EntryId);
+        }
+        catch (PlatformDataException)
+        {
+            return false;
+        }
+
+        if ((await _publisher.GetCatalogAsync(cancellationToken).ConfigureAwait(false))?.FindList(entry.ListCode) is null)
+        {
+            return false;
+        }
+
+        await _publisher.SetUnreadableAsync(subject, entry.ListCode, entry.EntryId, reason, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>What a change names, for the log: its entry, or the catalog.</summary>
@@ -958,6 +1008,9 @@ public sealed partial class PlatformSyncRelay : IDisposable
 
     [LoggerMessage(5113, LogLevel.Warning, "Platform sync: the platform {Address} is on history '{History}' (from {SeenIn}), not history '{Applied}' of version {Version} the namespace applied: its state does not continue the one the namespace holds (restored from an older copy, or started afresh); asking for a snapshot", EventName = "PlatformHistoryChanged")]
     private static partial void LogOtherHistory(ILogger logger, Uri address, string history, string seenIn, string applied, long version);
+
+    [LoggerMessage(5117, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) is refused by the SDK and its entry stored as unreadable, so that checks of its subject are answered Review until the platform sends it whole; set aside in {Key}, going on with the next change. {Reason}", EventName = "PlatformChangeEntryUnreadable")]
+    private static partial void LogChangeUnreadable(ILogger logger, long version, string entry, string key, string reason);
 
     [LoggerMessage(5114, LogLevel.Warning, "Platform sync: snapshot {Version}: entry '{EntryId}' of list '{List}' is refused by the SDK and stored as unreadable, so that checks of its subject are answered Review; set aside in {Key}, the rest of the snapshot is applied. {Reason}", EventName = "PlatformSnapshotEntryUnreadable")]
     private static partial void LogEntryUnreadable(ILogger logger, long version, string list, string entryId, string key, string reason);

@@ -53,6 +53,7 @@ public sealed class RelayFaultTests
         Assert.Equal([2L, 3L], refused.Select(r => (long)r["version"]!));
         Assert.Contains("bad-id", (string)refused[0]["entry"]!, StringComparison.Ordinal);
         Assert.Contains("not a valid identifier", (string)refused[0]["reason"]!, StringComparison.Ordinal);
+        Assert.Equal([false, false], refused.Select(r => (bool)r["storedAsUnreadable"]!)); // no subject to key; a list no catalog has
 
         var host = await harness.HostAsync();
         Assert.Equal("ok-4", Assert.Single((await host.LookupAsync(RelayTests.Id(4))).Entries).Entry.EntryId);

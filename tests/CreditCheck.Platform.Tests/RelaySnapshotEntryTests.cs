@@ -108,6 +108,55 @@ public sealed class RelaySnapshotEntryTests
         Assert.Contains("list 'wage-arrears' keeps its previous content: it already holds entry 'wa-3'", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_refused_upsert_change_of_a_keyable_subject_is_stored_as_unreadable_not_passed_over()
+    {
+        // Found by review: a refused single change was only set aside, so a subject newly listed by it stayed answered Clear,
+        // and a refused update left the older version of the entry standing as if current.
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), JsonSerializer.Serialize(new[] { Entry(1, "wage-arrears", "wa-1") }));
+        await using var harness = await RelayHarness.StartAsync();
+        Assert.Contains("Platform version 1: 1 snapshot(s)", await harness.SyncOnceAsync(python.Address), StringComparison.Ordinal);
+
+        var newcomer = Entry(2, "wage-arrears", "wa-2");
+        newcomer["validUntil"] = "not-a-date";
+        var added = await python.UpsertAsync(newcomer);
+        var update = Entry(1, "wage-arrears", "wa-1");
+        update["status"] = "ENTRY_STATUS_UNSPECIFIED";
+        var updated = await python.UpsertAsync(update);
+        var unkeyed = Entry(0, "wage-arrears", "wa-x");
+        unkeyed["subject"] = "NOT-AN-ID";
+        unkeyed["validUntil"] = "not-a-date";
+        var lost = await python.UpsertAsync(unkeyed);
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long,
+            "platform", "sync", "--platform", python.Address.ToString(), "--client", PlatformProcess.Client, "--once", "--json");
+
+        Assert.True(code == 6, $"exit {code}:\n{output}\n{error}");
+        Assert.Equal(3, (long)JsonNode.Parse(output)!["refused"]!);
+        Assert.Contains($"change {added} (upsert of entry 'wa-2' of list 'wage-arrears'", error, StringComparison.Ordinal);
+        Assert.Contains("its entry stored as unreadable", error, StringComparison.Ordinal);
+        Assert.Contains("not-a-date", error, StringComparison.Ordinal);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        var refused = (await redis.GetDatabase().ListRangeAsync($"cc:{{{harness.Namespace}}}:platform:refused")).Select(v => JsonNode.Parse((string)v!)!).ToList();
+        Assert.Equal([added, updated, lost], refused.Select(r => (long)r["version"]!));
+        Assert.Equal([true, true, false], refused.Select(r => (bool)r["storedAsUnreadable"]!));
+
+        var host = await harness.HostAsync();
+        var checker = new CreditChecker(host, new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailClosed });
+        var newlyListed = await checker.CheckAsync(new CheckRequest(RelayTests.Id(2), "procurement"));
+        Assert.Equal(DecisionOutcome.Review, newlyListed.Outcome);
+        Assert.Equal("wage-arrears/wa-2", Assert.Single(newlyListed.UnreadableEntries).Field);
+        var refusedUpdate = await checker.CheckAsync(new CheckRequest(RelayTests.Id(1), "procurement"));
+        Assert.Equal(DecisionOutcome.Review, refusedUpdate.Outcome);
+        Assert.Empty(refusedUpdate.MatchedEntries); // the older version no longer stands as if current
+        Assert.Equal("wage-arrears/wa-1", Assert.Single(refusedUpdate.UnreadableEntries).Field);
+
+        // The platform sending the entry whole makes it readable again.
+        var whole = await python.UpsertAsync(Entry(2, "wage-arrears", "wa-2"));
+        Assert.Contains($"Platform version {whole}:", await harness.SyncOnceAsync(python.Address), StringComparison.Ordinal);
+        await RelayTests.Eventually(async () => (await checker.CheckAsync(new CheckRequest(RelayTests.Id(2), "procurement"))) is { UnreadableEntries.Count: 0 } d
+            && d.MatchedEntries.Any(m => m.Entry.EntryId == "wa-2"), "the entry sent whole replaced the unreadable one");
+    }
+
     private static Dictionary<string, object> Entry(int n, string list, string id) => new()
     {
         ["subject"] = TestIds.Company(n),
