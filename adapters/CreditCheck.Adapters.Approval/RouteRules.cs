@@ -64,7 +64,7 @@ internal static class RouteRules
                 var subject = SubjectOf(b.Application, party);
                 b.Reasons.Add(new RouteReason(party, AdapterText.IsOlderCodeCheck(decision, subject)
                     ? $"{Label(party)}{AdapterText.Unchecked(decision, subject)}，核查前从严审核"
-                    : $"{Label(party)}信用记录未能按最新数据查询（{AdapterText.Unchecked(decision, subject)}），从严审核", null));
+                    : $"{Label(party)}信用记录{AdapterText.NotChecked(decision)}（{AdapterText.Unchecked(decision, subject)}），从严审核", null));
             }
 
             // A record with no measure here (重点关注, a list the catalog lacks, unreadable data) still needs a reason.
@@ -253,7 +253,7 @@ internal static class RouteRules
                 var subject = SubjectOf(application, party);
                 return AdapterText.IsOlderCodeCheck(decision, subject)
                     ? new Record(party, $"{Label(party)}{AdapterText.Unchecked(decision, subject)}", "核查前")
-                    : new Record(party, $"{Label(party)}信用记录未能按最新数据查询", "核实前");
+                    : new Record(party, $"{Label(party)}信用记录{AdapterText.NotChecked(decision)}", "核实前");
             }
 
             // A person only linked through a listed enterprise is not listed (found by review): not a record of theirs.

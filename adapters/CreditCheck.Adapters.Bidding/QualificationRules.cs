@@ -32,7 +32,7 @@ internal static class QualificationRules
             // Chinese only: the English DegradedReason stays in the decision for developers and logs.
             reasons.Insert(0, new BidderReason(AdapterText.IsOlderCodeCheck(decision, bidder.Subject)
                 ? $"{bidder.Name}{AdapterText.Unchecked(decision, bidder.Subject)}后再定"
-                : $"{bidder.Name}的信用记录未能按最新数据查询（{AdapterText.Unchecked(decision, bidder.Subject)}），需核查后再定", null));
+                : $"{bidder.Name}的信用记录{AdapterText.NotChecked(decision)}（{AdapterText.Unchecked(decision, bidder.Subject)}），需核查后再定", null));
         }
 
         if (status == BidderStatus.FlaggedForReview && !decision.AppliedMeasures.Any(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review))

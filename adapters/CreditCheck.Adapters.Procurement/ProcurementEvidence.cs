@@ -84,7 +84,7 @@ public sealed class ProcurementEvidence
                 // The file is read by people: Chinese only (the English reason is in the JSON's degradedReason).
                 Line(text, "  注意", AdapterText.IsOlderCodeCheck(d, member.Subject)
                     ? AdapterText.Unchecked(d, member.Subject)
-                    : $"未能按最新数据查询（{AdapterText.Unchecked(d, member.Subject)}），需人工核查");
+                    : $"{AdapterText.NotChecked(d)}（{AdapterText.Unchecked(d, member.Subject)}），需人工核查");
             }
 
             Line(text, "  查询结果", EvidenceFormat.OutcomeName(d));

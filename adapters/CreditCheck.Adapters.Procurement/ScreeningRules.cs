@@ -33,7 +33,7 @@ internal static class ScreeningRules
                 // Chinese only: the English DegradedReason stays in the decision and the record's JSON.
                 reasons.Add(new ScreeningReason(member.Name, AdapterText.IsOlderCodeCheck(decision, member.Subject)
                     ? $"{member.Name}{AdapterText.Unchecked(decision, member.Subject)}后再定"
-                    : $"{member.Name}的信用记录未能按最新数据查询（{AdapterText.Unchecked(decision, member.Subject)}），需人工核查后再定", null));
+                    : $"{member.Name}的信用记录{AdapterText.NotChecked(decision)}（{AdapterText.Unchecked(decision, member.Subject)}），需人工核查后再定", null));
             }
 
             foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review or MeasureEffect.Notify))

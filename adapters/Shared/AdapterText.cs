@@ -41,8 +41,22 @@ internal static class AdapterText
 
         return decision.Path == DecisionPath.LastKnown
             ? $"名单数据未能更新，按最近一次同步的数据{SyncedAt(decision)}核查"
+            : IsNotCovered(decision) ? $"本系统未载入{ListNames(decision)}，无法确认是否名列其中"
             : "名单数据暂时无法读取";
     }
+
+    /// <summary>How a degraded check fell short, after <c>信用记录</c>: not made on current data, or (under
+    /// <see cref="ListsNotHeldPolicy.Review"/>) made on current data that lacks lists acting here.</summary>
+    /// <param name="decision">A degraded decision.</param>
+    /// <returns><c>未能按最新数据查询</c> or <c>未能全部核查</c>.</returns>
+    public static string NotChecked(CreditDecision decision) => IsNotCovered(decision) ? "未能全部核查" : "未能按最新数据查询";
+
+    /// <summary>Whether a decision was degraded only because lists acting in its scenario are not held
+    /// (<see cref="ListsNotHeldPolicy.Review"/>): the store answered from current data, it just lacks those lists.</summary>
+    private static bool IsNotCovered(CreditDecision decision) =>
+        decision.IsDegraded && decision.ListsNotHeld.Count > 0 && decision.Path is not (DecisionPath.Policy or DecisionPath.LastKnown);
+
+    private static string ListNames(CreditDecision decision) => string.Concat(decision.ListsNotHeld.Select(l => $"“{l.Name}”"));
 
     /// <summary>That nothing of a kind was found, said as it is known: from current data, from the last known data
     /// (as of when), or not at all when the check could not be made (a policy answered). Never a flat "未发现" for a
@@ -60,7 +74,9 @@ internal static class AdapterText
             return $"按最近一次同步的数据{SyncedAt(decision)}{found}{what}";
         }
 
-        return decision.IsDegraded ? $"信用记录未能查询，未能确认有无{what}" : found + what + DecisionReasons.NotCovered(decision);
+        return IsNotCovered(decision) ? $"本系统未载入{ListNames(decision)}，未能确认有无{what}"
+            : decision.IsDegraded ? $"信用记录未能查询，未能确认有无{what}"
+            : found + what + DecisionReasons.NotCovered(decision);
     }
 
     /// <summary>Of several decisions, the one made with the least current data: a check that could not be made,

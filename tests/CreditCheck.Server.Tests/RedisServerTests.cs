@@ -75,6 +75,23 @@ public sealed class RedisServerTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Http_WithListsNotHeldReview_AnswersACleanSubjectReviewNamingTheListsMissing()
+    {
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        await using var strict = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace, "--CreditCheck:OnListsNotHeld=Review");
+
+        var clean = await Python.RunAsync("http_cases.py", "clean_not_covered", EmbeddedServerFixture.Environment(strict, _stubs, Clients.Procurement));
+        var listed = await Python.RunAsync("http_cases.py", "listed", EmbeddedServerFixture.Environment(strict, _stubs, Clients.Procurement));
+
+        Assert.Equal("Review", clean.GetProperty("outcome").GetString());
+        Assert.Contains("procurement-serious-violations", clean.GetProperty("listsNotHeld").EnumerateArray().Select(l => l.GetString()));
+        Assert.Contains("procurement-serious-violations", clean.GetProperty("degradedReason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("需审慎核查（本系统未载入部分适用名单", clean.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Denied", listed.GetProperty("outcome").GetString()); // worse outcomes are unchanged
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Grpc_ListedAndClean_AnsweredFromRedis()
     {
         var listed = await Python.RunAsync("grpc_cases.py", "listed", Environment(Clients.Procurement));

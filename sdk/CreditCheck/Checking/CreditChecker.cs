@@ -376,7 +376,7 @@ public sealed class CreditChecker : ICreditChecker
             _sharedFacts = shared;
         }
 
-        return DecisionEngine.Decide(compiled, request, lookup, _options.OnUnavailable, now, checkId, shared);
+        return DecisionEngine.Decide(compiled, request, lookup, _options.OnUnavailable, now, checkId, shared, _options.OnListsNotHeld);
     }
 
     private CompiledCatalog Compile(CreditCatalog catalog)

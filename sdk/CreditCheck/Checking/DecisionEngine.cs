@@ -35,7 +35,8 @@ internal static class DecisionEngine
         UnavailablePolicy policy,
         DateTimeOffset now,
         Guid checkId,
-        SharedDecisionFacts? shared = null)
+        SharedDecisionFacts? shared = null,
+        ListsNotHeldPolicy notHeldPolicy = ListsNotHeldPolicy.Name)
     {
         var scenario = ResolveScenario(catalog, request.Scenario);
         var path = PathOf(lookup.Source);
@@ -114,10 +115,58 @@ internal static class DecisionEngine
                 shared?.KeepClean(scenario, request.Subject.Kind, facts);
             }
 
+            if (notHeldPolicy == ListsNotHeldPolicy.Review && facts.ListsNotHeld.Count > 0 && facts.Outcome < DecisionOutcome.Review)
+            {
+                facts = shared?.FindNotCovered(scenario, request.Subject.Kind, facts) ?? NotCovered(facts, shared, scenario, request.Subject.Kind);
+            }
+
             return new CreditDecision(request, checkId, facts, now, age);
         }
 
-        return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId, shared);
+        return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId, shared, notHeldPolicy);
+    }
+
+    /// <summary>Under <see cref="ListsNotHeldPolicy.Review"/>: a clean decision made while lists acting here are not held,
+    /// answered Review and degraded, its good-standing measures withheld (a 失信 record cannot be ruled out).</summary>
+    private static DecisionFacts NotCovered(DecisionFacts clean, SharedDecisionFacts? shared, int scenario, SubjectKind kind)
+    {
+        var (withheld, reason) = Withhold(clean.AppliedMeasures, clean.ListsNotHeld, clean.DegradedReason);
+        var facts = new DecisionFacts
+        {
+            ResolvedScenario = clean.ResolvedScenario,
+            Outcome = DecisionOutcome.Review,
+            MatchedEntries = clean.MatchedEntries,
+            AppliedMeasures = NoMeasures,
+            VoidedMeasures = withheld,
+            UnreadableEntries = clean.UnreadableEntries,
+            Ratings = clean.Ratings,
+            CatalogVersion = clean.CatalogVersion,
+            Sequence = clean.Sequence,
+            PlatformRequestId = clean.PlatformRequestId,
+            Path = clean.Path,
+            DegradedReason = reason,
+            ListsNotHeld = clean.ListsNotHeld,
+        };
+        shared?.KeepNotCovered(scenario, kind, clean, facts);
+        return facts;
+    }
+
+    /// <summary>The benefits of a decision better than Review, withheld because lists acting here are not held, and the
+    /// degraded reason that says so (after the lookup's own problem, if any).</summary>
+    private static (IReadOnlyList<AppliedMeasure> Withheld, string Reason) Withhold(IReadOnlyList<AppliedMeasure> applied, IReadOnlyList<CreditList> notHeld, string? problem)
+    {
+        var names = string.Concat(notHeld.Select(l => $"“{l.Name}”"));
+        var codes = string.Join(", ", notHeld.Select(l => l.Code));
+        var withheld = applied.Count == 0 ? NoMeasures : [.. applied.Select(a => new AppliedMeasure
+        {
+            Measure = a.Measure,
+            TriggeredBy = a.TriggeredBy,
+            Rating = a.Rating,
+            VoidReason = $"本系统未载入{names}，无法确认无失信记录，暂不适用",
+            VoidReasonEnglish = $"withheld: the store holds no data of {codes}, so a 失信 record cannot be ruled out",
+        })];
+        var reason = $"The store holds no data of {codes}, which act here (never imported, or not followed from the credit platform): a subject on them cannot be told from a clean one. Policy ListsNotHeld=Review applied.";
+        return (withheld, problem is null ? reason : $"{problem} {reason}");
     }
 
     /// <summary>The lists acting here that the store does not hold: the shared array of this store state when the checker
@@ -162,7 +211,8 @@ internal static class DecisionEngine
         TimeSpan age,
         DateTimeOffset now,
         Guid checkId,
-        SharedDecisionFacts? shared)
+        SharedDecisionFacts? shared,
+        ListsNotHeldPolicy notHeldPolicy)
     {
         var policy = catalog.Source.Policy;
         var matched = new List<MatchedEntry>(lookup.Entries.Count);
@@ -328,6 +378,16 @@ internal static class DecisionEngine
             }
         }
 
+        var notHeld = ListsNotHeld(catalog, shared, scenario, request.Subject.Kind, lookup.ListsHeld);
+        var degraded = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null;
+        if (notHeldPolicy == ListsNotHeldPolicy.Review && notHeld.Count > 0 && outcome < DecisionOutcome.Review)
+        {
+            (var withheld, degraded) = Withhold(applied, notHeld, degraded);
+            voided.AddRange(withheld);
+            applied.Clear();
+            outcome = DecisionOutcome.Review;
+        }
+
         return new CreditDecision(request)
         {
             CheckId = checkId,
@@ -344,8 +404,8 @@ internal static class DecisionEngine
             DataAge = age,
             EvaluatedAt = now,
             Path = path,
-            DegradedReason = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null,
-            ListsNotHeld = ListsNotHeld(catalog, shared, scenario, request.Subject.Kind, lookup.ListsHeld),
+            DegradedReason = degraded,
+            ListsNotHeld = notHeld,
         };
     }
 

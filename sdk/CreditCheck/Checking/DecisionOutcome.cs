@@ -88,3 +88,18 @@ public enum UnavailablePolicy
     /// <summary>Decide on the last known entries, flagged degraded; without any, as <see cref="FailClosed"/>.</summary>
     LastKnown = 2,
 }
+
+/// <summary>What to decide when the store holds no data of a list that acts in the scenario
+/// (<see cref="CreditDecision.ListsNotHeld"/>: never imported, or not followed from the credit platform).</summary>
+public enum ListsNotHeldPolicy
+{
+    /// <summary>Decide on the lists the store holds and name the others in <see cref="CreditDecision.ListsNotHeld"/> and
+    /// in the explanations (<c>本次核查未覆盖……</c>); the outcome is unchanged. The default: the store did answer from
+    /// current data, and the host sees what it did not cover.</summary>
+    Name = 0,
+
+    /// <summary>A decision better than <see cref="DecisionOutcome.Review"/> (Clear or Benefit) is answered Review, flagged
+    /// degraded, and its benefits are withheld (<see cref="CreditDecision.VoidedMeasures"/>): a subject on a list the store
+    /// does not hold cannot be told from a clean one. Worse outcomes are unchanged.</summary>
+    Review = 1,
+}

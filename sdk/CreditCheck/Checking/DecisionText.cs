@@ -25,6 +25,11 @@ internal static class DecisionText
         {
             text.Append("【降级决策：名单数据未能更新，按最近一次同步的数据核查，请人工核实】");
         }
+        else if (NotCovered(d))
+        {
+            // The lead says it when no record is shown.
+            text.Append(d.MatchedEntries.Count > 0 ? "【本系统未载入部分适用名单，按设定规则从严审核】" : string.Empty);
+        }
         else if (d.DegradedReason is not null)
         {
             text.Append("【降级决策：信用数据不可用或非最新】");
@@ -197,6 +202,7 @@ internal static class DecisionText
             DecisionOutcome.Benefit when notChecked => "未能按最新数据核查，未发现失信记录，可适用便利措施。",
             DecisionOutcome.Benefit when d.ListsNotHeld.Count > 0 => "已载入的名单中无失信记录，可适用便利措施。",
             DecisionOutcome.Benefit => "无失信记录，可适用便利措施。",
+            DecisionOutcome.Review when NotCovered(d) && !shown => "需审慎核查（本系统未载入部分适用名单，无法确认是否名列其中，按设定规则从严审核）。",
             DecisionOutcome.Review when notChecked && !shown => "需审慎核查（核查未能完成，按规定从严审核）。",
             DecisionOutcome.Review => "需审慎核查（从严审核）。",
             DecisionOutcome.Restricted when d.IsAdverseOnlyThroughLink => "本人未列入名单，所关联企业列入名单，相关措施及于本人，限制办理。",
@@ -205,6 +211,11 @@ internal static class DecisionText
             _ => "失信主体，依法不予办理。",
         };
     }
+
+    /// <summary>Whether the decision was degraded to Review only because lists acting here are not held
+    /// (<see cref="ListsNotHeldPolicy.Review"/>), on current data.</summary>
+    private static bool NotCovered(CreditDecision d) =>
+        d.IsDegraded && d.ListsNotHeld.Count > 0 && d.Outcome == DecisionOutcome.Review && d.Path is not (DecisionPath.Policy or DecisionPath.LastKnown);
 
     /// <summary>When the data a last-known answer rests on was last confirmed current, China Standard Time: e.g.
     /// <c>（截至2026-12-07 09:30）</c>; empty when the store did not say.</summary>

@@ -19,6 +19,7 @@ internal sealed class SharedDecisionFacts
 {
     private readonly DecisionFacts?[] _clean;
     private readonly Unavailable?[] _unavailable;
+    private readonly NotCovered?[] _notCovered;
     private Coverage? _coverage;
 
     public SharedDecisionFacts(CompiledCatalog catalog)
@@ -26,6 +27,7 @@ internal sealed class SharedDecisionFacts
         Catalog = catalog;
         _clean = new DecisionFacts?[catalog.Source.Scenarios.Count * 2];
         _unavailable = new Unavailable?[catalog.Source.Scenarios.Count];
+        _notCovered = new NotCovered?[catalog.Source.Scenarios.Count * 2];
     }
 
     /// <summary>The catalog the slots were filled from; the scenario indexes are its own.</summary>
@@ -45,6 +47,14 @@ internal sealed class SharedDecisionFacts
     }
 
     public void KeepClean(int scenario, SubjectKind kind, DecisionFacts facts) => Volatile.Write(ref _clean[CleanSlot(scenario, kind)], facts);
+
+    /// <summary>The Review facts made from <paramref name="clean"/> under <see cref="ListsNotHeldPolicy.Review"/>, when the
+    /// last ones of the scenario and kind were made from the same clean facts.</summary>
+    public DecisionFacts? FindNotCovered(int scenario, SubjectKind kind, DecisionFacts clean) =>
+        Volatile.Read(ref _notCovered[CleanSlot(scenario, kind)]) is { } slot && ReferenceEquals(slot.Clean, clean) ? slot.Facts : null;
+
+    public void KeepNotCovered(int scenario, SubjectKind kind, DecisionFacts clean, DecisionFacts facts) =>
+        Volatile.Write(ref _notCovered[CleanSlot(scenario, kind)], new NotCovered(clean, facts));
 
     /// <summary>The policy's facts for a lookup the store could not answer, when the last one of the scenario had the
     /// same problem (the degraded reason is composed from it), sequence and platform request, and no unreadable entry.</summary>
@@ -100,6 +110,8 @@ internal sealed class SharedDecisionFacts
     private static int CleanSlot(int scenario, SubjectKind kind) => (scenario * 2) + (kind == SubjectKind.NaturalPerson ? 1 : 0);
 
     private sealed record Unavailable(string? Problem, DecisionFacts Facts);
+
+    private sealed record NotCovered(DecisionFacts Clean, DecisionFacts Facts);
 
     private sealed record Coverage(FrozenSet<string> Held, IReadOnlyList<CreditList>?[] BySlot);
 }

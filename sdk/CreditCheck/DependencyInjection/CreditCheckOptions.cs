@@ -10,6 +10,11 @@ public sealed class CreditCheckOptions
     /// (answer <see cref="DecisionOutcome.Review"/>, flagged degraded).</summary>
     public UnavailablePolicy OnUnavailable { get; set; } = UnavailablePolicy.FailClosed;
 
+    /// <summary>What to decide when the store holds no data of a list that acts in the scenario. Default
+    /// <see cref="ListsNotHeldPolicy.Name"/> (decide on the lists held, name the others); <see cref="ListsNotHeldPolicy.Review"/>
+    /// answers a Clear or Benefit decision Review, flagged degraded, until every acting list is loaded.</summary>
+    public ListsNotHeldPolicy OnListsNotHeld { get; set; } = ListsNotHeldPolicy.Name;
+
     /// <summary>How old a shared store's local state may grow before local negatives are re-checked
     /// against the store. Default 5 seconds; between 100 ms and 1 hour. The embedded store is always current.</summary>
     public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromSeconds(5);

@@ -13,6 +13,11 @@ internal sealed class CreditCheckOptionsValidator : IValidateOptions<CreditCheck
             failures.Add($"CreditCheck:OnUnavailable is {(int)options.OnUnavailable}; use FailClosed, FailOpen or LastKnown.");
         }
 
+        if (!Enum.IsDefined(options.OnListsNotHeld))
+        {
+            failures.Add($"CreditCheck:OnListsNotHeld is {(int)options.OnListsNotHeld}; use Name or Review.");
+        }
+
         if (options.MaxStaleness < TimeSpan.FromMilliseconds(100) || options.MaxStaleness > TimeSpan.FromHours(1))
         {
             failures.Add($"CreditCheck:MaxStaleness is {options.MaxStaleness}; it must be between 00:00:00.1 and 01:00:00.");

@@ -51,4 +51,25 @@ public sealed class ListsNotHeldTextTests(RedisFixture redis) : IClassFixture<Re
 
         Assert.DoesNotContain(ProcurementViolations, after.Reasons[0].Text, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task UnderTheReviewPolicy_CleanApplicantAndSupplier_AreReviewed_NamingTheListsNotLoaded_NotAsDataUnavailable()
+    {
+        await using var harness = await RedisAdapterHarness.CreateAsync(redis.Server);
+        await harness.ListAsync(Ids.Company(3, prefix: 6), "debtors");
+        var provider = await harness.StartAsync(b => b.AddApprovalAdapter().AddProcurementAdapter(), o => o.OnListsNotHeld = ListsNotHeldPolicy.Review);
+        var clean = Ids.Company(4, prefix: 6);
+
+        var route = await provider.GetRequiredService<ApprovalAdapter>().RouteAsync(new ApprovalApplication { ApplicationId = "N2", MatterCode = "XK-1", Enterprise = clean });
+        var supplier = (await provider.GetRequiredService<ProcurementAdapter>().ScreenAsync(new ProcurementProject
+        {
+            ProjectId = "CG-2026-162", Stage = ProcurementStage.BidOpening, Suppliers = [Supplier.Of("示例供应商", clean)],
+        })).Suppliers[0];
+
+        Assert.NotEqual(ApprovalRoute.Standard, route.Route);
+        var reason = Assert.Single(route.Reasons, r => r.Text.Contains("未能全部核查", StringComparison.Ordinal)).Text;
+        Assert.Contains($"本系统未载入{MarketViolations}", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("暂时无法读取", reason, StringComparison.Ordinal);
+        Assert.True(supplier.RequiresReview);
+        Assert.Contains(supplier.Reasons, r => r.Text.StartsWith("示例供应商的信用记录未能全部核查（本系统未载入", StringComparison.Ordinal) && r.Text.Contains(ProcurementViolations, StringComparison.Ordinal));
+    }
 }

@@ -78,6 +78,15 @@ def case_clean():
             "explanation": d["explanation"]}
 
 
+def case_clean_not_covered():
+    """A server started with CreditCheck:OnListsNotHeld=Review, on a namespace lacking lists that act here."""
+    d = check(CLEAN, kind="entity")
+    assert d["outcome"] == "Review" and d["appliedMeasures"] == [] and d["matchedEntries"] == [], d
+    assert d["isDegraded"] is True and "Policy ListsNotHeld=Review applied" in d["degradedReason"], d
+    return {"outcome": d["outcome"], "path": d["path"], "listsNotHeld": d["listsNotHeld"],
+            "degradedReason": d["degradedReason"], "explanation": d["explanation"]}
+
+
 def case_batch():
     checks = [{"subject": LISTED, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": "licensing"},
               {"subject": LISTED, "scenario": "licensing.commitment", "transactionReference": "XK-1"}]

@@ -16,17 +16,23 @@ public sealed class ListsNotHeldTests
     private static readonly CreditCatalog Catalog = TestCatalog.Create();
     private static readonly DateTimeOffset Now = CheckerHarness.Now;
 
-    private static ICreditChecker Checker(Func<SubjectLookup> lookup)
+    private static ICreditChecker Checker(Func<SubjectLookup> lookup, ListsNotHeldPolicy policy = ListsNotHeldPolicy.Name)
     {
         var store = Substitute.For<ICreditStore>();
         store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(_ => new ValueTask<SubjectLookup>(lookup()));
         store.LookupManyAsync(Arg.Any<IReadOnlyList<SubjectId>>(), Arg.Any<CancellationToken>())
             .Returns(call => new ValueTask<IReadOnlyList<SubjectLookup>>([.. call.Arg<IReadOnlyList<SubjectId>>().Select(_ => lookup())]));
-        return new CreditChecker(store, Options.Create(new CreditCheckOptions()), new FakeTimeProvider(Now));
+        return new CreditChecker(store, Options.Create(new CreditCheckOptions { OnListsNotHeld = policy }), new FakeTimeProvider(Now));
     }
 
     private static SubjectLookup Clean(FrozenSet<string>? held) =>
         new(Catalog, [], [], LookupSource.Store, new StoreFreshness(7, Now)) { ListsHeld = held };
+
+    private static CreditCatalog WithGoodStandingBenefit() => CreditCatalog.Parse(TestCatalog.Json.Replace(
+        "\"lists\": [\"abnormal\"], \"scenarios\": [\"licensing\"], \"legalBasis\": \"国发〔2016〕33号\" },",
+        "\"lists\": [\"abnormal\"], \"scenarios\": [\"licensing\"], \"legalBasis\": \"国发〔2016〕33号\" },\n"
+        + "{ \"code\": \"fast-lane\", \"name\": \"容缺受理\", \"kind\": \"Benefit\", \"effect\": \"FastTrack\", \"lists\": [], \"appliesInGoodStanding\": true, \"scenarios\": [\"licensing\"], \"legalBasis\": \"测试依据\" },",
+        StringComparison.Ordinal));
 
     [Fact]
     public async Task CleanSubject_InAStoreHoldingOnlyTheDebtorsList_NamesTheWatchListActingHere_NotTheRedListThatDoesNot()
@@ -125,5 +131,85 @@ public sealed class ListsNotHeldTests
         Assert.Empty(after.ListsNotHeld);
         Assert.StartsWith("未发现适用的联合奖惩措施", after.Explanation, StringComparison.Ordinal);
         Assert.Single(batch[0].ListsNotHeld); // a decision already made keeps what it said
+    }
+    [Fact]
+    public async Task ReviewPolicy_CleanSubjectWithAListNotHeld_IsAnsweredReview_Degraded_NamingTheList()
+    {
+        var held = new[] { "debtors" }.ToFrozenSet();
+        var checker = Checker(() => Clean(held), ListsNotHeldPolicy.Review);
+
+        var batch = await checker.CheckManyAsync([new CheckRequest(Subjects.Tencent, "procurement"), new CheckRequest(Subjects.Tencent, "procurement")]);
+        var decision = batch[0];
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.True(decision.IsDegraded);
+        Assert.Equal(DecisionPath.Store, decision.Path); // decided on current data: not the unavailability policy's path
+        Assert.Contains("holds no data of abnormal", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("Policy ListsNotHeld=Review applied", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Equal(["abnormal"], decision.ListsNotHeld.Select(l => l.Code));
+        Assert.StartsWith("需审慎核查（本系统未载入部分适用名单，无法确认是否名列其中，按设定规则从严审核）。本次核查未覆盖“经营异常名录”", decision.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("信用数据不可用", decision.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Review closely before proceeding. Degraded: The store holds no data of abnormal", decision.ExplanationEnglish, StringComparison.Ordinal);
+        Assert.Equal(batch[0].Outcome, batch[1].Outcome);
+        Assert.Same(batch[0].DegradedReason, batch[1].DegradedReason); // one set of facts for the batch's clean decisions
+
+        held = Catalog.Lists.Select(l => l.Code).ToFrozenSet(); // the missing list loaded
+        var after = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+        Assert.Equal(DecisionOutcome.Clear, after.Outcome);
+        Assert.False(after.IsDegraded);
+    }
+
+    [Fact]
+    public async Task ReviewPolicy_WithholdsGoodStandingBenefits_AndLeavesAStoreThatDoesNotSayAlone()
+    {
+        var catalog = WithGoodStandingBenefit();
+        FrozenSet<string>? held = new[] { "debtors" }.ToFrozenSet();
+        var checker = Checker(() => new SubjectLookup(catalog, [], [], LookupSource.Store, new StoreFreshness(7, Now)) { ListsHeld = held }, ListsNotHeldPolicy.Review);
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "licensing"));
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Empty(decision.AppliedMeasures);
+        var withheld = Assert.Single(decision.VoidedMeasures);
+        Assert.Equal("fast-lane", withheld.Measure.Code);
+        Assert.StartsWith("本系统未载入“经营异常名录”", withheld.VoidReason, StringComparison.Ordinal);
+        Assert.Contains("不适用：容缺受理（本系统未载入", decision.Explanation, StringComparison.Ordinal);
+
+        held = null; // a store that does not say which lists it holds (the embedded store)
+        var notSaying = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "licensing"));
+        Assert.Equal(DecisionOutcome.Benefit, notSaying.Outcome);
+        Assert.False(notSaying.IsDegraded);
+    }
+
+    [Fact]
+    public async Task ReviewPolicy_ListedSubject_RedListBenefitWithheld_PunishmentUnchanged()
+    {
+        var held = new[] { "debtors", "grade-a" }.ToFrozenSet();
+        var red = new ListEntry { EntryId = "a-1", ListCode = "grade-a", SubjectKind = SubjectKind.LegalEntity, ValidFrom = Now.AddYears(-1) };
+        var debt = new ListEntry { EntryId = "d-1", ListCode = "debtors", SubjectKind = SubjectKind.LegalEntity, ValidFrom = Now.AddYears(-1) };
+        SubjectLookup Listed(ListEntry entry) => new(Catalog, [new FoundEntry(entry, IdentifierScheme.UnifiedSocialCreditCode)], [], LookupSource.Store, new StoreFreshness(7, Now)) { ListsHeld = held };
+
+        var rewarded = await Checker(() => Listed(red)).CheckAsync(new CheckRequest(Subjects.Tencent, "licensing"));
+        var rewardedUnderPolicy = await Checker(() => Listed(red), ListsNotHeldPolicy.Review).CheckAsync(new CheckRequest(Subjects.Tencent, "licensing"));
+        var denied = await Checker(() => Listed(debt), ListsNotHeldPolicy.Review).CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionOutcome.Benefit, rewarded.Outcome);
+        Assert.NotEmpty(rewarded.AppliedMeasures);
+        Assert.Equal(DecisionOutcome.Review, rewardedUnderPolicy.Outcome);
+        Assert.True(rewardedUnderPolicy.IsDegraded);
+        Assert.Empty(rewardedUnderPolicy.AppliedMeasures);
+        Assert.Equal(rewarded.AppliedMeasures.Select(m => m.Measure.Code), rewardedUnderPolicy.VoidedMeasures.Select(m => m.Measure.Code));
+        Assert.Contains("【本系统未载入部分适用名单，按设定规则从严审核】", rewardedUnderPolicy.Explanation, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.Denied, denied.Outcome);
+        Assert.False(denied.IsDegraded);
+    }
+
+    [Fact]
+    public void ReviewPolicy_AnUndefinedValue_IsRefusedNamingTheOption()
+    {
+        var result = new CreditCheckOptionsValidator().Validate(null, new CreditCheckOptions { OnListsNotHeld = (ListsNotHeldPolicy)7 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("CreditCheck:OnListsNotHeld is 7; use Name or Review.", result.FailureMessage, StringComparison.Ordinal);
     }
 }
