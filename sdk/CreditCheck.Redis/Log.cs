@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(2101, LogLevel.Information, "Synchronized with namespace {Namespace}: sequence {Sequence}, catalog {Version}, {Subjects} filter keys ({FilterBytes} bytes)", EventName = "Synchronized")]
     public static partial void Synchronized(ILogger logger, string @namespace, long sequence, string version, int subjects, long filterBytes);
 
-    [LoggerMessage(2102, LogLevel.Warning, "Change feed of namespace {Namespace} failed; retrying", EventName = "FeedFailed")]
-    public static partial void FeedFailed(ILogger logger, Exception exception, string @namespace);
+    [LoggerMessage(2102, LogLevel.Warning, "Change feed of namespace {Namespace} failed{Shard}; retrying", EventName = "FeedFailed")]
+    public static partial void FeedFailed(ILogger logger, Exception exception, string @namespace, string shard);
 
     [LoggerMessage(2142, LogLevel.Debug, "Change feed of namespace {Namespace} still failing ({Failures} times in a row): {Error}", EventName = "FeedStillFailing")]
     public static partial void FeedStillFailing(ILogger logger, string @namespace, int failures, string error);

@@ -29,6 +29,42 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public RedisKeys Keys { get; }
 
+    /// <summary>On a Redis Cluster, the shard that serves the namespace, for error messages (found from outside: a
+    /// CLUSTERDOWN or a dead primary named no node, and an operator of six nodes had to find it): e.g.
+    /// <c> (cluster slot 1234, now served by 127.0.0.1:7001 as the client sees it)</c>: after a failover, the promoted node. Empty on a single server.</summary>
+    public string Shard()
+    {
+        RedisKey key = Keys.Sequence;
+        try
+        {
+            if (!Multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster))
+            {
+                return string.Empty;
+            }
+
+            var slot = Multiplexer.HashSlot(key);
+            try
+            {
+                return $" (cluster slot {slot}, now served by {Format(Multiplexer.GetServer(key).EndPoint)} as the client sees it)";
+            }
+            catch (Exception e) when (e is RedisException or InvalidOperationException or NotSupportedException)
+            {
+                return $" (cluster slot {slot}, which no node the client knows serves now)";
+            }
+        }
+        catch (Exception e) when (e is RedisException or InvalidOperationException or NotSupportedException)
+        {
+            return string.Empty; // the topology cannot be read: the message stays as it was
+        }
+    }
+
+    private static string Format(System.Net.EndPoint endpoint) => endpoint switch
+    {
+        System.Net.IPEndPoint ip => ip.ToString(),
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endpoint.ToString() ?? "an unnamed node",
+    };
+
     public SubjectKeys SubjectKeys { get; }
 
     public static async Task<RedisConnection> ConnectAsync(RedisStoreOptions options, IConnectionMultiplexer? existing)

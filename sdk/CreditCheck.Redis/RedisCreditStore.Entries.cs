@@ -288,7 +288,7 @@ public sealed partial class RedisCreditStore
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
-            var reason = $"Redis could not tell whether a subject the local filter holds, with no entry in {connection.Keys.Entries(subjects[0].Key)}, is listed ({cause.GetType().Name}: {cause.Message}).";
+            var reason = $"Redis could not tell whether a subject the local filter holds, with no entry in {connection.Keys.Entries(subjects[0].Key)}, is listed ({cause.GetType().Name}: {cause.Message}){connection.Shard()}.";
             NoteError(reason);
             LogLookupFailed(probes[owners![0]].Subject.Masked, reason);
             foreach (var i in owners.Distinct())

@@ -109,7 +109,8 @@ public sealed partial class RedisCreditStore
             catch (Exception e)
             {
                 failures++;
-                var error = $"{e.GetType().Name}: {e.Message}";
+                var shard = _connection?.Shard() ?? string.Empty;
+                var error = $"{e.GetType().Name}: {e.Message}{shard}";
 
                 // A warning with the stack trace when a streak of failures starts, when the error changes, and every
                 // RepeatFeedWarningEvery failures; in between, one line at Debug: a dead Redis or a mistyped namespace
@@ -118,7 +119,7 @@ public sealed partial class RedisCreditStore
                 var kind = WarningThrottle.KindOf(error);
                 if (failures == 1 || kind != failing || failures % RepeatFeedWarningEvery == 0)
                 {
-                    Log.FeedFailed(_logger, e, _options.Namespace);
+                    Log.FeedFailed(_logger, e, _options.Namespace, shard);
                 }
                 else
                 {

@@ -500,7 +500,7 @@ public sealed partial class RedisCreditStore
 
     private SubjectLookup[] Failed(SyncState state, List<Probe> probes, Exception cause)
     {
-        var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}).";
+        var reason = $"Redis could not answer ({cause.GetType().Name}: {cause.Message}){_connection?.Shard()}.";
         NoteError(reason);
         LogLookupFailed(probes[0].Subject.Masked, reason);
         return [.. probes.Select(p => Fallback(state, p, reason))];

@@ -103,6 +103,7 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
         var restarted = false;
         var deliveredBeforeKill = new List<FeedbackRecord>();
         var degraded = 0;
+        var readFailures = new List<string>();
         var killedAt = -1;
         var recoveredAt = -1;
         var clock = Stopwatch.StartNew();
@@ -134,6 +135,7 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
                     Assert.True(clean.Outcome == DecisionOutcome.Clear || (clean.IsDegraded && clean.Outcome == DecisionOutcome.Review),
                         $"round {i}: a clean subject got {clean.Outcome} ({clean.DegradedReason})");
                     degraded += (listed.IsDegraded ? 1 : 0) + (clean.IsDegraded ? 1 : 0);
+                    readFailures.AddRange(new[] { listed.DegradedReason, clean.DegradedReason }.OfType<string>().Where(r => r.StartsWith("Redis could not answer", StringComparison.Ordinal)));
                     if (!listed.IsDegraded)
                     {
                         undegraded++;
@@ -150,6 +152,10 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
             }
 
             Assert.True(recoveredAt > 0, $"the hosts did not recover within {clock.Elapsed} ({degraded} degraded answers)");
+
+            // A read that failed names the shard, so an operator of six nodes knows which one to look at.
+            var slot = RedisCluster.Slot($"{{{harness.Namespace}}}");
+            Assert.All(readFailures, r => Assert.Contains($"(cluster slot {slot}, ", r, StringComparison.Ordinal));
             var promoted = await Cluster.PrimaryOfAsync(harness.Namespace);
             Assert.NotEqual(victim, promoted);
 
@@ -175,7 +181,8 @@ public sealed class RedisClusterTests(RedisClusterFixture fixture) : IClassFixtu
             Assert.True(lost.Count == 0, $"{lost.Count} of {reportedAll.Count} acknowledged feedback records are not in the stream after the failover");
             Assert.True(reportedAll.Count > 100, $"only {reportedAll.Count} records reported");
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"killed {victim.Port} at round {killedAt}, both hosts undegraded again at round {recoveredAt} ({clock.Elapsed.TotalSeconds:F1} s in all), {degraded} degraded answers, " +
+                $"killed {victim.Port} at round {killedAt}, both hosts undegraded again at round {recoveredAt} ({clock.Elapsed.TotalSeconds:F1} s in all), {degraded} degraded answers " +
+                $"({readFailures.Count} failed reads, e.g. {readFailures.FirstOrDefault()}), " +
                 $"{deliveredBeforeKill.Count} records replica-confirmed before the kill all on the promoted replica, {reportedAll.Count} feedback records, none lost");
         }
         finally
