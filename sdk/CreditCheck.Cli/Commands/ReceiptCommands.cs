@@ -13,7 +13,7 @@ internal static class ReceiptCommands
 
     public static Command Create(CommandContext context)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A receipt: its JSON (EvidenceReceipt.ToJson) or its compact form (ccr2.… or ccr1.…)." };
+        var file = new Argument<FileInfo>("FILE") { Description = "A receipt: its JSON (EvidenceReceipt.ToJson) or its compact form (ccr3.…, or ccr2.…, ccr1.… of formats 2 and 1)." };
         var key = new Option<string?>("--key") { Description = "The receipt key, base64 (default: $" + KeyVariable + "; prefer the variable)." };
         var keyId = new Option<string?>("--key-id") { Description = "The id of that key; a receipt signed under another id does not verify (default: the receipt's own key id)." };
         var subject = new Option<string?>("--subject") { Description = "The subject the receipt is filed under: it must be about this one." };
@@ -92,6 +92,7 @@ internal static class ReceiptCommands
                 ["path"] = receipt.Path?.ToString(),
                 ["transactionReference"] = receipt.TransactionReference,
                 ["entryIds"] = new JsonArray([.. receipt.EntryIds.Select(id => (JsonNode)id)]),
+                ["listsNotHeld"] = receipt.ListsNotHeld is { } codes ? new JsonArray([.. codes.Select(code => (JsonNode)code)]) : null,
                 ["catalogVersion"] = receipt.CatalogVersion,
                 ["sequence"] = receipt.Sequence,
                 ["evaluatedAt"] = evaluatedAt,
@@ -117,6 +118,12 @@ internal static class ReceiptCommands
                 : receipt.TransactionReference is { } reference ? $"办件编号 {reference} — transaction {reference}"
                 : "办件编号：无 — transaction: none given",
             receipt.EntryIds.Count == 0 ? "命中条目：无 — entries: none" : $"命中条目 {string.Join(", ", receipt.EntryIds)} — entries",
+            receipt.ListsNotHeld switch
+            {
+                null => $"未覆盖名单：格式{receipt.FormatVersion}回执未记录 — lists not held: not recorded (format {receipt.FormatVersion} receipt)",
+                { Count: 0 } => "未覆盖名单：无 — lists not held: none",
+                var codes => $"未覆盖名单 {string.Join("、", codes)}：本系统未载入上述名单数据，名列其中的主体无法查出，核查结果仅就已载入的名单而言 — lists not held: {string.Join(", ", codes)}: the store held no data of them, so a subject on them was not found; the outcome answers only for the other lists",
+            },
             $"目录版本 {(receipt.CatalogVersion.Length == 0 ? "（无）" : receipt.CatalogVersion)}，数据序号 {receipt.Sequence} — catalog version {(receipt.CatalogVersion.Length == 0 ? "(none)" : receipt.CatalogVersion)}, sequence {receipt.Sequence}",
             $"核查时间 {evaluatedAt} — evaluated at (UTC)",
             expected is null ? "主体：未核对（用 --subject 核对回执是否关于该主体） — subject: not checked (pass --subject)"
@@ -130,7 +137,9 @@ internal static class ReceiptCommands
         output.Out.WriteLine(verification.IsValid
             ? verification.IsDegraded
                 ? "结论：回执有效，但记录的是降级决定 — verdict: the receipt verifies, but records a degraded decision"
-                : "结论：回执有效 — verdict: the receipt verifies"
+                : receipt.ListsNotHeld is { Count: > 0 } notHeld
+                    ? $"结论：回执有效，但核查未覆盖名单 {string.Join("、", notHeld)} — verdict: the receipt verifies, but the check did not cover the list(s) {string.Join(", ", notHeld)}"
+                    : "结论：回执有效 — verdict: the receipt verifies"
             : $"结论：回执未通过验证：{ProblemChinese(verification.Problem)} — verdict: the receipt does not verify: {verification.Message}");
     }
 

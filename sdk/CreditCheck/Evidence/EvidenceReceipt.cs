@@ -5,13 +5,14 @@ namespace CreditCheck;
 /// <summary>
 /// Signed evidence of one decision: which check, about which subject (a keyed hash, never the plain
 /// identifier), for which transaction, in which scenario, with what outcome, whether it was degraded and by
-/// which path, from which list entries, on which catalog version and feed sequence, and when. Made by <see cref="IEvidenceSigner.Sign"/>; any change to any field
+/// which path, from which list entries, which of the scenario's lists the store held no data of, on which catalog version
+/// and feed sequence, and when. Made by <see cref="IEvidenceSigner.Sign"/>; any change to any field
 /// makes <see cref="IEvidenceSigner.Verify"/> fail.
 /// </summary>
 /// <remarks>
 /// <para>Two forms: <see cref="ToJson"/> (a JSON object; whitespace and property order may change in
 /// storage, values may not) and <see cref="ToCompactString"/> (one URL-safe string,
-/// <c>ccr2.{payload}.{signature}</c>, or <c>ccr1.…</c> for a format-1 receipt). Both parse back strictly: a value not in its one canonical form
+/// <c>ccr3.{payload}.{signature}</c>, or <c>ccr2.…</c>, <c>ccr1.…</c> for receipts of formats 2 and 1). Both parse back strictly: a value not in its one canonical form
 /// is refused, so no altered byte goes unnoticed.</para>
 /// <para>Immutable; equal when every field is equal.</para>
 /// </remarks>
@@ -49,9 +50,10 @@ public sealed record EvidenceReceipt
     /// <summary>HMAC-SHA256 over a length-prefixed encoding of every other field, base64url.</summary>
     public required string Signature { get; init; }
 
-    /// <summary>The receipt format: <c>2</c> for receipts <see cref="IEvidenceSigner.Sign"/> makes now;
+    /// <summary>The receipt format: <c>3</c> for receipts <see cref="IEvidenceSigner.Sign"/> makes now;
+    /// <c>2</c> for receipts signed before the format recorded <see cref="ListsNotHeld"/> (null in it);
     /// <c>1</c> for receipts signed before the format recorded <see cref="IsDegraded"/>, <see cref="Path"/>
-    /// and <see cref="TransactionReference"/> (they are null in it; such receipts still verify). Default 1,
+    /// and <see cref="TransactionReference"/> (they are null in it). Receipts of formats 1 and 2 still verify. Default 1,
     /// so that a receipt built by hand without it is read as the first format.</summary>
     public int FormatVersion { get; init; } = 1;
 
@@ -70,6 +72,13 @@ public sealed record EvidenceReceipt
     /// Compare it with the transaction of the file the receipt is kept in.</summary>
     public string? TransactionReference { get; init; }
 
+    /// <summary>The codes of the catalog's lists acting in the decision's scenario that the store held no data of
+    /// (<see cref="CreditDecision.ListsNotHeld"/>), sorted in ordinal order: a subject on them was not found, so the
+    /// outcome (a <see cref="DecisionOutcome.Clear"/> above all) answers only for the other lists. Empty when the store
+    /// held every such list (or did not say, as the embedded store does not); null in a receipt of format 1 or 2, which
+    /// does not record it.</summary>
+    public IReadOnlyList<string>? ListsNotHeld { get; init; }
+
     /// <summary>Reads a receipt from its JSON form.</summary>
     /// <param name="json">What <see cref="ToJson"/> wrote (whitespace and property order may differ).</param>
     /// <returns>The receipt; verify it with <see cref="IEvidenceSigner.Verify"/>.</returns>
@@ -86,12 +95,12 @@ public sealed record EvidenceReceipt
     /// <summary>The receipt as one JSON object, without whitespace.</summary>
     public string ToJson() => ReceiptCodec.ToJson(this);
 
-    /// <summary>The receipt as one URL-safe string: <c>ccr2.{base64url payload}.{base64url signature}</c>
-    /// (<c>ccr1</c> for a format-1 receipt).</summary>
+    /// <summary>The receipt as one URL-safe string: <c>ccr3.{base64url payload}.{base64url signature}</c>
+    /// (<c>ccr2</c>, <c>ccr1</c> for receipts of formats 2 and 1).</summary>
     /// <exception cref="FormatException">A field is malformed (a receipt built by hand).</exception>
     public string ToCompactString() => ReceiptCodec.ToCompact(this);
 
-    /// <summary>Field-by-field equality (the entry ids compared in order).</summary>
+    /// <summary>Field-by-field equality (the entry ids and list codes compared in order).</summary>
     /// <param name="other">Another receipt.</param>
     /// <returns>True when every field is equal.</returns>
     public bool Equals(EvidenceReceipt? other) =>
@@ -109,12 +118,14 @@ public sealed record EvidenceReceipt
         && FormatVersion == other.FormatVersion
         && IsDegraded == other.IsDegraded
         && Path == other.Path
-        && TransactionReference == other.TransactionReference;
+        && TransactionReference == other.TransactionReference
+        && (ListsNotHeld is null ? other.ListsNotHeld is null : other.ListsNotHeld is not null && ListsNotHeld.SequenceEqual(other.ListsNotHeld));
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(KeyId, CheckId, Signature);
 
-    /// <summary>The check, outcome (marked degraded when it was) and key id, for logs.</summary>
+    /// <summary>The check, outcome (marked degraded when it was, and with the lists not held when there are any) and
+    /// key id, for logs.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"Receipt {CheckId} {Outcome}{(IsDegraded == true ? $" (degraded, {Path})" : "")} @ {Scenario} (key {KeyId})");
+        string.Create(CultureInfo.InvariantCulture, $"Receipt {CheckId} {Outcome}{(IsDegraded == true ? $" (degraded, {Path})" : "")}{(ListsNotHeld is { Count: > 0 } notHeld ? $" (lists not held: {string.Join(", ", notHeld)})" : "")} @ {Scenario} (key {KeyId})");
 }

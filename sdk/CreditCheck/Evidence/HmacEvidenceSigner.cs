@@ -53,6 +53,7 @@ public sealed class HmacEvidenceSigner : IEvidenceSigner
             IsDegraded = decision.IsDegraded,
             Path = decision.Path,
             TransactionReference = decision.TransactionReference,
+            ListsNotHeld = decision.ListsNotHeld.Count == 0 ? [] : [.. decision.ListsNotHeld.Select(l => l.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
         };
         if (ReceiptCodec.Problem(unsigned) is { } problem)
         {
@@ -85,13 +86,16 @@ public sealed class HmacEvidenceSigner : IEvidenceSigner
                 $"The signature does not match the receipt's fields under key '{receipt.KeyId}': the receipt was altered (or signed with another key of that id).");
         }
 
-        return receipt.IsDegraded == true
-            ? new ReceiptVerification(ReceiptProblem.None,
-                $"The receipt is genuine, but it records a degraded decision (path {receipt.Path}): made without current data, by the unavailability policy or on last-known entries, so its outcome {receipt.Outcome} is not an answer of the lists about the subject.")
-            {
-                IsDegraded = true,
-            }
-            : ReceiptVerification.Valid;
+        var notHeld = receipt.ListsNotHeld is { Count: > 0 } lists
+            ? $"The check did not cover the list(s) {string.Join(", ", lists)}: the store held no data of them, so a subject on them was not found and the outcome answers only for the other lists."
+            : null;
+        if (receipt.IsDegraded == true)
+        {
+            var degraded = $"The receipt is genuine, but it records a degraded decision (path {receipt.Path}): made without current data, by the unavailability policy or on last-known entries, so its outcome {receipt.Outcome} is not an answer of the lists about the subject.";
+            return new ReceiptVerification(ReceiptProblem.None, notHeld is null ? degraded : degraded + " " + notHeld) { IsDegraded = true };
+        }
+
+        return notHeld is null ? ReceiptVerification.Valid : new ReceiptVerification(ReceiptProblem.None, "The receipt is genuine. " + notHeld);
     }
 
     /// <inheritdoc/>

@@ -19,7 +19,8 @@ public interface IEvidenceSigner
     /// (<c>signer.Verify(receipt, new ReceiptExpectation(subject) { TransactionReference = … })</c>).</summary>
     /// <param name="receipt">The receipt, e.g. from <see cref="EvidenceReceipt.Parse"/>.</param>
     /// <returns>Valid, or the problem and a message naming it. A valid receipt of a degraded decision is
-    /// valid with <see cref="ReceiptVerification.IsDegraded"/> set and a message saying so.</returns>
+    /// valid with <see cref="ReceiptVerification.IsDegraded"/> set and a message saying so; a valid receipt naming
+    /// lists not held (<see cref="EvidenceReceipt.ListsNotHeld"/>) is valid with a message naming them.</returns>
     ReceiptVerification Verify(EvidenceReceipt receipt);
 
     /// <summary>Whether a receipt is about the subject: its subject key is the keyed hash of this
@@ -33,10 +34,11 @@ public interface IEvidenceSigner
 /// <summary>The result of <see cref="IEvidenceSigner.Verify"/>.</summary>
 /// <param name="Problem">What is wrong, or <see cref="ReceiptProblem.None"/>.</param>
 /// <param name="Message">The problem in words, naming the field; for a valid receipt of a degraded decision,
-/// that it was degraded; empty for any other valid receipt.</param>
+/// that it was degraded; for a valid receipt naming lists not held (<see cref="EvidenceReceipt.ListsNotHeld"/>), that
+/// the check did not cover them; empty for any other valid receipt.</param>
 public sealed record ReceiptVerification(ReceiptProblem Problem, string Message)
 {
-    /// <summary>A valid receipt (of a decision made on current data, or of format 1).</summary>
+    /// <summary>A valid receipt (of a decision made on current data with no list not held, or of format 1).</summary>
     public static ReceiptVerification Valid { get; } = new(ReceiptProblem.None, string.Empty);
 
     /// <summary>Whether the receipt is intact and signed with a known key (and, when verified against a

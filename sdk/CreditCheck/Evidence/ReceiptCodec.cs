@@ -20,21 +20,43 @@ internal static partial class ReceiptCodec
     public const int SignatureBytes = 32;
 
     /// <summary>The format <see cref="IEvidenceSigner.Sign"/> writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
     private const string TimeFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'";
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] PropertiesV1 =
         ["keyId", "checkId", "subjectKey", "scenario", "outcome", "entryIds", "catalogVersion", "sequence", "evaluatedAt", "signature"];
 
-    // Format 2 adds whether the decision was degraded, its path and the transaction; "version" tells it from format 1.
+    // Format 2 adds whether the decision was degraded, its path and the transaction; "version" tells it (and format 3) from format 1.
     private static readonly string[] PropertiesV2 =
         ["version", "keyId", "checkId", "subjectKey", "scenario", "outcome", "degraded", "path", "transactionReference", "entryIds", "catalogVersion", "sequence", "evaluatedAt", "signature"];
 
-    /// <summary>The payload's tag: a different one per format, so that no format's signature passes for another's.</summary>
-    private static string Tag(int version) => version == 1 ? "creditcheck-receipt-v1" : "creditcheck-receipt-v2";
+    // Format 3 adds the codes of the lists acting in the scenario that the store held no data of (sorted, ordinal).
+    private static readonly string[] PropertiesV3 =
+        ["version", "keyId", "checkId", "subjectKey", "scenario", "outcome", "degraded", "path", "transactionReference", "entryIds", "listsNotHeld", "catalogVersion", "sequence", "evaluatedAt", "signature"];
 
-    private static string CompactPrefix(int version) => version == 1 ? "ccr1" : "ccr2";
+    /// <summary>The payload's tag: a different one per format, so that no format's signature passes for another's.</summary>
+    private static string Tag(int version) => version switch
+    {
+        1 => "creditcheck-receipt-v1",
+        2 => "creditcheck-receipt-v2",
+        _ => "creditcheck-receipt-v3",
+    };
+
+    private static string CompactPrefix(int version) => version switch
+    {
+        1 => "ccr1",
+        2 => "ccr2",
+        _ => "ccr3",
+    };
+
+    private static int CompactVersion(string prefix) => prefix switch
+    {
+        "ccr1" => 1,
+        "ccr2" => 2,
+        "ccr3" => 3,
+        _ => 0,
+    };
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     public static partial Regex KeyIdPattern();
@@ -42,22 +64,32 @@ internal static partial class ReceiptCodec
     /// <summary>What is malformed in a receipt, or null: what <see cref="Payload"/> needs to be sound.</summary>
     public static string? Problem(EvidenceReceipt receipt)
     {
-        if (receipt.FormatVersion is not (1 or 2))
+        if (receipt.FormatVersion is not (1 or 2 or 3))
         {
-            return string.Create(CultureInfo.InvariantCulture, $"formatVersion {receipt.FormatVersion} is not 1 or 2.");
+            return string.Create(CultureInfo.InvariantCulture, $"formatVersion {receipt.FormatVersion} is not 1, 2 or 3.");
         }
 
-        if (receipt.FormatVersion == 1 && (receipt.IsDegraded is not null || receipt.Path is not null || receipt.TransactionReference is not null))
+        if (receipt.FormatVersion == 1 && (receipt.IsDegraded is not null || receipt.Path is not null || receipt.TransactionReference is not null || receipt.ListsNotHeld is not null))
         {
-            return "a format-1 receipt records no degraded, path or transactionReference; they must be null.";
+            return "a format-1 receipt records no degraded, path, transactionReference or listsNotHeld; they must be null.";
         }
 
-        if (receipt.FormatVersion == 2 && receipt.IsDegraded is null)
+        if (receipt.FormatVersion == 2 && receipt.ListsNotHeld is not null)
+        {
+            return "a format-2 receipt records no listsNotHeld; it must be null.";
+        }
+
+        if (receipt.FormatVersion == 3 && ListsNotHeldProblem(receipt.ListsNotHeld) is { } lists)
+        {
+            return lists;
+        }
+
+        if (receipt.FormatVersion >= 2 && receipt.IsDegraded is null)
         {
             return "degraded is missing.";
         }
 
-        if (receipt.FormatVersion == 2 && (receipt.Path is not { } path || !Enum.IsDefined(path)))
+        if (receipt.FormatVersion >= 2 && (receipt.Path is not { } path || !Enum.IsDefined(path)))
         {
             return $"path {(receipt.Path is { } p ? ((int)p).ToString(CultureInfo.InvariantCulture) : "(missing)")} is not a defined path.";
         }
@@ -107,8 +139,34 @@ internal static partial class ReceiptCodec
             : null;
     }
 
+    /// <summary>What is wrong with a format-3 receipt's list codes, or null: present, each non-empty, in strictly
+    /// ascending ordinal order (sorted, no code twice), the one order that is signed.</summary>
+    private static string? ListsNotHeldProblem(IReadOnlyList<string>? codes)
+    {
+        if (codes is null)
+        {
+            return "listsNotHeld is missing (a format-3 receipt records it; empty when every list was held).";
+        }
+
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (string.IsNullOrEmpty(codes[i]))
+            {
+                return "listsNotHeld holds an empty code.";
+            }
+
+            if (i > 0 && string.CompareOrdinal(codes[i - 1], codes[i]) >= 0)
+            {
+                return $"listsNotHeld is not sorted (ordinal, each code once): '{codes[i - 1]}' comes before '{codes[i]}'.";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The signed bytes: every field but the signature, each length-prefixed, after the format's tag;
-    /// format 2 appends the degraded flag, the path and the transaction (a presence byte, then the text).</summary>
+    /// format 2 appends the degraded flag, the path and the transaction (a presence byte, then the text); format 3
+    /// then appends the count of the lists not held and each code.</summary>
     public static byte[] Payload(EvidenceReceipt receipt)
     {
         var buffer = new List<byte>(256);
@@ -137,6 +195,15 @@ internal static partial class ReceiptCodec
             if (receipt.TransactionReference is { } reference)
             {
                 WriteString(buffer, reference);
+            }
+        }
+
+        if (receipt.FormatVersion >= 3)
+        {
+            WriteInt(buffer, receipt.ListsNotHeld!.Count);
+            foreach (var code in receipt.ListsNotHeld)
+            {
+                WriteString(buffer, code);
             }
         }
 
@@ -193,6 +260,17 @@ internal static partial class ReceiptCodec
             }
 
             writer.WriteEndArray();
+            if (receipt.FormatVersion >= 3)
+            {
+                writer.WriteStartArray("listsNotHeld");
+                foreach (var code in receipt.ListsNotHeld ?? [])
+                {
+                    writer.WriteStringValue(code);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteString("catalogVersion", receipt.CatalogVersion);
             writer.WriteNumber("sequence", receipt.Sequence);
             writer.WriteString("evaluatedAt", receipt.EvaluatedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
@@ -226,7 +304,7 @@ internal static partial class ReceiptCodec
             }
 
             var version = root.TryGetProperty("version", out var versionValue) ? Version(versionValue) : 1;
-            var properties = version == 1 ? PropertiesV1 : PropertiesV2;
+            var properties = version switch { 1 => PropertiesV1, 2 => PropertiesV2, _ => PropertiesV3 };
             var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in root.EnumerateObject())
             {
@@ -262,6 +340,7 @@ internal static partial class ReceiptCodec
                 IsDegraded = version == 1 ? null : Boolean(values["degraded"], "degraded"),
                 Path = version == 1 ? null : Path(String(values, "path")),
                 TransactionReference = version == 1 ? null : NullableString(values["transactionReference"], "transactionReference"),
+                ListsNotHeld = version < 3 ? null : ListCodes(values["listsNotHeld"]),
             };
         }
     }
@@ -331,10 +410,10 @@ internal static partial class ReceiptCodec
     {
         ArgumentNullException.ThrowIfNull(text);
         var parts = text.Split('.');
-        var version = parts[0] == CompactPrefix(1) ? 1 : parts[0] == CompactPrefix(2) ? 2 : 0;
+        var version = CompactVersion(parts[0]);
         if (parts.Length != 3 || version == 0)
         {
-            throw new FormatException($"A compact evidence receipt is '{CompactPrefix(CurrentVersion)}.{{payload}}.{{signature}}' (or '{CompactPrefix(1)}.…' of format 1); this one has {parts.Length} part(s) starting '{(parts[0].Length > 10 ? parts[0][..10] : parts[0])}'.");
+            throw new FormatException($"A compact evidence receipt is '{CompactPrefix(CurrentVersion)}.{{payload}}.{{signature}}' (or '{CompactPrefix(2)}.…', '{CompactPrefix(1)}.…' of formats 2 and 1); this one has {parts.Length} part(s) starting '{(parts[0].Length > 10 ? parts[0][..10] : parts[0])}'.");
         }
 
         var payload = DecodeAnyCanonical(parts[1]) ?? throw new FormatException("The compact receipt's payload is not canonical base64url.");
@@ -395,6 +474,27 @@ internal static partial class ReceiptCodec
             transaction = reader.Flag("transactionReference") ? reader.String("transactionReference") : null;
         }
 
+        List<string>? notHeld = null;
+        if (version >= 3)
+        {
+            var lists = reader.Int("listsNotHeld count");
+            if (lists < 0 || lists > reader.Remaining / 4)
+            {
+                throw new FormatException($"The compact receipt's listsNotHeld count {lists} does not fit its payload.");
+            }
+
+            notHeld = new List<string>(lists);
+            for (var i = 0; i < lists; i++)
+            {
+                notHeld.Add(reader.String("listsNotHeld"));
+            }
+
+            if (ListsNotHeldProblem(notHeld) is { } problem)
+            {
+                throw new FormatException("The compact receipt's " + problem);
+            }
+        }
+
         reader.End();
         return new EvidenceReceipt
         {
@@ -412,6 +512,7 @@ internal static partial class ReceiptCodec
             IsDegraded = degraded,
             Path = path,
             TransactionReference = transaction,
+            ListsNotHeld = notHeld,
         };
     }
 
@@ -473,10 +574,31 @@ internal static partial class ReceiptCodec
         return ids;
     }
 
-    private static int Version(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Number && value.GetRawText() == "2"
-            ? 2
-            : throw new FormatException($"The evidence receipt's version '{value.GetRawText()}' is not 2, the one format with a 'version' (format 1 has none).");
+    // A JSON string "2" has the raw text "\"2\"": only the plain numbers match.
+    private static int Version(JsonElement value) => value.GetRawText() switch
+    {
+        "2" => 2,
+        "3" => 3,
+        var other => throw new FormatException($"The evidence receipt's version '{other}' is not 2 or 3, the formats with a 'version' (format 1 has none)."),
+    };
+
+    private static List<string> ListCodes(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException($"The evidence receipt's 'listsNotHeld' must be an array; found {value.ValueKind}.");
+        }
+
+        var codes = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            codes.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } code
+                ? code
+                : throw new FormatException($"The evidence receipt's listsNotHeld[{codes.Count}] must be a non-empty string."));
+        }
+
+        return ListsNotHeldProblem(codes) is { } problem ? throw new FormatException("The evidence receipt's " + problem) : codes;
+    }
 
     private static bool Boolean(JsonElement value, string name) => value.ValueKind switch
     {

@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using CreditCheck.Stores;
+using CreditCheck.Tests.Evidence;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.Options;
 using NSubstitute;
@@ -18,14 +20,15 @@ public sealed class ReceiptCommandTests : IDisposable
 
     private static HmacEvidenceSigner Signer() => new(new EvidenceReceiptOptions { KeyId = "2026-q1", Key = Key });
 
-    private static async Task<EvidenceReceipt> ReceiptAsync(bool storeDown, string? transaction = "ZB-2026-001")
+    /// <param name="held">The lists the store says it holds (null: it does not say).</param>
+    private static async Task<EvidenceReceipt> ReceiptAsync(bool storeDown, string? transaction = "ZB-2026-001", string[]? held = null, string scenario = "procurement.bid")
     {
         var store = Substitute.For<ICreditStore>();
         store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(storeDown
             ? ValueTask.FromException<SubjectLookup>(new IOException("connection refused"))
-            : new ValueTask<SubjectLookup>(new SubjectLookup(TestCatalog.Create(), [], [], LookupSource.Store, new StoreFreshness(7, CheckerHarness.Now))));
+            : new ValueTask<SubjectLookup>(new SubjectLookup(TestCatalog.Create(), [], [], LookupSource.Store, new StoreFreshness(7, CheckerHarness.Now)) { ListsHeld = held?.ToFrozenSet() }));
         var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailOpen }), new FakeTimeProvider(CheckerHarness.Now));
-        return Signer().Sign(await checker.CheckAsync(new CheckRequest(Subjects.Alibaba, "procurement.bid") { TransactionReference = transaction }));
+        return Signer().Sign(await checker.CheckAsync(new CheckRequest(Subjects.Alibaba, scenario) { TransactionReference = transaction }));
     }
 
     [Fact]
@@ -39,8 +42,55 @@ public sealed class ReceiptCommandTests : IDisposable
         Assert.Contains("核查结果 Clear（无限制，正常办理） — outcome Clear", result.Output, StringComparison.Ordinal);
         Assert.Contains("降级：否（路径 Store） — degraded: no (path Store)", result.Output, StringComparison.Ordinal);
         Assert.Contains("办件编号 ZB-2026-001 — transaction ZB-2026-001", result.Output, StringComparison.Ordinal);
+        Assert.Contains("未覆盖名单：无 — lists not held: none", result.Output, StringComparison.Ordinal);
         Assert.Contains("结论：回执有效 — verdict: the receipt verifies", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Subjects.Alibaba.Value, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReceiptVerify_ClearReceiptOfAStoreMissingLists_NamesTheListsNotHeldChineseThenEnglish()
+    {
+        // A Clear from a store holding only the debtors list: in licensing, 经营异常名录 (abnormal) and the red list
+        // grade-a act too, and the store held no data of them. The auditor must see that the Clear does not cover them.
+        var receipt = await ReceiptAsync(storeDown: false, held: ["debtors"], scenario: "licensing");
+        var file = _cli.Write("r.json", receipt.ToJson());
+        var compact = _cli.Write("r.txt", receipt.ToCompactString());
+        var dropped = _cli.Write("dropped.json", receipt.ToJson().Replace("\"abnormal\",", "", StringComparison.Ordinal));
+
+        var result = await _cli.RunAsync("receipt", "verify", file, "--subject", Subjects.Alibaba.Value, "--transaction", "ZB-2026-001");
+        var json = await _cli.RunAsync("receipt", "verify", compact, "--json");
+        var tampered = await _cli.RunAsync("receipt", "verify", dropped);
+
+        Assert.True(result.ExitCode == Exit.Ok, result.ToString());
+        Assert.Contains("回执格式 3", result.Output, StringComparison.Ordinal);
+        Assert.Contains("核查结果 Clear（无限制，正常办理） — outcome Clear", result.Output, StringComparison.Ordinal);
+        Assert.Contains("未覆盖名单 abnormal、grade-a：本系统未载入上述名单数据，名列其中的主体无法查出，核查结果仅就已载入的名单而言 — lists not held: abnormal, grade-a: the store held no data of them, so a subject on them was not found; the outcome answers only for the other lists", result.Output, StringComparison.Ordinal);
+        Assert.Contains("结论：回执有效，但核查未覆盖名单 abnormal、grade-a — verdict: the receipt verifies, but the check did not cover the list(s) abnormal, grade-a", result.Output, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == Exit.Ok, json.ToString());
+        Assert.True(json.Json["verifies"]!.GetValue<bool>());
+        Assert.Equal(["abnormal", "grade-a"], json.Json["listsNotHeld"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Contains("did not cover the list(s) abnormal, grade-a", json.Json["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(Exit.DataDamaged, tampered.ExitCode);
+        Assert.Contains("签名与回执内容不符", tampered.Output, StringComparison.Ordinal);
+        Assert.Contains("未覆盖名单 grade-a", tampered.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReceiptVerify_StoredFormatTwoReceipt_VerifiesAndSaysItDoesNotRecordListsNotHeld()
+    {
+        var file = _cli.Write("v2.json", EvidenceReceiptTests.FormatTwoClearJson);
+
+        var result = await _cli.RunAsync("receipt", "verify", file, "--key", EvidenceReceiptTests.KeyA, "--subject", Subjects.Alibaba.Value, "--transaction", "ZB-2026-001");
+        var json = await _cli.RunAsync("receipt", "verify", file, "--key", EvidenceReceiptTests.KeyA, "--json");
+
+        Assert.True(result.ExitCode == Exit.Ok, result.ToString());
+        Assert.Contains("回执格式 2，密钥 2026-q1 — receipt format 2, key 2026-q1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("未覆盖名单：格式2回执未记录 — lists not held: not recorded (format 2 receipt)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("结论：回执有效 — verdict: the receipt verifies", result.Output, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == Exit.Ok, json.ToString());
+        Assert.Equal(2, json.Json["formatVersion"]!.GetValue<int>());
+        Assert.True(json.Json.AsObject().ContainsKey("listsNotHeld"));
+        Assert.Null(json.Json["listsNotHeld"]);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Text;
+using CreditCheck.Catalog;
 using CreditCheck.Stores;
 using CreditCheck.Tests.Support;
 using Microsoft.Extensions.Configuration;
@@ -12,7 +14,7 @@ namespace CreditCheck.Tests.Evidence;
 /// <summary>Signed evidence receipts: what they hold, their two forms, and that no change goes unnoticed.</summary>
 public sealed class EvidenceReceiptTests
 {
-    private static readonly string KeyA = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
+    internal static readonly string KeyA = Convert.ToBase64String([.. Enumerable.Range(1, 32).Select(i => (byte)i)]);
     private static readonly string KeyB = Convert.ToBase64String([.. Enumerable.Range(1, 48).Select(i => (byte)(i * 7))]);
 
     // Receipts of format 1, as the signer wrote them before format 2 (key id 2025-q4, KeyA): a Denied one for
@@ -21,6 +23,13 @@ public sealed class EvidenceReceiptTests
     private const string FormatOneDeniedCompact = "ccr1.AAAAFmNyZWRpdGNoZWNrLXJlY2VpcHQtdjEAAAAHMjAyNS1xNAGiAPtRAHOWrkJ-fSJWzvkAAAAQ8Sliy6NfuweF7g4cvP0LnQAAAA9wcm9jdXJlbWVudC5iaWQAAAAGRGVuaWVkAAAAAQAAAAtkZWJ0b3JzOmUtMQAAAAZ0ZXN0LTEAAAAAAAAAAQjfSDxQwZAA.OcuJl3VIUiIF_o81vcRa67vdPa_QyHd1VHF4Ti_eEwA";
     private const string FormatOneClearJson = "{\"keyId\":\"2025-q4\",\"checkId\":\"01a200fb-5100-7b86-87b0-13dedbbd48a9\",\"subjectKey\":\"RJE7teudOa8ekUc0m1lXlw\",\"scenario\":\"procurement.bid\",\"outcome\":\"Clear\",\"entryIds\":[],\"catalogVersion\":\"test-1\",\"sequence\":1,\"evaluatedAt\":\"2026-11-22T02:00:00.0000000Z\",\"signature\":\"ugy_44UCgp4mkFE5Q7t2YHQaP9aYLtVEe7CRVrK-U78\"}";
     private const string FormatOneClearCompact = "ccr1.AAAAFmNyZWRpdGNoZWNrLXJlY2VpcHQtdjEAAAAHMjAyNS1xNAGiAPtRAHuGh7AT3tu9SKkAAAAQRJE7teudOa8ekUc0m1lXlwAAAA9wcm9jdXJlbWVudC5iaWQAAAAFQ2xlYXIAAAAAAAAABnRlc3QtMQAAAAAAAAABCN9IPFDBkAA.ugy_44UCgp4mkFE5Q7t2YHQaP9aYLtVEe7CRVrK-U78";
+
+    // Receipts of format 2, as the signer wrote them before format 3 (key id 2026-q1, KeyA; a Denied one for
+    // Subjects.Tencent and a Clear one for Subjects.Alibaba, both for transaction ZB-2026-001, on the embedded store).
+    private const string FormatTwoDeniedJson = "{\"version\":2,\"keyId\":\"2026-q1\",\"checkId\":\"01a200fb-517b-79e0-b842-fc3fc020839f\",\"subjectKey\":\"8Sliy6NfuweF7g4cvP0LnQ\",\"scenario\":\"procurement.bid\",\"outcome\":\"Denied\",\"degraded\":false,\"path\":\"Embedded\",\"transactionReference\":\"ZB-2026-001\",\"entryIds\":[\"debtors:e-1\"],\"catalogVersion\":\"test-1\",\"sequence\":1,\"evaluatedAt\":\"2026-11-22T02:00:00.1234567Z\",\"signature\":\"GpqEc2ELAqXhbH9rb8D-Pch3fBKXmYtSLwq-k3F2eSI\"}";
+    private const string FormatTwoDeniedCompact = "ccr2.AAAAFmNyZWRpdGNoZWNrLXJlY2VpcHQtdjIAAAAHMjAyNi1xMQGiAPtRe3nguEL8P8Agg58AAAAQ8Sliy6NfuweF7g4cvP0LnQAAAA9wcm9jdXJlbWVudC5iaWQAAAAGRGVuaWVkAAAAAQAAAAtkZWJ0b3JzOmUtMQAAAAZ0ZXN0LTEAAAAAAAAAAQjfSDxQ1GaHAAAAAAhFbWJlZGRlZAEAAAALWkItMjAyNi0wMDE.GpqEc2ELAqXhbH9rb8D-Pch3fBKXmYtSLwq-k3F2eSI";
+    internal const string FormatTwoClearJson = "{\"version\":2,\"keyId\":\"2026-q1\",\"checkId\":\"01a200fb-517b-76a7-89f4-93fc94dd5817\",\"subjectKey\":\"RJE7teudOa8ekUc0m1lXlw\",\"scenario\":\"procurement.bid\",\"outcome\":\"Clear\",\"degraded\":false,\"path\":\"Embedded\",\"transactionReference\":\"ZB-2026-001\",\"entryIds\":[],\"catalogVersion\":\"test-1\",\"sequence\":0,\"evaluatedAt\":\"2026-11-22T02:00:00.1234567Z\",\"signature\":\"h6ngjL7b9SM015ErmUWUx3GnRhkIWxzjM6VLlD3KO4c\"}";
+    private const string FormatTwoClearCompact = "ccr2.AAAAFmNyZWRpdGNoZWNrLXJlY2VpcHQtdjIAAAAHMjAyNi1xMQGiAPtRe3anifST_JTdWBcAAAAQRJE7teudOa8ekUc0m1lXlwAAAA9wcm9jdXJlbWVudC5iaWQAAAAFQ2xlYXIAAAAAAAAABnRlc3QtMQAAAAAAAAAACN9IPFDUZocAAAAACEVtYmVkZGVkAQAAAAtaQi0yMDI2LTAwMQ.h6ngjL7b9SM015ErmUWUx3GnRhkIWxzjM6VLlD3KO4c";
 
     private static HmacEvidenceSigner Signer(string keyId = "2026-q1", string? key = null, params (string Id, string Key)[] older)
     {
@@ -50,6 +59,19 @@ public sealed class EvidenceReceiptTests
         }));
         harness.Time.Advance(TimeSpan.FromTicks(1_234_567));
         return await harness.Checker.CheckAsync(new CheckRequest(who, "procurement.bid") { TransactionReference = transaction });
+    }
+
+    /// <summary>A Clear decision for Subjects.Tencent in licensing from a store holding only the debtors list, on the
+    /// test catalog with its watch list coded "watch": the lists acting there that the store does not hold are, in the
+    /// catalog's order, "watch" and "grade-a" — not sorted, so the receipt must sort them.</summary>
+    private static async Task<CreditDecision> NotHeldDecisionAsync(SubjectId? subject = null)
+    {
+        var catalog = CreditCatalog.Parse(TestCatalog.Json.Replace("\"abnormal\"", "\"watch\"", StringComparison.Ordinal));
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(new ValueTask<SubjectLookup>(
+            new SubjectLookup(catalog, [], [], LookupSource.Store, new StoreFreshness(7, CheckerHarness.Now)) { ListsHeld = new[] { "debtors" }.ToFrozenSet() }));
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions()), new FakeTimeProvider(CheckerHarness.Now));
+        return await checker.CheckAsync(new CheckRequest(subject ?? Subjects.Tencent, "licensing") { TransactionReference = "ZB-2026-001" });
     }
 
     /// <summary>The policy's answer for Subjects.Tencent (listed or not, nobody knows) while the store is down
@@ -90,7 +112,8 @@ public sealed class EvidenceReceiptTests
     public async Task Receipt_VerifiedByHandInPython_AsTheReadmeDescribesTheEncoding()
     {
         // Found by review: the encoding was not documented for auditors without .NET. The script follows README.md
-        // ("Verifying a receipt without .NET") with Python's standard library only.
+        // ("Verifying a receipt without .NET") with Python's standard library only. Format 3 with lists not held and
+        // stored format-2 receipts: FormatThreeReceiptWithListsNotHeld_VerifiedByHandInPython_AndStoredFormatTwoStill.
         var signer = Signer();
         var receipt = signer.Sign(await DecisionAsync()); // a court case number (non-ASCII) among its entries, a fraction of a second
         var degraded = signer.Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailClosed)); // no transaction reference
@@ -109,6 +132,32 @@ public sealed class EvidenceReceiptTests
         Assert.Equal((0, true), (formatOne.ExitCode, formatOne.Result.GetProperty("valid").GetBoolean()));
         Assert.Equal((1, false), (wrongKey.ExitCode, wrongKey.Result.GetProperty("valid").GetBoolean()));
         Assert.Equal((1, false), (altered.ExitCode, altered.Result.GetProperty("valid").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task FormatThreeReceiptWithListsNotHeld_VerifiedByHandInPython_AndStoredFormatTwoStill()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await NotHeldDecisionAsync());
+        var json = receipt.ToJson();
+
+        var fromJson = await VerifyInPythonAsync(KeyA, json);
+        var fromCompact = await VerifyInPythonAsync(KeyA, receipt.ToCompactString());
+        var dropped = await VerifyInPythonAsync(KeyA, json.Replace("\"grade-a\",", "", StringComparison.Ordinal));
+        var asFormatTwo = await VerifyInPythonAsync(KeyA, json.Replace("\"version\":3", "\"version\":2", StringComparison.Ordinal));
+        var storedJson = await VerifyInPythonAsync(KeyA, FormatTwoDeniedJson);
+        var storedCompact = await VerifyInPythonAsync(KeyA, FormatTwoClearCompact);
+
+        Assert.Equal((0, true, 3), (fromJson.ExitCode, fromJson.Result.GetProperty("valid").GetBoolean(), fromJson.Result.GetProperty("version").GetInt32()));
+        Assert.Equal(["grade-a", "watch"], fromJson.Result.GetProperty("listsNotHeld").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(receipt.ToCompactString().Split('.')[1], fromJson.Result.GetProperty("payload").GetString()); // the same signed bytes, rebuilt from the JSON
+        Assert.Equal((0, true), (fromCompact.ExitCode, fromCompact.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal(["grade-a", "watch"], fromCompact.Result.GetProperty("listsNotHeld").EnumerateArray().Select(e => e.GetString())); // read from the payload
+        Assert.Equal((1, false), (dropped.ExitCode, dropped.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((1, false), (asFormatTwo.ExitCode, asFormatTwo.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((0, true, 2), (storedJson.ExitCode, storedJson.Result.GetProperty("valid").GetBoolean(), storedJson.Result.GetProperty("version").GetInt32()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, storedJson.Result.GetProperty("listsNotHeld").ValueKind);
+        Assert.Equal((0, true), (storedCompact.ExitCode, storedCompact.Result.GetProperty("valid").GetBoolean()));
     }
 
     private static bool Detected(IEvidenceSigner signer, Func<EvidenceReceipt> parse)
@@ -136,7 +185,8 @@ public sealed class EvidenceReceiptTests
         Assert.Equal((decision.CatalogVersion, decision.Sequence), (receipt.CatalogVersion, receipt.Sequence));
         Assert.Equal(decision.EvaluatedAt, receipt.EvaluatedAt);
         Assert.Equal(TimeSpan.Zero, receipt.EvaluatedAt.Offset);
-        Assert.Equal((2, false, DecisionPath.Embedded, "ZB-2026-001"), (receipt.FormatVersion, receipt.IsDegraded, receipt.Path, receipt.TransactionReference));
+        Assert.Equal((3, false, DecisionPath.Embedded, "ZB-2026-001"), (receipt.FormatVersion, receipt.IsDegraded, receipt.Path, receipt.TransactionReference));
+        Assert.Empty(receipt.ListsNotHeld!);
         Assert.True(signer.Verify(receipt).IsValid);
         Assert.Equal(ReceiptVerification.Valid, signer.Verify(receipt));
     }
@@ -225,25 +275,133 @@ public sealed class EvidenceReceiptTests
     }
 
     [Fact]
-    public async Task FormatTwoReceipt_PassedOffAsFormatOne_DoesNotVerify()
+    public async Task CurrentReceipt_PassedOffAsFormatOneOrTwo_DoesNotVerify()
     {
         var signer = Signer();
         var receipt = signer.Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailOpen));
         var json = receipt.ToJson();
-        var stripped = json.Replace("\"version\":2,", "", StringComparison.Ordinal)
+        var asTwo = json.Replace("\"version\":3,", "\"version\":2,", StringComparison.Ordinal)
+            .Replace("\"listsNotHeld\":[],", "", StringComparison.Ordinal);
+        var stripped = asTwo.Replace("\"version\":2,", "", StringComparison.Ordinal)
             .Replace("\"degraded\":true,\"path\":\"Policy\",\"transactionReference\":null,", "", StringComparison.Ordinal);
 
-        var asFormatOne = receipt with { FormatVersion = 1, IsDegraded = null, Path = null };
+        var asFormatOne = receipt with { FormatVersion = 1, IsDegraded = null, Path = null, ListsNotHeld = null };
+        var asFormatTwo = receipt with { FormatVersion = 2, ListsNotHeld = null };
 
+        Assert.Equal(2, EvidenceReceipt.Parse(asTwo).FormatVersion);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(EvidenceReceipt.Parse(asTwo)).Problem);
         Assert.Equal(1, EvidenceReceipt.Parse(stripped).FormatVersion);
         Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(EvidenceReceipt.Parse(stripped)).Problem);
         Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(asFormatOne).Problem);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(asFormatTwo).Problem);
         Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr1" + receipt.ToCompactString()[4..]));
+        Assert.Throws<FormatException>(() => EvidenceReceipt.ParseCompact("ccr2" + receipt.ToCompactString()[4..]));
         Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { FormatVersion = 1 }).Problem);
-        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { FormatVersion = 3 }).Problem);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { FormatVersion = 2 }).Problem);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { FormatVersion = 4 }).Problem);
         Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { Path = null }).Problem);
-        Assert.Contains("version '3' is not 2", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"version\":2", "\"version\":3", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { ListsNotHeld = null }).Problem);
+        Assert.Contains("version '4' is not 2 or 3", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"version\":3", "\"version\":4", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
         Assert.Contains("lacks 'degraded'", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"degraded\":true,", "", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+        Assert.Contains("(format 3) lacks 'listsNotHeld'", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"listsNotHeld\":[],", "", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+        Assert.Contains("(format 2) has an unknown property 'listsNotHeld'", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("\"version\":3", "\"version\":2", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FormatTwoReceipts_IssuedBeforeFormatThree_StillParseAndVerifyAsBefore()
+    {
+        // Stored samples, signed by the format-2 signer: an auditor's archive of receipts must keep verifying.
+        var signer = Signer("2026-q2", KeyB, ("2026-q1", KeyA));
+
+        foreach (var (json, compact) in new[] { (FormatTwoDeniedJson, FormatTwoDeniedCompact), (FormatTwoClearJson, FormatTwoClearCompact) })
+        {
+            var fromJson = EvidenceReceipt.Parse(json);
+            var fromCompact = EvidenceReceipt.ParseCompact(compact);
+
+            Assert.Equal(fromJson, fromCompact);
+            Assert.Equal((2, (bool?)false, (DecisionPath?)DecisionPath.Embedded, "ZB-2026-001"), (fromJson.FormatVersion, fromJson.IsDegraded, fromJson.Path, fromJson.TransactionReference));
+            Assert.Null(fromJson.ListsNotHeld); // format 2 does not record it: neither "none" nor any
+            Assert.Equal(ReceiptVerification.Valid, signer.Verify(fromJson));
+            Assert.Equal(json, fromJson.ToJson());
+            Assert.Equal(compact, fromJson.ToCompactString());
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(FormatTwoClearJson);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            for (var bit = 0; bit < 8; bit++)
+            {
+                var altered = (byte[])bytes.Clone();
+                altered[i] ^= (byte)(1 << bit);
+                var text = Encoding.UTF8.GetString(altered);
+                Assert.True(Detected(signer, () => EvidenceReceipt.Parse(text)), $"byte {i} bit {bit}: {text}");
+            }
+        }
+
+        Assert.True(signer.IsAbout(EvidenceReceipt.Parse(FormatTwoClearJson), Subjects.Alibaba));
+        Assert.True(signer.Verify(EvidenceReceipt.Parse(FormatTwoClearJson), new ReceiptExpectation(Subjects.Alibaba) { TransactionReference = "ZB-2026-001" }).IsValid);
+        Assert.Equal(ReceiptProblem.BadSignature, signer.Verify(EvidenceReceipt.Parse(FormatTwoDeniedJson.Replace("\"Denied\"", "\"Clear\"", StringComparison.Ordinal))).Problem);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(EvidenceReceipt.Parse(FormatTwoClearJson) with { ListsNotHeld = [] }).Problem);
+    }
+
+    [Fact]
+    public async Task Sign_DecisionWithListsNotHeld_ReceiptCarriesTheirCodesSortedAndSigned()
+    {
+        var signer = Signer();
+        var decision = await NotHeldDecisionAsync();
+
+        var receipt = signer.Sign(decision);
+        var json = receipt.ToJson();
+        var compact = receipt.ToCompactString();
+        var verification = signer.Verify(EvidenceReceipt.Parse(json));
+
+        Assert.Equal(["watch", "grade-a"], decision.ListsNotHeld.Select(l => l.Code)); // the catalog's order
+        Assert.Equal(DecisionOutcome.Clear, receipt.Outcome);
+        Assert.Equal(["grade-a", "watch"], receipt.ListsNotHeld!); // the receipt's: ordinal
+        Assert.Contains("\"entryIds\":[],\"listsNotHeld\":[\"grade-a\",\"watch\"],", json, StringComparison.Ordinal);
+        Assert.StartsWith("ccr3.", compact, StringComparison.Ordinal);
+        Assert.Equal(receipt, EvidenceReceipt.Parse(json));
+        Assert.Equal(receipt, EvidenceReceipt.ParseCompact(compact));
+        Assert.Equal(compact, EvidenceReceipt.Parse(json).ToCompactString());
+        Assert.True(verification.IsValid);
+        Assert.False(verification.IsDegraded);
+        Assert.Contains("did not cover the list(s) grade-a, watch", verification.Message, StringComparison.Ordinal);
+        Assert.True(signer.Verify(receipt, new ReceiptExpectation(Subjects.Tencent) { TransactionReference = "ZB-2026-001" }).IsValid);
+        Assert.Contains("Clear (lists not held: grade-a, watch)", receipt.ToString(), StringComparison.Ordinal);
+        Assert.NotEqual(receipt, receipt with { ListsNotHeld = ["grade-a"] });
+        Assert.NotEqual(receipt, receipt with { ListsNotHeld = null });
+    }
+
+    [Fact]
+    public async Task ListsNotHeld_Changed_SignatureNoLongerMatches()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await NotHeldDecisionAsync());
+        var json = receipt.ToJson();
+        var changes = new Dictionary<string, EvidenceReceipt>
+        {
+            ["all removed"] = receipt with { ListsNotHeld = [] },
+            ["one removed"] = receipt with { ListsNotHeld = ["grade-a"] },
+            ["one added"] = receipt with { ListsNotHeld = ["abnormal", "grade-a", "watch"] },
+            ["one replaced"] = receipt with { ListsNotHeld = ["debtors", "watch"] },
+            ["json: emptied"] = EvidenceReceipt.Parse(json.Replace("[\"grade-a\",\"watch\"]", "[]", StringComparison.Ordinal)),
+            ["json: one dropped"] = EvidenceReceipt.Parse(json.Replace("\"grade-a\",", "", StringComparison.Ordinal)),
+        };
+
+        foreach (var (what, changed) in changes)
+        {
+            Assert.NotEqual(receipt, changed);
+            var verification = signer.Verify(changed);
+            Assert.True(verification.Problem == ReceiptProblem.BadSignature, $"{what}: {verification}");
+        }
+
+        // The one signed order is sorted: any other order, or a code twice, is not a receipt's.
+        Assert.Contains("listsNotHeld is not sorted", signer.Verify(receipt with { ListsNotHeld = ["watch", "grade-a"] }).Message, StringComparison.Ordinal);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { ListsNotHeld = ["grade-a", "grade-a", "watch"] }).Problem);
+        Assert.Equal(ReceiptProblem.MalformedField, signer.Verify(receipt with { ListsNotHeld = ["", "watch"] }).Problem);
+        Assert.Contains("listsNotHeld is not sorted", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("[\"grade-a\",\"watch\"]", "[\"watch\",\"grade-a\"]", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+        Assert.Contains("listsNotHeld[0] must be a non-empty string", Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json.Replace("[\"grade-a\",", "[7,", StringComparison.Ordinal))).Message, StringComparison.Ordinal);
+        Assert.Throws<FormatException>(() => (receipt with { ListsNotHeld = ["watch", "grade-a"] }).ToCompactString());
     }
 
     [Fact]
@@ -290,18 +448,20 @@ public sealed class EvidenceReceiptTests
         var compact = receipt.ToCompactString();
         var back = EvidenceReceipt.ParseCompact(compact);
 
-        Assert.StartsWith("ccr2.", compact, StringComparison.Ordinal);
+        Assert.StartsWith("ccr3.", compact, StringComparison.Ordinal);
         Assert.Matches("^[A-Za-z0-9._-]+$", compact);
         Assert.Equal(receipt, back);
         Assert.True(signer.Verify(back).IsValid);
         Assert.Equal(compact, back.ToCompactString());
     }
 
-    [Fact]
-    public async Task EveryByteOfTheJson_EveryBitFlipped_IsDetected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryByteOfTheJson_EveryBitFlipped_IsDetected(bool withListsNotHeld)
     {
         var signer = Signer();
-        var bytes = Encoding.UTF8.GetBytes(signer.Sign(await DecisionAsync()).ToJson());
+        var bytes = Encoding.UTF8.GetBytes(signer.Sign(withListsNotHeld ? await NotHeldDecisionAsync() : await DecisionAsync()).ToJson());
         var missed = new List<string>();
 
         for (var i = 0; i < bytes.Length; i++)
@@ -322,11 +482,13 @@ public sealed class EvidenceReceiptTests
         Assert.Empty(missed);
     }
 
-    [Fact]
-    public async Task EveryCharacterOfTheCompactForm_AlteredEveryWay_IsDetected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EveryCharacterOfTheCompactForm_AlteredEveryWay_IsDetected(bool withListsNotHeld)
     {
         var signer = Signer();
-        var compact = signer.Sign(await DecisionAsync()).ToCompactString();
+        var compact = signer.Sign(withListsNotHeld ? await NotHeldDecisionAsync() : await DecisionAsync()).ToCompactString();
         const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/= ";
         var missed = new List<string>();
 
@@ -369,6 +531,7 @@ public sealed class EvidenceReceiptTests
             ["path"] = receipt with { Path = DecisionPath.Store },
             ["transactionReference"] = receipt with { TransactionReference = "ZB-2026-002" },
             ["transactionReference removed"] = receipt with { TransactionReference = null },
+            ["listsNotHeld"] = receipt with { ListsNotHeld = ["abnormal"] },
             ["signature"] = receipt with { Signature = other.Signature },
         };
 

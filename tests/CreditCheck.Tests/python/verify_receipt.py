@@ -2,10 +2,11 @@
 """Verifies a CreditCheck evidence receipt by hand, as README.md ("Evidence receipts", "Verifying a receipt
 without .NET") describes it: standard library only.
 
-    python3 verify_receipt.py KEY_BASE64 RECEIPT      # RECEIPT: the JSON form, or the compact form ccr2.… / ccr1.…
+    python3 verify_receipt.py KEY_BASE64 RECEIPT      # RECEIPT: the JSON form, or the compact form ccr3.… / ccr2.… / ccr1.…
 
-Prints one JSON line {"valid": bool, "form": "json"|"compact", "payloadMatchesCompact": bool|null, ...} and exits 0
-when the signature is valid, 1 when it is not, 2 on a malformed receipt.
+Prints one JSON line {"valid": bool, "form": "json"|"compact", "version": 1|2|3, "payload": base64url,
+"listsNotHeld": [codes] (format 3; null in formats 1 and 2, which do not record it)} and exits 0 when the signature
+is valid, 1 when it is not, 2 on a malformed receipt.
 """
 import base64
 import datetime
@@ -46,9 +47,14 @@ def ticks(evaluated_at):
     return (delta.days * 86400 + delta.seconds) * 10_000_000 + fraction
 
 
+TAGS = {1: "creditcheck-receipt-v1", 2: "creditcheck-receipt-v2", 3: "creditcheck-receipt-v3"}
+
+
 def payload_from_json(receipt):
     version = receipt.get("version", 1)
-    out = text("creditcheck-receipt-v2" if version == 2 else "creditcheck-receipt-v1")
+    if version not in TAGS:
+        raise ValueError("unknown receipt version %r" % (version,))
+    out = text(TAGS[version])
     out += text(receipt["keyId"])
     out += uuid.UUID(receipt["checkId"]).bytes  # 16 bytes, RFC 4122 (big-endian) order
     out += field(b64url_decode(receipt["subjectKey"]))
@@ -60,14 +66,67 @@ def payload_from_json(receipt):
     out += text(receipt["catalogVersion"])
     out += struct.pack(">q", receipt["sequence"])
     out += struct.pack(">q", ticks(receipt["evaluatedAt"]))
-    if version == 2:
+    if version >= 2:
         out += b"\x01" if receipt["degraded"] else b"\x00"
         out += text(receipt["path"])
         if receipt["transactionReference"] is None:
             out += b"\x00"
         else:
             out += b"\x01" + text(receipt["transactionReference"])
+    if version >= 3:
+        out += struct.pack(">i", len(receipt["listsNotHeld"]))
+        for code in receipt["listsNotHeld"]:
+            out += text(code)
     return out
+
+
+class Reader:
+    """Reads the signed payload back, field by field (to show what a compact receipt records)."""
+
+    def __init__(self, data):
+        self.data, self.at = data, 0
+
+    def take(self, count):
+        if count < 0 or self.at + count > len(self.data):
+            raise ValueError("payload cut short")
+        chunk, self.at = self.data[self.at:self.at + count], self.at + count
+        return chunk
+
+    def int32(self):
+        return struct.unpack(">i", self.take(4))[0]
+
+    def text(self):
+        return self.take(self.int32()).decode("utf-8")
+
+
+def read_payload(payload):
+    """The format and, for format 3, the codes of the lists not held, read from the signed bytes."""
+    reader = Reader(payload)
+    tag = reader.text()
+    versions = {v: k for k, v in TAGS.items()}
+    if tag not in versions:
+        raise ValueError("unknown payload tag %r" % tag)
+    version = versions[tag]
+    reader.text()  # keyId
+    reader.take(16)  # checkId
+    reader.take(reader.int32())  # subjectKey
+    reader.text()  # scenario
+    reader.text()  # outcome
+    for _ in range(reader.int32()):
+        reader.text()  # entryIds
+    reader.text()  # catalogVersion
+    reader.take(16)  # sequence, evaluatedAt
+    lists = None
+    if version >= 2:
+        reader.take(1)  # degraded
+        reader.text()  # path
+        if reader.take(1) == b"\x01":
+            reader.text()  # transactionReference
+    if version >= 3:
+        lists = [reader.text() for _ in range(reader.int32())]
+    if reader.at != len(payload):
+        raise ValueError("bytes after the payload's last field")
+    return version, lists
 
 
 def main():
@@ -79,15 +138,18 @@ def main():
             payload, signature, form = payload_from_json(parsed), parsed["signature"], "json"
         else:
             prefix, body, signature = receipt.split(".")
-            if prefix not in ("ccr1", "ccr2"):
+            if prefix not in ("ccr1", "ccr2", "ccr3"):
                 raise ValueError("not a compact receipt")
             payload, form = b64url_decode(body), "compact"
-    except (ValueError, KeyError, TypeError) as error:
+        version, lists = read_payload(payload)
+        if form == "compact" and prefix != "ccr%d" % version:
+            raise ValueError("the prefix %s does not match the payload's format %d" % (prefix, version))
+    except (ValueError, KeyError, TypeError, struct.error) as error:
         print(json.dumps({"valid": False, "malformed": str(error)}))
         return 2
     expected = b64url_encode(hmac.new(key, payload, hashlib.sha256).digest())
     valid = hmac.compare_digest(expected, signature)
-    print(json.dumps({"valid": valid, "form": form, "payload": b64url_encode(payload)}))
+    print(json.dumps({"valid": valid, "form": form, "version": version, "payload": b64url_encode(payload), "listsNotHeld": lists}))
     return 0 if valid else 1
 
 
