@@ -91,7 +91,10 @@ public sealed class HmacEvidenceSigner : IEvidenceSigner
             : null;
         if (receipt.IsDegraded == true)
         {
-            var degraded = $"The receipt is genuine, but it records a degraded decision (path {receipt.Path}): made without current data, by the unavailability policy or on last-known entries, so its outcome {receipt.Outcome} is not an answer of the lists about the subject.";
+            // Degraded on current data only because lists were not held (ListsNotHeldPolicy.Review): not "without current data".
+            var degraded = notHeld is not null && receipt.Path is not (DecisionPath.Policy or DecisionPath.LastKnown)
+                ? $"The receipt is genuine, but it records a degraded decision (path {receipt.Path}): the host's policy for lists not held answered {receipt.Outcome} instead of a better outcome."
+                : $"The receipt is genuine, but it records a degraded decision (path {receipt.Path}): made without current data, by the unavailability policy or on last-known entries, so its outcome {receipt.Outcome} is not an answer of the lists about the subject.";
             return new ReceiptVerification(ReceiptProblem.None, notHeld is null ? degraded : degraded + " " + notHeld) { IsDegraded = true };
         }
 

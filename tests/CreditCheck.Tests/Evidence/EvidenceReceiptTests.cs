@@ -64,13 +64,13 @@ public sealed class EvidenceReceiptTests
     /// <summary>A Clear decision for Subjects.Tencent in licensing from a store holding only the debtors list, on the
     /// test catalog with its watch list coded "watch": the lists acting there that the store does not hold are, in the
     /// catalog's order, "watch" and "grade-a" — not sorted, so the receipt must sort them.</summary>
-    private static async Task<CreditDecision> NotHeldDecisionAsync(SubjectId? subject = null)
+    private static async Task<CreditDecision> NotHeldDecisionAsync(SubjectId? subject = null, ListsNotHeldPolicy policy = ListsNotHeldPolicy.Name)
     {
         var catalog = CreditCatalog.Parse(TestCatalog.Json.Replace("\"abnormal\"", "\"watch\"", StringComparison.Ordinal));
         var store = Substitute.For<ICreditStore>();
         store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(new ValueTask<SubjectLookup>(
             new SubjectLookup(catalog, [], [], LookupSource.Store, new StoreFreshness(7, CheckerHarness.Now)) { ListsHeld = new[] { "debtors" }.ToFrozenSet() }));
-        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions()), new FakeTimeProvider(CheckerHarness.Now));
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnListsNotHeld = policy }), new FakeTimeProvider(CheckerHarness.Now));
         return await checker.CheckAsync(new CheckRequest(subject ?? Subjects.Tencent, "licensing") { TransactionReference = "ZB-2026-001" });
     }
 
@@ -370,6 +370,22 @@ public sealed class EvidenceReceiptTests
         Assert.Contains("Clear (lists not held: grade-a, watch)", receipt.ToString(), StringComparison.Ordinal);
         Assert.NotEqual(receipt, receipt with { ListsNotHeld = ["grade-a"] });
         Assert.NotEqual(receipt, receipt with { ListsNotHeld = null });
+    }
+
+    [Fact]
+    public async Task Sign_DecisionDegradedByTheListsNotHeldPolicy_VerifiesAsDegradedOnCurrentData_NotAsMadeWithoutData()
+    {
+        var signer = Signer();
+        var receipt = signer.Sign(await NotHeldDecisionAsync(policy: ListsNotHeldPolicy.Review));
+
+        var verification = signer.Verify(EvidenceReceipt.Parse(receipt.ToJson()));
+
+        Assert.Equal(DecisionOutcome.Review, receipt.Outcome);
+        Assert.True(verification.IsValid);
+        Assert.True(verification.IsDegraded);
+        Assert.Contains("the host's policy for lists not held answered Review", verification.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("without current data", verification.Message, StringComparison.Ordinal);
+        Assert.Contains("did not cover the list(s) grade-a, watch", verification.Message, StringComparison.Ordinal);
     }
 
     [Fact]
