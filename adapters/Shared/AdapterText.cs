@@ -80,14 +80,15 @@ internal static class AdapterText
     }
 
     /// <summary>Of several decisions, the one made with the least current data: a check that could not be made,
-    /// else one from the last known data, else the first.</summary>
+    /// else one from the last known data, else one on current data lacking lists, else the first.</summary>
     /// <param name="decisions">The decisions; not empty.</param>
     /// <returns>The decision a sentence about all of them should be worded by.</returns>
     public static CreditDecision LeastKnown(IEnumerable<CreditDecision> decisions)
     {
         var all = decisions.ToList();
-        return all.FirstOrDefault(d => d.IsDegraded && d.Path != DecisionPath.LastKnown)
+        return all.FirstOrDefault(d => d.IsDegraded && d.Path == DecisionPath.Policy)
             ?? all.FirstOrDefault(d => d.Path == DecisionPath.LastKnown)
+            ?? all.FirstOrDefault(d => d.IsDegraded) // on current data lacking lists (ListsNotHeldPolicy.Review)
             ?? all[0];
     }
 

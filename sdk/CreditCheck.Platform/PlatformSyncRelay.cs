@@ -429,7 +429,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
             return;
         }
 
-        var refused = false;
+        string? refusal = null;
         try
         {
             switch (change.OperationCase)
@@ -466,14 +466,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
         {
             // The entry is held as unreadable (a snapshot sent it with a field the SDK refuses): a status cannot be set on
             // it, and waiting does not change that. It stays unreadable (Review) until the platform sends it whole.
-            refused = true;
-            await RefuseAsync(change, $"change {change.Version}: {e.Message}", cancellationToken).ConfigureAwait(false);
+            refusal = $"change {change.Version}: {e.Message}";
         }
         catch (PlatformDataException e)
         {
-            refused = true;
-            var reason = e.Message.StartsWith($"change {change.Version}", StringComparison.Ordinal) ? e.Message : $"change {change.Version}: {e.Message}";
-            await RefuseAsync(change, reason, await StoreUnreadableAsync(change, reason, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            refusal = e.Message.StartsWith($"change {change.Version}", StringComparison.Ordinal) ? e.Message : $"change {change.Version}: {e.Message}";
         }
         catch (ListEntryException e)
         {
@@ -482,9 +479,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
                 throw new InvalidOperationException(_behind, e);
             }
 
-            refused = true;
-            var reason = $"change {change.Version} was refused by the SDK: {e.Message}";
-            await RefuseAsync(change, reason, await StoreUnreadableAsync(change, reason, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            refusal = $"change {change.Version} was refused by the SDK: {e.Message}";
         }
         catch (Exception e) when (e is not OperationCanceledException && IsRetried(e))
         {
@@ -502,9 +497,33 @@ public sealed partial class PlatformSyncRelay : IDisposable
             throw;
         }
 
+        if (refusal is not null)
+        {
+            // Written after the try (found by review: a Redis failure inside a catch escaped without marking the namespace behind).
+            try
+            {
+                await RefuseAsync(change, refusal, await StoreUnreadableAsync(change, refusal, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                _behind = _resnapshot ? _behind : null; // set aside for good: no longer behind for it (a retry may have said so)
+            }
+            catch (Exception e) when (e is not OperationCanceledException && IsRetried(e))
+            {
+                _behind = $"change {change.Version} ({Entry(change)}) is refused by the SDK and could not be set aside ({e.Message}); retrying";
+                try
+                {
+                    await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception mark) when (mark is not OperationCanceledException && IsRetried(mark))
+                {
+                    // Redis itself is failing: the retry records it once it answers again.
+                }
+
+                throw;
+            }
+        }
+
         _version = change.Version;
         await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
-        _changes += refused ? 0 : 1;
+        _changes += refusal is null ? 1 : 0;
         Report();
     }
 

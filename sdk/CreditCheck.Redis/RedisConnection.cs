@@ -31,30 +31,33 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     /// <summary>On a Redis Cluster, the shard that serves the namespace, for error messages (found from outside: a
     /// CLUSTERDOWN or a dead primary named no node, and an operator of six nodes had to find it): e.g.
-    /// <c> (cluster slot 1234, now served by 127.0.0.1:7001 as the client sees it)</c>: after a failover, the promoted node. Empty on a single server.</summary>
+    /// <c> (cluster slot 1234, node 127.0.0.1:7001 in the client's slot map, not connected)</c>. The node is the slot's
+    /// owner in the topology the client last read (the dead primary until the promotion is seen, then the node that took
+    /// over), never "any connected node", which the client would route a key to meanwhile. Empty on a single server, and
+    /// whenever the topology cannot be read: it only adds to a message, so it never throws.</summary>
     public string Shard()
     {
-        RedisKey key = Keys.Sequence;
         try
         {
-            if (!Multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster))
+            var servers = Multiplexer.GetServers();
+            if (!servers.Any(s => s.ServerType == ServerType.Cluster))
             {
                 return string.Empty;
             }
 
-            var slot = Multiplexer.HashSlot(key);
-            try
+            var slot = Multiplexer.HashSlot(Keys.Sequence);
+            var owner = servers.Where(s => s.IsConnected).Select(s => s.ClusterConfiguration?.GetBySlot(slot)).FirstOrDefault(n => n is not null);
+            if (owner?.EndPoint is not { } endpoint)
             {
-                return $" (cluster slot {slot}, now served by {Format(Multiplexer.GetServer(key).EndPoint)} as the client sees it)";
+                return $" (cluster slot {slot}, which no node in the client's slot map serves)";
             }
-            catch (Exception e) when (e is RedisException or InvalidOperationException or NotSupportedException)
-            {
-                return $" (cluster slot {slot}, which no node the client knows serves now)";
-            }
+
+            var connected = servers.FirstOrDefault(s => s.EndPoint.Equals(endpoint))?.IsConnected == true;
+            return $" (cluster slot {slot}, node {Format(endpoint)} in the client's slot map{(connected ? string.Empty : ", not connected")})";
         }
-        catch (Exception e) when (e is RedisException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return string.Empty; // the topology cannot be read: the message stays as it was
+            return string.Empty; // a host's own multiplexer may not expose the topology: the message stays as it was
         }
     }
 

@@ -123,6 +123,10 @@ public sealed class RelaySnapshotEntryTests
         var update = Entry(1, "wage-arrears", "wa-1");
         update["status"] = "ENTRY_STATUS_UNSPECIFIED";
         var updated = await python.UpsertAsync(update);
+        var reversed = Entry(5, "wage-arrears", "wa-5"); // refused by the catalog's rules (ListEntryException), not by the link
+        reversed["validFrom"] = "2026-06-01T00:00:00+08:00";
+        reversed["validUntil"] = "2026-01-01T00:00:00+08:00";
+        var ruled = await python.UpsertAsync(reversed);
         var unkeyed = Entry(0, "wage-arrears", "wa-x");
         unkeyed["subject"] = "NOT-AN-ID";
         unkeyed["validUntil"] = "not-a-date";
@@ -131,14 +135,14 @@ public sealed class RelaySnapshotEntryTests
             "platform", "sync", "--platform", python.Address.ToString(), "--client", PlatformProcess.Client, "--once", "--json");
 
         Assert.True(code == 6, $"exit {code}:\n{output}\n{error}");
-        Assert.Equal(3, (long)JsonNode.Parse(output)!["refused"]!);
+        Assert.Equal(4, (long)JsonNode.Parse(output)!["refused"]!);
         Assert.Contains($"change {added} (upsert of entry 'wa-2' of list 'wage-arrears'", error, StringComparison.Ordinal);
         Assert.Contains("its entry stored as unreadable", error, StringComparison.Ordinal);
         Assert.Contains("not-a-date", error, StringComparison.Ordinal);
         using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
         var refused = (await redis.GetDatabase().ListRangeAsync($"cc:{{{harness.Namespace}}}:platform:refused")).Select(v => JsonNode.Parse((string)v!)!).ToList();
-        Assert.Equal([added, updated, lost], refused.Select(r => (long)r["version"]!));
-        Assert.Equal([true, true, false], refused.Select(r => (bool)r["storedAsUnreadable"]!));
+        Assert.Equal([added, updated, ruled, lost], refused.Select(r => (long)r["version"]!));
+        Assert.Equal([true, true, true, false], refused.Select(r => (bool)r["storedAsUnreadable"]!));
 
         var host = await harness.HostAsync();
         var checker = new CreditChecker(host, new CreditCheckOptions { OnUnavailable = UnavailablePolicy.FailClosed });
@@ -149,6 +153,10 @@ public sealed class RelaySnapshotEntryTests
         Assert.Equal(DecisionOutcome.Review, refusedUpdate.Outcome);
         Assert.Empty(refusedUpdate.MatchedEntries); // the older version no longer stands as if current
         Assert.Equal("wage-arrears/wa-1", Assert.Single(refusedUpdate.UnreadableEntries).Field);
+
+        var endsBeforeItStarts = await checker.CheckAsync(new CheckRequest(RelayTests.Id(5), "procurement"));
+        Assert.Equal(DecisionOutcome.Review, endsBeforeItStarts.Outcome);
+        Assert.Equal("wage-arrears/wa-5", Assert.Single(endsBeforeItStarts.UnreadableEntries).Field);
 
         // The platform sending the entry whole makes it readable again.
         var whole = await python.UpsertAsync(Entry(2, "wage-arrears", "wa-2"));

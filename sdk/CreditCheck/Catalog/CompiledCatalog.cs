@@ -18,6 +18,7 @@ internal sealed class CompiledCatalog
     private readonly AppliedMeasure[][] _goodStanding;
     private readonly FrozenDictionary<string, Measure[][]> _byRatingLevel;
     private readonly CreditList[][] _acting;
+    private readonly FrozenSet<string>[] _mayHideAdverse;
     private const int MaxRememberedFallbacks = 1024;
     private readonly ConcurrentDictionary<string, int> _fallbacks = new(StringComparer.Ordinal);
 
@@ -81,6 +82,7 @@ internal sealed class CompiledCatalog
         // makes the answer Review at least, measures or not), a red list or rating with a measure here.
         // Per subject kind too: a list that holds no subject of the kind cannot be missed for it.
         _acting = new CreditList[scenarioCount * 2][];
+        _mayHideAdverse = new FrozenSet<string>[scenarioCount];
         for (var s = 0; s < scenarioCount; s++)
         {
             var scenario = source.Scenarios[s].Code;
@@ -92,6 +94,14 @@ internal sealed class CompiledCatalog
             })];
             _acting[s * 2] = [.. acting.Where(l => l.SubjectKinds.Contains(SubjectKind.LegalEntity))];
             _acting[(s * 2) + 1] = [.. acting.Where(l => l.SubjectKinds.Contains(SubjectKind.NaturalPerson))];
+
+            // Of those, the ones whose entries can make the answer worse: a missing red list hides only a benefit.
+            _mayHideAdverse[s] = acting.Where(list => list.Category switch
+            {
+                ListCategory.Reward => false,
+                ListCategory.Rating => source.Measures.Any(m => !m.IsBenefit && m.RatingLevels.Any(r => r.StartsWith(list.Code + ":", StringComparison.Ordinal)) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario))),
+                _ => true,
+            }).Select(l => l.Code).ToFrozenSet(StringComparer.Ordinal);
         }
 
         static AppliedMeasure[] Applied(Measure[] measures, SubjectKind kind) =>
@@ -170,6 +180,11 @@ internal sealed class CompiledCatalog
 
         return missing == 0 ? [] : [.. acting.Where(l => !held.Contains(l.Code))];
     }
+
+    /// <summary>Whether an entry of <paramref name="list"/>, one of <see cref="ListsNotHeld"/>, could make the answer in
+    /// <paramref name="scenario"/> worse: a punishment or watch list, or a rating with a level that restricts here — not a
+    /// red list, nor a rating whose levels here only reward.</summary>
+    public bool MayHideAdverse(CreditList list, int scenario) => _mayHideAdverse[scenario].Contains(list.Code);
 
     /// <summary>The measures that apply to a subject of <paramref name="kind"/> in good standing in
     /// <paramref name="scenario"/>; shared instances, triggered by no entry.</summary>

@@ -350,7 +350,8 @@ public sealed class CreditChecker : ICreditChecker
             // A check decided again under its id (feedback reported by a tool) was counted where it was made.
             _counter?.Count(request.Department, request.Scenario, decision.MatchedEntries.Count > 0, now);
         }
-        if (decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded)
+        // Guarded: the masked subject is a new string, and a batch of good-standing or degraded answers makes one each.
+        if ((decision.Outcome != DecisionOutcome.Clear || decision.IsDegraded) && _logger.IsEnabled(LogLevel.Debug))
         {
             Log.Decided(_logger, decision.CheckId, decision.Subject, decision.Scenario, decision.Outcome, decision.Path, decision.DegradedReason);
         }

@@ -121,7 +121,9 @@ public sealed class CreditDecision
     /// <summary>Which path produced it.</summary>
     public required DecisionPath Path { get => _facts.Path; init => _facts.Path = value; }
 
-    /// <summary>Whether it was decided without current data (the store could not answer).</summary>
+    /// <summary>Whether it was decided without current data (the store could not answer: the unavailability policy, or
+    /// last-known entries), or on current data lacking a list that could hold a 失信 record here, under
+    /// <see cref="ListsNotHeldPolicy.Review"/>. <see cref="DegradedReason"/> says which.</summary>
     public bool IsDegraded => DegradedReason is not null;
 
     /// <summary>Whether a benefit applied was earned by a red list entry or a credit rating (守信激励), as opposed to
@@ -142,7 +144,7 @@ public sealed class CreditDecision
         }
     }
 
-    /// <summary>Why it was decided without current data, or null.</summary>
+    /// <summary>Why it is degraded (see <see cref="IsDegraded"/>), or null.</summary>
     public string? DegradedReason { get => _facts.DegradedReason; init => _facts.DegradedReason = value; }
 
     /// <summary>Whether the subject's adverse records (punishment and watch lists) that act here are all an enterprise's

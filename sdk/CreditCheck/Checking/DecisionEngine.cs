@@ -117,7 +117,7 @@ internal static class DecisionEngine
 
             if (notHeldPolicy == ListsNotHeldPolicy.Review && facts.ListsNotHeld.Count > 0 && facts.Outcome < DecisionOutcome.Review)
             {
-                facts = shared?.FindNotCovered(scenario, request.Subject.Kind, facts) ?? NotCovered(facts, shared, scenario, request.Subject.Kind);
+                facts = shared?.FindNotCovered(scenario, request.Subject.Kind, facts) ?? NotCovered(catalog, scenario, facts, shared, request.Subject.Kind);
             }
 
             return new CreditDecision(request, checkId, facts, now, age);
@@ -126,47 +126,71 @@ internal static class DecisionEngine
         return DecideListed(catalog, request, lookup, scenario, path, age, now, checkId, shared, notHeldPolicy);
     }
 
-    /// <summary>Under <see cref="ListsNotHeldPolicy.Review"/>: a clean decision made while lists acting here are not held,
-    /// answered Review and degraded, its good-standing measures withheld (a 失信 record cannot be ruled out).</summary>
-    private static DecisionFacts NotCovered(DecisionFacts clean, SharedDecisionFacts? shared, int scenario, SubjectKind kind)
+    /// <summary>Under <see cref="ListsNotHeldPolicy.Review"/>: a clean decision made while lists that could hold a 失信
+    /// record here are not held, answered Review and degraded, its benefits withheld; the clean facts themselves when only
+    /// lists that reward are missing (a missing red list hides a benefit, not a record).</summary>
+    private static DecisionFacts NotCovered(CompiledCatalog catalog, int scenario, DecisionFacts clean, SharedDecisionFacts? shared, SubjectKind kind)
     {
-        var (withheld, reason) = Withhold(clean.AppliedMeasures, clean.ListsNotHeld, clean.DegradedReason);
-        var facts = new DecisionFacts
+        var facts = clean;
+        if (Hiding(catalog, scenario, clean.ListsNotHeld) is { } hiding)
         {
-            ResolvedScenario = clean.ResolvedScenario,
-            Outcome = DecisionOutcome.Review,
-            MatchedEntries = clean.MatchedEntries,
-            AppliedMeasures = NoMeasures,
-            VoidedMeasures = withheld,
-            UnreadableEntries = clean.UnreadableEntries,
-            Ratings = clean.Ratings,
-            CatalogVersion = clean.CatalogVersion,
-            Sequence = clean.Sequence,
-            PlatformRequestId = clean.PlatformRequestId,
-            Path = clean.Path,
-            DegradedReason = reason,
-            ListsNotHeld = clean.ListsNotHeld,
-        };
+            var (applied, withheld, reason) = Withhold(clean.AppliedMeasures, hiding, clean.DegradedReason);
+            facts = new DecisionFacts
+            {
+                ResolvedScenario = clean.ResolvedScenario,
+                Outcome = DecisionOutcome.Review,
+                MatchedEntries = clean.MatchedEntries,
+                AppliedMeasures = applied,
+                VoidedMeasures = withheld,
+                UnreadableEntries = clean.UnreadableEntries,
+                Ratings = clean.Ratings,
+                CatalogVersion = clean.CatalogVersion,
+                Sequence = clean.Sequence,
+                PlatformRequestId = clean.PlatformRequestId,
+                Path = clean.Path,
+                DegradedReason = reason,
+                ListsNotHeld = clean.ListsNotHeld,
+            };
+        }
+
         shared?.KeepNotCovered(scenario, kind, clean, facts);
         return facts;
     }
 
-    /// <summary>The benefits of a decision better than Review, withheld because lists acting here are not held, and the
-    /// degraded reason that says so (after the lookup's own problem, if any).</summary>
-    private static (IReadOnlyList<AppliedMeasure> Withheld, string Reason) Withhold(IReadOnlyList<AppliedMeasure> applied, IReadOnlyList<CreditList> notHeld, string? problem)
+    /// <summary>The lists not held that could hold a 失信 record here (<see cref="CompiledCatalog.MayHideAdverse"/>), or null.</summary>
+    private static List<CreditList>? Hiding(CompiledCatalog catalog, int scenario, IReadOnlyList<CreditList> notHeld)
     {
-        var names = string.Concat(notHeld.Select(l => $"“{l.Name}”"));
-        var codes = string.Join(", ", notHeld.Select(l => l.Code));
-        var withheld = applied.Count == 0 ? NoMeasures : [.. applied.Select(a => new AppliedMeasure
+        List<CreditList>? hiding = null;
+        foreach (var list in notHeld)
+        {
+            if (catalog.MayHideAdverse(list, scenario))
+            {
+                (hiding ??= []).Add(list);
+            }
+        }
+
+        return hiding;
+    }
+
+    /// <summary>A decision better than Review while lists that could hold a 失信 record here are not held: its benefits
+    /// withheld (other measures, e.g. a 通报 reaching a related person, stay applied), and the degraded reason that says so
+    /// (after the lookup's own problem, if any).</summary>
+    private static (IReadOnlyList<AppliedMeasure> Applied, IReadOnlyList<AppliedMeasure> Withheld, string Reason) Withhold(
+        IReadOnlyList<AppliedMeasure> applied, List<CreditList> hiding, string? problem)
+    {
+        var names = string.Concat(hiding.Select(l => $"“{l.Name}”"));
+        var codes = string.Join(", ", hiding.Select(l => l.Code));
+        var kept = applied.Where(a => !a.Measure.IsBenefit).ToList();
+        var withheld = applied.Where(a => a.Measure.IsBenefit).Select(a => new AppliedMeasure
         {
             Measure = a.Measure,
             TriggeredBy = a.TriggeredBy,
             Rating = a.Rating,
             VoidReason = $"本系统未载入{names}，无法确认无失信记录，暂不适用",
             VoidReasonEnglish = $"withheld: the store holds no data of {codes}, so a 失信 record cannot be ruled out",
-        })];
-        var reason = $"The store holds no data of {codes}, which act here (never imported, or not followed from the credit platform): a subject on them cannot be told from a clean one. Policy ListsNotHeld=Review applied.";
-        return (withheld, problem is null ? reason : $"{problem} {reason}");
+        }).ToList();
+        var reason = $"The store holds no data of {codes}, which could hold a 失信 record acting here (never imported, or not followed from the credit platform): a subject on them cannot be told from a clean one. Policy ListsNotHeld=Review applied.";
+        return (kept.Count == 0 ? NoMeasures : kept, withheld.Count == 0 ? NoMeasures : withheld, problem is null ? reason : $"{problem} {reason}");
     }
 
     /// <summary>The lists acting here that the store does not hold: the shared array of this store state when the checker
@@ -380,11 +404,11 @@ internal static class DecisionEngine
 
         var notHeld = ListsNotHeld(catalog, shared, scenario, request.Subject.Kind, lookup.ListsHeld);
         var degraded = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null;
-        if (notHeldPolicy == ListsNotHeldPolicy.Review && notHeld.Count > 0 && outcome < DecisionOutcome.Review)
+        if (notHeldPolicy == ListsNotHeldPolicy.Review && notHeld.Count > 0 && outcome < DecisionOutcome.Review && Hiding(catalog, scenario, notHeld) is { } hiding)
         {
-            (var withheld, degraded) = Withhold(applied, notHeld, degraded);
+            (var kept, var withheld, degraded) = Withhold(applied, hiding, degraded);
             voided.AddRange(withheld);
-            applied.Clear();
+            applied = [.. kept];
             outcome = DecisionOutcome.Review;
         }
 

@@ -98,8 +98,10 @@ public enum ListsNotHeldPolicy
     /// current data, and the host sees what it did not cover.</summary>
     Name = 0,
 
-    /// <summary>A decision better than <see cref="DecisionOutcome.Review"/> (Clear or Benefit) is answered Review, flagged
-    /// degraded, and its benefits are withheld (<see cref="CreditDecision.VoidedMeasures"/>): a subject on a list the store
-    /// does not hold cannot be told from a clean one. Worse outcomes are unchanged.</summary>
+    /// <summary>While a list not held could hold a 失信 record acting in the scenario (a punishment or watch list, or a
+    /// rating with a level that restricts there), a decision better than <see cref="DecisionOutcome.Review"/> (Clear or
+    /// Benefit) is answered Review, flagged degraded on current data, and its benefits are withheld
+    /// (<see cref="CreditDecision.VoidedMeasures"/>; other measures stay applied): a subject on such a list cannot be told
+    /// from a clean one. A missing red list alone hides only a benefit and changes nothing. Worse outcomes are unchanged.</summary>
     Review = 1,
 }

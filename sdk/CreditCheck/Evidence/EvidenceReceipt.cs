@@ -59,8 +59,9 @@ public sealed record EvidenceReceipt
 
     /// <summary>Whether the decision was degraded (<see cref="CreditDecision.IsDegraded"/>): made without current
     /// data, by the unavailability policy or on last-known entries, so its outcome is not an answer of the lists
-    /// (a <c>FailOpen</c> <see cref="DecisionOutcome.Clear"/> says nothing of the subject). Null in a format-1
-    /// receipt, which does not record it.</summary>
+    /// (a <c>FailOpen</c> <see cref="DecisionOutcome.Clear"/> says nothing of the subject); or, with
+    /// <see cref="ListsNotHeld"/> and a path of the store, answered Review by the host's policy for lists not held.
+    /// Null in a format-1 receipt, which does not record it.</summary>
     public bool? IsDegraded { get; init; }
 
     /// <summary>Which path produced the decision (<see cref="CreditDecision.Path"/>), e.g.

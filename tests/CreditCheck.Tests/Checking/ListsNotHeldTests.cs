@@ -212,4 +212,76 @@ public sealed class ListsNotHeldTests
         Assert.True(result.Failed);
         Assert.Contains("CreditCheck:OnListsNotHeld is 7; use Name or Review.", result.FailureMessage, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task ReviewPolicy_OnlyRedListsMissing_ChangesNothing_ARatingThatRestrictsDoes_OnTheDefaultCatalog()
+    {
+        // Found by review: a missing red list (it can hide only a benefit) put every clean subject in Review.
+        var catalog = CreditCatalog.Default;
+        var held = catalog.Lists.Where(l => l.Category is not ListCategory.Reward).Select(l => l.Code).ToFrozenSet();
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(_ => new ValueTask<SubjectLookup>(new SubjectLookup(catalog, [], [], LookupSource.Store, new StoreFreshness(7, Now)) { ListsHeld = held }));
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnListsNotHeld = ListsNotHeldPolicy.Review }), new FakeTimeProvider(Now));
+        var named = 0;
+
+        foreach (var scenario in catalog.Scenarios)
+        {
+            var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, scenario.Code));
+            Assert.True(!decision.IsDegraded && decision.Outcome is DecisionOutcome.Clear or DecisionOutcome.Benefit, $"{scenario.Code}: {decision.Outcome} ({decision.DegradedReason})");
+            named += decision.ListsNotHeld.Count > 0 ? 1 : 0;
+        }
+
+        Assert.True(named > 0, "the red lists missing are still named");
+
+        // 纳税信用D级 restricts in tax administration: a missing tax credit rating may hide it there.
+        held = catalog.Lists.Where(l => l.Category is not (ListCategory.Reward or ListCategory.Rating)).Select(l => l.Code).ToFrozenSet();
+        var tax = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "tax-administration"));
+        Assert.Equal(DecisionOutcome.Review, tax.Outcome);
+        Assert.Contains("holds no data of tax-credit-rating,", tax.DegradedReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReviewPolicy_KeepsANotifyMeasureOfALinkedPerson_WithholdsOnlyBenefits()
+    {
+        // Found by review: every applied measure was withheld, a 通报 reaching a related person included.
+        var catalog = CreditCatalog.Parse(TestCatalog.Json
+            .Replace("\"lists\": [\"debtors\"], \"scenarios\": [\"*\"], \"legalBasis\": \"测试依据\" }",
+                "\"lists\": [\"debtors\"], \"scenarios\": [\"*\"], \"legalBasis\": \"测试依据\", \"reachesRelatedPersons\": true }", StringComparison.Ordinal)
+            .Replace("\"legalBasis\": \"A级纳税人联合激励备忘录\", \"subjectKinds\": [\"LegalEntity\"] }",
+                "\"legalBasis\": \"A级纳税人联合激励备忘录\", \"subjectKinds\": [\"LegalEntity\"] },\n{ \"code\": \"person-watch\", \"name\": \"个人重点关注名单\", \"category\": \"Watch\", \"severity\": \"Focus\", \"authority\": \"测试\", \"legalBasis\": \"测试依据\", \"subjectKinds\": [\"NaturalPerson\"] }", StringComparison.Ordinal));
+        Assert.NotNull(catalog.FindList("person-watch"));
+        var held = new[] { "debtors", "abnormal", "grade-a" }.ToFrozenSet();
+        var entry = new ListEntry
+        {
+            EntryId = "d-9", ListCode = "debtors", SubjectKind = SubjectKind.NaturalPerson, ValidFrom = Now.AddYears(-1),
+            RelatedTo = new RelatedParty("示例企业", "9144030071526726XG", RelatedRole.LegalRepresentative),
+        };
+        SubjectLookup Linked() => new(catalog, [new FoundEntry(entry, IdentifierScheme.ResidentIdNumber)], [], LookupSource.Store, new StoreFreshness(7, Now)) { ListsHeld = held };
+
+        var named = await Checker(Linked).CheckAsync(new CheckRequest(Subjects.Person, "awards"));
+        var review = await Checker(Linked, ListsNotHeldPolicy.Review).CheckAsync(new CheckRequest(Subjects.Person, "awards"));
+
+        Assert.Equal("everywhere-notice", Assert.Single(named.AppliedMeasures).Measure.Code);
+        Assert.Equal(["person-watch"], review.ListsNotHeld.Select(l => l.Code));
+        Assert.Equal(DecisionOutcome.Review, review.Outcome);
+        Assert.Equal("everywhere-notice", Assert.Single(review.AppliedMeasures).Measure.Code);
+        Assert.DoesNotContain(review.VoidedMeasures, m => m.Measure.Code == "everywhere-notice");
+    }
+
+    [Fact]
+    public async Task ReviewPolicy_OnLastKnownData_SaysBothWhy()
+    {
+        var held = new[] { "debtors" }.ToFrozenSet();
+        var store = Substitute.For<ICreditStore>();
+        store.LookupAsync(Arg.Any<SubjectId>(), Arg.Any<CancellationToken>()).Returns(_ => new ValueTask<SubjectLookup>(
+            new SubjectLookup(Catalog, [], [], LookupSource.LastKnown, new StoreFreshness(7, Now.AddMinutes(-5)), "Redis could not answer (test).") { ListsHeld = held }));
+        var checker = new CreditChecker(store, Options.Create(new CreditCheckOptions { OnUnavailable = UnavailablePolicy.LastKnown, OnListsNotHeld = ListsNotHeldPolicy.Review }), new FakeTimeProvider(Now));
+
+        var decision = await checker.CheckAsync(new CheckRequest(Subjects.Tencent, "procurement"));
+
+        Assert.Equal(DecisionOutcome.Review, decision.Outcome);
+        Assert.Equal(DecisionPath.LastKnown, decision.Path);
+        Assert.StartsWith("Redis could not answer (test).", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("holds no data of abnormal", decision.DegradedReason, StringComparison.Ordinal);
+        Assert.Contains("本次核查未覆盖“经营异常名录”", decision.Explanation, StringComparison.Ordinal);
+    }
 }
