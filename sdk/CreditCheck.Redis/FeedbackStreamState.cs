@@ -10,7 +10,7 @@ namespace CreditCheck.Redis;
 /// and by the SDK's health check.
 /// </summary>
 /// <remarks>
-/// The durable sign: each delivered batch also adds its size to the field <c>feedbackDelivered</c> of the
+/// The durable sign: each delivered batch also adds the number of records it appended to the field <c>feedbackDelivered</c> of the
 /// namespace's <c>meta</c> hash (the hash whose loss makes the namespace unusable, so it is never silently gone).
 /// The stream's own count of entries ever added (<c>XINFO STREAM</c> <c>entries-added</c>, Redis 7.0+) survives
 /// the platform's trimming, but restarts when the stream is evicted or deleted and created again; so a missing
@@ -80,7 +80,7 @@ public sealed class FeedbackStreamState
     /// <summary>The node's <c>evicted_keys</c> (since it started), or null when INFO could not be read.</summary>
     public long? EvictedKeys { get; }
 
-    /// <summary>Feedback entries delivered to the stream (repeats included), as counted in <c>meta</c> — or by the host that
+    /// <summary>Feedback entries appended to the stream, as counted in <c>meta</c> — or by the host that
     /// asks, since it started, when that is more (Redis lost <c>meta</c> with the stream); 0 before any.</summary>
     public long Delivered { get; }
 

@@ -89,6 +89,6 @@ internal static partial class Log
     [LoggerMessage(2140, LogLevel.Warning, "Feedback of namespace {Namespace} ({Records} records in {Key}) was confirmed by {Acknowledged} of {Asked} replicas within {Timeout} ({Connected}); it stays queued and is retried", EventName = "FeedbackNotReplicated")]
     public static partial void FeedbackNotReplicated(ILogger logger, string @namespace, int records, string key, long acknowledged, int asked, TimeSpan timeout, string connected);
 
-    [LoggerMessage(2141, LogLevel.Information, "Feedback of namespace {Namespace}: {Records} unconfirmed records appended again, on {Primary} (were on {Previous}), because the connection or the primary changed since; the reader drops the repeats by key", EventName = "FeedbackAppendedAgain")]
+    [LoggerMessage(2141, LogLevel.Information, "Feedback of namespace {Namespace}: {Records} unconfirmed records appended again, on {Primary} (were on {Previous}): the primary no longer held them (a failover lost what the old one had appended)", EventName = "FeedbackAppendedAgain")]
     public static partial void FeedbackAppendedAgain(ILogger logger, string @namespace, int records, string previous, string primary);
 }

@@ -19,7 +19,8 @@ public static class RedisAcl
     ];
 
     /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>):
-    /// reads, <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c> (and <c>WAIT</c>, <c>CLIENT ID</c>, <c>ROLE</c> for
+    /// reads, <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c> with its key index <c>cc:{ns}:feedback:keys</c>
+    /// (<c>XRANGE</c>, <c>ZSCORE</c>, <c>ZADD</c>, <c>ZREMRANGEBYSCORE</c>; and <c>WAIT</c>, <c>CLIENT ID</c>, <c>ROLE</c> for
     /// <see cref="RedisStoreOptions.FeedbackReplicas"/>), and the writes of check counts and
     /// commitments. A breach also lists the subject, which needs the publisher's rights.</summary>
     public static IReadOnlyList<string> SdkCommands { get; } =
@@ -27,6 +28,10 @@ public static class RedisAcl
         .. Handshake,
         "+evalsha", "+eval", "+get", "+hget", "+hmget", "+hgetall", "+smembers", "+zrangebyscore", "+subscribe",
         "+xadd",
+        // Each feedback key once per namespace (FeedbackKeyIndex): the scripts look a key up in cc:{ns}:feedback:keys
+        // (ZSCORE) and read its entry (XRANGE), index what they append (ZADD, below) and prune what the stream no longer
+        // holds (ZREMRANGEBYSCORE).
+        "+xrange", "+zscore", "+zremrangebyscore",
         // The health check asks whether the feedback stream is there (XINFO STREAM); the delivered count is HINCRBY on meta (below).
         "+xinfo|stream",
         // RedisStoreOptions.FeedbackReplicas: WAIT for the replicas after the appends, CLIENT ID around it to

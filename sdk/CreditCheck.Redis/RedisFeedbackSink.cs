@@ -4,65 +4,86 @@ using StackExchange.Redis;
 namespace CreditCheck.Redis;
 
 /// <summary>
-/// Delivers feedback to the stream <c>cc:{ns}:feedback</c>: one <c>XADD</c> per record, a batch sent together
-/// (one round trip), on the store's connection. Each entry has the fields <c>key</c> (the
-/// idempotency key) and <c>record</c> (the record's JSON). Nothing is trimmed: the platform collects
-/// and trims. A batch that fails part-way is retried whole; the consumer drops the repeats by key.
+/// Delivers feedback to the stream <c>cc:{ns}:feedback</c>, each key once per namespace, whichever host delivers it: a
+/// batch is one script (one round trip, on the store's connection) that appends each record whose key the namespace does
+/// not hold yet and indexes it in <c>cc:{ns}:feedback:keys</c> (<see cref="FeedbackKeyIndex"/>). Each entry has the
+/// fields <c>key</c> (the idempotency key) and <c>record</c> (the record's JSON). Nothing is trimmed: the platform
+/// collects and trims. A batch that fails part-way is retried whole; what it appended is held, not appended again.
 /// With <see cref="RedisStoreOptions.FeedbackReplicas"/> above 0 a batch is acknowledged only once that many
-/// replicas confirmed it (<c>WAIT</c> on the primary's connection that carried the appends); until then it throws
+/// replicas confirmed it (<c>WAIT</c> on the primary's connection that ran the script); until then it throws
 /// and the queue keeps the records and retries.
 /// </summary>
-/// <remarks>Each batch also adds its size to the field <c>feedbackDelivered</c> of <c>cc:{ns}:meta</c>, the durable sign
+/// <remarks>As an <see cref="IKeyedFeedbackSink"/> it also says, while a report waits, which records the namespace
+/// already holds under the report's keys (one read-only script), so that a measure reported again through another host
+/// is answered with the record first stored. Each batch also adds the number it appended to the field
+/// <c>feedbackDelivered</c> of <c>cc:{ns}:meta</c>, the durable sign
 /// that lets a reader tell a stream that was evicted or deleted from one that never had feedback
 /// (<see cref="FeedbackStreamState"/>); the health check asks it (<see cref="CheckAsync"/>) whether Redis may evict the
 /// stream or has lost delivered feedback — counting also what it delivered itself since it started, so that Redis losing
 /// the namespace (the count with it) shows too. <c>UseRedis</c> registers it; a tool without a container builds it over its store and hands it
 /// to <c>new CreditFeedback(options, sink)</c>.</remarks>
 /// <param name="store">The store whose connection it writes on.</param>
-/// <param name="options">The namespace, <see cref="RedisStoreOptions.OperationTimeout"/> (a batch waits five times it) and
-/// <see cref="RedisStoreOptions.FeedbackReplicas"/>.</param>
+/// <param name="options">The namespace, <see cref="RedisStoreOptions.OperationTimeout"/> (a batch waits five times it, a
+/// lookup once) and <see cref="RedisStoreOptions.FeedbackReplicas"/>.</param>
 /// <param name="time">The clock for the timeouts; null for the system clock.</param>
-public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider? time = null) : IFeedbackSink, IFeedbackSinkHealth
+public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions options, TimeProvider? time = null) : IFeedbackSink, IKeyedFeedbackSink, IFeedbackSinkHealth
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(30);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private int _checking;
     private ReplicatedFeedbackAppend? _replicated;
     private (DateTimeOffset At, string? Risk)? _lastCheck;
-    private long _delivered; // by this sink since it started: survives Redis losing meta's count with the stream
-
-    private static readonly RedisValue KeyField = "key";
-    private static readonly RedisValue RecordField = "record";
+    private long _delivered; // appended by this sink since it started: survives Redis losing meta's count with the stream
 
     /// <inheritdoc/>
     public string Name => $"redis namespace '{options.Namespace}'";
 
     /// <inheritdoc/>
-    public async Task WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken)
+    public Task WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken) =>
+        ((IKeyedFeedbackSink)this).WriteOnceAsync(records, cancellationToken);
+
+    /// <inheritdoc/>
+    async Task<IReadOnlyList<FeedbackRecord?>> IKeyedFeedbackSink.WriteOnceAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken)
     {
         var timeout = options.OperationTimeout * 5;
         var connection = await store.GetConnectionAsync().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        FeedbackRecord?[] kept;
+        int appended;
         if (options.FeedbackReplicas > 0)
         {
             _replicated ??= new ReplicatedFeedbackAppend(options, store.Logger, _time);
-            await _replicated.WriteAsync(connection, records, timeout, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _delivered, records.Count);
-            await CountAsync(connection.Database.HashIncrementAsync(connection.Keys.Meta, FeedbackStreamState.DeliveredField, records.Count), timeout, cancellationToken).ConfigureAwait(false);
-            return;
+            (kept, appended) = await _replicated.WriteAsync(connection, records, timeout, cancellationToken).ConfigureAwait(false);
         }
-
-        var batch = connection.Database.CreateBatch();
-        var appends = new Task[records.Count];
-        for (var i = 0; i < records.Count; i++)
+        else
         {
-            appends[i] = batch.StreamAddAsync(connection.Keys.Feedback, [new NameValueEntry(KeyField, records[i].Key), new NameValueEntry(RecordField, FeedbackJson.Serialize(records[i]))]);
+            var arguments = FeedbackKeyIndex.AppendArguments(records, out var json);
+            var reply = await connection.EvaluateAsync(FeedbackKeyIndex.Append, FeedbackKeyIndex.AppendKeys(connection.Keys), arguments)
+                .WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            bool[] appendedNow;
+            (kept, appendedNow, _) = FeedbackKeyIndex.ReadAppend(reply, records, json);
+            appended = appendedNow.Count(a => a);
         }
 
-        var counted = batch.HashIncrementAsync(connection.Keys.Meta, FeedbackStreamState.DeliveredField, records.Count);
-        batch.Execute();
-        await Task.WhenAll(appends).WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref _delivered, records.Count);
-        await CountAsync(counted, timeout, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _delivered, appended);
+        return kept;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One read-only script on the namespace's primary, waited for at most
+    /// <see cref="RedisStoreOptions.OperationTimeout"/>.</remarks>
+    async ValueTask<IReadOnlyList<FeedbackRecord?>> IKeyedFeedbackSink.FindAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var started = _time.GetTimestamp();
+        var connection = await store.GetConnectionAsync().WaitAsync(options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        var left = options.OperationTimeout - _time.GetElapsedTime(started);
+        var reply = await connection.EvaluateAsync(FeedbackKeyIndex.Find, [connection.Keys.Feedback, connection.Keys.FeedbackKeys], [.. keys.Select(k => (RedisValue)k)])
+            .WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+        return FeedbackKeyIndex.ReadFind(reply, keys);
     }
 
     /// <inheritdoc/>
@@ -98,20 +119,6 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
         finally
         {
             Volatile.Write(ref _checking, 0);
-        }
-    }
-
-    /// <summary>The delivered count is a sign for readers, not part of the delivery: a refusal (an ACL without
-    /// HINCRBY on meta) does not make the batch fail and be appended again.</summary>
-    private async Task CountAsync(Task<long> counted, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await counted.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // see above
         }
     }
 }

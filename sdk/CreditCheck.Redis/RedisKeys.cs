@@ -84,6 +84,10 @@ internal sealed class RedisKeys
     /// (the record's JSON); the entry id's time is the delivery time. Never trimmed by the SDK.</summary>
     public string Feedback => Prefix + "feedback";
 
+    /// <summary>Sorted set indexing <see cref="Feedback"/> by idempotency key: member the key, score its entry's id
+    /// (<see cref="FeedbackKeyIndex"/>); pruned with the stream.</summary>
+    public string FeedbackKeys => Prefix + "feedback:keys";
+
     /// <summary>Hash: where the namespace stands against a credit platform (kept by the platform link's sync
     /// relay): <c>version</c> (the platform version last applied), <c>snapshot</c> (a snapshot being applied,
     /// 0: none). See <see cref="RedisCreditPublisher.GetPlatformMarkAsync"/>.</summary>

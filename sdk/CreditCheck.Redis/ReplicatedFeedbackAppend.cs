@@ -8,19 +8,20 @@ namespace CreditCheck.Redis;
 /// <summary>
 /// Appends a feedback batch to the stream's primary and acknowledges it only once <c>WAIT</c> says enough
 /// replicas hold it (<see cref="RedisStoreOptions.FeedbackReplicas"/>). <c>WAIT</c> counts the writes of the
-/// connection it runs on, so the <c>XADD</c>s and the <c>WAIT</c> all go through the <see cref="IServer"/> of the
-/// node that owns the stream's key (the multiplexer's one interactive connection to that node), without
-/// redirection, and are bracketed by <c>CLIENT ID</c>: a different id after them means the link was re-established
-/// in between (a fresh connection would make <c>WAIT</c> count nothing of ours), and the batch is not acknowledged.
+/// connection it runs on, so the append script (<see cref="FeedbackKeyIndex.Append"/>) and the <c>WAIT</c> both go
+/// through the <see cref="IServer"/> of the node that owns the stream's key (the multiplexer's one interactive
+/// connection to that node), without redirection, and are bracketed by <c>CLIENT ID</c>: a different id after them
+/// means the link was re-established in between (a fresh connection would make <c>WAIT</c> count nothing of ours), and
+/// the batch is not acknowledged.
 /// </summary>
 /// <remarks>
-/// A batch that is not acknowledged is retried by the queue. The records it already appended on the same
-/// connection are not appended again: they are in the primary's stream, and a new <c>WAIT</c> on that connection
-/// still covers them — so a primary without replicas, retried for hours, does not make the stream grow. After a
-/// reconnect or a failover that proof is gone (the records may have been lost with the old primary, and a new
-/// connection's <c>WAIT</c> does not cover them), so the batch is appended again whole and the reader drops the
-/// repeats by key: the stream grows by one batch per reconnect, not per retry. Reading the stream back to find
-/// what survived would cost an <c>XRANGE</c> per retry and still prove nothing about the replicas.
+/// A batch that is not acknowledged is retried by the queue, whole: the script appends only the records the primary's
+/// index does not hold, so a retry — on the same connection or after a reconnect — does not make the stream grow, and a
+/// primary without replicas, retried for hours, appends the batch once. The script always writes (at least the
+/// delivered count in <c>meta</c>), so the <c>WAIT</c> after it covers everything the primary held before it — records
+/// an earlier attempt appended on another connection, or another host appended — not only what this call appended.
+/// After a failover the new primary may lack records the old one had appended and not replicated: the script appends
+/// them again (logged 2141).
 /// </remarks>
 internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogger logger, TimeProvider time)
 {
@@ -28,18 +29,17 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
     /// so a lookup queued behind it waits at most a slice.</summary>
     private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Unconfirmed keys beyond this are forgotten (those records are appended again on retry).</summary>
+    /// <summary>Unconfirmed keys beyond this are not remembered (then nothing is logged when they are appended again).</summary>
     private const int MaxUnconfirmedKeys = 100_000;
-
-    private static readonly RedisValue KeyField = "key";
-    private static readonly RedisValue RecordField = "record";
 
     private readonly Lock _gate = new();
     private IConnectionMultiplexer? _watched;
     private long _linkChanges;
     private Unconfirmed? _unconfirmed;
 
-    public async Task WriteAsync(RedisConnection connection, IReadOnlyList<FeedbackRecord> records, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <returns>Per record, null when the primary holds it, else the other record it holds under the key; and how many
+    /// this call appended.</returns>
+    public async Task<(FeedbackRecord?[] Kept, int Appended)> WriteAsync(RedisConnection connection, IReadOnlyList<FeedbackRecord> records, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Watch(connection.Multiplexer);
         var key = connection.Keys.Feedback;
@@ -49,24 +49,29 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
         var clientId = await ClientIdAsync(server).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
 
         var link = new Link(server.EndPoint, clientId, linkChanges);
-        var appended = AlreadyAppended(link, records);
-        var appends = new List<Task>(records.Count);
-        foreach (var record in records)
+        var arguments = FeedbackKeyIndex.AppendArguments(records, out var json);
+        object[] command = [FeedbackKeyIndex.Append, 3, .. FeedbackKeyIndex.AppendKeys(connection.Keys).Select(k => (object)k), .. arguments.Select(a => (object)a)];
+        var append = server.ExecuteAsync("EVAL", command, CommandFlags.NoRedirect);
+
+        // Sent right behind the script on the same connection; the answer is read after its.
+        var acknowledged = await WaitForReplicasAsync(server, clientId, append, timeout, cancellationToken).ConfigureAwait(false);
+        var (kept, appended, wrote) = FeedbackKeyIndex.ReadAppend(await append.ConfigureAwait(false), records, json);
+        NoteAppendedAgain(link, records, appended);
+        if (!wrote)
         {
-            if (!appended.Contains(record.Key))
-            {
-                appends.Add(server.ExecuteAsync("XADD", [(RedisKey)key, "*", KeyField, record.Key, RecordField, FeedbackJson.Serialize(record)], CommandFlags.NoRedirect));
-            }
+            // Every record was held and the delivered count refused (an ACL without HINCRBY on meta): this connection
+            // wrote nothing, so its WAIT proves nothing about them.
+            throw new InvalidOperationException(
+                $"Feedback of namespace '{options.Namespace}': every record of the batch is held already and the delivered count in {connection.Keys.Meta} could not be written, " +
+                "so WAIT cannot confirm the replicas hold them; give the SDK's user HINCRBY on the namespace's keys (RedisAcl.SdkCommands). It stays queued and is retried.");
         }
 
-        // Sent right behind the XADDs on the same connection; the answer is read after theirs.
-        var acknowledged = await WaitForReplicasAsync(server, clientId, appends, timeout, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             if (acknowledged >= options.FeedbackReplicas)
             {
                 _unconfirmed = null;
-                return;
+                return (kept, appended.Count(a => a));
             }
 
             _unconfirmed = records.Count > MaxUnconfirmedKeys ? null : new Unconfirmed(link, [.. records.Select(r => r.Key)]);
@@ -80,36 +85,31 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
             "It is not acknowledged: it stays queued and is retried.");
     }
 
-    /// <summary>The keys of these records already appended, unconfirmed, on this very connection; empty after a
-    /// reconnect or failover (logged when that means appending some again).</summary>
-    private HashSet<string> AlreadyAppended(Link link, IReadOnlyList<FeedbackRecord> records)
+    /// <summary>Logs the records of the last unconfirmed batch that a later attempt on another connection or primary had to
+    /// append again: the primary no longer held them (a failover lost what the old one appended).</summary>
+    private void NoteAppendedAgain(Link link, IReadOnlyList<FeedbackRecord> records, bool[] appended)
     {
+        Unconfirmed? previous;
         lock (_gate)
         {
-            if (_unconfirmed is null)
-            {
-                return [];
-            }
+            previous = _unconfirmed;
+        }
 
-            if (_unconfirmed.Link == link)
-            {
-                return [.. records.Select(r => r.Key).Where(_unconfirmed.Keys.Contains)];
-            }
+        if (previous is null || previous.Link == link)
+        {
+            return;
+        }
 
-            var again = records.Count(r => _unconfirmed.Keys.Contains(r.Key));
-            if (again > 0)
-            {
-                Log.FeedbackAppendedAgain(logger, options.Namespace, again, Format(_unconfirmed.Link.Primary), Format(link.Primary));
-            }
-
-            _unconfirmed = null;
-            return [];
+        var again = records.Where((r, i) => appended[i] && previous.Keys.Contains(r.Key)).Count();
+        if (again > 0)
+        {
+            Log.FeedbackAppendedAgain(logger, options.Namespace, again, Format(previous.Link.Primary), Format(link.Primary));
         }
     }
 
     /// <summary>How many replicas hold this connection's writes: <c>WAIT</c> in slices until enough or
     /// <see cref="RedisStoreOptions.FeedbackReplicaTimeout"/>, each followed by <c>CLIENT ID</c> to prove the link held.</summary>
-    private async Task<long> WaitForReplicasAsync(IServer server, long clientId, List<Task> appends, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<long> WaitForReplicasAsync(IServer server, long clientId, Task append, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var first = true;
@@ -125,7 +125,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
                 first = false;
                 try
                 {
-                    await Task.WhenAll(appends).WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+                    await append.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {

@@ -93,12 +93,17 @@ public sealed partial class CreditFeedback
                 var (records, end, discarded) = batch.Records is { } buffered
                     ? (buffered, batch.End, 0)
                     : Read(batch);
-                if (records.Count > 0 && !await DeliverAsync(records, stop).ConfigureAwait(false))
+                IReadOnlyList<FeedbackRecord?>? kept = null;
+                if (records.Count > 0)
                 {
-                    return;
+                    (var delivered, kept) = await DeliverAsync(records, stop).ConfigureAwait(false);
+                    if (!delivered)
+                    {
+                        return;
+                    }
                 }
 
-                Complete(end, records.Count, discarded);
+                Complete(end, records.Count, discarded, records, kept);
                 if (_journal is { } journal)
                 {
                     await journal.CommitAsync(end, _options.JournalCompactBytes).ConfigureAwait(false);
@@ -129,20 +134,30 @@ public sealed partial class CreditFeedback
         }
     }
 
-    /// <summary>Writes a batch until the store takes it; false when stopped first.</summary>
-    private async Task<bool> DeliverAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken stop)
+    /// <summary>Writes a batch until the store takes it; false when stopped first. A keyed store (<see cref="IKeyedFeedbackSink"/>)
+    /// stores each key once and says, per record, which other record it kept instead.</summary>
+    private async Task<(bool Delivered, IReadOnlyList<FeedbackRecord?>? Kept)> DeliverAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken stop)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await _sink.WriteAsync(records, stop).ConfigureAwait(false);
+                IReadOnlyList<FeedbackRecord?>? kept = null;
+                if (_keyed is not null)
+                {
+                    kept = await _keyed.WriteOnceAsync(records, stop).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _sink.WriteAsync(records, stop).ConfigureAwait(false);
+                }
+
                 if (attempt > 0)
                 {
                     Log.FeedbackDeliveryRestored(_logger, _sink.Name, attempt);
                 }
 
-                return true;
+                return (true, kept);
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {
@@ -155,12 +170,12 @@ public sealed partial class CreditFeedback
                 }
                 catch (OperationCanceledException)
                 {
-                    return false;
+                    return (false, null);
                 }
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return (false, null);
             }
         }
     }

@@ -161,11 +161,13 @@ public sealed partial class CreditFeedback
         return (read.Records, read.End, read.Discarded);
     }
 
-    private void Complete(long end, int delivered, int discarded)
+    private void Complete(long end, int delivered, int discarded, IReadOnlyList<FeedbackRecord>? records = null, IReadOnlyList<FeedbackRecord?>? kept = null)
     {
         TaskCompletionSource progress;
+        List<(FeedbackRecord Kept, FeedbackRecord Delivered)>? notes;
         lock (_gate)
         {
+            notes = records is null ? null : NoteKept(records, kept, end);
             _checkpoint = end;
             while (_buffer.TryPeek(out var head) && head.End <= end)
             {
@@ -185,6 +187,7 @@ public sealed partial class CreditFeedback
             _progress = NewSignal();
         }
 
+        LogKept(notes); // before the report waiting for this delivery is answered
         progress.TrySetResult();
     }
 
@@ -207,12 +210,61 @@ public sealed partial class CreditFeedback
         }
     }
 
+    /// <summary>Asks a keyed store (<see cref="IKeyedFeedbackSink"/>) which of the records' keys it already holds — those
+    /// this process does not remember having acknowledged — so that a repeat sent through another process (hosts behind a
+    /// load balancer on one Redis namespace) is recognised. A store that cannot answer does not refuse the report: it is
+    /// logged (3014) and the records are accepted; the store keeps the first of each key when they are delivered.</summary>
+    /// <returns>The records the store holds, by key; null when it was not asked or holds none.</returns>
+    private async ValueTask<Dictionary<string, FeedbackRecord>?> FindStoredAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken)
+    {
+        if (_keyed is null)
+        {
+            return null;
+        }
+
+        List<string> unknown;
+        lock (_gate)
+        {
+            unknown = [.. records.Select(r => r.Key).Where(k => !_reported.ContainsKey(k))];
+        }
+
+        var pausedUntil = Interlocked.Read(ref _lookupPausedUntil);
+        if (unknown.Count == 0 || (pausedUntil != 0 && _time.GetTimestamp() < pausedUntil))
+        {
+            return null;
+        }
+
+        IReadOnlyList<FeedbackRecord?> found;
+        try
+        {
+            found = await _keyed.FindAsync(unknown, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Interlocked.Exchange(ref _lookupPausedUntil, _time.GetTimestamp() + (long)(LookupPause.TotalSeconds * _time.TimestampFrequency));
+            Log.FeedbackRepeatsNotChecked(_logger, e, _sink.Name, unknown.Count, LookupPause);
+            return null;
+        }
+
+        Interlocked.Exchange(ref _lookupPausedUntil, 0);
+        Dictionary<string, FeedbackRecord>? stored = null;
+        for (var i = 0; i < unknown.Count && i < found.Count; i++)
+        {
+            if (found[i] is { } record && record.Key == unknown[i])
+            {
+                (stored ??= new(StringComparer.Ordinal))[record.Key] = record;
+            }
+        }
+
+        return stored;
+    }
+
     /// <summary>Splits a report's records into those already acknowledged — by this process (the last
-    /// <see cref="RememberedReports"/>) or, when the store can say, held by the store — answered with what was recorded
-    /// then, marked <see cref="FeedbackRecord.IsRepeat"/>, and the fresh ones to accept.</summary>
+    /// <see cref="RememberedReports"/>) or, as <paramref name="stored"/> says, held by the store — answered with what was
+    /// recorded then, marked <see cref="FeedbackRecord.IsRepeat"/>, and the fresh ones to accept.</summary>
     /// <returns>The answer in the report's order (fresh records as reported), the fresh records, and the offset the
     /// repeats need durable or delivered (-1 when none).</returns>
-    private (FeedbackRecord[] Answer, List<FeedbackRecord> Fresh, long RepeatsUntil) SplitRepeats(IReadOnlyList<FeedbackRecord> records)
+    private (FeedbackRecord[] Answer, List<FeedbackRecord> Fresh, long RepeatsUntil) SplitRepeats(IReadOnlyList<FeedbackRecord> records, Dictionary<string, FeedbackRecord>? stored)
     {
         var answer = new FeedbackRecord[records.Count];
         var fresh = new List<FeedbackRecord>(records.Count);
@@ -231,9 +283,9 @@ public sealed partial class CreditFeedback
 
         for (var i = 0; i < records.Count; i++)
         {
-            if (answer[i] is null && _sink is IFeedbackRecordLookup store && store.Find(records[i].Key) is { } stored)
+            if (answer[i] is null && stored is not null && stored.TryGetValue(records[i].Key, out var held))
             {
-                answer[i] = stored with { IsRepeat = true };
+                answer[i] = held with { IsRepeat = true };
             }
 
             if (answer[i] is null)
@@ -248,6 +300,67 @@ public sealed partial class CreditFeedback
         }
 
         return (answer, fresh, until);
+    }
+
+    /// <summary>After delivery: a keyed store that kept another record under a key (reported through another process, and
+    /// delivered first) is what is recorded; remembered in its stead, so that a later repeat is answered with it, and
+    /// logged. Under <see cref="_gate"/>; returns what to log.</summary>
+    private List<(FeedbackRecord Kept, FeedbackRecord Delivered)>? NoteKept(IReadOnlyList<FeedbackRecord> records, IReadOnlyList<FeedbackRecord?>? kept, long end)
+    {
+        List<(FeedbackRecord, FeedbackRecord)>? notes = null;
+        for (var i = 0; kept is not null && i < records.Count && i < kept.Count; i++)
+        {
+            if (kept[i] is not { } other || other.Key != records[i].Key)
+            {
+                continue;
+            }
+
+            if (_reported.TryGetValue(other.Key, out var seen))
+            {
+                _reported[other.Key] = (other, seen.End);
+            }
+            else
+            {
+                Remember(other, end);
+            }
+
+            (notes ??= []).Add((other, records[i]));
+        }
+
+        return notes;
+    }
+
+    private void LogKept(List<(FeedbackRecord Kept, FeedbackRecord Delivered)>? notes)
+    {
+        foreach (var (kept, delivered) in notes ?? [])
+        {
+            if (kept.Result != delivered.Result)
+            {
+                Log.FeedbackRepeatNotRecorded(_logger, kept.Key, kept.Result, delivered.Result);
+            }
+            else
+            {
+                Log.FeedbackKeptByStore(_logger, kept.Key, _sink.Name, kept.ReportedAt);
+            }
+        }
+    }
+
+    /// <summary>With <see cref="FeedbackOptions.AcknowledgeOnDelivery"/>, once the report's records are delivered: each
+    /// whose key the store already held under another record (the same measure reported through another process at the
+    /// same moment) is answered with the record kept, marked <see cref="FeedbackRecord.IsRepeat"/>.</summary>
+    private void AnswerKeptByStore(FeedbackRecord[] answer)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < answer.Length; i++)
+            {
+                // A fresh record is remembered as itself when accepted; another record in its place is the store's (NoteKept).
+                if (!answer[i].IsRepeat && _reported.TryGetValue(answer[i].Key, out var seen) && !ReferenceEquals(seen.Record, answer[i]))
+                {
+                    answer[i] = seen.Record with { IsRepeat = true };
+                }
+            }
+        }
     }
 
     /// <summary>Buffered records from <c>Start</c> to <c>End</c>, or (no records) a journal range to read.</summary>

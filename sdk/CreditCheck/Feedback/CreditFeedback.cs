@@ -25,6 +25,7 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
 {
     private readonly FeedbackOptions _options;
     private readonly IFeedbackSink _sink;
+    private readonly IKeyedFeedbackSink? _keyed;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -41,6 +42,11 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
     private readonly Lock _claimGate = new();
     private readonly Dictionary<string, (FeedbackRecord Record, long End)> _reported = new(StringComparer.Ordinal);
     private readonly Queue<string> _reportedOrder = new();
+
+    // After the store could not say what it holds, reports are not held up asking it again for this long (each would wait
+    // for the store's timeout while it is down); their records are accepted and the store keeps the first of each key.
+    private static readonly TimeSpan LookupPause = TimeSpan.FromSeconds(5);
+    private long _lookupPausedUntil; // TimeProvider timestamp; 0: not paused
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _retryNow = new(0, 1);
@@ -86,6 +92,7 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
 
         _options = options;
         _sink = sink;
+        _keyed = sink as IKeyedFeedbackSink;
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<CreditFeedback>();
     }
@@ -141,11 +148,12 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
         // A report is final: a measure already reported is answered with what was recorded, marked as a repeat, and
         // not recorded again (found by review: a repeat with another result was returned as if it had been recorded).
         var records = FeedbackRecord.FromReport(report, now);
+        var stored = await FindStoredAsync(records, cancellationToken).ConfigureAwait(false);
         FeedbackRecord[] answer;
         long durable;
         lock (_claimGate)
         {
-            (answer, var fresh, durable) = SplitRepeats(records);
+            (answer, var fresh, durable) = SplitRepeats(records, stored);
             if (fresh.Count > 0)
             {
                 durable = Math.Max(durable, Accept(fresh));
@@ -164,6 +172,7 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
         else if (_options.AcknowledgeOnDelivery)
         {
             await WaitDeliveredAsync(durable, cancellationToken).ConfigureAwait(false);
+            AnswerKeptByStore(answer); // delivered: the store may have kept another process's record of a key
         }
 
         return answer;

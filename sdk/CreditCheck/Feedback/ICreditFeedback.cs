@@ -9,9 +9,9 @@ public interface ICreditFeedback
     /// call returns the records are acknowledged: journaled when a journal is configured, and queued for
     /// at-least-once delivery; reporting the same measure of the same check again produces the same
     /// <see cref="FeedbackRecord.Key"/>. A report is final: for a measure already reported (and recognised as such:
-    /// <see cref="CreditFeedback"/> knows the last 10,000 records it acknowledged, the embedded store every record it
-    /// holds) the record kept is returned, marked <see cref="FeedbackRecord.IsRepeat"/>, whatever result the repeat
-    /// gave, and the repeat is not recorded.</summary>
+    /// <see cref="CreditFeedback"/> knows the last 10,000 records it acknowledged, and a keyed store — the embedded
+    /// store, a Redis namespace — every record it holds, whichever process stored it) the record kept is returned,
+    /// marked <see cref="FeedbackRecord.IsRepeat"/>, whatever result the repeat gave, and the repeat is not recorded.</summary>
     /// <param name="report">The report, built with <see cref="FeedbackReport.For(CreditDecision)"/>.</param>
     /// <param name="cancellationToken">Cancels waiting; a record already acknowledged is still delivered.</param>
     /// <returns>The records, in the order of the report's measures: each as reported, or the record kept for a repeat.</returns>

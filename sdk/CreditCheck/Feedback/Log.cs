@@ -38,6 +38,12 @@ internal static partial class Log
     [LoggerMessage(3013, LogLevel.Warning, "Feedback {Key} was already recorded as {Recorded}; this report of {Reported} is not recorded (a report is final) and the caller is answered with the record kept", EventName = "FeedbackRepeatNotRecorded")]
     public static partial void FeedbackRepeatNotRecorded(ILogger logger, string key, ExecutionResult recorded, ExecutionResult reported);
 
+    [LoggerMessage(3014, LogLevel.Warning, "Could not ask {Sink} whether {Records} feedback record(s) were already reported through another process; they are accepted, and the store keeps the first record of each key when they are delivered. Reports are not held up asking it again for {Pause}", EventName = "FeedbackRepeatsNotChecked")]
+    public static partial void FeedbackRepeatsNotChecked(ILogger logger, Exception exception, string sink, int records, TimeSpan pause);
+
+    [LoggerMessage(3015, LogLevel.Information, "Feedback {Key} was already held by {Sink}, reported at {ReportedAt} (through another process); that record is kept and this one was not stored again", EventName = "FeedbackKeptByStore")]
+    public static partial void FeedbackKeptByStore(ILogger logger, string key, string sink, DateTimeOffset reportedAt);
+
     [LoggerMessage(3012, LogLevel.Error, "Feedback journal {Path} failed ({Attempt} in a row); retrying in {Delay}; the records in it are kept", EventName = "FeedbackJournalFailed")]
     public static partial void FeedbackJournalFailed(ILogger logger, Exception exception, string path, int attempt, TimeSpan delay);
 

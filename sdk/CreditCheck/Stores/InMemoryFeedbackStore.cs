@@ -9,7 +9,7 @@ namespace CreditCheck.Stores;
 /// (<c>UseInMemory</c> with <see cref="InMemoryStoreOptions.DataDirectory"/>) every record is also appended, and
 /// flushed to disk before delivery is acknowledged, to <c>DIR/.creditcheck/feedback.jsonl</c>, which
 /// <c>creditcheck --store memory</c> reads and the next start loads again.</remarks>
-public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink, IFeedbackRecordLookup
+public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink, IKeyedFeedbackSink
 {
     /// <summary>The file under the state folder that keeps the delivered records, one JSON record per line.</summary>
     public const string FileName = "feedback.jsonl";
@@ -109,6 +109,25 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink, IFee
 
     Task IFeedbackSink.WriteAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken)
     {
+        Write(records);
+        return Task.CompletedTask;
+    }
+
+    Task<IReadOnlyList<FeedbackRecord?>> IKeyedFeedbackSink.WriteOnceAsync(IReadOnlyList<FeedbackRecord> records, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<FeedbackRecord?>>(Write(records));
+
+    ValueTask<IReadOnlyList<FeedbackRecord?>> IKeyedFeedbackSink.FindAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult<IReadOnlyList<FeedbackRecord?>>([.. keys.Select(k => _keys.GetValueOrDefault(k))]);
+        }
+    }
+
+    /// <summary>Keeps the records whose keys it does not hold; per record, null when it holds that record now, else the
+    /// other record it kept under the key.</summary>
+    private FeedbackRecord?[] Write(IReadOnlyList<FeedbackRecord> records)
+    {
         lock (_lock)
         {
             var fresh = records.Where(r => !_keys.ContainsKey(r.Key)).DistinctBy(r => r.Key).ToList();
@@ -134,16 +153,9 @@ public sealed class InMemoryFeedbackStore : IFeedbackReader, IFeedbackSink, IFee
             {
                 Keep(record);
             }
-        }
 
-        return Task.CompletedTask;
-    }
-
-    FeedbackRecord? IFeedbackRecordLookup.Find(string key)
-    {
-        lock (_lock)
-        {
-            return _keys.GetValueOrDefault(key);
+            // The same record again (a retry of a delivered batch) is held, not another's.
+            return [.. records.Select(r => _keys.GetValueOrDefault(r.Key) is { } held && !ReferenceEquals(held, r) && FeedbackJson.Serialize(held) != FeedbackJson.Serialize(r) ? held : null)];
         }
     }
 

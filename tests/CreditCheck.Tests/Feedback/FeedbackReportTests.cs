@@ -263,5 +263,33 @@ public sealed class FeedbackReportTests
             Assert.Equal(1, sink.Writes.Values.Single());
         }
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ReportAsync_TwoQueuesOnOneKeyedStore_OneMeasureThroughBothAtOnce_TheOneStoredIsTheAnswerOfBoth()
+    {
+        // Two processes' feedback queues on one store that keeps each key once (as hosts on one Redis namespace): both may
+        // find nothing when they ask; the store keeps the first delivered, and the other, acknowledging on delivery, is
+        // answered with it. Bounded: 50 rounds.
+        var harness = await FeedbackData.HarnessAsync();
+        var store = new InMemoryFeedbackStore();
+        var options = FeedbackData.Fast();
+        options.AcknowledgeOnDelivery = true;
+        var otherClock = new FakeTimeProvider(harness.Time.GetUtcNow().AddSeconds(30));
+        await using var a = FeedbackData.Create(store, options, time: harness.Time);
+        await using var b = FeedbackData.Create(store, options, time: otherClock);
+        for (var round = 0; round < 50; round++)
+        {
+            var decision = await FeedbackData.DeniedAsync(harness);
+            var answers = await Task.WhenAll(
+                a.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal")).AsTask(),
+                b.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal")).AsTask());
+
+            var (x, y) = (answers[0][0], answers[1][0]);
+            Assert.True(x.IsRepeat != y.IsRepeat, $"round {round}: IsRepeat {x.IsRepeat} and {y.IsRepeat}");
+            var stored = store.Snapshot().Single(r => r.Key == x.Key);
+            Assert.Equal(FeedbackJson.Serialize(stored), FeedbackJson.Serialize(x));
+            Assert.Equal(FeedbackJson.Serialize(stored), FeedbackJson.Serialize(y));
+        }
+    }
 }
 

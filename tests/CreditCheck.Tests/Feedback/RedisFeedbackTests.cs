@@ -27,12 +27,163 @@ public abstract class RedisFeedbackSuite
         })];
     }
 
-    internal static CreditFeedback Feedback(RedisCreditStore store, IRedisDeployment server, string ns, LogCapture? logs = null, TimeProvider? time = null) =>
+    internal static CreditFeedback Feedback(RedisCreditStore store, IRedisDeployment server, string ns, LogCapture? logs = null, TimeProvider? time = null, bool acknowledgeOnDelivery = false) =>
         new(
-            new FeedbackOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), BatchSize = 50 },
+            new FeedbackOptions { RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryDelay = TimeSpan.FromMilliseconds(500), BatchSize = 50, AcknowledgeOnDelivery = acknowledgeOnDelivery },
             new RedisFeedbackSink(store, RedisHarness.Options(server, ns, o => o.OperationTimeout = TimeSpan.FromMilliseconds(500)), TimeProvider.System),
             time ?? TimeProvider.System,
             logs?.Factory());
+
+    private const int RepeatNotRecordedLogged = 3013;
+    private const int KeptByStoreLogged = 3015;
+
+    private static string Json(FeedbackRecord record) => FeedbackJson.Serialize(record);
+
+    [Fact]
+    public async Task TwoHosts_ReportedInOneRepeatedInTheOther_AnsweredWithTheFirstRecordAsARepeat_StreamHoldsItOnce()
+    {
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var storeA = await harness.StartStoreAsync();
+        var storeB = await harness.StartStoreAsync(); // another host: a connection of its own
+        var checks = await FeedbackData.HarnessAsync();
+        var laterClock = new FakeTimeProvider(checks.Time.GetUtcNow().AddMinutes(7));
+        using var logsB = new LogCapture();
+        await using var a = Feedback(storeA, Redis, harness.Namespace, time: checks.Time);
+        await using var b = Feedback(storeB, Redis, harness.Namespace, logsB, laterClock);
+        var decision = await FeedbackData.DeniedAsync(checks);
+
+        var first = await a.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.True(await a.FlushAsync(TimeSpan.FromSeconds(10)), a.Status.LastError);
+        var again = await b.ReportAsync(FeedbackReport.For(decision).Executed("procurement-refusal").NotExecuted("everywhere-notice", "系统未对接"));
+        var once = await b.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.True(await b.FlushAsync(TimeSpan.FromSeconds(10)), b.Status.LastError);
+
+        // B answers with A's records (their results and reportedAt), marked as repeats, and delivers nothing.
+        Assert.All(again.Concat(once), r => Assert.True(r.IsRepeat));
+        Assert.Equal(first.Select(Json), again.Select(Json));
+        Assert.Equal(first.Select(Json), once.Select(Json));
+        Assert.All(again, r => Assert.Equal(checks.Time.GetUtcNow(), r.ReportedAt));
+        Assert.Equal(0, b.Status.Delivered);
+        var stream = await StreamAsync(Redis, harness.Namespace);
+        Assert.Equal(first.Select(r => (r.Key, Json(r))), stream.Select(e => (e.Key, e.Json)));
+        // The repeat with another result is logged as in one process (3013), naming what is recorded.
+        var logged = Assert.Single(logsB.Of(RepeatNotRecordedLogged));
+        Assert.Contains(first[1].Key, logged.Message, StringComparison.Ordinal);
+        Assert.Contains("recorded as Executed", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TwoHosts_OneMeasureReportedThroughBothAtOnce_StoredOnce_OneAnsweredAsRecordedTheOtherAsItsRepeat()
+    {
+        // Bounded: 20 rounds (at most a minute), each one decision reported through both hosts at the same moment. The
+        // hosts acknowledge on delivery, as the service does, so that the answer can say which record the store kept.
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var storeA = await harness.StartStoreAsync();
+        var storeB = await harness.StartStoreAsync();
+        var checks = await FeedbackData.HarnessAsync();
+        var otherClock = new FakeTimeProvider(checks.Time.GetUtcNow().AddSeconds(30)); // tells the two hosts' records apart
+        using var logsA = new LogCapture();
+        using var logsB = new LogCapture();
+        await using var a = Feedback(storeA, Redis, harness.Namespace, logsA, checks.Time, acknowledgeOnDelivery: true);
+        await using var b = Feedback(storeB, Redis, harness.Namespace, logsB, otherClock, acknowledgeOnDelivery: true);
+        var recorded = new List<FeedbackRecord>();
+        var clock = Stopwatch.StartNew();
+
+        for (var round = 0; round < 20 && clock.Elapsed < TimeSpan.FromMinutes(1); round++)
+        {
+            var decision = await FeedbackData.DeniedAsync(checks);
+            var throughA = a.ReportAsync(FeedbackReport.For(decision).AllExecuted()).AsTask();
+            var throughB = b.ReportAsync(FeedbackReport.For(decision).AllExecuted()).AsTask();
+            var answers = await Task.WhenAll(throughA, throughB);
+
+            for (var i = 0; i < answers[0].Count; i++)
+            {
+                var (x, y) = (answers[0][i], answers[1][i]);
+                Assert.True(x.IsRepeat != y.IsRepeat, $"round {round}, {x.Key}: answered IsRepeat {x.IsRepeat} through A and {y.IsRepeat} through B");
+                var (kept, repeat) = x.IsRepeat ? (y, x) : (x, y);
+                Assert.Equal(Json(kept), Json(repeat)); // the repeat is answered with the record kept
+                recorded.Add(kept);
+            }
+        }
+
+        var stream = await StreamAsync(Redis, harness.Namespace);
+        Assert.Equal(recorded.Count, stream.Count);
+        Assert.Equal(recorded.Select(r => (r.Key, Json(r))).Order(), stream.Select(e => (e.Key, e.Json)).Order());
+        // At least once both hosts found nothing at the report and the append script chose (not only the lookup).
+        Assert.NotEmpty(logsA.Of(KeptByStoreLogged).Concat(logsB.Of(KeptByStoreLogged)));
+    }
+
+    [Fact]
+    public async Task StreamTrimmed_TheKeyIndexIsPrunedWithIt_ARepeatOfATrimmedRecordIsRecordedAgain()
+    {
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var storeA = await harness.StartStoreAsync();
+        var storeB = await harness.StartStoreAsync();
+        var checks = await FeedbackData.HarnessAsync();
+        await using var a = Feedback(storeA, Redis, harness.Namespace, time: checks.Time);
+        await using var b = Feedback(storeB, Redis, harness.Namespace, time: checks.Time);
+        var decisions = new List<CreditDecision>();
+        for (var i = 0; i < 3; i++)
+        {
+            decisions.Add(await FeedbackData.DeniedAsync(checks));
+            await a.ReportAsync(FeedbackReport.For(decisions[^1]).AllExecuted());
+        }
+
+        Assert.True(await a.FlushAsync(TimeSpan.FromSeconds(10)), a.Status.LastError);
+        var stream = await StreamAsync(Redis, harness.Namespace);
+        Assert.Equal(6, stream.Count);
+        var index = (RedisKey)$"cc:{{{harness.Namespace}}}:feedback:keys";
+        using var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        var db = direct.GetDatabase();
+        Assert.Equal(6, await db.SortedSetLengthAsync(index));
+
+        // The platform trims what it collected (the first two reports); the next append prunes their keys.
+        await db.ExecuteAsync("XTRIM", (RedisKey)$"cc:{{{harness.Namespace}}}:feedback", "MINID", stream[4].Id);
+        await a.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(checks)).AllExecuted());
+        Assert.True(await a.FlushAsync(TimeSpan.FromSeconds(10)), a.Status.LastError);
+        Assert.Equal(4, await db.SortedSetLengthAsync(index));
+
+        // A record the stream still holds is a repeat; a trimmed one is recorded again (readers and the platform keep each key once).
+        Assert.All(await b.ReportAsync(FeedbackReport.For(decisions[2]).AllExecuted()), r => Assert.True(r.IsRepeat));
+        Assert.All(await b.ReportAsync(FeedbackReport.For(decisions[0]).AllExecuted()), r => Assert.False(r.IsRepeat));
+        Assert.True(await b.FlushAsync(TimeSpan.FromSeconds(10)), b.Status.LastError);
+        Assert.Equal(6, await db.SortedSetLengthAsync(index));
+        Assert.Equal(6, (await StreamAsync(Redis, harness.Namespace)).Count);
+    }
+
+    [Fact]
+    public async Task ARecordPastThe1023rdEntryOfItsMillisecond_IsStillFoundByItsKey()
+    {
+        // The index scores an entry by its id, ms × 1024 + seq, with seq capped at 1023; entries past it share that
+        // score and are found by scanning the millisecond. Written by hand: 1,200 entries in the millisecond 1000.
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var store = await harness.StartStoreAsync();
+        var checks = await FeedbackData.HarnessAsync();
+        var decision = await FeedbackData.DeniedAsync(checks);
+        var records = FeedbackRecord.FromReport(FeedbackReport.For(decision).AllExecuted(), checks.Time.GetUtcNow());
+        using (var direct = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration))
+        {
+            var stream = (RedisKey)$"cc:{{{harness.Namespace}}}:feedback";
+            var index = (RedisKey)$"cc:{{{harness.Namespace}}}:feedback:keys";
+            var batch = direct.GetDatabase().CreateBatch();
+            var writes = new List<Task>();
+            for (var seq = 0; seq < 1200; seq++)
+            {
+                var record = seq == 1100 ? records[0] : seq == 1150 ? records[1] : records[0] with { Key = $"filler-{seq}" };
+                writes.Add(batch.ExecuteAsync("XADD", stream, $"1000-{seq}", "key", record.Key, "record", Json(record)));
+                writes.Add(batch.SortedSetAddAsync(index, record.Key, (1000 * 1024) + Math.Min(seq, 1023)));
+            }
+
+            batch.Execute();
+            await Task.WhenAll(writes);
+        }
+
+        await using var feedback = Feedback(store, Redis, harness.Namespace, time: new FakeTimeProvider(checks.Time.GetUtcNow().AddMinutes(1)));
+        var answer = await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+
+        Assert.All(answer, r => Assert.True(r.IsRepeat));
+        Assert.Equal(records.Select(Json), answer.Select(Json));
+    }
 
     [Fact]
     public async Task UseRedis_Reported_AppendedToTheFeedbackStreamWithKeyAndRecordJson()
@@ -166,6 +317,40 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : RedisFeedbackSuite,
         Assert.NotEmpty(logs.Of(3005));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task RedisDownWhenARepeatComesThroughAnotherHost_AcceptedAndLogged_StoredOnceWhenRedisIsBack()
+    {
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        var storeA = await harness.StartStoreAsync(configure: o => o.OperationTimeout = TimeSpan.FromMilliseconds(500));
+        var storeB = await harness.StartStoreAsync(configure: o => o.OperationTimeout = TimeSpan.FromMilliseconds(500));
+        var checks = await FeedbackData.HarnessAsync();
+        using var logsB = new LogCapture();
+        await using var a = Feedback(storeA, server, harness.Namespace, time: checks.Time);
+        await using var b = Feedback(storeB, server, harness.Namespace, logsB, new FakeTimeProvider(checks.Time.GetUtcNow().AddMinutes(3)));
+        var decision = await FeedbackData.DeniedAsync(checks);
+        var first = await a.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.True(await a.FlushAsync(TimeSpan.FromSeconds(10)), a.Status.LastError);
+
+        // Redis cannot say what it holds: the repeat is not refused nor held up; it is accepted, and that is logged.
+        await server.KillAsync();
+        var clock = Stopwatch.StartNew();
+        var accepted = await b.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the report waited {clock.Elapsed}");
+        Assert.All(accepted, r => Assert.False(r.IsRepeat));
+        Assert.Contains("they are accepted", Assert.Single(logsB.Of(3014)).Message, StringComparison.Ordinal);
+
+        // Back: the delivery keeps A's records (the first), appends nothing, and B answers later repeats with them.
+        await server.RestartAsync();
+        Assert.True(await b.FlushAsync(TimeSpan.FromSeconds(30)), b.Status.LastError);
+        var stream = await StreamAsync(server, harness.Namespace);
+        Assert.Equal(first.Select(r => (r.Key, FeedbackJson.Serialize(r))), stream.Select(e => (e.Key, e.Json)));
+        Assert.Equal(2, logsB.Of(3015).Count);
+        var later = await b.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.All(later, r => Assert.True(r.IsRepeat));
+        Assert.Equal(first.Select(FeedbackJson.Serialize), later.Select(FeedbackJson.Serialize));
+    }
+
     [Fact]
     public async Task AclUsers_SdkUserAppendsFeedback_ReaderUserOnlyReadsIt()
     {
@@ -181,7 +366,10 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : RedisFeedbackSuite,
         // Least privilege, asked of the server while the default user may still ask it.
         Assert.Equal("+OK", await server.CommandAsync("ACL", "DRYRUN", "cc-sdk", "XADD", "cc:{fb}:feedback", "*", "k", "v"));
         Assert.Equal("+OK", await server.CommandAsync("ACL", "DRYRUN", "cc-reader", "XRANGE", "cc:{fb}:feedback", "-", "+"));
-        Assert.Contains("no permissions to run the 'xrange' command", await server.CommandAsync("ACL", "DRYRUN", "cc-sdk", "XRANGE", "cc:{fb}:feedback", "-", "+"), StringComparison.Ordinal);
+        // The SDK reads the record held under a key (a repeat through another host is answered with it) and indexes the keys.
+        Assert.Equal("+OK", await server.CommandAsync("ACL", "DRYRUN", "cc-sdk", "XRANGE", "cc:{fb}:feedback", "-", "+"));
+        Assert.Equal("+OK", await server.CommandAsync("ACL", "DRYRUN", "cc-sdk", "ZSCORE", "cc:{fb}:feedback:keys", "k"));
+        Assert.Contains("no permissions", await server.CommandAsync("ACL", "DRYRUN", "cc-reader", "ZSCORE", "cc:{fb}:feedback:keys", "k"), StringComparison.Ordinal);
         Assert.Contains("no permissions to run the 'xadd' command", await server.CommandAsync("ACL", "DRYRUN", "cc-reader", "XADD", "cc:{fb}:feedback", "*", "k", "v"), StringComparison.Ordinal);
         Assert.Contains("no permissions to access", await server.CommandAsync("ACL", "DRYRUN", "cc-reader", "XRANGE", "cc:{fb}:catalog", "-", "+"), StringComparison.Ordinal);
         // Every connection, the subscription included, logs in as its named user: the default user is off.

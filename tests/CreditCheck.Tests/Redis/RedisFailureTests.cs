@@ -174,6 +174,8 @@ public sealed class RedisFailureTests
     [InlineData(nameof(RedisScripts.Snapshot), RedisScripts.Snapshot)]
     [InlineData(nameof(RedisScripts.Verify), RedisScripts.Verify)]
     [InlineData(nameof(RedisScripts.Generations), RedisScripts.Generations)]
+    [InlineData("FeedbackKeyIndex.Append", FeedbackKeyIndex.Append)]
+    [InlineData("FeedbackKeyIndex.Find", FeedbackKeyIndex.Find)]
     public void EveryCommandOfTheSdksScripts_IsAllowedToTheSdksAclUser(string script, string lua)
     {
         // Inside a script, a command the user may not run fails that part: a read-side script the SDK's
