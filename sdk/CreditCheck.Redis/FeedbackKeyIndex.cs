@@ -69,9 +69,26 @@ internal static class FeedbackKeyIndex
         """;
 
     /// <summary>KEYS: stream, index, meta; ARGV[1] the delivered count's field, then each record's key and JSON. Returns
-    /// <c>{wrote, r1, r2, …}</c>: <c>wrote</c> 1 when the call wrote anything (an append, or the delivered count), and per
-    /// record <c>''</c> when appended now, else the JSON of the record held under its key.</summary>
+    /// <c>{wrote, r1, r2, …}</c>: <c>wrote</c> 1 when the call wrote anything (an append, or the delivered count), 0 when
+    /// not, plus 2 when the user may not use the index (an ACL of an older version, without XRANGE, ZSCORE,
+    /// ZREMRANGEBYSCORE or ZADD: every record is then appended, as before the index, so that delivery never stops on an
+    /// upgrade); and per record <c>''</c> when appended now, else the JSON of the record held under its key.</summary>
     public const string Append = HeldLua + """
+        local function may(...)
+          if not redis.acl_check_cmd then return true end
+          local ok, allowed = pcall(redis.acl_check_cmd, ...)
+          return ok and allowed
+        end
+        if not (may('XRANGE', stream, '-', '+') and may('ZSCORE', index, 'k') and may('ZREMRANGEBYSCORE', index, '0', '0') and may('ZADD', index, '0', 'k')) then
+          local out = { 2 }
+          for i = 2, #ARGV, 2 do
+            redis.call('XADD', stream, '*', 'key', ARGV[i], 'record', ARGV[i + 1])
+            out[#out + 1] = ''
+          end
+          local counted = redis.pcall('HINCRBY', KEYS[3], ARGV[1], (#ARGV - 1) / 2)
+          if #ARGV > 1 or type(counted) == 'number' then out[1] = 3 end
+          return out
+        end
         local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
         if first then
           redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. string.format('%.0f', score_of(first[1])))
@@ -130,7 +147,8 @@ internal static class FeedbackKeyIndex
     /// <summary>Reads the append script's reply.</summary>
     /// <returns>Per record, null when the stream holds it (appended now or before: the same JSON), else the other record
     /// held under its key; per record, whether this call appended it; whether the call wrote anything.</returns>
-    public static (FeedbackRecord?[] Kept, bool[] Appended, bool Wrote) ReadAppend(RedisResult reply, IReadOnlyList<FeedbackRecord> records, string[] json)
+    /// <remarks><c>Unindexed</c>: the user may not use the key index (see <see cref="Append"/>); every record was appended.</remarks>
+    public static (FeedbackRecord?[] Kept, bool[] Appended, bool Wrote, bool Unindexed) ReadAppend(RedisResult reply, IReadOnlyList<FeedbackRecord> records, string[] json)
     {
         var items = (RedisResult[]?)reply;
         if (items is null || items.Length != records.Count + 1)
@@ -155,7 +173,8 @@ internal static class FeedbackKeyIndex
             }
         }
 
-        return (kept, appended, (long)items[0] == 1);
+        var flags = (long)items[0];
+        return (kept, appended, (flags & 1) == 1, (flags & 2) == 2);
     }
 
     /// <summary>Reads the find script's reply: per key, the record held, or null.</summary>

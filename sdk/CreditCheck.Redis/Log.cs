@@ -91,4 +91,7 @@ internal static partial class Log
 
     [LoggerMessage(2141, LogLevel.Information, "Feedback of namespace {Namespace}: {Records} unconfirmed records appended again, on {Primary} (were on {Previous}): the primary no longer held them (a failover lost what the old one had appended)", EventName = "FeedbackAppendedAgain")]
     public static partial void FeedbackAppendedAgain(ILogger logger, string @namespace, int records, string previous, string primary);
+
+    [LoggerMessage(2154, LogLevel.Warning, "Feedback of namespace {Namespace} was appended without the key index {Index}: the SDK's Redis user may not run XRANGE, ZSCORE, ZREMRANGEBYSCORE or ZADD on it (an ACL set up for an older version; see RedisAcl.SdkCommands), so a measure reported again through another host is stored again. Delivery goes on; grant the commands to store each key once", EventName = "FeedbackNotIndexed")]
+    public static partial void FeedbackNotIndexed(ILogger logger, string @namespace, string index);
 }

@@ -33,6 +33,7 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
     private int _checking;
     private ReplicatedFeedbackAppend? _replicated;
     private (DateTimeOffset At, string? Risk)? _lastCheck;
+    private readonly WarningThrottle _unindexedWarning = new(time ?? TimeProvider.System, TimeSpan.FromMinutes(10));
     private long _delivered; // appended by this sink since it started: survives Redis losing meta's count with the stream
 
     /// <inheritdoc/>
@@ -49,10 +50,11 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
         var connection = await store.GetConnectionAsync().WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         FeedbackRecord?[] kept;
         int appended;
+        bool unindexed;
         if (options.FeedbackReplicas > 0)
         {
             _replicated ??= new ReplicatedFeedbackAppend(options, store.Logger, _time);
-            (kept, appended) = await _replicated.WriteAsync(connection, records, timeout, cancellationToken).ConfigureAwait(false);
+            (kept, appended, unindexed) = await _replicated.WriteAsync(connection, records, timeout, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -60,8 +62,13 @@ public sealed class RedisFeedbackSink(RedisCreditStore store, RedisStoreOptions 
             var reply = await connection.EvaluateAsync(FeedbackKeyIndex.Append, FeedbackKeyIndex.AppendKeys(connection.Keys), arguments)
                 .WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
             bool[] appendedNow;
-            (kept, appendedNow, _) = FeedbackKeyIndex.ReadAppend(reply, records, json);
+            (kept, appendedNow, _, unindexed) = FeedbackKeyIndex.ReadAppend(reply, records, json);
             appended = appendedNow.Count(a => a);
+        }
+
+        if (unindexed && _unindexedWarning.ShouldWarn("unindexed", out _))
+        {
+            Log.FeedbackNotIndexed(store.Logger, options.Namespace, connection.Keys.FeedbackKeys);
         }
 
         Interlocked.Add(ref _delivered, appended);

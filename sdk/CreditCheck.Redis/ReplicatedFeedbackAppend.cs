@@ -37,9 +37,9 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
     private long _linkChanges;
     private Unconfirmed? _unconfirmed;
 
-    /// <returns>Per record, null when the primary holds it, else the other record it holds under the key; and how many
-    /// this call appended.</returns>
-    public async Task<(FeedbackRecord?[] Kept, int Appended)> WriteAsync(RedisConnection connection, IReadOnlyList<FeedbackRecord> records, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <returns>Per record, null when the primary holds it, else the other record it holds under the key; how many
+    /// this call appended; and whether the user may not use the key index (every record appended).</returns>
+    public async Task<(FeedbackRecord?[] Kept, int Appended, bool Unindexed)> WriteAsync(RedisConnection connection, IReadOnlyList<FeedbackRecord> records, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Watch(connection.Multiplexer);
         var key = connection.Keys.Feedback;
@@ -55,7 +55,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
 
         // Sent right behind the script on the same connection; the answer is read after its.
         var acknowledged = await WaitForReplicasAsync(server, clientId, append, timeout, cancellationToken).ConfigureAwait(false);
-        var (kept, appended, wrote) = FeedbackKeyIndex.ReadAppend(await append.ConfigureAwait(false), records, json);
+        var (kept, appended, wrote, unindexed) = FeedbackKeyIndex.ReadAppend(await append.ConfigureAwait(false), records, json);
         NoteAppendedAgain(link, records, appended);
         if (!wrote)
         {
@@ -71,7 +71,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
             if (acknowledged >= options.FeedbackReplicas)
             {
                 _unconfirmed = null;
-                return (kept, appended.Count(a => a));
+                return (kept, appended.Count(a => a), unindexed);
             }
 
             _unconfirmed = records.Count > MaxUnconfirmedKeys ? null : new Unconfirmed(link, [.. records.Select(r => r.Key)]);

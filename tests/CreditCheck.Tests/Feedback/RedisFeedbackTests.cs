@@ -352,6 +352,35 @@ public sealed class RedisFeedbackTests(RedisFixture redis) : RedisFeedbackSuite,
     }
 
     [Fact]
+    public async Task SdkUserWithTheAclOfAnOlderVersion_FeedbackIsStillDelivered_AndTheMissingRightsAreNamed()
+    {
+        // Found by review: the key index's commands (XRANGE, ZSCORE, ZREMRANGEBYSCORE) are new in RedisAcl.SdkCommands; a
+        // namespace whose SDK user was set up before would refuse every delivery (NOPERM) until an operator noticed.
+        await using var server = await RedisServer.StartAsync();
+        const string ns = "fbold";
+        string[] older = [.. RedisAcl.SdkCommands.Where(c => c is not ("+xrange" or "+zscore" or "+zremrangebyscore"))];
+        Assert.Equal("+OK", await server.CommandAsync([.. "ACL SETUSER cc-sdk on >sdk-password-1 ~cc:{fbold}:* &cc:{fbold}:notify".Split(' '), .. older]));
+        Assert.Contains("no permissions to run the 'xrange' command", await server.CommandAsync("ACL", "DRYRUN", "cc-sdk", "XRANGE", "cc:{fbold}:feedback", "-", "+"), StringComparison.Ordinal);
+        await using var publisher = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(server, ns));
+        await publisher.PublishCatalogAsync(TestCatalog.Create());
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(RedisHarness.Options(server, ns, o =>
+        {
+            o.User = "cc-sdk";
+            o.Password = "sdk-password-1";
+        }), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync();
+        var checks = await FeedbackData.HarnessAsync();
+        await using var feedback = Feedback(store, server, ns, time: checks.Time);
+
+        var records = await feedback.ReportAsync(FeedbackReport.For(await FeedbackData.DeniedAsync(checks)).AllExecuted());
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)), feedback.Status.LastError);
+
+        Assert.Equal(records.Select(r => r.Key), (await StreamAsync(server, ns)).Select(e => e.Key));
+        Assert.Contains("may not run XRANGE, ZSCORE, ZREMRANGEBYSCORE or ZADD", Assert.Single(logs.Of(2154)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AclUsers_SdkUserAppendsFeedback_ReaderUserOnlyReadsIt()
     {
         await using var server = await RedisServer.StartAsync();
