@@ -26,6 +26,11 @@ internal static class FeedbackKeyIndex
     // KEYS[1] the stream, KEYS[2] its index. held(key): the JSON of the record the stream holds under key, or nil.
     private const string HeldLua = """
         local stream, index = KEYS[1], KEYS[2]
+        local function may(...)
+          if not redis.acl_check_cmd then return true end
+          local ok, allowed = pcall(redis.acl_check_cmd, ...)
+          return ok and allowed
+        end
         local function score_of(id)
           local dash = string.find(id, '-', 1, true)
           local seq = tonumber(string.sub(id, dash + 1))
@@ -74,11 +79,6 @@ internal static class FeedbackKeyIndex
     /// ZREMRANGEBYSCORE or ZADD: every record is then appended, as before the index, so that delivery never stops on an
     /// upgrade); and per record <c>''</c> when appended now, else the JSON of the record held under its key.</summary>
     public const string Append = HeldLua + """
-        local function may(...)
-          if not redis.acl_check_cmd then return true end
-          local ok, allowed = pcall(redis.acl_check_cmd, ...)
-          return ok and allowed
-        end
         if not (may('XRANGE', stream, '-', '+') and may('ZSCORE', index, 'k') and may('ZREMRANGEBYSCORE', index, '0', '0') and may('ZADD', index, '0', 'k')) then
           local out = { 2 }
           for i = 2, #ARGV, 2 do
@@ -116,11 +116,15 @@ internal static class FeedbackKeyIndex
         return out
         """;
 
-    /// <summary>KEYS: stream, index; ARGV: keys. Returns per key the JSON of the record held under it, or <c>''</c>.</summary>
+    /// <summary>KEYS: stream, index; ARGV: keys. Returns per key the JSON of the record held under it, or <c>''</c> (also
+    /// when the user may not read the index).</summary>
     public const string Find = HeldLua + """
+        -- A user set up for an older version may not read the index: nothing is held as far as it can tell (the append
+        -- says so, warning 2154), rather than a failed lookup on every report.
+        local readable = may('XRANGE', stream, '-', '+') and may('ZSCORE', index, 'k')
         local out = {}
         for i = 1, #ARGV do
-          out[i] = held(ARGV[i]) or ''
+          out[i] = readable and held(ARGV[i]) or ''
         end
         return out
         """;
