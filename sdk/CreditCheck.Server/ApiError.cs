@@ -225,8 +225,9 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError RateLimited(string clientId) =>
         new(429, "rate-limited", $"Client '{clientId}' is over its rate limit; retry later.", $"调用方“{clientId}”超过调用频率限制，请稍后重试。", []);
 
-    public static ApiError Unavailable(string reason) =>
-        new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理，请稍后重试。", []);
+    /// <summary>503: why, in both languages (the Chinese said only 服务暂时无法处理 while the English said why).</summary>
+    public static ApiError Unavailable(string reason, string reasonZh) =>
+        new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理：" + reasonZh, []);
 
     /// <summary>A report the SDK refused: each problem under the API's name for its field (<c>ExecutedAt</c> →
     /// <c>executedAt</c>, <c>Measures[0].Amount</c> → <c>measures[0].amount</c>), in both languages.</summary>

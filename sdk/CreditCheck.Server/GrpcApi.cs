@@ -59,7 +59,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     {
         var catalog = await service.Catalogs.CurrentAsync(context.CancellationToken).ConfigureAwait(false);
         return catalog is null
-            ? throw Fault(ApiError.Unavailable("the store has no catalog yet (not synchronized)."))
+            ? throw Fault(ApiError.Unavailable("the store has no catalog yet (not synchronized); retry shortly.", "存储尚无服务事项清单（尚未完成同步），请稍后重试。"))
             : DecisionMapping.ToProto(catalog.Catalog);
     }
 

@@ -95,6 +95,15 @@ def case_feedback():
     return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
 
 
+def case_feedback_store_down():
+    """As http_cases.feedback_store_down: UNAVAILABLE, the reason in both languages, nothing of the service's inside."""
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    refused = fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=d.check_id, all_executed=True), grpc.StatusCode.UNAVAILABLE)
+    for inside in ["127.0.0.1", "Redis", "cc:{", "XADD", "IOCP", "Exception", os.environ.get("REDIS_PORT", "127.0.0.1")]:
+        assert inside not in refused["details"], (inside, refused)
+    assert "重新报送" in refused["details"] and "report it again" in refused["details"], refused
+    return refused
+
 def case_feedback_repeat():
     # A measure reported again with another result: acknowledged with the record kept, marked as a repeat (found by
     # review: the repeat was answered as if recorded).

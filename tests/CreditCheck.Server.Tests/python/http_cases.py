@@ -127,6 +127,20 @@ def case_feedback():
     return {"checkId": d["checkId"], "recordKeys": answer["recordKeys"], "cleanCheckId": clean["checkId"]}
 
 
+def case_feedback_store_down():
+    """Run once the store (Redis) is down, on a server without a journal: a report is refused 503 `unavailable`, saying
+    in both languages why and what to do, and nothing of the service's inside. Found from outside: the English title
+    carried StackExchange.Redis's whole diagnostic text (the Redis address and port, the namespace's key, thread-pool
+    counters) while the Chinese said only 服务暂时无法处理."""
+    d = check(LISTED)      # answered under the unavailable policy: still a decision to report on
+    answer = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True}), 503, "unavailable")
+    text = json.dumps(answer, ensure_ascii=False)
+    for inside in ["127.0.0.1", "Redis", "cc:{", "XADD", "IOCP", "Exception", os.environ.get("REDIS_PORT", "127.0.0.1")]:
+        assert inside not in text, (inside, answer)
+    assert "report it again" in answer["detail"] and "重新报送" in answer["detailZh"], answer
+    assert "did not take" in answer["detail"] and "未能" in answer["detailZh"], answer
+    return {"detail": answer["detail"], "detailZh": answer["detailZh"]}
+
 def case_feedback_repeat():
     # A measure reported again with another result: 202 with the record kept, marked as a repeat (found by review:
     # the repeat was answered as if recorded).
