@@ -89,6 +89,15 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task ContentType_WithTheCharsetQuoted_IsReadAsUtf8Json()
+    {
+        var result = await Python.RunAsync("http_cases.py", "quoted_charset", fixture.For(Clients.Procurement));
+
+        Assert.All(result.GetProperty("outcomes").EnumerateObject(), o => Assert.Equal("Denied", o.Value.GetString()));
+        Assert.Equal("unsupported-media-type", result.GetProperty("gbk").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownField_IsRefusedNamingItAndTheFieldItProbablyMeans()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_field", fixture.For(Clients.Procurement));

@@ -282,6 +282,21 @@ def case_malformed_json():
     return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"], "twice": twice["detail"], "gbk": gbk["code"], "jsonx": jsonx["code"]}
 
 
+def case_quoted_charset():
+    """RFC 9110 §5.6.6: a parameter value may be quoted, and charset="utf-8" is charset=utf-8. Found from outside: it was
+    refused 415 'is not application/json in UTF-8' (some HTTP stacks and gateways write the charset quoted)."""
+    seen = {}
+    for content_type in ['application/json; charset="utf-8"', 'application/json;charset="UTF-8"', "application/json; charset=\"utf8\""]:
+        response = requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s","operator":"李四"}' % (LISTED, SCENARIO)).encode("utf-8"),
+                                 headers={**headers(), "Content-Type": content_type}, timeout=30)
+        assert response.status_code == 200, (content_type, response.status_code, response.text)
+        assert response.json()["operator"] == "李四", response.text
+        seen[content_type] = response.json()["outcome"]
+    # a quoted charset that is not UTF-8 is still refused by name
+    gbk = problem(requests.post(BASE + "/v1/checks", data=b"{}", headers={**headers(), "Content-Type": 'application/json; charset="gbk"'}, timeout=30),
+                  415, "unsupported-media-type", "Content-Type")
+    return {"outcomes": seen, "gbk": gbk["code"]}
+
 def case_too_large():
     limit = int(os.environ.get("MAX_BODY", "65536"))
     body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "operator": "x" * (limit + 10)}), 413, "body-too-large", "body")
