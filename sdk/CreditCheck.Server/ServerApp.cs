@@ -243,6 +243,7 @@ public static class ServerApp
             o.AddOperationTransformer<RequestBodyTransformer>();
             o.AddOperationTransformer<CatalogAnswerTransformer>();
             o.AddSchemaTransformer<ContractSchemaTransformer>();
+            o.AddDocumentTransformer<ClientContractTransformer>();
         });
         services.AddGrpc(o =>
         {

@@ -131,6 +131,15 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task OpenApi_ForAGeneratedJavaClient_DeclaresBearerAuth_NamedRequestBodies_AlwaysSentArrays_AndADecimalAmount()
+    {
+        var result = await Python.RunAsync("http_cases.py", "openapi_java", fixture.For(Clients.Procurement));
+
+        Assert.Equal(["CheckBody", "BatchBody", "FeedbackBody"], result.GetProperty("bodies").EnumerateArray().Select(b => b.GetString()));
+        Assert.False(result.GetProperty("amount").TryGetProperty("format", out _));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownOrMissingKey_Is401()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_key", fixture.For(Clients.Procurement));

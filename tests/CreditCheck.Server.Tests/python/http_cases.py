@@ -481,6 +481,45 @@ def case_openapi_contract():
     return {"enums": enums, "problemFields": problem_fields, "catalogRequired": sorted(catalog["required"])}
 
 
+def case_openapi_java():
+    """What a Java team generating a client (openapi-generator, swagger-codegen) needs beyond case_openapi_contract.
+    Found from outside: no security scheme (the generated client had no way to send the key, so every call was a 401
+    the document did not explain); the request bodies were inline schemas, so the generator made one class for a
+    single check's body and another for a batch item; ratings and listsNotHeld, always sent, were not required (an
+    Optional/nullable field in Java); and amount was format double (a Double for money)."""
+    doc = requests.get(BASE + "/openapi/v1.json", timeout=30).json()
+    schemas = doc["components"]["schemas"]
+    schemes = doc["components"].get("securitySchemes", {})
+    bearer = [name for name, s in schemes.items() if s.get("type") == "http" and s.get("scheme", "").lower() == "bearer"]
+    assert bearer, schemes
+    required_schemes = [name for requirement in doc.get("security", []) for name in requirement]
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            names = required_schemes + [name for requirement in operation.get("security", []) for name in requirement]
+            assert bearer[0] in names, (path, method, operation.get("security"), doc.get("security"))
+
+    def body_ref(path):
+        schema = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert "$ref" in schema, (path, schema)
+        return schema["$ref"].split("/")[-1]
+
+    check_body, batch_body, feedback_body = body_ref("/v1/checks"), body_ref("/v1/checks:batch"), body_ref("/v1/feedback")
+    items = schemas[batch_body]["properties"]["checks"]["items"]
+    assert items.get("$ref", "").split("/")[-1] == check_body, items      # one class for a check, alone or in a batch
+    measure = schemas[feedback_body]["properties"]["measures"]["items"]
+    assert "$ref" in measure, measure
+    measure_body = schemas[measure["$ref"].split("/")[-1]]
+    assert sorted(schemas[check_body]["required"]) == ["scenario", "subject"] and sorted(measure_body["required"]) == ["measure", "result"]
+    assert schemas[check_body]["additionalProperties"] is False and measure_body["additionalProperties"] is False
+    decision = schemas["DecisionBody"]
+    assert {"ratings", "listsNotHeld"} <= set(decision["required"]), decision["required"]
+    amount = measure_body["properties"]["amount"]
+    assert amount.get("format") != "double", amount
+    # the real answer has every member the schema requires
+    d = check(LISTED)
+    assert set(decision["required"]) <= set(d), sorted(set(decision["required"]) - set(d))
+    return {"bearer": bearer[0], "bodies": [check_body, batch_body, feedback_body], "amount": amount}
+
 def case_loopback_no_key():
     d = check(LISTED, key="")
     return {"outcome": d["outcome"], "department": d["department"]}
