@@ -34,6 +34,14 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task AMethodPathInAnotherLetterCase_IsUnauthenticatedWithoutTheKey_AndServedWithIt()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "path_letter_case", fixture.For(Clients.Procurement));
+
+        Assert.All(result.EnumerateObject(), s => Assert.All(s.Value.EnumerateArray(), c => Assert.Equal("UNAUTHENTICATED", c.GetString())));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task CheckMany_DecisionsInRequestOrder()
     {
         var result = await Python.RunAsync("grpc_cases.py", "batch", fixture.For(Clients.Procurement));

@@ -98,6 +98,15 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task APathInAnotherLetterCase_AsksForTheKeyAsItsLowerCaseForm()
+    {
+        var result = await Python.RunAsync("http_cases.py", "path_letter_case", fixture.For(Clients.Procurement));
+
+        Assert.Equal("missing-key", result.GetProperty("catalog").GetString());
+        Assert.Equal("Denied", result.GetProperty("outcome").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownField_IsRefusedNamingItAndTheFieldItProbablyMeans()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_field", fixture.For(Clients.Procurement));

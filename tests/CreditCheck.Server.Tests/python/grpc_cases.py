@@ -166,6 +166,20 @@ def case_contract():
     return {"amount": amount["details"], "future": future["details"], "big": big["details"]}
 
 
+def case_path_letter_case():
+    """As http_cases.path_letter_case: a method path in another letter case (/CreditCheck.v1.CreditCheckService/GetCatalog)
+    is routed to the same service, and must ask for the key. Found from outside: GetCatalog answered without a key, and
+    Check failed UNKNOWN "Exception was thrown by handler." instead of UNAUTHENTICATED."""
+    seen = {}
+    for service in ["/CreditCheck.v1.CreditCheckService", "/creditcheck.V1.creditcheckservice"]:
+        catalog = channel.unary_unary(service + "/GetCatalog", request_serializer=pb.GetCatalogRequest.SerializeToString, response_deserializer=pb.Catalog.FromString)
+        check = channel.unary_unary(service + "/Check", request_serializer=pb.CheckRequest.SerializeToString, response_deserializer=pb.Decision.FromString)
+        seen[service] = [fails(catalog, pb.GetCatalogRequest(), grpc.StatusCode.UNAUTHENTICATED, key="")["code"],
+                         fails(check, pb.CheckRequest(subject=LISTED, scenario=SCENARIO), grpc.StatusCode.UNAUTHENTICATED, key="")["code"]]
+        d = check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+        assert d.outcome == "Denied", d
+    return seen
+
 def case_unknown_key():
     return {"unknown": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO), grpc.StatusCode.UNAUTHENTICATED, key="not-a-key"),
             "missing": fails(stub.GetCatalog, pb.GetCatalogRequest(), grpc.StatusCode.UNAUTHENTICATED, key="")}

@@ -297,6 +297,24 @@ def case_quoted_charset():
                   415, "unsupported-media-type", "Content-Type")
     return {"outcomes": seen, "gbk": gbk["code"]}
 
+def case_path_letter_case():
+    """Routes match in any letter case (ASP.NET Core routing), so the key must be asked for in any letter case too.
+    Found from outside: GET /V1/catalog without a key answered 200 with the catalog, and POST /V1/checks without a
+    key an empty 500 — the key was asked for only on paths starting with exactly "/v1/"."""
+    catalog = problem(requests.get(BASE + "/V1/catalog", timeout=30), 401, "missing-key")
+    for path in ["/V1/checks", "/v1/Checks", "/V1/CHECKS:BATCH", "/V1/feedback"]:
+        problem(requests.post(BASE + path, json={"subject": LISTED, "scenario": SCENARIO}, timeout=30), 401, "missing-key")
+    wrong = problem(requests.get(BASE + "/V1/catalog", headers=headers("not-a-key"), timeout=30), 401, "unknown-key")
+    # with the key, the same paths are served as their lower-case forms
+    d = requests.post(BASE + "/V1/Checks", json={"subject": LISTED, "scenario": SCENARIO}, headers=headers(), timeout=30)
+    assert d.status_code == 200 and d.json()["outcome"] == "Denied", d.text
+    listed = requests.get(BASE + "/V1/CATALOG", headers=headers(), timeout=30)
+    assert listed.status_code == 200 and listed.json()["version"], listed.text
+    # health and the document stay open, in any letter case
+    for path in ["/healthz", "/READYZ", "/openapi/v1.json"]:
+        assert requests.get(BASE + path, timeout=30).status_code == 200, path
+    return {"catalog": catalog["code"], "wrong": wrong["code"], "outcome": d.json()["outcome"]}
+
 def case_too_large():
     limit = int(os.environ.get("MAX_BODY", "65536"))
     body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "operator": "x" * (limit + 10)}), 413, "body-too-large", "body")
