@@ -41,6 +41,17 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         Assert.All(result.EnumerateObject(), s => Assert.All(s.Value.EnumerateArray(), c => Assert.Equal("UNAUTHENTICATED", c.GetString())));
     }
 
+    [Fact]
+    public void Proto_TheStateCommentNamesEveryStateTheServiceSends()
+    {
+        // Found from outside: the proto's MatchedEntry.state listed no OutsideSector, which the service sends (a sector
+        // list such as 经营异常名录 outside its sector) and the OpenAPI enum declares; a Java switch on it had no case.
+        var proto = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Protos", "creditcheck.proto"));
+        var comment = proto[..proto.IndexOf("string state = 7;", StringComparison.Ordinal)];
+        comment = comment[comment.LastIndexOf("message MatchedEntry", StringComparison.Ordinal)..];
+        Assert.All(Enum.GetNames<EntryState>(), state => Assert.Contains(state, comment, StringComparison.Ordinal));
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task CheckMany_DecisionsInRequestOrder()
     {
