@@ -117,8 +117,63 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
         }
     }
 
-    /// <summary>The status message: Chinese, " | ", English.</summary>
-    internal static string Message(ApiError error) => $"{error.DetailZh} | {error.Detail}";
+    // What the status message may take of the trailers, percent-encoded as gRPC sends it (a Chinese character is 9
+    // bytes): grpcio and grpc-java accept 8 KiB of metadata in all by default, and refuse more as RESOURCE_EXHAUSTED
+    // "received initial metadata size exceeds limit", losing the status and its trailers.
+    private const int MessageBudget = 4096;
+
+    /// <summary>The status message: Chinese, " | ", English. When a batch's problems do not all fit
+    /// <see cref="MessageBudget"/>, the first are given whole and the rest named by field, as many as fit (found from
+    /// outside: a CheckMany with 5 bad subjects reached the client as RESOURCE_EXHAUSTED with no field; the HTTP answer,
+    /// a body, gives each in full).</summary>
+    internal static string Message(ApiError error)
+    {
+        var full = $"{error.DetailZh} | {error.Detail}";
+        if (error.Errors.Count <= 1 || EncodedLength(full) <= MessageBudget)
+        {
+            return full;
+        }
+
+        var whole = 1;
+        while (whole + 1 < error.Errors.Count && EncodedLength(Whole(error, whole + 1)) <= MessageBudget / 2)
+        {
+            whole++;
+        }
+
+        var rest = error.Errors.Skip(whole).Select(e => e.Field).ToList();
+        var text = full;
+        for (var named = rest.Count; named >= 0; named--)
+        {
+            var part = error with { Errors = [.. error.Errors.Take(whole)] };
+            var fields = string.Join(", ", rest.Take(named)) + (named < rest.Count ? ", …" : string.Empty);
+            text = string.Create(CultureInfo.InvariantCulture,
+                $"{part.DetailZh}；另有 {rest.Count} 处问题：{fields}（请逐条改正后重试，或经 HTTP 接口查看每处详情） | {part.Detail} … and {rest.Count} more problem(s): {fields} (correct each and retry, or see each in full over HTTP).");
+            if (EncodedLength(text) <= MessageBudget)
+            {
+                break;
+            }
+        }
+
+        return text;
+    }
+
+    private static string Whole(ApiError error, int count)
+    {
+        var part = error with { Errors = [.. error.Errors.Take(count)] };
+        return $"{part.DetailZh} | {part.Detail}";
+    }
+
+    /// <summary>The length of a grpc-message as sent: bytes outside printable ASCII, and '%', take three.</summary>
+    private static int EncodedLength(string message)
+    {
+        var length = 0;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(message))
+        {
+            length += b is >= 0x20 and <= 0x7E and not (byte)'%' ? 1 : 3;
+        }
+
+        return length;
+    }
 
     /// <summary>A field as the proto names it: <c>checkId</c> is <c>check_id</c>, <c>measures[0].effectiveFrom</c>
     /// is <c>measures[0].effective_from</c> (the HTTP API's errors name fields in camel case).</summary>

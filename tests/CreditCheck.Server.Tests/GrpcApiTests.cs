@@ -53,6 +53,16 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task CheckMany_WithThirtyBadItems_IsInvalidArgumentNamingThem_WithinTheClientsMetadataLimit()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "batch_many_problems", fixture.For(Clients.Procurement));
+
+        Assert.Equal("INVALID_ARGUMENT", result.GetProperty("code").GetString());
+        Assert.Contains("另有", result.GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.Contains("more", result.GetProperty("details").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task CheckMany_DecisionsInRequestOrder()
     {
         var result = await Python.RunAsync("grpc_cases.py", "batch", fixture.For(Clients.Procurement));

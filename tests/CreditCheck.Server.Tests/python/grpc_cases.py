@@ -135,6 +135,21 @@ def case_errors():
     return seen
 
 
+def case_batch_many_problems():
+    """A CheckMany with many bad items, on a channel with grpcio's default limits (as grpc-java's: 8 KiB of metadata).
+    Found from outside: with 5 or more bad subjects the status message (every problem, Chinese percent-encoded) outgrew
+    the client's metadata limit, and the caller got RESOURCE_EXHAUSTED "received initial metadata size exceeds limit",
+    with no field and no problem type, instead of INVALID_ARGUMENT naming the items."""
+    bad = [pb.CheckRequest(subject="9135010OM000100Y43" if i % 2 == 0 else "91350100M000100Y4", scenario=SCENARIO) for i in range(30)]
+    seen = fails(stub.CheckMany, pb.CheckManyRequest(checks=bad), grpc.StatusCode.INVALID_ARGUMENT, field="checks[0].subject")
+    # every bad item named (here all 30 fit), the first with its problem, the rest counted and listed by field
+    assert all(f"checks[{i}].subject" in seen["details"] for i in range(30)), seen
+    import re
+    explained = len(set(re.findall(r"checks\[\d+\]\.subject:", seen["details"].split(" | ")[1])))
+    more = re.search(r"and (\d+) more", seen["details"])
+    assert explained >= 1 and more and explained + int(more.group(1)) == 30, (explained, seen)
+    return seen
+
 def case_contract():
     """Found from outside: amount "1,200" was accepted over gRPC and refused over HTTP; the trailer said executed_at
     while the message said executedAt; an over-size message got gRPC's own English text."""
