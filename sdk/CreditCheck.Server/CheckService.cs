@@ -169,8 +169,8 @@ internal sealed class CheckService(
                 case "NOTEXECUTED" or "NOT_EXECUTED": result = ExecutionResult.NotExecuted; break;
                 case "OVERRIDDEN": result = ExecutionResult.Overridden; break;
                 default:
-                    return (null, ApiError.Invalid(field + ".result", $"'{m.Result}' is not Executed, NotExecuted or Overridden.",
-                        $"“{m.Result}”不是 Executed（已执行）、NotExecuted（未执行）或 Overridden（经批准不执行）。"));
+                    return (null, ApiError.Invalid(field + ".result", $"'{ApiError.Echo(m.Result)}' is not Executed, NotExecuted or Overridden.",
+                        $"“{ApiError.Echo(m.Result)}”不是 Executed（已执行）、NotExecuted（未执行）或 Overridden（经批准不执行）。"));
             }
 
             try
@@ -256,7 +256,7 @@ internal sealed class CheckService(
         };
         if (kind == (SubjectKind)(-1))
         {
-            return ApiError.Invalid(prefix + "kind", $"'{body.Kind}' is not entity or person.", $"“{body.Kind}”不是 entity（法人）或 person（自然人）。");
+            return ApiError.Invalid(prefix + "kind", $"'{ApiError.Echo(body.Kind)}' is not entity or person.", $"“{ApiError.Echo(body.Kind)}”不是 entity（法人）或 person（自然人）。");
         }
 
         if (!TryParseSubject(body.Subject, kind, out var subject, out var problem, out var problemZh))

@@ -51,7 +51,7 @@ internal sealed class ClientAuthentication(RequestDelegate next, ApiClientRegist
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/grpc";
             response.Headers["grpc-status"] = ((int)Grpc.CreditCheckGrpcService.StatusOf(error.Status)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            response.Headers["grpc-message"] = Uri.EscapeDataString($"{error.DetailZh} | {error.Detail}");
+            response.Headers["grpc-message"] = Uri.EscapeDataString(Grpc.CreditCheckGrpcService.Message(error));
             response.Headers["problem-type"] = "urn:creditcheck:problem:" + error.Code;
             return Task.CompletedTask;
         }

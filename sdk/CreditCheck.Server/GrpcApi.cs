@@ -129,9 +129,16 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     internal static string Message(ApiError error)
     {
         var full = $"{error.DetailZh} | {error.Detail}";
-        if (error.Errors.Count <= 1 || EncodedLength(full) <= MessageBudget)
+        if (EncodedLength(full) <= MessageBudget)
         {
             return full;
+        }
+
+        if (error.Errors.Count <= 1)
+        {
+            // One problem whose text repeats something long of the caller's that no echo shortened (a 5,000-character
+            // measure code in the SDK's own text): each half cut to fit, rather than no status at all.
+            return $"{Fit(error.DetailZh, MessageBudget / 2)} | {Fit(error.Detail, MessageBudget / 2)}";
         }
 
         var whole = 1;
@@ -161,6 +168,33 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     {
         var part = error with { Errors = [.. error.Errors.Take(count)] };
         return $"{part.DetailZh} | {part.Detail}";
+    }
+
+    /// <summary>The longest start of <paramref name="text"/> (whole characters) that with "…" is at most
+    /// <paramref name="budget"/> bytes as sent.</summary>
+    private static string Fit(string text, int budget)
+    {
+        if (EncodedLength(text) <= budget)
+        {
+            return text;
+        }
+
+        var length = 0;
+        var used = EncodedLength("…");
+        while (length < text.Length)
+        {
+            var step = char.IsHighSurrogate(text[length]) && length + 1 < text.Length ? 2 : 1;
+            var cost = EncodedLength(text.Substring(length, step));
+            if (used + cost > budget)
+            {
+                break;
+            }
+
+            used += cost;
+            length += step;
+        }
+
+        return string.Concat(text.AsSpan(0, length), "…");
     }
 
     /// <summary>The length of a grpc-message as sent: bytes outside printable ASCII, and '%', take three.</summary>
@@ -223,7 +257,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     {
         if (!Guid.TryParse(r.CheckId, out var checkId))
         {
-            return (null, r.CheckId.Length == 0 ? ApiError.Missing("check_id") : ApiError.Invalid("check_id", $"'{r.CheckId}' is not a UUID.", $"“{r.CheckId}”不是有效的核查编号（UUID）。"));
+            return (null, r.CheckId.Length == 0 ? ApiError.Missing("check_id") : ApiError.Invalid("check_id", $"'{ApiError.Echo(r.CheckId)}' is not a UUID.", $"“{ApiError.Echo(r.CheckId)}”不是有效的核查编号（UUID）。"));
         }
 
         if (!TryTime(r.ExecutedAt, "executed_at", out var executedAt, out var error))
@@ -296,7 +330,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             return true;
         }
 
-        error = ApiError.Invalid(field, $"'{text}' is not an RFC 3339 time.", $"“{text}”不是有效的时间（RFC 3339）。");
+        error = ApiError.Invalid(field, $"'{ApiError.Echo(text)}' is not an RFC 3339 time.", $"“{ApiError.Echo(text)}”不是有效的时间（RFC 3339）。");
         return false;
     }
 

@@ -63,6 +63,14 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task ALongValueRepeatedInTheAnswer_IsStillInvalidArgument_WithinTheClientsMetadataLimit()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "long_values", fixture.For(Clients.Procurement));
+
+        Assert.All(result.EnumerateObject(), p => Assert.InRange(p.Value.GetInt32(), 1, 4096));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task CheckMany_DecisionsInRequestOrder()
     {
         var result = await Python.RunAsync("grpc_cases.py", "batch", fixture.For(Clients.Procurement));

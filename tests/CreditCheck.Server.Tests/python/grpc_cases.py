@@ -150,6 +150,20 @@ def case_batch_many_problems():
     assert explained >= 1 and more and explained + int(more.group(1)) == 30, (explained, seen)
     return seen
 
+def case_long_values():
+    """A long value the service repeats in its answer (an unknown scenario, a bad kind) on a default grpcio channel.
+    Found from outside: a 5,000-character scenario made the status message outgrow the client's 8 KiB metadata limit,
+    and the caller got RESOURCE_EXHAUSTED "received initial metadata size exceeds limit" instead of INVALID_ARGUMENT."""
+    seen = {
+        "scenario": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario="x" * 5000), grpc.StatusCode.INVALID_ARGUMENT, field="scenario"),
+        "chinese": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario="采购" * 1000), grpc.StatusCode.INVALID_ARGUMENT, field="scenario"),
+        "kind": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO, kind="k" * 5000), grpc.StatusCode.INVALID_ARGUMENT, field="kind"),
+        "measure": fails(stub.ReportFeedback, pb.FeedbackRequest(
+            check_id=stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30).check_id,
+            measures=[pb.MeasureFeedback(measure="m" * 5000, result="Executed")]), grpc.StatusCode.INVALID_ARGUMENT, field="measures[0].measure"),
+    }
+    return {name: len(s["details"]) for name, s in seen.items()}
+
 def case_contract():
     """Found from outside: amount "1,200" was accepted over gRPC and refused over HTTP; the trailer said executed_at
     while the message said executedAt; an over-size message got gRPC's own English text."""
