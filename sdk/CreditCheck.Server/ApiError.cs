@@ -22,16 +22,24 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     /// that is not a number) and gRPC (the proto's decimal string).</summary>
     public static ApiError NotAnAmount(string field, string? text) =>
         Invalid(field,
-            $"{(text is null ? "the value" : $"'{text}'")} is not a decimal number of yuan such as 1200.50 (digits with an optional sign, decimal point and exponent; no thousands separators or spaces).",
-            $"{(text is null ? "该值" : $"“{text}”")}不是以元计的数字，应如 1200.50（数字，可带正负号、小数点和指数；不含千位分隔符和空格）。");
+            $"{(text is null ? "the value" : $"'{Echo(text)}'")} is not a decimal number of yuan such as 1200.50 (digits with an optional sign, decimal point and exponent; no thousands separators or spaces).",
+            $"{(text is null ? "该值" : $"“{Echo(text)}”")}不是以元计的数字，应如 1200.50（数字，可带正负号、小数点和指数；不含千位分隔符和空格）。");
 
     public static ApiError Missing(string field) => Invalid(field, "is required.", "必填。");
+
+    /// <summary>A value of the caller's as an answer repeats it: at most 80 characters (a 5,000-character scenario was
+    /// repeated whole, twice, and over gRPC outgrew the client's metadata limit; found from outside).</summary>
+    public static string Echo(string? text) =>
+        text is null ? string.Empty : text.Length <= 80 ? text : string.Create(CultureInfo.InvariantCulture, $"{text.AsSpan(0, 60)}…({text.Length} chars)");
 
     /// <summary>The parser's own texts (<see cref="SubjectIdError"/>), English and Chinese.</summary>
     public static ApiError InvalidSubject(string field, string problem, string problemZh) =>
         new(400, "invalid-subject", "The subject is not a valid identifier.", "主体代码无效。", [new FieldProblem(field, problem, problemZh)]);
 
-    public static ApiError UnknownScenario(string field, string scenario, string catalogVersion, string topLevel, string? meant) =>
+    public static ApiError UnknownScenario(string field, string given, string catalogVersion, string topLevel, string? meant) =>
+        UnknownScenarioOf(field, Echo(given), catalogVersion, topLevel, meant);
+
+    private static ApiError UnknownScenarioOf(string field, string scenario, string catalogVersion, string topLevel, string? meant) =>
         new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
             [meant is null
                 ? new FieldProblem(field, $"'{scenario}' is not in catalog {catalogVersion}, nor is any ancestor of it; top-level scenarios: {topLevel}.",
@@ -206,7 +214,7 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
 
     public static ApiError UnsupportedMediaType(string? contentType) =>
         new(415, "unsupported-media-type", "Send the body as application/json in UTF-8.", "请求体须为 UTF-8 编码的 application/json。",
-            [new FieldProblem("Content-Type", $"'{contentType}' is not application/json in UTF-8.", $"“{contentType}”不是 UTF-8 编码的 application/json。")]);
+            [new FieldProblem("Content-Type", $"'{Echo(contentType)}' is not application/json in UTF-8.", $"“{Echo(contentType)}”不是 UTF-8 编码的 application/json。")]);
 
     public static ApiError Unauthorized(bool presented) => presented
         ? new(401, "unknown-key", "The key is not one of a configured client.", "调用密钥无效。", [])
@@ -220,13 +228,14 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
 
     public static ApiError ScenarioNotAllowed(string field, string clientId, string scenario) =>
         new(403, "scenario-not-allowed", "The client may not check in this scenario.", "调用方无权在该场景核查。",
-            [new FieldProblem(field, $"client '{clientId}' may not check in '{scenario}'.", $"调用方“{clientId}”无权在“{scenario}”场景核查。")]);
+            [new FieldProblem(field, $"client '{clientId}' may not check in '{Echo(scenario)}'.", $"调用方“{clientId}”无权在“{Echo(scenario)}”场景核查。")]);
 
     public static ApiError RateLimited(string clientId) =>
         new(429, "rate-limited", $"Client '{clientId}' is over its rate limit; retry later.", $"调用方“{clientId}”超过调用频率限制，请稍后重试。", []);
 
-    public static ApiError Unavailable(string reason) =>
-        new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理，请稍后重试。", []);
+    /// <summary>503: why, in both languages (the Chinese said only 服务暂时无法处理 while the English said why).</summary>
+    public static ApiError Unavailable(string reason, string reasonZh) =>
+        new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理：" + reasonZh, []);
 
     /// <summary>A report the SDK refused: each problem under the API's name for its field (<c>ExecutedAt</c> →
     /// <c>executedAt</c>, <c>Measures[0].Amount</c> → <c>measures[0].amount</c>), in both languages.</summary>

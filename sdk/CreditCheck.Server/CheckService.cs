@@ -1,3 +1,4 @@
+using System.Globalization;
 using CreditCheck.Catalog;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,8 @@ namespace CreditCheck.Server;
 /// <see cref="ICreditFeedback"/>: validate the request (a bad field is an <see cref="ApiError"/>, never an
 /// exception), attribute it to the client, decide, keep the decision for feedback. No rule is decided here.</summary>
 internal sealed class CheckService(
-    ICreditChecker checker, ICreditFeedback feedback, CatalogSource catalogs, DecisionLedger ledger, IOptions<CreditCheckOptions> checkOptions)
+    ICreditChecker checker, ICreditFeedback feedback, CatalogSource catalogs, DecisionLedger ledger, IOptions<CreditCheckOptions> checkOptions,
+    IOptions<FeedbackOptions> feedbackOptions, ILogger<CheckService> logger)
 {
     private readonly int _maxBatch = checkOptions.Value.MaxBatchSize;
 
@@ -167,8 +169,8 @@ internal sealed class CheckService(
                 case "NOTEXECUTED" or "NOT_EXECUTED": result = ExecutionResult.NotExecuted; break;
                 case "OVERRIDDEN": result = ExecutionResult.Overridden; break;
                 default:
-                    return (null, ApiError.Invalid(field + ".result", $"'{m.Result}' is not Executed, NotExecuted or Overridden.",
-                        $"“{m.Result}”不是 Executed（已执行）、NotExecuted（未执行）或 Overridden（经批准不执行）。"));
+                    return (null, ApiError.Invalid(field + ".result", $"'{ApiError.Echo(m.Result)}' is not Executed, NotExecuted or Overridden.",
+                        $"“{ApiError.Echo(m.Result)}”不是 Executed（已执行）、NotExecuted（未执行）或 Overridden（经批准不执行）。"));
             }
 
             try
@@ -211,11 +213,29 @@ internal sealed class CheckService(
         catch (IOException e)
         {
             // Not acknowledged: the journal cannot be written, or (no journal) the store did not take the records in time.
-            return (null, ApiError.Unavailable("the feedback could not be made durable (" + e.Message + ")."));
+            // The cause is the operator's (the store's address, its keys, its client's diagnostics: found from outside in
+            // the answer's English title, while the Chinese said nothing of why); the caller learns why and what to do.
+            Log.FeedbackNotAcknowledged(logger, checkId, e.Message);
+            return (null, NotDurable());
         }
 
         return (new FeedbackAnswer(checkId, [.. records.Select(r => r.Key)],
             [.. records.Where(r => r.IsRepeat).Select(r => new FeedbackRepeat(r.Key, r.Result.ToString(), r.ReportedAt))]), null);
+    }
+
+    /// <summary>A report that was not made durable, said as the caller can act on it: why (the journal, or the store
+    /// within the acknowledgement timeout) and to report again; the exception's own text goes to the log.</summary>
+    private ApiError NotDurable()
+    {
+        var options = feedbackOptions.Value;
+        var (reason, reasonZh) = options.JournalPath is not null
+            ? ("the feedback journal could not be written (the operator finds the cause in the service's log)",
+                "反馈日志无法写入（原因见服务日志）")
+            : (string.Create(CultureInfo.InvariantCulture, $"the store did not take the feedback records within {options.AcknowledgeTimeout.TotalSeconds:0.###} s (CreditCheck:Feedback:AcknowledgeTimeout; the operator finds the cause in the service's log)"),
+                string.Create(CultureInfo.InvariantCulture, $"存储未能在 {options.AcknowledgeTimeout.TotalSeconds:0.###} 秒内确认收到反馈记录（CreditCheck:Feedback:AcknowledgeTimeout；原因见服务日志）"));
+        return ApiError.Unavailable(
+            reason + "; the report is not acknowledged: report it again (its records keep their keys, so a repeat is not recorded twice).",
+            reasonZh + "，本次反馈未受理，请重新报送（记录键不变，重复报送不会重复记录）。");
     }
 
     /// <summary>The check request a body describes, or the first problem with it.</summary>
@@ -236,7 +256,7 @@ internal sealed class CheckService(
         };
         if (kind == (SubjectKind)(-1))
         {
-            return ApiError.Invalid(prefix + "kind", $"'{body.Kind}' is not entity or person.", $"“{body.Kind}”不是 entity（法人）或 person（自然人）。");
+            return ApiError.Invalid(prefix + "kind", $"'{ApiError.Echo(body.Kind)}' is not entity or person.", $"“{ApiError.Echo(body.Kind)}”不是 entity（法人）或 person（自然人）。");
         }
 
         if (!TryParseSubject(body.Subject, kind, out var subject, out var problem, out var problemZh))

@@ -2,18 +2,19 @@ using Microsoft.Extensions.Primitives;
 
 namespace CreditCheck.Server;
 
-/// <summary>Resolves the caller of <c>/v1/*</c> and of the gRPC service to a configured client from
+/// <summary>Resolves the caller of every path but <c>/healthz</c>, <c>/readyz</c> and <c>/openapi/*</c> (the API in
+/// any letter case, the gRPC service, an unknown path) to a configured client from
 /// <c>Authorization: Bearer &lt;key&gt;</c> (gRPC: the same metadata), or — when no client is configured — to the
 /// loopback caller. Anyone else gets 401 or 403 (gRPC: UNAUTHENTICATED or PERMISSION_DENIED). Runs before the
 /// rate limiter, which partitions by client.</summary>
 internal sealed class ClientAuthentication(RequestDelegate next, ApiClientRegistry clients)
 {
-    private const string GrpcPrefix = "/creditcheck.v1.CreditCheckService/";
-
     public Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path.Value ?? string.Empty;
-        if (!path.StartsWith("/v1/", StringComparison.Ordinal) && !path.StartsWith(GrpcPrefix, StringComparison.Ordinal))
+        // Every path but the open ones asks for the key, in any letter case: routing matches paths in any case, and
+        // asking only on paths starting with exactly "/v1/" (or the gRPC service's exact name) let GET /V1/catalog and
+        // gRPC /CreditCheck.v1.CreditCheckService/GetCatalog through without a key (found from outside).
+        if (IsOpen(context.Request.Path))
         {
             return next(context);
         }
@@ -50,13 +51,19 @@ internal sealed class ClientAuthentication(RequestDelegate next, ApiClientRegist
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/grpc";
             response.Headers["grpc-status"] = ((int)Grpc.CreditCheckGrpcService.StatusOf(error.Status)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            response.Headers["grpc-message"] = Uri.EscapeDataString($"{error.DetailZh} | {error.Detail}");
+            response.Headers["grpc-message"] = Uri.EscapeDataString(Grpc.CreditCheckGrpcService.Message(error));
             response.Headers["problem-type"] = "urn:creditcheck:problem:" + error.Code;
             return Task.CompletedTask;
         }
 
         return HttpApi.WriteProblemAsync(context, error);
     }
+
+    /// <summary>The paths anyone may call: liveness, readiness and the OpenAPI document.</summary>
+    private static bool IsOpen(PathString path) =>
+        path.Equals("/healthz", StringComparison.OrdinalIgnoreCase)
+        || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 
     private static ReadOnlySpan<char> BearerKey(StringValues header)
     {

@@ -59,7 +59,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     {
         var catalog = await service.Catalogs.CurrentAsync(context.CancellationToken).ConfigureAwait(false);
         return catalog is null
-            ? throw Fault(ApiError.Unavailable("the store has no catalog yet (not synchronized)."))
+            ? throw Fault(ApiError.Unavailable("the store has no catalog yet (not synchronized); retry shortly.", "存储尚无服务事项清单（尚未完成同步），请稍后重试。"))
             : DecisionMapping.ToProto(catalog.Catalog);
     }
 
@@ -117,8 +117,97 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
         }
     }
 
-    /// <summary>The status message: Chinese, " | ", English.</summary>
-    internal static string Message(ApiError error) => $"{error.DetailZh} | {error.Detail}";
+    // What the status message may take of the trailers, percent-encoded as gRPC sends it (a Chinese character is 9
+    // bytes): grpcio and grpc-java accept 8 KiB of metadata in all by default, and refuse more as RESOURCE_EXHAUSTED
+    // "received initial metadata size exceeds limit", losing the status and its trailers.
+    private const int MessageBudget = 4096;
+
+    /// <summary>The status message: Chinese, " | ", English. When a batch's problems do not all fit
+    /// <see cref="MessageBudget"/>, the first are given whole and the rest named by field, as many as fit (found from
+    /// outside: a CheckMany with 5 bad subjects reached the client as RESOURCE_EXHAUSTED with no field; the HTTP answer,
+    /// a body, gives each in full).</summary>
+    internal static string Message(ApiError error)
+    {
+        var full = $"{error.DetailZh} | {error.Detail}";
+        if (EncodedLength(full) <= MessageBudget)
+        {
+            return full;
+        }
+
+        if (error.Errors.Count <= 1)
+        {
+            // One problem whose text repeats something long of the caller's that no echo shortened (a 5,000-character
+            // measure code in the SDK's own text): each half cut to fit, rather than no status at all.
+            return $"{Fit(error.DetailZh, MessageBudget / 2)} | {Fit(error.Detail, MessageBudget / 2)}";
+        }
+
+        var whole = 1;
+        while (whole + 1 < error.Errors.Count && EncodedLength(Whole(error, whole + 1)) <= MessageBudget / 2)
+        {
+            whole++;
+        }
+
+        var rest = error.Errors.Skip(whole).Select(e => e.Field).ToList();
+        var text = full;
+        for (var named = rest.Count; named >= 0; named--)
+        {
+            var part = error with { Errors = [.. error.Errors.Take(whole)] };
+            var fields = string.Join(", ", rest.Take(named)) + (named < rest.Count ? ", …" : string.Empty);
+            text = string.Create(CultureInfo.InvariantCulture,
+                $"{part.DetailZh}；另有 {rest.Count} 处问题：{fields}（请逐条改正后重试，或经 HTTP 接口查看每处详情） | {part.Detail} … and {rest.Count} more problem(s): {fields} (correct each and retry, or see each in full over HTTP).");
+            if (EncodedLength(text) <= MessageBudget)
+            {
+                break;
+            }
+        }
+
+        return text;
+    }
+
+    private static string Whole(ApiError error, int count)
+    {
+        var part = error with { Errors = [.. error.Errors.Take(count)] };
+        return $"{part.DetailZh} | {part.Detail}";
+    }
+
+    /// <summary>The longest start of <paramref name="text"/> (whole characters) that with "…" is at most
+    /// <paramref name="budget"/> bytes as sent.</summary>
+    private static string Fit(string text, int budget)
+    {
+        if (EncodedLength(text) <= budget)
+        {
+            return text;
+        }
+
+        var length = 0;
+        var used = EncodedLength("…");
+        while (length < text.Length)
+        {
+            var step = char.IsHighSurrogate(text[length]) && length + 1 < text.Length ? 2 : 1;
+            var cost = EncodedLength(text.Substring(length, step));
+            if (used + cost > budget)
+            {
+                break;
+            }
+
+            used += cost;
+            length += step;
+        }
+
+        return string.Concat(text.AsSpan(0, length), "…");
+    }
+
+    /// <summary>The length of a grpc-message as sent: bytes outside printable ASCII, and '%', take three.</summary>
+    private static int EncodedLength(string message)
+    {
+        var length = 0;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(message))
+        {
+            length += b is >= 0x20 and <= 0x7E and not (byte)'%' ? 1 : 3;
+        }
+
+        return length;
+    }
 
     /// <summary>A field as the proto names it: <c>checkId</c> is <c>check_id</c>, <c>measures[0].effectiveFrom</c>
     /// is <c>measures[0].effective_from</c> (the HTTP API's errors name fields in camel case).</summary>
@@ -168,7 +257,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     {
         if (!Guid.TryParse(r.CheckId, out var checkId))
         {
-            return (null, r.CheckId.Length == 0 ? ApiError.Missing("check_id") : ApiError.Invalid("check_id", $"'{r.CheckId}' is not a UUID.", $"“{r.CheckId}”不是有效的核查编号（UUID）。"));
+            return (null, r.CheckId.Length == 0 ? ApiError.Missing("check_id") : ApiError.Invalid("check_id", $"'{ApiError.Echo(r.CheckId)}' is not a UUID.", $"“{ApiError.Echo(r.CheckId)}”不是有效的核查编号（UUID）。"));
         }
 
         if (!TryTime(r.ExecutedAt, "executed_at", out var executedAt, out var error))
@@ -241,7 +330,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             return true;
         }
 
-        error = ApiError.Invalid(field, $"'{text}' is not an RFC 3339 time.", $"“{text}”不是有效的时间（RFC 3339）。");
+        error = ApiError.Invalid(field, $"'{ApiError.Echo(text)}' is not an RFC 3339 time.", $"“{ApiError.Echo(text)}”不是有效的时间（RFC 3339）。");
         return false;
     }
 

@@ -115,7 +115,7 @@ internal static class HttpApi
         var catalog = await service.Catalogs.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
         if (catalog is null)
         {
-            await WriteProblemAsync(context, ApiError.Unavailable("the store has no catalog yet (not synchronized).")).ConfigureAwait(false);
+            await WriteProblemAsync(context, ApiError.Unavailable("the store has no catalog yet (not synchronized); retry shortly.", "存储尚无服务事项清单（尚未完成同步），请稍后重试。")).ConfigureAwait(false);
             return;
         }
 
@@ -187,11 +187,19 @@ internal static class HttpApi
     }
 
     /// <summary>application/json or a +json type, in UTF-8 (JSON's only encoding, RFC 8259 §8.1): a body declared in
-    /// another charset (GBK, say) is refused by name, not misread as broken JSON.</summary>
-    private static bool IsUtf8Json(string contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
-        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+    /// another charset (GBK, say) is refused by name, not misread as broken JSON. The charset may be quoted
+    /// (<c>charset="utf-8"</c>, RFC 9110 §5.6.6; found from outside: it was refused 415).</summary>
+    private static bool IsUtf8Json(string contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+            || !(media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var charset = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset);
+        return !media.Charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static Task WriteAsync<T>(HttpContext context, int status, T value)
     {

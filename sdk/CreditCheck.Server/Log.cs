@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(4005, LogLevel.Information, "Feedback is acknowledged (202) {How}", EventName = "FeedbackAcknowledgement")]
     public static partial void FeedbackAcknowledgement(ILogger logger, string how);
+
+    [LoggerMessage(4006, LogLevel.Warning, "Feedback on check {CheckId} was not acknowledged (503): {Reason}", EventName = "FeedbackNotAcknowledged")]
+    public static partial void FeedbackNotAcknowledged(ILogger logger, Guid checkId, string reason);
 }

@@ -33,6 +33,9 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
         [typeof(MeasureFeedbackBody)] = ["measure", "result"],
         [typeof(ApiProblem)] = ["type", "title", "status", "detail", "instance", "code", "titleZh", "detailZh", "errors"],
         [typeof(FieldProblem)] = ["field", "problem", "problemZh"],
+
+        // Always sent (empty when none), but not C# `required` members: a generator made them Optional/nullable.
+        [typeof(DecisionBody)] = ["ratings", "listsNotHeld"],
     };
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
@@ -66,6 +69,10 @@ internal sealed class ContractSchemaTransformer : IOpenApiSchemaTransformer
             && number.Handling.HasFlag(JsonNumberHandling.AllowReadingFromString))
         {
             schema.Type |= JsonSchemaType.String;
+
+            // A decimal, not a double: with format double a Java generator types an amount of yuan Double; without a
+            // format, BigDecimal (the service reads it as a .NET decimal).
+            schema.Format = null;
             schema.Pattern = @"^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$";
         }
 
@@ -114,5 +121,57 @@ internal sealed class CatalogAnswerTransformer : IOpenApiOperationTransformer
             },
         };
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>What a generated client (openapi-generator for Java, say) needs beyond the shapes: the bearer key every
+/// <c>/v1</c> call sends, and the request bodies as named schemas, so that a check's body is one class whether sent
+/// alone or in a batch (found from outside: no security scheme, and a class per inline body and per batch item).</summary>
+internal sealed class ClientContractTransformer : IOpenApiDocumentTransformer
+{
+    private const string Bearer = "bearer";
+
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.AddComponent(Bearer, new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "The client system's key: `Authorization: Bearer <key>` (gRPC: the same metadata). Only its SHA-256 is configured "
+                + "(CreditCheck:Server:Clients:{n}:KeyHash). Not needed when no client is configured: the service then serves loopback callers only.",
+        });
+        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, document)] = [] }];
+
+        Name(document, "/v1/checks", "CheckBody");
+        if (Name(document, "/v1/checks:batch", "BatchBody")?.Properties?.TryGetValue("checks", out var checks) == true && checks is OpenApiSchema list)
+        {
+            list.Items = new OpenApiSchemaReference("CheckBody", document);
+        }
+
+        if (Name(document, "/v1/feedback", "FeedbackBody")?.Properties?.TryGetValue("measures", out var measures) == true
+            && measures is OpenApiSchema { Items: OpenApiSchema measure } array)
+        {
+            document.AddComponent("MeasureFeedbackBody", measure);
+            array.Items = new OpenApiSchemaReference("MeasureFeedbackBody", document);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Moves a path's inline request body schema into the components under <paramref name="name"/>.</summary>
+    private static OpenApiSchema? Name(OpenApiDocument document, string path, string name)
+    {
+        if (document.Paths?.TryGetValue(path, out var item) != true
+            || item?.Operations?.TryGetValue(HttpMethod.Post, out var operation) != true
+            || operation?.RequestBody?.Content?.TryGetValue("application/json", out var media) != true
+            || media?.Schema is not OpenApiSchema schema)
+        {
+            return null;
+        }
+
+        document.AddComponent(name, schema);
+        media.Schema = new OpenApiSchemaReference(name, document);
+        return schema;
     }
 }

@@ -68,6 +68,13 @@ public static class ServerApp
             await Console.Error.WriteLineAsync($"error: {e.Message}\n{Usage}").ConfigureAwait(false);
             return 2;
         }
+        catch (InvalidOperationException e) when (BadConfigurationValue(e) is { } message)
+        {
+            // A server option's value of the wrong type (--CreditCheck:Server:MaxRequestBodyBytes=4MB) crashed the
+            // process with an unhandled exception (found from outside).
+            await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+            return 2;
+        }
 
         await using (app.ConfigureAwait(false))
         {
@@ -81,6 +88,13 @@ public static class ServerApp
                 // exit 1, as README says (found from outside: it was 2, the code of a bad argument).
                 await Console.Error.WriteLineAsync($"error: 反馈日志无法使用，服务未启动。The feedback journal cannot be used: {e.Message}").ConfigureAwait(false);
                 return 1;
+            }
+            catch (InvalidOperationException e) when (BadConfigurationValue(e) is { } message)
+            {
+                // Before the store's cases: --CreditCheck:OnListsNotHeld=Strict was "the embedded store could not load
+                // its data" (on Redis "Redis … could not be set up"), exit 3 (found from outside). It is a bad argument.
+                await Console.Error.WriteLineAsync($"error: {message}").ConfigureAwait(false);
+                return 2;
             }
             catch (OptionsValidationException e)
             {
@@ -243,6 +257,7 @@ public static class ServerApp
             o.AddOperationTransformer<RequestBodyTransformer>();
             o.AddOperationTransformer<CatalogAnswerTransformer>();
             o.AddSchemaTransformer<ContractSchemaTransformer>();
+            o.AddDocumentTransformer<ClientContractTransformer>();
         });
         services.AddGrpc(o =>
         {
@@ -293,6 +308,34 @@ public static class ServerApp
         // Anything else: a problem+json 404 that lists the endpoints, not an empty body.
         app.MapFallback(context => ClientAuthentication.WriteErrorAsync(context, ApiError.NoSuchPath(context.Request.Method, context.Request.Path)));
         return app;
+    }
+
+    /// <summary>For a configuration value the binder could not convert (an option's value of the wrong type, wherever it
+    /// was set): the option, the value, why, and for an enum the values it takes; null for any other exception.</summary>
+    private static string? BadConfigurationValue(Exception e)
+    {
+        for (Exception? at = e; at is not null; at = at.InnerException)
+        {
+            if (at is not InvalidOperationException { Message: var message } || !message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var reason = at.InnerException;
+            while (reason?.InnerException is not null)
+            {
+                reason = reason.InnerException;
+            }
+
+            // "… to type 'CreditCheck.ListsNotHeldPolicy'." → the enum's names.
+            var typeName = message.LastIndexOf(" to type '", StringComparison.Ordinal) is var i and >= 0 ? message[(i + 10)..].TrimEnd('.', '\'') : null;
+            var type = typeName is null ? null : AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(typeName)).FirstOrDefault(t => t is not null);
+            var allowed = type is { IsEnum: true } ? $" It takes one of: {string.Join(", ", Enum.GetNames(type))}." : string.Empty;
+            return $"{message}{(reason is null ? string.Empty : " " + reason.Message)}{allowed} Options are set as --Section:Name=value, "
+                + "CreditCheck__Section__Name environment variables or appsettings.json.";
+        }
+
+        return null;
     }
 
     /// <summary>A non-loopback address over plain http is refused unless TLS ends at a reverse proxy in front.</summary>

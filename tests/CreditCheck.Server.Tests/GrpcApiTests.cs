@@ -34,6 +34,43 @@ public sealed class GrpcApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task AMethodPathInAnotherLetterCase_IsUnauthenticatedWithoutTheKey_AndServedWithIt()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "path_letter_case", fixture.For(Clients.Procurement));
+
+        Assert.All(result.EnumerateObject(), s => Assert.All(s.Value.EnumerateArray(), c => Assert.Equal("UNAUTHENTICATED", c.GetString())));
+    }
+
+    [Fact]
+    public void Proto_TheStateCommentNamesEveryStateTheServiceSends()
+    {
+        // Found from outside: the proto's MatchedEntry.state listed no OutsideSector, which the service sends (a sector
+        // list such as 经营异常名录 outside its sector) and the OpenAPI enum declares; a Java switch on it had no case.
+        var proto = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Protos", "creditcheck.proto"));
+        var comment = proto[..proto.IndexOf("string state = 7;", StringComparison.Ordinal)];
+        comment = comment[comment.LastIndexOf("message MatchedEntry", StringComparison.Ordinal)..];
+        Assert.All(Enum.GetNames<EntryState>(), state => Assert.Contains(state, comment, StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task CheckMany_WithThirtyBadItems_IsInvalidArgumentNamingThem_WithinTheClientsMetadataLimit()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "batch_many_problems", fixture.For(Clients.Procurement));
+
+        Assert.Equal("INVALID_ARGUMENT", result.GetProperty("code").GetString());
+        Assert.Contains("另有", result.GetProperty("details").GetString(), StringComparison.Ordinal);
+        Assert.Contains("more", result.GetProperty("details").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ALongValueRepeatedInTheAnswer_IsStillInvalidArgument_WithinTheClientsMetadataLimit()
+    {
+        var result = await Python.RunAsync("grpc_cases.py", "long_values", fixture.For(Clients.Procurement));
+
+        Assert.All(result.EnumerateObject(), p => Assert.InRange(p.Value.GetInt32(), 1, 4096));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task CheckMany_DecisionsInRequestOrder()
     {
         var result = await Python.RunAsync("grpc_cases.py", "batch", fixture.For(Clients.Procurement));

@@ -89,6 +89,24 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task ContentType_WithTheCharsetQuoted_IsReadAsUtf8Json()
+    {
+        var result = await Python.RunAsync("http_cases.py", "quoted_charset", fixture.For(Clients.Procurement));
+
+        Assert.All(result.GetProperty("outcomes").EnumerateObject(), o => Assert.Equal("Denied", o.Value.GetString()));
+        Assert.Equal("unsupported-media-type", result.GetProperty("gbk").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task APathInAnotherLetterCase_AsksForTheKeyAsItsLowerCaseForm()
+    {
+        var result = await Python.RunAsync("http_cases.py", "path_letter_case", fixture.For(Clients.Procurement));
+
+        Assert.Equal("missing-key", result.GetProperty("catalog").GetString());
+        Assert.Equal("Denied", result.GetProperty("outcome").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownField_IsRefusedNamingItAndTheFieldItProbablyMeans()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_field", fixture.For(Clients.Procurement));
@@ -119,6 +137,15 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
         Assert.Equal(Enum.GetNames<EntryState>(), Values("state"));
         Assert.Equal(Enum.GetNames<CreditCheck.Catalog.MeasureKind>(), Values("measureKind"));
         Assert.Contains("titleZh", result.GetProperty("problemFields").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task OpenApi_ForAGeneratedJavaClient_DeclaresBearerAuth_NamedRequestBodies_AlwaysSentArrays_AndADecimalAmount()
+    {
+        var result = await Python.RunAsync("http_cases.py", "openapi_java", fixture.For(Clients.Procurement));
+
+        Assert.Equal(["CheckBody", "BatchBody", "FeedbackBody"], result.GetProperty("bodies").EnumerateArray().Select(b => b.GetString()));
+        Assert.False(result.GetProperty("amount").TryGetProperty("format", out _));
     }
 
     [Fact(Timeout = 120_000)]

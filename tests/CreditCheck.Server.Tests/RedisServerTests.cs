@@ -144,6 +144,25 @@ public sealed class RedisServerTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Feedback_WhileRedisIsDown_Is503SayingWhyInBothLanguages_WithoutTheStoresInsides()
+    {
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        environment["CreditCheck__Feedback__AcknowledgeTimeout"] = "00:00:01";
+        await using var server = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace);
+        await _redis.KillAsync();
+
+        var python = EmbeddedServerFixture.Environment(server, _stubs, Clients.Procurement);
+        python["REDIS_PORT"] = _redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var http = await Python.RunAsync("http_cases.py", "feedback_store_down", python);
+        var grpc = await Python.RunAsync("grpc_cases.py", "feedback_store_down", python);
+
+        Assert.Contains("1 s", http.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("UNAVAILABLE", grpc.GetProperty("code").GetString());
+        Assert.Contains("RedisConnectionException", server.Output, StringComparison.Ordinal); // the operator still reads the cause
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task StartLine_SaysWhetherFeedbackWaitsForReplicas()
     {
         // Found from outside: the start line said "once the store holds the records" whatever FeedbackReplicas was.

@@ -48,6 +48,23 @@ public sealed class StartupTests
         Assert.Contains("needs clients", output, StringComparison.Ordinal);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("--CreditCheck:OnListsNotHeld=Strict", "CreditCheck:OnListsNotHeld", "Review")]
+    [InlineData("--CreditCheck:Feedback:AcknowledgeTimeout=10s", "CreditCheck:Feedback:AcknowledgeTimeout", "10s")]
+    [InlineData("--CreditCheck:Server:MaxRequestBodyBytes=4MB", "CreditCheck:Server:MaxRequestBodyBytes", "4MB")]
+    public async Task AMistypedOptionValue_IsRefusedWithExitCode2NamingTheOption_NotBlamedOnTheStore(string option, string key, string named)
+    {
+        // Found from outside: --CreditCheck:OnListsNotHeld=Strict was "the embedded store could not load its data" (exit 3;
+        // on Redis "Redis … could not be set up"), and a server option's bad value crashed with an unhandled exception.
+        var (exitCode, output) = await ServerProcess.RunAsync(new Dictionary<string, string>(), "--urls", "http://127.0.0.1:0", option);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(key, output, StringComparison.Ordinal);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not load its data", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task AClientWithABadKeyHash_IsRefusedAtStart()
     {

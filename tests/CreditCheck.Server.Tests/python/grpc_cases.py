@@ -95,6 +95,15 @@ def case_feedback():
     return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
 
 
+def case_feedback_store_down():
+    """As http_cases.feedback_store_down: UNAVAILABLE, the reason in both languages, nothing of the service's inside."""
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    refused = fails(stub.ReportFeedback, pb.FeedbackRequest(check_id=d.check_id, all_executed=True), grpc.StatusCode.UNAVAILABLE)
+    for inside in ["127.0.0.1", "Redis", "cc:{", "XADD", "IOCP", "Exception", os.environ.get("REDIS_PORT", "127.0.0.1")]:
+        assert inside not in refused["details"], (inside, refused)
+    assert "重新报送" in refused["details"] and "report it again" in refused["details"], refused
+    return refused
+
 def case_feedback_repeat():
     # A measure reported again with another result: acknowledged with the record kept, marked as a repeat (found by
     # review: the repeat was answered as if recorded).
@@ -126,6 +135,35 @@ def case_errors():
     return seen
 
 
+def case_batch_many_problems():
+    """A CheckMany with many bad items, on a channel with grpcio's default limits (as grpc-java's: 8 KiB of metadata).
+    Found from outside: with 5 or more bad subjects the status message (every problem, Chinese percent-encoded) outgrew
+    the client's metadata limit, and the caller got RESOURCE_EXHAUSTED "received initial metadata size exceeds limit",
+    with no field and no problem type, instead of INVALID_ARGUMENT naming the items."""
+    bad = [pb.CheckRequest(subject="9135010OM000100Y43" if i % 2 == 0 else "91350100M000100Y4", scenario=SCENARIO) for i in range(30)]
+    seen = fails(stub.CheckMany, pb.CheckManyRequest(checks=bad), grpc.StatusCode.INVALID_ARGUMENT, field="checks[0].subject")
+    # every bad item named (here all 30 fit), the first with its problem, the rest counted and listed by field
+    assert all(f"checks[{i}].subject" in seen["details"] for i in range(30)), seen
+    import re
+    explained = len(set(re.findall(r"checks\[\d+\]\.subject:", seen["details"].split(" | ")[1])))
+    more = re.search(r"and (\d+) more", seen["details"])
+    assert explained >= 1 and more and explained + int(more.group(1)) == 30, (explained, seen)
+    return seen
+
+def case_long_values():
+    """A long value the service repeats in its answer (an unknown scenario, a bad kind) on a default grpcio channel.
+    Found from outside: a 5,000-character scenario made the status message outgrow the client's 8 KiB metadata limit,
+    and the caller got RESOURCE_EXHAUSTED "received initial metadata size exceeds limit" instead of INVALID_ARGUMENT."""
+    seen = {
+        "scenario": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario="x" * 5000), grpc.StatusCode.INVALID_ARGUMENT, field="scenario"),
+        "chinese": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario="采购" * 1000), grpc.StatusCode.INVALID_ARGUMENT, field="scenario"),
+        "kind": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO, kind="k" * 5000), grpc.StatusCode.INVALID_ARGUMENT, field="kind"),
+        "measure": fails(stub.ReportFeedback, pb.FeedbackRequest(
+            check_id=stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30).check_id,
+            measures=[pb.MeasureFeedback(measure="m" * 5000, result="Executed")]), grpc.StatusCode.INVALID_ARGUMENT, field="measures[0].measure"),
+    }
+    return {name: len(s["details"]) for name, s in seen.items()}
+
 def case_contract():
     """Found from outside: amount "1,200" was accepted over gRPC and refused over HTTP; the trailer said executed_at
     while the message said executedAt; an over-size message got gRPC's own English text."""
@@ -156,6 +194,20 @@ def case_contract():
     assert "超过" in big["details"] and "MaxRequestBodyBytes" in big["details"], big
     return {"amount": amount["details"], "future": future["details"], "big": big["details"]}
 
+
+def case_path_letter_case():
+    """As http_cases.path_letter_case: a method path in another letter case (/CreditCheck.v1.CreditCheckService/GetCatalog)
+    is routed to the same service, and must ask for the key. Found from outside: GetCatalog answered without a key, and
+    Check failed UNKNOWN "Exception was thrown by handler." instead of UNAUTHENTICATED."""
+    seen = {}
+    for service in ["/CreditCheck.v1.CreditCheckService", "/creditcheck.V1.creditcheckservice"]:
+        catalog = channel.unary_unary(service + "/GetCatalog", request_serializer=pb.GetCatalogRequest.SerializeToString, response_deserializer=pb.Catalog.FromString)
+        check = channel.unary_unary(service + "/Check", request_serializer=pb.CheckRequest.SerializeToString, response_deserializer=pb.Decision.FromString)
+        seen[service] = [fails(catalog, pb.GetCatalogRequest(), grpc.StatusCode.UNAUTHENTICATED, key="")["code"],
+                         fails(check, pb.CheckRequest(subject=LISTED, scenario=SCENARIO), grpc.StatusCode.UNAUTHENTICATED, key="")["code"]]
+        d = check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+        assert d.outcome == "Denied", d
+    return seen
 
 def case_unknown_key():
     return {"unknown": fails(stub.Check, pb.CheckRequest(subject=CLEAN, scenario=SCENARIO), grpc.StatusCode.UNAUTHENTICATED, key="not-a-key"),

@@ -127,6 +127,20 @@ def case_feedback():
     return {"checkId": d["checkId"], "recordKeys": answer["recordKeys"], "cleanCheckId": clean["checkId"]}
 
 
+def case_feedback_store_down():
+    """Run once the store (Redis) is down, on a server without a journal: a report is refused 503 `unavailable`, saying
+    in both languages why and what to do, and nothing of the service's inside. Found from outside: the English title
+    carried StackExchange.Redis's whole diagnostic text (the Redis address and port, the namespace's key, thread-pool
+    counters) while the Chinese said only 服务暂时无法处理."""
+    d = check(LISTED)      # answered under the unavailable policy: still a decision to report on
+    answer = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True}), 503, "unavailable")
+    text = json.dumps(answer, ensure_ascii=False)
+    for inside in ["127.0.0.1", "Redis", "cc:{", "XADD", "IOCP", "Exception", os.environ.get("REDIS_PORT", "127.0.0.1")]:
+        assert inside not in text, (inside, answer)
+    assert "report it again" in answer["detail"] and "重新报送" in answer["detailZh"], answer
+    assert "did not take" in answer["detail"] and "未能" in answer["detailZh"], answer
+    return {"detail": answer["detail"], "detailZh": answer["detailZh"]}
+
 def case_feedback_repeat():
     # A measure reported again with another result: 202 with the record kept, marked as a repeat (found by review:
     # the repeat was answered as if recorded).
@@ -267,6 +281,39 @@ def case_malformed_json():
     assert utf8.status_code == 200, utf8.text
     return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"], "twice": twice["detail"], "gbk": gbk["code"], "jsonx": jsonx["code"]}
 
+
+def case_quoted_charset():
+    """RFC 9110 §5.6.6: a parameter value may be quoted, and charset="utf-8" is charset=utf-8. Found from outside: it was
+    refused 415 'is not application/json in UTF-8' (some HTTP stacks and gateways write the charset quoted)."""
+    seen = {}
+    for content_type in ['application/json; charset="utf-8"', 'application/json;charset="UTF-8"', "application/json; charset=\"utf8\""]:
+        response = requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s","operator":"李四"}' % (LISTED, SCENARIO)).encode("utf-8"),
+                                 headers={**headers(), "Content-Type": content_type}, timeout=30)
+        assert response.status_code == 200, (content_type, response.status_code, response.text)
+        assert response.json()["operator"] == "李四", response.text
+        seen[content_type] = response.json()["outcome"]
+    # a quoted charset that is not UTF-8 is still refused by name
+    gbk = problem(requests.post(BASE + "/v1/checks", data=b"{}", headers={**headers(), "Content-Type": 'application/json; charset="gbk"'}, timeout=30),
+                  415, "unsupported-media-type", "Content-Type")
+    return {"outcomes": seen, "gbk": gbk["code"]}
+
+def case_path_letter_case():
+    """Routes match in any letter case (ASP.NET Core routing), so the key must be asked for in any letter case too.
+    Found from outside: GET /V1/catalog without a key answered 200 with the catalog, and POST /V1/checks without a
+    key an empty 500 — the key was asked for only on paths starting with exactly "/v1/"."""
+    catalog = problem(requests.get(BASE + "/V1/catalog", timeout=30), 401, "missing-key")
+    for path in ["/V1/checks", "/v1/Checks", "/V1/CHECKS:BATCH", "/V1/feedback"]:
+        problem(requests.post(BASE + path, json={"subject": LISTED, "scenario": SCENARIO}, timeout=30), 401, "missing-key")
+    wrong = problem(requests.get(BASE + "/V1/catalog", headers=headers("not-a-key"), timeout=30), 401, "unknown-key")
+    # with the key, the same paths are served as their lower-case forms
+    d = requests.post(BASE + "/V1/Checks", json={"subject": LISTED, "scenario": SCENARIO}, headers=headers(), timeout=30)
+    assert d.status_code == 200 and d.json()["outcome"] == "Denied", d.text
+    listed = requests.get(BASE + "/V1/CATALOG", headers=headers(), timeout=30)
+    assert listed.status_code == 200 and listed.json()["version"], listed.text
+    # health and the document stay open, in any letter case
+    for path in ["/healthz", "/READYZ", "/openapi/v1.json"]:
+        assert requests.get(BASE + path, timeout=30).status_code == 200, path
+    return {"catalog": catalog["code"], "wrong": wrong["code"], "outcome": d.json()["outcome"]}
 
 def case_too_large():
     limit = int(os.environ.get("MAX_BODY", "65536"))
@@ -451,6 +498,45 @@ def case_openapi_contract():
     assert {"version", "lists", "measures", "scenarios"} <= set(catalog["required"]) and catalog["type"] == "object", catalog
     return {"enums": enums, "problemFields": problem_fields, "catalogRequired": sorted(catalog["required"])}
 
+
+def case_openapi_java():
+    """What a Java team generating a client (openapi-generator, swagger-codegen) needs beyond case_openapi_contract.
+    Found from outside: no security scheme (the generated client had no way to send the key, so every call was a 401
+    the document did not explain); the request bodies were inline schemas, so the generator made one class for a
+    single check's body and another for a batch item; ratings and listsNotHeld, always sent, were not required (an
+    Optional/nullable field in Java); and amount was format double (a Double for money)."""
+    doc = requests.get(BASE + "/openapi/v1.json", timeout=30).json()
+    schemas = doc["components"]["schemas"]
+    schemes = doc["components"].get("securitySchemes", {})
+    bearer = [name for name, s in schemes.items() if s.get("type") == "http" and s.get("scheme", "").lower() == "bearer"]
+    assert bearer, schemes
+    required_schemes = [name for requirement in doc.get("security", []) for name in requirement]
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            names = required_schemes + [name for requirement in operation.get("security", []) for name in requirement]
+            assert bearer[0] in names, (path, method, operation.get("security"), doc.get("security"))
+
+    def body_ref(path):
+        schema = doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        assert "$ref" in schema, (path, schema)
+        return schema["$ref"].split("/")[-1]
+
+    check_body, batch_body, feedback_body = body_ref("/v1/checks"), body_ref("/v1/checks:batch"), body_ref("/v1/feedback")
+    items = schemas[batch_body]["properties"]["checks"]["items"]
+    assert items.get("$ref", "").split("/")[-1] == check_body, items      # one class for a check, alone or in a batch
+    measure = schemas[feedback_body]["properties"]["measures"]["items"]
+    assert "$ref" in measure, measure
+    measure_body = schemas[measure["$ref"].split("/")[-1]]
+    assert sorted(schemas[check_body]["required"]) == ["scenario", "subject"] and sorted(measure_body["required"]) == ["measure", "result"]
+    assert schemas[check_body]["additionalProperties"] is False and measure_body["additionalProperties"] is False
+    decision = schemas["DecisionBody"]
+    assert {"ratings", "listsNotHeld"} <= set(decision["required"]), decision["required"]
+    amount = measure_body["properties"]["amount"]
+    assert amount.get("format") != "double", amount
+    # the real answer has every member the schema requires
+    d = check(LISTED)
+    assert set(decision["required"]) <= set(d), sorted(set(decision["required"]) - set(d))
+    return {"bearer": bearer[0], "bodies": [check_body, batch_body, feedback_body], "amount": amount}
 
 def case_loopback_no_key():
     d = check(LISTED, key="")
