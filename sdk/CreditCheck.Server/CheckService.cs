@@ -16,6 +16,9 @@ internal sealed class CheckService(
     // A batch's bad items named in one answer, at most this many (the answer stays small whatever the batch).
     private const int MaxBatchProblems = 100;
 
+    /// <summary>The longest transaction reference, department or operator a check takes (the feedback report's own limit).</summary>
+    private const int MaxTextLength = 1000;
+
     public CatalogSource Catalogs => catalogs;
 
     /// <summary>One check.</summary>
@@ -278,6 +281,17 @@ internal sealed class CheckService(
         if (!client.MayCheck(scenario))
         {
             return ApiError.ScenarioNotAllowed(prefix + "scenario", client.Id, scenario);
+        }
+
+        // Kept with the decision for a day and carried into feedback: bounded, so that one client cannot fill the memory.
+        foreach (var (field, text) in (ReadOnlySpan<(string, string?)>)[("transactionReference", body.TransactionReference), ("department", body.Department), ("operator", body.Operator)])
+        {
+            if (text is { Length: > MaxTextLength })
+            {
+                return ApiError.Invalid(prefix + field,
+                    string.Create(CultureInfo.InvariantCulture, $"is {text.Length} characters long; at most {MaxTextLength} are kept."),
+                    string.Create(CultureInfo.InvariantCulture, $"长度为 {text.Length} 个字符，最多 {MaxTextLength} 个。"));
+            }
         }
 
         request = new CheckRequest(subject, scenario)

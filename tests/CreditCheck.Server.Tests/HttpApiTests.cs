@@ -67,6 +67,7 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     [InlineData("bad_feedback")]
     [InlineData("malformed_json")]
     [InlineData("too_large")]
+    [InlineData("text_too_long")]
     public async Task BadInput_EachErrorClass_IsProblemJsonNamingFieldInChineseAndEnglish(string errorCase)
     {
         var result = await Python.RunAsync("http_cases.py", errorCase, fixture.For(Clients.Procurement));

@@ -153,6 +153,16 @@ def case_feedback_repeat():
     return {"repeats": again.json()["repeats"], "recordKeys": first.json()["recordKeys"]}
 
 
+def case_text_too_long():
+    # Found from outside: these were kept whole with each decision for a day, whatever their size.
+    body = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "transactionReference": "X" * 1001}), 400, "invalid-field", "transactionReference")
+    assert "1001 characters" in body["errors"][0]["problem"] and "1001 个字符" in body["errors"][0]["problemZh"], body
+    batch = problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": SCENARIO, "operator": "张" * 1001}]}),
+                    400, "invalid-field", "checks[1].operator")
+    assert check(CLEAN, kind="entity", transactionReference="X" * 1000)["outcome"] == "Clear"
+    return {"field": batch["errors"][0]["field"]}
+
+
 def case_invalid_subject():
     body = problem(post("/v1/checks", {"subject": "91500103MA7K2I7734", "scenario": SCENARIO}), 400, "invalid-subject", "subject")
     assert "position 14" in body["errors"][0]["problem"] and "第14位" in body["errors"][0]["problemZh"], body
