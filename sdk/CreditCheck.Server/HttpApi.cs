@@ -218,6 +218,11 @@ internal static class HttpApi
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
+        else if (error.Status == 503)
+        {
+            // The store answers again within seconds or not for a while; a client's retry policy (Spring Retry, resilience4j) reads this.
+            context.Response.Headers.RetryAfter = "5";
+        }
 
         var problem = new ApiProblem(
             "urn:creditcheck:problem:" + error.Code, error.Title, error.Status, error.Detail, context.Request.Path, error.Code, error.TitleZh, error.DetailZh, error.Errors);

@@ -133,7 +133,9 @@ def case_feedback_store_down():
     carried StackExchange.Redis's whole diagnostic text (the Redis address and port, the namespace's key, thread-pool
     counters) while the Chinese said only 服务暂时无法处理."""
     d = check(LISTED)      # answered under the unavailable policy: still a decision to report on
-    answer = problem(post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True}), 503, "unavailable")
+    response = post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True})
+    answer = problem(response, 503, "unavailable")
+    assert response.headers.get("Retry-After") == "5", response.headers  # for a client's retry policy
     text = json.dumps(answer, ensure_ascii=False)
     for inside in ["127.0.0.1", "Redis", "cc:{", "XADD", "IOCP", "Exception", os.environ.get("REDIS_PORT", "127.0.0.1")]:
         assert inside not in text, (inside, answer)
