@@ -37,6 +37,24 @@ internal static class PlatformEntries
         });
     }
 
+    /// <summary>The subject of an entry the SDK refuses, when it can still be keyed (stored as unreadable under it), else null.</summary>
+    public static SubjectId? Keyable(Proto.Entry entry)
+    {
+        if (string.IsNullOrWhiteSpace(entry.EntryId))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Subject(entry.Subject, entry.SubjectKind, entry.ListCode, entry.EntryId);
+        }
+        catch (PlatformDataException)
+        {
+            return null;
+        }
+    }
+
     public static SubjectId Subject(string text, Proto.SubjectKind kind, string list, string entryId)
     {
         var kinds = kind switch

@@ -484,16 +484,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         catch (Exception e) when (e is not OperationCanceledException && IsRetried(e))
         {
             // Not the change's fault (Redis unreachable, a concurrent write): retried, and the namespace says it is behind meanwhile.
-            _behind = $"change {change.Version} ({Entry(change)}) could not be applied ({e.Message}); retrying";
-            try
-            {
-                await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception mark) when (mark is not OperationCanceledException && IsRetried(mark))
-            {
-                // Redis itself is failing: the retry records it once it answers again.
-            }
-
+            await MarkBehindAsync($"change {change.Version} ({Entry(change)}) could not be applied ({e.Message}); retrying", cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -507,16 +498,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException && IsRetried(e))
             {
-                _behind = $"change {change.Version} ({Entry(change)}) is refused by the SDK and could not be set aside ({e.Message}); retrying";
-                try
-                {
-                    await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception mark) when (mark is not OperationCanceledException && IsRetried(mark))
-                {
-                    // Redis itself is failing: the retry records it once it answers again.
-                }
-
+                await MarkBehindAsync($"change {change.Version} ({Entry(change)}) is refused by the SDK and could not be set aside ({e.Message}); retrying", cancellationToken).ConfigureAwait(false);
                 throw;
             }
         }
@@ -525,6 +507,21 @@ public sealed partial class PlatformSyncRelay : IDisposable
         await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
         _changes += refusal is null ? 1 : 0;
         Report();
+    }
+
+    /// <summary>Says the namespace is behind while a change is retried: best effort, since Redis itself may be what fails
+    /// (the retry records it once it answers again).</summary>
+    private async Task MarkBehindAsync(string reason, CancellationToken cancellationToken)
+    {
+        _behind = reason;
+        try
+        {
+            await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception mark) when (mark is not OperationCanceledException && IsRetried(mark))
+        {
+            // Redis itself is failing.
+        }
     }
 
     /// <summary>An upsert on a list the namespace's catalog lacks while the platform's current catalog has it:
@@ -605,22 +602,13 @@ public sealed partial class PlatformSyncRelay : IDisposable
     /// <returns>Whether the entry was stored as unreadable.</returns>
     private async Task<bool> StoreUnreadableAsync(Change change, string reason, CancellationToken cancellationToken)
     {
-        if (change.OperationCase != Change.OperationOneofCase.Upsert || string.IsNullOrWhiteSpace(change.Upsert.EntryId) || string.IsNullOrWhiteSpace(change.Upsert.ListCode))
+        if (change.OperationCase != Change.OperationOneofCase.Upsert || string.IsNullOrWhiteSpace(change.Upsert.ListCode)
+            || PlatformEntries.Keyable(change.Upsert) is not { } subject)
         {
             return false;
         }
 
         var entry = change.Upsert;
-        SubjectId subject;
-        try
-        {
-            subject = PlatformEntries.Subject(entry.Subject, entry.SubjectKind, entry.ListCode, entry.EntryId);
-        }
-        catch (PlatformDataException)
-        {
-            return false;
-        }
-
         if ((await _publisher.GetCatalogAsync(cancellationToken).ConfigureAwait(false))?.FindList(entry.ListCode) is null)
         {
             return false;
@@ -917,18 +905,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         /// check it, and an entry of the same id the list already holds is kept (<see cref="FinishCurrentAsync"/>).</summary>
         private async Task SetAsideAsync(Protocol.Entry entry, string reason, CancellationToken cancellationToken)
         {
-            SubjectId? subject = null;
-            if (!string.IsNullOrWhiteSpace(entry.EntryId))
-            {
-                try
-                {
-                    subject = PlatformEntries.Subject(entry.Subject, entry.SubjectKind, entry.ListCode, entry.EntryId);
-                }
-                catch (PlatformDataException)
-                {
-                    // Not keyable: set aside only.
-                }
-            }
+            var subject = PlatformEntries.Keyable(entry); // null: not keyable, set aside only
 
             if (subject is { } keyed)
             {

@@ -61,11 +61,13 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
-    private static string Format(System.Net.EndPoint endpoint) => endpoint switch
+    /// <summary>An endpoint as an operator types it: <c>host:port</c>.</summary>
+    public static string Format(System.Net.EndPoint? endpoint) => endpoint switch
     {
+        null => "(unknown)",
         System.Net.IPEndPoint ip => ip.ToString(),
         System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-        _ => endpoint.ToString() ?? "an unnamed node",
+        _ => endpoint.ToString() ?? "(unknown)",
     };
 
     public SubjectKeys SubjectKeys { get; }

@@ -80,7 +80,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
         var connected = await ConnectedReplicasAsync(server).ConfigureAwait(false);
         Log.FeedbackNotReplicated(logger, options.Namespace, records.Count, key, acknowledged, options.FeedbackReplicas, options.FeedbackReplicaTimeout, connected);
         throw new TimeoutException(
-            $"Feedback of namespace '{options.Namespace}' ({records.Count} records in {key} on {Format(server.EndPoint)}) was confirmed by {acknowledged} of " +
+            $"Feedback of namespace '{options.Namespace}' ({records.Count} records in {key} on {RedisConnection.Format(server.EndPoint)}) was confirmed by {acknowledged} of " +
             $"{options.FeedbackReplicas} replica(s) asked (RedisStoreOptions.FeedbackReplicas) within {options.FeedbackReplicaTimeout}; {connected}. " +
             "It is not acknowledged: it stays queued and is retried.");
     }
@@ -103,7 +103,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
         var again = records.Where((r, i) => appended[i] && previous.Keys.Contains(r.Key)).Count();
         if (again > 0)
         {
-            Log.FeedbackAppendedAgain(logger, options.Namespace, again, Format(previous.Link.Primary), Format(link.Primary));
+            Log.FeedbackAppendedAgain(logger, options.Namespace, again, RedisConnection.Format(previous.Link.Primary), RedisConnection.Format(link.Primary));
         }
     }
 
@@ -151,7 +151,7 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
             {
                 // (IOException, not RedisConnectionException: its constructors differ between client 2.x and 3.x)
                 throw new IOException(
-                    $"The connection to {Format(server.EndPoint)} (the primary of {options.Namespace}'s feedback stream) was re-established while a feedback batch waited for its replicas; " +
+                    $"The connection to {RedisConnection.Format(server.EndPoint)} (the primary of {options.Namespace}'s feedback stream) was re-established while a feedback batch waited for its replicas; " +
                     "the batch is not acknowledged and is retried.");
             }
 
@@ -209,14 +209,6 @@ internal sealed class ReplicatedFeedbackAppend(RedisStoreOptions options, ILogge
             Interlocked.Increment(ref _linkChanges);
         }
     }
-
-    private static string Format(EndPoint? endPoint) => endPoint switch
-    {
-        null => "(unknown)",
-        IPEndPoint ip => ip.ToString(),
-        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-        _ => endPoint.ToString() ?? "(unknown)",
-    };
 
     /// <summary>One connection to one primary: the same endpoint, client id and no link change between.</summary>
     private sealed record Link(EndPoint? Primary, long ClientId, long LinkChanges);

@@ -233,6 +233,10 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError RateLimited(string clientId) =>
         new(429, "rate-limited", $"Client '{clientId}' is over its rate limit; retry later.", $"调用方“{clientId}”超过调用频率限制，请稍后重试。", []);
 
+    /// <summary>503: the store has delivered no catalog yet.</summary>
+    public static ApiError NoCatalog() =>
+        Unavailable("the store has no catalog yet (not synchronized); retry shortly.", "存储尚无服务事项清单（尚未完成同步），请稍后重试。");
+
     /// <summary>503: why, in both languages (the Chinese said only 服务暂时无法处理 while the English said why).</summary>
     public static ApiError Unavailable(string reason, string reasonZh) =>
         new(503, "unavailable", "The service cannot answer now: " + reason, "服务暂时无法处理：" + reasonZh, []);

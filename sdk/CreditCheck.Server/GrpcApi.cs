@@ -59,7 +59,7 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
     {
         var catalog = await service.Catalogs.CurrentAsync(context.CancellationToken).ConfigureAwait(false);
         return catalog is null
-            ? throw Fault(ApiError.Unavailable("the store has no catalog yet (not synchronized); retry shortly.", "存储尚无服务事项清单（尚未完成同步），请稍后重试。"))
+            ? throw Fault(ApiError.NoCatalog())
             : DecisionMapping.ToProto(catalog.Catalog);
     }
 
@@ -148,10 +148,10 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
         }
 
         var rest = error.Errors.Skip(whole).Select(e => e.Field).ToList();
+        var part = error with { Errors = [.. error.Errors.Take(whole)] };
         var text = full;
         for (var named = rest.Count; named >= 0; named--)
         {
-            var part = error with { Errors = [.. error.Errors.Take(whole)] };
             var fields = string.Join(", ", rest.Take(named)) + (named < rest.Count ? ", …" : string.Empty);
             text = string.Create(CultureInfo.InvariantCulture,
                 $"{part.DetailZh}；另有 {rest.Count} 处问题：{fields}（请逐条改正后重试，或经 HTTP 接口查看每处详情） | {part.Detail} … and {rest.Count} more problem(s): {fields} (correct each and retry, or see each in full over HTTP).");

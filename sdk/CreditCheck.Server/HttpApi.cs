@@ -115,7 +115,7 @@ internal static class HttpApi
         var catalog = await service.Catalogs.CurrentAsync(context.RequestAborted).ConfigureAwait(false);
         if (catalog is null)
         {
-            await WriteProblemAsync(context, ApiError.Unavailable("the store has no catalog yet (not synchronized); retry shortly.", "存储尚无服务事项清单（尚未完成同步），请稍后重试。")).ConfigureAwait(false);
+            await WriteProblemAsync(context, ApiError.NoCatalog()).ConfigureAwait(false);
             return;
         }
 

@@ -86,10 +86,14 @@ internal sealed class CompiledCatalog
         for (var s = 0; s < scenarioCount; s++)
         {
             var scenario = source.Scenarios[s].Code;
+            // The measures of each rating's levels here, read once for both sets below.
+            Measure[] RatingMeasures(CreditList rating) =>
+                [.. source.Measures.Where(m => m.RatingLevels.Any(r => r.StartsWith(rating.Code + ":", StringComparison.Ordinal)) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario)))];
+            var ratingMeasures = source.Lists.Where(l => l.Category == ListCategory.Rating).ToDictionary(l => l.Code, RatingMeasures, StringComparer.Ordinal);
             CreditList[] acting = [.. source.Lists.Where((list, l) => list.Category switch
             {
                 ListCategory.Reward => _coListed[(l * scenarioCount) + s].Length > 0,
-                ListCategory.Rating => source.Measures.Any(m => m.RatingLevels.Any(r => r.StartsWith(list.Code + ":", StringComparison.Ordinal)) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario))),
+                ListCategory.Rating => ratingMeasures[list.Code].Length > 0,
                 _ => _inSector[(l * scenarioCount) + s],
             })];
             _acting[s * 2] = [.. acting.Where(l => l.SubjectKinds.Contains(SubjectKind.LegalEntity))];
@@ -99,7 +103,7 @@ internal sealed class CompiledCatalog
             _mayHideAdverse[s] = acting.Where(list => list.Category switch
             {
                 ListCategory.Reward => false,
-                ListCategory.Rating => source.Measures.Any(m => !m.IsBenefit && m.RatingLevels.Any(r => r.StartsWith(list.Code + ":", StringComparison.Ordinal)) && m.Scenarios.Any(p => ScenarioMatcher.Matches(p, scenario))),
+                ListCategory.Rating => ratingMeasures[list.Code].Any(m => !m.IsBenefit),
                 _ => true,
             }).Select(l => l.Code).ToFrozenSet(StringComparer.Ordinal);
         }

@@ -406,9 +406,9 @@ internal static class DecisionEngine
         var degraded = lookup.Source == LookupSource.LastKnown ? lookup.Problem : null;
         if (notHeldPolicy == ListsNotHeldPolicy.Review && notHeld.Count > 0 && outcome < DecisionOutcome.Review && Hiding(catalog, scenario, notHeld) is { } hiding)
         {
-            (var kept, var withheld, degraded) = Withhold(applied, hiding, degraded);
+            (_, var withheld, degraded) = Withhold(applied, hiding, degraded);
             voided.AddRange(withheld);
-            applied = [.. kept];
+            applied.RemoveAll(a => a.Measure.IsBenefit); // as Withhold kept them
             outcome = DecisionOutcome.Review;
         }
 

@@ -253,22 +253,10 @@ internal static partial class ReceiptCodec
                 writer.WriteString("transactionReference", receipt.TransactionReference);
             }
 
-            writer.WriteStartArray("entryIds");
-            foreach (var id in receipt.EntryIds)
-            {
-                writer.WriteStringValue(id);
-            }
-
-            writer.WriteEndArray();
+            WriteStrings(writer, "entryIds", receipt.EntryIds);
             if (receipt.FormatVersion >= 3)
             {
-                writer.WriteStartArray("listsNotHeld");
-                foreach (var code in receipt.ListsNotHeld ?? [])
-                {
-                    writer.WriteStringValue(code);
-                }
-
-                writer.WriteEndArray();
+                WriteStrings(writer, "listsNotHeld", receipt.ListsNotHeld ?? []);
             }
 
             writer.WriteString("catalogVersion", receipt.CatalogVersion);
@@ -331,7 +319,7 @@ internal static partial class ReceiptCodec
                 SubjectKey = Base64(String(values, "subjectKey"), SubjectKeyBytes, "subjectKey"),
                 Scenario = NonEmpty(String(values, "scenario"), "scenario"),
                 Outcome = Outcome(String(values, "outcome")),
-                EntryIds = EntryIds(values["entryIds"]),
+                EntryIds = Strings(values["entryIds"], "entryIds"),
                 CatalogVersion = String(values, "catalogVersion"),
                 Sequence = Sequence(values["sequence"]),
                 EvaluatedAt = Time(String(values, "evaluatedAt")),
@@ -439,16 +427,10 @@ internal static partial class ReceiptCodec
 
         var scenario = NonEmpty(reader.String("scenario"), "scenario");
         var outcome = Outcome(reader.String("outcome"));
-        var count = reader.Int("entryIds count");
-        if (count < 0 || count > reader.Remaining / 4)
+        var entries = reader.Strings("entryIds");
+        foreach (var id in entries)
         {
-            throw new FormatException($"The compact receipt's entryIds count {count} does not fit its payload.");
-        }
-
-        var entries = new List<string>(count);
-        for (var i = 0; i < count; i++)
-        {
-            entries.Add(NonEmpty(reader.String("entryIds"), "entryIds"));
+            NonEmpty(id, "entryIds");
         }
 
         var catalogVersion = reader.String("catalogVersion");
@@ -477,18 +459,7 @@ internal static partial class ReceiptCodec
         List<string>? notHeld = null;
         if (version >= 3)
         {
-            var lists = reader.Int("listsNotHeld count");
-            if (lists < 0 || lists > reader.Remaining / 4)
-            {
-                throw new FormatException($"The compact receipt's listsNotHeld count {lists} does not fit its payload.");
-            }
-
-            notHeld = new List<string>(lists);
-            for (var i = 0; i < lists; i++)
-            {
-                notHeld.Add(reader.String("listsNotHeld"));
-            }
-
+            notHeld = reader.Strings("listsNotHeld");
             if (ListsNotHeldProblem(notHeld) is { } problem)
             {
                 throw new FormatException("The compact receipt's " + problem);
@@ -556,22 +527,34 @@ internal static partial class ReceiptCodec
             ? Enum.Parse<DecisionOutcome>(value)
             : throw new FormatException($"The evidence receipt's outcome '{value}' is not one of {string.Join(", ", Enum.GetNames<DecisionOutcome>())}.");
 
-    private static List<string> EntryIds(JsonElement value)
+    private static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>A JSON array of non-empty strings (<c>entryIds</c>, <c>listsNotHeld</c>).</summary>
+    private static List<string> Strings(JsonElement value, string name)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            throw new FormatException($"The evidence receipt's 'entryIds' must be an array; found {value.ValueKind}.");
+            throw new FormatException($"The evidence receipt's '{name}' must be an array; found {value.ValueKind}.");
         }
 
-        var ids = new List<string>();
+        var strings = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            ids.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } id
-                ? id
-                : throw new FormatException($"The evidence receipt's entryIds[{ids.Count}] must be a non-empty string."));
+            strings.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } text
+                ? text
+                : throw new FormatException($"The evidence receipt's {name}[{strings.Count}] must be a non-empty string."));
         }
 
-        return ids;
+        return strings;
     }
 
     // A JSON string "2" has the raw text "\"2\"": only the plain numbers match.
@@ -582,23 +565,8 @@ internal static partial class ReceiptCodec
         var other => throw new FormatException($"The evidence receipt's version '{other}' is not 2 or 3, the formats with a 'version' (format 1 has none)."),
     };
 
-    private static List<string> ListCodes(JsonElement value)
-    {
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw new FormatException($"The evidence receipt's 'listsNotHeld' must be an array; found {value.ValueKind}.");
-        }
-
-        var codes = new List<string>();
-        foreach (var item in value.EnumerateArray())
-        {
-            codes.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } code
-                ? code
-                : throw new FormatException($"The evidence receipt's listsNotHeld[{codes.Count}] must be a non-empty string."));
-        }
-
-        return ListsNotHeldProblem(codes) is { } problem ? throw new FormatException("The evidence receipt's " + problem) : codes;
-    }
+    private static List<string> ListCodes(JsonElement value) =>
+        Strings(value, "listsNotHeld") is var codes && ListsNotHeldProblem(codes) is { } problem ? throw new FormatException("The evidence receipt's " + problem) : codes;
 
     private static bool Boolean(JsonElement value, string name) => value.ValueKind switch
     {
@@ -695,6 +663,25 @@ internal static partial class ReceiptCodec
             {
                 throw new FormatException($"The compact receipt's '{name}' is not UTF-8.");
             }
+        }
+
+        /// <summary>A count, then that many strings: four bytes of length at least each, so a count the payload cannot
+        /// hold is refused before anything is read.</summary>
+        public List<string> Strings(string name)
+        {
+            var count = Int(name + " count");
+            if (count < 0 || count > Remaining / 4)
+            {
+                throw new FormatException($"The compact receipt's {name} count {count} does not fit its payload.");
+            }
+
+            var strings = new List<string>(count);
+            for (var i = 0; i < count; i++)
+            {
+                strings.Add(String(name));
+            }
+
+            return strings;
         }
 
         public void End()
