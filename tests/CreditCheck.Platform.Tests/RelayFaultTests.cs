@@ -424,14 +424,5 @@ public sealed class RelayFaultTests
         }
     }
 
-    private static Dictionary<string, object> Entry(int n, string list, string id) => new()
-    {
-        ["subject"] = TestIds.Company(n),
-        ["subjectKind"] = "SUBJECT_KIND_LEGAL_ENTITY",
-        ["listCode"] = list,
-        ["entryId"] = id,
-        ["subjectName"] = $"示例测试企业{n}有限公司",
-        ["listedOn"] = "2026-01-05T00:00:00+08:00",
-        ["status"] = "ENTRY_STATUS_ACTIVE",
-    };
+    private static Dictionary<string, object> Entry(int n, string list, string id) => PythonPlatform.Entry(n, list, id);
 }

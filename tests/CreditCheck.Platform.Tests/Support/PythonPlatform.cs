@@ -8,6 +8,19 @@ namespace CreditCheck.Platform.Tests.Support;
 /// loopback ports (Debian's python3 with python3-grpcio and python3-grpc-tools; tests/run.sh installs them).</summary>
 public sealed partial class PythonPlatform : IAsyncDisposable
 {
+    /// <summary>An active entry of enterprise <paramref name="n"/> as the Python platform takes it (proto JSON names),
+    /// for a test to change a field of before sending it.</summary>
+    public static Dictionary<string, object> Entry(int n, string list, string id) => new()
+    {
+        ["subject"] = TestIds.Company(n),
+        ["subjectKind"] = "SUBJECT_KIND_LEGAL_ENTITY",
+        ["listCode"] = list,
+        ["entryId"] = id,
+        ["subjectName"] = $"示例测试企业{n}有限公司",
+        ["listedOn"] = "2026-01-05T00:00:00+08:00",
+        ["status"] = "ENTRY_STATUS_ACTIVE",
+    };
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     // One connection per request: Python's http.server speaks HTTP/1.0 and closes the connection after each
