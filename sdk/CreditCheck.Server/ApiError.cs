@@ -105,16 +105,24 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
             return NotAnAmount(field, null);
         }
 
+        // A time or a UUID that does not read as one is a bad value, invalid-field as over gRPC (where both are strings)
+        // and as an amount; found from outside: a client branching on the code handled the same mistake twice.
+        if (message.Contains("could not be converted to", StringComparison.Ordinal) && message.Contains("DateTimeOffset", StringComparison.Ordinal))
+        {
+            return Invalid(field, $"the value of {field}{at} is not an RFC 3339 time (e.g. 2026-12-06T10:30:00+08:00).", $"字段 {field} 的值{atZh}不是 RFC 3339 时间（如 2026-12-06T10:30:00+08:00）。");
+        }
+
+        if (message.Contains("could not be converted to", StringComparison.Ordinal) && message.Contains("System.Guid", StringComparison.Ordinal))
+        {
+            return Invalid(field, $"the value of {field}{at} is not a UUID (e.g. 0f8fad5b-d9cb-469f-a165-70867728950e).", $"字段 {field} 的值{atZh}不是 UUID（如 0f8fad5b-d9cb-469f-a165-70867728950e）。");
+        }
+
         if (message.Contains("could not be converted to", StringComparison.Ordinal))
         {
             return new(400, "invalid-json", JsonTitle, JsonTitleZh,
-                [message.Contains("DateTimeOffset", StringComparison.Ordinal)
-                    ? new FieldProblem(field, $"the value of {field}{at} is not an RFC 3339 time (e.g. 2026-12-06T10:30:00+08:00).", $"字段 {field} 的值{atZh}不是 RFC 3339 时间（如 2026-12-06T10:30:00+08:00）。")
-                    : message.Contains("System.Guid", StringComparison.Ordinal)
-                        ? new FieldProblem(field, $"the value of {field}{at} is not a UUID (e.g. 0f8fad5b-d9cb-469f-a165-70867728950e).", $"字段 {field} 的值{atZh}不是 UUID（如 0f8fad5b-d9cb-469f-a165-70867728950e）。")
-                        : field == "body"
-                            ? new FieldProblem(field, $"the body{at} is not a JSON object of the expected fields (see /openapi/v1.json).", $"请求体{atZh}不是包含规定字段的JSON对象（见 /openapi/v1.json）。")
-                            : new FieldProblem(field, $"the value of {field}{at} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值{atZh}类型不正确（见 /openapi/v1.json）。")]);
+                [field == "body"
+                    ? new FieldProblem(field, $"the body{at} is not a JSON object of the expected fields (see /openapi/v1.json).", $"请求体{atZh}不是包含规定字段的JSON对象（见 /openapi/v1.json）。")
+                    : new FieldProblem(field, $"the value of {field}{at} is not of the type the API expects (see /openapi/v1.json).", $"字段 {field} 的值{atZh}类型不正确（见 /openapi/v1.json）。")]);
         }
 
         // Syntax: the reader's reason, without its own position suffix and its advice to the service's developers.
@@ -216,9 +224,19 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
         new(415, "unsupported-media-type", "Send the body as application/json in UTF-8.", "请求体须为 UTF-8 编码的 application/json。",
             [new FieldProblem("Content-Type", $"'{Echo(contentType)}' is not application/json in UTF-8.", $"“{Echo(contentType)}”不是 UTF-8 编码的 application/json。")]);
 
-    public static ApiError Unauthorized(bool presented) => presented
+    /// <param name="presented">A Bearer key was sent (and is not a configured client's).</param>
+    /// <param name="otherScheme">For an Authorization header that is not Bearer: its scheme (<c>Basic</c>), or empty when
+    /// it has none or there are several headers; null when none was sent.</param>
+    public static ApiError Unauthorized(bool presented, string? otherScheme = null) => presented
         ? new(401, "unknown-key", "The key is not one of a configured client.", "调用密钥无效。", [])
-        : new(401, "missing-key", "Send the client's key as 'Authorization: Bearer <key>'.", "缺少调用密钥（Authorization: Bearer <key>）。", []);
+        : otherScheme is null
+            ? new(401, "missing-key", "Send the client's key as 'Authorization: Bearer <key>'.", "缺少调用密钥（Authorization: Bearer <key>）。", [])
+            : new(401, "missing-key", "Send the client's key as 'Authorization: Bearer <key>'.", "缺少调用密钥（Authorization: Bearer <key>）。",
+                [otherScheme.Length == 0
+                    ? new FieldProblem("Authorization", "is not one 'Bearer <key>' header; send exactly one, the client's key after 'Bearer '.",
+                        "不是一个“Bearer <key>”格式的请求头，应只发送一个，并在调用方密钥前加“Bearer ”。")
+                    : new FieldProblem("Authorization", $"the scheme {otherScheme} is not accepted; send 'Bearer <key>' (the client's key, not a user name or password).",
+                        $"不接受 {otherScheme} 方式，应发送“Bearer <key>”（调用方密钥，而非用户名或密码）。")]);
 
     public static ApiError NotLoopback() =>
         new(403, "loopback-only", "No client is configured, so only callers on this machine are served.", "未配置调用方，仅接受本机调用。", []);

@@ -75,6 +75,7 @@ internal sealed class CheckService(
         ApiError? first = null;
         var mixed = false;
         var problems = new List<FieldProblem>();
+        var (badChecks, allProblems) = (0, 0);
         for (var i = 0; i < requests.Length; i++)
         {
             // Every bad item is named, not only the first (found from outside: a tender's 200 bidders with several typos
@@ -86,6 +87,8 @@ internal sealed class CheckService(
             {
                 mixed |= first is not null && (first.Code != error.Code || first.Status != error.Status);
                 first ??= error;
+                badChecks++;
+                allProblems += error.Errors.Count;
                 if (problems.Count < MaxBatchProblems)
                 {
                     problems.AddRange(error.Errors.Take(MaxBatchProblems - problems.Count));
@@ -99,6 +102,14 @@ internal sealed class CheckService(
 
         if (first is not null)
         {
+            if (allProblems > problems.Count)
+            {
+                // Found from outside: a batch with more bad checks than the answer names read as if those were all.
+                problems.Add(new FieldProblem("checks",
+                    string.Create(CultureInfo.InvariantCulture, $"{badChecks} of the {checks.Count} checks are invalid, with {allProblems} problems in all; only the first {MaxBatchProblems} are named."),
+                    string.Create(CultureInfo.InvariantCulture, $"{checks.Count} 条中共 {badChecks} 条不合规（共 {allProblems} 处问题），仅列出前 {MaxBatchProblems} 处。")));
+            }
+
             return (null, mixed
                 ? new ApiError(400, "invalid-field", "Some checks of the batch are invalid.", "批量核查中有请求不合规。", problems)
                 : first with { Errors = problems });

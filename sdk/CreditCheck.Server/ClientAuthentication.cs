@@ -28,9 +28,9 @@ internal sealed class ClientAuthentication(RequestDelegate next, ApiClientRegist
         }
         else
         {
-            var key = BearerKey(context.Request.Headers.Authorization);
+            var key = BearerKey(context.Request.Headers.Authorization, out var otherScheme);
             client = clients.Find(key);
-            error = client is null ? ApiError.Unauthorized(!key.IsEmpty) : null;
+            error = client is null ? ApiError.Unauthorized(!key.IsEmpty, otherScheme) : null;
         }
 
         if (client is null)
@@ -65,9 +65,31 @@ internal sealed class ClientAuthentication(RequestDelegate next, ApiClientRegist
         || path.Equals("/readyz", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase);
 
-    private static ReadOnlySpan<char> BearerKey(StringValues header)
+    /// <summary>The key of <c>Authorization: Bearer &lt;key&gt;</c>; for any other header, empty, with the scheme it used
+    /// (<c>Basic</c>; empty for a value without one or several headers; null for no header) so the answer can say what
+    /// to send instead. Found from outside: a client
+    /// library's Basic authentication was answered as if no header had been sent.</summary>
+    private static ReadOnlySpan<char> BearerKey(StringValues header, out string? otherScheme)
     {
+        otherScheme = null;
+        if (header.Count == 0)
+        {
+            return [];
+        }
+
         var value = header.Count == 1 ? header[0].AsSpan().Trim() : [];
-        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : [];
+        if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return value[7..].Trim();
+        }
+
+        // Only the scheme's name is repeated, never what follows it (a password, a key sent bare).
+        var space = value.IndexOf(' ');
+        var scheme = space > 0 ? value[..space] : [];
+        otherScheme = header.Count == 1 && scheme.Length is > 0 and <= 20 && !scheme.ContainsAnyExcept(SchemeCharacters) ? scheme.ToString() : string.Empty;
+        return [];
     }
+
+    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/!#$%&'*^`|");
 }

@@ -175,3 +175,64 @@ internal sealed class ClientContractTransformer : IOpenApiDocumentTransformer
         return schema;
     }
 }
+
+/// <summary>Declares <c>/healthz</c> and <c>/readyz</c>, which the health-check middleware serves outside the API
+/// explorer (found from outside: a generated client and a gateway's probe configuration could not find them). Both are
+/// open: no key.</summary>
+internal sealed class HealthEndpointsTransformer : IOpenApiDocumentTransformer
+{
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Paths ??= [];
+        document.Paths["/healthz"] = Get("Liveness", "The process is up; answers `Healthy` without touching the store.", new()
+        {
+            ["200"] = new OpenApiResponse
+            {
+                Description = "The process is up.",
+                Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+                {
+                    ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Healthy")] } },
+                },
+            },
+        });
+
+        var report = new OpenApiMediaType
+        {
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string>(StringComparer.Ordinal) { "status", "entries" },
+                Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+                {
+                    ["status"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Healthy"), JsonValue.Create("Degraded"), JsonValue.Create("Unhealthy")] },
+                    ["entries"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Description = "Each readiness check by name (the store's health among them): its status, a description and its data.",
+                        AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Object },
+                    },
+                },
+            },
+        };
+        document.Paths["/readyz"] = Get("Readiness", "Whether the service can answer checks now: the store synchronized and its data current.", new()
+        {
+            ["200"] = new OpenApiResponse { Description = "Ready (Healthy or Degraded).", Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = report } },
+            ["503"] = new OpenApiResponse { Description = "Not ready: take the instance out of the load balancer's rotation.", Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { ["application/json"] = report } },
+        });
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiPathItem Get(string operationId, string summary, OpenApiResponses responses) => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new OpenApiOperation
+            {
+                OperationId = operationId,
+                Summary = summary,
+                Security = [], // open: overrides the document's bearer requirement
+                Responses = responses,
+            },
+        },
+    };
+}

@@ -258,6 +258,7 @@ public static class ServerApp
             o.AddOperationTransformer<CatalogAnswerTransformer>();
             o.AddSchemaTransformer<ContractSchemaTransformer>();
             o.AddDocumentTransformer<ClientContractTransformer>();
+            o.AddDocumentTransformer<HealthEndpointsTransformer>();
         });
         services.AddGrpc(o =>
         {

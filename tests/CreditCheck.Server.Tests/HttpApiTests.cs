@@ -150,11 +150,24 @@ public sealed class HttpApiTests(EmbeddedServerFixture fixture) : IClassFixture<
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task BatchWithMoreBadChecksThanAnAnswerNames_EndsWithTheTotal()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string> { ["CreditCheck__MaxBatchSize"] = "500" });
+
+        var result = await Python.RunAsync("http_cases.py", "batch_many_bad", new Dictionary<string, string> { ["BASE_URL"] = server.BaseUrl, ["KEY"] = string.Empty });
+
+        Assert.Equal(100, result.GetProperty("named").GetInt32());
+        Assert.StartsWith("150 of the 151 checks are invalid, with 150 problems in all", result.GetProperty("total").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task UnknownOrMissingKey_Is401()
     {
         var result = await Python.RunAsync("http_cases.py", "unknown_key", fixture.For(Clients.Procurement));
 
         Assert.Equal("调用密钥无效。", result.GetProperty("unknown").GetString());
+        Assert.Contains("the scheme Basic is not accepted", result.GetProperty("basic").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("is not one 'Bearer <key>' header", result.GetProperty("bare").GetString(), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 120_000)]

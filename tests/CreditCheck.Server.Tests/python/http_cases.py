@@ -263,12 +263,13 @@ def case_malformed_json():
     body = problem(response, 400, "invalid-json")
     typed = problem(post("/v1/checks", {"subject": 12, "scenario": SCENARIO}), 400, "invalid-json", "subject")
     # no .NET type names in what a caller reads (found from outside: "System.Nullable`1[System.Guid]")
-    uuid_typed = problem(post("/v1/feedback", {"checkId": "nope", "allExecuted": True}), 400, "invalid-json", "checkId")
+    # a value that is not a UUID or a time is a bad field, invalid-field as over gRPC (found from outside: invalid-json here)
+    uuid_typed = problem(post("/v1/feedback", {"checkId": "nope", "allExecuted": True}), 400, "invalid-field", "checkId")
     assert "System." not in json.dumps(uuid_typed) and "CreditCheck." not in json.dumps(uuid_typed), uuid_typed
     assert "not a UUID" in uuid_typed["errors"][0]["problem"], uuid_typed
     # found from outside: a bad time was "not of the type the API expects"; gRPC already said RFC 3339
     when = problem(post("/v1/feedback", {"checkId": "0f8fad5b-d9cb-469f-a165-70867728950e", "allExecuted": True, "executedAt": "yesterday"}),
-                   400, "invalid-json", "executedAt")
+                   400, "invalid-field", "executedAt")
     assert "RFC 3339" in when["errors"][0]["problem"] and "RFC 3339" in when["errors"][0]["problemZh"], when
     missing = problem(requests.get(BASE + "/v1/nothing-here", headers=headers(), timeout=30), 404, "not-found", "path")
     assert "/v1/checks" in missing["errors"][0]["problem"], missing
@@ -383,12 +384,36 @@ def case_json_texts():
     return seen
 
 
+def case_batch_many_bad():
+    """On a server taking batches over 100: found from outside, a batch with more bad checks than the 100 problems an
+    answer names read as if those were all; the answer now ends with the total."""
+    many = problem(post("/v1/checks:batch", {"checks": [{"subject": "9135O%03d" % i, "scenario": SCENARIO} for i in range(150)]
+                                                        + [{"subject": CLEAN, "scenario": SCENARIO}]}), 400, "invalid-subject")
+    assert len(many["errors"]) == 101 and many["errors"][99]["field"] == "checks[99].subject", many["errors"][-2:]
+    assert many["errors"][100]["field"] == "checks" and "150 of the 151 checks" in many["errors"][100]["problem"], many["errors"][100]
+    assert "共 150 条不合规" in many["errors"][100]["problemZh"], many["errors"][100]
+    few = problem(post("/v1/checks:batch", {"checks": [{"subject": "9135O", "scenario": SCENARIO}, {"subject": CLEAN, "scenario": SCENARIO}]}), 400, "invalid-subject")
+    assert [e["field"] for e in few["errors"]] == ["checks[0].subject"], few
+    return {"total": many["errors"][100]["problem"], "named": len(many["errors"]) - 1}
+
+
 def case_unknown_key():
     unknown = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key="not-a-key"), 401, "unknown-key")
     missing = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO}, key=""), 401, "missing-key")
     catalog = requests.get(BASE + "/v1/catalog", timeout=30)
     assert catalog.status_code == 401, catalog.status_code
-    return {"unknown": unknown["titleZh"], "missing": missing["titleZh"]}
+    # Found from outside: Basic authentication (a client library's default) was answered as if no header had been
+    # sent. The answer names the scheme, and never repeats what followed it.
+    basic = problem(requests.post(BASE + "/v1/checks", json={"subject": CLEAN, "scenario": SCENARIO}, auth=("procurement", "s3cret-pass"), timeout=30),
+                    401, "missing-key", "Authorization")
+    assert "Basic" in basic["errors"][0]["problem"] and "Bearer" in basic["errors"][0]["problem"], basic
+    assert "Basic" in basic["errors"][0]["problemZh"], basic
+    bare = problem(requests.post(BASE + "/v1/checks", json={"subject": CLEAN, "scenario": SCENARIO}, headers={"Authorization": KEY or "some-key"}, timeout=30),
+                   401, "missing-key", "Authorization")
+    for answer in (basic, bare):
+        text = json.dumps(answer)
+        assert "s3cret" not in text and "cHJvY3VyZW1lbnQ6czNjcmV0LXBhc3M" not in text and (not KEY or KEY not in text), answer
+    return {"unknown": unknown["titleZh"], "missing": missing["titleZh"], "basic": basic["errors"][0]["problem"], "bare": bare["errors"][0]["problem"]}
 
 
 def case_feedback_only():
@@ -434,8 +459,12 @@ def case_health_and_openapi():
     assert ready.json()["status"] == "Healthy", ready.text
     document = requests.get(BASE + "/openapi/v1.json", timeout=30).json()
     paths = sorted(document["paths"])
-    for path in ["/v1/checks", "/v1/checks:batch", "/v1/feedback", "/v1/catalog"]:
+    for path in ["/v1/checks", "/v1/checks:batch", "/v1/feedback", "/v1/catalog", "/healthz", "/readyz"]:
         assert path in paths, paths
+    # found from outside: the probes were not in the document; they are open (no key), unlike the API
+    for path in ["/healthz", "/readyz"]:
+        assert document["paths"][path]["get"]["security"] == [], document["paths"][path]
+    assert "503" in document["paths"]["/readyz"]["get"]["responses"], document["paths"]["/readyz"]
     return {"ready": ready.json()["status"], "paths": paths, "openapi": document["openapi"]}
 
 
