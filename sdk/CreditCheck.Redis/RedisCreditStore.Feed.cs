@@ -201,6 +201,15 @@ public sealed partial class RedisCreditStore
             throw new InvalidOperationException($"Namespace '{_options.Namespace}' has no catalog; publish one.");
         }
 
+        // Below the sequence applied: flushed, restarted without persistence or failed over to a lagging replica, and
+        // set up again since. Lost like a namespace found empty, so the lists held before are awaited (found from
+        // outside: the resync on "the connection to Redis was restored" only logged it, and every formerly listed
+        // subject was answered Clear once the catalog was published again).
+        if (_state is not null && Interlocked.Read(ref _applied) is var applied && sequence < applied)
+        {
+            NamespaceWentBack(applied, sequence);
+        }
+
         var catalog = CreditCatalog.Parse(catalogJson);
         await CheckEvictionPolicyAsync().ConfigureAwait(false);
         var generations = Generations((RedisResult[])result[4]!);

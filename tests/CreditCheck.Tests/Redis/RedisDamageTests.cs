@@ -358,6 +358,54 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
+    public async Task NamespaceSetUpAgainWhileTheHostWasCutOff_TheResyncOnReconnectAwaitsTheListsItHeld()
+    {
+        // Found from outside: Redis restarted without persistence, the operator published the catalog again, and the
+        // hosts, reading everything anew because "the connection to Redis was restored", only logged that the sequence
+        // went back: every formerly listed subject was answered Clear from then on, with no damage reported. Here the
+        // feed is held while the namespace is set up again, so the resync on reconnect, not a poll, is what sees it.
+        var (harness, store, logs) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        var checker = Checker(store);
+        var applied = store.Status.Sequence;
+        store.PauseFeed(true);
+        await WipeNamespaceAsync(harness);
+        await PublishAgainAsync(harness, RedisHarness.Secret, import: false);
+
+        // The host's connections drop and come back, as when Redis restarts.
+        var resyncs = logs.Of(2103).Count;
+        await redis.Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!logs.Of(2103).Skip(resyncs).Any(l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains(logs.Of(2103).Skip(resyncs), l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal));
+        store.PauseFeed(false);
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (logs.Of(2152).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains($"went back from change sequence {applied}", Assert.Single(logs.Of(2152)).Message, StringComparison.Ordinal);
+        Assert.Contains("list(s) debtors", store.Status.Damage, StringComparison.Ordinal);
+        var formerlyListed = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
+        Assert.NotEqual(DecisionOutcome.Clear, formerlyListed.Outcome);
+        Assert.True(formerlyListed.IsDegraded, "a namespace set up anew with only its catalog does not vouch for the subjects it listed");
+        Assert.Contains("debtors", formerlyListed.DegradedReason, StringComparison.Ordinal);
+
+        await using (var publisher = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(redis.Server, harness.Namespace)))
+        {
+            await RecoveredAsync(store, (await publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace)).Sequence);
+        }
+
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[7], "procurement"))).Outcome);
+    }
+
+    [Fact]
     public async Task NamespaceSetUpAgainWithAnotherSecret_IsDamage_AndTheFeedKeepsTryingUntilItIsRight()
     {
         // Found from outside: a secret mismatch at run time ended the change feed for good; only a restart helped.
