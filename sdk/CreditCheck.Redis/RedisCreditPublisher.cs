@@ -123,7 +123,8 @@ public sealed partial class RedisCreditPublisher : ICreditPublisher, IAsyncDispo
     public async Task<long> PublishCatalogAsync(CreditCatalog catalog, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var result = await Run(RedisScripts.PublishCatalog, catalog.ToJson(), catalog.Version, Keep).WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The epoch tells hosts a namespace set up anew (its lists imported since) from one gone back to an older copy.
+        var result = await Run(RedisScripts.PublishCatalog, catalog.ToJson(), catalog.Version, Keep, Guid.NewGuid().ToString("N")).WaitAsync(cancellationToken).ConfigureAwait(false);
         if ((long)result < 0)
         {
             throw CatalogVersionTaken(catalog.Version, Keys.Namespace);

@@ -62,7 +62,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
     private volatile string? _damage;
-    private volatile IReadOnlyCollection<string>? _listsToReload; // lists held before the namespace was lost, not imported again yet
+    private volatile IReadOnlyDictionary<string, long>? _listsToReload; // lists held before the namespace was lost, not imported again yet: each with the generation Redis held of it then (0: none), which it must move off
+    private volatile LostNamespace? _lost; // what this host had applied when it found the namespace lost, until the next resync compares
+    private string _epoch = string.Empty; // the namespace's epoch at the last resync ('' when it has none)
     private readonly Queue<(long Sequence, string Record)> _recentChanges = new(); // the feed's last applied changes, to name those a failover loses
     private volatile string? _platformBehind; // why the platform link says the namespace is behind its credit platform
     private string? _damageSummary;
@@ -330,6 +332,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 
     // ListsHeld: the lists the namespace holds data of (a committed import, or single entries), one set per state, which
     // every lookup of it carries (the checker names the catalog's other lists as not covered).
+    /// <summary>What this host had applied when it found the namespace lost: each list's generation, and the epoch.</summary>
+    private sealed record LostNamespace(IReadOnlyDictionary<string, long> Generations, string Epoch);
+
     private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys, IReadOnlyDictionary<string, long> Generations, FrozenSet<string> ListsHeld);
 }
 

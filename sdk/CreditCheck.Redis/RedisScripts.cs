@@ -165,7 +165,7 @@ internal static class RedisScripts
         """;
 
     /// <summary>ARGV: prefix. Returns {seq, fingerprint, orgKeys, catalogJson, {list, committed generation …},
-    /// manifested ('1' when the publisher keeps manifests), {list, manifest …}, then per list (those in
+    /// manifested ('1' when the publisher keeps manifests), {list, manifest …}, epoch ('' when none), then per list (those in
     /// <c>lists</c> and those with a manifest) {list, kb length or -1, index length or -1, key problem or ''},
     /// atomically. A key of the wrong type is reported, not raised. The fingerprints themselves are read
     /// afterwards in pieces (<see cref="FilterSourceReader"/>): one reply holding them all would be as
@@ -175,7 +175,7 @@ internal static class RedisScripts
         local out = snapshot()
         local prefix, size = ARGV[1], tonumber(ARGV[2])
         local sources = {}
-        for i = 8, #out, 4 do
+        for i = 9, #out, 4 do
           local pieces = {}
           local length = tonumber(out[i + 1]) or -1
           for offset = 0, length - 1, size do
@@ -188,7 +188,7 @@ internal static class RedisScripts
 
     private const string SnapshotLua = """
         local prefix = ARGV[1]
-        local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys', 'manifest')
+        local meta = redis.call('HMGET', prefix .. 'meta', 'fingerprint', 'orgKeys', 'manifest', 'epoch')
         local function get(command, key, ...)
           local ok = redis.pcall(command, key, ...)
           if type(ok) == 'table' and ok.err then return nil, key .. ': ' .. ok.err end
@@ -197,7 +197,7 @@ internal static class RedisScripts
         local gens = get('HGETALL', prefix .. 'gens') or {}
         local manifests = get('HGETALL', prefix .. 'manifest') or {}
         local out = { redis.call('GET', prefix .. 'seq') or '0', meta[1] or '', meta[2] or '0',
-                      redis.call('HGET', prefix .. 'catalog', 'json') or '', gens, meta[3] or '0', manifests }
+                      redis.call('HGET', prefix .. 'catalog', 'json') or '', gens, meta[3] or '0', manifests, meta[4] or '' }
         local seen = {}
         local lists = get('SMEMBERS', prefix .. 'lists') or {}
         for i = 2, #manifests, 2 do lists[#lists + 1] = manifests[i - 1] end
@@ -392,8 +392,8 @@ internal static class RedisScripts
     /// <summary>KEYS: a key of the namespace (for routing). See <see cref="ListedPrintsLua"/>.</summary>
     public const string ListedPrints = MigrationGuardLua + ListedPrintsLua;
 
-    /// <summary>ARGV: prefix, json, version, keep. Returns the sequence, or -1 when the version is published
-    /// with other content.</summary>
+    /// <summary>ARGV: prefix, json, version, keep, a new epoch (kept only when the namespace has none). Returns the
+    /// sequence, or -1 when the version is published with other content.</summary>
     private const string PublishCatalogLua = AnnounceLua + "\n" + """
         local prefix = ARGV[1]
         -- One version, one content: a changed catalog under a published version is refused (-1).
@@ -402,6 +402,8 @@ internal static class RedisScripts
         local denied = refused(announce_checks(prefix, { { 'HSET', prefix .. 'catalog', 'json', 'x' } }))
         if denied then return permission_error(denied) end
         redis.call('HSET', prefix .. 'catalog', 'json', ARGV[2], 'version', ARGV[3])
+        -- The namespace's epoch, once: a namespace set up anew (flushed, then published again) has another.
+        if not redis.call('HGET', prefix .. 'meta', 'epoch') then redis.call('HSET', prefix .. 'meta', 'epoch', ARGV[5]) end
         return announce(prefix, '"op":"catalog","v":' .. cjson.encode(ARGV[3]), ARGV[4])
         """;
 

@@ -406,6 +406,104 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
     }
 
     [Fact]
+    public async Task NamespaceSetUpAgainAndFullyReloadedWhileTheHostWasCutOff_IsWholeWithoutAnotherImport()
+    {
+        // The other side of the rule above: a namespace flushed and set up anew (another epoch) holds only what was
+        // imported since, so a list there at a lower generation number is not an older copy (the counter started over).
+        var (harness, store, logs) = await ListedAsync();
+        await using var h = harness;
+        await using var s = store;
+        var checker = Checker(store);
+        var second = await harness.Publisher.ImportListAsync("debtors", People.Skip(1).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        await RedisHarness.WaitForAsync(store, second.Sequence);
+        store.PauseFeed(true);
+        await WipeNamespaceAsync(harness);
+        var reloaded = await PublishAgainAsync(harness, RedisHarness.Secret);
+        Assert.True(reloaded < second.Sequence, "the namespace set up anew is at a lower sequence");
+
+        var resyncs = logs.Of(2103).Count;
+        await redis.Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!logs.Of(2103).Skip(resyncs).Any(l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        store.PauseFeed(false);
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (logs.Of(2152).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Single(logs.Of(2152));
+        await RecoveredAsync(store, reloaded);
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[7], "procurement"))).Outcome);
+        Assert.False((await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"))).IsDegraded);
+    }
+
+    [Fact]
+    public async Task ImportLostToAnOlderCopy_ItsSubjectsAreNeverClear_TheImportIsNamed_UntilItIsImportedAgain()
+    {
+        // Found from outside on a cluster: a merge import the replica never got was lost in a failover; the list was still
+        // there (its older import), so its 200,000 new subjects were answered Clear, and warning 2152 named nothing to run
+        // again. Here the server the host reads goes back to the older copy a lagging replica holds (it replicates from
+        // that replica for a moment), as a failover or a restore from an older copy does.
+        await using var nodes = await RedisReplication.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(nodes.Primary);
+        var older = await harness.Publisher.ImportListAsync("debtors", People.Take(20).Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace);
+        await nodes.WaitForReplicaAsync(harness.Namespace, older.Sequence);
+        using var logs = new LogCapture();
+        await using var store = new RedisCreditStore(RedisHarness.Options(nodes.Primary, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync();
+        var checker = Checker(store);
+
+        await nodes.PauseReplicationAsync();
+        var lost = await harness.Publisher.ImportListAsync("debtors", People.Skip(20).Select(p => TestRecords.Debt(p, "p")), ImportMode.Merge);
+        await RedisHarness.WaitForAsync(store, lost.Sequence);
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[30], "procurement"))).Outcome);
+
+        // The primary takes the replica's older copy, then serves again.
+        var replicaPort = nodes.Replica.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await nodes.Replica.CommandAsync("REPLICAOF", "NO", "ONE");
+        await nodes.Primary.CommandAsync("REPLICAOF", "127.0.0.1", replicaPort);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!((await nodes.Primary.CommandAsync("INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal)
+                 && await RedisReplication.SequenceAsync(nodes.Primary, harness.Namespace) == older.Sequence) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(older.Sequence, await RedisReplication.SequenceAsync(nodes.Primary, harness.Namespace));
+        await nodes.Primary.CommandAsync("REPLICAOF", "NO", "ONE");
+
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (store.Status.Damage?.Contains("went back to an older import", StringComparison.Ordinal) != true && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("list(s) debtors went back to an older import", store.Status.Damage, StringComparison.Ordinal);
+        Assert.Contains($"{lost.Sequence}: an import of list 'debtors'", Assert.Single(logs.Of(2152)).Message, StringComparison.Ordinal);
+        var fromTheLostImport = await checker.CheckAsync(new CheckRequest(People[30], "procurement"));
+        Assert.NotEqual(DecisionOutcome.Clear, fromTheLostImport.Outcome);
+        Assert.True(fromTheLostImport.IsDegraded, "a subject of an import lost to an older copy is not vouched for");
+        Assert.Contains("debtors", fromTheLostImport.DegradedReason, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[5], "procurement"))).Outcome);
+
+        // Imported again (the new import may take the lost one's generation number: it is not the stale one): whole.
+        await using (var publisher = await RedisCreditPublisher.ConnectAsync(RedisHarness.Options(nodes.Primary, harness.Namespace)))
+        {
+            await RecoveredAsync(store, (await publisher.ImportListAsync("debtors", People.Select(p => TestRecords.Debt(p, "p")), ImportMode.Replace)).Sequence);
+        }
+
+        Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[30], "procurement"))).Outcome);
+        var clean = await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"));
+        Assert.Equal(DecisionOutcome.Clear, clean.Outcome);
+        Assert.False(clean.IsDegraded, clean.DegradedReason);
+    }
+
+    [Fact]
     public async Task NamespaceSetUpAgainWithAnotherSecret_IsDamage_AndTheFeedKeepsTryingUntilItIsRight()
     {
         // Found from outside: a secret mismatch at run time ended the change feed for good; only a restart helped.
