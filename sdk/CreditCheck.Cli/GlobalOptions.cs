@@ -3,8 +3,12 @@ using System.CommandLine;
 namespace CreditCheck.Cli;
 
 /// <summary>Options every command takes: where the store is.</summary>
-internal static class GlobalOptions
+internal static partial class GlobalOptions
 {
+    // RedisStoreOptions.Namespace's rule, checked before any connection.
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9_-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex NamespaceRule();
+
     public static readonly Option<string?> Redis = new("--redis")
     {
         Description = "StackExchange.Redis configuration of the store (default: $CREDITCHECK_REDIS).",
@@ -69,10 +73,20 @@ internal static class GlobalOptions
         string? Env(string name) => environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
         var kind = parse.GetValue(Store) ?? "redis";
         RequireMemoryForState(parse, kind);
+        var ns = parse.GetValue(Namespace) ?? Env("CREDITCHECK_NAMESPACE") ?? "default";
+        if (kind == "redis" && !NamespaceRule().IsMatch(ns))
+        {
+            // A usage error, not "does not exist in Redis (mistyped?)", exit 5 (found from outside with --namespace '').
+            throw new CliException(
+                ExitCodes.Usage,
+                $"命名空间 '{ns}' 不合规：应为 1-64 个小写字母、数字、'-' 或 '_'",
+                $"namespace '{ns}' is not valid: it must be 1-64 of a-z, 0-9, '-' and '_' (the rule of RedisStoreOptions.Namespace).");
+        }
+
         return new StoreSettings(
             kind,
             parse.GetValue(Redis) ?? Env("CREDITCHECK_REDIS"),
-            parse.GetValue(Namespace) ?? Env("CREDITCHECK_NAMESPACE") ?? "default",
+            ns,
             parse.GetValue(Secret) ?? Env("CREDITCHECK_SECRET"),
             parse.GetValue(User) ?? Env("CREDITCHECK_REDIS_USER"),
             Env("CREDITCHECK_REDIS_PASSWORD"),

@@ -214,13 +214,15 @@ internal sealed class RedisOperatorStore : OperatorStore
         return dump > 0 ? message[..dump] : message.Length > 200 ? message[..200] + "…" : message;
     }
 
-    /// <summary>A namespace exists once a publisher has set it up (its <c>meta</c> key). A user without the
+    /// <summary>A namespace exists once a publisher has set it up (the secret's fingerprint in its <c>meta</c> key). A user without the
     /// right to ask is let through: the command then meets the data, or the lack of it, itself.</summary>
     private static async Task RequireNamespaceAsync(IConnectionMultiplexer redis, string ns)
     {
         try
         {
-            if (await redis.GetDatabase().KeyExistsAsync($"cc:{{{ns}}}:meta").ConfigureAwait(false))
+            // Set up means the secret's fingerprint in meta, not the key alone: a host on a mistyped namespace wrote
+            // meta's feedback count there (found from outside), and the name then passed for a namespace.
+            if (!(await redis.GetDatabase().HashGetAsync($"cc:{{{ns}}}:meta", "fingerprint").ConfigureAwait(false)).IsNull)
             {
                 return;
             }
@@ -246,11 +248,14 @@ internal sealed class RedisOperatorStore : OperatorStore
 
                 try
                 {
+                    var metas = new List<RedisKey>();
                     await foreach (var key in server.KeysAsync(pattern: "cc:{*}:meta", pageSize: 1000).ConfigureAwait(false))
                     {
-                        var name = (string)key!;
-                        existing.Add(name[4..^6]);
+                        metas.Add(key);
                     }
+
+                    var fingerprints = await Task.WhenAll(metas.Select(key => redis.GetDatabase().HashGetAsync(key, "fingerprint"))).ConfigureAwait(false);
+                    existing.UnionWith(metas.Where((_, i) => !fingerprints[i].IsNull).Select(key => ((string)key!)[4..^6]));
                 }
                 catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
                 {

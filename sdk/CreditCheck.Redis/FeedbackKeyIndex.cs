@@ -79,6 +79,12 @@ internal static class FeedbackKeyIndex
     /// ZREMRANGEBYSCORE or ZADD: every record is then appended, as before the index, so that delivery never stops on an
     /// upgrade); and per record <c>''</c> when appended now, else the JSON of the record held under its key.</summary>
     public const string Append = HeldLua + """
+        -- Only into a namespace a publisher set up (its meta holds the secret's fingerprint). Found from outside: a host on a
+        -- mistyped namespace created its stream and meta, counted the records delivered into a stream nobody reads, and
+        -- the operator tool then took the name for a namespace. Refused, the records stay queued and are retried.
+        if not redis.call('HGET', KEYS[3], 'fingerprint') then
+          return redis.error_reply('NONAMESPACE no publisher has set this namespace up in Redis (' .. KEYS[3] .. ' holds no fingerprint: a mistyped namespace, or one flushed and not published again); the feedback records are kept and delivered once it is')
+        end
         if not (may('XRANGE', stream, '-', '+') and may('ZSCORE', index, 'k') and may('ZREMRANGEBYSCORE', index, '0', '0') and may('ZADD', index, '0', 'k')) then
           local out = { 2 }
           for i = 2, #ARGV, 2 do

@@ -45,6 +45,13 @@ public sealed class RedisCheckCounter : CheckCounter
             throw new RedisException("Redis is not connected; the counts are kept for the next flush.");
         }
 
+        if (!_store.HasSynchronized)
+        {
+            // Not yet read (the namespace may not exist: a mistyped name would get counts keys of its own, and the
+            // operator tool would take it for a namespace). Kept for the next flush.
+            throw new RedisException($"Namespace '{_options.Namespace}' has not been read from Redis yet (it may not exist); the counts are kept for the next flush.");
+        }
+
         var transaction = connection.Database.CreateTransaction();
         var pending = new List<Task>(counts.Count * 2);
         foreach (var count in counts)

@@ -109,6 +109,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     /// <summary>The store's logger, which the feedback sink built over it writes to.</summary>
     internal ILogger Logger => _logger;
 
+    /// <summary>Whether the namespace has been read from Redis at least once (so it exists, or did).</summary>
+    internal bool HasSynchronized => _state is not null;
+
     /// <summary>Whether the store has synchronized at least once and the feed is within
     /// <see cref="CreditCheckOptions.MaxStaleness"/>; the sequence applied; when it was last confirmed
     /// current; the last error.</summary>

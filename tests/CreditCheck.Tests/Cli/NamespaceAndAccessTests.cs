@@ -13,7 +13,7 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
     {
         using var real = new CliSession(redis.Server);
         await real.PublishAsync();
-        var typo = real.Namespace[..^1] + "Z"; // one character off
+        var typo = real.Namespace[..^1] + "-"; // one character off (an upper-case one is not a valid name: a usage error)
         var environment = new Dictionary<string, string?>(real.Environment, StringComparer.Ordinal) { ["CREDITCHECK_NAMESPACE"] = typo };
 
         var status = await Cli.RunAsync(environment, "status");
@@ -30,13 +30,39 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Status_NamespaceWithAMetaKeyButNoPublisher_IsNotANamespace_AndAnEmptyNameIsAUsageError()
+    {
+        // Found from outside: a host on a mistyped namespace wrote meta's feedback count there; the tool then took the
+        // name for a namespace, listed it among those that exist, and claimed it (fingerprint, layout) on `check`.
+        using var real = new CliSession(redis.Server);
+        await real.PublishAsync();
+        var typo = real.Namespace[..^1] + "y";
+        await redis.Server.CommandAsync("HSET", $"cc:{{{typo}}}:meta", "feedbackDelivered", "2");
+        var environment = new Dictionary<string, string?>(real.Environment, StringComparer.Ordinal) { ["CREDITCHECK_NAMESPACE"] = typo };
+
+        var check = await Cli.RunAsync(environment, "check", Rows.Company(1), "--scenario", "procurement");
+        var elsewhere = await Cli.RunAsync(new Dictionary<string, string?>(real.Environment, StringComparer.Ordinal) { ["CREDITCHECK_NAMESPACE"] = typo + "q" }, "status");
+        var empty = await Cli.RunAsync(real.Environment, "status", "--namespace", "");
+
+        Assert.Equal(Exit.NotFound, check.ExitCode);
+        Assert.Contains($"没有命名空间 '{typo}'", check.Error, StringComparison.Ordinal);
+        Assert.Equal(":0", await redis.Server.CommandAsync("HEXISTS", $"cc:{{{typo}}}:meta", "fingerprint"));
+        Assert.Equal(Exit.NotFound, elsewhere.ExitCode);
+        Assert.Contains(real.Namespace, elsewhere.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(typo + ",", elsewhere.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(typo + "；", elsewhere.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.Usage, empty.ExitCode);
+        Assert.Contains("1-64 of a-z, 0-9", empty.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_MistypedNamespaceWithOneConfiguredNodeDown_StillNotFound_NamingTheNodeNotListed()
     {
         // Found from outside: one dead node among a cluster's seeds turned a mistyped namespace into "the store cannot
         // be reached" (exit 3) with the client's 600-character dump; the nodes that answer are listed, the others named.
         using var real = new CliSession(redis.Server);
         await real.PublishAsync();
-        var typo = real.Namespace[..^1] + "Z";
+        var typo = real.Namespace[..^1] + "-";
         using var unused = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         unused.Start();
         var dead = $"127.0.0.1:{((System.Net.IPEndPoint)unused.LocalEndpoint).Port}";

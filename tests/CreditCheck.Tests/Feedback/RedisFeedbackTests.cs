@@ -40,6 +40,35 @@ public abstract class RedisFeedbackSuite
     private static string Json(FeedbackRecord record) => FeedbackJson.Serialize(record);
 
     [Fact]
+    public async Task NamespaceNoPublisherSetUp_FeedbackIsKeptNotWritten_ThenDeliveredOnceItIs()
+    {
+        // Found from outside: a host on a mistyped namespace created its stream and meta there and counted the records
+        // delivered into a stream nobody reads. Meta without the secret's fingerprint is what such a namespace (or one
+        // flushed and not published again) looks like.
+        await using var harness = await RedisHarness.CreateAsync(Redis);
+        var store = await harness.StartStoreAsync();
+        var checks = await FeedbackData.HarnessAsync();
+        await using var feedback = Feedback(store, Redis, harness.Namespace);
+        var decision = await FeedbackData.DeniedAsync(checks);
+        using var admin = await ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        var db = admin.GetDatabase();
+        var (meta, stream) = ($"cc:{{{harness.Namespace}}}:meta", $"cc:{{{harness.Namespace}}}:feedback");
+        var fingerprint = await db.HashGetAsync(meta, "fingerprint");
+        await db.HashDeleteAsync(meta, "fingerprint");
+
+        var records = await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted());
+        Assert.False(await feedback.FlushAsync(TimeSpan.FromSeconds(2)));
+        Assert.Contains("NONAMESPACE", feedback.Status.LastError, StringComparison.Ordinal);
+        Assert.False(await db.KeyExistsAsync(stream));
+        Assert.False(await db.HashExistsAsync(meta, "feedbackDelivered"));
+        Assert.Equal(records.Count, feedback.Status.Backlog);
+
+        await db.HashSetAsync(meta, "fingerprint", fingerprint);
+        Assert.True(await feedback.FlushAsync(TimeSpan.FromSeconds(10)), feedback.Status.LastError);
+        Assert.Equal(records.Select(r => r.Key), (await StreamAsync(Redis, harness.Namespace)).Select(e => e.Key));
+    }
+
+    [Fact]
     public async Task TwoHosts_ReportedInOneRepeatedInTheOther_AnsweredWithTheFirstRecordAsARepeat_StreamHoldsItOnce()
     {
         await using var harness = await RedisHarness.CreateAsync(Redis);
