@@ -21,19 +21,31 @@ public sealed partial class RedisCreditStore
     private async Task ConnectAndRunAsync()
     {
         // With abortConnect=false this returns even while Redis is down; the feed keeps trying.
-        _connection = await RedisConnection.ConnectAsync(_options, _sharedMultiplexer).ConfigureAwait(false);
+        _connection = await RedisConnection.ConnectAsync(_options, _sharedMultiplexer, _connectionFailures).ConfigureAwait(false);
 
         // After a reconnect the server may have restarted or failed over: read everything anew. On a cluster a
         // failed primary is replaced by its replica, to which the client was connected all along: no restore
         // follows. The promoted replica may lack the last writes the old primary acknowledged, so its sequence can
         // go back and then forward again with other changes; only reading everything anew is safe. The
         // subscription's own link is left out: the change-log poll, not the wake-up, carries the changes.
-        _connection.Multiplexer.ConnectionRestored += OnConnectionChanged;
-        _connection.Multiplexer.ConnectionFailed += OnConnectionChanged;
+        _connection.Multiplexer.ConnectionRestored += OnConnectionRestored;
+        _connection.Multiplexer.ConnectionFailed += OnConnectionFailed;
         _feed = Task.Run(() => RunFeedAsync(_stop.Token));
     }
 
-    private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        _connectionFailures.Failed(e);
+        OnConnectionChanged(e);
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        _connectionFailures.Restored(e);
+        OnConnectionChanged(e);
+    }
+
+    private void OnConnectionChanged(ConnectionFailedEventArgs e)
     {
         if (e.ConnectionType != ConnectionType.Subscription)
         {

@@ -45,6 +45,43 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public async Task BeforeTheFirstSync_DeadPort_WarningStatusAndReasonNameTheEndpointAndTheFailure()
+    {
+        // Found from outside: after the start timeout the warning said "no answer yet", LastError stayed empty and
+        // checks said "no answer", while the client knew the endpoint refused the connection.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // bound and closed: nobody listens there
+        var endpoint = $"127.0.0.1:{port}";
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(
+            new RedisStoreOptions
+            {
+                Configuration = endpoint,
+                Namespace = "dead",
+                Secret = RedisHarness.Secret,
+                StartupTimeout = TimeSpan.FromSeconds(2),
+                OperationTimeout = TimeSpan.FromMilliseconds(200),
+            },
+            new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+
+        await store.StartAsync(TestContext.Current.CancellationToken);
+        var decision = await CheckAsync(Checker(store, UnavailablePolicy.FailClosed), Subjects.Tencent);
+
+        var warning = Assert.Single(logs.Of(2105)).Message;
+        Assert.DoesNotContain("no answer", warning, StringComparison.Ordinal);
+        foreach (var text in new[] { warning, store.Status.LastError, decision.DegradedReason })
+        {
+            Assert.NotNull(text);
+            Assert.Contains(endpoint, text, StringComparison.Ordinal);
+            Assert.Contains("UnableToConnect", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal((DecisionOutcome.Review, true), (decision.Outcome, decision.IsDegraded));
+    }
+
+    [Fact]
     public async Task BeforeTheFirstSync_BrokenCatalogInRedis_ChecksAreAnsweredDegradedWithoutWaitingForStartup()
     {
         await using var server = await RedisServer.StartAsync();
