@@ -61,6 +61,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private long _confirmations; // how many times the state was confirmed current: an error older than the last is past
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
+    private string? _resyncReason; // what the connection events since the last resync said, under _resyncReasonLock
+    private readonly Lock _resyncReasonLock = new();
     private readonly ConnectionFailures _connectionFailures = new();
     private volatile string? _damage;
     private volatile IReadOnlyDictionary<string, long>? _listsToReload; // lists held before the namespace was lost, not imported again yet: each with the generation Redis held of it then (0: none), which it must move off

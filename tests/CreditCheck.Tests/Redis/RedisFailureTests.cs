@@ -131,6 +131,35 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public async Task ConnectionsKilled_TheResyncSaysAConnectionFailedThenWasRestored_NamingTheEndpoint()
+    {
+        // Found from outside: 2103 said "the connection to Redis was restored" 58 ms after a primary was killed, when
+        // a connection had failed. Each event now says what happened, and where.
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(RedisHarness.Options(server, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync(TestContext.Current.CancellationToken);
+        Assert.True(store.Status.IsSynchronized, store.Status.LastError);
+        var before = logs.Of(2103).Count;
+
+        await server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
+        // The client raises its events on worker threads, so the two may be taken in either order.
+        var failed = $"a connection to Redis failed (127.0.0.1:{server.Port}, Interactive: ";
+        var restored = $"a connection to Redis was restored (127.0.0.1:{server.Port}, Interactive)";
+        string Resyncs() => string.Join("\n", logs.Of(2103).Skip(before).Select(l => l.Message));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!(Resyncs().Contains(failed, StringComparison.Ordinal) && Resyncs().Contains(restored, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var resyncs = Resyncs();
+        Assert.True(resyncs.Contains(failed, StringComparison.Ordinal) && resyncs.Contains(restored, StringComparison.Ordinal), resyncs);
+        Assert.DoesNotContain("the connection to Redis was restored", resyncs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RedisKilledAndRestarted_DecisionsDegradePerPolicyThenRecoverWithoutRestartingTheHost()
     {
         await using var server = await RedisServer.StartAsync();
