@@ -125,6 +125,9 @@ public sealed class ExitCodeTests(RedisFixture redis)
 
         Assert.Equal(Exit.Conflict, status.ExitCode);
         Assert.Contains("different secret", status.Error, StringComparison.Ordinal);
+        Assert.Contains("命令拒绝执行", status.Error, StringComparison.Ordinal);
+        Assert.Contains("so the command refuses to run; nothing was changed.", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("refuses to start", status.Error, StringComparison.Ordinal); // the SDK's words, not a command's
         Assert.Equal(Exit.Conflict, import.ExitCode);
         Assert.Equal(Exit.Conflict, byOption.ExitCode);
         Assert.Equal(sequence, await cli.SequenceAsync());
