@@ -3,6 +3,10 @@ using StackExchange.Redis;
 
 namespace CreditCheck.Tests.Cli;
 
+// The exceptions are made with the constructors StackExchange.Redis 2.x has; 3.x marks them obsolete (it prefers ones
+// with CommandFlags, which 2.x lacks) and keeps them.
+#pragma warning disable CS0618
+
 /// <summary>What the operator reads when a cluster fails over under a command: the node that failed, in Chinese then
 /// English, with the advice to retry; exit 3. Built from the client's own exceptions, as it throws them (no cluster
 /// needed: the texts depend on the exception alone).</summary>

@@ -50,8 +50,10 @@ public sealed class RedisFailureKindTests
     [Fact]
     public void IsRedisFailure_RedisErrorsTimeoutsAndDisposal_AreRedisFailures()
     {
+#pragma warning disable CS0618 // the constructors StackExchange.Redis 2.x has; 3.x marks them obsolete and keeps them
         Assert.True(RedisCreditStore.IsRedisFailure(new RedisConnectionException(ConnectionFailureType.SocketFailure, "down")));
         Assert.True(RedisCreditStore.IsRedisFailure(new RedisServerException("CLUSTERDOWN The cluster is down")));
+#pragma warning restore CS0618
         Assert.True(RedisCreditStore.IsRedisFailure(new TimeoutException()));
         Assert.True(RedisCreditStore.IsRedisFailure(new ObjectDisposedException("multiplexer")));
         Assert.False(RedisCreditStore.IsRedisFailure(new InvalidOperationException("not thrown: no method threw it")));
