@@ -102,7 +102,8 @@ internal static class CliApp
         }
         catch (SecretMismatchException e)
         {
-            context.Output.Fail($"密钥与该命名空间设置时的密钥不符（CREDITCHECK_SECRET 或 --secret），未做任何更改 — {e.Message}");
+            // Found from outside: the SDK's text says "so CreditCheck refuses to start", which a command does not do.
+            context.Output.Fail($"密钥与该命名空间设置时的密钥不符（CREDITCHECK_SECRET 或 --secret），命令拒绝执行，未做任何更改 — {ForTheCommand(e)}");
             return ExitCodes.Conflict;
         }
         catch (Exception e) when (StoreFailure.IsDamage(e))
@@ -146,6 +147,11 @@ internal static class CliApp
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>The SDK's secret-mismatch text as a command's: it refuses to run (and changed nothing), it does not "refuse
+    /// to start".</summary>
+    internal static string ForTheCommand(SecretMismatchException e) =>
+        e.Message.Replace("so CreditCheck refuses to start.", "so the command refuses to run; nothing was changed.", StringComparison.Ordinal);
 }
 
 /// <summary>What the commands share: the environment, the clock and the output.</summary>

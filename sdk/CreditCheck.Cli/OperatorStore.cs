@@ -195,9 +195,30 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
         catch (RedisConnectionException e)
         {
-            var cause = e.InnerException is { } inner ? $"{e.FailureType}: {Brief(inner.Message)}" : e.FailureType.ToString();
-            throw new CliException(ExitCodes.StoreUnavailable, $"无法连接 Redis {servers}（{cause}）", $"the store cannot be reached: Redis {servers} ({cause})");
+            throw Unreachable(e, [.. configuration.EndPoints.Select(Format)]);
         }
+    }
+
+    /// <summary>Exit 3 for a probe that could not connect, naming the node that failed. Found from outside: right after a
+    /// cluster primary was killed, the message blamed the configured seeds (which were up), named the dead node only
+    /// inside the client's English text, also in the Chinese half, and gave no advice. The client names the node in its
+    /// failure ("UnableToConnect on 127.0.0.1:7002/Interactive, …"); a node that is not a seed, or several seeds, mean a
+    /// cluster, where a primary failing over is the likely cause and a retry in a few seconds the remedy.</summary>
+    internal static CliException Unreachable(RedisConnectionException e, IReadOnlyList<string> seeds)
+    {
+        var failed = StoreFailure.Nodes(e);
+        var nodes = failed.Count > 0 ? failed : seeds;
+        var named = string.Join(", ", nodes);
+        var cause = e.InnerException is { } inner ? $"{e.FailureType}: {Brief(inner.Message)}" : e.FailureType.ToString();
+        var seedsToo = nodes.SequenceEqual(seeds) ? string.Empty : $"；配置的地址：{string.Join(", ", seeds)}";
+        var seedsTooEnglish = nodes.SequenceEqual(seeds) ? string.Empty : $"; configured: {string.Join(", ", seeds)}";
+        var cluster = seeds.Count > 1 || nodes.Except(seeds, StringComparer.Ordinal).Any();
+        return new CliException(
+            ExitCodes.StoreUnavailable,
+            $"无法连接 Redis {named}（{StoreFailure.Chinese(e.FailureType)}{seedsToo}）"
+                + (cluster ? "。若为 Redis Cluster，可能有主节点失效、正在故障切换：请数秒后重试" : string.Empty),
+            $"the store cannot be reached: Redis {named} ({cause}{seedsTooEnglish})"
+                + (cluster ? ". On a Redis Cluster a primary may be failing over: retry in a few seconds" : string.Empty));
     }
 
     private static string Format(System.Net.EndPoint endPoint) => endPoint switch

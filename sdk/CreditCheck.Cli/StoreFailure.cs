@@ -13,7 +13,11 @@ internal static class StoreFailure
     /// <summary>What failed, in a few words each.</summary>
     public static (string Chinese, string English) Cause(Exception e) => e switch
     {
-        RedisConnectionException c => ($"与 Redis {Server(c.Message)}的连接中断（{c.FailureType}）", $"the connection to Redis {Server(c.Message)}broke ({c.FailureType})"),
+        RedisConnectionException c => ($"与 Redis {Server(c.Message)}的连接中断（{Chinese(c.FailureType)}）", $"the connection to Redis {Server(c.Message)}broke ({c.FailureType})"),
+        // Found from outside: during a failover, healthy shards' status said only "Redis 拒绝了命令（CLUSTERDOWN …）".
+        RedisServerException s when s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) => (
+            "集群暂时不可用（CLUSTERDOWN：有主节点失效，正在故障切换），请稍后重试（通常数秒即可）",
+            $"the cluster is down for now ({Brief(s.Message)}: a primary failed and is being failed over); retry in a few seconds"),
         RedisTimeoutException => ("Redis 未及时应答", "Redis did not answer in time"),
         TimeoutException t when t.Message.StartsWith("Redis did not answer", StringComparison.Ordinal) => ("Redis 在限定时间内未应答（连接中断或 Redis 停顿）", t.Message),
         TimeoutException => ("Redis 未及时应答", "Redis did not answer in time"),
@@ -34,6 +38,40 @@ internal static class StoreFailure
     /// <summary>Whether a write was refused because the namespace's change sequence key is missing: damage to say as
     /// such (exit 7), not a store out of reach.</summary>
     public static bool IsDamage(Exception e) => e is RedisServerException && e.Message.StartsWith(DamagePrefix, StringComparison.Ordinal);
+
+    /// <summary>A connection failure type in words, for the Chinese half (its English name stays in the English one).</summary>
+    public static string Chinese(ConnectionFailureType type) => type switch
+    {
+        ConnectionFailureType.UnableToConnect or ConnectionFailureType.UnableToResolvePhysicalConnection => "无法建立连接",
+        ConnectionFailureType.SocketFailure => "连接出错",
+        ConnectionFailureType.SocketClosed => "连接被对方关闭",
+        ConnectionFailureType.AuthenticationFailure => "认证失败（用户或密码不对）",
+        ConnectionFailureType.ConnectionDisposed => "连接已关闭",
+        ConnectionFailureType.Loading => "Redis 正在加载数据",
+        ConnectionFailureType.ProtocolFailure => "协议错误",
+        ConnectionFailureType.InternalFailure => "客户端内部错误",
+        _ => "连接失败",
+    };
+
+    /// <summary>The nodes a client failure names ("UnableToConnect on 127.0.0.1:7002/Interactive, …"), in it and in its
+    /// inner exceptions (bounded), each once: the nodes that failed, not the configured seeds.</summary>
+    public static IReadOnlyList<string> Nodes(Exception e)
+    {
+        var nodes = new List<string>();
+        var current = e;
+        for (var depth = 0; current is not null && depth < 10; depth++, current = current.InnerException)
+        {
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(current.Message, @" on ([^\s/,]+:\d+)/"))
+            {
+                if (!nodes.Contains(match.Groups[1].Value, StringComparer.Ordinal))
+                {
+                    nodes.Add(match.Groups[1].Value);
+                }
+            }
+        }
+
+        return nodes;
+    }
 
     /// <summary>The server a client message names ("… on 127.0.0.1:6379/Interactive …"), with a trailing space; or nothing.</summary>
     private static string Server(string message)

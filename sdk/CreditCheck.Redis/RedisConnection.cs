@@ -72,7 +72,11 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public SubjectKeys SubjectKeys { get; }
 
-    public static async Task<RedisConnection> ConnectAsync(RedisStoreOptions options, IConnectionMultiplexer? existing)
+    /// <param name="options">The store's options.</param>
+    /// <param name="existing">A host's own multiplexer, or null to connect.</param>
+    /// <param name="failures">Where a connection the store opens itself reports its connection failures (the client's
+    /// error log), from the first connect on; null for none.</param>
+    public static async Task<RedisConnection> ConnectAsync(RedisStoreOptions options, IConnectionMultiplexer? existing, ConnectionFailures? failures = null)
     {
         if (existing is not null)
         {
@@ -80,6 +84,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
 
         var configuration = ConfigurationOf(options);
+        configuration.LoggerFactory ??= failures;
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
         return new RedisConnection(multiplexer, owned: true, options, configuration.User);
     }

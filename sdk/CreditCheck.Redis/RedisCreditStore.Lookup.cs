@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using CreditCheck.Stores;
 using StackExchange.Redis;
 
@@ -607,9 +608,25 @@ public sealed partial class RedisCreditStore
         NoProblems,
         LookupSource.Unavailable,
         default,
-        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(_lastError?.Message ?? "no answer").TrimEnd('.')}.");
+        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(_lastError?.Message ?? ConnectionProblem() ?? "no answer").TrimEnd('.')}.");
 
-    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
+    /// <summary>Whether Redis, or the client on its way to it, failed: a Redis error, a timeout, a disposed connection,
+    /// or any exception thrown from inside StackExchange.Redis or the pipes it writes through (found from outside: during
+    /// a cluster failover "Writing is not allowed after writer was completed", an InvalidOperationException from
+    /// System.IO.Pipelines, fell through to the checker's "the store failed" with no node named, logged with a stack as
+    /// a bug). Told by the assembly of the method that threw, never by the message's text; an ArgumentException is a
+    /// bad call from our code, not a failure of Redis.</summary>
+    internal static bool IsRedisFailure(Exception e) =>
+        e is RedisException or TimeoutException or ObjectDisposedException
+        || (e is not ArgumentException && e.TargetSite?.DeclaringType?.Assembly is { } thrower && RedisClientAssemblies.Contains(thrower.GetName().Name));
+
+    // StackExchange.Redis, the pipes it writes and reads through, and the socket pipes of its 2.x versions.
+    private static readonly FrozenSet<string?> RedisClientAssemblies = new[]
+    {
+        typeof(IDatabase).Assembly.GetName().Name,
+        typeof(System.IO.Pipelines.PipeWriter).Assembly.GetName().Name,
+        "Pipelines.Sockets.Unofficial",
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>What the local state says of a subject: an answer, or what to read from Redis.</summary>
     private readonly struct Probe

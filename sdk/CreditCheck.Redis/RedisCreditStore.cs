@@ -61,6 +61,9 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private long _confirmations; // how many times the state was confirmed current: an error older than the last is past
     private volatile bool _feedPaused;
     private volatile bool _resyncRequested;
+    private string? _resyncReason; // what the connection events since the last resync said, under _resyncReasonLock
+    private readonly Lock _resyncReasonLock = new();
+    private readonly ConnectionFailures _connectionFailures = new();
     private volatile string? _damage;
     private volatile IReadOnlyDictionary<string, long>? _listsToReload; // lists held before the namespace was lost, not imported again yet: each with the generation Redis held of it then (0: none), which it must move off
     private volatile LostNamespace? _lost; // what this host had applied when it found the namespace lost, until the next resync compares
@@ -130,7 +133,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Catalog.Version,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
-                CurrentError ?? Combine(_damage, _entryDamage),
+                CurrentError ?? Combine(_damage, _entryDamage) ?? (state is null ? ConnectionProblem() : null),
                 Combine(_damage, _entryDamage))
             {
                 ReplicaReads = Interlocked.Read(ref _replicaReads),
@@ -167,6 +170,34 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 
     private void NoteError(string message) => _lastError = new StoreError(message, Interlocked.Read(ref _confirmations));
 
+    /// <summary>What the client knows is wrong with its connections, for when nothing else has failed: the endpoints it
+    /// is not connected to and its last connection failure, e.g. <c>Not connected to Redis 127.0.0.1:6390
+    /// (UnableToConnect on 127.0.0.1:6390/Interactive: Connection refused)</c>; null when it knows of nothing wrong. It
+    /// only names a cause, so it never throws.</summary>
+    private string? ConnectionProblem()
+    {
+        var last = _connectionFailures.Last;
+        string[] down;
+        try
+        {
+            var servers = _connection?.Multiplexer.GetServers();
+            if (servers is null)
+            {
+                return last is null ? null : $"Cannot connect to Redis ({last})";
+            }
+
+            down = [.. servers.Where(s => !s.IsConnected).Select(s => RedisConnection.Format(s.EndPoint))];
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            down = [];
+        }
+
+        return down.Length == 0
+            ? null // connected: a failure seen before is past
+            : $"Not connected to Redis {string.Join(", ", down)}{(last is null ? string.Empty : $" ({last})")}";
+    }
+
     private sealed record StoreError(string Message, long Confirmations);
 
     /// <summary>Connects, starts the change feed and waits at most <see cref="RedisStoreOptions.StartupTimeout"/>
@@ -188,7 +219,16 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         }
         catch (TimeoutException)
         {
-            Log.NotReady(_logger, _options.Namespace, _options.StartupTimeout, _lastError?.Message ?? "no answer yet");
+            // Nothing failed yet while the first subscribe and snapshot wait in the client's backlog: what the client
+            // knows of its connections is the cause (found from outside: "no answer yet", and LastError stayed empty).
+            var reason = _lastError?.Message;
+            if (reason is null && ConnectionProblem() is { } problem)
+            {
+                NoteError(problem);
+                reason = problem;
+            }
+
+            Log.NotReady(_logger, _options.Namespace, _options.StartupTimeout, reason ?? "no answer yet");
         }
     }
 
@@ -324,8 +364,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         if (_connection is not null)
         {
             // A host's own multiplexer outlives the store: leave nothing of the store attached to it.
-            _connection.Multiplexer.ConnectionRestored -= OnConnectionChanged;
-            _connection.Multiplexer.ConnectionFailed -= OnConnectionChanged;
+            _connection.Multiplexer.ConnectionRestored -= OnConnectionRestored;
+            _connection.Multiplexer.ConnectionFailed -= OnConnectionFailed;
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
 

@@ -65,7 +65,9 @@ public sealed class ExitCodeTests(RedisFixture redis)
 
         Assert.Equal(Exit.StoreUnavailable, result.ExitCode);
         Assert.Contains("cannot be reached", result.Error, StringComparison.Ordinal);
-        Assert.Contains($"无法连接 Redis 127.0.0.1:{port}", result.Error, StringComparison.Ordinal); // the server, named
+        Assert.Contains($"无法连接 Redis 127.0.0.1:{port}（无法建立连接）", result.Error, StringComparison.Ordinal); // the server, named
+        Assert.DoesNotContain("UnableToConnect", result.Error.Split(" — ")[0], StringComparison.Ordinal); // the Chinese half is Chinese
+        Assert.DoesNotContain("failing over", result.Error, StringComparison.Ordinal); // one server: no cluster advice
         Assert.Single(result.Error.Trim().Split('\n')); // one line, not the client's connection dump
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
@@ -123,6 +125,9 @@ public sealed class ExitCodeTests(RedisFixture redis)
 
         Assert.Equal(Exit.Conflict, status.ExitCode);
         Assert.Contains("different secret", status.Error, StringComparison.Ordinal);
+        Assert.Contains("命令拒绝执行", status.Error, StringComparison.Ordinal);
+        Assert.Contains("so the command refuses to run; nothing was changed.", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("refuses to start", status.Error, StringComparison.Ordinal); // the SDK's words, not a command's
         Assert.Equal(Exit.Conflict, import.ExitCode);
         Assert.Equal(Exit.Conflict, byOption.ExitCode);
         Assert.Equal(sequence, await cli.SequenceAsync());

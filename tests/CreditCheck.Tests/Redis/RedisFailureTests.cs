@@ -45,6 +45,43 @@ public sealed class RedisFailureTests
     }
 
     [Fact]
+    public async Task BeforeTheFirstSync_DeadPort_WarningStatusAndReasonNameTheEndpointAndTheFailure()
+    {
+        // Found from outside: after the start timeout the warning said "no answer yet", LastError stayed empty and
+        // checks said "no answer", while the client knew the endpoint refused the connection.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // bound and closed: nobody listens there
+        var endpoint = $"127.0.0.1:{port}";
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(
+            new RedisStoreOptions
+            {
+                Configuration = endpoint,
+                Namespace = "dead",
+                Secret = RedisHarness.Secret,
+                StartupTimeout = TimeSpan.FromSeconds(2),
+                OperationTimeout = TimeSpan.FromMilliseconds(200),
+            },
+            new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+
+        await store.StartAsync(TestContext.Current.CancellationToken);
+        var decision = await CheckAsync(Checker(store, UnavailablePolicy.FailClosed), Subjects.Tencent);
+
+        var warning = Assert.Single(logs.Of(2105)).Message;
+        Assert.DoesNotContain("no answer", warning, StringComparison.Ordinal);
+        foreach (var text in new[] { warning, store.Status.LastError, decision.DegradedReason })
+        {
+            Assert.NotNull(text);
+            Assert.Contains(endpoint, text, StringComparison.Ordinal);
+            Assert.Contains("UnableToConnect", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal((DecisionOutcome.Review, true), (decision.Outcome, decision.IsDegraded));
+    }
+
+    [Fact]
     public async Task BeforeTheFirstSync_BrokenCatalogInRedis_ChecksAreAnsweredDegradedWithoutWaitingForStartup()
     {
         await using var server = await RedisServer.StartAsync();
@@ -91,6 +128,35 @@ public sealed class RedisFailureTests
         Assert.All(decisions, d => Assert.Equal((DecisionOutcome.Review, true), (d.Outcome, d.IsDegraded)));
         Assert.Single(logs.Of(2104));
         Assert.Equal(4, logs.Of(2143).Count);
+    }
+
+    [Fact]
+    public async Task ConnectionsKilled_TheResyncSaysAConnectionFailedThenWasRestored_NamingTheEndpoint()
+    {
+        // Found from outside: 2103 said "the connection to Redis was restored" 58 ms after a primary was killed, when
+        // a connection had failed. Each event now says what happened, and where.
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisHarness.CreateAsync(server);
+        var logs = new LogCapture();
+        await using var store = new RedisCreditStore(RedisHarness.Options(server, harness.Namespace), new CreditCheckOptions(), null, TimeProvider.System, logs.Factory());
+        await store.StartAsync(TestContext.Current.CancellationToken);
+        Assert.True(store.Status.IsSynchronized, store.Status.LastError);
+        var before = logs.Of(2103).Count;
+
+        await server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
+        // The client raises its events on worker threads, so the two may be taken in either order.
+        var failed = $"a connection to Redis failed (127.0.0.1:{server.Port}, Interactive: ";
+        var restored = $"a connection to Redis was restored (127.0.0.1:{server.Port}, Interactive)";
+        string Resyncs() => string.Join("\n", logs.Of(2103).Skip(before).Select(l => l.Message));
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!(Resyncs().Contains(failed, StringComparison.Ordinal) && Resyncs().Contains(restored, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var resyncs = Resyncs();
+        Assert.True(resyncs.Contains(failed, StringComparison.Ordinal) && resyncs.Contains(restored, StringComparison.Ordinal), resyncs);
+        Assert.DoesNotContain("the connection to Redis was restored", resyncs, StringComparison.Ordinal);
     }
 
     [Fact]
