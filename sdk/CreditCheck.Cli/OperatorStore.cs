@@ -275,8 +275,20 @@ internal sealed class RedisOperatorStore : OperatorStore
                         metas.Add(key);
                     }
 
-                    var fingerprints = await Task.WhenAll(metas.Select(key => redis.GetDatabase().HashGetAsync(key, "fingerprint"))).ConfigureAwait(false);
-                    existing.UnionWith(metas.Where((_, i) => !fingerprints[i].IsNull).Select(key => ((string)key!)[4..^6]));
+                    // Each on its own: a key the user may not read (NOPERM), or one moving (MOVED), leaves the others listed.
+                    foreach (var key in metas)
+                    {
+                        try
+                        {
+                            if (!(await redis.GetDatabase().HashGetAsync(key, "fingerprint").ConfigureAwait(false)).IsNull)
+                            {
+                                existing.Add(((string)key!)[4..^6]);
+                            }
+                        }
+                        catch (RedisServerException)
+                        {
+                        }
+                    }
                 }
                 catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
                 {

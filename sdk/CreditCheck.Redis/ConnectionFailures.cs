@@ -32,7 +32,8 @@ internal sealed class ConnectionFailures : ILoggerFactory, ILogger
     {
         if (_last is { } last && (last.EndPoint is null || (Equals(last.EndPoint, e.EndPoint) && last.Connection == e.ConnectionType)))
         {
-            _last = null;
+            // Only that failure: one recorded meanwhile stays.
+            Interlocked.CompareExchange(ref _last, null, last);
         }
     }
 

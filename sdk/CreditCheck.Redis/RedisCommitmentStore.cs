@@ -17,8 +17,12 @@ namespace CreditCheck.Redis;
 /// <remarks><c>UseRedis</c> registers it; the operator tool builds it over its store.</remarks>
 public sealed class RedisCommitmentStore : ICommitmentStore
 {
-    // KEYS[1] commitments hash, KEYS[2] open set; ARGV id, json, due. Integer replies: the same on RESP2 and RESP3.
+    // KEYS[1] commitments hash, KEYS[2] open set, KEYS[3] meta; ARGV id, json, due. Integer replies: the same on RESP2
+    // and RESP3. Only into a namespace a publisher set up (as feedback: a mistyped one would keep it where no one looks).
     private const string AddLua = """
+        if not redis.call('HGET', KEYS[3], 'fingerprint') then
+          return redis.error_reply('NONAMESPACE no publisher has set this namespace up in Redis (' .. KEYS[3] .. ' holds no fingerprint: a mistyped namespace, or one flushed and not published again); the commitment was not recorded')
+        end
         if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
         redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
         return 1
@@ -58,7 +62,7 @@ public sealed class RedisCommitmentStore : ICommitmentStore
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         var added = await connection.Database.ScriptEvaluateAsync(
             AddLua,
-            [connection.Keys.Commitments, connection.Keys.OpenCommitments],
+            [connection.Keys.Commitments, connection.Keys.OpenCommitments, connection.Keys.Meta],
             [commitment.Id, Serialize(commitment), commitment.DueOn.DayNumber]).WaitAsync(Timeout, _time, cancellationToken).ConfigureAwait(false);
         if ((long)added != 1)
         {

@@ -49,11 +49,15 @@ public sealed partial class RedisCreditStore
 
     private void RequestResync(ConnectionFailedEventArgs e, string reason)
     {
-        if (e.ConnectionType == ConnectionType.Subscription)
+        if (e.ConnectionType != ConnectionType.Subscription)
         {
-            return;
+            RequestResync(reason);
         }
+    }
 
+    /// <summary>Asks the feed to read everything anew, saying why (event 2103).</summary>
+    private void RequestResync(string reason)
+    {
         // Events that come before the feed takes them are named together (a failure, then its restore), bounded.
         lock (_resyncReasonLock)
         {
@@ -70,7 +74,7 @@ public sealed partial class RedisCreditStore
     {
         lock (_resyncReasonLock)
         {
-            var reason = _resyncReason ?? "a connection to Redis failed or was restored";
+            var reason = _resyncReason ?? "a read anew was asked for";
             _resyncReason = null;
             return reason;
         }
@@ -191,6 +195,8 @@ public sealed partial class RedisCreditStore
     /// from the snapshot's sequence); changed, the new filter is dropped and the resync starts over.</remarks>
     private async Task<bool> ResyncAsync()
     {
+        // A loss a lookup finds after this read is not this read's to settle: taken now, cleared only if unchanged.
+        var lost = _lost;
         var connection = _connection!;
         var started = _time.GetUtcNow();
         await connection.VerifyUserAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
@@ -235,15 +241,6 @@ public sealed partial class RedisCreditStore
             throw new InvalidOperationException($"Namespace '{_options.Namespace}' has no catalog; publish one.");
         }
 
-        // Below the sequence applied: flushed, restarted without persistence or failed over to a lagging replica, and
-        // set up again since. Lost like a namespace found empty, so the lists held before are awaited (found from
-        // outside: the resync on "the connection to Redis was restored" only logged it, and every formerly listed
-        // subject was answered Clear once the catalog was published again).
-        if (_state is not null && Interlocked.Read(ref _applied) is var applied && sequence < applied)
-        {
-            NamespaceWentBack(applied, sequence);
-        }
-
         var catalog = CreditCatalog.Parse(catalogJson);
         await CheckEvictionPolicyAsync().ConfigureAwait(false);
         var generations = Generations((RedisResult[])result[4]!);
@@ -252,6 +249,12 @@ public sealed partial class RedisCreditStore
         var sources = new List<FilterSourceReader.Source>();
         long keys = 0;
         var epoch = (string)result[7]!;
+        if (_state is { } before && WentBack(before, sequence, generations, epoch) is { } how)
+        {
+            LoseNamespace(how);
+            lost = _lost;
+        }
+
         for (var i = 8; i + 3 < result.Length; i += 4)
         {
             var length = (long)result[i + 1];
@@ -313,8 +316,8 @@ public sealed partial class RedisCreditStore
             _cache.Clear();
         }
 
-        _listsToReload = ListsToReload(catalog, generations, epoch);
-        _epoch = epoch;
+        _listsToReload = ListsToReload(catalog, generations, epoch, lost);
+        Interlocked.CompareExchange(ref _lost, null, lost);
 
         if (ListsNotReloaded() is { } notReloaded)
         {
@@ -339,7 +342,7 @@ public sealed partial class RedisCreditStore
 
         var held = ListsHeld(generations.Keys.Concat(sources.Select(s => s.List)));
         WarnListsNotHeld(catalog, held);
-        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations, held);
+        _state = new SyncState(catalog, filter, (string)result[2]! == "1", connection.SubjectKeys, generations, held, epoch);
         Interlocked.Exchange(ref _applied, sequence);
         Confirm(started);
         SetDamage(found);
@@ -497,7 +500,7 @@ public sealed partial class RedisCreditStore
             // The lists it held must come back before "not listed" is trusted again: a namespace set up anew with
             // only its catalog holds no entry at all (found from outside: every formerly listed subject was
             // answered Clear from the moment the catalog was published again).
-            _lost ??= new LostNamespace(state.Generations, _epoch);
+            _lost ??= new LostNamespace(state.Generations, state.Epoch);
             SetDamage(damage);
         }
 
@@ -510,7 +513,7 @@ public sealed partial class RedisCreditStore
     /// epoch, or none to tell by), a list at an older generation than the one this host applied is that older import,
     /// and is awaited too (found from outside: a merge import of 200,000 entries lost in a failover left them answered
     /// Clear, the list being there). A list awaited is back once Redis holds it at another generation.</summary>
-    private Dictionary<string, long>? ListsToReload(CreditCatalog catalog, Dictionary<string, long> generations, string epoch)
+    private Dictionary<string, long>? ListsToReload(CreditCatalog catalog, Dictionary<string, long> generations, string epoch, LostNamespace? lost)
     {
         var awaited = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (list, stale) in _listsToReload ?? new Dictionary<string, long>())
@@ -521,7 +524,7 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        if (_lost is { } lost)
+        if (lost is not null)
         {
             var anew = epoch.Length > 0 && lost.Epoch.Length > 0 && epoch != lost.Epoch;
             foreach (var (list, applied) in lost.Generations)
@@ -533,7 +536,6 @@ public sealed partial class RedisCreditStore
                 }
             }
 
-            _lost = null;
         }
 
         awaited = awaited.Where(l => catalog.FindList(l.Key) is not null).ToDictionary(StringComparer.Ordinal);
@@ -614,6 +616,31 @@ public sealed partial class RedisCreditStore
         return lost.Count == 0 ? "none this host remembers (it applied them in a full read)" : string.Join("; ", lost);
     }
 
+    /// <summary>Whether what a resync read shows the namespace lost since <paramref name="before"/>, and how; null when not.
+    /// Below the sequence applied: flushed, restarted without persistence or failed over to a lagging replica, and set up
+    /// again since (found from outside: the resync on "the connection to Redis was restored" only logged it, and every
+    /// formerly listed subject was answered Clear once the catalog was published again). And whatever the sequence (new
+    /// changes may have taken it past the one applied before the host read again, found by review): another epoch (set up
+    /// anew), or a list at a lower generation than applied (within one epoch a list's generation only grows: an older
+    /// copy). A list gone is not a sign by itself: the lists-held rule names it.</summary>
+    private string? WentBack(SyncState before, long sequence, Dictionary<string, long> generations, string epoch)
+    {
+        var applied = Interlocked.Read(ref _applied);
+        if (sequence < applied)
+        {
+            return $"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}";
+        }
+
+        if (epoch.Length > 0 && before.Epoch.Length > 0 && epoch != before.Epoch)
+        {
+            return $"Namespace '{_options.Namespace}' was set up anew (its epoch changed from {before.Epoch} to {epoch})";
+        }
+
+        var older = before.Generations.Where(g => generations.TryGetValue(g.Key, out var now) && now < g.Value).Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
+        return older.Count == 0 ? null
+            : $"Namespace '{_options.Namespace}' holds list(s) {string.Join(", ", older)} at an older import than this host applied (at change sequence {sequence})";
+    }
+
     /// <summary><see cref="LoseNamespace"/> for a change sequence lower than the one this host applied.</summary>
     private string NamespaceWentBack(long applied, long sequence) =>
         LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
@@ -673,23 +700,30 @@ public sealed partial class RedisCreditStore
             var sequenceTask = batch.StringGetAsync(connection.Keys.Sequence);
             var changesTask = batch.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, applied, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000);
             var behindTask = batch.HashGetAsync(connection.Keys.Platform, "behind");
+            var generationsTask = batch.HashGetAllAsync(connection.Keys.Generations);
+            var epochTask = batch.HashGetAsync(connection.Keys.Meta, "epoch");
             batch.Execute();
             var sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false) ?? 0;
             var changes = await changesTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
             SetPlatformBehind((string?)await behindTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false));
+            var generations = (await generationsTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false))
+                .ToDictionary(g => (string)g.Name!, g => long.TryParse((string?)g.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0, StringComparer.Ordinal);
+            var epoch = (string?)await epochTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false) ?? string.Empty;
+
+            // Gone back (also when new changes took the sequence past the one applied: the change log alone would apply
+            // them over an older copy, found by review): read everything anew, awaiting what was lost.
+            if (_state is { } state && WentBack(state, sequence, generations, epoch) is { } how)
+            {
+                LoseNamespace(how);
+                Log.Resync(_logger, _options.Namespace, $"{how} (data replaced or flushed, or writes lost in a failover)");
+                return false;
+            }
 
             if (changes.Length == 0)
             {
                 if (sequence > applied)
                 {
                     Log.Resync(_logger, _options.Namespace, $"the change log no longer holds sequence {applied + 1}");
-                    return false;
-                }
-
-                if (sequence < applied)
-                {
-                    NamespaceWentBack(applied, sequence);
-                    Log.Resync(_logger, _options.Namespace, $"the namespace went back from sequence {applied} to {sequence} (data replaced or flushed)");
                     return false;
                 }
 

@@ -406,8 +406,7 @@ public sealed partial class RedisCreditStore
         {
             // The primary itself is behind what this host applied (a failover lost writes, data replaced): its
             // "no entry" may be a listing it lost. Not an answer; the feed reads everything anew.
-            _resyncRequested = true;
-            Wake();
+            RequestResync($"the primary is at change sequence {SequenceOf(primary)}, behind the {applied} this host applied");
             throw new RedisException($"The primary of namespace '{_options.Namespace}' is at change sequence {SequenceOf(primary)}, behind the {applied} this host has applied (a failover lost writes, or the data was replaced); reading everything anew.");
         }
 
@@ -614,11 +613,12 @@ public sealed partial class RedisCreditStore
     /// or any exception thrown from inside StackExchange.Redis or the pipes it writes through (found from outside: during
     /// a cluster failover "Writing is not allowed after writer was completed", an InvalidOperationException from
     /// System.IO.Pipelines, fell through to the checker's "the store failed" with no node named, logged with a stack as
-    /// a bug). Told by the assembly of the method that threw, never by the message's text; an ArgumentException is a
-    /// bad call from our code, not a failure of Redis.</summary>
+    /// a bug). Told by the assembly of the method that threw, never by the message's text, and only for the kinds a broken
+    /// connection throws (InvalidOperationException, IOException): an InvalidCastException or FormatException from a
+    /// reply's conversion, or an ArgumentException, is a fault of our own reading, logged as one.</summary>
     internal static bool IsRedisFailure(Exception e) =>
         e is RedisException or TimeoutException or ObjectDisposedException
-        || (e is not ArgumentException && e.TargetSite?.DeclaringType?.Assembly is { } thrower && RedisClientAssemblies.Contains(thrower.GetName().Name));
+        || (e is InvalidOperationException or IOException && e.TargetSite?.DeclaringType?.Assembly is { } thrower && RedisClientAssemblies.Contains(thrower.GetName().Name));
 
     // StackExchange.Redis, the pipes it writes and reads through, and the socket pipes of its 2.x versions.
     private static readonly FrozenSet<string?> RedisClientAssemblies = new[]

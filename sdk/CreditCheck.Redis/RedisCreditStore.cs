@@ -67,7 +67,6 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile string? _damage;
     private volatile IReadOnlyDictionary<string, long>? _listsToReload; // lists held before the namespace was lost, not imported again yet: each with the generation Redis held of it then (0: none), which it must move off
     private volatile LostNamespace? _lost; // what this host had applied when it found the namespace lost, until the next resync compares
-    private string _epoch = string.Empty; // the namespace's epoch at the last resync ('' when it has none)
     private readonly Queue<(long Sequence, string Record)> _recentChanges = new(); // the feed's last applied changes, to name those a failover loses
     private volatile string? _platformBehind; // why the platform link says the namespace is behind its credit platform
     private string? _damageSummary;
@@ -378,7 +377,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     /// <summary>What this host had applied when it found the namespace lost: each list's generation, and the epoch.</summary>
     private sealed record LostNamespace(IReadOnlyDictionary<string, long> Generations, string Epoch);
 
-    private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys, IReadOnlyDictionary<string, long> Generations, FrozenSet<string> ListsHeld);
+    private sealed record SyncState(CreditCatalog Catalog, SplitBlockBloomFilter Filter, bool OrganizationKeys, SubjectKeys Keys, IReadOnlyDictionary<string, long> Generations, FrozenSet<string> ListsHeld, string Epoch);
 }
 
 /// <summary>What a Redis store knows of its freshness, for readiness and health checks.</summary>

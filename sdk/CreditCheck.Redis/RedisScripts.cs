@@ -399,7 +399,7 @@ internal static class RedisScripts
         -- One version, one content: a changed catalog under a published version is refused (-1).
         local published = redis.call('HMGET', prefix .. 'catalog', 'version', 'json')
         if published[1] == ARGV[3] and published[2] ~= ARGV[2] then return -1 end
-        local denied = refused(announce_checks(prefix, { { 'HSET', prefix .. 'catalog', 'json', 'x' } }))
+        local denied = refused(announce_checks(prefix, { { 'HSET', prefix .. 'catalog', 'json', 'x' }, { 'HSET', prefix .. 'meta', 'epoch', 'x' } }))
         if denied then return permission_error(denied) end
         redis.call('HSET', prefix .. 'catalog', 'json', ARGV[2], 'version', ARGV[3])
         -- The namespace's epoch, once: a namespace set up anew (flushed, then published again) has another.
