@@ -628,7 +628,7 @@ public sealed partial class RedisCreditStore
         var applied = Interlocked.Read(ref _applied);
         if (sequence < applied)
         {
-            return $"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}";
+            return WentBackText(applied, sequence);
         }
 
         if (epoch.Length > 0 && before.Epoch.Length > 0 && epoch != before.Epoch)
@@ -642,8 +642,9 @@ public sealed partial class RedisCreditStore
     }
 
     /// <summary><see cref="LoseNamespace"/> for a change sequence lower than the one this host applied.</summary>
-    private string NamespaceWentBack(long applied, long sequence) =>
-        LoseNamespace($"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}");
+    private string NamespaceWentBack(long applied, long sequence) => LoseNamespace(WentBackText(applied, sequence));
+
+    private string WentBackText(long applied, long sequence) => $"Namespace '{_options.Namespace}' went back from change sequence {applied} to {sequence}";
 
     /// <summary>Reads whether the platform link says the namespace is behind its credit platform (read with every poll,
     /// and after a resync, before the new state answers).</summary>

@@ -263,6 +263,27 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
 
     /// <summary>Deletes every key of the harness's namespace, as a FLUSHALL (or a failover that lost them) would,
     /// without touching the other tests' namespaces on the shared server.</summary>
+    /// <summary>With the store's feed paused: its connections drop and come back, as when Redis restarts (the feed takes
+    /// the restore before the next poll); then the feed goes on, and the change loss it logs (2152) is waited for.</summary>
+    private async Task ReconnectWhilePausedAsync(RedisCreditStore store, LogCapture logs)
+    {
+        var resyncs = logs.Of(2103).Count;
+        await redis.Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!logs.Of(2103).Skip(resyncs).Any(l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Contains(logs.Of(2103).Skip(resyncs), l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal));
+        store.PauseFeed(false);
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (logs.Of(2152).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
     private Task WipeNamespaceAsync(RedisHarness harness) =>
         redis.Server.CommandAsync("EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1", "0", $"cc:{{{harness.Namespace}}}:*");
 
@@ -373,22 +394,7 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
         await WipeNamespaceAsync(harness);
         await PublishAgainAsync(harness, RedisHarness.Secret, import: false);
 
-        // The host's connections drop and come back, as when Redis restarts.
-        var resyncs = logs.Of(2103).Count;
-        await redis.Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!logs.Of(2103).Skip(resyncs).Any(l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        Assert.Contains(logs.Of(2103).Skip(resyncs), l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal));
-        store.PauseFeed(false);
-        deadline = DateTime.UtcNow.AddSeconds(15);
-        while (logs.Of(2152).Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await ReconnectWhilePausedAsync(store, logs);
 
         Assert.Contains($"went back from change sequence {applied}", Assert.Single(logs.Of(2152)).Message, StringComparison.Ordinal);
         Assert.Contains("list(s) debtors", store.Status.Damage, StringComparison.Ordinal);
@@ -421,20 +427,7 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
         var reloaded = await PublishAgainAsync(harness, RedisHarness.Secret);
         Assert.True(reloaded < second.Sequence, "the namespace set up anew is at a lower sequence");
 
-        var resyncs = logs.Of(2103).Count;
-        await redis.Server.CommandAsync("CLIENT", "KILL", "TYPE", "normal");
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!logs.Of(2103).Skip(resyncs).Any(l => l.Message.Contains("connection to Redis was restored", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-
-        store.PauseFeed(false);
-        deadline = DateTime.UtcNow.AddSeconds(15);
-        while (logs.Of(2152).Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await ReconnectWhilePausedAsync(store, logs);
 
         Assert.Single(logs.Of(2152));
         await RecoveredAsync(store, reloaded);
