@@ -607,7 +607,7 @@ public sealed partial class RedisCreditStore
         NoProblems,
         LookupSource.Unavailable,
         default,
-        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(_lastError?.Message ?? ConnectionProblem() ?? "no answer").TrimEnd('.')}.");
+        $"Not synchronized with Redis namespace '{_options.Namespace}' yet: {(NotSyncedReason() ?? "no answer").TrimEnd('.')}.");
 
     /// <summary>Whether Redis, or the client on its way to it, failed: a Redis error, a timeout, a disposed connection,
     /// or any exception thrown from inside StackExchange.Redis or the pipes it writes through (found from outside: during

@@ -132,7 +132,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Catalog.Version,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
-                CurrentError ?? Combine(_damage, _entryDamage) ?? (state is null ? ConnectionProblem() : null),
+                (state is null ? NotSyncedReason() : null) ?? CurrentError ?? Combine(_damage, _entryDamage),
                 Combine(_damage, _entryDamage))
             {
                 ReplicaReads = Interlocked.Read(ref _replicaReads),
@@ -169,6 +169,18 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
 
     private void NoteError(string message) => _lastError = new StoreError(message, Interlocked.Read(ref _confirmations));
 
+    /// <summary>Why the store is not synchronized yet: what the client knows of its connections, then the feed's last
+    /// error (found in CI on StackExchange.Redis 3.x: the feed's backlog timeout, which names no endpoint, came first and
+    /// hid the refused endpoint); null when neither says anything.</summary>
+    private string? NotSyncedReason()
+    {
+        var problem = ConnectionProblem();
+        var error = _lastError?.Message;
+        return problem is null ? error
+            : error is null || error.Contains(problem, StringComparison.Ordinal) ? problem
+            : $"{problem}; {error}";
+    }
+
     /// <summary>What the client knows is wrong with its connections, for when nothing else has failed: the endpoints it
     /// is not connected to and its last connection failure, e.g. <c>Not connected to Redis 127.0.0.1:6390
     /// (UnableToConnect on 127.0.0.1:6390/Interactive: Connection refused)</c>; null when it knows of nothing wrong. It
@@ -182,7 +194,10 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
             var servers = _connection?.Multiplexer.GetServers();
             if (servers is null)
             {
-                return last is null ? null : $"Cannot connect to Redis ({last})";
+                // Still connecting, the client's first attempt not over yet: the endpoints it is trying.
+                return last is not null ? $"Cannot connect to Redis ({last})"
+                    : _options.Configuration is { } configuration ? $"Connecting to Redis {string.Join(", ", RedisConfiguration.Parse(configuration).EndPoints.Select(RedisConnection.Format))}"
+                    : null;
             }
 
             down = [.. servers.Where(s => !s.IsConnected).Select(s => RedisConnection.Format(s.EndPoint))];
@@ -220,14 +235,12 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         {
             // Nothing failed yet while the first subscribe and snapshot wait in the client's backlog: what the client
             // knows of its connections is the cause (found from outside: "no answer yet", and LastError stayed empty).
-            var reason = _lastError?.Message;
-            if (reason is null && ConnectionProblem() is { } problem)
+            if (_lastError is null && ConnectionProblem() is { } problem)
             {
                 NoteError(problem);
-                reason = problem;
             }
 
-            Log.NotReady(_logger, _options.Namespace, _options.StartupTimeout, reason ?? "no answer yet");
+            Log.NotReady(_logger, _options.Namespace, _options.StartupTimeout, NotSyncedReason() ?? "no answer yet");
         }
     }
 

@@ -396,7 +396,7 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
 
         await ReconnectWhilePausedAsync(store, logs);
 
-        Assert.Contains($"went back from change sequence {applied}", Assert.Single(logs.Of(2152)).Message, StringComparison.Ordinal);
+        Assert.Contains($"went back from change sequence {applied}", logs.Of(2152)[0].Message, StringComparison.Ordinal);
         Assert.Contains("list(s) debtors", store.Status.Damage, StringComparison.Ordinal);
         var formerlyListed = await checker.CheckAsync(new CheckRequest(People[7], "procurement"));
         Assert.NotEqual(DecisionOutcome.Clear, formerlyListed.Outcome);
@@ -429,7 +429,7 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
 
         await ReconnectWhilePausedAsync(store, logs);
 
-        Assert.Single(logs.Of(2152));
+        Assert.NotEmpty(logs.Of(2152));
         await RecoveredAsync(store, reloaded);
         Assert.Equal(DecisionOutcome.Denied, (await checker.CheckAsync(new CheckRequest(People[7], "procurement"))).Outcome);
         Assert.False((await checker.CheckAsync(new CheckRequest(Subjects.Huawei, "procurement"))).IsDegraded);
@@ -494,7 +494,8 @@ public sealed class RedisDamageTests(RedisFixture redis) : IClassFixture<RedisFi
         Assert.Contains("list(s) debtors went back to an older import", store.Status.Damage, StringComparison.Ordinal);
         if (!sequenceOvertaken)
         {
-            Assert.Contains($"{lost.Sequence}: an import of list 'debtors'", Assert.Single(logs.Of(2152)).Message, StringComparison.Ordinal);
+            // The first names it (a read anew that failed after logging it, the server switching roles, logs it again).
+            Assert.Contains($"{lost.Sequence}: an import of list 'debtors'", logs.Of(2152)[0].Message, StringComparison.Ordinal);
         }
 
         var fromTheLostImport = await checker.CheckAsync(new CheckRequest(People[30], "procurement"));

@@ -58,7 +58,7 @@ public sealed class RedisFailureTests
         await using var store = new RedisCreditStore(
             new RedisStoreOptions
             {
-                Configuration = endpoint,
+                Configuration = endpoint + ",connectTimeout=500", // the client gives up on its first attempt within the start timeout
                 Namespace = "dead",
                 Secret = RedisHarness.Secret,
                 StartupTimeout = TimeSpan.FromSeconds(2),
