@@ -47,10 +47,12 @@ public sealed class ForwarderQueryFaultTests
         Signal(tool.Process, "TERM");
         await tool.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(tool.Process.ExitCode == 0, tool.ToString());
-        // The cut call may have been stored before its answer was lost: sent again, it is a duplicate. Each key once.
-        var summary = System.Text.RegularExpressions.Regex.Match(tool.Output, @"Feedback forwarded: (\d+) new, (\d+) duplicates, 0 rejected \(set aside in [^)]*\), 0 pending;");
+        // The cut call may have been stored before its answer was lost: sent again, it is a duplicate. Each key once. The
+        // TERM may also come while that retry is still pending (seen in CI: 22 new, 8 pending, the platform holding 30):
+        // a stopping forwarder leaves it for its next run, which the platform answers as duplicates.
+        var summary = System.Text.RegularExpressions.Regex.Match(tool.Output, @"Feedback forwarded: (\d+) new, (\d+) duplicates, 0 rejected \(set aside in [^)]*\), (\d+) pending;");
         Assert.True(summary.Success, tool.ToString());
-        Assert.Equal(30, int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture) + int.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(30, summary.Groups.Values.Skip(1).Sum(g => int.Parse(g.Value, CultureInfo.InvariantCulture)));
         Assert.Equal(30, (long)(await platform.GetStateAsync())["feedback"]!);
         Assert.DoesNotContain("scheme", tool.Error, StringComparison.Ordinal);
     }
