@@ -86,6 +86,12 @@ internal static partial class Log
     [LoggerMessage(2133, LogLevel.Debug, "Namespace {Namespace}: {Subjects} subject(s) read again with the node's committed generations (Redis committed an import this host has not applied yet)", EventName = "ReadAhead")]
     public static partial void ReadAhead(ILogger logger, string @namespace, int subjects);
 
+    [LoggerMessage(2134, LogLevel.Debug, "Namespace {Namespace}: {Subjects} subject(s) read key by key on the primary (the namespace's cluster slot is being moved and its keys are split between two nodes)", EventName = "ReadApart")]
+    public static partial void ReadApart(ILogger logger, string @namespace, int subjects);
+
+    [LoggerMessage(2135, LogLevel.Debug, "Namespace {Namespace}: the integrity check waits until the move of its cluster slot is done; the change sequence, read as the cluster redirects it, still confirms this host is current", EventName = "VerifyDeferred")]
+    public static partial void VerifyDeferred(ILogger logger, string @namespace);
+
     [LoggerMessage(2140, LogLevel.Warning, "Feedback of namespace {Namespace} ({Records} records in {Key}) was confirmed by {Acknowledged} of {Asked} replicas within {Timeout} ({Connected}); it stays queued and is retried", EventName = "FeedbackNotReplicated")]
     public static partial void FeedbackNotReplicated(ILogger logger, string @namespace, int records, string key, long acknowledged, int asked, TimeSpan timeout, string connected);
 

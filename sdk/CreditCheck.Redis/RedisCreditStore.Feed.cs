@@ -432,6 +432,23 @@ public sealed partial class RedisCreditStore
     /// source or index deleted, evicted or truncated since the last sync. False when a resync is needed:
     /// the data changed since damage was found (repaired, re-imported), so the filter is rebuilt and checked
     /// in full. Damage that stays as it was costs one small script per poll, not a resync.</summary>
+    /// <summary><see cref="VerifyAsync"/>, unless the namespace's cluster slot is being moved: its scripts then refuse
+    /// (they would see half the keys), and a move by hand can take minutes. The sequence just read, redirected like any
+    /// single read, proves no change was missed, so the host stays current; the check runs again once the move is done.
+    /// (Found from outside: after the staleness limit every lookup went to Redis and was refused.)</summary>
+    private async Task<bool> VerifyOrDeferAsync()
+    {
+        try
+        {
+            return await VerifyAsync().ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (IsSlotMoving(e))
+        {
+            Log.VerifyDeferred(_logger, _options.Namespace);
+            return true;
+        }
+    }
+
     private async Task<bool> VerifyAsync()
     {
         await CheckEntriesAsync().ConfigureAwait(false);
@@ -697,13 +714,13 @@ public sealed partial class RedisCreditStore
         {
             var started = _time.GetUtcNow();
             var applied = Interlocked.Read(ref _applied);
-            var batch = database.CreateBatch();
-            var sequenceTask = batch.StringGetAsync(connection.Keys.Sequence);
-            var changesTask = batch.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, applied, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000);
-            var behindTask = batch.HashGetAsync(connection.Keys.Platform, "behind");
-            var generationsTask = batch.HashGetAllAsync(connection.Keys.Generations);
-            var epochTask = batch.HashGetAsync(connection.Keys.Meta, "epoch");
-            batch.Execute();
+            // Commands of their own, not a batch: while the namespace's cluster slot moves, its keys are split between
+            // two nodes, and only single commands are redirected (ASK) to where each key is now.
+            var sequenceTask = database.StringGetAsync(connection.Keys.Sequence);
+            var changesTask = database.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, applied, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000);
+            var behindTask = database.HashGetAsync(connection.Keys.Platform, "behind");
+            var generationsTask = database.HashGetAllAsync(connection.Keys.Generations);
+            var epochTask = database.HashGetAsync(connection.Keys.Meta, "epoch");
             var sequence = (long?)await sequenceTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false) ?? 0;
             var changes = await changesTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
             SetPlatformBehind((string?)await behindTask.WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false));
@@ -728,7 +745,7 @@ public sealed partial class RedisCreditStore
                     return false;
                 }
 
-                if (!await VerifyAsync().ConfigureAwait(false))
+                if (!await VerifyOrDeferAsync().ConfigureAwait(false))
                 {
                     Log.Resync(_logger, _options.Namespace, "the list data changed since it was found damaged");
                     return false;

@@ -143,8 +143,8 @@ public sealed partial class RedisCreditStore
         return await ReadByScriptAsync(state, probes, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The subjects' hashes by one script call that returns them all, retried while a cluster slot moves
-    /// (<see cref="WhileSlotMovesAsync"/>).</summary>
+    /// <summary>The subjects' hashes by one script call that returns them all; while a cluster slot moves and the
+    /// script is refused, each subject read apart (<see cref="ReadApartAsync"/>).</summary>
     private async Task<SubjectLookup[]> ReadByScriptAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
     {
         var connection = _connection!;
@@ -165,16 +165,20 @@ public sealed partial class RedisCreditStore
         {
             if (_options.ReadPreference == RedisReadPreference.Primary)
             {
-                RedisKey[] keyArray = [.. keys];
-                hashes = (RedisResult[])(await WhileSlotMovesAsync(
-                    () => connection.EvaluateAsync(RedisScripts.ReadMany, keyArray, []).WaitAsync(_options.OperationTimeout, _time, cancellationToken),
-                    cancellationToken).ConfigureAwait(false))!;
+                hashes = (RedisResult[])(await connection.EvaluateAsync(RedisScripts.ReadMany, [.. keys], [])
+                    .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
             }
             else
             {
                 (hashes, current) = await ReadPreferringReplicaAsync(connection, keys, cancellationToken).ConfigureAwait(false);
                 position = 1; // after the node's sequence
             }
+        }
+        catch (Exception e) when (Unwrap(e) is RedisServerException moving && IsSlotMoving(moving) && !cancellationToken.IsCancellationRequested)
+        {
+            // The keys are split between two nodes while a slot moves (a move by hand can take minutes), and one
+            // script cannot name them all: each subject is read on its own, as the cluster redirects it.
+            return await ReadApartAsync(state, probes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
@@ -260,9 +264,9 @@ public sealed partial class RedisCreditStore
                 if (cause is RedisServerException moving && IsSlotMoving(moving) && !cancellationToken.IsCancellationRequested)
                 {
                     // A slot migrating in a cluster: a batch's commands are not redirected (StackExchange.Redis 3.x
-                    // answers "redirect not followed"); the script path retries until the slot has moved.
+                    // answers "redirect not followed"); commands of their own are.
                     Observed(reads, cause);
-                    return await ReadByScriptAsync(state, probes, cancellationToken).ConfigureAwait(false);
+                    return await ReadApartAsync(state, probes, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (cause is not RedisServerException { Message: var message } || !message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
@@ -290,6 +294,74 @@ public sealed partial class RedisCreditStore
             }
 
             lookups[i] = Found(state, probes[i], fields, null, freshness);
+        }
+
+        return await ReadAheadAndProveAsync(state, probes, lookups, ahead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The subjects' hashes on the primary, each key by a command of its own: what a Redis Cluster redirects
+    /// (ASK) key by key while the namespace's slot moves and its keys are split between two nodes, where a batch is not
+    /// redirected and one script cannot name them all. Each subject's hash is judged on its own against the
+    /// generations, as in <see cref="ReadEachAsync"/>.</summary>
+    private async Task<SubjectLookup[]> ReadApartAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
+    {
+        var connection = _connection!;
+        var reads = new Task<HashEntry[]>?[probes.Count * 2];
+        for (var i = 0; i < probes.Count; i++)
+        {
+            reads[2 * i] = connection.Database.HashGetAllAsync(connection.Keys.Entries(probes[i].Key!), CommandFlags.DemandMaster);
+            reads[(2 * i) + 1] = probes[i].AlternateKey is { } alternate ? connection.Database.HashGetAllAsync(connection.Keys.Entries(alternate), CommandFlags.DemandMaster) : null;
+        }
+
+        try
+        {
+            await Task.WhenAll(reads.OfType<Task<HashEntry[]>>()).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            // a refusal of one key (WRONGTYPE), taken below with the others
+        }
+        catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(state, probes, Observed(reads, cause));
+        }
+
+        Log.ReadApart(_logger, _options.Namespace, probes.Count);
+        var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
+        var lookups = new SubjectLookup[probes.Count];
+        List<int>? ahead = null;
+        for (var i = 0; i < probes.Count; i++)
+        {
+            var (main, other) = (reads[2 * i]!, reads[(2 * i) + 1]);
+            if (!main.IsCompletedSuccessfully || other is { IsCompletedSuccessfully: false })
+            {
+                var failed = main.IsCompletedSuccessfully ? other! : main;
+                if (Unwrap(failed.Exception!) is not RedisServerException { Message: var message } cause || !message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
+                {
+                    return Failed(state, probes, Observed(reads, Unwrap(failed.Exception!)));
+                }
+
+                try
+                {
+                    var key = connection.Keys.Entries(failed == main ? probes[i].Key! : probes[i].AlternateKey!);
+                    var type = await connection.Database.KeyTypeAsync(key, CommandFlags.DemandMaster).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+                    lookups[i] = WrongType(state, probes[i], key, type.ToString().ToLowerInvariant(), freshness);
+                }
+                catch (Exception e) when (Unwrap(e) is var failure && IsRedisFailure(failure) && !cancellationToken.IsCancellationRequested)
+                {
+                    return Failed(state, probes, Observed(reads, failure));
+                }
+
+                continue;
+            }
+
+            if (EntrySelector.IsAhead(state.Generations, main.Result) || (other is not null && EntrySelector.IsAhead(state.Generations, other.Result)))
+            {
+                (ahead ??= []).Add(i); // read again, with the node's generations
+                continue;
+            }
+
+            lookups[i] = Found(state, probes[i], main.Result, other?.Result, freshness);
         }
 
         return await ReadAheadAndProveAsync(state, probes, lookups, ahead, cancellationToken).ConfigureAwait(false);
@@ -401,7 +473,9 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        var primary = await ReadWithSequenceAsync(connection, withSequence, CommandFlags.DemandMaster, cancellationToken).ConfigureAwait(false);
+        // Not retried while a slot moves: the caller reads the subjects apart instead (ReadApartAsync).
+        var primary = (RedisResult[])(await connection.EvaluateReadOnlyAsync(RedisScripts.ReadManyWithSequence, withSequence, CommandFlags.DemandMaster)
+            .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false))!;
         if (SequenceOf(primary) < applied)
         {
             // The primary itself is behind what this host applied (a failover lost writes, data replaced): its

@@ -219,6 +219,44 @@ public sealed class RedisCluster : IRedisDeployment, IAsyncDisposable
         return target;
     }
 
+    /// <summary>Starts moving the slot of a namespace to another primary and stops halfway, as a slow move by hand
+    /// does for long: IMPORTING on the target, MIGRATING on the source, then MIGRATE of only the keys
+    /// <paramref name="move"/> picks. The namespace's keys are split between the two nodes until
+    /// <see cref="FinishMoveAsync"/>. Returns the source and the target.</summary>
+    public async Task<(RedisServer Source, RedisServer Target)> MoveSlotPartlyAsync(string ns, Func<string, bool> move)
+    {
+        var slot = Slot($"cc:{{{ns}}}:");
+        var source = await PrimaryOfAsync(ns);
+        var target = (await PrimariesAsync()).First(p => p != source);
+        var s = _admin!.GetServer("127.0.0.1", source.Port);
+        await _admin.GetServer("127.0.0.1", target.Port).ExecuteAsync("CLUSTER", "SETSLOT", slot, "IMPORTING", await NodeIdAsync(source));
+        await s.ExecuteAsync("CLUSTER", "SETSLOT", slot, "MIGRATING", await NodeIdAsync(target));
+        var keys = ((RedisKey[])(await s.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 100_000))!).Where(k => move(k!)).ToList();
+        if (keys.Count > 0)
+        {
+            await s.ExecuteAsync("MIGRATE", ["127.0.0.1", target.Port, "", 0, 10_000, "REPLACE", "KEYS", .. keys.Select(k => (object)k)]);
+        }
+
+        return (source, target);
+    }
+
+    /// <summary>Ends a move begun by <see cref="MoveSlotPartlyAsync"/>: the rest of the keys, then SETSLOT NODE everywhere.</summary>
+    public async Task FinishMoveAsync(string ns, RedisServer source, RedisServer target)
+    {
+        var slot = Slot($"cc:{{{ns}}}:");
+        var s = _admin!.GetServer("127.0.0.1", source.Port);
+        while ((RedisKey[])(await s.ExecuteAsync("CLUSTER", "GETKEYSINSLOT", slot, 100))! is { Length: > 0 } keys)
+        {
+            await s.ExecuteAsync("MIGRATE", ["127.0.0.1", target.Port, "", 0, 10_000, "REPLACE", "KEYS", .. keys.Select(k => (object)k)]);
+        }
+
+        var targetId = await NodeIdAsync(target);
+        foreach (var primary in await PrimariesAsync())
+        {
+            await _admin.GetServer("127.0.0.1", primary.Port).ExecuteAsync("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+        }
+    }
+
     /// <summary>The lowest slot a primary serves (<c>redis-cli --cluster reshard</c> moves a source's slots lowest first).</summary>
     public async Task<int> FirstSlotAsync(RedisServer primary)
     {
