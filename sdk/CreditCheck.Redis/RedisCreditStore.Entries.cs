@@ -193,24 +193,21 @@ public sealed partial class RedisCreditStore
         }
 
         var connection = _connection!;
-        var reads = again.Select(i => (
-            Main: connection.Database.HashGetAllAsync(connection.Keys.Entries(probes[i].Key!), CommandFlags.DemandMaster),
-            Other: probes[i].AlternateKey is { } alternate ? connection.Database.HashGetAllAsync(connection.Keys.Entries(alternate), CommandFlags.DemandMaster) : null)).ToList();
+        var reads = ReadOnPrimaryApart(connection, [.. again.Select(i => probes[i])]);
         try
         {
-            await Task.WhenAll(reads.SelectMany(r => r.Other is null ? [r.Main] : new[] { r.Main, r.Other }))
-                .WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(reads.OfType<Task<HashEntry[]>>()).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Unwrap(e) is var cause && IsRedisFailure(cause) && !cancellationToken.IsCancellationRequested)
         {
-            Observed([.. reads.SelectMany(r => new[] { r.Main, r.Other })], cause);
+            Observed(reads, cause);
             return; // the proof decides, or degrades
         }
 
         var freshness = new StoreFreshness(Interlocked.Read(ref _applied), _time.GetUtcNow());
         for (var j = 0; j < again.Count; j++)
         {
-            var (main, other) = (reads[j].Main.Result, reads[j].Other?.Result);
+            var (main, other) = (reads[2 * j]!.Result, reads[(2 * j) + 1]?.Result);
             if (main.Length == 0 && (other is null || other.Length == 0))
             {
                 continue;
@@ -228,10 +225,11 @@ public sealed partial class RedisCreditStore
     /// (and is cached); a subject a list still names is damage — its entry hash was deleted or evicted — answered
     /// degraded, naming the key, and reported as the store's damage until an import restores it. Whatever cannot be
     /// proven (Redis fails, a list with removals too long to search in time) is degraded too, never "not listed".
-    /// Returns <paramref name="lookups"/>, changed where needed.</summary>
-    private async ValueTask<SubjectLookup[]> ProveEmptyReadsAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, CancellationToken cancellationToken)
+    /// Returns <paramref name="lookups"/>, changed where needed. <paramref name="readOnPrimary"/>: the reads were made on
+    /// the primary whatever the read preference, so a replica's empty read is not read there again first.</summary>
+    private async ValueTask<SubjectLookup[]> ProveEmptyReadsAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, CancellationToken cancellationToken, bool readOnPrimary = false)
     {
-        if (_options.ReadPreference != RedisReadPreference.Primary)
+        if (_options.ReadPreference != RedisReadPreference.Primary && !readOnPrimary)
         {
             await ReadEmptyOnPrimaryAsync(state, probes, lookups, cancellationToken).ConfigureAwait(false);
         }

@@ -191,7 +191,7 @@ public sealed partial class RedisCreditStore
 
     /// <summary>The subjects read again that showed an import this host has not applied yet (<paramref name="at"/>),
     /// then the empty reads proven.</summary>
-    private async Task<SubjectLookup[]> ReadAheadAndProveAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, List<int>? at, CancellationToken cancellationToken)
+    private async Task<SubjectLookup[]> ReadAheadAndProveAsync(SyncState state, List<Probe> probes, SubjectLookup[] lookups, List<int>? at, CancellationToken cancellationToken, bool readOnPrimary = false)
     {
         if (at is not null)
         {
@@ -202,7 +202,7 @@ public sealed partial class RedisCreditStore
             }
         }
 
-        return await ProveEmptyReadsAsync(state, probes, lookups, cancellationToken).ConfigureAwait(false);
+        return await ProveEmptyReadsAsync(state, probes, lookups, cancellationToken, readOnPrimary).ConfigureAwait(false);
     }
 
     /// <summary>One HGETALL per subject, pipelined in one batch (one round trip). Cheaper on Redis than the script
@@ -306,13 +306,7 @@ public sealed partial class RedisCreditStore
     private async Task<SubjectLookup[]> ReadApartAsync(SyncState state, List<Probe> probes, CancellationToken cancellationToken)
     {
         var connection = _connection!;
-        var reads = new Task<HashEntry[]>?[probes.Count * 2];
-        for (var i = 0; i < probes.Count; i++)
-        {
-            reads[2 * i] = connection.Database.HashGetAllAsync(connection.Keys.Entries(probes[i].Key!), CommandFlags.DemandMaster);
-            reads[(2 * i) + 1] = probes[i].AlternateKey is { } alternate ? connection.Database.HashGetAllAsync(connection.Keys.Entries(alternate), CommandFlags.DemandMaster) : null;
-        }
-
+        var reads = ReadOnPrimaryApart(connection, probes);
         try
         {
             await Task.WhenAll(reads.OfType<Task<HashEntry[]>>()).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
@@ -364,7 +358,21 @@ public sealed partial class RedisCreditStore
             lookups[i] = Found(state, probes[i], main.Result, other?.Result, freshness);
         }
 
-        return await ReadAheadAndProveAsync(state, probes, lookups, ahead, cancellationToken).ConfigureAwait(false);
+        return await ReadAheadAndProveAsync(state, probes, lookups, ahead, cancellationToken, readOnPrimary: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Each probe's entry hash and its organization code's (null when it has none) at positions 2i and 2i + 1,
+    /// each key by a command of its own on the primary, which a Redis Cluster redirects (ASK) while the slot moves.</summary>
+    private static Task<HashEntry[]>?[] ReadOnPrimaryApart(RedisConnection connection, IReadOnlyList<Probe> probes)
+    {
+        var reads = new Task<HashEntry[]>?[probes.Count * 2];
+        for (var i = 0; i < probes.Count; i++)
+        {
+            reads[2 * i] = connection.Database.HashGetAllAsync(connection.Keys.Entries(probes[i].Key!), CommandFlags.DemandMaster);
+            reads[(2 * i) + 1] = probes[i].AlternateKey is { } alternate ? connection.Database.HashGetAllAsync(connection.Keys.Entries(alternate), CommandFlags.DemandMaster) : null;
+        }
+
+        return reads;
     }
 
     /// <summary>Marks the failures of a batch's other reads as seen (a read may still fail after the batch gave up on
