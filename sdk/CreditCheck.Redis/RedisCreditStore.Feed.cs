@@ -335,9 +335,14 @@ public sealed partial class RedisCreditStore
         // Entry hashes (which no manifest covers) are checked before the new state answers, and so is the platform mark.
         await CheckEntriesAsync().ConfigureAwait(false);
         await ReadPlatformBehindAsync().ConfigureAwait(false);
+        // Subjects of lost single changes stay answered by the policy until their list is imported again (a new
+        // generation), or the change is made again (ApplyAsync); set before the new state answers from the older data.
+        _lostEntries = _lostEntries?.Without(e => generations.GetValueOrDefault(e.List) != e.StaleGeneration);
         if (_state is not null && Interlocked.Read(ref _applied) is var previous && sequence < previous)
         {
-            Log.ChangesLost(_logger, _options.Namespace, previous, sequence, DescribeLost(sequence));
+            var lostChanges = TakeLost(sequence);
+            Log.ChangesLost(_logger, _options.Namespace, previous, sequence, DescribeLost(lostChanges));
+            _lostEntries = LostEntries.Union(_lostEntries, LostSingleChanges(lostChanges, generations));
         }
 
         var held = ListsHeld(generations.Keys.Concat(sources.Select(s => s.List)));
@@ -606,8 +611,9 @@ public sealed partial class RedisCreditStore
         }
     }
 
-    /// <summary>The applied changes after <paramref name="sequence"/> this host remembers, as text for the log.</summary>
-    private string DescribeLost(long sequence)
+    /// <summary>The applied changes after <paramref name="sequence"/> this host remembers, read (null when unreadable);
+    /// the memory is cleared.</summary>
+    private List<(long Sequence, string Record, ChangeRecord? Change)> TakeLost(long sequence)
     {
         var lost = _recentChanges.Where(c => c.Sequence > sequence).Select(c =>
         {
@@ -621,17 +627,32 @@ public sealed partial class RedisCreditStore
                 // named by its sequence only
             }
 
-            return change?.Op switch
-            {
-                "list" => $"{c.Sequence}: an import of list '{change.L}'",
-                "entry" => $"{c.Sequence}: a single change on list '{change.L}' (subject key {change.K})",
-                "catalog" => $"{c.Sequence}: catalog {change.V}",
-                _ => $"{c.Sequence}: {c.Record}",
-            };
+            return (c.Sequence, c.Record, change);
         }).ToList();
         _recentChanges.Clear();
-        return lost.Count == 0 ? "none this host remembers (it applied them in a full read)" : string.Join("; ", lost);
+        return lost;
     }
+
+    /// <summary>Lost changes as text for the log.</summary>
+    private static string DescribeLost(List<(long Sequence, string Record, ChangeRecord? Change)> lost) =>
+        lost.Count == 0
+            ? "none this host remembers (it applied them in a full read)"
+            : string.Join("; ", lost.Select(c => c.Change?.Op switch
+            {
+                "list" => $"{c.Sequence}: an import of list '{c.Change.L}'",
+                "entry" => $"{c.Sequence}: a single change on list '{c.Change.L}' (subject key {c.Change.K})",
+                "catalog" => $"{c.Sequence}: catalog {c.Change.V}",
+                _ => $"{c.Sequence}: {c.Record}",
+            }));
+
+    /// <summary>The lost single changes that wrote an entry (an upsert: the record carries the subject's fingerprint),
+    /// with their list's generation in the data read now.</summary>
+    private static IEnumerable<LostEntry> LostSingleChanges(List<(long Sequence, string Record, ChangeRecord? Change)> lost, Dictionary<string, long> generations) =>
+        from c in lost
+        where c.Change is { Op: "entry", L: not null, K: not null, F: not null }
+        let print = ulong.TryParse(c.Change!.F, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var fingerprint) ? fingerprint : (ulong?)null
+        where print is not null
+        select new LostEntry(print!.Value, c.Change.L!, c.Change.K!, c.Sequence, generations.GetValueOrDefault(c.Change.L!));
 
     /// <summary>Whether what a resync read shows the namespace lost since <paramref name="before"/>, and how; null when not.
     /// Below the sequence applied: flushed, restarted without persistence or failed over to a lagging replica, and set up
@@ -810,6 +831,12 @@ public sealed partial class RedisCreditStore
                 }
 
                 _cache.Invalidate(change.K);
+                if (_lostEntries is { } lostEntries)
+                {
+                    // A change on a subject whose earlier change was lost: made again (or superseded), it is read as it is now.
+                    _lostEntries = lostEntries.Without(e => e.Key == change.K && e.List == change.L);
+                }
+
                 if (change.L is { } list && !state.ListsHeld.Contains(list))
                 {
                     // The first entry of a list never imported: the namespace holds that list from now on.

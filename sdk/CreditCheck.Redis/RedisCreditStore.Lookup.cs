@@ -27,12 +27,21 @@ public sealed partial class RedisCreditStore
     private Probe ProbeLocally(SyncState state, SubjectId subject, StoreFreshness freshness, bool fresh)
     {
         var keys = state.Keys;
-        var maybe = state.Filter.MayContain(keys.Fingerprint(subject));
+        var fingerprint = keys.Fingerprint(subject);
+        var maybe = state.Filter.MayContain(fingerprint);
         SubjectId? organization = null;
         if (state.OrganizationKeys && subject.EmbeddedOrganizationCode is { } embedded)
         {
             organization = embedded;
             maybe |= state.Filter.MayContain(keys.Fingerprint(embedded));
+        }
+
+        // A subject of a single change the namespace lost: the older data may not list it (LostEntries).
+        if (_lostEntries is { } lost
+            && (lost.Find(fingerprint) ?? (organization is { } code ? lost.Find(keys.Fingerprint(code)) : null)) is { } entry)
+        {
+            return new Probe(new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.Unavailable, freshness,
+                LostEntries.Reason(_connection!.Keys.Entries(entry.Key), entry)) { ListsHeld = state.ListsHeld });
         }
 
         // A damaged filter source cannot vouch for anyone: no "not listed" from it, and a subject whose entries are

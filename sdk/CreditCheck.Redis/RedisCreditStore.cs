@@ -68,6 +68,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
     private volatile IReadOnlyDictionary<string, long>? _listsToReload; // lists held before the namespace was lost, not imported again yet: each with the generation Redis held of it then (0: none), which it must move off
     private volatile LostNamespace? _lost; // what this host had applied when it found the namespace lost, until the next resync compares
     private readonly Queue<(long Sequence, string Record)> _recentChanges = new(); // the feed's last applied changes, to name those a failover loses
+    private volatile LostEntries? _lostEntries; // subjects of lost single changes, answered by the policy until made again
     private volatile string? _platformBehind; // why the platform link says the namespace is behind its credit platform
     private string? _damageSummary;
     private bool _warnedUnverified;
@@ -132,8 +133,8 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
                 state?.Catalog.Version,
                 state?.Filter.Count ?? 0,
                 state?.Filter.SizeInBytes ?? 0,
-                (state is null ? NotSyncedReason() : null) ?? CurrentError ?? Combine(_damage, _entryDamage),
-                Combine(_damage, _entryDamage))
+                (state is null ? NotSyncedReason() : null) ?? CurrentError ?? Combine(Combine(_damage, _entryDamage), _lostEntries?.Describe()),
+                Combine(Combine(_damage, _entryDamage), _lostEntries?.Describe()))
             {
                 ReplicaReads = Interlocked.Read(ref _replicaReads),
                 ReplicaReadsBehind = Interlocked.Read(ref _replicaReadsBehind),
@@ -286,7 +287,7 @@ public sealed partial class RedisCreditStore : ICreditStore, IStagedBatchLookup,
         // before this method first yields: the checker decides the local answers as soon as it does.
         var freshness = Freshness(out var fresh);
         var clean = new SubjectLookup(state.Catalog, NoEntries, NoProblems, LookupSource.LocalFilter, freshness) { ListsHeld = state.ListsHeld };
-        var ruledOut = fresh && _damage is null && _platformBehind is null; // once for the batch: both halves judge by the same state
+        var ruledOut = fresh && _damage is null && _platformBehind is null && _lostEntries is null; // once for the batch: both halves judge by the same state
         var count = subjects.Count;
         List<Probe> pending;
         List<int> positions;
