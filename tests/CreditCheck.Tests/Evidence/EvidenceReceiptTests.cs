@@ -187,6 +187,22 @@ public sealed class EvidenceReceiptTests
         Assert.Equal((0, true), (genuineExit, genuine.GetProperty("valid").GetBoolean()));
     }
 
+    [Fact]
+    public async Task Sign_TransactionReferenceCutInHalfACharacter_RefusedNotAReceiptWhoseJsonDoesNotReadBack()
+    {
+        // Found from outside: "ZB-2026-\uD840" (a 生僻字 of CJK Extension B cut in half) was signed as U+FFFD and written
+        // to the JSON as "\uFFFD", which Parse then refused: a receipt that could never be verified from its JSON.
+        var signer = Signer();
+        var decision = await DecisionAsync(transaction: "ZB-2026-\uD840");
+        var whole = signer.Sign(await DecisionAsync(transaction: "ZB-2026-\uD840\uDC00"));
+
+        var refused = Assert.Throws<ArgumentException>(() => signer.Sign(decision));
+
+        Assert.Contains("transactionReference holds an unpaired surrogate", refused.Message, StringComparison.Ordinal);
+        Assert.True(signer.Verify(EvidenceReceipt.Parse(whole.ToJson())).IsValid); // a whole character beyond the BMP signs and reads back
+        Assert.Equal("ZB-2026-\uD840\uDC00", EvidenceReceipt.Parse(whole.ToJson()).TransactionReference);
+    }
+
     private static bool Detected(IEvidenceSigner signer, Func<EvidenceReceipt> parse)
     {
         try
