@@ -103,7 +103,17 @@ internal static class CommitmentCommands
             await using var store = await context.OpenStoreAsync(parse, ct);
 
             // Found from outside: a court-listed enterprise, 不适用告知承诺制, was recorded without a word.
-            var decision = await new CreditChecker(await store.OpenReaderAsync(ct)).CheckAsync(new CheckRequest(id, parse.GetValue(scenario)!), ct);
+            CreditDecision decision;
+            try
+            {
+                decision = await new CreditChecker(await store.OpenReaderAsync(ct)).CheckAsync(new CheckRequest(id, parse.GetValue(scenario)!), ct);
+            }
+            catch (ArgumentException e) when (e.Message.Contains("is not in catalog", StringComparison.Ordinal))
+            {
+                // Found from outside: an unknown --scenario was an "internal error (ArgumentException)", exit 70.
+                throw new CliException(ExitCodes.InvalidInput, "应用场景不在名单目录中", e.Message);
+            }
+
             if (decision.IsDegraded || decision.Outcome is not (DecisionOutcome.Clear or DecisionOutcome.Benefit)
                 || decision.VoidedMeasures.Any(m => m.Measure.Effect == MeasureEffect.Commitment)) // voided: a record ends good standing here (found by review: a Clear with 告知承诺 voided was recorded)
             {

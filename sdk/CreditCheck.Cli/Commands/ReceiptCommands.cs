@@ -34,7 +34,7 @@ internal static class ReceiptCommands
             }
             catch (FormatException e)
             {
-                throw new CliException(ExitCodes.InvalidInput, $"{path.Name} 不是有效的核查回执", $"{path.Name} is not an evidence receipt: {e.Message}");
+                throw new CliException(ExitCodes.InvalidInput, $"{path.Name} 不是有效的核查回执", $"{path.Name} is not an evidence receipt: {Shown(e.Message)}");
             }
 
             var signer = Signer(parse.GetValue(key) ?? context.Environment.GetValueOrDefault(KeyVariable), parse.GetValue(keyId) ?? receipt.KeyId);
@@ -106,7 +106,7 @@ internal static class ReceiptCommands
         {
             $"回执格式 {receipt.FormatVersion}，密钥 {receipt.KeyId} — receipt format {receipt.FormatVersion}, key {receipt.KeyId}",
             $"核查编号 {receipt.CheckId:D} — check id",
-            $"应用场景 {receipt.Scenario} — scenario",
+            $"应用场景 {Shown(receipt.Scenario)} — scenario",
             $"核查结果 {OutcomeChinese(receipt.Outcome)} — outcome {receipt.Outcome}",
             receipt.IsDegraded switch
             {
@@ -115,16 +115,16 @@ internal static class ReceiptCommands
                 null => "降级：格式1回执未记录是否降级 — degraded: not recorded (format 1 receipt)",
             },
             receipt.FormatVersion == 1 ? "办件编号：格式1回执未记录 — transaction: not recorded (format 1 receipt)"
-                : receipt.TransactionReference is { } reference ? $"办件编号 {reference} — transaction {reference}"
+                : receipt.TransactionReference is { } reference ? $"办件编号 {Shown(reference)} — transaction {Shown(reference)}"
                 : "办件编号：无 — transaction: none given",
-            receipt.EntryIds.Count == 0 ? "命中条目：无 — entries: none" : $"命中条目 {string.Join(", ", receipt.EntryIds)} — entries",
+            receipt.EntryIds.Count == 0 ? "命中条目：无 — entries: none" : $"命中条目 {string.Join(", ", receipt.EntryIds.Select(Shown))} — entries",
             receipt.ListsNotHeld switch
             {
                 null => $"未覆盖名单：格式{receipt.FormatVersion}回执未记录 — lists not held: not recorded (format {receipt.FormatVersion} receipt)",
                 { Count: 0 } => "未覆盖名单：无 — lists not held: none",
-                var codes => $"未覆盖名单 {string.Join("、", codes)}：本系统未载入上述名单数据，名列其中的主体无法查出，核查结果仅就已载入的名单而言 — lists not held: {string.Join(", ", codes)}: the store held no data of them, so a subject on them was not found; the outcome answers only for the other lists",
+                var codes => $"未覆盖名单 {string.Join("、", codes.Select(Shown))}：本系统未载入上述名单数据，名列其中的主体无法查出，核查结果仅就已载入的名单而言 — lists not held: {string.Join(", ", codes.Select(Shown))}: the store held no data of them, so a subject on them was not found; the outcome answers only for the other lists",
             },
-            $"目录版本 {(receipt.CatalogVersion.Length == 0 ? "（无）" : receipt.CatalogVersion)}，数据序号 {receipt.Sequence} — catalog version {(receipt.CatalogVersion.Length == 0 ? "(none)" : receipt.CatalogVersion)}, sequence {receipt.Sequence}",
+            $"目录版本 {(receipt.CatalogVersion.Length == 0 ? "（无）" : Shown(receipt.CatalogVersion))}，数据序号 {receipt.Sequence} — catalog version {(receipt.CatalogVersion.Length == 0 ? "(none)" : Shown(receipt.CatalogVersion))}, sequence {receipt.Sequence}",
             $"核查时间 {evaluatedAt} — evaluated at (UTC)",
             expected is null ? "主体：未核对（用 --subject 核对回执是否关于该主体） — subject: not checked (pass --subject)"
                 : $"主体：核对 {expected.Subject.Masked} — subject checked against {expected.Subject.Masked}",
@@ -138,10 +138,45 @@ internal static class ReceiptCommands
             ? verification.IsDegraded
                 ? "结论：回执有效，但记录的是降级决定 — verdict: the receipt verifies, but records a degraded decision"
                 : receipt.ListsNotHeld is { Count: > 0 } notHeld
-                    ? $"结论：回执有效，但核查未覆盖名单 {string.Join("、", notHeld)} — verdict: the receipt verifies, but the check did not cover the list(s) {string.Join(", ", notHeld)}"
+                    ? $"结论：回执有效，但核查未覆盖名单 {string.Join("、", notHeld.Select(Shown))} — verdict: the receipt verifies, but the check did not cover the list(s) {string.Join(", ", notHeld.Select(Shown))}"
                     : "结论：回执有效 — verdict: the receipt verifies"
-            : $"结论：回执未通过验证：{ProblemChinese(verification.Problem)} — verdict: the receipt does not verify: {verification.Message}");
+            : $"结论：回执未通过验证：{ProblemChinese(verification.Problem)} — verdict: the receipt does not verify: {Shown(verification.Message)}");
     }
+
+    /// <summary>A receipt's text as the terminal shows it: its fields are not trusted before they verify (and a key
+    /// holder's are not either), so a control, format or separator character — a line break, an escape sequence that
+    /// hides what follows, a bidirectional override — is shown as <c>\uXXXX</c> and cannot forge a line of the verdict
+    /// (found from outside: an altered receipt's transaction printed "结论：回执有效" and hid the real verdict after it).</summary>
+    internal static string Shown(string text)
+    {
+        if (!text.Any(NotShown))
+        {
+            return text;
+        }
+
+        var shown = new System.Text.StringBuilder(text.Length + 16);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                shown.Append(c).Append(text[++i]); // a character beyond the BMP (生僻字 of CJK Extension B …) as it is
+            }
+            else if (NotShown(c))
+            {
+                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                shown.Append(c);
+            }
+        }
+
+        return shown.ToString();
+    }
+
+    private static bool NotShown(char c) => char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format
+        or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate;
 
     private static string OutcomeChinese(DecisionOutcome outcome) => outcome switch
     {

@@ -257,6 +257,7 @@ internal static class DecisionEngine
         List<RatingResult>? ratings = null;
         List<(Measure Measure, RatingResult By)>? byLevel = null;
         List<UnreadableEntry>? badLevels = null;
+        var latestResults = LatestRatingResults(catalog, lookup.Entries, policy, now);
         foreach (var found in lookup.Entries)
         {
             var listKnown = catalog.TryGetList(found.Entry.ListCode, out var listIndex);
@@ -266,6 +267,14 @@ internal static class DecisionEngine
             {
                 // A rating result is no 失信 record by itself: it earns or costs what its level's measures say.
                 if (state is not (EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection))
+                {
+                    continue;
+                }
+
+                // A result a later one of the same rating superseded (last year's D after this year's A) is no current level:
+                // found from outside, a subject rated D in 2025 and A in 2026 was answered Review with 提高抽查比例和频次.
+                if (RatingAsOf(found.Entry) is { } asOf && latestResults is not null
+                    && latestResults.TryGetValue(list.Code, out var latest) && asOf < latest)
                 {
                     continue;
                 }
@@ -477,6 +486,35 @@ internal static class DecisionEngine
         }
 
         return (null, null);
+    }
+
+    /// <summary>When a rating's result takes effect: its validity's start, else the day it was listed.</summary>
+    private static DateTimeOffset? RatingAsOf(ListEntry entry) => entry.ValidFrom ?? entry.ListedOn;
+
+    /// <summary>For each rating with more than one current result of the subject (dated), the latest result's date: an
+    /// earlier one is superseded (信用评价结果动态更新). Null when no rating has two: the common case costs nothing more.</summary>
+    private static Dictionary<string, DateTimeOffset>? LatestRatingResults(CompiledCatalog catalog, IReadOnlyList<FoundEntry> entries, CatalogPolicy policy, DateTimeOffset now)
+    {
+        Dictionary<string, DateTimeOffset>? latest = null;
+        var seen = 0;
+        foreach (var found in entries)
+        {
+            if (RatingAsOf(found.Entry) is not { } asOf || !catalog.TryGetList(found.Entry.ListCode, out var index)
+                || catalog.List(index) is not { Category: ListCategory.Rating } list
+                || StateOf(found.Entry, list, policy, now) is not (EntryState.InForce or EntryState.UnderObjection or EntryState.SuspendedByObjection))
+            {
+                continue;
+            }
+
+            seen++;
+            latest ??= new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            if (!latest.TryGetValue(list.Code, out var known) || asOf > known)
+            {
+                latest[list.Code] = asOf;
+            }
+        }
+
+        return seen > 1 ? latest : null;
     }
 
     private static EntryState StateOf(ListEntry entry, CreditList? list, CatalogPolicy policy, DateTimeOffset now)

@@ -134,9 +134,36 @@ internal static partial class ReceiptCodec
             return string.Create(CultureInfo.InvariantCulture, $"sequence {receipt.Sequence} is negative.");
         }
 
+        // An unpaired surrogate has no UTF-8: it would be signed as U+FFFD and written to the JSON as "\uFFFD", which Parse
+        // refuses (found from outside: a transaction reference cut in the middle of a 生僻字 gave a receipt whose JSON did not read back).
+        if (new[] { ("scenario", receipt.Scenario), ("transactionReference", receipt.TransactionReference), ("catalogVersion", receipt.CatalogVersion) }
+                .Concat(receipt.EntryIds.Select(id => ("entryIds", (string?)id)))
+                .Concat((receipt.ListsNotHeld ?? []).Select(code => ("listsNotHeld", (string?)code)))
+                .FirstOrDefault(f => f.Item2 is { } text && !WellFormed(text)) is ({ } field, _))
+        {
+            return $"{field} holds an unpaired surrogate (a character cut in half), which has no UTF-8 to sign.";
+        }
+
         return DecodeCanonical(receipt.Signature, SignatureBytes) is null
             ? $"signature is not {SignatureBytes} bytes in canonical base64url."
             : null;
+    }
+
+    private static bool WellFormed(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>What is wrong with a format-3 receipt's list codes, or null: present, each non-empty, in strictly

@@ -63,6 +63,39 @@ public sealed class RatingDecisionTests
     }
 
     [Fact]
+    public async Task LaterResultOfTheSameRating_SupersedesTheEarlierOne()
+    {
+        // Found from outside: a subject rated D in 2025 and A in 2026 (two results, each with its id) was answered Review
+        // with 提高抽查比例和频次 on last year's D, and this year's A voided by it; both were shown as its current levels.
+        await RateOnAsync(Subjects.Tencent, "public-credit-rating", "D", "2025", CheckerHarness.Now.AddYears(-1));
+        await RateOnAsync(Subjects.Tencent, "public-credit-rating", "A", "2026", CheckerHarness.Now.AddMonths(-2));
+        await RateOnAsync(Subjects.Alibaba, "public-credit-rating", "A", "2025", CheckerHarness.Now.AddYears(-1));
+        await RateOnAsync(Subjects.Alibaba, "public-credit-rating", "D", "2026", CheckerHarness.Now.AddMonths(-2));
+        await RateOnAsync(Subjects.Alibaba, "public-credit-rating", "A", "2027", CheckerHarness.Now.AddMonths(2)); // not yet in force
+
+        var improved = await _harness.CheckAsync(Subjects.Tencent, "supervision.inspection");
+        var worsened = await _harness.CheckAsync(Subjects.Alibaba, "supervision.inspection");
+
+        Assert.Equal("public-credit-rating:A", Assert.Single(improved.Ratings).ToString());
+        Assert.Equal(DecisionOutcome.Benefit, improved.Outcome);
+        Assert.Equal(["reduced-inspection"], improved.AppliedMeasures.Select(m => m.Measure.Code));
+        Assert.Empty(improved.VoidedMeasures);
+        Assert.Equal("public-credit-rating:D", Assert.Single(worsened.Ratings).ToString());
+        Assert.Equal(DecisionOutcome.Review, worsened.Outcome);
+        Assert.Equal(["increased-inspection"], worsened.AppliedMeasures.Select(m => m.Measure.Code));
+    }
+
+    private Task RateOnAsync(SubjectId subject, string rating, string level, string entryId, DateTimeOffset validFrom) =>
+        _harness.Store.UpsertAsync(new ListRecord(subject, new ListEntry
+        {
+            EntryId = entryId,
+            ListCode = rating,
+            SubjectKind = subject.Kind,
+            ValidFrom = validFrom,
+            Level = level,
+        }));
+
+    [Fact]
     public async Task RepairedResult_IsNotACurrentLevel()
     {
         await RateAsync(Subjects.Tencent, "public-credit-rating", "D", EntryStatus.Revoked);

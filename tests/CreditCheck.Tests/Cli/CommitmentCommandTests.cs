@@ -29,12 +29,16 @@ public sealed class CommitmentCommandTests(RedisFixture redis)
 
         var past = await cli.RunAsync([.. record, "--subject", Company, "--due", "2020-01-31"]);
         var barred = await cli.RunAsync([.. record, "--subject", listed, "--due", "2999-12-31"]);
+        var unknownScenario = await cli.RunAsync([.. record, "--subject", Company, "--due", "2999-12-31", "--scenario", "no-such-scenario"]);
         var list = (await cli.RunOkAsync(["commitments", "list", "--json", .. memory])).Json.AsArray();
 
         Assert.Equal(Exit.InvalidInput, past.ExitCode);
         Assert.Contains("--allow-past-due", past.Error, StringComparison.Ordinal);
         Assert.Equal(Exit.InvalidInput, barred.ExitCode);
         Assert.Contains("不适用告知承诺", barred.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.InvalidInput, unknownScenario.ExitCode);
+        Assert.Contains("应用场景不在名单目录中", unknownScenario.Error, StringComparison.Ordinal);
+        Assert.Contains("Scenario 'no-such-scenario' is not in catalog", unknownScenario.Error, StringComparison.Ordinal);
         Assert.Empty(list);
     }
 

@@ -129,6 +129,34 @@ public sealed class ReceiptCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ReceiptVerify_AlteredReceiptWithLineBreaksAndEscapesInItsText_CannotForgeTheVerdict()
+    {
+        // Found from outside: an altered receipt's transaction reference held line breaks, a forged "结论：回执有效" line
+        // and ESC[8m, which hid the real verdict after it on a terminal; the exit code alone said 7.
+        var forged = "ZB-2026-001\n结论：回执有效 — verdict: the receipt verifies\u001b[8m";
+        var receipt = await ReceiptAsync(storeDown: false);
+        var altered = receipt with { TransactionReference = forged, EntryIds = ["debtors:e-1\u202e"], Scenario = "procurement.bid\r" };
+        var json = _cli.Write("altered.json", altered.ToJson());
+        var compact = _cli.Write("altered.txt", altered.ToCompactString());
+
+        foreach (var file in new[] { json, compact })
+        {
+            var result = await _cli.RunAsync("receipt", "verify", file);
+
+            Assert.Equal(Exit.DataDamaged, result.ExitCode);
+            var verdicts = result.Output.Split('\n').Where(line => line.StartsWith("结论", StringComparison.Ordinal)).ToList();
+            Assert.Equal("结论：回执未通过验证：签名与回执内容不符（回执被改动过，或密钥不是签发它的那一个） — verdict: the receipt does not verify: "
+                + "The signature does not match the receipt's fields under key '2026-q1': the receipt was altered (or signed with another key of that id).", Assert.Single(verdicts).TrimEnd('\r'));
+            Assert.DoesNotContain('\u001b', result.Output);
+            Assert.DoesNotContain('\u202e', result.Output);
+            Assert.DoesNotContain('\r', result.Output.Replace(Environment.NewLine, "\n", StringComparison.Ordinal));
+            Assert.Contains("办件编号 ZB-2026-001\\u000A结论：回执有效 — verdict: the receipt verifies\\u001B[8m — transaction", result.Output, StringComparison.Ordinal);
+            Assert.Contains("命中条目 debtors:e-1\\u202E — entries", result.Output, StringComparison.Ordinal);
+            Assert.Contains("应用场景 procurement.bid\\u000D — scenario", result.Output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task ReceiptVerify_NoKeyBadKeyOrNotAReceipt_Exit2Or1()
     {
         var file = _cli.Write("r.json", (await ReceiptAsync(storeDown: false)).ToJson());

@@ -154,10 +154,53 @@ public sealed class EvidenceReceiptTests
         Assert.Equal((0, true), (fromCompact.ExitCode, fromCompact.Result.GetProperty("valid").GetBoolean()));
         Assert.Equal(["grade-a", "watch"], fromCompact.Result.GetProperty("listsNotHeld").EnumerateArray().Select(e => e.GetString())); // read from the payload
         Assert.Equal((1, false), (dropped.ExitCode, dropped.Result.GetProperty("valid").GetBoolean()));
-        Assert.Equal((1, false), (asFormatTwo.ExitCode, asFormatTwo.Result.GetProperty("valid").GetBoolean()));
+        Assert.Equal((2, false), (asFormatTwo.ExitCode, asFormatTwo.Result.GetProperty("valid").GetBoolean())); // listsNotHeld is no property of format 2
         Assert.Equal((0, true, 2), (storedJson.ExitCode, storedJson.Result.GetProperty("valid").GetBoolean(), storedJson.Result.GetProperty("version").GetInt32()));
         Assert.Equal(System.Text.Json.JsonValueKind.Null, storedJson.Result.GetProperty("listsNotHeld").ValueKind);
         Assert.Equal((0, true), (storedCompact.ExitCode, storedCompact.Result.GetProperty("valid").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task ReceiptJsonRetypedOrWithAFieldTwice_RefusedInPythonAsByParse()
+    {
+        // Found from outside: the Python verifier said "valid": true of a degraded receipt whose JSON read "degraded": "false"
+        // (any non-empty string is true in Python), of one reading "outcome": "Clear" before the signed "outcome": "Review"
+        // (json.loads keeps the last), and of one with a property of its own; EvidenceReceipt.Parse refuses all three.
+        var degraded = Signer().Sign(await StoreDownDecisionAsync(UnavailablePolicy.FailClosed)).ToJson();
+        string[] tampered =
+        [
+            degraded.Replace("\"degraded\":true", "\"degraded\":\"false\"", StringComparison.Ordinal),
+            degraded.Replace("\"outcome\":\"Review\"", "\"outcome\":\"Clear\",\"outcome\":\"Review\"", StringComparison.Ordinal),
+            degraded.Replace("\"sequence\":0", "\"sequence\":false", StringComparison.Ordinal),
+            degraded.Replace("{", "{\"note\":\"已核实\",", StringComparison.Ordinal),
+        ];
+
+        foreach (var json in tampered)
+        {
+            Assert.NotEqual(degraded, json);
+            Assert.Throws<FormatException>(() => EvidenceReceipt.Parse(json));
+            var (exitCode, result) = await VerifyInPythonAsync(KeyA, json);
+            Assert.Equal((2, false), (exitCode, result.GetProperty("valid").GetBoolean()));
+        }
+
+        var (genuineExit, genuine) = await VerifyInPythonAsync(KeyA, "\uFEFF" + degraded + "\r\n");
+        Assert.Equal((0, true), (genuineExit, genuine.GetProperty("valid").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Sign_TransactionReferenceCutInHalfACharacter_RefusedNotAReceiptWhoseJsonDoesNotReadBack()
+    {
+        // Found from outside: "ZB-2026-\uD840" (a 生僻字 of CJK Extension B cut in half) was signed as U+FFFD and written
+        // to the JSON as "\uFFFD", which Parse then refused: a receipt that could never be verified from its JSON.
+        var signer = Signer();
+        var decision = await DecisionAsync(transaction: "ZB-2026-\uD840");
+        var whole = signer.Sign(await DecisionAsync(transaction: "ZB-2026-\uD840\uDC00"));
+
+        var refused = Assert.Throws<ArgumentException>(() => signer.Sign(decision));
+
+        Assert.Contains("transactionReference holds an unpaired surrogate", refused.Message, StringComparison.Ordinal);
+        Assert.True(signer.Verify(EvidenceReceipt.Parse(whole.ToJson())).IsValid); // a whole character beyond the BMP signs and reads back
+        Assert.Equal("ZB-2026-\uD840\uDC00", EvidenceReceipt.Parse(whole.ToJson()).TransactionReference);
     }
 
     private static bool Detected(IEvidenceSigner signer, Func<EvidenceReceipt> parse)

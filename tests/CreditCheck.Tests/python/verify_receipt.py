@@ -18,9 +18,12 @@ import sys
 import uuid
 
 
+B64URL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def b64url_decode(text):
-    if "=" in text:
-        raise ValueError("base64url in receipts has no padding")
+    if not isinstance(text, str) or not set(text) <= B64URL:
+        raise ValueError("base64url in receipts is A-Z a-z 0-9 - _ only: no padding, no line breaks")
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
@@ -48,6 +51,45 @@ def ticks(evaluated_at):
 
 
 TAGS = {1: "creditcheck-receipt-v1", 2: "creditcheck-receipt-v2", 3: "creditcheck-receipt-v3"}
+
+V1 = ["keyId", "checkId", "subjectKey", "scenario", "outcome", "entryIds", "catalogVersion", "sequence", "evaluatedAt", "signature"]
+PROPERTIES = {1: V1, 2: ["version"] + V1 + ["degraded", "path", "transactionReference"]}
+PROPERTIES[3] = PROPERTIES[2] + ["listsNotHeld"]
+
+
+def no_duplicates(pairs):
+    """json.loads keeps the last of two equal keys, while a reader sees the first: a receipt names each field once."""
+    seen = {}
+    for name, value in pairs:
+        if name in seen:
+            raise ValueError("the property %r appears twice" % name)
+        seen[name] = value
+    return seen
+
+
+def check_types(receipt):
+    """Each field has the JSON type the SDK writes, so that what a reader sees is what was signed ("degraded": "false"
+    is truthy, "sequence": true packs as 1)."""
+    version = receipt.get("version", 1)
+    if type(version) is not int or version not in (2, 3) and "version" in receipt:
+        raise ValueError("version must be 2 or 3 (format 1 has none)")
+    names = PROPERTIES.get(version)
+    if set(receipt) != set(names):
+        raise ValueError("a format-%d receipt has exactly the properties %s" % (version, ", ".join(names)))
+    for name in names:
+        value = receipt[name]
+        if name in ("version", "sequence"):
+            ok = type(value) is int and value >= 0
+        elif name == "degraded":
+            ok = type(value) is bool
+        elif name == "transactionReference":
+            ok = value is None or type(value) is str
+        elif name in ("entryIds", "listsNotHeld"):
+            ok = type(value) is list and all(type(item) is str for item in value)
+        else:
+            ok = type(value) is str
+        if not ok:
+            raise ValueError("%s has the wrong JSON type: %r" % (name, value))
 
 
 def payload_from_json(receipt):
@@ -130,11 +172,12 @@ def read_payload(payload):
 
 
 def main():
-    key = base64.b64decode(sys.argv[1], validate=True)
-    receipt = sys.argv[2].strip()
+    key = base64.b64decode("".join(sys.argv[1].split()), validate=True)
+    receipt = sys.argv[2].strip().lstrip("\ufeff").strip()
     try:
         if receipt.startswith("{"):
-            parsed = json.loads(receipt)
+            parsed = json.loads(receipt, object_pairs_hook=no_duplicates)
+            check_types(parsed)
             payload, signature, form = payload_from_json(parsed), parsed["signature"], "json"
         else:
             prefix, body, signature = receipt.split(".")
