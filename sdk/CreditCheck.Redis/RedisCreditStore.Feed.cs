@@ -338,11 +338,22 @@ public sealed partial class RedisCreditStore
         // Subjects of lost single changes stay answered by the policy until their list is imported again (a new
         // generation), or the change is made again (ApplyAsync); set before the new state answers from the older data.
         _lostEntries = _lostEntries?.Without(e => generations.GetValueOrDefault(e.List) != e.StaleGeneration);
-        if (_state is not null && Interlocked.Read(ref _applied) is var previous && sequence < previous)
+        var previous = Interlocked.Read(ref _applied);
+        if (_state is not null && sequence < previous)
         {
             var lostChanges = TakeLost(sequence);
             Log.ChangesLost(_logger, _options.Namespace, previous, sequence, DescribeLost(lostChanges));
             _lostEntries = LostEntries.Union(_lostEntries, LostSingleChanges(lostChanges, generations));
+        }
+        else if (_state is not null && sequence > previous)
+        {
+            // Changes this read applies in full are remembered too (found in CI: a reconnect's read anew took two
+            // upserts before the change log did, and their loss then named nothing).
+            foreach (var change in await connection.Database.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, previous, sequence, Exclude.Start, Order.Ascending, 0, RecentChangesKept)
+                         .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false))
+            {
+                RememberApplied((long)change.Score, change.Element!);
+            }
         }
 
         var held = ListsHeld(generations.Keys.Concat(sources.Select(s => s.List)));
@@ -602,10 +613,12 @@ public sealed partial class RedisCreditStore
     /// <summary>Keeps the last changes the feed applied (the feed's own thread only): when the namespace goes back, the
     /// host names those it lost (found from outside: a merge import lost in a failover left only "Synchronized …
     /// sequence 12" in the log, and the operator could not tell which import to run again).</summary>
+    private const int RecentChangesKept = 64;
+
     private void RememberApplied(long sequence, string record)
     {
         _recentChanges.Enqueue((sequence, record));
-        if (_recentChanges.Count > 64)
+        if (_recentChanges.Count > RecentChangesKept)
         {
             _recentChanges.Dequeue();
         }
