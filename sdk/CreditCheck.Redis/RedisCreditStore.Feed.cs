@@ -349,8 +349,9 @@ public sealed partial class RedisCreditStore
         {
             // Changes this read applies in full are remembered too (found in CI: a reconnect's read anew took two
             // upserts before the change log did, and their loss then named nothing).
-            foreach (var change in await connection.Database.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, previous, sequence, Exclude.Start, Order.Ascending, 0, RecentChangesKept)
-                         .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false))
+            var applied = await connection.Database.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, previous, sequence, Exclude.Start, Order.Descending, 0, RecentChangesKept)
+                .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
+            foreach (var change in Enumerable.Reverse(applied))
             {
                 RememberApplied((long)change.Score, change.Element!);
             }
@@ -444,10 +445,6 @@ public sealed partial class RedisCreditStore
         return pairs;
     }
 
-    /// <summary>The cheap check while idle (lengths, generations: one small script): catches a filter
-    /// source or index deleted, evicted or truncated since the last sync. False when a resync is needed:
-    /// the data changed since damage was found (repaired, re-imported), so the filter is rebuilt and checked
-    /// in full. Damage that stays as it was costs one small script per poll, not a resync.</summary>
     /// <summary><see cref="VerifyAsync"/>, unless the namespace's cluster slot is being moved: its scripts then refuse
     /// (they would see half the keys), and a move by hand can take minutes. The sequence just read, redirected like any
     /// single read, proves no change was missed, so the host stays current; the check runs again once the move is done.
@@ -465,6 +462,10 @@ public sealed partial class RedisCreditStore
         }
     }
 
+    /// <summary>The cheap check while idle (lengths, generations: one small script): catches a filter
+    /// source or index deleted, evicted or truncated since the last sync. False when a resync is needed:
+    /// the data changed since damage was found (repaired, re-imported), so the filter is rebuilt and checked
+    /// in full. Damage that stays as it was costs one small script per poll, not a resync.</summary>
     private async Task<bool> VerifyAsync()
     {
         await CheckEntriesAsync().ConfigureAwait(false);
@@ -610,11 +611,11 @@ public sealed partial class RedisCreditStore
         _warnedListsNotHeld = missing;
     }
 
+    private const int RecentChangesKept = 64;
+
     /// <summary>Keeps the last changes the feed applied (the feed's own thread only): when the namespace goes back, the
     /// host names those it lost (found from outside: a merge import lost in a failover left only "Synchronized …
     /// sequence 12" in the log, and the operator could not tell which import to run again).</summary>
-    private const int RecentChangesKept = 64;
-
     private void RememberApplied(long sequence, string record)
     {
         _recentChanges.Enqueue((sequence, record));
