@@ -59,6 +59,24 @@ public sealed class RedisReplication : IAsyncDisposable
     }
 
     /// <summary>A namespace's change sequence as a node holds it.</summary>
+    /// <summary>The primary goes back to the replica's older copy, as a failover to a lagging replica or a restore from an
+    /// older copy does: the replica is promoted, the primary replicates from it until it holds the namespace at
+    /// <paramref name="sequence"/>, then serves again as a primary.</summary>
+    public async Task PrimaryTakesTheReplicasCopyAsync(string ns, long sequence)
+    {
+        await Replica.CommandAsync("REPLICAOF", "NO", "ONE");
+        await Primary.CommandAsync("REPLICAOF", "127.0.0.1", Replica.Port.ToString(CultureInfo.InvariantCulture));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!((await Primary.CommandAsync("INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal)
+                 && await SequenceAsync(Primary, ns) == sequence) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(sequence, await SequenceAsync(Primary, ns));
+        await Primary.CommandAsync("REPLICAOF", "NO", "ONE");
+    }
+
     public static async Task<long> SequenceAsync(RedisServer node, string ns)
     {
         var reply = await node.CommandAsync("GET", $"cc:{{{ns}}}:seq");
