@@ -143,7 +143,7 @@ public sealed class ApprovalAdapter
     /// clerk followed a 容缺受理 or 告知承诺 route, the principal applicant's promise is then recorded as a 信用承诺
     /// (<see cref="ICreditCommitments"/>): the missing materials and their deadline, or the conditions to be
     /// verified within <see cref="ApprovalOptions.CommitmentReviewDays"/>; find it by the check id with
-    /// <see cref="ICreditCommitments.ListAsync"/>.</summary>
+    /// <see cref="ICreditCommitments.ListAsync"/>. Reporting the same route again records no second commitment.</summary>
     /// <param name="result">The route acted on.</param>
     /// <param name="handling">What the clerk did.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
@@ -156,6 +156,8 @@ public sealed class ApprovalAdapter
         var feedback = _feedback ?? throw new InvalidOperationException(
             "No ICreditFeedback is registered, so feedback cannot be reported: resolve the adapter from the services AddCreditCheck set up, or pass the ICreditFeedback they hold.");
         var records = new List<FeedbackRecord>();
+        var principal = RouteRules.Principal(result.Decisions).Party;
+        var reportedBefore = false;
         foreach (var (party, decision) in result.Decisions)
         {
             var report = FeedbackReport.For(decision) with
@@ -172,17 +174,31 @@ public sealed class ApprovalAdapter
                 AddMeasure(report, party, applied, result, handling);
             }
 
-            records.AddRange(await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+            var reported = await feedback.ReportAsync(report, cancellationToken).ConfigureAwait(false);
+            if (party == principal)
+            {
+                reportedBefore = reported.Count > 0 && reported.All(r => r.IsRepeat);
+            }
+
+            records.AddRange(reported);
         }
 
-        // After the feedback: a retried report repeats feedback keys (dropped as repeats), never a commitment.
-        if (_commitments is not null && handling.Action == ClerkAction.Followed && Promise(result, handling) is { } promise)
+        // After the feedback: a retried report repeats feedback keys (dropped as repeats), never a commitment. Found from
+        // outside: a second report of the same followed route recorded a second open commitment for the one promise, and
+        // the one the clerk did not close went overdue (约谈、公示, a breach lists the subject). A report the feedback says
+        // was made before records the promise only if the first did not get that far (no commitment of the check yet).
+        if (_commitments is not null && handling.Action == ClerkAction.Followed && Promise(result, handling) is { } promise
+            && !(reportedBefore && await RecordedAsync(_commitments, promise.CheckId, cancellationToken).ConfigureAwait(false)))
         {
             await _commitments.RecordAsync(promise, cancellationToken).ConfigureAwait(false);
         }
 
         return records;
     }
+
+    /// <summary>Whether a commitment of the check is recorded already (open or closed); read only when a report is repeated.</summary>
+    private static async Task<bool> RecordedAsync(ICreditCommitments commitments, Guid? checkId, CancellationToken cancellationToken) =>
+        (await commitments.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Any(c => c.CheckId == checkId);
 
     private NewCommitment? Promise(ApprovalResult result, ApprovalHandling handling)
     {

@@ -90,6 +90,40 @@ public sealed class ApprovalCommitmentTests : IAsyncDisposable
         Assert.Equal(decided.AddDays(new ApprovalOptions().CommitmentReviewDays), commitment.DueOn);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReportAsync_SameFollowedRouteReportedTwice_RecordsOneCommitment(bool commitmentRoute)
+    {
+        // Found from outside: a retried report (a lost reply, a double click) recorded a second open commitment for the
+        // one promise; the clerk closes one, the other goes overdue and is followed up (约谈、公示, a breach lists the subject).
+        var application = commitmentRoute ? Application(Ids.Company(607)) with { OffersCommitment = true } : Application(Ids.Company(607)) with { MissingMaterials = ["健康证明"] };
+        var result = await Adapter.RouteAsync(application);
+        Assert.Equal(commitmentRoute ? ApprovalRoute.Commitment : ApprovalRoute.TolerantAcceptance, result.Route);
+
+        await Adapter.ReportAsync(result, ApprovalHandling.Followed());
+        var again = await Adapter.ReportAsync(result, ApprovalHandling.Followed());
+
+        Assert.All(again, r => Assert.True(r.IsRepeat));
+        var commitment = Assert.Single(await Commitments.ListAsync());
+        Assert.Equal(result.Decisions[0].Decision.CheckId, commitment.CheckId);
+    }
+
+    [Fact]
+    public async Task ReportAsync_RepeatOfAReportThatRecordedNoCommitment_RecordsIt()
+    {
+        // The feedback went through but the commitment was not recorded (the host stopped in between): the retry records it.
+        var result = await Adapter.RouteAsync(Application(Ids.Company(608)) with { MissingMaterials = ["健康证明"] });
+        Assert.Equal(ApprovalRoute.TolerantAcceptance, result.Route);
+        await _harness.Get<ICreditFeedback>().ReportAsync(FeedbackReport.For(result.Decisions[0].Decision).Executed("tolerant-acceptance", "已容缺受理").NotExecuted("commitment-approval", "未适用"));
+
+        var again = await Adapter.ReportAsync(result, ApprovalHandling.Followed());
+
+        Assert.All(again, r => Assert.True(r.IsRepeat));
+        var commitment = Assert.Single(await Commitments.ListAsync());
+        Assert.Equal(result.FollowUpDeadline, commitment.DueOn);
+    }
+
     [Fact]
     public async Task ReportAsync_NotFollowedOrStandardRoute_RecordsNothing()
     {
