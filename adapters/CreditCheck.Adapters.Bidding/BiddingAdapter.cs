@@ -160,6 +160,8 @@ public sealed class BiddingAdapter
             throw new ArgumentException($"Tender {tender.TenderId}: Bidders is null; use an empty list.", nameof(tender));
         }
 
+        // Found from outside: a bidder listed twice was checked twice, its credit points and their feedback counted twice.
+        var seen = new Dictionary<SubjectId, int>();
         for (var i = 0; i < tender.Bidders.Count; i++)
         {
             var bidder = tender.Bidders[i];
@@ -167,6 +169,13 @@ public sealed class BiddingAdapter
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"Tender {tender.TenderId}: bidder {i + 1} ({bidder?.Name}) needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
+            }
+
+            if (!seen.TryAdd(bidder.Subject, i))
+            {
+                var first = seen[bidder.Subject];
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Tender {tender.TenderId}: bidders {first + 1} ({tender.Bidders[first].Name}) and {i + 1} ({bidder.Name}) are the same subject ({bidder.Subject.Masked}); list each bidder once."), nameof(tender));
             }
         }
     }

@@ -188,6 +188,9 @@ public sealed class ProcurementAdapter
             throw new ArgumentException($"Project {project.ProjectId}: Suppliers is null; use an empty list.", nameof(project));
         }
 
+        // Found from outside: an enterprise bidding alone and in a consortium, or in two, was accepted and checked once per
+        // place. A supplier takes part in a project once: alone, or as a member of one consortium.
+        var seen = new Dictionary<SubjectId, int>();
         for (var i = 0; i < project.Suppliers.Count; i++)
         {
             var supplier = project.Suppliers[i] ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -199,6 +202,14 @@ public sealed class ProcurementAdapter
                 {
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                         $"Project {project.ProjectId}: supplier {i + 1} ({supplier.Name}), member {m + 1}, needs a name and an identifier parsed with SubjectId.Parse."), nameof(project));
+                }
+
+                if (!seen.TryAdd(member.Subject, i))
+                {
+                    var first = seen[member.Subject];
+                    var where = first == i ? $"twice in supplier {i + 1} ({supplier.Name})" : $"in supplier {first + 1} ({project.Suppliers[first].Name}) and again in supplier {i + 1} ({supplier.Name})";
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Project {project.ProjectId}: {member.Name} ({member.Subject.Masked}) takes part {where}; a supplier takes part once, alone or as a member of one consortium."), nameof(project));
                 }
             }
         }

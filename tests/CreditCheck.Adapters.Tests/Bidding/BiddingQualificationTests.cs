@@ -253,6 +253,16 @@ public sealed class BiddingQualificationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task QualifyAsync_SameBidderTwice_ArgumentExceptionNamingBoth()
+    {
+        // Found from outside: the bidder was checked twice, and its credit points and their feedback counted twice.
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.QualifyAsync(
+            Tender(null, new Bidder("B1", Ids.Company(1)), new Bidder("B2", Ids.Company(2)), new Bidder("B1 again", Ids.Company(1)))));
+
+        Assert.Contains("bidders 1 (B1) and 3 (B1 again) are the same subject", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddBiddingAdapter_InvalidOptions_NamesEachProblem()
     {
         await using var harness = AdapterHarness.Create(b => b.AddBiddingAdapter(o =>

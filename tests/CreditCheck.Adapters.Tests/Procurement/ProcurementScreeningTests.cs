@@ -213,6 +213,22 @@ public sealed class ProcurementScreeningTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ScreenAsync_AnEnterpriseAloneAndInAConsortium_ArgumentExceptionNamingBothPlaces()
+    {
+        // Found from outside: an enterprise bidding alone and as a consortium member (or in two consortia, or twice in one)
+        // was accepted and checked once per place.
+        var alone = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.ScreenAsync(Project(ProcurementStage.BidOpening,
+            Supplier.Of("甲公司", Ids.Company(1)), Supplier.Consortium("联合体", [new SupplierMember("乙公司", Ids.Company(2)), new SupplierMember("甲公司", Ids.Company(1))]))));
+        var twiceInOne = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.ScreenAsync(Project(ProcurementStage.BidOpening,
+            Supplier.Consortium("联合体", [new SupplierMember("乙公司", Ids.Company(2)), new SupplierMember("乙公司", Ids.Company(2))]))));
+
+        Assert.Contains("甲公司 (", alone.Message, StringComparison.Ordinal);
+        Assert.Contains("takes part in supplier 1 (甲公司) and again in supplier 2 (联合体)", alone.Message, StringComparison.Ordinal);
+        Assert.Contains("乙公司 (", twiceInOne.Message, StringComparison.Ordinal);
+        Assert.Contains("takes part twice in supplier 1 (联合体)", twiceInOne.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Supplier_ConsortiumOfOne_ArgumentException()
     {
         var error = Assert.Throws<ArgumentException>(() => Supplier.Consortium("独家联合体", [new SupplierMember("甲", Ids.Company(1))]));
