@@ -115,6 +115,13 @@ internal static class ReportCommand
             context.Output.Fail($"warning: the check counts and commitments could not be read, so 核查数 and 命中数 are those reported: {e.Message}");
             return ([], []);
         }
+        catch (Exception e) when (StoreFailure.IsPermission(e))
+        {
+            // Found from outside: the feedback reader's user (README: enough for report) could read the stream, but opening
+            // the store for the counts was refused (NOPERM), which ended the command instead of this fallback.
+            context.Output.Fail($"warning: the check counts and commitments could not be read, so 核查数 and 命中数 are those reported: Redis refused the user's rights ({StoreFailure.Brief(e.Message)})");
+            return ([], []);
+        }
     }
 
     /// <summary>The catalog that names lists and scenarios: the file given, the memory store's, or the built-in one.</summary>

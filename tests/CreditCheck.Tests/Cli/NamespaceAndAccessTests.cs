@@ -183,6 +183,39 @@ public sealed class NamespaceAndAccessTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Report_FeedbackReadersUser_WritesTheReportWithAWarningForTheCounts()
+    {
+        // Found from outside: the README says the feedback reader's rights are enough for `report`; `feedback export` ran,
+        // but `report` ended with exit 3 (NOPERM on opening the store for the check counts) instead of writing the report.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var ns = cli.Namespace;
+        await FeedbackSamples.ReportToRedisAsync(redis.Server, ns, await FeedbackSamples.CreateAsync());
+        var user = "cc-reader-" + ns;
+        Assert.Equal("+OK", await redis.Server.CommandAsync(["ACL", "SETUSER", user, "on", ">reader-password-1", $"~cc:{{{ns}}}:feedback", $"%R~cc:{{{ns}}}:meta", .. RedisAcl.FeedbackReaderCommands]));
+        var reader = new Dictionary<string, string?>(cli.Environment, StringComparer.Ordinal)
+        {
+            ["CREDITCHECK_REDIS_USER"] = user,
+            ["CREDITCHECK_REDIS_PASSWORD"] = "reader-password-1",
+        };
+        try
+        {
+            var export = await Cli.RunAsync(reader, "feedback", "export", "--since", "2026-07-01", "--until", "2026-10-01", "--out", cli.PathOf("q3.csv"));
+            var report = await Cli.RunAsync(reader, "report", "--since", "2026-07-01", "--until", "2026-10-01", "--out", cli.PathOf("q3.html"));
+
+            Assert.True(export.ExitCode == Exit.Ok, export.ToString());
+            Assert.True(report.ExitCode == Exit.Ok, report.ToString());
+            Assert.True(File.Exists(cli.PathOf("q3.html")));
+            Assert.Contains("the check counts and commitments could not be read", report.Error, StringComparison.Ordinal);
+            Assert.Contains("Redis refused the user's rights", report.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await redis.Server.CommandAsync("ACL", "DELUSER", user);
+        }
+    }
+
+    [Fact]
     public async Task Status_WrongPasswordOfAnAclUser_ExitsStoreUnavailableNamingTheSetting_NotAnInternalError()
     {
         // Found from outside: exit 70 "internal error (RedisUserMismatchException)" naming a C# option.
