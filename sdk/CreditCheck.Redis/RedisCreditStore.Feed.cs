@@ -349,9 +349,10 @@ public sealed partial class RedisCreditStore
         {
             // Changes this read applies in full are remembered too (found in CI: a reconnect's read anew took two
             // upserts before the change log did, and their loss then named nothing).
-            var applied = await connection.Database.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, previous, sequence, Exclude.Start, Order.Descending, 0, RecentChangesKept)
+            // The latest of them (sequences are consecutive), read as the poll reads the log: the SDK's ACL has no ZREVRANGEBYSCORE.
+            var applied = await connection.Database.SortedSetRangeByScoreWithScoresAsync(connection.Keys.Changes, Math.Max(previous, sequence - RecentChangesKept), sequence, Exclude.Start)
                 .WaitAsync(_options.OperationTimeout, _time, _stop.Token).ConfigureAwait(false);
-            foreach (var change in Enumerable.Reverse(applied))
+            foreach (var change in applied)
             {
                 RememberApplied((long)change.Score, change.Element!);
             }
