@@ -199,6 +199,11 @@ internal sealed class RedisOperatorStore : OperatorStore
         }
     }
 
+    /// <summary>Whether a publisher set the namespace of this <c>meta</c> key up: its secret's fingerprint is there (a
+    /// host on a mistyped namespace may have written other fields of it).</summary>
+    private static async Task<bool> IsSetUpAsync(IConnectionMultiplexer redis, RedisKey meta) =>
+        !(await redis.GetDatabase().HashGetAsync(meta, "fingerprint").ConfigureAwait(false)).IsNull;
+
     /// <summary>Exit 3 for a probe that could not connect, naming the node that failed. Found from outside: right after a
     /// cluster primary was killed, the message blamed the configured seeds (which were up), named the dead node only
     /// inside the client's English text, also in the Chinese half, and gave no advice. The client names the node in its
@@ -243,7 +248,7 @@ internal sealed class RedisOperatorStore : OperatorStore
         {
             // Set up means the secret's fingerprint in meta, not the key alone: a host on a mistyped namespace wrote
             // meta's feedback count there (found from outside), and the name then passed for a namespace.
-            if (!(await redis.GetDatabase().HashGetAsync($"cc:{{{ns}}}:meta", "fingerprint").ConfigureAwait(false)).IsNull)
+            if (await IsSetUpAsync(redis, $"cc:{{{ns}}}:meta").ConfigureAwait(false))
             {
                 return;
             }
@@ -280,7 +285,7 @@ internal sealed class RedisOperatorStore : OperatorStore
                     {
                         try
                         {
-                            if (!(await redis.GetDatabase().HashGetAsync(key, "fingerprint").ConfigureAwait(false)).IsNull)
+                            if (await IsSetUpAsync(redis, key).ConfigureAwait(false))
                             {
                                 existing.Add(((string)key!)[4..^6]);
                             }

@@ -339,16 +339,14 @@ public sealed partial class RedisCreditStore
             if (!main.IsCompletedSuccessfully || other is { IsCompletedSuccessfully: false })
             {
                 var failed = main.IsCompletedSuccessfully ? other! : main;
-                if (Unwrap(failed.Exception!) is not RedisServerException { Message: var message } cause || !message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
+                if (Unwrap(failed.Exception!) is not RedisServerException { Message: var message } || !message.StartsWith("WRONGTYPE", StringComparison.Ordinal))
                 {
                     return Failed(state, probes, Observed(reads, Unwrap(failed.Exception!)));
                 }
 
                 try
                 {
-                    var key = connection.Keys.Entries(failed == main ? probes[i].Key! : probes[i].AlternateKey!);
-                    var type = await connection.Database.KeyTypeAsync(key, CommandFlags.DemandMaster).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
-                    lookups[i] = WrongType(state, probes[i], key, type.ToString().ToLowerInvariant(), freshness);
+                    lookups[i] = await WrongTypeAsync(state, probes[i], freshness, cancellationToken, failed == main ? null : probes[i].AlternateKey).ConfigureAwait(false);
                 }
                 catch (Exception e) when (Unwrap(e) is var failure && IsRedisFailure(failure) && !cancellationToken.IsCancellationRequested)
                 {
@@ -546,10 +544,11 @@ public sealed partial class RedisCreditStore
         long.TryParse((string?)reply[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence) ? sequence : -1;
 
     /// <summary>The answer for a subject whose entry key Redis refused to read as a hash (WRONGTYPE): what the key
-    /// holds instead, asked of Redis, named in <see cref="WrongType"/>.</summary>
-    private async Task<SubjectLookup> WrongTypeAsync(SyncState state, Probe probe, StoreFreshness freshness, CancellationToken cancellationToken)
+    /// holds instead, asked of Redis, named in <see cref="WrongType"/>. <paramref name="subjectKey"/>: the key refused
+    /// when it is not the probe's own (its organization code's).</summary>
+    private async Task<SubjectLookup> WrongTypeAsync(SyncState state, Probe probe, StoreFreshness freshness, CancellationToken cancellationToken, string? subjectKey = null)
     {
-        var key = _connection!.Keys.Entries(probe.Key!);
+        var key = _connection!.Keys.Entries(subjectKey ?? probe.Key!);
         var type = await _connection.Database.KeyTypeAsync(key).WaitAsync(_options.OperationTimeout, _time, cancellationToken).ConfigureAwait(false);
         return WrongType(state, probe, key, type.ToString().ToLowerInvariant(), freshness);
     }
