@@ -33,7 +33,7 @@ public sealed class ProcurementEvidence
         _channel = channel;
         _supplier = supplier;
         FileName = EvidenceFormat.SafeFileName(string.Create(CultureInfo.InvariantCulture,
-            $"{project.ProjectId}-{supplier.Index:D3}-{(supplier.Supplier.IsConsortium ? "consortium" : Code(supplier.Supplier.Members[0].Subject, "person"))}"));
+            $"{EvidenceFormat.FileNamePart(project.ProjectId)}-{supplier.Index:D3}-{(supplier.Supplier.IsConsortium ? "consortium" : Code(supplier.Supplier.Members[0].Subject, "person"))}"));
     }
 
     /// <summary>A file name for the record without extension: <c>{project}-{nnn}-{code}</c>.</summary>
@@ -401,7 +401,37 @@ internal static class EvidenceFormat
     public static string SafeFileName(string name)
     {
         var invalid = Path.GetInvalidFileNameChars();
-        return string.Concat(name.Select(c => invalid.Contains(c) || c is '*' or '?' or ' ' ? '_' : c));
+        return string.Concat(name.Select(c => invalid.Contains(c) || char.IsControl(c) || c is '*' or '?' or ' ' ? '_' : c));
+    }
+
+    /// <summary>A project number as part of a file name: as given when short; otherwise cut and marked with a hash of
+    /// the whole number, so that two long numbers still get two names.</summary>
+    /// <remarks>Found from outside: a 300-character project number made <see cref="ProcurementScreening.WriteEvidenceAsync"/>
+    /// fail with PathTooLongException, since most file systems allow 255 bytes (UTF-8 on Linux) per name. The
+    /// number itself stays whole in the records' text.</remarks>
+    public static string FileNamePart(string projectId)
+    {
+        const int MaxBytes = 120; // leaves room for "-nnn-<code>.json" and "-summary.txt" well within 255
+        if (Encoding.UTF8.GetByteCount(projectId) <= MaxBytes)
+        {
+            return projectId;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(projectId)), 0, 4);
+        var cut = new StringBuilder();
+        var bytes = 0;
+        foreach (var rune in projectId.EnumerateRunes())
+        {
+            bytes += rune.Utf8SequenceLength;
+            if (bytes > MaxBytes - 9)
+            {
+                break;
+            }
+
+            cut.Append(rune.ToString());
+        }
+
+        return $"{cut}~{hash}";
     }
 
     private static string StateName(EntryState state) => state switch

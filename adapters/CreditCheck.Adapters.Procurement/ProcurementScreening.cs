@@ -52,9 +52,10 @@ public sealed class ProcurementScreening
         return text.ToString();
     }
 
-    /// <summary>Writes each supplier's query record as <c>{nnn}-{code}.json</c> and <c>.txt</c>, and the
+    /// <summary>Writes each supplier's query record as <c>{project}-{nnn}-{code}.json</c> and <c>.txt</c>, and the
     /// summary as <c>{project}-summary.txt</c>, into a folder (created when missing). Files of an earlier
-    /// screening with the same names are replaced.</summary>
+    /// screening with the same names are replaced. A project number over 120 bytes is cut in the names and
+    /// marked with a hash of the whole number; the records carry it whole.</summary>
     /// <param name="directory">The folder of the procurement file.</param>
     /// <param name="cancellationToken">Cancels the writing.</param>
     /// <returns>The paths written, the summary last.</returns>
@@ -74,7 +75,7 @@ public sealed class ProcurementScreening
             paths.Add(text);
         }
 
-        var summary = Path.Combine(directory, EvidenceFormat.SafeFileName(Project.ProjectId) + "-summary.txt");
+        var summary = Path.Combine(directory, EvidenceFormat.SafeFileName(EvidenceFormat.FileNamePart(Project.ProjectId)) + "-summary.txt");
         await File.WriteAllTextAsync(summary, ToText(), encoding, cancellationToken).ConfigureAwait(false);
         paths.Add(summary);
         return paths;

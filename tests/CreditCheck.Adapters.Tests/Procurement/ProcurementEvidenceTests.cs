@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using CreditCheck.Adapters.Procurement;
 using CreditCheck.Adapters.Tests.Support;
@@ -10,10 +11,12 @@ public sealed class ProcurementEvidenceTests : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
-    private async Task<ProcurementScreening> ScreenAsync(params Supplier[] suppliers) =>
+    private Task<ProcurementScreening> ScreenAsync(params Supplier[] suppliers) => ScreenAsync("CG-2026-118", suppliers);
+
+    private async Task<ProcurementScreening> ScreenAsync(string projectId, params Supplier[] suppliers) =>
         await _harness.Get<ProcurementAdapter>().ScreenAsync(new ProcurementProject
         {
-            ProjectId = "CG-2026-118",
+            ProjectId = projectId,
             ProjectName = "示例办公设备采购项目",
             Purchaser = "示例市财政局",
             Agency = "示例招标代理有限公司",
@@ -120,6 +123,31 @@ public sealed class ProcurementEvidenceTests : IAsyncDisposable
             Assert.Contains("供应商 2 家：可参与 1 家（其中需人工核查 0 家），拒绝参与 1 家", summary, StringComparison.Ordinal);
             Assert.Contains("002 示例失信供应商：不符合资格，拒绝参与政府采购活动 — 示例失信供应商列入失信被执行人名单：拒绝参与政府采购活动（依据：财库〔2016〕125号；政府采购法第二十二条）", summary, StringComparison.Ordinal);
             Assert.False(File.ReadAllBytes(paths[0]).AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task WriteEvidenceAsync_AVeryLongProjectNumber_ShortNamesThatStillDifferAndTheWholeNumberInTheText()
+    {
+        // Found from outside: a 300-character number failed with PathTooLongException (255 bytes per file name).
+        var longA = "CG-" + new string('采', 150) + "-A" + new string('\n', 1);
+        var longB = "CG-" + new string('采', 150) + "-B";
+        var directory = Path.Combine(Path.GetTempPath(), "cc-evidence-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var a = await (await ScreenAsync(longA, Supplier.Of("示例供应商", Ids.Company(5)))).WriteEvidenceAsync(directory);
+            var b = await (await ScreenAsync(longB, Supplier.Of("示例供应商", Ids.Company(5)))).WriteEvidenceAsync(directory);
+
+            Assert.All(a.Concat(b), path => Assert.InRange(Encoding.UTF8.GetByteCount(Path.GetFileName(path)), 1, 160));
+            Assert.All(a.Concat(b), path => Assert.DoesNotContain('\n', Path.GetFileName(path)));
+            Assert.Empty(a.Select(Path.GetFileName).Intersect(b.Select(Path.GetFileName)));
+            Assert.Equal(6, Directory.GetFiles(directory).Length);
+            Assert.StartsWith("CG-采采", Path.GetFileName(a[2]), StringComparison.Ordinal);
+            Assert.Contains(longB, await File.ReadAllTextAsync(b[1]), StringComparison.Ordinal);
         }
         finally
         {
