@@ -311,7 +311,9 @@ public sealed class ApprovalAdapter
             yield return (ApplicationParty.Person, person);
         }
 
-        if (_options.CheckLegalRepresentative && application.LegalRepresentative is { } representative)
+        // Found from outside: the applicant named again as the legal representative was checked twice, every record of
+        // theirs shown twice (申请人…, 法定代表人…) and reported twice. One check answers for both.
+        if (_options.CheckLegalRepresentative && application.LegalRepresentative is { } representative && representative != application.Person)
         {
             yield return (ApplicationParty.LegalRepresentative, representative);
         }
@@ -351,12 +353,20 @@ public sealed class ApprovalAdapter
 
         var missing = application.MissingMaterials
             ?? throw new ArgumentException($"Application {id}: MissingMaterials is null; use an empty list.", nameof(application));
+        var materials = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < missing.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(missing[i]))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"Application {id}: MissingMaterials[{i}] is blank; name the material."), nameof(application));
+            }
+
+            // Found from outside: a material named twice was asked for twice (须补齐 a、a) and promised twice.
+            if (!materials.TryAdd(missing[i].Trim(), i))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Application {id}: MissingMaterials[{materials[missing[i].Trim()]}] and [{i}] are the same material ('{missing[i].Trim()}'); name each once."), nameof(application));
             }
         }
     }

@@ -35,13 +35,14 @@ public sealed record ApprovalApplication
     public string? PersonName { get; init; }
 
     /// <summary>The enterprise's (intended) legal representative (法定代表人), when known; checked as a
-    /// related person in the same batch. Requires <see cref="Enterprise"/>.</summary>
+    /// related person in the same batch. Requires <see cref="Enterprise"/>. When it is the same person as
+    /// <see cref="Person"/>, that one check answers for both, shown as the applicant's.</summary>
     public SubjectId? LegalRepresentative { get; init; }
 
     /// <summary>The legal representative's name, for display.</summary>
     public string? LegalRepresentativeName { get; init; }
 
-    /// <summary>Materials the applicant has not yet supplied (e.g. 《场地租赁合同》); empty when complete.</summary>
+    /// <summary>Materials the applicant has not yet supplied (e.g. 《场地租赁合同》), each named once; empty when complete.</summary>
     public IReadOnlyList<string> MissingMaterials { get; init; } = [];
 
     /// <summary>Whether the applicant offers a written credit commitment (信用承诺) in place of proofs.</summary>

@@ -99,6 +99,31 @@ public sealed class ApprovalClerkTextTests : IAsyncDisposable
         Assert.Equal(ApprovalRoute.StrictReview, result.Route);
         Assert.Contains(result.Reasons, r => r.Text == "法定代表人列入失信被执行人名单（系“示例失信企业有限公司”的法定代表人，与企业一并列入）：不适用告知承诺制");
     }
+
+    [Fact]
+    public async Task RouteAsync_ApplicantAlsoTheLegalRepresentative_CheckedOnceAndEachRecordShownOnce()
+    {
+        var person = Ids.Person(44);
+        await _harness.ListAsync(person, "debtors");
+
+        var result = await Adapter.RouteAsync(Application(Ids.Company(44), representative: person) with { Person = person, PersonName = "张某" });
+
+        Assert.Equal([ApplicationParty.Enterprise, ApplicationParty.Person], result.Decisions.Select(d => d.Party));
+        Assert.DoesNotContain(result.Reasons, r => r.Party == ApplicationParty.LegalRepresentative);
+        var listed = result.Reasons.Where(r => r.Text.Contains("失信被执行人", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(listed);
+        Assert.All(listed, r => Assert.Equal(ApplicationParty.Person, r.Party));
+        Assert.Equal(listed.Count, listed.Select(r => r.Text).Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
+    public async Task RouteAsync_AMaterialNamedTwice_RefusedNamingBothPlaces()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await Adapter.RouteAsync(Application(Ids.Company(45), "XK-OPEN") with { MissingMaterials = ["健康证明", "场地租赁合同", " 健康证明"] }));
+
+        Assert.Contains("Application BJ-2026-0201: MissingMaterials[0] and [2] are the same material ('健康证明')", e.Message, StringComparison.Ordinal);
+    }
 }
 
 /// <summary>The same on the shipped catalog, where 经营异常名录 acts only in its sector (市场准入, 监管).</summary>
