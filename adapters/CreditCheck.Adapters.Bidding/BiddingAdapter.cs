@@ -6,11 +6,14 @@ namespace CreditCheck.Adapters.Bidding;
 /// <summary>
 /// Qualifies every bidder of a tender in one call: bidders under a bidding restriction are disqualified,
 /// watch-list bidders flagged for review, and red-list bidders earn the credit points (信用加分) the tender's
-/// rules give — the credit component of the bid score. Reports back what was done.
+/// rules give — the credit component of the bid score. A consortium (联合体, <see cref="Bidder.Consortium"/>) has
+/// every member checked: one disqualified member disqualifies it, one flagged member flags it
+/// (《中华人民共和国招标投标法》第三十一条), and it scores as <see cref="CreditScoringRules.ConsortiumScoring"/> says.
+/// Reports back what was done.
 /// </summary>
 /// <remarks>
 /// Register with <c>services.AddCreditCheck().UseRedis(...).AddBiddingAdapter()</c> and inject it; a
-/// thread-safe singleton. All bidders are checked in one <see cref="ICreditChecker.CheckManyAsync"/> call
+/// thread-safe singleton. All bidders (every member of a consortium) are checked in one <see cref="ICreditChecker.CheckManyAsync"/> call
 /// (in batches of <see cref="CreditCheckOptions.MaxBatchSize"/> when there are more).
 /// <example>
 /// <code>
@@ -50,8 +53,10 @@ public sealed class BiddingAdapter
     /// <param name="tender">The tender, its bidders and scoring rules.</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>Each bidder's status, reasons and credit score.</returns>
-    /// <exception cref="ArgumentException">The tender is incomplete (no number, a bidder without a name or
-    /// identifier), its scoring rules are invalid, or the stage's scenario is not in the catalog.</exception>
+    /// <exception cref="ArgumentException">The tender is incomplete (no number, a bidder or consortium member without
+    /// a name or identifier), an enterprise takes part twice (listed twice, alone and in a consortium, or in two
+    /// consortia; the message names both places), its scoring rules are invalid, or the stage's scenario is not in
+    /// the catalog.</exception>
     public async ValueTask<TenderQualification> QualifyAsync(Tender tender, CancellationToken cancellationToken = default)
     {
         Validate(tender);
@@ -63,7 +68,7 @@ public sealed class BiddingAdapter
         }
 
         var scenario = _options.StageScenarios[tender.Stage];
-        var requests = tender.Bidders.Select(b => new CheckRequest(b.Subject, scenario)
+        var requests = tender.Bidders.SelectMany(b => b.Members).Select(m => new CheckRequest(m.Subject, scenario)
         {
             TransactionReference = tender.TenderId,
             Department = tender.Department,
@@ -71,12 +76,22 @@ public sealed class BiddingAdapter
         }).ToList();
 
         var decisions = await _checker.CheckInBatchesAsync(requests, _maxBatch, cancellationToken).ConfigureAwait(false);
+        var qualified = new List<BidderQualification>(tender.Bidders.Count);
+        var next = 0;
+        for (var i = 0; i < tender.Bidders.Count; i++)
+        {
+            var bidder = tender.Bidders[i];
+            var count = bidder.Members.Count;
+            qualified.Add(QualificationRules.Decide(bidder, i + 1, [.. decisions.Skip(next).Take(count)], rules));
+            next += count;
+        }
+
         return new TenderQualification
         {
             Tender = tender,
             Scenario = scenario,
             Scoring = rules,
-            Bidders = [.. tender.Bidders.Select((b, i) => QualificationRules.Decide(b, i + 1, decisions[i], rules))],
+            Bidders = qualified,
         };
     }
 
@@ -161,24 +176,46 @@ public sealed class BiddingAdapter
         }
 
         // Found from outside: a bidder listed twice was checked twice, its credit points and their feedback counted twice.
-        var seen = new Dictionary<SubjectId, int>();
+        // An enterprise takes part in a tender once: alone, or as a member of one consortium.
+        var seen = new Dictionary<SubjectId, (int Bidder, int Member)>();
         for (var i = 0; i < tender.Bidders.Count; i++)
         {
             var bidder = tender.Bidders[i];
-            if (bidder is null || bidder.Subject.IsEmpty || string.IsNullOrWhiteSpace(bidder.Name))
+            if (bidder is null || string.IsNullOrWhiteSpace(bidder.Name) || (!bidder.IsConsortium && bidder.Subject.IsEmpty))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"Tender {tender.TenderId}: bidder {i + 1} ({bidder?.Name}) needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
             }
 
-            if (!seen.TryAdd(bidder.Subject, i))
+            for (var m = 0; m < bidder.Members.Count; m++)
             {
-                var first = seen[bidder.Subject];
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Tender {tender.TenderId}: bidders {first + 1} ({tender.Bidders[first].Name}) and {i + 1} ({bidder.Name}) are the same subject ({bidder.Subject.Masked}); list each bidder once."), nameof(tender));
+                var member = bidder.Members[m];
+                if (member is null || member.Subject.IsEmpty || string.IsNullOrWhiteSpace(member.Name))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Tender {tender.TenderId}: bidder {i + 1} ({bidder.Name}), member {m + 1}, needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
+                }
+
+                if (!seen.TryAdd(member.Subject, (i, m)))
+                {
+                    var (firstBidder, firstMember) = seen[member.Subject];
+                    var first = tender.Bidders[firstBidder];
+                    if (!first.IsConsortium && !bidder.IsConsortium)
+                    {
+                        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                            $"Tender {tender.TenderId}: bidders {firstBidder + 1} ({first.Name}) and {i + 1} ({bidder.Name}) are the same subject ({bidder.Subject.Masked}); list each bidder once."), nameof(tender));
+                    }
+
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Tender {tender.TenderId}: {member.Name} ({member.Subject.Masked}) takes part as {Place(first, firstBidder, firstMember)} and again as {Place(bidder, i, m)}; an enterprise takes part in a tender once, alone or as a member of one consortium."), nameof(tender));
+                }
             }
         }
     }
+
+    private static string Place(Bidder bidder, int index, int member) => bidder.IsConsortium
+        ? string.Create(CultureInfo.InvariantCulture, $"member {member + 1} of bidder {index + 1} (consortium {bidder.Name})")
+        : string.Create(CultureInfo.InvariantCulture, $"bidder {index + 1} ({bidder.Name})");
 }
 
 /// <summary>Details of a bidding feedback report.</summary>
