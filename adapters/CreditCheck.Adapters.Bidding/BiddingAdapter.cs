@@ -95,13 +95,15 @@ public sealed class BiddingAdapter
         };
     }
 
-    /// <summary>Reports what was done (反馈), one report per bidder: restrictions executed (disqualified,
-    /// or referred for review); the credit bonus executed with the points given, or not executed when the
-    /// tender gives none for the bidder's lists; other benefits executed when the tender applies them.</summary>
+    /// <summary>Reports what was done (反馈), one report per bidder — for a consortium, one per member, each under
+    /// the member's name: restrictions executed (disqualified, or referred for review; a consortium member's
+    /// <c>已否决该联合体投标</c>); the credit bonus executed with the points given, or not executed when the tender
+    /// gives none for the bidder's lists (or, in a consortium, the rule scored another member); other benefits
+    /// executed when the tender applies them.</summary>
     /// <param name="qualification">The qualification acted on.</param>
     /// <param name="feedback">Who, where, and which other benefits the tender applies; optional.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
-    /// <returns>The feedback records, in bidder order.</returns>
+    /// <returns>The feedback records, in bidder and member order.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="ICreditFeedback"/> is registered.</exception>
     public async ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(
         TenderQualification qualification, BiddingFeedback? feedback = null, CancellationToken cancellationToken = default)
@@ -113,45 +115,66 @@ public sealed class BiddingAdapter
         var records = new List<FeedbackRecord>();
         foreach (var bidder in qualification.Bidders)
         {
-            var decision = bidder.Decision;
-            var report = FeedbackReport.For(decision) with
+            var consortium = bidder.Bidder.IsConsortium;
+            var disqualified = bidder.Status == BidderStatus.Disqualified;
+            for (var m = 0; m < bidder.Members.Count; m++)
             {
-                SubjectName = bidder.Bidder.Name, // the bidder's name as given, clean or listed
-                ItemCode = qualification.Tender.TenderId,
-                ItemName = qualification.Tender.Name,
-                District = feedback.District,
-                Operator = feedback.Operator ?? decision.Operator,
-                ExecutedAt = feedback.ExecutedAt,
-            };
-            foreach (var applied in decision.AppliedMeasures)
-            {
-                var code = applied.Measure.Code;
-                if (!applied.Measure.IsBenefit)
+                var check = bidder.Members[m];
+                var decision = check.Decision;
+                var report = FeedbackReport.For(decision) with
                 {
-                    report.Executed(code, bidder.Status == BidderStatus.Disqualified ? "已否决其投标" : "已提交评标委员会核查");
-                }
-                else if (code == qualification.Scoring.BonusMeasure)
+                    SubjectName = check.Member.Name, // the bidder's (or member's) name as given, clean or listed
+                    ItemCode = qualification.Tender.TenderId,
+                    ItemName = qualification.Tender.Name,
+                    District = feedback.District,
+                    Operator = feedback.Operator ?? decision.Operator,
+                    ExecutedAt = feedback.ExecutedAt,
+                };
+                foreach (var applied in decision.AppliedMeasures)
                 {
-                    if (bidder.CreditScore > 0)
+                    var code = applied.Measure.Code;
+                    if (!applied.Measure.IsBenefit)
                     {
-                        report.Executed(code, string.Create(CultureInfo.InvariantCulture, $"信用加分 {bidder.CreditScore:0.##} 分"));
+                        report.Executed(code, disqualified ? (consortium ? "已否决该联合体投标" : "已否决其投标") : "已提交评标委员会核查");
+                    }
+                    else if (code == qualification.Scoring.BonusMeasure)
+                    {
+                        if (disqualified)
+                        {
+                            report.NotExecuted(code, consortium ? "已否决该联合体投标" : "投标人已被否决");
+                        }
+                        else if (check.CreditScore == 0)
+                        {
+                            report.NotExecuted(code, "招标文件未对该名单规定信用加分");
+                        }
+                        else if (bidder.ScoredMember != m)
+                        {
+                            // The consortium earns one bonus, the scored member's: counted once, not once per member.
+                            report.NotExecuted(code, qualification.Scoring.ConsortiumScoring == ConsortiumScoring.LeadMember
+                                ? "招标文件规定联合体按牵头人的得分计信用加分，未按该成员得分计"
+                                : "招标文件规定联合体按各成员中的最低得分计信用加分，未按该成员得分计");
+                        }
+                        else
+                        {
+                            report.Executed(code, string.Create(CultureInfo.InvariantCulture, $"{(consortium ? "联合体" : string.Empty)}信用加分 {bidder.CreditScore:0.##} 分"));
+                        }
+                    }
+                    else if (consortium && disqualified)
+                    {
+                        report.NotExecuted(code, "已否决该联合体投标");
+                    }
+                    else if (feedback.AppliedBenefits.Contains(code))
+                    {
+                        report.Executed(code, "已按招标文件适用");
                     }
                     else
                     {
-                        report.NotExecuted(code, bidder.Status == BidderStatus.Disqualified ? "投标人已被否决" : "招标文件未对该名单规定信用加分");
+                        report.NotExecuted(code, feedback.BenefitNotAppliedReason);
                     }
                 }
-                else if (feedback.AppliedBenefits.Contains(code))
-                {
-                    report.Executed(code, "已按招标文件适用");
-                }
-                else
-                {
-                    report.NotExecuted(code, feedback.BenefitNotAppliedReason);
-                }
-            }
 
-            records.AddRange(await sink.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+                records.AddRange(await sink.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         return records;
