@@ -345,4 +345,37 @@ public sealed class BiddingConsortiumTests : IAsyncDisposable
             [("示例牵头公司", Ids.Company(131).Value, ExecutionResult.NothingToExecute), ("示例成员公司", Ids.Company(132).Value, ExecutionResult.NothingToExecute)],
             records.Select(r => (r.SubjectName, r.SubjectCode, r.Result)));
     }
+
+    [Fact]
+    public async Task ReadmeConsortiumSnippet_AsWritten_QualifiesTheConsortiumMemberByMember()
+    {
+        var bidding = Adapter;
+        var lead = Ids.Company(133);
+        var member = Ids.Company(134);
+        await _harness.ListAsync(member, "abnormal");
+        Console.Lines.Clear();
+        {
+            // README "Adapters", bidding, consortium (as written there).
+            var rules = new CreditScoringRules { ConsortiumScoring = ConsortiumScoring.LowestMember };   // 招标文件的规定
+            rules.PointsPerList["tax-grade-a"] = 2;
+            var consortium = Bidder.Consortium("示例联合体",
+                [new BidderMember("示例牵头企业有限公司", lead), new BidderMember("示例成员企业有限公司", member)]);
+            var result = await bidding.QualifyAsync(new Tender { TenderId = "ZB-2026-061", Bidders = [consortium], Scoring = rules });
+            var b = result.Bidders[0];
+            Console.WriteLine($"{b.Bidder.Name}: {b.Status}, 信用加分 {b.CreditScore} — {b.Reasons[0].Text}");
+            foreach (var m in b.Members) Console.WriteLine($"  {m.Member.Name}: {m.Status}, {m.CreditScore} 分");
+        }
+
+        Assert.Equal(
+            ["示例联合体: FlaggedForReview, 信用加分 0 — 联合体成员“示例成员企业有限公司”列入经营异常名录，需核查", "  示例牵头企业有限公司: Qualified, 0 分", "  示例成员企业有限公司: FlaggedForReview, 0 分"],
+            Console.Lines);
+    }
+
+    /// <summary>Takes the README snippet's lines, leaving the process's console alone (tests run in parallel).</summary>
+    private static class Console
+    {
+        public static List<string> Lines { get; } = [];
+
+        public static void WriteLine(string line) => Lines.Add(line);
+    }
 }
