@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace CreditCheck.Adapters.Bidding;
 
@@ -102,6 +103,18 @@ public sealed record Bidder(string Name, SubjectId Subject, string? BidderId = n
 
         BidderMember[] copy = [.. members];
         return new Bidder(name, copy[0]?.Subject ?? default, bidderId) { ConsortiumMembers = copy };
+    }
+
+    // A single bidder prints as it did before consortia (no list type name in logs); a consortium adds its members, by name and masked id.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Name = {Name}, Subject = {Subject}, BidderId = {BidderId}");
+        if (ConsortiumMembers is { } members)
+        {
+            builder.Append(", Members = [").AppendJoin(", ", members.Select(m => $"{m?.Name} {m?.Subject}")).Append(']');
+        }
+
+        return true;
     }
 
     /// <inheritdoc/>

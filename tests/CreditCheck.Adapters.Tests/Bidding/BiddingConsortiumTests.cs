@@ -214,6 +214,8 @@ public sealed class BiddingConsortiumTests : IAsyncDisposable
         Assert.NotEqual(consortium, Consortium(lead, Ids.Company(123)));
         Assert.Equal(consortium, consortium with { Name = "示例联合体" });
         Assert.Throws<InvalidOperationException>(() => consortium with { Subject = Ids.Company(123) });
+        Assert.Equal($"Bidder {{ Name = 示例联合体, Subject = {lead.Masked}, BidderId = , Members = [示例牵头公司 {lead.Masked}, 示例成员公司 {Ids.Company(122).Masked}] }}", consortium.ToString());
+        Assert.Equal($"Bidder {{ Name = 示例投标人, Subject = {lead.Masked}, BidderId = T-1 }}", new Bidder("示例投标人", lead, "T-1").ToString());
     }
 
     [Fact]
