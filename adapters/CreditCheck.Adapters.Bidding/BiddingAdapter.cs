@@ -6,11 +6,14 @@ namespace CreditCheck.Adapters.Bidding;
 /// <summary>
 /// Qualifies every bidder of a tender in one call: bidders under a bidding restriction are disqualified,
 /// watch-list bidders flagged for review, and red-list bidders earn the credit points (信用加分) the tender's
-/// rules give — the credit component of the bid score. Reports back what was done.
+/// rules give — the credit component of the bid score. A consortium (联合体, <see cref="Bidder.Consortium"/>) has
+/// every member checked: one disqualified member disqualifies it, one flagged member flags it
+/// (《中华人民共和国招标投标法》第三十一条), and it scores as <see cref="CreditScoringRules.ConsortiumScoring"/> says.
+/// Reports back what was done.
 /// </summary>
 /// <remarks>
 /// Register with <c>services.AddCreditCheck().UseRedis(...).AddBiddingAdapter()</c> and inject it; a
-/// thread-safe singleton. All bidders are checked in one <see cref="ICreditChecker.CheckManyAsync"/> call
+/// thread-safe singleton. All bidders (every member of a consortium) are checked in one <see cref="ICreditChecker.CheckManyAsync"/> call
 /// (in batches of <see cref="CreditCheckOptions.MaxBatchSize"/> when there are more).
 /// <example>
 /// <code>
@@ -50,8 +53,10 @@ public sealed class BiddingAdapter
     /// <param name="tender">The tender, its bidders and scoring rules.</param>
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>Each bidder's status, reasons and credit score.</returns>
-    /// <exception cref="ArgumentException">The tender is incomplete (no number, a bidder without a name or
-    /// identifier), its scoring rules are invalid, or the stage's scenario is not in the catalog.</exception>
+    /// <exception cref="ArgumentException">The tender is incomplete (no number, a bidder or consortium member without
+    /// a name or identifier), an enterprise takes part twice (listed twice, alone and in a consortium, or in two
+    /// consortia; the message names both places), its scoring rules are invalid, or the stage's scenario is not in
+    /// the catalog.</exception>
     public async ValueTask<TenderQualification> QualifyAsync(Tender tender, CancellationToken cancellationToken = default)
     {
         Validate(tender);
@@ -63,7 +68,7 @@ public sealed class BiddingAdapter
         }
 
         var scenario = _options.StageScenarios[tender.Stage];
-        var requests = tender.Bidders.Select(b => new CheckRequest(b.Subject, scenario)
+        var requests = tender.Bidders.SelectMany(b => b.Members).Select(m => new CheckRequest(m.Subject, scenario)
         {
             TransactionReference = tender.TenderId,
             Department = tender.Department,
@@ -71,22 +76,34 @@ public sealed class BiddingAdapter
         }).ToList();
 
         var decisions = await _checker.CheckInBatchesAsync(requests, _maxBatch, cancellationToken).ConfigureAwait(false);
+        var qualified = new List<BidderQualification>(tender.Bidders.Count);
+        var next = 0;
+        for (var i = 0; i < tender.Bidders.Count; i++)
+        {
+            var bidder = tender.Bidders[i];
+            var count = bidder.Members.Count;
+            qualified.Add(QualificationRules.Decide(bidder, i + 1, [.. decisions.Skip(next).Take(count)], rules));
+            next += count;
+        }
+
         return new TenderQualification
         {
             Tender = tender,
             Scenario = scenario,
             Scoring = rules,
-            Bidders = [.. tender.Bidders.Select((b, i) => QualificationRules.Decide(b, i + 1, decisions[i], rules))],
+            Bidders = qualified,
         };
     }
 
-    /// <summary>Reports what was done (反馈), one report per bidder: restrictions executed (disqualified,
-    /// or referred for review); the credit bonus executed with the points given, or not executed when the
-    /// tender gives none for the bidder's lists; other benefits executed when the tender applies them.</summary>
+    /// <summary>Reports what was done (反馈), one report per bidder — for a consortium, one per member, each under
+    /// the member's name: restrictions executed (disqualified, or referred for review; a consortium member's
+    /// <c>已否决该联合体投标</c>); the credit bonus executed with the points given, or not executed when the tender
+    /// gives none for the bidder's lists (or, in a consortium, the rule scored another member); other benefits
+    /// executed when the tender applies them.</summary>
     /// <param name="qualification">The qualification acted on.</param>
     /// <param name="feedback">Who, where, and which other benefits the tender applies; optional.</param>
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
-    /// <returns>The feedback records, in bidder order.</returns>
+    /// <returns>The feedback records, in bidder and member order.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="ICreditFeedback"/> is registered.</exception>
     public async ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(
         TenderQualification qualification, BiddingFeedback? feedback = null, CancellationToken cancellationToken = default)
@@ -98,45 +115,66 @@ public sealed class BiddingAdapter
         var records = new List<FeedbackRecord>();
         foreach (var bidder in qualification.Bidders)
         {
-            var decision = bidder.Decision;
-            var report = FeedbackReport.For(decision) with
+            var consortium = bidder.Bidder.IsConsortium;
+            var disqualified = bidder.Status == BidderStatus.Disqualified;
+            for (var m = 0; m < bidder.Members.Count; m++)
             {
-                SubjectName = bidder.Bidder.Name, // the bidder's name as given, clean or listed
-                ItemCode = qualification.Tender.TenderId,
-                ItemName = qualification.Tender.Name,
-                District = feedback.District,
-                Operator = feedback.Operator ?? decision.Operator,
-                ExecutedAt = feedback.ExecutedAt,
-            };
-            foreach (var applied in decision.AppliedMeasures)
-            {
-                var code = applied.Measure.Code;
-                if (!applied.Measure.IsBenefit)
+                var check = bidder.Members[m];
+                var decision = check.Decision;
+                var report = FeedbackReport.For(decision) with
                 {
-                    report.Executed(code, bidder.Status == BidderStatus.Disqualified ? "已否决其投标" : "已提交评标委员会核查");
-                }
-                else if (code == qualification.Scoring.BonusMeasure)
+                    SubjectName = check.Member.Name, // the bidder's (or member's) name as given, clean or listed
+                    ItemCode = qualification.Tender.TenderId,
+                    ItemName = qualification.Tender.Name,
+                    District = feedback.District,
+                    Operator = feedback.Operator ?? decision.Operator,
+                    ExecutedAt = feedback.ExecutedAt,
+                };
+                foreach (var applied in decision.AppliedMeasures)
                 {
-                    if (bidder.CreditScore > 0)
+                    var code = applied.Measure.Code;
+                    if (!applied.Measure.IsBenefit)
                     {
-                        report.Executed(code, string.Create(CultureInfo.InvariantCulture, $"信用加分 {bidder.CreditScore:0.##} 分"));
+                        report.Executed(code, disqualified ? (consortium ? "已否决该联合体投标" : "已否决其投标") : "已提交评标委员会核查");
+                    }
+                    else if (code == qualification.Scoring.BonusMeasure)
+                    {
+                        if (disqualified)
+                        {
+                            report.NotExecuted(code, consortium ? "已否决该联合体投标" : "投标人已被否决");
+                        }
+                        else if (check.CreditScore == 0)
+                        {
+                            report.NotExecuted(code, "招标文件未对该名单规定信用加分");
+                        }
+                        else if (bidder.ScoredMember != m)
+                        {
+                            // The consortium earns one bonus, the scored member's: counted once, not once per member.
+                            report.NotExecuted(code, qualification.Scoring.ConsortiumScoring == ConsortiumScoring.LeadMember
+                                ? "招标文件规定联合体按牵头人的得分计信用加分，未按该成员得分计"
+                                : "招标文件规定联合体按各成员中的最低得分计信用加分，未按该成员得分计");
+                        }
+                        else
+                        {
+                            report.Executed(code, string.Create(CultureInfo.InvariantCulture, $"{(consortium ? "联合体" : string.Empty)}信用加分 {bidder.CreditScore:0.##} 分"));
+                        }
+                    }
+                    else if (consortium && disqualified)
+                    {
+                        report.NotExecuted(code, "已否决该联合体投标");
+                    }
+                    else if (feedback.AppliedBenefits.Contains(code))
+                    {
+                        report.Executed(code, "已按招标文件适用");
                     }
                     else
                     {
-                        report.NotExecuted(code, bidder.Status == BidderStatus.Disqualified ? "投标人已被否决" : "招标文件未对该名单规定信用加分");
+                        report.NotExecuted(code, feedback.BenefitNotAppliedReason);
                     }
                 }
-                else if (feedback.AppliedBenefits.Contains(code))
-                {
-                    report.Executed(code, "已按招标文件适用");
-                }
-                else
-                {
-                    report.NotExecuted(code, feedback.BenefitNotAppliedReason);
-                }
-            }
 
-            records.AddRange(await sink.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+                records.AddRange(await sink.ReportAsync(report, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         return records;
@@ -161,24 +199,46 @@ public sealed class BiddingAdapter
         }
 
         // Found from outside: a bidder listed twice was checked twice, its credit points and their feedback counted twice.
-        var seen = new Dictionary<SubjectId, int>();
+        // An enterprise takes part in a tender once: alone, or as a member of one consortium.
+        var seen = new Dictionary<SubjectId, (int Bidder, int Member)>();
         for (var i = 0; i < tender.Bidders.Count; i++)
         {
             var bidder = tender.Bidders[i];
-            if (bidder is null || bidder.Subject.IsEmpty || string.IsNullOrWhiteSpace(bidder.Name))
+            if (bidder is null || string.IsNullOrWhiteSpace(bidder.Name) || (!bidder.IsConsortium && bidder.Subject.IsEmpty))
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"Tender {tender.TenderId}: bidder {i + 1} ({bidder?.Name}) needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
             }
 
-            if (!seen.TryAdd(bidder.Subject, i))
+            for (var m = 0; m < bidder.Members.Count; m++)
             {
-                var first = seen[bidder.Subject];
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Tender {tender.TenderId}: bidders {first + 1} ({tender.Bidders[first].Name}) and {i + 1} ({bidder.Name}) are the same subject ({bidder.Subject.Masked}); list each bidder once."), nameof(tender));
+                var member = bidder.Members[m];
+                if (member is null || member.Subject.IsEmpty || string.IsNullOrWhiteSpace(member.Name))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Tender {tender.TenderId}: bidder {i + 1} ({bidder.Name}), member {m + 1}, needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
+                }
+
+                if (!seen.TryAdd(member.Subject, (i, m)))
+                {
+                    var (firstBidder, firstMember) = seen[member.Subject];
+                    var first = tender.Bidders[firstBidder];
+                    if (!first.IsConsortium && !bidder.IsConsortium)
+                    {
+                        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                            $"Tender {tender.TenderId}: bidders {firstBidder + 1} ({first.Name}) and {i + 1} ({bidder.Name}) are the same subject ({bidder.Subject.Masked}); list each bidder once."), nameof(tender));
+                    }
+
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"Tender {tender.TenderId}: {member.Name} ({member.Subject.Masked}) takes part as {Place(first, firstBidder, firstMember)} and again as {Place(bidder, i, m)}; an enterprise takes part in a tender once, alone or as a member of one consortium."), nameof(tender));
+                }
             }
         }
     }
+
+    private static string Place(Bidder bidder, int index, int member) => bidder.IsConsortium
+        ? string.Create(CultureInfo.InvariantCulture, $"member {member + 1} of bidder {index + 1} (consortium {bidder.Name})")
+        : string.Create(CultureInfo.InvariantCulture, $"bidder {index + 1} ({bidder.Name})");
 }
 
 /// <summary>Details of a bidding feedback report.</summary>

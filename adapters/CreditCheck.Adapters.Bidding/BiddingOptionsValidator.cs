@@ -45,6 +45,11 @@ internal sealed class BiddingOptionsValidator : IValidateOptions<BiddingOptions>
             yield return string.Create(CultureInfo.InvariantCulture, $"Cap is {rules.Cap}; it must be zero or more, or unset for no cap.");
         }
 
+        if (!Enum.IsDefined(rules.ConsortiumScoring))
+        {
+            yield return string.Create(CultureInfo.InvariantCulture, $"ConsortiumScoring is {(int)rules.ConsortiumScoring}; use LowestMember or LeadMember.");
+        }
+
         foreach (var (list, points) in rules.PointsPerList)
         {
             if (string.IsNullOrWhiteSpace(list))

@@ -62,7 +62,7 @@ public sealed class BidderQualification
     {
     }
 
-    /// <summary>The bidder.</summary>
+    /// <summary>The bidder (a single bidder or a consortium).</summary>
     public required Bidder Bidder { get; init; }
 
     /// <summary>Its 1-based position in the tender.</summary>
@@ -72,20 +72,61 @@ public sealed class BidderQualification
     public required BidderStatus Status { get; init; }
 
     /// <summary>The credit points (信用加分) under the tender's rules, after the cap; 0 for a disqualified
-    /// bidder or where the bonus measure does not apply.</summary>
+    /// bidder or where the bonus measure does not apply. A consortium scores one member's points, as
+    /// <see cref="CreditScoringRules.ConsortiumScoring"/> picks them.</summary>
     public required decimal CreditScore { get; init; }
 
-    /// <summary>The points per list before the cap, one item per list that earned points.</summary>
+    /// <summary>The points per list before the cap, one item per list that earned points; for a consortium, those
+    /// of the member whose points it scores (none when disqualified).</summary>
     public required IReadOnlyList<CreditScoreItem> ScoreItems { get; init; }
 
-    /// <summary>Whether the cap cut the points.</summary>
+    /// <summary>Whether the cap cut the points (for a consortium, those of the member whose points it scores).</summary>
     public required bool Capped { get; init; }
 
-    /// <summary>Why, in Chinese, each with its legal basis; the first explains the status.</summary>
+    /// <summary>Why, in Chinese, each with its legal basis; the first explains the status. A consortium's name
+    /// the member they concern (<c>联合体成员“…”</c>) and end with its credit points: each member's and the rule
+    /// that picked the consortium's.</summary>
     public required IReadOnlyList<BidderReason> Reasons { get; init; }
 
-    /// <summary>The engine's decision, to report back on.</summary>
+    /// <summary>The engine's decision the status rests on. For a single bidder, its decision. For a consortium:
+    /// the first disqualified member's when disqualified, else the first flagged member's when flagged, else
+    /// that of the member whose points it scores; every member's is in <see cref="Members"/>.</summary>
     public required CreditDecision Decision { get; init; }
+
+    /// <summary>The check of each member, in the bidder's order (the lead member first): one for a single bidder
+    /// (the bidder itself), one per member for a consortium. Feedback is reported per member.</summary>
+    public required IReadOnlyList<BidderMemberCheck> Members { get; init; }
+
+    /// <summary>The position in <see cref="Members"/> of the member whose points the bidder scores; null when
+    /// disqualified.</summary>
+    internal int? ScoredMember { get; init; }
+}
+
+/// <summary>The check of one member of a bidder (for a single bidder, of the bidder itself).</summary>
+/// <remarks>Immutable.</remarks>
+public sealed class BidderMemberCheck
+{
+    internal BidderMemberCheck()
+    {
+    }
+
+    /// <summary>The member.</summary>
+    public required BidderMember Member { get; init; }
+
+    /// <summary>The engine's decision on the member, to report back on.</summary>
+    public required CreditDecision Decision { get; init; }
+
+    /// <summary>The member's own status: a consortium takes its members' worst (one disqualified member disqualifies
+    /// it, one flagged member flags it).</summary>
+    public required BidderStatus Status { get; init; }
+
+    /// <summary>The credit points the member's own records earn under the tender's rules, after the cap; 0 when
+    /// the member is disqualified. A consortium's points are picked from these
+    /// (<see cref="CreditScoringRules.ConsortiumScoring"/>), or 0 when the consortium is disqualified.</summary>
+    public required decimal CreditScore { get; init; }
+
+    /// <summary>The member's points per list before the cap.</summary>
+    public required IReadOnlyList<CreditScoreItem> ScoreItems { get; init; }
 }
 
 /// <summary>Points one red list earned a bidder.</summary>

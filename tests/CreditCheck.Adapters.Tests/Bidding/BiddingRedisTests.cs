@@ -50,4 +50,39 @@ public sealed class BiddingRedisTests(RedisFixture redis) : IClassFixture<RedisF
 
         Assert.Equal(BidderStatus.Qualified, status);
     }
+
+    [Fact]
+    public async Task QualifyAsync_ConsortiaOnRedis_EveryMemberCheckedInTheOneBatchAndARestrictedMemberDisqualifies()
+    {
+        await using var harness = await RedisAdapterHarness.CreateAsync(redis.Server);
+        var lead = Ids.Company(11, prefix: 9);
+        var member = Ids.Company(12, prefix: 9);
+        var restricted = Ids.Company(13, prefix: 9);
+        await harness.ListAsync(lead, "grade-a");
+        await harness.ListAsync(lead, "aeo");
+        await harness.ListAsync(member, "grade-a");
+        await harness.ListAsync(restricted, "wage-arrears");
+        var provider = await harness.StartAsync(b => b.AddBiddingAdapter());
+        var adapter = provider.GetRequiredService<BiddingAdapter>();
+        var rules = new CreditScoringRules();
+        rules.PointsPerList["grade-a"] = 2;
+        rules.PointsPerList["aeo"] = 1;
+
+        var result = await adapter.QualifyAsync(new Tender
+        {
+            TenderId = "ZB-R-2",
+            Scoring = rules,
+            Bidders =
+            [
+                Bidder.Consortium("守信联合体", [new BidderMember("牵头企业", lead), new BidderMember("成员企业", member)]),
+                Bidder.Consortium("失信联合体", [new BidderMember("清白企业", Ids.Company(14, prefix: 9)), new BidderMember("欠薪企业", restricted)]),
+            ],
+        });
+
+        Assert.Equal([BidderStatus.Qualified, BidderStatus.Disqualified], result.Bidders.Select(b => b.Status));
+        Assert.Equal([2m, 0m], result.Bidders.Select(b => b.CreditScore)); // the lower member's 2, not the lead's 3
+        Assert.Equal([3m, 2m], result.Bidders[0].Members.Select(m => m.CreditScore));
+        Assert.StartsWith("联合体成员“欠薪企业”列入拖欠农民工工资失信联合惩戒对象名单：限制参与招标投标；依照招标投标法第三十一条", result.Bidders[1].Reasons[0].Text, StringComparison.Ordinal);
+        Assert.All(result.Bidders.SelectMany(b => b.Members), m => Assert.False(m.Decision.IsDegraded));
+    }
 }
