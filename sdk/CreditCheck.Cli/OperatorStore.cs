@@ -60,15 +60,26 @@ internal abstract class OperatorStore : IAsyncDisposable
                     throw new CliException(ExitCodes.StoreUnavailable, "未指定存储：请用 --redis HOST:PORT、设置 CREDITCHECK_REDIS，或用 --store memory --data DIR", "No store: pass --redis HOST:PORT, set CREDITCHECK_REDIS, or use --store memory --data DIR.");
                 }
 
+                // Said here, in the operator's words (found from outside: a short one got only the SDK's English
+                // "RedisStoreOptions.Secret must be set and at least 16 characters long").
                 if (string.IsNullOrEmpty(settings.Secret))
                 {
-                    throw new CliException(ExitCodes.Usage, "The Redis store needs the namespace's secret: set CREDITCHECK_SECRET (or pass --secret).");
+                    throw new CliException(ExitCodes.Usage,
+                        "Redis 存储需要命名空间的密钥：请设置环境变量 CREDITCHECK_SECRET（或用 --secret）",
+                        "The Redis store needs the namespace's secret: set CREDITCHECK_SECRET (or pass --secret).");
+                }
+
+                if (settings.Secret.Length < 16)
+                {
+                    throw new CliException(ExitCodes.Usage,
+                        $"命名空间的密钥至少 16 个字符，所给的（CREDITCHECK_SECRET 或 --secret）只有 {settings.Secret.Length} 个",
+                        $"The namespace's secret has at least 16 characters; the one given (CREDITCHECK_SECRET or --secret) has {settings.Secret.Length}.");
                 }
 
                 return await RedisOperatorStore.ConnectAsync(settings, setUp, cancellationToken).ConfigureAwait(false);
 
             default:
-                throw new CliException(ExitCodes.Usage, $"Unknown store '{settings.Kind}': use redis or memory.");
+                throw new CliException(ExitCodes.Usage, $"未知的存储 '{settings.Kind}'：应为 redis 或 memory", $"Unknown store '{settings.Kind}': use redis or memory.");
         }
     }
 }

@@ -64,6 +64,14 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, $"文件 '{source.FullName}' 不存在", $"File '{source.FullName}' does not exist.");
             }
 
+            // Found from outside: --rejects naming the file being imported truncated it before it was read.
+            if (parse.GetValue(rejects) is { } rejectsTarget && SameFile(rejectsTarget, source))
+            {
+                throw new CliException(ExitCodes.Usage,
+                    $"--rejects 不能是导入文件本身（{source.Name}）：写入有误行会先清空该文件；请另指定一个文件",
+                    $"--rejects names the file being imported ({source.Name}): writing the bad rows would first empty it. Name another file.");
+            }
+
             if (options.Encoding.CodePage != Encoding.UTF8.CodePage && LooksLikeUtf8(source))
             {
                 // GBK decodes almost any bytes, so UTF-8 read as GBK would go in as garbled names without a word.
@@ -147,21 +155,47 @@ internal static class ImportCommand
         CommandContext context, OperatorStore store, CreditCatalog catalog, ReadOptions options, ImportMode importMode, bool json, bool dry, bool allowEmpty, bool allowMassRemoval, CancellationToken ct)
     {
         var check = new ImportValidation(options, catalog, strict: true, rejects: null, rememberEntries: true, importMode, allowEmpty, context.Time);
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal); // valid rows per list, in the order the file names them
         var lists = new List<string>();
         foreach (var record in check.GoodRecords(null, ct))
         {
-            if (!lists.Contains(record.Entry.ListCode))
+            if (!rows.TryGetValue(record.Entry.ListCode, out var count))
             {
                 lists.Add(record.Entry.ListCode);
             }
+
+            rows[record.Entry.ListCode] = count + 1;
         }
 
-        if (check.Problems.Count > 0 || dry)
+        // What a replace would remove from each list, and whether the guard refuses it — for every list before any is
+        // written (found from outside: the dry run said nothing, and the import committed the first list, was refused
+        // on the second by this guard, and exited 1, whose meaning is "nothing was written").
+        var removals = check.Problems.Count == 0 && importMode == ImportMode.Replace && store.Publisher is RedisCreditPublisher
+            ? await RemovalsAsync(store, lists, rows, ct)
+            : null;
+        var refusals = allowMassRemoval || removals is null
+            ? []
+            : removals.Where(r => ImportValidation.MassRemoval(r.Before, r.Valid) is not null).ToList();
+        if (check.Problems.Count > 0 || dry || refusals.Count > 0)
         {
-            Report(context, check, json, written: false, dryRun: dry);
+            Report(context, check, json, written: false, dryRun: dry, perList: removals is null ? null : PerList(removals));
             if (check.Problems.Count == 0 && !json)
             {
                 context.Output.Console.MarkupLine(Markup.Escape($"名单：{string.Join("、", lists)} — lists: {string.Join(", ", lists)}."));
+                foreach (var r in removals?.Where(r => r.Before > 0) ?? [])
+                {
+                    context.Output.Console.MarkupLine(Markup.Escape(
+                        $"{r.List}：替换导入将移除该名单现有 {r.Before} 条中的至少 {r.RemovedAtLeast} 条 — a replace would remove at least {r.RemovedAtLeast} of its {r.Before} entries."));
+                }
+            }
+
+            if (check.Problems.Count == 0 && refusals.Count > 0)
+            {
+                var first = refusals[0];
+                var why = ImportValidation.MassRemoval(first.Before, first.Valid)!.Value;
+                throw new CliException(ExitCodes.InvalidInput,
+                    $"名单 '{first.List}'：{why.Chinese}{(refusals.Count > 1 ? $"（名单 {string.Join("、", refusals.Skip(1).Select(r => r.List))} 同样）" : string.Empty)}；文件中的任何名单均未导入",
+                    $"List '{first.List}': {why.English}{(refusals.Count > 1 ? $" (so would lists {string.Join(", ", refusals.Skip(1).Select(r => r.List))})" : string.Empty)} No list of the file was imported.");
             }
 
             return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
@@ -173,6 +207,7 @@ internal static class ImportCommand
         }
 
         var results = new JsonObject(); // --json: one document, each list's result under its code
+        var done = new List<string>();
         foreach (var code in lists)
         {
             if (!json)
@@ -180,7 +215,17 @@ internal static class ImportCommand
                 context.Output.Console.MarkupLine(Markup.Escape($"== {code}"));
             }
 
-            var exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, allowMassRemoval, results, ct);
+            int exit;
+            try
+            {
+                exit = await ImportOneListAsync(context, store, catalog, options with { OnlyList = code }, code, importMode, json, dry: false, rejectsFile: null, allowEmpty, allowMassRemoval, results, ct);
+            }
+            catch (CliException e) when (done.Count > 0)
+            {
+                // The lists before it went in, each whole; the rest did not. Say which, whatever the exit code.
+                throw new CliException(e.ExitCode, $"{e.Message}. {Imported(done, lists)}");
+            }
+
             if (exit != ExitCodes.Ok)
             {
                 if (json)
@@ -188,8 +233,15 @@ internal static class ImportCommand
                     context.Output.WriteJson(new JsonObject { ["lists"] = results });
                 }
 
-                return exit; // the lists before it went in, each whole; the rest did not
+                if (done.Count > 0)
+                {
+                    context.Output.Fail(Imported(done, lists));
+                }
+
+                return exit;
             }
+
+            done.Add(code);
         }
 
         if (json)
@@ -198,6 +250,29 @@ internal static class ImportCommand
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static string Imported(List<string> done, List<string> lists)
+    {
+        var rest = lists.Except(done, StringComparer.Ordinal).ToList();
+        return $"已完整导入的名单：{string.Join("、", done)}；未导入：{string.Join("、", rest)} — lists imported whole before this: {string.Join(", ", done)}; not imported: {string.Join(", ", rest)}.";
+    }
+
+    private static async Task<List<ListRemoval>> RemovalsAsync(OperatorStore store, List<string> lists, Dictionary<string, long> rows, CancellationToken ct)
+    {
+        var counts = await store.CountEntriesAsync(ct);
+        return [.. lists.Select(code => new ListRemoval(code, counts.GetValueOrDefault(code), rows[code]))];
+    }
+
+    private static JsonObject PerList(List<ListRemoval> removals)
+    {
+        var node = new JsonObject();
+        foreach (var r in removals)
+        {
+            node[r.List] = new JsonObject { ["valid"] = r.Valid, ["listedBefore"] = r.Before, ["removedAtLeast"] = r.RemovedAtLeast };
+        }
+
+        return node;
     }
 
     private static async Task<int> ImportOneListAsync(
@@ -209,7 +284,7 @@ internal static class ImportCommand
         // still checked (and staged, so that Redis finds entries given twice) so that every
         // problem is reported, and the staged rows are dropped: nothing is written. With
         // --rejects the bad rows go to the file and the good ones in.
-        using var rejectsWriter = rejectsFile is null || dry ? null : new RejectsWriter(rejectsFile);
+        using var rejectsWriter = rejectsFile is null || dry ? null : OpenRejects(rejectsFile);
 
         // Redis finds an entry given twice itself, as it stages; elsewhere the tool remembers each entry.
         var redis = dry ? null : store.Publisher as RedisCreditPublisher;
@@ -283,12 +358,34 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, $"名单 '{listCode}'：{why.Chinese}", $"List '{listCode}': {why.English}");
             }
 
-            return check.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.InvalidInput;
+            // A dry run exits as the import would: with --rejects in a merge, bad rows go to the file and the good ones
+            // in, exit 0 (found from outside: the dry run exited 1, the import 0).
+            return check.Problems.Count == 0 || (dry && !check.Refused) ? ExitCodes.Ok : ExitCodes.InvalidInput;
         }
 
         await store.SaveAsync(ct);
         Report(context, check, json, written: true, summary, clock.Elapsed, results: results, list: listCode);
         return ExitCodes.Ok;
+    }
+
+    private static RejectsWriter OpenRejects(FileInfo file)
+    {
+        try
+        {
+            return new RejectsWriter(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.InvalidInput,
+                $"无法写入 rejects 文件 '{file.FullName}'（{e.Message}），未导入任何数据",
+                $"The rejects file '{file.FullName}' cannot be written ({e.Message}); nothing was imported.");
+        }
+    }
+
+    private static bool SameFile(FileInfo a, FileInfo b)
+    {
+        static string Real(FileInfo file) => (file.Exists ? file.ResolveLinkTarget(returnFinalTarget: true)?.FullName : null) ?? Path.GetFullPath(file.FullName);
+        return string.Equals(Real(a), Real(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     // Streams the file; bytes that are not text in the chosen encoding (a binary file, GBK read as
@@ -394,7 +491,7 @@ internal static class ImportCommand
     };
 
     private static void Report(
-        CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default, bool dryRun = false, JsonObject? results = null, string? list = null)
+        CommandContext context, ImportValidation check, bool json, bool written, ImportSummary? summary = null, TimeSpan elapsed = default, bool dryRun = false, JsonObject? results = null, string? list = null, JsonObject? perList = null)
     {
         var rate = elapsed > TimeSpan.Zero ? (check.Valid / elapsed.TotalSeconds) : 0;
         if (json)
@@ -420,6 +517,11 @@ internal static class ImportCommand
                 node["sequence"] = summary.Sequence;
                 node["seconds"] = Math.Round(elapsed.TotalSeconds, 3);
                 node["rowsPerSecond"] = Math.Round(rate);
+            }
+
+            if (perList is not null)
+            {
+                node["lists"] = perList; // a file of several lists, replaced: what each would lose
             }
 
             if (results is not null)
@@ -452,6 +554,13 @@ internal static class ImportCommand
         {
             console.MarkupLine($"[yellow]{check.NonConforming} 个代码的校验码不符，已按 --lenient 接受[/] — "
                 + $"[yellow]{check.NonConforming} codes with a non-conforming check character were accepted under --lenient[/].");
+        }
+
+        if (!written && dryRun && check.Problems.Count > 0 && !check.Refused && check.WholeRefusal is null)
+        {
+            console.MarkupLine($"试运行：{check.Valid} 行有效，将导入；[yellow]{check.Rejected} 行有误[/]，将写入 rejects 文件；未写入任何数据 — "
+                + $"dry run: {check.Valid} valid rows would be imported and [yellow]{check.Rejected} bad rows[/] written to the rejects file; nothing written.");
+            return;
         }
 
         if (!written)
@@ -514,6 +623,12 @@ internal static class ImportCommand
         }
 
         return mapping;
+    }
+
+    /// <summary>One list of a file of several, in a replace: the entries it holds, the file's valid rows for it.</summary>
+    private sealed record ListRemoval(string List, long Before, long Valid)
+    {
+        public long RemovedAtLeast => Math.Max(0, Before - Valid);
     }
 
     /// <summary>How a list file is read. <paramref name="List"/> is the list it is loaded into (rows of another list are

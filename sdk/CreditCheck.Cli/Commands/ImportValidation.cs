@@ -185,13 +185,9 @@ internal sealed class ImportValidation(
 
         // A list of at least 1,000 entries losing more than half of them in one replace is more often an export cut
         // short or a forgotten --mode merge than a decision: refused unless said (the floor keeps small lists free).
-        if (mode == ImportMode.Replace && !AllowMassRemoval && ListedBefore is >= 1_000 and var before && RemovedAtLeast > before / 2)
+        if (mode == ImportMode.Replace && !AllowMassRemoval && MassRemoval(ListedBefore, Valid) is { } refusal)
         {
-            WholeRefusal = (
-                $"替换导入将从该名单现有的 {before} 条条目中移除至少 {RemovedAtLeast} 条（文件仅有 {Valid} 行有效），未写入任何数据。"
-                    + "若只是增加或更新条目，请用 --mode merge；确需移除，请加 --allow-mass-removal",
-                $"A replace would remove at least {RemovedAtLeast} of the list's {before} entries (the file has {Valid} valid rows), so nothing was written. "
-                    + "To add or update entries use --mode merge; if the removal is meant, pass --allow-mass-removal.");
+            WholeRefusal = refusal;
             throw new RefusedException();
         }
 
@@ -206,6 +202,30 @@ internal sealed class ImportValidation(
                     + "Fix the rows in the rejects file and import again, or import the good rows with --mode merge (which removes nothing).");
             throw new RefusedException();
         }
+    }
+
+    /// <summary>Why a replace that leaves <paramref name="valid"/> rows of a list of <paramref name="before"/> entries is
+    /// refused (Chinese, English), or null when it is not: a list of at least 1,000 entries losing more than half of them
+    /// in one replace is more often an export cut short or a forgotten --mode merge than a decision (the floor keeps
+    /// small lists free).</summary>
+    public static (string Chinese, string English)? MassRemoval(long? before, long valid)
+    {
+        if (before is not { } listed || listed < 1_000)
+        {
+            return null;
+        }
+
+        var removed = Math.Max(0, listed - valid);
+        if (removed <= listed / 2)
+        {
+            return null;
+        }
+
+        return (
+            $"替换导入将从该名单现有的 {listed} 条条目中移除至少 {removed} 条（文件仅有 {valid} 行有效），未写入任何数据。"
+                + "若只是增加或更新条目，请用 --mode merge；确需移除，请加 --allow-mass-removal",
+            $"A replace would remove at least {removed} of the list's {listed} entries (the file has {valid} valid rows), so nothing was written. "
+                + "To add or update entries use --mode merge; if the removal is meant, pass --allow-mass-removal.");
     }
 
     private void Reject(ListFileRow row, List<ListFileProblem> problems)

@@ -372,6 +372,18 @@ public static class ListFileReader
                     }
                 }
 
+                // Found from outside: {"entries":[A], "entries2":[B]} imported A and dropped B without a word. Scalar
+                // metadata (a version, an export time) is ignored; an array or object beside "entries" is refused.
+                foreach (var property in root.EnumerateObject())
+                {
+                    if (property.Name is not ("entries" or "list") && property.Value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+                    {
+                        return [new ListFileRow(1, null, [Bilingual(source, 1, property.Name,
+                            $"顶层属性“{property.Name}”是{(property.Value.ValueKind == JsonValueKind.Array ? "数组" : "对象")}，本工具不知其含义：条目须全部放在 entries 数组中，未导入任何数据",
+                            $"The top-level property '{property.Name}' is an {(property.Value.ValueKind == JsonValueKind.Array ? "array" : "object")} the tool does not know: every entry must be in the \"entries\" array. Nothing was imported.")]) { SpoilsFile = true }];
+                    }
+                }
+
                 root = root.TryGetProperty("entries", out var entries) ? entries : default;
             }
 

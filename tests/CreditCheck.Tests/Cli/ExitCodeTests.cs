@@ -135,6 +135,21 @@ public sealed class ExitCodeTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task Status_ASecretShorterThan16_ExitsUsageInTheOperatorsWords()
+    {
+        // Found from outside: the SDK's English "RedisStoreOptions.Secret must be set and at least 16 characters long".
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+
+        var result = await cli.RunAsync("status", "--secret", "too-short");
+
+        Assert.True(result.ExitCode == Exit.Usage, result.ToString());
+        Assert.Contains("命名空间的密钥至少 16 个字符，所给的（CREDITCHECK_SECRET 或 --secret）只有 9 个", result.Error, StringComparison.Ordinal);
+        Assert.Contains("the one given (CREDITCHECK_SECRET or --secret) has 9.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("RedisStoreOptions", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_UnknownStoreKind_ExitsUsage()
     {
         using var cli = new CliSession(redis.Server);

@@ -395,4 +395,96 @@ public sealed class ImportCommandTests(RedisFixture redis)
         Assert.Equal(0, await cli.EntriesAsync());
         Assert.Equal(Exit.Usage, (await cli.RunAsync("import", file, "--rejects", cli.PathOf("r.csv"))).ExitCode);
     }
+
+    [Fact]
+    public async Task Import_WithoutList_AReplaceTheGuardRefusesForOneList_WritesNoListAndTheDryRunSaysSo()
+    {
+        // Found from outside: the dry run exited 0 and said nothing of the removal; the import committed the first list,
+        // was refused on the second by the mass-removal guard, and exited 1 ("nothing was written").
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var generated = cli.PathOf("generated.csv");
+        await cli.RunOkAsync("generate", "--count", "1200", "--out", generated);
+        await cli.RunOkAsync("import", generated, "--list", CliSession.Debtors);
+        var sequence = await cli.SequenceAsync();
+        var rows = new StringBuilder("list," + CliSession.EnglishHeader + "\n");
+        for (var n = 1; n <= 3; n++)
+        {
+            rows.Append("wage-arrears,").Append(Rows.Entity(5000 + n, $"w-{n}")).Append('\n');
+        }
+
+        for (var n = 1; n <= 10; n++)
+        {
+            rows.Append(CliSession.Debtors).Append(',').Append(Rows.Entity(6000 + n, $"d-{n}")).Append('\n');
+        }
+
+        var file = cli.Write("two-lists.csv", rows.ToString());
+
+        var dry = await cli.RunAsync("import", file, "--dry-run", "--json");
+        var text = await cli.RunAsync("import", file, "--dry-run");
+        var refused = await cli.RunAsync("import", file);
+
+        Assert.True(dry.ExitCode == Exit.InvalidInput, dry.ToString());
+        Assert.Equal(1200, dry.Json["lists"]![CliSession.Debtors]!["listedBefore"]!.GetValue<long>());
+        Assert.Equal(1190, dry.Json["lists"]![CliSession.Debtors]!["removedAtLeast"]!.GetValue<long>());
+        Assert.Equal(0, dry.Json["lists"]!["wage-arrears"]!["removedAtLeast"]!.GetValue<long>());
+        Assert.Contains("court-dishonest-debtors：替换导入将移除该名单现有 1200 条中的至少 1190 条", text.Output, StringComparison.Ordinal);
+        Assert.True(refused.ExitCode == Exit.InvalidInput, refused.ToString());
+        Assert.Contains("A replace would remove at least 1190 of the list's 1200 entries", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("No list of the file was imported.", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(sequence, await cli.SequenceAsync());
+        Assert.Equal(0, await cli.EntriesAsync("wage-arrears"));
+        Assert.Equal(1200, await cli.EntriesAsync());
+
+        await cli.RunOkAsync("import", file, "--allow-mass-removal");
+        Assert.Equal(3, await cli.EntriesAsync("wage-arrears"));
+        Assert.Equal(10, await cli.EntriesAsync());
+    }
+
+    [Fact]
+    public async Task Import_MergeWithRejects_TheDryRunExitsAsTheImportDoes()
+    {
+        // Found from outside: the dry run exited 1 ("1 bad rows … nothing written"), the import itself 0.
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("one-bad.csv", Rows.Entity(1), Rows.Raw("LegalEntity", Rows.Company(2), "45292", "2099-12-31", "e-2"));
+        var rejects = cli.PathOf("rejects.csv");
+
+        var dry = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", rejects, "--dry-run");
+        var real = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", rejects);
+
+        Assert.True(dry.ExitCode == Exit.Ok, dry.ToString());
+        var said = System.Text.RegularExpressions.Regex.Replace(dry.Output, @"\s+", " "); // the console wraps long lines
+        Assert.Contains("dry run: 1 valid rows would be imported and 1 bad rows written to the rejects file; nothing written", said, StringComparison.Ordinal);
+        Assert.True(real.ExitCode == Exit.Ok, real.ToString());
+        Assert.Equal(1, await cli.EntriesAsync());
+
+        // A replace with the same bad row is refused alike, dry or not.
+        var dryReplace = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--rejects", rejects, "--dry-run");
+        var replace = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--rejects", rejects);
+        Assert.Equal((Exit.InvalidInput, Exit.InvalidInput), (dryReplace.ExitCode, replace.ExitCode));
+    }
+
+    [Fact]
+    public async Task Import_RejectsNamingTheInputOrAnUnwritablePath_RefusedAndTheFileKept()
+    {
+        using var cli = new CliSession(redis.Server);
+        await cli.PublishAsync();
+        var file = cli.WriteCsv("export.csv", Rows.Entity(1), Rows.Entity(2));
+        var before = await File.ReadAllBytesAsync(file);
+
+        var same = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", file);
+        var relative = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", Path.Combine(Path.GetDirectoryName(file)!, ".", "export.csv"));
+        var unwritable = await cli.RunAsync("import", file, "--list", CliSession.Debtors, "--mode", "merge", "--rejects", cli.PathOf(Path.Combine("no-such-folder", "r.csv")));
+
+        Assert.True(same.ExitCode == Exit.Usage, same.ToString());
+        Assert.Contains("--rejects names the file being imported (export.csv)", same.Error, StringComparison.Ordinal);
+        Assert.Equal(Exit.Usage, relative.ExitCode);
+        Assert.Equal(before, await File.ReadAllBytesAsync(file));
+        Assert.True(unwritable.ExitCode == Exit.InvalidInput, unwritable.ToString());
+        Assert.Contains("无法写入 rejects 文件", unwritable.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot be written", unwritable.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was imported", unwritable.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await cli.EntriesAsync());
+    }
 }

@@ -25,6 +25,34 @@ public sealed class ListFileStrictJsonTests
         Assert.Equal(2, problem.Line);
     }
 
+    [Theory]
+    [InlineData("\"entries2\": [" + "ENTRY" + "]", "entries2", "an array")]
+    [InlineData("\"more\": {\"entries\": [" + "ENTRY" + "]}", "more", "an object")]
+    public void ReadJson_AnArrayOrObjectBesideEntries_RefusedNamingIt_NotDroppedInSilence(string beside, string name, string what)
+    {
+        // Found from outside: {"entries":[A], "entries2":[B]} imported A, and B's subject checked Clear.
+        var json = "{\"version\": \"2026-12\", \"entries\": [" + Entry + "], " + beside.Replace("ENTRY", Entry, StringComparison.Ordinal) + "}";
+
+        var row = Assert.Single(ListFileReader.ReadJson(json, "test.json", null, SubjectIdParseMode.Strict));
+
+        Assert.True(row.SpoilsFile);
+        Assert.Null(row.Record);
+        var problem = Assert.Single(row.Problems);
+        Assert.Contains($"The top-level property '{name}' is {what} the tool does not know", problem.Message, StringComparison.Ordinal);
+        Assert.Contains($"顶层属性“{name}”", problem.OperatorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadJson_ScalarMetadataBesideEntries_Ignored()
+    {
+        var json = "{\"version\": \"2026-12\", \"exportedAt\": \"2026-12-07T10:00:00+08:00\", \"total\": 1, \"entries\": [" + Entry + "]}";
+
+        var row = Assert.Single(ListFileReader.ReadJson(json, "test.json", null, SubjectIdParseMode.Strict));
+
+        Assert.NotNull(row.Record);
+        Assert.Empty(row.Problems);
+    }
+
     [Fact]
     public void ReadJson_PropertyTwiceInALaterEntry_NamesItsIndexAndLine()
     {
