@@ -11,6 +11,10 @@ namespace CreditCheck.Server;
 /// <param name="Errors">The fields at fault, with the problem in both languages; may be empty.</param>
 internal sealed record ApiError(int Status, string Code, string Title, string TitleZh, IReadOnlyList<FieldProblem> Errors)
 {
+    /// <summary>A batch's problems in all when <see cref="Errors"/> names only the first and ends with a line that counts
+    /// them (the gRPC message counts the rest from it); null otherwise.</summary>
+    public int? AllProblems { get; init; }
+
     public string Detail => Errors.Count == 0 ? Title : string.Join(" ", Errors.Select(e => $"{e.Field}: {e.Problem}"));
 
     public string DetailZh => Errors.Count == 0 ? TitleZh : string.Join("；", Errors.Select(e => $"{e.Field}：{e.ProblemZh}"));
@@ -38,6 +42,49 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
 
     public static ApiError UnknownScenario(string field, string given, string catalogVersion, string topLevel, string? meant) =>
         UnknownScenarioOf(field, Echo(given), catalogVersion, topLevel, meant);
+
+    /// <summary>A scenario that is not written as a code at all, said as such with what is wrong (found from outside:
+    /// <c>procurement.Bid</c> and <c>procurement..bid</c> were "not in the catalog, nor any ancestor", beside a list naming
+    /// <c>procurement</c>).</summary>
+    public static ApiError MalformedScenario(string field, string given, string? topLevel)
+    {
+        var (why, whyZh) = WhyMalformed(given);
+        return new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
+            [new FieldProblem(field,
+                $"'{Echo(given)}' is not a scenario code: {why}. A code is lower-case words of a-z and 0-9 joined by '-', levels joined by '.', at most {MaxScenarioLength} characters, such as 'procurement.bid'{(topLevel is null ? string.Empty : $"; top-level scenarios: {topLevel}")}.",
+                $"“{Echo(given)}”不是应用场景代码：{whyZh}。场景代码由小写字母和数字组成，词间用“-”、层级间用“.”连接，最多 {MaxScenarioLength} 个字符，如 procurement.bid{(topLevel is null ? string.Empty : $"；一级场景：{topLevel}")}。")]);
+    }
+
+    private const int MaxScenarioLength = 128; // Scenario.IsWellFormedCode's bound
+
+    private static (string English, string Chinese) WhyMalformed(string code)
+    {
+        if (code.Length > MaxScenarioLength)
+        {
+            return (string.Create(CultureInfo.InvariantCulture, $"it has {code.Length} characters"), string.Create(CultureInfo.InvariantCulture, $"共 {code.Length} 个字符"));
+        }
+
+        for (var i = 0; i < code.Length; i++)
+        {
+            var c = code[i];
+            if (c is >= 'A' and <= 'Z')
+            {
+                return (string.Create(CultureInfo.InvariantCulture, $"the letter '{c}' at position {i + 1} is upper case"), string.Create(CultureInfo.InvariantCulture, $"第 {i + 1} 个字符“{c}”是大写字母"));
+            }
+
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.'))
+            {
+                return (string.Create(CultureInfo.InvariantCulture, $"the character U+{(int)c:X4} at position {i + 1} cannot be part of a code"),
+                    string.Create(CultureInfo.InvariantCulture, $"第 {i + 1} 个字符（U+{(int)c:X4}）不能用于场景代码"));
+            }
+        }
+
+        var levels = code.Split('.');
+        var empty = Array.FindIndex(levels, l => l.Length == 0);
+        return empty >= 0
+            ? (string.Create(CultureInfo.InvariantCulture, $"its level {empty + 1} is empty"), string.Create(CultureInfo.InvariantCulture, $"第 {empty + 1} 级为空"))
+            : ("a word of it starts or ends with '-', or holds '--'", "有词以“-”开头或结尾，或含“--”");
+    }
 
     private static ApiError UnknownScenarioOf(string field, string scenario, string catalogVersion, string topLevel, string? meant) =>
         new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
@@ -150,6 +197,7 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
         }
 
         reason = reason.Replace(" Change the reader options.", string.Empty, StringComparison.Ordinal)
+            .Replace(" when isFinalBlock is true", string.Empty, StringComparison.Ordinal) // the reader's parameter, not the caller's concern
             .Replace(" which is not supported in this mode", string.Empty, StringComparison.Ordinal).Trim();
         if (reason.StartsWith("'/'", StringComparison.Ordinal))
         {
@@ -169,6 +217,9 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
         var zh = message switch
         {
             _ when message.Contains("does not contain any JSON tokens", StringComparison.Ordinal) => "请求体为空。",
+            // Before "end of data": "'x' is invalid after a single JSON value. Expected end of data." is text after the body's
+            // JSON, not a body cut short (found from outside: the Chinese said the opposite).
+            _ when message.Contains("after a single JSON value", StringComparison.Ordinal) => "JSON 值之后还有多余的内容：请求体只能是一个 JSON 对象。",
             _ when message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
                 || message.Contains("Expected depth to be zero", StringComparison.Ordinal) => "请求体在此处提前结束（缺少引号、括号或值）。",
             _ when message.Contains("trailing comma", StringComparison.OrdinalIgnoreCase) => "此处有多余的逗号。",

@@ -102,8 +102,10 @@ internal sealed class CheckService(
 
         if (first is not null)
         {
+            int? counted = null;
             if (allProblems > problems.Count)
             {
+                counted = allProblems;
                 // Found from outside: a batch with more bad checks than the answer names read as if those were all.
                 problems.Add(new FieldProblem("checks",
                     string.Create(CultureInfo.InvariantCulture, $"{badChecks} of the {checks.Count} checks are invalid, with {allProblems} problems in all; only the first {MaxBatchProblems} are named."),
@@ -111,8 +113,8 @@ internal sealed class CheckService(
             }
 
             return (null, mixed
-                ? new ApiError(400, "invalid-field", "Some checks of the batch are invalid.", "批量核查中有请求不合规。", problems)
-                : first with { Errors = problems });
+                ? new ApiError(400, "invalid-field", "Some checks of the batch are invalid.", "批量核查中有请求不合规。", problems) { AllProblems = counted }
+                : first with { Errors = problems, AllProblems = counted });
         }
 
         IReadOnlyList<CreditDecision> decisions;
@@ -284,6 +286,11 @@ internal sealed class CheckService(
         }
 
         var scenario = body.Scenario.Trim();
+        if (!Scenario.IsWellFormedCode(scenario))
+        {
+            return ApiError.MalformedScenario(prefix + "scenario", scenario, catalog?.TopLevel);
+        }
+
         if (catalog is not null && !catalog.Knows(scenario))
         {
             return ApiError.UnknownScenario(prefix + "scenario", scenario, catalog.Catalog.Version, catalog.TopLevel, catalog.Catalog.SuggestScenario(scenario));

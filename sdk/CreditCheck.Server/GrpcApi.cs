@@ -141,20 +141,24 @@ internal sealed class CreditCheckGrpcService(CheckService service) : CreditCheck
             return $"{Fit(error.DetailZh, MessageBudget / 2)} | {Fit(error.Detail, MessageBudget / 2)}";
         }
 
+        // A batch with more problems than the answer names ends with the line that counts them: not a problem of its own,
+        // and the rest are counted from the total (found from outside: 150 bad checks read "and 100 more").
+        var problems = error.AllProblems is null ? error.Errors : [.. error.Errors.Take(error.Errors.Count - 1)];
         var whole = 1;
-        while (whole + 1 < error.Errors.Count && EncodedLength(Whole(error, whole + 1)) <= MessageBudget / 2)
+        while (whole + 1 < problems.Count && EncodedLength(Whole(error with { Errors = problems }, whole + 1)) <= MessageBudget / 2)
         {
             whole++;
         }
 
-        var rest = error.Errors.Skip(whole).Select(e => e.Field).ToList();
-        var part = error with { Errors = [.. error.Errors.Take(whole)] };
+        var rest = problems.Skip(whole).Select(e => e.Field).ToList();
+        var more = (error.AllProblems ?? problems.Count) - whole;
+        var part = error with { Errors = [.. problems.Take(whole)] };
         var text = full;
         for (var named = rest.Count; named >= 0; named--)
         {
-            var fields = string.Join(", ", rest.Take(named)) + (named < rest.Count ? ", …" : string.Empty);
+            var fields = string.Join(", ", rest.Take(named)) + (named < more ? ", …" : string.Empty);
             text = string.Create(CultureInfo.InvariantCulture,
-                $"{part.DetailZh}；另有 {rest.Count} 处问题：{fields}（请逐条改正后重试，或经 HTTP 接口查看每处详情） | {part.Detail} … and {rest.Count} more problem(s): {fields} (correct each and retry, or see each in full over HTTP).");
+                $"{part.DetailZh}；另有 {more} 处问题：{fields}（请逐条改正后重试，或经 HTTP 接口查看每处详情） | {part.Detail} … and {more} more problem(s): {fields} (correct each and retry, or see each in full over HTTP).");
             if (EncodedLength(text) <= MessageBudget)
             {
                 break;

@@ -200,11 +200,13 @@ internal sealed class CompiledCatalog
 
     private int FindAncestor(string requested)
     {
-        var code = requested;
+        // Looked up by span: no copy of the code per level.
+        var lookup = _scenarioIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        var code = requested.AsSpan();
         for (var dot = code.LastIndexOf('.'); dot > 0; dot = code.LastIndexOf('.'))
         {
             code = code[..dot];
-            if (_scenarioIndex.TryGetValue(code, out var index))
+            if (lookup.TryGetValue(code, out var index))
             {
                 return index;
             }

@@ -15,7 +15,7 @@ public sealed class Scenario
     /// <summary>Whether <paramref name="code"/> is written as a scenario code: lower-case letters and digits, words joined
     /// by <c>-</c>, levels by <c>.</c> (<c>procurement.bid</c>). Only such a code falls back to its nearest declared
     /// ancestor; <c>procurement..bid</c>, <c>procurement.</c> or <c>procurement.*</c> is refused, not read as
-    /// <c>procurement</c>.</summary>
+    /// <c>procurement</c>. A code has at most 128 characters.</summary>
     /// <param name="code">A requested scenario code.</param>
     /// <returns>Whether it is well formed.</returns>
     public static bool IsWellFormedCode(string code) => CatalogReader.IsScenarioCode(code);

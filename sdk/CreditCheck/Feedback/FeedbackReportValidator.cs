@@ -11,6 +11,10 @@ internal static class FeedbackReportValidator
     // Clocks of hosts differ; an execution a little ahead of ours is not an error.
     private static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
 
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    private static bool IsMidnight(DateTimeOffset time) => time.ToOffset(China).TimeOfDay == TimeSpan.Zero;
+
     /// <summary>Throws <see cref="FeedbackReportException"/> naming every problem of the report.</summary>
     public static void Validate(FeedbackReport report, DateTimeOffset now)
     {
@@ -50,8 +54,10 @@ internal static class FeedbackReportValidator
             // count the execution in a period before the check (found from outside: 2020-01-01 was taken for today's check).
             problems.Add(new(
                 "ExecutedAt",
-                string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {early:O} is before the check was made ({report.Decision.EvaluatedAt:O}): a measure is executed after the check that decided it."),
-                string.Create(CultureInfo.InvariantCulture, $"执行时间 {early:O} 早于核查时间 {report.Decision.EvaluatedAt:O}。")));
+                // Both times in China Standard Time (found from outside: "2026-12-08T00:00+08:00 早于 2026-12-07T21:41Z" read as
+                // impossible), and a date alone said to be its midnight.
+                string.Create(CultureInfo.InvariantCulture, $"ExecutedAt {early.ToOffset(China):yyyy-MM-dd'T'HH:mm:ssK} is before the check was made ({report.Decision.EvaluatedAt.ToOffset(China):yyyy-MM-dd'T'HH:mm:ssK}, China Standard Time): a measure is executed after the check that decided it{(IsMidnight(early) ? "; a date alone is read as 00:00 of that day, so send the time of execution" : string.Empty)}."),
+                string.Create(CultureInfo.InvariantCulture, $"执行时间 {early.ToOffset(China):yyyy-MM-dd HH:mm:ss} 早于核查时间 {report.Decision.EvaluatedAt.ToOffset(China):yyyy-MM-dd HH:mm:ss}（北京时间）{(IsMidnight(early) ? "；只给日期时按当日 0 时计，请报送执行的具体时间" : string.Empty)}。")));
         }
 
         for (var i = 0; i < report.Measures.Count; i++)

@@ -206,6 +206,20 @@ def case_unknown_scenario():
     # a code that is not written as one is refused, not read as its ancestor (found from outside)
     for malformed in ("procurement..bid", "procurement.", "procurement.*"):
         problem(post("/v1/checks", {"subject": CLEAN, "scenario": malformed}), 400, "unknown-scenario", "scenario")
+    # ... and says what is wrong with it, not "nor is any ancestor" beside a list naming 'procurement' (found from outside)
+    for malformed, english, chinese in (
+            ("procurement.Bid", "the letter 'B' at position 13 is upper case", "第 13 个字符“B”是大写字母"),
+            ("procurement..bid", "its level 2 is empty", "第 2 级为空"),
+            ("procurement.bid\u200b", "the character U+200B at position 16 cannot be part of a code", "第 16 个字符（U+200B）不能用于场景代码")):
+        found = problem(post("/v1/checks", {"subject": CLEAN, "scenario": malformed}), 400, "unknown-scenario", "scenario")["errors"][0]
+        assert english in found["problem"] and "is not a scenario code" in found["problem"], found
+        assert chinese in found["problemZh"] and "nor is any ancestor" not in found["problem"], found
+    # a code of 160,000 levels kept a core busy for 75 s (found from outside): refused by its length before its levels
+    # are walked (20,000 here, within the test service's 64 KiB body limit)
+    huge = "procurement.bid." + ".".join(["x"] * 20000)
+    long_code = problem(post("/v1/checks", {"subject": CLEAN, "scenario": huge}), 400, "unknown-scenario", "scenario")["errors"][0]
+    assert "it has 40015 characters" in long_code["problem"] and "at most 128 characters" in long_code["problem"], long_code
+    problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": huge}]}), 400, "unknown-scenario", "checks[0].scenario")
     return {"problem": body["errors"][0]["problem"], "batchField": batch["errors"][0]["field"]}
 
 
@@ -292,6 +306,11 @@ def case_malformed_json():
     utf8 = requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s"}' % (CLEAN, SCENARIO)).encode("utf-8"),
                          headers={**headers(), "Content-Type": "application/json; charset=UTF-8"}, timeout=30)
     assert utf8.status_code == 200, utf8.text
+    # text after the body's JSON is said as such in both languages (found from outside: the Chinese said the body ended early)
+    trailing = problem(requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s"} xyz' % (CLEAN, SCENARIO)).encode("utf-8"),
+                                     headers={**headers(), "Content-Type": "application/json"}, timeout=30), 400, "invalid-json")
+    assert "多余的内容" in trailing["errors"][0]["problemZh"] and "提前结束" not in trailing["errors"][0]["problemZh"], trailing
+    assert "after a single JSON value" in trailing["errors"][0]["problem"], trailing
     return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"], "twice": twice["detail"], "gbk": gbk["code"], "jsonx": jsonx["code"]}
 
 

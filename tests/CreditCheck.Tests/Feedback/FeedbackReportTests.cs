@@ -54,6 +54,25 @@ public sealed class FeedbackReportTests
     }
 
     [Fact]
+    public async Task ReportAsync_ADateAloneBeforeTheCheck_SaysBothTimesInChinaTimeAndWhatADateMeans()
+    {
+        // Found from outside: "执行时间 2026-12-08T00:00:00+08:00 早于核查时间 2026-12-07T21:41:27+00:00" read as impossible.
+        var harness = await FeedbackData.HarnessAsync();
+        await using var feedback = FeedbackData.Create(new FaultySink(), time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+        var china = decision.EvaluatedAt.ToOffset(TimeSpan.FromHours(8));
+        var midnight = new DateTimeOffset(china.Date, TimeSpan.FromHours(8)).AddDays(-1);
+
+        var error = await Assert.ThrowsAsync<FeedbackReportException>(async () =>
+            await feedback.ReportAsync(FeedbackReport.For(decision).AllExecuted() with { ExecutedAt = midnight }));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Contains($"ExecutedAt {midnight:yyyy-MM-dd}T00:00:00+08:00 is before the check was made ({china:yyyy-MM-dd'T'HH:mm:ss}+08:00, China Standard Time)", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("a date alone is read as 00:00 of that day", problem.Message, StringComparison.Ordinal);
+        Assert.Contains($"执行时间 {midnight:yyyy-MM-dd} 00:00:00 早于核查时间 {china:yyyy-MM-dd HH:mm:ss}（北京时间）；只给日期时按当日 0 时计", problem.ChineseMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReportAsync_InvalidDetails_RefusedNamingEveryProblemAndNothingIsQueued()
     {
         var harness = await FeedbackData.HarnessAsync();
