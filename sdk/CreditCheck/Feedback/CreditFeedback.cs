@@ -143,6 +143,7 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
         }
 
         var now = _time.GetUtcNow();
+        var started = _time.GetTimestamp(); // the acknowledgement's time counts from here, the repeat lookup included
         FeedbackReportValidator.Validate(report, now);
         Start();
         // A report is final: a measure already reported is answered with what was recorded, marked as a repeat, and
@@ -171,7 +172,7 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
         }
         else if (_options.AcknowledgeOnDelivery)
         {
-            await WaitDeliveredAsync(durable, cancellationToken).ConfigureAwait(false);
+            await WaitDeliveredAsync(durable, started, cancellationToken).ConfigureAwait(false);
             AnswerKeptByStore(answer); // delivered: the store may have kept another process's record of a key
         }
 
@@ -180,10 +181,13 @@ public sealed partial class CreditFeedback : ICreditFeedback, IFeedbackHealth, I
 
     /// <summary>Without a journal, with <see cref="FeedbackOptions.AcknowledgeOnDelivery"/>: waits until the store
     /// has taken everything up to <paramref name="target"/> (a record counter), without hurrying a failing store
-    /// (that is <see cref="FlushAsync"/>'s business).</summary>
-    private async Task WaitDeliveredAsync(long target, CancellationToken cancellationToken)
+    /// (that is <see cref="FlushAsync"/>'s business), within <see cref="FeedbackOptions.AcknowledgeTimeout"/> of
+    /// <paramref name="started"/>, the report's start (found from outside: the service answered 503 after 12 s, not 10,
+    /// since the repeat lookup's own operation timeout came first).</summary>
+    private async Task WaitDeliveredAsync(long target, long started, CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(_options.AcknowledgeTimeout, _time);
+        var left = _options.AcknowledgeTimeout - _time.GetElapsedTime(started);
+        using var deadline = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         while (true)
         {

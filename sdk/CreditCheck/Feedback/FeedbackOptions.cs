@@ -47,8 +47,8 @@ public sealed class FeedbackOptions
     /// records are acknowledged once queued in memory); the service (<c>CreditCheck.Server</c>) always sets it.</summary>
     public bool AcknowledgeOnDelivery { get; set; }
 
-    /// <summary>How long a report waits for the store with <see cref="AcknowledgeOnDelivery"/> (and no journal).
-    /// Default 10 s; between 100 ms and 5 minutes.</summary>
+    /// <summary>How long a report waits for the store with <see cref="AcknowledgeOnDelivery"/> (and no journal), from
+    /// the report's start: the store's lookup of repeats counts against it. Default 10 s; between 100 ms and 5 minutes.</summary>
     public TimeSpan AcknowledgeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
