@@ -126,6 +126,14 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
                 [new FieldProblem(field, $"the value of {field} is not UTF-8 text{at}; send the body in UTF-8.", $"字段 {field} 的值{atZh}不是 UTF-8 文本，请以 UTF-8 编码发送请求体。")]);
         }
 
+        // Found from outside: "\ud800" alone in a string was "not of the type the API expects".
+        if (e.InnerException is InvalidOperationException { Message: var utf16 } && utf16.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(400, "invalid-json", JsonTitle, JsonTitleZh,
+                [new FieldProblem(field, $"the value of {field}{at} holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its other half), which is not text; send valid Unicode.",
+                    $"字段 {field} 的值{atZh}含有不成对的 UTF-16 代理项（如单独的 \\ud800 转义），不是有效文本，请发送有效的 Unicode 字符。")]);
+        }
+
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
             // UnmappedMemberHandling.Disallow: a property the body does not have (transaction_reference for transactionReference).

@@ -311,6 +311,10 @@ def case_malformed_json():
                                      headers={**headers(), "Content-Type": "application/json"}, timeout=30), 400, "invalid-json")
     assert "多余的内容" in trailing["errors"][0]["problemZh"] and "提前结束" not in trailing["errors"][0]["problemZh"], trailing
     assert "after a single JSON value" in trailing["errors"][0]["problem"], trailing
+    # half a surrogate pair is said as such, not as a value of the wrong type (found from outside)
+    lone = problem(requests.post(BASE + "/v1/checks", data=('{"subject":"%s","scenario":"%s","operator":"\\ud800"}' % (CLEAN, SCENARIO)).encode("utf-8"),
+                                 headers={**headers(), "Content-Type": "application/json"}, timeout=30), 400, "invalid-json", "operator")
+    assert "surrogate" in lone["errors"][0]["problem"] and "代理项" in lone["errors"][0]["problemZh"], lone
     return {"detail": body["detail"], "typedField": typed["errors"][0]["field"], "media": media["code"], "twice": twice["detail"], "gbk": gbk["code"], "jsonx": jsonx["code"]}
 
 
