@@ -1,4 +1,5 @@
 using System.Globalization;
+using CreditCheck.Catalog;
 
 namespace CreditCheck.Server;
 
@@ -51,15 +52,13 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
         var (why, whyZh) = WhyMalformed(given);
         return new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
             [new FieldProblem(field,
-                $"'{Echo(given)}' is not a scenario code: {why}. A code is lower-case words of a-z and 0-9 joined by '-', levels joined by '.', at most {MaxScenarioLength} characters, such as 'procurement.bid'{(topLevel is null ? string.Empty : $"; top-level scenarios: {topLevel}")}.",
-                $"“{Echo(given)}”不是应用场景代码：{whyZh}。场景代码由小写字母和数字组成，词间用“-”、层级间用“.”连接，最多 {MaxScenarioLength} 个字符，如 procurement.bid{(topLevel is null ? string.Empty : $"；一级场景：{topLevel}")}。")]);
+                $"'{Echo(given)}' is not a scenario code: {why}. A code is lower-case words of a-z and 0-9 joined by '-', levels joined by '.', at most {Scenario.MaxCodeLength} characters, such as 'procurement.bid'{(topLevel is null ? string.Empty : $"; top-level scenarios: {topLevel}")}.",
+                $"“{Echo(given)}”不是应用场景代码：{whyZh}。场景代码由小写字母和数字组成，词间用“-”、层级间用“.”连接，最多 {Scenario.MaxCodeLength} 个字符，如 procurement.bid{(topLevel is null ? string.Empty : $"；一级场景：{topLevel}")}。")]);
     }
-
-    private const int MaxScenarioLength = 128; // Scenario.IsWellFormedCode's bound
 
     private static (string English, string Chinese) WhyMalformed(string code)
     {
-        if (code.Length > MaxScenarioLength)
+        if (code.Length > Scenario.MaxCodeLength)
         {
             return (string.Create(CultureInfo.InvariantCulture, $"it has {code.Length} characters"), string.Create(CultureInfo.InvariantCulture, $"共 {code.Length} 个字符"));
         }

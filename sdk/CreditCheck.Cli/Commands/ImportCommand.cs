@@ -175,7 +175,7 @@ internal static class ImportCommand
             : null;
         var refusals = allowMassRemoval || removals is null
             ? []
-            : removals.Where(r => ImportValidation.MassRemoval(r.Before, r.Valid) is not null).ToList();
+            : removals.Select(r => (r.List, Why: ImportValidation.MassRemoval(r.Before, r.Valid))).Where(r => r.Why is not null).ToList();
         if (check.Problems.Count > 0 || dry || refusals.Count > 0)
         {
             Report(context, check, json, written: false, dryRun: dry, perList: removals is null ? null : PerList(removals));
@@ -191,8 +191,7 @@ internal static class ImportCommand
 
             if (check.Problems.Count == 0 && refusals.Count > 0)
             {
-                var first = refusals[0];
-                var why = ImportValidation.MassRemoval(first.Before, first.Valid)!.Value;
+                var (first, why) = (refusals[0], refusals[0].Why!.Value);
                 throw new CliException(ExitCodes.InvalidInput,
                     $"名单 '{first.List}'：{why.Chinese}{(refusals.Count > 1 ? $"（名单 {string.Join("、", refusals.Skip(1).Select(r => r.List))} 同样）" : string.Empty)}；文件中的任何名单均未导入",
                     $"List '{first.List}': {why.English}{(refusals.Count > 1 ? $" (so would lists {string.Join(", ", refusals.Skip(1).Select(r => r.List))})" : string.Empty)} No list of the file was imported.");

@@ -21,11 +21,7 @@ internal static partial class CatalogReader
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*(\\.[a-z0-9]+(-[a-z0-9]+)*)*$")]
     private static partial Regex ScenarioPattern();
 
-    /// <summary>The longest scenario code read as one. Found from outside: a code of 160,000 levels kept a core busy for
-    /// 75 s, since resolving walks its levels; the catalog's codes are under 40 characters.</summary>
-    internal const int MaxScenarioCodeLength = 128;
-
-    internal static bool IsScenarioCode(string code) => code.Length <= MaxScenarioCodeLength && ScenarioPattern().IsMatch(code);
+    internal static bool IsScenarioCode(string code) => code.Length <= Scenario.MaxCodeLength && ScenarioPattern().IsMatch(code);
 
     // Strict reading: a property given twice in one object is an error (the last one would win
     // silently, and a changed catalog could pass under an unchanged version).
@@ -619,9 +615,9 @@ internal static partial class CatalogReader
 
             v.Unknown(path, d.Unknown);
             var code = v.Code($"{path}.code", d.Code, ScenarioPattern(), "a scenario code such as 'procurement' or 'procurement.bid'");
-            if (code is { Length: > MaxScenarioCodeLength })
+            if (code is { Length: > Scenario.MaxCodeLength })
             {
-                v.Add($"{path}.code", string.Create(CultureInfo.InvariantCulture, $"A scenario code has at most {MaxScenarioCodeLength} characters; this one has {code.Length}."));
+                v.Add($"{path}.code", string.Create(CultureInfo.InvariantCulture, $"A scenario code has at most {Scenario.MaxCodeLength} characters; this one has {code.Length}."));
                 code = null;
             }
 

@@ -9,13 +9,17 @@ public sealed class Scenario
     {
     }
 
+    /// <summary>The longest scenario code: a longer one is not read as a code (found from outside: a code of 160,000
+    /// levels kept a core busy for 75 s, since resolving walks its levels; the catalog's codes are under 40 characters).</summary>
+    public const int MaxCodeLength = 128;
+
     /// <summary>Hierarchical code such as <c>licensing</c> or <c>procurement.bid</c>.</summary>
     public required string Code { get; init; }
 
     /// <summary>Whether <paramref name="code"/> is written as a scenario code: lower-case letters and digits, words joined
     /// by <c>-</c>, levels by <c>.</c> (<c>procurement.bid</c>). Only such a code falls back to its nearest declared
     /// ancestor; <c>procurement..bid</c>, <c>procurement.</c> or <c>procurement.*</c> is refused, not read as
-    /// <c>procurement</c>. A code has at most 128 characters.</summary>
+    /// <c>procurement</c>. A code has at most <see cref="MaxCodeLength"/> characters.</summary>
     /// <param name="code">A requested scenario code.</param>
     /// <returns>Whether it is well formed.</returns>
     public static bool IsWellFormedCode(string code) => CatalogReader.IsScenarioCode(code);

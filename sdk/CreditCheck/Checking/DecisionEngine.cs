@@ -579,7 +579,7 @@ internal static class DecisionEngine
         if (!Catalog.Scenario.IsWellFormedCode(code))
         {
             throw new ArgumentException(
-                $"Scenario '{(code.Length <= 80 ? code : $"{code.AsSpan(0, 60)}…")}' is not a scenario code: at most {CatalogReader.MaxScenarioCodeLength} characters (this one has {code.Length}), "
+                $"Scenario '{(code.Length <= 80 ? code : $"{code.AsSpan(0, 60)}…")}' is not a scenario code: at most {Catalog.Scenario.MaxCodeLength} characters (this one has {code.Length}), "
                 + $"lower-case words joined by '-', levels by '.', such as 'procurement.bid'. Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",
                 nameof(code));
         }
