@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using CreditCheck.Catalog;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,10 @@ internal sealed class CheckService(
 
     /// <summary>The longest transaction reference, department or operator a check takes (the feedback report's own limit).</summary>
     private const int MaxTextLength = 1000;
+
+    // Unicode's control characters (Cc): C0, DEL and C1.
+    private static readonly SearchValues<char> ControlCharacters =
+        SearchValues.Create([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7f, 0x21)).Select(c => (char)c)]);
 
     public CatalogSource Catalogs => catalogs;
 
@@ -309,6 +314,15 @@ internal sealed class CheckService(
                 return ApiError.Invalid(prefix + field,
                     string.Create(CultureInfo.InvariantCulture, $"is {text.Length} characters long; at most {MaxTextLength} are kept."),
                     string.Create(CultureInfo.InvariantCulture, $"长度为 {text.Length} 个字符，最多 {MaxTextLength} 个。"));
+            }
+
+            // One line of text, carried into the feedback records and receipts (found from outside: a NUL was kept, and
+            // the feedback report that defaults to it would then be refused).
+            if (text is not null && text.AsSpan().IndexOfAny(ControlCharacters) is var at and >= 0)
+            {
+                return ApiError.Invalid(prefix + field,
+                    string.Create(CultureInfo.InvariantCulture, $"holds the control character U+{(int)text[at]:X4} at position {at + 1}; it is one line of text."),
+                    string.Create(CultureInfo.InvariantCulture, $"第 {at + 1} 个字符是控制字符（U+{(int)text[at]:X4}），应为单行文字。"));
             }
         }
 

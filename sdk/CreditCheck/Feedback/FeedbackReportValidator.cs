@@ -66,9 +66,9 @@ internal static class FeedbackReportValidator
             var field = string.Create(CultureInfo.InvariantCulture, $"Measures[{i}].");
             var name = $"measure '{measure.MeasureCode}'";
             var measureZh = $"措施“{measure.MeasureCode}”的";
-            Text(problems, field + "Reason", measureZh + "原因", measure.Reason, name + " Reason");
+            Text(problems, field + "Reason", measureZh + "原因", measure.Reason, name + " Reason", lines: true);
             Text(problems, field + "OverriddenBy", measureZh + "批准人", measure.OverriddenBy, name + " OverriddenBy");
-            Text(problems, field + "Outcome", measureZh + "处理结果", measure.Outcome, name + " Outcome");
+            Text(problems, field + "Outcome", measureZh + "处理结果", measure.Outcome, name + " Outcome", lines: true);
             if (measure.Amount < 0)
             {
                 problems.Add(new(
@@ -93,7 +93,9 @@ internal static class FeedbackReportValidator
         }
     }
 
-    private static void Text(List<FeedbackProblem> problems, string field, string chineseName, string? value, string? name = null)
+    // A text within the kept length and free of control characters: a NUL or an escape in a record reaches the platform,
+    // the exports and the auditor's screen unseen. A reason or an outcome (lines) may keep its line breaks and tabs.
+    private static void Text(List<FeedbackProblem> problems, string field, string chineseName, string? value, string? name = null, bool lines = false)
     {
         if (value is { Length: > MaxTextLength })
         {
@@ -102,5 +104,25 @@ internal static class FeedbackReportValidator
                 string.Create(CultureInfo.InvariantCulture, $"{name ?? field} is {value.Length} characters long; at most {MaxTextLength} are kept."),
                 string.Create(CultureInfo.InvariantCulture, $"{chineseName}长 {value.Length} 字，最多保留 {MaxTextLength} 字。")));
         }
+        else if (value is not null && IndexOfControl(value, lines) is var at and >= 0)
+        {
+            problems.Add(new(
+                field,
+                string.Create(CultureInfo.InvariantCulture, $"{name ?? field} holds the control character U+{(int)value[at]:X4} at position {at + 1}{(lines ? " (line breaks and tabs are allowed)" : "; it is one line of text")}."),
+                string.Create(CultureInfo.InvariantCulture, $"{chineseName}第 {at + 1} 个字符是控制字符（U+{(int)value[at]:X4}）{(lines ? "（可含换行和制表符）" : "，应为单行文字")}。")));
+        }
+    }
+
+    private static int IndexOfControl(string value, bool lines)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsControl(value[i]) && !(lines && value[i] is '\n' or '\r' or '\t'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -162,6 +162,16 @@ def case_text_too_long():
     batch = problem(post("/v1/checks:batch", {"checks": [{"subject": CLEAN, "scenario": SCENARIO}, {"subject": CLEAN, "scenario": SCENARIO, "operator": "张" * 1001}]}),
                     400, "invalid-field", "checks[1].operator")
     assert check(CLEAN, kind="entity", transactionReference="X" * 1000)["outcome"] == "Clear"
+    # Found from outside: a NUL in operator was kept with the decision, and the feedback report defaulting to it refused.
+    nul = problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "operator": "张三\u0000"}), 400, "invalid-field", "operator")["errors"][0]
+    assert "U+0000 at position 3" in nul["problem"] and "第 3 个字符是控制字符（U+0000）" in nul["problemZh"], nul
+    problem(post("/v1/checks", {"subject": CLEAN, "scenario": SCENARIO, "department": "市财政局\r\n"}), 400, "invalid-field", "department")
+    # And in a feedback report: a single-line text refused, a reason's line breaks kept.
+    listed = check(LISTED)
+    bad = problem(post("/v1/feedback", {"checkId": listed["checkId"], "allExecuted": True, "district": "\u001b[2J500103"}), 400, "invalid-field", "district")
+    assert "U+001B at position 1" in bad["errors"][0]["problem"], bad
+    ok = post("/v1/feedback", {"checkId": listed["checkId"], "measures": [{"measure": "procurement-refusal", "result": "NotExecuted", "reason": "1. 已撤回；\n2. 无需执行"}]})
+    assert ok.status_code == 202, ok.text
     return {"field": batch["errors"][0]["field"]}
 
 

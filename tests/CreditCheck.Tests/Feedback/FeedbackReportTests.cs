@@ -107,6 +107,29 @@ public sealed class FeedbackReportTests
     }
 
     [Fact]
+    public async Task ReportAsync_AControlCharacterInAText_RefusedNamingItsPosition_LineBreaksKeptInAReason()
+    {
+        var harness = await FeedbackData.HarnessAsync();
+        var sink = new FaultySink();
+        await using var feedback = FeedbackData.Create(sink, time: harness.Time);
+        var decision = await FeedbackData.DeniedAsync(harness);
+
+        var error = await Assert.ThrowsAsync<FeedbackReportException>(async () => await feedback.ReportAsync(
+            FeedbackReport.For(decision).NotExecuted("procurement-refusal", "原因\u0000") with { Operator = "张三\r\n", TransactionReference = "ZB-1\u001b[2J" }));
+
+        Assert.Equal(["Operator", "TransactionReference", "Measures[0].Reason"], error.Problems.Select(p => p.Field));
+        Assert.Contains("Operator holds the control character U+000D at position 3; it is one line of text.", error.Problems[0].Message, StringComparison.Ordinal);
+        Assert.Equal("经办人第 3 个字符是控制字符（U+000D），应为单行文字。", error.Problems[0].ChineseMessage);
+        Assert.Contains("U+001B at position 5", error.Problems[1].Message, StringComparison.Ordinal);
+        Assert.Contains("measure 'procurement-refusal' Reason holds the control character U+0000 at position 3 (line breaks and tabs are allowed)", error.Problems[2].Message, StringComparison.Ordinal);
+        Assert.Equal(0, feedback.Status.Backlog);
+
+        // A reason over several lines, as a clerk types it in a text area, is taken as written.
+        var records = await feedback.ReportAsync(FeedbackReport.For(decision).NotExecuted("procurement-refusal", "1. 已撤回投标；\r\n2.\t无需执行"));
+        Assert.Equal("1. 已撤回投标；\r\n2.\t无需执行", Assert.Single(records).Reason);
+    }
+
+    [Fact]
     public async Task ReportAsync_NoMeasureOnADecisionThatAppliedSome_RefusedSinceItWouldCountAsNothingToExecute()
     {
         var harness = await FeedbackData.HarnessAsync();
