@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace CreditCheck.Adapters.Procurement;
 
 /// <summary>A procurement project (采购项目) at one stage, with every supplier to screen.</summary>
@@ -87,7 +88,8 @@ public sealed record Supplier
     /// <param name="members">Its members, the lead member (牵头人) first by convention.</param>
     /// <param name="supplierId">The host's id of the supplier, optional.</param>
     /// <returns>The supplier.</returns>
-    /// <exception cref="ArgumentException">The name is blank or there are fewer than two members.</exception>
+    /// <exception cref="ArgumentException">The name is blank, there are fewer than two members, or a member is
+    /// listed twice (the message names both; as <c>Bidder.Consortium</c> of the bidding adapter does).</exception>
     public static Supplier Consortium(string name, IReadOnlyList<SupplierMember> members, string? supplierId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -95,6 +97,18 @@ public sealed record Supplier
         if (members.Count < 2)
         {
             throw new ArgumentException($"Consortium '{name}' has {members.Count} member(s); a consortium has at least two.", nameof(members));
+        }
+
+        // A member without a name or an identifier is named by the screening, with its position in the project.
+        var seen = new Dictionary<SubjectId, int>();
+        for (var m = 0; m < members.Count; m++)
+        {
+            if (members[m] is { Subject.IsEmpty: false } member && !seen.TryAdd(member.Subject, m))
+            {
+                var first = seen[member.Subject];
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Consortium '{name}': members {first + 1} ({members[first].Name}) and {m + 1} ({member.Name}) are the same subject ({member.Subject.Masked}); list each member once."), nameof(members));
+            }
         }
 
         return new Supplier(name, [.. members], true, supplierId);
