@@ -49,40 +49,11 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     /// <c>procurement</c>).</summary>
     public static ApiError MalformedScenario(string field, string given, string? topLevel)
     {
-        var (why, whyZh) = WhyMalformed(given);
+        var (why, whyZh) = Scenario.FindCodeProblem(given) ?? new(string.Empty, string.Empty);
         return new(400, "unknown-scenario", "The scenario is not in the catalog.", "应用场景不在服务事项清单中。",
             [new FieldProblem(field,
                 $"'{Echo(given)}' is not a scenario code: {why}. A code is lower-case words of a-z and 0-9 joined by '-', levels joined by '.', at most {Scenario.MaxCodeLength} characters, such as 'procurement.bid'{(topLevel is null ? string.Empty : $"; top-level scenarios: {topLevel}")}.",
                 $"“{Echo(given)}”不是应用场景代码：{whyZh}。场景代码由小写字母和数字组成，词间用“-”、层级间用“.”连接，最多 {Scenario.MaxCodeLength} 个字符，如 procurement.bid{(topLevel is null ? string.Empty : $"；一级场景：{topLevel}")}。")]);
-    }
-
-    private static (string English, string Chinese) WhyMalformed(string code)
-    {
-        if (code.Length > Scenario.MaxCodeLength)
-        {
-            return (string.Create(CultureInfo.InvariantCulture, $"it has {code.Length} characters"), string.Create(CultureInfo.InvariantCulture, $"共 {code.Length} 个字符"));
-        }
-
-        for (var i = 0; i < code.Length; i++)
-        {
-            var c = code[i];
-            if (c is >= 'A' and <= 'Z')
-            {
-                return (string.Create(CultureInfo.InvariantCulture, $"the letter '{c}' at position {i + 1} is upper case"), string.Create(CultureInfo.InvariantCulture, $"第 {i + 1} 个字符“{c}”是大写字母"));
-            }
-
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.'))
-            {
-                return (string.Create(CultureInfo.InvariantCulture, $"the character U+{(int)c:X4} at position {i + 1} cannot be part of a code"),
-                    string.Create(CultureInfo.InvariantCulture, $"第 {i + 1} 个字符（U+{(int)c:X4}）不能用于场景代码"));
-            }
-        }
-
-        var levels = code.Split('.');
-        var empty = Array.FindIndex(levels, l => l.Length == 0);
-        return empty >= 0
-            ? (string.Create(CultureInfo.InvariantCulture, $"its level {empty + 1} is empty"), string.Create(CultureInfo.InvariantCulture, $"第 {empty + 1} 级为空"))
-            : ("a word of it starts or ends with '-', or holds '--'", "有词以“-”开头或结尾，或含“--”");
     }
 
     private static ApiError UnknownScenarioOf(string field, string scenario, string catalogVersion, string topLevel, string? meant) =>

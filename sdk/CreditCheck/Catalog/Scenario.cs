@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CreditCheck.Catalog;
 
 /// <summary>A business scenario of the 服务事项清单 where measures apply, e.g. <c>procurement.bid</c>.</summary>
@@ -24,6 +26,54 @@ public sealed class Scenario
     /// <returns>Whether it is well formed.</returns>
     public static bool IsWellFormedCode(string code) => CatalogReader.IsScenarioCode(code);
 
+    /// <summary>What is wrong with a code that is not <see cref="IsWellFormedCode">well formed</see>, in English and
+    /// Chinese (<c>the letter 'B' at position 13 is upper case</c> / <c>第 13 个字符“B”是大写字母</c>), for an error
+    /// that says more than "not in the catalog" (found from outside: <c>procurement.Bid</c> and <c>procurement..bid</c>
+    /// were answered as unknown scenarios).</summary>
+    /// <param name="code">A requested scenario code.</param>
+    /// <returns>The problem, or null when the code is well formed.</returns>
+    public static ScenarioCodeProblem? FindCodeProblem(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (IsWellFormedCode(code))
+        {
+            return null;
+        }
+
+        if (code.Length > MaxCodeLength)
+        {
+            return new(string.Create(CultureInfo.InvariantCulture, $"it has {code.Length} characters, more than {MaxCodeLength}"),
+                string.Create(CultureInfo.InvariantCulture, $"共 {code.Length} 个字符，超过 {MaxCodeLength} 个"));
+        }
+
+        if (code.Length == 0)
+        {
+            return new("it is empty", "为空");
+        }
+
+        for (var i = 0; i < code.Length; i++)
+        {
+            var c = code[i];
+            if (c is >= 'A' and <= 'Z')
+            {
+                return new(string.Create(CultureInfo.InvariantCulture, $"the letter '{c}' at position {i + 1} is upper case"),
+                    string.Create(CultureInfo.InvariantCulture, $"第 {i + 1} 个字符“{c}”是大写字母"));
+            }
+
+            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.'))
+            {
+                return new(string.Create(CultureInfo.InvariantCulture, $"the character U+{(int)c:X4} at position {i + 1} cannot be part of a code"),
+                    string.Create(CultureInfo.InvariantCulture, $"第 {i + 1} 个字符（U+{(int)c:X4}）不能用于场景代码"));
+            }
+        }
+
+        var levels = code.Split('.');
+        var empty = Array.FindIndex(levels, l => l.Length == 0);
+        return empty >= 0
+            ? new(string.Create(CultureInfo.InvariantCulture, $"its level {empty + 1} is empty"), string.Create(CultureInfo.InvariantCulture, $"第 {empty + 1} 级为空"))
+            : new("a word of it starts or ends with '-', or holds '--'", "有词以“-”开头或结尾，或含“--”");
+    }
+
     /// <summary>Chinese name, e.g. 政府采购.</summary>
     public required string Name { get; init; }
 
@@ -43,3 +93,8 @@ public sealed class Scenario
         }
     }
 }
+
+/// <summary>Why a requested scenario code is not written as a code (<see cref="Scenario.FindCodeProblem"/>).</summary>
+/// <param name="Message">In English, to follow "is not a scenario code: ".</param>
+/// <param name="ChineseMessage">In Chinese, to follow "不是应用场景代码：".</param>
+public sealed record ScenarioCodeProblem(string Message, string ChineseMessage);

@@ -576,11 +576,11 @@ internal static class DecisionEngine
             return index;
         }
 
-        if (!Catalog.Scenario.IsWellFormedCode(code))
+        if (Catalog.Scenario.FindCodeProblem(code) is { } problem)
         {
             throw new ArgumentException(
-                $"Scenario '{(code.Length <= 80 ? code : $"{code.AsSpan(0, 60)}…")}' is not a scenario code: at most {Catalog.Scenario.MaxCodeLength} characters (this one has {code.Length}), "
-                + $"lower-case words joined by '-', levels by '.', such as 'procurement.bid'. Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",
+                $"Scenario '{(code.Length <= 80 ? code : $"{code.AsSpan(0, 60)}…")}' is not a scenario code: {problem.Message}. A code is lower-case words of a-z and 0-9 joined by '-', "
+                + $"levels joined by '.', at most {Catalog.Scenario.MaxCodeLength} characters, such as 'procurement.bid'. Top-level scenarios: {catalog.KnownTopLevelScenarios()}.",
                 nameof(code));
         }
 

@@ -90,12 +90,13 @@ public sealed class DecisionEngineTests
     }
 
     [Theory]
-    [InlineData("procurement..bid")]
-    [InlineData("procurement.")]
-    [InlineData("procurement.*")]
-    [InlineData("procurement.Bid")]
-    [InlineData("procurement.bid_open")]
-    public async Task CheckAsync_MalformedSubScenario_IsRefused_NotReadAsItsAncestor(string code)
+    [InlineData("procurement..bid", "its level 2 is empty", "第 2 级为空")]
+    [InlineData("procurement.", "its level 2 is empty", "第 2 级为空")]
+    [InlineData("procurement.*", "the character U+002A at position 13 cannot be part of a code", "第 13 个字符（U+002A）不能用于场景代码")]
+    [InlineData("procurement.Bid", "the letter 'B' at position 13 is upper case", "第 13 个字符“B”是大写字母")]
+    [InlineData("procurement.bid_open", "the character U+005F at position 16 cannot be part of a code", "第 16 个字符（U+005F）不能用于场景代码")]
+    [InlineData("procurement.-bid", "a word of it starts or ends with '-', or holds '--'", "有词以“-”开头或结尾，或含“--”")]
+    public async Task CheckAsync_MalformedSubScenario_IsRefusedSayingWhatIsWrong_NotReadAsItsAncestor(string code, string why, string whyZh)
     {
         // Found from outside: 'recruitment..civil-servant' resolved to 'recruitment' and lost the statutory bar.
         var harness = new CheckerHarness();
@@ -103,7 +104,10 @@ public sealed class DecisionEngineTests
 
         var error = await Assert.ThrowsAsync<ArgumentException>(async () => await harness.CheckAsync(Subjects.Tencent, code));
 
-        Assert.Contains($"'{code}' is not a scenario code", error.Message, StringComparison.Ordinal);
+        // What is wrong with it, as the service says it (found from outside: the SDK's message was only the rule).
+        Assert.Contains($"'{code}' is not a scenario code: {why}. A code is lower-case words", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new CreditCheck.Catalog.ScenarioCodeProblem(why, whyZh), CreditCheck.Catalog.Scenario.FindCodeProblem(code));
+        Assert.Null(CreditCheck.Catalog.Scenario.FindCodeProblem("procurement.bid-opening.day-2"));
         Assert.False(CreditCheck.Catalog.Scenario.IsWellFormedCode(code));
         Assert.True(CreditCheck.Catalog.Scenario.IsWellFormedCode("procurement.bid-opening.day-2"));
     }
