@@ -96,7 +96,7 @@ public sealed class SupervisionPlannerTests : IAsyncLifetime
 
         Assert.Equal(Size, plan.Population);
         Assert.Equal(plan.Groups.Sum(g => g.Drawn), plan.Drawn);
-        Assert.Equal("2026.12.6", plan.CatalogVersion);
+        Assert.Equal("2026.12.7", plan.CatalogVersion);
         Assert.Contains("国办发〔2019〕35号", plan.RatioBasis, StringComparison.Ordinal);
         Assert.All(assignments, a => Assert.Equal(a.Draw < a.Ratio, a.Drawn));
     }

@@ -162,7 +162,7 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_WageArrearsEmployerInBidding_DeniedUnderArticle48()
+    public async Task CheckAsync_WageArrearsEmployerInBidding_DeniedUnderTheBiddingLawAndArticle48()
     {
         var employer = SyntheticIds.Company(16);
         await _harness.ListAsync(employer, "wage-arrears");
@@ -170,7 +170,21 @@ public sealed class DefaultCatalogRulesTests
         var decision = await _harness.CheckAsync(employer, "bidding.qualification");
 
         Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
-        Assert.Contains("第四十八条", Assert.Single(decision.AppliedMeasures).LegalBasis, StringComparison.Ordinal);
+        var basis = Assert.Single(decision.AppliedMeasures).LegalBasis;
+        Assert.Contains("第四十八条", basis, StringComparison.Ordinal);
+
+        // Found from outside: a Deny cited only 第四十八条's 予以限制 — the reason wage arrears in procurement is only Restrict.
+        // The disqualification rests on the bidding law (DOMAIN §3), cited first (catalog 2026.12.7).
+        Assert.StartsWith("《中华人民共和国招标投标法》第五十三条、第五十四条、第六十条，《中华人民共和国招标投标法实施条例》第六十七条、第六十八条", basis, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DefaultCatalog_CommitmentApproval_Quotes326WithItsScope()
+    {
+        // Found from outside: the quotation dropped 在证明事项和涉企经营许可事项中 without an ellipsis (DOMAIN §7).
+        var measure = CreditCheck.Catalog.CreditCatalog.Default.Measures.Single(m => m.Code == "commitment-approval");
+
+        Assert.Contains("粤办函〔2021〕326号（除国家规定不适用信用告知承诺制的以外，在证明事项和涉企经营许可事项中全面推行信用告知承诺制度）", measure.LegalBasis, StringComparison.Ordinal);
     }
 
     // 3. Co-listed persons are listed in their own right.

@@ -56,7 +56,7 @@ public sealed class SupervisionCommandTests(RedisFixture redis)
         var listed = File.ReadLines(cli.PathOf("plan1.csv")).Single(l => l.StartsWith(Rows.Company(5) + ",", StringComparison.Ordinal));
         Assert.Contains(",Always,1,", listed, StringComparison.Ordinal);
         Assert.Contains("失信被执行人名单", listed, StringComparison.Ordinal);
-        Assert.EndsWith(",42,2026.12.6", listed, StringComparison.Ordinal);
+        Assert.EndsWith(",42,2026.12.7", listed, StringComparison.Ordinal);
     }
 
     [Fact]
