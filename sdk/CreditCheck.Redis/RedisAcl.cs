@@ -18,7 +18,8 @@ public static class RedisAcl
         "+acl|whoami",
     ];
 
-    /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channel <c>&amp;cc:{ns}:notify</c>):
+    /// <summary>Command rules for the SDK's ACL user (keys <c>~cc:{ns}:*</c>, channels <c>&amp;cc:{ns}:notify</c> and, for the
+    /// service's feedback relay, <c>&amp;cc:{ns}:relay</c>):
     /// reads, <c>XADD</c> for delivering feedback to <c>cc:{ns}:feedback</c> with its key index <c>cc:{ns}:feedback:keys</c>
     /// (<c>XRANGE</c>, <c>ZSCORE</c>, <c>ZADD</c>, <c>ZREMRANGEBYSCORE</c>; and <c>WAIT</c>, <c>CLIENT ID</c>, <c>ROLE</c> for
     /// <see cref="RedisStoreOptions.FeedbackReplicas"/>), and the writes of check counts and
@@ -53,6 +54,9 @@ public static class RedisAcl
         "+hscan", "+sismember",
         // check counts (MULTI, HINCRBY, EXPIRE, EXEC) and commitments (their scripts, HGETALL/HMGET reads)
         "+multi", "+exec", "+hincrby", "+expire", "+hsetnx", "+hset", "+zadd", "+zrem",
+        // The service's instances pass each other feedback on the checks each made, on cc:{ns}:relay (and the user
+        // needs that channel: &cc:{ns}:relay).
+        "+publish",
     ];
 
     /// <summary>Command rules for a user that only reads feedback (the platform's collector, the operator

@@ -96,6 +96,9 @@ internal sealed class ApiClientRegistry
         _byHash = clients.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
+    /// <summary>The configured client with this id, or null (a report relayed from another instance names its client).</summary>
+    public ApiClient? FindById(string id) => _byHash.Values.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.Ordinal));
+
     /// <summary>Whether any client is configured; without one only loopback callers are served.</summary>
     public bool HasClients => _byHash.Count > 0;
 

@@ -74,6 +74,19 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
             [new FieldProblem("checkId", $"'{checkId}' was not decided by this service for this client, or is older than the decisions it keeps.",
                 $"“{checkId}”不是本服务为该调用方作出的核查，或已超过保留期限。")]);
 
+    public static ApiError RelayTimeout(Guid checkId, TimeSpan waited) =>
+        new(503, "unavailable", "The service could not take the feedback now.", "服务暂时无法受理反馈。",
+            [new FieldProblem("checkId", string.Create(CultureInfo.InvariantCulture,
+                    $"'{checkId}' was checked by another instance of the service, which took the report but did not answer within {waited.TotalSeconds:0} s; report it again (the same records are kept once)."),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"“{checkId}”由本服务的另一实例核查，该实例已接收反馈但未在 {waited.TotalSeconds:0} 秒内答复；请重新报送（同一记录只保存一次）。"))]);
+
+    public static ApiError RelayUnreachable(Guid checkId) =>
+        new(503, "unavailable", "The service could not take the feedback now.", "服务暂时无法受理反馈。",
+            [new FieldProblem("checkId",
+                $"'{checkId}' was not checked by this instance, and the other instances of the service could not be asked now; report it again.",
+                $"“{checkId}”不是本实例核查的，目前无法询问本服务的其他实例；请重新报送。")]);
+
     private const string JsonTitle = "The body is not valid JSON of the expected shape.";
     private const string JsonTitleZh = "请求体不是符合要求的JSON。";
 

@@ -10,7 +10,7 @@ namespace CreditCheck.Server;
 /// exception), attribute it to the client, decide, keep the decision for feedback. No rule is decided here.</summary>
 internal sealed class CheckService(
     ICreditChecker checker, ICreditFeedback feedback, CatalogSource catalogs, DecisionLedger ledger, IOptions<CreditCheckOptions> checkOptions,
-    IOptions<FeedbackOptions> feedbackOptions, ILogger<CheckService> logger)
+    IOptions<FeedbackOptions> feedbackOptions, ILogger<CheckService> logger, FeedbackRelay? relay = null)
 {
     private readonly int _maxBatch = checkOptions.Value.MaxBatchSize;
 
@@ -141,7 +141,12 @@ internal sealed class CheckService(
     }
 
     /// <summary>A feedback report on a decision this client was given; acknowledged as <see cref="ICreditFeedback.ReportAsync"/> does.</summary>
-    public async ValueTask<(FeedbackAnswer? Answer, ApiError? Error)> ReportAsync(FeedbackBody body, ApiClient client, CancellationToken cancellationToken)
+    /// <param name="body">The report.</param>
+    /// <param name="client">The client reporting; only its own checks are found.</param>
+    /// <param name="cancellationToken">The caller gone.</param>
+    /// <param name="mayRelay">Whether a check this instance did not make is asked for among the other instances
+    /// (<see cref="FeedbackRelay"/>); false for a report relayed here.</param>
+    public async ValueTask<(FeedbackAnswer? Answer, ApiError? Error)> ReportAsync(FeedbackBody body, ApiClient client, CancellationToken cancellationToken, bool mayRelay = true)
     {
         if ((client.Scopes & ClientScopes.Feedback) == 0)
         {
@@ -155,6 +160,12 @@ internal sealed class CheckService(
 
         if (ledger.Find(checkId, client.Id) is not { } decision)
         {
+            // Behind a load balancer the check was often made by another instance, which keeps its decision.
+            if (mayRelay && relay is not null && await relay.AskAsync(checkId, body, client, cancellationToken).ConfigureAwait(false) is { } relayed)
+            {
+                return relayed;
+            }
+
             return (null, ApiError.UnknownCheck(checkId));
         }
 

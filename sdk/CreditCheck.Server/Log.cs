@@ -20,4 +20,22 @@ internal static partial class Log
 
     [LoggerMessage(4006, LogLevel.Warning, "Feedback on check {CheckId} was not acknowledged (503): {Reason}", EventName = "FeedbackNotAcknowledged")]
     public static partial void FeedbackNotAcknowledged(ILogger logger, Guid checkId, string reason);
+
+    [LoggerMessage(4007, LogLevel.Information, "Feedback reported to another instance is relayed here when this instance made the check: listening on {Channel}", EventName = "RelayListening")]
+    public static partial void RelayListening(ILogger logger, string channel);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Feedback relay unavailable: cannot listen on {Channel} ({Reason}); a report reaching an instance other than the one that made its check is answered 404 unknown-check. An ACL user needs the channel (&{Channel}) and PUBLISH; retrying quietly", EventName = "RelayUnavailable")]
+    public static partial void RelayUnavailable(ILogger logger, string channel, string reason);
+
+    [LoggerMessage(4009, LogLevel.Information, "Feedback on check {CheckId}, made by another instance, relayed to it: {Status}", EventName = "Relayed")]
+    public static partial void Relayed(ILogger logger, Guid checkId, int status);
+
+    [LoggerMessage(4010, LogLevel.Information, "Feedback on check {CheckId}, reported to another instance, taken here: {Status}", EventName = "AnsweredForAnother")]
+    public static partial void AnsweredForAnother(ILogger logger, Guid checkId, int status);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Feedback relay for check {CheckId} failed: {Reason}", EventName = "RelayFailed")]
+    public static partial void RelayFailed(ILogger logger, Guid checkId, string reason);
+
+    [LoggerMessage(4012, LogLevel.Warning, "A message on the feedback relay channel is unreadable and was ignored: {Reason}", EventName = "RelayMessageUnreadable")]
+    public static partial void RelayMessageUnreadable(ILogger logger, string reason);
 }

@@ -243,6 +243,13 @@ public static class ServerApp
         services.AddSingleton<CatalogSource>();
         services.AddSingleton<DecisionLedger>();
         services.AddSingleton<CheckService>();
+        if (options.Redis is not null)
+        {
+            // Instances on one namespace pass each other the feedback on checks they made (a load balancer's doing).
+            services.AddSingleton<FeedbackRelay>();
+            services.AddHostedService(sp => sp.GetRequiredService<FeedbackRelay>());
+        }
+
         services.AddHealthChecks();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -102,6 +102,54 @@ public sealed class RedisServerTests : IAsyncLifetime
         Assert.Contains("procurement-serious-violations", clean.GetProperty("listsNotHeld").EnumerateArray().Select(l => l.GetString()));
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Feedback_ReportedToAnotherInstance_IsRelayedToTheOneThatMadeTheCheck_AndStoredOnce()
+    {
+        // Found from outside: behind a load balancer a report often reaches another instance, which answered 404.
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        await using var other = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace);
+        await Until(() => _server.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal)
+            && other.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal));
+        var python = EmbeddedServerFixture.Environment(_server, _stubs, Clients.Procurement, Clients.FeedbackOnly);
+        python["OTHER_URL"] = other.BaseUrl;
+        python["OTHER_TARGET"] = other.Target;
+
+        var http = await Python.RunAsync("http_cases.py", "feedback_elsewhere", python);
+        var grpc = await Python.RunAsync("grpc_cases.py", "feedback_elsewhere", python);
+
+        // Each log says what it did: the instance asked relayed, the one that made the checks took them.
+        Assert.Contains($"Feedback on check {http.GetProperty("checkId").GetString()}, made by another instance, relayed to it: 202", other.Output, StringComparison.Ordinal);
+        Assert.Contains($"Feedback on check {grpc.GetProperty("checkId").GetString()}, reported to another instance, taken here: 202", _server.Output, StringComparison.Ordinal);
+
+        // Stored once, by the instance that made the check, though reported twice through the other.
+        var key = http.GetProperty("recordKeys")[0].GetString()!;
+        await using var reader = await RedisFeedbackReader.ConnectAsync(Options());
+        var now = TimeProvider.System.GetUtcNow();
+        var stored = new List<FeedbackRecord>();
+        await foreach (var record in reader.ReadAsync(now.AddHours(-1), now.AddHours(1)))
+        {
+            if (record.Key == key)
+            {
+                stored.Add(record);
+            }
+        }
+
+        var kept = Assert.Single(stored);
+        Assert.Equal(ExecutionResult.Executed, kept.Result);
+        Assert.Equal("CG-2026-300", kept.TransactionReference);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(100);
+        }
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Feedback_FromHttpAndGrpc_ArrivesInTheFeedbackStream()
     {

@@ -95,6 +95,15 @@ def case_feedback():
     return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
 
 
+def case_feedback_elsewhere():
+    """As http_cases.feedback_elsewhere, over gRPC: checked through TARGET, reported through OTHER_TARGET."""
+    other = pb_grpc.CreditCheckServiceStub(grpc.insecure_channel(os.environ["OTHER_TARGET"]))
+    d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)
+    answer = other.ReportFeedback(pb.FeedbackRequest(check_id=d.check_id, all_executed=True), metadata=metadata(), timeout=30)
+    assert list(answer.record_keys) == [uuid.UUID(d.check_id).hex + ":procurement-refusal"] and len(answer.repeats) == 0, answer
+    return {"checkId": d.check_id, "recordKeys": list(answer.record_keys)}
+
+
 def case_feedback_store_down():
     """As http_cases.feedback_store_down: UNAVAILABLE, the reason in both languages, nothing of the service's inside."""
     d = stub.Check(pb.CheckRequest(subject=LISTED, scenario=SCENARIO), metadata=metadata(), timeout=30)

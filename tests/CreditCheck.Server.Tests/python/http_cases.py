@@ -127,6 +127,37 @@ def case_feedback():
     return {"checkId": d["checkId"], "recordKeys": answer["recordKeys"], "cleanCheckId": clean["checkId"]}
 
 
+def case_feedback_elsewhere():
+    """Two instances on one namespace, as behind a load balancer: a check made through BASE_URL is reported through
+    OTHER_URL, which relays the report to the instance that made the check and gives its answer (it was 404
+    unknown-check: a decision is kept only where it was made)."""
+    other = os.environ["OTHER_URL"].rstrip("/")
+
+    def report(body, key=None):
+        return requests.post(other + "/v1/feedback", json=body, headers=headers(key), timeout=30)
+
+    d = check(LISTED, transactionReference="CG-2026-300")
+    first = report({"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "Executed", "outcome": "不予受理"}]})
+    assert first.status_code == 202, first.text
+    keys = first.json()["recordKeys"]
+    assert keys == [uuid.UUID(d["checkId"]).hex + ":procurement-refusal"] and first.json()["repeats"] == [], first.text
+    # Reported again through the other instance, with another result: the first report is what is kept.
+    again = report({"checkId": d["checkId"], "measures": [{"measure": "procurement-refusal", "result": "NotExecuted", "reason": "重复报送"}]})
+    assert again.status_code == 202 and again.json()["repeats"][0]["result"] == "Executed", again.text
+    # Checked against the decision as the instance that made it checks: a measure it did not apply is refused, named.
+    wrong = problem(report({"checkId": d["checkId"], "measures": [{"measure": "green-channel", "result": "Executed"}]}), 400, "invalid-field", "measures[0].measure")
+    assert "green-channel" in wrong["errors"][0]["problem"], wrong
+    # Another client finds no one's check through either instance, as on one instance.
+    if OTHER_KEY:
+        problem(report({"checkId": d["checkId"], "allExecuted": True}, OTHER_KEY), 404, "unknown-check", "checkId")
+    # A check id no instance made: 404 once no instance claims it (within about a second).
+    started = datetime.datetime.now()
+    problem(report({"checkId": str(uuid.uuid4()), "allExecuted": True}), 404, "unknown-check", "checkId")
+    unknown_seconds = (datetime.datetime.now() - started).total_seconds()
+    assert unknown_seconds < 5, unknown_seconds
+    return {"checkId": d["checkId"], "recordKeys": keys, "unknownSeconds": unknown_seconds}
+
+
 def case_feedback_store_down():
     """Run once the store (Redis) is down, on a server without a journal: a report is refused 503 `unavailable`, saying
     in both languages why and what to do, and nothing of the service's inside. Found from outside: the English title
