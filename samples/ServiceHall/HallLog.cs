@@ -9,6 +9,9 @@ internal static partial class HallLog
     [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Identifier refused as {Kind}: {Code} at position {Position}: {Reason}")]
     public static partial void IdentifierRefused(ILogger logger, SubjectKind kind, SubjectIdErrorCode code, int? position, string reason);
 
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Information, Message = "Identifier refused as either kind: {Code}: {Reason}", EventName = "IdentifierRefusedAsEither")]
+    public static partial void IdentifierRefusedAsEither(ILogger logger, SubjectIdErrorCode code, string reason);
+
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Check {CheckId} ({Party}) was decided degraded: {Reason}")]
     public static partial void DecidedDegraded(ILogger logger, Guid checkId, ApplicationParty party, string? reason);
 

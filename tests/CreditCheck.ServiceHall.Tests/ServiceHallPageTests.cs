@@ -163,13 +163,28 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     [Theory(Timeout = Timeout)]
     [InlineData("check-character", "auto")]
     [InlineData("uscc-letter", "auto")]
+    [InlineData("person-digit-dropped", "auto")]
     [InlineData("birth-date", "person")]
     [InlineData("uscc-as-person", "person")]
     public async Task MalformedIdentifier_ShowsThePreciseReasonAtTheField(string defect, string kind)
     {
         var (text, parsedAs) = Malformed(defect);
-        Assert.False(SubjectId.TryParseDetailed(text, parsedAs, SubjectIdParseMode.Strict, out _, out var error));
-        var reason = error.ChineseMessage;   // the clerk reads the Chinese text; the English one goes to the log
+        string reason;   // the clerk reads the Chinese text; the English one goes to the log
+        if (kind == "auto")
+        {
+            // Not given the kind, the page reads it as the service and the CLI do: both readings, the one more likely
+            // meant first (found from outside: a 17-digit ID number got only the 统一社会信用代码's length rule).
+            Assert.False(SubjectId.TryParseEitherKind(text, SubjectIdParseMode.Strict, out _, out var either));
+            reason = either.ChineseMessage;
+            var (meant, other) = parsedAs == SubjectKind.LegalEntity ? ("作为法人", "作为自然人") : ("作为自然人", "作为法人");
+            Assert.True(reason.IndexOf(meant, StringComparison.Ordinal) is >= 0 and var at && at < reason.IndexOf(other, StringComparison.Ordinal), reason);
+        }
+        else
+        {
+            Assert.False(SubjectId.TryParseDetailed(text, parsedAs, SubjectIdParseMode.Strict, out _, out var error));
+            reason = error.ChineseMessage;
+        }
+
         Assert.Contains(parsedAs == SubjectKind.LegalEntity ? "统一社会信用代码" : "居民身份证号码", reason, StringComparison.Ordinal);
         var expected = "证件号码无效：" + reason;
         var hallPage = await OpenAsync();
@@ -471,6 +486,8 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
             "check-character" => (person[..17] + (person[17] == '0' ? '1' : '0'), SubjectKind.NaturalPerson),
             // A USCC with a letter GB 32100 excludes.
             "uscc-letter" => (company[..5] + "I" + company[6..], SubjectKind.LegalEntity),
+            // A person's number with one digit dropped (17 characters).
+            "person-digit-dropped" => (person[..9] + person[10..], SubjectKind.NaturalPerson),
             // 31 February.
             "birth-date" => ("11010519800231" + "0011", SubjectKind.NaturalPerson),
             // A valid USCC typed as a person's number.

@@ -197,17 +197,23 @@ public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pen
             case "person":
                 return Parse(text, SubjectKind.NaturalPerson);
             case "auto":
-                var asEntity = SubjectId.TryParse(text, SubjectKind.LegalEntity, SubjectIdParseMode.Strict, out var entity, out _);
-                var asPerson = SubjectId.TryParse(text, SubjectKind.NaturalPerson, SubjectIdParseMode.Strict, out var person, out _);
-                if (asEntity && asPerson)
+                // The SDK's reading, as the service's and the CLI's: valid as neither kind gives both readings, the one
+                // more likely meant first (found from outside: a 17-digit ID number was given only the 统一社会信用代码's
+                // length rule, since a guess by length took it for one).
+                if (SubjectId.TryParseEitherKind(text, SubjectIdParseMode.Strict, out var either, out var refused))
+                {
+                    return either;
+                }
+
+                if (refused.Code == SubjectIdErrorCode.AmbiguousKind)
                 {
                     Errors["kind"] = "该号码既符合统一社会信用代码也符合居民身份证号码的规则，请选择主体类型后重新查询。";
                     return null;
                 }
 
-                return asEntity ? entity
-                    : asPerson ? person
-                    : Parse(text, LooksLikePersonNumber(text) ? SubjectKind.NaturalPerson : SubjectKind.LegalEntity);
+                HallLog.IdentifierRefusedAsEither(logger, refused.Code, refused.Message);
+                Errors["subject"] = $"证件号码无效：{refused.ChineseMessage}";
+                return null;
             default:
                 Errors["kind"] = "请选择主体类型。";
                 return null;
@@ -225,18 +231,6 @@ public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pen
         HallLog.IdentifierRefused(logger, kind, error.Code, error.Position, error.Message);
         Errors["subject"] = $"证件号码无效：{error.ChineseMessage}";
         return null;
-    }
-
-    /// <summary>15 digits, or 17 digits and a digit or X (after full-width folding and removing separators).</summary>
-    private static bool LooksLikePersonNumber(string text)
-    {
-        var folded = new string([.. text.Normalize(NormalizationForm.FormKC).Where(c => !char.IsWhiteSpace(c) && c != '-')]).ToUpperInvariant();
-        return folded.Length switch
-        {
-            15 => folded.All(char.IsAsciiDigit),
-            18 => folded[..17].All(char.IsAsciiDigit) && (char.IsAsciiDigit(folded[17]) || folded[17] == 'X'),
-            _ => false,
-        };
     }
 
     private List<string> ParseMaterials()

@@ -202,7 +202,9 @@ public readonly struct SubjectId : IEquatable<SubjectId>
         }
 
         var value = IdentifierText.Normalize(text!);
-        var personLike = value.Length is 15 or 18 && !value.AsSpan(0, value.Length - 1).ContainsAnyExceptInRange('0', '9');
+        // Digits (the last may be X) of a 居民身份证号码's length, or one digit off it: a number typed with a digit dropped
+        // or doubled is a person's more likely than a 统一社会信用代码 (found from outside: 17 digits were read first as a code).
+        var personLike = value.Length is >= 14 and <= 19 && !value.AsSpan(0, value.Length - 1).ContainsAnyExceptInRange('0', '9');
         error = SubjectIdError.EitherKind(entityError, personError!, personLike);
         return false;
     }

@@ -127,6 +127,20 @@ public sealed class SubjectIdErrorTests
         Assert.Contains("As a legal entity: ", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("32010219720706764")] // a digit dropped
+    [InlineData("3201021972070676466")] // a digit doubled
+    [InlineData("3201021972070676X")]
+    public void TryParseEitherKind_DigitsOneOffAnIdNumbersLength_GivesThePersonReadingFirst(string text)
+    {
+        // Found from outside, in the service hall: 17 digits were answered first (there, only) with the 统一社会信用代码's length rule.
+        Assert.False(SubjectId.TryParseEitherKind(text, SubjectIdParseMode.Strict, out _, out var error));
+
+        Assert.Equal(SubjectIdErrorCode.InvalidAsEitherKind, error!.Code);
+        Assert.True(error.ChineseMessage.IndexOf("作为自然人：居民身份证号码应为18位", StringComparison.Ordinal)
+            < error.ChineseMessage.IndexOf("作为法人：", StringComparison.Ordinal), error.ChineseMessage);
+    }
+
     [Fact]
     public void TryParseEitherKind_CodeWithLetters_GivesTheLegalEntityReadingFirst()
     {
