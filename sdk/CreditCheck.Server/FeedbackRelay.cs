@@ -207,9 +207,10 @@ internal sealed class FeedbackRelay : BackgroundService
             Log.AnsweredForAnother(_logger, checkId, error?.Status ?? 202);
             await subscriber.PublishAsync(_channel, Serialize(new RelayMessage(RelayKind.Answer, ask.Id, _instance, ask.From, null, null, answer, RelayError.From(error)))).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
+        catch (Exception e)
         {
-            // The asking instance answers 503 when no answer comes; a report taken here stays taken (a repeat is recognised).
+            // A task nobody awaits: whatever fails is logged, and the asking instance answers 503. A report taken here
+            // stays taken: reported again, it is recognised as a repeat.
             Log.RelayFailed(_logger, checkId, e.Message);
         }
     }
