@@ -140,6 +140,29 @@ public sealed class RedisServerTests : IAsyncLifetime
         Assert.Equal("CG-2026-300", kept.TransactionReference);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Feedback_OnAUserWithoutTheRelayChannel_EachInstanceSaysSoAndAnswersForItsOwnChecks()
+    {
+        // A user set up before the relay (README's ACL without &cc:{ns}:relay and +publish): checks and feedback work
+        // as before, on the instance that made each check.
+        Assert.Equal("+OK", await _redis.CommandAsync([.. $"ACL SETUSER cc-norelay on >norelay-password-1 ~cc:{{{Namespace}}}:* &cc:{{{Namespace}}}:notify".Split(' '),
+            .. RedisAcl.SdkCommands.Where(c => c != "+publish")]));
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        var configuration = _redis.Configuration + ",user=cc-norelay,password=norelay-password-1";
+        await using var first = await ServerProcess.StartAsync(environment, "--redis", configuration, "--namespace", Namespace);
+        await using var second = await ServerProcess.StartAsync(environment, "--redis", configuration, "--namespace", Namespace);
+        await Until(() => first.Output.Contains("Feedback relay unavailable: cannot listen on cc:{servertest}:relay", StringComparison.Ordinal)
+            && second.Output.Contains("Feedback relay unavailable", StringComparison.Ordinal));
+        var python = EmbeddedServerFixture.Environment(first, _stubs, Clients.Procurement);
+        python["OTHER_URL"] = second.BaseUrl;
+
+        var result = await Python.RunAsync("http_cases.py", "feedback_elsewhere_without_relay", python);
+
+        Assert.EndsWith(":procurement-refusal", result.GetProperty("recordKeys")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("NOPERM", first.Output, StringComparison.Ordinal); // the operator reads why
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);

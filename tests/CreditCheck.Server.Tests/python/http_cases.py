@@ -158,6 +158,18 @@ def case_feedback_elsewhere():
     return {"checkId": d["checkId"], "recordKeys": keys, "unknownSeconds": unknown_seconds}
 
 
+def case_feedback_elsewhere_without_relay():
+    """Two instances whose Redis user may not use the relay channel: a report through the other instance is the
+    404 it was before the relay, and through the instance that made the check it is taken."""
+    other = os.environ["OTHER_URL"].rstrip("/")
+    d = check(LISTED)
+    elsewhere = requests.post(other + "/v1/feedback", json={"checkId": d["checkId"], "allExecuted": True}, headers=headers(), timeout=30)
+    problem(elsewhere, 404, "unknown-check", "checkId")
+    here = post("/v1/feedback", {"checkId": d["checkId"], "allExecuted": True})
+    assert here.status_code == 202, here.text
+    return {"checkId": d["checkId"], "recordKeys": here.json()["recordKeys"]}
+
+
 def case_feedback_store_down():
     """Run once the store (Redis) is down, on a server without a journal: a report is refused 503 `unavailable`, saying
     in both languages why and what to do, and nothing of the service's inside. Found from outside: the English title
