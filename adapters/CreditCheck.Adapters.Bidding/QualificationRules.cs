@@ -150,9 +150,9 @@ internal static class QualificationRules
             reasons.AddRange(AdapterText.NotYetInForce(decision, label, "现不限制投标，定标前须重新核查").Select(w => (new BidderReason(w, null), false)));
         }
 
-        if (decision.HasObjection)
+        if (AdapterText.Objection(decision, label) is { } objection)
         {
-            reasons.Add((new BidderReason($"{label}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null), false));
+            reasons.Add((new BidderReason(objection, null), false));
         }
 
         var items = new List<CreditScoreItem>();

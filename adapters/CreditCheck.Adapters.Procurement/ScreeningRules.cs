@@ -73,9 +73,12 @@ internal static class ScreeningRules
             }
         }
 
-        foreach (var (member, decision) in checks.Where(c => c.Decision.HasObjection))
+        foreach (var (member, decision) in checks)
         {
-            reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null));
+            if (AdapterText.Objection(decision, member.Name) is { } objection)
+            {
+                reasons.Add(new ScreeningReason(member.Name, objection, null));
+            }
         }
 
         // Benefits are the procurement file's to apply (e.g. 减免投标保证金): shown, not decided here; and never among the
