@@ -149,6 +149,9 @@ public sealed class ApprovalAdapter
     /// <param name="cancellationToken">Cancels waiting for the acknowledgement.</param>
     /// <returns>The feedback records, in the order of the application's checks.</returns>
     /// <exception cref="InvalidOperationException">No <see cref="ICreditFeedback"/> is registered.</exception>
+    /// <exception cref="CommitmentNotRecordedException">The feedback was recorded but the commitment could not be (the
+    /// store could not be written or read); the exception holds both and the store's exception. Report again once
+    /// the store is back.</exception>
     public async ValueTask<IReadOnlyList<FeedbackRecord>> ReportAsync(ApprovalResult result, ApprovalHandling handling, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -187,13 +190,33 @@ public sealed class ApprovalAdapter
         // outside: a second report of the same followed route recorded a second open commitment for the one promise, and
         // the one the clerk did not close went overdue (约谈、公示, a breach lists the subject). A report the feedback says
         // was made before records the promise only if the first did not get that far (no commitment of the check yet).
-        if (_commitments is not null && handling.Action == ClerkAction.Followed && Promise(result, handling) is { } promise
-            && !(reportedBefore && await RecordedAsync(_commitments, promise.CheckId, cancellationToken).ConfigureAwait(false)))
+        if (_commitments is not null && handling.Action == ClerkAction.Followed && Promise(result, handling) is { } promise)
         {
-            await _commitments.RecordAsync(promise, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!(reportedBefore && await RecordedAsync(_commitments, promise.CheckId, cancellationToken).ConfigureAwait(false)))
+                {
+                    await _commitments.RecordAsync(promise, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or ArgumentException))
+            {
+                // Found from outside: Redis down after the feedback was accepted threw the store's raw exception, and the
+                // host could not tell what was kept. Say it, and that the report can be repeated (see above).
+                throw new CommitmentNotRecordedException(NotRecorded(result, records, promise, e), e, records, promise);
+            }
         }
 
         return records;
+    }
+
+    private static string NotRecorded(ApprovalResult result, List<FeedbackRecord> records, NewCommitment promise, Exception e)
+    {
+        var principal = RouteRules.Principal(result.Decisions).Decision;
+        var effect = result.Route == ApprovalRoute.Commitment ? MeasureEffect.Commitment : MeasureEffect.TolerantAcceptance;
+        var measure = principal.AppliedMeasures.FirstOrDefault(m => m.Measure.Effect == effect)?.Measure.Code is { } code ? $", measure {code}" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Application {result.Application.ApplicationId}: the feedback was recorded ({records.Count} record(s), keys {string.Join(", ", records.Select(r => r.Key))}), but the commitment was not recorded: subject {promise.Subject.Masked}, matter {promise.MatterCode}, route {result.Route}{measure}, due {promise.DueOn:yyyy-MM-dd} ({e.GetType().Name}: {e.Message}). Nothing recorded is lost: report the same route again once the commitment store is back; the feedback is recognised as a repeat and the commitment is recorded once.");
     }
 
     /// <summary>Whether a commitment of the check is recorded already (open or closed); read only when a report is repeated.</summary>

@@ -47,6 +47,7 @@ internal static class RouteRules
         }
 
         AddRestrictions(b, MeasureEffect.Deny);
+        AddObjections(b);
         var (barred, decided, bar) = b.Decisions
             .SelectMany(d => d.Decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny).Select(m => (d.Party, d.Decision, Measure: m)))
             .First();
@@ -82,12 +83,26 @@ internal static class RouteRules
             }
         }
 
+        AddObjections(b);
+
         // Only the facilitations the record bars (found by review: a person only linked through a listed enterprise,
         // whose link voided 容缺受理 alone, read "…信用修复前不适用容缺受理，须提交全部材料，不适用容缺受理和告知承诺").
         var record = AdverseRecord(b.Application, b.Decisions);
         var barred = Barred(record);
         var bars = barred.Count == 0 ? string.Empty : "，不适用" + string.Join("和", barred);
         return b.Build(ApprovalRoute.StrictReview, $"从严审核：{record?.Text ?? "存在需核查的信用记录"}，须提交全部材料{bars}。");
+    }
+
+    // Found from outside: an entry under objection went unmentioned here, while procurement and bidding note it (DOMAIN §4).
+    private static void AddObjections(Builder b)
+    {
+        foreach (var (party, decision) in b.Decisions)
+        {
+            if (AdapterText.Objection(decision, Label(party)) is { } objection)
+            {
+                b.Reasons.Add(new RouteReason(party, objection, null));
+            }
+        }
     }
 
     private static ApprovalResult Facilitate(Builder b, ApprovalOptions options)

@@ -55,7 +55,8 @@ public sealed class BiddingAdapter
     /// <returns>Each bidder's status, reasons and credit score.</returns>
     /// <exception cref="ArgumentException">The tender is incomplete (no number, a bidder or consortium member without
     /// a name or identifier), an enterprise takes part twice (listed twice, alone and in a consortium, or in two
-    /// consortia; the message names both places), its scoring rules are invalid, or the stage's scenario is not in
+    /// consortia, by the same code or once by its 统一社会信用代码 and once by the 组织机构代码 it embeds; the message
+    /// names both places), its scoring rules are invalid, or the stage's scenario is not in
     /// the catalog.</exception>
     public async ValueTask<TenderQualification> QualifyAsync(Tender tender, CancellationToken cancellationToken = default)
     {
@@ -199,7 +200,8 @@ public sealed class BiddingAdapter
         }
 
         // Found from outside: a bidder listed twice was checked twice, its credit points and their feedback counted twice.
-        // An enterprise takes part in a tender once: alone, or as a member of one consortium.
+        // An enterprise takes part in a tender once: alone, or as a member of one consortium — by whichever of its codes
+        // (SubjectIdentity: a 统一社会信用代码 and the 组织机构代码 it embeds are one enterprise, also found from outside).
         var seen = new Dictionary<SubjectId, (int Bidder, int Member)>();
         for (var i = 0; i < tender.Bidders.Count; i++)
         {
@@ -219,18 +221,20 @@ public sealed class BiddingAdapter
                         $"Tender {tender.TenderId}: bidder {i + 1} ({bidder.Name}), member {m + 1}, needs a name and an identifier parsed with SubjectId.Parse."), nameof(tender));
                 }
 
-                if (!seen.TryAdd(member.Subject, (i, m)))
+                var key = SubjectIdentity.Key(member.Subject);
+                if (!seen.TryAdd(key, (i, m)))
                 {
-                    var (firstBidder, firstMember) = seen[member.Subject];
+                    var (firstBidder, firstMember) = seen[key];
                     var first = tender.Bidders[firstBidder];
+                    var earlier = first.Members[firstMember];
                     if (!first.IsConsortium && !bidder.IsConsortium)
                     {
                         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                            $"Tender {tender.TenderId}: bidders {firstBidder + 1} ({first.Name}) and {i + 1} ({bidder.Name}) are the same subject ({bidder.Subject.Masked}); list each bidder once."), nameof(tender));
+                            $"Tender {tender.TenderId}: bidders {firstBidder + 1} ({first.Name}) and {i + 1} ({bidder.Name}) are {SubjectIdentity.Same(first.Subject, bidder.Subject)}; list each bidder once."), nameof(tender));
                     }
 
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"Tender {tender.TenderId}: {member.Name} ({member.Subject.Masked}) takes part as {Place(first, firstBidder, firstMember)} and again as {Place(bidder, i, m)}; an enterprise takes part in a tender once, alone or as a member of one consortium."), nameof(tender));
+                        $"Tender {tender.TenderId}: {SubjectIdentity.TakesPart(earlier.Name, earlier.Subject, member.Name, member.Subject)} as {Place(first, firstBidder, firstMember)} and again as {Place(bidder, i, m)}; an enterprise takes part in a tender once, alone or as a member of one consortium."), nameof(tender));
                 }
             }
         }

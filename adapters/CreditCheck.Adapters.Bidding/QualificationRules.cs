@@ -6,8 +6,8 @@ namespace CreditCheck.Adapters.Bidding;
 /// <summary>
 /// Turns a bidder's decisions into its status and credit score. Pure. A Deny measure (限制参与招标投标)
 /// disqualifies; a decision of <see cref="DecisionOutcome.Review"/> or <see cref="DecisionOutcome.Restricted"/>
-/// (a watch list, unknown or unreadable data, a degraded check) flags the bidder for review; otherwise it is
-/// qualified. The score is the tender's points for each list whose entries triggered the bonus measure,
+/// (a watch list, unknown or unreadable data), or any degraded check (<see cref="CreditDecision.IsDegraded"/>, whatever
+/// its outcome: a FailOpen Clear, the last known data), flags the bidder for review; otherwise it is qualified. The score is the tender's points for each list whose entries triggered the bonus measure,
 /// counted once per list, capped; a disqualified bidder scores nothing.
 /// </summary>
 /// <remarks>
@@ -107,12 +107,16 @@ internal static class QualificationRules
     private static Judged Judge(string label, SubjectId subject, CreditDecision decision, CreditScoringRules rules, bool member)
     {
         var reasons = new List<(BidderReason Reason, bool IsBenefit)>();
-        var status = decision.Outcome switch
+        var byOutcome = decision.Outcome switch
         {
             DecisionOutcome.Denied => BidderStatus.Disqualified,
             DecisionOutcome.Review or DecisionOutcome.Restricted => BidderStatus.FlaggedForReview,
             _ => BidderStatus.Qualified,
         };
+
+        // Found from outside: a degraded Clear (FailOpen, the last known data, an older code) was qualified outright. A
+        // check not made on current data is looked at first: flagged, never disqualified for it.
+        var status = byOutcome == BidderStatus.Qualified && decision.IsDegraded ? BidderStatus.FlaggedForReview : byOutcome;
 
         foreach (var measure in decision.AppliedMeasures.Where(m => !m.Measure.IsBenefit).OrderBy(m => m.Measure.Effect))
         {
@@ -128,26 +132,27 @@ internal static class QualificationRules
                 : $"{label}的信用记录{AdapterText.NotChecked(decision)}（{AdapterText.Unchecked(decision, subject)}），需核查后再定", null), false));
         }
 
-        if (status == BidderStatus.FlaggedForReview && !decision.AppliedMeasures.Any(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review))
+        if (byOutcome == BidderStatus.FlaggedForReview && !decision.AppliedMeasures.Any(m => m.Measure.Effect is MeasureEffect.Restrict or MeasureEffect.Review))
         {
             reasons.AddRange(RecordReasons(label, decision).Select(r => (r, false)));
         }
 
-        if (status == BidderStatus.Qualified)
+        if (byOutcome == BidderStatus.Qualified)
         {
             // Never "未发现" beside a record shown (found by review: an expired 失信被执行人 entry). A consortium says it
-            // once for all its members.
-            if (!member)
+            // once for all its members. A degraded check says it only from the last known data (what that data showed),
+            // after the reason it is flagged; a check not made at all has nothing to say.
+            if (!member && (!decision.IsDegraded || decision.Path == DecisionPath.LastKnown))
             {
-                reasons.Insert(0, (new BidderReason(AdapterText.NoneActs([decision], "限制投标的信用记录"), decision.ResolvedScenario.LegalBasis), false));
+                reasons.Insert(decision.IsDegraded ? 1 : 0, (new BidderReason(AdapterText.NoneActs([decision], "限制投标的信用记录"), decision.ResolvedScenario.LegalBasis), false));
             }
 
             reasons.AddRange(AdapterText.NotYetInForce(decision, label, "现不限制投标，定标前须重新核查").Select(w => (new BidderReason(w, null), false)));
         }
 
-        if (decision.HasObjection)
+        if (AdapterText.Objection(decision, label) is { } objection)
         {
-            reasons.Add((new BidderReason($"{label}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null), false));
+            reasons.Add((new BidderReason(objection, null), false));
         }
 
         var items = new List<CreditScoreItem>();

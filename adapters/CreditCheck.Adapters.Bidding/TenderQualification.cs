@@ -20,12 +20,13 @@ public sealed class TenderQualification
     /// <summary>Every bidder, in the tender's order.</summary>
     public required IReadOnlyList<BidderQualification> Bidders { get; init; }
 
-    /// <summary>The bidders qualified outright (<see cref="BidderStatus.Qualified"/>): no record stands in their way.</summary>
+    /// <summary>The bidders qualified outright (<see cref="BidderStatus.Qualified"/>): checked on current data, and no
+    /// record stands in their way.</summary>
     public IEnumerable<BidderQualification> QualifiedOutright => Bidders.Where(b => b.Status == BidderStatus.Qualified);
 
     /// <summary>The bidders that may go on only once the evaluation committee or the tenderer has looked at a record
-    /// (<see cref="BidderStatus.FlaggedForReview"/>: 重点关注, a check that could not be made, a 失信 record without a
-    /// bidding restriction).</summary>
+    /// (<see cref="BidderStatus.FlaggedForReview"/>: 重点关注, a degraded check — not made, or made on the last known
+    /// data — whatever its outcome, a 失信 record without a bidding restriction).</summary>
     public IEnumerable<BidderQualification> FlaggedForReview => Bidders.Where(b => b.Status == BidderStatus.FlaggedForReview);
 
     /// <summary>The bidders not disqualified: <see cref="QualifiedOutright"/> and <see cref="FlaggedForReview"/> together,

@@ -65,7 +65,9 @@ public sealed class ProcurementAdapter
     /// <param name="cancellationToken">Cancels the checks.</param>
     /// <returns>Eligible and excluded suppliers with reasons, and the evidence of each.</returns>
     /// <exception cref="ArgumentException">The project is incomplete (no project number, a supplier without
-    /// name or members, an empty identifier), or the stage's scenario is not in the catalog.</exception>
+    /// name or members, an empty identifier), an enterprise takes part twice (alone and in a consortium, or in two
+    /// consortia, by the same code or once by its 统一社会信用代码 and once by the 组织机构代码 it embeds; the message
+    /// names both places), or the stage's scenario is not in the catalog.</exception>
     public async ValueTask<ProcurementScreening> ScreenAsync(ProcurementProject project, CancellationToken cancellationToken = default)
     {
         Validate(project);
@@ -189,8 +191,9 @@ public sealed class ProcurementAdapter
         }
 
         // Found from outside: an enterprise bidding alone and in a consortium, or in two, was accepted and checked once per
-        // place. A supplier takes part in a project once: alone, or as a member of one consortium.
-        var seen = new Dictionary<SubjectId, int>();
+        // place. A supplier takes part in a project once: alone, or as a member of one consortium — by whichever of its
+        // codes (SubjectIdentity: a 统一社会信用代码 and the 组织机构代码 it embeds are one enterprise, also found from outside).
+        var seen = new Dictionary<SubjectId, (int Supplier, int Member)>();
         for (var i = 0; i < project.Suppliers.Count; i++)
         {
             var supplier = project.Suppliers[i] ?? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -204,12 +207,14 @@ public sealed class ProcurementAdapter
                         $"Project {project.ProjectId}: supplier {i + 1} ({supplier.Name}), member {m + 1}, needs a name and an identifier parsed with SubjectId.Parse."), nameof(project));
                 }
 
-                if (!seen.TryAdd(member.Subject, i))
+                var key = SubjectIdentity.Key(member.Subject);
+                if (!seen.TryAdd(key, (i, m)))
                 {
-                    var first = seen[member.Subject];
+                    var (first, firstMember) = seen[key];
+                    var earlier = project.Suppliers[first].Members[firstMember];
                     var where = first == i ? $"twice in supplier {i + 1} ({supplier.Name})" : $"in supplier {first + 1} ({project.Suppliers[first].Name}) and again in supplier {i + 1} ({supplier.Name})";
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"Project {project.ProjectId}: {member.Name} ({member.Subject.Masked}) takes part {where}; a supplier takes part once, alone or as a member of one consortium."), nameof(project));
+                        $"Project {project.ProjectId}: {SubjectIdentity.TakesPart(earlier.Name, earlier.Subject, member.Name, member.Subject)} {where}; a supplier takes part once, alone or as a member of one consortium."), nameof(project));
                 }
             }
         }

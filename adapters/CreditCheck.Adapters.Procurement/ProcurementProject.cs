@@ -89,7 +89,8 @@ public sealed record Supplier
     /// <param name="supplierId">The host's id of the supplier, optional.</param>
     /// <returns>The supplier.</returns>
     /// <exception cref="ArgumentException">The name is blank, there are fewer than two members, or a member is
-    /// listed twice (the message names both; as <c>Bidder.Consortium</c> of the bidding adapter does).</exception>
+    /// listed twice, by the same code or by its 统一社会信用代码 and the 组织机构代码 it embeds (the message names both;
+    /// as <c>Bidder.Consortium</c> of the bidding adapter does).</exception>
     public static Supplier Consortium(string name, IReadOnlyList<SupplierMember> members, string? supplierId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -100,14 +101,15 @@ public sealed record Supplier
         }
 
         // A member without a name or an identifier is named by the screening, with its position in the project.
+        // One enterprise by either of its codes (a 统一社会信用代码 and the 组织机构代码 it embeds) is one member.
         var seen = new Dictionary<SubjectId, int>();
         for (var m = 0; m < members.Count; m++)
         {
-            if (members[m] is { Subject.IsEmpty: false } member && !seen.TryAdd(member.Subject, m))
+            if (members[m] is { Subject.IsEmpty: false } member && !seen.TryAdd(SubjectIdentity.Key(member.Subject), m))
             {
-                var first = seen[member.Subject];
+                var first = seen[SubjectIdentity.Key(member.Subject)];
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Consortium '{name}': members {first + 1} ({members[first].Name}) and {m + 1} ({member.Name}) are the same subject ({member.Subject.Masked}); list each member once."), nameof(members));
+                    $"Consortium '{name}': members {first + 1} ({members[first].Name}) and {m + 1} ({member.Name}) are {SubjectIdentity.Same(members[first].Subject, member.Subject)}; list each member once."), nameof(members));
             }
         }
 

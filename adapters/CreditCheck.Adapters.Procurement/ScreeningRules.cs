@@ -6,7 +6,8 @@ namespace CreditCheck.Adapters.Procurement;
 /// Turns the decisions on a supplier's members into its status. Pure. A member denied (拒绝参与政府采购活动,
 /// 禁止参加政府采购活动) excludes the supplier — for a consortium, one listed member excludes all of it
 /// (财库〔2016〕125号). Otherwise the supplier is eligible, flagged for review when a member's decision is
-/// <see cref="DecisionOutcome.Review"/> or worse (重点关注, unknown or unreadable data, a degraded check).
+/// <see cref="DecisionOutcome.Review"/> or worse (重点关注, unknown or unreadable data) or degraded
+/// (<see cref="CreditDecision.IsDegraded"/>, whatever its outcome: a FailOpen Clear, the last known data).
 /// </summary>
 internal static class ScreeningRules
 {
@@ -15,6 +16,10 @@ internal static class ScreeningRules
         var reasons = new List<ScreeningReason>();
         var denied = checks.Where(c => c.Decision.Outcome == DecisionOutcome.Denied).ToList();
         var review = checks.Any(c => c.Decision.Outcome is DecisionOutcome.Review or DecisionOutcome.Restricted);
+
+        // Found from outside: a degraded Clear (FailOpen, the last known data, an older code) was eligible with no review
+        // and its record said "可参与" under 说明. A check not made on current data needs a person, whatever its outcome.
+        var degraded = checks.Any(c => c.Decision.IsDegraded);
         foreach (var (member, decision) in denied)
         {
             foreach (var measure in decision.AppliedMeasures.Where(m => m.Measure.Effect == MeasureEffect.Deny))
@@ -48,10 +53,12 @@ internal static class ScreeningRules
             }
         }
 
-        if (denied.Count == 0 && !review)
+        // A degraded check says it only from the last known data (what that data showed), after the reason for the
+        // review; a check not made at all has nothing to say.
+        if (denied.Count == 0 && !review && checks.All(c => !c.Decision.IsDegraded || c.Decision.Path == DecisionPath.LastKnown))
         {
             // Never "未发现" beside a record shown (found by review: a ban not yet in force, listed "（尚未生效）").
-            reasons.Insert(0, new ScreeningReason(
+            reasons.Insert(degraded ? reasons.Count : 0, new ScreeningReason(
                 supplier.Name,
                 (supplier.IsConsortium ? "联合体各成员" : string.Empty) + AdapterText.NoneActs([.. checks.Select(c => c.Decision)], "拒绝参与政府采购活动的信用记录", each: supplier.IsConsortium),
                 checks[0].Decision.ResolvedScenario.LegalBasis));
@@ -66,9 +73,12 @@ internal static class ScreeningRules
             }
         }
 
-        foreach (var (member, decision) in checks.Where(c => c.Decision.HasObjection))
+        foreach (var (member, decision) in checks)
         {
-            reasons.Add(new ScreeningReason(member.Name, $"{member.Name}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准", null));
+            if (AdapterText.Objection(decision, member.Name) is { } objection)
+            {
+                reasons.Add(new ScreeningReason(member.Name, objection, null));
+            }
         }
 
         // Benefits are the procurement file's to apply (e.g. 减免投标保证金): shown, not decided here; and never among the
@@ -86,7 +96,7 @@ internal static class ScreeningRules
             Supplier = supplier,
             Index = index,
             Status = denied.Count > 0 ? SupplierStatus.Excluded : SupplierStatus.Eligible,
-            RequiresReview = denied.Count == 0 && review,
+            RequiresReview = denied.Count == 0 && (review || degraded),
             Reasons = reasons.DistinctBy(r => (r.Member, r.Text)).ToList(),
             Checks = checks,
         };

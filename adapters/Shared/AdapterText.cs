@@ -195,6 +195,17 @@ internal static class AdapterText
         }
     }
 
+    /// <summary>The note for a decision with an entry under objection (异议, DOMAIN §4), one sentence for every adapter
+    /// (found from outside: approval said nothing of it): its measures still apply unless the catalog suspends them
+    /// during the objection, and the designating body's finding decides.</summary>
+    /// <param name="decision">The decision.</param>
+    /// <param name="subject">How the subject is named, e.g. a supplier's name or <c>申请单位</c>.</param>
+    /// <returns>e.g. <c>某公司的名单记录异议处理中，措施照常适用，以认定部门核查结论为准</c>, or null without an objection.</returns>
+    public static string? Objection(CreditDecision decision, string subject) =>
+        !decision.HasObjection ? null
+        : decision.MatchedEntries.Any(e => e.State == EntryState.UnderObjection) ? $"{subject}的名单记录异议处理中，措施照常适用，以认定部门核查结论为准"
+        : $"{subject}的名单记录异议核查中，措施暂停适用，以认定部门核查结论为准";
+
     // Said as the core's explanation says it (DecisionText): the records shown do not apply here.
     private static string NotApplicable(CreditDecision decision) =>
         (decision.Path == DecisionPath.LastKnown ? $"按最近一次同步的数据{SyncedAt(decision)}，" : string.Empty) + "所列名单记录在本事项不适用联合奖惩措施";

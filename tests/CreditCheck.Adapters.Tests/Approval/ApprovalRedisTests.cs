@@ -71,6 +71,60 @@ public sealed class ApprovalRedisTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task ReportAsync_RedisGoneAfterTheFeedback_SaysWhatWasRecordedAndWhatNot_AndTheRepeatRecordsTheCommitmentOnce()
+    {
+        // Found from outside (redis-degrade.sh LastKnown): the feedback was accepted, then RedisCommitmentStore threw a raw
+        // RedisConnectionException, the host told nothing of what was kept.
+        await using var server = await RedisServer.StartAsync();
+        await using var harness = await RedisAdapterHarness.CreateAsync(server);
+        var red = Ids.Company(11, prefix: 6);
+        await harness.ListAsync(red, "grade-a");
+        var provider = await harness.StartAsync(b => b.AddApprovalAdapter());
+        var adapter = provider.GetRequiredService<ApprovalAdapter>();
+        var result = await adapter.RouteAsync(new ApprovalApplication { ApplicationId = "C1", MatterCode = "XK-1", Enterprise = red, EnterpriseName = "示例守信公司", MissingMaterials = ["健康证明"] });
+        Assert.Equal(ApprovalRoute.TolerantAcceptance, result.Route);
+
+        await server.KillAsync();
+        var error = await Assert.ThrowsAsync<CommitmentNotRecordedException>(async () => await adapter.ReportAsync(result, ApprovalHandling.Followed("已容缺受理")));
+
+        Assert.NotNull(error.InnerException);
+        Assert.NotEmpty(error.Feedback);
+        Assert.All(error.Feedback, r => Assert.Contains(r.Key, error.Message, StringComparison.Ordinal));
+        Assert.Equal(red, error.Commitment!.Subject);
+        Assert.Contains("feedback was recorded", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"commitment was not recorded: subject {red.Masked}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("tolerant-acceptance", error.Message, StringComparison.Ordinal);
+        Assert.Contains("report the same route again", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotMatch("[\\u4e00-\\u9fff]", error.Message.Replace("示例守信公司", string.Empty, StringComparison.Ordinal)); // English, but for the name given
+
+        await server.RestartAsync();
+        var commitments = provider.GetRequiredService<ICreditCommitments>();
+        var again = await RetryAsync(() => adapter.ReportAsync(result, ApprovalHandling.Followed("已容缺受理")).AsTask());
+        await adapter.ReportAsync(result, ApprovalHandling.Followed("已容缺受理"));
+
+        Assert.Equal(error.Feedback.Select(r => r.Key), again.Select(r => r.Key));
+        var commitment = Assert.Single(await commitments.ListAsync());
+        Assert.Equal((red, result.Decisions[0].Decision.CheckId), (commitment.Subject, commitment.CheckId));
+    }
+
+    /// <summary>Repeats a call until Redis is reachable again (bounded): the client reconnects in the background.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (CommitmentNotRecordedException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    [Fact]
     public async Task RouteAsync_RedisGoneAndDataStale_StrictReviewSaysTheCheckCouldNotBeMade()
     {
         await using var server = await RedisServer.StartAsync();

@@ -281,6 +281,32 @@ public sealed class ApprovalRouteTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task RouteAsync_RestrictionUnderObjection_StrictReviewNotesTheObjectionAsProcurementAndBiddingDo()
+    {
+        // Found from outside: a 失信被执行人 entry under objection (DOMAIN §4: measures still apply, flagged) routed to
+        // strict review without a word of the objection, where procurement and bidding add the note.
+        var company = Ids.Company(181);
+        await _harness.ListAsync(company, "debtors", EntryStatus.UnderObjection);
+
+        var result = await Adapter.RouteAsync(Application(company));
+
+        Assert.Equal(ApprovalRoute.StrictReview, result.Route);
+        Assert.Contains(result.Reasons, r => r.Text == "申请单位的名单记录异议处理中，措施照常适用，以认定部门核查结论为准");
+    }
+
+    [Fact]
+    public async Task RouteAsync_BarUnderObjection_RefusedAndNotesTheObjection()
+    {
+        var company = Ids.Company(182);
+        await _harness.ListAsync(company, "licensing-fraud", EntryStatus.UnderObjection);
+
+        var result = await Adapter.RouteAsync(Application(company));
+
+        Assert.Equal(ApprovalRoute.Refused, result.Route);
+        Assert.Contains(result.Reasons, r => r.Text == "申请单位的名单记录异议处理中，措施照常适用，以认定部门核查结论为准");
+    }
+
+    [Fact]
     public async Task RouteAsync_RepairedOrExpiredRecord_NoLongerCounts()
     {
         var company = Ids.Company(19);

@@ -40,16 +40,17 @@ public sealed class BiddingClerkTextTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task QualifyAsync_CleanBidderFromTheLastKnownData_SaysAsOfWhenNotAFlatNothingFound()
+    public async Task QualifyAsync_CleanBidderFromTheLastKnownData_FlaggedSaysAsOfWhenNotAFlatNothingFound()
     {
-        // Found by review: a clean answer from the last known data read "未发现限制投标的信用记录" as if current.
+        // Found by review: a clean answer from the last known data read "未发现限制投标的信用记录" as if current. Found from
+        // outside: it was qualified outright; it is flagged, the reason for the flag first.
         var adapter = new BiddingAdapter(new RewritingChecker(_harness.Get<ICreditChecker>(), RewritingChecker.LastKnown), Options.Create(new BiddingOptions()), Options.Create(new CreditCheckOptions()));
 
         var bidder = (await adapter.QualifyAsync(Tender(new Bidder("示例投标人", Ids.Company(53))))).Bidders[0];
 
-        Assert.Equal(BidderStatus.Qualified, bidder.Status);
-        Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现限制投标的信用记录", bidder.Reasons[0].Text);
-        Assert.Equal("示例投标人的信用记录未能按最新数据查询（名单数据未能更新，按最近一次同步的数据（截至2026-11-22 09:30）核查），需核查后再定", bidder.Reasons[1].Text);
+        Assert.Equal(BidderStatus.FlaggedForReview, bidder.Status);
+        Assert.Equal("示例投标人的信用记录未能按最新数据查询（名单数据未能更新，按最近一次同步的数据（截至2026-11-22 09:30）核查），需核查后再定", bidder.Reasons[0].Text);
+        Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现限制投标的信用记录", bidder.Reasons[1].Text);
         Assert.All(bidder.Reasons, r => UnavailableChecker.AssertChineseOnly(r.Text));
     }
 

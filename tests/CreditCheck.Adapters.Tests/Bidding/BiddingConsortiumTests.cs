@@ -246,6 +246,41 @@ public sealed class BiddingConsortiumTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task QualifyAsync_AnEnterpriseByItsCodeAloneAndByItsOrganizationCodeInAConsortium_ArgumentExceptionNamingBothPlaces()
+    {
+        // Found from outside: 91310115768487450W alone and 76848745-0 (the 组织机构代码 it embeds) in a consortium took part twice.
+        var uscc = SubjectId.Parse("91310115768487450W", SubjectKind.LegalEntity);
+        var organization = SubjectId.Parse("76848745-0", SubjectKind.LegalEntity);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.QualifyAsync(Tender(null,
+            new Bidder("甲公司", uscc),
+            Bidder.Consortium("联合体", [new BidderMember("甲公司（组织机构代码）", organization), new BidderMember("乙公司", Ids.Company(2))]))));
+
+        Assert.Contains($"甲公司 ({uscc.Masked}) and 甲公司（组织机构代码） ({organization.Masked}) are the same enterprise", error.Message, StringComparison.Ordinal);
+        Assert.Contains("as bidder 1 (甲公司) and again as member 1 of bidder 2 (consortium 联合体)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QualifyAsync_TwoBiddersOneByItsOrganizationCode_ArgumentExceptionNamingBoth()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.QualifyAsync(Tender(null,
+            new Bidder("甲公司", SubjectId.Parse("MAK50F914", SubjectKind.LegalEntity)),
+            new Bidder("乙公司", Ids.Company(2)),
+            new Bidder("甲公司（新代码）", SubjectId.Parse("91510104MAK50F914T", SubjectKind.LegalEntity)))));
+
+        Assert.Contains("bidders 1 (甲公司) and 3 (甲公司（新代码）) are the same enterprise", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consortium_SameMemberByBothCodes_ArgumentExceptionNamingBoth()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Bidder.Consortium("示例联合体",
+            [new BidderMember("甲公司", SubjectId.Parse("91510104MAK50F914T", SubjectKind.LegalEntity)), new BidderMember("甲公司（旧代码）", SubjectId.Parse("MAK50F914", SubjectKind.LegalEntity))]));
+
+        Assert.Contains("Consortium '示例联合体': members 1 (甲公司) and 2 (甲公司（旧代码）) are the same enterprise", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task QualifyAsync_AnEnterpriseInTwoConsortia_ArgumentExceptionNamingBothPlaces()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.QualifyAsync(Tender(null,

@@ -75,13 +75,15 @@ public sealed class ProcurementClerkTextTests : IAsyncDisposable
     [Fact]
     public async Task ScreenAsync_CleanSupplierFromTheLastKnownData_SaysAsOfWhenNotAFlatNothingFound()
     {
+        // Found from outside: it was not flagged; it is, the reason for the review first (ProcurementDegradedTests).
         var adapter = new ProcurementAdapter(
             new RewritingChecker(_harness.Get<ICreditChecker>(), RewritingChecker.LastKnown), Options.Create(new ProcurementOptions()), Options.Create(new CreditCheckOptions()), _harness.Time);
 
         var supplier = (await adapter.ScreenAsync(Project(Supplier.Of("示例供应商", Ids.Company(65))))).Suppliers[0];
         var text = supplier.Evidence.ToText();
 
-        Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现拒绝参与政府采购活动的信用记录", supplier.Reasons[0].Text);
+        Assert.True(supplier.RequiresReview);
+        Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现拒绝参与政府采购活动的信用记录", supplier.Reasons[1].Text);
         Assert.Equal("按最近一次同步的数据（截至2026-11-22 09:30）未发现适用措施", Line(text, "  查询结果："));
         Assert.EndsWith("查询路径 最近一次同步的数据（降级）", Line(text, "  数据版本："), StringComparison.Ordinal);
     }

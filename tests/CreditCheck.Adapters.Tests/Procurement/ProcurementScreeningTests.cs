@@ -225,6 +225,29 @@ public sealed class ProcurementScreeningTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ScreenAsync_AnEnterpriseByItsCodeAloneAndByItsOrganizationCodeInAConsortium_ArgumentExceptionNamingBothPlaces()
+    {
+        // Found from outside: 91510104MAK50F914T alone and MAK50F914 (the 组织机构代码 it embeds) in a consortium took part twice.
+        var uscc = SubjectId.Parse("91510104MAK50F914T", SubjectKind.LegalEntity);
+        var organization = SubjectId.Parse("MAK50F914", SubjectKind.LegalEntity);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await Adapter.ScreenAsync(Project(ProcurementStage.BidOpening,
+            Supplier.Of("甲公司", uscc), Supplier.Consortium("联合体", [new SupplierMember("甲公司（旧代码）", organization), new SupplierMember("丙公司", Ids.Company(3))]))));
+
+        Assert.Contains($"甲公司 ({uscc.Masked}) and 甲公司（旧代码） ({organization.Masked}) are the same enterprise", error.Message, StringComparison.Ordinal);
+        Assert.Contains("in supplier 1 (甲公司) and again in supplier 2 (联合体)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Supplier_ConsortiumWithAMemberByBothCodes_ArgumentExceptionAtConstructionNamingBoth()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Supplier.Consortium("联合体",
+            [new SupplierMember("乙公司", SubjectId.Parse("76848745-0", SubjectKind.LegalEntity)), new SupplierMember("乙公司（新代码）", SubjectId.Parse("91310115768487450W", SubjectKind.LegalEntity))]));
+
+        Assert.Contains("Consortium '联合体': members 1 (乙公司) and 2 (乙公司（新代码）) are the same enterprise", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Supplier_ConsortiumWithAMemberTwice_ArgumentExceptionAtConstructionNamingBoth()
     {
         // As Bidder.Consortium does: the mistake is said where it is made, not when the project is screened.

@@ -36,6 +36,29 @@ internal sealed class RewritingChecker(ICreditChecker inner, Func<CheckRequest, 
         DegradedReason = "Redis unreachable for 30 min (RedisConnectionException)",
     };
 
+    /// <summary>The decision as the checker makes it under <see cref="UnavailablePolicy.FailOpen"/> with the store down:
+    /// Clear, nothing read, degraded with an English reason.</summary>
+    public static CreditDecision FailOpen(CheckRequest request, CreditDecision real) => new(request)
+    {
+        CheckId = real.CheckId,
+        ResolvedScenario = real.ResolvedScenario,
+        Outcome = DecisionOutcome.Clear,
+        MatchedEntries = [],
+        AppliedMeasures = [],
+        VoidedMeasures = [],
+        UnreadableEntries = [],
+        CatalogVersion = real.CatalogVersion,
+        Sequence = real.Sequence,
+        DataAge = TimeSpan.Zero,
+        EvaluatedAt = real.EvaluatedAt,
+        Path = DecisionPath.Policy,
+        DegradedReason = "Redis could not answer (RedisConnectionException: No connection is active/available to service this operation) Policy FailOpen applied.",
+    };
+
+    /// <summary>A rewrite applied to one subject's decisions only (e.g. one consortium member's), the others as made.</summary>
+    public static Func<CheckRequest, CreditDecision, CreditDecision> Only(SubjectId subject, Func<CheckRequest, CreditDecision, CreditDecision> rewrite) =>
+        (request, real) => request.Subject == subject ? rewrite(request, real) : real;
+
     /// <summary>The decision with one entry the store could not read, its reason in English as the stores give it.</summary>
     public static CreditDecision WithUnreadable(CheckRequest request, CreditDecision real) => new(request)
     {

@@ -114,5 +114,9 @@ public sealed class VoidReasonListsTests : IAsyncDisposable
         Assert.Contains("异议核查期间暂停适用", refusal.VoidReason, StringComparison.Ordinal);
         var text = screening.Suppliers[0].Evidence.ToText();
         Assert.Contains(refusal.VoidReason!, text, StringComparison.Ordinal);
+
+        // Suspended, so the objection note does not say the measures still apply (AdapterText.Objection).
+        Assert.Contains(screening.Suppliers[0].Reasons, r => r.Text == "示例异议供应商的名单记录异议核查中，措施暂停适用，以认定部门核查结论为准");
+        Assert.DoesNotContain(screening.Suppliers[0].Reasons, r => r.Text.Contains("措施照常适用", StringComparison.Ordinal));
     }
 }
