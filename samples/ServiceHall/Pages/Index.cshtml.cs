@@ -153,6 +153,15 @@ public sealed class IndexModel(ApprovalAdapter approval, PendingApplications pen
                 return Page();
             }
         }
+        catch (CommitmentNotRecordedException e)
+        {
+            // The feedback is kept; the commitment (容缺 materials due, 告知承诺 to verify) is not yet: confirming again records
+            // it once, and the feedback is recognised as a repeat.
+            HallLog.FeedbackFailed(logger, e, Current.Result.Application.ApplicationId, e.Message);
+            Problem = "办理情况已记录，但承诺事项未能登记（承诺登记服务暂时不可用），本次确认未完成，请稍后再确认一次；已记录的办理情况不会重复记录。";
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Page();
+        }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             HallLog.FeedbackFailed(logger, e, Current.Result.Application.ApplicationId, e.Message);
