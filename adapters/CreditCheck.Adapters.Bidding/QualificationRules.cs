@@ -55,7 +55,7 @@ internal static class QualificationRules
         if (status == BidderStatus.Qualified)
         {
             // Never "未发现" beside a record shown, for any member (as for a single bidder).
-            reasons.Add(new BidderReason("联合体各成员" + AdapterText.NoneActs(decisions, "限制投标的信用记录", each: true), decisions[0].ResolvedScenario.LegalBasis));
+            reasons.Add(new BidderReason(AdapterText.ConsortiumNoneActs(decisions, "限制投标的信用记录"), decisions[0].ResolvedScenario.LegalBasis));
         }
 
         // The members that decided the status first, so that the first reason explains it; a disqualified consortium's

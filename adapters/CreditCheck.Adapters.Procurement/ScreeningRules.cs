@@ -60,7 +60,9 @@ internal static class ScreeningRules
             // Never "未发现" beside a record shown (found by review: a ban not yet in force, listed "（尚未生效）").
             reasons.Insert(degraded ? reasons.Count : 0, new ScreeningReason(
                 supplier.Name,
-                (supplier.IsConsortium ? "联合体各成员" : string.Empty) + AdapterText.NoneActs([.. checks.Select(c => c.Decision)], "拒绝参与政府采购活动的信用记录", each: supplier.IsConsortium),
+                supplier.IsConsortium
+                    ? AdapterText.ConsortiumNoneActs([.. checks.Select(c => c.Decision)], "拒绝参与政府采购活动的信用记录")
+                    : AdapterText.NoneActs([.. checks.Select(c => c.Decision)], "拒绝参与政府采购活动的信用记录"),
                 checks[0].Decision.ResolvedScenario.LegalBasis));
         }
 

@@ -171,6 +171,14 @@ internal static class AdapterText
         return decisions.Any(ShowsRecord) ? NotApplicable(least) : NotFound(least, what, each);
     }
 
+    /// <summary><see cref="NoneActs"/> for a consortium's members: <c>联合体各成员均未发现…</c> when none shows a record, else
+    /// <c>联合体成员所列名单记录在本事项不适用…</c> (found from outside: "各成员所列名单记录" read as every member having one).</summary>
+    /// <param name="decisions">The members' decisions; not empty.</param>
+    /// <param name="what">What was not found, e.g. <c>限制投标的信用记录</c>.</param>
+    /// <returns>The sentence.</returns>
+    public static string ConsortiumNoneActs(IReadOnlyCollection<CreditDecision> decisions, string what) =>
+        (decisions.Any(ShowsRecord) ? "联合体成员" : "联合体各成员") + NoneActs(decisions, what, each: true);
+
     /// <summary>Whether a decision shows a record other than a red list entry (a red list entry is no record against
     /// the subject), or entries it could not read.</summary>
     /// <param name="decision">The decision.</param>

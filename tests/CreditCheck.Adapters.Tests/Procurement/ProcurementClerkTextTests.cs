@@ -89,6 +89,20 @@ public sealed class ProcurementClerkTextTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ScreenAsync_ConsortiumWithOneMembersRecordThatDoesNotApply_DoesNotSayEveryMemberHasOne()
+    {
+        // Found from outside: "联合体各成员所列名单记录…" read as every member having a record, when only one had.
+        var lead = Ids.Company(67);
+        var member = Ids.Company(68);
+        await _harness.ListAsync(member, "procurement-violations", from: new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+
+        var screening = await _harness.Get<ProcurementAdapter>().ScreenAsync(Project(
+            Supplier.Consortium("示例联合体", [new SupplierMember("示例牵头企业有限公司", lead), new SupplierMember("示例成员企业有限公司", member)])));
+
+        Assert.Equal("联合体成员所列名单记录在本事项不适用联合奖惩措施", screening.Suppliers[0].Reasons[0].Text);
+    }
+
+    [Fact]
     public async Task ScreenAsync_BanNotYetInForce_EligibleSaysTheRecordDoesNotBarNowAndWarnsOfItsDate()
     {
         // Found by review: the record listed the ban "（尚未生效）" and concluded "未发现拒绝参与的信用记录，可参与".
