@@ -1,4 +1,3 @@
-using System.Globalization;
 using CreditCheck.Stores;
 using Proto = CreditCheck.Platform.Protocol;
 
@@ -103,8 +102,8 @@ internal static class EntryMapping
             return null;
         }
 
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        return PlatformTime.TryParse(value, out var date)
             ? date
-            : throw new FormatException($"{field} '{value}' is not an RFC 3339 time");
+            : throw new FormatException($"{field} '{value}' is not an RFC 3339 date-time (e.g. 2024-03-01T00:00:00+08:00)");
     }
 }
