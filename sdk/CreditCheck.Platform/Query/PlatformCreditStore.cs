@@ -548,8 +548,11 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         }
     }
 
-    /// <summary>Removes a changed subject's answers: the subject itself and, for an enterprise, the
-    /// 统一社会信用代码 whose embedded 组织机构代码 it may be is not known here — such a change starts a new generation.</summary>
+    /// <summary>Removes a changed subject's answers, under the key its query used: the subject normalised as the relay
+    /// reads a change's (<see cref="PlatformEntries.Subject"/>: upper case, both kinds when subject_kind is unspecified) —
+    /// found from outside: a lower-case check character or an unspecified kind hashed another key, and the cached "not
+    /// listed" answer stood for NotListedTtl. A subject that cannot be read, or an older code (the 统一社会信用代码 whose
+    /// embedded 组织机构代码 it may be is not known here), starts a new generation instead.</summary>
     private async Task RemoveAsync(string subject, Proto.SubjectKind kind, CancellationToken cancellationToken)
     {
         if (_cache is null || _generation is not { } generation)
@@ -557,14 +560,38 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
             return;
         }
 
-        var sdkKind = kind == Proto.SubjectKind.NaturalPerson ? SubjectKind.NaturalPerson : SubjectKind.LegalEntity;
-        if (sdkKind == SubjectKind.LegalEntity && subject.Length != 18)
+        var keys = new List<string>(2);
+        foreach (var sdkKind in kind switch
         {
-            await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // an older code: its 18-character holders are unknown
+            Proto.SubjectKind.LegalEntity => [SubjectKind.LegalEntity],
+            Proto.SubjectKind.NaturalPerson => [SubjectKind.NaturalPerson],
+            _ => (SubjectKind[])[SubjectKind.LegalEntity, SubjectKind.NaturalPerson],
+        })
+        {
+            if (!SubjectId.TryParse(subject, sdkKind, SubjectIdParseMode.LenientCheckCharacter, out var id, out _))
+            {
+                continue;
+            }
+
+            if (id.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber)
+            {
+                await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // an older code: its 18-character holders are unknown
+                return;
+            }
+
+            keys.Add(CacheKey(generation, id));
+        }
+
+        if (keys.Count == 0)
+        {
+            await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // which answer it changes is unknown
             return;
         }
 
-        await _cache.RemoveAsync(CacheKey(generation, sdkKind, subject), cancellationToken).ConfigureAwait(false);
+        foreach (var key in keys)
+        {
+            await _cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<string?> GenerationAsync(IDistributedCache cache, CancellationToken cancellationToken)
@@ -599,12 +626,12 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         }
     }
 
-    private string CacheKey(string generation, SubjectId subject) => CacheKey(generation, subject.Kind, subject.Value);
-
-    private string CacheKey(string generation, SubjectKind kind, string subject)
+    /// <summary>The key of a subject's answer: always of the parsed (normalised) identifier, so that a query and a
+    /// change naming one subject in different spellings meet.</summary>
+    private string CacheKey(string generation, SubjectId subject)
     {
-        var mac = HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes(subject));
-        return $"{_options.CacheKeyPrefix}{generation}:{(kind == SubjectKind.NaturalPerson ? 'p' : 'e')}:{Convert.ToHexStringLower(mac.AsSpan(0, 16))}";
+        var mac = HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes(subject.Value));
+        return $"{_options.CacheKeyPrefix}{generation}:{(subject.Kind == SubjectKind.NaturalPerson ? 'p' : 'e')}:{Convert.ToHexStringLower(mac.AsSpan(0, 16))}";
     }
 
     private void Succeeded()
