@@ -482,8 +482,10 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
 
                 throw new RpcException(new Status(StatusCode.Unavailable, "the Sync stream ended"));
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
+                // Stopping (the host stops): the call ends as RpcException(Cancelled), not only as an
+                // OperationCanceledException; neither is a lost stream (found from outside: warning 4301 on every stop).
                 return;
             }
             catch (Exception e)
