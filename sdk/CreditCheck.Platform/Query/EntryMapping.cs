@@ -18,7 +18,7 @@ internal static class EntryMapping
                 // this guards answers cached before it did).
                 var scheme = Names(entry, subject) ? subject.Scheme
                     : subject.EmbeddedOrganizationCode is { } org && Names(entry, org) ? IdentifierScheme.OrganizationCode
-                    : throw new FormatException($"the entry names another subject than the one asked (an entry of another subject)");
+                    : throw new FormatException("the entry names another subject than the one asked (an entry of another subject)");
                 found.Add(new FoundEntry(ToListEntry(entry), scheme));
             }
             catch (FormatException e)
