@@ -1,4 +1,3 @@
-using System.Globalization;
 using CreditCheck.Stores;
 using Proto = CreditCheck.Platform.Protocol;
 
@@ -93,9 +92,9 @@ internal static class PlatformEntries
             return null;
         }
 
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+        return PlatformTime.TryParse(text, out var value)
             ? value
-            : throw new PlatformDataException($"entry '{entry.EntryId}' of list '{entry.ListCode}': {field} '{text}' is not an RFC 3339 date");
+            : throw new PlatformDataException($"entry '{entry.EntryId}' of list '{entry.ListCode}': {field} '{text}' is not an RFC 3339 date-time (e.g. 2024-03-01T00:00:00+08:00)");
     }
 }
 

@@ -31,6 +31,10 @@ public sealed partial class PlatformSyncRelay : IDisposable
     // The lists asked (--lists, sorted), null: every list the client is entitled to.
     private readonly string? _asked;
     private long _version;
+    // The version of the last change or snapshot applied (or recorded at the session's start). A heartbeat moves
+    // _version (the platform is there: nothing else for this client), never this: a change a heartbeat overtook must
+    // still be applied when it comes (found from outside: heartbeat V before change V, and the change was passed over).
+    private long _applied;
     // The mark's lists and history: what the namespace holds. _wanted: what this session's Sync carries.
     private string? _followed;
     private string? _history;
@@ -241,6 +245,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
         // The mark first, so that a platform that cannot be reached is logged against the namespace's real version.
         var mark = await _publisher.GetPlatformMarkAsync(cancellationToken).ConfigureAwait(false);
         _version = mark.Version;
+        _applied = mark.Version;
         _behind = mark.Behind;
         _followed = mark.Lists;
         _history = mark.History;
@@ -410,8 +415,10 @@ public sealed partial class PlatformSyncRelay : IDisposable
         }
     }
 
-    /// <summary>Applies one change and then records its version. A change at or below the recorded version
-    /// was applied already and is skipped (one below it, out of order, with a warning). A crash between the
+    /// <summary>Applies one change and then records its version. A change at or below the last change or snapshot
+    /// applied is skipped and logged (5109): already applied, or out of order. A change above it is applied even when a
+    /// heartbeat already announced its version (the heartbeat overtook it, 5118): re-applying is harmless, losing it is
+    /// not. A crash between the
     /// write and the record re-applies the change on restart, which is harmless: upsert (same content),
     /// remove and status (the same status and reason) are idempotent. A change the SDK refuses (it can never
     /// be applied: an invalid identifier, a list the catalog lacks) is logged, set aside in
@@ -419,14 +426,15 @@ public sealed partial class PlatformSyncRelay : IDisposable
     /// behind and is retried.</summary>
     private async Task ApplyAsync(Change change, CancellationToken cancellationToken)
     {
+        if (change.Version <= _applied)
+        {
+            LogOutOfOrder(_logger, change.Version, _applied, Entry(change), change.Version == _applied ? "already applied (sent again)" : "arrived out of order");
+            return;
+        }
+
         if (change.Version <= _version)
         {
-            if (change.Version < _version)
-            {
-                LogOutOfOrder(_logger, change.Version, _version, Entry(change));
-            }
-
-            return;
+            LogAfterHeartbeat(_logger, change.Version, Entry(change), _version);
         }
 
         string? refusal = null;
@@ -503,7 +511,8 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
         }
 
-        _version = change.Version;
+        _applied = change.Version;
+        _version = Math.Max(_version, change.Version);
         await WriteMarkAsync(0, cancellationToken).ConfigureAwait(false);
         _changes += refusal is null ? 1 : 0;
         Report();
@@ -799,6 +808,7 @@ public sealed partial class PlatformSyncRelay : IDisposable
             }
 
             _relay._version = version;
+            _relay._applied = version;
             _relay._behind = null;
             _relay._resnapshot = false;
             // The namespace now holds this session's lists, as of the snapshot's history.
@@ -993,8 +1003,11 @@ public sealed partial class PlatformSyncRelay : IDisposable
     [LoggerMessage(5108, LogLevel.Warning, "Platform sync: the platform {Address} is at version {PlatformVersion} (from {SeenIn}), below version {Version} the namespace applied: it went backwards (restarted from an older state?); asking for a snapshot", EventName = "PlatformWentBackwards")]
     private static partial void LogWentBackwards(ILogger logger, Uri address, long platformVersion, string seenIn, long version);
 
-    [LoggerMessage(5109, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) arrived after version {Applied} was applied (out of order); skipped", EventName = "PlatformChangeOutOfOrder")]
-    private static partial void LogOutOfOrder(ILogger logger, long version, long applied, string entry);
+    [LoggerMessage(5109, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) {Why}: version {Applied} is applied; skipped", EventName = "PlatformChangeOutOfOrder")]
+    private static partial void LogOutOfOrder(ILogger logger, long version, long applied, string entry, string why);
+
+    [LoggerMessage(5118, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) arrived after a heartbeat announced version {Heartbeat} (the platform's heartbeat overtook its change); applied now — re-applying a change is harmless", EventName = "PlatformChangeAfterHeartbeat")]
+    private static partial void LogAfterHeartbeat(ILogger logger, long version, string entry, long heartbeat);
 
     [LoggerMessage(5111, LogLevel.Warning, "Platform sync: change {Version} ({Entry}) names a list that the namespace's catalog lacks and the platform's catalog {Catalog} has (the change ran ahead of its catalog change); asking for a snapshot", EventName = "PlatformUnknownListResnapshot")]
     private static partial void LogUnknownListResnapshot(ILogger logger, long version, string entry, string catalog);

@@ -4,6 +4,7 @@ using CreditCheck.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RedisServer = CreditCheck.Tests.Support.RedisServer;
 
 namespace CreditCheck.Platform.Tests;
@@ -183,9 +184,14 @@ public sealed class QueryThroughTests
     internal static async Task<IHost> QueryThroughHostAsync(RedisServer redis, PlatformProcess platform, Action<PlatformStoreOptions>? configure = null) =>
         await QueryThroughHostAsync(redis, platform.Address, configure);
 
-    internal static async Task<IHost> QueryThroughHostAsync(RedisServer redis, Uri platform, Action<PlatformStoreOptions>? configure = null) =>
+    internal static async Task<IHost> QueryThroughHostAsync(RedisServer redis, Uri platform, Action<PlatformStoreOptions>? configure = null, LogSink? log = null) =>
         await StartAsync(b =>
         {
+            if (log is not null)
+            {
+                b.Logging.AddProvider(log);
+            }
+
             b.Services.AddStackExchangeRedisCache(o => o.Configuration = redis.Configuration);
             b.Services.AddHealthChecks();
             b.Services.AddCreditCheck().UsePlatform(platform, o =>

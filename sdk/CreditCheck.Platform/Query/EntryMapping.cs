@@ -1,4 +1,3 @@
-using System.Globalization;
 using CreditCheck.Stores;
 using Proto = CreditCheck.Platform.Protocol;
 
@@ -15,7 +14,11 @@ internal static class EntryMapping
         {
             try
             {
-                var scheme = subject.EmbeddedOrganizationCode is { } org && entry.Subject == org.Value ? IdentifierScheme.OrganizationCode : subject.Scheme;
+                // Compared normalised, and never taken for the subject when it names another (the store refuses such a reply;
+                // this guards answers cached before it did).
+                var scheme = Names(entry, subject) ? subject.Scheme
+                    : subject.EmbeddedOrganizationCode is { } org && Names(entry, org) ? IdentifierScheme.OrganizationCode
+                    : throw new FormatException("the entry names another subject than the one asked (an entry of another subject)");
                 found.Add(new FoundEntry(ToListEntry(entry), scheme));
             }
             catch (FormatException e)
@@ -25,6 +28,19 @@ internal static class EntryMapping
         }
 
         return (found, unreadable);
+    }
+
+    /// <summary>Whether the entry's subject is <paramref name="subject"/>, both normalised as the SDK parses identifiers
+    /// (as the relay reads it: both kinds when subject_kind is unspecified).</summary>
+    public static bool Names(Proto.Entry entry, SubjectId subject)
+    {
+        var kind = entry.SubjectKind switch
+        {
+            Proto.SubjectKind.LegalEntity => SubjectKind.LegalEntity,
+            Proto.SubjectKind.NaturalPerson => SubjectKind.NaturalPerson,
+            _ => subject.Kind,
+        };
+        return kind == subject.Kind && SubjectId.TryParse(entry.Subject, kind, SubjectIdParseMode.LenientCheckCharacter, out var id, out _) && id == subject;
     }
 
     public static ListEntry ToListEntry(Proto.Entry entry)
@@ -86,8 +102,8 @@ internal static class EntryMapping
             return null;
         }
 
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        return PlatformTime.TryParse(value, out var date)
             ? date
-            : throw new FormatException($"{field} '{value}' is not an RFC 3339 time");
+            : throw new FormatException($"{field} '{value}' is not an RFC 3339 date-time (e.g. 2024-03-01T00:00:00+08:00)");
     }
 }

@@ -141,7 +141,7 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
             return results;
         }
 
-        IReadOnlyList<Proto.QueryResponse> answers;
+        IReadOnlyList<(Proto.QueryResponse? Response, string? Problem)> answers;
         try
         {
             answers = await QueryAsync(missing.Select(i => subjects[i]).ToList(), cancellationToken).ConfigureAwait(false);
@@ -163,15 +163,22 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         for (var k = 0; k < missing.Count; k++)
         {
             var i = missing[k];
-            results[i] = Answer(catalog, subjects[i], answers[k], LookupSource.Store);
+            if (answers[k] is not { Response: { } answer })
+            {
+                // A reply that cannot be trusted for this subject: degraded under OnUnavailable, never Clear, not cached.
+                results[i] = new SubjectLookup(catalog, [], [], LookupSource.Unavailable, new StoreFreshness(Interlocked.Read(ref _version), null), answers[k].Problem);
+                continue;
+            }
+
+            results[i] = Answer(catalog, subjects[i], answer, LookupSource.Store);
 
             // An answer older than a change this host has applied is not cached: the change may be this subject's,
             // and its removal from the cache ran before this write (found from outside: a subject listed while its
             // query was in flight was answered Clear from the cache for NotListedTtl).
-            if (generation is not null && answers[k].Version >= Interlocked.Read(ref _version))
+            if (generation is not null && answer.Version >= Interlocked.Read(ref _version))
             {
-                var ttl = answers[k].Entries.Count > 0 ? _options.ListedTtl : _options.NotListedTtl;
-                writes.Add(cache!.SetAsync(CacheKey(generation, subjects[i]), answers[k].ToByteArray(), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl }, cancellationToken));
+                var ttl = answer.Entries.Count > 0 ? _options.ListedTtl : _options.NotListedTtl;
+                writes.Add(cache!.SetAsync(CacheKey(generation, subjects[i]), answer.ToByteArray(), new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = ttl }, cancellationToken));
                 written.Add(k);
             }
         }
@@ -183,7 +190,7 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
             // A change applied while the write was in flight: the stream bumps the version before it removes the
             // subject, so either its removal comes after this write, or the bump is seen here and the write undone.
             var applied = Interlocked.Read(ref _version);
-            foreach (var k in written.Where(k => answers[k].Version < applied))
+            foreach (var k in written.Where(k => answers[k].Response!.Version < applied))
             {
                 await cache!.RemoveAsync(CacheKey(generation!, subjects[missing[k]]), cancellationToken).ConfigureAwait(false);
             }
@@ -224,49 +231,129 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         _catalogLock.Dispose();
     }
 
-    /// <summary>One answer per subject. An enterprise is asked under its 统一社会信用代码 and under the 组织机构代码
-    /// it embeds (entries designated under the older code, as a replica matches them), in the same call; the two
-    /// answers are merged into one.</summary>
-    private async Task<IReadOnlyList<Proto.QueryResponse>> QueryAsync(List<SubjectId> subjects, CancellationToken cancellationToken)
+    /// <summary>One answer per subject, or why the platform's reply cannot be trusted for it. An enterprise is asked under
+    /// its 统一社会信用代码 and under the 组织机构代码 it embeds (entries designated under the older code, as a replica
+    /// matches them), in the same call; the two answers are merged into one. Each result is matched to its query by the
+    /// subject it names, normalised as the SDK parses identifiers — never by its position (found from outside: a reply in
+    /// reverse order answered a listed subject Clear and a clean one Denied with the other's entry).</summary>
+    private async Task<IReadOnlyList<(Proto.QueryResponse? Response, string? Problem)>> QueryAsync(List<SubjectId> subjects, CancellationToken cancellationToken)
     {
-        var queries = new List<Proto.QueryRequest>(subjects.Count * 2);
-        var older = new int[subjects.Count]; // index of the older code's query, or -1
-        for (var i = 0; i < subjects.Count; i++)
+        // Each identifier asked once, so that a reply names each exactly once.
+        var asked = new List<SubjectId>(subjects.Count * 2);
+        var index = new Dictionary<SubjectId, int>(subjects.Count * 2);
+        int Ask(SubjectId subject)
         {
-            queries.Add(Request(subjects[i]));
-            older[i] = -1;
+            if (!index.TryGetValue(subject, out var k))
+            {
+                k = asked.Count;
+                asked.Add(subject);
+                index.Add(subject, k);
+            }
+
+            return k;
         }
 
-        for (var i = 0; i < subjects.Count; i++)
+        var own = subjects.Select(Ask).ToArray();
+        var older = subjects.Select(s => s.EmbeddedOrganizationCode is { } organization ? Ask(organization) : -1).ToArray();
+
+        var call = asked.Count == 1 ? "Query" : "QueryMany";
+        Google.Protobuf.Collections.RepeatedField<Proto.QueryResponse> results;
+        if (asked.Count == 1)
         {
-            if (subjects[i].EmbeddedOrganizationCode is { } organization)
+            results = [await _channel.Client.QueryAsync(Request(asked[0]), deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false)];
+        }
+        else
+        {
+            var request = new Proto.QueryManyRequest();
+            request.Queries.AddRange(asked.Select(Request));
+            results = (await _channel.Client.QueryManyAsync(request, deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+        }
+
+        var answers = new Proto.QueryResponse?[asked.Count];
+        var counts = new int[asked.Count];
+        var doubts = new string?[asked.Count];
+        var unasked = new List<string>();
+        foreach (var result in results)
+        {
+            if (Match(result.Subject, index) is not { } k)
             {
-                older[i] = queries.Count;
-                queries.Add(Request(organization));
+                unasked.Add($"it answers for {Masked(result.Subject)}, a subject not asked");
+                continue;
+            }
+
+            if (++counts[k] > 1)
+            {
+                doubts[k] = $"it answers for {asked[k].Masked} more than once";
+                continue;
+            }
+
+            answers[k] = result;
+            if (result.Entries.FirstOrDefault(e => !EntryMapping.Names(e, asked[k])) is { } stray)
+            {
+                doubts[k] = $"its answer for {asked[k].Masked} carries entry '{stray.EntryId}' of list '{stray.ListCode}' naming {Masked(stray.Subject)}, an entry of another subject";
             }
         }
 
-        if (queries.Count == 1)
+        for (var k = 0; k < asked.Count; k++)
         {
-            return [await _channel.Client.QueryAsync(queries[0], deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false)];
+            doubts[k] ??= answers[k] is null ? $"it lacks an answer for {asked[k].Masked}" : null;
         }
 
-        var request = new Proto.QueryManyRequest();
-        request.Queries.AddRange(queries);
-        var response = await _channel.Client.QueryManyAsync(request, deadline: _channel.UnaryDeadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var results = response.Results;
-        if (results.Count != queries.Count)
+        var problems = doubts.Where(d => d is not null).Concat(unasked).ToList();
+        if (problems.Count > 0)
         {
-            throw new RpcException(new Status(StatusCode.Internal, $"QueryMany answered {results.Count} results for {queries.Count} queries"));
+            PlatformLog.WrongAnswer(_logger, _options.Platform.Address!.ToString(), call, asked.Count, results.Count, string.Join("; ", problems));
         }
 
-        var answers = new Proto.QueryResponse[subjects.Count];
+        var replies = new (Proto.QueryResponse?, string?)[subjects.Count];
         for (var i = 0; i < subjects.Count; i++)
         {
-            answers[i] = older[i] < 0 ? results[i] : Merge(results[i], results[older[i]]);
+            var doubt = doubts[own[i]] ?? (older[i] < 0 ? null : doubts[older[i]]);
+            if (doubt is not null)
+            {
+                // What the reply named that was not asked may be this subject's answer under another name: said with it.
+                var also = unasked.Count == 0 ? string.Empty : "; " + string.Join("; ", unasked);
+                replies[i] = (null, $"The credit platform {_options.Platform.Address} answered {call} wrongly ({doubt}{also}); its answer for this subject is not used.");
+            }
+            else
+            {
+                replies[i] = (older[i] < 0 ? answers[own[i]]! : Merge(answers[own[i]]!, answers[older[i]]!), null);
+            }
         }
 
-        return answers;
+        return replies;
+    }
+
+    /// <summary>The query a reply's subject answers: the identifier normalised as the SDK parses it (either kind, as
+    /// the reply does not say), or null.</summary>
+    private static int? Match(string subject, Dictionary<SubjectId, int> index)
+    {
+        foreach (var kind in (ReadOnlySpan<SubjectKind>)[SubjectKind.LegalEntity, SubjectKind.NaturalPerson])
+        {
+            if (SubjectId.TryParse(subject, kind, SubjectIdParseMode.LenientCheckCharacter, out var id, out _) && index.TryGetValue(id, out var k))
+            {
+                return k;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An identifier the platform sent, masked for the log (never an identity number in clear).</summary>
+    private static string Masked(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "no subject";
+        }
+
+        if (SubjectId.TryParseEitherKind(text, SubjectIdParseMode.LenientCheckCharacter, out var id, out _))
+        {
+            return id.Masked;
+        }
+
+        var keep = text.Length >= 12 ? 4 : text.Length >= 6 ? 2 : 0;
+        return $"'{text[..keep]}{new string('*', Math.Min(text.Length - (2 * keep), 32))}{text[^keep..]}'";
     }
 
     /// <summary>The subject's answer with the older code's entries added (once: a platform that already matches
@@ -395,8 +482,10 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
 
                 throw new RpcException(new Status(StatusCode.Unavailable, "the Sync stream ended"));
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
+                // Stopping (the host stops): the call ends as RpcException(Cancelled), not only as an
+                // OperationCanceledException; neither is a lost stream (found from outside: warning 4301 on every stop).
                 return;
             }
             catch (Exception e)
@@ -461,8 +550,11 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         }
     }
 
-    /// <summary>Removes a changed subject's answers: the subject itself and, for an enterprise, the
-    /// 统一社会信用代码 whose embedded 组织机构代码 it may be is not known here — such a change starts a new generation.</summary>
+    /// <summary>Removes a changed subject's answers, under the key its query used: the subject normalised as the relay
+    /// reads a change's (<see cref="PlatformEntries.Subject"/>: upper case, both kinds when subject_kind is unspecified) —
+    /// found from outside: a lower-case check character or an unspecified kind hashed another key, and the cached "not
+    /// listed" answer stood for NotListedTtl. A subject that cannot be read, or an older code (the 统一社会信用代码 whose
+    /// embedded 组织机构代码 it may be is not known here), starts a new generation instead.</summary>
     private async Task RemoveAsync(string subject, Proto.SubjectKind kind, CancellationToken cancellationToken)
     {
         if (_cache is null || _generation is not { } generation)
@@ -470,14 +562,38 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
             return;
         }
 
-        var sdkKind = kind == Proto.SubjectKind.NaturalPerson ? SubjectKind.NaturalPerson : SubjectKind.LegalEntity;
-        if (sdkKind == SubjectKind.LegalEntity && subject.Length != 18)
+        var keys = new List<string>(2);
+        foreach (var sdkKind in kind switch
         {
-            await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // an older code: its 18-character holders are unknown
+            Proto.SubjectKind.LegalEntity => [SubjectKind.LegalEntity],
+            Proto.SubjectKind.NaturalPerson => [SubjectKind.NaturalPerson],
+            _ => (SubjectKind[])[SubjectKind.LegalEntity, SubjectKind.NaturalPerson],
+        })
+        {
+            if (!SubjectId.TryParse(subject, sdkKind, SubjectIdParseMode.LenientCheckCharacter, out var id, out _))
+            {
+                continue;
+            }
+
+            if (id.Scheme is IdentifierScheme.OrganizationCode or IdentifierScheme.RegistrationNumber)
+            {
+                await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // an older code: its 18-character holders are unknown
+                return;
+            }
+
+            keys.Add(CacheKey(generation, id));
+        }
+
+        if (keys.Count == 0)
+        {
+            await NewGenerationAsync(cancellationToken).ConfigureAwait(false); // which answer it changes is unknown
             return;
         }
 
-        await _cache.RemoveAsync(CacheKey(generation, sdkKind, subject), cancellationToken).ConfigureAwait(false);
+        foreach (var key in keys)
+        {
+            await _cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<string?> GenerationAsync(IDistributedCache cache, CancellationToken cancellationToken)
@@ -512,12 +628,12 @@ internal sealed class PlatformCreditStore : ICreditStore, IStoreHealth, IAsyncDi
         }
     }
 
-    private string CacheKey(string generation, SubjectId subject) => CacheKey(generation, subject.Kind, subject.Value);
-
-    private string CacheKey(string generation, SubjectKind kind, string subject)
+    /// <summary>The key of a subject's answer: always of the parsed (normalised) identifier, so that a query and a
+    /// change naming one subject in different spellings meet.</summary>
+    private string CacheKey(string generation, SubjectId subject)
     {
-        var mac = HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes(subject));
-        return $"{_options.CacheKeyPrefix}{generation}:{(kind == SubjectKind.NaturalPerson ? 'p' : 'e')}:{Convert.ToHexStringLower(mac.AsSpan(0, 16))}";
+        var mac = HMACSHA256.HashData(_subjectKey, Encoding.UTF8.GetBytes(subject.Value));
+        return $"{_options.CacheKeyPrefix}{generation}:{(subject.Kind == SubjectKind.NaturalPerson ? 'p' : 'e')}:{Convert.ToHexStringLower(mac.AsSpan(0, 16))}";
     }
 
     private void Succeeded()

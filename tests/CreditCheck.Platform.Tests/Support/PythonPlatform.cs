@@ -123,6 +123,22 @@ public sealed partial class PythonPlatform : IAsyncDisposable
         return await PostAsync("/catalog", new { catalogJson, announce });
     }
 
+    /// <summary>POST /query-mode: how QueryMany answers from now on — ok, reverse (results reversed), drop (the last
+    /// one left out), duplicate (the last one a copy of the first), unasked (the last one names a subject not asked),
+    /// foreign (the first one carries an entry of another subject).</summary>
+    public async Task SetQueryModeAsync(string mode)
+    {
+        await PostAsync("/query-mode", new { mode });
+    }
+
+    /// <summary>POST /push: <paramref name="messages"/> (SyncMessages, proto JSON) sent as they are to every open Sync
+    /// stream, after <paramref name="entries"/> are put in the platform's state (what queries answer) and its version
+    /// moved to <paramref name="version"/> — no change is committed: a test plays the platform's stream itself.</summary>
+    public async Task PushAsync(long version, IEnumerable<object> messages, IEnumerable<object>? entries = null)
+    {
+        await PostAsync("/push", new { version, messages, entries = entries ?? [] });
+    }
+
     /// <summary>GET /feedback: the records it stored, each key once ({client, record}).</summary>
     public async Task<System.Text.Json.Nodes.JsonArray> GetFeedbackAsync() =>
         System.Text.Json.Nodes.JsonNode.Parse(await _http.GetStringAsync(new Uri(AdminAddress, "/feedback")))!.AsArray();

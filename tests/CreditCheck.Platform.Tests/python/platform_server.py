@@ -12,7 +12,12 @@ Prints "PythonPlatform gRPC: 127.0.0.1:PORT" and "PythonPlatform admin: 127.0.0.
 Admin (HTTP/1.1, loopback): POST /upsert (an Entry, proto JSON), POST /status
 ({"listCode", "entryId", "status": "ENTRY_STATUS_REPAIRED", "reason"}), POST /remove ({"listCode",
 "entryId"}), POST /catalog ({"catalogJson", "announce": true}; false: the platform's catalog at once, no
-change yet), GET /state, GET /feedback. Versions: the entries as loaded are version 1, each change the
+change yet), GET /state, GET /feedback. Hostile, for tests: POST /query-mode ({"mode": "ok" | "reverse" |
+"drop" | "duplicate" | "unasked" | "foreign"}: QueryMany results reversed, the last one dropped, the last
+replaced by a copy of the first, the last one's subject replaced by one not asked, the first one given an
+entry of another subject), POST /push ({"messages": [SyncMessage, proto JSON], "entries": [Entry],
+"version": n}: the entries into the platform's state and its version moved, with no change; the messages
+sent as they are to every open Sync stream). Versions: the entries as loaded are version 1, each change the
 next; the change log is kept whole in memory (no persistence: a test platform), so every start is a
 new history (the proto's History: a random id stated in snapshots, changes, heartbeats and GetCatalog).
 """
@@ -58,6 +63,7 @@ SERVICE = "/creditcheck.platform.v1.CreditPlatform/"
 HISTORY = uuid.uuid4().hex  # no state survives a restart: each start is a new history
 MAX_SKEW_MS = 300_000
 CHUNK = 2000
+UNASKED = "91110105MA0000001X"  # a subject no test asks for (POST /query-mode unasked, foreign)
 
 
 def now_text():
@@ -79,6 +85,7 @@ class State:
         self.subscribers = set()
         self.feedback = []
         self.keys = set()
+        self.query_mode = "ok"
 
     def commit(self, change):
         with self.lock:
@@ -198,6 +205,13 @@ class Platform(pb_grpc.CreditPlatformServicer):
                 except queue.Empty:
                     yield pb.SyncMessage(heartbeat=pb.Heartbeat(version=seen, history=HISTORY, sent_at=now_text()))
                     continue
+                if isinstance(change, pb.SyncMessage):
+                    # Pushed by a test as it is (POST /push): later heartbeats say the highest version it named.
+                    kind = change.WhichOneof("kind")
+                    if kind in ("change", "heartbeat"):
+                        seen = max(seen, getattr(change, kind).version)
+                    yield change
+                    continue
                 seen = change.version
                 if lists is None or list_of(change) is None or list_of(change) in lists:
                     yield pb.SyncMessage(change=change)
@@ -234,7 +248,22 @@ class Platform(pb_grpc.CreditPlatformServicer):
 
     def QueryMany(self, request, context):
         client = self.authenticate(context, "QueryMany")
-        return pb.QueryManyResponse(results=[self.answer(context, client, q) for q in request.queries])
+        results = [self.answer(context, client, q) for q in request.queries]
+        mode = self.state.query_mode
+        if mode == "reverse":
+            results.reverse()
+        elif mode == "drop":
+            results.pop()
+        elif mode == "duplicate":
+            results[-1] = results[0]
+        elif mode == "unasked":
+            results[-1].subject = UNASKED
+        elif mode == "foreign":
+            stray = pb.Entry()
+            stray.CopyFrom(next(iter(self.state.entries.values())))
+            stray.subject = UNASKED
+            results[0].entries.append(stray)
+        return pb.QueryManyResponse(results=results)
 
     def ReportFeedback(self, request, context):
         client = self.authenticate(context, "ReportFeedback")
@@ -292,6 +321,20 @@ def admin_handler(state):
                     version = state.commit(pb.Change(status=pb.StatusChange(entry=key, status=status, reason=body.get("reason", ""))))
                 else:
                     version = state.commit(pb.Change(remove=key))
+            elif self.path == "/query-mode":
+                state.query_mode = body["mode"]
+                version = state.version
+            elif self.path == "/push":
+                with state.lock:
+                    for e in body.get("entries", []):
+                        entry = json_format.ParseDict(e, pb.Entry())
+                        state.entries[(entry.list_code, entry.entry_id)] = entry
+                    state.version = max(state.version, body.get("version", 0))
+                    for m in body.get("messages", []):
+                        message = json_format.ParseDict(m, pb.SyncMessage())
+                        for q in state.subscribers:
+                            q.put(message)
+                    version = state.version
             elif self.path == "/catalog":
                 # announce false: the catalog is the platform's at once (GetCatalog, snapshots), but no change
                 # says so yet, as on a platform whose changes run ahead of their catalog change.
