@@ -78,6 +78,33 @@ public sealed class ForwarderQueryFaultTests
     }
 
     [Fact]
+    public async Task Forward_feedback_once_that_leaves_records_unacknowledged_exits_6_saying_they_stay_pending()
+    {
+        // Found from outside: --once exited 0 when the platform acknowledged nothing; only the summary said "pending".
+        await using var python = await PythonPlatform.StartAsync(Catalog.CreditCatalog.Default.ToJson(), "[]");
+        await using var harness = await RelayHarness.StartAsync();
+        await (await harness.PublisherAsync()).DisposeAsync();
+        using var redis = await ConnectionMultiplexer.ConnectAsync(harness.Redis.Configuration);
+        await AddFeedbackAsync(redis, harness.Namespace, 3);
+        string[] args = ["platform", "forward-feedback", "--platform", python.Address.ToString(), "--client", PlatformProcess.Client, "--once", "--give-up-after", "5"];
+        await python.SetAckModeAsync("none");
+
+        var (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long, args);
+
+        Assert.True(code == 6, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("), 3 pending;", output, StringComparison.Ordinal);
+        Assert.Contains("3 record(s) were not acknowledged by the platform", error, StringComparison.Ordinal);
+        Assert.Contains("3 条反馈未获信用平台确认", error, StringComparison.Ordinal);
+
+        // Acknowledged on the next run: done, exit 0, nothing pending.
+        await python.SetAckModeAsync("all");
+        (code, output, error) = await CliProcess.RunAsync(harness.Environment(), Long, args);
+        Assert.True(code == 0, $"exit {code}:\n{output}\n{error}");
+        Assert.Contains("Feedback forwarded: 3 new", output, StringComparison.Ordinal);
+        Assert.Contains("), 0 pending;", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Platform_sync_once_retries_a_call_cut_mid_way_instead_of_blaming_the_scheme()
     {
         await using var platform = await PlatformProcess.StartAsync();

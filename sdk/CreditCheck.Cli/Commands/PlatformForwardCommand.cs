@@ -78,6 +78,7 @@ internal static class PlatformForwardCommand
             using var forwarder = new FeedbackForwarder(redis, settings.Namespace, options, logging);
             var started = Stopwatch.StartNew();
             FeedbackForwardSummary summary;
+            var stopped = false;
             try
             {
                 if (parse.GetValue(once))
@@ -106,6 +107,7 @@ internal static class PlatformForwardCommand
                 // Ctrl+C or SIGTERM (both cancel ct, Program.cs): what was done so far, and what is still pending in Redis (records in flight
                 // stay pending and are sent by the next run).
                 summary = await forwarder.GetSummaryAsync();
+                stopped = true;
             }
             catch (PlatformUnavailableException e) when (e.Message.Contains("协议可能不对", StringComparison.Ordinal))
             {
@@ -125,7 +127,17 @@ internal static class PlatformForwardCommand
             }
 
             Report(context, parse.GetValue(GlobalOptions.Json), summary, started.Elapsed, settings.Namespace);
-            return summary.Rejected > 0 ? ExitCodes.SomeLinesInvalid : ExitCodes.Ok;
+
+            // A pass that ends with records the platform did not acknowledge is not done: a script running --once must be
+            // able to tell (found from outside: it exited 0, the pending count only in the summary). Nothing is lost.
+            var leftPending = parse.GetValue(once) && !stopped && summary.Pending > 0;
+            if (leftPending)
+            {
+                context.Output.Error.WriteLine($"{summary.Pending} 条反馈未获信用平台确认（或在本次运行中新增），保留在 Redis 中，下次运行会重新上报。");
+                context.Output.Error.WriteLine($"{summary.Pending} record(s) were not acknowledged by the platform (or arrived during the run); they stay in Redis and the next run sends them again.");
+            }
+
+            return summary.Rejected > 0 || leftPending ? ExitCodes.SomeLinesInvalid : ExitCodes.Ok;
         });
         return command;
     }

@@ -131,6 +131,12 @@ public sealed partial class PythonPlatform : IAsyncDisposable
         await PostAsync("/query-mode", new { mode });
     }
 
+    /// <summary>POST /ack-mode: whether ReportFeedback acknowledges every new record (all) or none, storing nothing (none).</summary>
+    public async Task SetAckModeAsync(string mode)
+    {
+        await PostAsync("/ack-mode", new { mode });
+    }
+
     /// <summary>POST /push: <paramref name="messages"/> (SyncMessages, proto JSON) sent as they are to every open Sync
     /// stream, after <paramref name="entries"/> are put in the platform's state (what queries answer) and its version
     /// moved to <paramref name="version"/> — no change is committed: a test plays the platform's stream itself.</summary>

@@ -15,7 +15,8 @@ Admin (HTTP/1.1, loopback): POST /upsert (an Entry, proto JSON), POST /status
 change yet), GET /state, GET /feedback. Hostile, for tests: POST /query-mode ({"mode": "ok" | "reverse" |
 "drop" | "duplicate" | "unasked" | "foreign"}: QueryMany results reversed, the last one dropped, the last
 replaced by a copy of the first, the last one's subject replaced by one not asked, the first one given an
-entry of another subject), POST /push ({"messages": [SyncMessage, proto JSON], "entries": [Entry],
+entry of another subject), POST /ack-mode ({"mode": "all" | "none"}: ReportFeedback acknowledges every record, or
+none of them, storing nothing), POST /push ({"messages": [SyncMessage, proto JSON], "entries": [Entry],
 "version": n}: the entries into the platform's state and its version moved, with no change; the messages
 sent as they are to every open Sync stream). Versions: the entries as loaded are version 1, each change the
 next; the change log is kept whole in memory (no persistence: a test platform), so every start is a
@@ -86,6 +87,7 @@ class State:
         self.feedback = []
         self.keys = set()
         self.query_mode = "ok"
+        self.ack_mode = "all"
 
     def commit(self, change):
         with self.lock:
@@ -274,6 +276,8 @@ class Platform(pb_grpc.CreditPlatformServicer):
                     acks.append(pb.FeedbackAck(status=pb.FeedbackAck.STATUS_REJECTED, message="idempotency_key is empty"))
                 elif record.idempotency_key in self.state.keys:
                     acks.append(pb.FeedbackAck(idempotency_key=record.idempotency_key, status=pb.FeedbackAck.STATUS_DUPLICATE))
+                elif self.state.ack_mode == "none":
+                    continue  # stored by no one and acknowledged by no one: the record stays pending with the sender
                 else:
                     self.state.keys.add(record.idempotency_key)
                     self.state.feedback.append({"client": client["client"], "record": json_format.MessageToDict(record)})
@@ -323,6 +327,9 @@ def admin_handler(state):
                     version = state.commit(pb.Change(remove=key))
             elif self.path == "/query-mode":
                 state.query_mode = body["mode"]
+                version = state.version
+            elif self.path == "/ack-mode":
+                state.ack_mode = body["mode"]
                 version = state.version
             elif self.path == "/push":
                 with state.lock:
