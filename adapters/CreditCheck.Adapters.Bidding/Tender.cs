@@ -90,18 +90,7 @@ public sealed record Bidder(string Name, SubjectId Subject, string? BidderId = n
                 $"Consortium '{name}' has {members.Count} member(s); a consortium has at least two."), nameof(members));
         }
 
-        // A member without a name or an identifier is named by QualifyAsync, with its position in the tender.
-        // One enterprise by either of its codes (a 统一社会信用代码 and the 组织机构代码 it embeds) is one member.
-        var seen = new Dictionary<SubjectId, int>();
-        for (var m = 0; m < members.Count; m++)
-        {
-            if (members[m] is { Subject.IsEmpty: false } member && !seen.TryAdd(SubjectIdentity.Key(member.Subject), m))
-            {
-                var first = seen[SubjectIdentity.Key(member.Subject)];
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Consortium '{name}': members {first + 1} ({members[first].Name}) and {m + 1} ({member.Name}) are {SubjectIdentity.Same(members[first].Subject, member.Subject)}; list each member once."), nameof(members));
-            }
-        }
+        SubjectIdentity.ThrowIfMemberTwice(name, members, m => m.Name, m => m.Subject);
 
         BidderMember[] copy = [.. members];
         return new Bidder(name, copy[0]?.Subject ?? default, bidderId) { ConsortiumMembers = copy };

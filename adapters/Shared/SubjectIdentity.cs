@@ -37,5 +37,29 @@ internal static class SubjectIdentity
         ? $"{againName} ({again.Masked}) takes part"
         : $"{firstName} ({first.Masked}) and {againName} ({again.Masked}) are the same enterprise ({Why}), taking part";
 
+    /// <summary>Refuses a consortium that lists one member twice, by the same code or by its two codes: the
+    /// procurement and bidding adapters' <c>Consortium(...)</c> factories. A member without a name or an identifier
+    /// is left to the adapter's validation, which names its position in the project or tender.</summary>
+    /// <typeparam name="T">The adapter's member type.</typeparam>
+    /// <param name="consortium">The consortium's name.</param>
+    /// <param name="members">Its members.</param>
+    /// <param name="name">A member's name.</param>
+    /// <param name="subject">A member's identifier.</param>
+    /// <exception cref="ArgumentException">A member is listed twice; the message names both positions.</exception>
+    public static void ThrowIfMemberTwice<T>(string consortium, IReadOnlyList<T?> members, Func<T, string> name, Func<T, SubjectId> subject)
+        where T : class
+    {
+        var seen = new Dictionary<SubjectId, int>();
+        for (var m = 0; m < members.Count; m++)
+        {
+            if (members[m] is { } member && !subject(member).IsEmpty && !seen.TryAdd(Key(subject(member)), m))
+            {
+                var first = members[seen[Key(subject(member))]]!;
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Consortium '{consortium}': members {seen[Key(subject(member))] + 1} ({name(first)}) and {m + 1} ({name(member)}) are {Same(subject(first), subject(member))}; list each member once."), nameof(members));
+            }
+        }
+    }
+
     private static string Codes(SubjectId first, SubjectId again) => $"{first.Masked} and {again.Masked}: {Why}";
 }
