@@ -179,6 +179,17 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
+    public void DefaultCatalog_InspectionRatios_Quote35WithItsMayAndAsAppropriate()
+    {
+        // Found from outside: the paraphrase dropped 可合理 and 适当 (DOMAIN §8), turning "may" into "must".
+        var basis = CreditCheck.Catalog.CreditCatalog.Default.Inspection!.LegalBasis;
+
+        Assert.Contains("对信用较好、风险较低的市场主体，可合理降低抽查比例和频次…；对信用风险一般的市场主体，按常规比例和频次抽查；对违法失信、风险较高的市场主体，适当提高抽查比例和频次", basis, StringComparison.Ordinal);
+        Assert.Contains("对监管对象进行分级分类，根据信用等级高低采取差异化的监管措施",
+            CreditCheck.Catalog.CreditCatalog.Default.Ratings.Single(r => r.Code == "public-credit-rating").LegalBasis, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DefaultCatalog_CommitmentApproval_Quotes326WithItsScope()
     {
         // Found from outside: the quotation dropped 在证明事项和涉企经营许可事项中 without an ellipsis (DOMAIN §7).
