@@ -131,20 +131,22 @@ public sealed class ServiceHallPageTests(Chromium chromium, EmbeddedHall hall) :
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task GeneratedBlacklistedPerson_IsRefusedWithItsLegalBasis()
+    public async Task GeneratedBlacklistedPerson_IsRestrictedWithItsLegalBasis()
     {
         var hallPage = await OpenAsync();
 
         await hallPage.RouteAsync(Generated.WageArrearsPerson.Value, BidderRegistration, kind: "person");
 
-        await Expect(hallPage.RouteBadge).ToHaveTextAsync("不予受理");
-        var refusal = hallPage.Page.Locator("#refusal");
-        await Expect(refusal).ToContainTextAsync("限制参与招标投标（拖欠农民工工资失信联合惩戒）");
-        await Expect(refusal).ToContainTextAsync("法律依据：" + LegalBasis("bidding-disqualification"));
+        // 第四十八条 restricts (予以限制): strict review with the measure and its basis, not a refusal (catalog 2026.12.7).
+        await Expect(hallPage.RouteBadge).ToHaveTextAsync("从严审核");
+        var reasons = hallPage.Page.Locator("#reasons");
+        await Expect(reasons).ToContainTextAsync("限制参与招标投标（拖欠农民工工资失信联合惩戒）");
+        await Expect(reasons).ToContainTextAsync(LegalBasis("bidding-disqualification"));
+        await Expect(hallPage.Page.Locator("#refusal")).ToHaveCountAsync(0);
         // A person's identity number is shown masked.
         await Expect(hallPage.Page.Locator("#checks")).ToContainTextAsync(Generated.WageArrearsPerson.Masked);
         await Expect(hallPage.Page.Locator("#checks")).Not.ToContainTextAsync(Generated.WageArrearsPerson.Value);
-        await Screenshots.SaveAsync(hallPage.Page, "06-generated-blacklisted-person-refused");
+        await Screenshots.SaveAsync(hallPage.Page, "06-generated-blacklisted-person-restricted");
     }
 
     [Fact(Timeout = Timeout)]

@@ -162,20 +162,20 @@ public sealed class DefaultCatalogRulesTests
     }
 
     [Fact]
-    public async Task CheckAsync_WageArrearsEmployerInBidding_DeniedUnderTheBiddingLawAndArticle48()
+    public async Task CheckAsync_WageArrearsEmployerInBidding_RestrictedUnderArticle48()
     {
+        // Found from outside: it was Denied, citing 招标投标法's 取消投标资格, whose condition (collusion, fraud) a
+        // wage-arrears entry does not prove; 第四十八条 says 予以限制, as for procurement (catalog 2026.12.7).
         var employer = SyntheticIds.Company(16);
         await _harness.ListAsync(employer, "wage-arrears");
 
         var decision = await _harness.CheckAsync(employer, "bidding.qualification");
 
-        Assert.Equal(DecisionOutcome.Denied, decision.Outcome);
-        var basis = Assert.Single(decision.AppliedMeasures).LegalBasis;
-        Assert.Contains("第四十八条", basis, StringComparison.Ordinal);
-
-        // Found from outside: a Deny cited only 第四十八条's 予以限制 — the reason wage arrears in procurement is only Restrict.
-        // The disqualification rests on the bidding law (DOMAIN §3), cited first (catalog 2026.12.7).
-        Assert.StartsWith("《中华人民共和国招标投标法》第五十三条、第五十四条、第六十条，《中华人民共和国招标投标法实施条例》第六十七条、第六十八条", basis, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.Restricted, decision.Outcome);
+        var bar = Assert.Single(decision.AppliedMeasures);
+        Assert.Equal(MeasureEffect.Restrict, bar.Measure.Effect);
+        Assert.StartsWith("《保障农民工工资支付条例》第四十八条", bar.LegalBasis, StringComparison.Ordinal);
+        Assert.DoesNotContain("招标投标法", bar.LegalBasis, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -145,7 +145,7 @@ public sealed class FeedbackExportTests(RedisFixture redis)
         Assert.Equal("[]\n", empty.Output);
         Assert.Equal(Header + "\r\n", csv.Output); // standard output: no BOM
         // Feedback in DIR/.creditcheck does not hide the folder's list files from the memory store.
-        Assert.Equal("Denied", decision["outcome"]!.GetValue<string>());
+        Assert.Equal("Restricted", decision["outcome"]!.GetValue<string>());
     }
 
     [Theory]

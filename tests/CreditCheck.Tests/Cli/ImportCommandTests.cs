@@ -143,7 +143,7 @@ public sealed class ImportCommandTests(RedisFixture redis)
     }
 
     [Fact]
-    public async Task Import_OrganizationCodeColumn_EntityCheckedByItsUsccIsDenied()
+    public async Task Import_OrganizationCodeColumn_EntityCheckedByItsUsccIsFound()
     {
         using var cli = new CliSession(redis.Server);
         await cli.PublishAsync();
@@ -153,7 +153,7 @@ public sealed class ImportCommandTests(RedisFixture redis)
 
         Assert.Equal(1, result.Json["added"]!.GetValue<int>());
         var decision = await cli.CheckAsync(Subjects.Tencent.Value, "bidding"); // 9144030071526726XG embeds 71526726-X
-        Assert.Equal("Denied", decision["outcome"]!.GetValue<string>());
+        Assert.Equal("Restricted", decision["outcome"]!.GetValue<string>());
         Assert.Equal("wage-arrears", Assert.Single(decision["entries"]!.AsArray())!["list"]!.GetValue<string>());
     }
 

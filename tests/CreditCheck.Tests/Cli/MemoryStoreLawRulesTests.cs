@@ -75,11 +75,12 @@ public sealed class MemoryStoreLawRulesTests
     }
 
     [Fact]
-    public async Task Check_CoListedPersonInBidding_DeniedAsListedInOwnRight()
+    public async Task Check_CoListedPersonInBidding_RestrictedAsListedInOwnRight()
     {
+        // Restricted, as the employer is (第四十八条 予以限制; catalog 2026.12.7): the person is listed in their own right.
         var decision = await CheckAsync(CoListed, "bidding", "person");
 
-        Assert.Equal("Denied", Outcome(decision));
+        Assert.Equal("Restricted", Outcome(decision));
         Assert.True(decision["entries"]!.AsArray().Single()!["listedInOwnRight"]!.GetValue<bool>());
     }
 

@@ -52,7 +52,7 @@ public sealed class MemoryStoreTests
 
         var decision = (await cli.RunOkAsync(["check", Rows.Company(7), "--scenario", "bidding", "--json", .. store])).Json;
 
-        Assert.Equal("Denied", decision["outcome"]!.GetValue<string>());
+        Assert.Equal("Restricted", decision["outcome"]!.GetValue<string>());
         Assert.Equal("wage-arrears", decision["entries"]!.AsArray().Single()!["list"]!.GetValue<string>());
     }
 
@@ -67,7 +67,7 @@ public sealed class MemoryStoreTests
         await cli.RunOkAsync(["import", file, "--list", "wage-arrears", .. store]);
         var decision = (await cli.RunOkAsync(["check", Subjects.Tencent.Value, "--scenario", "bidding", "--json", .. store])).Json;
 
-        Assert.Equal("Denied", decision["outcome"]!.GetValue<string>()); // 9144030071526726XG embeds 71526726-X
+        Assert.Equal("Restricted", decision["outcome"]!.GetValue<string>()); // 9144030071526726XG embeds 71526726-X
     }
 
     [Fact]
