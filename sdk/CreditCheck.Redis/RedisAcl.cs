@@ -55,8 +55,8 @@ public static class RedisAcl
         // check counts (MULTI, HINCRBY, EXPIRE, EXEC) and commitments (their scripts, HGETALL/HMGET reads)
         "+multi", "+exec", "+hincrby", "+expire", "+hsetnx", "+hset", "+zadd", "+zrem",
         // The service's instances pass each other feedback on the checks each made, on cc:{ns}:relay (and the user
-        // needs that channel: &cc:{ns}:relay).
-        "+publish",
+        // needs that channel: &cc:{ns}:relay), each keeping its id in cc:{ns}:relay:instances (HSET, HGETALL, HDEL).
+        "+publish", "+hdel",
     ];
 
     /// <summary>Command rules for a user that only reads feedback (the platform's collector, the operator

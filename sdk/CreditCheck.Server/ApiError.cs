@@ -77,15 +77,15 @@ internal sealed record ApiError(int Status, string Code, string Title, string Ti
     public static ApiError RelayTimeout(Guid checkId, TimeSpan waited) =>
         new(503, "unavailable", "The service could not take the feedback now.", "服务暂时无法受理反馈。",
             [new FieldProblem("checkId", string.Create(CultureInfo.InvariantCulture,
-                    $"'{checkId}' was checked by another instance of the service, which took the report but did not answer within {waited.TotalSeconds:0} s; report it again (the same records are kept once)."),
+                    $"'{checkId}' was checked by another instance of the service, which claimed the report but did not answer within {waited.TotalSeconds:0} s, so whether it was recorded is not known; report it again (a record already kept is recognised as a repeat)."),
                 string.Create(CultureInfo.InvariantCulture,
-                    $"“{checkId}”由本服务的另一实例核查，该实例已接收反馈但未在 {waited.TotalSeconds:0} 秒内答复；请重新报送（同一记录只保存一次）。"))]);
+                    $"“{checkId}”由本服务的另一实例核查，该实例未在 {waited.TotalSeconds:0} 秒内答复，无法确定反馈是否已记录；请重新报送（已记录的不会重复记录）。"))]);
 
     public static ApiError RelayUnreachable(Guid checkId) =>
         new(503, "unavailable", "The service could not take the feedback now.", "服务暂时无法受理反馈。",
             [new FieldProblem("checkId",
-                $"'{checkId}' was not checked by this instance, and the other instances of the service could not be asked now; report it again.",
-                $"“{checkId}”不是本实例核查的，目前无法询问本服务的其他实例；请重新报送。")]);
+                $"'{checkId}' was not checked by this instance, and the other instances of the service could not all be asked now (Redis, or an instance, did not answer in time); report it again.",
+                $"“{checkId}”不是本实例核查的，目前无法确认本服务的其他实例是否核查过（Redis 或某个实例未及时答复）；请重新报送。")]);
 
     private const string JsonTitle = "The body is not valid JSON of the expected shape.";
     private const string JsonTitleZh = "请求体不是符合要求的JSON。";

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using CreditCheck.Redis;
 using Microsoft.Extensions.Options;
@@ -10,22 +13,39 @@ namespace CreditCheck.Server;
 /// it (<see cref="DecisionLedger"/>, in memory), so behind a load balancer a report often reaches an instance that does
 /// not know its check id. That instance asks the others on the namespace's relay channel (Redis pub/sub,
 /// <c>cc:{ns}:relay</c>); the one that holds the decision claims the report, takes it as if it had arrived there, and
-/// sends its answer back, which the asking instance gives its caller. Only on Redis: there the instances share a
-/// namespace; the embedded store serves one instance.</summary>
-/// <remarks>Nothing per check: the relay costs a message only when a report misses. No decision leaves its instance,
-/// so what a report is checked against and records is what it would be had it reached that instance. An instance that
-/// holds no such decision stays silent; with no claim within <see cref="ClaimTimeout"/> the report is unknown (404).
-/// A claimed report not answered in time is a 503: reporting again is safe, since a record's key is the same and a
-/// repeat is recognised.</remarks>
+/// sends its answer back, which the asking instance gives its caller; every other instance says it holds no such
+/// check. Only on Redis: there the instances share a namespace; the embedded store serves one instance.</summary>
+/// <remarks>
+/// <para>Nothing per check: the relay costs messages only when a report misses. No decision leaves its instance, so
+/// what a report is checked against and records is what it would be had it reached that instance.</para>
+/// <para>404 only when it is known: every instance on the namespace (each keeps its id fresh in
+/// <c>cc:{ns}:relay:instances</c>) said it holds no such check. An instance that said nothing in time (stalled,
+/// reconnecting, Redis slow) makes it a 503, and so does a claimed report not answered in time: reporting again is safe,
+/// since a record's key is the same and a repeat is recognised (found from outside: a stalled instance's check was
+/// answered 404 while that instance stored the report).</para>
+/// <para>Messages are signed with a key derived from the namespace secret, which every instance has and a Redis user
+/// alone does not: a message that does not verify is dropped (found from outside: a forged answer made the service
+/// answer 202 for a report nobody stored).</para>
+/// </remarks>
 internal sealed class FeedbackRelay : BackgroundService
 {
-    /// <summary>How long an instance waits for another to claim a report: a pub/sub round trip is milliseconds.</summary>
+    /// <summary>How long an instance waits for the others to claim a report or say it is not theirs: a pub/sub round
+    /// trip is milliseconds.</summary>
     public static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(1);
 
     // The claiming instance's own wait for the store (AcknowledgeTimeout) plus this margin for the answer's way back.
     private static readonly TimeSpan AnswerMargin = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(5);
+
+    // An instance's id in the presence hash is refreshed this often, and counts as present this long after.
+    private static readonly TimeSpan PresenceRefresh = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PresenceFresh = TimeSpan.FromSeconds(15);
+
+    // Ids not refreshed for this long are removed by any instance (a restart leaves its old id behind).
+    private static readonly TimeSpan PresenceForgotten = TimeSpan.FromHours(1);
+
+    private const int SignatureBytes = 32;
 
     private readonly Guid _instance = Guid.NewGuid();
     private readonly ConcurrentDictionary<Guid, Pending> _pending = new();
@@ -34,37 +54,41 @@ internal sealed class FeedbackRelay : BackgroundService
     private readonly ApiClientRegistry _clients;
     private readonly IServiceProvider _services;
     private readonly ILogger<FeedbackRelay> _logger;
+    private readonly TimeProvider _time;
     private readonly TimeSpan _answerTimeout;
     private readonly RedisChannel _channel;
+    private readonly RedisKey _presence;
+    private readonly byte[] _signingKey;
     private volatile ISubscriber? _subscriber;
-    private volatile bool _cluster;
+    private IDatabase? _database;
     private CancellationToken _stopping;
 
     public FeedbackRelay(
         RedisCreditStore store, DecisionLedger ledger, ApiClientRegistry clients, IServiceProvider services, ServerOptions options,
-        IOptions<FeedbackOptions> feedbackOptions, ILogger<FeedbackRelay> logger)
+        IOptions<FeedbackOptions> feedbackOptions, TimeProvider time, ILogger<FeedbackRelay> logger)
     {
         _store = store;
         _ledger = ledger;
         _clients = clients;
         _services = services;
+        _time = time;
         _logger = logger;
         _answerTimeout = feedbackOptions.Value.AcknowledgeTimeout + AnswerMargin;
         _channel = RedisChannel.Literal(ChannelName(options.Namespace));
+        _presence = ChannelName(options.Namespace) + ":instances";
+        _signingKey = HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Secret ?? string.Empty), Encoding.UTF8.GetBytes("creditcheck feedback relay " + options.Namespace));
     }
 
     /// <summary>The namespace's relay channel, beside its wake-up channel <c>cc:{ns}:notify</c>.</summary>
     public static string ChannelName(string ns) => $"cc:{{{ns}}}:relay";
 
-    /// <summary>Whether this instance listens on the relay channel (and so may ask the others).</summary>
-    public bool IsListening => _subscriber is not null;
-
     /// <summary>Passes a report on a check this instance does not hold to the instance that does.</summary>
-    /// <returns>That instance's answer or error; a 503 when the others could not be asked or the claiming one did not
-    /// answer; null when no instance claimed it (or the relay is not listening).</returns>
+    /// <returns>That instance's answer or error; a 503 when the others could not be asked, or one of them did not say
+    /// in time whether the check is its own, or the claiming one did not answer; null when every other instance said
+    /// the check is not its own (or none is there, or the relay is not listening).</returns>
     public async ValueTask<(FeedbackAnswer? Answer, ApiError? Error)?> AskAsync(Guid checkId, FeedbackBody body, ApiClient client, CancellationToken cancellationToken)
     {
-        if (_subscriber is not { } subscriber)
+        if (_subscriber is not { } subscriber || _database is not { } database)
         {
             return null;
         }
@@ -74,10 +98,17 @@ internal sealed class FeedbackRelay : BackgroundService
         _pending[id] = pending;
         try
         {
-            long listeners;
+            HashSet<Guid> others;
             try
             {
-                listeners = await subscriber.PublishAsync(_channel, Serialize(new RelayMessage(RelayKind.Ask, id, _instance, null, client.Id, body, null, null)))
+                others = await PresentOthersAsync(database).WaitAsync(ClaimTimeout, cancellationToken).ConfigureAwait(false);
+                if (others.Count == 0)
+                {
+                    return null; // alone on the namespace
+                }
+
+                pending.Expect(others);
+                await subscriber.PublishAsync(_channel, Sign(new RelayMessage(RelayKind.Ask, id, _instance, null, client.Id, body, null, null)))
                     .WaitAsync(ClaimTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
@@ -87,20 +118,21 @@ internal sealed class FeedbackRelay : BackgroundService
                 return (null, ApiError.RelayUnreachable(checkId));
             }
 
-            // On one server PUBLISH counts every listener, this instance included: alone, it need not wait. A cluster
-            // counts only the node's own listeners.
-            if (listeners <= 1 && !_cluster)
-            {
-                return null;
-            }
-
             try
             {
-                await pending.Claimed.Task.WaitAsync(ClaimTimeout, cancellationToken).ConfigureAwait(false);
+                await pending.Settled.Task.WaitAsync(ClaimTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                return null;
+                var silent = pending.Silent();
+                Log.RelayFailed(_logger, checkId, string.Create(CultureInfo.InvariantCulture,
+                    $"{silent.Count} of {others.Count} other instance(s) did not say within {ClaimTimeout.TotalSeconds:0} s whether they made the check ({string.Join(", ", silent)}); answered 503"));
+                return (null, ApiError.RelayUnreachable(checkId));
+            }
+
+            if (!pending.Claimed)
+            {
+                return null; // every other instance said it is not theirs
             }
 
             try
@@ -127,15 +159,21 @@ internal sealed class FeedbackRelay : BackgroundService
         var said = false;
         while (!stoppingToken.IsCancellationRequested)
         {
+            ISubscriber? subscriber = null;
             try
             {
                 var multiplexer = await _store.GetMultiplexerAsync(stoppingToken).ConfigureAwait(false);
-                _cluster = multiplexer.GetServers().Any(s => s.ServerType == ServerType.Cluster);
-                var subscriber = multiplexer.GetSubscriber();
+                subscriber = multiplexer.GetSubscriber();
                 await subscriber.SubscribeAsync(_channel, (_, message) => OnMessage(message)).ConfigureAwait(false);
+
+                // A user may hold the channel but not PUBLISH: without it this instance could ask and answer nothing,
+                // so it does not take part (found from outside: such an instance listened, and every report it relayed was 503).
+                await subscriber.PublishAsync(_channel, Sign(new RelayMessage(RelayKind.Hello, Guid.NewGuid(), _instance, null, null, null, null, null))).ConfigureAwait(false);
+                _database = multiplexer.GetDatabase();
+                await RefreshPresenceAsync(_database).ConfigureAwait(false);
                 _subscriber = subscriber; // the client subscribes again by itself after a reconnect
                 Log.RelayListening(_logger, _channel.ToString());
-                return;
+                break;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -143,17 +181,88 @@ internal sealed class FeedbackRelay : BackgroundService
             }
             catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException)
             {
-                // NOPERM on an ACL user without the channel, or Redis not reachable yet: feedback still works on the
-                // instance that made each check. Said once, then retried quietly.
+                // NOPERM on an ACL user without the channel or PUBLISH, or Redis not reachable yet: feedback still works
+                // on the instance that made each check. Said once, then retried quietly.
                 if (!said)
                 {
                     Log.RelayUnavailable(_logger, _channel.ToString(), e.Message);
                     said = true;
                 }
+
+                // Not listening while it may not answer (fire and forget: the connection may be down).
+                _ = subscriber?.UnsubscribeAsync(_channel, flags: CommandFlags.FireAndForget);
             }
 
-            await Task.Delay(SubscribeRetry, stoppingToken).ConfigureAwait(false);
+            await Task.Delay(SubscribeRetry, _time, stoppingToken).ConfigureAwait(false);
         }
+
+        // Present while running: an asking instance expects an answer from each id fresh in the hash.
+        using var timer = new PeriodicTimer(PresenceRefresh, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RefreshPresenceAsync(_database!).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    // Stale for a while: the others stop expecting this instance's answer, which it still gives.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_subscriber is not null && _database is { } database)
+        {
+            try
+            {
+                // Gone: the others need not wait for this instance's answer.
+                await database.HashDeleteAsync(_presence, _instance.ToString("N")).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException or OperationCanceledException)
+            {
+                // It goes stale on its own.
+            }
+        }
+    }
+
+    private async Task RefreshPresenceAsync(IDatabase database)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await database.HashSetAsync(_presence, _instance.ToString("N"), now).ConfigureAwait(false);
+        var forgotten = (await database.HashGetAllAsync(_presence).ConfigureAwait(false))
+            .Where(e => !e.Value.TryParse(out long seen) || now - seen > PresenceForgotten.TotalMilliseconds)
+            .Select(e => e.Name)
+            .ToArray();
+        if (forgotten.Length > 0)
+        {
+            await database.HashDeleteAsync(_presence, forgotten).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<HashSet<Guid>> PresentOthersAsync(IDatabase database)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var others = new HashSet<Guid>();
+        foreach (var entry in await database.HashGetAllAsync(_presence).ConfigureAwait(false))
+        {
+            if (Guid.TryParseExact(entry.Name.ToString(), "N", out var id) && id != _instance
+                && entry.Value.TryParse(out long seen) && now - seen <= PresenceFresh.TotalMilliseconds)
+            {
+                others.Add(id);
+            }
+        }
+
+        return others;
     }
 
     private void OnMessage(RedisValue value)
@@ -161,11 +270,17 @@ internal sealed class FeedbackRelay : BackgroundService
         RelayMessage? message;
         try
         {
-            message = JsonSerializer.Deserialize<RelayMessage>((byte[])value!, HttpApi.Json);
+            message = Verify((byte[])value!);
         }
         catch (JsonException e)
         {
             Log.RelayMessageUnreadable(_logger, e.Message);
+            return;
+        }
+
+        if (message is null)
+        {
+            Log.RelayMessageUnreadable(_logger, "its signature does not verify under the namespace secret (sent by something that is not an instance of this namespace)");
             return;
         }
 
@@ -174,38 +289,42 @@ internal sealed class FeedbackRelay : BackgroundService
             case { Kind: RelayKind.Ask } ask when ask.From != _instance:
                 _ = AnswerAsync(ask);
                 break;
-            case { Kind: RelayKind.Claim } claim when claim.To == _instance && _pending.TryGetValue(claim.Id, out var claimed):
-                claimed.Claimed.TrySetResult();
+            case { Kind: RelayKind.Claim or RelayKind.NotMine } reply when reply.To == _instance && _pending.TryGetValue(reply.Id, out var pending):
+                pending.Reply(reply.From, reply.Kind == RelayKind.Claim);
                 break;
             case { Kind: RelayKind.Answer } answer when answer.To == _instance && _pending.TryGetValue(answer.Id, out var answered):
-                answered.Claimed.TrySetResult();
+                if (answer.Answer is null == answer.Error is null || answer.Error is { Status: < 400 or > 599 })
+                {
+                    Log.RelayMessageUnreadable(_logger, "an answer that is neither a feedback answer nor an error");
+                    return;
+                }
+
+                answered.Reply(answer.From, claimed: true);
                 answered.Answered.TrySetResult(answer);
                 break;
         }
     }
 
-    /// <summary>Takes a report another instance received, when this instance made the check.</summary>
+    /// <summary>Takes a report another instance received, when this instance made the check; says so otherwise.</summary>
     private async Task AnswerAsync(RelayMessage ask)
     {
-        if (ask.Body?.CheckId is not { } checkId || ask.Client is not { } clientId)
-        {
-            return;
-        }
-
-        var client = _clients.FindById(clientId) ?? (clientId == ApiClient.Loopback.Id && !_clients.HasClients ? ApiClient.Loopback : null);
-        if (client is null || _ledger.Find(checkId, client.Id) is null)
-        {
-            return; // another instance's check, or none's
-        }
-
+        var checkId = ask.Body?.CheckId ?? Guid.Empty;
         try
         {
             var subscriber = _subscriber!;
-            await subscriber.PublishAsync(_channel, Serialize(new RelayMessage(RelayKind.Claim, ask.Id, _instance, ask.From, null, null, null, null))).ConfigureAwait(false);
+            var client = ask.Client is not { } clientId ? null
+                : _clients.FindById(clientId) ?? (clientId == ApiClient.Loopback.Id && !_clients.HasClients ? ApiClient.Loopback : null);
+            if (client is null || ask.Body is null || _ledger.Find(checkId, client.Id) is null)
+            {
+                await subscriber.PublishAsync(_channel, Sign(new RelayMessage(RelayKind.NotMine, ask.Id, _instance, ask.From, null, null, null, null))).ConfigureAwait(false);
+                return;
+            }
+
+            await subscriber.PublishAsync(_channel, Sign(new RelayMessage(RelayKind.Claim, ask.Id, _instance, ask.From, null, null, null, null))).ConfigureAwait(false);
             var service = _services.GetRequiredService<CheckService>();
             var (answer, error) = await service.ReportAsync(ask.Body, client, _stopping, mayRelay: false).ConfigureAwait(false);
             Log.AnsweredForAnother(_logger, checkId, error?.Status ?? 202);
-            await subscriber.PublishAsync(_channel, Serialize(new RelayMessage(RelayKind.Answer, ask.Id, _instance, ask.From, null, null, answer, RelayError.From(error)))).ConfigureAwait(false);
+            await subscriber.PublishAsync(_channel, Sign(new RelayMessage(RelayKind.Answer, ask.Id, _instance, ask.From, null, null, answer, RelayError.From(error)))).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -215,13 +334,72 @@ internal sealed class FeedbackRelay : BackgroundService
         }
     }
 
-    private static byte[] Serialize(RelayMessage message) => JsonSerializer.SerializeToUtf8Bytes(message, HttpApi.Json);
+    /// <summary>The message's JSON followed by its HMAC-SHA256 under the namespace's relay key.</summary>
+    private byte[] Sign(RelayMessage message)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(message, HttpApi.Json);
+        var signed = new byte[json.Length + SignatureBytes];
+        json.CopyTo(signed, 0);
+        HMACSHA256.HashData(_signingKey, json, signed.AsSpan(json.Length));
+        return signed;
+    }
 
+    /// <summary>The message, or null when its signature does not verify.</summary>
+    private RelayMessage? Verify(byte[] signed)
+    {
+        if (signed.Length <= SignatureBytes)
+        {
+            return null;
+        }
+
+        var json = signed.AsSpan(0, signed.Length - SignatureBytes);
+        Span<byte> expected = stackalloc byte[SignatureBytes];
+        HMACSHA256.HashData(_signingKey, json, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, signed.AsSpan(signed.Length - SignatureBytes))
+            ? JsonSerializer.Deserialize<RelayMessage>(json, HttpApi.Json)
+            : null;
+    }
+
+    /// <summary>One ask's replies: settled once an instance claims it, or every instance expected says it is not theirs.</summary>
     private sealed class Pending
     {
-        public TaskCompletionSource Claimed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
+        private HashSet<Guid> _waiting = [];
+
+        public bool Claimed { get; private set; }
+
+        public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource<RelayMessage> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Expect(HashSet<Guid> instances)
+        {
+            lock (_gate)
+            {
+                _waiting = [.. instances];
+            }
+        }
+
+        public void Reply(Guid from, bool claimed)
+        {
+            lock (_gate)
+            {
+                _waiting.Remove(from);
+                Claimed |= claimed;
+                if (Claimed || _waiting.Count == 0)
+                {
+                    Settled.TrySetResult();
+                }
+            }
+        }
+
+        public List<Guid> Silent()
+        {
+            lock (_gate)
+            {
+                return [.. _waiting];
+            }
+        }
     }
 }
 
@@ -236,10 +414,16 @@ internal enum RelayKind
 
     /// <summary>The report's answer.</summary>
     Answer,
+
+    /// <summary>Not mine.</summary>
+    NotMine,
+
+    /// <summary>An instance proving at its start that it may publish; ignored.</summary>
+    Hello,
 }
 
-/// <summary>One message on the relay channel: an ask (from, client, body), a claim, or an answer (answer or error),
-/// the last two addressed to the asking instance.</summary>
+/// <summary>One message on the relay channel: an ask (from, client, body), a claim or a "not mine", or an answer (answer
+/// or error), the last three addressed to the asking instance.</summary>
 internal sealed record RelayMessage(RelayKind Kind, Guid Id, Guid From, Guid? To, string? Client, FeedbackBody? Body, FeedbackAnswer? Answer, RelayError? Error);
 
 /// <summary>An <see cref="ApiError"/> on the relay channel.</summary>

@@ -141,6 +141,57 @@ public sealed class RedisServerTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task Feedback_ReportedElsewhereWhileTheMakerIsStalled_Is503NotAFinal404_AndTakenOnceItRuns()
+    {
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        await using var maker = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace);
+        await using var other = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration, "--namespace", Namespace);
+        await Until(() => maker.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal)
+            && other.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal));
+        var python = EmbeddedServerFixture.Environment(maker, _stubs, Clients.Procurement);
+        python["OTHER_URL"] = other.BaseUrl;
+        python["CHECK_ID"] = (await Python.RunAsync("http_cases.py", "check_listed", python)).GetProperty("checkId").GetString()!;
+
+        // Stopped as a long GC pause or a starved thread pool would: it neither claims nor says "not mine".
+        Assert.Equal(0, await Signal("STOP", maker.ProcessId));
+        try
+        {
+            var stalled = await Python.RunAsync("http_cases.py", "feedback_elsewhere_maker_stalled", python);
+            Assert.Contains("could not all be asked now", stalled.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Assert.Equal(0, await Signal("CONT", maker.ProcessId));
+        }
+
+        // Running again: the report is taken (as new, or as a repeat of the one the stalled instance took when it woke).
+        var again = await Python.RunAsync("http_cases.py", "feedback_elsewhere_again", python);
+        Assert.EndsWith(":procurement-refusal", again.GetProperty("recordKeys")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("did not say within 1 s whether they made the check", other.Output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Relay_AMessageNotSignedWithTheNamespaceSecret_IsDroppedAndLogged()
+    {
+        // Found from outside: anyone who may publish on the channel could forge an answer (a 202 for a report nobody stored).
+        await Until(() => _server.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal));
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var forged = $$"""{"kind":2,"id":"{{Guid.NewGuid()}}","from":"{{Guid.NewGuid()}}","to":null,"client":null,"body":null,"answer":{"checkId":"{{Guid.NewGuid()}}","recordKeys":["forged:key"],"repeats":[]},"error":null}""";
+
+        await redis.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal("cc:{servertest}:relay"), forged + new string('0', 32));
+
+        await Until(() => _server.Output.Contains("signature does not verify under the namespace secret", StringComparison.Ordinal));
+    }
+
+    private static async Task<int> Signal(string signal, int processId)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        return kill.ExitCode;
+    }
+
+    [Fact(Timeout = 180_000)]
     public async Task Feedback_OnAUserWithoutTheRelayChannel_EachInstanceSaysSoAndAnswersForItsOwnChecks()
     {
         // A user set up before the relay (README's ACL without &cc:{ns}:relay and +publish): checks and feedback work
@@ -152,8 +203,15 @@ public sealed class RedisServerTests : IAsyncLifetime
         var configuration = _redis.Configuration + ",user=cc-norelay,password=norelay-password-1";
         await using var first = await ServerProcess.StartAsync(environment, "--redis", configuration, "--namespace", Namespace);
         await using var second = await ServerProcess.StartAsync(environment, "--redis", configuration, "--namespace", Namespace);
+
+        // With the channel but without PUBLISH it could neither ask nor answer: it says so too, rather than listen.
+        Assert.Equal("+OK", await _redis.CommandAsync([.. $"ACL SETUSER cc-nopublish on >nopublish-password-1 ~cc:{{{Namespace}}}:* &cc:{{{Namespace}}}:notify &cc:{{{Namespace}}}:relay".Split(' '),
+            .. RedisAcl.SdkCommands.Where(c => c != "+publish")]));
+        await using var third = await ServerProcess.StartAsync(environment, "--redis", _redis.Configuration + ",user=cc-nopublish,password=nopublish-password-1", "--namespace", Namespace);
         await Until(() => first.Output.Contains("Feedback relay unavailable: cannot listen on cc:{servertest}:relay", StringComparison.Ordinal)
-            && second.Output.Contains("Feedback relay unavailable", StringComparison.Ordinal));
+            && second.Output.Contains("Feedback relay unavailable", StringComparison.Ordinal)
+            && third.Output.Contains("Feedback relay unavailable", StringComparison.Ordinal));
+        Assert.DoesNotContain("listening on cc:{servertest}:relay", third.Output, StringComparison.Ordinal);
         var python = EmbeddedServerFixture.Environment(first, _stubs, Clients.Procurement);
         python["OTHER_URL"] = second.BaseUrl;
 

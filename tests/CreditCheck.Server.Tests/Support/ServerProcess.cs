@@ -16,6 +16,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>e.g. http://127.0.0.1:41234</summary>
     public string BaseUrl { get; private set; } = string.Empty;
 
+    /// <summary>The server's process id (a test stops and continues it with SIGSTOP and SIGCONT).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>e.g. 127.0.0.1:41234, for gRPC.</summary>
     public string Target => BaseUrl["http://".Length..];
 

@@ -158,6 +158,28 @@ def case_feedback_elsewhere():
     return {"checkId": d["checkId"], "recordKeys": keys, "unknownSeconds": unknown_seconds}
 
 
+def case_check_listed():
+    return {"checkId": check(LISTED)["checkId"]}
+
+
+def case_feedback_elsewhere_maker_stalled():
+    """The instance that made CHECK_ID is stopped (SIGSTOP): a report through OTHER_URL is 503 with Retry-After, not a
+    final 404 (found from outside: 404 after 1 s, and the stalled instance stored the report once it ran again)."""
+    other = os.environ["OTHER_URL"].rstrip("/")
+    response = requests.post(other + "/v1/feedback", json={"checkId": os.environ["CHECK_ID"], "allExecuted": True}, headers=headers(), timeout=60)
+    body = problem(response, 503, "unavailable", "checkId")
+    assert response.headers.get("Retry-After") == "5", response.headers
+    assert "report it again" in body["errors"][0]["problem"] and "请重新报送" in body["errors"][0]["problemZh"], body
+    return {"problem": body["errors"][0]["problem"]}
+
+
+def case_feedback_elsewhere_again():
+    other = os.environ["OTHER_URL"].rstrip("/")
+    response = requests.post(other + "/v1/feedback", json={"checkId": os.environ["CHECK_ID"], "allExecuted": True}, headers=headers(), timeout=60)
+    assert response.status_code == 202, response.text
+    return response.json()
+
+
 def case_feedback_elsewhere_without_relay():
     """Two instances whose Redis user may not use the relay channel: a report through the other instance is the
     404 it was before the relay, and through the instance that made the check it is taken."""
