@@ -171,6 +171,33 @@ public sealed class RedisServerTests : IAsyncLifetime
         Assert.Contains("did not say within 1 s whether they made the check", other.Output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Relay_OnAUserWithoutHdel_StillRelays_TheOldIdsAreLeftAndSaidOnce()
+    {
+        // Found from outside: a user set up without +hdel failed the pruning of an id over an hour old, and the instance
+        // kept retrying its start — present to the others but not listening, so their reports were 503.
+        Assert.Equal("+OK", await _redis.CommandAsync([.. $"ACL SETUSER cc-nohdel on >nohdel-password-1 ~cc:{{{Namespace}}}:* &cc:{{{Namespace}}}:notify &cc:{{{Namespace}}}:relay".Split(' '),
+            .. RedisAcl.SdkCommands.Where(c => c != "+hdel")]));
+        await _server.KillAsync(); // its user may HDEL: it would prune the old id before these instances try
+        Assert.Equal(":1", await _redis.CommandAsync("HSET", $"cc:{{{Namespace}}}:relay:instances", Guid.NewGuid().ToString("N"), "1000"));
+        var environment = Clients.Environment();
+        environment["CREDITCHECK_SECRET"] = Secret;
+        var configuration = _redis.Configuration + ",user=cc-nohdel,password=nohdel-password-1";
+        await using var maker = await ServerProcess.StartAsync(environment, "--redis", configuration, "--namespace", Namespace);
+        await using var other = await ServerProcess.StartAsync(environment, "--redis", configuration, "--namespace", Namespace);
+        await Until(() => maker.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal)
+            && other.Output.Contains("listening on cc:{servertest}:relay", StringComparison.Ordinal));
+        var python = EmbeddedServerFixture.Environment(maker, _stubs, Clients.Procurement);
+        python["OTHER_URL"] = other.BaseUrl;
+        python["CHECK_ID"] = (await Python.RunAsync("http_cases.py", "check_listed", python)).GetProperty("checkId").GetString()!;
+
+        var relayed = await Python.RunAsync("http_cases.py", "feedback_elsewhere_again", python);
+
+        Assert.EndsWith(":procurement-refusal", relayed.GetProperty("recordKeys")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("cannot be removed", maker.Output + other.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Feedback relay unavailable", maker.Output + other.Output, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Relay_AMessageNotSignedWithTheNamespaceSecret_IsDroppedAndLogged()
     {
