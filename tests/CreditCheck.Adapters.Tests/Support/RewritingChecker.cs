@@ -38,11 +38,17 @@ internal sealed class RewritingChecker(ICreditChecker inner, Func<CheckRequest, 
 
     /// <summary>The decision as the checker makes it under <see cref="UnavailablePolicy.FailOpen"/> with the store down:
     /// Clear, nothing read, degraded with an English reason.</summary>
-    public static CreditDecision FailOpen(CheckRequest request, CreditDecision real) => new(request)
+    public static CreditDecision FailOpen(CheckRequest request, CreditDecision real) =>
+        PolicyApplied(request, real, DecisionOutcome.Clear,
+            "Redis could not answer (RedisConnectionException: No connection is active/available to service this operation) Policy FailOpen applied.");
+
+    /// <summary>The decision as the checker makes it when the store cannot answer and a policy decides: nothing read, the
+    /// policy's outcome, degraded with <paramref name="reason"/> (<see cref="UnavailableChecker"/> uses it for FailClosed).</summary>
+    public static CreditDecision PolicyApplied(CheckRequest request, CreditDecision real, DecisionOutcome outcome, string reason) => new(request)
     {
         CheckId = real.CheckId,
         ResolvedScenario = real.ResolvedScenario,
-        Outcome = DecisionOutcome.Clear,
+        Outcome = outcome,
         MatchedEntries = [],
         AppliedMeasures = [],
         VoidedMeasures = [],
@@ -52,7 +58,7 @@ internal sealed class RewritingChecker(ICreditChecker inner, Func<CheckRequest, 
         DataAge = TimeSpan.Zero,
         EvaluatedAt = real.EvaluatedAt,
         Path = DecisionPath.Policy,
-        DegradedReason = "Redis could not answer (RedisConnectionException: No connection is active/available to service this operation) Policy FailOpen applied.",
+        DegradedReason = reason,
     };
 
     /// <summary>A rewrite applied to one subject's decisions only (e.g. one consortium member's), the others as made.</summary>

@@ -9,29 +9,11 @@ internal sealed class UnavailableChecker(ICreditChecker inner) : ICreditChecker
     /// <summary>Asserts a text for a clerk says nothing in English (no Latin letter at all).</summary>
     public static void AssertChineseOnly(string text) => Assert.DoesNotMatch("[A-Za-z]", text);
 
-    public async ValueTask<CreditDecision> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default) =>
-        Degrade(request, await inner.CheckAsync(request, cancellationToken));
+    private readonly RewritingChecker _checker = new(inner, (request, real) => RewritingChecker.PolicyApplied(request, real, DecisionOutcome.Review, Reason));
 
-    public async ValueTask<IReadOnlyList<CreditDecision>> CheckManyAsync(IReadOnlyList<CheckRequest> requests, CancellationToken cancellationToken = default)
-    {
-        var decisions = await inner.CheckManyAsync(requests, cancellationToken);
-        return requests.Zip(decisions, Degrade).ToList();
-    }
+    public ValueTask<CreditDecision> CheckAsync(CheckRequest request, CancellationToken cancellationToken = default) =>
+        _checker.CheckAsync(request, cancellationToken);
 
-    private static CreditDecision Degrade(CheckRequest request, CreditDecision real) => new(request)
-    {
-        CheckId = real.CheckId,
-        ResolvedScenario = real.ResolvedScenario,
-        Outcome = DecisionOutcome.Review,
-        MatchedEntries = [],
-        AppliedMeasures = [],
-        VoidedMeasures = [],
-        UnreadableEntries = [],
-        CatalogVersion = real.CatalogVersion,
-        Sequence = real.Sequence,
-        DataAge = TimeSpan.Zero,
-        EvaluatedAt = real.EvaluatedAt,
-        Path = DecisionPath.Policy,
-        DegradedReason = Reason,
-    };
+    public ValueTask<IReadOnlyList<CreditDecision>> CheckManyAsync(IReadOnlyList<CheckRequest> requests, CancellationToken cancellationToken = default) =>
+        _checker.CheckManyAsync(requests, cancellationToken);
 }
